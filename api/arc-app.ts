@@ -1,0 +1,187 @@
+// Builds the whole ARC around a database connection, without listening (STYLE habit 2):
+// broker → intake → rules → store → console. main.ts listens; tests build their own.
+import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import fastifyCookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import { WebSocketServer, createWebSocketStream } from 'ws';
+import type { Sql } from 'postgres';
+import type { Logger } from 'pino';
+import { createMqttBroker, type MqttBroker } from '../broker/mqtt-broker.js';
+import type { Config } from './config.js';
+import { Metrics } from './metrics.js';
+import { verifySecret } from './auth/secret-hash.js';
+import { getDeviceCredentials } from './store/device-store.js';
+import { createDeviceIntake } from './intake/device-intake.js';
+import { createCommandDispatcher } from './intake/command-dispatcher.js';
+import { attachOperatorFeed, type OperatorFeed } from './live/operator-feed.js';
+import { createAlarmNotifier } from './live/alarm-notifier.js';
+import { installErrorHandler } from './routes/error-handler.js';
+import { roleGuard } from './routes/request-user.js';
+import type { RouteDeps } from './routes/route-deps.js';
+import { authRoutes } from './routes/auth-routes.js';
+import { deviceRoutes } from './routes/device-routes.js';
+import { wearerRoutes } from './routes/wearer-routes.js';
+import { userRoutes } from './routes/user-routes.js';
+import { alarmRoutes } from './routes/alarm-routes.js';
+import { carerRoutes } from './routes/carer-routes.js';
+import { opsRoutes } from './routes/ops-routes.js';
+
+const CONSOLE_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'console');
+/** A device payload is at most 16 KiB; an MQTT frame a little more. HTTP bodies are small too. */
+const HTTP_BODY_LIMIT = 256 * 1024;
+
+export interface ArcDeps {
+  config: Config;
+  sql: Sql;
+  logger: Logger;
+  now?: () => Date;
+}
+
+export interface ArcAddresses {
+  http: string;
+  mqtt: string;
+  mqttWebSocket: string;
+  mqtts: string | null;
+}
+
+export interface Arc {
+  http: FastifyInstance;
+  broker: MqttBroker;
+  metrics: Metrics;
+  listen(): Promise<ArcAddresses>;
+  /** Resolves when every message under way has been stored and every push sent. */
+  idle(): Promise<void>;
+  /** Stop taking connections, finish in-flight writes, close. The caller owns `sql`. */
+  close(): Promise<void>;
+}
+
+export async function createArc(deps: ArcDeps): Promise<Arc> {
+  const { config, sql, logger } = deps;
+  const now = deps.now ?? (() => new Date());
+  const metrics = new Metrics();
+
+  const http = Fastify({ loggerInstance: logger.child({ component: 'http' }) as FastifyBaseLogger, bodyLimit: HTTP_BODY_LIMIT });
+  let feed: OperatorFeed | null = null;
+  const alarms = createAlarmNotifier(sql, () => feed, logger);
+  let broker: MqttBroker | null = null;
+  const commands = createCommandDispatcher(sql, { sendCommand: (id, payload) => broker!.sendCommand(id, payload) }, logger);
+  const intake = createDeviceIntake({ sql, logger: logger.child({ component: 'intake' }), metrics, now, alarms, commands });
+
+  const intakeUnderWay = new Set<Promise<unknown>>();
+  broker = await createMqttBroker(
+    {
+      async authenticateDevice(deviceId, secret) {
+        const credentials = await getDeviceCredentials(sql, deviceId);
+        if (!credentials || !credentials.enabled) return false;
+        return verifySecret(secret, credentials.secretHash);
+      },
+      onDevicePublish(message) {
+        const work = intake(message);
+        intakeUnderWay.add(work);
+        void work.catch(() => {}).finally(() => intakeUnderWay.delete(work));
+        return work;
+      },
+      onCommandsReady: (deviceId) => commands.flush(deviceId),
+      onCommandAcknowledged: (deviceId, payload) => commands.acknowledged(deviceId, payload),
+      onDeviceGone: (deviceId) => commands.deviceGone(deviceId),
+    },
+    logger.child({ component: 'broker' }),
+    metrics,
+  );
+
+  await http.register(fastifyCookie);
+  await http.register(fastifyStatic, { root: CONSOLE_DIR, prefix: '/', index: 'index.html' });
+  installErrorHandler(http);
+  const routeDeps: RouteDeps = {
+    sql,
+    config,
+    metrics,
+    now,
+    isDeviceConnected: (id) => broker!.isConnected(id),
+    disconnectDevice: (id) => broker!.disconnect(id),
+    allow: roleGuard(sql),
+    databaseReady: async () => {
+      try {
+        await sql`select 1`;
+        return true;
+      } catch {
+        return false;
+      }
+    },
+  };
+  for (const routes of [authRoutes, deviceRoutes, wearerRoutes, userRoutes, alarmRoutes, carerRoutes, opsRoutes]) {
+    routes(http, routeDeps);
+  }
+
+  // Socket.IO and MQTT over WebSocket share the HTTP server; /mqtt upgrades go to the broker.
+  feed = attachOperatorFeed(http.server, sql, logger.child({ component: 'feed' }));
+  const mqttWebSockets = new WebSocketServer({ noServer: true, maxPayload: HTTP_BODY_LIMIT });
+  http.server.on('upgrade', (request, socket, head) => {
+    if (new URL(request.url ?? '/', 'http://x').pathname !== '/mqtt') return;
+    mqttWebSockets.handleUpgrade(request, socket, head, (ws) => {
+      (socket as Socket).setNoDelay?.(true);
+      broker!.handle(createWebSocketStream(ws), request);
+    });
+  });
+
+  const servers: TcpServer[] = [];
+  // Neither Aedes nor MQTT.js sets TCP_NODELAY; without it small packets wait tens of ms.
+  const serveMqtt = (socket: Socket) => {
+    socket.setNoDelay(true);
+    broker!.handle(socket);
+  };
+
+  const idle = async () => {
+    while (intakeUnderWay.size) await Promise.allSettled([...intakeUnderWay]);
+    await alarms.idle();
+    await commands.idle();
+  };
+
+  return {
+    http,
+    broker,
+    metrics,
+    idle,
+    async listen() {
+      const host = config.ARC_HOST;
+      const httpAddress = await http.listen({ port: config.ARC_HTTP_PORT, host });
+      const listenOn = (server: TcpServer, port: number) =>
+        new Promise<number>((resolve, reject) => {
+          server.once('error', reject);
+          server.listen(port, host, () => resolve((server.address() as { port: number }).port));
+        });
+      const tcp = createTcpServer(serveMqtt);
+      servers.push(tcp);
+      const mqttPort = await listenOn(tcp, config.ARC_MQTT_PORT);
+      let mqtts: string | null = null;
+      if (config.ARC_TLS_CERT_FILE && config.ARC_TLS_KEY_FILE) {
+        const tls = createTlsServer(
+          { cert: readFileSync(config.ARC_TLS_CERT_FILE), key: readFileSync(config.ARC_TLS_KEY_FILE) },
+          (socket) => serveMqtt(socket as unknown as Socket),
+        );
+        servers.push(tls as unknown as TcpServer);
+        mqtts = `mqtts://${host}:${await listenOn(tls as unknown as TcpServer, config.ARC_MQTTS_PORT)}`;
+      }
+      const httpUrl = new URL(httpAddress);
+      return {
+        http: httpAddress,
+        mqtt: `mqtt://${host}:${mqttPort}`,
+        mqttWebSocket: `ws://${httpUrl.host}/mqtt`,
+        mqtts,
+      };
+    },
+    async close() {
+      for (const server of servers) server.close();
+      mqttWebSockets.close();
+      await broker!.close();
+      await idle();
+      await feed?.close();
+      await http.close();
+    },
+  };
+}

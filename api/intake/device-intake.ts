@@ -1,0 +1,109 @@
+// The intake: what happens to each message a device publishes, as its steps:
+// parse → decide → persist → acknowledge → notify (STYLE habit 1).
+// The broker acknowledges (PUBACK) when the promise returned here resolves, so nothing is
+// acknowledged that is not committed (spec guarantee 1); notification runs in afterAck.
+import type { Sql } from 'postgres';
+import type { Logger } from 'pino';
+import { parseDeviceEvent, type DeviceEvent } from '../../protocol/device-event.js';
+import { LocationPayload, Status, fixesOf, parseJsonPayload } from '../../protocol/device-payloads.js';
+import type { DevicePublish } from '../../broker/mqtt-broker.js';
+import { verifySecret } from '../auth/secret-hash.js';
+import type { Metrics } from '../metrics.js';
+import { decideEvent, type PinCheck } from '../rules/event-rules.js';
+import { getEventContext, type EventContext } from '../store/device-store.js';
+import { storeDeviceEvent } from '../store/event-store.js';
+import { upsertFixes } from '../store/fix-store.js';
+import { storeStatus, touchDevice } from '../store/device-health-store.js';
+import type { AlarmNotifier } from '../live/alarm-notifier.js';
+import type { CommandDispatcher } from './command-dispatcher.js';
+
+export interface IntakeDeps {
+  sql: Sql;
+  logger: Logger;
+  metrics: Metrics;
+  now: () => Date;
+  alarms: AlarmNotifier;
+  commands: CommandDispatcher;
+}
+
+type IntakeResult = { afterAck?: () => void } | void;
+
+export function createDeviceIntake(deps: IntakeDeps): (message: DevicePublish) => Promise<IntakeResult> {
+  const { sql, logger, metrics } = deps;
+
+  /** Bad input is logged, counted, and acknowledged: resending it would not make it better. */
+  async function reject(message: DevicePublish, reason: string, receivedAt: Date, detail?: unknown): Promise<void> {
+    metrics.increment('intake_rejected', { channel: message.channel, reason });
+    logger.warn({ deviceId: message.deviceId, channel: message.channel, reason, detail }, 'device message rejected');
+    await touchDevice(sql, message.deviceId, receivedAt);
+  }
+
+  return async function intake(message) {
+    const receivedAt = deps.now();
+    metrics.increment('intake_messages', { channel: message.channel });
+    const json = parseJsonPayload(message.payload);
+    if (!json.ok) return reject(message, json.reason, receivedAt);
+
+    switch (message.channel) {
+      case 'events':
+        return takeEvent(message.deviceId, json.value, receivedAt, message);
+      case 'location': {
+        const parsed = LocationPayload.safeParse(json.value);
+        if (!parsed.success) return reject(message, 'fix_invalid', receivedAt, parsed.error.issues.slice(0, 5));
+        await upsertFixes(sql, message.deviceId, fixesOf(parsed.data), receivedAt);
+        return;
+      }
+      case 'status': {
+        const parsed = Status.safeParse(json.value);
+        if (!parsed.success) return reject(message, 'status_invalid', receivedAt, parsed.error.issues.slice(0, 5));
+        await storeStatus(sql, message.deviceId, parsed.data, receivedAt);
+        return;
+      }
+      default:
+        return reject(message, 'channel_not_accepted', receivedAt);
+    }
+  };
+
+  async function takeEvent(deviceId: string, value: unknown, receivedAt: Date, message: DevicePublish): Promise<IntakeResult> {
+    // parse: safety first; only a missing type rejects an event
+    const parsed = parseDeviceEvent(value, deviceId, receivedAt.getTime());
+    if (!parsed.ok) return reject(message, parsed.reason, receivedAt);
+    const { event, warnings } = parsed;
+    for (const warning of warnings) metrics.increment('intake_event_warnings', { warning });
+    if (warnings.length) logger.warn({ deviceId, eventId: event.id, type: event.type, warnings }, 'event taken with protocol warnings');
+
+    // decide
+    const context = await getEventContext(sql, deviceId);
+    const decision = decideEvent(event, await checkPin(event, context));
+
+    // persist
+    const stored = await storeDeviceEvent(sql, { deviceId, wearerId: context.wearerId, event, warnings, receivedAt, decision });
+    if (stored.duplicate) {
+      metrics.increment('intake_event_duplicates');
+      logger.info({ deviceId, eventId: event.id, alarmId: stored.alarmId }, 'event already stored: not raised again');
+      // The reply may still be waiting for this device; it goes when the device can take it.
+      return { afterAck: () => deps.commands.flush(deviceId) };
+    }
+    logger.info({ deviceId, eventId: event.id, type: event.type, alarmId: stored.alarmId }, 'event stored');
+
+    // acknowledge (by resolving), then notify
+    return {
+      afterAck: () => {
+        if (stored.alarmId) deps.alarms.raised(stored.alarmId);
+        if (stored.command) deps.commands.flush(deviceId);
+      },
+    };
+  }
+}
+
+/** Compares the PIN of an amber.end or sos.cancel with the wearer's; both hashes are always checked. */
+async function checkPin(event: DeviceEvent, context: EventContext): Promise<PinCheck> {
+  if (event.type !== 'amber.end' && event.type !== 'sos.cancel') return 'not_required';
+  if (!context.safePinHash && !context.duressPinHash) return 'not_required';
+  if (event.pin === undefined) return 'missing';
+  const [duress, safe] = await Promise.all([
+    context.duressPinHash ? verifySecret(event.pin, context.duressPinHash) : false,
+    context.safePinHash ? verifySecret(event.pin, context.safePinHash) : false,
+  ]);
+  return duress ? 'duress' : safe ? 'safe' : 'wrong';
+}

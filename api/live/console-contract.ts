@@ -1,0 +1,56 @@
+// The console contract: what the REST snapshot returns and what the Socket.IO feed pushes.
+// The console and the tests import these types; nothing else defines them (STYLE, "The shape").
+import { z } from 'zod';
+
+export const Position = z.object({ lat: z.number(), lon: z.number(), acc: z.number().nullable() });
+export type Position = z.infer<typeof Position>;
+
+export const AlarmStatus = z.enum(['raised', 'accepted', 'resolved']);
+
+export const AlarmView = z.object({
+  id: z.uuid(),
+  type: z.string(),
+  priority: z.number().int(),
+  status: AlarmStatus,
+  deviceId: z.string(),
+  deviceLabel: z.string(),
+  wearerId: z.uuid().nullable(),
+  wearerName: z.string().nullable(),
+  /** The ARC's receive time (ISO 8601): ages and SLA figures count from it. */
+  receivedAt: z.string(),
+  position: Position.nullable(),
+  discreet: z.boolean(),
+  /** Extra marks: `silent` for duress, `eventType` for an unrecognised event, `warnings`. */
+  flags: z.record(z.string(), z.unknown()),
+});
+export type AlarmView = z.infer<typeof AlarmView>;
+
+export const DeviceView = z.object({
+  id: z.string(),
+  label: z.string(),
+  enabled: z.boolean(),
+  heartbeatS: z.number().int(),
+  wearerId: z.uuid().nullable(),
+  wearerName: z.string().nullable(),
+  lastSeenAt: z.string().nullable(),
+  connected: z.boolean(),
+  position: Position.extend({ ts: z.number() }).nullable(),
+  health: z.object({
+    ts: z.number().nullable(),
+    batt: z.number().nullable(),
+    charging: z.boolean().nullable(),
+    rssi: z.number().nullable(),
+    fw: z.string().nullable(),
+  }),
+});
+export type DeviceView = z.infer<typeof DeviceView>;
+
+/** Socket.IO namespace for staff (administrator, supervisor, operator). */
+export const OPERATOR_NAMESPACE = '/operator';
+
+/** Events the server pushes on the operator namespace (`noun:past-tense`). */
+export interface OperatorServerEvents {
+  'alarm:raised': (alarm: AlarmView) => void;
+  'alarm:updated': (alarm: AlarmView) => void;
+}
+export type OperatorClientEvents = Record<string, never>;

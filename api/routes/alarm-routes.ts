@@ -1,0 +1,22 @@
+// The REST snapshot of alarms: a console that connects late or reconnects loads this, then
+// applies what the Socket.IO feed pushes (STYLE habit 4).
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { ArcError } from '../errors.js';
+import { getAlarmView, listOpenAlarms } from '../store/alarm-views.js';
+import { parseInput } from './parse-input.js';
+import type { RouteDeps } from './route-deps.js';
+
+const AlarmParams = z.object({ id: z.uuid() });
+
+export function alarmRoutes(app: FastifyInstance, deps: RouteDeps): void {
+  const staff = deps.allow('administrator', 'supervisor', 'operator');
+
+  app.get('/api/alarms', { preHandler: staff }, async () => ({ alarms: await listOpenAlarms(deps.sql) }));
+
+  app.get('/api/alarms/:id', { preHandler: staff }, async (request) => {
+    const alarm = await getAlarmView(deps.sql, parseInput(AlarmParams, request.params).id);
+    if (!alarm) throw new ArcError('ARC_ERR_NOT_FOUND', 'No such alarm');
+    return { alarm };
+  });
+}

@@ -1,0 +1,81 @@
+// Devices: an administrator provisions one and gets its secret once, rotates the secret,
+// disables it; staff list them with last position and health.
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { DEVICE_ID_PATTERN } from '../../protocol/device-topics.js';
+import { ArcError } from '../errors.js';
+import { generateSecret, hashSecret } from '../auth/secret-hash.js';
+import { audit } from '../store/audit-log.js';
+import { insertDevice, listDevices, updateDevice, type DeviceChanges } from '../store/device-store.js';
+import { getWearer } from '../store/wearer-store.js';
+import { parseInput } from './parse-input.js';
+import { actorOf } from './request-user.js';
+import type { RouteDeps } from './route-deps.js';
+
+const DeviceId = z.string().regex(DEVICE_ID_PATTERN, 'a device id is 3 to 64 of A-Z a-z 0-9 _ -');
+const HeartbeatS = z.number().int().min(10).max(86400);
+
+const NewDevice = z.object({
+  id: DeviceId,
+  label: z.string().max(200).default(''),
+  wearerId: z.uuid().nullable().default(null),
+  heartbeatS: HeartbeatS.default(300),
+});
+const DeviceUpdate = z.object({
+  label: z.string().max(200).optional(),
+  enabled: z.boolean().optional(),
+  wearerId: z.uuid().nullable().optional(),
+  heartbeatS: HeartbeatS.optional(),
+});
+const DeviceParams = z.object({ id: DeviceId });
+
+export function deviceRoutes(app: FastifyInstance, deps: RouteDeps): void {
+  const { sql } = deps;
+  const staff = deps.allow('administrator', 'supervisor', 'operator');
+  const admin = deps.allow('administrator');
+
+  async function requireWearer(wearerId: string | null | undefined) {
+    if (wearerId && !(await getWearer(sql, wearerId))) throw new ArcError('ARC_ERR_WEARER_NOT_FOUND');
+  }
+  async function viewOf(id: string) {
+    const [view] = await listDevices(sql, deps.isDeviceConnected, id);
+    if (!view) throw new ArcError('ARC_ERR_DEVICE_NOT_FOUND');
+    return view;
+  }
+
+  app.get('/api/devices', { preHandler: staff }, async () => ({ devices: await listDevices(sql, deps.isDeviceConnected) }));
+
+  app.get('/api/devices/:id', { preHandler: staff }, async (request) => ({
+    device: await viewOf(parseInput(DeviceParams, request.params).id),
+  }));
+
+  app.post('/api/devices', { preHandler: admin }, async (request, reply) => {
+    const input = parseInput(NewDevice, request.body);
+    await requireWearer(input.wearerId);
+    const secret = generateSecret();
+    const created = await insertDevice(sql, { ...input, secretHash: await hashSecret(secret) });
+    if (!created) throw new ArcError('ARC_ERR_DEVICE_EXISTS');
+    await audit(sql, actorOf(request), 'device.provisioned', input.id, { label: input.label, wearerId: input.wearerId });
+    // The secret is shown this once and stored only as a slow hash.
+    return reply.status(201).send({ device: await viewOf(input.id), secret });
+  });
+
+  app.patch('/api/devices/:id', { preHandler: admin }, async (request) => {
+    const { id } = parseInput(DeviceParams, request.params);
+    const changes: DeviceChanges = parseInput(DeviceUpdate, request.body);
+    await requireWearer(changes.wearerId);
+    if (!(await updateDevice(sql, id, changes))) throw new ArcError('ARC_ERR_DEVICE_NOT_FOUND');
+    await audit(sql, actorOf(request), 'device.updated', id, changes as Record<string, unknown>);
+    if (changes.enabled === false) deps.disconnectDevice(id);
+    return { device: await viewOf(id) };
+  });
+
+  app.post('/api/devices/:id/rotate-secret', { preHandler: admin }, async (request) => {
+    const { id } = parseInput(DeviceParams, request.params);
+    const secret = generateSecret();
+    if (!(await updateDevice(sql, id, { secretHash: await hashSecret(secret) }))) throw new ArcError('ARC_ERR_DEVICE_NOT_FOUND');
+    await audit(sql, actorOf(request), 'device.secret_rotated', id);
+    deps.disconnectDevice(id); // whoever holds the old secret is out now
+    return { device: await viewOf(id), secret };
+  });
+}

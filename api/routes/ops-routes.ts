@@ -1,0 +1,24 @@
+// Health for load balancers and the metrics and audit log for supervisors.
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { listAudit } from '../store/audit-log.js';
+import { parseInput } from './parse-input.js';
+import type { RouteDeps } from './route-deps.js';
+
+const AuditQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  before: z.coerce.number().int().positive().optional(),
+});
+
+export function opsRoutes(app: FastifyInstance, deps: RouteDeps): void {
+  app.get('/health/live', async () => ({ status: 'live' }));
+  app.get('/health/ready', async (_request, reply) => {
+    const ready = await deps.databaseReady();
+    return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', database: ready ? 'up' : 'down' });
+  });
+  app.get('/api/metrics', { preHandler: deps.allow('administrator', 'supervisor') }, async () => ({ metrics: deps.metrics.snapshot() }));
+  app.get('/api/audit', { preHandler: deps.allow('administrator', 'supervisor') }, async (request) => {
+    const { limit, before } = parseInput(AuditQuery, request.query);
+    return { entries: await listAudit(deps.sql, limit, before) };
+  });
+}

@@ -1,0 +1,30 @@
+// Who is asking: every /api route but login names the roles it serves.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Sql } from 'postgres';
+import { ArcError } from '../errors.js';
+import { tokenFrom, userForToken } from '../auth/session-token.js';
+import type { Role, User } from '../store/user-store.js';
+import type { Actor } from '../store/audit-log.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    user: User | null;
+  }
+}
+
+export type RoleGuard = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+
+export function roleGuard(sql: Sql) {
+  return (...roles: Role[]): RoleGuard =>
+    async (request) => {
+      const user = await userForToken(sql, tokenFrom(request.headers));
+      if (!user) throw new ArcError('ARC_ERR_AUTH_REQUIRED');
+      if (!roles.includes(user.role)) throw new ArcError('ARC_ERR_FORBIDDEN', `Only ${roles.join(', ')} may do this`);
+      request.user = user;
+    };
+}
+
+export function actorOf(request: FastifyRequest): Actor {
+  if (!request.user) throw new ArcError('ARC_ERR_AUTH_REQUIRED');
+  return { id: request.user.id, name: request.user.email };
+}

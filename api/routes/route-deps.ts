@@ -1,0 +1,19 @@
+import type { Sql } from 'postgres';
+import type { Config } from '../config.js';
+import type { Metrics } from '../metrics.js';
+import type { RoleGuard } from './request-user.js';
+import type { Role } from '../store/user-store.js';
+
+/** What every route module is given: nothing global, so tests can build an app of their own. */
+export interface RouteDeps {
+  sql: Sql;
+  config: Config;
+  metrics: Metrics;
+  now: () => Date;
+  isDeviceConnected: (deviceId: string) => boolean;
+  /** Drop a device's live connection: after it is disabled or its secret rotated. */
+  disconnectDevice: (deviceId: string) => void;
+  allow: (...roles: Role[]) => RoleGuard;
+  /** Whether the database answers (GET /health/ready). */
+  databaseReady: () => Promise<boolean>;
+}

@@ -1,0 +1,95 @@
+// Wearers and carer links. PINs are write-only: stored as slow hashes, shown as "set" or not.
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { ArcError } from '../errors.js';
+import { hashSecret } from '../auth/secret-hash.js';
+import { audit } from '../store/audit-log.js';
+import {
+  WearerProfile,
+  getWearer,
+  insertWearer,
+  linkCarer,
+  listWearers,
+  unlinkCarer,
+  updateWearer,
+  type WearerFields,
+} from '../store/wearer-store.js';
+import { findUserById } from '../store/user-store.js';
+import { parseInput } from './parse-input.js';
+import { actorOf } from './request-user.js';
+import type { RouteDeps } from './route-deps.js';
+
+const Pin = z.string().regex(/^[0-9]{4,8}$/, 'a PIN is 4 to 8 digits');
+const WearerInput = z.object({
+  name: z.string().trim().min(1).max(200),
+  profile: z.enum(WearerProfile).default('lone_worker'),
+  notes: z.string().max(5000).default(''),
+  safePin: Pin.nullable().optional(),
+  duressPin: Pin.nullable().optional(),
+});
+const WearerUpdate = WearerInput.partial().extend({ profile: z.enum(WearerProfile).optional(), notes: z.string().max(5000).optional() });
+const WearerParams = z.object({ id: z.uuid() });
+const CarerLink = z.object({ carerId: z.uuid(), wearerId: z.uuid() });
+
+async function fieldsOf(input: z.infer<typeof WearerUpdate>): Promise<WearerFields> {
+  const { safePin, duressPin, ...rest } = input;
+  if (safePin && duressPin && safePin === duressPin) {
+    throw new ArcError('ARC_ERR_VALIDATION', 'The duress PIN must differ from the safe PIN', [{ field: 'duressPin', message: 'must differ from the safe PIN' }]);
+  }
+  const fields: WearerFields = { ...rest };
+  if (safePin !== undefined) fields.safePinHash = safePin === null ? null : await hashSecret(safePin);
+  if (duressPin !== undefined) fields.duressPinHash = duressPin === null ? null : await hashSecret(duressPin);
+  return fields;
+}
+
+export function wearerRoutes(app: FastifyInstance, deps: RouteDeps): void {
+  const { sql } = deps;
+  const staff = deps.allow('administrator', 'supervisor', 'operator');
+  const managers = deps.allow('administrator', 'supervisor');
+
+  app.get('/api/wearers', { preHandler: staff }, async () => ({ wearers: await listWearers(sql) }));
+
+  app.get('/api/wearers/:id', { preHandler: staff }, async (request) => {
+    const wearer = await getWearer(sql, parseInput(WearerParams, request.params).id);
+    if (!wearer) throw new ArcError('ARC_ERR_WEARER_NOT_FOUND');
+    return { wearer };
+  });
+
+  app.post('/api/wearers', { preHandler: managers }, async (request, reply) => {
+    const input = parseInput(WearerInput, request.body);
+    const wearer = await insertWearer(sql, { ...(await fieldsOf(input)), name: input.name });
+    await audit(sql, actorOf(request), 'wearer.created', wearer.id, { name: wearer.name, profile: wearer.profile });
+    return reply.status(201).send({ wearer });
+  });
+
+  app.patch('/api/wearers/:id', { preHandler: managers }, async (request) => {
+    const { id } = parseInput(WearerParams, request.params);
+    const input = parseInput(WearerUpdate, request.body);
+    const wearer = await updateWearer(sql, id, await fieldsOf(input));
+    if (!wearer) throw new ArcError('ARC_ERR_WEARER_NOT_FOUND');
+    const { safePin, duressPin, ...visible } = input;
+    await audit(sql, actorOf(request), 'wearer.updated', id, {
+      ...visible,
+      ...(safePin !== undefined && { safePinChanged: true }),
+      ...(duressPin !== undefined && { duressPinChanged: true }),
+    });
+    return { wearer };
+  });
+
+  app.post('/api/carer-links', { preHandler: managers }, async (request, reply) => {
+    const { carerId, wearerId } = parseInput(CarerLink, request.body);
+    const carer = await findUserById(sql, carerId);
+    if (!carer || carer.role !== 'carer') throw new ArcError('ARC_ERR_USER_NOT_FOUND', 'No carer with that id');
+    if (!(await getWearer(sql, wearerId))) throw new ArcError('ARC_ERR_WEARER_NOT_FOUND');
+    await linkCarer(sql, carerId, wearerId);
+    await audit(sql, actorOf(request), 'carer.linked', wearerId, { carerId });
+    return reply.status(201).send({ carerId, wearerId });
+  });
+
+  app.delete('/api/carer-links', { preHandler: managers }, async (request) => {
+    const { carerId, wearerId } = parseInput(CarerLink, request.body);
+    if (!(await unlinkCarer(sql, carerId, wearerId))) throw new ArcError('ARC_ERR_NOT_FOUND', 'That carer is not linked to that wearer');
+    await audit(sql, actorOf(request), 'carer.unlinked', wearerId, { carerId });
+    return { ok: true };
+  });
+}

@@ -1,0 +1,18 @@
+// Commands to devices wait here until the device acknowledges them (PUBACK).
+import type { Sql } from 'postgres';
+import type { Command } from '../../protocol/device-payloads.js';
+
+export async function pendingCommands(sql: Sql, deviceId: string): Promise<Command[]> {
+  const rows = await sql<{ body: Command }[]>`
+    select body from device_commands where device_id = ${deviceId} and delivered_at is null order by created_at, id`;
+  return rows.map((r) => r.body);
+}
+
+export async function markCommandDelivered(sql: Sql, deviceId: string, commandId: string): Promise<void> {
+  await sql`update device_commands set delivered_at = now()
+            where id = ${commandId} and device_id = ${deviceId} and delivered_at is null`;
+}
+
+export async function insertCommand(sql: Sql, deviceId: string, command: Command): Promise<void> {
+  await sql`insert into device_commands (id, device_id, body) values (${command.id}, ${deviceId}, ${sql.json(command as never)})`;
+}

@@ -1,0 +1,109 @@
+// Devices: provisioning, credentials, settings, and the view the console lists.
+import type { Sql } from 'postgres';
+import type { DeviceView } from '../live/console-contract.js';
+
+export interface DeviceCredentials {
+  secretHash: string;
+  enabled: boolean;
+}
+
+export async function getDeviceCredentials(sql: Sql, deviceId: string): Promise<DeviceCredentials | null> {
+  const [row] = await sql<DeviceCredentials[]>`select secret_hash, enabled from devices where id = ${deviceId}`;
+  return row ?? null;
+}
+
+export interface NewDevice {
+  id: string;
+  label: string;
+  wearerId: string | null;
+  heartbeatS: number;
+  secretHash: string;
+}
+
+/** False when the id is taken. */
+export async function insertDevice(sql: Sql, device: NewDevice): Promise<boolean> {
+  const rows = await sql`
+    insert into devices (id, label, wearer_id, heartbeat_s, secret_hash)
+    values (${device.id}, ${device.label}, ${device.wearerId}, ${device.heartbeatS}, ${device.secretHash})
+    on conflict (id) do nothing returning id`;
+  return rows.length === 1;
+}
+
+export interface DeviceChanges {
+  label?: string;
+  enabled?: boolean;
+  wearerId?: string | null;
+  heartbeatS?: number;
+  secretHash?: string;
+}
+
+export async function updateDevice(sql: Sql, deviceId: string, changes: DeviceChanges): Promise<boolean> {
+  if (Object.keys(changes).length === 0) {
+    return (await sql`select 1 from devices where id = ${deviceId}`).length === 1;
+  }
+  const rows = await sql`update devices set ${sql(changes as never)} where id = ${deviceId} returning id`;
+  return rows.length === 1;
+}
+
+interface DeviceRow {
+  id: string;
+  label: string;
+  enabled: boolean;
+  heartbeatS: number;
+  wearerId: string | null;
+  wearerName: string | null;
+  lastSeenAt: Date | null;
+  fixTs: string | null;
+  fixLat: number | null;
+  fixLon: number | null;
+  fixAcc: number | null;
+  statusTs: string | null;
+  batt: number | null;
+  charging: boolean | null;
+  rssi: number | null;
+  fw: string | null;
+}
+
+export async function listDevices(sql: Sql, isConnected: (id: string) => boolean, deviceId?: string): Promise<DeviceView[]> {
+  const rows = await sql<DeviceRow[]>`
+    select d.id, d.label, d.enabled, d.heartbeat_s, d.wearer_id, w.name as wearer_name, d.last_seen_at,
+           d.fix_ts, d.fix_lat, d.fix_lon, d.fix_acc, d.status_ts, d.batt, d.charging, d.rssi, d.fw
+    from devices d left join wearers w on w.id = d.wearer_id
+    ${deviceId === undefined ? sql`` : sql`where d.id = ${deviceId}`}
+    order by d.id`;
+  return rows.map((r) => ({
+    id: r.id,
+    label: r.label,
+    enabled: r.enabled,
+    heartbeatS: r.heartbeatS,
+    wearerId: r.wearerId,
+    wearerName: r.wearerName,
+    lastSeenAt: r.lastSeenAt?.toISOString() ?? null,
+    connected: isConnected(r.id),
+    position:
+      r.fixTs === null || r.fixLat === null || r.fixLon === null
+        ? null
+        : { ts: Number(r.fixTs), lat: r.fixLat, lon: r.fixLon, acc: r.fixAcc },
+    health: {
+      ts: r.statusTs === null ? null : Number(r.statusTs),
+      batt: r.batt,
+      charging: r.charging,
+      rssi: r.rssi,
+      fw: r.fw,
+    },
+  }));
+}
+
+export interface EventContext {
+  wearerId: string | null;
+  safePinHash: string | null;
+  duressPinHash: string | null;
+}
+
+/** What the intake needs to know about the wearer of a device to decide on an event. */
+export async function getEventContext(sql: Sql, deviceId: string): Promise<EventContext> {
+  const [row] = await sql<EventContext[]>`
+    select d.wearer_id, w.safe_pin_hash, w.duress_pin_hash
+    from devices d left join wearers w on w.id = d.wearer_id where d.id = ${deviceId}`;
+  return row ?? { wearerId: null, safePinHash: null, duressPinHash: null };
+}

@@ -1,0 +1,81 @@
+// Staff and carer accounts, and their login sessions (tokens are stored only as SHA-256).
+import { createHash } from 'node:crypto';
+import type { Sql } from 'postgres';
+
+export const Role = {
+  administrator: 'administrator',
+  supervisor: 'supervisor',
+  operator: 'operator',
+  carer: 'carer',
+} as const;
+export type Role = (typeof Role)[keyof typeof Role];
+export const STAFF_ROLES: readonly Role[] = ['administrator', 'supervisor', 'operator'];
+
+export interface User {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+}
+
+export interface UserWithSecrets extends User {
+  passwordHash: string;
+  disabled: boolean;
+  failedLogins: number;
+  lastFailedLoginAt: Date | null;
+}
+
+export async function findUserByEmail(sql: Sql, email: string): Promise<UserWithSecrets | null> {
+  const [row] = await sql<UserWithSecrets[]>`
+    select id, email, name, role, password_hash, disabled, failed_logins, last_failed_login_at
+    from users where lower(email) = lower(${email})`;
+  return row ?? null;
+}
+
+export async function insertUser(sql: Sql, user: Omit<User, 'id'> & { passwordHash: string }): Promise<User | null> {
+  const [row] = await sql<User[]>`
+    insert into users (email, name, role, password_hash)
+    values (${user.email}, ${user.name}, ${user.role}, ${user.passwordHash})
+    on conflict (email) do nothing returning id, email, name, role`;
+  return row ?? null;
+}
+
+export async function countUsers(sql: Sql, role?: Role): Promise<number> {
+  const [row] = await sql<{ n: number }[]>`
+    select count(*)::int as n from users ${role ? sql`where role = ${role}` : sql``}`;
+  return row.n;
+}
+
+export async function listUsers(sql: Sql): Promise<User[]> {
+  return sql<User[]>`select id, email, name, role from users order by email`;
+}
+
+export async function recordLoginFailure(sql: Sql, userId: string): Promise<void> {
+  await sql`update users set failed_logins = failed_logins + 1, last_failed_login_at = now() where id = ${userId}`;
+}
+
+export async function clearLoginFailures(sql: Sql, userId: string): Promise<void> {
+  await sql`update users set failed_logins = 0, last_failed_login_at = null where id = ${userId} and failed_logins > 0`;
+}
+
+const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export async function insertSession(sql: Sql, userId: string, token: string, expiresAt: Date): Promise<void> {
+  await sql`insert into sessions (token_hash, user_id, expires_at) values (${tokenHash(token)}, ${userId}, ${expiresAt})`;
+}
+
+export async function findSessionUser(sql: Sql, token: string): Promise<User | null> {
+  const [row] = await sql<User[]>`
+    select u.id, u.email, u.name, u.role from sessions s join users u on u.id = s.user_id
+    where s.token_hash = ${tokenHash(token)} and s.expires_at > now() and not u.disabled`;
+  return row ?? null;
+}
+
+export async function deleteSession(sql: Sql, token: string): Promise<void> {
+  await sql`delete from sessions where token_hash = ${tokenHash(token)}`;
+}
+
+export async function findUserById(sql: Sql, id: string): Promise<User | null> {
+  const [row] = await sql<User[]>`select id, email, name, role from users where id = ${id}`;
+  return row ?? null;
+}

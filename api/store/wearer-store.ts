@@ -1,0 +1,57 @@
+// Wearers (the people carrying devices) and which carers may see them.
+import type { Sql } from 'postgres';
+
+export const WearerProfile = ['lone_worker', 'dementia', 'domestic_abuse', 'older_person', 'child'] as const;
+export type WearerProfile = (typeof WearerProfile)[number];
+
+export interface Wearer {
+  id: string;
+  name: string;
+  profile: WearerProfile;
+  notes: string;
+  hasSafePin: boolean;
+  hasDuressPin: boolean;
+}
+
+const columns = (sql: Sql) => sql`id, name, profile, notes,
+  safe_pin_hash is not null as has_safe_pin, duress_pin_hash is not null as has_duress_pin`;
+
+export interface WearerFields {
+  name?: string;
+  profile?: WearerProfile;
+  notes?: string;
+  safePinHash?: string | null;
+  duressPinHash?: string | null;
+}
+
+export async function insertWearer(sql: Sql, fields: WearerFields & { name: string }): Promise<Wearer> {
+  const [row] = await sql<Wearer[]>`insert into wearers ${sql(fields as never)} returning ${columns(sql)}`;
+  return row;
+}
+
+export async function updateWearer(sql: Sql, id: string, fields: WearerFields): Promise<Wearer | null> {
+  const [row] = Object.keys(fields).length
+    ? await sql<Wearer[]>`update wearers set ${sql(fields as never)} where id = ${id} returning ${columns(sql)}`
+    : await sql<Wearer[]>`select ${columns(sql)} from wearers where id = ${id}`;
+  return row ?? null;
+}
+
+export async function getWearer(sql: Sql, id: string): Promise<Wearer | null> {
+  const [row] = await sql<Wearer[]>`select ${columns(sql)} from wearers where id = ${id}`;
+  return row ?? null;
+}
+
+export async function listWearers(sql: Sql, carerId?: string): Promise<Wearer[]> {
+  return carerId === undefined
+    ? sql<Wearer[]>`select ${columns(sql)} from wearers order by name`
+    : sql<Wearer[]>`select ${columns(sql)} from wearers
+                    where id in (select wearer_id from carer_links where carer_id = ${carerId}) order by name`;
+}
+
+export async function linkCarer(sql: Sql, carerId: string, wearerId: string): Promise<void> {
+  await sql`insert into carer_links (carer_id, wearer_id) values (${carerId}, ${wearerId}) on conflict do nothing`;
+}
+
+export async function unlinkCarer(sql: Sql, carerId: string, wearerId: string): Promise<boolean> {
+  return (await sql`delete from carer_links where carer_id = ${carerId} and wearer_id = ${wearerId} returning 1`).length === 1;
+}

@@ -1,0 +1,154 @@
+// The MQTT broker: Aedes with device authentication and the topic ACL. It knows devices,
+// credentials and topics, nothing about alarms. Its one hook, onDevicePublish, is "a device
+// published this; acknowledge when the promise resolves", which is how a PUBACK comes to mean
+// "stored" (spec guarantee 1) without the broker importing alarm code.
+import type { Duplex } from 'node:stream';
+import type { IncomingMessage } from 'node:http';
+import { Aedes, type Client, type PublishPacket, type Subscription } from 'aedes';
+import type { Logger } from 'pino';
+import { DeviceChannel, deviceTopic, isDeviceId } from '../protocol/device-topics.js';
+import { canPublish, canSubscribe } from './topic-acl.js';
+
+export interface DevicePublish {
+  deviceId: string;
+  channel: DeviceChannel;
+  payload: Buffer;
+  qos: 0 | 1 | 2;
+}
+
+export interface BrokerHooks {
+  /** True when the secret is the device's and the device is enabled. */
+  authenticateDevice(deviceId: string, secret: Buffer): Promise<boolean>;
+  /**
+   * Resolve once the message is durably handled (stored, or rejected for good); the broker then
+   * acknowledges it and calls afterAck. Reject when it could not be handled (the database is
+   * down): the connection is closed without a PUBACK and the device sends it again.
+   */
+  onDevicePublish(message: DevicePublish): Promise<{ afterAck?: () => void } | void>;
+  /** The device is connected and subscribed to its commands topic: pending commands can go. */
+  onCommandsReady(deviceId: string): void;
+  /** The device acknowledged a command (PUBACK of our QoS 1 publish). */
+  onCommandAcknowledged(deviceId: string, payload: Buffer): void;
+  onDeviceGone(deviceId: string): void;
+}
+
+export interface BrokerCounters {
+  increment(name: string, labels?: Record<string, string>): void;
+}
+
+export interface MqttBroker {
+  /** Serve one MQTT connection (TCP, TLS or WebSocket stream). */
+  handle(stream: Duplex, request?: IncomingMessage): void;
+  /** Deliver a command (QoS 1) if the device is connected; false when it is not. */
+  sendCommand(deviceId: string, payload: string): Promise<boolean>;
+  isConnected(deviceId: string): boolean;
+  /** Drop the device's connection (it was disabled or its secret rotated). */
+  disconnect(deviceId: string): void;
+  connectedCount(): number;
+  close(): Promise<void>;
+}
+
+export async function createMqttBroker(hooks: BrokerHooks, logger: Logger, counters: BrokerCounters): Promise<MqttBroker> {
+  const aedes = await Aedes.createBroker({
+    // The spec allows device ids of 64 characters; MQTT 3.1 alone capped client ids at 23.
+    maxClientsIdLength: 64,
+    heartbeatInterval: 60_000,
+    drainTimeout: 30_000,
+  });
+
+  aedes.authenticate = (client: Client, username: string | undefined, password: Buffer | undefined, done) => {
+    const refuse = (reason: string) => {
+      counters.increment('mqtt_connect_refused', { reason });
+      logger.warn({ clientId: client.id, username, reason }, 'device connection refused');
+      done(null, false); // CONNACK 5 "not authorized"
+    };
+    // Spec, "Connection": the client id is the device id, exactly, and equals the username.
+    if (!username || client.id !== username) return refuse('client_id_not_username');
+    if (!isDeviceId(username)) return refuse('bad_device_id');
+    if (!password) return refuse('no_secret');
+    hooks.authenticateDevice(username, password).then(
+      (ok) => (ok ? done(null, true) : refuse('bad_credentials')),
+      (err) => {
+        logger.error({ err, deviceId: username }, 'device authentication failed');
+        const error = Object.assign(new Error('server unavailable'), { returnCode: 3 });
+        done(error, false);
+      },
+    );
+  };
+
+  aedes.authorizePublish = (client: Client | null, packet: PublishPacket, done) => {
+    // A will of an obsolete session arrives without a client; it cannot be attributed safely.
+    if (!client) return done(new Error('publish without a client'));
+    const channel = canPublish(client.id, packet.topic);
+    if (!channel) {
+      counters.increment('mqtt_publish_refused');
+      logger.warn({ deviceId: client.id, topic: packet.topic }, 'forbidden publish: connection closed');
+      return done(new Error('forbidden topic'));
+    }
+    // Devices never leave retained messages in the broker: everything goes to the ARC.
+    packet.retain = false;
+    hooks
+      .onDevicePublish({ deviceId: client.id, channel, payload: packet.payload as Buffer, qos: packet.qos })
+      .then(
+        (result) => {
+          done(null);
+          result?.afterAck?.();
+        },
+        (err) => {
+          logger.error({ err, deviceId: client.id, topic: packet.topic }, 'could not store a device message: not acknowledged');
+          done(err instanceof Error ? err : new Error(String(err)));
+        },
+      );
+  };
+
+  aedes.authorizeSubscribe = (client: Client, subscription: Subscription, done) => {
+    if (canSubscribe(client.id, subscription.topic)) return done(null, subscription);
+    counters.increment('mqtt_subscribe_refused');
+    logger.warn({ deviceId: client.id, topic: subscription.topic }, 'forbidden subscription refused');
+    done(null, null); // SUBACK 0x80
+  };
+
+  // Devices have nothing to receive but their own commands; never forward anything else.
+  aedes.authorizeForward = (client: Client, packet) =>
+    packet.topic === deviceTopic(client.id, DeviceChannel.commands) ? packet : null;
+
+  const commandsTopic = (deviceId: string) => deviceTopic(deviceId, DeviceChannel.commands);
+  const subscribedToCommands = (client: Client) =>
+    Object.prototype.hasOwnProperty.call((client as unknown as { subscriptions: object }).subscriptions ?? {}, commandsTopic(client.id));
+
+  aedes.on('subscribe', (subscriptions, client) => {
+    if (subscriptions.some((s) => s.topic === commandsTopic(client.id) && (s.qos as number) !== 128)) hooks.onCommandsReady(client.id);
+  });
+  aedes.on('clientReady', (client) => {
+    counters.increment('mqtt_connected');
+    // A persistent session comes back already subscribed.
+    if (subscribedToCommands(client)) hooks.onCommandsReady(client.id);
+  });
+  aedes.on('clientDisconnect', (client) => hooks.onDeviceGone(client.id));
+  aedes.on('ack', (packet, client) => {
+    if (client && packet && 'topic' in packet && packet.topic === commandsTopic(client.id)) {
+      hooks.onCommandAcknowledged(client.id, packet.payload as Buffer);
+    }
+  });
+  aedes.on('clientError', (client, err) => logger.debug({ deviceId: client?.id, err: err.message }, 'mqtt client error'));
+  aedes.on('connectionError', (client, err) => logger.debug({ deviceId: client?.id, err: err.message }, 'mqtt connection error'));
+
+  const clients = () => (aedes as unknown as { clients: Record<string, Client & { connected: boolean }> }).clients;
+
+  return {
+    handle: (stream, request) => aedes.handle(stream, request),
+    isConnected: (deviceId) => Boolean(clients()[deviceId]?.connected),
+    disconnect: (deviceId) => clients()[deviceId]?.close(),
+    connectedCount: () => aedes.connectedClients,
+    sendCommand(deviceId, payload) {
+      if (!clients()[deviceId]?.connected) return Promise.resolve(false);
+      return new Promise((resolve, reject) =>
+        aedes.publish(
+          { cmd: 'publish', topic: commandsTopic(deviceId), payload: Buffer.from(payload), qos: 1, retain: false, dup: false },
+          (err) => (err ? reject(err) : resolve(true)),
+        ),
+      );
+    },
+    close: () => new Promise((resolve) => aedes.close(() => resolve())),
+  };
+}

@@ -1,0 +1,9 @@
+// Limits the device protocol sets on every payload (spec, "Topics").
+export const MAX_PAYLOAD_BYTES = 16 * 1024;
+export const MAX_FIXES_PER_MESSAGE = 100;
+export const MAX_EVENT_ID_LENGTH = 64;
+export const MAX_NOTE_LENGTH = 1000;
+/** Earliest device time we believe: anything before 2000-01-01 is a clock that was never set. */
+export const EARLIEST_PLAUSIBLE_TS = Date.UTC(2000, 0, 1);
+/** A device clock this far ahead of ours is wrong, not early. */
+export const MAX_CLOCK_AHEAD_MS = 24 * 60 * 60 * 1000;

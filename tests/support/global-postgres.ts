@@ -1,0 +1,38 @@
+// Starts one real PostgreSQL for the whole test run (the same embedded server `npm start` uses),
+// migrates a template database once, and hands its address to the test files.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { TestProject } from 'vitest/node';
+import pino from 'pino';
+import { startEmbeddedPostgres } from '../../api/db/embedded-postgres.js';
+import { connectDatabase } from '../../api/db/connect.js';
+import { migrate } from '../../api/db/migrate.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    postgresUrl: string;
+  }
+}
+
+export const TEMPLATE_DATABASE = 'arc_template';
+
+export default async function setup(project: TestProject) {
+  const dir = await mkdtemp(path.join(tmpdir(), 'arc-test-pg-'));
+  const logger = pino({ level: 'warn' });
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const server = await startEmbeddedPostgres(dir, port, logger);
+  const admin = connectDatabase(server.url, 1);
+  await admin.unsafe(`drop database if exists ${TEMPLATE_DATABASE}`);
+  await admin.unsafe(`create database ${TEMPLATE_DATABASE}`);
+  await admin.end();
+  const templateUrl = server.url.replace(/\/arc$/, `/${TEMPLATE_DATABASE}`);
+  const template = connectDatabase(templateUrl, 1);
+  await migrate(template);
+  await template.end();
+  project.provide('postgresUrl', server.url);
+  return async () => {
+    await server.stop();
+    await rm(dir, { recursive: true, force: true });
+  };
+}
