@@ -50,7 +50,7 @@ export const SCENARIOS = {
   },
 } as const satisfies Record<string, Activation | null>;
 export type ScenarioName = keyof typeof SCENARIOS;
-export const SCENARIO_NAMES = Object.keys(SCENARIOS) as ScenarioName[];
+export const SCENARIO_NAMES = Object.keys(SCENARIOS) as [ScenarioName, ...ScenarioName[]];
 
 export async function playScenario(name: ScenarioName, device: SimulatedDevice, options: ScenarioOptions): Promise<ScenarioReport> {
   const stop = stopSignal(options);

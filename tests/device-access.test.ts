@@ -1,0 +1,133 @@
+// Spec "Connection" and guarantee 3: only a device's own credentials, its own topics.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { ConnectRefusedError, SimulatedDevice } from '../device-sim/simulated-device.js';
+import { deviceTopic } from '../protocol/device-topics.js';
+import { startTestArc, type TestArc } from './support/test-arc.js';
+
+let t: TestArc;
+const devices: SimulatedDevice[] = [];
+
+beforeAll(async () => {
+  t = await startTestArc();
+});
+afterAll(async () => {
+  for (const d of devices) await d.close({ force: true });
+  await t?.close();
+});
+
+function device(options: ConstructorParameters<typeof SimulatedDevice>[0]) {
+  const d = new SimulatedDevice({ reconnect: false, ...options });
+  devices.push(d);
+  return d;
+}
+
+async function refusal(d: SimulatedDevice): Promise<number> {
+  const error = await d.connect().then(
+    () => null,
+    (e) => e,
+  );
+  expect(error).toBeInstanceOf(ConnectRefusedError);
+  return (error as ConnectRefusedError).returnCode;
+}
+
+describe('who may connect', () => {
+  it('refuses a wrong secret, an unknown device, a client id that is not the username, and a disabled device with "not authorized"', async () => {
+    const a = await t.provisionDevice();
+    expect(await refusal(device({ deviceId: a.deviceId, secret: 'not-the-secret', url: t.mqttUrl }))).toBe(5);
+    expect(await refusal(device({ deviceId: 'nobody-knows-me', secret: a.secret, url: t.mqttUrl }))).toBe(5);
+    expect(await refusal(device({ deviceId: a.deviceId, secret: a.secret, url: t.mqttUrl, clientId: `${a.deviceId}-x` }))).toBe(5);
+
+    const disabled = await t.provisionDevice();
+    expect((await t.api('PATCH', `/api/devices/${disabled.deviceId}`, { enabled: false })).status).toBe(200);
+    expect(await refusal(device({ deviceId: disabled.deviceId, secret: disabled.secret, url: t.mqttUrl }))).toBe(5);
+    expect(t.arc.metrics.get('mqtt_connect_refused{reason="bad_credentials"}')).toBeGreaterThanOrEqual(3);
+  });
+
+  it('accepts a 64-character device id over MQTT 3.1 and 3.1.1, and over WebSocket at /mqtt', async () => {
+    const long = await t.provisionDevice({ id: 'L'.repeat(64) });
+    const v31 = device({ ...long, url: t.mqttUrl, protocolVersion: 3 });
+    await v31.connect();
+    await v31.sendEvent('checkin');
+    await v31.close();
+    const ws = device({ ...(await t.provisionDevice()), url: t.mqttWebSocketUrl });
+    await ws.connect();
+    const sent = await ws.sendEvent('test');
+    expect((await ws.waitForCommand({ eventId: sent.id })).type).toBe('alarm.received');
+  });
+
+  it('refuses MQTT 5 with "unacceptable protocol version"', async () => {
+    const credentials = await t.provisionDevice();
+    expect(await refusal(device({ ...credentials, url: t.mqttUrl, protocolVersion: 5 }))).toBe(1);
+  });
+
+  it('drops a connected device when it is disabled or its secret is rotated', async () => {
+    const credentials = await t.provisionDevice();
+    const d = device({ ...credentials, url: t.mqttUrl });
+    await d.connect();
+    const rotated = await t.api('POST', `/api/devices/${credentials.deviceId}/rotate-secret`);
+    expect(rotated.status).toBe(200);
+    expect(rotated.body.secret).not.toBe(credentials.secret);
+    await expect.poll(() => d.connected).toBe(false);
+    expect(await refusal(device({ ...credentials, url: t.mqttUrl }))).toBe(5);
+    const fresh = device({ deviceId: credentials.deviceId, secret: rotated.body.secret, url: t.mqttUrl });
+    await fresh.connect();
+  });
+});
+
+describe('which topics', () => {
+  it('a device cannot publish as another device: its connection is closed, nothing is stored, the other is unaffected', async () => {
+    const victim = await t.provisionDevice();
+    const intruder = await t.provisionDevice();
+    const good = device({ ...victim, url: t.mqttUrl });
+    await good.connect();
+    const bad = device({ ...intruder, url: t.mqttUrl });
+    await bad.connect();
+
+    const forged = JSON.stringify({ id: randomUUID(), ts: Date.now(), type: 'sos' });
+    await bad.publishRaw(deviceTopic(victim.deviceId, 'events'), forged, 1).catch(() => {});
+    await expect.poll(() => bad.connected).toBe(false);
+    const wildcard = device({ ...intruder, url: t.mqttUrl });
+    await wildcard.connect();
+    void wildcard.publishRaw('arc/v1/devices/+/events', forged, 0).catch(() => {});
+    await expect.poll(() => wildcard.connected).toBe(false);
+
+    const sent = await good.sendEvent('checkin');
+    await t.arc.idle();
+    const events = await t.sql`select event_key, device_id from events where device_id in (${victim.deviceId}, ${intruder.deviceId})`;
+    expect(events.map((e) => e.eventKey)).toEqual([sent.id]);
+    expect(t.arc.metrics.get('mqtt_publish_refused')).toBeGreaterThanOrEqual(1);
+  });
+
+  it('publishing to its own commands topic or an unknown channel is refused', async () => {
+    const credentials = await t.provisionDevice();
+    for (const topic of [deviceTopic(credentials.deviceId, 'commands'), `arc/v1/devices/${credentials.deviceId}/secrets`]) {
+      const d = device({ ...credentials, url: t.mqttUrl });
+      await d.connect();
+      await d.publishRaw(topic, JSON.stringify({ ts: Date.now() }), 1).catch(() => {});
+      await expect.poll(() => d.connected).toBe(false);
+    }
+  });
+
+  it('subscribing to #, to another device commands or to its own events gets SUBACK 0x80; its own commands topic is granted', async () => {
+    const mine = await t.provisionDevice();
+    const other = await t.provisionDevice();
+    const d = device({ ...mine, url: t.mqttUrl });
+    await d.connect();
+    expect(await d.subscribeRaw('#')).toEqual([128]);
+    expect(await d.subscribeRaw('arc/v1/devices/+/commands')).toEqual([128]);
+    expect(await d.subscribeRaw(deviceTopic(other.deviceId, 'commands'))).toEqual([128]);
+    expect(await d.subscribeRaw(deviceTopic(mine.deviceId, 'events'))).toEqual([128]);
+    expect(await d.subscribeRaw(deviceTopic(mine.deviceId, 'commands'))).toEqual([1]);
+    expect(d.connected).toBe(true);
+
+    // The other device's commands never reach this one.
+    const o = device({ ...other, url: t.mqttUrl });
+    await o.connect();
+    const sent = await o.sendEvent('test');
+    await o.waitForCommand({ eventId: sent.id });
+    expect(d.commands.find((c) => c.eventId === sent.id)).toBeUndefined();
+    expect(d.strayMessages).toEqual([]);
+    expect(t.arc.metrics.get('mqtt_subscribe_refused')).toBeGreaterThanOrEqual(4);
+  });
+});
