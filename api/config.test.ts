@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  it('has defaults for everything but secrets', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ ARC_HTTP_PORT: 8080, ARC_MQTT_PORT: 1883, ARC_DATA_DIR: './data', ARC_COOKIE_SECURE: false });
+    expect(config.DATABASE_URL).toBeUndefined();
+    expect(config.ARC_ADMIN_PASSWORD).toBeUndefined();
+  });
+
+  it.each([
+    [{ ARC_HTTP_PORT: 'eighty' }, 'ARC_HTTP_PORT'],
+    [{ ARC_MQTT_PORT: '70000' }, 'ARC_MQTT_PORT'],
+    [{ DATABASE_URL: 'not a url' }, 'DATABASE_URL'],
+    [{ ARC_ADMIN_EMAIL: 'admin@x.org', ARC_ADMIN_PASSWORD: 'short' }, 'ARC_ADMIN_PASSWORD'],
+    [{ ARC_ADMIN_EMAIL: 'admin@x.org' }, 'ARC_ADMIN_PASSWORD'],
+    [{ ARC_TLS_CERT_FILE: '/x.pem' }, 'ARC_TLS_KEY_FILE'],
+    [{ ARC_LOG_LEVEL: 'loud' }, 'ARC_LOG_LEVEL'],
+    [{ ARC_COOKIE_SECURE: 'maybe' }, 'ARC_COOKIE_SECURE'],
+  ])('%j names %s', (env, variable) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(variable);
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig({ DATABASE_URL: '' }).DATABASE_URL).toBeUndefined();
+  });
+});

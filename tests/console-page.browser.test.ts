@@ -1,0 +1,185 @@
+// The operator console page in a real Chromium against the whole ARC: log in, the live queue fed
+// by a simulated device's panic button, the snapshot after a late start, and a carer kept out.
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { SimulatedDevice } from '../device-sim/simulated-device.js';
+import { ADMIN, startTestArc, type TestArc } from './support/test-arc.js';
+
+const OUTPUT_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '.output');
+/** Generous: a loaded CI machine runs PostgreSQL, the ARC and Chromium on two cores. */
+const UI_TIMEOUT_MS = 15_000;
+const HERE = { lat: 53.6458, lon: -3.0101, acc: 8 };
+
+let t: TestArc;
+let browser: Browser;
+const devices: SimulatedDevice[] = [];
+
+beforeAll(async () => {
+  t = await startTestArc();
+  browser = await chromium.launch({
+    executablePath: process.env.ARC_CHROMIUM ?? '/usr/bin/chromium',
+    // We run as root (no sandbox); the rest stops Chromium calling home on a closed network.
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  await mkdir(OUTPUT_DIR, { recursive: true });
+});
+
+afterAll(async () => {
+  for (const device of devices) await device.close({ force: true });
+  await browser?.close();
+  await t?.close();
+});
+
+/** A fresh browser profile: its own cookie jar, 1366×768 as on an ARC desk. */
+const newProfile = () => browser.newContext({ viewport: { width: 1366, height: 768 } });
+
+/** The console in a new tab of that profile, or of a fresh one. */
+async function openConsole(context?: BrowserContext): Promise<Page> {
+  const page = await (context ?? (await newProfile())).newPage();
+  page.setDefaultTimeout(UI_TIMEOUT_MS);
+  await page.goto(t.httpUrl);
+  return page;
+}
+
+async function logIn(page: Page, email: string, password: string): Promise<void> {
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+}
+
+/** "Connected" means the snapshot is loaded and pushes are flowing. */
+async function connected(page: Page): Promise<void> {
+  await page.getByRole('status').getByText('Connected', { exact: true }).waitFor();
+}
+
+async function pressButton(credentials: { deviceId: string; secret: string }, type: string, extra: Record<string, unknown> = {}) {
+  const device = new SimulatedDevice({ ...credentials, url: t.mqttUrl, reconnect: false, position: HERE });
+  devices.push(device);
+  await device.connect();
+  // Resolves on the PUBACK, which the ARC sends only once the event is stored.
+  return device.sendEvent(type, extra);
+}
+
+const alarmRows = (page: Page) => page.locator('#queue-rows').getByRole('row');
+const rowOf = (page: Page, text: string) => alarmRows(page).filter({ hasText: text });
+
+describe('the operator console page', () => {
+  it('logs an administrator in through the form and shows the empty queue, connected', async () => {
+    const page = await openConsole();
+    await page.getByRole('heading', { name: 'Operator log in' }).waitFor();
+
+    await logIn(page, ADMIN.email, 'not-the-password');
+    await page.getByRole('alert').getByText('Wrong email or password').waitFor();
+
+    await logIn(page, ADMIN.email, ADMIN.password);
+    await page.getByRole('heading', { name: /Open alarms/ }).waitFor();
+    await connected(page);
+    await page.getByText('No open alarms').waitFor();
+    expect(await page.title()).toBe('(0) ArcAngel ARC console');
+    expect(await page.getByRole('button', { name: 'Log out' }).isVisible()).toBe(true);
+  });
+
+  it('shows a panic button press as it happens, without a reload', async () => {
+    const page = await openConsole();
+    await logIn(page, ADMIN.email, ADMIN.password);
+    await connected(page);
+    await page.getByText('No open alarms').waitFor();
+    // A reload would lose this.
+    await page.evaluate(() => Object.assign(window, { sameDocument: true }));
+
+    const wearer = await t.createWearer({ name: 'Alice Example' });
+    const alice = await t.provisionDevice({ wearerId: wearer.id, label: 'Pendant 7' });
+    await pressButton(alice, 'sos');
+
+    const row = rowOf(page, 'Alice Example');
+    await row.waitFor();
+    const cells = await row.getByRole('cell').allTextContents();
+    expect(cells.slice(0, 4)).toEqual(['P1', 'SOS', 'Alice Example', 'Pendant 7']);
+    expect(cells[4]).toMatch(/^\d+:\d\d$/);
+    expect(cells[5]).toBe('53.64580, -3.01010 ±8 m');
+    expect(cells[6]).toBe('New');
+    expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
+    await page.waitForFunction(() => document.title === '(1) ArcAngel ARC console');
+    // The age counts up on its own.
+    await page.waitForFunction((before) => {
+      const age = [...document.querySelectorAll('#queue-rows td.age')].at(0)?.textContent;
+      return age !== undefined && age !== before;
+    }, cells[4]);
+  });
+
+  it('shows alarms raised while the page was closed, most urgent first, with their marks', async () => {
+    const context = await newProfile();
+    const first = await openConsole(context);
+    await logIn(first, ADMIN.email, ADMIN.password);
+    await connected(first);
+    await first.close();
+
+    // Raised with no console open: only the snapshot can show them.
+    const duressWearer = await t.createWearer({ name: 'Dana Duress', safePin: '1234', duressPin: '9999' });
+    await pressButton(await t.provisionDevice({ wearerId: duressWearer.id }), 'sos.cancel', { pin: '9999' });
+    const quietWearer = await t.createWearer({ name: 'Quinn Quiet' });
+    await pressButton(await t.provisionDevice({ wearerId: quietWearer.id }), 'sos', { discreet: true });
+    const loose = await t.provisionDevice({ wearerId: null });
+    await pressButton(loose, 'fall', { lat: undefined, lon: undefined, acc: undefined });
+    const markupWearer = await t.createWearer({ name: 'Bob <b>Bold</b>' });
+    await pressButton(await t.provisionDevice({ wearerId: markupWearer.id }), 'x.glitter');
+    await pressButton(await t.provisionDevice({ wearerId: markupWearer.id }), 'battery.low');
+
+    // The cookie is still good: no form, straight to the queue.
+    const page = await openConsole(context);
+    await connected(page);
+    expect(await page.getByLabel('Password').isVisible()).toBe(false);
+    await rowOf(page, 'Low battery').waitFor();
+
+    const rows = await alarmRows(page).allTextContents();
+    const indexOf = (text: string) => rows.findIndex((row) => row.includes(text));
+    // Priority first (1 before 2 before 3 before 5), then oldest first: Alice's SOS came earlier.
+    expect(indexOf('Alice Example')).toBe(0);
+    expect(indexOf('Dana Duress')).toBe(1);
+    expect(indexOf('Quinn Quiet')).toBe(2);
+    expect(indexOf(`Unassigned device ${loose.deviceId}`)).toBe(3);
+    expect(indexOf('Unrecognised event: x.glitter')).toBe(4);
+    expect(indexOf('Low battery')).toBe(5);
+    expect(rows).toHaveLength(6);
+
+    const duress = rowOf(page, 'Dana Duress');
+    expect(await duress.getByRole('cell').nth(1).textContent()).toBe('Duress (silent)');
+    await duress.getByText('Duress: act silently').waitFor();
+    await duress.getByText('Do not call back audibly').waitFor();
+    await rowOf(page, 'Quinn Quiet').getByText('Do not call back audibly').waitFor();
+    expect(await rowOf(page, 'Alice Example').getByText('Do not call back audibly').count()).toBe(0);
+    expect(await rowOf(page, 'Unassigned device').getByRole('cell').nth(5).textContent()).toBe('no position');
+    // A name is text, never markup.
+    await rowOf(page, 'Bob <b>Bold</b>').first().waitFor();
+    expect(await page.locator('#queue-rows b').count()).toBe(0);
+    await page.waitForFunction(() => document.title === '(6) ArcAngel ARC console');
+
+    await page.screenshot({ path: path.join(OUTPUT_DIR, 'console-queue.png') });
+  });
+
+  it('tells a carer the console is for ARC staff and shows no alarms', async () => {
+    const carer = await t.createUser('carer');
+    const page = await openConsole();
+    await logIn(page, carer.email, carer.password);
+
+    await page.getByRole('heading', { name: 'This console is for ARC staff' }).waitFor();
+    expect(await page.getByRole('heading', { name: /Open alarms/ }).isVisible()).toBe(false);
+    expect(await alarmRows(page).count()).toBe(0);
+    expect(await page.getByText('Alice Example').count()).toBe(0);
+  });
+
+  it('logs out back to the form, and a reload stays logged out', async () => {
+    const page = await openConsole();
+    await logIn(page, ADMIN.email, ADMIN.password);
+    await connected(page);
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.getByRole('heading', { name: 'Operator log in' }).waitFor();
+    expect(await alarmRows(page).count()).toBe(0);
+
+    await page.reload();
+    await page.getByRole('heading', { name: 'Operator log in' }).waitFor();
+  });
+});

@@ -1,0 +1,124 @@
+// The ARC as a newcomer starts it: `npm start` (tsx api/main.ts) with no DATABASE_URL, so it runs
+// its own PostgreSQL; stopped with SIGTERM and started again, the data is still there.
+import { afterAll, describe, expect, it } from 'vitest';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { SimulatedDevice } from '../device-sim/simulated-device.js';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+interface Started {
+  child: ChildProcess;
+  lines: Record<string, any>[];
+  exited: Promise<number | null>;
+}
+
+function start(env: Record<string, string>): Promise<Started> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'api/main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: Record<string, any>[] = [];
+  let stderr = '';
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    let buffered = '';
+    child.stdout!.on('data', (chunk) => {
+      buffered += chunk;
+      const parts = buffered.split('\n');
+      buffered = parts.pop()!;
+      for (const line of parts.filter(Boolean)) {
+        const entry = JSON.parse(line);
+        lines.push(entry);
+        if (String(entry.msg).startsWith('ARC ready')) resolve({ child, lines, exited });
+      }
+    });
+    child.stderr!.on('data', (chunk) => (stderr += chunk));
+    void exited.then((code) => reject(new Error(`the ARC exited (${code}) before it was ready:\n${stderr}`)));
+  });
+}
+
+const dirs: string[] = [];
+afterAll(async () => {
+  for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+});
+
+describe('npm start', () => {
+  it('starts everything on one command, prints a generated admin password once, stops cleanly, and keeps its data', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'arc-start-'));
+    dirs.push(dataDir);
+    const env = {
+      ARC_DATA_DIR: dataDir,
+      ARC_HOST: '127.0.0.1',
+      ARC_HTTP_PORT: String(await freePort()),
+      ARC_MQTT_PORT: String(await freePort()),
+      ARC_EMBEDDED_PG_PORT: String(await freePort()),
+      ARC_LOG_LEVEL: 'info',
+    };
+    const http = `http://127.0.0.1:${env.ARC_HTTP_PORT}`;
+
+    const first = await start(env);
+    const ready = first.lines.find((l) => String(l.msg).startsWith('ARC ready'))!;
+    expect(ready).toMatchObject({ http, mqtt: `mqtt://127.0.0.1:${env.ARC_MQTT_PORT}`, mqttWebSocket: `ws://127.0.0.1:${env.ARC_HTTP_PORT}/mqtt`, database: 'embedded' });
+    const generated = first.lines.find((l) => l.password);
+    expect(generated).toMatchObject({ email: 'admin@arc.local' });
+
+    const login = await fetch(`${http}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'admin@arc.local', password: generated.password }),
+    });
+    expect(login.status).toBe(200);
+    const { token } = await login.json();
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
+    const provisioned = await fetch(`${http}/api/devices`, { method: 'POST', headers, body: JSON.stringify({ id: 'kept-device' }) });
+    const { secret } = await provisioned.json();
+    const device = new SimulatedDevice({ deviceId: 'kept-device', secret, url: `mqtt://127.0.0.1:${env.ARC_MQTT_PORT}`, reconnect: false });
+    await device.connect();
+    const sos = await device.sendEvent('sos');
+    await device.waitForCommand({ eventId: sos.id });
+    await device.close();
+
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    expect(first.lines.some((l) => l.msg === 'stopped')).toBe(true);
+
+    const second = await start(env);
+    try {
+      expect(second.lines.some((l) => l.password)).toBe(false);
+      const alarms = await fetch(`${http}/api/alarms`, { headers });
+      expect(alarms.status).toBe(200);
+      const body = await alarms.json();
+      expect(body.alarms.map((a: any) => [a.deviceId, a.type])).toEqual([['kept-device', 'sos']]);
+    } finally {
+      second.child.kill('SIGTERM');
+      expect(await second.exited).toBe(0);
+    }
+  }, 120_000);
+
+  it('a bad configuration value stops the start with a message naming the variable', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'api/main.ts'], {
+      cwd: ROOT,
+      env: { ...process.env, ARC_HTTP_PORT: 'eighty', ARC_DATA_DIR: '/nonexistent-never-used' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr!.on('data', (chunk) => (stderr += chunk));
+    const code = await new Promise((resolve) => child.on('exit', resolve));
+    expect(code).toBe(2);
+    expect(stderr).toContain('ARC_HTTP_PORT');
+  });
+});
