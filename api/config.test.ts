@@ -27,3 +27,12 @@ describe('loadConfig', () => {
     expect(loadConfig({ DATABASE_URL: '' }).DATABASE_URL).toBeUndefined();
   });
 });
+
+describe('ARC_ACCEPT_DEADLINES', () => {
+  it('defaults to BS 8484 for the highest priority', () => {
+    expect(loadConfig({}).ARC_ACCEPT_DEADLINES[1]).toEqual({ overdueS: 10, supervisorsS: 40 });
+  });
+  it.each(['1:10/40', '1:10/5,2:1/2,3:1/2,4:1/2,5:1/2', 'soon'])('refuses %s', (value) => {
+    expect(() => loadConfig({ ARC_ACCEPT_DEADLINES: value })).toThrow('ARC_ACCEPT_DEADLINES');
+  });
+});

@@ -6,6 +6,26 @@ const port = z.coerce.number().int().min(0).max(65535);
 const optionalText = z.string().min(1).optional();
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
+export interface AcceptDeadline {
+  overdueS: number;
+  supervisorsS: number;
+}
+const DEFAULT_ACCEPT_DEADLINES = '1:10/40,2:30/60,3:60/180,4:120/300,5:300/900';
+const acceptDeadlines = z
+  .string()
+  .regex(/^[1-5]:\d+\/\d+(,[1-5]:\d+\/\d+)*$/, 'expected "priority:overdueS/supervisorsS,…", e.g. "1:10/40,2:30/60"')
+  .transform((text) => {
+    const table: Record<number, AcceptDeadline> = {};
+    for (const part of text.split(',')) {
+      const [priority, times] = part.split(':');
+      const [overdueS, supervisorsS] = times.split('/').map(Number);
+      table[Number(priority)] = { overdueS, supervisorsS };
+    }
+    return table;
+  })
+  .refine((table) => [1, 2, 3, 4, 5].every((p) => table[p]), 'every priority 1 to 5 needs a deadline')
+  .refine((table) => Object.values(table).every((d) => d.overdueS > 0 && d.supervisorsS > d.overdueS), 'each supervisors deadline must come after its overdue deadline');
+
 export const ConfigSchema = z.object({
   DATABASE_URL: z.url().optional(),
   ARC_DATA_DIR: z.string().min(1).default('./data'),
@@ -21,6 +41,27 @@ export const ConfigSchema = z.object({
   ARC_SESSION_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
   ARC_COOKIE_SECURE: bool.default(false),
   ARC_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Where people reach this ARC from outside: links in carers' notifications point here. */
+  ARC_PUBLIC_URL: z.url().default('http://localhost:8080'),
+  /** How often the clock looks for deadlines that fell due (accept, amber, check-in, silence). */
+  ARC_CLOCK_TICK_MS: z.coerce.number().int().min(50).max(10_000).default(250),
+  /**
+   * Accept deadlines per priority, "priority:overdueS/supervisorsS" comma-separated. Defaults
+   * follow BS 8484 for the highest priority (answer within 10 s; 40 s is the 98.5 % line).
+   */
+  ARC_ACCEPT_DEADLINES: acceptDeadlines.prefault(DEFAULT_ACCEPT_DEADLINES),
+  /** A device silent for its heartbeat interval plus this long raises "no communication". */
+  ARC_NO_COMM_GRACE_S: z.coerce.number().int().min(0).max(86400).default(120),
+  /** Default grace after a missed lone-worker check-in before the alarm is raised. */
+  ARC_CHECKIN_GRACE_S: z.coerce.number().int().min(0).max(3600).default(120),
+  /** Notification channels; each is off until configured. */
+  ARC_SMTP_URL: z.url().optional(),
+  ARC_SMTP_FROM: z.string().min(3).default('ArcAngel ARC <arc@localhost>'),
+  ARC_SMS_GATEWAY_URL: z.url().optional(),
+  ARC_SMS_GATEWAY_TOKEN: optionalText,
+  ARC_WEBHOOK_URL: z.url().optional(),
+  ARC_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  ARC_NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -37,6 +78,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const config = parsed.data;
   if (Boolean(config.ARC_TLS_CERT_FILE) !== Boolean(config.ARC_TLS_KEY_FILE)) {
     throw new ConfigError('Invalid configuration:\n  ARC_TLS_CERT_FILE and ARC_TLS_KEY_FILE must be set together');
+  }
+  if (config.ARC_WEBHOOK_URL && !config.ARC_WEBHOOK_SECRET) {
+    throw new ConfigError('Invalid configuration:\n  ARC_WEBHOOK_SECRET must be set with ARC_WEBHOOK_URL (webhooks are signed)');
   }
   if (Boolean(config.ARC_ADMIN_EMAIL) !== Boolean(config.ARC_ADMIN_PASSWORD)) {
     throw new ConfigError('Invalid configuration:\n  ARC_ADMIN_EMAIL and ARC_ADMIN_PASSWORD must be set together');

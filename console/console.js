@@ -1,7 +1,6 @@
 // The operator console page: log in, then the open alarms, kept current the traccar-web way
 // (STYLE habit 4): the REST snapshot on every (re)connect, the Socket.IO feed for changes between.
-// The server stores no socket events, so nothing here trusts the socket alone. `io` is the global
-// that /socket.io/socket.io.min.js defines.
+// The server stores no socket events, so nothing here trusts the socket alone.
 import { applyAlarm, isAlarmView, orderedAlarms } from './alarm-queue.js';
 import { ageText, alarmMarks, alarmTypeText, positionText, statusText, wearerText } from './alarm-text.js';
 
@@ -10,6 +9,10 @@ import { ageText, alarmMarks, alarmTypeText, positionText, statusText, wearerTex
 /** @typedef {{ code: string, message: string, details?: any }} ApiError */
 /** @typedef {{ ok: true, status: number, body: any } | { ok: false, status: number, error: ApiError }} ApiResult */
 
+/** The Socket.IO client that index.html loads from the ARC (/socket.io/socket.io.min.js). */
+const io = /** @type {typeof import('socket.io-client').io} */ (/** @type {any} */ (window).io);
+
+/** OPERATOR_NAMESPACE of api/live/console-contract.ts (a plain module cannot import TypeScript). */
 const OPERATOR_NAMESPACE = '/operator';
 const APP_TITLE = 'ArcAngel ARC console';
 const FLASH_MS = 4000;

@@ -1,6 +1,7 @@
 // The operator console page in a real Chromium against the whole ARC: log in, the live queue fed
 // by a simulated device's panic button, the snapshot after a late start, and a carer kept out.
 import { mkdir } from 'node:fs/promises';
+import type { Socket } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -169,6 +170,48 @@ describe('the operator console page', () => {
     expect(await page.getByRole('heading', { name: /Open alarms/ }).isVisible()).toBe(false);
     expect(await alarmRows(page).count()).toBe(0);
     expect(await page.getByText('Alice Example').count()).toBe(0);
+  });
+
+  it('after a lost connection, reloads the snapshot so an alarm raised meanwhile appears', async () => {
+    const wearer = await t.createWearer({ name: 'Rita Reconnect' });
+    const rita = await t.provisionDevice({ wearerId: wearer.id });
+    // Every TCP connection to the ARC's HTTP port from here on, so the test can cut them.
+    let refusing = false;
+    const open = new Set<Socket>();
+    const watch = (socket: Socket) => (refusing ? socket.destroy() : open.add(socket));
+    t.arc.http.server.on('connection', watch);
+    try {
+      const page = await openConsole();
+      await logIn(page, ADMIN.email, ADMIN.password);
+      await connected(page);
+      await page.evaluate(() => Object.assign(window, { sameDocument: true }));
+
+      // The page loses the ARC (Socket.IO included) and cannot get back for now.
+      refusing = true;
+      for (const socket of open) socket.destroy();
+      await page.getByRole('status').getByText(/Reconnecting|Offline/).waitFor();
+
+      // The ARC stores no socket events: only the snapshot after reconnecting can show this.
+      await pressButton(rita, 'sos');
+      expect(await rowOf(page, 'Rita Reconnect').count()).toBe(0);
+      refusing = false;
+
+      await connected(page);
+      await rowOf(page, 'Rita Reconnect').waitFor();
+      expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
+    } finally {
+      t.arc.http.server.off('connection', watch);
+    }
+  });
+
+  it('says how long to wait when logins are throttled', async () => {
+    const operator = await t.createUser('operator');
+    // As if someone had guessed at this account many times just now.
+    await t.sql`update users set failed_logins = 20, last_failed_login_at = now() where id = ${operator.id}`;
+    const page = await openConsole();
+    await logIn(page, operator.email, operator.password);
+    await page.getByRole('alert').getByText(/Too many failed logins; wait before trying again \(about \d+ s\)/).waitFor();
+    expect(await page.getByRole('heading', { name: /Open alarms/ }).isVisible()).toBe(false);
   });
 
   it('logs out back to the form, and a reload stays logged out', async () => {

@@ -79,7 +79,7 @@ describe('npm start', () => {
     const login = await fetch(`${http}/api/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'admin@arc.local', password: generated.password }),
+      body: JSON.stringify({ email: 'admin@arc.local', password: generated!.password }),
     });
     expect(login.status).toBe(200);
     const { token } = await login.json();
