@@ -152,8 +152,7 @@ page.logOut.addEventListener('click', async () => {
 function startFeed() {
   /** @type {Map<string, AlarmView>} */
   const alarms = new Map();
-  /** Pushes that arrive while a snapshot is loading, applied in order on top of it. */
-  /** @type {AlarmView[] | null} */
+  /** @type {AlarmView[] | null} Pushes that arrive while a snapshot loads, replayed on top of it. */
   let pending = null;
   let generation = 0;
   let loadedOnce = false;

@@ -9,7 +9,8 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { SimulatedDevice } from '../device-sim/simulated-device.js';
 import { ADMIN, startTestArc, type TestArc } from './support/test-arc.js';
 
-const OUTPUT_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '.output');
+// Screenshots go where the README shows them from.
+const OUTPUT_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'docs', 'screenshots');
 /** Generous: a loaded CI machine runs PostgreSQL, the ARC and Chromium on two cores. */
 const UI_TIMEOUT_MS = 15_000;
 const HERE = { lat: 53.6458, lon: -3.0101, acc: 8 };
