@@ -30,6 +30,8 @@ import { userRoutes } from './routes/user-routes.js';
 import { alarmRoutes } from './routes/alarm-routes.js';
 import { carerRoutes } from './routes/carer-routes.js';
 import { opsRoutes } from './routes/ops-routes.js';
+import { alarmActionRoutes } from './routes/alarm-action-routes.js';
+import { shiftRoutes } from './routes/shift-routes.js';
 
 const CONSOLE_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'console');
 /** A device payload is at most 16 KiB; an MQTT frame a little more. HTTP bodies are small too. */
@@ -70,7 +72,15 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
   const alarms = createAlarmNotifier(sql, () => feed, logger);
   let broker: MqttBroker | null = null;
   const commands = createCommandDispatcher(sql, { sendCommand: (id, payload) => broker!.sendCommand(id, payload) }, logger);
-  const intake = createDeviceIntake({ sql, logger: logger.child({ component: 'intake' }), metrics, now, alarms, commands });
+  const intake = createDeviceIntake({
+    sql,
+    acceptDeadlines: config.ARC_ACCEPT_DEADLINES,
+    logger: logger.child({ component: 'intake' }),
+    metrics,
+    now,
+    alarms,
+    commands,
+  });
 
   const intakeUnderWay = new Set<Promise<unknown>>();
   broker = await createMqttBroker(
@@ -114,9 +124,10 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
       }
     },
   };
-  for (const routes of [authRoutes, deviceRoutes, wearerRoutes, userRoutes, alarmRoutes, carerRoutes, opsRoutes]) {
+  for (const routes of [authRoutes, deviceRoutes, wearerRoutes, userRoutes, alarmRoutes, carerRoutes, opsRoutes, shiftRoutes]) {
     routes(http, routeDeps);
   }
+  alarmActionRoutes(http, { ...routeDeps, alarmChanged: (alarm) => alarms.publish('updated', alarm) });
 
   // Socket.IO and MQTT over WebSocket share the HTTP server; /mqtt upgrades go to the broker.
   feed = attachOperatorFeed(http.server, sql, logger.child({ component: 'feed' }));

@@ -9,6 +9,7 @@ import { LocationPayload, Status, fixesOf, parseJsonPayload } from '../../protoc
 import type { DevicePublish } from '../../broker/mqtt-broker.js';
 import { verifySecret } from '../auth/secret-hash.js';
 import type { Metrics } from '../metrics.js';
+import type { AcceptDeadline } from '../config.js';
 import { decideEvent, type PinCheck } from '../rules/event-rules.js';
 import { getEventContext, type EventContext } from '../store/device-store.js';
 import { storeDeviceEvent } from '../store/event-store.js';
@@ -19,6 +20,7 @@ import type { CommandDispatcher } from './command-dispatcher.js';
 
 export interface IntakeDeps {
   sql: Sql;
+  acceptDeadlines: Record<number, AcceptDeadline>;
   logger: Logger;
   metrics: Metrics;
   now: () => Date;
@@ -72,24 +74,33 @@ export function createDeviceIntake(deps: IntakeDeps): (message: DevicePublish) =
     for (const warning of warnings) metrics.increment('intake_event_warnings', { warning });
     if (warnings.length) logger.warn({ deviceId, eventId: event.id, type: event.type, warnings }, 'event taken with protocol warnings');
 
-    // decide
+    // decide (the rule is pure; it runs inside the store's transaction, against what is known then)
     const context = await getEventContext(sql, deviceId);
-    const decision = decideEvent(event, await checkPin(event, context));
+    const pin = await checkPin(event, context);
 
     // persist
-    const stored = await storeDeviceEvent(sql, { deviceId, wearerId: context.wearerId, event, warnings, receivedAt, decision });
+    const stored = await storeDeviceEvent(sql, {
+      deviceId,
+      wearerId: context.wearerId,
+      event,
+      warnings,
+      receivedAt,
+      decide: (known) => decideEvent(event, pin, known, receivedAt),
+      acceptDueAt: (priority) => new Date(receivedAt.getTime() + deps.acceptDeadlines[priority].overdueS * 1000),
+    });
     if (stored.duplicate) {
       metrics.increment('intake_event_duplicates');
       logger.info({ deviceId, eventId: event.id, alarmId: stored.alarmId }, 'event already stored: not raised again');
       // The reply may still be waiting for this device; it goes when the device can take it.
       return { afterAck: () => deps.commands.flush(deviceId) };
     }
-    logger.info({ deviceId, eventId: event.id, type: event.type, alarmId: stored.alarmId }, 'event stored');
+    logger.info({ deviceId, eventId: event.id, type: event.type, raised: stored.raised, updated: stored.updated }, 'event stored');
 
     // acknowledge (by resolving), then notify
     return {
       afterAck: () => {
-        if (stored.alarmId) deps.alarms.raised(stored.alarmId);
+        if (stored.raised) deps.alarms.raised(stored.raised);
+        for (const alarmId of stored.updated) deps.alarms.updated(alarmId);
         if (stored.command) deps.commands.flush(deviceId);
       },
     };

@@ -20,8 +20,27 @@ export const AlarmView = z.object({
   receivedAt: z.string(),
   position: Position.nullable(),
   discreet: z.boolean(),
-  /** Extra marks: `silent` for duress, `eventType` for an unrecognised event, `warnings`. */
+  /** Extra marks: `silent` for duress, `eventType` for an unrecognised event, `warnings`, `late`. */
   flags: z.record(z.string(), z.unknown()),
+  /** The operator side: who holds it and when it was accepted and resolved. */
+  owner: z.object({ id: z.uuid(), name: z.string() }).nullable(),
+  acceptedAt: z.string().nullable(),
+  resolvedAt: z.string().nullable(),
+  closureCode: z.string().nullable(),
+  /** The wearer's side, apart from the operator side: still active, or cleared (device heard again). */
+  condition: z.enum(['active', 'cleared']),
+  verified: z.enum(['genuine', 'false']).nullable(),
+  cancelledByWearerAt: z.string().nullable(),
+  isTest: z.boolean(),
+  /** How many activations (e.g. repeated SOS presses) this alarm carries. */
+  activations: z.number().int(),
+  linkedTo: z.uuid().nullable(),
+  /** When it must be accepted by; 1 = overdue (re-announced), 2 = supervisors notified. */
+  acceptDueAt: z.string().nullable(),
+  escalationLevel: z.number().int(),
+  sessionNote: z.string().nullable(),
+  planStep: z.number().int(),
+  stepDueAt: z.string().nullable(),
 });
 export type AlarmView = z.infer<typeof AlarmView>;
 
@@ -29,6 +48,10 @@ export const DeviceView = z.object({
   id: z.string(),
   label: z.string(),
   enabled: z.boolean(),
+  inUse: z.boolean(),
+  /** On test until then: its alarms go to no contact and no police, and count in no SLA. */
+  testUntil: z.string().nullable(),
+  testReason: z.string().nullable(),
   heartbeatS: z.number().int(),
   wearerId: z.uuid().nullable(),
   wearerName: z.string().nullable(),
@@ -52,5 +75,7 @@ export const OPERATOR_NAMESPACE = '/operator';
 export interface OperatorServerEvents {
   'alarm:raised': (alarm: AlarmView) => void;
   'alarm:updated': (alarm: AlarmView) => void;
+  /** Not accepted in time: every operator is told again, supervisors too. */
+  'alarm:escalated': (alarm: AlarmView) => void;
 }
 export type OperatorClientEvents = Record<string, never>;

@@ -17,6 +17,7 @@ import {
 export interface OperatorFeed {
   alarmRaised(alarm: AlarmView): void;
   alarmUpdated(alarm: AlarmView): void;
+  alarmEscalated(alarm: AlarmView): void;
   close(): Promise<void>;
 }
 
@@ -55,6 +56,7 @@ export function attachOperatorFeed(httpServer: HttpServer, sql: Sql, logger: Log
   return {
     alarmRaised: (alarm) => operators.to(STAFF_ROOM).emit('alarm:raised', alarm),
     alarmUpdated: (alarm) => operators.to(STAFF_ROOM).emit('alarm:updated', alarm),
+    alarmEscalated: (alarm) => operators.to(STAFF_ROOM).emit('alarm:escalated', alarm),
     close: () => new Promise((resolve) => io.close(() => resolve())),
   };
 }

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ArcError } from '../errors.js';
 import { getAlarmView, listOpenAlarms } from '../store/alarm-views.js';
+import { getAlarmDetail } from '../store/alarm-detail-store.js';
 import { parseInput } from './parse-input.js';
 import type { RouteDeps } from './route-deps.js';
 
@@ -16,7 +17,8 @@ export function alarmRoutes(app: FastifyInstance, deps: RouteDeps): void {
 
   app.get('/api/alarms/:id', { preHandler: staff }, async (request) => {
     const alarm = await getAlarmView(deps.sql, parseInput(AlarmParams, request.params).id);
-    if (!alarm) throw new ArcError('ARC_ERR_NOT_FOUND', 'No such alarm');
-    return { alarm };
+    if (!alarm) throw new ArcError('ARC_ERR_ALARM_NOT_FOUND');
+    const detail = await getAlarmDetail(deps.sql, alarm.id, alarm.wearerId, alarm.deviceId, new Date(alarm.receivedAt));
+    return { alarm, ...detail };
   });
 }

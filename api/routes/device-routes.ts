@@ -24,10 +24,16 @@ const NewDevice = z.object({
 const DeviceUpdate = z.object({
   label: z.string().max(200).optional(),
   enabled: z.boolean().optional(),
+  /** Off shift / not worn: not supervised for silence. */
+  inUse: z.boolean().optional(),
   wearerId: z.uuid().nullable().optional(),
   heartbeatS: HeartbeatS.optional(),
 });
 const DeviceParams = z.object({ id: DeviceId });
+const TestMode = z.object({
+  minutes: z.number().int().min(1).max(7 * 24 * 60),
+  reason: z.string().trim().min(3, 'say why the device is on test').max(500),
+});
 
 export function deviceRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const { sql } = deps;
@@ -67,6 +73,27 @@ export function deviceRoutes(app: FastifyInstance, deps: RouteDeps): void {
     if (!(await updateDevice(sql, id, changes))) throw new ArcError('ARC_ERR_DEVICE_NOT_FOUND');
     await audit(sql, actorOf(request), 'device.updated', id, changes as Record<string, unknown>);
     if (changes.enabled === false) deps.disconnectDevice(id);
+    return { device: await viewOf(id) };
+  });
+
+  // Test mode: alarms are flagged test, go to no contact and no police, count in no SLA figure.
+  app.put('/api/devices/:id/test-mode', { preHandler: deps.allow('administrator', 'supervisor') }, async (request) => {
+    const { id } = parseInput(DeviceParams, request.params);
+    const { minutes, reason } = parseInput(TestMode, request.body);
+    const until = new Date(deps.now().getTime() + minutes * 60_000);
+    const actor = actorOf(request);
+    const rows = await sql`update devices set test_until = ${until}, test_reason = ${reason}, test_by = ${actor.id}
+                           where id = ${id} returning id`;
+    if (rows.length === 0) throw new ArcError('ARC_ERR_DEVICE_NOT_FOUND');
+    await audit(sql, actor, 'device.test_mode_started', id, { until: until.toISOString(), reason });
+    return { device: await viewOf(id) };
+  });
+
+  app.delete('/api/devices/:id/test-mode', { preHandler: deps.allow('administrator', 'supervisor') }, async (request) => {
+    const { id } = parseInput(DeviceParams, request.params);
+    const rows = await sql`update devices set test_until = null, test_reason = null, test_by = null where id = ${id} returning id`;
+    if (rows.length === 0) throw new ArcError('ARC_ERR_DEVICE_NOT_FOUND');
+    await audit(sql, actorOf(request), 'device.test_mode_ended', id);
     return { device: await viewOf(id) };
   });
 

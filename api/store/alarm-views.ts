@@ -1,5 +1,5 @@
 // Reads alarms as the console shows them (one query shape for the snapshot and the pushes).
-import type { Sql } from 'postgres';
+import type { Sql, TransactionSql } from 'postgres';
 import type { AlarmView } from '../live/console-contract.js';
 
 interface AlarmRow {
@@ -17,7 +17,25 @@ interface AlarmRow {
   acc: number | null;
   discreet: boolean;
   flags: Record<string, unknown>;
+  ownerId: string | null;
+  ownerName: string | null;
+  acceptedAt: Date | null;
+  resolvedAt: Date | null;
+  closureCode: string | null;
+  condition: AlarmView['condition'];
+  verified: AlarmView['verified'];
+  cancelledByWearerAt: Date | null;
+  isTest: boolean;
+  activations: number;
+  linkedTo: string | null;
+  acceptDueAt: Date | null;
+  escalationLevel: number;
+  sessionNote: string | null;
+  planStep: number;
+  stepDueAt: Date | null;
 }
+
+const iso = (d: Date | null) => d?.toISOString() ?? null;
 
 const toView = (r: AlarmRow): AlarmView => ({
   id: r.id,
@@ -32,14 +50,33 @@ const toView = (r: AlarmRow): AlarmView => ({
   position: r.lat === null || r.lon === null ? null : { lat: r.lat, lon: r.lon, acc: r.acc },
   discreet: r.discreet,
   flags: r.flags,
+  owner: r.ownerId ? { id: r.ownerId, name: r.ownerName ?? '' } : null,
+  acceptedAt: iso(r.acceptedAt),
+  resolvedAt: iso(r.resolvedAt),
+  closureCode: r.closureCode,
+  condition: r.condition,
+  verified: r.verified,
+  cancelledByWearerAt: iso(r.cancelledByWearerAt),
+  isTest: r.isTest,
+  activations: r.activations,
+  linkedTo: r.linkedTo,
+  acceptDueAt: iso(r.acceptDueAt),
+  escalationLevel: r.escalationLevel,
+  sessionNote: r.sessionNote,
+  planStep: r.planStep,
+  stepDueAt: iso(r.stepDueAt),
 });
 
-const columns = (sql: Sql) => sql`
+const columns = (sql: Sql | TransactionSql) => sql`
   a.id, a.type, a.priority, a.status, a.device_id, d.label as device_label, a.wearer_id,
-  w.name as wearer_name, a.received_at, a.lat, a.lon, a.acc, a.discreet, a.flags
-  from alarms a join devices d on d.id = a.device_id left join wearers w on w.id = a.wearer_id`;
+  w.name as wearer_name, a.received_at, a.lat, a.lon, a.acc, a.discreet, a.flags,
+  a.accepted_by as owner_id, u.name as owner_name, a.accepted_at, a.resolved_at, a.closure_code,
+  a.condition, a.verified, a.cancelled_by_wearer_at, a.is_test, a.activations, a.linked_to,
+  a.accept_due_at, a.escalation_level, a.session_note, a.plan_step, a.step_due_at
+  from alarms a join devices d on d.id = a.device_id left join wearers w on w.id = a.wearer_id
+  left join users u on u.id = a.accepted_by`;
 
-export async function getAlarmView(sql: Sql, alarmId: string): Promise<AlarmView | null> {
+export async function getAlarmView(sql: Sql | TransactionSql, alarmId: string): Promise<AlarmView | null> {
   const [row] = await sql<AlarmRow[]>`select ${columns(sql)} where a.id = ${alarmId}`;
   return row ? toView(row) : null;
 }
@@ -48,5 +85,11 @@ export async function getAlarmView(sql: Sql, alarmId: string): Promise<AlarmView
 export async function listOpenAlarms(sql: Sql): Promise<AlarmView[]> {
   const rows = await sql<AlarmRow[]>`
     select ${columns(sql)} where a.status <> 'resolved' order by a.priority, a.received_at`;
+  return rows.map(toView);
+}
+
+export async function listAlarmsOfWearer(sql: Sql, wearerId: string, limit = 50): Promise<AlarmView[]> {
+  const rows = await sql<AlarmRow[]>`
+    select ${columns(sql)} where a.wearer_id = ${wearerId} order by a.received_at desc limit ${limit}`;
   return rows.map(toView);
 }

@@ -32,6 +32,7 @@ export async function insertDevice(sql: Sql, device: NewDevice): Promise<boolean
 export interface DeviceChanges {
   label?: string;
   enabled?: boolean;
+  inUse?: boolean;
   wearerId?: string | null;
   heartbeatS?: number;
   secretHash?: string;
@@ -49,6 +50,9 @@ interface DeviceRow {
   id: string;
   label: string;
   enabled: boolean;
+  inUse: boolean;
+  testUntil: Date | null;
+  testReason: string | null;
   heartbeatS: number;
   wearerId: string | null;
   wearerName: string | null;
@@ -66,7 +70,7 @@ interface DeviceRow {
 
 export async function listDevices(sql: Sql, isConnected: (id: string) => boolean, deviceId?: string): Promise<DeviceView[]> {
   const rows = await sql<DeviceRow[]>`
-    select d.id, d.label, d.enabled, d.heartbeat_s, d.wearer_id, w.name as wearer_name, d.last_seen_at,
+    select d.id, d.label, d.enabled, d.in_use, d.test_until, d.test_reason, d.heartbeat_s, d.wearer_id, w.name as wearer_name, d.last_seen_at,
            d.fix_ts, d.fix_lat, d.fix_lon, d.fix_acc, d.status_ts, d.batt, d.charging, d.rssi, d.fw
     from devices d left join wearers w on w.id = d.wearer_id
     ${deviceId === undefined ? sql`` : sql`where d.id = ${deviceId}`}
@@ -75,6 +79,9 @@ export async function listDevices(sql: Sql, isConnected: (id: string) => boolean
     id: r.id,
     label: r.label,
     enabled: r.enabled,
+    inUse: r.inUse,
+    testUntil: r.testUntil?.toISOString() ?? null,
+    testReason: r.testReason,
     heartbeatS: r.heartbeatS,
     wearerId: r.wearerId,
     wearerName: r.wearerName,

@@ -1,0 +1,41 @@
+// The shell around the alarm lifecycle rules: lock the alarm, apply the pure rule, write the new
+// state, the action and the audit entry in one transaction, then push the change to consoles.
+import type { Sql } from 'postgres';
+import { ArcError } from '../errors.js';
+import { applyAlarmAction, type ActingUser, type AlarmAction } from '../rules/alarm-lifecycle.js';
+import { audit } from '../store/audit-log.js';
+import { lockAlarm, recordAlarmAction, saveOperatorSide } from '../store/alarm-store.js';
+import { getAlarmView } from '../store/alarm-views.js';
+import type { AlarmView } from '../live/console-contract.js';
+
+export interface AlarmActionDeps {
+  sql: Sql;
+  now: () => Date;
+  /** After commit: tell every console. */
+  published(alarm: AlarmView): void;
+}
+
+export async function performAlarmAction(
+  deps: AlarmActionDeps,
+  alarmId: string,
+  action: AlarmAction,
+  user: ActingUser & { email: string },
+): Promise<AlarmView> {
+  const at = deps.now();
+  const actor = { id: user.id, name: user.name };
+  const view = await deps.sql.begin(async (tx) => {
+    const locked = await lockAlarm(tx, alarmId);
+    if (!locked) throw new ArcError('ARC_ERR_ALARM_NOT_FOUND');
+    const outcome = applyAlarmAction(locked.state, action, user);
+    if (!outcome.ok) throw new ArcError(outcome.code, outcome.message);
+    if (outcome.changed && outcome.record) {
+      await saveOperatorSide(tx, alarmId, locked.state, outcome.alarm, actor, at);
+      await recordAlarmAction(tx, alarmId, actor, outcome.record.kind, outcome.record.detail, at);
+      // Every operator action is audited (who, what, when), beside the alarm's own history.
+      await audit(tx, { id: user.id, name: user.email }, `alarm.${outcome.record.kind}`, alarmId, outcome.record.detail);
+    }
+    return { view: (await getAlarmView(tx, alarmId))!, changed: outcome.changed };
+  });
+  if (view.changed) deps.published(view.view);
+  return view.view;
+}

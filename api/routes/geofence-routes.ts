@@ -1,0 +1,73 @@
+// Geofences of a wearer: administrators and supervisors draw and change them, operators see them.
+// Every change is audited with the zone as it became.
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { ArcError } from '../errors.js';
+import { audit } from '../store/audit-log.js';
+import { deleteGeofence, insertGeofence, listGeofences, updateGeofence, type GeofenceChanges } from '../store/geofence-store.js';
+import { getWearer } from '../store/wearer-store.js';
+import { ActiveHours, GeofenceKind, GeofenceShape } from '../rules/geofence-zone.js';
+import { parseInput } from './parse-input.js';
+import { actorOf } from './request-user.js';
+import type { RouteDeps } from './route-deps.js';
+
+const NewGeofenceInput = z.object({
+  name: z.string().trim().min(1).max(200),
+  kind: GeofenceKind,
+  shape: GeofenceShape,
+  activeHours: ActiveHours.nullable().default(null),
+  enabled: z.boolean().default(true),
+});
+const GeofenceUpdate = z.object({
+  name: z.string().trim().min(1).max(200).optional(),
+  kind: GeofenceKind.optional(),
+  shape: GeofenceShape.optional(),
+  activeHours: ActiveHours.nullable().optional(),
+  enabled: z.boolean().optional(),
+});
+const IdParams = z.object({ id: z.uuid() });
+
+// TODO(errors.ts): ARC_ERR_GEOFENCE_NOT_FOUND would let clients tell this from a missing route.
+const notFound = () => new ArcError('ARC_ERR_NOT_FOUND', 'No such geofence');
+
+export function geofenceRoutes(app: FastifyInstance, deps: RouteDeps): void {
+  const { sql } = deps;
+  const staff = deps.allow('administrator', 'supervisor', 'operator');
+  const managers = deps.allow('administrator', 'supervisor');
+
+  async function requireWearer(wearerId: string) {
+    if (!(await getWearer(sql, wearerId))) throw new ArcError('ARC_ERR_WEARER_NOT_FOUND');
+  }
+
+  app.get('/api/wearers/:id/geofences', { preHandler: staff }, async (request) => {
+    const { id } = parseInput(IdParams, request.params);
+    await requireWearer(id);
+    return { geofences: await listGeofences(sql, id) };
+  });
+
+  app.post('/api/wearers/:id/geofences', { preHandler: managers }, async (request, reply) => {
+    const { id: wearerId } = parseInput(IdParams, request.params);
+    const input = parseInput(NewGeofenceInput, request.body);
+    await requireWearer(wearerId);
+    const geofence = await insertGeofence(sql, wearerId, input);
+    await audit(sql, actorOf(request), 'geofence.created', geofence.id, { wearerId, ...input });
+    return reply.status(201).send({ geofence });
+  });
+
+  app.patch('/api/geofences/:id', { preHandler: managers }, async (request) => {
+    const { id } = parseInput(IdParams, request.params);
+    const changes: GeofenceChanges = parseInput(GeofenceUpdate, request.body);
+    const geofence = await updateGeofence(sql, id, changes);
+    if (!geofence) throw notFound();
+    if (Object.keys(changes).length) await audit(sql, actorOf(request), 'geofence.updated', id, { wearerId: geofence.wearerId, ...changes });
+    return { geofence };
+  });
+
+  app.delete('/api/geofences/:id', { preHandler: managers }, async (request) => {
+    const { id } = parseInput(IdParams, request.params);
+    const geofence = await deleteGeofence(sql, id);
+    if (!geofence) throw notFound();
+    await audit(sql, actorOf(request), 'geofence.deleted', id, { wearerId: geofence.wearerId, name: geofence.name, kind: geofence.kind });
+    return { ok: true };
+  });
+}

@@ -1,0 +1,95 @@
+// Response plans per wearer (their own, or their profile's default) and the police details the
+// police step needs: the URN exactly as the force issued it, and whether police response has
+// been withdrawn (and why). Supervisors and administrators change them; operators read them.
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { ArcError } from '../errors.js';
+import { DEFAULT_PLANS, ResponsePlan } from '../rules/response-plan.js';
+import { audit } from '../store/audit-log.js';
+import { getPolice, getResponseContext, setPolice, setWearerPlan } from '../store/response-plan-store.js';
+import { parseInput } from './parse-input.js';
+import { actorOf } from './request-user.js';
+import type { RouteDeps } from './route-deps.js';
+
+const WearerParams = z.object({ id: z.uuid() });
+
+const PoliceInput = z
+  .object({
+    // Kept exactly as issued (case, slashes, inner spaces); only surrounding spaces go. '' = none.
+    urn: z
+      .string()
+      .transform((s) => s.trim())
+      .pipe(z.string().max(64, 'a URN is at most 64 characters').regex(/^[^\x00-\x1f\x7f]*$/, 'a URN is one line of text'))
+      .transform((s) => (s === '' ? null : s))
+      .nullable(),
+    policeWithdrawn: z.boolean(),
+    policeWithdrawnReason: z.string().trim().max(1000).nullable().optional(),
+  })
+  .superRefine((input, ctx) => {
+    if (input.policeWithdrawn && !input.policeWithdrawnReason) {
+      ctx.addIssue({ code: 'custom', path: ['policeWithdrawnReason'], message: 'say why police response was withdrawn; the operator is shown it' });
+    }
+  });
+
+const contactsText = (n: number) => (n === 1 ? '1 contact' : `${n} contacts`);
+
+export function responsePlanRoutes(app: FastifyInstance, deps: RouteDeps): void {
+  const { sql } = deps;
+  const staff = deps.allow('administrator', 'supervisor', 'operator');
+  const managers = deps.allow('administrator', 'supervisor');
+
+  const effectivePlan = async (id: string) => {
+    const context = await getResponseContext(sql, id);
+    if (!context) throw new ArcError('ARC_ERR_WEARER_NOT_FOUND');
+    return { plan: context.plan, isDefault: context.isDefault, profile: context.wearer.profile, warnings: context.warnings };
+  };
+
+  app.get('/api/response-plans/defaults', { preHandler: staff }, async () => ({ defaults: DEFAULT_PLANS }));
+
+  app.get('/api/wearers/:id/response-plan', { preHandler: staff }, async (request) => effectivePlan(parseInput(WearerParams, request.params).id));
+
+  app.put('/api/wearers/:id/response-plan', { preHandler: managers }, async (request) => {
+    const { id } = parseInput(WearerParams, request.params);
+    const plan = parseInput(ResponsePlan, request.body);
+    const change = await setWearerPlan(sql, id, plan);
+    if (!change) throw new ArcError('ARC_ERR_WEARER_NOT_FOUND');
+    if (!change.ok) {
+      const details = change.missing.map((m) => ({
+        field: `steps.${m.step - 1}.contactPosition`,
+        message: `step ${m.step} names contact ${m.contactPosition}, but the wearer has ${contactsText(change.contactCount)}`,
+      }));
+      throw new ArcError('ARC_ERR_VALIDATION', `The request is not valid: ${details.map((d) => d.message).join('; ')}`, details);
+    }
+    await audit(sql, actorOf(request), 'response_plan.set', id, { plan });
+    return effectivePlan(id);
+  });
+
+  app.delete('/api/wearers/:id/response-plan', { preHandler: managers }, async (request) => {
+    const { id } = parseInput(WearerParams, request.params);
+    if (!(await setWearerPlan(sql, id, null))) throw new ArcError('ARC_ERR_WEARER_NOT_FOUND');
+    await audit(sql, actorOf(request), 'response_plan.reset', id);
+    return effectivePlan(id);
+  });
+
+  app.get('/api/wearers/:id/police', { preHandler: staff }, async (request) => {
+    const police = await getPolice(sql, parseInput(WearerParams, request.params).id);
+    if (!police) throw new ArcError('ARC_ERR_WEARER_NOT_FOUND');
+    return { police };
+  });
+
+  app.put('/api/wearers/:id/police', { preHandler: managers }, async (request) => {
+    const { id } = parseInput(WearerParams, request.params);
+    const input = parseInput(PoliceInput, request.body);
+    const before = await getPolice(sql, id);
+    if (!before) throw new ArcError('ARC_ERR_WEARER_NOT_FOUND');
+    const police = await setPolice(sql, id, {
+      urn: input.urn,
+      policeWithdrawn: input.policeWithdrawn,
+      // A reinstated response keeps no stale reason.
+      policeWithdrawnReason: input.policeWithdrawn ? input.policeWithdrawnReason! : null,
+    });
+    if (!police) throw new ArcError('ARC_ERR_WEARER_NOT_FOUND');
+    await audit(sql, actorOf(request), 'wearer.police_updated', id, { before, after: police });
+    return { police };
+  });
+}

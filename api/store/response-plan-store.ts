@@ -1,0 +1,92 @@
+// A wearer's response plan (null = the profile default) and police details (URN, withdrawal),
+// and everything the plan rules need about a wearer, read together.
+import type { Sql, TransactionSql } from 'postgres';
+import { ResponsePlan, missingContacts, planFor, type WearerForPlan } from '../rules/response-plan.js';
+import type { WearerProfile } from './wearer-store.js';
+import { listContacts, type Contact } from './contact-store.js';
+
+export interface PoliceDetails {
+  /** Exactly as the force issued it. */
+  urn: string | null;
+  policeWithdrawn: boolean;
+  policeWithdrawnReason: string | null;
+}
+
+export interface ResponseContext {
+  wearer: WearerForPlan & { id: string; profile: WearerProfile };
+  /** The plan in force: the wearer's own or the profile default. */
+  plan: ResponsePlan;
+  isDefault: boolean;
+  contacts: Contact[];
+  /** Things the console should show about the plan itself (a step naming a missing contact…). */
+  warnings: string[];
+}
+
+interface WearerRow extends PoliceDetails {
+  id: string;
+  name: string;
+  profile: WearerProfile;
+  responsePlan: unknown;
+}
+
+async function wearerRow(sql: Sql | TransactionSql, wearerId: string, lock = false): Promise<WearerRow | null> {
+  const [found] = await sql<WearerRow[]>`
+    select id, name, profile, response_plan, urn, police_withdrawn, police_withdrawn_reason
+    from wearers where id = ${wearerId} ${lock ? sql`for update` : sql``}`;
+  return found ?? null;
+}
+
+/** Everything stepGuidance and stepDecision need about a wearer; null if no such wearer. */
+export async function getResponseContext(sql: Sql | TransactionSql, wearerId: string): Promise<ResponseContext | null> {
+  const found = await wearerRow(sql, wearerId);
+  if (!found) return null;
+  const contacts = await listContacts(sql, wearerId);
+  const warnings: string[] = [];
+  let own: ResponsePlan | null = null;
+  if (found.responsePlan !== null) {
+    const parsed = ResponsePlan.safeParse(found.responsePlan);
+    // A stored plan that no longer parses must not stop an alarm being handled: use the default.
+    if (parsed.success) own = parsed.data;
+    else warnings.push('The stored response plan is not valid; the profile default is used');
+  }
+  const plan = planFor({ profile: found.profile, responsePlan: own });
+  for (const { step, contactPosition } of missingContacts(plan, contacts.length)) {
+    warnings.push(`Step ${step} names contact ${contactPosition}, but ${found.name} has ${contacts.length === 1 ? '1 contact' : `${contacts.length} contacts`}`);
+  }
+  const { responsePlan: _stored, ...wearer } = found;
+  return { wearer, plan, isDefault: own === null, contacts, warnings };
+}
+
+export type PlanChange =
+  | { ok: true }
+  /** Steps naming contact positions the wearer does not have. */
+  | { ok: false; missing: { step: number; contactPosition: number }[]; contactCount: number };
+
+/** Sets the wearer's own plan (null = back to the profile default); null if no such wearer. */
+export async function setWearerPlan(sql: Sql, wearerId: string, plan: ResponsePlan | null): Promise<PlanChange | null> {
+  return sql.begin(async (tx) => {
+    // Locked like contact changes, so a contact cannot be removed under a plan being saved.
+    if (!(await wearerRow(tx, wearerId, true))) return null;
+    if (plan) {
+      const [{ n }] = await tx<{ n: number }[]>`select count(*)::int as n from contacts where wearer_id = ${wearerId}`;
+      const missing = missingContacts(plan, n);
+      if (missing.length) return { ok: false, missing, contactCount: n };
+    }
+    await tx`update wearers set response_plan = ${plan === null ? null : tx.json(plan as never)} where id = ${wearerId}`;
+    return { ok: true };
+  });
+}
+
+export async function getPolice(sql: Sql | TransactionSql, wearerId: string): Promise<PoliceDetails | null> {
+  const found = await wearerRow(sql, wearerId);
+  return found && { urn: found.urn, policeWithdrawn: found.policeWithdrawn, policeWithdrawnReason: found.policeWithdrawnReason };
+}
+
+/** null if no such wearer. */
+export async function setPolice(sql: Sql, wearerId: string, police: PoliceDetails): Promise<PoliceDetails | null> {
+  const [updated] = await sql<PoliceDetails[]>`
+    update wearers set urn = ${police.urn}, police_withdrawn = ${police.policeWithdrawn},
+      police_withdrawn_reason = ${police.policeWithdrawnReason}
+    where id = ${wearerId} returning urn, police_withdrawn, police_withdrawn_reason`;
+  return updated ?? null;
+}

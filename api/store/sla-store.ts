@@ -1,0 +1,14 @@
+// Reads what the SLA report needs: every alarm received in [from, to), test and linked ones
+// included (the report tallies them as excluded, so the reader sees what was left out). The ARC
+// stamps received_at, accepted_at and resolved_at from its own clock as JS Dates, so reading them
+// back as Dates (millisecond precision) loses nothing.
+import type { Sql } from 'postgres';
+import type { SlaAlarm } from '../rules/sla-report.js';
+
+export async function alarmsForReport(sql: Sql, from: Date, to: Date): Promise<SlaAlarm[]> {
+  return sql<SlaAlarm[]>`
+    select id, type, priority, received_at, accepted_at, resolved_at, closure_code, verified, is_test, linked_to
+    from alarms
+    where received_at >= ${from} and received_at < ${to}
+    order by received_at, id`;
+}
