@@ -38,8 +38,8 @@ export const PolygonShape = z
     if (ring.length < 3) return issue('a polygon has at least 3 distinct points');
     if (ring.some((p, i) => i > 0 && p[0] === ring[i - 1][0] && p[1] === ring[i - 1][1])) return issue('a point repeats the one before it');
     if (ring.some((p) => distanceM(ring[0], p) > MAX_POLYGON_EXTENT_M)) return issue(`every point must lie within ${MAX_POLYGON_EXTENT_M / 1000} km of the first`);
-    if (polygonAreaM2(ring) < MIN_POLYGON_AREA_M2) return issue(`a polygon must enclose at least ${MIN_POLYGON_AREA_M2} m²`);
     if (ringSelfIntersects(ring)) return issue('the polygon edges cross each other');
+    if (polygonAreaM2(ring) < MIN_POLYGON_AREA_M2) return issue(`a polygon must enclose at least ${MIN_POLYGON_AREA_M2} m²`);
   });
 export type PolygonShape = z.infer<typeof PolygonShape>;
 

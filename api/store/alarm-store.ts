@@ -63,6 +63,10 @@ export interface LockedAlarm {
 }
 
 export async function lockAlarm(tx: TransactionSql, alarmId: string): Promise<LockedAlarm | null> {
+  // Lock first, read after: a row lock that waited re-reads the alarm but not rows joined to it
+  // (PostgreSQL's re-check keeps the joined rows of its first look), so the owner's name must
+  // be read once the lock is ours.
+  if ((await tx`select 1 from alarms where id = ${alarmId} for update`).length === 0) return null;
   const [row] = await tx<
     {
       status: AlarmState['status'];
@@ -80,7 +84,7 @@ export async function lockAlarm(tx: TransactionSql, alarmId: string): Promise<Lo
     select a.status, a.accepted_by as owner_id, u.name as owner_name, a.verified, a.closure_code, a.is_test,
            a.wearer_id, w.urn, w.police_withdrawn, w.police_withdrawn_reason
     from alarms a left join users u on u.id = a.accepted_by left join wearers w on w.id = a.wearer_id
-    where a.id = ${alarmId} for update of a`;
+    where a.id = ${alarmId}`;
   if (!row) return null;
   return {
     ownerId: row.ownerId,
