@@ -9,7 +9,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import { WebSocketServer, createWebSocketStream } from 'ws';
-import type { Sql } from 'postgres';
+import type { Sql, TransactionSql } from 'postgres';
 import type { Logger } from 'pino';
 import { createMqttBroker, type MqttBroker } from '../broker/mqtt-broker.js';
 import type { Config } from './config.js';
@@ -32,6 +32,15 @@ import { carerRoutes } from './routes/carer-routes.js';
 import { opsRoutes } from './routes/ops-routes.js';
 import { alarmActionRoutes } from './routes/alarm-action-routes.js';
 import { shiftRoutes } from './routes/shift-routes.js';
+import { contactRoutes } from './routes/contact-routes.js';
+import { responsePlanRoutes } from './routes/response-plan-routes.js';
+import { geofenceRoutes } from './routes/geofence-routes.js';
+import { reportRoutes } from './routes/report-routes.js';
+import { createDeadlineClock, type DeadlineClock } from './clock/deadline-clock.js';
+import { createNotificationWorker, type NotificationWorker } from './notify/notification-worker.js';
+import { createZoneWatch } from './handling/zone-watch.js';
+import { advanceAfterOutcome, runDueSteps, startResponsePlan } from './handling/response-plan-runner.js';
+import { notifyCarers, notifySupervisors } from './handling/alarm-notifications.js';
 
 const CONSOLE_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'console');
 /** A device payload is at most 16 KiB; an MQTT frame a little more. HTTP bodies are small too. */
@@ -42,6 +51,8 @@ export interface ArcDeps {
   sql: Sql;
   logger: Logger;
   now?: () => Date;
+  /** Run the clock and the notification sender on their own (default); tests tick them by hand. */
+  startTimers?: boolean;
 }
 
 export interface ArcAddresses {
@@ -55,6 +66,8 @@ export interface Arc {
   http: FastifyInstance;
   broker: MqttBroker;
   metrics: Metrics;
+  clock: DeadlineClock;
+  notifications: NotificationWorker;
   listen(): Promise<ArcAddresses>;
   /** Resolves when every message under way has been stored and every push sent. */
   idle(): Promise<void>;
@@ -72,15 +85,43 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
   const alarms = createAlarmNotifier(sql, () => feed, logger);
   let broker: MqttBroker | null = null;
   const commands = createCommandDispatcher(sql, { sendCommand: (id, payload) => broker!.sendCommand(id, payload) }, logger);
+  const planOptions = { webhookUrl: config.ARC_WEBHOOK_URL ?? null };
+  // What every new alarm gets in the transaction that raised it, whoever raised it.
+  const onRaised = async (tx: TransactionSql, alarmId: string) => {
+    await startResponsePlan(tx, alarmId, now(), planOptions);
+    await notifyCarers(tx, alarmId, now(), config.ARC_PUBLIC_URL);
+  };
+  const deadlines = config.ARC_ACCEPT_DEADLINES;
+  const zones = createZoneWatch(sql, deadlines, onRaised);
   const intake = createDeviceIntake({
     sql,
-    acceptDeadlines: config.ARC_ACCEPT_DEADLINES,
+    acceptDeadlines: deadlines,
     logger: logger.child({ component: 'intake' }),
     metrics,
     now,
     alarms,
     commands,
+    zones,
+    onRaised,
   });
+  const clock = createDeadlineClock({
+    sql,
+    logger: logger.child({ component: 'clock' }),
+    now,
+    deadlines,
+    noCommGraceS: config.ARC_NO_COMM_GRACE_S,
+    onRaised,
+    notifySupervisors: (tx, alarmId, at) =>
+      notifySupervisors(tx, alarmId, at, { publicUrl: config.ARC_PUBLIC_URL, webhookUrl: config.ARC_WEBHOOK_URL ?? null }),
+    publish: (effect) => alarms[effect.change](effect.alarmId),
+    extraSweeps: [
+      [
+        'response plan steps',
+        async (ctx) => (await runDueSteps(ctx.tx, ctx.now, planOptions)).map((alarmId) => ({ change: 'updated' as const, alarmId })),
+      ],
+    ],
+  });
+  const notifications = createNotificationWorker({ sql, config, logger: logger.child({ component: 'notify' }), now });
 
   const intakeUnderWay = new Set<Promise<unknown>>();
   broker = await createMqttBroker(
@@ -113,6 +154,7 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
     metrics,
     now,
     isDeviceConnected: (id) => broker!.isConnected(id),
+    zonesChanged: () => zones.zonesChanged(),
     disconnectDevice: (id) => broker!.disconnect(id),
     allow: roleGuard(sql),
     databaseReady: async () => {
@@ -124,10 +166,26 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
       }
     },
   };
-  for (const routes of [authRoutes, deviceRoutes, wearerRoutes, userRoutes, alarmRoutes, carerRoutes, opsRoutes, shiftRoutes]) {
-    routes(http, routeDeps);
-  }
-  alarmActionRoutes(http, { ...routeDeps, alarmChanged: (alarm) => alarms.publish('updated', alarm) });
+  const routeModules = [
+    authRoutes,
+    deviceRoutes,
+    wearerRoutes,
+    contactRoutes,
+    responsePlanRoutes,
+    geofenceRoutes,
+    userRoutes,
+    alarmRoutes,
+    carerRoutes,
+    shiftRoutes,
+    reportRoutes,
+    opsRoutes,
+  ];
+  for (const routes of routeModules) routes(http, routeDeps);
+  alarmActionRoutes(http, {
+    ...routeDeps,
+    alarmChanged: (alarm) => alarms.publish('updated', alarm),
+    afterOutcome: (tx, alarmId, at) => advanceAfterOutcome(tx, alarmId, at, planOptions),
+  });
 
   // Socket.IO and MQTT over WebSocket share the HTTP server; /mqtt upgrades go to the broker.
   feed = attachOperatorFeed(http.server, sql, logger.child({ component: 'feed' }));
@@ -157,8 +215,14 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
     http,
     broker,
     metrics,
+    clock,
+    notifications,
     idle,
     async listen() {
+      if (deps.startTimers !== false) {
+        clock.start(config.ARC_CLOCK_TICK_MS);
+        notifications.start(1000);
+      }
       const host = config.ARC_HOST;
       const httpAddress = await http.listen({ port: config.ARC_HTTP_PORT, host });
       const listenOn = (server: TcpServer, port: number) =>
@@ -188,6 +252,8 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
     },
     async close() {
       for (const server of servers) server.close();
+      await clock.stop();
+      await notifications.stop();
       mqttWebSockets.close();
       await broker!.close();
       await idle();

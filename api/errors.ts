@@ -22,6 +22,8 @@ export const ErrorCodes = {
   ARC_ERR_ALARM_NO_URN: { status: 409, message: 'This wearer has no police URN' },
   ARC_ERR_CLOSURE_NOTE_REQUIRED: { status: 400, message: 'A genuine alarm needs a note saying what was done' },
   ARC_ERR_REASSIGN_TARGET: { status: 400, message: 'An alarm can only be given to an active operator, supervisor or administrator' },
+  ARC_ERR_GEOFENCE_NOT_FOUND: { status: 404, message: 'No such geofence' },
+  ARC_ERR_CONTACT_NOT_FOUND: { status: 404, message: 'No such contact' },
   ARC_ERR_NOT_READY: { status: 503, message: 'The ARC is not ready: the database is unreachable' },
   ARC_ERR_INTERNAL: { status: 500, message: 'Something went wrong inside the ARC' },
 } as const;

@@ -29,23 +29,24 @@ Simulated personal-safety devices walking around Southport, speaking MQTT to the
 Progress goes to stderr every 5 s; a JSON summary goes to stdout at the end.
 Exit status: 0 done, 1 a device could not be provisioned or connected, 2 bad flags.`;
 
-const number = (flag: string) => z.coerce.number({ error: `--${flag} must be a number` });
+// Only the not-a-number case gets our wording; range checks keep zod's, which state the limit.
+const number = () => z.coerce.number({ error: (issue) => (issue.code === 'invalid_type' ? 'must be a number' : undefined) });
 
 const CliFlags = z.object({
-  mqtt: z.url({ protocol: /^(mqtt|mqtts|ws|wss)$/, error: '--mqtt must be an mqtt://, mqtts://, ws:// or wss:// URL' }),
-  api: z.url({ protocol: /^https?$/, error: '--api must be an http:// or https:// URL' }),
-  devices: number('devices').int().min(1).max(10_000),
-  prefix: z.string().regex(/^[A-Za-z0-9_-]+$/, '--prefix may hold only A-Z a-z 0-9 _ -'),
+  mqtt: z.url({ protocol: /^(mqtt|mqtts|ws|wss)$/, error: 'must be an mqtt://, mqtts://, ws:// or wss:// URL' }),
+  api: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }),
+  devices: number().int().min(1).max(10_000),
+  prefix: z.string().regex(/^[A-Za-z0-9_-]+$/, 'may hold only A-Z a-z 0-9 _ -'),
   provision: z.boolean(),
   email: z.string().min(1).optional(),
   password: z.string().min(1).optional(),
   credentials: z.string().min(1).optional(),
-  scenario: z.enum(SCENARIO_NAMES, { error: `--scenario must be one of ${SCENARIO_NAMES.join(', ')}` }),
-  duration: number('duration').positive().max(7 * 24 * 3600),
-  fixEvery: number('fix-every').positive(),
-  heartbeat: number('heartbeat').int().positive(),
-  amberDuration: number('amber-duration').int().min(60).max(86_400), // the spec's durationS range
-  seed: number('seed').int(),
+  scenario: z.enum(SCENARIO_NAMES, { error: `must be one of ${SCENARIO_NAMES.join(', ')}` }),
+  duration: number().positive().max(7 * 24 * 3600),
+  fixEvery: number().positive(),
+  heartbeat: number().int().positive(),
+  amberDuration: number().int().min(60).max(86_400), // the spec's durationS range
+  seed: number().int(),
 });
 export type CliFlags = z.infer<typeof CliFlags>;
 
@@ -94,7 +95,10 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
     email: values.email ?? admin.ARC_ADMIN_EMAIL,
     password: values.password ?? admin.ARC_ADMIN_PASSWORD,
   });
-  if (!parsed.success) return { ok: false, help: false, message: parsed.error.issues.map((i) => i.message).join('\n') };
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `--${flagName(String(i.path[0]))}: ${i.message}`);
+    return { ok: false, help: false, message: lines.join('\n') };
+  }
   const flags = parsed.data;
 
   if (flags.provision && (!flags.email || !flags.password)) {
@@ -105,3 +109,6 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
   if (badId) return { ok: false, help: false, message: `--prefix makes device id ${badId}, which is not 3 to 64 characters of A-Z a-z 0-9 _ -` };
   return { ok: true, flags, deviceIds };
 }
+
+/** The flag as typed: fixEvery is --fix-every. */
+const flagName = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);

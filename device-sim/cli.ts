@@ -5,6 +5,7 @@ import { USAGE, parseCli } from './cli-options.js';
 import { type DeviceCredentials, loadCredentials, saveCredentials } from './credentials-file.js';
 import { provisionDevices } from './provision.js';
 import { type FleetProgress, startFleet } from './run-fleet.js';
+import { stopSignal } from './stop-signal.js';
 
 const PROGRESS_EVERY_MS = 5000;
 
@@ -44,7 +45,8 @@ async function main(): Promise<number> {
         log('note: no --credentials file, so the new device secrets are not saved and a later run cannot reuse these ids');
       }
     }
-    for (const failure of result.failures) log(`device-sim: ${failure.error.message}`);
+    for (const failure of result.failures.slice(0, 5)) log(`device-sim: ${failure.error.message}`);
+    if (result.failures.length > 5) log(`device-sim: ... and ${result.failures.length - 5} more devices failed`);
     if (result.failures.length > 0) return 1;
     credentials = result.credentials;
   } else {
@@ -67,11 +69,13 @@ async function main(): Promise<number> {
   const fleet = startFleet(credentials, {
     mqtt: flags.mqtt,
     scenario: flags.scenario,
-    signal: AbortSignal.any([interrupted.signal, AbortSignal.timeout(flags.duration * 1000)]),
+    signal: stopSignal({ signal: interrupted.signal, afterS: flags.duration }),
     seed: flags.seed,
     fixEveryS: flags.fixEvery,
     heartbeatS: flags.heartbeat,
     amberDurationS: flags.amberDuration,
+    // Walk a little first, but let even a short run reach its sos, fall or amber session.
+    leadInS: Math.min(10, flags.duration / 3),
     log,
   });
   log(`${flags.scenario}: ${credentials.length} devices to ${flags.mqtt} for ${flags.duration} s`);

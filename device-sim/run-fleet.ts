@@ -1,9 +1,10 @@
 // A fleet of simulated devices playing one scenario together until a signal stops them:
 // connect them all (a few at a time), play, disconnect, and total up what happened.
+import { setMaxListeners } from 'node:events';
 import type { CommandType } from '../protocol/device-payloads.js';
 import { settleWithConcurrency } from './bounded-concurrency.js';
 import type { DeviceCredentials } from './credentials-file.js';
-import { type ScenarioName, playScenario } from './scenarios.js';
+import { type ScenarioName, type ScenarioReport, playScenario } from './scenarios.js';
 import { type DeviceCounters, SimulatedDevice } from './simulated-device.js';
 
 export interface FleetOptions {
@@ -14,6 +15,8 @@ export interface FleetOptions {
   fixEveryS: number;
   heartbeatS: number;
   amberDurationS: number;
+  /** Walking time before the scenario's activation (sos, fall, amber.start). */
+  leadInS?: number;
   /** Connections opened at once: a broker under a connect storm is not what we measure. */
   connectConcurrency?: number;
   log?: (line: string) => void;
@@ -43,6 +46,8 @@ export interface Fleet {
 
 export function startFleet(credentials: readonly DeviceCredentials[], options: FleetOptions): Fleet {
   const startedAt = Date.now();
+  // Every device's scenario listens on the one signal; that is many listeners, not a leak.
+  setMaxListeners(credentials.length + 10, options.signal);
   const devices = credentials.map(
     (c) => new SimulatedDevice({ deviceId: c.deviceId, secret: c.secret, url: options.mqtt, keepaliveS: 60 }),
   );
@@ -66,31 +71,39 @@ export function startFleet(credentials: readonly DeviceCredentials[], options: F
 
   const finished = (async (): Promise<FleetSummary> => {
     const connectFailures: FleetSummary['connectFailures'] = [];
-    const reports = await settleWithConcurrency(devices, options.connectConcurrency ?? 50, async (device, index) => {
-      if (options.signal.aborted) throw new Error('stopped before connecting');
+    const playing: Promise<ScenarioReport | undefined>[] = [];
+    // Connecting is bounded; playing is not: each device starts its scenario once connected.
+    await settleWithConcurrency(devices, options.connectConcurrency ?? 50, async (device, index) => {
+      if (options.signal.aborted) return;
       try {
         await device.connect();
       } catch (err) {
         connectFailures.push({ deviceId: device.deviceId, error: (err as Error).message });
         options.log?.((err as Error).message);
-        throw err;
+        return;
       }
       // Distinct, reproducible seeds per device: adjacent seeds would walk in step.
       const seed = (Math.imul(options.seed, 0x9e3779b1) + index) | 0;
-      return playScenario(options.scenario, device, {
+      const report = playScenario(options.scenario, device, {
         signal: options.signal,
         seed,
         fixEveryS: options.fixEveryS,
         heartbeatS: options.heartbeatS,
         amberDurationS: options.amberDurationS,
+        leadInS: options.leadInS,
         log: options.log,
       });
+      playing[index] = report.catch((err: Error) => {
+        options.log?.(`${device.deviceId}: scenario failed: ${err.message}`);
+        return undefined;
+      });
     });
+    const reports = await Promise.all(devices.map((_, i) => playing[i] ?? Promise.resolve(undefined)));
     await Promise.all(devices.map((d) => d.close({ graceMs: 2000 })));
 
     const commandTypes: FleetSummary['commandTypes'] = {};
     for (const c of devices.flatMap((d) => d.commands)) commandTypes[c.type] = (commandTypes[c.type] ?? 0) + 1;
-    const played = reports.flatMap((r, i) => (r.status === 'fulfilled' ? [{ deviceId: devices[i].deviceId, report: r.value }] : []));
+    const played = reports.flatMap((report, i) => (report ? [{ deviceId: devices[i].deviceId, report }] : []));
     return {
       scenario: options.scenario,
       seconds: Math.round((Date.now() - startedAt) / 100) / 10,

@@ -3,6 +3,7 @@
 // session). Every scenario stops by itself when its signal aborts or its duration is up.
 import type { Command } from '../protocol/device-payloads.js';
 import { mulberry32 } from './mulberry32.js';
+import { stopSignal } from './stop-signal.js';
 import type { SentEvent, SimulatedDevice } from './simulated-device.js';
 import { type LatLon, type Walker, fixOf, startWalk, stepWalk } from './town-walk.js';
 
@@ -53,7 +54,7 @@ export type ScenarioName = keyof typeof SCENARIOS;
 export const SCENARIO_NAMES = Object.keys(SCENARIOS) as [ScenarioName, ...ScenarioName[]];
 
 export async function playScenario(name: ScenarioName, device: SimulatedDevice, options: ScenarioOptions): Promise<ScenarioReport> {
-  const stop = stopSignal(options);
+  const stop = stopSignal({ signal: options.signal, afterS: options.durationS });
   const log = options.log ?? (() => {});
   const random = mulberry32(options.seed);
   const report: ScenarioReport = { events: [], fixes: 0, statuses: 0 };
@@ -141,13 +142,6 @@ export async function playScenario(name: ScenarioName, device: SimulatedDevice, 
     device.off('command', onCommand);
   }
   return report;
-}
-
-function stopSignal({ signal, durationS }: ScenarioOptions): AbortSignal {
-  const signals = [signal, durationS === undefined ? undefined : AbortSignal.timeout(durationS * 1000)];
-  const given = signals.filter((s): s is AbortSignal => s !== undefined);
-  if (given.length === 0) throw new Error('a scenario needs a signal or a durationS, or it would never stop');
-  return AbortSignal.any(given);
 }
 
 const isPositiveNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v > 0;

@@ -93,8 +93,8 @@ describe('drawing zones', () => {
 
     expect(await api('DELETE', `/api/geofences/${id}`)).toEqual({ status: 200, body: { ok: true } });
     expect(await lastAudit()).toMatchObject({ action: 'geofence.deleted', target: id, detail: { wearerId, name: 'Day centre' } });
-    expect((await api('DELETE', `/api/geofences/${id}`)).body.error.code).toBe('ARC_ERR_NOT_FOUND');
-    expect((await api('PATCH', `/api/geofences/${id}`, { name: 'x' })).body.error).toMatchObject({ code: 'ARC_ERR_NOT_FOUND', message: 'No such geofence' });
+    expect((await api('DELETE', `/api/geofences/${id}`)).body.error.code).toBe('ARC_ERR_GEOFENCE_NOT_FOUND');
+    expect((await api('PATCH', `/api/geofences/${id}`, { name: 'x' })).body.error).toMatchObject({ code: 'ARC_ERR_GEOFENCE_NOT_FOUND', message: 'No such geofence' });
   });
 });
 
@@ -128,32 +128,35 @@ describe('who may do what', () => {
 describe('bad input is a 4xx that says why', () => {
   const tooMany = Array.from({ length: 201 }, (_, i) => [53.6 + 0.001 * Math.cos((i / 201) * 2 * Math.PI), -3 + 0.001 * Math.sin((i / 201) * 2 * Math.PI)]);
   it.each([
-    ['no shape', { name: 'Home', kind: 'safe' }, 'shape'],
-    ['an unknown shape type', newZone({ shape: { type: 'hexagon' } }), 'shape'],
-    ['an unknown kind', newZone({ kind: 'danger' }), 'kind'],
-    ['an empty name', newZone({ name: '  ' }), 'name'],
-    ['a radius under 10 m', newZone({ shape: { ...HOME_CIRCLE, radiusM: 5 } }), 'shape.radiusM'],
-    ['a radius over 50 km', newZone({ shape: { ...HOME_CIRCLE, radiusM: 50_001 } }), 'shape.radiusM'],
-    ['a latitude of 91', newZone({ shape: { ...HOME_CIRCLE, lat: 91 } }), 'shape.lat'],
-    ['a radius as text', newZone({ shape: { ...HOME_CIRCLE, radiusM: '200' } }), 'shape.radiusM'],
-    ['a polygon of 2 points', newZone({ shape: { type: 'polygon', points: [[53.6, -3], [53.61, -3]] } }), 'shape.points'],
-    ['a polygon of 201 points', newZone({ shape: { type: 'polygon', points: tooMany } }), 'shape.points'],
-    ['a triangle closed into 3 points', newZone({ shape: { type: 'polygon', points: [[53.6, -3], [53.61, -3], [53.6, -3]] } }), 'shape.points'],
-    ['a point that is not a pair', newZone({ shape: { type: 'polygon', points: [[53.6, -3], [53.61], [53.6, -3.01]] } }), 'shape.points.1'],
-    ['a longitude of 181 in a polygon', newZone({ shape: { type: 'polygon', points: [[53.6, -3], [53.61, 181], [53.6, -3.01]] } }), 'shape.points.1.1'],
-    ['a bow tie', newZone({ shape: { type: 'polygon', points: [[53.6, -3], [53.61, -2.99], [53.6, -2.99], [53.61, -3]] } }), 'shape.points'],
-    ['a polygon with no area', newZone({ shape: { type: 'polygon', points: [[53.6, -3], [53.61, -3], [53.62, -3]] } }), 'shape.points'],
-    ['a polygon spanning 200 km', newZone({ shape: { type: 'polygon', points: [[53.6, -3], [55.4, -3], [55.4, -2.9]] } }), 'shape.points'],
-    ['hours that are not HH:MM', newZone({ activeHours: { from: '10pm', to: '07:00' } }), 'activeHours.from'],
-    ['hours of 24:00', newZone({ activeHours: { from: '22:00', to: '24:00' } }), 'activeHours.to'],
-    ['hours that start when they end', newZone({ activeHours: { from: '08:00', to: '08:00' } }), 'activeHours.to'],
-    ['an unknown time zone', newZone({ activeHours: { from: '22:00', to: '07:00', timeZone: 'Europe/Atlantis' } }), 'activeHours.timeZone'],
-  ])('%s', async (_name, body, field) => {
+    // what is wrong, body, field named in details, reason in the message
+    ['no shape', { name: 'Home', kind: 'safe' }, 'shape', /a shape is \{type:"circle"/],
+    ['an unknown shape type', newZone({ shape: { type: 'hexagon' } }), 'shape.type', /or \{type:"polygon"/],
+    ['an unknown kind', newZone({ kind: 'danger' }), 'kind', /safe.*exclusion/],
+    ['an empty name', newZone({ name: '  ' }), 'name', /name: /],
+    ['a radius under 10 m', newZone({ shape: { ...HOME_CIRCLE, radiusM: 5 } }), 'shape.radiusM', /at least 10 m/],
+    ['a radius over 50 km', newZone({ shape: { ...HOME_CIRCLE, radiusM: 50_001 } }), 'shape.radiusM', /at most 50 000 m/],
+    ['a latitude of 91', newZone({ shape: { ...HOME_CIRCLE, lat: 91 } }), 'shape.lat', /90/],
+    ['a radius as text', newZone({ shape: { ...HOME_CIRCLE, radiusM: '200' } }), 'shape.radiusM', /number/],
+    ['a polygon of 2 points', newZone({ shape: { type: 'polygon', points: [[53.6, -3], [53.61, -3]] } }), 'shape.points', /at least 3 points/],
+    ['a polygon of 201 points', newZone({ shape: { type: 'polygon', points: tooMany } }), 'shape.points', /at most 200 points/],
+    ['a triangle closed into 3 points', newZone({ shape: { type: 'polygon', points: [[53.6, -3], [53.61, -3], [53.6, -3]] } }), 'shape.points', /at least 3 distinct points/],
+    ['a point repeated', newZone({ shape: { type: 'polygon', points: [[53.6, -3], [53.61, -3], [53.61, -3], [53.6, -3.01]] } }), 'shape.points', /repeats the one before/],
+    ['a point that is not a pair', newZone({ shape: { type: 'polygon', points: [[53.6, -3], [53.61], [53.6, -3.01]] } }), 'shape.points.1', /shape\.points\.1/],
+    ['a longitude of 181 in a polygon', newZone({ shape: { type: 'polygon', points: [[53.6, -3], [53.61, 181], [53.6, -3.01]] } }), 'shape.points.1.1', /180/],
+    ['a bow tie', newZone({ shape: { type: 'polygon', points: [[53.6, -3], [53.61, -2.99], [53.6, -2.99], [53.61, -3]] } }), 'shape.points', /edges cross/],
+    ['a polygon with no area', newZone({ shape: { type: 'polygon', points: [[53.6, -3], [53.61, -3], [53.62, -3]] } }), 'shape.points', /enclose at least 100 m²/],
+    ['a polygon spanning 200 km', newZone({ shape: { type: 'polygon', points: [[53.6, -3], [55.4, -3], [55.4, -2.9]] } }), 'shape.points', /within 100 km of the first/],
+    ['hours that are not HH:MM', newZone({ activeHours: { from: '10pm', to: '07:00' } }), 'activeHours.from', /HH:MM/],
+    ['hours of 24:00', newZone({ activeHours: { from: '22:00', to: '24:00' } }), 'activeHours.to', /00:00 to 23:59/],
+    ['hours that start when they end', newZone({ activeHours: { from: '08:00', to: '08:00' } }), 'activeHours.to', /must differ/],
+    ['an unknown time zone', newZone({ activeHours: { from: '22:00', to: '07:00', timeZone: 'Europe/Atlantis' } }), 'activeHours.timeZone', /not a time zone/],
+  ] as const)('%s', async (_name, body, field, reason) => {
     const response = await api('POST', `/api/wearers/${wearerId}/geofences`, body);
     expect(response.status).toBe(400);
     expect(response.body.error.code).toBe('ARC_ERR_VALIDATION');
     expect(response.body.error.details.map((d: { field: string }) => d.field)).toContain(field);
     expect(response.body.error.message).toMatch(/^The request is not valid: /);
+    expect(response.body.error.message).toMatch(reason);
   });
 
   it.each([

@@ -160,7 +160,7 @@ describe('changing, reordering and removing contacts', () => {
     expect(removed.status).toBe(200);
     expect(names(removed.body.contacts)).toEqual(['1:Bob', '2:Carol']);
     expect((await api('DELETE', `/api/contacts/${ids[0]}`)).status).toBe(404);
-    expect((await api('PATCH', `/api/contacts/${ids[0]}`, { name: 'Ghost' })).body.error.code).toBe('ARC_ERR_NOT_FOUND');
+    expect((await api('PATCH', `/api/contacts/${ids[0]}`, { name: 'Ghost' })).body.error.code).toBe('ARC_ERR_CONTACT_NOT_FOUND');
   });
 
   it('will not remove a contact the wearer’s own plan still needs', async () => {

@@ -1,6 +1,6 @@
 // The shell around the alarm lifecycle rules: lock the alarm, apply the pure rule, write the new
 // state, the action and the audit entry in one transaction, then push the change to consoles.
-import type { Sql } from 'postgres';
+import type { Sql, TransactionSql } from 'postgres';
 import { ArcError } from '../errors.js';
 import { applyAlarmAction, type ActingUser, type AlarmAction } from '../rules/alarm-lifecycle.js';
 import { audit } from '../store/audit-log.js';
@@ -13,7 +13,12 @@ export interface AlarmActionDeps {
   now: () => Date;
   /** After commit: tell every console. */
   published(alarm: AlarmView): void;
+  /** In the transaction, after an outcome (a call, police, ambulance): the plan moves on. */
+  afterOutcome?(tx: TransactionSql, alarmId: string, at: Date): Promise<void>;
 }
+
+/** Actions that are the outcome of a response plan step. */
+const OUTCOMES = new Set(['called_wearer', 'called_contact', 'passed_to_police', 'passed_to_ambulance', 'contact_notified']);
 
 export async function performAlarmAction(
   deps: AlarmActionDeps,
@@ -33,6 +38,7 @@ export async function performAlarmAction(
       await recordAlarmAction(tx, alarmId, actor, outcome.record.kind, outcome.record.detail, at);
       // Every operator action is audited (who, what, when), beside the alarm's own history.
       await audit(tx, { id: user.id, name: user.email }, `alarm.${outcome.record.kind}`, alarmId, outcome.record.detail);
+      if (OUTCOMES.has(outcome.record.kind)) await deps.afterOutcome?.(tx, alarmId, at);
     }
     return { view: (await getAlarmView(tx, alarmId))!, changed: outcome.changed };
   });

@@ -2,7 +2,7 @@
 // parse → decide → persist → acknowledge → notify (STYLE habit 1).
 // The broker acknowledges (PUBACK) when the promise returned here resolves, so nothing is
 // acknowledged that is not committed (spec guarantee 1); notification runs in afterAck.
-import type { Sql } from 'postgres';
+import type { Sql, TransactionSql } from 'postgres';
 import type { Logger } from 'pino';
 import { parseDeviceEvent, type DeviceEvent } from '../../protocol/device-event.js';
 import { LocationPayload, Status, fixesOf, parseJsonPayload } from '../../protocol/device-payloads.js';
@@ -13,8 +13,11 @@ import type { AcceptDeadline } from '../config.js';
 import { decideEvent, type PinCheck } from '../rules/event-rules.js';
 import { getEventContext, type EventContext } from '../store/device-store.js';
 import { storeDeviceEvent } from '../store/event-store.js';
-import { upsertFixes } from '../store/fix-store.js';
 import { storeStatus, touchDevice } from '../store/device-health-store.js';
+import { FIX_BATTERY_WATCH_BELOW, watchBattery } from '../handling/battery-watch.js';
+import { clearSilence } from '../handling/device-heard.js';
+import type { Placed } from '../handling/raise-system-alarm.js';
+import type { ZoneWatch } from '../handling/zone-watch.js';
 import type { AlarmNotifier } from '../live/alarm-notifier.js';
 import type { CommandDispatcher } from './command-dispatcher.js';
 
@@ -26,6 +29,9 @@ export interface IntakeDeps {
   now: () => Date;
   alarms: AlarmNotifier;
   commands: CommandDispatcher;
+  zones: ZoneWatch;
+  /** In the transaction that raised an alarm: its response plan and carers' messages. */
+  onRaised(tx: TransactionSql, alarmId: string): Promise<void>;
 }
 
 type IntakeResult = { afterAck?: () => void } | void;
@@ -34,32 +40,61 @@ export function createDeviceIntake(deps: IntakeDeps): (message: DevicePublish) =
   const { sql, logger, metrics } = deps;
 
   /** Bad input is logged, counted, and acknowledged: resending it would not make it better. */
-  async function reject(message: DevicePublish, reason: string, receivedAt: Date, detail?: unknown): Promise<void> {
+  async function reject(message: DevicePublish, reason: string, receivedAt: Date, detail?: unknown): Promise<IntakeResult> {
     metrics.increment('intake_rejected', { channel: message.channel, reason });
     logger.warn({ deviceId: message.deviceId, channel: message.channel, reason, detail }, 'device message rejected');
-    await touchDevice(sql, message.deviceId, receivedAt);
+    return heard(message.deviceId, await touchDevice(sql, message.deviceId, receivedAt), receivedAt, []);
   }
+
+  /**
+   * After commit: push alarm changes, and if the device had gone silent, clear that alarm now
+   * that it is heard again.
+   */
+  function heard(deviceId: string, commAlarmId: string | null, at: Date, placed: (Placed | null)[]): IntakeResult {
+    if (!commAlarmId && placed.every((p) => !p)) return;
+    return {
+      afterAck: () => {
+        for (const p of placed) {
+          if (p && 'raised' in p) deps.alarms.raised(p.raised);
+          else if (p) deps.alarms.updated(p.updated);
+        }
+        if (commAlarmId) {
+          clearSilence(sql, deviceId, commAlarmId, at).then(
+            (cleared) => cleared && deps.alarms.updated(commAlarmId),
+            (err) => logger.error({ err, deviceId }, 'could not clear a no-communication alarm; the clock will not raise another'),
+          );
+        }
+      },
+    };
+  }
+
+  const battery = (deviceId: string, reading: { batt?: number; charging?: boolean }, at: Date) =>
+    watchBattery(sql, deviceId, { batt: reading.batt, charging: reading.charging }, at, deps.acceptDeadlines, deps.onRaised);
 
   return async function intake(message) {
     const receivedAt = deps.now();
     metrics.increment('intake_messages', { channel: message.channel });
     const json = parseJsonPayload(message.payload);
     if (!json.ok) return reject(message, json.reason, receivedAt);
+    const { deviceId } = message;
 
     switch (message.channel) {
       case 'events':
-        return takeEvent(message.deviceId, json.value, receivedAt, message);
+        return takeEvent(deviceId, json.value, receivedAt, message);
       case 'location': {
         const parsed = LocationPayload.safeParse(json.value);
         if (!parsed.success) return reject(message, 'fix_invalid', receivedAt, parsed.error.issues.slice(0, 5));
-        await upsertFixes(sql, message.deviceId, fixesOf(parsed.data), receivedAt);
-        return;
+        const fixes = fixesOf(parsed.data);
+        const stored = await deps.zones.storeFixes(deviceId, fixes, receivedAt);
+        const newest = fixes.reduce((a, b) => (b.ts > a.ts ? b : a));
+        const low = newest.batt !== undefined && newest.batt < FIX_BATTERY_WATCH_BELOW ? await battery(deviceId, newest, receivedAt) : null;
+        return heard(deviceId, stored.commAlarmId, receivedAt, [...stored.placed, low]);
       }
       case 'status': {
         const parsed = Status.safeParse(json.value);
         if (!parsed.success) return reject(message, 'status_invalid', receivedAt, parsed.error.issues.slice(0, 5));
-        await storeStatus(sql, message.deviceId, parsed.data, receivedAt);
-        return;
+        const commAlarmId = await storeStatus(sql, deviceId, parsed.data, receivedAt);
+        return heard(deviceId, commAlarmId, receivedAt, [await battery(deviceId, parsed.data, receivedAt)]);
       }
       default:
         return reject(message, 'channel_not_accepted', receivedAt);
@@ -87,20 +122,25 @@ export function createDeviceIntake(deps: IntakeDeps): (message: DevicePublish) =
       receivedAt,
       decide: (known) => decideEvent(event, pin, known, receivedAt),
       acceptDueAt: (priority) => new Date(receivedAt.getTime() + deps.acceptDeadlines[priority].overdueS * 1000),
+      onRaised: deps.onRaised,
     });
     if (stored.duplicate) {
       metrics.increment('intake_event_duplicates');
       logger.info({ deviceId, eventId: event.id, alarmId: stored.alarmId }, 'event already stored: not raised again');
       // The reply may still be waiting for this device; it goes when the device can take it.
-      return { afterAck: () => deps.commands.flush(deviceId) };
+      const after = heard(deviceId, stored.commAlarmId, receivedAt, []);
+      return { afterAck: () => (after?.afterAck?.(), deps.commands.flush(deviceId)) };
     }
     logger.info({ deviceId, eventId: event.id, type: event.type, raised: stored.raised, updated: stored.updated }, 'event stored');
 
     // acknowledge (by resolving), then notify
+    const after = heard(deviceId, stored.commAlarmId, receivedAt, [
+      stored.raised ? { raised: stored.raised } : null,
+      ...stored.updated.map((updated) => ({ updated })),
+    ]);
     return {
       afterAck: () => {
-        if (stored.raised) deps.alarms.raised(stored.raised);
-        for (const alarmId of stored.updated) deps.alarms.updated(alarmId);
+        after?.afterAck?.();
         if (stored.command) deps.commands.flush(deviceId);
       },
     };

@@ -2,6 +2,7 @@
 // resolve with a closure code, annotate; a supervisor reassigns. Each goes through the pure
 // lifecycle rules (api/rules/alarm-lifecycle.ts) and is logged on the alarm and in the audit log.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { TransactionSql } from 'postgres';
 import { z } from 'zod';
 import { ArcError } from '../errors.js';
 import { CLOSURE_CODES, CLOSURE_CODE_NAMES, type AlarmAction, type StaffRole } from '../rules/alarm-lifecycle.js';
@@ -32,12 +33,13 @@ const Reassign = z.object({ userId: z.uuid() });
 
 export interface AlarmActionRouteDeps extends RouteDeps {
   alarmChanged(alarm: AlarmView): void;
+  afterOutcome(tx: TransactionSql, alarmId: string, at: Date): Promise<void>;
 }
 
 export function alarmActionRoutes(app: FastifyInstance, deps: AlarmActionRouteDeps): void {
   const staff = deps.allow('administrator', 'supervisor', 'operator');
   const managers = deps.allow('administrator', 'supervisor');
-  const actionDeps = { sql: deps.sql, now: deps.now, published: deps.alarmChanged };
+  const actionDeps = { sql: deps.sql, now: deps.now, published: deps.alarmChanged, afterOutcome: deps.afterOutcome };
 
   const perform = async (request: FastifyRequest, action: AlarmAction) => {
     const { id } = parseInput(AlarmParams, request.params);

@@ -5,6 +5,8 @@ import { z } from 'zod';
 import { ArcError } from '../errors.js';
 import { getAlarmView, listOpenAlarms } from '../store/alarm-views.js';
 import { getAlarmDetail } from '../store/alarm-detail-store.js';
+import { planForConsole } from '../handling/response-plan-runner.js';
+import { notificationsForAlarm } from '../notify/outbox.js';
 import { parseInput } from './parse-input.js';
 import type { RouteDeps } from './route-deps.js';
 
@@ -18,7 +20,11 @@ export function alarmRoutes(app: FastifyInstance, deps: RouteDeps): void {
   app.get('/api/alarms/:id', { preHandler: staff }, async (request) => {
     const alarm = await getAlarmView(deps.sql, parseInput(AlarmParams, request.params).id);
     if (!alarm) throw new ArcError('ARC_ERR_ALARM_NOT_FOUND');
-    const detail = await getAlarmDetail(deps.sql, alarm.id, alarm.wearerId, alarm.deviceId, new Date(alarm.receivedAt));
-    return { alarm, ...detail };
+    const [detail, plan, notifications] = await Promise.all([
+      getAlarmDetail(deps.sql, alarm.id, alarm.wearerId, alarm.deviceId, new Date(alarm.receivedAt)),
+      planForConsole(deps.sql, alarm.id, deps.now(), { webhookUrl: deps.config.ARC_WEBHOOK_URL ?? null }),
+      notificationsForAlarm(deps.sql, alarm.id),
+    ]);
+    return { alarm, ...detail, plan, notifications };
   });
 }

@@ -62,7 +62,7 @@ export function contactRoutes(app: FastifyInstance, deps: RouteDeps): void {
 
   app.get('/api/contacts/:id', { preHandler: staff }, async (request) => {
     const contact = await getContact(sql, parseInput(ContactParams, request.params).id);
-    if (!contact) throw new ArcError('ARC_ERR_NOT_FOUND', 'No such contact');
+    if (!contact) throw new ArcError('ARC_ERR_CONTACT_NOT_FOUND');
     return { contact };
   });
 
@@ -87,14 +87,14 @@ export function contactRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const { id } = parseInput(ContactParams, request.params);
     const { position, ...input } = parseInput(ContactUpdate, request.body);
     const current = await getContact(sql, id);
-    if (!current) throw new ArcError('ARC_ERR_NOT_FOUND', 'No such contact');
+    if (!current) throw new ArcError('ARC_ERR_CONTACT_NOT_FOUND');
     if (input.carerId) await carerNamed(deps, input.carerId);
     const fields: ContactFields = input;
     const phone = fields.phone === undefined ? current.phone : fields.phone;
     const email = fields.email === undefined ? current.email : fields.email;
     if (!phone && !email) throw noWayToReach();
     const contact = await updateContact(sql, id, fields, position);
-    if (!contact) throw new ArcError('ARC_ERR_NOT_FOUND', 'No such contact');
+    if (!contact) throw new ArcError('ARC_ERR_CONTACT_NOT_FOUND');
     await audit(sql, actorOf(request), 'contact.updated', contact.wearerId, {
       contactId: id,
       ...fields,
@@ -106,7 +106,7 @@ export function contactRoutes(app: FastifyInstance, deps: RouteDeps): void {
   app.delete('/api/contacts/:id', { preHandler: managers }, async (request) => {
     const { id } = parseInput(ContactParams, request.params);
     const removal = await deleteContact(sql, id);
-    if (!removal) throw new ArcError('ARC_ERR_NOT_FOUND', 'No such contact');
+    if (!removal) throw new ArcError('ARC_ERR_CONTACT_NOT_FOUND');
     if (!removal.ok) {
       const steps = removal.missing.map((m) => `step ${m.step} names contact ${m.contactPosition}`).join('; ');
       throw new ArcError('ARC_ERR_VALIDATION', `The wearer's response plan would name a contact that no longer exists (${steps}): change the plan first`, removal.missing);

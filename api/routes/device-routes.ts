@@ -73,6 +73,7 @@ export function deviceRoutes(app: FastifyInstance, deps: RouteDeps): void {
     if (!(await updateDevice(sql, id, changes))) throw new ArcError('ARC_ERR_DEVICE_NOT_FOUND');
     await audit(sql, actorOf(request), 'device.updated', id, changes as Record<string, unknown>);
     if (changes.enabled === false) deps.disconnectDevice(id);
+    if (changes.wearerId !== undefined) deps.zonesChanged?.(); // another wearer, other zones
     return { device: await viewOf(id) };
   });
 

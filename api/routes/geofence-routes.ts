@@ -27,8 +27,7 @@ const GeofenceUpdate = z.object({
 });
 const IdParams = z.object({ id: z.uuid() });
 
-// TODO(errors.ts): ARC_ERR_GEOFENCE_NOT_FOUND would let clients tell this from a missing route.
-const notFound = () => new ArcError('ARC_ERR_NOT_FOUND', 'No such geofence');
+const notFound = () => new ArcError('ARC_ERR_GEOFENCE_NOT_FOUND');
 
 export function geofenceRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const { sql } = deps;
@@ -50,6 +49,7 @@ export function geofenceRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const input = parseInput(NewGeofenceInput, request.body);
     await requireWearer(wearerId);
     const geofence = await insertGeofence(sql, wearerId, input);
+    deps.zonesChanged?.();
     await audit(sql, actorOf(request), 'geofence.created', geofence.id, { wearerId, ...input });
     return reply.status(201).send({ geofence });
   });
@@ -58,6 +58,7 @@ export function geofenceRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const { id } = parseInput(IdParams, request.params);
     const changes: GeofenceChanges = parseInput(GeofenceUpdate, request.body);
     const geofence = await updateGeofence(sql, id, changes);
+    deps.zonesChanged?.();
     if (!geofence) throw notFound();
     if (Object.keys(changes).length) await audit(sql, actorOf(request), 'geofence.updated', id, { wearerId: geofence.wearerId, ...changes });
     return { geofence };
@@ -66,6 +67,7 @@ export function geofenceRoutes(app: FastifyInstance, deps: RouteDeps): void {
   app.delete('/api/geofences/:id', { preHandler: managers }, async (request) => {
     const { id } = parseInput(IdParams, request.params);
     const geofence = await deleteGeofence(sql, id);
+    deps.zonesChanged?.();
     if (!geofence) throw notFound();
     await audit(sql, actorOf(request), 'geofence.deleted', id, { wearerId: geofence.wearerId, name: geofence.name, kind: geofence.kind });
     return { ok: true };

@@ -14,6 +14,8 @@ export interface RouteDeps {
   /** Drop a device's live connection: after it is disabled or its secret rotated. */
   disconnectDevice: (deviceId: string) => void;
   allow: (...roles: Role[]) => RoleGuard;
+  /** A geofence was created, changed or deleted: the intake's cache of who has zones is stale. */
+  zonesChanged?: () => void;
   /** Whether the database answers (GET /health/ready). */
   databaseReady: () => Promise<boolean>;
 }

@@ -1,10 +1,11 @@
 // Device health from status messages (heartbeats) and the last-seen time every message refreshes.
+// Each returns the device's open no-communication alarm, if any: hearing from it clears that.
 import type { Sql } from 'postgres';
 import type { Status } from '../../protocol/device-payloads.js';
 
 /** Keeps the newest status by device time; late heartbeats only refresh last-seen. */
-export async function storeStatus(sql: Sql, deviceId: string, status: Status, receivedAt: Date): Promise<void> {
-  await sql`
+export async function storeStatus(sql: Sql, deviceId: string, status: Status, receivedAt: Date): Promise<string | null> {
+  const [device] = await sql<{ commAlarmId: string | null }[]>`
     update devices set
       last_seen_at = greatest(last_seen_at, ${receivedAt}),
       batt     = case when status_ts is null or status_ts <= ${status.ts} then ${status.batt ?? null}::real else batt end,
@@ -12,10 +13,14 @@ export async function storeStatus(sql: Sql, deviceId: string, status: Status, re
       rssi     = case when status_ts is null or status_ts <= ${status.ts} then ${status.rssi ?? null}::real else rssi end,
       fw       = case when status_ts is null or status_ts <= ${status.ts} then ${status.fw ?? null}::text else fw end,
       status_ts = greatest(status_ts, ${status.ts})
-    where id = ${deviceId}`;
+    where id = ${deviceId}
+    returning comm_alarm_id`;
+  return device?.commAlarmId ?? null;
 }
 
 /** Any message, even a rejected one, is a sign of life (spec, "Status"). */
-export async function touchDevice(sql: Sql, deviceId: string, at: Date): Promise<void> {
-  await sql`update devices set last_seen_at = greatest(last_seen_at, ${at}) where id = ${deviceId}`;
+export async function touchDevice(sql: Sql, deviceId: string, at: Date): Promise<string | null> {
+  const [device] = await sql<{ commAlarmId: string | null }[]>`
+    update devices set last_seen_at = greatest(last_seen_at, ${at}) where id = ${deviceId} returning comm_alarm_id`;
+  return device?.commAlarmId ?? null;
 }

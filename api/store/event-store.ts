@@ -21,11 +21,13 @@ export interface EventToStore {
   /** The pure rule, called inside the transaction with what is known now. */
   decide(context: EventContext): EventDecision;
   acceptDueAt(priority: number): Date;
+  /** In the same transaction, once a new alarm is written: its response plan, carers' messages. */
+  onRaised(tx: TransactionSql, alarmId: string): Promise<void>;
 }
 
 export type StoredEvent =
-  | { duplicate: false; raised: string | null; updated: string[]; command: Command | null }
-  | { duplicate: true; alarmId: string | null };
+  | { duplicate: false; raised: string | null; updated: string[]; command: Command | null; commAlarmId: string | null }
+  | { duplicate: true; alarmId: string | null; commAlarmId: string | null };
 
 export async function storeDeviceEvent(sql: Sql, input: EventToStore): Promise<StoredEvent> {
   const { deviceId, wearerId, event, receivedAt } = input;
@@ -40,8 +42,9 @@ export async function storeDeviceEvent(sql: Sql, input: EventToStore): Promise<S
       // Spec guarantee 2: the same id is the same event and maps to the same alarm.
       const [existing] = await tx<{ alarmId: string | null }[]>`
         select alarm_id from events where device_id = ${deviceId} and event_key = ${event.id}`;
-      await tx`update devices set last_seen_at = greatest(last_seen_at, ${receivedAt}) where id = ${deviceId}`;
-      return { duplicate: true, alarmId: existing?.alarmId ?? null };
+      const [seen] = await tx<{ commAlarmId: string | null }[]>`
+        update devices set last_seen_at = greatest(last_seen_at, ${receivedAt}) where id = ${deviceId} returning comm_alarm_id`;
+      return { duplicate: true, alarmId: existing?.alarmId ?? null, commAlarmId: seen?.commAlarmId ?? null };
     }
 
     // One event of a wearer at a time decides against their open alarms (two devices, one person).
@@ -77,6 +80,7 @@ export async function storeDeviceEvent(sql: Sql, input: EventToStore): Promise<S
         owner: decision.routeTo ? { id: decision.routeTo.ownerId, linkedTo: decision.routeTo.linkedTo } : null,
       });
       if (decision.alarm.type === 'battery.low') await tx`update devices set battery_low_alarm_at = ${receivedAt} where id = ${deviceId}`;
+      await input.onRaised(tx, raised);
     }
     if (decision.attachTo) {
       await attachActivation(tx, decision.attachTo.alarmId, decision.attachTo.priority, { lastActivationAt: receivedAt.toISOString() });
@@ -94,11 +98,14 @@ export async function storeDeviceEvent(sql: Sql, input: EventToStore): Promise<S
     }
     if (decision.checkin) await recordCheckin(tx, deviceId, receivedAt);
 
+    let commAlarmId: string | null;
     if (position) {
       // Spec, "Event": a position in an event is also stored as a fix.
-      await upsertFixes(tx, deviceId, [{ ts: event.ts, lat: position.lat, lon: position.lon, acc: position.acc, batt: event.batt }], receivedAt);
+      commAlarmId = await upsertFixes(tx, deviceId, [{ ts: event.ts, lat: position.lat, lon: position.lon, acc: position.acc, batt: event.batt }], receivedAt);
     } else {
-      await tx`update devices set last_seen_at = greatest(last_seen_at, ${receivedAt}) where id = ${deviceId}`;
+      const [seen] = await tx<{ commAlarmId: string | null }[]>`
+        update devices set last_seen_at = greatest(last_seen_at, ${receivedAt}) where id = ${deviceId} returning comm_alarm_id`;
+      commAlarmId = seen?.commAlarmId ?? null;
     }
 
     let command: Command | null = null;
@@ -106,6 +113,6 @@ export async function storeDeviceEvent(sql: Sql, input: EventToStore): Promise<S
       command = { id: `c-${randomUUID()}`, type: decision.reply, eventId: event.id };
       await tx`insert into device_commands (id, device_id, body) values (${command.id}, ${deviceId}, ${tx.json(command as never)})`;
     }
-    return { duplicate: false, raised, updated, command };
+    return { duplicate: false, raised, updated, command, commAlarmId };
   });
 }

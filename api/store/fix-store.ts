@@ -13,7 +13,8 @@ function extraOf(fix: FixToStore): Record<string, unknown> | null {
   return extra.length ? Object.fromEntries(extra) : null;
 }
 
-export async function upsertFixes(sql: Sql | TransactionSql, deviceId: string, fixes: FixToStore[], receivedAt: Date): Promise<void> {
+/** Returns the device's open no-communication alarm, if any: hearing from it clears that. */
+export async function upsertFixes(sql: Sql | TransactionSql, deviceId: string, fixes: FixToStore[], receivedAt: Date): Promise<string | null> {
   const rows = fixes.map((f) => ({
     deviceId,
     ts: f.ts,
@@ -31,7 +32,7 @@ export async function upsertFixes(sql: Sql | TransactionSql, deviceId: string, f
   const newest = fixes.reduce((a, b) => (b.ts > a.ts ? b : a));
   // One round trip: insert every fix (a data-modifying WITH always runs to completion), then
   // move the current position only if this batch holds a newer fix.
-  await sql`
+  const [device] = await sql<{ commAlarmId: string | null }[]>`
     with inserted as (insert into fixes ${sql(rows as never)} returning 1)
     update devices set
       last_seen_at = greatest(last_seen_at, ${receivedAt}),
@@ -39,5 +40,7 @@ export async function upsertFixes(sql: Sql | TransactionSql, deviceId: string, f
       fix_lon = case when fix_ts is null or fix_ts < ${newest.ts} then ${newest.lon} else fix_lon end,
       fix_acc = case when fix_ts is null or fix_ts < ${newest.ts} then ${(newest.acc ?? null) as number | null}::real else fix_acc end,
       fix_ts  = greatest(fix_ts, ${newest.ts})
-    where id = ${deviceId}`;
+    where id = ${deviceId}
+    returning comm_alarm_id`;
+  return device?.commAlarmId ?? null;
 }

@@ -42,7 +42,14 @@ export interface TestArc {
 
 let counter = 0;
 
-export async function startTestArc(overrides: Record<string, string> = {}): Promise<TestArc> {
+export interface TestArcOptions {
+  /** The ARC's clock; tests that move time pass their own. */
+  now?: () => Date;
+  /** Let the deadline clock and the notification sender run by themselves (default: tests tick them). */
+  startTimers?: boolean;
+}
+
+export async function startTestArc(overrides: Record<string, string> = {}, options: TestArcOptions = {}): Promise<TestArc> {
   const db: TestDatabase = await createTestDatabase();
   const logs: Record<string, any>[] = [];
   const capture = new Writable({
@@ -63,7 +70,8 @@ export async function startTestArc(overrides: Record<string, string> = {}): Prom
   await ensureAdministrator(db.sql, config, logger);
   const sockets: Socket[] = [];
 
-  let arc = await createArc({ config, sql: db.sql, logger });
+  const build = () => createArc({ config, sql: db.sql, logger, now: options.now, startTimers: options.startTimers ?? false });
+  let arc = await build();
   let addresses = await arc.listen();
 
   const self: TestArc = {
@@ -139,7 +147,7 @@ export async function startTestArc(overrides: Record<string, string> = {}): Prom
     },
     async restart() {
       await arc.close();
-      arc = await createArc({ config, sql: db.sql, logger });
+      arc = await build();
       addresses = await arc.listen();
     },
     async close() {

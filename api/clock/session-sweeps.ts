@@ -1,0 +1,59 @@
+// Amber sessions that ran out and lone-worker check-ins that were missed raise their alarms.
+import { firedLate, missedCheckinDueAt } from '../rules/deadline-rules.js';
+import { raiseSystemAlarm, type Placed } from '../handling/raise-system-alarm.js';
+import { expireAmberSession, lockDueAmberSessions } from '../store/amber-store.js';
+import { lockMissedCheckins, markCheckinMissed } from '../store/shift-store.js';
+import type { ClockContext, ClockEffect } from './deadline-clock.js';
+
+const effectOf = (placed: Placed): ClockEffect =>
+  'raised' in placed ? { change: 'raised', alarmId: placed.raised } : { change: 'updated', alarmId: placed.updated };
+const alarmIdOf = (placed: Placed) => ('raised' in placed ? placed.raised : placed.updated);
+const positionOf = (r: { lat: number | null; lon: number | null; acc: number | null }) =>
+  r.lat === null || r.lon === null ? null : { lat: r.lat, lon: r.lon, acc: r.acc };
+
+/** "Expect me out in 45 minutes" and the wearer did not say they were out: raise, with the note. */
+export async function expireAmberSessions(ctx: ClockContext): Promise<ClockEffect[]> {
+  const effects: ClockEffect[] = [];
+  for (const session of await lockDueAmberSessions(ctx.tx, ctx.now)) {
+    const placed = await raiseSystemAlarm(
+      ctx.tx,
+      {
+        deviceId: session.deviceId,
+        wearerId: session.wearerId,
+        type: 'amber.expired',
+        at: ctx.now,
+        position: positionOf(session),
+        flags: { dueAt: session.dueAt.toISOString(), ...(firedLate(session.dueAt, ctx.now) && { late: true }) },
+        sessionNote: session.note,
+      },
+      ctx.deadlines,
+    );
+    if ('raised' in placed) await ctx.onRaised(ctx.tx, placed.raised);
+    await expireAmberSession(ctx.tx, session.id, alarmIdOf(placed), ctx.now);
+    effects.push(effectOf(placed));
+  }
+  return effects;
+}
+
+export async function raiseMissedCheckins(ctx: ClockContext): Promise<ClockEffect[]> {
+  const effects: ClockEffect[] = [];
+  for (const shift of await lockMissedCheckins(ctx.tx, ctx.now)) {
+    const dueAt = missedCheckinDueAt(shift.dueAt, shift.graceS);
+    const placed = await raiseSystemAlarm(
+      ctx.tx,
+      {
+        deviceId: shift.deviceId,
+        wearerId: shift.wearerId,
+        type: 'checkin.missed',
+        at: ctx.now,
+        position: positionOf(shift),
+        flags: { checkinDueAt: shift.dueAt.toISOString(), intervalS: shift.intervalS, ...(firedLate(dueAt, ctx.now) && { late: true }) },
+      },
+      ctx.deadlines,
+    );
+    if ('raised' in placed) await ctx.onRaised(ctx.tx, placed.raised);
+    await markCheckinMissed(ctx.tx, shift.id, alarmIdOf(placed));
+    effects.push(effectOf(placed));
+  }
+  return effects;
+}

@@ -1,0 +1,57 @@
+// Who is told about an alarm outside the console, written to the outbox in the transaction that
+// raised or escalated it: carers in plain words (never duress, never a test, never notes), and
+// supervisors when an alarm is still not accepted at its second deadline.
+import type { TransactionSql } from 'postgres';
+import { carerMessage } from '../notify/carer-message.js';
+import { enqueueNotification } from '../notify/outbox.js';
+import { recordAlarmAction } from '../store/alarm-store.js';
+
+const ARC = { id: null, name: 'ARC' };
+
+export async function notifyCarers(tx: TransactionSql, alarmId: string, now: Date, publicUrl: string): Promise<number> {
+  const [alarm] = await tx<{ type: string; wearerId: string | null; wearerName: string | null; receivedAt: Date; lat: number | null; lon: number | null; isTest: boolean; silent: boolean }[]>`
+    select a.type, a.wearer_id, w.name as wearer_name, a.received_at, a.lat, a.lon, a.is_test,
+           coalesce((a.flags->>'silent')::boolean, false) as silent
+    from alarms a left join wearers w on w.id = a.wearer_id where a.id = ${alarmId}`;
+  if (!alarm || !alarm.wearerId || alarm.isTest || alarm.silent) return 0;
+  const message = carerMessage({
+    wearerName: alarm.wearerName ?? 'your relative',
+    alarmType: alarm.type,
+    receivedAt: alarm.receivedAt,
+    position: alarm.lat === null || alarm.lon === null ? null : { lat: alarm.lat, lon: alarm.lon },
+    carerViewUrl: `${publicUrl.replace(/\/$/, '')}/carer.html#wearer=${alarm.wearerId}`,
+  });
+  if (!message) return 0;
+  const carers = await tx<{ email: string }[]>`
+    select u.email from carer_links l join users u on u.id = l.carer_id where l.wearer_id = ${alarm.wearerId} and not u.disabled`;
+  for (const carer of carers) {
+    await enqueueNotification(tx, { alarmId, channel: 'email', recipient: carer.email, audience: 'carer', subject: message.subject, body: message.body, now });
+  }
+  if (carers.length) await recordAlarmAction(tx, alarmId, ARC, 'carers.notified', { count: carers.length }, now);
+  return carers.length;
+}
+
+export async function notifySupervisors(tx: TransactionSql, alarmId: string, now: Date, options: { publicUrl: string; webhookUrl: string | null }): Promise<void> {
+  const [alarm] = await tx<{ type: string; priority: number; wearerName: string | null; receivedAt: Date }[]>`
+    select a.type, a.priority, w.name as wearer_name, a.received_at from alarms a left join wearers w on w.id = a.wearer_id where a.id = ${alarmId}`;
+  if (!alarm) return;
+  const waited = Math.round((now.getTime() - alarm.receivedAt.getTime()) / 1000);
+  const subject = `Unanswered ${alarm.type} alarm (priority ${alarm.priority}) for ${alarm.wearerName ?? 'an unassigned device'}: ${waited} s`;
+  const body = `${subject}. Nobody has accepted it. Open the console: ${options.publicUrl.replace(/\/$/, '')}/`;
+  const supervisors = await tx<{ email: string }[]>`select email from users where role = 'supervisor' and not disabled`;
+  for (const s of supervisors) {
+    await enqueueNotification(tx, { alarmId, channel: 'email', recipient: s.email, audience: 'supervisor', subject, body, now });
+  }
+  if (options.webhookUrl) {
+    await enqueueNotification(tx, {
+      alarmId,
+      channel: 'webhook',
+      recipient: options.webhookUrl,
+      audience: 'organisation',
+      subject,
+      body,
+      payload: { event: 'alarm.unanswered', alarmId, waitedS: waited },
+      now,
+    });
+  }
+}

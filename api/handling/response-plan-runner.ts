@@ -1,0 +1,155 @@
+// Runs an alarm's response plan (api/rules/response-plan.ts decides): the plan is copied onto
+// the alarm when it is raised, so a later change to the wearer's plan does not move an alarm
+// under an operator's feet; automatic steps write their message to the outbox in the same
+// transaction; operator steps wait for the operator's outcome.
+import type { TransactionSql } from 'postgres';
+import { enqueueNotification } from '../notify/outbox.js';
+import {
+  ResponsePlan,
+  nextStep,
+  reachStep,
+  startStep,
+  stepDecision,
+  stepGuidance,
+  type PlanContext,
+  type StepEntry,
+  type StepGuidance,
+} from '../rules/response-plan.js';
+import { recordAlarmAction } from '../store/alarm-store.js';
+import { getResponseContext } from '../store/response-plan-store.js';
+import type { Sql } from 'postgres';
+
+const ARC = { id: null, name: 'ARC' };
+
+export interface PlanOptions {
+  webhookUrl: string | null;
+}
+
+interface AlarmForPlanRow {
+  id: string;
+  type: string;
+  discreet: boolean;
+  isTest: boolean;
+  wearerId: string | null;
+  plan: unknown;
+  planStep: number;
+  stepDueAt: Date | null;
+  status: string;
+}
+
+async function contextFor(sql: Sql | TransactionSql, alarm: AlarmForPlanRow, now: Date, options: PlanOptions): Promise<PlanContext | null> {
+  if (!alarm.wearerId) return null;
+  const context = await getResponseContext(sql, alarm.wearerId);
+  if (!context) return null;
+  const copied = alarm.plan === null ? null : ResponsePlan.safeParse(alarm.plan);
+  return {
+    plan: copied?.success ? copied.data : context.plan,
+    alarm: { type: alarm.type, discreet: alarm.discreet, isTest: alarm.isTest },
+    wearer: context.wearer,
+    contacts: context.contacts,
+    now,
+    webhookUrl: options.webhookUrl,
+  };
+}
+
+async function loadAlarm(tx: Sql | TransactionSql, alarmId: string): Promise<AlarmForPlanRow | null> {
+  const [row] = await tx<AlarmForPlanRow[]>`
+    select id, type, discreet, is_test, wearer_id, plan, plan_step, step_due_at, status from alarms where id = ${alarmId}`;
+  return row ?? null;
+}
+
+/** Enter a step: remember where the plan is, and run it if the system does it itself. */
+async function enterStep(tx: TransactionSql, alarmId: string, entry: StepEntry, now: Date): Promise<void> {
+  await tx`update alarms set plan_step = ${entry.index}, step_due_at = ${entry.dueAt},
+             flags = flags - 'stepOverdue' where id = ${alarmId}`;
+  if (entry.runAutomatic) {
+    const a = entry.runAutomatic;
+    await enqueueNotification(tx, {
+      alarmId,
+      channel: a.channel,
+      recipient: a.recipient,
+      audience: a.audience,
+      subject: 'Alarm centre: please respond',
+      body: `The alarm centre is dealing with an alarm and is contacting you as ${a.contactName}, step ${a.stepIndex + 1} of the response plan.`,
+      payload: { step: a.stepIndex },
+      now,
+    });
+    await recordAlarmAction(tx, alarmId, ARC, 'step.automatic', { step: a.stepIndex, channel: a.channel, contactName: a.contactName }, now);
+  }
+  if (entry.skipped) await recordAlarmAction(tx, alarmId, ARC, 'step.skipped', { step: entry.index, reason: entry.skipped.reason }, now);
+}
+
+/** When an alarm is raised: copy the wearer's plan onto it and enter its first step. */
+export async function startResponsePlan(tx: TransactionSql, alarmId: string, now: Date, options: PlanOptions): Promise<void> {
+  const alarm = await loadAlarm(tx, alarmId);
+  if (!alarm) return;
+  const context = await contextFor(tx, alarm, now, options);
+  if (!context) return;
+  await tx`update alarms set plan = ${tx.json(context.plan as never)} where id = ${alarmId}`;
+  const first = startStep(context.plan, alarm);
+  await enterStep(tx, alarmId, reachStep({ ...context, stepIndex: first }), now);
+}
+
+/** The operator recorded the outcome of the current step: move on to the next. */
+export async function advanceAfterOutcome(tx: TransactionSql, alarmId: string, now: Date, options: PlanOptions): Promise<void> {
+  const alarm = await loadAlarm(tx, alarmId);
+  if (!alarm || alarm.plan === null || alarm.status === 'resolved') return;
+  const context = await contextFor(tx, alarm, now, options);
+  if (!context) return;
+  const next = nextStep(context.plan, alarm.planStep);
+  if (next === null) {
+    await tx`update alarms set step_due_at = null, flags = flags - 'stepOverdue' where id = ${alarmId}`;
+    return;
+  }
+  await enterStep(tx, alarmId, reachStep({ ...context, stepIndex: next }), now);
+}
+
+/** The clock's sweep for steps whose wait ran out; returns the alarms it changed. */
+export async function runDueSteps(tx: TransactionSql, now: Date, options: PlanOptions): Promise<string[]> {
+  const due = await tx<AlarmForPlanRow[]>`
+    select id, type, discreet, is_test, wearer_id, plan, plan_step, step_due_at, status from alarms
+    where status <> 'resolved' and step_due_at <= ${now} and plan is not null
+    order by step_due_at limit 100
+    for update skip locked`;
+  const changed: string[] = [];
+  for (const alarm of due) {
+    const context = await contextFor(tx, alarm, now, options);
+    if (!context) {
+      await tx`update alarms set step_due_at = null where id = ${alarm.id}`;
+      continue;
+    }
+    const decision = stepDecision({ ...context, stepIndex: alarm.planStep, stepDueAt: alarm.stepDueAt! });
+    if (!decision.overdue) continue;
+    if (decision.advanceTo === null) {
+      // An operator step past its wait: shown overdue once, and it stays until the operator acts.
+      await tx`update alarms set step_due_at = null, flags = flags || ${tx.json({ stepOverdue: alarm.planStep } as never)} where id = ${alarm.id}`;
+      await recordAlarmAction(tx, alarm.id, ARC, 'step.overdue', { step: alarm.planStep }, now);
+    } else {
+      await enterStep(
+        tx,
+        alarm.id,
+        { index: decision.advanceTo, dueAt: decision.nextDueAt!, runAutomatic: decision.runAutomatic, skipped: decision.skipped },
+        now,
+      );
+    }
+    changed.push(alarm.id);
+  }
+  return changed;
+}
+
+/** What the console shows: the plan as a checklist and the current step's guidance. */
+export async function planForConsole(
+  sql: Sql,
+  alarmId: string,
+  now: Date,
+  options: PlanOptions,
+): Promise<{ steps: StepGuidance[]; current: number } | null> {
+  const alarm = await loadAlarm(sql, alarmId);
+  if (!alarm || alarm.plan === null) return null;
+  const context = await contextFor(sql, alarm, now, options);
+  if (!context) return null;
+  return {
+    steps: context.plan.steps.map((_, stepIndex) => stepGuidance({ ...context, stepIndex })),
+    current: alarm.planStep,
+  };
+}
