@@ -36,10 +36,14 @@ export async function insertAlarm(tx: Db, alarm: NewAlarm): Promise<string> {
   return row.id;
 }
 
-/** A repeat activation: one more press on the same alarm, its priority raised if higher. */
+/**
+ * A repeat activation: one more press on the same alarm, its priority raised if higher. The
+ * condition is active again (a device that went quiet, was heard, and went quiet again).
+ */
 export async function attachActivation(tx: Db, alarmId: string, priority: number, flags: Record<string, unknown>): Promise<void> {
   await tx`update alarms set activations = activations + 1, priority = least(priority, ${priority}),
-             flags = flags || ${tx.json(flags as never)} where id = ${alarmId}`;
+             condition = 'active', cleared_at = null, flags = (flags - 'clearedBy') || ${tx.json(flags as never)}
+           where id = ${alarmId}`;
 }
 
 export interface OpenAlarmOfWearer {
