@@ -2,12 +2,9 @@
 // for webhook endpoints and the SMS gateway, an smtp-server for the mail relay. Time is injected
 // and moved by hand, so back-off is exercised without sleeping.
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import pino from 'pino';
-import { SMTPServer } from 'smtp-server';
-import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
+import type { AddressObject, ParsedMail } from 'mailparser';
 import { loadConfig } from '../api/config.js';
 import type { Sql } from '../api/db/connect.js';
 import { enqueueNotification, type NewNotification } from '../api/notify/outbox.js';
@@ -15,63 +12,7 @@ import { createNotificationWorker, type NotificationWorker } from '../api/notify
 import { createWebhookChannel } from '../api/notify/channels/webhook-channel.js';
 import type { NotificationChannels } from '../api/notify/notification-channel.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
-
-interface SeenRequest {
-  path: string;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
-/** Answers by path: /fail-twice fails its first two requests, /always-503 always, /hang never. */
-async function startHttpReceiver() {
-  const seen: SeenRequest[] = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const request = { path: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
-      seen.push(request);
-      const earlier = seen.filter((s) => s.path === request.path).length;
-      if (request.path === '/hang') return;
-      if (request.path === '/always-503') return void res.writeHead(503).end('busy');
-      if (request.path === '/fail-twice' && earlier <= 2) return void res.writeHead(500).end('oops');
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
-    url,
-    seen,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
-  };
-}
-
-async function startSmtpReceiver() {
-  const mails: ParsedMail[] = [];
-  const server = new SMTPServer({
-    secure: false,
-    authOptional: true,
-    // Its built-in certificate is self-signed; a plain local session is all the test needs.
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, _session, callback) {
-      simpleParser(stream).then((mail) => {
-        mails.push(mail);
-        callback();
-      }, callback);
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `smtp://127.0.0.1:${(server.server.address() as AddressInfo).port}`,
-    mails,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
+import { startHttpReceiver, startSmtpReceiver } from './support/local-receivers.js';
 
 const SECRET = 'webhook-secret-for-the-notify-tests';
 const T0 = Date.parse('2025-07-01T13:02:00Z');
