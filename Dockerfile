@@ -4,12 +4,13 @@ FROM node:20-bookworm-slim
 
 WORKDIR /app
 
-# Dependencies first, so that a code change does not reinstall them. tsx (which runs the
-# TypeScript) is a runtime dependency; the dev ones (vitest, typescript, playwright-core) are not.
-COPY package.json package-lock.json ./
-RUN npm ci --omit=dev && npm cache clean --force
-
+# The whole tree first: an install script may need the sources (the console build).
 COPY . .
+# tsx (which runs the TypeScript) and vite (which builds the console) are runtime dependencies;
+# the dev ones (vitest, typescript, playwright-core) are left out.
+RUN npm ci --omit=dev && npm cache clean --force
+# Build the console now: at run time the ARC runs as `node` and cannot write console/dist.
+RUN npx vite build --config console/vite.config.ts
 # Without DATABASE_URL the ARC would start an embedded PostgreSQL with its data in ./data, which
 # must then be writable by the user below.
 RUN mkdir -p /app/data && chown node:node /app/data
@@ -20,7 +21,7 @@ ENV ARC_HOST=0.0.0.0
 # 8883: MQTT over TLS, only when ARC_TLS_CERT_FILE and ARC_TLS_KEY_FILE are set.
 EXPOSE 8080 1883 8883
 
-# Readiness: the ARC answers and reaches its database.
+# Readiness: the ARC answers and reaches its database (on the default ARC_HTTP_PORT, 8080).
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:8080/health/ready').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 

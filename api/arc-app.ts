@@ -3,8 +3,6 @@
 import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
@@ -14,6 +12,7 @@ import type { Logger } from 'pino';
 import { createMqttBroker, type MqttBroker } from '../broker/mqtt-broker.js';
 import type { Config } from './config.js';
 import { Metrics } from './metrics.js';
+import { CONSOLE_DIST, consoleBuilt } from './console-build.js';
 import { verifySecret } from './auth/secret-hash.js';
 import { getDeviceCredentials } from './store/device-store.js';
 import { createDeviceIntake } from './intake/device-intake.js';
@@ -42,7 +41,6 @@ import { createZoneWatch } from './handling/zone-watch.js';
 import { advanceAfterOutcome, runDueSteps, startResponsePlan } from './handling/response-plan-runner.js';
 import { notifyCarers, notifySupervisors } from './handling/alarm-notifications.js';
 
-const CONSOLE_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'console');
 /** A device payload is at most 16 KiB; an MQTT frame a little more. HTTP bodies are small too. */
 const HTTP_BODY_LIMIT = 256 * 1024;
 
@@ -146,7 +144,8 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
   );
 
   await http.register(fastifyCookie);
-  await http.register(fastifyStatic, { root: CONSOLE_DIR, prefix: '/', index: 'index.html' });
+  if (!consoleBuilt()) throw new Error('the console is not built: run `npm run build:console` (npm install does it)');
+  await http.register(fastifyStatic, { root: CONSOLE_DIST, prefix: '/', index: 'index.html' });
   installErrorHandler(http);
   const routeDeps: RouteDeps = {
     sql,

@@ -7,6 +7,7 @@ import { connectDatabase } from './db/connect.js';
 import { migrate } from './db/migrate.js';
 import { ensureAdministrator } from './auth/bootstrap-admin.js';
 import { createArc } from './arc-app.js';
+import { buildConsole, consoleBuilt } from './console-build.js';
 
 async function main(): Promise<void> {
   let config;
@@ -20,6 +21,10 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger(config.ARC_LOG_LEVEL);
+  if (!consoleBuilt()) {
+    logger.info('building the console (first start)');
+    await buildConsole();
+  }
   let embedded: RunningPostgres | null = null;
   if (!config.DATABASE_URL) {
     embedded = await startEmbeddedPostgres(config.ARC_DATA_DIR, config.ARC_EMBEDDED_PG_PORT, logger);

@@ -8,6 +8,7 @@ import pino from 'pino';
 import { startEmbeddedPostgres } from '../../api/db/embedded-postgres.js';
 import { connectDatabase } from '../../api/db/connect.js';
 import { migrate } from '../../api/db/migrate.js';
+import { ensureConsoleBuilt } from '../../api/console-build.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -18,6 +19,8 @@ declare module 'vitest' {
 export const TEMPLATE_DATABASE = 'arc_template';
 
 export default async function setup(project: TestProject) {
+  // Tests serve the console as users get it: built by Vite (once, here, not in every worker).
+  await ensureConsoleBuilt();
   const dir = await mkdtemp(path.join(tmpdir(), 'arc-test-pg-'));
   const logger = pino({ level: 'warn' });
   const port = 20000 + Math.floor(Math.random() * 20000);

@@ -1,0 +1,1 @@
+// The carer view: built by the carer-view work (issue 4).
