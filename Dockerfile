@@ -9,7 +9,8 @@ COPY . .
 # tsx (which runs the TypeScript) and vite (which builds the console) are runtime dependencies;
 # the dev ones (vitest, typescript, playwright-core) are left out.
 RUN npm ci --omit=dev && npm cache clean --force
-# Build the console now: at run time the ARC runs as `node` and cannot write console/dist.
+# The console must be built now (npm's postinstall does it; this makes sure): at run time the
+# ARC runs as `node` and cannot write console/dist.
 RUN npx vite build --config console/vite.config.ts
 # Without DATABASE_URL the ARC would start an embedded PostgreSQL with its data in ./data, which
 # must then be writable by the user below.

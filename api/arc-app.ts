@@ -184,6 +184,7 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
     ...routeDeps,
     alarmChanged: (alarm) => alarms.publish('updated', alarm),
     afterOutcome: (tx, alarmId, at) => advanceAfterOutcome(tx, alarmId, at, planOptions),
+    commandsQueued: (deviceId) => commands.flush(deviceId),
   });
 
   // Socket.IO and MQTT over WebSocket share the HTTP server; /mqtt upgrades go to the broker.

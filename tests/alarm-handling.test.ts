@@ -202,3 +202,33 @@ describe('test mode', () => {
     expect((await detail(real)).alarm.isTest).toBe(false);
   });
 });
+
+describe('commands back to the device', () => {
+  it('after an SOS: "help knows", then a request to track; when an operator closes the alarm: alarm.closed', async () => {
+    const { device } = await deviceFor();
+    const sent = await device.sendEvent('sos');
+    await device.waitForCommand({ type: 'alarm.received', eventId: sent.id });
+    const locate = await device.waitForCommand({ type: 'locate' });
+    expect(locate).toMatchObject({ everyS: 15, forS: 900 });
+    expect(device.commands.map((c) => c.type)).toEqual(['alarm.received', 'locate']);
+    await t.arc.idle();
+    const [{ alarmId }] = await t.sql`select alarm_id from events where event_key = ${sent.id}`;
+    await t.api('POST', `/api/alarms/${alarmId}/accept`, undefined, ann.token);
+    await t.api('POST', `/api/alarms/${alarmId}/resolve`, { closureCode: 'false_accidental' }, ann.token);
+    expect(await device.waitForCommand({ type: 'alarm.closed' })).toMatchObject({ eventId: sent.id });
+  });
+
+  it('a silent duress alarm, closed, sends nothing to the device', async () => {
+    const { device } = await deviceFor({ safePin: '1212', duressPin: '3434' });
+    const cancel = await device.sendEvent('sos.cancel', { pin: '3434' });
+    await device.waitForCommand({ eventId: cancel.id });
+    await t.arc.idle();
+    const [{ alarmId }] = await t.sql`select alarm_id from events where event_key = ${cancel.id}`;
+    await t.api('POST', `/api/alarms/${alarmId}/accept`, undefined, ann.token);
+    await t.api('POST', `/api/alarms/${alarmId}/resolve`, { closureCode: 'genuine_police', note: 'Police attended quietly' }, ann.token);
+    await t.arc.idle();
+    const [{ n }] = await t.sql`select count(*)::int as n from device_commands where device_id = ${device.deviceId} and body->>'type' = 'alarm.closed'`;
+    expect(n).toBe(0);
+    expect(device.commands.map((c) => c.type)).toEqual(['alarm.received']);
+  });
+});

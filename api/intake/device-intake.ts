@@ -141,7 +141,7 @@ export function createDeviceIntake(deps: IntakeDeps): (message: DevicePublish) =
     return {
       afterAck: () => {
         after?.afterAck?.();
-        if (stored.command) deps.commands.flush(deviceId);
+        if (stored.commands.length) deps.commands.flush(deviceId);
       },
     };
   }

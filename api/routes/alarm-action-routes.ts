@@ -34,12 +34,19 @@ const Reassign = z.object({ userId: z.uuid() });
 export interface AlarmActionRouteDeps extends RouteDeps {
   alarmChanged(alarm: AlarmView): void;
   afterOutcome(tx: TransactionSql, alarmId: string, at: Date): Promise<void>;
+  commandsQueued(deviceId: string): void;
 }
 
 export function alarmActionRoutes(app: FastifyInstance, deps: AlarmActionRouteDeps): void {
   const staff = deps.allow('administrator', 'supervisor', 'operator');
   const managers = deps.allow('administrator', 'supervisor');
-  const actionDeps = { sql: deps.sql, now: deps.now, published: deps.alarmChanged, afterOutcome: deps.afterOutcome };
+  const actionDeps = {
+    sql: deps.sql,
+    now: deps.now,
+    published: deps.alarmChanged,
+    afterOutcome: deps.afterOutcome,
+    commandsQueued: deps.commandsQueued,
+  };
 
   const perform = async (request: FastifyRequest, action: AlarmAction) => {
     const { id } = parseInput(AlarmParams, request.params);

@@ -63,6 +63,20 @@ describe('decideEvent: what each event raises and what the device hears back', (
   });
 });
 
+describe('tracking after an activation', () => {
+  it.each([
+    ['sos', 'not_required', true],
+    ['fall', 'not_required', true],
+    ['no_motion', 'not_required', true],
+    ['tamper', 'not_required', false],
+    ['test', 'not_required', false],
+    ['amber.end', 'duress', false],
+    ['sos.cancel', 'duress', false],
+  ] as const)('%s (PIN %s) asks for fixes: %s', (type, pin, tracks) => {
+    expect(decide(type, pin).locate !== null).toBe(tracks);
+  });
+});
+
 describe('repeated activations and the operator who holds the wearer', () => {
   const openSos = { id: 'a-sos', type: 'sos', priority: 1, ownerId: null, linkedTo: null };
   const heldFall = { id: 'a-fall', type: 'fall', priority: 2, ownerId: 'u-ann', linkedTo: null };

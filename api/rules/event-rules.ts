@@ -91,6 +91,8 @@ export interface EventDecision {
   routeTo: { ownerId: string; linkedTo: string } | null;
   /** The command the device gets back once the event is stored, if any. */
   reply: CommandType | null;
+  /** Ask the device for fixes while the ARC deals with it (spec command `locate`). */
+  locate: { everyS: number; forS: number } | null;
   amber: AmberChange | null;
   /** A lone worker said "I'm OK": the shift's check-in timer starts again. */
   checkin: boolean;
@@ -98,7 +100,13 @@ export interface EventDecision {
   cancelledByWearer: string | null;
 }
 
-const NOTHING: EventDecision = { alarm: null, attachTo: null, routeTo: null, reply: null, amber: null, checkin: false, cancelledByWearer: null };
+const NOTHING: EventDecision = { alarm: null, attachTo: null, routeTo: null, reply: null, locate: null, amber: null, checkin: false, cancelledByWearer: null };
+
+/**
+ * After a person's own activation the operator needs to see them move: a fix every 15 s for
+ * 15 minutes. Never after a duress PIN: the device must see exactly what a normal cancel gets.
+ */
+export const TRACK_AFTER_ACTIVATION = { everyS: 15, forS: 15 * 60 } as const;
 
 const raise = (type: AlarmType, discreet = false, silent = false): RaiseAlarm => ({
   type,
@@ -145,7 +153,11 @@ export function decideEvent(
   if (!event.known) return place(raise(AlarmType.unrecognised), 'alarm.received');
 
   const alarmType = ALARMING[event.type];
-  if (alarmType) return place(raise(alarmType, alarmType === AlarmType.sos && event.discreet === true), 'alarm.received');
+  if (alarmType) {
+    const decision = place(raise(alarmType, alarmType === AlarmType.sos && event.discreet === true), 'alarm.received');
+    const tracks = alarmType === AlarmType.sos || alarmType === AlarmType.fall || alarmType === AlarmType.noMotion;
+    return tracks ? { ...decision, locate: { ...TRACK_AFTER_ACTIVATION } } : decision;
+  }
 
   switch (event.type) {
     case 'battery.low':

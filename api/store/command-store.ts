@@ -1,10 +1,10 @@
 // Commands to devices wait here until the device acknowledges them (PUBACK).
-import type { Sql } from 'postgres';
+import type { Sql, TransactionSql } from 'postgres';
 import type { Command } from '../../protocol/device-payloads.js';
 
 export async function pendingCommands(sql: Sql, deviceId: string): Promise<Command[]> {
   const rows = await sql<{ body: Command }[]>`
-    select body from device_commands where device_id = ${deviceId} and delivered_at is null order by created_at, id`;
+    select body from device_commands where device_id = ${deviceId} and delivered_at is null order by seq`;
   return rows.map((r) => r.body);
 }
 
@@ -13,6 +13,6 @@ export async function markCommandDelivered(sql: Sql, deviceId: string, commandId
             where id = ${commandId} and device_id = ${deviceId} and delivered_at is null`;
 }
 
-export async function insertCommand(sql: Sql, deviceId: string, command: Command): Promise<void> {
+export async function insertCommand(sql: Sql | TransactionSql, deviceId: string, command: Command): Promise<void> {
   await sql`insert into device_commands (id, device_id, body) values (${command.id}, ${deviceId}, ${sql.json(command as never)})`;
 }

@@ -11,6 +11,7 @@ import { upsertFixes } from './fix-store.js';
 import { attachActivation, insertAlarm, openAlarmsOfWearer } from './alarm-store.js';
 import { applyAmberChange, hasOpenAmberSession } from './amber-store.js';
 import { recordCheckin } from './shift-store.js';
+import { insertCommand } from './command-store.js';
 
 export interface EventToStore {
   deviceId: string;
@@ -26,7 +27,7 @@ export interface EventToStore {
 }
 
 export type StoredEvent =
-  | { duplicate: false; raised: string | null; updated: string[]; command: Command | null; commAlarmId: string | null }
+  | { duplicate: false; raised: string | null; updated: string[]; commands: Command[]; commAlarmId: string | null }
   | { duplicate: true; alarmId: string | null; commAlarmId: string | null };
 
 export async function storeDeviceEvent(sql: Sql, input: EventToStore): Promise<StoredEvent> {
@@ -108,11 +109,11 @@ export async function storeDeviceEvent(sql: Sql, input: EventToStore): Promise<S
       commAlarmId = seen?.commAlarmId ?? null;
     }
 
-    let command: Command | null = null;
-    if (decision.reply) {
-      command = { id: `c-${randomUUID()}`, type: decision.reply, eventId: event.id };
-      await tx`insert into device_commands (id, device_id, body) values (${command.id}, ${deviceId}, ${tx.json(command as never)})`;
-    }
-    return { duplicate: false, raised, updated, command, commAlarmId };
+    // The reply first ("help knows"), then the request to track.
+    const commands: Command[] = [];
+    if (decision.reply) commands.push({ id: `c-${randomUUID()}`, type: decision.reply, eventId: event.id });
+    if (decision.locate) commands.push({ id: `c-${randomUUID()}`, type: 'locate', ...decision.locate });
+    for (const command of commands) await insertCommand(tx, deviceId, command);
+    return { duplicate: false, raised, updated, commands, commAlarmId };
   });
 }
