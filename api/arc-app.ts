@@ -101,6 +101,7 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
     commands,
     zones,
     onRaised,
+    positionSeen: (deviceId, position) => feed?.deviceMoved({ deviceId, position }),
   });
   const clock = createDeadlineClock({
     sql,
@@ -242,12 +243,13 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
         servers.push(tls as unknown as TcpServer);
         mqtts = `mqtts://${host}:${await listenOn(tls as unknown as TcpServer, config.ARC_MQTTS_PORT)}`;
       }
+      // Addresses to connect to: the HTTP one fastify reports (loopback when bound to all).
       const httpUrl = new URL(httpAddress);
       return {
         http: httpAddress,
-        mqtt: `mqtt://${host}:${mqttPort}`,
+        mqtt: `mqtt://${httpUrl.hostname}:${mqttPort}`,
         mqttWebSocket: `ws://${httpUrl.host}/mqtt`,
-        mqtts,
+        mqtts: mqtts && mqtts.replace(`//${host}:`, `//${httpUrl.hostname}:`),
       };
     },
     async close() {

@@ -43,6 +43,9 @@ export const ConfigSchema = z.object({
   ARC_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Where people reach this ARC from outside: links in carers' notifications point here. */
   ARC_PUBLIC_URL: z.url().default('http://localhost:8080'),
+  /** Map tiles for the consoles ({z}/{x}/{y}); "none" for a plain background (offline ARCs). */
+  ARC_MAP_TILES_URL: z.string().min(1).default('https://tile.openstreetmap.org/{z}/{x}/{y}.png'),
+  ARC_MAP_ATTRIBUTION: z.string().default('© OpenStreetMap contributors'),
   /** How often the clock looks for deadlines that fell due (accept, amber, check-in, silence). */
   ARC_CLOCK_TICK_MS: z.coerce.number().int().min(50).max(10_000).default(250),
   /**

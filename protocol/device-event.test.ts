@@ -78,3 +78,12 @@ describe('parseDeviceEvent: safety first', () => {
     expect(parsed.ok && parsed.event.known).toBe(false);
   });
 });
+
+describe('an event with neither id nor ts', () => {
+  it('is a new event each time it is received: without a ts a resend cannot be told from a new press', () => {
+    const first = parseDeviceEvent({ type: 'sos' }, 'dev-1', NOW);
+    const later = parseDeviceEvent({ type: 'sos' }, 'dev-1', NOW + 86_400_000);
+    if (!first.ok || !later.ok) throw new Error('should parse');
+    expect(first.event.id).not.toBe(later.event.id);
+  });
+});

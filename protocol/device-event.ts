@@ -101,7 +101,9 @@ export function parseDeviceEvent(value: unknown, deviceId: string, receivedAt: n
     event.id = raw.id;
   } else if (raw.id === undefined) {
     warnings.push(EventWarning.idMissing);
-    event.id = derivedId([deviceId, raw.ts ?? null, type]);
+    // With a ts, a resend is recognised; without one there is nothing to tell a resend from a
+    // new press, so each is taken (a duplicate is better than a lost alarm).
+    event.id = derivedId(raw.ts === undefined ? [deviceId, type, 'received', receivedAt] : [deviceId, raw.ts, type]);
   } else {
     warnings.push(EventWarning.idInvalid);
     event.id = derivedId([deviceId, raw.id]);

@@ -113,6 +113,15 @@ describe('devices and wearers', () => {
     expect(again.body.error.code).toBe('ARC_ERR_DEVICE_EXISTS');
   });
 
+  it('a safe PIN may never equal the duress PIN, even when set one at a time', async () => {
+    const wearer = await t.createWearer({ safePin: '1111', duressPin: '2222' });
+    const same = await t.api('PATCH', `/api/wearers/${wearer.id}`, { safePin: '2222' });
+    expect(same.status).toBe(400);
+    expect(same.body.error.message).toMatch(/differ/);
+    expect((await t.api('PATCH', `/api/wearers/${wearer.id}`, { duressPin: '1111' })).status).toBe(400);
+    expect((await t.api('PATCH', `/api/wearers/${wearer.id}`, { safePin: '3333' })).status).toBe(200);
+  });
+
   it('every change is in the audit log: who, what, when', async () => {
     const wearer = await t.createWearer({ name: 'Audited' });
     await t.api('POST', '/api/devices', { id: 'audited-1', wearerId: wearer.id });

@@ -1,7 +1,7 @@
 // Spec "Location fix" and "Status": late and out-of-order fixes, batches, device health.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SimulatedDevice } from '../device-sim/simulated-device.js';
-import { startTestArc, type TestArc } from './support/test-arc.js';
+import { connected, startTestArc, type TestArc } from './support/test-arc.js';
 
 let t: TestArc;
 let device: SimulatedDevice;
@@ -61,5 +61,27 @@ describe('status', () => {
     expect(view.connected).toBe(true);
     const seen = new Date(view.lastSeenAt).getTime();
     expect(Date.now() - seen).toBeLessThan(60_000);
+  });
+});
+
+describe('live positions', () => {
+  it('a console following a device gets each new position; one that does not follow gets none', async () => {
+    const following = t.operatorSocket(t.adminToken);
+    const other = t.operatorSocket(t.adminToken);
+    await Promise.all([connected(following), connected(other)]);
+    const seenByOther: unknown[] = [];
+    other.on('device:moved', (m) => seenByOther.push(m));
+    following.emit('device:follow', device.deviceId);
+    following.emit('device:follow', '../not a device id');
+    const moved = new Promise<any>((resolve) => following.on('device:moved', resolve));
+    // Joining a room is asynchronous on the server: poll until the push arrives.
+    const ts = Date.now() + 60_000;
+    let got: any;
+    for (let i = 0; i < 20 && !got; i++) {
+      await device.sendFix({ ts: ts + i, lat: 53.7, lon: -3.1, acc: 4 });
+      got = await Promise.race([moved, new Promise((r) => setTimeout(r, 100))]);
+    }
+    expect(got).toMatchObject({ deviceId: device.deviceId, position: { lat: 53.7, lon: -3.1, acc: 4 } });
+    expect(seenByOther).toEqual([]);
   });
 });

@@ -25,10 +25,13 @@ interface Started {
   exited: Promise<number | null>;
 }
 
+/** The caller's environment without any ARC setting or database: never touch a real one. */
+const cleanEnv = () => Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ARC_') && k !== 'DATABASE_URL'));
+
 function start(env: Record<string, string>): Promise<Started> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'api/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, ...env },
+    env: { ...cleanEnv(), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: Record<string, any>[] = [];
@@ -112,7 +115,7 @@ describe('npm start', () => {
   it('a bad configuration value stops the start with a message naming the variable', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'api/main.ts'], {
       cwd: ROOT,
-      env: { ...process.env, ARC_HTTP_PORT: 'eighty', ARC_DATA_DIR: '/nonexistent-never-used' },
+      env: { ...cleanEnv(), ARC_HTTP_PORT: 'eighty', ARC_DATA_DIR: '/nonexistent-never-used' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';

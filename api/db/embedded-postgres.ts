@@ -5,7 +5,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { chmod, chown, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { arch, platform, userInfo } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -33,7 +33,7 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, logge
   const passwordFile = path.join(root, 'postgres-password');
   await mkdir(pgdata, { recursive: true });
   // PostgreSQL refuses to run as root; when we are root (CI is), it runs as a `postgres` user.
-  const runAs = userInfo().uid === 0 ? await postgresUser(root, pgdata) : {};
+  const runAs = userInfo().uid === 0 ? await postgresUser(root, pgdata, logger) : {};
 
   const initialised = existsSync(path.join(pgdata, 'PG_VERSION'));
   if (!initialised) {
@@ -55,7 +55,7 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, logge
   };
 }
 
-async function postgresUser(root: string, pgdata: string): Promise<RunAs> {
+async function postgresUser(root: string, pgdata: string, logger: Logger): Promise<RunAs> {
   const ids = async () => ({
     uid: Number((await run('id', ['-u', 'postgres'])).stdout),
     gid: Number((await run('id', ['-g', 'postgres'])).stdout),
@@ -67,8 +67,16 @@ async function postgresUser(root: string, pgdata: string): Promise<RunAs> {
     await run('useradd', ['--system', '--user-group', '--no-create-home', 'postgres']);
     found = await ids();
   }
-  // The postgres user must reach its data directory through every parent.
+  // The postgres user must reach its data directory through every parent: give "others" the
+  // right to pass through (x, not r) where it is missing, e.g. /root, and say so.
   await chmod(root, 0o755);
+  for (let dir = path.dirname(root); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const mode = (await stat(dir)).mode;
+    if ((mode & 0o001) === 0) {
+      await chmod(dir, mode | 0o001);
+      logger.warn({ dir }, 'let the postgres user pass through this directory to reach its data (chmod o+x)');
+    }
+  }
   await chown(pgdata, found.uid, found.gid);
   return found;
 }

@@ -1,4 +1,5 @@
-// Applies api/db/migrations/*.sql in name order, each once, each in its own transaction.
+// Applies api/db/migrations/*.sql in name order, each once, all in one transaction (a failed
+// migration leaves the schema as it was).
 // An advisory lock keeps two ARC processes starting together from racing.
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';

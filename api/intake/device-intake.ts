@@ -32,6 +32,8 @@ export interface IntakeDeps {
   zones: ZoneWatch;
   /** In the transaction that raised an alarm: its response plan and carers' messages. */
   onRaised(tx: TransactionSql, alarmId: string): Promise<void>;
+  /** After commit: a position was stored (consoles following the device keep the newest ts). */
+  positionSeen(deviceId: string, position: { ts: number; lat: number; lon: number; acc: number | null }): void;
 }
 
 type IntakeResult = { afterAck?: () => void } | void;
@@ -88,7 +90,13 @@ export function createDeviceIntake(deps: IntakeDeps): (message: DevicePublish) =
         const stored = await deps.zones.storeFixes(deviceId, fixes, receivedAt);
         const newest = fixes.reduce((a, b) => (b.ts > a.ts ? b : a));
         const low = newest.batt !== undefined && newest.batt < FIX_BATTERY_WATCH_BELOW ? await battery(deviceId, newest, receivedAt) : null;
-        return heard(deviceId, stored.commAlarmId, receivedAt, [...stored.placed, low]);
+        const after = heard(deviceId, stored.commAlarmId, receivedAt, [...stored.placed, low]);
+        return {
+          afterAck: () => {
+            after?.afterAck?.();
+            deps.positionSeen(deviceId, { ts: newest.ts, lat: newest.lat, lon: newest.lon, acc: newest.acc ?? null });
+          },
+        };
       }
       case 'status': {
         const parsed = Status.safeParse(json.value);
@@ -142,6 +150,9 @@ export function createDeviceIntake(deps: IntakeDeps): (message: DevicePublish) =
       afterAck: () => {
         after?.afterAck?.();
         if (stored.commands.length) deps.commands.flush(deviceId);
+        if (event.lat !== undefined && event.lon !== undefined) {
+          deps.positionSeen(deviceId, { ts: event.ts, lat: event.lat, lon: event.lon, acc: event.acc ?? null });
+        }
       },
     };
   }

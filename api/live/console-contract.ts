@@ -68,14 +68,28 @@ export const DeviceView = z.object({
 });
 export type DeviceView = z.infer<typeof DeviceView>;
 
+/** A device's newest position, pushed to consoles that follow it. */
+export const DeviceMoved = z.object({ deviceId: z.string(), position: Position.extend({ ts: z.number() }) });
+export type DeviceMoved = z.infer<typeof DeviceMoved>;
+
+/** What every console needs to draw maps; from GET /api/console-config. */
+export const ConsoleConfig = z.object({ mapTilesUrl: z.string().nullable(), mapAttribution: z.string() });
+export type ConsoleConfig = z.infer<typeof ConsoleConfig>;
+
 /** Socket.IO namespace for staff (administrator, supervisor, operator). */
 export const OPERATOR_NAMESPACE = '/operator';
 
 /** Events the server pushes on the operator namespace (`noun:past-tense`). */
 export interface OperatorServerEvents {
+  /** A followed device reported a newer position (see `device:follow`). */
+  'device:moved': (moved: DeviceMoved) => void;
   'alarm:raised': (alarm: AlarmView) => void;
   'alarm:updated': (alarm: AlarmView) => void;
   /** Not accepted in time: every operator is told again, supervisors too. */
   'alarm:escalated': (alarm: AlarmView) => void;
 }
-export type OperatorClientEvents = Record<string, never>;
+/** What a console asks of the server: live positions of the devices it shows. */
+export interface OperatorClientEvents {
+  'device:follow': (deviceId: string) => void;
+  'device:unfollow': (deviceId: string) => void;
+}

@@ -7,14 +7,18 @@ import type { Sql } from 'postgres';
 import type { Logger } from 'pino';
 import { tokenFrom, userForToken } from '../auth/session-token.js';
 import { STAFF_ROLES } from '../store/user-store.js';
+import { isDeviceId } from '../../protocol/device-topics.js';
 import {
   OPERATOR_NAMESPACE,
+  type DeviceMoved,
   type AlarmView,
   type OperatorClientEvents,
   type OperatorServerEvents,
 } from './console-contract.js';
 
 export interface OperatorFeed {
+  /** Push a device's newest position to the consoles following it (cheap when none do). */
+  deviceMoved(moved: DeviceMoved): void;
   alarmRaised(alarm: AlarmView): void;
   alarmUpdated(alarm: AlarmView): void;
   alarmEscalated(alarm: AlarmView): void;
@@ -22,6 +26,7 @@ export interface OperatorFeed {
 }
 
 const STAFF_ROOM = 'staff';
+const followRoom = (deviceId: string) => `device:${deviceId}`;
 
 export function attachOperatorFeed(httpServer: HttpServer, sql: Sql, logger: Logger): OperatorFeed {
   const io = new Server(httpServer, {
@@ -50,10 +55,21 @@ export function attachOperatorFeed(httpServer: HttpServer, sql: Sql, logger: Log
   });
   operators.on('connection', (socket) => {
     void socket.join(STAFF_ROOM);
+    // Client messages are parsed at the edge like any other input (STYLE habit 6).
+    socket.on('device:follow', (deviceId) => {
+      if (typeof deviceId === 'string' && isDeviceId(deviceId)) void socket.join(followRoom(deviceId));
+    });
+    socket.on('device:unfollow', (deviceId) => {
+      if (typeof deviceId === 'string' && isDeviceId(deviceId)) void socket.leave(followRoom(deviceId));
+    });
     logger.info({ userId: socket.data.user?.id }, 'operator console connected');
   });
 
   return {
+    deviceMoved(moved) {
+      const room = followRoom(moved.deviceId);
+      if (operators.adapter.rooms.get(room)?.size) operators.to(room).emit('device:moved', moved);
+    },
     alarmRaised: (alarm) => operators.to(STAFF_ROOM).emit('alarm:raised', alarm),
     alarmUpdated: (alarm) => operators.to(STAFF_ROOM).emit('alarm:updated', alarm),
     alarmEscalated: (alarm) => operators.to(STAFF_ROOM).emit('alarm:escalated', alarm),

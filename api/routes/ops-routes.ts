@@ -16,6 +16,10 @@ export function opsRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const ready = await deps.databaseReady();
     return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', database: ready ? 'up' : 'down' });
   });
+  app.get('/api/console-config', { preHandler: deps.allow('administrator', 'supervisor', 'operator', 'carer') }, async () => ({
+    mapTilesUrl: deps.config.ARC_MAP_TILES_URL === 'none' ? null : deps.config.ARC_MAP_TILES_URL,
+    mapAttribution: deps.config.ARC_MAP_ATTRIBUTION,
+  }));
   app.get('/api/metrics', { preHandler: deps.allow('administrator', 'supervisor') }, async () => ({ metrics: deps.metrics.snapshot() }));
   app.get('/api/audit', { preHandler: deps.allow('administrator', 'supervisor') }, async (request) => {
     const { limit, before } = parseInput(AuditQuery, request.query);

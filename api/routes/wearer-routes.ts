@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ArcError } from '../errors.js';
-import { hashSecret } from '../auth/secret-hash.js';
+import { hashSecret, verifySecret } from '../auth/secret-hash.js';
 import { audit } from '../store/audit-log.js';
 import {
   WearerProfile,
@@ -44,6 +44,25 @@ async function fieldsOf(input: z.infer<typeof WearerUpdate>): Promise<WearerFiel
 
 export function wearerRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const { sql } = deps;
+
+  /**
+   * A new safe PIN equal to the stored duress PIN (or the reverse) would make every safe cancel
+   * a duress alarm: refused, like two equal PINs in one request.
+   */
+  async function refuseEqualToStoredPin(id: string, input: { safePin?: string | null; duressPin?: string | null }) {
+    const onlySafe = input.safePin && input.duressPin === undefined;
+    const onlyDuress = input.duressPin && input.safePin === undefined;
+    if (!onlySafe && !onlyDuress) return;
+    const [stored] = await sql<{ safePinHash: string | null; duressPinHash: string | null }[]>`
+      select safe_pin_hash, duress_pin_hash from wearers where id = ${id}`;
+    if (!stored) return;
+    const [pin, other, field] = onlySafe
+      ? [input.safePin!, stored.duressPinHash, 'safePin']
+      : [input.duressPin!, stored.safePinHash, 'duressPin'];
+    if (other && (await verifySecret(pin, other))) {
+      throw new ArcError('ARC_ERR_VALIDATION', 'The duress PIN must differ from the safe PIN', [{ field, message: 'must differ from the other PIN' }]);
+    }
+  }
   const staff = deps.allow('administrator', 'supervisor', 'operator');
   const managers = deps.allow('administrator', 'supervisor');
 
@@ -65,6 +84,7 @@ export function wearerRoutes(app: FastifyInstance, deps: RouteDeps): void {
   app.patch('/api/wearers/:id', { preHandler: managers }, async (request) => {
     const { id } = parseInput(WearerParams, request.params);
     const input = parseInput(WearerUpdate, request.body);
+    await refuseEqualToStoredPin(id, input);
     const wearer = await updateWearer(sql, id, await fieldsOf(input));
     if (!wearer) throw new ArcError('ARC_ERR_WEARER_NOT_FOUND');
     const { safePin, duressPin, ...visible } = input;

@@ -6,7 +6,7 @@ import { io, type Socket } from 'socket.io-client';
 import { loadConfig, type Config } from '../../api/config.js';
 import { createArc, type Arc, type ArcAddresses } from '../../api/arc-app.js';
 import { ensureAdministrator } from '../../api/auth/bootstrap-admin.js';
-import { OPERATOR_NAMESPACE, type OperatorServerEvents } from '../../api/live/console-contract.js';
+import { OPERATOR_NAMESPACE, type OperatorClientEvents, type OperatorServerEvents } from '../../api/live/console-contract.js';
 import type { Sql } from '../../api/db/connect.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
@@ -34,7 +34,7 @@ export interface TestArc {
   createUser(role: 'administrator' | 'supervisor' | 'operator' | 'carer', email?: string): Promise<{ id: string; email: string; password: string; token: string }>;
   createWearer(fields?: Record<string, unknown>): Promise<{ id: string; name: string }>;
   provisionDevice(options?: { id?: string; wearerId?: string | null; label?: string }): Promise<{ deviceId: string; secret: string; wearerId: string | null }>;
-  operatorSocket(token: string | null): Socket<OperatorServerEvents>;
+  operatorSocket(token: string | null): Socket<OperatorServerEvents, OperatorClientEvents>;
   /** Restart the ARC on the same database (the broker and HTTP get new ports). */
   restart(): Promise<void>;
   close(): Promise<void>;
@@ -87,7 +87,7 @@ export async function startTestArc(overrides: Record<string, string> = {}, optio
       return addresses.http;
     },
     get mqttUrl() {
-      return addresses.mqtt.replace('0.0.0.0', '127.0.0.1');
+      return addresses.mqtt;
     },
     get mqttWebSocketUrl() {
       return addresses.mqttWebSocket;
