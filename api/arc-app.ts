@@ -38,6 +38,7 @@ import { reportRoutes } from './routes/report-routes.js';
 import { createDeadlineClock, type DeadlineClock } from './clock/deadline-clock.js';
 import { createNotificationWorker, type NotificationWorker } from './notify/notification-worker.js';
 import { createZoneWatch } from './handling/zone-watch.js';
+import { createFixBatcher } from './intake/fix-batcher.js';
 import { advanceAfterOutcome, runDueSteps, startResponsePlan } from './handling/response-plan-runner.js';
 import { notifyCarers, notifySupervisors } from './handling/alarm-notifications.js';
 
@@ -90,7 +91,11 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
     await notifyCarers(tx, alarmId, now(), config.ARC_PUBLIC_URL);
   };
   const deadlines = config.ARC_ACCEPT_DEADLINES;
-  const zones = createZoneWatch(sql, deadlines, onRaised);
+  const fixBatcher = createFixBatcher(sql, (messages) => {
+    metrics.increment('intake_fix_batches');
+    metrics.increment('intake_fix_batch_messages', {}, messages);
+  });
+  const zones = createZoneWatch(sql, deadlines, onRaised, fixBatcher);
   const intake = createDeviceIntake({
     sql,
     acceptDeadlines: deadlines,
@@ -208,6 +213,7 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
 
   const idle = async () => {
     while (intakeUnderWay.size) await Promise.allSettled([...intakeUnderWay]);
+    await fixBatcher.idle();
     await alarms.idle();
     await commands.idle();
   };

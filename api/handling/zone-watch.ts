@@ -1,6 +1,6 @@
 // Geofences on the location path: fixes of a wearer with zones are stored, judged by the pure
 // zone rules (api/rules/geofence-rules.ts) in time order and their alarms raised, in one
-// transaction. Most devices have no zones; which do is cached so their fixes stay one statement.
+// transaction. Most devices have no zones; which do is cached, and their fixes go to the batcher.
 import type { Sql, TransactionSql } from 'postgres';
 import type { Fix } from '../../protocol/device-payloads.js';
 import type { AcceptDeadline } from '../config.js';
@@ -8,6 +8,7 @@ import { evaluateFix, type GeofenceState } from '../rules/geofence-rules.js';
 import { loadZonesForDevice, saveStates } from '../store/geofence-store.js';
 import { upsertFixes } from '../store/fix-store.js';
 import { raiseSystemAlarm, type Placed } from './raise-system-alarm.js';
+import type { FixBatcher } from '../intake/fix-batcher.js';
 
 /** How long "this device has no zones" is believed; zone edits through the API forget it at once. */
 const NO_ZONES_TTL_MS = 60_000;
@@ -26,6 +27,7 @@ export function createZoneWatch(
   sql: Sql,
   deadlines: Record<number, AcceptDeadline>,
   onRaised: (tx: TransactionSql, alarmId: string) => Promise<void>,
+  batcher: FixBatcher,
 ): ZoneWatch {
   const withoutZones = new Map<string, number>();
 
@@ -44,7 +46,7 @@ export function createZoneWatch(
     zonesChanged: () => withoutZones.clear(),
     async storeFixes(deviceId, fixes, receivedAt) {
       if (!(await hasZones(deviceId, receivedAt.getTime()))) {
-        return { placed: [], commAlarmId: await upsertFixes(sql, deviceId, fixes, receivedAt) };
+        return { placed: [], commAlarmId: await batcher.store({ deviceId, fixes, receivedAt }) };
       }
       return sql.begin(async (tx) => {
         const commAlarmId = await upsertFixes(tx, deviceId, fixes, receivedAt);

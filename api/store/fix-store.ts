@@ -1,46 +1,89 @@
-// Location fixes: stored in one statement per message, and the device's current position kept
-// as the fix with the newest device time, not the last one received (spec, "Location fix").
+// Location fixes: any number of devices' fixes stored in one round trip, and each device's current
+// position kept as the fix with the newest device time, not the last one received (spec,
+// "Location fix"). Column arrays (unnest) keep the statement the same size whatever the batch.
 import type { Sql, TransactionSql } from 'postgres';
 import type { Fix } from '../../protocol/device-payloads.js';
 
 type FixToStore = Pick<Fix, 'ts' | 'lat' | 'lon'> & Partial<Omit<Fix, 'ts' | 'lat' | 'lon'>>;
 
+export interface FixMessage {
+  deviceId: string;
+  fixes: FixToStore[];
+  receivedAt: Date;
+}
+
 const KNOWN_FIELDS = new Set(['ts', 'lat', 'lon', 'acc', 'alt', 'speed', 'heading', 'batt', 'src']);
 
 /** Unknown fields are ignored and kept (spec): they go to `extra`. */
-function extraOf(fix: FixToStore): Record<string, unknown> | null {
+function extraOf(fix: FixToStore): string | null {
   const extra = Object.entries(fix).filter(([k]) => !KNOWN_FIELDS.has(k));
-  return extra.length ? Object.fromEntries(extra) : null;
+  return extra.length ? JSON.stringify(Object.fromEntries(extra)) : null;
 }
 
-/** Returns the device's open no-communication alarm, if any: hearing from it clears that. */
+const orNull = <T>(v: T | undefined): T | null => (v === undefined ? null : v);
+
+/**
+ * Stores every fix of every message and moves each device's current position if this batch holds
+ * a newer fix. Returns, per device, its open no-communication alarm if any (hearing from the
+ * device clears that).
+ */
+export async function storeFixBatch(sql: Sql | TransactionSql, messages: FixMessage[]): Promise<Map<string, string | null>> {
+  const rows = { deviceId: [] as string[], ts: [] as number[], receivedAt: [] as string[], lat: [] as number[], lon: [] as number[],
+    acc: [] as (number | null)[], alt: [] as (number | null)[], speed: [] as (number | null)[], heading: [] as (number | null)[],
+    batt: [] as (number | null)[], src: [] as (string | null)[], extra: [] as (string | null)[] };
+  // One row per device for the update: its newest fix and latest receive time.
+  const devices = new Map<string, { fix: FixToStore; seen: Date }>();
+  for (const m of messages) {
+    for (const f of m.fixes) {
+      rows.deviceId.push(m.deviceId);
+      rows.ts.push(f.ts);
+      rows.receivedAt.push(m.receivedAt.toISOString());
+      rows.lat.push(f.lat);
+      rows.lon.push(f.lon);
+      rows.acc.push(orNull(f.acc as number | undefined));
+      rows.alt.push(orNull(f.alt as number | undefined));
+      rows.speed.push(orNull(f.speed as number | undefined));
+      rows.heading.push(orNull(f.heading as number | undefined));
+      rows.batt.push(orNull(f.batt as number | undefined));
+      rows.src.push(orNull(f.src as string | undefined));
+      rows.extra.push(extraOf(f));
+      const known = devices.get(m.deviceId);
+      if (!known) devices.set(m.deviceId, { fix: f, seen: m.receivedAt });
+      else {
+        if (f.ts > known.fix.ts) known.fix = f;
+        if (m.receivedAt > known.seen) known.seen = m.receivedAt;
+      }
+    }
+  }
+  const ids = [...devices.keys()];
+  const newest = [...devices.values()];
+  const updated = await sql<{ id: string; commAlarmId: string | null }[]>`
+    with inserted as (
+      insert into fixes (device_id, ts, received_at, lat, lon, acc, alt, speed, heading, batt, src, extra)
+      select device_id, ts, received_at, lat, lon, acc, alt, speed, heading, batt, src, extra::jsonb
+      from unnest(${rows.deviceId}::text[], ${rows.ts}::bigint[], ${rows.receivedAt}::timestamptz[],
+                  ${rows.lat}::float8[], ${rows.lon}::float8[], ${rows.acc}::real[], ${rows.alt}::real[],
+                  ${rows.speed}::real[], ${rows.heading}::real[], ${rows.batt}::real[], ${rows.src}::text[],
+                  ${rows.extra}::text[])
+        as f(device_id, ts, received_at, lat, lon, acc, alt, speed, heading, batt, src, extra)
+      returning 1
+    )
+    update devices d set
+      last_seen_at = greatest(d.last_seen_at, v.seen),
+      fix_lat = case when d.fix_ts is null or d.fix_ts < v.ts then v.lat else d.fix_lat end,
+      fix_lon = case when d.fix_ts is null or d.fix_ts < v.ts then v.lon else d.fix_lon end,
+      fix_acc = case when d.fix_ts is null or d.fix_ts < v.ts then v.acc else d.fix_acc end,
+      fix_ts  = greatest(d.fix_ts, v.ts)
+    from unnest(${ids}::text[], ${newest.map((n) => n.fix.ts)}::bigint[], ${newest.map((n) => n.fix.lat)}::float8[],
+                ${newest.map((n) => n.fix.lon)}::float8[], ${newest.map((n) => orNull(n.fix.acc as number | undefined))}::real[],
+                ${newest.map((n) => n.seen.toISOString())}::timestamptz[])
+      as v(id, ts, lat, lon, acc, seen)
+    where d.id = v.id
+    returning d.id, d.comm_alarm_id`;
+  return new Map(updated.map((u) => [u.id, u.commAlarmId]));
+}
+
+/** One device's fixes (a message, or an event's position). */
 export async function upsertFixes(sql: Sql | TransactionSql, deviceId: string, fixes: FixToStore[], receivedAt: Date): Promise<string | null> {
-  const rows = fixes.map((f) => ({
-    deviceId,
-    ts: f.ts,
-    receivedAt,
-    lat: f.lat,
-    lon: f.lon,
-    acc: f.acc ?? null,
-    alt: f.alt ?? null,
-    speed: f.speed ?? null,
-    heading: f.heading ?? null,
-    batt: f.batt ?? null,
-    src: f.src ?? null,
-    extra: extraOf(f),
-  }));
-  const newest = fixes.reduce((a, b) => (b.ts > a.ts ? b : a));
-  // One round trip: insert every fix (a data-modifying WITH always runs to completion), then
-  // move the current position only if this batch holds a newer fix.
-  const [device] = await sql<{ commAlarmId: string | null }[]>`
-    with inserted as (insert into fixes ${sql(rows as never)} returning 1)
-    update devices set
-      last_seen_at = greatest(last_seen_at, ${receivedAt}),
-      fix_lat = case when fix_ts is null or fix_ts < ${newest.ts} then ${newest.lat} else fix_lat end,
-      fix_lon = case when fix_ts is null or fix_ts < ${newest.ts} then ${newest.lon} else fix_lon end,
-      fix_acc = case when fix_ts is null or fix_ts < ${newest.ts} then ${(newest.acc ?? null) as number | null}::real else fix_acc end,
-      fix_ts  = greatest(fix_ts, ${newest.ts})
-    where id = ${deviceId}
-    returning comm_alarm_id`;
-  return device?.commAlarmId ?? null;
+  return (await storeFixBatch(sql, [{ deviceId, fixes, receivedAt }])).get(deviceId) ?? null;
 }
