@@ -13,8 +13,7 @@ import { createMqttBroker, type MqttBroker } from '../broker/mqtt-broker.js';
 import type { Config } from './config.js';
 import { Metrics } from './metrics.js';
 import { CONSOLE_DIST, consoleBuilt } from './console-build.js';
-import { verifySecret } from './auth/secret-hash.js';
-import { getDeviceCredentials } from './store/device-store.js';
+import { createDeviceAuthenticator } from './auth/device-credentials.js';
 import { createDeviceIntake } from './intake/device-intake.js';
 import { createCommandDispatcher } from './intake/command-dispatcher.js';
 import { attachOperatorFeed, type OperatorFeed } from './live/operator-feed.js';
@@ -130,11 +129,7 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
   const intakeUnderWay = new Set<Promise<unknown>>();
   broker = await createMqttBroker(
     {
-      async authenticateDevice(deviceId, secret) {
-        const credentials = await getDeviceCredentials(sql, deviceId);
-        if (!credentials || !credentials.enabled) return false;
-        return verifySecret(secret, credentials.secretHash);
-      },
+      authenticateDevice: createDeviceAuthenticator(sql),
       onDevicePublish(message) {
         const work = intake(message);
         intakeUnderWay.add(work);

@@ -56,6 +56,19 @@ describe('who may connect', () => {
     expect((await ws.waitForCommand({ eventId: sent.id })).type).toBe('alarm.received');
   });
 
+  it('a device that connected once is still refused with a wrong secret, and refused once disabled', async () => {
+    const credentials = await t.provisionDevice();
+    const good = device({ ...credentials, url: t.mqttUrl });
+    await good.connect();
+    await good.close();
+    expect(await refusal(device({ deviceId: credentials.deviceId, secret: credentials.secret + 'x', url: t.mqttUrl }))).toBe(5);
+    const again = device({ ...credentials, url: t.mqttUrl });
+    await again.connect();
+    await again.close();
+    await t.api('PATCH', `/api/devices/${credentials.deviceId}`, { enabled: false });
+    expect(await refusal(device({ ...credentials, url: t.mqttUrl }))).toBe(5);
+  });
+
   it('refuses MQTT 5 with "unacceptable protocol version"', async () => {
     const credentials = await t.provisionDevice();
     expect(await refusal(device({ ...credentials, url: t.mqttUrl, protocolVersion: 5 }))).toBe(1);
