@@ -5,8 +5,17 @@ import { batteryDecision } from '../rules/deadline-rules.js';
 import { raiseSystemAlarm, type Placed } from './raise-system-alarm.js';
 import type { AcceptDeadline } from '../config.js';
 
-/** Thresholds above this are not watched from fixes (a fix carries batt often; a status rarely). */
+/** Thresholds above this are not watched (wearers' thresholds are far lower; default 20 %). */
 export const FIX_BATTERY_WATCH_BELOW = 50;
+
+/**
+ * Whether a reading could change anything, known without a query: most heartbeats report a
+ * healthy battery and need no transaction of their own.
+ */
+export function batteryWorthWatching(reading: { batt?: number; charging?: boolean }, raisedThisCycle: boolean): boolean {
+  if (raisedThisCycle) return reading.charging === true || reading.batt !== undefined;
+  return reading.charging !== true && reading.batt !== undefined && reading.batt < FIX_BATTERY_WATCH_BELOW;
+}
 
 export async function watchBattery(
   sql: Sql,

@@ -14,7 +14,7 @@ import { decideEvent, type PinCheck } from '../rules/event-rules.js';
 import { getEventContext, type EventContext } from '../store/device-store.js';
 import { storeDeviceEvent } from '../store/event-store.js';
 import { storeStatus, touchDevice } from '../store/device-health-store.js';
-import { FIX_BATTERY_WATCH_BELOW, watchBattery } from '../handling/battery-watch.js';
+import { FIX_BATTERY_WATCH_BELOW, batteryWorthWatching, watchBattery } from '../handling/battery-watch.js';
 import { clearSilence } from '../handling/device-heard.js';
 import type { Placed } from '../handling/raise-system-alarm.js';
 import type { ZoneWatch } from '../handling/zone-watch.js';
@@ -101,8 +101,9 @@ export function createDeviceIntake(deps: IntakeDeps): (message: DevicePublish) =
       case 'status': {
         const parsed = Status.safeParse(json.value);
         if (!parsed.success) return reject(message, 'status_invalid', receivedAt, parsed.error.issues.slice(0, 5));
-        const commAlarmId = await storeStatus(sql, deviceId, parsed.data, receivedAt);
-        return heard(deviceId, commAlarmId, receivedAt, [await battery(deviceId, parsed.data, receivedAt)]);
+        const stored = await storeStatus(sql, deviceId, parsed.data, receivedAt);
+        const low = batteryWorthWatching(parsed.data, stored.batteryLowRaised) ? await battery(deviceId, parsed.data, receivedAt) : null;
+        return heard(deviceId, stored.commAlarmId, receivedAt, [low]);
       }
       default:
         return reject(message, 'channel_not_accepted', receivedAt);

@@ -4,8 +4,14 @@ import type { Sql } from 'postgres';
 import type { Status } from '../../protocol/device-payloads.js';
 
 /** Keeps the newest status by device time; late heartbeats only refresh last-seen. */
-export async function storeStatus(sql: Sql, deviceId: string, status: Status, receivedAt: Date): Promise<string | null> {
-  const [device] = await sql<{ commAlarmId: string | null }[]>`
+export interface StatusStored {
+  commAlarmId: string | null;
+  /** A low-battery alarm was raised in this charge cycle (for the battery watch's quick filter). */
+  batteryLowRaised: boolean;
+}
+
+export async function storeStatus(sql: Sql, deviceId: string, status: Status, receivedAt: Date): Promise<StatusStored> {
+  const [device] = await sql<StatusStored[]>`
     update devices set
       last_seen_at = greatest(last_seen_at, ${receivedAt}),
       batt     = case when status_ts is null or status_ts <= ${status.ts} then ${status.batt ?? null}::real else batt end,
@@ -14,8 +20,8 @@ export async function storeStatus(sql: Sql, deviceId: string, status: Status, re
       fw       = case when status_ts is null or status_ts <= ${status.ts} then ${status.fw ?? null}::text else fw end,
       status_ts = greatest(status_ts, ${status.ts})
     where id = ${deviceId}
-    returning comm_alarm_id`;
-  return device?.commAlarmId ?? null;
+    returning comm_alarm_id, battery_low_alarm_at is not null as battery_low_raised`;
+  return device ?? { commAlarmId: null, batteryLowRaised: false };
 }
 
 /** Any message, even a rejected one, is a sign of life (spec, "Status"). */
