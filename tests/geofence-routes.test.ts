@@ -3,43 +3,23 @@
 // shapes, and an audit entry for every change.
 // TODO(lead): once geofenceRoutes is wired into api/arc-app.ts, an end-to-end case through
 // startTestArc() belongs here too.
-import { randomBytes } from 'node:crypto';
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
-import { loadConfig } from '../api/config.js';
-import { Metrics } from '../api/metrics.js';
-import { installErrorHandler } from '../api/routes/error-handler.js';
-import { roleGuard } from '../api/routes/request-user.js';
+import { buildRouteTestApp, type RouteTestApp } from './support/route-test-app.js';
 import { geofenceRoutes } from '../api/routes/geofence-routes.js';
-import { insertSession, insertUser, type Role } from '../api/store/user-store.js';
+import type { Role } from '../api/store/user-store.js';
 import { insertWearer } from '../api/store/wearer-store.js';
 
 let db: TestDatabase;
 let app: FastifyInstance;
-const tokens = {} as Record<Role, string>;
+let tokens: Record<Role, string>;
+let inject: RouteTestApp['inject'];
 let wearerId: string;
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  app = Fastify();
-  installErrorHandler(app);
-  geofenceRoutes(app, {
-    sql: db.sql,
-    config: loadConfig({}),
-    metrics: new Metrics(),
-    now: () => new Date(),
-    isDeviceConnected: () => false,
-    disconnectDevice: () => {},
-    allow: roleGuard(db.sql),
-    databaseReady: async () => true,
-  });
-  await app.ready();
-  for (const role of ['administrator', 'supervisor', 'operator', 'carer'] as const) {
-    const user = await insertUser(db.sql, { email: `${role}@geofence.test`, name: role, role, passwordHash: 'not-used' });
-    tokens[role] = randomBytes(24).toString('base64url');
-    await insertSession(db.sql, user!.id, tokens[role], new Date(Date.now() + 3600_000));
-  }
+  ({ app, tokens, inject } = await buildRouteTestApp(db, [geofenceRoutes], { email: (role) => `${role}@geofence.test` }));
   wearerId = (await insertWearer(db.sql, { name: 'Ada', profile: 'dementia' })).id;
 });
 afterAll(async () => {
@@ -48,12 +28,7 @@ afterAll(async () => {
 });
 
 async function api(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, body?: unknown, role: Role | null = 'administrator') {
-  const response = await app.inject({
-    method,
-    url,
-    headers: role ? { authorization: `Bearer ${tokens[role]}` } : {},
-    ...(body !== undefined && { payload: body as object }),
-  });
+  const response = await inject(role, method, url, body);
   return { status: response.statusCode, body: response.json() };
 }
 

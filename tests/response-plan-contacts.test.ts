@@ -1,52 +1,26 @@
 // A wearer's contacts over HTTP against a real PostgreSQL: kept in order, validated with reasons,
 // written by supervisors and administrators only, read by operators, every change audited.
-import { randomBytes, randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../api/config.js';
-import { Metrics } from '../api/metrics.js';
-import { installErrorHandler } from '../api/routes/error-handler.js';
-import { roleGuard } from '../api/routes/request-user.js';
-import type { RouteDeps } from '../api/routes/route-deps.js';
 import { contactRoutes } from '../api/routes/contact-routes.js';
 import { responsePlanRoutes } from '../api/routes/response-plan-routes.js';
-import { insertSession, insertUser, type Role } from '../api/store/user-store.js';
+import type { Role } from '../api/store/user-store.js';
 import { insertWearer } from '../api/store/wearer-store.js';
+import { buildRouteTestApp, type RouteTestApp } from './support/route-test-app.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 
 let db: TestDatabase;
 let app: FastifyInstance;
-const tokens = {} as Record<Role, string>;
 let carerId: string;
-
-async function addUser(role: Role) {
-  const user = (await insertUser(db.sql, { email: `${role}-${randomUUID()}@test.arc`, name: `A ${role}`, role, passwordHash: 'not-used' }))!;
-  const token = randomBytes(24).toString('hex');
-  await insertSession(db.sql, user.id, token, new Date(Date.now() + 3600_000));
-  return { ...user, token };
-}
+let addUser: RouteTestApp['addUser'];
+let inject: RouteTestApp['inject'];
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  app = Fastify();
-  installErrorHandler(app);
-  const deps: RouteDeps = {
-    sql: db.sql,
-    config: loadConfig({}),
-    metrics: new Metrics(),
-    now: () => new Date(),
-    isDeviceConnected: () => false,
-    disconnectDevice: () => {},
-    allow: roleGuard(db.sql),
-    databaseReady: async () => true,
-  };
-  contactRoutes(app, deps);
-  responsePlanRoutes(app, deps);
-  for (const role of ['administrator', 'supervisor', 'operator', 'carer'] as const) {
-    const user = await addUser(role);
-    tokens[role] = user.token;
-    if (role === 'carer') carerId = user.id;
-  }
+  const built = await buildRouteTestApp(db, [contactRoutes, responsePlanRoutes]);
+  ({ app, addUser, inject } = built);
+  carerId = built.users.carer.id;
 });
 afterAll(async () => {
   await app?.close();
@@ -54,7 +28,7 @@ afterAll(async () => {
 });
 
 async function api(method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: string, body?: unknown, role: Role = 'supervisor') {
-  const response = await app.inject({ method, url, payload: body as never, headers: { authorization: `Bearer ${tokens[role]}` } });
+  const response = await inject(role, method, url, body);
   return { status: response.statusCode, body: response.json() };
 }
 

@@ -1,47 +1,25 @@
 // Response plans and police details over HTTP against a real PostgreSQL: the effective plan (own
 // or profile default), validation with the step named, the URN kept exactly as issued, the
 // withdrawal reason required, roles, and the audit.
-import { randomBytes, randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../api/config.js';
-import { Metrics } from '../api/metrics.js';
-import { installErrorHandler } from '../api/routes/error-handler.js';
-import { roleGuard } from '../api/routes/request-user.js';
-import type { RouteDeps } from '../api/routes/route-deps.js';
 import { contactRoutes } from '../api/routes/contact-routes.js';
 import { responsePlanRoutes } from '../api/routes/response-plan-routes.js';
 import { DEFAULT_PLANS, stepGuidance } from '../api/rules/response-plan.js';
 import { getResponseContext } from '../api/store/response-plan-store.js';
-import { insertSession, insertUser, type Role } from '../api/store/user-store.js';
+import type { Role } from '../api/store/user-store.js';
 import { insertWearer, type WearerProfile } from '../api/store/wearer-store.js';
+import { buildRouteTestApp, type RouteTestApp } from './support/route-test-app.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 
 let db: TestDatabase;
 let app: FastifyInstance;
-const tokens = {} as Record<Role, string>;
+let inject: RouteTestApp['inject'];
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  app = Fastify();
-  installErrorHandler(app);
-  const deps: RouteDeps = {
-    sql: db.sql,
-    config: loadConfig({}),
-    metrics: new Metrics(),
-    now: () => new Date(),
-    isDeviceConnected: () => false,
-    disconnectDevice: () => {},
-    allow: roleGuard(db.sql),
-    databaseReady: async () => true,
-  };
-  contactRoutes(app, deps);
-  responsePlanRoutes(app, deps);
-  for (const role of ['administrator', 'supervisor', 'operator', 'carer'] as const) {
-    const user = (await insertUser(db.sql, { email: `${role}-${randomUUID()}@test.arc`, name: `A ${role}`, role, passwordHash: 'not-used' }))!;
-    tokens[role] = randomBytes(24).toString('hex');
-    await insertSession(db.sql, user.id, tokens[role], new Date(Date.now() + 3600_000));
-  }
+  ({ app, inject } = await buildRouteTestApp(db, [contactRoutes, responsePlanRoutes]));
 });
 afterAll(async () => {
   await app?.close();
@@ -49,7 +27,7 @@ afterAll(async () => {
 });
 
 async function api(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown, role: Role = 'supervisor') {
-  const response = await app.inject({ method, url, payload: body as never, headers: { authorization: `Bearer ${tokens[role]}` } });
+  const response = await inject(role, method, url, body);
   return { status: response.statusCode, body: response.json() };
 }
 

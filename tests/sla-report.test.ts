@@ -1,18 +1,14 @@
 // The SLA report against a real PostgreSQL: the store reads the worked day of
 // api/rules/sla-sample-day.ts back, and GET /api/reports/sla serves it as JSON and CSV to
 // supervisors and administrators only, with a 400 and a reason for a bad period.
-import { randomBytes } from 'node:crypto';
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../api/config.js';
-import { Metrics } from '../api/metrics.js';
-import { installErrorHandler } from '../api/routes/error-handler.js';
 import { reportRoutes } from '../api/routes/report-routes.js';
-import { roleGuard } from '../api/routes/request-user.js';
 import type { SlaAlarm } from '../api/rules/sla-report.js';
 import { NOW, PERIOD, SAMPLE_DAY } from '../api/rules/sla-sample-day.js';
 import { alarmsForReport } from '../api/store/sla-store.js';
-import { insertSession, insertUser, type Role } from '../api/store/user-store.js';
+import type { Role } from '../api/store/user-store.js';
+import { buildRouteTestApp, type RouteTestApp } from './support/route-test-app.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 
 let db: TestDatabase;
@@ -20,14 +16,7 @@ let app: FastifyInstance;
 /** Sample name (e1, u3, …) → the alarm's id in the database, and back. */
 const idOf = new Map<string, string>();
 const nameOf = new Map<string, string>();
-const tokens = {} as Record<Role, string>;
-
-async function tokenFor(role: Role): Promise<string> {
-  const user = await insertUser(db.sql, { email: `${role}@sla.test`, name: role, role, passwordHash: 'not-used' });
-  const token = randomBytes(24).toString('hex');
-  await insertSession(db.sql, user!.id, token, new Date(Date.now() + 3_600_000));
-  return token;
-}
+let inject: RouteTestApp['inject'];
 
 async function insertSample(a: SlaAlarm): Promise<void> {
   const status = a.resolvedAt ? 'resolved' : a.acceptedAt ? 'accepted' : 'raised';
@@ -44,29 +33,14 @@ beforeAll(async () => {
   db = await createTestDatabase();
   await db.sql`insert into devices (id, secret_hash) values ('sla-device', 'not-used')`;
   for (const alarm of SAMPLE_DAY) await insertSample(alarm);
-  for (const role of ['administrator', 'supervisor', 'operator', 'carer'] as const) tokens[role] = await tokenFor(role);
-
-  app = Fastify({ logger: false });
-  installErrorHandler(app);
-  reportRoutes(app, {
-    sql: db.sql,
-    config: loadConfig({}),
-    metrics: new Metrics(),
-    now: () => NOW,
-    isDeviceConnected: () => false,
-    disconnectDevice: () => {},
-    allow: roleGuard(db.sql),
-    databaseReady: async () => true,
-  });
-  await app.ready();
+  ({ app, inject } = await buildRouteTestApp(db, [reportRoutes], { deps: { now: () => NOW } }));
 });
 afterAll(async () => {
   await app?.close();
   await db?.drop();
 });
 
-const get = (query: string, role: Role | null = 'supervisor') =>
-  app.inject({ method: 'GET', url: `/api/reports/sla${query}`, headers: role ? { authorization: `Bearer ${tokens[role]}` } : {} });
+const get = (query: string, role: Role | null = 'supervisor') => inject(role, 'GET', `/api/reports/sla${query}`);
 
 describe('alarmsForReport', () => {
   it('reads every alarm received in [from, to), test and linked ones too, with the times as stored', async () => {
