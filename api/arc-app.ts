@@ -18,6 +18,7 @@ import { createDeviceIntake } from './intake/device-intake.js';
 import { createCommandDispatcher } from './intake/command-dispatcher.js';
 import { attachOperatorFeed, type OperatorFeed } from './live/operator-feed.js';
 import { createAlarmNotifier } from './live/alarm-notifier.js';
+import { attachCarerFeed, withCarerFeed, type CarerFeed } from './live/carer-feed.js';
 import { installErrorHandler } from './routes/error-handler.js';
 import { roleGuard } from './routes/request-user.js';
 import type { RouteDeps } from './routes/route-deps.js';
@@ -80,7 +81,10 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
 
   const http = Fastify({ loggerInstance: logger.child({ component: 'http' }) as FastifyBaseLogger, bodyLimit: HTTP_BODY_LIMIT });
   let feed: OperatorFeed | null = null;
-  const alarms = createAlarmNotifier(sql, () => feed, logger);
+  let carerFeed: CarerFeed | null = null;
+  // Operator consoles and carers' pages get the same positions and alarm changes.
+  let feeds: OperatorFeed | null = null;
+  const alarms = createAlarmNotifier(sql, () => feeds, logger);
   let broker: MqttBroker | null = null;
   const commands = createCommandDispatcher(sql, { sendCommand: (id, payload) => broker!.sendCommand(id, payload) }, logger);
   const planOptions = { webhookUrl: config.ARC_WEBHOOK_URL ?? null };
@@ -105,7 +109,7 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
     commands,
     zones,
     onRaised,
-    positionSeen: (deviceId, position) => feed?.deviceMoved({ deviceId, position }),
+    positionSeen: (deviceId, position) => feeds?.deviceMoved({ deviceId, position }),
   });
   const clock = createDeadlineClock({
     sql,
@@ -190,6 +194,8 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
 
   // Socket.IO and MQTT over WebSocket share the HTTP server; /mqtt upgrades go to the broker.
   feed = attachOperatorFeed(http.server, sql, logger.child({ component: 'feed' }));
+  carerFeed = attachCarerFeed(http.server, sql, logger.child({ component: 'carer-feed' }), now);
+  feeds = withCarerFeed(feed, carerFeed);
   const mqttWebSockets = new WebSocketServer({ noServer: true, maxPayload: HTTP_BODY_LIMIT });
   http.server.on('upgrade', (request, socket, head) => {
     if (new URL(request.url ?? '/', 'http://x').pathname !== '/mqtt') return;
@@ -210,6 +216,7 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
     while (intakeUnderWay.size) await Promise.allSettled([...intakeUnderWay]);
     await fixBatcher.idle();
     await alarms.idle();
+    await carerFeed?.idle();
     await commands.idle();
   };
 
@@ -260,6 +267,7 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
       mqttWebSockets.close();
       await broker!.close();
       await idle();
+      await carerFeed?.close();
       await feed?.close();
       await http.close();
     },

@@ -40,6 +40,12 @@ export interface SimulatedDeviceOptions {
   position?: DevicePosition | null;
   fw?: string;
   connectTimeoutMs?: number;
+  /**
+   * Keep reconnecting (with the back-off) after a refused reconnection, e.g. CONNACK 3 "server
+   * unavailable" while the ARC's database is down. MQTT.js gives up after any refusal unless
+   * told otherwise. The first connect() never retries either way.
+   */
+  retryRefusedReconnects?: boolean;
 }
 
 /** An event as this device sent it. */
@@ -150,6 +156,7 @@ export class SimulatedDevice extends EventEmitter<SimulatedDeviceEvents> {
       keepalive: o.keepaliveS ?? 60,
       reconnectPeriod: this.#backoff?.minMs ?? 0,
       connectTimeout: o.connectTimeoutMs ?? 10_000,
+      reconnectOnConnackError: Boolean(this.#backoff && o.retryRefusedReconnects),
     };
     const client = connectMqtt(o.url, options);
     this.#client = client;

@@ -1,18 +1,13 @@
 // The operator console page in a real Chromium against the whole ARC: log in, the live queue fed
 // by a simulated device's panic button, the snapshot after a late start, and a carer kept out.
-import { mkdir } from 'node:fs/promises';
 import type { Socket } from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { SimulatedDevice } from '../device-sim/simulated-device.js';
 import { ADMIN, startTestArc, type TestArc } from './support/test-arc.js';
+import { SCREENSHOTS, connected, launchChromium, logIn, newProfile as profileOf, openConsole as openIn } from './support/console-browser.js';
 
-// Screenshots go where the README shows them from.
-const OUTPUT_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'docs', 'screenshots');
-/** Generous: a loaded CI machine runs PostgreSQL, the ARC and Chromium on two cores. */
-const UI_TIMEOUT_MS = 15_000;
 const HERE = { lat: 53.6458, lon: -3.0101, acc: 8 };
 
 let t: TestArc;
@@ -20,13 +15,7 @@ let browser: Browser;
 const devices: SimulatedDevice[] = [];
 
 beforeAll(async () => {
-  t = await startTestArc();
-  browser = await chromium.launch({
-    executablePath: process.env.ARC_CHROMIUM ?? '/usr/bin/chromium',
-    // We run as root (no sandbox); the rest stops Chromium calling home on a closed network.
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  await mkdir(OUTPUT_DIR, { recursive: true });
+  [t, browser] = await Promise.all([startTestArc(), launchChromium()]);
 });
 
 afterAll(async () => {
@@ -36,26 +25,10 @@ afterAll(async () => {
 });
 
 /** A fresh browser profile: its own cookie jar, 1366×768 as on an ARC desk. */
-const newProfile = () => browser.newContext({ viewport: { width: 1366, height: 768 } });
+const newProfile = () => profileOf(browser);
 
 /** The console in a new tab of that profile, or of a fresh one. */
-async function openConsole(context?: BrowserContext): Promise<Page> {
-  const page = await (context ?? (await newProfile())).newPage();
-  page.setDefaultTimeout(UI_TIMEOUT_MS);
-  await page.goto(t.httpUrl);
-  return page;
-}
-
-async function logIn(page: Page, email: string, password: string): Promise<void> {
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Log in' }).click();
-}
-
-/** "Connected" means the snapshot is loaded and pushes are flowing. */
-async function connected(page: Page): Promise<void> {
-  await page.getByRole('status').getByText('Connected', { exact: true }).waitFor();
-}
+const openConsole = async (context?: BrowserContext): Promise<Page> => openIn(t, context ?? (await newProfile()));
 
 async function pressButton(credentials: { deviceId: string; secret: string }, type: string, extra: Record<string, unknown> = {}) {
   const device = new SimulatedDevice({ ...credentials, url: t.mqttUrl, reconnect: false, position: HERE });
@@ -159,7 +132,7 @@ describe('the operator console page', () => {
     expect(await page.locator('#queue-rows b').count()).toBe(0);
     await page.waitForFunction(() => document.title === '(6) ArcAngel ARC console');
 
-    await page.screenshot({ path: path.join(OUTPUT_DIR, 'console-queue.png') });
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'console-queue.png') });
   });
 
   it('tells a carer the console is for ARC staff and shows no alarms', async () => {

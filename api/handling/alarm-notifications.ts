@@ -3,6 +3,7 @@
 // supervisors when an alarm is still not accepted at its second deadline.
 import type { TransactionSql } from 'postgres';
 import { carerMessage } from '../notify/carer-message.js';
+import { carerAlarmKind } from '../rules/carer-alarm-words.js';
 import { enqueueNotification } from '../notify/outbox.js';
 import { recordAlarmAction } from '../store/alarm-store.js';
 
@@ -22,10 +23,24 @@ export async function notifyCarers(tx: TransactionSql, alarmId: string, now: Dat
     carerViewUrl: `${publicUrl.replace(/\/$/, '')}/carer.html#wearer=${alarm.wearerId}`,
   });
   if (!message) return 0;
-  const carers = await tx<{ email: string }[]>`
-    select u.email from carer_links l join users u on u.id = l.carer_id where l.wearer_id = ${alarm.wearerId} and not u.disabled`;
+  // Each carer's preferences (carer view): which kinds of alarm, by email or text; none set = all, by email.
+  const kind = carerAlarmKind(alarm.type);
+  const linked = await tx<{ email: string; channel: 'email' | 'sms' | null; phone: string | null; kinds: string[] | null }[]>`
+    select u.email, p.channel, p.phone, p.kinds from carer_links l join users u on u.id = l.carer_id
+    left join carer_preferences p on p.carer_id = u.id
+    where l.wearer_id = ${alarm.wearerId} and not u.disabled`;
+  const carers = linked.filter((c) => kind !== null && (c.kinds === null || c.kinds.includes(kind)));
   for (const carer of carers) {
-    await enqueueNotification(tx, { alarmId, channel: 'email', recipient: carer.email, audience: 'carer', subject: message.subject, body: message.body, now });
+    const byText = carer.channel === 'sms' && carer.phone !== null;
+    await enqueueNotification(tx, {
+      alarmId,
+      channel: byText ? 'sms' : 'email',
+      recipient: byText ? carer.phone! : carer.email,
+      audience: 'carer',
+      subject: message.subject,
+      body: message.body,
+      now,
+    });
   }
   if (carers.length) await recordAlarmAction(tx, alarmId, ARC, 'carers.notified', { count: carers.length }, now);
   return carers.length;

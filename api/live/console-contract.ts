@@ -1,6 +1,14 @@
 // The console contract: what the REST snapshot returns and what the Socket.IO feed pushes.
 // The console and the tests import these types; nothing else defines them (STYLE, "The shape").
 import { z } from 'zod';
+import type { AlarmDetail } from '../store/alarm-detail-store.js';
+import type { NotificationView } from '../notify/outbox.js';
+import type { StepGuidance } from '../rules/response-plan.js';
+import type { ClosureCode } from '../rules/alarm-lifecycle.js';
+import type { User } from '../store/user-store.js';
+import type { Wearer } from '../store/wearer-store.js';
+import type { Geofence } from '../store/geofence-store.js';
+import type { SlaReport } from '../rules/sla-report.js';
 
 export const Position = z.object({ lat: z.number(), lon: z.number(), acc: z.number().nullable() });
 export type Position = z.infer<typeof Position>;
@@ -93,3 +101,30 @@ export interface OperatorClientEvents {
   'device:follow': (deviceId: string) => void;
   'device:unfollow': (deviceId: string) => void;
 }
+
+// ---- REST payloads the console reads ------------------------------------------------------
+// Types only: the stores and rules that produce these define them; here they are named once
+// for the console, as they arrive over JSON (a Date becomes its ISO string).
+
+/** A value as JSON.parse gives it back. */
+export type Json<T> = T extends Date ? string : T extends object ? { -readonly [K in keyof T]: Json<T[K]> } : T;
+
+/** GET /api/alarms/:id */
+export type AlarmDetailView = Json<
+  { alarm: AlarmView } & AlarmDetail & {
+      /** The response plan as guidance, `current` = the step under way; null = no plan. */
+      plan: { steps: StepGuidance[]; current: number } | null;
+      notifications: NotificationView[];
+    }
+>;
+export type StepGuidanceView = Json<StepGuidance>;
+/** GET /api/closure-codes */
+export type ClosureCodeOption = { code: ClosureCode; label: string; genuine: boolean; noteRequired: boolean };
+/** GET /api/auth/me, GET /api/users */
+export type UserView = User;
+/** GET /api/wearers */
+export type WearerView = Wearer;
+/** GET /api/wearers/:id/geofences */
+export type GeofenceView = Json<Geofence>;
+/** GET /api/reports/sla */
+export type SlaReportView = SlaReport;

@@ -31,7 +31,6 @@ describe('carerMessage', () => {
     ['checkin.missed', 'a check-in was missed'],
     ['no_comm', 'the alarm has stopped reporting'],
     ['geofence.left', 'left a safe area'],
-    ['geofence.entered', 'entered an area to avoid'],
     ['unrecognised', 'the alarm sent a signal we could not read'],
     ['something.new', 'the alarm sent a signal we could not read'],
   ])('words a %s alarm as "%s"', (alarmType, reason) => {
@@ -68,5 +67,14 @@ describe('carerMessage', () => {
     const withNotes = { ...base, notes: 'NOTE-XYZ history of falls', resolutionNote: 'NOTE-XYZ' } as CarerMessageInput;
     const message = carerMessage(withNotes)!;
     expect(`${message.subject} ${message.body}`).not.toContain('NOTE-XYZ');
+  });
+});
+
+describe('an exclusion zone alarm', () => {
+  it('is told only as "an alarm": the zone may be near the very person to be kept away', () => {
+    const message = carerMessage({ ...base, alarmType: 'geofence.entered' });
+    expect(message?.subject).toBe('Alarm for Mum');
+    expect(message?.body).toContain('an alarm for Mum since 14:02');
+    expect(JSON.stringify(message)).not.toMatch(/zone|area|avoid/i);
   });
 });

@@ -2,6 +2,8 @@
 // Pure: the caller passes the alarm's facts and the link; nothing else can leak in, so operator
 // notes, medical notes and other people's details never reach a carer.
 
+import { carerAlarmReason } from '../rules/carer-alarm-words.js';
+
 export interface CarerMessageInput {
   wearerName: string;
   alarmType: string;
@@ -18,20 +20,6 @@ export interface CarerMessage {
   body: string;
 }
 
-/** What happened, as it fits in "an alarm for Mum (…)". */
-const REASONS: Record<string, string> = {
-  sos: 'SOS button pressed',
-  fall: 'a fall was detected',
-  no_motion: 'no movement for a while',
-  tamper: 'the alarm may have been removed or tampered with',
-  'power.off': 'the alarm was switched off',
-  'amber.expired': 'a safety timer ran out before they checked in safe',
-  'checkin.missed': 'a check-in was missed',
-  no_comm: 'the alarm has stopped reporting',
-  'geofence.left': 'left a safe area',
-  'geofence.entered': 'entered an area to avoid',
-  unrecognised: 'the alarm sent a signal we could not read',
-};
 
 const clockTime = (at: Date, timeZone: string) =>
   new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone }).format(at);
@@ -53,10 +41,12 @@ export function carerMessage(input: CarerMessageInput): CarerMessage | null {
     };
   }
 
-  const reason = REASONS[alarmType] ?? REASONS.unrecognised;
+  // An exclusion zone can be near the person the wearer must be kept from (who may be a carer):
+  // its alarm is told only as "an alarm", like the carer page does.
+  const reason = carerAlarmReason(alarmType);
   const look = position ? `See where ${name} is: ${carerViewUrl}` : `We do not know where ${name} is yet. Follow the alarm here: ${carerViewUrl}`;
   return {
-    subject: `Alarm for ${name}: ${reason}`,
-    body: `The alarm centre is dealing with an alarm for ${name} (${reason}) since ${since}. ${look}`,
+    subject: reason ? `Alarm for ${name}: ${reason}` : `Alarm for ${name}`,
+    body: `The alarm centre is dealing with an alarm for ${name}${reason ? ` (${reason})` : ''} since ${since}. ${look}`,
   };
 }

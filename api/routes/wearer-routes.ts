@@ -26,6 +26,8 @@ const WearerInput = z.object({
   notes: z.string().max(5000).default(''),
   safePin: Pin.nullable().optional(),
   duressPin: Pin.nullable().optional(),
+  /** Let the wearer's carers change safe zones in the carer view. */
+  carersEditSafeZones: z.boolean().optional(),
 });
 const WearerUpdate = WearerInput.partial().extend({ profile: z.enum(WearerProfile).optional(), notes: z.string().max(5000).optional() });
 const WearerParams = z.object({ id: z.uuid() });

@@ -11,10 +11,12 @@ export interface Wearer {
   notes: string;
   hasSafePin: boolean;
   hasDuressPin: boolean;
+  /** The wearer's carers may add, change and delete safe zones (carer view); off by default. */
+  carersEditSafeZones: boolean;
 }
 
 const columns = (sql: Sql) => sql`id, name, profile, notes,
-  safe_pin_hash is not null as has_safe_pin, duress_pin_hash is not null as has_duress_pin`;
+  safe_pin_hash is not null as has_safe_pin, duress_pin_hash is not null as has_duress_pin, carers_edit_safe_zones`;
 
 export interface WearerFields {
   name?: string;
@@ -22,6 +24,7 @@ export interface WearerFields {
   notes?: string;
   safePinHash?: string | null;
   duressPinHash?: string | null;
+  carersEditSafeZones?: boolean;
 }
 
 export async function insertWearer(sql: Sql, fields: WearerFields & { name: string }): Promise<Wearer> {

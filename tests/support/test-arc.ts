@@ -35,7 +35,7 @@ export interface TestArc {
   createWearer(fields?: Record<string, unknown>): Promise<{ id: string; name: string }>;
   provisionDevice(options?: { id?: string; wearerId?: string | null; label?: string }): Promise<{ deviceId: string; secret: string; wearerId: string | null }>;
   operatorSocket(token: string | null): Socket<OperatorServerEvents, OperatorClientEvents>;
-  /** Restart the ARC on the same database (the broker and HTTP get new ports). */
+  /** Restart the ARC on the same database and the same ports (an open console reconnects). */
   restart(): Promise<void>;
   close(): Promise<void>;
 }
@@ -70,7 +70,8 @@ export async function startTestArc(overrides: Record<string, string> = {}, optio
   await ensureAdministrator(db.sql, config, logger);
   const sockets: Socket[] = [];
 
-  const build = () => createArc({ config, sql: db.sql, logger, now: options.now, startTimers: options.startTimers ?? false });
+  const build = (ports: Partial<Pick<Config, 'ARC_HTTP_PORT' | 'ARC_MQTT_PORT'>> = {}) =>
+    createArc({ config: { ...config, ...ports }, sql: db.sql, logger, now: options.now, startTimers: options.startTimers ?? false });
   let arc = await build();
   let addresses = await arc.listen();
 
@@ -147,7 +148,7 @@ export async function startTestArc(overrides: Record<string, string> = {}, optio
     },
     async restart() {
       await arc.close();
-      arc = await build();
+      arc = await build({ ARC_HTTP_PORT: Number(new URL(addresses.http).port), ARC_MQTT_PORT: Number(new URL(addresses.mqtt).port) });
       addresses = await arc.listen();
     },
     async close() {

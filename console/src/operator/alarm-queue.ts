@@ -1,0 +1,42 @@
+// The open-alarm queue as values: which alarms are open, the order an operator sees them in, and
+// the filters. Pure (STYLE habit 3): the feed owns the socket, the views own the DOM.
+import type { AlarmView } from '../../../api/live/console-contract.js';
+
+export type AlarmQueue = Map<string, AlarmView>;
+
+export const QueueFilter = { all: 'all', unassigned: 'unassigned', mine: 'mine' } as const;
+export type QueueFilter = (typeof QueueFilter)[keyof typeof QueueFilter];
+
+/** Most urgent first (priority 1), then longest waiting first: the order GET /api/alarms uses. */
+export function compareAlarms(a: AlarmView, b: AlarmView): number {
+  return a.priority - b.priority || Date.parse(a.receivedAt) - Date.parse(b.receivedAt) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+export function orderedAlarms(queue: AlarmQueue): AlarmView[] {
+  return [...queue.values()].sort(compareAlarms);
+}
+
+/**
+ * Puts a pushed alarm (raised, updated or escalated) into the queue, or takes it out once
+ * resolved. Returns true when the alarm was not in the queue before and is now.
+ */
+export function applyAlarm(queue: AlarmQueue, alarm: AlarmView): boolean {
+  const isNew = !queue.has(alarm.id);
+  if (alarm.status === 'resolved') {
+    queue.delete(alarm.id);
+    return false;
+  }
+  queue.set(alarm.id, alarm);
+  return isNew;
+}
+
+export function filterAlarms(alarms: AlarmView[], filter: QueueFilter, myId: string): AlarmView[] {
+  if (filter === 'unassigned') return alarms.filter((a) => a.owner === null);
+  if (filter === 'mine') return alarms.filter((a) => a.owner?.id === myId);
+  return alarms;
+}
+
+/** What the accept shortcut takes: the first alarm shown that nobody holds. */
+export function topUnaccepted(alarms: AlarmView[]): AlarmView | null {
+  return alarms.find((a) => a.owner === null && a.status === 'raised') ?? null;
+}
