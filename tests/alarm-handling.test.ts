@@ -136,6 +136,9 @@ describe('acting on an alarm and closing it', () => {
     expect((await t.api('POST', `/api/alarms/${id}/reassign`, { userId: bob.id }, ann.token)).status).toBe(403);
     const carer = await t.createUser('carer');
     expect((await t.api('POST', `/api/alarms/${id}/reassign`, { userId: carer.id }, sue.token)).body.error.code).toBe('ARC_ERR_REASSIGN_TARGET');
+    const gone = await t.createUser('operator');
+    await t.sql`update users set disabled = true where id = ${gone.id}`;
+    expect((await t.api('POST', `/api/alarms/${id}/reassign`, { userId: gone.id }, sue.token)).body.error.code).toBe('ARC_ERR_REASSIGN_TARGET');
     const moved = await t.api('POST', `/api/alarms/${id}/reassign`, { userId: bob.id }, sue.token);
     expect(moved.body.alarm.owner.id).toBe(bob.id);
     expect((await detail(id)).actions.at(-1)).toMatchObject({ kind: 'reassign', detail: { to: expect.any(String), toId: bob.id } });

@@ -110,6 +110,20 @@ describe('the response plan', () => {
     expect(detail.plan.steps[2].instruction).toContain('Pat Parent');
   });
 
+  it('a duress alarm sends no automatic message, even when the plan starts with one', async () => {
+    const wearer = await t.createWearer({ name: 'Dee', profile: 'lone_worker', safePin: '1111', duressPin: '2222' });
+    await t.api('POST', `/api/wearers/${wearer.id}/contacts`, { name: 'Partner', relationship: 'partner', phone: '+44 7700 900999' });
+    const plan = { steps: [{ who: 'contact', contactPosition: 1, how: 'sms', waitS: 0 }, { who: 'wearer', how: 'operator_call', waitS: 60 }] };
+    expect((await t.api('PUT', `/api/wearers/${wearer.id}/response-plan`, plan)).status).toBe(200);
+    const d = await deviceOf(wearer.id);
+    const cancel = await d.sendEvent('sos.cancel', { pin: '2222' });
+    await t.arc.idle();
+    const [{ alarmId }] = await t.sql`select alarm_id from events where event_key = ${cancel.id}`;
+    expect(await t.sql`select 1 from notifications where alarm_id = ${alarmId}`).toHaveLength(0);
+    const actions = (await t.api('GET', `/api/alarms/${alarmId}`)).body.actions;
+    expect(actions.find((a: any) => a.kind === 'step.skipped').detail.reason).toMatch(/duress/);
+  });
+
   it('police response withdrawn blocks the police step and says why', async () => {
     const victim = await t.createWearer({ name: 'Vic', profile: 'domestic_abuse' });
     await t.api('PUT', `/api/wearers/${victim.id}/police`, { urn: 'NW/2026/0042', policeWithdrawn: true, policeWithdrawnReason: 'Under review after false calls' });

@@ -1,8 +1,6 @@
 // The geofence API on a small Fastify app of its own (the routes, the one error handler and the
 // role guard of the ARC) over a real PostgreSQL: who may do what, 4xx with reasons for bad
 // shapes, and an audit entry for every change.
-// TODO(lead): once geofenceRoutes is wired into api/arc-app.ts, an end-to-end case through
-// startTestArc() belongs here too.
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';

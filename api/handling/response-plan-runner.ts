@@ -60,8 +60,15 @@ async function loadAlarm(tx: Sql | TransactionSql, alarmId: string): Promise<Ala
 
 /** Enter a step: remember where the plan is, and run it if the system does it itself. */
 async function enterStep(tx: TransactionSql, alarmId: string, entry: StepEntry, now: Date): Promise<void> {
-  await tx`update alarms set plan_step = ${entry.index}, step_due_at = ${entry.dueAt},
-             flags = flags - 'stepOverdue' where id = ${alarmId}`;
+  const [alarm] = await tx<{ silent: boolean }[]>`
+    update alarms set plan_step = ${entry.index}, step_due_at = ${entry.dueAt}, flags = flags - 'stepOverdue'
+    where id = ${alarmId} returning coalesce((flags->>'silent')::boolean, false) as silent`;
+  // A silent duress alarm sends nobody a message on its own: whoever receives it may be the
+  // danger (duress-PIN rule). The operator decides who is told.
+  if (entry.runAutomatic && alarm?.silent) {
+    await recordAlarmAction(tx, alarmId, ARC, 'step.skipped', { step: entry.index, reason: 'duress alarm: no automatic messages' }, now);
+    return;
+  }
   if (entry.runAutomatic) {
     const a = entry.runAutomatic;
     await enqueueNotification(tx, {

@@ -75,7 +75,8 @@ export function alarmActionRoutes(app: FastifyInstance, deps: AlarmActionRouteDe
   app.post('/api/alarms/:id/reassign', { preHandler: managers }, async (request) => {
     const { userId } = parseInput(Reassign, request.body);
     const target = await findUserById(deps.sql, userId);
-    if (!target || target.role === 'carer') throw new ArcError('ARC_ERR_REASSIGN_TARGET');
+    const [account] = await deps.sql<{ disabled: boolean }[]>`select disabled from users where id = ${userId}`;
+    if (!target || target.role === 'carer' || account?.disabled) throw new ArcError('ARC_ERR_REASSIGN_TARGET');
     return perform(request, { kind: 'reassign', to: { id: target.id, name: target.name, role: target.role } });
   });
 }
