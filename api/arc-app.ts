@@ -35,6 +35,7 @@ import { contactRoutes } from './routes/contact-routes.js';
 import { responsePlanRoutes } from './routes/response-plan-routes.js';
 import { geofenceRoutes } from './routes/geofence-routes.js';
 import { reportRoutes } from './routes/report-routes.js';
+import { bulkDeviceRoutes } from './routes/bulk-device-routes.js';
 import { createDeadlineClock, type DeadlineClock } from './clock/deadline-clock.js';
 import { createNotificationWorker, type NotificationWorker } from './notify/notification-worker.js';
 import { createZoneWatch } from './handling/zone-watch.js';
@@ -173,6 +174,7 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
   const routeModules = [
     authRoutes,
     deviceRoutes,
+    bulkDeviceRoutes,
     wearerRoutes,
     contactRoutes,
     responsePlanRoutes,

@@ -122,6 +122,22 @@ describe('devices and wearers', () => {
     expect((await t.api('PATCH', `/api/wearers/${wearer.id}`, { safePin: '3333' })).status).toBe(200);
   });
 
+  it('bulk provisioning: only an administrator; each secret works once shown; existing ids are skipped; audited', async () => {
+    const operator = await t.createUser('operator');
+    expect((await t.api('POST', '/api/devices/bulk', { prefix: 'fleet', count: 3 }, operator.token)).status).toBe(403);
+    const made = await t.api('POST', '/api/devices/bulk', { prefix: 'fleet', count: 3, digits: 3, wearers: true });
+    expect(made.status).toBe(201);
+    expect(made.body.devices.map((d: any) => d.id)).toEqual(['fleet-001', 'fleet-002', 'fleet-003']);
+    const device = new SimulatedDevice({ deviceId: 'fleet-002', secret: made.body.devices[1].secret, url: t.mqttUrl, reconnect: false });
+    await device.connect();
+    await device.close();
+    const again = await t.api('POST', '/api/devices/bulk', { prefix: 'fleet', count: 4, digits: 3 });
+    expect(again.body.devices.map((d: any) => d.id)).toEqual(['fleet-004']);
+    expect(again.body.skipped).toEqual(['fleet-001', 'fleet-002', 'fleet-003']);
+    const [entry] = await t.sql`select actor, target from audit_log where action = 'device.bulk_provisioned' order by id limit 1`;
+    expect(entry).toEqual({ actor: ADMIN.email, target: 'fleet' });
+  });
+
   it('every change is in the audit log: who, what, when', async () => {
     const wearer = await t.createWearer({ name: 'Audited' });
     await t.api('POST', '/api/devices', { id: 'audited-1', wearerId: wearer.id });

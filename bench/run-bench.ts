@@ -1,0 +1,170 @@
+// `npm run bench -- [scenario …] [flags]`: the load and latency scenarios of issue 5, each against
+// a freshly started ARC. Prints a table per scenario, writes <out>/bench-<time>.json and refreshes
+// bench/results/latest.md. See bench/README.md.
+import { mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEFAULT_OUT_DIR, formatTable, machine, writeRun, type ScenarioResult } from './report.js';
+import type { BenchContext } from './scenario-kit.js';
+import { exitOnSignals } from './arc-process.js';
+import { DEFAULT_CACHE_DIR } from './seeded-data-dir.js';
+import { runConnectStorm } from './scenarios/connect-storm.js';
+import { TRACKING_DEFAULTS, runTracking } from './scenarios/tracking.js';
+import { INGEST_DEFAULTS, runIngestCeiling } from './scenarios/ingest-ceiling.js';
+import { STORM_DEFAULTS, runAlarmStorm } from './scenarios/alarm-storm.js';
+
+export const BENCH_SCENARIOS = ['connect-storm', 'tracking', 'ingest', 'alarm-storm'] as const;
+
+const USAGE = `Usage: npm run bench -- [scenario …] [flags]
+
+Scenarios (default: all, in this order):
+  connect-storm   N devices connect at once, on a fresh ARC each (--sizes, default 1000,5000;
+                  the 10,000 storm is the start of "tracking")
+  tracking        10,000 devices connect at once, then a fix every 30 s and a heartbeat every 60 s
+                  for 2 minutes, with single SOS presses timed (scenarios 1 at 10,000, 2 and 4)
+  ingest          fix rate raised until the backlog grows, ARC then bare Aedes (scenario 3)
+  alarm-storm     2,000 devices press SOS within 10 s (scenario 5)
+
+Flags:
+  --sizes 1000,5000        connect storm sizes
+  --tracking-devices N     (10000)   --duration S (120)   --press-every-ms MS (250)
+  --ingest-devices N       (2000)    --step-s S (12)
+  --storm-devices N        (2000)    --storm-window-s S (10)
+  --workers N              simulator processes (2)
+  --out DIR                where the JSON goes (${DEFAULT_OUT_DIR})
+  --cache DIR              seeded data directories (${DEFAULT_CACHE_DIR})
+  --work DIR               scenario data directories, removed afterwards (${path.join(tmpdir(), 'arc-bench-work')})
+  --cpu-prof DIR           run the ARC with --cpu-prof, profiles in DIR (written when it stops)
+  --no-latest              do not touch bench/results/latest.md (smoke runs)`;
+
+export interface BenchFlags {
+  scenarios: string[];
+  sizes: number[];
+  trackingDevices: number;
+  durationS: number;
+  pressEveryMs: number;
+  ingestDevices: number;
+  stepS: number;
+  stormDevices: number;
+  stormWindowS: number;
+  workers: number;
+  out: string;
+  cache: string;
+  work: string;
+  cpuProf?: string;
+  latest: boolean;
+}
+
+export function parseBenchFlags(argv: string[]): BenchFlags | { help: true } {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      sizes: { type: 'string', default: '1000,5000' },
+      'tracking-devices': { type: 'string', default: String(TRACKING_DEFAULTS.devices) },
+      duration: { type: 'string', default: String(TRACKING_DEFAULTS.durationS) },
+      'press-every-ms': { type: 'string', default: String(TRACKING_DEFAULTS.pressEveryMs) },
+      'ingest-devices': { type: 'string', default: String(INGEST_DEFAULTS.devices) },
+      'step-s': { type: 'string', default: String(INGEST_DEFAULTS.stepS) },
+      'storm-devices': { type: 'string', default: String(STORM_DEFAULTS.devices) },
+      'storm-window-s': { type: 'string', default: String(STORM_DEFAULTS.windowS) },
+      workers: { type: 'string', default: '2' },
+      out: { type: 'string', default: DEFAULT_OUT_DIR },
+      cache: { type: 'string', default: DEFAULT_CACHE_DIR },
+      work: { type: 'string', default: path.join(tmpdir(), 'arc-bench-work') },
+      'cpu-prof': { type: 'string' },
+      'no-latest': { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) return { help: true };
+  const unknown = positionals.filter((p) => !(BENCH_SCENARIOS as readonly string[]).includes(p));
+  if (unknown.length) throw new Error(`unknown scenario ${unknown.join(', ')}; one of ${BENCH_SCENARIOS.join(', ')}`);
+  const int = (name: string, v: string) => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number`);
+    return n;
+  };
+  return {
+    scenarios: positionals.length ? positionals : [...BENCH_SCENARIOS],
+    sizes: values.sizes!.split(',').filter(Boolean).map((s) => int('sizes', s)),
+    trackingDevices: int('tracking-devices', values['tracking-devices']!),
+    durationS: int('duration', values.duration!),
+    pressEveryMs: int('press-every-ms', values['press-every-ms']!),
+    ingestDevices: int('ingest-devices', values['ingest-devices']!),
+    stepS: int('step-s', values['step-s']!),
+    stormDevices: int('storm-devices', values['storm-devices']!),
+    stormWindowS: int('storm-window-s', values['storm-window-s']!),
+    workers: int('workers', values.workers!),
+    out: values.out!,
+    cache: values.cache!,
+    work: values.work!,
+    cpuProf: values['cpu-prof'],
+    latest: !values['no-latest'],
+  };
+}
+
+export function contextOf(flags: Pick<BenchFlags, 'work' | 'cache' | 'workers' | 'cpuProf'>, log: (line: string) => void): BenchContext {
+  return {
+    workDir: flags.work,
+    cacheDir: flags.cache,
+    workers: flags.workers,
+    log,
+    arcNodeArgs: flags.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${flags.cpuProf}`] : undefined,
+  };
+}
+
+/** Runs the chosen scenarios; a failing one is reported and the rest still run. */
+export async function runBench(flags: BenchFlags, log: (line: string) => void = (l) => console.error(l)): Promise<{ results: ScenarioResult[]; file: string; failures: string[] }> {
+  await mkdir(flags.work, { recursive: true });
+  const ctx = contextOf(flags, log);
+  const host = machine();
+  log(`ArcAngel bench on ${host.cores} × ${host.cpu}, ${host.memoryGiB} GiB, Node ${host.node}; load average ${host.loadAverageAtStart.join(' ')}`);
+  const results: ScenarioResult[] = [];
+  const failures: string[] = [];
+  const attempt = async (name: string, work: () => Promise<ScenarioResult | ScenarioResult[]>) => {
+    log(`\n# ${name}`);
+    try {
+      const got = await work();
+      for (const r of [got].flat()) {
+        results.push(r);
+        console.log(formatTable(r));
+      }
+    } catch (err) {
+      failures.push(`${name}: ${(err as Error).stack ?? err}`);
+      log(`${name} failed: ${(err as Error).stack ?? err}`);
+    }
+  };
+  for (const scenario of flags.scenarios) {
+    if (scenario === 'connect-storm') for (const n of flags.sizes) await attempt(`connect storm ${n}`, () => runConnectStorm(ctx, n));
+    if (scenario === 'tracking')
+      await attempt('tracking', () =>
+        runTracking(ctx, { ...TRACKING_DEFAULTS, devices: flags.trackingDevices, durationS: flags.durationS, pressEveryMs: flags.pressEveryMs }),
+      );
+    if (scenario === 'ingest') await attempt('ingest ceiling', () => runIngestCeiling(ctx, { ...INGEST_DEFAULTS, devices: flags.ingestDevices, stepS: flags.stepS }));
+    if (scenario === 'alarm-storm')
+      await attempt('alarm storm', () => runAlarmStorm(ctx, { ...STORM_DEFAULTS, devices: flags.stormDevices, windowS: flags.stormWindowS }));
+  }
+  const file = await writeRun('bench', results, flags.out, host, flags.latest);
+  log(`\nresults: ${file}${flags.latest ? ' · summary: bench/results/latest.md' : ''}`);
+  return { results, file, failures };
+}
+
+const isMain = process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname);
+if (isMain) {
+  exitOnSignals();
+  let flags: BenchFlags | { help: true };
+  try {
+    flags = parseBenchFlags(process.argv.slice(2));
+  } catch (err) {
+    console.error(`bench: ${(err as Error).message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  if ('help' in flags) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const { failures } = await runBench(flags);
+  process.exit(failures.length ? 1 : 0);
+}

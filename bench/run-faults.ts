@@ -1,0 +1,162 @@
+// `npm run bench:faults -- [fault …] [flags]`: the fault runs of issue 5 (kill -9 during a storm,
+// PostgreSQL unavailable under load, a device flooding garbage), each on a fresh ARC.
+import { mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEFAULT_OUT_DIR, formatTable, machine, writeRun, type ScenarioResult } from './report.js';
+import { DEFAULT_CACHE_DIR } from './seeded-data-dir.js';
+import { contextOf } from './run-bench.js';
+import { exitOnSignals } from './arc-process.js';
+import { KILL_DEFAULTS, runKillDuringStorm } from './scenarios/fault-kill.js';
+import { POSTGRES_OUTAGE_DEFAULTS, runPostgresOutage, type OutageMode } from './scenarios/fault-postgres.js';
+import { GARBAGE_DEFAULTS, runGarbageFlood } from './scenarios/fault-garbage.js';
+
+export const FAULTS = ['kill', 'postgres', 'garbage'] as const;
+
+const USAGE = `Usage: npm run bench:faults -- [fault …] [flags]
+
+Faults (default: all, in this order):
+  kill       kill -9 of the ARC during an alarm storm, restart; --cycles times, new devices each
+  postgres   PostgreSQL unavailable --outage-s under load: stopped and started, then frozen
+  garbage    one device floods garbage beside --garbage-devices well-behaved ones
+
+Flags:
+  --cycles N (5)  --cycle-devices N (300)  --storm-window-s S (10)  --settle-s S (60: how long a press may wait for its answers)
+  --downtime-s S (12: the ARC stays down this long before it is started again)
+  --pg-devices N (500)  --outage-s S (30)  --pg-modes stop,freeze
+  --garbage-devices N (1000)  --phase-s S (60)  --flood-rate N (5000 publishes/s)
+  --workers N (2)  --out DIR  --cache DIR  --work DIR  --cpu-prof DIR  --no-latest`;
+
+export interface FaultFlags {
+  faults: string[];
+  cycles: number;
+  cycleDevices: number;
+  stormWindowS: number;
+  settleS: number;
+  downtimeS: number;
+  pgDevices: number;
+  outageS: number;
+  pgModes: OutageMode[];
+  garbageDevices: number;
+  phaseS: number;
+  floodRate: number;
+  workers: number;
+  out: string;
+  cache: string;
+  work: string;
+  cpuProf?: string;
+  latest: boolean;
+}
+
+export function parseFaultFlags(argv: string[]): FaultFlags | { help: true } {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      cycles: { type: 'string', default: String(KILL_DEFAULTS.cycles) },
+      'cycle-devices': { type: 'string', default: String(KILL_DEFAULTS.devicesPerCycle) },
+      'storm-window-s': { type: 'string', default: String(KILL_DEFAULTS.windowS) },
+      'settle-s': { type: 'string', default: String(KILL_DEFAULTS.settleTimeoutS) },
+      'downtime-s': { type: 'string', default: String(KILL_DEFAULTS.downtimeS) },
+      'pg-devices': { type: 'string', default: String(POSTGRES_OUTAGE_DEFAULTS.devices) },
+      'outage-s': { type: 'string', default: String(POSTGRES_OUTAGE_DEFAULTS.outageS) },
+      'pg-modes': { type: 'string', default: POSTGRES_OUTAGE_DEFAULTS.modes.join(',') },
+      'garbage-devices': { type: 'string', default: String(GARBAGE_DEFAULTS.devices) },
+      'phase-s': { type: 'string', default: String(GARBAGE_DEFAULTS.phaseS) },
+      'flood-rate': { type: 'string', default: String(GARBAGE_DEFAULTS.publishRate) },
+      workers: { type: 'string', default: '2' },
+      out: { type: 'string', default: DEFAULT_OUT_DIR },
+      cache: { type: 'string', default: DEFAULT_CACHE_DIR },
+      work: { type: 'string', default: path.join(tmpdir(), 'arc-bench-work') },
+      'cpu-prof': { type: 'string' },
+      'no-latest': { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) return { help: true };
+  const unknown = positionals.filter((p) => !(FAULTS as readonly string[]).includes(p));
+  if (unknown.length) throw new Error(`unknown fault ${unknown.join(', ')}; one of ${FAULTS.join(', ')}`);
+  const int = (name: string, v: string) => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number`);
+    return n;
+  };
+  const modes = values['pg-modes']!.split(',').filter(Boolean);
+  if (modes.some((m) => m !== 'stop' && m !== 'freeze')) throw new Error('--pg-modes takes stop and/or freeze');
+  return {
+    faults: positionals.length ? positionals : [...FAULTS],
+    cycles: int('cycles', values.cycles!),
+    cycleDevices: int('cycle-devices', values['cycle-devices']!),
+    stormWindowS: int('storm-window-s', values['storm-window-s']!),
+    settleS: int('settle-s', values['settle-s']!),
+    downtimeS: Number(values['downtime-s']),
+    pgDevices: int('pg-devices', values['pg-devices']!),
+    outageS: int('outage-s', values['outage-s']!),
+    pgModes: modes as OutageMode[],
+    garbageDevices: int('garbage-devices', values['garbage-devices']!),
+    phaseS: int('phase-s', values['phase-s']!),
+    floodRate: int('flood-rate', values['flood-rate']!),
+    workers: int('workers', values.workers!),
+    out: values.out!,
+    cache: values.cache!,
+    work: values.work!,
+    cpuProf: values['cpu-prof'],
+    latest: !values['no-latest'],
+  };
+}
+
+export async function runFaults(flags: FaultFlags, log: (line: string) => void = (l) => console.error(l)): Promise<{ results: ScenarioResult[]; file: string; failures: string[] }> {
+  await mkdir(flags.work, { recursive: true });
+  const ctx = contextOf(flags, log);
+  const host = machine();
+  log(`ArcAngel fault runs on ${host.cores} × ${host.cpu}, ${host.memoryGiB} GiB, Node ${host.node}; load average ${host.loadAverageAtStart.join(' ')}`);
+  const results: ScenarioResult[] = [];
+  const failures: string[] = [];
+  const attempt = async (name: string, work: () => Promise<ScenarioResult>) => {
+    log(`\n# ${name}`);
+    try {
+      const result = await work();
+      results.push(result);
+      console.log(formatTable(result));
+    } catch (err) {
+      failures.push(`${name}: ${(err as Error).stack ?? err}`);
+      log(`${name} failed: ${(err as Error).stack ?? err}`);
+    }
+  };
+  for (const fault of flags.faults) {
+    if (fault === 'kill')
+      await attempt('kill -9 during a storm', () =>
+        runKillDuringStorm(ctx, { ...KILL_DEFAULTS, cycles: flags.cycles, devicesPerCycle: flags.cycleDevices, windowS: flags.stormWindowS, settleTimeoutS: flags.settleS, downtimeS: flags.downtimeS }),
+      );
+    if (fault === 'postgres')
+      await attempt('PostgreSQL unavailable', () =>
+        runPostgresOutage(ctx, { ...POSTGRES_OUTAGE_DEFAULTS, devices: flags.pgDevices, outageS: flags.outageS, modes: flags.pgModes }),
+      );
+    if (fault === 'garbage')
+      await attempt('garbage flood', () =>
+        runGarbageFlood(ctx, { ...GARBAGE_DEFAULTS, devices: flags.garbageDevices, phaseS: flags.phaseS, publishRate: flags.floodRate }),
+      );
+  }
+  const file = await writeRun('faults', results, flags.out, host, flags.latest);
+  log(`\nresults: ${file}${flags.latest ? ' · summary: bench/results/latest.md' : ''}`);
+  return { results, file, failures };
+}
+
+const isMain = process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname);
+if (isMain) {
+  exitOnSignals();
+  let flags: FaultFlags | { help: true };
+  try {
+    flags = parseFaultFlags(process.argv.slice(2));
+  } catch (err) {
+    console.error(`bench:faults: ${(err as Error).message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  if ('help' in flags) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const { failures } = await runFaults(flags);
+  process.exit(failures.length ? 1 : 0);
+}

@@ -1,0 +1,188 @@
+// Scenario 3, ingest ceiling: the same devices send fixes at a rising rate (×1.4 per step) until
+// the backlog grows (acknowledged rate below 90 % of offered, or the unacknowledged count rising
+// by more than 5 % of the offered rate). The ARC acknowledges only after commit, so its PUBACK
+// rate is its stored rate (checked against PostgreSQL after a drain). Then the same load against a
+// bare Aedes broker whose subscriber stores nothing, in the same run; the ratio is the target.
+import { postgresPidOf, startBareBroker } from '../arc-process.js';
+import type { LatencySummary } from '../latency-histogram.js';
+import { CpuMeter, cpuSecondsOf, treeCpuSeconds, loadAverage } from '../proc-stats.js';
+import { ms, num, pct, type ScenarioResult } from '../report.js';
+import { type BenchContext, devicesFor, sleep, startScenarioArc, waitFor, warningsOf } from '../scenario-kit.js';
+import { SimFleet } from '../sim-fleet.js';
+import type { DeviceLogin } from '../sim-protocol.js';
+
+export interface IngestOptions {
+  devices: number;
+  stepS: number;
+  settleS: number;
+  startRate: number;
+  factor: number;
+  maxRate: number;
+}
+
+export const INGEST_DEFAULTS: IngestOptions = { devices: 2000, stepS: 12, settleS: 3, startRate: 1000, factor: 1.4, maxRate: 80_000 };
+
+export interface Step {
+  target: number;
+  offered: number;
+  acked: number;
+  backlogStart: number;
+  backlogEnd: number;
+  growthPerS: number;
+  ackLatency: LatencySummary;
+  brokerCpu: number | null;
+  pgCpu: number | null;
+  simCpu: number | null;
+  verdict: 'keeps up' | 'backlog grows' | 'generator limited';
+  loadAverage: number[];
+}
+
+interface Ramp {
+  steps: Step[];
+  ceiling: number;
+  /** The highest offered rate it kept up with. */
+  keptUpWith: number;
+  endedBy: Step['verdict'] | 'max rate';
+}
+
+async function ramp(ctx: BenchContext, label: string, fleet: SimFleet, options: IngestOptions, brokerPid: () => number | null, pgPid: () => number | null): Promise<Ramp> {
+  const steps: Step[] = [];
+  let endedBy: Ramp['endedBy'] = 'max rate';
+  for (let rate = options.startRate; rate <= options.maxRate; rate = Math.round(rate * options.factor)) {
+    const fixEveryS = options.devices / rate;
+    await fleet.track({ fixEveryS, heartbeatS: 0, jitter: 0.5, firstWithinS: fixEveryS });
+    await sleep(options.settleS * 1000);
+    const brokerCpu = new CpuMeter(() => {
+      const pid = brokerPid();
+      return pid ? cpuSecondsOf(pid) : null;
+    });
+    const pgCpu = new CpuMeter(() => {
+      const pid = pgPid();
+      return pid ? treeCpuSeconds(pid) : null;
+    });
+    brokerCpu.sample();
+    pgCpu.sample();
+    const s0 = await fleet.stats(true);
+    const t0 = performance.now();
+    await sleep((options.stepS - options.settleS) * 1000);
+    const s1 = await fleet.stats(true);
+    const dt = (performance.now() - t0) / 1000;
+    const offered = (s1.fixesSent - s0.fixesSent) / dt;
+    const acked = (s1.fixesAcked - s0.fixesAcked) / dt;
+    const backlogStart = s0.fixesSent - s0.fixesAcked - s0.fixErrors;
+    const backlogEnd = s1.fixesSent - s1.fixesAcked - s1.fixErrors;
+    const growthPerS = (backlogEnd - backlogStart) / dt;
+    // Growing: the unacknowledged count rises by more than 5 % of the offered rate (at least 50/s).
+    // A backlog left by the settle period that shrinks is not growth.
+    const grows = growthPerS > Math.max(50, 0.05 * offered) || (acked < 0.9 * offered && growthPerS > 0);
+    const verdict: Step['verdict'] = grows ? 'backlog grows' : offered < 0.85 * rate ? 'generator limited' : 'keeps up';
+    const step: Step = {
+      target: rate,
+      offered,
+      acked,
+      backlogStart,
+      backlogEnd,
+      growthPerS,
+      ackLatency: s1.fixAck.summary(),
+      brokerCpu: brokerCpu.sample(),
+      pgCpu: pgCpu.sample(),
+      simCpu: (s1.cpuSeconds - s0.cpuSeconds) / dt,
+      verdict,
+      loadAverage: loadAverage(),
+    };
+    steps.push(step);
+    ctx.log(
+      `    ${label} ${num(rate)}/s: offered ${num(offered)} acked ${num(acked)} backlog ${num(backlogStart)}→${num(backlogEnd)} · ack p99 ${ms(step.ackLatency.p99)} · broker CPU ${pct(step.brokerCpu)} PG ${pct(step.pgCpu)} sim ${pct(step.simCpu)} · load ${step.loadAverage[0]} · ${verdict}`,
+    );
+    if (verdict !== 'keeps up') {
+      endedBy = verdict;
+      break;
+    }
+  }
+  await fleet.stopTracking();
+  return {
+    steps,
+    ceiling: Math.max(...steps.map((s) => s.acked)),
+    keptUpWith: Math.max(0, ...steps.filter((s) => s.verdict === 'keeps up').map((s) => s.acked)),
+    endedBy,
+  };
+}
+
+async function drain(fleet: SimFleet, timeoutMs: number): Promise<boolean> {
+  return waitFor(async () => {
+    const s = await fleet.stats();
+    return s.fixesAcked + s.fixErrors >= s.fixesSent;
+  }, timeoutMs, 500);
+}
+
+export async function runIngestCeiling(ctx: BenchContext, options: IngestOptions = INGEST_DEFAULTS): Promise<ScenarioResult> {
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const { template, devices } = await devicesFor(ctx, options.devices);
+  const logins: DeviceLogin[] = devices.map((d) => ({ deviceId: d.deviceId, secret: d.secret }));
+
+  // The ARC
+  const scenario = await startScenarioArc(ctx, `ingest-${options.devices}`, template);
+  let arcRamp: Ramp;
+  let arcCheck: { acked: number; stored: number; drained: boolean };
+  let arcWarnings: Record<string, number>;
+  const arcFleet = await SimFleet.start(ctx.workers);
+  try {
+    ctx.log(`  ingest ceiling, ARC: connecting ${num(options.devices)} devices`);
+    const connected = await arcFleet.connect(scenario.arc.mqtt, logins);
+    if (connected.connected < options.devices) ctx.log(`    only ${connected.connected} connected`);
+    arcRamp = await ramp(ctx, 'ARC', arcFleet, options, () => scenario.arc.pid, () => postgresPidOf(scenario.dataDir));
+    const drained = await drain(arcFleet, 60_000);
+    const s = await arcFleet.stats();
+    const [{ n }] = await scenario.sql<{ n: number }[]>`select count(*)::int as n from fixes`;
+    arcCheck = { acked: s.fixesAcked, stored: n, drained };
+    arcWarnings = warningsOf(scenario.arc);
+  } finally {
+    await arcFleet.close();
+    await scenario.stop();
+  }
+
+  // The bare broker, same devices, same steps
+  const bare = await startBareBroker();
+  let bareRamp: Ramp;
+  let bareCheck: { acked: number; received: number };
+  const bareFleet = await SimFleet.start(ctx.workers);
+  try {
+    ctx.log(`  ingest ceiling, bare Aedes: connecting ${num(options.devices)} devices`);
+    await bareFleet.connect(bare.mqtt, logins);
+    bareRamp = await ramp(ctx, 'bare', bareFleet, options, () => bare.pid, () => null);
+    await drain(bareFleet, 30_000);
+    bareCheck = { acked: (await bareFleet.stats()).fixesAcked, received: await bare.received() };
+  } finally {
+    await bareFleet.close();
+    await bare.stop();
+  }
+
+  const ratio = bareRamp.ceiling > 0 ? arcRamp.ceiling / bareRamp.ceiling : null;
+  const last = (r: Ramp) => r.steps[r.steps.length - 1];
+  const describe = (r: Ramp) =>
+    `${num(r.ceiling)} fixes/s (kept up with ${num(r.keptUpWith)}/s; ended: ${r.endedBy}; broker CPU at the top ${pct(last(r)?.brokerCpu)})`;
+  return {
+    name: 'ingest-ceiling',
+    title: `Ingest ceiling, ${num(options.devices)} devices, QoS 1 fixes`,
+    startedAt: startedAt.toISOString(),
+    seconds: (performance.now() - t0) / 1000,
+    rows: [
+      ['ARC stored rate (ceiling)', describe(arcRamp)],
+      ['bare Aedes rate (ceiling)', describe(bareRamp)],
+      ['ratio ARC / bare', ratio === null ? '–' : ratio.toFixed(2)],
+      ['ARC at its top step', `ack p50 ${ms(last(arcRamp)?.ackLatency.p50)} p99 ${ms(last(arcRamp)?.ackLatency.p99)} · PostgreSQL CPU ${pct(last(arcRamp)?.pgCpu)} · simulators ${pct(last(arcRamp)?.simCpu)}`],
+      ['ARC check after drain', `acked ${num(arcCheck.acked)} · in PostgreSQL ${num(arcCheck.stored)}${arcCheck.drained ? '' : ' (drain timed out)'}`],
+      ['bare check after drain', `acked ${num(bareCheck.acked)} · received by subscriber ${num(bareCheck.received)}`],
+    ],
+    targets: [
+      {
+        target: 'ARC ingest ceiling ≥ ½ of bare Aedes in the same run',
+        measured: ratio === null ? '–' : `${ratio.toFixed(2)} (${num(arcRamp.ceiling)} / ${num(bareRamp.ceiling)} fixes/s)`,
+        met: ratio === null ? null : ratio >= 0.5,
+      },
+      { target: 'nothing acknowledged is missing from PostgreSQL', measured: `${num(Math.max(0, arcCheck.acked - arcCheck.stored))} missing`, met: arcCheck.stored >= arcCheck.acked },
+    ],
+    data: { options, arc: arcRamp, bare: bareRamp, ratio, arcCheck, bareCheck, arcWarnings },
+  };
+}

@@ -1,0 +1,95 @@
+// A short run of every benchmark scenario with a handful of devices: the scripts work end to end
+// (seeding, a real ARC started as `npm start` does, simulator workers, fault injection). Nothing
+// here asserts a figure of speed; only what must hold at any size: nothing acknowledged lost,
+// nothing duplicated. The real runs are `npm run bench` and `npm run bench:faults`.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseBenchFlags } from '../bench/run-bench.js';
+import { parseFaultFlags } from '../bench/run-faults.js';
+import { formatTable, type ScenarioResult } from '../bench/report.js';
+import type { BenchContext } from '../bench/scenario-kit.js';
+import { ensureSeededTemplate } from '../bench/seeded-data-dir.js';
+import { runConnectStorm } from '../bench/scenarios/connect-storm.js';
+import { runTracking } from '../bench/scenarios/tracking.js';
+import { runIngestCeiling } from '../bench/scenarios/ingest-ceiling.js';
+import { runAlarmStorm } from '../bench/scenarios/alarm-storm.js';
+import { runKillDuringStorm } from '../bench/scenarios/fault-kill.js';
+import { runPostgresOutage } from '../bench/scenarios/fault-postgres.js';
+import { runGarbageFlood } from '../bench/scenarios/fault-garbage.js';
+
+let root: string;
+let ctx: BenchContext;
+const lines: string[] = [];
+
+beforeAll(async () => {
+  root = await mkdtemp(path.join(tmpdir(), 'arc-bench-smoke-'));
+  ctx = { workDir: path.join(root, 'work'), cacheDir: path.join(root, 'cache'), workers: 1, log: (l) => lines.push(l), progressEveryS: 60 };
+  await ensureSeededTemplate({ count: 12, cacheDir: ctx.cacheDir });
+}, 60_000);
+
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+const row = (result: ScenarioResult, key: string) => result.rows.find(([k]) => k === key)?.[1];
+
+describe('the benchmark scripts, with a handful of devices', () => {
+  it('parse their command lines', () => {
+    expect(parseBenchFlags(['tracking', '--tracking-devices', '50'])).toMatchObject({ scenarios: ['tracking'], trackingDevices: 50 });
+    expect(() => parseBenchFlags(['warp-speed'])).toThrow(/unknown scenario/);
+    expect(parseFaultFlags(['--pg-modes', 'freeze'])).toMatchObject({ faults: ['kill', 'postgres', 'garbage'], pgModes: ['freeze'] });
+  });
+
+  it('connect storm, sustained tracking with alarm latency', async () => {
+    const storm = await runConnectStorm(ctx, 5, 0.2);
+    expect(row(storm, 'connected')).toBe('5 of 5');
+    const [, sustained, latency] = await runTracking(ctx, { devices: 6, durationS: 3, fixEveryS: 1, heartbeatS: 2, pressEveryMs: 500, connectSettleS: 0.2 });
+    expect(sustained.data.ackedNotStored).toBe(0);
+    expect(latency.data.acked).toBe(latency.data.presses);
+    expect(formatTable(latency)).toContain('publish → alarm:raised at console');
+  }, 60_000);
+
+  it('ingest ceiling against the ARC and bare Aedes', async () => {
+    const result = await runIngestCeiling(ctx, { devices: 4, stepS: 1.5, settleS: 0.5, startRate: 40, factor: 2, maxRate: 80 });
+    expect((result.data.arc as { steps: unknown[] }).steps.length).toBeGreaterThan(0);
+    expect((result.data.bare as { steps: unknown[] }).steps.length).toBeGreaterThan(0);
+    expect(result.targets.find((t) => t.target.startsWith('nothing acknowledged'))?.met).toBe(true);
+  }, 60_000);
+
+  it('alarm storm', async () => {
+    const result = await runAlarmStorm(ctx, { devices: 6, windowS: 1, settleTimeoutS: 20, warmupS: 0.5 });
+    expect(result.data.check).toMatchObject({ pressed: 6, acknowledged: 6, lost: 0, duplicateAlarms: 0, notInSnapshot: 0 });
+  }, 60_000);
+
+});
+
+// Each fault run has its own ARC, PostgreSQL and ports: side by side keeps the file short.
+describe.concurrent('the fault scripts, with a handful of devices', () => {
+  it('kill -9 during a storm', async () => {
+    const kill = await runKillDuringStorm(ctx, { cycles: 1, devicesPerCycle: 4, windowS: 1, settleTimeoutS: 4, downtimeS: 0 });
+    expect(kill.data.cycles).toEqual([expect.objectContaining({ lost: 0, duplicateAlarms: 0, escalationDuplicates: 0, notInSnapshot: 0 })]);
+  }, 60_000);
+
+  it('PostgreSQL stopped, then frozen', async () => {
+    const pg = await runPostgresOutage(ctx, { devices: 4, fixEveryS: 1, pressEveryMs: 500, beforeS: 1, outageS: 3, afterS: 2, modes: ['stop', 'freeze'], pressTimeoutS: 8 });
+    expect(pg.data).toMatchObject({ lostFixes: 0 });
+    expect((pg.data.events as { lost: number }).lost).toBe(0);
+  }, 60_000);
+
+  it('a garbage flood', async () => {
+    const garbage = await runGarbageFlood(ctx, {
+      devices: 4,
+      phaseS: 2,
+      pressEveryMs: 500,
+      kinds: ['garbage-publishes', 'huge-payloads', 'raw-bytes'],
+      publishRate: 200,
+      hugeBytes: 64 * 1024,
+      hugeEveryMs: 500,
+      rawConnectionsPerS: 5,
+      warmupS: 0.5,
+    });
+    expect(row(garbage, 'ARC still running')).toBe('yes');
+  }, 60_000);
+});
