@@ -162,14 +162,13 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
     zonesChanged: () => zones.zonesChanged(),
     disconnectDevice: (id) => broker!.disconnect(id),
     allow: roleGuard(sql),
-    databaseReady: async () => {
-      try {
-        await sql`select 1`;
-        return true;
-      } catch {
-        return false;
-      }
-    },
+    // Answers within a second: a database that hangs (frozen, unreachable) is "not ready" now,
+    // not when the load balancer's own timeout fires.
+    databaseReady: () =>
+      Promise.race([
+        sql`select 1`.then(() => true, () => false),
+        new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 1000).unref()),
+      ]),
   };
   const routeModules = [
     authRoutes,

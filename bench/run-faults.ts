@@ -11,6 +11,7 @@ import { exitOnSignals } from './arc-process.js';
 import { KILL_DEFAULTS, runKillDuringStorm } from './scenarios/fault-kill.js';
 import { POSTGRES_OUTAGE_DEFAULTS, runPostgresOutage, type OutageMode } from './scenarios/fault-postgres.js';
 import { GARBAGE_DEFAULTS, runGarbageFlood } from './scenarios/fault-garbage.js';
+import type { FloodKind } from './sim-protocol.js';
 
 export const FAULTS = ['kill', 'postgres', 'garbage'] as const;
 
@@ -22,10 +23,11 @@ Faults (default: all, in this order):
   garbage    one device floods garbage beside --garbage-devices well-behaved ones
 
 Flags:
-  --cycles N (5)  --cycle-devices N (300)  --storm-window-s S (10)  --settle-s S (60: how long a press may wait for its answers)
+  --cycles N (5)  --cycle-devices N (300)  --storm-window-s S (10)  --settle-s S (30: how long a press may wait for its answers)
   --downtime-s S (12: the ARC stays down this long before it is started again)
   --pg-devices N (500)  --outage-s S (30)  --pg-modes stop,freeze
-  --garbage-devices N (1000)  --phase-s S (60)  --flood-rate N (5000 publishes/s)
+  --garbage-devices N (1000)  --phase-s S (45)  --flood-rate N (5000 publishes/s)
+  --flood-kinds garbage-publishes,huge-payloads,raw-bytes
   --workers N (2)  --out DIR  --cache DIR  --work DIR  --cpu-prof DIR  --no-latest`;
 
 export interface FaultFlags {
@@ -41,6 +43,7 @@ export interface FaultFlags {
   garbageDevices: number;
   phaseS: number;
   floodRate: number;
+  floodKinds: FloodKind[];
   workers: number;
   out: string;
   cache: string;
@@ -65,6 +68,7 @@ export function parseFaultFlags(argv: string[]): FaultFlags | { help: true } {
       'garbage-devices': { type: 'string', default: String(GARBAGE_DEFAULTS.devices) },
       'phase-s': { type: 'string', default: String(GARBAGE_DEFAULTS.phaseS) },
       'flood-rate': { type: 'string', default: String(GARBAGE_DEFAULTS.publishRate) },
+      'flood-kinds': { type: 'string', default: GARBAGE_DEFAULTS.kinds.join(',') },
       workers: { type: 'string', default: '2' },
       out: { type: 'string', default: DEFAULT_OUT_DIR },
       cache: { type: 'string', default: DEFAULT_CACHE_DIR },
@@ -84,6 +88,9 @@ export function parseFaultFlags(argv: string[]): FaultFlags | { help: true } {
   };
   const modes = values['pg-modes']!.split(',').filter(Boolean);
   if (modes.some((m) => m !== 'stop' && m !== 'freeze')) throw new Error('--pg-modes takes stop and/or freeze');
+  const kinds = values['flood-kinds']!.split(',').filter(Boolean);
+  const allKinds: FloodKind[] = ['garbage-publishes', 'huge-payloads', 'raw-bytes'];
+  if (!kinds.length || kinds.some((k) => !allKinds.includes(k as FloodKind))) throw new Error(`--flood-kinds takes ${allKinds.join(', ')}`);
   return {
     faults: positionals.length ? positionals : [...FAULTS],
     cycles: int('cycles', values.cycles!),
@@ -97,6 +104,7 @@ export function parseFaultFlags(argv: string[]): FaultFlags | { help: true } {
     garbageDevices: int('garbage-devices', values['garbage-devices']!),
     phaseS: int('phase-s', values['phase-s']!),
     floodRate: int('flood-rate', values['flood-rate']!),
+    floodKinds: kinds as FloodKind[],
     workers: int('workers', values.workers!),
     out: values.out!,
     cache: values.cache!,
@@ -135,7 +143,7 @@ export async function runFaults(flags: FaultFlags, log: (line: string) => void =
       );
     if (fault === 'garbage')
       await attempt('garbage flood', () =>
-        runGarbageFlood(ctx, { ...GARBAGE_DEFAULTS, devices: flags.garbageDevices, phaseS: flags.phaseS, publishRate: flags.floodRate }),
+        runGarbageFlood(ctx, { ...GARBAGE_DEFAULTS, devices: flags.garbageDevices, phaseS: flags.phaseS, publishRate: flags.floodRate, kinds: flags.floodKinds }),
       );
   }
   const file = await writeRun('faults', results, flags.out, host, flags.latest);

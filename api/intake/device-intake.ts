@@ -38,13 +38,27 @@ export interface IntakeDeps {
 
 type IntakeResult = { afterAck?: () => void } | void;
 
+/** How often rejected messages may refresh a device's last-seen time. */
+export const REJECT_TOUCH_EVERY_MS = 5_000;
+
 export function createDeviceIntake(deps: IntakeDeps): (message: DevicePublish) => Promise<IntakeResult> {
   const { sql, logger, metrics } = deps;
 
-  /** Bad input is logged, counted, and acknowledged: resending it would not make it better. */
+  /** When each device's rejected messages last refreshed its last-seen time. */
+  const lastRejectTouch = new Map<string, number>();
+
+  /**
+   * Bad input is logged, counted, and acknowledged: resending it would not make it better. It is
+   * a sign of life too, but a device flooding garbage must not turn each message into a database
+   * write that slows everyone else (guarantee 4): last-seen is refreshed at most every few seconds.
+   */
   async function reject(message: DevicePublish, reason: string, receivedAt: Date, detail?: unknown): Promise<IntakeResult> {
     metrics.increment('intake_rejected', { channel: message.channel, reason });
     logger.warn({ deviceId: message.deviceId, channel: message.channel, reason, detail }, 'device message rejected');
+    const last = lastRejectTouch.get(message.deviceId);
+    if (last !== undefined && receivedAt.getTime() - last < REJECT_TOUCH_EVERY_MS) return;
+    if (lastRejectTouch.size > 100_000) lastRejectTouch.clear();
+    lastRejectTouch.set(message.deviceId, receivedAt.getTime());
     return heard(message.deviceId, await touchDevice(sql, message.deviceId, receivedAt), receivedAt, []);
   }
 

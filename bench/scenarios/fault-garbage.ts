@@ -24,7 +24,7 @@ export interface GarbageOptions {
 
 export const GARBAGE_DEFAULTS: GarbageOptions = {
   devices: 1000,
-  phaseS: 60,
+  phaseS: 45,
   pressEveryMs: 250,
   kinds: ['garbage-publishes', 'huge-payloads', 'raw-bytes'],
   publishRate: 5000,

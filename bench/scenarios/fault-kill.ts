@@ -23,7 +23,7 @@ export interface KillOptions {
   downtimeS: number;
 }
 
-export const KILL_DEFAULTS: KillOptions = { cycles: 5, devicesPerCycle: 300, windowS: 10, settleTimeoutS: 60, downtimeS: 12 };
+export const KILL_DEFAULTS: KillOptions = { cycles: 5, devicesPerCycle: 300, windowS: 10, settleTimeoutS: 30, downtimeS: 12 };
 
 interface Cycle extends StormCheck {
   cycle: number;
@@ -42,6 +42,7 @@ interface Cycle extends StormCheck {
   noReplyAtDevice: number;
   /** Their reply commands, still undelivered in device_commands. */
   repliesUndelivered: number;
+  repliesUndeliveredStoredBeforeKill: number;
 }
 
 export async function runKillDuringStorm(ctx: BenchContext, options: KillOptions = KILL_DEFAULTS): Promise<ScenarioResult> {
@@ -85,9 +86,11 @@ export async function runKillDuringStorm(ctx: BenchContext, options: KillOptions
                (select count(*)::int from alarm_actions x where x.alarm_id = a.id and x.kind = 'escalated.overdue') as overdue,
                (select count(*)::int from alarm_actions x where x.alarm_id = a.id and x.kind = 'escalated.supervisors') as supervisors
         from alarms a where a.device_id = any(${ids}) and a.type = 'sos'`;
-      const [{ undelivered }] = await scenario.sql<{ undelivered: number }[]>`
-        select count(*)::int as undelivered from device_commands
-        where device_id = any(${ids}) and delivered_at is null and body->>'type' = 'alarm.received'`;
+      // Replies never delivered, by when their event was stored: before the kill, or after the restart.
+      const [{ undelivered, beforeKill }] = await scenario.sql<{ undelivered: number; beforeKill: number }[]>`
+        select count(*)::int as undelivered, count(*) filter (where e.received_at < ${killedAt})::int as before_kill
+        from device_commands c join events e on e.device_id = c.device_id and e.event_key = c.body->>'eventId'
+        where c.device_id = any(${ids}) and c.delivered_at is null and c.body->>'type' = 'alarm.received'`;
       const inDowntime = deadlines.filter((d) => d.acceptDueAt && d.acceptDueAt >= killedAt && d.acceptDueAt <= readyAt);
       const stats = await fleet.stats();
       const cycle: Cycle = {
@@ -103,6 +106,7 @@ export async function runKillDuringStorm(ctx: BenchContext, options: KillOptions
         escalationDuplicates: deadlines.filter((d) => d.overdue > 1 || d.supervisors > 1).length,
         noReplyAtDevice: presses.filter((p) => p.ackedAt !== null && p.receivedAt === null).length,
         repliesUndelivered: undelivered,
+        repliesUndeliveredStoredBeforeKill: beforeKill,
         pressErrors: presses.reduce<Record<string, number>>((acc, p) => (p.error ? { ...acc, [p.error]: (acc[p.error] ?? 0) + 1 } : acc), {}),
       };
       cycles.push(cycle);
@@ -133,7 +137,7 @@ export async function runKillDuringStorm(ctx: BenchContext, options: KillOptions
       ['duplicate alarms', num(total('duplicateAlarms'))],
       ['not on console after restart (REST snapshot)', num(total('notInSnapshot'))],
       ['acked but never pushed (shown by the snapshot)', num(total('notPushed'))],
-      ['acked but no alarm.received at the device', `${num(total('noReplyAtDevice'))} (replies still undelivered in device_commands: ${num(total('repliesUndelivered'))})`],
+      ['acked but no alarm.received at the device', `${num(total('noReplyAtDevice'))} (replies still undelivered in device_commands: ${num(total('repliesUndelivered'))}, of which stored before the kill: ${num(total('repliesUndeliveredStoredBeforeKill'))})`],
       ['devices reconnected by themselves', `${num(total('reconnected'))} of ${num(total('devices'))}`],
       ['restart (spawn → ready, after the downtime)', cycles.map((c) => ms(c.restartMs)).join(' · ')],
       ['all devices back after', cycles.map((c) => ms(c.reconnectedAfterMs)).join(' · ')],

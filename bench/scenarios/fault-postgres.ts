@@ -31,7 +31,7 @@ export interface PostgresOutageOptions {
   pressTimeoutS?: number;
 }
 
-export const POSTGRES_OUTAGE_DEFAULTS: PostgresOutageOptions = { devices: 500, fixEveryS: 5, pressEveryMs: 1000, beforeS: 15, outageS: 30, afterS: 45, modes: ['stop', 'freeze'] };
+export const POSTGRES_OUTAGE_DEFAULTS: PostgresOutageOptions = { devices: 500, fixEveryS: 5, pressEveryMs: 1000, beforeS: 15, outageS: 30, afterS: 45, modes: ['stop', 'freeze'], pressTimeoutS: 60 };
 
 interface HealthPoll {
   t: number;
