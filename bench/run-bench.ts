@@ -1,14 +1,12 @@
 // `npm run bench -- [scenario …] [flags]`: the load and latency scenarios of issue 5, each against
 // a freshly started ARC. Prints a table per scenario, writes <out>/bench-<time>.json and refreshes
 // bench/results/latest.md. See bench/README.md.
-import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_OUT_DIR, formatTable, machine, writeRun, type ScenarioResult } from './report.js';
-import type { BenchContext } from './scenario-kit.js';
-import { exitOnSignals } from './arc-process.js';
+import { DEFAULT_OUT_DIR } from './report.js';
 import { DEFAULT_CACHE_DIR } from './seeded-data-dir.js';
+import { COMMON_OPTIONS, commonFlags, isMainModule, positiveNumber, runCli, runSteps, type CommonFlags, type RunOutcome, type Step } from './bench-runner.js';
 import { runConnectStorm } from './scenarios/connect-storm.js';
 import { TRACKING_DEFAULTS, runTracking } from './scenarios/tracking.js';
 import { INGEST_DEFAULTS, runIngestCeiling } from './scenarios/ingest-ceiling.js';
@@ -38,7 +36,7 @@ Flags:
   --cpu-prof DIR           run the ARC with --cpu-prof, profiles in DIR (written when it stops)
   --no-latest              do not touch bench/results/latest.md (smoke runs)`;
 
-export interface BenchFlags {
+export interface BenchFlags extends CommonFlags {
   scenarios: string[];
   sizes: number[];
   trackingDevices: number;
@@ -48,12 +46,6 @@ export interface BenchFlags {
   stepS: number;
   stormDevices: number;
   stormWindowS: number;
-  workers: number;
-  out: string;
-  cache: string;
-  work: string;
-  cpuProf?: string;
-  latest: boolean;
 }
 
 export function parseBenchFlags(argv: string[]): BenchFlags | { help: true } {
@@ -69,23 +61,13 @@ export function parseBenchFlags(argv: string[]): BenchFlags | { help: true } {
       'step-s': { type: 'string', default: String(INGEST_DEFAULTS.stepS) },
       'storm-devices': { type: 'string', default: String(STORM_DEFAULTS.devices) },
       'storm-window-s': { type: 'string', default: String(STORM_DEFAULTS.windowS) },
-      workers: { type: 'string', default: '2' },
-      out: { type: 'string', default: DEFAULT_OUT_DIR },
-      cache: { type: 'string', default: DEFAULT_CACHE_DIR },
-      work: { type: 'string', default: path.join(tmpdir(), 'arc-bench-work') },
-      'cpu-prof': { type: 'string' },
-      'no-latest': { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
+      ...COMMON_OPTIONS,
     },
   });
   if (values.help) return { help: true };
   const unknown = positionals.filter((p) => !(BENCH_SCENARIOS as readonly string[]).includes(p));
   if (unknown.length) throw new Error(`unknown scenario ${unknown.join(', ')}; one of ${BENCH_SCENARIOS.join(', ')}`);
-  const int = (name: string, v: string) => {
-    const n = Number(v);
-    if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number`);
-    return n;
-  };
+  const int = positiveNumber;
   return {
     scenarios: positionals.length ? positionals : [...BENCH_SCENARIOS],
     sizes: values.sizes!.split(',').filter(Boolean).map((s) => int('sizes', s)),
@@ -96,75 +78,22 @@ export function parseBenchFlags(argv: string[]): BenchFlags | { help: true } {
     stepS: int('step-s', values['step-s']!),
     stormDevices: int('storm-devices', values['storm-devices']!),
     stormWindowS: int('storm-window-s', values['storm-window-s']!),
-    workers: int('workers', values.workers!),
-    out: values.out!,
-    cache: values.cache!,
-    work: values.work!,
-    cpuProf: values['cpu-prof'],
-    latest: !values['no-latest'],
-  };
-}
-
-export function contextOf(flags: Pick<BenchFlags, 'work' | 'cache' | 'workers' | 'cpuProf'>, log: (line: string) => void): BenchContext {
-  return {
-    workDir: flags.work,
-    cacheDir: flags.cache,
-    workers: flags.workers,
-    log,
-    arcNodeArgs: flags.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${flags.cpuProf}`] : undefined,
+    ...commonFlags(values),
   };
 }
 
 /** Runs the chosen scenarios; a failing one is reported and the rest still run. */
-export async function runBench(flags: BenchFlags, log: (line: string) => void = (l) => console.error(l)): Promise<{ results: ScenarioResult[]; file: string; failures: string[] }> {
-  await mkdir(flags.work, { recursive: true });
-  const ctx = contextOf(flags, log);
-  const host = machine();
-  log(`ArcAngel bench on ${host.cores} × ${host.cpu}, ${host.memoryGiB} GiB, Node ${host.node}; load average ${host.loadAverageAtStart.join(' ')}`);
-  const results: ScenarioResult[] = [];
-  const failures: string[] = [];
-  const attempt = async (name: string, work: () => Promise<ScenarioResult | ScenarioResult[]>) => {
-    log(`\n# ${name}`);
-    try {
-      const got = await work();
-      for (const r of [got].flat()) {
-        results.push(r);
-        console.log(formatTable(r));
-      }
-    } catch (err) {
-      failures.push(`${name}: ${(err as Error).stack ?? err}`);
-      log(`${name} failed: ${(err as Error).stack ?? err}`);
-    }
-  };
+export function runBench(flags: BenchFlags, log: (line: string) => void = (l) => console.error(l)): Promise<RunOutcome> {
+  const steps: Step[] = [];
   for (const scenario of flags.scenarios) {
-    if (scenario === 'connect-storm') for (const n of flags.sizes) await attempt(`connect storm ${n}`, () => runConnectStorm(ctx, n));
+    if (scenario === 'connect-storm') for (const n of flags.sizes) steps.push([`connect storm ${n}`, (ctx) => runConnectStorm(ctx, n)]);
     if (scenario === 'tracking')
-      await attempt('tracking', () =>
-        runTracking(ctx, { ...TRACKING_DEFAULTS, devices: flags.trackingDevices, durationS: flags.durationS, pressEveryMs: flags.pressEveryMs }),
-      );
-    if (scenario === 'ingest') await attempt('ingest ceiling', () => runIngestCeiling(ctx, { ...INGEST_DEFAULTS, devices: flags.ingestDevices, stepS: flags.stepS }));
+      steps.push(['tracking', (ctx) => runTracking(ctx, { ...TRACKING_DEFAULTS, devices: flags.trackingDevices, durationS: flags.durationS, pressEveryMs: flags.pressEveryMs })]);
+    if (scenario === 'ingest') steps.push(['ingest ceiling', (ctx) => runIngestCeiling(ctx, { ...INGEST_DEFAULTS, devices: flags.ingestDevices, stepS: flags.stepS })]);
     if (scenario === 'alarm-storm')
-      await attempt('alarm storm', () => runAlarmStorm(ctx, { ...STORM_DEFAULTS, devices: flags.stormDevices, windowS: flags.stormWindowS }));
+      steps.push(['alarm storm', (ctx) => runAlarmStorm(ctx, { ...STORM_DEFAULTS, devices: flags.stormDevices, windowS: flags.stormWindowS })]);
   }
-  const file = await writeRun('bench', results, flags.out, host, flags.latest);
-  log(`\nresults: ${file}${flags.latest ? ' · summary: bench/results/latest.md' : ''}`);
-  return { results, file, failures };
+  return runSteps('bench', 'bench', flags, steps, log);
 }
 
-const isMain = process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname);
-if (isMain) {
-  exitOnSignals();
-  let flags: BenchFlags | { help: true };
-  try {
-    flags = parseBenchFlags(process.argv.slice(2));
-  } catch (err) {
-    console.error(`bench: ${(err as Error).message}\n\n${USAGE}`);
-    process.exit(2);
-  }
-  if ('help' in flags) {
-    console.log(USAGE);
-    process.exit(0);
-  }
-  const { failures } = await runBench(flags);
-  process.exit(failures.length ? 1 : 0);
-}
+if (isMainModule(import.meta.url)) await runCli('bench', USAGE, parseBenchFlags, runBench);

@@ -1,13 +1,11 @@
 // `npm run bench:faults -- [fault …] [flags]`: the fault runs of issue 5 (kill -9 during a storm,
 // PostgreSQL unavailable under load, a device flooding garbage), each on a fresh ARC.
-import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_OUT_DIR, formatTable, machine, writeRun, type ScenarioResult } from './report.js';
+import { DEFAULT_OUT_DIR } from './report.js';
 import { DEFAULT_CACHE_DIR } from './seeded-data-dir.js';
-import { contextOf } from './run-bench.js';
-import { exitOnSignals } from './arc-process.js';
+import { COMMON_OPTIONS, commonFlags, isMainModule, positiveNumber, runCli, runSteps, type CommonFlags, type RunOutcome, type Step } from './bench-runner.js';
 import { KILL_DEFAULTS, runKillDuringStorm } from './scenarios/fault-kill.js';
 import { POSTGRES_OUTAGE_DEFAULTS, runPostgresOutage, type OutageMode } from './scenarios/fault-postgres.js';
 import { GARBAGE_DEFAULTS, runGarbageFlood } from './scenarios/fault-garbage.js';
@@ -30,7 +28,7 @@ Flags:
   --flood-kinds garbage-publishes,huge-payloads,raw-bytes
   --workers N (2)  --out DIR  --cache DIR  --work DIR  --cpu-prof DIR  --no-latest`;
 
-export interface FaultFlags {
+export interface FaultFlags extends CommonFlags {
   faults: string[];
   cycles: number;
   cycleDevices: number;
@@ -44,12 +42,6 @@ export interface FaultFlags {
   phaseS: number;
   floodRate: number;
   floodKinds: FloodKind[];
-  workers: number;
-  out: string;
-  cache: string;
-  work: string;
-  cpuProf?: string;
-  latest: boolean;
 }
 
 export function parseFaultFlags(argv: string[]): FaultFlags | { help: true } {
@@ -69,23 +61,13 @@ export function parseFaultFlags(argv: string[]): FaultFlags | { help: true } {
       'phase-s': { type: 'string', default: String(GARBAGE_DEFAULTS.phaseS) },
       'flood-rate': { type: 'string', default: String(GARBAGE_DEFAULTS.publishRate) },
       'flood-kinds': { type: 'string', default: GARBAGE_DEFAULTS.kinds.join(',') },
-      workers: { type: 'string', default: '2' },
-      out: { type: 'string', default: DEFAULT_OUT_DIR },
-      cache: { type: 'string', default: DEFAULT_CACHE_DIR },
-      work: { type: 'string', default: path.join(tmpdir(), 'arc-bench-work') },
-      'cpu-prof': { type: 'string' },
-      'no-latest': { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
+      ...COMMON_OPTIONS,
     },
   });
   if (values.help) return { help: true };
   const unknown = positionals.filter((p) => !(FAULTS as readonly string[]).includes(p));
   if (unknown.length) throw new Error(`unknown fault ${unknown.join(', ')}; one of ${FAULTS.join(', ')}`);
-  const int = (name: string, v: string) => {
-    const n = Number(v);
-    if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number`);
-    return n;
-  };
+  const int = positiveNumber;
   const modes = values['pg-modes']!.split(',').filter(Boolean);
   if (modes.some((m) => m !== 'stop' && m !== 'freeze')) throw new Error('--pg-modes takes stop and/or freeze');
   const kinds = values['flood-kinds']!.split(',').filter(Boolean);
@@ -105,66 +87,23 @@ export function parseFaultFlags(argv: string[]): FaultFlags | { help: true } {
     phaseS: int('phase-s', values['phase-s']!),
     floodRate: int('flood-rate', values['flood-rate']!),
     floodKinds: kinds as FloodKind[],
-    workers: int('workers', values.workers!),
-    out: values.out!,
-    cache: values.cache!,
-    work: values.work!,
-    cpuProf: values['cpu-prof'],
-    latest: !values['no-latest'],
+    ...commonFlags(values),
   };
 }
 
-export async function runFaults(flags: FaultFlags, log: (line: string) => void = (l) => console.error(l)): Promise<{ results: ScenarioResult[]; file: string; failures: string[] }> {
-  await mkdir(flags.work, { recursive: true });
-  const ctx = contextOf(flags, log);
-  const host = machine();
-  log(`ArcAngel fault runs on ${host.cores} × ${host.cpu}, ${host.memoryGiB} GiB, Node ${host.node}; load average ${host.loadAverageAtStart.join(' ')}`);
-  const results: ScenarioResult[] = [];
-  const failures: string[] = [];
-  const attempt = async (name: string, work: () => Promise<ScenarioResult>) => {
-    log(`\n# ${name}`);
-    try {
-      const result = await work();
-      results.push(result);
-      console.log(formatTable(result));
-    } catch (err) {
-      failures.push(`${name}: ${(err as Error).stack ?? err}`);
-      log(`${name} failed: ${(err as Error).stack ?? err}`);
-    }
-  };
+export function runFaults(flags: FaultFlags, log: (line: string) => void = (l) => console.error(l)): Promise<RunOutcome> {
+  const steps: Step[] = [];
   for (const fault of flags.faults) {
     if (fault === 'kill')
-      await attempt('kill -9 during a storm', () =>
-        runKillDuringStorm(ctx, { ...KILL_DEFAULTS, cycles: flags.cycles, devicesPerCycle: flags.cycleDevices, windowS: flags.stormWindowS, settleTimeoutS: flags.settleS, downtimeS: flags.downtimeS }),
-      );
+      steps.push(['kill -9 during a storm', (ctx) =>
+        runKillDuringStorm(ctx, { ...KILL_DEFAULTS, cycles: flags.cycles, devicesPerCycle: flags.cycleDevices, windowS: flags.stormWindowS, settleTimeoutS: flags.settleS, downtimeS: flags.downtimeS })]);
     if (fault === 'postgres')
-      await attempt('PostgreSQL unavailable', () =>
-        runPostgresOutage(ctx, { ...POSTGRES_OUTAGE_DEFAULTS, devices: flags.pgDevices, outageS: flags.outageS, modes: flags.pgModes }),
-      );
+      steps.push(['PostgreSQL unavailable', (ctx) => runPostgresOutage(ctx, { ...POSTGRES_OUTAGE_DEFAULTS, devices: flags.pgDevices, outageS: flags.outageS, modes: flags.pgModes })]);
     if (fault === 'garbage')
-      await attempt('garbage flood', () =>
-        runGarbageFlood(ctx, { ...GARBAGE_DEFAULTS, devices: flags.garbageDevices, phaseS: flags.phaseS, publishRate: flags.floodRate, kinds: flags.floodKinds }),
-      );
+      steps.push(['garbage flood', (ctx) =>
+        runGarbageFlood(ctx, { ...GARBAGE_DEFAULTS, devices: flags.garbageDevices, phaseS: flags.phaseS, publishRate: flags.floodRate, kinds: flags.floodKinds })]);
   }
-  const file = await writeRun('faults', results, flags.out, host, flags.latest);
-  log(`\nresults: ${file}${flags.latest ? ' · summary: bench/results/latest.md' : ''}`);
-  return { results, file, failures };
+  return runSteps('faults', 'fault runs', flags, steps, log);
 }
 
-const isMain = process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname);
-if (isMain) {
-  exitOnSignals();
-  let flags: FaultFlags | { help: true };
-  try {
-    flags = parseFaultFlags(process.argv.slice(2));
-  } catch (err) {
-    console.error(`bench:faults: ${(err as Error).message}\n\n${USAGE}`);
-    process.exit(2);
-  }
-  if ('help' in flags) {
-    console.log(USAGE);
-    process.exit(0);
-  }
-  const { failures } = await runFaults(flags);
-  process.exit(failures.length ? 1 : 0);
-}
+if (isMainModule(import.meta.url)) await runCli('bench:faults', USAGE, parseFaultFlags, runFaults);

@@ -4,7 +4,8 @@
 // comes from the carer routes and the /carer feed, which hold only this carer's people.
 import type { CarerWearer, WearerAlarm, WearerMoved } from '../../../api/live/carer-contract.js';
 import type { ConsoleConfig, UserView } from '../../../api/live/console-contract.js';
-import { callApi, type ApiError } from '../shared/api-client.js';
+import { callApi } from '../shared/api-client.js';
+import { wireLoginForm } from '../shared/login-form.js';
 import { byId } from '../shared/element.js';
 import type { MapTiles } from '../shared/map-view.js';
 import { openCarerLive, LIVE_TEXT, type LiveState } from './carer-live.js';
@@ -18,10 +19,7 @@ const APP_TITLE = 'ArcAngel: my people';
 const page = {
   loading: byId('loading'),
   login: byId('login'),
-  loginForm: byId<HTMLFormElement>('login-form'),
   loginEmail: byId<HTMLInputElement>('login-email'),
-  loginPassword: byId<HTMLInputElement>('login-password'),
-  loginSubmit: byId<HTMLButtonElement>('login-submit'),
   loginError: byId('login-error'),
   carersOnly: byId('carers-only'),
   peopleView: byId('people-view'),
@@ -70,25 +68,7 @@ function enter(user: UserView): void {
   session = startSession();
 }
 
-function loginFailureText(error: ApiError): string {
-  const retryAfterS = (error.details as { retryAfterS?: unknown } | undefined)?.retryAfterS;
-  if (error.code === 'ARC_ERR_AUTH_THROTTLED' && typeof retryAfterS === 'number') return `${error.message} (about ${retryAfterS} s).`;
-  return error.message;
-}
-
-page.loginForm.addEventListener('submit', async (event) => {
-  event.preventDefault();
-  page.loginSubmit.disabled = true;
-  page.loginError.textContent = '';
-  const result = await callApi<{ user: UserView }>('POST', '/api/auth/login', { email: page.loginEmail.value.trim(), password: page.loginPassword.value });
-  page.loginSubmit.disabled = false;
-  if (!result.ok) {
-    page.loginError.textContent = loginFailureText(result.error);
-    return;
-  }
-  page.loginForm.reset();
-  enter(result.body.user);
-});
+wireLoginForm(enter);
 
 page.logOut.addEventListener('click', async () => {
   endSession();

@@ -2,7 +2,8 @@
 // and, for supervisors, the supervisor view; each reached by its own address (#/alarms,
 // #/alarms/<id>, #/devices, #/supervisor). The connection line is always in view.
 import type { AlarmView, ClosureCodeOption, ConsoleConfig, UserView } from '../../../api/live/console-contract.js';
-import { callApi, type ApiError } from '../shared/api-client.js';
+import { callApi } from '../shared/api-client.js';
+import { wireLoginForm } from '../shared/login-form.js';
 import { createAlertTone } from '../shared/alert-tone.js';
 import { byId } from '../shared/element.js';
 import { CONNECTION_TEXT, type ConnectionState } from '../shared/live-socket.js';
@@ -23,10 +24,7 @@ const STAFF = new Set(['administrator', 'supervisor', 'operator']);
 const page = {
   loading: byId('loading'),
   login: byId('login'),
-  loginForm: byId<HTMLFormElement>('login-form'),
   loginEmail: byId<HTMLInputElement>('login-email'),
-  loginPassword: byId<HTMLInputElement>('login-password'),
-  loginSubmit: byId<HTMLButtonElement>('login-submit'),
   loginError: byId('login-error'),
   staffOnly: byId('staff-only'),
   nav: byId('views-nav'),
@@ -87,25 +85,7 @@ function enterConsole(user: UserView): void {
   session = startSession(user);
 }
 
-function loginFailureText(error: ApiError): string {
-  const retryAfterS = (error.details as { retryAfterS?: unknown } | undefined)?.retryAfterS;
-  if (error.code === 'ARC_ERR_AUTH_THROTTLED' && typeof retryAfterS === 'number') return `${error.message} (about ${retryAfterS} s).`;
-  return error.message;
-}
-
-page.loginForm.addEventListener('submit', async (event) => {
-  event.preventDefault();
-  page.loginSubmit.disabled = true;
-  page.loginError.textContent = '';
-  const result = await callApi<{ user: UserView }>('POST', '/api/auth/login', { email: page.loginEmail.value.trim(), password: page.loginPassword.value });
-  page.loginSubmit.disabled = false;
-  if (!result.ok) {
-    page.loginError.textContent = loginFailureText(result.error);
-    return;
-  }
-  page.loginForm.reset();
-  enterConsole(result.body.user);
-});
+wireLoginForm(enterConsole);
 
 page.logOut.addEventListener('click', async () => {
   endSession();
