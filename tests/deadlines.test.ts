@@ -166,6 +166,94 @@ describe('lone-worker check-ins', () => {
   });
 });
 
+describe('lone-worker shifts started from the device', () => {
+  it('a check-in starts a shift from the device’s pattern; missed check-ins raise; the shift ends by itself', async () => {
+    const { device: d } = await device({ name: 'Shift Starter' });
+    const shiftOf = async () => (await t.api('GET', `/api/devices/${d.deviceId}/shift`)).body.shift;
+    // No pattern: a check-in is only a sign of life.
+    await d.sendEvent('checkin');
+    await t.arc.idle();
+    expect(await shiftOf()).toBeNull();
+
+    const refused = await t.api('PUT', `/api/devices/${d.deviceId}/shift-pattern`, { intervalS: 3600, lengthS: 1800 }, supervisor.token);
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.details).toContainEqual({ field: 'intervalS', message: 'the check-in interval must be shorter than the shift' });
+    const operator = await t.createUser('operator');
+    expect((await t.api('PUT', `/api/devices/${d.deviceId}/shift-pattern`, { intervalS: 600, lengthS: 1800 }, operator.token)).status).toBe(403);
+    const set = await t.api('PUT', `/api/devices/${d.deviceId}/shift-pattern`, { intervalS: 600, lengthS: 1800 }, supervisor.token);
+    expect(set.body.pattern).toEqual({ intervalS: 600, lengthS: 1800, graceS: 30 });
+
+    // The wearer checks in: a shift starts, started by the wearer, ending in 30 minutes.
+    const startedAt = clock;
+    await d.sendEvent('checkin');
+    await t.arc.idle();
+    const shift = await shiftOf();
+    expect(shift).toMatchObject({ startedBy: 'wearer', intervalS: 600, graceS: 30 });
+    expect(Date.parse(shift.plannedEndAt)).toBe(startedAt + 1800_000);
+    expect(Date.parse(shift.dueAt)).toBe(startedAt + 600_000);
+    const [audited] = await t.sql`select actor, detail from audit_log where action = 'shift.started' and target = ${d.deviceId}`;
+    expect(audited.actor).toBe(`device:${d.deviceId}`);
+
+    // The first check-in is missed: raised after the grace, once.
+    const missed = async () => (await alarmsOf(d.deviceId)).filter((a) => a.type === 'checkin.missed');
+    advance(600 + 31);
+    await tick();
+    expect(await missed()).toHaveLength(1);
+    // The wearer checks in again (the alarm stays for an operator), then checks in on time.
+    advance(60);
+    await d.sendEvent('checkin');
+    await t.arc.idle();
+    advance(540);
+    await d.sendEvent('checkin');
+    await t.arc.idle();
+    // The next check-in would fall after the planned end: not owed, so no alarm, and the shift
+    // closes at its planned end.
+    advance(600 + 100);
+    await tick();
+    expect(await missed()).toHaveLength(1);
+    expect(await shiftOf()).toBeNull();
+    const [ended] = await t.sql<{ endedAt: Date; startedBy: string }[]>`
+      select ended_at, started_by from checkin_shifts where device_id = ${d.deviceId} order by started_at desc limit 1`;
+    expect(ended.endedAt.getTime()).toBe(startedAt + 1800_000);
+
+    // A late "I'm OK" just after the shift ended does not start another one…
+    await d.sendEvent('checkin');
+    await t.arc.idle();
+    expect(await shiftOf()).toBeNull();
+    // …but checking in the next morning does; removing the pattern stops that.
+    advance(12 * 3600);
+    await d.sendEvent('checkin');
+    await t.arc.idle();
+    expect((await shiftOf()).startedBy).toBe('wearer');
+    expect((await t.api('DELETE', `/api/devices/${d.deviceId}/shift`)).status).toBe(200);
+    expect((await t.api('DELETE', `/api/devices/${d.deviceId}/shift-pattern`, undefined, supervisor.token)).body.pattern).toBeNull();
+    advance(3600);
+    await d.sendEvent('checkin');
+    await t.arc.idle();
+    expect(await shiftOf()).toBeNull();
+  });
+
+  it('a check-in due inside the shift but missed near its end is still raised before the shift closes', async () => {
+    const { device: d } = await device({ name: 'Late Shift' });
+    await t.api('PUT', `/api/devices/${d.deviceId}/shift-pattern`, { intervalS: 900, lengthS: 1000, graceS: 300 }, supervisor.token);
+    await d.sendEvent('checkin');
+    await t.arc.idle();
+    // Due at 900 s, grace 300 s, planned end at 1000 s: at 1000 s the check-in is owed but not
+    // yet missed, so the shift may not close…
+    advance(1000);
+    await tick();
+    expect((await t.api('GET', `/api/devices/${d.deviceId}/shift`)).body.shift).not.toBeNull();
+    // …the ARC was down until long after; on the first tick the missed check-in is raised
+    // (late) and then the shift closes.
+    advance(5000);
+    await tick();
+    const raised = (await alarmsOf(d.deviceId)).filter((a) => a.type === 'checkin.missed');
+    expect(raised).toHaveLength(1);
+    expect(raised[0].lateFired || raised[0].flags.late).toBeTruthy();
+    expect((await t.api('GET', `/api/devices/${d.deviceId}/shift`)).body.shift).toBeNull();
+  });
+});
+
 describe('no communication', () => {
   it('a silent device raises "no communication", which clears itself when the device is heard again', async () => {
     const { device: d } = await device({}, 60);

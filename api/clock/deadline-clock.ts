@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import type { AcceptDeadline } from '../config.js';
 import type { AlarmChange } from '../live/alarm-notifier.js';
 import { escalateUnaccepted } from './escalation-sweep.js';
-import { expireAmberSessions, raiseMissedCheckins } from './session-sweeps.js';
+import { endFinishedShifts, expireAmberSessions, raiseMissedCheckins } from './session-sweeps.js';
 import { raiseSilentDevices } from './silence-sweep.js';
 
 export interface ClockContext {
@@ -34,6 +34,8 @@ const SWEEPS: [string, Sweep][] = [
   ['accept deadlines', escalateUnaccepted],
   ['amber sessions', expireAmberSessions],
   ['missed check-ins', raiseMissedCheckins],
+  // After the missed check-ins: a shift whose last check-in was missed is closed only once raised.
+  ['finished shifts', endFinishedShifts],
   ['silent devices', raiseSilentDevices],
 ];
 

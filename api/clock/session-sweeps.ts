@@ -1,8 +1,11 @@
-// Amber sessions that ran out and lone-worker check-ins that were missed raise their alarms.
+// Amber sessions that ran out and lone-worker check-ins that were missed raise their alarms;
+// shifts past their planned end close once nothing is owed in them.
 import { firedLate, missedCheckinDueAt } from '../rules/deadline-rules.js';
 import { raiseSystemAlarm, type Placed } from '../handling/raise-system-alarm.js';
 import { expireAmberSession, lockDueAmberSessions } from '../store/amber-store.js';
-import { lockMissedCheckins, markCheckinMissed } from '../store/shift-store.js';
+import { closeShift, lockMissedCheckins, lockShiftsPastEnd, markCheckinMissed } from '../store/shift-store.js';
+import { shiftCanEnd } from '../rules/shift-rules.js';
+import { audit, SYSTEM_ACTOR } from '../store/audit-log.js';
 import type { ClockContext, ClockEffect } from './deadline-clock.js';
 
 const effectOf = (placed: Placed): ClockEffect =>
@@ -56,4 +59,14 @@ export async function raiseMissedCheckins(ctx: ClockContext): Promise<ClockEffec
     effects.push(effectOf(placed));
   }
   return effects;
+}
+
+/** Shifts past their planned end close (at that end) once their last check-in is settled. */
+export async function endFinishedShifts(ctx: ClockContext): Promise<ClockEffect[]> {
+  for (const shift of await lockShiftsPastEnd(ctx.tx, ctx.now)) {
+    if (!shiftCanEnd(shift, ctx.now)) continue;
+    await closeShift(ctx.tx, shift.id, shift.plannedEndAt!);
+    await audit(ctx.tx, SYSTEM_ACTOR, 'shift.ended', shift.deviceId, { plannedEndAt: shift.plannedEndAt!.toISOString(), startedBy: shift.startedBy });
+  }
+  return []; // no alarm changes
 }

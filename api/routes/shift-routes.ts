@@ -1,20 +1,30 @@
 // Lone-worker shifts: a manager (through the API) starts a shift with a check-in interval; each
 // `checkin` from the device restarts the timer; a missed check-in past its grace raises an alarm.
+// A device may also carry a shift pattern (interval, length, grace) agreed with the worker's
+// manager: the worker then starts a shift from the device by checking in (shift-rules.ts).
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { DEVICE_ID_PATTERN } from '../../protocol/device-topics.js';
 import { ArcError } from '../errors.js';
 import { audit } from '../store/audit-log.js';
-import { endShift, openShift, startShift } from '../store/shift-store.js';
+import { endShift, getShiftPattern, openShift, setShiftPattern, startShift } from '../store/shift-store.js';
 import { parseInput } from './parse-input.js';
 import { actorOf } from './request-user.js';
 import type { RouteDeps } from './route-deps.js';
 
 const DeviceParams = z.object({ id: z.string().regex(DEVICE_ID_PATTERN) });
+const IntervalS = z.number().int().min(60, 'a check-in interval is at least 60 s').max(86400, 'a check-in interval is at most a day');
+const LengthS = z.number().int().min(600, 'a shift is at least 10 minutes').max(86400, 'a shift is at most a day');
+const GraceS = z.number().int().min(0).max(3600);
 const NewShift = z.object({
-  intervalS: z.number().int().min(60).max(86400),
-  graceS: z.number().int().min(0).max(3600).optional(),
+  intervalS: IntervalS,
+  graceS: GraceS.optional(),
+  /** The shift ends by itself after this long; without it, it runs until ended here. */
+  lengthS: LengthS.optional(),
 });
+const PatternInput = z
+  .object({ intervalS: IntervalS, lengthS: LengthS, graceS: GraceS.optional() })
+  .refine((p) => p.intervalS < p.lengthS, { path: ['intervalS'], message: 'the check-in interval must be shorter than the shift' });
 
 export function shiftRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const staff = deps.allow('administrator', 'supervisor', 'operator');
@@ -34,10 +44,11 @@ export function shiftRoutes(app: FastifyInstance, deps: RouteDeps): void {
       wearerId: device.wearerId,
       intervalS: input.intervalS,
       graceS: input.graceS ?? deps.config.ARC_CHECKIN_GRACE_S,
+      lengthS: input.lengthS,
       by: actor.name,
       at: deps.now(),
     });
-    await audit(deps.sql, actor, 'shift.started', id, { intervalS: shift.intervalS, graceS: shift.graceS });
+    await audit(deps.sql, actor, 'shift.started', id, { intervalS: shift.intervalS, graceS: shift.graceS, lengthS: input.lengthS ?? null });
     return reply.status(201).send({ shift });
   });
 
@@ -47,5 +58,30 @@ export function shiftRoutes(app: FastifyInstance, deps: RouteDeps): void {
     if (!shift) throw new ArcError('ARC_ERR_NOT_FOUND', 'This device has no shift running');
     await audit(deps.sql, actorOf(request), 'shift.ended', id);
     return { shift };
+  });
+
+  // The pattern a wearer's check-in starts a shift with (administrators and supervisors).
+  const managers = deps.allow('administrator', 'supervisor');
+
+  app.get('/api/devices/:id/shift-pattern', { preHandler: staff }, async (request) => {
+    const found = await getShiftPattern(deps.sql, parseInput(DeviceParams, request.params).id);
+    if (!found) throw new ArcError('ARC_ERR_DEVICE_NOT_FOUND');
+    return found;
+  });
+
+  app.put('/api/devices/:id/shift-pattern', { preHandler: managers }, async (request) => {
+    const { id } = parseInput(DeviceParams, request.params);
+    const input = parseInput(PatternInput, request.body);
+    const pattern = { ...input, graceS: input.graceS ?? deps.config.ARC_CHECKIN_GRACE_S };
+    if (!(await setShiftPattern(deps.sql, id, pattern))) throw new ArcError('ARC_ERR_DEVICE_NOT_FOUND');
+    await audit(deps.sql, actorOf(request), 'shift.pattern_set', id, pattern);
+    return { pattern };
+  });
+
+  app.delete('/api/devices/:id/shift-pattern', { preHandler: managers }, async (request) => {
+    const { id } = parseInput(DeviceParams, request.params);
+    if (!(await setShiftPattern(deps.sql, id, null))) throw new ArcError('ARC_ERR_DEVICE_NOT_FOUND');
+    await audit(deps.sql, actorOf(request), 'shift.pattern_removed', id);
+    return { pattern: null };
   });
 }

@@ -11,6 +11,7 @@ import { upsertFixes } from './fix-store.js';
 import { attachActivation, insertAlarm, openAlarmsOfWearer } from './alarm-store.js';
 import { applyAmberChange, hasOpenAmberSession } from './amber-store.js';
 import { recordCheckin } from './shift-store.js';
+import { audit } from './audit-log.js';
 import { insertCommand } from './command-store.js';
 
 export interface EventToStore {
@@ -97,7 +98,17 @@ export async function storeDeviceEvent(sql: Sql, input: EventToStore): Promise<S
       const sessionAlarm = await applyAmberChange(tx, deviceId, wearerId, event.id, decision.amber, receivedAt, raised);
       if (sessionAlarm) updated.push(sessionAlarm);
     }
-    if (decision.checkin) await recordCheckin(tx, deviceId, receivedAt);
+    if (decision.checkin) {
+      const started = await recordCheckin(tx, deviceId, receivedAt);
+      if (started) {
+        await audit(tx, { id: null, name: `device:${deviceId}` }, 'shift.started', deviceId, {
+          by: 'wearer check-in',
+          intervalS: started.intervalS,
+          graceS: started.graceS,
+          plannedEndAt: started.plannedEndAt?.toISOString() ?? null,
+        });
+      }
+    }
 
     let commAlarmId: string | null;
     if (position) {
