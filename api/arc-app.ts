@@ -25,6 +25,7 @@ import type { RouteDeps } from './routes/route-deps.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { deviceRoutes } from './routes/device-routes.js';
 import { wearerRoutes } from './routes/wearer-routes.js';
+import { organisationRoutes } from './routes/organisation-routes.js';
 import { userRoutes } from './routes/user-routes.js';
 import { alarmRoutes } from './routes/alarm-routes.js';
 import { carerRoutes } from './routes/carer-routes.js';
@@ -95,9 +96,10 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
     await notifyCarers(tx, alarmId, now(), config.ARC_PUBLIC_URL);
   };
   const deadlines = config.ARC_ACCEPT_DEADLINES;
-  const fixBatcher = createFixBatcher(sql, (messages) => {
+  const fixBatcher = createFixBatcher(sql, (messages, ms) => {
     metrics.increment('intake_fix_batches');
     metrics.increment('intake_fix_batch_messages', {}, messages);
+    metrics.increment('intake_fix_batch_ms', {}, Math.round(ms));
   });
   const zones = createZoneWatch(sql, deadlines, onRaised, fixBatcher);
   const intake = createDeviceIntake({
@@ -161,6 +163,10 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
     isDeviceConnected: (id) => broker!.isConnected(id),
     zonesChanged: () => zones.zonesChanged(),
     disconnectDevice: (id) => broker!.disconnect(id),
+    disconnectUser: (id) => {
+      feed?.disconnectUser(id);
+      carerFeed?.disconnectUser(id);
+    },
     allow: roleGuard(sql),
     // Answers within a second: a database that hangs (frozen, unreachable) is "not ready" now,
     // not when the load balancer's own timeout fires.
@@ -175,6 +181,7 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
     deviceRoutes,
     bulkDeviceRoutes,
     wearerRoutes,
+    organisationRoutes,
     contactRoutes,
     responsePlanRoutes,
     geofenceRoutes,

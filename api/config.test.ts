@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, deviceMqttUrl, loadConfig } from './config.js';
 
 describe('loadConfig', () => {
   it('has defaults for everything but secrets', () => {
@@ -18,6 +18,8 @@ describe('loadConfig', () => {
     [{ ARC_TLS_CERT_FILE: '/x.pem' }, 'ARC_TLS_KEY_FILE'],
     [{ ARC_LOG_LEVEL: 'loud' }, 'ARC_LOG_LEVEL'],
     [{ ARC_COOKIE_SECURE: 'maybe' }, 'ARC_COOKIE_SECURE'],
+    [{ ARC_DEVICE_MQTT_URL: 'https://arc.example.org' }, 'ARC_DEVICE_MQTT_URL'],
+    [{ ARC_DEVICE_MQTT_URL: 'arc.example.org:8883' }, 'ARC_DEVICE_MQTT_URL'],
   ])('%j names %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(variable);
@@ -34,5 +36,20 @@ describe('ARC_ACCEPT_DEADLINES', () => {
   });
   it.each(['1:10/40', '1:10/5,2:1/2,3:1/2,4:1/2,5:1/2', 'soon'])('refuses %s', (value) => {
     expect(() => loadConfig({ ARC_ACCEPT_DEADLINES: value })).toThrow('ARC_ACCEPT_DEADLINES');
+  });
+});
+
+describe('deviceMqttUrl: where devices are told to connect', () => {
+  const TLS = { ARC_TLS_CERT_FILE: '/etc/arc/cert.pem', ARC_TLS_KEY_FILE: '/etc/arc/key.pem' };
+  it.each<[string, Record<string, string>, string]>([
+    ['the defaults', {}, 'mqtt://localhost:1883'],
+    ['the public host, no TLS', { ARC_PUBLIC_URL: 'https://arc.example.org/console', ARC_MQTT_PORT: '11883' }, 'mqtt://arc.example.org:11883'],
+    ['the public host with TLS', { ARC_PUBLIC_URL: 'https://arc.example.org:8443', ...TLS }, 'mqtts://arc.example.org:8883'],
+    ['TLS on another port', { ARC_PUBLIC_URL: 'https://arc.example.org', ARC_MQTTS_PORT: '18883', ...TLS }, 'mqtts://arc.example.org:18883'],
+    ['an IPv6 public address', { ARC_PUBLIC_URL: 'http://[2001:db8::1]:8080' }, 'mqtt://[2001:db8::1]:1883'],
+    ['set outright', { ARC_DEVICE_MQTT_URL: 'mqtts://mqtt.example.org:443', ...TLS }, 'mqtts://mqtt.example.org:443'],
+    ['set to WebSocket', { ARC_DEVICE_MQTT_URL: 'wss://arc.example.org/mqtt' }, 'wss://arc.example.org/mqtt'],
+  ])('%s', (_name, env, url) => {
+    expect(deviceMqttUrl(loadConfig(env))).toBe(url);
   });
 });

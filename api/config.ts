@@ -43,6 +43,11 @@ export const ConfigSchema = z.object({
   ARC_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Where people reach this ARC from outside: links in carers' notifications point here. */
   ARC_PUBLIC_URL: z.url().default('http://localhost:8080'),
+  /**
+   * Where devices and phone apps connect (given with a new secret), e.g. mqtts://arc.example.org:8883.
+   * Unset: ARC_PUBLIC_URL's host with the MQTT TLS port when TLS is configured, else the MQTT port.
+   */
+  ARC_DEVICE_MQTT_URL: z.url({ protocol: /^(mqtts?|wss?)$/, error: 'expected an mqtt://, mqtts://, ws:// or wss:// URL' }).optional(),
   /** Map tiles for the consoles ({z}/{x}/{y}); "none" for a plain background (offline ARCs). */
   ARC_MAP_TILES_URL: z.string().min(1).default('https://tile.openstreetmap.org/{z}/{x}/{y}.png'),
   ARC_MAP_ATTRIBUTION: z.string().default('© OpenStreetMap contributors'),
@@ -69,6 +74,16 @@ export const ConfigSchema = z.object({
 export type Config = z.infer<typeof ConfigSchema>;
 
 export class ConfigError extends Error {}
+
+/** Whether MQTT over TLS is served (both files set; loadConfig refuses one without the other). */
+export const mqttTlsConfigured = (config: Config) => Boolean(config.ARC_TLS_CERT_FILE && config.ARC_TLS_KEY_FILE);
+
+/** The broker address a device or phone app is given: ARC_DEVICE_MQTT_URL, else derived (see there). */
+export function deviceMqttUrl(config: Config): string {
+  if (config.ARC_DEVICE_MQTT_URL) return config.ARC_DEVICE_MQTT_URL;
+  const host = new URL(config.ARC_PUBLIC_URL).hostname;
+  return mqttTlsConfigured(config) ? `mqtts://${host}:${config.ARC_MQTTS_PORT}` : `mqtt://${host}:${config.ARC_MQTT_PORT}`;
+}
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   // An empty variable means "not set", as in most shells' `FOO= cmd`.

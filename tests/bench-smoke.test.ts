@@ -125,6 +125,7 @@ describe('POST /api/devices/bulk', () => {
         now: () => new Date(),
         isDeviceConnected: () => false,
         disconnectDevice: () => {},
+        disconnectUser: () => {},
         allow: roleGuard(db.sql),
         databaseReady: async () => true,
       };

@@ -138,7 +138,7 @@ describe('police details', () => {
     const wearer = await newWearer();
     const response = await api('PUT', `/api/wearers/${wearer}/police`, { urn, policeWithdrawn: false });
     expect(response.status).toBe(200);
-    expect(response.body.police).toEqual({ urn: stored, policeWithdrawn: false, policeWithdrawnReason: null });
+    expect(response.body.police).toMatchObject({ urn: stored, policeWithdrawn: false, policeWithdrawnReason: null });
     expect((await api('GET', `/api/wearers/${wearer}/police`, undefined, 'operator')).body.police.urn).toBe(stored);
   });
 
@@ -159,9 +159,9 @@ describe('police details', () => {
   it('withdrawal keeps its reason; reinstating clears it', async () => {
     const wearer = await newWearer();
     const withdrawn = await api('PUT', `/api/wearers/${wearer}/police`, { urn: 'NW-1', policeWithdrawn: true, policeWithdrawnReason: 'Three false alarms in 12 months' });
-    expect(withdrawn.body.police).toEqual({ urn: 'NW-1', policeWithdrawn: true, policeWithdrawnReason: 'Three false alarms in 12 months' });
+    expect(withdrawn.body.police).toMatchObject({ urn: 'NW-1', policeWithdrawn: true, policeWithdrawnReason: 'Three false alarms in 12 months' });
     const reinstated = await api('PUT', `/api/wearers/${wearer}/police`, { urn: 'NW-1', policeWithdrawn: false, policeWithdrawnReason: 'ignored' });
-    expect(reinstated.body.police).toEqual({ urn: 'NW-1', policeWithdrawn: false, policeWithdrawnReason: null });
+    expect(reinstated.body.police).toMatchObject({ urn: 'NW-1', policeWithdrawn: false, policeWithdrawnReason: null });
   });
 });
 

@@ -20,6 +20,8 @@ export interface CarerFeed {
   deviceMoved(moved: DeviceMoved): void;
   /** An alarm changed: tell its wearer's carers how the sentence reads now (never duress or test). */
   alarmChanged(alarm: AlarmView): void;
+  /** Close every page of this carer: their sessions were ended (disabled, new role or password). */
+  disconnectUser(userId: string): void;
   /** Resolves when every push under way has been sent. */
   idle(): Promise<void>;
   close(): Promise<void>;
@@ -140,6 +142,9 @@ export function attachCarerFeed(httpServer: HttpServer, sql: Sql, logger: Logger
         'an alarm change',
         { alarmId: alarm.id },
       );
+    },
+    disconnectUser(userId) {
+      for (const socket of [...(byCarer.get(userId) ?? [])]) socket.disconnect(true);
     },
     async idle() {
       while (running.size) await Promise.all([...running]);

@@ -3,10 +3,13 @@
 import { z } from 'zod';
 import type { AlarmDetail } from '../store/alarm-detail-store.js';
 import type { NotificationView } from '../notify/outbox.js';
-import type { StepGuidance } from '../rules/response-plan.js';
+import type { PlanStep, ResponsePlan, StepGuidance } from '../rules/response-plan.js';
 import type { ClosureCode } from '../rules/alarm-lifecycle.js';
-import type { User } from '../store/user-store.js';
-import type { Wearer } from '../store/wearer-store.js';
+import type { User, UserAccount } from '../store/user-store.js';
+import type { LinkedCarer, Wearer, WearerProfile } from '../store/wearer-store.js';
+import type { WearerPolice } from '../store/response-plan-store.js';
+import type { Organisation } from '../store/organisation-store.js';
+import type { Contact } from '../store/contact-store.js';
 import type { Geofence } from '../store/geofence-store.js';
 import type { SlaReport } from '../rules/sla-report.js';
 
@@ -65,6 +68,10 @@ export const DeviceView = z.object({
   wearerName: z.string().nullable(),
   lastSeenAt: z.string().nullable(),
   connected: z.boolean(),
+  /** The deadline of the device's open amber session ("expect me out by"); null = none open. */
+  amberUntil: z.string().nullable(),
+  /** When the next check-in of the device's open lone-worker shift is due; null = no shift. */
+  checkinDueAt: z.string().nullable(),
   position: Position.extend({ ts: z.number() }).nullable(),
   health: z.object({
     ts: z.number().nullable(),
@@ -120,11 +127,32 @@ export type AlarmDetailView = Json<
 export type StepGuidanceView = Json<StepGuidance>;
 /** GET /api/closure-codes */
 export type ClosureCodeOption = { code: ClosureCode; label: string; genuine: boolean; noteRequired: boolean };
-/** GET /api/auth/me, GET /api/users */
+/** GET /api/auth/me, POST /api/auth/login */
 export type UserView = User;
+/** GET /api/users, POST /api/users, PATCH /api/users/:id */
+export type UserAccountView = UserAccount;
 /** GET /api/wearers */
 export type WearerView = Wearer;
+/** GET /api/wearers/:id/carers */
+export type LinkedCarerView = LinkedCarer;
+/** GET /api/wearers/:id/police, PUT /api/wearers/:id/police */
+export type WearerPoliceView = WearerPolice;
+/** GET /api/organisations */
+export type OrganisationView = Json<Organisation>;
+/** POST /api/devices, POST /api/devices/:id/rotate-secret: the secret, shown this once, and where to connect. */
+export interface DeviceCredentialsView {
+  device: DeviceView;
+  secret: string;
+  connection: { url: string; clientId: string; username: string; password: string };
+}
 /** GET /api/wearers/:id/geofences */
 export type GeofenceView = Json<Geofence>;
 /** GET /api/reports/sla */
 export type SlaReportView = SlaReport;
+
+// ---- Administration payloads -----------------------------------------------------------------
+/** GET /api/wearers/:id/contacts */
+export type ContactView = Json<Contact>;
+/** GET /api/wearers/:id/response-plan */
+export type ResponsePlanView = { plan: Json<ResponsePlan>; isDefault: boolean; profile: WearerProfile; warnings: string[] };
+export type PlanStepView = Json<PlanStep>;

@@ -22,11 +22,14 @@ export interface OperatorFeed {
   alarmRaised(alarm: AlarmView): void;
   alarmUpdated(alarm: AlarmView): void;
   alarmEscalated(alarm: AlarmView): void;
+  /** Close every console of this user: their sessions were ended (disabled, new role or password). */
+  disconnectUser(userId: string): void;
   close(): Promise<void>;
 }
 
 const STAFF_ROOM = 'staff';
 const followRoom = (deviceId: string) => `device:${deviceId}`;
+const userRoom = (userId: string) => `user:${userId}`;
 
 export function attachOperatorFeed(httpServer: HttpServer, sql: Sql, logger: Logger): OperatorFeed {
   const io = new Server(httpServer, {
@@ -54,7 +57,7 @@ export function attachOperatorFeed(httpServer: HttpServer, sql: Sql, logger: Log
     }
   });
   operators.on('connection', (socket) => {
-    void socket.join(STAFF_ROOM);
+    void socket.join([STAFF_ROOM, userRoom(socket.data.user.id)]);
     // Client messages are parsed at the edge like any other input (STYLE habit 6).
     socket.on('device:follow', (deviceId) => {
       if (typeof deviceId === 'string' && isDeviceId(deviceId)) void socket.join(followRoom(deviceId));
@@ -73,6 +76,10 @@ export function attachOperatorFeed(httpServer: HttpServer, sql: Sql, logger: Log
     alarmRaised: (alarm) => operators.to(STAFF_ROOM).emit('alarm:raised', alarm),
     alarmUpdated: (alarm) => operators.to(STAFF_ROOM).emit('alarm:updated', alarm),
     alarmEscalated: (alarm) => operators.to(STAFF_ROOM).emit('alarm:escalated', alarm),
+    disconnectUser(userId) {
+      // A socket is checked once, when it connects: without this it would keep receiving alarms.
+      operators.in(userRoom(userId)).disconnectSockets(true);
+    },
     close: () => new Promise((resolve) => io.close(() => resolve())),
   };
 }

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { DEVICE_ID_PATTERN } from '../../protocol/device-topics.js';
 import { ArcError } from '../errors.js';
+import { deviceMqttUrl } from '../config.js';
 import { generateSecret, hashSecret } from '../auth/secret-hash.js';
 import { audit } from '../store/audit-log.js';
 import { insertDevice, listDevices, updateDevice, type DeviceChanges } from '../store/device-store.js';
@@ -43,6 +44,12 @@ export function deviceRoutes(app: FastifyInstance, deps: RouteDeps): void {
   async function requireWearer(wearerId: string | null | undefined) {
     if (wearerId && !(await getWearer(sql, wearerId))) throw new ArcError('ARC_ERR_WEARER_NOT_FOUND');
   }
+  /**
+   * What a device or phone app needs to connect, shown with each new secret (device protocol,
+   * "Connection": the client id and the username are both the device id, the password its secret).
+   */
+  const connectionOf = (id: string, secret: string) => ({ url: deviceMqttUrl(deps.config), clientId: id, username: id, password: secret });
+
   async function viewOf(id: string) {
     const [view] = await listDevices(sql, deps.isDeviceConnected, id);
     if (!view) throw new ArcError('ARC_ERR_DEVICE_NOT_FOUND');
@@ -63,7 +70,7 @@ export function deviceRoutes(app: FastifyInstance, deps: RouteDeps): void {
     if (!created) throw new ArcError('ARC_ERR_DEVICE_EXISTS');
     await audit(sql, actorOf(request), 'device.provisioned', input.id, { label: input.label, wearerId: input.wearerId });
     // The secret is shown this once and stored only as a slow hash.
-    return reply.status(201).send({ device: await viewOf(input.id), secret });
+    return reply.status(201).send({ device: await viewOf(input.id), secret, connection: connectionOf(input.id, secret) });
   });
 
   app.patch('/api/devices/:id', { preHandler: admin }, async (request) => {
@@ -104,6 +111,6 @@ export function deviceRoutes(app: FastifyInstance, deps: RouteDeps): void {
     if (!(await updateDevice(sql, id, { secretHash: await hashSecret(secret) }))) throw new ArcError('ARC_ERR_DEVICE_NOT_FOUND');
     await audit(sql, actorOf(request), 'device.secret_rotated', id);
     deps.disconnectDevice(id); // whoever holds the old secret is out now
-    return { device: await viewOf(id), secret };
+    return { device: await viewOf(id), secret, connection: connectionOf(id, secret) };
   });
 }

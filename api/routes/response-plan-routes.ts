@@ -8,28 +8,11 @@ import { DEFAULT_PLANS, ResponsePlan } from '../rules/response-plan.js';
 import { audit } from '../store/audit-log.js';
 import { getPolice, getResponseContext, setPolice, setWearerPlan } from '../store/response-plan-store.js';
 import { parseInput } from './parse-input.js';
+import { PoliceInput } from './police-input.js';
 import { actorOf } from './request-user.js';
 import type { RouteDeps } from './route-deps.js';
 
 const WearerParams = z.object({ id: z.uuid() });
-
-const PoliceInput = z
-  .object({
-    // Kept exactly as issued (case, slashes, inner spaces); only surrounding spaces go. '' = none.
-    urn: z
-      .string()
-      .transform((s) => s.trim())
-      .pipe(z.string().max(64, 'a URN is at most 64 characters').regex(/^[^\x00-\x1f\x7f]*$/, 'a URN is one line of text'))
-      .transform((s) => (s === '' ? null : s))
-      .nullable(),
-    policeWithdrawn: z.boolean(),
-    policeWithdrawnReason: z.string().trim().max(1000).nullable().optional(),
-  })
-  .superRefine((input, ctx) => {
-    if (input.policeWithdrawn && !input.policeWithdrawnReason) {
-      ctx.addIssue({ code: 'custom', path: ['policeWithdrawnReason'], message: 'say why police response was withdrawn; the operator is shown it' });
-    }
-  });
 
 const contactsText = (n: number) => (n === 1 ? '1 contact' : `${n} contacts`);
 
@@ -71,6 +54,8 @@ export function responsePlanRoutes(app: FastifyInstance, deps: RouteDeps): void 
     return effectivePlan(id);
   });
 
+  // The wearer's own details, the details in force (their own URN, else their organisation's) and
+  // the organisation they come from.
   app.get('/api/wearers/:id/police', { preHandler: staff }, async (request) => {
     const police = await getPolice(sql, parseInput(WearerParams, request.params).id);
     if (!police) throw new ArcError('ARC_ERR_WEARER_NOT_FOUND');
@@ -89,7 +74,8 @@ export function responsePlanRoutes(app: FastifyInstance, deps: RouteDeps): void 
       policeWithdrawnReason: input.policeWithdrawn ? input.policeWithdrawnReason! : null,
     });
     if (!police) throw new ArcError('ARC_ERR_WEARER_NOT_FOUND');
-    await audit(sql, actorOf(request), 'wearer.police_updated', id, { before, after: police });
-    return { police };
+    const { urn, policeWithdrawn, policeWithdrawnReason } = before;
+    await audit(sql, actorOf(request), 'wearer.police_updated', id, { before: { urn, policeWithdrawn, policeWithdrawnReason }, after: police });
+    return { police: (await getPolice(sql, id))! };
   });
 }

@@ -13,6 +13,8 @@ export interface RouteDeps {
   isDeviceConnected: (deviceId: string) => boolean;
   /** Drop a device's live connection: after it is disabled or its secret rotated. */
   disconnectDevice: (deviceId: string) => void;
+  /** Drop a user's live feeds (operator and carer): after their sessions were ended. */
+  disconnectUser: (userId: string) => void;
   allow: (...roles: Role[]) => RoleGuard;
   /** A geofence was created, changed or deleted: the intake's cache of who has zones is stale. */
   zonesChanged?: () => void;

@@ -1,31 +1,61 @@
-// Accounts: administrators create staff and carer accounts. Passwords are stored only as hashes.
+// Accounts: administrators create staff and carer accounts, rename them, change their role,
+// disable them and reset their passwords. Passwords are stored only as hashes. Who may change
+// what is decided in api/rules/account-change.ts.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ArcError } from '../errors.js';
 import { hashSecret } from '../auth/secret-hash.js';
+import { decideAccountChange } from '../rules/account-change.js';
 import { audit } from '../store/audit-log.js';
-import { Role, insertUser, listUsers } from '../store/user-store.js';
+import { Role, deleteSessionsOf, insertUser, listUsers, lockAccount, updateAccount, type AccountChanges } from '../store/user-store.js';
 import { parseInput } from './parse-input.js';
 import { actorOf } from './request-user.js';
 import type { RouteDeps } from './route-deps.js';
 
-const NewUser = z.object({
-  email: z.email(),
-  name: z.string().trim().min(1).max(200),
-  role: z.enum(Object.values(Role) as [Role, ...Role[]]),
-  password: z.string().min(12, 'a password is at least 12 characters').max(1024),
-});
+const Name = z.string().trim().min(1).max(200);
+const RoleName = z.enum(Object.values(Role) as [Role, ...Role[]]);
+const Password = z.string().min(12, 'a password is at least 12 characters').max(1024);
+
+const NewUser = z.object({ email: z.email(), name: Name, role: RoleName, password: Password });
+const UserUpdate = z.object({ name: Name.optional(), role: RoleName.optional(), disabled: z.boolean().optional(), password: Password.optional() });
+const UserParams = z.object({ id: z.uuid() });
 
 export function userRoutes(app: FastifyInstance, deps: RouteDeps): void {
+  const { sql } = deps;
   const admin = deps.allow('administrator');
 
-  app.get('/api/users', { preHandler: deps.allow('administrator', 'supervisor') }, async () => ({ users: await listUsers(deps.sql) }));
+  app.get('/api/users', { preHandler: deps.allow('administrator', 'supervisor') }, async () => ({ users: await listUsers(sql) }));
 
   app.post('/api/users', { preHandler: admin }, async (request, reply) => {
     const { password, ...input } = parseInput(NewUser, request.body);
-    const user = await insertUser(deps.sql, { ...input, passwordHash: await hashSecret(password) });
+    const user = await insertUser(sql, { ...input, passwordHash: await hashSecret(password) });
     if (!user) throw new ArcError('ARC_ERR_USER_EXISTS');
-    await audit(deps.sql, actorOf(request), 'user.created', user.id, { email: user.email, role: user.role });
-    return reply.status(201).send({ user });
+    await audit(sql, actorOf(request), 'user.created', user.id, { email: user.email, role: user.role });
+    return reply.status(201).send({ user: { ...user, disabled: false } });
+  });
+
+  app.patch('/api/users/:id', { preHandler: admin }, async (request) => {
+    const { id } = parseInput(UserParams, request.params);
+    const { password, ...edit } = parseInput(UserUpdate, request.body);
+    const actor = actorOf(request);
+    // Hashed before the accounts are locked: scrypt is slow on purpose.
+    const passwordHash = password === undefined ? null : await hashSecret(password);
+    const result = await sql.begin(async (tx) => {
+      const locked = await lockAccount(tx, id);
+      if (!locked) throw new ArcError('ARC_ERR_USER_NOT_FOUND');
+      const decision = decideAccountChange({ actorId: actor.id!, ...locked, edit: { ...edit, passwordReset: passwordHash !== null } });
+      if (!decision.ok) throw new ArcError(decision.code, decision.message, [{ field: decision.field, message: decision.message }]);
+      const changes: AccountChanges = { ...decision.changes };
+      // A new password is a fresh start: earlier failed logins no longer slow the account down.
+      if (passwordHash !== null) Object.assign(changes, { passwordHash, failedLogins: 0, lastFailedLoginAt: null });
+      const user = await updateAccount(tx, id, changes);
+      if (decision.endSessions) await deleteSessionsOf(tx, id);
+      const changed = { ...decision.changes, ...(decision.passwordReset && { passwordReset: true }) };
+      if (Object.keys(changed).length) await audit(tx, actor, 'user.updated', id, changed);
+      return { user, endSessions: decision.endSessions };
+    });
+    // After commit: the sessions are gone, so the feeds must not keep pushing to this account.
+    if (result.endSessions) deps.disconnectUser(id);
+    return { user: result.user };
   });
 }

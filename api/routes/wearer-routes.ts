@@ -9,27 +9,42 @@ import {
   getWearer,
   insertWearer,
   linkCarer,
+  listLinkedCarers,
   listWearers,
   unlinkCarer,
   updateWearer,
   type WearerFields,
 } from '../store/wearer-store.js';
 import { findUserById } from '../store/user-store.js';
+import { getOrganisation } from '../store/organisation-store.js';
 import { parseInput } from './parse-input.js';
 import { actorOf } from './request-user.js';
 import type { RouteDeps } from './route-deps.js';
 
 const Pin = z.string().regex(/^[0-9]{4,8}$/, 'a PIN is 4 to 8 digits');
+const Notes = z.string().max(5000);
+const LowBatteryPercent = z.number().int().min(1).max(99);
 const WearerInput = z.object({
   name: z.string().trim().min(1).max(200),
   profile: z.enum(WearerProfile).default('lone_worker'),
-  notes: z.string().max(5000).default(''),
+  notes: Notes.default(''),
+  medicalNotes: Notes.default(''),
+  lowBatteryPercent: LowBatteryPercent.default(20),
+  organisationId: z.uuid().nullable().default(null),
   safePin: Pin.nullable().optional(),
   duressPin: Pin.nullable().optional(),
   /** Let the wearer's carers change safe zones in the carer view. */
   carersEditSafeZones: z.boolean().optional(),
 });
-const WearerUpdate = WearerInput.partial().extend({ profile: z.enum(WearerProfile).optional(), notes: z.string().max(5000).optional() });
+// Zod 4 applies a default even under .optional(): every field with one is made plainly optional
+// again, or a PATCH would reset what it does not mention.
+const WearerUpdate = WearerInput.partial().extend({
+  profile: z.enum(WearerProfile).optional(),
+  notes: Notes.optional(),
+  medicalNotes: Notes.optional(),
+  lowBatteryPercent: LowBatteryPercent.optional(),
+  organisationId: z.uuid().nullable().optional(),
+});
 const WearerParams = z.object({ id: z.uuid() });
 const CarerLink = z.object({ carerId: z.uuid(), wearerId: z.uuid() });
 
@@ -68,6 +83,10 @@ export function wearerRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const staff = deps.allow('administrator', 'supervisor', 'operator');
   const managers = deps.allow('administrator', 'supervisor');
 
+  async function requireOrganisation(organisationId: string | null | undefined) {
+    if (organisationId && !(await getOrganisation(sql, organisationId))) throw new ArcError('ARC_ERR_ORGANISATION_NOT_FOUND');
+  }
+
   app.get('/api/wearers', { preHandler: staff }, async () => ({ wearers: await listWearers(sql) }));
 
   app.get('/api/wearers/:id', { preHandler: staff }, async (request) => {
@@ -78,8 +97,13 @@ export function wearerRoutes(app: FastifyInstance, deps: RouteDeps): void {
 
   app.post('/api/wearers', { preHandler: managers }, async (request, reply) => {
     const input = parseInput(WearerInput, request.body);
+    await requireOrganisation(input.organisationId);
     const wearer = await insertWearer(sql, { ...(await fieldsOf(input)), name: input.name });
-    await audit(sql, actorOf(request), 'wearer.created', wearer.id, { name: wearer.name, profile: wearer.profile });
+    await audit(sql, actorOf(request), 'wearer.created', wearer.id, {
+      name: wearer.name,
+      profile: wearer.profile,
+      ...(wearer.organisationId && { organisationId: wearer.organisationId }),
+    });
     return reply.status(201).send({ wearer });
   });
 
@@ -87,15 +111,24 @@ export function wearerRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const { id } = parseInput(WearerParams, request.params);
     const input = parseInput(WearerUpdate, request.body);
     await refuseEqualToStoredPin(id, input);
+    await requireOrganisation(input.organisationId);
     const wearer = await updateWearer(sql, id, await fieldsOf(input));
     if (!wearer) throw new ArcError('ARC_ERR_WEARER_NOT_FOUND');
-    const { safePin, duressPin, ...visible } = input;
+    // Health details stay out of the audit log, like the PINs: it says that they changed.
+    const { safePin, duressPin, medicalNotes, ...visible } = input;
     await audit(sql, actorOf(request), 'wearer.updated', id, {
       ...visible,
       ...(safePin !== undefined && { safePinChanged: true }),
       ...(duressPin !== undefined && { duressPinChanged: true }),
+      ...(medicalNotes !== undefined && { medicalNotesChanged: true }),
     });
     return { wearer };
+  });
+
+  app.get('/api/wearers/:id/carers', { preHandler: managers }, async (request) => {
+    const { id } = parseInput(WearerParams, request.params);
+    if (!(await getWearer(sql, id))) throw new ArcError('ARC_ERR_WEARER_NOT_FOUND');
+    return { carers: await listLinkedCarers(sql, id) };
   });
 
   app.post('/api/carer-links', { preHandler: managers }, async (request, reply) => {

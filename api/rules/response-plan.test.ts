@@ -175,6 +175,14 @@ describe('stepGuidance: what the console shows', () => {
     ['URN exactly as issued', call('police'), { wearer: { ...WEARER, urn: 'wmp/2024/ 000123 a' } }, 'Pass to police quoting URN wmp/2024/ 000123 a', null, false],
     ['police without URN', call('police'), { wearer: { ...WEARER, urn: null } }, 'Call 999 for police: Wendy has no URN', null, false],
     [
+      'police with the organisation’s URN',
+      call('police'),
+      { wearer: { ...WEARER, urn: 'ORG/123', urnOrganisation: 'Acme Housing' } },
+      'Pass to police quoting URN ORG/123 (issued to Acme Housing)',
+      null,
+      false,
+    ],
+    [
       'police withdrawn',
       call('police'),
       { wearer: { ...WEARER, policeWithdrawn: true, policeWithdrawnReason: 'three false alarms in 12 months' } },

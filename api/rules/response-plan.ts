@@ -143,7 +143,10 @@ export interface WearerForPlan {
   name: string;
   /** domestic_abuse: every call to the wearer is silent, whatever the alarm says. */
   profile?: WearerProfile;
+  /** The URN in force: the wearer's own, else their organisation's (api/rules/police-urn.ts). */
   urn: string | null;
+  /** The organisation's name when the URN in force is the organisation's, not the wearer's own. */
+  urnOrganisation?: string | null;
   policeWithdrawn: boolean;
   policeWithdrawnReason: string | null;
 }
@@ -271,6 +274,7 @@ function nextCallable(list: PlanContact[], skip: number, now: Date, timeZone: st
 function policeLine(wearer: WearerForPlan): string {
   if (wearer.policeWithdrawn) return `Do not call police: response withdrawn (${wearer.policeWithdrawnReason ?? 'no reason recorded'}). Go to the next step`;
   // The URN is quoted exactly as the force issued it.
+  if (wearer.urn && wearer.urnOrganisation) return `Pass to police quoting URN ${wearer.urn} (issued to ${wearer.urnOrganisation})`;
   if (wearer.urn) return `Pass to police quoting URN ${wearer.urn}`;
   return `Call 999 for police: ${wearer.name} has no URN`;
 }

@@ -3,6 +3,8 @@
 import type { Sql } from 'postgres';
 import { listAlarmActions, type AlarmActionEntry } from './alarm-store.js';
 import { listContacts, type Contact } from './contact-store.js';
+import { policeColumns, policeOf, type PoliceRow } from './organisation-store.js';
+import type { UrnSource } from '../rules/police-urn.js';
 
 export interface AlarmEventEntry {
   eventKey: string;
@@ -18,9 +20,42 @@ export interface WearerForOperator {
   profile: string;
   notes: string;
   medicalNotes: string;
+  /** The police details in force: the wearer's own URN, else their organisation's. */
   urn: string | null;
+  urnSource: UrnSource | null;
   policeWithdrawn: boolean;
   policeWithdrawnReason: string | null;
+  organisationId: string | null;
+  organisationName: string | null;
+}
+
+interface WearerRow extends PoliceRow {
+  id: string;
+  name: string;
+  profile: string;
+  notes: string;
+  medicalNotes: string;
+}
+
+async function wearerForOperator(sql: Sql, wearerId: string): Promise<WearerForOperator | null> {
+  const [row] = await sql<WearerRow[]>`
+    select w.id, w.name, w.profile, w.notes, w.medical_notes, ${policeColumns(sql)}
+    from wearers w left join organisations o on o.id = w.organisation_id where w.id = ${wearerId}`;
+  if (!row) return null;
+  const { urn, urnSource, policeWithdrawn, policeWithdrawnReason } = policeOf(row);
+  return {
+    id: row.id,
+    name: row.name,
+    profile: row.profile,
+    notes: row.notes,
+    medicalNotes: row.medicalNotes,
+    urn,
+    urnSource,
+    policeWithdrawn,
+    policeWithdrawnReason,
+    organisationId: row.organisationId,
+    organisationName: row.organisationName,
+  };
 }
 
 export interface TrailFix {
@@ -43,18 +78,15 @@ export interface AlarmDetail {
 
 export async function getAlarmDetail(sql: Sql, alarmId: string, wearerId: string | null, deviceId: string, receivedAt: Date): Promise<AlarmDetail> {
   const hourBefore = receivedAt.getTime() - 3600_000;
-  const [actions, events, linked, wearers, trail, contacts] = await Promise.all([
+  const [actions, events, linked, wearer, trail, contacts] = await Promise.all([
     listAlarmActions(sql, alarmId),
     sql<AlarmEventEntry[]>`select event_key, type, ts, received_at, warnings from events where alarm_id = ${alarmId} order by id`,
     sql<{ id: string }[]>`select id from alarms where linked_to = ${alarmId} order by received_at`,
-    wearerId
-      ? sql<WearerForOperator[]>`select id, name, profile, notes, medical_notes, urn, police_withdrawn, police_withdrawn_reason
-                                 from wearers where id = ${wearerId}`
-      : Promise.resolve([]),
+    wearerId ? wearerForOperator(sql, wearerId) : Promise.resolve(null),
     sql<TrailFix[]>`select ts, lat, lon, acc from (
                       select ts, lat, lon, acc from fixes where device_id = ${deviceId} and ts >= ${hourBefore}
                       order by ts desc limit 1000) recent order by ts`,
     wearerId ? listContacts(sql, wearerId) : Promise.resolve([]),
   ]);
-  return { actions, events, linkedAlarmIds: linked.map((l) => l.id), wearer: wearers[0] ?? null, contacts, trail };
+  return { actions, events, linkedAlarmIds: linked.map((l) => l.id), wearer, contacts, trail };
 }

@@ -4,6 +4,7 @@
 import type { Sql, TransactionSql } from 'postgres';
 import type { AlarmState, ClosureCode } from '../rules/alarm-lifecycle.js';
 import type { Actor } from './audit-log.js';
+import { policeColumns, policeOf, type PoliceRow } from './organisation-store.js';
 
 type Db = Sql | TransactionSql;
 
@@ -72,7 +73,7 @@ export async function lockAlarm(tx: TransactionSql, alarmId: string): Promise<Lo
   // be read once the lock is ours.
   if ((await tx`select 1 from alarms where id = ${alarmId} for update`).length === 0) return null;
   const [row] = await tx<
-    {
+    ({
       status: AlarmState['status'];
       ownerId: string | null;
       ownerName: string | null;
@@ -80,16 +81,16 @@ export async function lockAlarm(tx: TransactionSql, alarmId: string): Promise<Lo
       closureCode: ClosureCode | null;
       isTest: boolean;
       wearerId: string | null;
-      urn: string | null;
-      policeWithdrawn: boolean | null;
-      policeWithdrawnReason: string | null;
-    }[]
+    } & PoliceRow)[]
   >`
     select a.status, a.accepted_by as owner_id, u.name as owner_name, a.verified, a.closure_code, a.is_test,
-           a.wearer_id, w.urn, w.police_withdrawn, w.police_withdrawn_reason
+           a.wearer_id, ${policeColumns(tx)}
     from alarms a left join users u on u.id = a.accepted_by left join wearers w on w.id = a.wearer_id
+         left join organisations o on o.id = w.organisation_id
     where a.id = ${alarmId}`;
   if (!row) return null;
+  // The police details in force: the wearer's own URN, else their organisation's.
+  const police = row.wearerId ? policeOf(row) : null;
   return {
     ownerId: row.ownerId,
     state: {
@@ -98,9 +99,7 @@ export async function lockAlarm(tx: TransactionSql, alarmId: string): Promise<Lo
       verified: row.verified,
       closureCode: row.closureCode,
       isTest: row.isTest,
-      wearer: row.wearerId
-        ? { urn: row.urn, policeWithdrawn: row.policeWithdrawn ?? false, policeWithdrawnReason: row.policeWithdrawnReason }
-        : null,
+      wearer: police && { urn: police.urn, policeWithdrawn: police.policeWithdrawn, policeWithdrawnReason: police.policeWithdrawnReason },
     },
   };
 }

@@ -66,13 +66,20 @@ interface DeviceRow {
   charging: boolean | null;
   rssi: number | null;
   fw: string | null;
+  amberUntil: Date | null;
+  checkinDueAt: Date | null;
 }
 
 export async function listDevices(sql: Sql, isConnected: (id: string) => boolean, deviceId?: string): Promise<DeviceView[]> {
   const rows = await sql<DeviceRow[]>`
     select d.id, d.label, d.enabled, d.in_use, d.test_until, d.test_reason, d.heartbeat_s, d.wearer_id, w.name as wearer_name, d.last_seen_at,
-           d.fix_ts, d.fix_lat, d.fix_lon, d.fix_acc, d.status_ts, d.batt, d.charging, d.rssi, d.fw
+           d.fix_ts, d.fix_lat, d.fix_lon, d.fix_acc, d.status_ts, d.batt, d.charging, d.rssi, d.fw,
+           a.due_at as amber_until, s.due_at as checkin_due_at
     from devices d left join wearers w on w.id = d.wearer_id
+         -- At most one open session and one open shift per device (unique partial indexes
+         -- amber_sessions_open_idx and checkin_shifts_open_idx), so these joins add no rows.
+         left join amber_sessions a on a.device_id = d.id and a.ended_at is null
+         left join checkin_shifts s on s.device_id = d.id and s.ended_at is null
     ${deviceId === undefined ? sql`` : sql`where d.id = ${deviceId}`}
     order by d.id`;
   return rows.map((r) => ({
@@ -87,6 +94,8 @@ export async function listDevices(sql: Sql, isConnected: (id: string) => boolean
     wearerName: r.wearerName,
     lastSeenAt: r.lastSeenAt?.toISOString() ?? null,
     connected: isConnected(r.id),
+    amberUntil: r.amberUntil?.toISOString() ?? null,
+    checkinDueAt: r.checkinDueAt?.toISOString() ?? null,
     position:
       r.fixTs === null || r.fixLat === null || r.fixLon === null
         ? null

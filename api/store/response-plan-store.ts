@@ -1,15 +1,21 @@
-// A wearer's response plan (null = the profile default) and police details (URN, withdrawal),
-// and everything the plan rules need about a wearer, read together.
+// A wearer's response plan (null = the profile default) and police details (URN, withdrawal: their
+// own and their organisation's), and everything the plan rules need about a wearer, read together.
 import type { Sql, TransactionSql } from 'postgres';
 import { ResponsePlan, missingContacts, planFor, type WearerForPlan } from '../rules/response-plan.js';
+import type { EffectivePolice, PoliceSetting } from '../rules/police-urn.js';
 import type { WearerProfile } from './wearer-store.js';
 import { listContacts, type Contact } from './contact-store.js';
+import { ownPoliceOf, policeColumns, policeOf, type PoliceRow } from './organisation-store.js';
 
-export interface PoliceDetails {
-  /** Exactly as the force issued it. */
-  urn: string | null;
-  policeWithdrawn: boolean;
-  policeWithdrawnReason: string | null;
+/** A wearer's own police details; exactly as the force issued the URN. */
+export type PoliceDetails = PoliceSetting;
+
+/** What GET /api/wearers/:id/police shows: the wearer's own details, and those in force. */
+export interface WearerPolice extends PoliceDetails {
+  organisationId: string | null;
+  organisationName: string | null;
+  /** What alarms use: the wearer's own URN, else their organisation's (api/rules/police-urn.ts). */
+  effective: EffectivePolice;
 }
 
 export interface ResponseContext {
@@ -22,7 +28,7 @@ export interface ResponseContext {
   warnings: string[];
 }
 
-interface WearerRow extends PoliceDetails {
+interface WearerRow extends PoliceRow {
   id: string;
   name: string;
   profile: WearerProfile;
@@ -31,8 +37,9 @@ interface WearerRow extends PoliceDetails {
 
 async function wearerRow(sql: Sql | TransactionSql, wearerId: string, lock = false): Promise<WearerRow | null> {
   const [found] = await sql<WearerRow[]>`
-    select id, name, profile, response_plan, urn, police_withdrawn, police_withdrawn_reason
-    from wearers where id = ${wearerId} ${lock ? sql`for update` : sql``}`;
+    select w.id, w.name, w.profile, w.response_plan, ${policeColumns(sql)}
+    from wearers w left join organisations o on o.id = w.organisation_id
+    where w.id = ${wearerId} ${lock ? sql`for update of w` : sql``}`;
   return found ?? null;
 }
 
@@ -53,7 +60,16 @@ export async function getResponseContext(sql: Sql | TransactionSql, wearerId: st
   for (const { step, contactPosition } of missingContacts(plan, contacts.length)) {
     warnings.push(`Step ${step} names contact ${contactPosition}, but ${found.name} has ${contacts.length === 1 ? '1 contact' : `${contacts.length} contacts`}`);
   }
-  const { responsePlan: _stored, ...wearer } = found;
+  const police = policeOf(found);
+  const wearer = {
+    id: found.id,
+    name: found.name,
+    profile: found.profile,
+    urn: police.urn,
+    urnOrganisation: police.urnSource === 'organisation' ? found.organisationName : null,
+    policeWithdrawn: police.policeWithdrawn,
+    policeWithdrawnReason: police.policeWithdrawnReason,
+  };
   return { wearer, plan, isDefault: own === null, contacts, warnings };
 }
 
@@ -77,9 +93,10 @@ export async function setWearerPlan(sql: Sql, wearerId: string, plan: ResponsePl
   });
 }
 
-export async function getPolice(sql: Sql | TransactionSql, wearerId: string): Promise<PoliceDetails | null> {
+export async function getPolice(sql: Sql | TransactionSql, wearerId: string): Promise<WearerPolice | null> {
   const found = await wearerRow(sql, wearerId);
-  return found && { urn: found.urn, policeWithdrawn: found.policeWithdrawn, policeWithdrawnReason: found.policeWithdrawnReason };
+  if (!found) return null;
+  return { ...ownPoliceOf(found), organisationId: found.organisationId, organisationName: found.organisationName, effective: policeOf(found) };
 }
 
 /** null if no such wearer. */

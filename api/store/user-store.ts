@@ -1,6 +1,6 @@
 // Staff and carer accounts, and their login sessions (tokens are stored only as SHA-256).
 import { createHash } from 'node:crypto';
-import type { Sql } from 'postgres';
+import type { Sql, TransactionSql } from 'postgres';
 
 export const Role = {
   administrator: 'administrator',
@@ -16,6 +16,11 @@ export interface User {
   email: string;
   name: string;
   role: Role;
+}
+
+/** An account as administrators see it (GET /api/users). */
+export interface UserAccount extends User {
+  disabled: boolean;
 }
 
 export interface UserWithSecrets extends User {
@@ -46,8 +51,39 @@ export async function countUsers(sql: Sql, role?: Role): Promise<number> {
   return row.n;
 }
 
-export async function listUsers(sql: Sql): Promise<User[]> {
-  return sql<User[]>`select id, email, name, role from users order by email`;
+export async function listUsers(sql: Sql): Promise<UserAccount[]> {
+  return sql<UserAccount[]>`select id, email, name, role, disabled from users order by email`;
+}
+
+/**
+ * Locks the account and every active administrator, in id order (so two changes cannot deadlock
+ * or both take away "the last" administrator), and counts those. null if no such account.
+ */
+export async function lockAccount(tx: TransactionSql, userId: string): Promise<{ account: UserAccount; activeAdministrators: number } | null> {
+  const admins = await tx`select id from users where role = 'administrator' and not disabled order by id for update`;
+  const [account] = await tx<UserAccount[]>`select id, email, name, role, disabled from users where id = ${userId} for update`;
+  return account ? { account, activeAdministrators: admins.length } : null;
+}
+
+export interface AccountChanges {
+  name?: string;
+  role?: Role;
+  disabled?: boolean;
+  passwordHash?: string;
+  failedLogins?: number;
+  lastFailedLoginAt?: Date | null;
+}
+
+export async function updateAccount(tx: TransactionSql, userId: string, changes: AccountChanges): Promise<UserAccount> {
+  const [row] = Object.keys(changes).length
+    ? await tx<UserAccount[]>`update users set ${tx(changes as never)} where id = ${userId} returning id, email, name, role, disabled`
+    : await tx<UserAccount[]>`select id, email, name, role, disabled from users where id = ${userId}`;
+  return row;
+}
+
+/** Ends every login of the account (a disabled account, a new role or password applies at once). */
+export async function deleteSessionsOf(tx: Sql | TransactionSql, userId: string): Promise<number> {
+  return (await tx`delete from sessions where user_id = ${userId}`).count;
 }
 
 export async function recordLoginFailure(sql: Sql, userId: string): Promise<void> {

@@ -13,10 +13,17 @@ export interface Wearer {
   hasDuressPin: boolean;
   /** The wearer's carers may add, change and delete safe zones (carer view); off by default. */
   carersEditSafeZones: boolean;
+  /** For the operator on an alarm (conditions, medication); never shown to carers. */
+  medicalNotes: string;
+  /** A device status below this battery level raises "battery low" (api/handling/battery-watch.ts). */
+  lowBatteryPercent: number;
+  /** Whose police URN applies when the wearer has none of their own (api/rules/police-urn.ts). */
+  organisationId: string | null;
 }
 
 const columns = (sql: Sql) => sql`id, name, profile, notes,
-  safe_pin_hash is not null as has_safe_pin, duress_pin_hash is not null as has_duress_pin, carers_edit_safe_zones`;
+  safe_pin_hash is not null as has_safe_pin, duress_pin_hash is not null as has_duress_pin, carers_edit_safe_zones,
+  medical_notes, low_battery_percent, organisation_id`;
 
 export interface WearerFields {
   name?: string;
@@ -25,6 +32,9 @@ export interface WearerFields {
   safePinHash?: string | null;
   duressPinHash?: string | null;
   carersEditSafeZones?: boolean;
+  medicalNotes?: string;
+  lowBatteryPercent?: number;
+  organisationId?: string | null;
 }
 
 export async function insertWearer(sql: Sql, fields: WearerFields & { name: string }): Promise<Wearer> {
@@ -57,4 +67,18 @@ export async function linkCarer(sql: Sql, carerId: string, wearerId: string): Pr
 
 export async function unlinkCarer(sql: Sql, carerId: string, wearerId: string): Promise<boolean> {
   return (await sql`delete from carer_links where carer_id = ${carerId} and wearer_id = ${wearerId} returning 1`).length === 1;
+}
+
+export interface LinkedCarer {
+  id: string;
+  name: string;
+  email: string;
+  disabled: boolean;
+}
+
+/** The carers linked to a wearer (accounts that are carers now; a disabled one is listed as such). */
+export async function listLinkedCarers(sql: Sql, wearerId: string): Promise<LinkedCarer[]> {
+  return sql<LinkedCarer[]>`
+    select u.id, u.name, u.email, u.disabled from carer_links l join users u on u.id = l.carer_id
+    where l.wearer_id = ${wearerId} and u.role = 'carer' order by u.name, u.email`;
 }

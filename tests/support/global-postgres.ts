@@ -23,8 +23,7 @@ export default async function setup(project: TestProject) {
   await ensureConsoleBuilt();
   const dir = await mkdtemp(path.join(tmpdir(), 'arc-test-pg-'));
   const logger = pino({ level: 'warn' });
-  const port = 20000 + Math.floor(Math.random() * 20000);
-  const server = await startEmbeddedPostgres(dir, port, logger);
+  const server = await startOnSomeFreePort(dir, logger);
   const admin = connectDatabase(server.url, 1);
   await admin.unsafe(`drop database if exists ${TEMPLATE_DATABASE}`);
   await admin.unsafe(`create database ${TEMPLATE_DATABASE}`);
@@ -38,4 +37,16 @@ export default async function setup(project: TestProject) {
     await server.stop();
     await rm(dir, { recursive: true, force: true });
   };
+}
+
+/** A random port may be taken (another test run, a benchmark's ARC): try a few. */
+async function startOnSomeFreePort(dir: string, logger: pino.Logger) {
+  for (let attempt = 1; ; attempt++) {
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    try {
+      return await startEmbeddedPostgres(dir, port, logger);
+    } catch (error) {
+      if (attempt >= 5 || !String(error).includes('Address already in use')) throw error;
+    }
+  }
 }

@@ -1,0 +1,91 @@
+// Organisations wearers belong to, and the police URN a force issued to an organisation (BS 8484:
+// per wearer or per organisation). Staff read them; supervisors and administrators change them.
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { ArcError } from '../errors.js';
+import { audit } from '../store/audit-log.js';
+import {
+  getOrganisation,
+  insertOrganisation,
+  listOrganisations,
+  updateOrganisation,
+  type Organisation,
+  type OrganisationFields,
+} from '../store/organisation-store.js';
+import { parseInput } from './parse-input.js';
+import { PoliceUrn, PoliceWithdrawnReason, WITHDRAWAL_REASON_REQUIRED, requireWithdrawalReason } from './police-input.js';
+import { actorOf } from './request-user.js';
+import type { RouteDeps } from './route-deps.js';
+
+const Name = z.string().trim().min(1).max(200);
+const NewOrganisation = z
+  .object({
+    name: Name,
+    urn: PoliceUrn.optional(),
+    policeWithdrawn: z.boolean().optional(),
+    policeWithdrawnReason: PoliceWithdrawnReason.optional(),
+  })
+  .superRefine(requireWithdrawalReason);
+const OrganisationUpdate = z.object({
+  name: Name.optional(),
+  urn: PoliceUrn.optional(),
+  policeWithdrawn: z.boolean().optional(),
+  policeWithdrawnReason: PoliceWithdrawnReason.optional(),
+});
+const OrganisationParams = z.object({ id: z.uuid() });
+
+const withdrawalReasonMissing = () =>
+  new ArcError('ARC_ERR_VALIDATION', `The request is not valid: policeWithdrawnReason: ${WITHDRAWAL_REASON_REQUIRED}`, [
+    { field: 'policeWithdrawnReason', message: WITHDRAWAL_REASON_REQUIRED },
+  ]);
+
+/** What the audit keeps of an organisation: its police details and name, not its counts. */
+const audited = (o: Organisation) => ({ name: o.name, urn: o.urn, policeWithdrawn: o.policeWithdrawn, policeWithdrawnReason: o.policeWithdrawnReason });
+
+export function organisationRoutes(app: FastifyInstance, deps: RouteDeps): void {
+  const { sql } = deps;
+  const staff = deps.allow('administrator', 'supervisor', 'operator');
+  const managers = deps.allow('administrator', 'supervisor');
+
+  app.get('/api/organisations', { preHandler: staff }, async () => ({ organisations: await listOrganisations(sql) }));
+
+  app.get('/api/organisations/:id', { preHandler: staff }, async (request) => {
+    const organisation = await getOrganisation(sql, parseInput(OrganisationParams, request.params).id);
+    if (!organisation) throw new ArcError('ARC_ERR_ORGANISATION_NOT_FOUND');
+    return { organisation };
+  });
+
+  app.post('/api/organisations', { preHandler: managers }, async (request, reply) => {
+    const input = parseInput(NewOrganisation, request.body);
+    const withdrawn = input.policeWithdrawn ?? false;
+    const organisation = await insertOrganisation(sql, {
+      name: input.name,
+      urn: input.urn ?? null,
+      policeWithdrawn: withdrawn,
+      policeWithdrawnReason: withdrawn ? input.policeWithdrawnReason! : null,
+    });
+    if (!organisation) throw new ArcError('ARC_ERR_ORGANISATION_EXISTS');
+    await audit(sql, actorOf(request), 'organisation.created', organisation.id, audited(organisation));
+    return reply.status(201).send({ organisation });
+  });
+
+  app.patch('/api/organisations/:id', { preHandler: managers }, async (request) => {
+    const { id } = parseInput(OrganisationParams, request.params);
+    const input = parseInput(OrganisationUpdate, request.body);
+    const before = await getOrganisation(sql, id);
+    if (!before) throw new ArcError('ARC_ERR_ORGANISATION_NOT_FOUND');
+    const fields: OrganisationFields = { ...input };
+    // Withdrawn after this change needs a reason (given now or kept); a reinstated response keeps
+    // no stale reason.
+    const withdrawn = input.policeWithdrawn ?? before.policeWithdrawn;
+    if (!withdrawn) {
+      if (before.policeWithdrawnReason !== null || input.policeWithdrawnReason !== undefined) fields.policeWithdrawnReason = null;
+    } else if (!(input.policeWithdrawnReason === undefined ? before.policeWithdrawnReason : input.policeWithdrawnReason)) {
+      throw withdrawalReasonMissing();
+    }
+    const updated = await updateOrganisation(sql, id, fields);
+    if (!updated.ok) throw new ArcError(updated.reason === 'name_taken' ? 'ARC_ERR_ORGANISATION_EXISTS' : 'ARC_ERR_ORGANISATION_NOT_FOUND');
+    await audit(sql, actorOf(request), 'organisation.updated', id, { before: audited(before), after: audited(updated.organisation) });
+    return { organisation: updated.organisation };
+  });
+}

@@ -1,0 +1,34 @@
+// Which police details an alarm uses. BS 8484 lets a force issue the police URN per wearer or per
+// organisation; the wearer's own is the more specific and wins. A withdrawal follows the URN it
+// was made against: the wearer's own flag always stops police response (it is about this person),
+// the organisation's only while its URN is the one quoted. Pure (STYLE habit 3).
+
+export interface PoliceSetting {
+  /** Exactly as the force issued it; null = none. */
+  urn: string | null;
+  policeWithdrawn: boolean;
+  policeWithdrawnReason: string | null;
+}
+
+export const UrnSource = ['wearer', 'organisation'] as const;
+export type UrnSource = (typeof UrnSource)[number];
+
+export interface EffectivePolice extends PoliceSetting {
+  /** Whose URN is quoted; null when neither has one. */
+  urnSource: UrnSource | null;
+}
+
+const NOT_WITHDRAWN = { policeWithdrawn: false, policeWithdrawnReason: null } as const;
+
+/** The police details in force for a wearer, from their own and their organisation's (null = none). */
+export function effectivePolice(wearer: PoliceSetting, organisation: PoliceSetting | null): EffectivePolice {
+  const urnSource: UrnSource | null = wearer.urn ? 'wearer' : organisation?.urn ? 'organisation' : null;
+  const urn = urnSource === 'wearer' ? wearer.urn : urnSource === 'organisation' ? organisation!.urn : null;
+  if (wearer.policeWithdrawn) {
+    return { urn, urnSource, policeWithdrawn: true, policeWithdrawnReason: wearer.policeWithdrawnReason };
+  }
+  if (urnSource === 'organisation' && organisation!.policeWithdrawn) {
+    return { urn, urnSource, policeWithdrawn: true, policeWithdrawnReason: organisation!.policeWithdrawnReason };
+  }
+  return { urn, urnSource, ...NOT_WITHDRAWN };
+}
