@@ -83,7 +83,7 @@ describe('the supervisor and devices views', () => {
     expect(await operatorPage.getByRole('heading', { name: /Service levels/ }).isVisible()).toBe(false);
   });
 
-  it('lists the devices with last seen, battery, connection and test mode, searchable, on a map that follows fixes', async () => {
+  it('lists the devices with last seen, battery, connection, amber sessions, shifts and test mode, searchable, on a map that follows fixes', async () => {
     const operator = await t.createUser('operator');
     const low = await deviceOf('Lou Lowbatt', 'Belt clip L', { lat: 53.4032, lon: -2.9721, acc: 9 });
     await low.sendStatus({ batt: 14, charging: false });
@@ -93,6 +93,11 @@ describe('the supervisor and devices views', () => {
     await t.api('PUT', `/api/devices/${testing.deviceId}/test-mode`, { minutes: 30, reason: 'Installer commissioning' });
     await (await deviceOf('Gus Gone', 'Pendant G', { lat: 53.3991, lon: -2.9801, acc: 30 })).sendFix();
     await devices.at(-1)!.close({ force: true });
+    // In the middle of something: an amber session, a lone-worker shift.
+    await low.sendEvent('amber.start', { durationS: 1800, note: 'Visiting 12 Acacia Avenue' });
+    const shifted = await deviceOf('Sam Shift', 'Pendant S', { lat: 53.4071, lon: -2.9751, acc: 11 });
+    await shifted.sendFix();
+    await t.api('POST', `/api/devices/${shifted.deviceId}/shift`, { intervalS: 900 });
 
     const page = await consoleAs(t, browser, operator);
     await page.getByRole('link', { name: 'Devices' }).click();
@@ -106,6 +111,10 @@ describe('the supervisor and devices views', () => {
       /^On test until .* \(Installer commissioning\)$/,
     );
     expect(await page.locator('#device-rows tr', { hasText: 'Gus Gone' }).getByRole('cell').nth(2).textContent()).toBe('Offline');
+    expect(await lowRow.getByRole('cell').nth(6).textContent()).toMatch(/(^|· )Amber session until \d\d:\d\d:\d\d$/); // (its low battery is an open alarm)
+    expect(await page.locator('#device-rows tr', { hasText: 'Sam Shift' }).getByRole('cell').nth(6).textContent()).toMatch(
+      /^On shift, check-in due \d\d:\d\d:\d\d$/,
+    );
     // The map of all devices, drawn with no tiles: each labelled, its coordinates a click away.
     const map = page.getByRole('region', { name: 'Map of all devices' });
     await map.getByText('Lou Lowbatt', { exact: true }).waitFor();

@@ -4,7 +4,7 @@
 // annotate. Built once per alarm and updated in place, so a push never wipes a half-typed note.
 import type { AlarmDetailView, AlarmView, ClosureCodeOption, UserView } from '../../../api/live/console-contract.js';
 import { el } from '../shared/element.js';
-import { actionForm, button, input, optional, textarea, type ActionForm } from './action-forms.js';
+import { actionForm, button, input, optional, textarea, type ActionForm } from '../shared/form.js';
 
 const OUTCOMES = [
   ['answered', 'Answered'],

@@ -11,6 +11,7 @@ import { createActionPanel, type ActionPanel } from './action-panel.js';
 import { alarmHistory } from './alarm-history.js';
 import { alarmMarks, alarmTypeText, deadlineText, statusText, wearerText } from './alarm-text.js';
 import { createDetailMap, type DetailMap } from './detail-map.js';
+import { profileWords } from '../shared/wearer-words.js';
 
 export interface AlarmDetailDeps {
   me: UserView;
@@ -216,14 +217,6 @@ function section(box: HTMLElement, title: string, ...content: Child[]): void {
   box.replaceChildren(el('h3', { text: title }), ...content.filter((c): c is Node | string => !!c));
 }
 
-const PROFILE_WORDS: Record<string, string> = {
-  lone_worker: 'Lone worker',
-  dementia: 'Dementia',
-  domestic_abuse: 'Domestic abuse',
-  older_person: 'Older person',
-  child: 'Child',
-};
-
 function drawWearer(box: HTMLElement, detail: AlarmDetailView): void {
   const { wearer, contacts } = detail;
   if (!wearer) {
@@ -238,7 +231,7 @@ function drawWearer(box: HTMLElement, detail: AlarmDetailView): void {
       'dl',
       { className: 'profile' },
       ...item('Name', wearer.name),
-      ...item('Profile', PROFILE_WORDS[wearer.profile] ?? wearer.profile),
+      ...item('Profile', profileWords(wearer.profile)),
       ...item('Notes for the ARC', wearer.notes || 'none'),
       ...item('Medical notes', wearer.medicalNotes || 'none'),
       ...item('Police URN', wearer.urn ?? 'none'),

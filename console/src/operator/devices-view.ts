@@ -70,7 +70,6 @@ export function createDevicesView(deps: {
     const shown = devices.filter((d) => matches(d, query));
     rowsBody.replaceChildren(
       ...shown.map((d) => {
-        const onTest = d.testUntil !== null && Date.parse(d.testUntil) > now;
         return el(
           'tr',
           { className: alarming.has(d.id) ? 'has-alarm' : '', dataset: { deviceId: d.id } },
@@ -80,7 +79,7 @@ export function createDevicesView(deps: {
           el('td', null, d.lastSeenAt ? sinceText(d.lastSeenAt, now) : 'never', d.lastSeenAt ? el('span', { className: 'muted small', text: ` (${whenText(d.lastSeenAt, now)})` }) : null),
           el('td', { className: batteryClass(d), text: batteryText(d) }),
           el('td', { className: 'position' }, d.position ? positionText(d.position) : 'no position', d.position ? el('span', { className: 'muted small', text: ` at ${clockText(d.position.ts)}` }) : null),
-          el('td', { text: [onTest ? `On test until ${whenText(d.testUntil!, now)}${d.testReason ? ` (${d.testReason})` : ''}` : '', !d.enabled ? 'Disabled' : '', !d.inUse ? 'Not in use' : '', alarming.has(d.id) ? 'Open alarm' : ''].filter(Boolean).join(' · ') || '—' }),
+          el('td', { text: stateText(d, now, alarming.has(d.id)) }),
         );
       }),
     );
@@ -116,6 +115,23 @@ export function createDevicesView(deps: {
       draw();
     },
   };
+}
+
+/** What the device is in the middle of: open alarm, amber session, shift, test; or why it is not watched. */
+export function stateText(d: DeviceView, now: number, alarming: boolean): string {
+  const onTest = d.testUntil !== null && Date.parse(d.testUntil) > now;
+  return (
+    [
+      alarming ? 'Open alarm' : '',
+      d.amberUntil ? `Amber session until ${clockText(d.amberUntil)}` : '',
+      d.checkinDueAt ? `On shift, check-in due ${clockText(d.checkinDueAt)}` : '',
+      onTest ? `On test until ${whenText(d.testUntil!, now)}${d.testReason ? ` (${d.testReason})` : ''}` : '',
+      !d.enabled ? 'Disabled' : '',
+      !d.inUse ? 'Not in use' : '',
+    ]
+      .filter(Boolean)
+      .join(' · ') || '—'
+  );
 }
 
 function batteryText(d: DeviceView): string {

@@ -16,6 +16,7 @@ import { isManager } from './action-panel.js';
 import { createDevicesView, type DevicesView } from './devices-view.js';
 import { createQueueView } from './queue-view.js';
 import { createSupervisorView } from './supervisor-view.js';
+import { createAdminView, type AdminView } from '../admin/admin-view.js';
 import './console.css';
 
 const APP_TITLE = 'ArcAngel ARC console';
@@ -29,11 +30,13 @@ const page = {
   staffOnly: byId('staff-only'),
   nav: byId('views-nav'),
   supervisorLink: byId('supervisor-link'),
+  adminLink: byId('admin-link'),
   alarmsView: byId('alarms-view'),
   queue: byId('queue'),
   detail: byId('alarm-detail'),
   devicesView: byId('devices-view'),
   supervisorView: byId('supervisor-view'),
+  adminView: byId('admin-view'),
   connection: byId('connection'),
   signedIn: byId('signed-in'),
   sound: byId<HTMLButtonElement>('sound'),
@@ -41,6 +44,8 @@ const page = {
   logOut: byId('log-out'),
   announcer: byId('announcer'),
 };
+
+const allViews = () => [page.alarmsView, page.devicesView, page.supervisorView, page.adminView];
 
 const tone = createAlertTone();
 let session: { stop(): void } | null = null;
@@ -55,7 +60,7 @@ function show(screen: Screen): void {
   page.sound.hidden = screen !== 'console';
   page.nav.hidden = screen !== 'console';
   page.connection.hidden = screen !== 'console';
-  if (screen !== 'console') for (const view of [page.alarmsView, page.devicesView, page.supervisorView]) view.hidden = true;
+  if (screen !== 'console') for (const view of allViews()) view.hidden = true;
   if (screen === 'login') document.title = `Log in — ${APP_TITLE}`;
   if (screen === 'staff-only') document.title = APP_TITLE;
 }
@@ -102,15 +107,17 @@ page.sound.addEventListener('click', async () => {
 
 // ---- A signed-in session ---------------------------------------------------------------------
 
-type View = 'alarms' | 'devices' | 'supervisor';
+type View = 'alarms' | 'devices' | 'supervisor' | 'admin';
 
 function startSession(me: UserView): { stop(): void } {
   const manager = isManager(me);
   page.supervisorLink.hidden = !manager;
+  page.adminLink.hidden = !manager;
   let stopped = false;
   let view: View | null = null;
   let detail: AlarmDetail | null = null;
   let devices: DevicesView | null = null;
+  let admin: AdminView | null = null;
   const setup = Promise.all([
     callApi<ConsoleConfig>('GET', '/api/console-config'),
     callApi<{ closureCodes: ClosureCodeOption[] }>('GET', '/api/closure-codes'),
@@ -164,6 +171,7 @@ function startSession(me: UserView): { stop(): void } {
       follow: feed.follow,
       unfollow: feed.unfollow,
     });
+    if (manager) admin = createAdminView({ me, tiles, now: feed.now, go });
     detail = createAlarmDetail(page.detail, {
       me,
       tiles,
@@ -185,15 +193,19 @@ function startSession(me: UserView): { stop(): void } {
 
   function route(): void {
     if (stopped) return;
-    const [, name, id] = location.hash.split('/');
-    const next: View = name === 'devices' ? 'devices' : name === 'supervisor' && manager ? 'supervisor' : 'alarms';
+    const [, name, id, subId] = location.hash.split('/');
+    const next: View =
+      name === 'devices' ? 'devices' : name === 'supervisor' && manager ? 'supervisor' : name === 'admin' && manager ? 'admin' : 'alarms';
+    if (next === 'admin') admin?.show(id, subId);
     if (next !== view) {
       if (view === 'devices') devices?.hide();
       if (view === 'supervisor') supervisor.hide();
+      if (view === 'admin') admin?.hide();
       view = next;
       page.alarmsView.hidden = view !== 'alarms';
       page.devicesView.hidden = view !== 'devices';
       page.supervisorView.hidden = view !== 'supervisor';
+      page.adminView.hidden = view !== 'admin';
       for (const link of page.nav.querySelectorAll<HTMLAnchorElement>('a')) {
         if (link.dataset.view === view) link.setAttribute('aria-current', 'page');
         else link.removeAttribute('aria-current');
@@ -250,8 +262,9 @@ function startSession(me: UserView): { stop(): void } {
       detail?.close();
       devices?.hide();
       supervisor.hide();
+      admin?.hide();
       queue.clear();
-      for (const view of [page.alarmsView, page.devicesView, page.supervisorView]) view.hidden = true;
+      for (const view of allViews()) view.hidden = true;
     },
   };
 }

@@ -1,6 +1,6 @@
-// Small forms for alarm actions: labelled fields, each with its error line beside it, filled
-// from the ARC's validation `details` ([{field, message}]); anything else goes to the form's own
-// alert line. Posting never throws.
+// Small forms: labelled fields, each with its error line beside it, filled from the ARC's
+// validation `details` ([{field, message}]); anything else goes to the form's own alert line.
+// Sending never throws. Used by the alarm actions and the administration screens.
 import type { AlarmView } from '../../../api/live/console-contract.js';
 import { callApi, fieldErrors, type ApiError } from '../shared/api-client.js';
 import { el, type Child } from '../shared/element.js';
@@ -17,6 +17,8 @@ export interface ActionForm {
   showFieldError(name: string, message: string): void;
   /** POSTs; returns the alarm from the answer, or null after showing why not. */
   post(path: string, body: unknown, fieldForCode?: Record<string, string>): Promise<AlarmView | null>;
+  /** Any call; returns the answer's body, or null after showing why not. Buttons are off meanwhile. */
+  send<T>(method: string, path: string, body?: unknown, fieldForCode?: Record<string, string>): Promise<T | null>;
 }
 
 let formCounter = 0;
@@ -49,8 +51,9 @@ export function actionForm(options: {
   for (const button of options.buttons) button.type = 'submit';
   const element = el(
     'form',
-    { className: `action-form ${options.className ?? ''}`, attrs: { 'aria-labelledby': `${id}-title`, novalidate: true } },
-    el('h4', { attrs: { id: `${id}-title` }, text: options.title }),
+    // No title: the form sits under a heading of its own (an administration panel).
+    { className: `action-form ${options.className ?? ''}`, attrs: { 'aria-labelledby': options.title ? `${id}-title` : null, novalidate: true } },
+    options.title ? el('h4', { attrs: { id: `${id}-title` }, text: options.title }) : null,
     ...rows,
     ...(options.extra ?? []),
     el('div', { className: 'buttons' }, ...options.buttons),
@@ -84,12 +87,16 @@ export function actionForm(options: {
       else if (named.length === 0) alert.textContent = error.message;
     },
     async post(path, body, fieldForCode) {
+      const answer = await form.send<{ alarm: AlarmView }>('POST', path, body, fieldForCode);
+      return answer?.alarm ?? null;
+    },
+    async send<T>(method: string, path: string, body?: unknown, fieldForCode?: Record<string, string>) {
       form.clearErrors();
       const buttons = [...element.querySelectorAll('button')];
       for (const button of buttons) button.disabled = true;
-      const result = await callApi<{ alarm: AlarmView }>('POST', path, body);
+      const result = await callApi<T>(method, path, body);
       for (const button of buttons) button.disabled = false;
-      if (result.ok) return result.body.alarm;
+      if (result.ok) return result.body;
       form.showError(result.error, fieldForCode);
       return null;
     },

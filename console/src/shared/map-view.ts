@@ -42,6 +42,8 @@ export interface MapView {
   fit(): void;
   /** Pans so the position is in view, if it is not. */
   keepInView(position: LatLon): void;
+  /** Calls back with each clicked place (drawing zones); null stops it. */
+  onClick(handler: ((place: LatLon) => void) | null): void;
   destroy(): void;
 }
 
@@ -163,6 +165,11 @@ export function createMapView(tiles: MapTiles, options: { label: string }): MapV
     },
     keepInView(position) {
       if (!map.getBounds().pad(-0.1).contains(latLng(position))) map.panTo(latLng(position));
+    },
+    onClick(handler) {
+      map.off('click');
+      canvas.classList.toggle('map-drawing', handler !== null);
+      if (handler) map.on('click', (e: L.LeafletMouseEvent) => handler({ lat: e.latlng.lat, lon: e.latlng.lng }));
     },
     destroy() {
       map.remove();

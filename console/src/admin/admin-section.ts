@@ -1,0 +1,34 @@
+// What every administration screen gets and gives. A section draws itself into the container it
+// is handed, loads what it needs from the ARC, and sends changes through the API (which
+// validates and audits them); errors are shown next to the field the ARC names.
+import type { UserView } from '../../../api/live/console-contract.js';
+import type { MapTiles } from '../shared/map-view.js';
+import { el, type Child } from '../shared/element.js';
+
+export interface AdminContext {
+  me: UserView;
+  tiles: MapTiles;
+  now(): number;
+  /** Moves to another address in the console (e.g. `#/admin/wearers/<id>`). */
+  go(hash: string): void;
+}
+
+export interface AdminSection {
+  /** Draws the section; `id` is the thing chosen in the address (a wearer, a device), if any. */
+  show(container: HTMLElement, id: string | null): void;
+  /** Leaving the section: stop timers, drop maps. */
+  hide(): void;
+}
+
+export const isAdministrator = (me: UserView) => me.role === 'administrator';
+
+let panelCounter = 0;
+
+/** One job on a page: a titled box. */
+export function panel(title: string, ...children: Child[]): HTMLElement {
+  const id = `admin-panel-${++panelCounter}`;
+  return el('section', { className: 'admin-panel', attrs: { 'aria-labelledby': id } }, el('h3', { attrs: { id }, text: title }), ...children);
+}
+
+/** A line that says what just happened (saved, removed), read out by screen readers. */
+export const statusLine = () => el('p', { className: 'admin-status', attrs: { role: 'status' } });

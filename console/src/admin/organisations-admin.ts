@@ -1,0 +1,173 @@
+// Organisations wearers belong to (an employer, a housing provider) and the police URN a force
+// issued to each. BS 8484 lets the police issue the URN per wearer or per organisation; the
+// wearer's own wins (api/rules/police-urn.ts), and the screen says so where the URN is typed.
+// Supervisors and administrators both change them (as the ARC allows).
+import type { OrganisationView } from '../../../api/live/console-contract.js';
+import { callApi } from '../shared/api-client.js';
+import { el } from '../shared/element.js';
+import { actionForm, button, input, textarea } from '../shared/form.js';
+import type { AdminContext, AdminSection } from './admin-section.js';
+import './admin-extra.css';
+
+const OVERRIDE_RULE =
+  "A wearer's own police URN overrides the organisation's: the organisation's URN, and a withdrawal of police response made against it, apply only to its wearers who have no URN of their own. A wearer's own withdrawal always applies.";
+
+/** The ARC names no field when a name is taken: it is about the name. */
+const NAME_ERRORS = { ARC_ERR_ORGANISATION_EXISTS: 'name' };
+
+export function createOrganisationsAdmin(_context: AdminContext): AdminSection {
+  let ticket = 0;
+  let screen: { ticket: number; chosen: string | null; rows: HTMLTableSectionElement; status: HTMLElement; side: HTMLElement } | null = null;
+  let organisations: OrganisationView[] = [];
+
+  async function loadList(): Promise<boolean> {
+    const mine = screen?.ticket;
+    const answer = await callApi<{ organisations: OrganisationView[] }>('GET', '/api/organisations');
+    if (mine === undefined || screen?.ticket !== mine) return false;
+    if (!answer.ok) {
+      screen.status.textContent = `The organisations could not be loaded: ${answer.error.message}`;
+      return false;
+    }
+    organisations = answer.body.organisations;
+    drawRows();
+    return true;
+  }
+
+  function policeText(o: OrganisationView): string {
+    return o.policeWithdrawn ? `Withdrawn${o.policeWithdrawnReason ? `: ${o.policeWithdrawnReason}` : ''}` : 'Police may be called';
+  }
+
+  function drawRows(): void {
+    if (!screen) return;
+    screen.rows.replaceChildren(
+      ...organisations.map((o) => {
+        const chosen = o.id === screen!.chosen;
+        return el(
+          'tr',
+          { className: chosen ? 'is-chosen' : '', dataset: { organisationId: o.id } },
+          el('td', null, el('a', { attrs: { href: `#/admin/organisations/${o.id}`, 'aria-current': chosen ? 'true' : null }, text: o.name })),
+          el('td', { className: 'urn', text: o.urn ?? 'none' }),
+          el('td', { className: o.policeWithdrawn ? 'withdrawn' : '', text: policeText(o) }),
+          el('td', { className: 'number', text: String(o.wearerCount) }),
+        );
+      }),
+    );
+    screen.status.textContent = `${organisations.length} organisations`;
+  }
+
+  /** The form for a new organisation (none given) or for changing one. */
+  function organisationForm(organisation: OrganisationView | null): HTMLElement {
+    const name = input({ value: organisation?.name ?? '' });
+    const urn = input({ value: organisation?.urn ?? '', spellcheck: 'false', placeholder: 'exactly as the force issued it' });
+    const withdrawn = input({ type: 'checkbox' });
+    withdrawn.checked = organisation?.policeWithdrawn ?? false;
+    const reason = textarea(2);
+    reason.value = organisation?.policeWithdrawnReason ?? '';
+    const status = el('p', { className: 'action-status', attrs: { role: 'status' } });
+    const form = actionForm({
+      title: organisation ? 'Change the organisation' : 'Add an organisation',
+      className: 'admin-form',
+      fields: [
+        ['name', 'Name', name],
+        ['urn', 'Police URN (leave empty for none)', urn],
+        ['policeWithdrawn', 'Police response withdrawn for this URN', withdrawn],
+        ['policeWithdrawnReason', 'Why police response was withdrawn (shown to operators)', reason],
+      ],
+      buttons: [button(organisation ? 'Save organisation' : 'Add organisation', 'save', 'primary')],
+      extra: [el('p', { className: 'rule-note', text: OVERRIDE_RULE })],
+      async onSubmit(f) {
+        status.textContent = '';
+        const body = {
+          name: name.value.trim(),
+          urn: urn.value.trim() === '' ? null : urn.value.trim(),
+          policeWithdrawn: withdrawn.checked,
+          policeWithdrawnReason: reason.value.trim() === '' ? null : reason.value.trim(),
+        };
+        const answer = organisation
+          ? await f.send<{ organisation: OrganisationView }>('PATCH', `/api/organisations/${organisation.id}`, body, NAME_ERRORS)
+          : await f.send<{ organisation: OrganisationView }>('POST', '/api/organisations', body, NAME_ERRORS);
+        if (!answer || !screen) return;
+        if (organisation) {
+          organisations = organisations.map((o) => (o.id === answer.organisation.id ? answer.organisation : o));
+          drawSide(answer.organisation);
+          screen.side.querySelector<HTMLElement>('p.action-status')!.textContent = `${answer.organisation.name} saved.`;
+          screen.side.querySelector<HTMLElement>('h2')?.focus(); // the panel was redrawn under the focus
+        } else {
+          name.value = urn.value = reason.value = '';
+          withdrawn.checked = false;
+          status.textContent = `${answer.organisation.name} added.`;
+        }
+        await loadList();
+      },
+    });
+    form.element.append(status);
+    return form.element;
+  }
+
+  function drawSide(organisation?: OrganisationView): void {
+    if (!screen) return;
+    if (screen.chosen === null) {
+      screen.side.replaceChildren(organisationForm(null));
+      return;
+    }
+    const shown = organisation ?? organisations.find((o) => o.id === screen!.chosen);
+    if (!shown) {
+      screen.side.replaceChildren(el('p', { className: 'notice' }, 'There is no such organisation. ', el('a', { attrs: { href: '#/admin/organisations' }, text: 'All organisations' })));
+      return;
+    }
+    screen.side.replaceChildren(
+      el(
+        'section',
+        { attrs: { 'aria-labelledby': `organisation-title-${ticket}` } },
+        el('h2', { attrs: { id: `organisation-title-${ticket}`, tabindex: -1 }, text: shown.name }),
+        organisationForm(shown),
+        el('p', null, el('a', { attrs: { href: '#/admin/organisations' }, text: 'Add an organisation instead' })),
+      ),
+    );
+  }
+
+  return {
+    show(container, id) {
+      const mine = ++ticket;
+      const rows = el('tbody');
+      const status = el('p', { className: 'muted', attrs: { role: 'status' } });
+      const side = el('div', { className: 'admin-side' }, el('p', { className: 'muted', text: 'Loading…' }));
+      screen = { ticket: mine, chosen: id, rows, status, side };
+      const headingId = `organisations-heading-${mine}`;
+      container.append(
+        el(
+          'div',
+          { className: 'admin-split' },
+          el(
+            'section',
+            { className: 'admin-listing', attrs: { 'aria-labelledby': headingId } },
+            el('h2', { attrs: { id: headingId }, text: 'Organisations' }),
+            el('p', { className: 'rule-note', text: OVERRIDE_RULE }),
+            status,
+            el(
+              'div',
+              { className: 'admin-scroll' },
+              el(
+                'table',
+                { className: 'admin-table organisations-admin-table' },
+                el('thead', null, el('tr', null, ...['Organisation', 'Police URN', 'Police response', 'Wearers'].map((h) => el('th', { attrs: { scope: 'col' }, text: h })))),
+                rows,
+              ),
+            ),
+          ),
+          side,
+        ),
+      );
+      void loadList().then((loaded) => {
+        if (screen?.ticket !== mine) return;
+        if (loaded) drawSide();
+        else side.replaceChildren();
+      });
+    },
+    hide() {
+      ticket++;
+      screen = null;
+      organisations = [];
+    },
+  };
+}
