@@ -163,6 +163,7 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
     isDeviceConnected: (id) => broker!.isConnected(id),
     zonesChanged: () => zones.zonesChanged(),
     disconnectDevice: (id) => broker!.disconnect(id),
+    staffOnConsole: () => feed?.onConsole() ?? [],
     disconnectUser: (id) => {
       feed?.disconnectUser(id);
       carerFeed?.disconnectUser(id);
@@ -201,7 +202,7 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
   });
 
   // Socket.IO and MQTT over WebSocket share the HTTP server; /mqtt upgrades go to the broker.
-  feed = attachOperatorFeed(http.server, sql, logger.child({ component: 'feed' }));
+  feed = attachOperatorFeed(http.server, sql, logger.child({ component: 'feed' }), now);
   carerFeed = attachCarerFeed(http.server, sql, logger.child({ component: 'carer-feed' }), now);
   feeds = withCarerFeed(feed, carerFeed);
   const mqttWebSockets = new WebSocketServer({ noServer: true, maxPayload: HTTP_BODY_LIMIT });

@@ -126,6 +126,7 @@ describe('POST /api/devices/bulk', () => {
         isDeviceConnected: () => false,
         disconnectDevice: () => {},
         disconnectUser: () => {},
+        staffOnConsole: () => [],
         allow: roleGuard(db.sql),
         databaseReady: async () => true,
       };

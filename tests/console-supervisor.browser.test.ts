@@ -49,6 +49,8 @@ describe('the supervisor and devices views', () => {
     const waiting = await deviceOf('Wes Waiting', 'Pendant W', { lat: 53.4005, lon: -2.9853, acc: 25 });
     await waiting.sendEvent('sos');
 
+    // Olga is on shift (her console is open); Omar is not.
+    const olgaPage = await consoleAs(t, browser, olga);
     const page = await consoleAs(t, browser, supervisor);
     await page.getByRole('link', { name: 'Supervisor' }).click();
     await page.getByRole('heading', { name: 'Service levels (BS 8484, TSA telecare)' }).waitFor();
@@ -62,6 +64,8 @@ describe('the supervisor and devices views', () => {
     const omarName = (await t.api('GET', '/api/users')).body.users.find((u: { id: string }) => u.id === omar.id).name;
     const staffRow = page.locator('table.staff tr', { hasText: olgaName });
     await staffRow.getByText('1: Fall (Hana Held)').waitFor();
+    await staffRow.getByText(/^Console open since \d\d:\d\d:\d\d$/).waitFor();
+    expect(await page.locator('table.staff tr', { hasText: omarName }).getByRole('cell').nth(2).textContent()).toBe('Not connected');
 
     const hanaRow = page.locator('table.supervisor-alarms tr', { hasText: 'Hana Held' });
     await hanaRow.getByRole('cell', { name: olgaName, exact: true }).waitFor();
@@ -81,6 +85,13 @@ describe('the supervisor and devices views', () => {
     await operatorPage.getByRole('heading', { name: /Open alarms/ }).waitFor();
     expect(await operatorPage.getByRole('link', { name: 'Supervisor' }).count()).toBe(0);
     expect(await operatorPage.getByRole('heading', { name: /Service levels/ }).isVisible()).toBe(false);
+
+    // On shift = a console connected now: Omar's just opened, Olga's closed.
+    const onConsole = async () => ((await t.api('GET', '/api/staff/on-console', undefined, supervisor.token)).body.onConsole as { userId: string }[]).map((p) => p.userId);
+    expect(await onConsole()).toContain(omar.id);
+    await olgaPage.context().close();
+    await expect.poll(onConsole).not.toContain(olga.id);
+    expect((await t.api('GET', '/api/staff/on-console', undefined, omar.token)).status).toBe(403);
   });
 
   it('lists the devices with last seen, battery, connection, amber sessions, shifts and test mode, searchable, on a map that follows fixes', async () => {

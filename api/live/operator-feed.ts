@@ -24,14 +24,25 @@ export interface OperatorFeed {
   alarmEscalated(alarm: AlarmView): void;
   /** Close every console of this user: their sessions were ended (disabled, new role or password). */
   disconnectUser(userId: string): void;
+  /** Staff with a console connected now, and since when: who is on shift, as the ARC sees it. */
+  onConsole(): StaffPresence[];
   close(): Promise<void>;
+}
+
+export interface StaffPresence {
+  userId: string;
+  /** When their first console still open connected. */
+  since: Date;
+  consoles: number;
 }
 
 const STAFF_ROOM = 'staff';
 const followRoom = (deviceId: string) => `device:${deviceId}`;
 const userRoom = (userId: string) => `user:${userId}`;
 
-export function attachOperatorFeed(httpServer: HttpServer, sql: Sql, logger: Logger): OperatorFeed {
+export function attachOperatorFeed(httpServer: HttpServer, sql: Sql, logger: Logger, now: () => Date = () => new Date()): OperatorFeed {
+  // Kept here, not in the database: presence is what this process sees connected right now.
+  const presence = new Map<string, StaffPresence>();
   const io = new Server(httpServer, {
     serveClient: true,
     // MQTT over WebSocket shares this HTTP server at /mqtt: leave upgrades that are not ours alone.
@@ -57,7 +68,16 @@ export function attachOperatorFeed(httpServer: HttpServer, sql: Sql, logger: Log
     }
   });
   operators.on('connection', (socket) => {
-    void socket.join([STAFF_ROOM, userRoom(socket.data.user.id)]);
+    const userId: string = socket.data.user.id;
+    void socket.join([STAFF_ROOM, userRoom(userId)]);
+    const seen = presence.get(userId);
+    presence.set(userId, seen ? { ...seen, consoles: seen.consoles + 1 } : { userId, since: now(), consoles: 1 });
+    socket.on('disconnect', () => {
+      const left = presence.get(userId);
+      if (!left) return;
+      if (left.consoles <= 1) presence.delete(userId);
+      else presence.set(userId, { ...left, consoles: left.consoles - 1 });
+    });
     // Client messages are parsed at the edge like any other input (STYLE habit 6).
     socket.on('device:follow', (deviceId) => {
       if (typeof deviceId === 'string' && isDeviceId(deviceId)) void socket.join(followRoom(deviceId));
@@ -80,6 +100,7 @@ export function attachOperatorFeed(httpServer: HttpServer, sql: Sql, logger: Log
       // A socket is checked once, when it connects: without this it would keep receiving alarms.
       operators.in(userRoom(userId)).disconnectSockets(true);
     },
+    onConsole: () => [...presence.values()],
     close: () => new Promise((resolve) => io.close(() => resolve())),
   };
 }

@@ -15,6 +15,8 @@ export interface RouteDeps {
   disconnectDevice: (deviceId: string) => void;
   /** Drop a user's live feeds (operator and carer): after their sessions were ended. */
   disconnectUser: (userId: string) => void;
+  /** Staff with an operator console connected now (the supervisor's "on shift"). */
+  staffOnConsole: () => { userId: string; since: Date; consoles: number }[];
   allow: (...roles: Role[]) => RoleGuard;
   /** A geofence was created, changed or deleted: the intake's cache of who has zones is stale. */
   zonesChanged?: () => void;

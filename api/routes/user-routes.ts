@@ -26,6 +26,11 @@ export function userRoutes(app: FastifyInstance, deps: RouteDeps): void {
 
   app.get('/api/users', { preHandler: deps.allow('administrator', 'supervisor') }, async () => ({ users: await listUsers(sql) }));
 
+  // Who is on shift: staff with an operator console connected now (kept by the live feed).
+  app.get('/api/staff/on-console', { preHandler: deps.allow('administrator', 'supervisor') }, async () => ({
+    onConsole: deps.staffOnConsole().map((p) => ({ userId: p.userId, since: p.since.toISOString(), consoles: p.consoles })),
+  }));
+
   app.post('/api/users', { preHandler: admin }, async (request, reply) => {
     const { password, ...input } = parseInput(NewUser, request.body);
     const user = await insertUser(sql, { ...input, passwordHash: await hashSecret(password) });

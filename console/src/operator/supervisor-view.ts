@@ -1,14 +1,16 @@
 // The supervisor's view: SLA figures for today and this month (GET /api/reports/sla, BS 8484 and
-// TSA telecare lines), the open and overdue alarms with who holds each, the staff and what each
-// holds, and reassigning an alarm to someone else.
-import type { AlarmView, SlaReportView, UserView } from '../../../api/live/console-contract.js';
+// TSA telecare lines), the open and overdue alarms with who holds each, the staff (on shift =
+// a console connected now) and what each holds, and reassigning an alarm to someone else.
+import type { AlarmView, SlaReportView, UserAccountView } from '../../../api/live/console-contract.js';
 import { callApi } from '../shared/api-client.js';
 import { byId, el } from '../shared/element.js';
-import { durationText, percentText, secondsText, whenText } from '../shared/format.js';
+import { clockText, durationText, percentText, secondsText, whenText } from '../shared/format.js';
 import { orderedAlarms, type AlarmQueue } from './alarm-queue.js';
 import { alarmTypeText, wearerText } from './alarm-text.js';
 
 const REFRESH_MS = 60_000;
+/** Who has a console open changes by the minute: looked at more often than the figures. */
+const STAFF_REFRESH_MS = 15_000;
 const PERIODS = [
   ['today', 'Today'],
   ['month', 'This month'],
@@ -30,7 +32,9 @@ export function createSupervisorView(deps: { alarms: AlarmQueue; now(): number; 
   const staffBox = byId('supervisor-staff');
   const reassignStatus = byId('reassign-status');
   const reports = new Map<Period, SlaReportView | string>();
-  let staff: UserView[] = [];
+  let staff: UserAccountView[] = [];
+  let onConsole = new Map<string, string>(); // user id → since (ISO)
+  let staffTimer: ReturnType<typeof setInterval> | undefined;
   let visible = false;
   let timer: ReturnType<typeof setInterval> | undefined;
 
@@ -46,8 +50,14 @@ export function createSupervisorView(deps: { alarms: AlarmQueue; now(): number; 
   }
 
   async function loadStaff(): Promise<void> {
-    const result = await callApi<{ users: UserView[] }>('GET', '/api/users');
-    staff = result.ok ? result.body.users.filter((u) => u.role !== 'carer') : [];
+    const [users, presence] = await Promise.all([
+      callApi<{ users: UserAccountView[] }>('GET', '/api/users'),
+      callApi<{ onConsole: { userId: string; since: string }[] }>('GET', '/api/staff/on-console'),
+    ]);
+    staff = users.ok ? users.body.users.filter((u) => u.role !== 'carer' && !u.disabled) : [];
+    onConsole = new Map(presence.ok ? presence.body.onConsole.map((p) => [p.userId, p.since]) : []);
+    // On shift first, then by name.
+    staff.sort((a, b) => Number(onConsole.has(b.id)) - Number(onConsole.has(a.id)) || a.name.localeCompare(b.name));
     drawAlarms();
   }
 
@@ -128,7 +138,7 @@ export function createSupervisorView(deps: { alarms: AlarmQueue; now(): number; 
       el(
         'table',
         { className: 'staff' },
-        el('thead', null, el('tr', null, ...['Name', 'Role', 'Holds'].map((h) => el('th', { attrs: { scope: 'col' }, text: h })))),
+        el('thead', null, el('tr', null, ...['Name', 'Role', 'On shift', 'Holds'].map((h) => el('th', { attrs: { scope: 'col' }, text: h })))),
         el(
           'tbody',
           null,
@@ -139,6 +149,7 @@ export function createSupervisorView(deps: { alarms: AlarmQueue; now(): number; 
               null,
               el('td', { text: u.name }),
               el('td', { text: u.role }),
+              el('td', { text: onConsole.has(u.id) ? `Console open since ${clockText(onConsole.get(u.id)!)}` : 'Not connected' }),
               el('td', { text: mine.length ? `${mine.length}: ${mine.map((a) => `${alarmTypeText(a)} (${wearerText(a)})`).join(', ')}` : 'nothing' }),
             );
           }),
@@ -168,10 +179,12 @@ export function createSupervisorView(deps: { alarms: AlarmQueue; now(): number; 
       void loadReports();
       void loadStaff();
       timer = setInterval(() => void loadReports(), REFRESH_MS);
+      staffTimer = setInterval(() => void loadStaff(), STAFF_REFRESH_MS);
     },
     hide() {
       visible = false;
       clearInterval(timer);
+      clearInterval(staffTimer);
     },
     alarmsChanged() {
       // Not while a reassign list has the focus: the supervisor is choosing from it.
