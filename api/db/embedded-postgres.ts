@@ -33,7 +33,7 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, logge
   const passwordFile = path.join(root, 'postgres-password');
   await mkdir(pgdata, { recursive: true });
   // PostgreSQL refuses to run as root; when we are root (CI is), it runs as a `postgres` user.
-  const runAs = userInfo().uid === 0 ? await postgresUser(root, pgdata, logger) : {};
+  const runAs = userInfo().uid === 0 ? await postgresUser(root, pgdata, path.dirname(binaries.postgres), logger) : {};
 
   const initialised = existsSync(path.join(pgdata, 'PG_VERSION'));
   if (!initialised) {
@@ -55,7 +55,7 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, logge
   };
 }
 
-async function postgresUser(root: string, pgdata: string, logger: Logger): Promise<RunAs> {
+async function postgresUser(root: string, pgdata: string, binDir: string, logger: Logger): Promise<RunAs> {
   const ids = async () => ({
     uid: Number((await run('id', ['-u', 'postgres'])).stdout),
     gid: Number((await run('id', ['-g', 'postgres'])).stdout),
@@ -67,18 +67,24 @@ async function postgresUser(root: string, pgdata: string, logger: Logger): Promi
     await run('useradd', ['--system', '--user-group', '--no-create-home', 'postgres']);
     found = await ids();
   }
-  // The postgres user must reach its data directory through every parent: give "others" the
-  // right to pass through (x, not r) where it is missing, e.g. /root, and say so.
+  // The postgres user must reach its data directory and its programs (under node_modules)
+  // through every parent: give "others" the right to pass through (x, not r) where it is
+  // missing, e.g. /root or a private checkout, and say so.
   await chmod(root, 0o755);
-  for (let dir = path.dirname(root); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+  await letOthersPassThrough(path.dirname(root), logger);
+  await letOthersPassThrough(binDir, logger);
+  await chown(pgdata, found.uid, found.gid);
+  return found;
+}
+
+async function letOthersPassThrough(from: string, logger: Logger): Promise<void> {
+  for (let dir = from; dir !== path.dirname(dir); dir = path.dirname(dir)) {
     const mode = (await stat(dir)).mode;
     if ((mode & 0o001) === 0) {
       await chmod(dir, mode | 0o001);
-      logger.warn({ dir }, 'let the postgres user pass through this directory to reach its data (chmod o+x)');
+      logger.warn({ dir }, 'let the postgres user pass through this directory (chmod o+x)');
     }
   }
-  await chown(pgdata, found.uid, found.gid);
-  return found;
 }
 
 async function initdb(binary: string, pgdata: string, password: string, runAs: RunAs, logger: Logger): Promise<void> {
