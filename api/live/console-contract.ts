@@ -156,3 +156,5 @@ export type ContactView = Json<Contact>;
 /** GET /api/wearers/:id/response-plan */
 export type ResponsePlanView = { plan: Json<ResponsePlan>; isDefault: boolean; profile: WearerProfile; warnings: string[] };
 export type PlanStepView = Json<PlanStep>;
+/** GET/PUT /api/devices/:id/shift-pattern: what a wearer's check-in starts a shift with. */
+export type ShiftPatternView = import('../rules/shift-rules.js').ShiftPattern;

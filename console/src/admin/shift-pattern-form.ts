@@ -1,17 +1,11 @@
 // A lone worker's shift pattern on their device: with one set, the worker starts a shift from the
 // device by checking in (the protocol has no "start shift" event); check-ins are then due every
 // interval until the shift's length has passed. Sent in seconds, typed in minutes and hours.
-import type { DeviceView } from '../../../api/live/console-contract.js';
+import type { DeviceView, ShiftPatternView as ShiftPattern } from '../../../api/live/console-contract.js';
 import { callApi } from '../shared/api-client.js';
 import { clockText } from '../shared/format.js';
 import { el } from '../shared/element.js';
 import { actionForm, button, input } from '../shared/form.js';
-
-interface ShiftPattern {
-  intervalS: number;
-  lengthS: number;
-  graceS: number;
-}
 
 export const patternText = (p: ShiftPattern | null): string =>
   p
