@@ -10,6 +10,7 @@ import type { LinkedCarer, Wearer, WearerProfile } from '../store/wearer-store.j
 import type { WearerPolice } from '../store/response-plan-store.js';
 import type { Organisation } from '../store/organisation-store.js';
 import type { Contact } from '../store/contact-store.js';
+import type { ShiftPattern } from '../rules/shift-rules.js';
 import type { Geofence } from '../store/geofence-store.js';
 import type { SlaReport } from '../rules/sla-report.js';
 
@@ -157,4 +158,4 @@ export type ContactView = Json<Contact>;
 export type ResponsePlanView = { plan: Json<ResponsePlan>; isDefault: boolean; profile: WearerProfile; warnings: string[] };
 export type PlanStepView = Json<PlanStep>;
 /** GET/PUT /api/devices/:id/shift-pattern: what a wearer's check-in starts a shift with. */
-export type ShiftPatternView = import('../rules/shift-rules.js').ShiftPattern;
+export type ShiftPatternView = ShiftPattern;
