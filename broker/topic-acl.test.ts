@@ -12,6 +12,13 @@ describe('canPublish', () => {
     ['arc/v1/devices/dev-1/events/extra', null],
     ['arc/v2/devices/dev-1/events', null],
     ['arc/v1/devices/dev-1/', null],
+    ['arc/v1/devices//events', null],
+    ['arc/v1/devices/dev-1/constructor', null],
+    ['arc/v1/devices/dev-1/__proto__', null],
+    ['Arc/v1/devices/dev-1/events', null],
+    ['xarc/v1/devices/dev-1/events', null],
+    ['arc/v1/devicesx/dev-1/events', null],
+    ['arc/v1/devices/dev-1/events/', null],
     ['$SYS/broker', null],
     ['', null],
   ])('dev-1 → %s: %s', (topic, channel) => {

@@ -26,12 +26,14 @@ export type Fix = z.infer<typeof Fix>;
 export const LocationPayload = z.union([Fix, z.array(Fix).min(1).max(MAX_FIXES_PER_MESSAGE)]);
 export type LocationPayload = z.infer<typeof LocationPayload>;
 
+const MAX_FW_LENGTH = 64;
+
 export const Status = z.looseObject({
   ts: DeviceTime,
   batt: z.number().min(0).max(100).optional(),
   charging: z.boolean().optional(),
   rssi: z.number().optional(),
-  fw: z.string().max(64).optional(),
+  fw: z.string().max(MAX_FW_LENGTH).optional(),
 });
 export type Status = z.infer<typeof Status>;
 
@@ -53,10 +55,68 @@ export type JsonParse = { ok: true; value: unknown } | { ok: false; reason: 'pay
 export function parseJsonPayload(payload: Buffer | Uint8Array): JsonParse {
   if (payload.byteLength > MAX_PAYLOAD_BYTES) return { ok: false, reason: 'payload_too_large' };
   try {
-    return { ok: true, value: JSON.parse(Buffer.from(payload).toString('utf8')) };
+    // A view of the same bytes, not a copy (Buffer.from(payload) would copy every message).
+    const text = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('utf8');
+    return { ok: true, value: JSON.parse(text) };
   } catch {
     return { ok: false, reason: 'payload_not_json' };
   }
+}
+
+// The intake's parsers. The zod schemas above are the rules and they decide, but nearly every
+// message is a well-formed fix or status, and zod's union parse copies each one (1–2 % of the
+// ARC's main thread at the ingest ceiling, plus the garbage; issue 5). So a hand-written check of
+// exactly the same rules comes first and passes such a payload as it is; whatever it does not
+// pass goes to zod, which accepts or rejects it and says why. device-payloads.test.ts holds the
+// two to the same verdict on every rule.
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+// z.number() takes finite numbers only; .int() safe integers only.
+const isNumberIn = (v: unknown, min = -Infinity, max = Infinity) => typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max;
+const isOptionalNumberIn = (v: unknown, min?: number, max?: number) => v === undefined || isNumberIn(v, min, max);
+const isDeviceTime = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= EARLIEST_PLAUSIBLE_TS;
+const FIX_SOURCES: readonly unknown[] = FixSource.options;
+
+/** Exactly the rules of `Fix`. */
+export function isFix(v: unknown): v is Fix {
+  return (
+    isObject(v) &&
+    isDeviceTime(v.ts) &&
+    isNumberIn(v.lat, -90, 90) &&
+    isNumberIn(v.lon, -180, 180) &&
+    isOptionalNumberIn(v.acc, 0) &&
+    isOptionalNumberIn(v.alt) &&
+    isOptionalNumberIn(v.speed, 0) &&
+    isOptionalNumberIn(v.heading, 0, 360) &&
+    isOptionalNumberIn(v.batt, 0, 100) &&
+    (v.src === undefined || FIX_SOURCES.includes(v.src))
+  );
+}
+
+/** Exactly the rules of `LocationPayload`. */
+export function isLocationPayload(v: unknown): v is LocationPayload {
+  return isFix(v) || (Array.isArray(v) && v.length >= 1 && v.length <= MAX_FIXES_PER_MESSAGE && v.every(isFix));
+}
+
+/** Exactly the rules of `Status`. */
+export function isStatus(v: unknown): v is Status {
+  return (
+    isObject(v) &&
+    isDeviceTime(v.ts) &&
+    isOptionalNumberIn(v.batt, 0, 100) &&
+    (v.charging === undefined || typeof v.charging === 'boolean') &&
+    isOptionalNumberIn(v.rssi) &&
+    // zod measures strings in code points (an emoji is one): count them only when the units overflow.
+    (v.fw === undefined || (typeof v.fw === 'string' && (v.fw.length <= MAX_FW_LENGTH || [...v.fw].length <= MAX_FW_LENGTH)))
+  );
+}
+
+export function parseLocationPayload(value: unknown): z.ZodSafeParseResult<LocationPayload> {
+  return isLocationPayload(value) ? { success: true, data: value } : LocationPayload.safeParse(value);
+}
+
+export function parseStatus(value: unknown): z.ZodSafeParseResult<Status> {
+  return isStatus(value) ? { success: true, data: value } : Status.safeParse(value);
 }
 
 /** Fixes of a location payload as a list, whatever shape it came in. */

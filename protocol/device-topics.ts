@@ -30,13 +30,17 @@ export interface DeviceTopic {
   channel: DeviceChannel;
 }
 
+// Every message a device publishes passes here (the broker's ACL), hence these built once.
+const ROOT_PREFIX = `${TOPIC_ROOT}/`;
+const CHANNELS: ReadonlySet<string> = new Set(Object.values(DeviceChannel));
+
 /** Splits `arc/v1/devices/{id}/{channel}`; anything else (wildcards included) is null. */
 export function parseDeviceTopic(topic: string): DeviceTopic | null {
+  if (!topic.startsWith(ROOT_PREFIX)) return null;
   const parts = topic.split('/');
   if (parts.length !== 5) return null;
-  const [a, v, d, deviceId, channel] = parts;
-  if (`${a}/${v}/${d}` !== TOPIC_ROOT) return null;
+  const [, , , deviceId, channel] = parts;
   if (!isDeviceId(deviceId)) return null;
-  if (!Object.values(DeviceChannel).includes(channel as DeviceChannel)) return null;
+  if (!CHANNELS.has(channel)) return null;
   return { deviceId, channel: channel as DeviceChannel };
 }

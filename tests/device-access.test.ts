@@ -112,6 +112,26 @@ describe('which topics', () => {
     expect(t.arc.metrics.get('mqtt_publish_refused')).toBeGreaterThanOrEqual(1);
   });
 
+  it('what a device publishes is stored and reaches no other client; its commands still reach it', async () => {
+    // The broker hands device messages to the intake and routes nothing else of them (issue 5).
+    const sender = device({ ...(await t.provisionDevice()), url: t.mqttUrl });
+    const listener = device({ ...(await t.provisionDevice()), url: t.mqttUrl });
+    await sender.connect();
+    await listener.connect();
+    // An hour old, so the event's own position (stored as a fix at its ts) is told apart.
+    const ts = Date.now() - 3_600_000;
+    await sender.sendFix({ ts, lat: 53.6, lon: -3 });
+    await sender.publishRaw(deviceTopic(sender.deviceId, 'location'), JSON.stringify({ ts: ts + 1, lat: 53.6, lon: -3 }), 0);
+    await sender.sendStatus();
+    const sent = await sender.sendEvent('test');
+    await sender.waitForCommand({ eventId: sent.id });
+    await t.arc.idle();
+    await expect.poll(async () => (await t.sql`select count(*)::int as n from fixes where device_id = ${sender.deviceId} and ts in (${ts}, ${ts + 1})`)[0].n).toBe(2);
+    expect(sender.strayMessages).toEqual([]);
+    expect(listener.strayMessages).toEqual([]);
+    expect(listener.commands).toEqual([]);
+  });
+
   it('publishing to its own commands topic or an unknown channel is refused', async () => {
     const credentials = await t.provisionDevice();
     for (const topic of [deviceTopic(credentials.deviceId, 'commands'), `arc/v1/devices/${credentials.deviceId}/secrets`]) {

@@ -1,7 +1,7 @@
 // Group commit of location messages against the real PostgreSQL: many messages, few round trips,
 // every message acknowledged only once its fixes are committed, and one bad message failing alone.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFixBatcher } from '../api/intake/fix-batcher.js';
+import { MAX_FIXES_PER_BATCH, createFixBatcher } from '../api/intake/fix-batcher.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 
 let db: TestDatabase;
@@ -53,5 +53,34 @@ describe('the fix batcher', () => {
     expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
     const stored = await db.sql`select device_id from fixes where ts = ${fix.ts} order by device_id`;
     expect(stored.map((r) => r.deviceId)).toEqual([DEVICES[0], DEVICES[1], DEVICES[2]].sort());
+  });
+
+  it('caps a batch by fixes, not messages: a full queue goes in a few statements, none over the cap', async () => {
+    const sizes: number[] = [];
+    const batcher = createFixBatcher(db.sql, (messages) => sizes.push(messages));
+    const t0 = Date.UTC(2026, 10, 23, 14);
+    const receivedAt = new Date();
+    // 100-fix messages (store and forward after a gap) fill a batch fifty at a time.
+    const perMessage = 100;
+    const messages = Array.from({ length: 120 }, (_, i) => ({
+      deviceId: DEVICES[i % 50],
+      fixes: Array.from({ length: perMessage }, (_, j) => ({ ts: t0 + i * perMessage + j, lat: 53, lon: -3 })),
+      receivedAt,
+    }));
+    await Promise.all(messages.map((m) => batcher.store(m)));
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(120);
+    expect(Math.max(...sizes) * perMessage).toBeLessThanOrEqual(MAX_FIXES_PER_BATCH);
+    expect(sizes.length).toBeLessThanOrEqual(1 + Math.ceil((120 * perMessage) / MAX_FIXES_PER_BATCH));
+    const [{ n }] = await db.sql`select count(*)::int as n from fixes where ts >= ${t0} and ts < ${t0 + 120 * perMessage}`;
+    expect(n).toBe(120 * perMessage);
+  });
+
+  it('takes a message larger than the cap on its own rather than never', async () => {
+    const batcher = createFixBatcher(db.sql);
+    const t0 = Date.UTC(2026, 10, 23, 15);
+    const fixes = Array.from({ length: MAX_FIXES_PER_BATCH + 1 }, (_, j) => ({ ts: t0 + j, lat: 53, lon: -3 }));
+    await expect(batcher.store({ deviceId: DEVICES[3], fixes, receivedAt: new Date() })).resolves.toBeNull();
+    const [{ n }] = await db.sql`select count(*)::int as n from fixes where device_id = ${DEVICES[3]} and ts >= ${t0}`;
+    expect(n).toBe(MAX_FIXES_PER_BATCH + 1);
   });
 });

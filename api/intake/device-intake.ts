@@ -5,7 +5,7 @@
 import type { Sql, TransactionSql } from 'postgres';
 import type { Logger } from 'pino';
 import { parseDeviceEvent, type DeviceEvent } from '../../protocol/device-event.js';
-import { LocationPayload, Status, fixesOf, parseJsonPayload } from '../../protocol/device-payloads.js';
+import { fixesOf, parseJsonPayload, parseLocationPayload, parseStatus } from '../../protocol/device-payloads.js';
 import type { DevicePublish } from '../../broker/mqtt-broker.js';
 import { verifySecret } from '../auth/secret-hash.js';
 import type { Metrics } from '../metrics.js';
@@ -98,7 +98,7 @@ export function createDeviceIntake(deps: IntakeDeps): (message: DevicePublish) =
       case 'events':
         return takeEvent(deviceId, json.value, receivedAt, message);
       case 'location': {
-        const parsed = LocationPayload.safeParse(json.value);
+        const parsed = parseLocationPayload(json.value);
         if (!parsed.success) return reject(message, 'fix_invalid', receivedAt, parsed.error.issues.slice(0, 5));
         const fixes = fixesOf(parsed.data);
         const stored = await deps.zones.storeFixes(deviceId, fixes, receivedAt);
@@ -113,7 +113,7 @@ export function createDeviceIntake(deps: IntakeDeps): (message: DevicePublish) =
         };
       }
       case 'status': {
-        const parsed = Status.safeParse(json.value);
+        const parsed = parseStatus(json.value);
         if (!parsed.success) return reject(message, 'status_invalid', receivedAt, parsed.error.issues.slice(0, 5));
         const stored = await storeStatus(sql, deviceId, parsed.data, receivedAt);
         const low = batteryWorthWatching(parsed.data, stored.batteryLowRaised) ? await battery(deviceId, parsed.data, receivedAt) : null;

@@ -9,6 +9,7 @@ import { CpuMeter, cpuSecondsOf, treeCpuSeconds, loadAverage } from '../proc-sta
 import { ms, num, pct, type ScenarioResult } from '../report.js';
 import { type BenchContext, devicesFor, sleep, startScenarioArc, waitFor, warningsOf } from '../scenario-kit.js';
 import { SimFleet } from '../sim-fleet.js';
+import { logIn } from '../operator-console.js';
 import type { DeviceLogin } from '../sim-protocol.js';
 
 export interface IngestOptions {
@@ -33,6 +34,10 @@ export interface Step {
   brokerCpu: number | null;
   pgCpu: number | null;
   simCpu: number | null;
+  /** Fix messages per group commit (the ARC's intake_fix_batch_messages / intake_fix_batches). */
+  batchSize: number | null;
+  /** Milliseconds from a group commit's start to its commit, on average. */
+  batchMs: number | null;
   verdict: 'keeps up' | 'backlog grows' | 'generator limited';
   loadAverage: number[];
 }
@@ -45,7 +50,32 @@ interface Ramp {
   endedBy: Step['verdict'] | 'max rate';
 }
 
-async function ramp(ctx: BenchContext, label: string, fleet: SimFleet, options: IngestOptions, brokerPid: () => number | null, pgPid: () => number | null): Promise<Ramp> {
+/** The ARC's batch counters, to tell how many messages each group commit carried. */
+type BatchCounters = () => Promise<{ batches: number; messages: number; ms: number } | null>;
+
+export function arcBatchCounters(http: string): BatchCounters {
+  let token: Promise<string> | null = null;
+  return async () => {
+    try {
+      token ??= logIn(http);
+      const response = await fetch(`${http}/api/metrics`, { headers: { authorization: `Bearer ${await token}` }, signal: AbortSignal.timeout(10_000) });
+      const { metrics } = (await response.json()) as { metrics: Record<string, number> };
+      return { batches: metrics.intake_fix_batches ?? 0, messages: metrics.intake_fix_batch_messages ?? 0, ms: metrics.intake_fix_batch_ms ?? 0 };
+    } catch {
+      return null;
+    }
+  };
+}
+
+async function ramp(
+  ctx: BenchContext,
+  label: string,
+  fleet: SimFleet,
+  options: IngestOptions,
+  brokerPid: () => number | null,
+  pgPid: () => number | null,
+  batchCounters: BatchCounters = async () => null,
+): Promise<Ramp> {
   const steps: Step[] = [];
   let endedBy: Ramp['endedBy'] = 'max rate';
   for (let rate = options.startRate; rate <= options.maxRate; rate = Math.round(rate * options.factor)) {
@@ -62,10 +92,12 @@ async function ramp(ctx: BenchContext, label: string, fleet: SimFleet, options: 
     });
     brokerCpu.sample();
     pgCpu.sample();
+    const b0 = await batchCounters();
     const s0 = await fleet.stats(true);
     const t0 = performance.now();
     await sleep((options.stepS - options.settleS) * 1000);
     const s1 = await fleet.stats(true);
+    const b1 = await batchCounters();
     const dt = (performance.now() - t0) / 1000;
     const offered = (s1.fixesSent - s0.fixesSent) / dt;
     const acked = (s1.fixesAcked - s0.fixesAcked) / dt;
@@ -87,12 +119,14 @@ async function ramp(ctx: BenchContext, label: string, fleet: SimFleet, options: 
       brokerCpu: brokerCpu.sample(),
       pgCpu: pgCpu.sample(),
       simCpu: (s1.cpuSeconds - s0.cpuSeconds) / dt,
+      batchSize: b0 && b1 && b1.batches > b0.batches ? (b1.messages - b0.messages) / (b1.batches - b0.batches) : null,
+      batchMs: b0 && b1 && b1.batches > b0.batches ? (b1.ms - b0.ms) / (b1.batches - b0.batches) : null,
       verdict,
       loadAverage: loadAverage(),
     };
     steps.push(step);
     ctx.log(
-      `    ${label} ${num(rate)}/s: offered ${num(offered)} acked ${num(acked)} backlog ${num(backlogStart)}→${num(backlogEnd)} · ack p99 ${ms(step.ackLatency.p99)} · broker CPU ${pct(step.brokerCpu)} PG ${pct(step.pgCpu)} sim ${pct(step.simCpu)} · load ${step.loadAverage[0]} · ${verdict}`,
+      `    ${label} ${num(rate)}/s: offered ${num(offered)} acked ${num(acked)} backlog ${num(backlogStart)}→${num(backlogEnd)} · ack p99 ${ms(step.ackLatency.p99)} · broker CPU ${pct(step.brokerCpu)} PG ${pct(step.pgCpu)} sim ${pct(step.simCpu)}${step.batchSize === null ? '' : ` · batches of ${num(step.batchSize)} in ${ms(step.batchMs)}`} · load ${step.loadAverage[0]} · ${verdict}`,
     );
     if (verdict !== 'keeps up') {
       endedBy = verdict;
@@ -131,7 +165,7 @@ export async function runIngestCeiling(ctx: BenchContext, options: IngestOptions
     ctx.log(`  ingest ceiling, ARC: connecting ${num(options.devices)} devices`);
     const connected = await arcFleet.connect(scenario.arc.mqtt, logins);
     if (connected.connected < options.devices) ctx.log(`    only ${connected.connected} connected`);
-    arcRamp = await ramp(ctx, 'ARC', arcFleet, options, () => scenario.arc.pid, () => postgresPidOf(scenario.dataDir));
+    arcRamp = await ramp(ctx, 'ARC', arcFleet, options, () => scenario.arc.pid, () => postgresPidOf(scenario.dataDir), arcBatchCounters(scenario.arc.http));
     const drained = await drain(arcFleet, 60_000);
     const s = await arcFleet.stats();
     const [{ n }] = await scenario.sql<{ n: number }[]>`select count(*)::int as n from fixes`;
