@@ -32,3 +32,6 @@ export function panel(title: string, ...children: Child[]): HTMLElement {
 
 /** A line that says what just happened (saved, removed), read out by screen readers. */
 export const statusLine = () => el('p', { className: 'admin-status', attrs: { role: 'status' } });
+
+/** A table's head row: one column heading per name. */
+export const tableHead = (...names: string[]) => el('thead', null, el('tr', null, ...names.map((text) => el('th', { attrs: { scope: 'col' }, text }))));

@@ -8,7 +8,7 @@ import { el } from '../shared/element.js';
 import { actionForm, button, input, type ActionForm } from '../shared/form.js';
 import { whenText } from '../shared/format.js';
 import { qrFigure } from '../shared/qr-code.js';
-import { isAdministrator, type AdminContext, type AdminSection } from './admin-section.js';
+import { isAdministrator, type AdminContext, type AdminSection, tableHead } from './admin-section.js';
 import './admin-extra.css';
 import { shiftPatternForm } from './shift-pattern-form.js';
 
@@ -373,7 +373,7 @@ export function createDevicesAdmin(context: AdminContext): AdminSection {
               el(
                 'table',
                 { className: 'admin-table devices-admin-table' },
-                el('thead', null, el('tr', null, ...['Device', 'Wearer', 'Enabled', 'In use', 'Heartbeat', 'Test mode'].map((h) => el('th', { attrs: { scope: 'col' }, text: h })))),
+                tableHead('Device', 'Wearer', 'Enabled', 'In use', 'Heartbeat', 'Test mode'),
                 rows,
               ),
             ),

@@ -8,6 +8,7 @@ import { el } from '../shared/element.js';
 import { actionForm, button, input, textarea } from '../shared/form.js';
 import type { AdminContext, AdminSection } from './admin-section.js';
 import './admin-extra.css';
+import { tableHead } from './admin-section.js';
 
 const OVERRIDE_RULE =
   "A wearer's own police URN overrides the organisation's: the organisation's URN, and a withdrawal of police response made against it, apply only to its wearers who have no URN of their own. A wearer's own withdrawal always applies.";
@@ -150,7 +151,7 @@ export function createOrganisationsAdmin(_context: AdminContext): AdminSection {
               el(
                 'table',
                 { className: 'admin-table organisations-admin-table' },
-                el('thead', null, el('tr', null, ...['Organisation', 'Police URN', 'Police response', 'Wearers'].map((h) => el('th', { attrs: { scope: 'col' }, text: h })))),
+                tableHead('Organisation', 'Police URN', 'Police response', 'Wearers'),
                 rows,
               ),
             ),

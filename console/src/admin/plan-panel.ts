@@ -7,7 +7,7 @@ import { HOW_FOR_WHO, MAX_STEPS, MAX_WAIT_S, StepWho, type StepHow } from '../..
 import { callApi, fieldErrors, type ApiError } from '../shared/api-client.js';
 import { el } from '../shared/element.js';
 import { PROFILE_WORDS } from '../shared/wearer-words.js';
-import { panel, statusLine } from './admin-section.js';
+import { panel, statusLine, tableHead } from './admin-section.js';
 
 const WHO_WORDS: Record<StepWho, string> = { wearer: 'The wearer', contact: 'A contact', police: 'Police (URN)', ambulance: 'Ambulance (999)' };
 const HOW_WORDS: Record<StepHow, string> = {
@@ -137,7 +137,7 @@ export function planPanel(wearerId: string): PlanPanel {
     el(
       'table',
       { className: 'admin-table plan-table' },
-      el('thead', null, el('tr', null, ...['Step', 'Who', 'Contact no.', 'How', 'Wait (s)', 'Words for the operator', ''].map((h) => el('th', { attrs: { scope: 'col' }, text: h })))),
+      tableHead('Step', 'Who', 'Contact no.', 'How', 'Wait (s)', 'Words for the operator', ''),
       rows,
     ),
     el('div', { className: 'buttons' }, addStep, save, useDefault),

@@ -8,6 +8,7 @@ import { el } from '../shared/element.js';
 import { actionForm, button, input } from '../shared/form.js';
 import type { AdminContext, AdminSection } from './admin-section.js';
 import './admin-extra.css';
+import { tableHead } from './admin-section.js';
 
 /** GET /api/users: an account, and whether it may log in. */
 type UserRow = UserAccountView;
@@ -191,7 +192,7 @@ export function createUsersAdmin(context: AdminContext): AdminSection {
               el(
                 'table',
                 { className: 'admin-table users-admin-table' },
-                el('thead', null, el('tr', null, ...['Name', 'Email', 'Role', 'State'].map((h) => el('th', { attrs: { scope: 'col' }, text: h })))),
+                tableHead('Name', 'Email', 'Role', 'State'),
                 rows,
               ),
             ),

@@ -14,6 +14,7 @@ import { policePanel } from './police-panel.js';
 import { planPanel } from './plan-panel.js';
 import { profileSelect, wearerDetailsPanel } from './wearer-details-panel.js';
 import { zonesPanel, type ZonesPanel } from './zones-panel.js';
+import { tableHead } from './admin-section.js';
 
 export function createWearersAdmin(context: AdminContext): AdminSection {
   let zones: ZonesPanel | null = null;
@@ -51,7 +52,7 @@ export function createWearersAdmin(context: AdminContext): AdminSection {
           el(
             'table',
             { className: 'admin-table' },
-            el('thead', null, el('tr', null, ...['Name', 'Profile', 'Organisation', 'PINs', 'Carers edit zones'].map((h) => el('th', { attrs: { scope: 'col' }, text: h })))),
+            tableHead('Name', 'Profile', 'Organisation', 'PINs', 'Carers edit zones'),
             rows,
           ),
         ),
