@@ -22,15 +22,13 @@ import Fastify from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import pino from 'pino';
 import { loadConfig } from '../api/config.js';
-import { Metrics } from '../api/metrics.js';
 import { ensureAdministrator } from '../api/auth/bootstrap-admin.js';
 import { verifySecret } from '../api/auth/secret-hash.js';
 import { installErrorHandler } from '../api/routes/error-handler.js';
-import { roleGuard } from '../api/routes/request-user.js';
 import { authRoutes } from '../api/routes/auth-routes.js';
 import { bulkDeviceRoutes } from '../api/routes/bulk-device-routes.js';
-import type { RouteDeps } from '../api/routes/route-deps.js';
 import { createTestDatabase } from './support/test-database.js';
+import { routeTestDeps } from './support/route-test-app.js';
 
 let root: string;
 let ctx: BenchContext;
@@ -118,18 +116,7 @@ describe('POST /api/devices/bulk', () => {
       await ensureAdministrator(db.sql, config, pino({ level: 'silent' }));
       await app.register(fastifyCookie);
       installErrorHandler(app);
-      const deps: RouteDeps = {
-        sql: db.sql,
-        config,
-        metrics: new Metrics(),
-        now: () => new Date(),
-        isDeviceConnected: () => false,
-        disconnectDevice: () => {},
-        disconnectUser: () => {},
-        staffOnConsole: () => [],
-        allow: roleGuard(db.sql),
-        databaseReady: async () => true,
-      };
+      const deps = routeTestDeps(db.sql, { config });
       authRoutes(app, deps);
       bulkDeviceRoutes(app, deps);
       const login = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: 'bulk-admin@test.arc', password: 'bulk-admin-password' } });

@@ -1,5 +1,6 @@
 // A small Fastify app of its own for testing route modules over a real PostgreSQL: the given
 // routes, the ARC's one error handler and role guard, and a logged-in user for every role.
+import type { Sql } from 'postgres';
 import { randomBytes, randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type InjectOptions, type LightMyRequestResponse } from 'fastify';
 import { loadConfig } from '../../api/config.js';
@@ -35,10 +36,10 @@ export interface RouteTestApp {
   inject(role: Role | null, method: InjectOptions['method'], url: string, body?: unknown): Promise<LightMyRequestResponse>;
 }
 
-export async function buildRouteTestApp(db: TestDatabase, routes: RouteModule[], options: RouteTestAppOptions = {}): Promise<RouteTestApp> {
-  const emailFor = options.email ?? ((role: Role) => `${role}-${randomUUID()}@test.arc`);
-  const deps: RouteDeps = {
-    sql: db.sql,
+/** RouteDeps for routes tested without a broker or live feeds: nothing connected, nobody on a console. */
+export function routeTestDeps(sql: Sql, overrides: Partial<RouteDeps> = {}): RouteDeps {
+  return {
+    sql,
     config: loadConfig({}),
     metrics: new Metrics(),
     now: () => new Date(),
@@ -46,11 +47,16 @@ export async function buildRouteTestApp(db: TestDatabase, routes: RouteModule[],
     disconnectDevice: () => {},
     disconnectUser: () => {},
     staffOnConsole: () => [],
-    allow: roleGuard(db.sql),
+    allow: roleGuard(sql),
     zonesChanged: () => {},
     databaseReady: async () => true,
-    ...options.deps,
+    ...overrides,
   };
+}
+
+export async function buildRouteTestApp(db: TestDatabase, routes: RouteModule[], options: RouteTestAppOptions = {}): Promise<RouteTestApp> {
+  const emailFor = options.email ?? ((role: Role) => `${role}-${randomUUID()}@test.arc`);
+  const deps = routeTestDeps(db.sql, options.deps);
 
   const app = Fastify();
   installErrorHandler(app);
