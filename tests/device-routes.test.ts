@@ -126,4 +126,16 @@ describe('the device list: open amber session and check-in shift', () => {
     expect(byId[ids[1]]).toEqual([null, '2026-11-23T09:10:00.000Z']);
     expect(byId[ids[2]]).toEqual([null, null]);
   });
+
+  it('narrows the list to one wearer’s devices with ?wearerId=, and refuses a wearer id that is not one', async () => {
+    const [wearer] = await db.sql<{ id: string }[]>`insert into wearers (name) values ('Wendy Narrowed') returning id`;
+    const [hers, other] = [newId(), newId()];
+    await api(withTls, 'POST', '/api/devices', { id: hers, wearerId: wearer.id });
+    await api(withTls, 'POST', '/api/devices', { id: other });
+    const listed = (await api(withTls, 'GET', `/api/devices?wearerId=${wearer.id}`)).body.devices;
+    expect(listed.map((d: { id: string }) => d.id)).toEqual([hers]);
+    const refused = await api(withTls, 'GET', '/api/devices?wearerId=not-a-uuid');
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.code).toBe('ARC_ERR_VALIDATION');
+  });
 });

@@ -31,6 +31,7 @@ const DeviceUpdate = z.object({
   heartbeatS: HeartbeatS.optional(),
 });
 const DeviceParams = z.object({ id: DeviceId });
+const DeviceListQuery = z.object({ wearerId: z.uuid().optional() });
 const TestMode = z.object({
   minutes: z.number().int().min(1).max(7 * 24 * 60),
   reason: z.string().trim().min(3, 'say why the device is on test').max(500),
@@ -51,12 +52,16 @@ export function deviceRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const connectionOf = (id: string, secret: string) => ({ url: deviceMqttUrl(deps.config), clientId: id, username: id, password: secret });
 
   async function viewOf(id: string) {
-    const [view] = await listDevices(sql, deps.isDeviceConnected, id);
+    const [view] = await listDevices(sql, deps.isDeviceConnected, { deviceId: id });
     if (!view) throw new ArcError('ARC_ERR_DEVICE_NOT_FOUND');
     return view;
   }
 
-  app.get('/api/devices', { preHandler: staff }, async () => ({ devices: await listDevices(sql, deps.isDeviceConnected) }));
+  // ?wearerId= narrows the list to one wearer's devices (a wearer's page needs no other).
+  app.get('/api/devices', { preHandler: staff }, async (request) => {
+    const { wearerId } = parseInput(DeviceListQuery, request.query);
+    return { devices: await listDevices(sql, deps.isDeviceConnected, { wearerId }) };
+  });
 
   app.get('/api/devices/:id', { preHandler: staff }, async (request) => ({
     device: await viewOf(parseInput(DeviceParams, request.params).id),

@@ -70,7 +70,8 @@ interface DeviceRow {
   checkinDueAt: Date | null;
 }
 
-export async function listDevices(sql: Sql, isConnected: (id: string) => boolean, deviceId?: string): Promise<DeviceView[]> {
+/** All devices, or only one (`{ deviceId }`), or only a wearer's (`{ wearerId }`). */
+export async function listDevices(sql: Sql, isConnected: (id: string) => boolean, only: { deviceId?: string; wearerId?: string } = {}): Promise<DeviceView[]> {
   const rows = await sql<DeviceRow[]>`
     select d.id, d.label, d.enabled, d.in_use, d.test_until, d.test_reason, d.heartbeat_s, d.wearer_id, w.name as wearer_name, d.last_seen_at,
            d.fix_ts, d.fix_lat, d.fix_lon, d.fix_acc, d.status_ts, d.batt, d.charging, d.rssi, d.fw,
@@ -80,7 +81,7 @@ export async function listDevices(sql: Sql, isConnected: (id: string) => boolean
          -- amber_sessions_open_idx and checkin_shifts_open_idx), so these joins add no rows.
          left join amber_sessions a on a.device_id = d.id and a.ended_at is null
          left join checkin_shifts s on s.device_id = d.id and s.ended_at is null
-    ${deviceId === undefined ? sql`` : sql`where d.id = ${deviceId}`}
+    ${only.deviceId !== undefined ? sql`where d.id = ${only.deviceId}` : only.wearerId !== undefined ? sql`where d.wearer_id = ${only.wearerId}` : sql``}
     order by d.id`;
   return rows.map((r) => ({
     id: r.id,

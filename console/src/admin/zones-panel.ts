@@ -227,8 +227,8 @@ export function zonesPanel(wearerId: string, tiles: MapTiles): ZonesPanel {
       map = createMapView(tiles, { label: 'Map of the wearer’s zones; click to draw' });
       mapSlot.replaceChildren(map.element);
       map.onClick(onMapClick);
-      void Promise.all([load(), callApi<{ devices: DeviceView[] }>('GET', '/api/devices')]).then(([, devices]) => {
-        position = devices.ok ? (devices.body.devices.find((d) => d.wearerId === wearerId && d.position)?.position ?? null) : null;
+      void Promise.all([load(), callApi<{ devices: DeviceView[] }>('GET', `/api/devices?wearerId=${wearerId}`)]).then(([, devices]) => {
+        position = devices.ok ? (devices.body.devices.find((d) => d.position)?.position ?? null) : null;
         map?.setPosition(position, 'Last position');
         map?.fit();
       });
