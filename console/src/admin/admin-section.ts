@@ -35,3 +35,23 @@ export const statusLine = () => el('p', { className: 'admin-status', attrs: { ro
 
 /** A table's head row: one column heading per name. */
 export const tableHead = (...names: string[]) => el('thead', null, el('tr', null, ...names.map((text) => el('th', { attrs: { scope: 'col' }, text }))));
+
+/**
+ * The list-and-panel screen (devices, organisations, accounts): a titled list on the left with
+ * what goes above its table (search, notes), scrolling on its own; the chosen one's panel, or
+ * the form to add one, on the right.
+ */
+export function listingScreen(o: { title: string; headingId: string; tableClass: string; above: Child[]; headings: string[]; rows: HTMLElement; side: HTMLElement }): HTMLElement {
+  return el(
+    'div',
+    { className: 'admin-split' },
+    el(
+      'section',
+      { className: 'admin-listing', attrs: { 'aria-labelledby': o.headingId } },
+      el('h2', { attrs: { id: o.headingId }, text: o.title }),
+      ...o.above,
+      el('div', { className: 'admin-scroll' }, el('table', { className: `admin-table ${o.tableClass}` }, tableHead(...o.headings), o.rows)),
+    ),
+    o.side,
+  );
+}

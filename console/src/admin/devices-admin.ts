@@ -8,7 +8,7 @@ import { el } from '../shared/element.js';
 import { actionForm, button, input, type ActionForm } from '../shared/form.js';
 import { whenText } from '../shared/format.js';
 import { qrFigure } from '../shared/qr-code.js';
-import { isAdministrator, type AdminContext, type AdminSection, tableHead } from './admin-section.js';
+import { isAdministrator, type AdminContext, type AdminSection, listingScreen } from './admin-section.js';
 import './admin-extra.css';
 import { shiftPatternForm } from './shift-pattern-form.js';
 
@@ -359,27 +359,15 @@ export function createDevicesAdmin(context: AdminContext): AdminSection {
       screen = { ticket: mine, chosen: id, rows, status, search, side, secretSlot: el('div', { className: 'secret-slot' }) };
       search.addEventListener('input', () => drawRows());
       container.append(
-        el(
-          'div',
-          { className: 'admin-split' },
-          el(
-            'section',
-            { className: 'admin-listing', attrs: { 'aria-labelledby': `devices-admin-heading-${mine}` } },
-            el('h2', { attrs: { id: `devices-admin-heading-${mine}` }, text: 'Devices' }),
-            el('div', { className: 'field inline' }, el('label', { attrs: { for: search.id }, text: 'Search devices' }), search, status),
-            el(
-              'div',
-              { className: 'admin-scroll' },
-              el(
-                'table',
-                { className: 'admin-table devices-admin-table' },
-                tableHead('Device', 'Wearer', 'Enabled', 'In use', 'Heartbeat', 'Test mode'),
-                rows,
-              ),
-            ),
-          ),
+        listingScreen({
+          title: 'Devices',
+          headingId: `devices-admin-heading-${mine}`,
+          tableClass: 'devices-admin-table',
+          above: [el('div', { className: 'field inline' }, el('label', { attrs: { for: search.id }, text: 'Search devices' }), search, status)],
+          headings: ['Device', 'Wearer', 'Enabled', 'In use', 'Heartbeat', 'Test mode'],
+          rows,
           side,
-        ),
+        }),
       );
       side.append(el('p', { className: 'muted', text: 'Loading…' }));
       void loadList().then((loaded) => {

@@ -8,7 +8,7 @@ import { el } from '../shared/element.js';
 import { actionForm, button, input, textarea } from '../shared/form.js';
 import type { AdminContext, AdminSection } from './admin-section.js';
 import './admin-extra.css';
-import { tableHead } from './admin-section.js';
+import { listingScreen } from './admin-section.js';
 
 const OVERRIDE_RULE =
   "A wearer's own police URN overrides the organisation's: the organisation's URN, and a withdrawal of police response made against it, apply only to its wearers who have no URN of their own. A wearer's own withdrawal always applies.";
@@ -136,28 +136,15 @@ export function createOrganisationsAdmin(_context: AdminContext): AdminSection {
       screen = { ticket: mine, chosen: id, rows, status, side };
       const headingId = `organisations-heading-${mine}`;
       container.append(
-        el(
-          'div',
-          { className: 'admin-split' },
-          el(
-            'section',
-            { className: 'admin-listing', attrs: { 'aria-labelledby': headingId } },
-            el('h2', { attrs: { id: headingId }, text: 'Organisations' }),
-            el('p', { className: 'rule-note', text: OVERRIDE_RULE }),
-            status,
-            el(
-              'div',
-              { className: 'admin-scroll' },
-              el(
-                'table',
-                { className: 'admin-table organisations-admin-table' },
-                tableHead('Organisation', 'Police URN', 'Police response', 'Wearers'),
-                rows,
-              ),
-            ),
-          ),
+        listingScreen({
+          title: 'Organisations',
+          headingId: headingId,
+          tableClass: 'organisations-admin-table',
+          above: [el('p', { className: 'rule-note', text: OVERRIDE_RULE }), status],
+          headings: ['Organisation', 'Police URN', 'Police response', 'Wearers'],
+          rows,
           side,
-        ),
+        }),
       );
       void loadList().then((loaded) => {
         if (screen?.ticket !== mine) return;

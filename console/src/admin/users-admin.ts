@@ -8,7 +8,7 @@ import { el } from '../shared/element.js';
 import { actionForm, button, input } from '../shared/form.js';
 import type { AdminContext, AdminSection } from './admin-section.js';
 import './admin-extra.css';
-import { tableHead } from './admin-section.js';
+import { listingScreen } from './admin-section.js';
 
 /** GET /api/users: an account, and whether it may log in. */
 type UserRow = UserAccountView;
@@ -178,27 +178,15 @@ export function createUsersAdmin(context: AdminContext): AdminSection {
       search.addEventListener('input', () => drawRows());
       const headingId = `users-heading-${mine}`;
       container.append(
-        el(
-          'div',
-          { className: 'admin-split' },
-          el(
-            'section',
-            { className: 'admin-listing', attrs: { 'aria-labelledby': headingId } },
-            el('h2', { attrs: { id: headingId }, text: 'User accounts' }),
-            el('div', { className: 'field inline' }, el('label', { attrs: { for: search.id }, text: 'Search accounts' }), search, status),
-            el(
-              'div',
-              { className: 'admin-scroll' },
-              el(
-                'table',
-                { className: 'admin-table users-admin-table' },
-                tableHead('Name', 'Email', 'Role', 'State'),
-                rows,
-              ),
-            ),
-          ),
+        listingScreen({
+          title: 'User accounts',
+          headingId: headingId,
+          tableClass: 'users-admin-table',
+          above: [el('div', { className: 'field inline' }, el('label', { attrs: { for: search.id }, text: 'Search accounts' }), search, status)],
+          headings: ['Name', 'Email', 'Role', 'State'],
+          rows,
           side,
-        ),
+        }),
       );
       void loadList().then((loaded) => {
         if (screen?.ticket !== mine) return;
