@@ -101,7 +101,7 @@ export async function ensureSeededTemplate(options: SeedOptions): Promise<Seeded
     count: options.count,
     heartbeatS,
     admin: { ...BENCH_ADMIN },
-    hash: 'scrypt N=16384 r=8 p=1 (api/auth/secret-hash.ts, the production cost)',
+    hash: 'scrypt N=4096 r=8 p=1 (hashDeviceSecret in api/auth/secret-hash.ts, the production cost)',
     createdAt: new Date().toISOString(),
     devices,
   };

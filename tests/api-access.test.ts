@@ -88,7 +88,7 @@ describe('logins', () => {
   it('passwords are stored only as slow hashes', async () => {
     const user = await t.createUser('supervisor');
     const [row] = await t.sql`select password_hash from users where id = ${user.id}`;
-    expect(row.passwordHash).toMatch(/^scrypt\$/);
+    expect(row.passwordHash).toMatch(/^scrypt\$16384\$8\$1\$/); // chosen by a person: the dear cost
     expect(row.passwordHash).not.toContain(user.password);
   });
 });
@@ -102,7 +102,7 @@ describe('devices and wearers', () => {
     expect(created.status).toBe(201);
     expect(created.body.secret).toMatch(/^[A-Za-z0-9_-]{40,}$/);
     const [row] = await t.sql`select secret_hash from devices where id = 'secret-once'`;
-    expect(row.secretHash).toMatch(/^scrypt\$/);
+    expect(row.secretHash).toMatch(/^scrypt\$4096\$8\$1\$/); // 32 random bytes: the cheaper cost
     const listed = await t.api('GET', '/api/devices/secret-once');
     expect(JSON.stringify(listed.body)).not.toContain(created.body.secret);
     const device = new SimulatedDevice({ deviceId: 'secret-once', secret: created.body.secret, url: t.mqttUrl, reconnect: false });

@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Sql } from 'postgres';
 import { z } from 'zod';
 import { DEVICE_ID_PATTERN } from '../../protocol/device-topics.js';
-import { generateSecret, hashSecret } from '../auth/secret-hash.js';
+import { generateSecret, hashDeviceSecret, hashSecret } from '../auth/secret-hash.js';
 import { audit } from '../store/audit-log.js';
 import { WearerProfile } from '../store/wearer-store.js';
 import { parseInput } from './parse-input.js';
@@ -75,7 +75,7 @@ export async function provisionDeviceBatch(sql: Sql, input: DeviceBatch, onProgr
     const chunk = missing.slice(start, start + ROWS_PER_STATEMENT);
     const secrets = chunk.map(() => generateSecret());
     // All at once: node:crypto queues them on the libuv pool, which runs one per thread.
-    const hashes = await Promise.all(secrets.map((s) => hashSecret(s)));
+    const hashes = await Promise.all(secrets.map((s) => hashDeviceSecret(s)));
     const { inserted, wearerIds } = await sql.begin(async (tx) => {
       let wearerIds: (string | null)[] = chunk.map(() => null);
       if (batch.wearers) {
