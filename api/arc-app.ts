@@ -215,6 +215,10 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
   });
 
   const servers: TcpServer[] = [];
+  // A fleet reconnects at once after a restart. Node's default accept queue (511) overflowed
+  // at 10,000 devices: the kernel dropped handshakes, and some devices got a reset a minute later
+  // instead of a CONNACK (issue 5, TcpExtListenOverflows). The kernel caps it at net.core.somaxconn.
+  const LISTEN_BACKLOG = 8192;
   // Neither Aedes nor MQTT.js sets TCP_NODELAY; without it small packets wait tens of ms.
   const serveMqtt = (socket: Socket) => {
     socket.setNoDelay(true);
@@ -246,7 +250,7 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
       const listenOn = (server: TcpServer, port: number) =>
         new Promise<number>((resolve, reject) => {
           server.once('error', reject);
-          server.listen(port, host, () => resolve((server.address() as { port: number }).port));
+          server.listen({ port, host, backlog: LISTEN_BACKLOG }, () => resolve((server.address() as { port: number }).port));
         });
       const tcp = createTcpServer(serveMqtt);
       servers.push(tcp);
