@@ -1,6 +1,7 @@
 // Writing alarms: raising one (from a device event or from the clock), attaching a repeat
 // activation, and the operator side under a row lock so that two operators accepting at the same
 // moment are served one after the other.
+import { randomUUID } from 'node:crypto';
 import type { Sql, TransactionSql } from 'postgres';
 import type { AlarmState, ClosureCode } from '../rules/alarm-lifecycle.js';
 import type { Actor } from './audit-log.js';
@@ -9,6 +10,8 @@ import { policeColumns, policeOf, type PoliceRow } from './organisation-store.js
 type Db = Sql | TransactionSql;
 
 export interface NewAlarm {
+  /** Chosen by the caller when other statements in its transaction name the alarm before it is back. */
+  id?: string;
   deviceId: string;
   wearerId: string | null;
   type: string;
@@ -26,14 +29,14 @@ export interface NewAlarm {
 
 export async function insertAlarm(tx: Db, alarm: NewAlarm): Promise<string> {
   const [row] = await tx<{ id: string }[]>`
-    insert into alarms (device_id, wearer_id, type, priority, received_at, lat, lon, acc, discreet, flags,
+    insert into alarms (id, device_id, wearer_id, type, priority, received_at, lat, lon, acc, discreet, flags,
                         is_test, session_note, accept_due_at, status, accepted_by, accepted_at, linked_to)
-    values (${alarm.deviceId}, ${alarm.wearerId}, ${alarm.type}, ${alarm.priority}, ${alarm.receivedAt},
+    values (${alarm.id ?? randomUUID()}, ${alarm.deviceId}, ${alarm.wearerId}, ${alarm.type}, ${alarm.priority}, ${alarm.receivedAt},
             ${alarm.position?.lat ?? null}, ${alarm.position?.lon ?? null}, ${alarm.position?.acc ?? null},
             ${alarm.discreet}, ${tx.json(alarm.flags as never)}, ${alarm.isTest}, ${alarm.sessionNote ?? null},
             ${alarm.acceptDueAt}, ${alarm.owner ? 'accepted' : 'raised'}, ${alarm.owner?.id ?? null},
             ${alarm.owner ? alarm.receivedAt : null}, ${alarm.owner?.linkedTo ?? null})
-    returning id`;
+    returning id`.execute();
   return row.id;
 }
 
@@ -44,7 +47,7 @@ export async function insertAlarm(tx: Db, alarm: NewAlarm): Promise<string> {
 export async function attachActivation(tx: Db, alarmId: string, priority: number, flags: Record<string, unknown>): Promise<void> {
   await tx`update alarms set activations = activations + 1, priority = least(priority, ${priority}),
              condition = 'active', cleared_at = null, flags = (flags - 'clearedBy') || ${tx.json(flags as never)}
-           where id = ${alarmId}`;
+           where id = ${alarmId}`.execute();
 }
 
 export interface OpenAlarmOfWearer {
@@ -59,7 +62,7 @@ export interface OpenAlarmOfWearer {
 export async function openAlarmsOfWearer(tx: Db, wearerId: string): Promise<OpenAlarmOfWearer[]> {
   return tx<OpenAlarmOfWearer[]>`
     select id, type, priority, accepted_by as owner_id, linked_to from alarms
-    where wearer_id = ${wearerId} and status <> 'resolved' order by priority, received_at`;
+    where wearer_id = ${wearerId} and status <> 'resolved' order by priority, received_at`.execute();
 }
 
 export interface LockedAlarm {

@@ -6,7 +6,7 @@ import type { AmberChange } from '../rules/event-rules.js';
 type Db = Sql | TransactionSql;
 
 export async function hasOpenAmberSession(tx: Db, deviceId: string): Promise<boolean> {
-  return (await tx`select 1 from amber_sessions where device_id = ${deviceId} and ended_at is null`).length > 0;
+  return (await tx`select 1 from amber_sessions where device_id = ${deviceId} and ended_at is null`.execute()).length > 0;
 }
 
 /** Applies a session change; returns nothing: the session's own alarm, if any, is raised later. */

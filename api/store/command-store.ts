@@ -14,5 +14,5 @@ export async function markCommandDelivered(sql: Sql, deviceId: string, commandId
 }
 
 export async function insertCommand(sql: Sql | TransactionSql, deviceId: string, command: Command): Promise<void> {
-  await sql`insert into device_commands (id, device_id, body) values (${command.id}, ${deviceId}, ${sql.json(command as never)})`;
+  await sql`insert into device_commands (id, device_id, body) values (${command.id}, ${deviceId}, ${sql.json(command as never)})`.execute();
 }

@@ -79,7 +79,7 @@ export async function storeFixBatch(sql: Sql | TransactionSql, messages: FixMess
                 ${newest.map((n) => n.seen.toISOString())}::timestamptz[])
       as v(id, ts, lat, lon, acc, seen)
     where d.id = v.id
-    returning d.id, d.comm_alarm_id`;
+    returning d.id, d.comm_alarm_id`.execute(); // sent now: callers pipeline it (event-store)
   return new Map(updated.map((u) => [u.id, u.commAlarmId]));
 }
 
