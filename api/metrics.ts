@@ -2,10 +2,14 @@
 export class Metrics {
   private readonly counts = new Map<string, number>();
 
-  increment(name: string, labels: Record<string, string> = {}, by = 1): void {
-    const key = Object.keys(labels).length
-      ? `${name}{${Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(',')}}`
-      : name;
+  // Called for every device message: the key is built without intermediate arrays.
+  increment(name: string, labels?: Record<string, string>, by = 1): void {
+    let key = name;
+    if (labels) {
+      let inner = '';
+      for (const k in labels) inner += `${inner ? ',' : ''}${k}="${labels[k]}"`;
+      if (inner) key = `${name}{${inner}}`;
+    }
     this.counts.set(key, (this.counts.get(key) ?? 0) + by);
   }
 

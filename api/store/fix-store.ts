@@ -14,10 +14,11 @@ export interface FixMessage {
 
 const KNOWN_FIELDS = new Set(['ts', 'lat', 'lon', 'acc', 'alt', 'speed', 'heading', 'batt', 'src']);
 
-/** Unknown fields are ignored and kept (spec): they go to `extra`. */
+/** Unknown fields are ignored and kept (spec): they go to `extra`. Most fixes have none. */
 function extraOf(fix: FixToStore): string | null {
-  const extra = Object.entries(fix).filter(([k]) => !KNOWN_FIELDS.has(k));
-  return extra.length ? JSON.stringify(Object.fromEntries(extra)) : null;
+  let extra: Record<string, unknown> | null = null;
+  for (const k in fix) if (!KNOWN_FIELDS.has(k)) (extra ??= {})[k] = (fix as Record<string, unknown>)[k];
+  return extra && JSON.stringify(extra);
 }
 
 const orNull = <T>(v: T | undefined): T | null => (v === undefined ? null : v);
@@ -34,10 +35,11 @@ export async function storeFixBatch(sql: Sql | TransactionSql, messages: FixMess
   // One row per device for the update: its newest fix and latest receive time.
   const devices = new Map<string, { fix: FixToStore; seen: Date }>();
   for (const m of messages) {
+    const receivedAt = m.receivedAt.toISOString();
     for (const f of m.fixes) {
       rows.deviceId.push(m.deviceId);
       rows.ts.push(f.ts);
-      rows.receivedAt.push(m.receivedAt.toISOString());
+      rows.receivedAt.push(receivedAt);
       rows.lat.push(f.lat);
       rows.lon.push(f.lon);
       rows.acc.push(orNull(f.acc as number | undefined));
