@@ -11,6 +11,13 @@ import { BENCH_ADMIN } from './seeded-data-dir.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
+/**
+ * The node flags `npm start` and the Dockerfile run the ARC with (tests/node-flags.test.ts keeps
+ * the three the same): the bench measures the ARC as users run it. The bare broker gets them too,
+ * so the ingest ratio compares software, not runtime tuning.
+ */
+export const ARC_NODE_FLAGS = ['--max-semi-space-size=64'];
+
 export interface ArcEndpoints {
   dataDir: string;
   httpPort: number;
@@ -82,7 +89,7 @@ export async function startArc(options: StartArcOptions & { endpoints: { dataDir
     pgPort: options.endpoints.pgPort ?? (await freePort()),
   };
   const spawnedAt = performance.now();
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', 'api/main.ts'], {
+  const child = spawn(process.execPath, [...ARC_NODE_FLAGS, ...(options.nodeArgs ?? []), '--import', 'tsx', 'api/main.ts'], {
     cwd: ROOT,
     env: {
       ...cleanEnv(),
@@ -229,7 +236,7 @@ export interface BareBroker {
 /** Bare Aedes in a process of its own, like the ARC: see bench/bare-broker.ts. */
 export async function startBareBroker(): Promise<BareBroker> {
   const child: ChildProcess = fork(fileURLToPath(new URL('./bare-broker.ts', import.meta.url)), [], {
-    execArgv: ['--import', 'tsx'],
+    execArgv: [...ARC_NODE_FLAGS, '--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const pending: ((n: number) => void)[] = [];
