@@ -19,6 +19,7 @@ import { createCommandDispatcher } from './intake/command-dispatcher.js';
 import { attachOperatorFeed, type OperatorFeed } from './live/operator-feed.js';
 import { createAlarmNotifier } from './live/alarm-notifier.js';
 import { attachCarerFeed, withCarerFeed, type CarerFeed } from './live/carer-feed.js';
+import { SESSION_RECHECK_MS } from './live/session-watch.js';
 import { installErrorHandler } from './routes/error-handler.js';
 import { roleGuard } from './routes/request-user.js';
 import type { RouteDeps } from './routes/route-deps.js';
@@ -72,6 +73,8 @@ export interface Arc {
   listen(): Promise<ArcAddresses>;
   /** Resolves when every message under way has been stored and every push sent. */
   idle(): Promise<void>;
+  /** Close the live feeds whose session has ended (also runs by itself with the timers). */
+  closeEndedSessions(): Promise<number>;
   /** Stop taking connections, finish in-flight writes, close. The caller owns `sql`. */
   close(): Promise<void>;
 }
@@ -168,6 +171,7 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
       feed?.disconnectUser(id);
       carerFeed?.disconnectUser(id);
     },
+    sessionEnded: () => void closeEndedSessions(),
     allow: roleGuard(sql),
     // Answers within a second: a database that hangs (frozen, unreachable) is "not ready" now,
     // not when the load balancer's own timeout fires.
@@ -225,6 +229,19 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
     broker!.handle(socket);
   };
 
+  /** Live feeds whose session ended (log-out, expiry) are closed: at once on a log-out, else within SESSION_RECHECK_MS. */
+  const closeEndedSessions = async () => {
+    try {
+      const [operators, carers] = await Promise.all([feed?.closeEndedSessions() ?? 0, carerFeed?.closeEndedSessions() ?? 0]);
+      if (operators + carers) logger.info({ operators, carers }, 'live feeds of ended sessions closed');
+      return operators + carers;
+    } catch (err) {
+      logger.error({ err }, 'could not check the sessions of the live feeds; next pass retries');
+      return 0;
+    }
+  };
+  let sessionRecheck: NodeJS.Timeout | null = null;
+
   const idle = async () => {
     while (intakeUnderWay.size) await Promise.allSettled([...intakeUnderWay]);
     await fixBatcher.idle();
@@ -244,6 +261,7 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
       if (deps.startTimers !== false) {
         clock.start(config.ARC_CLOCK_TICK_MS);
         notifications.start(1000);
+        sessionRecheck = setInterval(() => void closeEndedSessions(), SESSION_RECHECK_MS).unref();
       }
       const host = config.ARC_HOST;
       const httpAddress = await http.listen({ port: config.ARC_HTTP_PORT, host });
@@ -273,7 +291,9 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
         mqtts: mqtts && mqtts.replace(`//${host}:`, `//${httpUrl.hostname}:`),
       };
     },
+    closeEndedSessions,
     async close() {
+      if (sessionRecheck) clearInterval(sessionRecheck);
       for (const server of servers) server.close();
       await clock.stop();
       await notifications.stop();

@@ -13,6 +13,7 @@ import { CARER_VIEWED_LOCATIONS, linkedCarerIds, linkedWearerIds, wearerAlarmSta
 import type { User } from '../store/user-store.js';
 import type { AlarmView, DeviceMoved } from './console-contract.js';
 import type { OperatorFeed } from './operator-feed.js';
+import { closeEndedSessions, sessionHashOf } from './session-watch.js';
 import { CARER_NAMESPACE, CARER_SOCKET_PATH, type CarerClientEvents, type CarerServerEvents } from './carer-contract.js';
 
 export interface CarerFeed {
@@ -22,6 +23,8 @@ export interface CarerFeed {
   alarmChanged(alarm: AlarmView): void;
   /** Close every page of this carer: their sessions were ended (disabled, new role or password). */
   disconnectUser(userId: string): void;
+  /** Close the pages whose session has ended (log-out, expiry); resolves with how many. */
+  closeEndedSessions(): Promise<number>;
   /** Resolves when every push under way has been sent. */
   idle(): Promise<void>;
   close(): Promise<void>;
@@ -29,6 +32,7 @@ export interface CarerFeed {
 
 interface SocketData {
   user: User;
+  sessionHash: string;
   wearerIds: string[];
 }
 type CarerSocket = Socket<CarerClientEvents, CarerServerEvents, Record<string, never>, SocketData>;
@@ -56,7 +60,8 @@ export function attachCarerFeed(httpServer: HttpServer, sql: Sql, logger: Logger
 
   carers.use(async (socket, next) => {
     try {
-      const user = await userForToken(sql, tokenFrom(socket.handshake.headers, socket.handshake.auth?.token));
+      const token = tokenFrom(socket.handshake.headers, socket.handshake.auth?.token);
+      const user = await userForToken(sql, token);
       if (!user) return next(refusal('ARC_ERR_AUTH_REQUIRED'));
       if (user.role !== 'carer') {
         logger.warn({ userId: user.id, role: user.role }, 'non-carer user refused the carer feed');
@@ -65,6 +70,7 @@ export function attachCarerFeed(httpServer: HttpServer, sql: Sql, logger: Logger
       // Read before the connection is granted, so the rooms are joined before the page is told it
       // is connected and loads its snapshot: nothing falls between the two.
       socket.data.user = user;
+      socket.data.sessionHash = sessionHashOf(token!);
       socket.data.wearerIds = await linkedWearerIds(sql, user.id);
       next();
     } catch (err) {
@@ -146,6 +152,7 @@ export function attachCarerFeed(httpServer: HttpServer, sql: Sql, logger: Logger
     disconnectUser(userId) {
       for (const socket of [...(byCarer.get(userId) ?? [])]) socket.disconnect(true);
     },
+    closeEndedSessions: () => closeEndedSessions(sql, carers.sockets.values()),
     async idle() {
       while (running.size) await Promise.all([...running]);
     },

@@ -7,6 +7,7 @@ import type { Sql } from 'postgres';
 import type { Logger } from 'pino';
 import { tokenFrom, userForToken } from '../auth/session-token.js';
 import { STAFF_ROLES } from '../store/user-store.js';
+import { closeEndedSessions, sessionHashOf } from './session-watch.js';
 import { isDeviceId } from '../../protocol/device-topics.js';
 import {
   OPERATOR_NAMESPACE,
@@ -26,6 +27,8 @@ export interface OperatorFeed {
   disconnectUser(userId: string): void;
   /** Staff with a console connected now, and since when: who is on shift, as the ARC sees it. */
   onConsole(): StaffPresence[];
+  /** Close the consoles whose session has ended (log-out, expiry); resolves with how many. */
+  closeEndedSessions(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -54,13 +57,15 @@ export function attachOperatorFeed(httpServer: HttpServer, sql: Sql, logger: Log
   const operators = io.of(OPERATOR_NAMESPACE) as unknown as import('socket.io').Namespace<OperatorClientEvents, OperatorServerEvents>;
   operators.use(async (socket, next) => {
     try {
-      const user = await userForToken(sql, tokenFrom(socket.handshake.headers, socket.handshake.auth?.token));
+      const token = tokenFrom(socket.handshake.headers, socket.handshake.auth?.token);
+      const user = await userForToken(sql, token);
       if (!user) return next(Object.assign(new Error('ARC_ERR_AUTH_REQUIRED'), { data: { code: 'ARC_ERR_AUTH_REQUIRED' } }));
       if (!STAFF_ROLES.includes(user.role)) {
         logger.warn({ userId: user.id, role: user.role }, 'non-staff user refused the operator feed');
         return next(Object.assign(new Error('ARC_ERR_FORBIDDEN'), { data: { code: 'ARC_ERR_FORBIDDEN' } }));
       }
       socket.data.user = user;
+      socket.data.sessionHash = sessionHashOf(token!);
       next();
     } catch (err) {
       logger.error({ err }, 'operator feed authentication failed');
@@ -101,6 +106,7 @@ export function attachOperatorFeed(httpServer: HttpServer, sql: Sql, logger: Log
       operators.in(userRoom(userId)).disconnectSockets(true);
     },
     onConsole: () => [...presence.values()],
+    closeEndedSessions: () => closeEndedSessions(sql, operators.sockets.values()),
     close: () => new Promise((resolve) => io.close(() => resolve())),
   };
 }

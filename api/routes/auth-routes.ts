@@ -65,6 +65,8 @@ export function authRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const user = await userForToken(sql, token);
     if (token) await deleteSession(sql, token);
     if (user) await audit(sql, { id: user.id, name: user.email }, 'logout', user.id);
+    // Consoles and carers' pages opened with this session stop receiving now.
+    if (token) deps.sessionEnded();
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return { ok: true };
   });

@@ -15,6 +15,8 @@ export interface RouteDeps {
   disconnectDevice: (deviceId: string) => void;
   /** Drop a user's live feeds (operator and carer): after their sessions were ended. */
   disconnectUser: (userId: string) => void;
+  /** A session was ended (log-out): close the live feeds it had open. */
+  sessionEnded: () => void;
   /** Staff with an operator console connected now (the supervisor's "on shift"). */
   staffOnConsole: () => { userId: string; since: Date; consoles: number }[];
   allow: (...roles: Role[]) => RoleGuard;

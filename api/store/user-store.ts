@@ -94,7 +94,17 @@ export async function clearLoginFailures(sql: Sql, userId: string): Promise<void
   await sql`update users set failed_logins = 0, last_failed_login_at = null where id = ${userId} and failed_logins > 0`;
 }
 
-const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
+/** How a session is stored and found: never the token itself. */
+export const sessionTokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
+const tokenHash = sessionTokenHash;
+
+/** Of these sessions, the ones still valid: not expired, not ended, their account not disabled. */
+export async function liveSessions(sql: Sql, hashes: string[]): Promise<Set<string>> {
+  const rows = await sql<{ tokenHash: string }[]>`
+    select s.token_hash from sessions s join users u on u.id = s.user_id
+    where s.token_hash = any(${hashes}) and s.expires_at > now() and not u.disabled`;
+  return new Set(rows.map((r) => r.tokenHash));
+}
 
 export async function insertSession(sql: Sql, userId: string, token: string, expiresAt: Date): Promise<void> {
   await sql`insert into sessions (token_hash, user_id, expires_at) values (${tokenHash(token)}, ${userId}, ${expiresAt})`;

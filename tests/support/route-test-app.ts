@@ -46,6 +46,7 @@ export function routeTestDeps(sql: Sql, overrides: Partial<RouteDeps> = {}): Rou
     isDeviceConnected: () => false,
     disconnectDevice: () => {},
     disconnectUser: () => {},
+    sessionEnded: () => {},
     staffOnConsole: () => [],
     allow: roleGuard(sql),
     zonesChanged: () => {},
