@@ -127,6 +127,22 @@ describe('PATCH /api/users/:id', () => {
     expect(everything.some((r) => r.text.includes(newPassword))).toBe(false);
   });
 
+  it('a carer given another role loses their links, and the audit names the people; disabling keeps them', async () => {
+    const carer = await t.createUser('carer');
+    const [mum, dad] = [await t.createWearer({ name: 'Mum' }), await t.createWearer({ name: 'Dad' })];
+    for (const wearer of [mum, dad]) expect((await t.api('POST', '/api/carer-links', { carerId: carer.id, wearerId: wearer.id })).status).toBe(201);
+    await patch(carer.id, { disabled: true });
+    await patch(carer.id, { disabled: false });
+    expect(await t.sql`select wearer_id from carer_links where carer_id = ${carer.id}`).toHaveLength(2);
+    expect((await patch(carer.id, { role: 'operator' })).status).toBe(200);
+    expect(await t.sql`select wearer_id from carer_links where carer_id = ${carer.id}`).toHaveLength(0);
+    expect((await audited(carer.id)).at(-1)).toEqual({ actor: ADMIN.email, detail: { role: 'operator', carerLinksRemoved: [mum.id, dad.id].sort() } });
+    // Made a carer again, they start with nobody.
+    await patch(carer.id, { role: 'carer' });
+    const again = await t.login(carer.email, carer.password);
+    expect((await t.api('GET', '/api/my/wearers', undefined, again)).body.wearers).toEqual([]);
+  });
+
   it('a reset password also clears earlier failed logins', async () => {
     const operator = await t.createUser('operator');
     for (let i = 0; i < 5; i++) await t.api('POST', '/api/auth/login', { email: operator.email, password: 'wrong-password!' }, null);

@@ -7,6 +7,7 @@ import { ArcError } from '../errors.js';
 import { hashSecret } from '../auth/secret-hash.js';
 import { decideAccountChange } from '../rules/account-change.js';
 import { audit } from '../store/audit-log.js';
+import { removeCarerLinksOf } from '../store/carer-view-store.js';
 import { Role, deleteSessionsOf, insertUser, listUsers, lockAccount, updateAccount, type AccountChanges } from '../store/user-store.js';
 import { parseInput } from './parse-input.js';
 import { actorOf } from './request-user.js';
@@ -55,7 +56,12 @@ export function userRoutes(app: FastifyInstance, deps: RouteDeps): void {
       if (passwordHash !== null) Object.assign(changes, { passwordHash, failedLogins: 0, lastFailedLoginAt: null });
       const user = await updateAccount(tx, id, changes);
       if (decision.endSessions) await deleteSessionsOf(tx, id);
-      const changed = { ...decision.changes, ...(decision.passwordReset && { passwordReset: true }) };
+      const unlinked = decision.dropCarerLinks ? await removeCarerLinksOf(tx, id) : [];
+      const changed = {
+        ...decision.changes,
+        ...(decision.passwordReset && { passwordReset: true }),
+        ...(unlinked.length && { carerLinksRemoved: unlinked }),
+      };
       if (Object.keys(changed).length) await audit(tx, actor, 'user.updated', id, changed);
       return { user, endSessions: decision.endSessions };
     });

@@ -42,6 +42,21 @@ describe('decideAccountChange: what changes and whether sessions end', () => {
     ['a disabled administrator demoted: not the last active one', GONE, { role: 'operator' }, 1, { role: 'operator' }, false, true],
     ['nothing asked', OLLY, {}, 1, {}, false, false],
   ])('%s', (_name, account, edit, admins, changes, passwordReset, endSessions) => {
-    expect(decide(account, edit, admins)).toEqual({ ok: true, changes, passwordReset, endSessions });
+    expect(decide(account, edit, admins)).toEqual({ ok: true, changes, passwordReset, endSessions, dropCarerLinks: false });
+  });
+});
+
+describe('decideAccountChange: a carer\'s links belong to the carer role', () => {
+  const CARA: AccountNow = { id: 'u-cara', name: 'Cara Carer', role: 'carer', disabled: false };
+  it.each<[string, AccountNow, AccountEdit, boolean]>([
+    ['a carer made an operator loses their links', CARA, { role: 'operator' }, true],
+    ['a carer made an administrator loses their links', CARA, { role: 'administrator' }, true],
+    ['a disabled carer given another role too', { ...CARA, disabled: true }, { role: 'supervisor' }, true],
+    ['a carer disabled keeps them (re-enabling brings the same care back)', CARA, { disabled: true }, false],
+    ['a carer with a new password keeps them', CARA, { passwordReset: true }, false],
+    ['a carer "made" a carer keeps them', CARA, { role: 'carer' }, false],
+    ['an operator made a carer has none to lose', OLLY, { role: 'carer' }, false],
+  ])('%s', (_name, account, edit, dropCarerLinks) => {
+    expect(decide(account, edit)).toMatchObject({ ok: true, dropCarerLinks });
   });
 });

@@ -5,6 +5,9 @@
 // - The ARC always keeps an active administrator: the last one cannot be disabled or demoted.
 // - A disabled account, a new role or a new password applies at once: every session of the
 //   account ends, so no page or feed keeps the old rights until its session runs out.
+// - A carer's links to the people they look after belong to the carer role: a carer given
+//   another role loses them (a link left behind would come back to life if the account were
+//   made a carer again, for people it may no longer be right to show).
 import type { Role } from '../store/user-store.js';
 
 export interface AccountNow {
@@ -29,6 +32,8 @@ export type AccountDecision =
       changes: { name?: string; role?: Role; disabled?: boolean };
       passwordReset: boolean;
       endSessions: boolean;
+      /** Remove every link of this carer to the people they looked after. */
+      dropCarerLinks: boolean;
     }
   | { ok: false; code: 'ARC_ERR_USER_OWN_ACCOUNT' | 'ARC_ERR_LAST_ADMINISTRATOR'; field: 'role' | 'disabled'; message: string };
 
@@ -64,5 +69,11 @@ export function decideAccountChange(input: {
     };
   }
   const passwordReset = edit.passwordReset === true;
-  return { ok: true, changes, passwordReset, endSessions: changes.disabled === true || changes.role !== undefined || passwordReset };
+  return {
+    ok: true,
+    changes,
+    passwordReset,
+    endSessions: changes.disabled === true || changes.role !== undefined || passwordReset,
+    dropCarerLinks: account.role === 'carer' && changes.role !== undefined,
+  };
 }

@@ -1,7 +1,7 @@
 // The carer's view of their own people: never operator notes, other wearers or other carers.
 // Every read here starts from the carer's links; alarms a carer may see are never duress
 // (flags.silent) and never from a device on test.
-import type { Sql } from 'postgres';
+import type { Sql, TransactionSql } from 'postgres';
 import { carerAlarmStatus, CARER_ALARM_KINDS, type CarerAlarmFacts } from '../rules/carer-alarm-words.js';
 import type { CarerAlarmStatus, CarerPosition, CarerPreferences, CarerSafeZone, CarerWearer } from '../live/carer-contract.js';
 
@@ -110,6 +110,12 @@ export async function linkedWearerIds(sql: Sql, carerId: string): Promise<string
 }
 
 /** The carers (active accounts) linked to a wearer now: whom a push for that wearer may reach. */
+/** A carer given another role: their links go; resolves with the people they were linked to. */
+export async function removeCarerLinksOf(sql: Sql | TransactionSql, carerId: string): Promise<string[]> {
+  const rows = await sql<{ wearerId: string }[]>`delete from carer_links where carer_id = ${carerId} returning wearer_id`;
+  return rows.map((r) => r.wearerId).sort();
+}
+
 export async function linkedCarerIds(sql: Sql, wearerId: string): Promise<string[]> {
   const rows = await sql<{ carerId: string }[]>`
     select l.carer_id from carer_links l join users u on u.id = l.carer_id
