@@ -42,7 +42,7 @@ export interface BrokerCounters {
 export interface MqttBroker {
   /** Serve one MQTT connection (TCP, TLS or WebSocket stream). */
   handle(stream: Duplex, request?: IncomingMessage): void;
-  /** Deliver a command (QoS 1) if the device is connected; false when it is not. */
+  /** Deliver a command (QoS 1) if the device is connected and subscribed to its commands; false when not. */
   sendCommand(deviceId: string, payload: string): Promise<boolean>;
   isConnected(deviceId: string): boolean;
   /** Drop the device's connection (it was disabled or its secret rotated). */
@@ -158,7 +158,11 @@ export async function createMqttBroker(hooks: BrokerHooks, logger: Logger, count
     disconnect: (deviceId) => clients()[deviceId]?.close(),
     connectedCount: () => aedes.connectedClients,
     sendCommand(deviceId, payload) {
-      if (!clients()[deviceId]?.connected) return Promise.resolve(false);
+      // Connected is not enough: a device that reconnects resends what it had not seen
+      // acknowledged before it subscribes again, and a command published before the subscription
+      // reaches nobody. It waits; the subscription (onCommandsReady) sends it.
+      const client = clients()[deviceId];
+      if (!client?.connected || !subscribedToCommands(client)) return Promise.resolve(false);
       return new Promise((resolve, reject) =>
         aedes.publish(
           { cmd: 'publish', topic: commandsTopic(deviceId), payload: Buffer.from(payload), qos: 1, retain: false, dup: false },

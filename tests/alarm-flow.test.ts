@@ -184,4 +184,29 @@ describe('commands while a device is away', () => {
       .poll(async () => (await t.sql`select delivered_at from device_commands where device_id = ${credentials.deviceId}`)[0].deliveredAt)
       .not.toBeNull();
   });
+
+  it('a device that resends its SOS before it subscribes (as after an ARC restart) gets the reply once it subscribes', async () => {
+    // MQTT.js resends unacknowledged publishes on reconnect before it resubscribes: the reply is
+    // stored while the device cannot take it. It must wait for the subscription, not be
+    // published to nobody and counted as sent (bench:faults found 584 replies lost this way).
+    const credentials = await t.provisionDevice();
+    const client = await mqtt.connectAsync(t.mqttUrl, {
+      clientId: credentials.deviceId,
+      username: credentials.deviceId,
+      password: credentials.secret,
+      clean: true,
+      reconnectPeriod: 0,
+    });
+    try {
+      const commands: { type: string; eventId?: string }[] = [];
+      client.on('message', (_topic, payload) => commands.push(JSON.parse(String(payload))));
+      const event = { id: randomUUID(), ts: Date.now(), type: 'sos' };
+      await client.publishAsync(deviceTopic(credentials.deviceId, 'events'), JSON.stringify(event), { qos: 1 });
+      await t.arc.idle();
+      await client.subscribeAsync(deviceTopic(credentials.deviceId, 'commands'), { qos: 1 });
+      await expect.poll(() => commands.find((c) => c.type === 'alarm.received')?.eventId).toBe(event.id);
+    } finally {
+      await client.endAsync();
+    }
+  });
 });

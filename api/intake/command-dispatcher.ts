@@ -37,7 +37,8 @@ export function createCommandDispatcher(sql: Sql, sender: CommandSender, logger:
     inFlight.set(deviceId, sent);
     for (const command of await pendingCommands(sql, deviceId)) {
       if (sent.has(command.id)) continue;
-      if (!(await sender.sendCommand(deviceId, JSON.stringify(command)))) return; // gone: next connect
+      // Not connected, or not subscribed yet: the next connect or subscription flushes again.
+      if (!(await sender.sendCommand(deviceId, JSON.stringify(command)))) return;
       sent.add(command.id);
     }
   }
