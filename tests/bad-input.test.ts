@@ -66,6 +66,19 @@ describe('rejected whole, with a log line and a metric', () => {
     expect(noisy.connected).toBe(true);
     await wellBehavedStillWorks();
   });
+
+  it('a flood of the same bad message is counted in full but logged once every few seconds', async () => {
+    const topic = deviceTopic(noisy.deviceId, 'status');
+    const metric = 'intake_rejected{channel="status",reason="status_invalid"}';
+    const lines = () => t.logs.filter((l) => l.msg === 'device message rejected' && l.deviceId === noisy.deviceId && l.channel === 'status').length;
+    const [countBefore, linesBefore] = [t.arc.metrics.get(metric), lines()];
+    for (let i = 0; i < 60; i++) await noisy.publishRaw(topic, JSON.stringify({ batt: i }), 1);
+    await t.arc.idle();
+    expect(t.arc.metrics.get(metric)).toBe(countBefore + 60);
+    // The it.each above logged this reason moments ago: at most one more line, not sixty.
+    expect(lines() - linesBefore).toBeLessThanOrEqual(1);
+    await wellBehavedStillWorks();
+  });
 });
 
 describe('an alarm is taken even from an untidy payload', () => {

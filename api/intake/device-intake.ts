@@ -40,12 +40,35 @@ type IntakeResult = { afterAck?: () => void } | void;
 
 /** How often rejected messages may refresh a device's last-seen time. */
 export const REJECT_TOUCH_EVERY_MS = 5_000;
+/** How often the same rejection of one device is logged (every one is counted). */
+export const REJECT_LOG_EVERY_MS = 5_000;
 
 export function createDeviceIntake(deps: IntakeDeps): (message: DevicePublish) => Promise<IntakeResult> {
   const { sql, logger, metrics } = deps;
 
   /** When each device's rejected messages last refreshed its last-seen time. */
   const lastRejectTouch = new Map<string, number>();
+  /** Per device, channel and reason: when it was last logged, and how many went unlogged since. */
+  const rejectionsLogged = new Map<string, { at: number; unlogged: number }>();
+
+  /**
+   * One line per device, channel and reason every few seconds, with the count left out: a device
+   * flooding thousands of bad messages a second would otherwise spend the ARC's time (and the
+   * log's space) on identical lines, slowing the alarms of the others (guarantee 4, issue 5's
+   * garbage flood). The metric counts every one.
+   */
+  function logRejection(message: DevicePublish, reason: string, now: number, detail: unknown): void {
+    const key = `${message.deviceId}\u0000${message.channel}\u0000${reason}`;
+    const seen = rejectionsLogged.get(key);
+    if (seen && now - seen.at < REJECT_LOG_EVERY_MS) {
+      seen.unlogged++;
+      return;
+    }
+    if (rejectionsLogged.size > 100_000) rejectionsLogged.clear();
+    rejectionsLogged.set(key, { at: now, unlogged: 0 });
+    const alsoRejected = seen?.unlogged ? { sameSinceLastLine: seen.unlogged } : {};
+    logger.warn({ deviceId: message.deviceId, channel: message.channel, reason, detail, ...alsoRejected }, 'device message rejected');
+  }
 
   /**
    * Bad input is logged, counted, and acknowledged: resending it would not make it better. It is
@@ -54,7 +77,7 @@ export function createDeviceIntake(deps: IntakeDeps): (message: DevicePublish) =
    */
   async function reject(message: DevicePublish, reason: string, receivedAt: Date, detail?: unknown): Promise<IntakeResult> {
     metrics.increment('intake_rejected', { channel: message.channel, reason });
-    logger.warn({ deviceId: message.deviceId, channel: message.channel, reason, detail }, 'device message rejected');
+    logRejection(message, reason, receivedAt.getTime(), detail);
     const last = lastRejectTouch.get(message.deviceId);
     if (last !== undefined && receivedAt.getTime() - last < REJECT_TOUCH_EVERY_MS) return;
     if (lastRejectTouch.size > 100_000) lastRejectTouch.clear();
