@@ -194,7 +194,10 @@ describe('device administration', () => {
     await test.getByRole('button', { name: 'Start test mode' }).click();
 
     await page.getByRole('status').getByText('The device is on test.').waitFor();
-    await deviceRow(page, deviceId).getByRole('cell', { name: /^On test until .*: Installer visit$/ }).waitFor();
+    const [{ name: supervisorName }] = await t.sql<{ name: string }[]>`select name from users where id = ${supervisor.id}`;
+    // Who put it on test is shown, in the list and on the device's page.
+    await deviceRow(page, deviceId).getByRole('cell', { name: `: Installer visit, set by ${supervisorName}`, exact: false }).waitFor();
+    await page.getByRole('form', { name: 'Test mode' }).getByText(`Installer visit, set by ${supervisorName}. Its alarms go to no contact`).waitFor();
     const [row] = await t.sql<{ testBy: string; testReason: string; testUntil: Date }[]>`select test_by, test_reason, test_until from devices where id = ${deviceId}`;
     expect(row.testBy).toBe(supervisor.id);
     expect(row.testReason).toBe('Installer visit');

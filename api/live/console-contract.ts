@@ -64,6 +64,8 @@ export const DeviceView = z.object({
   /** On test until then: its alarms go to no contact and no police, and count in no SLA. */
   testUntil: z.string().nullable(),
   testReason: z.string().nullable(),
+  /** Who put it on test (the account's name). */
+  testBy: z.string().nullable(),
   heartbeatS: z.number().int(),
   wearerId: z.uuid().nullable(),
   wearerName: z.string().nullable(),

@@ -53,6 +53,7 @@ interface DeviceRow {
   inUse: boolean;
   testUntil: Date | null;
   testReason: string | null;
+  testByName: string | null;
   heartbeatS: number;
   wearerId: string | null;
   wearerName: string | null;
@@ -73,10 +74,11 @@ interface DeviceRow {
 /** All devices, or only one (`{ deviceId }`), or only a wearer's (`{ wearerId }`). */
 export async function listDevices(sql: Sql, isConnected: (id: string) => boolean, only: { deviceId?: string; wearerId?: string } = {}): Promise<DeviceView[]> {
   const rows = await sql<DeviceRow[]>`
-    select d.id, d.label, d.enabled, d.in_use, d.test_until, d.test_reason, d.heartbeat_s, d.wearer_id, w.name as wearer_name, d.last_seen_at,
+    select d.id, d.label, d.enabled, d.in_use, d.test_until, d.test_reason, t.name as test_by_name, d.heartbeat_s, d.wearer_id, w.name as wearer_name, d.last_seen_at,
            d.fix_ts, d.fix_lat, d.fix_lon, d.fix_acc, d.status_ts, d.batt, d.charging, d.rssi, d.fw,
            a.due_at as amber_until, s.due_at as checkin_due_at
     from devices d left join wearers w on w.id = d.wearer_id
+         left join users t on t.id = d.test_by
          -- At most one open session and one open shift per device (unique partial indexes
          -- amber_sessions_open_idx and checkin_shifts_open_idx), so these joins add no rows.
          left join amber_sessions a on a.device_id = d.id and a.ended_at is null
@@ -90,6 +92,7 @@ export async function listDevices(sql: Sql, isConnected: (id: string) => boolean
     inUse: r.inUse,
     testUntil: r.testUntil?.toISOString() ?? null,
     testReason: r.testReason,
+    testBy: r.testUntil === null ? null : r.testByName,
     heartbeatS: r.heartbeatS,
     wearerId: r.wearerId,
     wearerName: r.wearerName,

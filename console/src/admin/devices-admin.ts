@@ -58,9 +58,14 @@ export function createDevicesAdmin(context: AdminContext): AdminSection {
     return [device.id, device.label, device.wearerName ?? ''].some((text) => text.toLowerCase().includes(query));
   }
 
+  /** "On test until 14:30: Installer visit, set by Sam Supervisor". */
+  function onTestText(device: DeviceView, now: number): string {
+    return `On test until ${whenText(device.testUntil!, now)}${device.testReason ? `: ${device.testReason}` : ''}${device.testBy ? `, set by ${device.testBy}` : ''}`;
+  }
+
   function testText(device: DeviceView, now: number): string {
     if (device.testUntil === null || Date.parse(device.testUntil) <= now) return '—';
-    return `On test until ${whenText(device.testUntil, now)}${device.testReason ? `: ${device.testReason}` : ''}`;
+    return onTestText(device, now);
   }
 
   function drawRows(): void {
@@ -268,7 +273,7 @@ export function createDevicesAdmin(context: AdminContext): AdminSection {
           el('p', {
             className: onTest ? 'on-test' : 'muted',
             text: onTest
-              ? `On test until ${whenText(device.testUntil!, now)}${device.testReason ? `: ${device.testReason}` : ''}. Its alarms go to no contact and no police.`
+              ? `${onTestText(device, now)}. Its alarms go to no contact and no police.`
               : 'While on test its alarms go to no contact and no police, and count in no service-level figure.',
           }),
         ],
