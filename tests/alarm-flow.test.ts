@@ -159,17 +159,21 @@ describe('the duress PIN', () => {
   });
 });
 
+/** A device as a plain MQTT client: connected, not subscribed to anything, never reconnecting. */
+const bareMqttDevice = (credentials: { deviceId: string; secret: string }, options: { clean: boolean }) =>
+  mqtt.connectAsync(t.mqttUrl, {
+    clientId: credentials.deviceId,
+    username: credentials.deviceId,
+    password: credentials.secret,
+    clean: options.clean,
+    reconnectPeriod: 0,
+  });
+
 describe('commands while a device is away', () => {
   it('a device with a persistent session gets the reply it missed when it comes back', async () => {
     const credentials = await t.provisionDevice();
     // A device that presses SOS and loses its connection before it has subscribed to commands.
-    const client = await mqtt.connectAsync(t.mqttUrl, {
-      clientId: credentials.deviceId,
-      username: credentials.deviceId,
-      password: credentials.secret,
-      clean: false,
-      reconnectPeriod: 0,
-    });
+    const client = await bareMqttDevice(credentials, { clean: false });
     const event = { id: randomUUID(), ts: Date.now(), type: 'sos' };
     await client.publishAsync(deviceTopic(credentials.deviceId, 'events'), JSON.stringify(event), { qos: 1 });
     await client.endAsync();
@@ -190,13 +194,7 @@ describe('commands while a device is away', () => {
     // stored while the device cannot take it. It must wait for the subscription, not be
     // published to nobody and counted as sent (bench:faults found 584 replies lost this way).
     const credentials = await t.provisionDevice();
-    const client = await mqtt.connectAsync(t.mqttUrl, {
-      clientId: credentials.deviceId,
-      username: credentials.deviceId,
-      password: credentials.secret,
-      clean: true,
-      reconnectPeriod: 0,
-    });
+    const client = await bareMqttDevice(credentials, { clean: true });
     try {
       const commands: { type: string; eventId?: string }[] = [];
       client.on('message', (_topic, payload) => commands.push(JSON.parse(String(payload))));

@@ -4,7 +4,7 @@
 // the next check (api/live/session-watch.ts). Real ARC, real PostgreSQL, real Socket.IO clients.
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connected, startTestArc, type TestArc } from './support/test-arc.js';
+import { connected, disconnection, startTestArc, type TestArc } from './support/test-arc.js';
 import { carerSocket } from './support/carer-socket.js';
 import { sessionTokenHash } from '../api/store/user-store.js';
 
@@ -30,16 +30,6 @@ async function carerFeed(token: string) {
   await connected(socket);
   return socket;
 }
-
-/** Resolves with the reason given when the server closes the socket. */
-const disconnection = (socket: Socket, timeoutMs = 5000) =>
-  new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the socket was not disconnected')), timeoutMs);
-    socket.once('disconnect', (reason) => {
-      clearTimeout(timer);
-      resolve(reason);
-    });
-  });
 
 describe('a live feed whose session ends', () => {
   it('is closed by a log-out; the same operator on another session keeps their console', async () => {

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN, connected, startTestArc, type TestArc } from './support/test-arc.js';
+import { ADMIN, connected, disconnection, startTestArc, type TestArc } from './support/test-arc.js';
 import { carerSocket } from './support/carer-socket.js';
 
 let t: TestArc;
@@ -25,16 +25,6 @@ const patch = (id: string, body: unknown, token: string | null = t.adminToken) =
 const stillLoggedIn = async (token: string) => (await t.api('GET', '/api/auth/me', undefined, token)).status === 200;
 const audited = async (id: string) =>
   (await t.sql`select actor, detail from audit_log where action = 'user.updated' and target = ${id} order by id`).map((r) => ({ actor: r.actor, detail: r.detail }));
-
-/** Resolves with the reason the server gave when it closes the socket. */
-const disconnection = (socket: Socket, timeoutMs = 5000) =>
-  new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the socket was not disconnected')), timeoutMs);
-    socket.once('disconnect', (reason) => {
-      clearTimeout(timer);
-      resolve(reason);
-    });
-  });
 
 async function openOperatorFeed(token: string) {
   const socket = t.operatorSocket(token);

@@ -176,6 +176,17 @@ export function nextEvent<E extends keyof OperatorServerEvents>(
   });
 }
 
+/** Resolves with the reason given when the server closes the socket. */
+export function disconnection(socket: { once(event: 'disconnect', listener: (reason: string) => void): unknown }, timeoutMs = 5000): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the socket was not disconnected')), timeoutMs);
+    socket.once('disconnect', (reason) => {
+      clearTimeout(timer);
+      resolve(reason);
+    });
+  });
+}
+
 /** Resolves once the socket is connected (rejects with the server's refusal code). */
 export function connected(socket: Socket): Promise<void> {
   return new Promise((resolve, reject) => {
