@@ -128,7 +128,10 @@ describe('devices and wearers', () => {
     const made = await t.api('POST', '/api/devices/bulk', { prefix: 'fleet', count: 3, digits: 3, wearers: true });
     expect(made.status).toBe(201);
     expect(made.body.devices.map((d: any) => d.id)).toEqual(['fleet-001', 'fleet-002', 'fleet-003']);
-    const device = new SimulatedDevice({ deviceId: 'fleet-002', secret: made.body.devices[1].secret, url: t.mqttUrl, reconnect: false });
+    // Each comes with its connection settings, as a single device does; a device connects with them.
+    const { connection } = made.body.devices[1];
+    expect(connection).toEqual({ url: expect.stringMatching(/^mqtt:\/\//), clientId: 'fleet-002', username: 'fleet-002', password: made.body.devices[1].secret });
+    const device = new SimulatedDevice({ deviceId: connection.username, secret: connection.password, url: t.mqttUrl, reconnect: false });
     await device.connect();
     await device.close();
     const again = await t.api('POST', '/api/devices/bulk', { prefix: 'fleet', count: 4, digits: 3 });

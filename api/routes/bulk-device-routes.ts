@@ -9,6 +9,7 @@ import { DEVICE_ID_PATTERN } from '../../protocol/device-topics.js';
 import { generateSecret, hashDeviceSecret, hashSecret } from '../auth/secret-hash.js';
 import { audit } from '../store/audit-log.js';
 import { WearerProfile } from '../store/wearer-store.js';
+import { deviceConnection } from './device-connection.js';
 import { parseInput } from './parse-input.js';
 import { actorOf } from './request-user.js';
 import type { RouteDeps } from './route-deps.js';
@@ -120,7 +121,7 @@ export function bulkDeviceRoutes(app: FastifyInstance, deps: RouteDeps): void {
     });
     // The secrets are shown this once and stored only as slow hashes.
     return reply.status(201).send({
-      devices: result.created.map((d) => ({ id: d.deviceId, secret: d.secret, wearerId: d.wearerId })),
+      devices: result.created.map((d) => ({ id: d.deviceId, secret: d.secret, wearerId: d.wearerId, connection: deviceConnection(deps.config, d.deviceId, d.secret) })),
       skipped: result.skipped,
     });
   });

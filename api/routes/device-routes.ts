@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { DEVICE_ID_PATTERN } from '../../protocol/device-topics.js';
 import { ArcError } from '../errors.js';
-import { deviceMqttUrl } from '../config.js';
+import { deviceConnection } from './device-connection.js';
 import { generateSecret, hashDeviceSecret } from '../auth/secret-hash.js';
 import { audit } from '../store/audit-log.js';
 import { insertDevice, listDevices, updateDevice, type DeviceChanges } from '../store/device-store.js';
@@ -49,7 +49,7 @@ export function deviceRoutes(app: FastifyInstance, deps: RouteDeps): void {
    * What a device or phone app needs to connect, shown with each new secret (device protocol,
    * "Connection": the client id and the username are both the device id, the password its secret).
    */
-  const connectionOf = (id: string, secret: string) => ({ url: deviceMqttUrl(deps.config), clientId: id, username: id, password: secret });
+  const connectionOf = (id: string, secret: string) => deviceConnection(deps.config, id, secret);
 
   async function viewOf(id: string) {
     const [view] = await listDevices(sql, deps.isDeviceConnected, { deviceId: id });
