@@ -3,6 +3,7 @@
 // notes, medical notes and other people's details never reach a carer.
 
 import { carerAlarmReason } from '../rules/carer-alarm-words.js';
+import { dateTimeFormat } from '../rules/date-time-format.js';
 
 export interface CarerMessageInput {
   wearerName: string;
@@ -21,8 +22,7 @@ export interface CarerMessage {
 }
 
 
-const clockTime = (at: Date, timeZone: string) =>
-  new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone }).format(at);
+const clockTime = (at: Date, timeZone: string) => dateTimeFormat({ hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone }).format(at);
 
 /**
  * The message for a carer, or null when carers must not be told. A duress alarm is never told

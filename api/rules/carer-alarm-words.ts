@@ -1,6 +1,7 @@
 // How alarms are put to a carer: the kinds a carer may choose to hear about, and the one sentence
 // the carer view shows for a person. Pure (STYLE habit 3): facts and `now` in, words out. The page
 // imports the kinds and labels from here too.
+import { dateTimeFormat } from './date-time-format.js';
 
 /** What happened, as it fits in "an alarm for Mum (…)". The carer view uses the same words. */
 export const REASONS: Record<string, string> = {
@@ -82,10 +83,10 @@ export interface CarerAlarmStatus {
 export const CARER_TIME_ZONE = 'Europe/London';
 
 function clockTime(at: Date, now: Date, timeZone: string): string {
-  const time = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone }).format(at);
-  const day = (d: Date) => new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone }).format(d);
+  const time = dateTimeFormat({ hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone }).format(at);
+  const day = (d: Date) => dateTimeFormat({ day: 'numeric', month: 'short', year: 'numeric', timeZone }).format(d);
   if (day(at) === day(now)) return time;
-  return `${time} on ${new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone }).format(at)}`;
+  return `${time} on ${dateTimeFormat({ day: 'numeric', month: 'short', timeZone }).format(at)}`;
 }
 
 const bracketed = (type: string) => {

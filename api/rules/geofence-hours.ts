@@ -1,21 +1,13 @@
 // Active hours of a zone, judged on the local wall clock of its time zone with the Intl API the
 // runtime already has (no time-zone library). Pure: the instant is always passed in.
 import type { ActiveHours } from './geofence-zone.js';
+import { dateTimeFormat } from './date-time-format.js';
 
 export const DEFAULT_TIME_ZONE = 'Europe/London';
 
 const DAY_S = 86_400;
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(timeZone);
-  if (!formatter) {
-    // hourCycle h23: midnight is 00, never 24 (`hour12: false` gives 24 in some engines).
-    formatter = new Intl.DateTimeFormat('en-GB', { timeZone, hourCycle: 'h23', hour: '2-digit', minute: '2-digit', second: '2-digit' });
-    formatters.set(timeZone, formatter);
-  }
-  return formatter;
-}
+// hourCycle h23: midnight is 00, never 24 (`hour12: false` gives 24 in some engines).
+const formatterFor = (timeZone: string) => dateTimeFormat({ timeZone, hourCycle: 'h23', hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
 /** Seconds since local midnight on the wall clock of `timeZone` at instant `ms`. */
 export function localSecondOfDay(ms: number, timeZone: string): number {

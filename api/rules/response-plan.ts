@@ -4,6 +4,7 @@
 // wearer (null = the profile default below) and a copy on each alarm (alarms.plan).
 import { z } from 'zod';
 import type { WearerProfile } from '../store/wearer-store.js';
+import { dateTimeFormat } from './date-time-format.js';
 
 export const StepWho = ['wearer', 'contact', 'police', 'ambulance'] as const;
 export type StepWho = (typeof StepWho)[number];
@@ -211,14 +212,8 @@ export const TEST_MODE_REASON = 'test mode: no contact, no police';
 export const TEST_MODE_AMBULANCE_REASON = 'test mode: no ambulance';
 export const DURESS_REASON = 'duress alarm: never call the wearer';
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
 function localMinutes(now: Date, timeZone: string): number {
-  let format = formatters.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-    formatters.set(timeZone, format);
-  }
-  const parts = format.formatToParts(now);
+  const parts = dateTimeFormat({ timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(now);
   const part = (type: string) => Number(parts.find((p) => p.type === type)!.value);
   return part('hour') * 60 + part('minute');
 }
