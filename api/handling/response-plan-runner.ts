@@ -92,9 +92,12 @@ export async function startResponsePlan(tx: TransactionSql, alarmId: string, now
   if (!alarm) return;
   const context = await contextFor(tx, alarm, now, options);
   if (!context) return;
-  await tx`update alarms set plan = ${tx.json(context.plan as never)} where id = ${alarmId}`;
   const first = startStep(context.plan, alarm);
-  await enterStep(tx, alarmId, reachStep({ ...context, stepIndex: first }), now);
+  // Pipelined: the copy of the plan and the first step write different columns of the alarm.
+  await Promise.all([
+    tx`update alarms set plan = ${tx.json(context.plan as never)} where id = ${alarmId}`.execute(),
+    enterStep(tx, alarmId, reachStep({ ...context, stepIndex: first }), now),
+  ]);
 }
 
 /** The operator recorded the outcome of the current step: move on to the next. */

@@ -45,9 +45,9 @@ async function wearerRow(sql: Sql | TransactionSql, wearerId: string, lock = fal
 
 /** Everything stepGuidance and stepDecision need about a wearer; null if no such wearer. */
 export async function getResponseContext(sql: Sql | TransactionSql, wearerId: string): Promise<ResponseContext | null> {
-  const found = await wearerRow(sql, wearerId);
+  // Both at once: in an alarm's transaction they are pipelined (one round trip, not two).
+  const [found, contacts] = await Promise.all([wearerRow(sql, wearerId), listContacts(sql, wearerId)]);
   if (!found) return null;
-  const contacts = await listContacts(sql, wearerId);
   const warnings: string[] = [];
   let own: ResponsePlan | null = null;
   if (found.responsePlan !== null) {
