@@ -10,10 +10,10 @@ import type { Logger } from 'pino';
 import { tokenFrom, userForToken } from '../auth/session-token.js';
 import { audit } from '../store/audit-log.js';
 import { CARER_VIEWED_LOCATIONS, linkedCarerIds, linkedWearerIds, wearerAlarmStatus, wearerOfDevice } from '../store/carer-view-store.js';
-import type { User } from '../store/user-store.js';
+import { sessionTokenHash, type User } from '../store/user-store.js';
 import type { AlarmView, DeviceMoved } from './console-contract.js';
 import type { OperatorFeed } from './operator-feed.js';
-import { closeEndedSessions, sessionHashOf } from './session-watch.js';
+import { closeEndedSessions } from './session-watch.js';
 import { CARER_NAMESPACE, CARER_SOCKET_PATH, type CarerClientEvents, type CarerServerEvents } from './carer-contract.js';
 
 export interface CarerFeed {
@@ -70,7 +70,7 @@ export function attachCarerFeed(httpServer: HttpServer, sql: Sql, logger: Logger
       // Read before the connection is granted, so the rooms are joined before the page is told it
       // is connected and loads its snapshot: nothing falls between the two.
       socket.data.user = user;
-      socket.data.sessionHash = sessionHashOf(token!);
+      socket.data.sessionHash = sessionTokenHash(token!);
       socket.data.wearerIds = await linkedWearerIds(sql, user.id);
       next();
     } catch (err) {

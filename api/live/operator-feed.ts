@@ -6,8 +6,8 @@ import { Server } from 'socket.io';
 import type { Sql } from 'postgres';
 import type { Logger } from 'pino';
 import { tokenFrom, userForToken } from '../auth/session-token.js';
-import { STAFF_ROLES } from '../store/user-store.js';
-import { closeEndedSessions, sessionHashOf } from './session-watch.js';
+import { STAFF_ROLES, sessionTokenHash } from '../store/user-store.js';
+import { closeEndedSessions } from './session-watch.js';
 import { isDeviceId } from '../../protocol/device-topics.js';
 import {
   OPERATOR_NAMESPACE,
@@ -65,7 +65,7 @@ export function attachOperatorFeed(httpServer: HttpServer, sql: Sql, logger: Log
         return next(Object.assign(new Error('ARC_ERR_FORBIDDEN'), { data: { code: 'ARC_ERR_FORBIDDEN' } }));
       }
       socket.data.user = user;
-      socket.data.sessionHash = sessionHashOf(token!);
+      socket.data.sessionHash = sessionTokenHash(token!);
       next();
     } catch (err) {
       logger.error({ err }, 'operator feed authentication failed');

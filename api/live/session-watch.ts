@@ -3,18 +3,16 @@
 // console left open after a log-out would go on receiving every alarm. Each pass asks the
 // database which of the open sockets' sessions are still valid and closes the others.
 import type { Sql } from 'postgres';
-import { liveSessions, sessionTokenHash } from '../store/user-store.js';
+import { liveSessions } from '../store/user-store.js';
 
 /** How often the open sockets' sessions are checked again (a log-out closes its sockets at once). */
 export const SESSION_RECHECK_MS = 30_000;
 
 export interface WatchedSocket {
+  /** sessionHash: the stored form of its session token (sessionTokenHash), kept when it connects. */
   data: { sessionHash?: string };
   disconnect(close: boolean): unknown;
 }
-
-/** Kept on the socket when it connects: the stored form of its session token. */
-export const sessionHashOf = (token: string) => sessionTokenHash(token);
 
 /** Closes the sockets whose session has ended; resolves with how many. */
 export async function closeEndedSessions(sql: Sql, sockets: Iterable<WatchedSocket>): Promise<number> {

@@ -96,7 +96,6 @@ export async function clearLoginFailures(sql: Sql, userId: string): Promise<void
 
 /** How a session is stored and found: never the token itself. */
 export const sessionTokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
-const tokenHash = sessionTokenHash;
 
 /** Of these sessions, the ones still valid: not expired, not ended, their account not disabled. */
 export async function liveSessions(sql: Sql, hashes: string[]): Promise<Set<string>> {
@@ -107,18 +106,18 @@ export async function liveSessions(sql: Sql, hashes: string[]): Promise<Set<stri
 }
 
 export async function insertSession(sql: Sql, userId: string, token: string, expiresAt: Date): Promise<void> {
-  await sql`insert into sessions (token_hash, user_id, expires_at) values (${tokenHash(token)}, ${userId}, ${expiresAt})`;
+  await sql`insert into sessions (token_hash, user_id, expires_at) values (${sessionTokenHash(token)}, ${userId}, ${expiresAt})`;
 }
 
 export async function findSessionUser(sql: Sql, token: string): Promise<User | null> {
   const [row] = await sql<User[]>`
     select u.id, u.email, u.name, u.role from sessions s join users u on u.id = s.user_id
-    where s.token_hash = ${tokenHash(token)} and s.expires_at > now() and not u.disabled`;
+    where s.token_hash = ${sessionTokenHash(token)} and s.expires_at > now() and not u.disabled`;
   return row ?? null;
 }
 
 export async function deleteSession(sql: Sql, token: string): Promise<void> {
-  await sql`delete from sessions where token_hash = ${tokenHash(token)}`;
+  await sql`delete from sessions where token_hash = ${sessionTokenHash(token)}`;
 }
 
 export async function findUserById(sql: Sql, id: string): Promise<User | null> {
