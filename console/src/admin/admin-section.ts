@@ -3,6 +3,7 @@
 // validates and audits them); errors are shown next to the field the ARC names.
 import type { UserView } from '../../../api/live/console-contract.js';
 import type { MapTiles } from '../shared/map-view.js';
+import { callApi } from '../shared/api-client.js';
 import { el, type Child } from '../shared/element.js';
 
 export interface AdminContext {
@@ -32,6 +33,23 @@ export function panel(title: string, ...children: Child[]): HTMLElement {
 
 /** A line that says what just happened (saved, removed), read out by screen readers. */
 export const statusLine = () => el('p', { className: 'admin-status', attrs: { role: 'status' } });
+
+/**
+ * Loads a listing screen's rows for the screen that asked. Null when that screen has been left or
+ * redrawn meanwhile (its answer must not land on another), or when the ARC refused: then its
+ * status line says so ("The accounts could not be loaded: …").
+ */
+export async function loadListing<T>(current: () => { ticket: number; status: HTMLElement } | null, path: string, what: string): Promise<T | null> {
+  const mine = current()?.ticket;
+  const answer = await callApi<T>('GET', path);
+  const screen = current();
+  if (mine === undefined || screen?.ticket !== mine) return null;
+  if (!answer.ok) {
+    screen.status.textContent = `${what} could not be loaded: ${answer.error.message}`;
+    return null;
+  }
+  return answer.body;
+}
 
 /** A table's head row: one column heading per name. */
 export const tableHead = (...names: string[]) => el('thead', null, el('tr', null, ...names.map((text) => el('th', { attrs: { scope: 'col' }, text }))));

@@ -3,12 +3,11 @@
 // wearer's own wins (api/rules/police-urn.ts), and the screen says so where the URN is typed.
 // Supervisors and administrators both change them (as the ARC allows).
 import type { OrganisationView } from '../../../api/live/console-contract.js';
-import { callApi } from '../shared/api-client.js';
 import { el } from '../shared/element.js';
 import { actionForm, button, input, textarea } from '../shared/form.js';
 import type { AdminContext, AdminSection } from './admin-section.js';
 import './admin-extra.css';
-import { listingScreen } from './admin-section.js';
+import { listingScreen, loadListing } from './admin-section.js';
 
 const OVERRIDE_RULE =
   "A wearer's own police URN overrides the organisation's: the organisation's URN, and a withdrawal of police response made against it, apply only to its wearers who have no URN of their own. A wearer's own withdrawal always applies.";
@@ -22,14 +21,9 @@ export function createOrganisationsAdmin(_context: AdminContext): AdminSection {
   let organisations: OrganisationView[] = [];
 
   async function loadList(): Promise<boolean> {
-    const mine = screen?.ticket;
-    const answer = await callApi<{ organisations: OrganisationView[] }>('GET', '/api/organisations');
-    if (mine === undefined || screen?.ticket !== mine) return false;
-    if (!answer.ok) {
-      screen.status.textContent = `The organisations could not be loaded: ${answer.error.message}`;
-      return false;
-    }
-    organisations = answer.body.organisations;
+    const body = await loadListing<{ organisations: OrganisationView[] }>(() => screen, '/api/organisations', 'The organisations');
+    if (!body) return false;
+    organisations = body.organisations;
     drawRows();
     return true;
   }

@@ -3,12 +3,11 @@
 // password typed here is sent once and then cleared from the form, whatever the answer. The ARC
 // refuses to disable or demote your own account or the last administrator and says why.
 import type { UserAccountView } from '../../../api/live/console-contract.js';
-import { callApi } from '../shared/api-client.js';
 import { el } from '../shared/element.js';
 import { actionForm, button, input } from '../shared/form.js';
 import type { AdminContext, AdminSection } from './admin-section.js';
 import './admin-extra.css';
-import { listingScreen } from './admin-section.js';
+import { listingScreen, loadListing } from './admin-section.js';
 
 /** GET /api/users: an account, and whether it may log in. */
 type UserRow = UserAccountView;
@@ -36,14 +35,9 @@ export function createUsersAdmin(context: AdminContext): AdminSection {
   let users: UserRow[] = [];
 
   async function loadList(): Promise<boolean> {
-    const mine = screen?.ticket;
-    const answer = await callApi<{ users: UserRow[] }>('GET', '/api/users');
-    if (mine === undefined || screen?.ticket !== mine) return false;
-    if (!answer.ok) {
-      screen.status.textContent = `The accounts could not be loaded: ${answer.error.message}`;
-      return false;
-    }
-    users = answer.body.users;
+    const body = await loadListing<{ users: UserRow[] }>(() => screen, '/api/users', 'The accounts');
+    if (!body) return false;
+    users = body.users;
     drawRows();
     return true;
   }
