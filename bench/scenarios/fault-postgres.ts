@@ -29,6 +29,8 @@ export interface PostgresOutageOptions {
   modes: OutageMode[];
   /** How long a press may wait for its answers (one made during an outage waits for its end). */
   pressTimeoutS?: number;
+  /** The devices' reconnect back-off (default: the fleet's 1 s doubling to 30 s, as real devices). */
+  reconnect?: { minMs: number; maxMs: number };
 }
 
 export const POSTGRES_OUTAGE_DEFAULTS: PostgresOutageOptions = { devices: 500, fixEveryS: 5, pressEveryMs: 1000, beforeS: 15, outageS: 30, afterS: 45, modes: ['stop', 'freeze'], pressTimeoutS: 60 };
@@ -103,7 +105,7 @@ export async function runPostgresOutage(ctx: BenchContext, options: PostgresOuta
   let operator: OperatorConsole | null = null;
   try {
     ctx.log(`  PostgreSQL outage: connecting ${num(options.devices)} devices`);
-    const connected = await fleet.connect(scenario.arc.mqtt, devices);
+    const connected = await fleet.connect(scenario.arc.mqtt, devices, { reconnect: options.reconnect });
     operator = await OperatorConsole.open(scenario.arc.http);
     await fleet.track({ fixEveryS: options.fixEveryS, heartbeatS: 60, jitter: 0.2, firstWithinS: options.fixEveryS, recordAcked: true });
     const ids = devices.map((d) => d.deviceId).filter((id) => !connected.failed.some((f) => f.deviceId === id));
