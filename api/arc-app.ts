@@ -91,7 +91,7 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
   let feeds: OperatorFeed | null = null;
   const alarms = createAlarmNotifier(sql, () => feeds, logger);
   let broker: MqttBroker | null = null;
-  const commands = createCommandDispatcher(sql, { sendCommand: (id, payload) => broker!.sendCommand(id, payload) }, logger);
+  const commands = createCommandDispatcher(sql, { sendCommand: (id, payload) => broker!.sendCommand(id, payload) }, logger, now);
   const planOptions = { webhookUrl: config.ARC_WEBHOOK_URL ?? null };
   // What every new alarm gets in the transaction that raised it, whoever raised it.
   const onRaised = async (tx: TransactionSql, alarmId: string) => {
@@ -172,7 +172,7 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
       carerFeed?.disconnectUser(id);
     },
     sessionEnded: () => void closeEndedSessions(),
-    allow: roleGuard(sql),
+    allow: roleGuard(sql, now),
     // Answers within a second: a database that hangs (frozen, unreachable) is "not ready" now,
     // not when the load balancer's own timeout fires.
     databaseReady: () =>

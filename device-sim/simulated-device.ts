@@ -46,6 +46,8 @@ export interface SimulatedDeviceOptions {
    * told otherwise. The first connect() never retries either way.
    */
   retryRefusedReconnects?: boolean;
+  /** The device's own clock (ms since the epoch) for the times it sends; tests give it theirs. */
+  now?: () => number;
 }
 
 /** An event as this device sent it. */
@@ -129,6 +131,10 @@ export class SimulatedDevice extends EventEmitter<SimulatedDeviceEvents> {
     this.#backoff = reconnect === false ? null : reconnect === true ? DEFAULT_BACKOFF : reconnect;
   }
 
+  #now(): number {
+    return this.#options.now?.() ?? Date.now();
+  }
+
   get connected(): boolean {
     return this.#client?.connected ?? false;
   }
@@ -192,7 +198,7 @@ export class SimulatedDevice extends EventEmitter<SimulatedDeviceEvents> {
    * `lat: undefined` to send none); resolves with the event once the broker acknowledged it.
    */
   async sendEvent(type: string, extra: Record<string, unknown> = {}): Promise<SentEvent> {
-    const event: SentEvent = { id: randomUUID(), ts: Date.now(), type, ...this.position, ...extra };
+    const event: SentEvent = { id: randomUUID(), ts: this.#now(), type, ...this.position, ...extra };
     await this.#publish(DeviceChannel.events, JSON.stringify(event), 1);
     return event;
   }
@@ -223,7 +229,7 @@ export class SimulatedDevice extends EventEmitter<SimulatedDeviceEvents> {
   async sendStatus(status: Partial<Status> = {}): Promise<Status> {
     const batt = this.position?.batt;
     const sent: Status = {
-      ts: Date.now(),
+      ts: this.#now(),
       ...(batt === undefined ? {} : { batt: Math.round(batt) }),
       charging: false,
       rssi: -71,
@@ -409,7 +415,7 @@ export class SimulatedDevice extends EventEmitter<SimulatedDeviceEvents> {
 
   #fixHere(): Fix {
     if (!this.position) throw new Error(`${this.deviceId}: no position to send; pass a fix`);
-    return { ts: Date.now(), ...this.position, src: 'gnss' };
+    return { ts: this.#now(), ...this.position, src: 'gnss' };
   }
 
   #moveTo(fix: Fix): void {

@@ -34,7 +34,7 @@ afterAll(async () => {
 });
 
 async function deviceOf(wearerId: string) {
-  const d = new SimulatedDevice({ ...(await t.provisionDevice({ wearerId })), url: t.mqttUrl, reconnect: false });
+  const d = new SimulatedDevice({ ...(await t.provisionDevice({ wearerId })), url: t.mqttUrl, reconnect: false, now: () => clock });
   devices.push(d);
   await d.connect();
   return d;

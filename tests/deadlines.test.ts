@@ -13,7 +13,8 @@ const devices: SimulatedDevice[] = [];
 let supervisor: Awaited<ReturnType<TestArc['createUser']>>;
 
 beforeAll(async () => {
-  t = await startTestArc({ ARC_NO_COMM_GRACE_S: '120', ARC_CHECKIN_GRACE_S: '30' }, { now });
+  // Sessions expire on the ARC's clock, and these tests move it on by days.
+  t = await startTestArc({ ARC_NO_COMM_GRACE_S: '120', ARC_CHECKIN_GRACE_S: '30', ARC_SESSION_HOURS: '720' }, { now });
   supervisor = await t.createUser('supervisor');
 });
 afterAll(async () => {
@@ -25,7 +26,7 @@ async function device(wearerFields: Record<string, unknown> = {}, heartbeatS?: n
   const wearer = await t.createWearer(wearerFields);
   const credentials = await t.provisionDevice({ wearerId: wearer.id });
   if (heartbeatS) await t.api('PATCH', `/api/devices/${credentials.deviceId}`, { heartbeatS });
-  const d = new SimulatedDevice({ ...credentials, url: t.mqttUrl, reconnect: false });
+  const d = new SimulatedDevice({ ...credentials, url: t.mqttUrl, reconnect: false, now: () => clock });
   devices.push(d);
   await d.connect();
   return { device: d, wearer };

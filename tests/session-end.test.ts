@@ -63,7 +63,7 @@ describe('a live feed whose session ends', () => {
     const closedConsole = disconnection(console_);
     const closedPage = disconnection(page);
     for (const token of [operator.token, carer.token]) {
-      await t.sql`update sessions set expires_at = now() - interval '1 second' where token_hash = ${sessionTokenHash(token)}`;
+      await t.sql`update sessions set expires_at = ${new Date(Date.now() - 1000)} where token_hash = ${sessionTokenHash(token)}`;
     }
     expect(await t.arc.closeEndedSessions()).toBe(2);
     expect(await closedConsole).toBe('io server disconnect');

@@ -16,6 +16,7 @@ export function tokenFrom(headers: { authorization?: string; cookie?: string }, 
   return null;
 }
 
-export async function userForToken(sql: Sql, token: string | null): Promise<User | null> {
-  return token ? findSessionUser(sql, token) : null;
+/** The user of a session valid at `now` (the ARC's clock). */
+export async function userForToken(sql: Sql, token: string | null, now: Date): Promise<User | null> {
+  return token ? findSessionUser(sql, token, now) : null;
 }

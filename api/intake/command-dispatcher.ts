@@ -21,7 +21,7 @@ export interface CommandDispatcher {
   idle(): Promise<void>;
 }
 
-export function createCommandDispatcher(sql: Sql, sender: CommandSender, logger: Logger): CommandDispatcher {
+export function createCommandDispatcher(sql: Sql, sender: CommandSender, logger: Logger, now: () => Date): CommandDispatcher {
   /** Commands published on the device's current connection and not yet acknowledged. */
   const inFlight = new Map<string, Set<string>>();
   const running = new Set<Promise<void>>();
@@ -56,7 +56,7 @@ export function createCommandDispatcher(sql: Sql, sender: CommandSender, logger:
       const command = json.ok ? Command.safeParse(json.value) : null;
       if (!command?.success) return;
       inFlight.get(deviceId)?.delete(command.data.id);
-      track(markCommandDelivered(sql, deviceId, command.data.id));
+      track(markCommandDelivered(sql, deviceId, command.data.id, now()));
     },
     deviceGone(deviceId) {
       inFlight.delete(deviceId);

@@ -61,7 +61,7 @@ export function attachCarerFeed(httpServer: HttpServer, sql: Sql, logger: Logger
   carers.use(async (socket, next) => {
     try {
       const token = tokenFrom(socket.handshake.headers, socket.handshake.auth?.token);
-      const user = await userForToken(sql, token);
+      const user = await userForToken(sql, token, now());
       if (!user) return next(refusal('ARC_ERR_AUTH_REQUIRED'));
       if (user.role !== 'carer') {
         logger.warn({ userId: user.id, role: user.role }, 'non-carer user refused the carer feed');
@@ -152,7 +152,7 @@ export function attachCarerFeed(httpServer: HttpServer, sql: Sql, logger: Logger
     disconnectUser(userId) {
       for (const socket of [...(byCarer.get(userId) ?? [])]) socket.disconnect(true);
     },
-    closeEndedSessions: () => closeEndedSessions(sql, carers.sockets.values()),
+    closeEndedSessions: () => closeEndedSessions(sql, carers.sockets.values(), now()),
     async idle() {
       while (running.size) await Promise.all([...running]);
     },

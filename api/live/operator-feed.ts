@@ -58,7 +58,7 @@ export function attachOperatorFeed(httpServer: HttpServer, sql: Sql, logger: Log
   operators.use(async (socket, next) => {
     try {
       const token = tokenFrom(socket.handshake.headers, socket.handshake.auth?.token);
-      const user = await userForToken(sql, token);
+      const user = await userForToken(sql, token, now());
       if (!user) return next(Object.assign(new Error('ARC_ERR_AUTH_REQUIRED'), { data: { code: 'ARC_ERR_AUTH_REQUIRED' } }));
       if (!STAFF_ROLES.includes(user.role)) {
         logger.warn({ userId: user.id, role: user.role }, 'non-staff user refused the operator feed');
@@ -106,7 +106,7 @@ export function attachOperatorFeed(httpServer: HttpServer, sql: Sql, logger: Log
       operators.in(userRoom(userId)).disconnectSockets(true);
     },
     onConsole: () => [...presence.values()],
-    closeEndedSessions: () => closeEndedSessions(sql, operators.sockets.values()),
+    closeEndedSessions: () => closeEndedSessions(sql, operators.sockets.values(), now()),
     close: () => new Promise((resolve) => io.close(() => resolve())),
   };
 }

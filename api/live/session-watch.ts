@@ -15,10 +15,10 @@ export interface WatchedSocket {
 }
 
 /** Closes the sockets whose session has ended; resolves with how many. */
-export async function closeEndedSessions(sql: Sql, sockets: Iterable<WatchedSocket>): Promise<number> {
+export async function closeEndedSessions(sql: Sql, sockets: Iterable<WatchedSocket>, now: Date): Promise<number> {
   const open = [...sockets].filter((socket) => socket.data.sessionHash);
   if (!open.length) return 0;
-  const live = await liveSessions(sql, [...new Set(open.map((socket) => socket.data.sessionHash!))]);
+  const live = await liveSessions(sql, [...new Set(open.map((socket) => socket.data.sessionHash!))], now);
   const ended = open.filter((socket) => !live.has(socket.data.sessionHash!));
   for (const socket of ended) socket.disconnect(true);
   return ended.length;

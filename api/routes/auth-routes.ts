@@ -39,7 +39,7 @@ export function authRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const ok = user !== null && !user.disabled && (await verifySecret(password, user.passwordHash));
     if (!ok || !user) {
       addresses.failed(request.ip, now);
-      if (user) await recordLoginFailure(sql, user.id);
+      if (user) await recordLoginFailure(sql, user.id, now);
       await audit(sql, { id: user?.id ?? null, name: email }, 'login.failed', user?.id ?? null, { ip: request.ip });
       throw new ArcError('ARC_ERR_AUTH_INVALID');
     }
@@ -54,7 +54,8 @@ export function authRoutes(app: FastifyInstance, deps: RouteDeps): void {
       httpOnly: true,
       sameSite: 'strict',
       secure: deps.config.ARC_COOKIE_SECURE,
-      expires: expiresAt,
+      // A lifetime, not a date: the browser counts it on its own clock, which need not be ours.
+      maxAge: deps.config.ARC_SESSION_HOURS * 3600,
     });
     const { id, name, role } = user;
     return { user: { id, email: user.email, name, role }, token, expiresAt: expiresAt.toISOString() };
@@ -62,7 +63,7 @@ export function authRoutes(app: FastifyInstance, deps: RouteDeps): void {
 
   app.post('/api/auth/logout', async (request, reply) => {
     const token = tokenFrom(request.headers);
-    const user = await userForToken(sql, token);
+    const user = await userForToken(sql, token, deps.now());
     if (token) await deleteSession(sql, token);
     if (user) await audit(sql, { id: user.id, name: user.email }, 'logout', user.id);
     // Consoles and carers' pages opened with this session stop receiving now.

@@ -14,10 +14,10 @@ declare module 'fastify' {
 
 export type RoleGuard = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
 
-export function roleGuard(sql: Sql) {
+export function roleGuard(sql: Sql, now: () => Date) {
   return (...roles: Role[]): RoleGuard =>
     async (request) => {
-      const user = await userForToken(sql, tokenFrom(request.headers));
+      const user = await userForToken(sql, tokenFrom(request.headers), now());
       if (!user) throw new ArcError('ARC_ERR_AUTH_REQUIRED');
       if (!roles.includes(user.role)) throw new ArcError('ARC_ERR_FORBIDDEN', `Only ${roles.join(', ')} may do this`);
       request.user = user;

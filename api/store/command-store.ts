@@ -8,8 +8,8 @@ export async function pendingCommands(sql: Sql, deviceId: string): Promise<Comma
   return rows.map((r) => r.body);
 }
 
-export async function markCommandDelivered(sql: Sql, deviceId: string, commandId: string): Promise<void> {
-  await sql`update device_commands set delivered_at = now()
+export async function markCommandDelivered(sql: Sql, deviceId: string, commandId: string, at: Date): Promise<void> {
+  await sql`update device_commands set delivered_at = ${at}
             where id = ${commandId} and device_id = ${deviceId} and delivered_at is null`;
 }
 

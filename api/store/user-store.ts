@@ -86,8 +86,8 @@ export async function deleteSessionsOf(tx: Sql | TransactionSql, userId: string)
   return (await tx`delete from sessions where user_id = ${userId}`).count;
 }
 
-export async function recordLoginFailure(sql: Sql, userId: string): Promise<void> {
-  await sql`update users set failed_logins = failed_logins + 1, last_failed_login_at = now() where id = ${userId}`;
+export async function recordLoginFailure(sql: Sql, userId: string, at: Date): Promise<void> {
+  await sql`update users set failed_logins = failed_logins + 1, last_failed_login_at = ${at} where id = ${userId}`;
 }
 
 export async function clearLoginFailures(sql: Sql, userId: string): Promise<void> {
@@ -97,11 +97,14 @@ export async function clearLoginFailures(sql: Sql, userId: string): Promise<void
 /** How a session is stored and found: never the token itself. */
 export const sessionTokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
 
-/** Of these sessions, the ones still valid: not expired, not ended, their account not disabled. */
-export async function liveSessions(sql: Sql, hashes: string[]): Promise<Set<string>> {
+// Session expiry is compared with the ARC's clock, passed in, never PostgreSQL's now(): the expiry
+// was written from the ARC's clock, and two clocks disagree (issue 10).
+
+/** Of these sessions, the ones still valid at `now`: not expired, not ended, their account not disabled. */
+export async function liveSessions(sql: Sql, hashes: string[], now: Date): Promise<Set<string>> {
   const rows = await sql<{ tokenHash: string }[]>`
     select s.token_hash from sessions s join users u on u.id = s.user_id
-    where s.token_hash = any(${hashes}) and s.expires_at > now() and not u.disabled`;
+    where s.token_hash = any(${hashes}) and s.expires_at > ${now} and not u.disabled`;
   return new Set(rows.map((r) => r.tokenHash));
 }
 
@@ -109,10 +112,10 @@ export async function insertSession(sql: Sql, userId: string, token: string, exp
   await sql`insert into sessions (token_hash, user_id, expires_at) values (${sessionTokenHash(token)}, ${userId}, ${expiresAt})`;
 }
 
-export async function findSessionUser(sql: Sql, token: string): Promise<User | null> {
+export async function findSessionUser(sql: Sql, token: string, now: Date): Promise<User | null> {
   const [row] = await sql<User[]>`
     select u.id, u.email, u.name, u.role from sessions s join users u on u.id = s.user_id
-    where s.token_hash = ${sessionTokenHash(token)} and s.expires_at > now() and not u.disabled`;
+    where s.token_hash = ${sessionTokenHash(token)} and s.expires_at > ${now} and not u.disabled`;
   return row ?? null;
 }
 

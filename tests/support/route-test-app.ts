@@ -38,17 +38,18 @@ export interface RouteTestApp {
 
 /** RouteDeps for routes tested without a broker or live feeds: nothing connected, nobody on a console. */
 export function routeTestDeps(sql: Sql, overrides: Partial<RouteDeps> = {}): RouteDeps {
+  const now = overrides.now ?? (() => new Date());
   return {
     sql,
     config: loadConfig({}),
     metrics: new Metrics(),
-    now: () => new Date(),
+    now,
     isDeviceConnected: () => false,
     disconnectDevice: () => {},
     disconnectUser: () => {},
     sessionEnded: () => {},
     staffOnConsole: () => [],
-    allow: roleGuard(sql),
+    allow: roleGuard(sql, now),
     zonesChanged: () => {},
     databaseReady: async () => true,
     ...overrides,
@@ -69,7 +70,8 @@ export async function buildRouteTestApp(db: TestDatabase, routes: RouteModule[],
     const user = await insertUser(db.sql, { email, name: `A ${role}`, role, passwordHash: 'not-used' });
     if (!user) throw new Error(`buildRouteTestApp: a user with the email ${email} exists already`);
     const token = randomBytes(24).toString('hex');
-    await insertSession(db.sql, user.id, token, new Date(Date.now() + 3_600_000));
+    // Sessions expire by the routes' clock (issue 10: one clock).
+    await insertSession(db.sql, user.id, token, new Date(deps.now().getTime() + 3_600_000));
     return { ...user, token };
   }
 
