@@ -3,6 +3,7 @@
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { startEmbeddedPostgres, type RunningPostgres } from './db/embedded-postgres.js';
+import { DataDirInUseError } from './db/data-dir-owner.js';
 import { connectDatabase } from './db/connect.js';
 import { migrate } from './db/migrate.js';
 import { ensureAdministrator } from './auth/bootstrap-admin.js';
@@ -27,7 +28,15 @@ async function main(): Promise<void> {
   }
   let embedded: RunningPostgres | null = null;
   if (!config.DATABASE_URL) {
-    embedded = await startEmbeddedPostgres(config.ARC_DATA_DIR, config.ARC_EMBEDDED_PG_PORT, logger);
+    try {
+      embedded = await startEmbeddedPostgres(config.ARC_DATA_DIR, config.ARC_EMBEDDED_PG_PORT, logger);
+    } catch (err) {
+      if (!(err instanceof DataDirInUseError)) throw err;
+      logger.fatal({ ownerPid: err.ownerPid, dataDir: err.dataDir }, err.message);
+      logger.flush();
+      console.error(err.message);
+      process.exit(2);
+    }
   }
   const sql = connectDatabase(config.DATABASE_URL ?? embedded!.url);
   const applied = await migrate(sql);

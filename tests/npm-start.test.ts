@@ -55,22 +55,37 @@ function start(env: Record<string, string>): Promise<Started> {
 }
 
 const dirs: string[] = [];
+
+/** A data directory of its own and free ports, loopback only. */
+async function freshEnv() {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'arc-start-'));
+  dirs.push(dataDir);
+  return {
+    ARC_DATA_DIR: dataDir,
+    ARC_HOST: '127.0.0.1',
+    ARC_HTTP_PORT: String(await freePort()),
+    ARC_MQTT_PORT: String(await freePort()),
+    ARC_EMBEDDED_PG_PORT: String(await freePort()),
+    ARC_LOG_LEVEL: 'info',
+  };
+}
+
+async function loginToken(http: string, password: string): Promise<string> {
+  const login = await fetch(`${http}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'admin@arc.local', password }),
+  });
+  expect(login.status).toBe(200);
+  return (await login.json()).token;
+}
 afterAll(async () => {
   for (const dir of dirs) await rm(dir, { recursive: true, force: true });
 });
 
 describe('npm start', () => {
   it('starts everything on one command, prints a generated admin password once, stops cleanly, and keeps its data', async () => {
-    const dataDir = await mkdtemp(path.join(tmpdir(), 'arc-start-'));
-    dirs.push(dataDir);
-    const env = {
-      ARC_DATA_DIR: dataDir,
-      ARC_HOST: '127.0.0.1',
-      ARC_HTTP_PORT: String(await freePort()),
-      ARC_MQTT_PORT: String(await freePort()),
-      ARC_EMBEDDED_PG_PORT: String(await freePort()),
-      ARC_LOG_LEVEL: 'info',
-    };
+    const env = await freshEnv();
     const http = `http://127.0.0.1:${env.ARC_HTTP_PORT}`;
 
     const first = await start(env);
@@ -79,13 +94,7 @@ describe('npm start', () => {
     const generated = first.lines.find((l) => l.password);
     expect(generated).toMatchObject({ email: 'admin@arc.local' });
 
-    const login = await fetch(`${http}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'admin@arc.local', password: generated!.password }),
-    });
-    expect(login.status).toBe(200);
-    const { token } = await login.json();
+    const token = await loginToken(http, generated!.password);
     const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
     const provisioned = await fetch(`${http}/api/devices`, { method: 'POST', headers, body: JSON.stringify({ id: 'kept-device' }) });
     const { secret } = await provisioned.json();
@@ -106,6 +115,58 @@ describe('npm start', () => {
       expect(alarms.status).toBe(200);
       const body = await alarms.json();
       expect(body.alarms.map((a: any) => [a.deviceId, a.type])).toEqual([['kept-device', 'sos']]);
+    } finally {
+      second.child.kill('SIGTERM');
+      expect(await second.exited).toBe(0);
+    }
+  }, 120_000);
+
+  it('a second start on the same data directory is refused with status 2, naming the owner; the first keeps serving', async () => {
+    const env = await freshEnv();
+    const http = `http://127.0.0.1:${env.ARC_HTTP_PORT}`;
+    const first = await start(env);
+    try {
+      const generated = first.lines.find((l) => l.password)!;
+      const token = await loginToken(http, generated.password);
+
+      // Exactly the same command again, as a process manager restarting too early would.
+      const second = spawn(process.execPath, ['--import', 'tsx', 'api/main.ts'], { cwd: ROOT, env: { ...cleanEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      second.stderr!.on('data', (chunk) => (stderr += chunk));
+      expect(await new Promise((resolve) => second.on('exit', resolve))).toBe(2);
+      expect(stderr).toContain(`process ${first.child.pid}`);
+      expect(stderr).toContain(env.ARC_DATA_DIR);
+
+      // The first ARC's database was not touched: it is ready and still stores alarms.
+      expect((await fetch(`${http}/health/ready`)).status).toBe(200);
+      const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
+      const { secret } = await (await fetch(`${http}/api/devices`, { method: 'POST', headers, body: JSON.stringify({ id: 'still-served' }) })).json();
+      const device = new SimulatedDevice({ deviceId: 'still-served', secret, url: `mqtt://127.0.0.1:${env.ARC_MQTT_PORT}`, reconnect: false });
+      await device.connect();
+      const sos = await device.sendEvent('sos');
+      expect((await device.waitForCommand({ eventId: sos.id })).type).toBe('alarm.received');
+      await device.close();
+      expect(first.lines.some((l) => String(l.msg).includes('left running'))).toBe(false);
+    } finally {
+      first.child.kill('SIGTERM');
+      expect(await first.exited).toBe(0);
+    }
+  }, 120_000);
+
+  it('after a kill -9 of the ARC, the next start stops the PostgreSQL it left running and carries on with the data', async () => {
+    const env = await freshEnv();
+    const http = `http://127.0.0.1:${env.ARC_HTTP_PORT}`;
+    const first = await start(env);
+    const token = await loginToken(http, first.lines.find((l) => l.password)!.password);
+    first.child.kill('SIGKILL');
+    await first.exited;
+
+    const second = await start(env);
+    try {
+      expect(second.lines.some((l) => String(l.msg).includes('stopping a PostgreSQL left running'))).toBe(true);
+      // Same data: the first start's login session is still valid.
+      expect((await fetch(`${http}/api/auth/me`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+      expect((await fetch(`${http}/health/ready`)).status).toBe(200);
     } finally {
       second.child.kill('SIGTERM');
       expect(await second.exited).toBe(0);

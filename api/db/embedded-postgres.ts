@@ -11,6 +11,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import postgres from 'postgres';
 import type { Logger } from 'pino';
+import { claimDataDir } from './data-dir-owner.js';
 
 const run = promisify(execFile);
 const SUPERUSER = 'arc';
@@ -32,6 +33,8 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, logge
   const pgdata = path.join(root, 'postgres');
   const passwordFile = path.join(root, 'postgres-password');
   await mkdir(pgdata, { recursive: true });
+  // Before anything touches the PostgreSQL under it: a live ARC that owns it keeps it.
+  const claim = await claimDataDir(root);
   // PostgreSQL refuses to run as root; when we are root (CI is), it runs as a `postgres` user.
   const runAs = userInfo().uid === 0 ? await postgresUser(root, pgdata, path.dirname(binaries.postgres), logger) : {};
 
@@ -43,6 +46,7 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, logge
   }
   const password = (await readFile(passwordFile, 'utf8')).trim();
 
+  // Its owner is gone (we hold the claim): a PostgreSQL it left running is stopped and restarted.
   await stopLeftoverServer(pgdata, logger);
   const child = await startServer(binaries.postgres, pgdata, port, runAs, logger);
   const url = (db: string) => `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${db}`;
@@ -51,7 +55,10 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, logge
 
   return {
     url: url(DATABASE),
-    stop: () => stopServer(child),
+    stop: async () => {
+      await stopServer(child);
+      await claim.release();
+    },
   };
 }
 
@@ -169,7 +176,7 @@ async function stopLeftoverServer(pgdata: string, logger: Logger): Promise<void>
     return;
   }
   if (!Number.isInteger(pid) || pid <= 0 || !isPostgres(pid)) return;
-  logger.warn({ pid }, 'stopping a PostgreSQL left running by an earlier ARC process');
+  logger.warn({ pid }, 'stopping a PostgreSQL left running by an earlier ARC process that is gone');
   process.kill(pid, 'SIGINT');
   for (let i = 0; i < 600 && isPostgres(pid); i++) await new Promise((r) => setTimeout(r, 100));
 }
