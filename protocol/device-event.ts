@@ -6,6 +6,7 @@ import {
   EARLIEST_PLAUSIBLE_TS,
   MAX_CLOCK_AHEAD_MS,
   MAX_EVENT_ID_LENGTH,
+  MAX_MEASUREMENT,
   MAX_NOTE_LENGTH,
 } from './payload-limits.js';
 
@@ -43,6 +44,10 @@ export const EventWarning = {
   secondsInvalid: 'seconds_invalid',
   durationInvalid: 'duration_s_invalid',
   noteInvalid: 'note_invalid',
+  /** Characters PostgreSQL cannot hold (NUL, unpaired surrogates) were replaced with U+FFFD. */
+  textReplaced: 'text_replaced',
+  /** The payload could not be stored as sent: the event was stored with its id, type and time alone. */
+  payloadUnstorable: 'payload_unstorable',
 } as const;
 export type EventWarning = (typeof EventWarning)[keyof typeof EventWarning];
 
@@ -116,7 +121,7 @@ export function parseDeviceEvent(value: unknown, deviceId: string, receivedAt: n
       event.lon = lon;
     } else warnings.push(EventWarning.positionInvalid);
   }
-  optional(raw.acc, (v) => isFiniteNumber(v) && v >= 0, EventWarning.accInvalid, (v) => (event.acc = v as number));
+  optional(raw.acc, (v) => isFiniteNumber(v) && v >= 0 && v <= MAX_MEASUREMENT, EventWarning.accInvalid, (v) => (event.acc = v as number));
   optional(raw.batt, (v) => isFiniteNumber(v) && v >= 0 && v <= 100, EventWarning.battInvalid, (v) => (event.batt = v as number));
   optional(raw.discreet, (v) => typeof v === 'boolean', EventWarning.discreetInvalid, (v) => (event.discreet = v as boolean));
   optional(raw.pin, (v) => typeof v === 'string' && v.length <= 64, EventWarning.pinInvalid, (v) => (event.pin = v as string));

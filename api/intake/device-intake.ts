@@ -4,8 +4,17 @@
 // acknowledged that is not committed (spec guarantee 1); notification runs in afterAck.
 import type { Sql, TransactionSql } from 'postgres';
 import type { Logger } from 'pino';
-import { parseDeviceEvent, type DeviceEvent } from '../../protocol/device-event.js';
-import { fixesOf, parseJsonPayload, parseLocationPayload, parseStatus } from '../../protocol/device-payloads.js';
+import { EventWarning, parseDeviceEvent, type DeviceEvent } from '../../protocol/device-event.js';
+import {
+  checkFixTimes,
+  checkStatusTime,
+  fixesOf,
+  parseJsonPayload,
+  parseLocationPayload,
+  parseStatus,
+  plausibleFixTs,
+} from '../../protocol/device-payloads.js';
+import { isContentError } from '../db/content-error.js';
 import type { DevicePublish } from '../../broker/mqtt-broker.js';
 import { verifySecret } from '../auth/secret-hash.js';
 import type { Metrics } from '../metrics.js';
@@ -115,15 +124,34 @@ export function createDeviceIntake(deps: IntakeDeps): (message: DevicePublish) =
     metrics.increment('intake_messages', { channel: message.channel });
     const json = parseJsonPayload(message.payload);
     if (!json.ok) return reject(message, json.reason, receivedAt);
-    const { deviceId } = message;
+    if (json.textReplaced) {
+      metrics.increment('intake_text_replaced', { channel: message.channel });
+      logRejection(message, 'text_replaced', receivedAt.getTime(), 'characters PostgreSQL cannot hold were replaced with U+FFFD; the message is taken');
+    }
+    try {
+      return await take(message, json.value, json.textReplaced, receivedAt);
+    } catch (err) {
+      // Refused for its content: a resend would be refused again, and until it is acknowledged
+      // the device's next alarm waits behind it (guarantee 4). Anything else (the database is
+      // down) is thrown on: no PUBACK, and the device resends.
+      if (!isContentError(err)) throw err;
+      logger.error({ err, deviceId: message.deviceId, channel: message.channel }, 'device message refused by the database for its content: rejected and acknowledged');
+      return reject(message, 'unstorable', receivedAt, { sqlState: err.code, message: err.message });
+    }
+  };
 
+  async function take(message: DevicePublish, value: unknown, textReplaced: boolean, receivedAt: Date): Promise<IntakeResult> {
+    const { deviceId } = message;
     switch (message.channel) {
       case 'events':
-        return takeEvent(deviceId, json.value, receivedAt, message);
+        return takeEvent(deviceId, value, textReplaced, receivedAt, message);
       case 'location': {
-        const parsed = parseLocationPayload(json.value);
+        const parsed = parseLocationPayload(value);
         if (!parsed.success) return reject(message, 'fix_invalid', receivedAt, parsed.error.issues.slice(0, 5));
         const fixes = fixesOf(parsed.data);
+        const times = checkFixTimes(fixes, receivedAt.getTime());
+        if (!times.ok) return reject(message, 'fix_invalid', receivedAt, times.reason);
+        if (times.heldBack) metrics.increment('intake_fix_held_back', {}, times.heldBack);
         const stored = await deps.zones.storeFixes(deviceId, fixes, receivedAt);
         const newest = fixes.reduce((a, b) => (b.ts > a.ts ? b : a));
         const low = newest.batt !== undefined && newest.batt < FIX_BATTERY_WATCH_BELOW ? await battery(deviceId, newest, receivedAt) : null;
@@ -136,8 +164,10 @@ export function createDeviceIntake(deps: IntakeDeps): (message: DevicePublish) =
         };
       }
       case 'status': {
-        const parsed = parseStatus(json.value);
+        const parsed = parseStatus(value);
         if (!parsed.success) return reject(message, 'status_invalid', receivedAt, parsed.error.issues.slice(0, 5));
+        const time = checkStatusTime(parsed.data, receivedAt.getTime());
+        if (!time.ok) return reject(message, 'status_invalid', receivedAt, time.reason);
         const stored = await storeStatus(sql, deviceId, parsed.data, receivedAt);
         const low = batteryWorthWatching(parsed.data, stored.batteryLowRaised) ? await battery(deviceId, parsed.data, receivedAt) : null;
         return heard(deviceId, stored.commAlarmId, receivedAt, [low]);
@@ -145,13 +175,14 @@ export function createDeviceIntake(deps: IntakeDeps): (message: DevicePublish) =
       default:
         return reject(message, 'channel_not_accepted', receivedAt);
     }
-  };
+  }
 
-  async function takeEvent(deviceId: string, value: unknown, receivedAt: Date, message: DevicePublish): Promise<IntakeResult> {
+  async function takeEvent(deviceId: string, value: unknown, textReplaced: boolean, receivedAt: Date, message: DevicePublish): Promise<IntakeResult> {
     // parse: safety first; only a missing type rejects an event
     const parsed = parseDeviceEvent(value, deviceId, receivedAt.getTime());
     if (!parsed.ok) return reject(message, parsed.reason, receivedAt);
     const { event, warnings } = parsed;
+    if (textReplaced) warnings.push(EventWarning.textReplaced);
     for (const warning of warnings) metrics.increment('intake_event_warnings', { warning });
     if (warnings.length) logger.warn({ deviceId, eventId: event.id, type: event.type, warnings }, 'event taken with protocol warnings');
 
@@ -160,16 +191,30 @@ export function createDeviceIntake(deps: IntakeDeps): (message: DevicePublish) =
     const pin = await checkPin(event, context);
 
     // persist
-    const stored = await storeDeviceEvent(sql, {
-      deviceId,
-      wearerId: context.wearerId,
-      event,
-      warnings,
-      receivedAt,
-      decide: (known) => decideEvent(event, pin, known, receivedAt),
-      acceptDueAt: (priority) => new Date(receivedAt.getTime() + deps.acceptDeadlines[priority].overdueS * 1000),
-      onRaised: deps.onRaised,
-    });
+    const store = (e: DeviceEvent, w: EventWarning[]) =>
+      storeDeviceEvent(sql, {
+        deviceId,
+        wearerId: context.wearerId,
+        event: e,
+        warnings: w,
+        receivedAt,
+        decide: (known) => decideEvent(e, pin, known, receivedAt),
+        acceptDueAt: (priority) => new Date(receivedAt.getTime() + deps.acceptDeadlines[priority].overdueS * 1000),
+        onRaised: deps.onRaised,
+      });
+    let stored;
+    try {
+      stored = await store(event, warnings);
+    } catch (err) {
+      if (!isContentError(err)) throw err;
+      // Something in the payload the database refuses that the edge did not foresee. An SOS is
+      // still an SOS: store the event with its id, type and time alone (spec, "Events are parsed
+      // safety first"); if even that is refused, the caller rejects it.
+      logger.error({ err, deviceId, eventId: event.id, type: event.type }, 'event refused by the database for its content: storing its id, type and time alone');
+      metrics.increment('intake_event_warnings', { warning: EventWarning.payloadUnstorable });
+      const bare: DeviceEvent = { id: event.id, type: event.type, known: event.known, ts: event.ts, raw: { id: event.id, type: event.type, ts: event.ts } };
+      stored = await store(bare, [...warnings, EventWarning.payloadUnstorable]);
+    }
     if (stored.duplicate) {
       metrics.increment('intake_event_duplicates');
       logger.info({ deviceId, eventId: event.id, alarmId: stored.alarmId }, 'event already stored: not raised again');
@@ -189,7 +234,7 @@ export function createDeviceIntake(deps: IntakeDeps): (message: DevicePublish) =
         after?.afterAck?.();
         if (stored.commands.length) deps.commands.flush(deviceId);
         if (event.lat !== undefined && event.lon !== undefined) {
-          deps.positionSeen(deviceId, { ts: event.ts, lat: event.lat, lon: event.lon, acc: event.acc ?? null });
+          deps.positionSeen(deviceId, { ts: plausibleFixTs(event.ts, receivedAt.getTime()), lat: event.lat, lon: event.lon, acc: event.acc ?? null });
         }
       },
     };

@@ -6,6 +6,7 @@ import type { Sql, TransactionSql } from 'postgres';
 import type { AlarmState, ClosureCode } from '../rules/alarm-lifecycle.js';
 import type { Actor } from './audit-log.js';
 import { policeColumns, policeOf, type PoliceRow } from './organisation-store.js';
+import { asReal } from './single-precision.js';
 
 type Db = Sql | TransactionSql;
 
@@ -32,7 +33,7 @@ export async function insertAlarm(tx: Db, alarm: NewAlarm): Promise<string> {
     insert into alarms (id, device_id, wearer_id, type, priority, received_at, lat, lon, acc, discreet, flags,
                         is_test, session_note, accept_due_at, status, accepted_by, accepted_at, linked_to)
     values (${alarm.id ?? randomUUID()}, ${alarm.deviceId}, ${alarm.wearerId}, ${alarm.type}, ${alarm.priority}, ${alarm.receivedAt},
-            ${alarm.position?.lat ?? null}, ${alarm.position?.lon ?? null}, ${alarm.position?.acc ?? null},
+            ${alarm.position?.lat ?? null}, ${alarm.position?.lon ?? null}, ${asReal(alarm.position?.acc)},
             ${alarm.discreet}, ${tx.json(alarm.flags as never)}, ${alarm.isTest}, ${alarm.sessionNote ?? null},
             ${alarm.acceptDueAt}, ${alarm.owner ? 'accepted' : 'raised'}, ${alarm.owner?.id ?? null},
             ${alarm.owner ? alarm.receivedAt : null}, ${alarm.owner?.linkedTo ?? null})

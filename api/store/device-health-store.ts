@@ -2,6 +2,7 @@
 // Each returns the device's open no-communication alarm, if any: hearing from it clears that.
 import type { Sql } from 'postgres';
 import type { Status } from '../../protocol/device-payloads.js';
+import { asReal } from './single-precision.js';
 
 /** Keeps the newest status by device time; late heartbeats only refresh last-seen. */
 export interface StatusStored {
@@ -14,9 +15,9 @@ export async function storeStatus(sql: Sql, deviceId: string, status: Status, re
   const [device] = await sql<StatusStored[]>`
     update devices set
       last_seen_at = greatest(last_seen_at, ${receivedAt}),
-      batt     = case when status_ts is null or status_ts <= ${status.ts} then ${status.batt ?? null}::real else batt end,
+      batt     = case when status_ts is null or status_ts <= ${status.ts} then ${asReal(status.batt)}::real else batt end,
       charging = case when status_ts is null or status_ts <= ${status.ts} then ${status.charging ?? null}::boolean else charging end,
-      rssi     = case when status_ts is null or status_ts <= ${status.ts} then ${status.rssi ?? null}::real else rssi end,
+      rssi     = case when status_ts is null or status_ts <= ${status.ts} then ${asReal(status.rssi)}::real else rssi end,
       fw       = case when status_ts is null or status_ts <= ${status.ts} then ${status.fw ?? null}::text else fw end,
       status_ts = greatest(status_ts, ${status.ts})
     where id = ${deviceId}

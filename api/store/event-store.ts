@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Sql, TransactionSql } from 'postgres';
 import type { DeviceEvent, EventWarning } from '../../protocol/device-event.js';
-import type { Command } from '../../protocol/device-payloads.js';
+import { plausibleFixTs, type Command } from '../../protocol/device-payloads.js';
 import type { EventContext, EventDecision } from '../rules/event-rules.js';
 import { upsertFixes } from './fix-store.js';
 import { attachActivation, insertAlarm, openAlarmsOfWearer } from './alarm-store.js';
@@ -114,7 +114,7 @@ export async function storeDeviceEvent(sql: Sql, input: EventToStore): Promise<S
     if (alarmId) writes.push(tx`update events set alarm_id = ${alarmId} where id = ${inserted.id}`.execute());
     // Spec, "Event": a position in an event is also stored as a fix.
     const seen = position
-      ? upsertFixes(tx, deviceId, [{ ts: event.ts, lat: position.lat, lon: position.lon, acc: position.acc, batt: event.batt }], receivedAt)
+      ? upsertFixes(tx, deviceId, [{ ts: plausibleFixTs(event.ts, receivedAt.getTime()), lat: position.lat, lon: position.lon, acc: position.acc, batt: event.batt }], receivedAt)
       : tx<{ commAlarmId: string | null }[]>`
           update devices set last_seen_at = greatest(last_seen_at, ${receivedAt}) where id = ${deviceId} returning comm_alarm_id`.execute().then(
           ([row]) => row?.commAlarmId ?? null,

@@ -3,6 +3,7 @@
 // "Location fix"). Column arrays (unnest) keep the statement the same size whatever the batch.
 import type { Sql, TransactionSql } from 'postgres';
 import type { Fix } from '../../protocol/device-payloads.js';
+import { asReal } from './single-precision.js';
 
 type FixToStore = Pick<Fix, 'ts' | 'lat' | 'lon'> & Partial<Omit<Fix, 'ts' | 'lat' | 'lon'>>;
 
@@ -42,11 +43,11 @@ export async function storeFixBatch(sql: Sql | TransactionSql, messages: FixMess
       rows.receivedAt.push(receivedAt);
       rows.lat.push(f.lat);
       rows.lon.push(f.lon);
-      rows.acc.push(orNull(f.acc as number | undefined));
-      rows.alt.push(orNull(f.alt as number | undefined));
-      rows.speed.push(orNull(f.speed as number | undefined));
-      rows.heading.push(orNull(f.heading as number | undefined));
-      rows.batt.push(orNull(f.batt as number | undefined));
+      rows.acc.push(asReal(f.acc as number | undefined));
+      rows.alt.push(asReal(f.alt as number | undefined));
+      rows.speed.push(asReal(f.speed as number | undefined));
+      rows.heading.push(asReal(f.heading as number | undefined));
+      rows.batt.push(asReal(f.batt as number | undefined));
       rows.src.push(orNull(f.src as string | undefined));
       rows.extra.push(extraOf(f));
       const known = devices.get(m.deviceId);
@@ -77,7 +78,7 @@ export async function storeFixBatch(sql: Sql | TransactionSql, messages: FixMess
       fix_acc = case when d.fix_ts is null or d.fix_ts < v.ts then v.acc else d.fix_acc end,
       fix_ts  = greatest(d.fix_ts, v.ts)
     from unnest(${ids}::text[], ${newest.map((n) => n.fix.ts)}::bigint[], ${newest.map((n) => n.fix.lat)}::float8[],
-                ${newest.map((n) => n.fix.lon)}::float8[], ${newest.map((n) => orNull(n.fix.acc as number | undefined))}::real[],
+                ${newest.map((n) => n.fix.lon)}::float8[], ${newest.map((n) => asReal(n.fix.acc as number | undefined))}::real[],
                 ${newest.map((n) => n.seen.toISOString())}::timestamptz[])
       as v(id, ts, lat, lon, acc, seen)
     where d.id = v.id
