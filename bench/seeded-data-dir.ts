@@ -28,7 +28,7 @@ export const BENCH_ADMIN = { email: 'bench-admin@arc.local', password: 'bench-ad
 export const DEFAULT_CACHE_DIR = process.env.ARC_BENCH_CACHE ?? path.join(tmpdir(), 'arc-bench-cache');
 
 const SeedFile = z.object({
-  version: z.literal(1),
+  version: z.literal(2),
   prefix: z.string(),
   count: z.number().int(),
   heartbeatS: z.number().int(),
@@ -73,7 +73,7 @@ export async function ensureSeededTemplate(options: SeedOptions): Promise<Seeded
   const logger = createLogger('warn', false);
   const heartbeatS = options.heartbeatS ?? 60;
   const startedAt = Date.now();
-  log(`seeding ${options.count} devices (${prefix}-00001…) into ${finalDir}: one scrypt hash each, this takes a while once`);
+  log(`seeding ${options.count} devices (${prefix}-00001…) into ${finalDir}: this takes a while once`);
 
   const pg = await startEmbeddedPostgres(dataDir, await freePort(), logger);
   const sql = connectDatabase(pg.url);
@@ -96,12 +96,12 @@ export async function ensureSeededTemplate(options: SeedOptions): Promise<Seeded
     await pg.stop();
   }
   const seed: SeedFile = {
-    version: 1,
+    version: 2,
     prefix,
     count: options.count,
     heartbeatS,
     admin: { ...BENCH_ADMIN },
-    hash: 'scrypt N=4096 r=8 p=1 (hashDeviceSecret in api/auth/secret-hash.ts, the production cost)',
+    hash: 'sha256 (hashDeviceSecret in api/auth/secret-hash.ts, the production hash)',
     createdAt: new Date().toISOString(),
     devices,
   };

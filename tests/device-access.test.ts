@@ -1,6 +1,7 @@
 // Spec "Connection" and guarantee 3: only a device's own credentials, its own topics.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { hashSecret, verifySecret } from '../api/auth/secret-hash.js';
 import { ConnectRefusedError, SimulatedDevice } from '../device-sim/simulated-device.js';
 import { deviceTopic } from '../protocol/device-topics.js';
 import { startTestArc, type TestArc } from './support/test-arc.js';
@@ -67,6 +68,31 @@ describe('who may connect', () => {
     await again.close();
     await t.api('PATCH', `/api/devices/${credentials.deviceId}`, { enabled: false });
     expect(await refusal(device({ ...credentials, url: t.mqttUrl }))).toBe(5);
+  });
+
+  it('stores a device secret under SHA-256 (spec, "Connection"), never the secret itself', async () => {
+    const credentials = await t.provisionDevice();
+    const [row] = await t.sql`select secret_hash from devices where id = ${credentials.deviceId}`;
+    expect(row.secretHash).toBe(`sha256$${createHash('sha256').update(credentials.secret).digest('base64url')}`);
+    expect(row.secretHash).not.toContain(credentials.secret);
+  });
+
+  it('a secret still under an earlier version\'s scrypt hash is checked once the slow way and rehashed at that connect', async () => {
+    const credentials = await t.provisionDevice();
+    const legacy = await hashSecret(credentials.secret);
+    await t.sql`update devices set secret_hash = ${legacy} where id = ${credentials.deviceId}`;
+    expect(await refusal(device({ deviceId: credentials.deviceId, secret: credentials.secret + 'x', url: t.mqttUrl }))).toBe(5);
+    expect((await t.sql`select secret_hash from devices where id = ${credentials.deviceId}`)[0].secretHash).toBe(legacy);
+
+    const d = device({ ...credentials, url: t.mqttUrl });
+    await d.connect();
+    await d.close();
+    const [row] = await t.sql`select secret_hash from devices where id = ${credentials.deviceId}`;
+    expect(row.secretHash).toMatch(/^sha256\$/);
+    expect(await verifySecret(credentials.secret, row.secretHash)).toBe(true);
+    const again = device({ ...credentials, url: t.mqttUrl });
+    await again.connect();
+    await again.close();
   });
 
   it('refuses MQTT 5 with "unacceptable protocol version"', async () => {

@@ -1,21 +1,17 @@
-// Slow hashes for passwords, device secrets and PINs: scrypt from node:crypto (spec, "Connection":
-// "stored only as a slow hash (argon2id or scrypt)"). Format: scrypt$N$r$p$salt$hash (base64url).
-import { randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+// One-way hashes of secrets. Passwords and PINs, which people choose, get a slow hash: scrypt from
+// node:crypto, format scrypt$N$r$p$salt$hash (base64url). Device secrets are 256 random bits the
+// ARC generated, and the spec ("Connection") stores them under SHA-256: no number of guesses finds
+// one, so a work factor adds nothing, and a whole fleet reconnects within seconds after a restart.
+// Format: sha256$hash (base64url).
+import { createHash, randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
 type Params = { readonly N: number; readonly r: number; readonly p: number };
 
 /** Passwords and PINs: people chose them, so every guess must cost. 16 MiB, ≈ 50 ms of a core here. */
 const GUESSABLE_SECRET: Params = { N: 1 << 14, r: 8, p: 1 };
 
-/**
- * Device secrets: 32 random bytes the ARC generated (generateSecret), so no number of guesses
- * finds one and the work factor adds nothing to their safety; the spec still asks for a slow hash.
- * Every device CONNECT to a freshly started ARC pays it: at 2^14 a fleet of 10,000 took three
- * minutes to come back after a restart (issue 5), and an SOS from a device not yet back waits.
- * 4 MiB, ≈ 9 ms of a core here: the same fleet is back in well under a minute.
- */
-const DEVICE_SECRET: Params = { N: 1 << 12, r: 8, p: 1 };
 const KEY_LENGTH = 32;
+const FAST_SCHEME = 'sha256';
 
 function scrypt(secret: string | Buffer, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
   return new Promise((resolve, reject) =>
@@ -36,12 +32,26 @@ export function hashSecret(secret: string | Buffer): Promise<string> {
   return hashWith(secret, GUESSABLE_SECRET);
 }
 
-/** A device secret from generateSecret (never one a person typed). */
-export function hashDeviceSecret(secret: string | Buffer): Promise<string> {
-  return hashWith(secret, DEVICE_SECRET);
+/**
+ * A device secret from generateSecret (never one a person typed). Earlier versions stored device
+ * secrets under scrypt; verifySecret still reads those, and the device authenticator replaces
+ * each with this hash at the device's next successful connect.
+ */
+export function hashDeviceSecret(secret: string | Buffer): string {
+  return `${FAST_SCHEME}$${createHash('sha256').update(secret).digest('base64url')}`;
+}
+
+/** Whether a stored hash is already the device-secret hash of today (not an earlier scrypt one). */
+export function isDeviceSecretHash(stored: string): boolean {
+  return stored.startsWith(`${FAST_SCHEME}$`);
 }
 
 export async function verifySecret(secret: string | Buffer, stored: string): Promise<boolean> {
+  if (isDeviceSecretHash(stored)) {
+    const expected = Buffer.from(stored.slice(FAST_SCHEME.length + 1), 'base64url');
+    const actual = createHash('sha256').update(secret).digest();
+    return actual.length === expected.length && timingSafeEqual(actual, expected);
+  }
   const [scheme, n, r, p, salt, key] = stored.split('$');
   if (scheme !== 'scrypt' || !salt || !key) return false;
   const expected = Buffer.from(key, 'base64url');

@@ -75,8 +75,7 @@ export async function provisionDeviceBatch(sql: Sql, input: DeviceBatch, onProgr
   for (let start = 0; start < missing.length; start += ROWS_PER_STATEMENT) {
     const chunk = missing.slice(start, start + ROWS_PER_STATEMENT);
     const secrets = chunk.map(() => generateSecret());
-    // All at once: node:crypto queues them on the libuv pool, which runs one per thread.
-    const hashes = await Promise.all(secrets.map((s) => hashDeviceSecret(s)));
+    const hashes = secrets.map((s) => hashDeviceSecret(s));
     const { inserted, wearerIds } = await sql.begin(async (tx) => {
       let wearerIds: (string | null)[] = chunk.map(() => null);
       if (batch.wearers) {

@@ -71,7 +71,7 @@ export function deviceRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const input = parseInput(NewDevice, request.body);
     await requireWearer(input.wearerId);
     const secret = generateSecret();
-    const created = await insertDevice(sql, { ...input, secretHash: await hashDeviceSecret(secret) });
+    const created = await insertDevice(sql, { ...input, secretHash: hashDeviceSecret(secret) });
     if (!created) throw new ArcError('ARC_ERR_DEVICE_EXISTS');
     await audit(sql, actorOf(request), 'device.provisioned', input.id, { label: input.label, wearerId: input.wearerId });
     // The secret is shown this once and stored only as a slow hash.
@@ -113,7 +113,7 @@ export function deviceRoutes(app: FastifyInstance, deps: RouteDeps): void {
   app.post('/api/devices/:id/rotate-secret', { preHandler: admin }, async (request) => {
     const { id } = parseInput(DeviceParams, request.params);
     const secret = generateSecret();
-    if (!(await updateDevice(sql, id, { secretHash: await hashDeviceSecret(secret) }))) throw new ArcError('ARC_ERR_DEVICE_NOT_FOUND');
+    if (!(await updateDevice(sql, id, { secretHash: hashDeviceSecret(secret) }))) throw new ArcError('ARC_ERR_DEVICE_NOT_FOUND');
     await audit(sql, actorOf(request), 'device.secret_rotated', id);
     deps.disconnectDevice(id); // whoever holds the old secret is out now
     return { device: await viewOf(id), secret, connection: connectionOf(id, secret) };

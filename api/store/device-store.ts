@@ -12,6 +12,11 @@ export async function getDeviceCredentials(sql: Sql, deviceId: string): Promise<
   return row ?? null;
 }
 
+/** Replaces an earlier version's hash of the same secret; a rotation made meanwhile wins. */
+export async function replaceSecretHash(sql: Sql, deviceId: string, oldHash: string, newHash: string): Promise<void> {
+  await sql`update devices set secret_hash = ${newHash} where id = ${deviceId} and secret_hash = ${oldHash}`;
+}
+
 export interface NewDevice {
   id: string;
   label: string;
