@@ -158,6 +158,11 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
   if (!consoleBuilt()) throw new Error('the console is not built: run `npm run build:console` (npm install does it)');
   await http.register(fastifyStatic, { root: CONSOLE_DIST, prefix: '/', index: 'index.html' });
   installErrorHandler(http);
+  // Every answer's Date header is the ARC's clock, not the machine's: the pages count ages from
+  // it, so the browser, the ARC and its tests agree on one clock (issue 10).
+  http.addHook('onSend', async (_request, reply) => {
+    reply.header('date', now().toUTCString());
+  });
   const routeDeps: RouteDeps = {
     sql,
     config,

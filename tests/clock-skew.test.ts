@@ -31,6 +31,11 @@ describe.each([
     expect(Math.abs(dbNow.getTime() - clock)).toBeGreaterThan(6 * YEAR_MS);
   });
 
+  it('answers with its own clock in the Date header, which the pages count ages from', async () => {
+    const answer = await fetch(`${t.httpUrl}/api/auth/me`);
+    expect(Math.abs(Date.parse(answer.headers.get('date')!) - clock)).toBeLessThan(1000);
+  });
+
   it('logs in, keeps the session, and lets the console connect and stay connected', async () => {
     const operator = await t.createUser('operator');
     expect((await t.api('GET', '/api/auth/me', undefined, operator.token)).status).toBe(200);

@@ -4,7 +4,7 @@
 // comes from the carer routes and the /carer feed, which hold only this carer's people.
 import type { CarerWearer, WearerAlarm, WearerMoved } from '../../../api/live/carer-contract.js';
 import type { ConsoleConfig, UserView } from '../../../api/live/console-contract.js';
-import { callApi } from '../shared/api-client.js';
+import { arcNow, callApi } from '../shared/api-client.js';
 import { wireLoginForm } from '../shared/login-form.js';
 import { byId } from '../shared/element.js';
 import type { MapTiles } from '../shared/map-view.js';
@@ -104,7 +104,7 @@ function startSession(): { stop(): void } {
       if (result.error.code === 'ARC_ERR_AUTH_REQUIRED') showLogin('Your session has ended. Log in again.');
       throw new Error(result.error.message);
     }
-    const now = Date.now();
+    const now = arcNow();
     people.clear();
     for (const wearer of result.body.wearers) people.set(wearer.id, wearer);
     // Cards of people no longer linked go; nothing of them stays on the page.
@@ -153,7 +153,7 @@ function startSession(): { stop(): void } {
     if (wearer.position && wearer.position.ts > push.position.ts) return;
     const next = { ...wearer, position: push.position, lastSeenAt: push.seenAt };
     people.set(wearer.id, next);
-    cards.get(wearer.id)?.update(next, Date.now());
+    cards.get(wearer.id)?.update(next, arcNow());
     detail?.moved(push);
   }
 
@@ -162,7 +162,7 @@ function startSession(): { stop(): void } {
     if (!wearer) return void reloadPeople();
     const next = { ...wearer, alarm: push.alarm };
     people.set(wearer.id, next);
-    cards.get(wearer.id)?.update(next, Date.now());
+    cards.get(wearer.id)?.update(next, arcNow());
   }
 
   const live = openCarerLive({
@@ -175,7 +175,7 @@ function startSession(): { stop(): void } {
   void renderPreferences(page.preferences);
   // "Last seen 2 min ago" moves on by itself.
   const ticker = setInterval(() => {
-    const now = Date.now();
+    const now = arcNow();
     for (const [id, card] of cards) card.update(people.get(id)!, now);
   }, 15_000);
   const onHash = () => void route();

@@ -2,7 +2,7 @@
 // last 24 hours) and their safe zones. Without map tiles (offline) all of it is still drawn on a
 // plain background, and written out in words beside the map.
 import type { CarerPosition, CarerSafeZone, CarerTrail, CarerWearer, CarerZones, WearerMoved } from '../../../api/live/carer-contract.js';
-import { callApi } from '../shared/api-client.js';
+import { arcNow, callApi } from '../shared/api-client.js';
 import { byId } from '../shared/element.js';
 import { clockText, positionText, whenText } from '../shared/format.js';
 import { createMapView, type MapTiles, type MapView } from '../shared/map-view.js';
@@ -47,7 +47,7 @@ export function createPersonDetail(tiles: MapTiles): PersonDetail {
   /** Each load counts: an answer for a person or day no longer shown is dropped. */
   let generation = 0;
 
-  const today = () => new Date().toLocaleDateString('en-CA');
+  const today = () => new Date(arcNow()).toLocaleDateString('en-CA');
   page.day.max = today();
 
   function drawPosition(): void {
@@ -55,7 +55,7 @@ export function createPersonDetail(tiles: MapTiles): PersonDetail {
     map.setPosition(wearer.position, wearer.name);
     // In words too: without tiles, and for a screen reader, the map alone says little.
     page.position.textContent = wearer.position
-      ? `${wearer.name} was at ${positionText(wearer.position)} at ${whenText(wearer.position.ts, Date.now())}.`
+      ? `${wearer.name} was at ${positionText(wearer.position)} at ${whenText(wearer.position.ts, arcNow())}.`
       : `${wearer.name}'s position is not known yet.`;
   }
 
@@ -71,7 +71,7 @@ export function createPersonDetail(tiles: MapTiles): PersonDetail {
   async function loadTrail(): Promise<void> {
     if (!wearer) return;
     const mine = ++generation;
-    const { from, to } = trailSpan(page.day.value || null, Date.now());
+    const { from, to } = trailSpan(page.day.value || null, arcNow());
     const query = new URLSearchParams({ from: from.toISOString(), to: to.toISOString() });
     page.summary.textContent = 'Loading the trail…';
     const result = await callApi<CarerTrail>('GET', `/api/my/wearers/${wearer.id}/trail?${query}`);

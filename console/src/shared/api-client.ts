@@ -13,6 +13,16 @@ export type ApiResult<T> =
 
 export const NETWORK_ERROR = 'NETWORK';
 
+/** The ARC's clock minus this browser's, from the Date header of the last answer (one clock, issue 10). */
+let arcClockOffsetMs = 0;
+/** Below this, the two clocks are taken to agree: a header has a resolution of one second. */
+const CLOCK_SKEW_IGNORED_MS = 2000;
+
+/** Now, by the ARC's clock: ages and "last seen" are counted from the ARC's times, so by its clock. */
+export function arcNow(): number {
+  return Date.now() + arcClockOffsetMs;
+}
+
 export async function callApi<T = unknown>(method: string, path: string, body?: unknown): Promise<ApiResult<T>> {
   let response: Response;
   try {
@@ -25,6 +35,10 @@ export async function callApi<T = unknown>(method: string, path: string, body?: 
     return { ok: false, status: 0, date: null, error: { code: NETWORK_ERROR, message: 'The ARC cannot be reached' } };
   }
   const date = Date.parse(response.headers.get('date') ?? '') || null;
+  if (date !== null) {
+    const offset = date - Date.now();
+    arcClockOffsetMs = Math.abs(offset) > CLOCK_SKEW_IGNORED_MS ? offset : 0;
+  }
   const json: unknown = await response.json().catch(() => null);
   if (response.ok) return { ok: true, status: response.status, date, body: json as T };
   const error = (json as { error?: ApiError } | null)?.error;
