@@ -2,7 +2,7 @@
 // environment) in a child process the bench can measure, kill -9 and start again on the same
 // data directory and ports. Also the bare Aedes broker the ingest ceiling compares it with.
 import { spawn, fork, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from './free-port.js';
@@ -118,6 +118,11 @@ export async function startArc(options: StartArcOptions & { endpoints: { dataDir
     }),
   );
   child.stderr!.on('data', (chunk) => (stderr = (stderr + chunk).slice(-20_000)));
+  // Everything the ARC wrote, beside its data directory: what a failed or odd run is read from.
+  const output = createWriteStream(path.join(endpoints.dataDir, '..', 'arc-output.log'), { flags: 'a' });
+  child.stdout!.pipe(output, { end: false });
+  child.stderr!.pipe(output, { end: false });
+  void exited.then(() => output.end());
 
   const ready = await new Promise<number>((resolve, reject) => {
     let buffered = '';

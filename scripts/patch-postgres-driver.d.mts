@@ -1,0 +1,3 @@
+export const MARKER: string;
+export function patchedFiles(): string[];
+export function patchDriver(): void;
