@@ -137,6 +137,17 @@ describe('device administration', () => {
     const qr = box.getByRole('img', { name: 'QR code of the connection settings for Priya pendant' });
     expect(await canvasModules(qr)).toEqual(expectedModules(payload));
 
+    // The same device as a phone app: OwnTracks imports its configuration from the link (and its code).
+    await box.getByText('Use a phone app instead (Traccar Client, OwnTracks)').click();
+    const ownTracks = box.getByRole('region', { name: 'OwnTracks (MQTT) for Priya pendant' });
+    const link = await ownTracks.locator('.app-link').innerText();
+    expect(link).toMatch(/^owntracks:\/\/\/config\?inline=/);
+    const imported = JSON.parse(Buffer.from(link.split('inline=')[1], 'base64').toString('utf8'));
+    expect(imported).toMatchObject({ _type: 'configuration', mode: 0, username: 'pendant-priya-1', password: settings.password, pubTopicBase: 'owntracks/pendant-priya-1/phone' });
+    expect(await canvasModules(ownTracks.getByRole('img', { name: 'QR code for OwnTracks (MQTT), Priya pendant' }))).toEqual(expectedModules(link));
+    // this ARC serves no OsmAnd port: the page says so instead of an identifier
+    await box.getByText('Traccar Client: the OsmAnd port is off on this ARC (ARC_OSMAND_PORT).').waitFor();
+
     // The list reloaded with the new device and its wearer.
     await deviceRow(page, 'pendant-priya-1').getByText('Priya Provisioned').waitFor();
     const [stored] = await t.sql<{ wearerId: string; heartbeatS: number }[]>`select wearer_id, heartbeat_s from devices where id = 'pendant-priya-1'`;
