@@ -1,0 +1,129 @@
+// The lone-worker app (issue 11, first slice) in a real Chromium on a phone-sized screen against
+// the whole ARC: paired from the provisioning page's real settings, an SOS pressed on the phone
+// reaches the operator console with the phone's position, a cancelled countdown sends nothing,
+// the shell opens offline once installed, and unpairing forgets the secret.
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { SCREENSHOTS, UI_TIMEOUT_MS, launchChromium } from './support/console-browser.js';
+import { connected, nextEvent, startTestArc, type TestArc } from './support/test-arc.js';
+
+const HERE = { latitude: 53.6458, longitude: -3.0101, accuracy: 12 };
+/** console/src/app/main.ts SOS_COUNTDOWN_S, and a second to spare. */
+const COUNTDOWN_AND_SPARE_MS = 4000;
+
+let t: TestArc;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+  [t, browser] = await Promise.all([startTestArc(), launchChromium()]);
+});
+afterAll(async () => {
+  for (const c of contexts) await c.close();
+  await browser?.close();
+  await t?.close();
+});
+
+/** A phone: small screen, touch, location allowed and set. */
+async function phone(): Promise<Page> {
+  const context = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    isMobile: true,
+    hasTouch: true,
+    geolocation: HERE,
+    permissions: ['geolocation'],
+  });
+  contexts.push(context);
+  const page = await context.newPage();
+  page.setDefaultTimeout(UI_TIMEOUT_MS);
+  return page;
+}
+
+/** A device provisioned through the API, and the settings its provisioning page shows as text and QR code. */
+async function provisioned(id = `app-phone-${Math.random().toString(36).slice(2, 8)}`) {
+  const wearer = await t.createWearer({ name: 'Lone Worker', profile: 'lone_worker' });
+  const response = await t.api('POST', '/api/devices', { id, label: 'Work phone', wearerId: wearer.id });
+  expect(response.status).toBe(201);
+  const { url, clientId, username, password } = response.body.connection;
+  // exactly the QR payload of console/src/admin/devices-admin.ts
+  return { deviceId: id, secret: password as string, settings: JSON.stringify({ url, clientId, username, password }) };
+}
+
+async function pair(page: Page, settings: string): Promise<void> {
+  await page.goto(`${t.httpUrl}/app/`);
+  await page.getByRole('heading', { name: 'Pair this phone' }).waitFor();
+  await page.getByLabel('Settings from the provisioning page').fill(settings);
+  await page.getByRole('button', { name: 'Pair' }).click();
+  await page.locator('#link-state').getByText('Connected', { exact: true }).waitFor();
+}
+
+const eventsOf = (deviceId: string) => t.sql<{ type: string }[]>`select type from events where device_id = ${deviceId}`;
+
+describe('the lone-worker app', () => {
+  it('is installable: a manifest scoped to /app/ and a service worker', async () => {
+    const manifest = await (await fetch(`${t.httpUrl}/app/manifest.webmanifest`)).json();
+    expect(manifest).toMatchObject({ start_url: '/app/', scope: '/app/', display: 'standalone' });
+    const page = await phone();
+    await page.goto(`${t.httpUrl}/app/`);
+    const scope = await page.evaluate(() => navigator.serviceWorker.ready.then((r) => r.scope));
+    expect(scope).toBe(`${t.httpUrl}/app/`);
+  });
+
+  it('refuses settings that are not a device\'s, and says why', async () => {
+    const page = await phone();
+    await page.goto(`${t.httpUrl}/app/`);
+    await page.getByLabel('Settings from the provisioning page').fill('{"username":"x y","password":"p"}');
+    await page.getByRole('button', { name: 'Pair' }).click();
+    await page.getByRole('alert').getByText('The settings name no device.').waitFor();
+  });
+
+  it('pairs from the provisioning settings; a cancelled countdown sends nothing; an SOS reaches the console with the position', async () => {
+    const device = await provisioned('work-phone-1'); // a fixed id: the README's screenshot
+    const page = await phone();
+    await pair(page, device.settings);
+    await page.getByText(`This phone is device ${device.deviceId}`).waitFor();
+    expect(await page.content()).not.toContain(device.secret); // never shown again
+
+    // A mistaken press, cancelled during the countdown: nothing reaches the ARC.
+    await page.getByRole('button', { name: 'SOS: call for help' }).click();
+    await page.getByRole('timer').getByText(/Sending SOS in \d/).waitFor();
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByText('SOS cancelled. Nothing was sent.').waitFor();
+    await page.waitForTimeout(COUNTDOWN_AND_SPARE_MS);
+    expect(await eventsOf(device.deviceId)).toEqual([]);
+
+    // A real press: the operator console gets the alarm with the phone's position.
+    const operator = t.operatorSocket(t.adminToken);
+    await connected(operator);
+    const raised = nextEvent(operator, 'alarm:raised', UI_TIMEOUT_MS);
+    await page.getByRole('button', { name: 'SOS: call for help' }).click();
+    const alarm = await raised;
+    expect(alarm).toMatchObject({ deviceId: device.deviceId, type: 'sos' });
+    expect(alarm.position).toMatchObject({ lat: HERE.latitude, lon: HERE.longitude });
+    await page.getByText('Alarm received: the alarm centre is dealing with it.').waitFor();
+    expect(await eventsOf(device.deviceId)).toEqual([{ type: 'sos' }]);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'app-sos-received.png') });
+    operator.close();
+  });
+
+  it('opens its shell offline once installed, and unpairing forgets the secret', async () => {
+    const device = await provisioned();
+    const page = await phone();
+    await pair(page, device.settings);
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    await page.reload(); // now under the service worker: the shell is cached as it loads
+    await page.getByText(`This phone is device ${device.deviceId}`).waitFor();
+    await page.context().setOffline(true);
+    await page.reload();
+    await page.getByRole('button', { name: 'SOS: call for help' }).waitFor();
+    await page.locator('#link-state').getByText('Not connected', { exact: true }).waitFor();
+    await page.context().setOffline(false);
+
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Unpair this phone' }).click();
+    await page.getByRole('heading', { name: 'Pair this phone' }).waitFor();
+    const stored = await page.evaluate(() => JSON.stringify(localStorage));
+    expect(stored).not.toContain(device.secret);
+  });
+});
