@@ -1,7 +1,9 @@
 // The lone-worker app (issue 11, first slice) in a real Chromium on a phone-sized screen against
 // the whole ARC: paired from the provisioning page's real settings, an SOS pressed on the phone
 // reaches the operator console with the phone's position, a cancelled countdown sends nothing,
-// the shell opens offline once installed, and unpairing forgets the secret.
+// the shell opens offline once installed, an SOS pressed offline arrives exactly once after
+// reconnecting (across a reload), a duress-PIN cancel looks like a safe one on the phone while
+// the console gets a duress alarm, and unpairing forgets the secret.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -41,8 +43,8 @@ async function phone(): Promise<Page> {
 }
 
 /** A device provisioned through the API, and the settings its provisioning page shows as text and QR code. */
-async function provisioned(id = `app-phone-${Math.random().toString(36).slice(2, 8)}`) {
-  const wearer = await t.createWearer({ name: 'Lone Worker', profile: 'lone_worker' });
+async function provisioned(id = `app-phone-${Math.random().toString(36).slice(2, 8)}`, wearerFields: Record<string, unknown> = {}) {
+  const wearer = await t.createWearer({ name: 'Lone Worker', profile: 'lone_worker', ...wearerFields });
   const response = await t.api('POST', '/api/devices', { id, label: 'Work phone', wearerId: wearer.id });
   expect(response.status).toBe(201);
   const { url, clientId, username, password } = response.body.connection;
@@ -125,5 +127,70 @@ describe('the lone-worker app', () => {
     await page.getByRole('heading', { name: 'Pair this phone' }).waitFor();
     const stored = await page.evaluate(() => JSON.stringify(localStorage));
     expect(stored).not.toContain(device.secret);
+  });
+
+  it('an SOS pressed without a connection waits on the phone, survives a reload, and arrives exactly once when the connection is back', async () => {
+    const device = await provisioned();
+    const page = await phone();
+    await pair(page, device.settings);
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    await page.reload();
+    await page.locator('#link-state').getByText('Connected', { exact: true }).waitFor();
+
+    await page.context().setOffline(true);
+    await page.reload(); // the shell from the service worker; no connection to the ARC
+    await page.locator('#link-state').getByText('Not connected', { exact: true }).waitFor();
+    await page.getByRole('button', { name: 'SOS: call for help' }).click();
+    await page.getByText('SOS saved on this phone: it goes to the alarm centre as soon as the phone is connected.').waitFor();
+    await page.reload(); // closed and opened again, still offline: the SOS is still waiting
+    await page.getByText('SOS saved on this phone: it goes to the alarm centre as soon as the phone is connected.').waitFor();
+    expect(await eventsOf(device.deviceId)).toEqual([]);
+
+    const operator = t.operatorSocket(t.adminToken);
+    await connected(operator);
+    const raised = nextEvent(operator, 'alarm:raised', UI_TIMEOUT_MS);
+    await page.context().setOffline(false);
+    expect(await raised).toMatchObject({ deviceId: device.deviceId, type: 'sos' });
+    await page.getByText('Alarm received: the alarm centre is dealing with it.').waitFor();
+    // once: a reload (a second chance to resend) adds nothing
+    await page.reload();
+    await page.locator('#link-state').getByText('Connected', { exact: true }).waitFor();
+    await t.arc.idle();
+    expect(await eventsOf(device.deviceId)).toEqual([{ type: 'sos' }]);
+    expect(await t.sql`select 1 from alarms where device_id = ${device.deviceId}`).toHaveLength(1);
+    operator.close();
+  });
+
+  it('cancelling a sent SOS with the duress PIN looks on the phone exactly like the safe PIN, while the console gets a duress alarm', async () => {
+    const pins = { safePin: '1234', duressPin: '9999' };
+    const operator = t.operatorSocket(t.adminToken);
+    await connected(operator);
+
+    async function pressAndCancel(pin: string) {
+      const device = await provisioned(undefined, pins);
+      const page = await phone();
+      await pair(page, device.settings);
+      await page.getByRole('button', { name: 'SOS: call for help' }).click();
+      await page.getByText('Alarm received: the alarm centre is dealing with it.').waitFor();
+      await page.getByRole('button', { name: 'Cancel the alarm' }).click();
+      await page.getByLabel('PIN').fill(pin);
+      await page.getByRole('button', { name: 'Cancel alarm' }).click();
+      await page.getByText('Alarm cancelled.').waitFor();
+      return { device, shown: await page.locator('main').innerText() };
+    }
+
+    const raised: { deviceId: string; type: string }[] = [];
+    operator.on('alarm:raised', (alarm) => raised.push(alarm));
+    const safe = await pressAndCancel(pins.safePin);
+    const duress = await pressAndCancel(pins.duressPin);
+    // the same screen, word for word, but for the device id
+    expect(duress.shown.replace(duress.device.deviceId, 'X')).toBe(safe.shown.replace(safe.device.deviceId, 'X'));
+    const alarms = await t.sql<{ type: string }[]>`select type from alarms where device_id = ${duress.device.deviceId} order by received_at`;
+    expect(alarms.map((a) => a.type).sort()).toEqual(['duress', 'sos']);
+    // the console was told of the duress alarm as it was raised
+    await expect.poll(() => raised.filter((a) => a.deviceId === duress.device.deviceId).map((a) => a.type).sort()).toEqual(['duress', 'sos']);
+    // the safe cancel raised no duress alarm
+    expect((await t.sql<{ type: string }[]>`select type from alarms where device_id = ${safe.device.deviceId}`).map((a) => a.type)).toEqual(['sos']);
+    operator.close();
   });
 });
