@@ -17,9 +17,11 @@ const COUNTDOWN_AND_SPARE_MS = 4000;
 let t: TestArc;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
+/** How far the ARC's clock runs ahead of the phone's (to let a visit timer run out). */
+let arcAheadMs = 0;
 
 beforeAll(async () => {
-  [t, browser] = await Promise.all([startTestArc(), launchChromium()]);
+  [t, browser] = await Promise.all([startTestArc({}, { now: () => new Date(Date.now() + arcAheadMs) }), launchChromium()]);
 });
 afterAll(async () => {
   for (const c of contexts) await c.close();
@@ -192,5 +194,67 @@ describe('the lone-worker app', () => {
     // the safe cancel raised no duress alarm
     expect((await t.sql<{ type: string }[]>`select type from alarms where device_id = ${safe.device.deviceId}`).map((a) => a.type)).toEqual(['sos']);
     operator.close();
+  });
+
+  it('a visit timer left to run out raises at the ARC; "I\u2019m OK" is a check-in; a duress-PIN end of a visit looks like a safe end', async () => {
+    const pins = { safePin: '2468', duressPin: '1357' };
+    const device = await provisioned(undefined, pins);
+    const page = await phone();
+    await pair(page, device.settings);
+    // a status on connecting: the phone's heartbeat
+    await expect.poll(async () => (await t.api('GET', `/api/devices/${device.deviceId}`)).body.device.lastSeenAt).not.toBeNull();
+    await page.getByRole('button', { name: 'I\u2019m OK' }).click();
+    await page.getByRole('button', { name: 'Start a visit timer' }).click();
+    await page.getByLabel('Where are you going? (optional)').fill('12 Acacia Avenue, meter reading');
+    await page.getByLabel('Expect me back in').selectOption('30');
+    await page.getByRole('button', { name: 'Start visit' }).click();
+    await page.getByText(/Visit timer running: back by/).waitFor();
+    await expect.poll(async () => (await t.api('GET', `/api/devices/${device.deviceId}`)).body.device.amberUntil).not.toBeNull();
+    expect((await eventsOf(device.deviceId)).map((e) => e.type)).toEqual(['checkin', 'amber.start']);
+
+    // the wearer does not come back: the ARC's clock passes the due time
+    arcAheadMs = 31 * 60_000;
+    try {
+      await t.arc.clock.tick();
+      const alarms = await t.sql<{ type: string }[]>`select type from alarms where device_id = ${device.deviceId}`;
+      // (and "no communication": the phone's heartbeat cannot have run in the minutes the clock jumped)
+      expect(alarms.map((a) => a.type)).toContain('amber.expired');
+    } finally {
+      arcAheadMs = 0;
+    }
+
+    // two visits ended, one with the safe PIN, one with the duress PIN: the phone shows the same
+    async function startAndEnd(pin: string): Promise<string> {
+      await page.getByRole('button', { name: 'Start a visit timer' }).or(page.getByRole('button', { name: 'End visit' })).first().waitFor();
+      if (await page.getByRole('button', { name: 'Start a visit timer' }).isVisible()) {
+        await page.getByRole('button', { name: 'Start a visit timer' }).click();
+        await page.getByRole('button', { name: 'Start visit' }).click();
+      }
+      await page.getByRole('button', { name: 'End visit' }).click();
+      await page.getByLabel('PIN').fill(pin);
+      await page.getByRole('button', { name: 'End visit now' }).click();
+      await page.getByText('Visit ended.').waitFor();
+      const shown = await page.locator('main').innerText();
+      await page.getByRole('button', { name: 'SOS: call for help' }).focus(); // leave the message as it is
+      return shown;
+    }
+    const safe = await startAndEnd(pins.safePin);
+    await page.reload();
+    const duress = await startAndEnd(pins.duressPin);
+    expect(duress).toBe(safe);
+    await expect
+      .poll(async () => (await t.sql<{ type: string }[]>`select type from alarms where device_id = ${device.deviceId} and type <> 'no_comm'`).map((a) => a.type).sort())
+      .toEqual(['amber.expired', 'duress']);
+  });
+
+  it('the discreet alarm changes nothing on the screen and raises a discreet SOS', async () => {
+    const device = await provisioned();
+    const page = await phone();
+    await pair(page, device.settings);
+    const before = await page.locator('main').innerText();
+    await page.getByRole('button', { name: 'Discreet alarm' }).click();
+    await expect.poll(async () => await t.sql<{ type: string; discreet: boolean }[]>`select type, discreet from alarms where device_id = ${device.deviceId}`).toEqual([{ type: 'sos', discreet: true }]);
+    await t.arc.idle();
+    expect(await page.locator('main').innerText()).toBe(before);
   });
 });
