@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { SCREENSHOTS, UI_TIMEOUT_MS, launchChromium } from './support/console-browser.js';
 import { connected, nextEvent, startTestArc, type TestArc } from './support/test-arc.js';
+import { insertCommand } from '../api/store/command-store.js';
 
 const HERE = { latitude: 53.6458, longitude: -3.0101, accuracy: 12 };
 /** console/src/app/main.ts SOS_COUNTDOWN_S, and a second to spare. */
@@ -256,5 +257,20 @@ describe('the lone-worker app', () => {
     await expect.poll(async () => await t.sql<{ type: string; discreet: boolean }[]>`select type, discreet from alarms where device_id = ${device.deviceId}`).toEqual([{ type: 'sos', discreet: true }]);
     await t.arc.idle();
     expect(await page.locator('main').innerText()).toBe(before);
+  });
+
+  it('obeys locate: a fix now and at its interval as the phone moves; shows an operator\u2019s message', async () => {
+    const device = await provisioned();
+    // waiting for the phone: sent when it connects and subscribes
+    await insertCommand(t.sql, device.deviceId, { id: 'c-locate-app', type: 'locate', everyS: 1, forS: 60 });
+    await insertCommand(t.sql, device.deviceId, { id: 'c-message-app', type: 'message', text: 'Help is on the way' } as never);
+    const page = await phone();
+    await pair(page, device.settings);
+    await page.getByText('Help is on the way').waitFor();
+    const fixes = () => t.sql<{ lat: number; acc: number }[]>`select lat, acc from fixes where device_id = ${device.deviceId} order by ts`;
+    await expect.poll(async () => (await fixes()).map((f) => f.lat)).toEqual([HERE.latitude]);
+    await page.context().setGeolocation({ latitude: 53.65, longitude: -3.0, accuracy: 30 });
+    await expect.poll(async () => (await fixes()).map((f) => f.lat), { timeout: UI_TIMEOUT_MS }).toEqual([HERE.latitude, 53.65]);
+    expect((await fixes())[1].acc).toBe(30);
   });
 });

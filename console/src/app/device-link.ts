@@ -18,7 +18,7 @@ export interface ArcCommand {
 export interface DeviceLink {
   connected(): boolean;
   /** Resolves once the ARC has stored it; rejects when not acknowledged within `timeoutMs`. */
-  publish(channel: 'events' | 'location' | 'status', payload: Record<string, unknown>, timeoutMs?: number): Promise<void>;
+  publish(channel: 'events' | 'location' | 'status', payload: Record<string, unknown> | Record<string, unknown>[], timeoutMs?: number): Promise<void>;
   close(): void;
 }
 

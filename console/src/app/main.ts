@@ -207,6 +207,8 @@ function showVisit(): void {
         if (note.value.trim()) extra.note = note.value.trim();
         localStorage.setItem(AMBER_KEY, String(Date.now() + durationS * 1000));
         void send(newEvent('amber.start', extra));
+        // positions while the visit runs (and a while after, should it run out), as far as the browser allows
+        track(60, durationS + 10 * 60);
         say('Visit timer started.');
         showVisit();
       });
@@ -300,7 +302,12 @@ function obey(command: ArcCommand): void {
     view?.cancelSlot.replaceChildren();
     say('The alarm centre has closed the alarm.');
   } else if (command.type === 'locate') {
-    void sendPosition();
+    const { everyS, forS } = command as ArcCommand & { everyS?: number; forS?: number };
+    track(everyS, forS);
+  } else if (command.type === 'alarm.accepted' && command.eventId === openSos) {
+    say('An operator has taken your alarm.');
+  } else if (command.type === 'message' && typeof (command as { text?: unknown }).text === 'string') {
+    say((command as unknown as { text: string }).text.slice(0, 160));
   } else if (command.type === 'config' && Number.isInteger((command as { heartbeatS?: unknown }).heartbeatS)) {
     heartbeatS = Math.max(10, (command as unknown as { heartbeatS: number }).heartbeatS);
     startHeartbeat();
@@ -329,8 +336,18 @@ function flush(): Promise<void> {
   flushing = (async () => {
     try {
       outbox ??= await openOutbox();
-      for (const item of await outbox.all()) {
+      const items = await outbox.all();
+      for (let i = 0; i < items.length; i++) {
         if (!link?.connected()) return;
+        const item = items[i];
+        if (item.channel === 'location') {
+          // Fixes kept while offline go together, at most 100 a message (spec, "Location fix").
+          const batch = [item];
+          while (batch.length < 100 && items[i + 1]?.channel === 'location') batch.push(items[++i]);
+          await link.publish('location', batch.length === 1 ? item.payload : batch.map((b) => b.payload));
+          for (const sent of batch) await outbox.remove(sent.key);
+          continue;
+        }
         await link.publish(item.channel, item.payload);
         await outbox.remove(item.key);
         if (item.payload.type === 'sos' && !item.payload.discreet && localStorage.getItem(OPEN_SOS_KEY) === item.key && !view?.message.textContent?.startsWith('Alarm received')) {
@@ -397,10 +414,29 @@ function watchPosition(): void {
   );
 }
 
+/** The newest position sent: the same fix is not sent twice. */
+let lastSentFixTs = 0;
 async function sendPosition(): Promise<void> {
-  if (!position) return;
+  if (!position || position.ts === lastSentFixTs) return;
+  lastSentFixTs = position.ts;
   const ts = Math.min(position.ts, Date.now());
   await send({ key: `fix-${ts}`, channel: 'location', payload: { ts, lat: position.lat, lon: position.lon, acc: position.acc } });
+}
+
+/** Spec `locate`: a fix now, then every `everyS` seconds for `forS` seconds (while the app is open). */
+let tracking: ReturnType<typeof setInterval> | null = null;
+function track(everyS = 15, forS = 15 * 60): void {
+  if (tracking) clearInterval(tracking);
+  const until = Date.now() + forS * 1000;
+  void sendPosition();
+  tracking = setInterval(() => {
+    if (Date.now() > until) {
+      clearInterval(tracking!);
+      tracking = null;
+      return;
+    }
+    void sendPosition();
+  }, Math.max(1, everyS) * 1000);
 }
 
 // ---- Start ---------------------------------------------------------------------------------------
