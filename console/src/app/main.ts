@@ -8,6 +8,7 @@ import { el } from '../shared/element.js';
 import { openDeviceLink, type ArcCommand, type DeviceLink } from './device-link.js';
 import { openOutbox, type Outbox, type OutboxItem } from './outbox.js';
 import { brokerUrlFor, parsePairing, type Pairing } from './pairing.js';
+import { cameraAvailable, scanQrCode } from './qr-scan.js';
 import './app.css';
 
 /** Seconds between the press and the send: long enough to cancel a pocket press, short for a real one. */
@@ -62,7 +63,8 @@ function pairView(): void {
     'form',
     { className: 'pair-form', attrs: { 'aria-labelledby': 'pair-heading' } },
     el('h1', { attrs: { id: 'pair-heading' }, text: 'Pair this phone' }),
-    el('p', { text: 'Paste the settings the alarm centre gave for this phone (the text beside its QR code on the provisioning page). The secret stays on this phone.' }),
+    el('p', { text: 'Scan the QR code the alarm centre shows for this phone on its provisioning page, or paste the text beside it. The secret stays on this phone.' }),
+    scanner(settings, () => form.requestSubmit()),
     el('label', { attrs: { for: 'pairing-settings' }, text: 'Settings from the provisioning page' }),
     settings,
     error,
@@ -82,6 +84,36 @@ function pairView(): void {
   view = null;
   root.replaceChildren(form);
   showLinkState('offline');
+}
+
+/** "Scan the QR code": the camera fills the settings in and pairs; nothing shown where there is no camera. */
+function scanner(settings: HTMLTextAreaElement, pair: () => void): HTMLElement | null {
+  if (!cameraAvailable()) return null;
+  const video = el('video', { className: 'scan-video', attrs: { muted: true, playsinline: true, 'aria-label': 'Camera', hidden: true } });
+  const start = el('button', { className: 'app-secondary', attrs: { type: 'button' }, text: 'Scan the QR code' });
+  const note = el('p', { className: 'app-error', attrs: { role: 'alert' } });
+  let stop: AbortController | null = null;
+  start.addEventListener('click', async () => {
+    if (stop) {
+      stop.abort();
+      return;
+    }
+    stop = new AbortController();
+    start.textContent = 'Stop scanning';
+    video.hidden = false;
+    note.textContent = '';
+    try {
+      settings.value = await scanQrCode(video, stop.signal);
+      pair();
+    } catch (err) {
+      if (!stop.signal.aborted) note.textContent = 'The camera could not be used. Paste the settings instead.';
+    } finally {
+      stop = null;
+      start.textContent = 'Scan the QR code';
+      video.hidden = true;
+    }
+  });
+  return el('div', { className: 'scanner' }, start, video, note);
 }
 
 // ---- Paired: the SOS button ----------------------------------------------------------------------
