@@ -410,7 +410,10 @@ let heartbeat: ReturnType<typeof setInterval> | null = null;
 function startHeartbeat(): void {
   if (heartbeat) clearInterval(heartbeat);
   // a little early, so that one late timer does not look like silence
-  heartbeat = setInterval(() => void sendStatus(), Math.max(10, heartbeatS * 0.8) * 1000);
+  heartbeat = setInterval(() => {
+    void sendStatus();
+    void sendPosition(); // the position at the heartbeat's pace while the app is open (if it moved)
+  }, Math.max(10, heartbeatS * 0.8) * 1000);
 }
 
 interface BatteryManager {
