@@ -137,6 +137,12 @@ describe('device administration', () => {
     const qr = box.getByRole('img', { name: 'QR code of the connection settings for Priya pendant' });
     expect(await canvasModules(qr)).toEqual(expectedModules(payload));
 
+    // The list reloaded with the new device and its wearer.
+    await deviceRow(page, 'pendant-priya-1').getByText('Priya Provisioned').waitFor();
+    const [stored] = await t.sql<{ wearerId: string; heartbeatS: number }[]>`select wearer_id, heartbeat_s from devices where id = 'pendant-priya-1'`;
+    expect(stored).toEqual({ wearerId: wearer.id, heartbeatS: 120 });
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'admin-device-provisioned.png') });
+
     // The same device as a phone app: OwnTracks imports its configuration from the link (and its code).
     await box.getByText('Use a phone app instead (Traccar Client, OwnTracks)').click();
     const ownTracks = box.getByRole('region', { name: 'OwnTracks (MQTT) for Priya pendant' });
@@ -147,12 +153,6 @@ describe('device administration', () => {
     expect(await canvasModules(ownTracks.getByRole('img', { name: 'QR code for OwnTracks (MQTT), Priya pendant' }))).toEqual(expectedModules(link));
     // this ARC serves no OsmAnd port: the page says so instead of an identifier
     await box.getByText('Traccar Client: the OsmAnd port is off on this ARC (ARC_OSMAND_PORT).').waitFor();
-
-    // The list reloaded with the new device and its wearer.
-    await deviceRow(page, 'pendant-priya-1').getByText('Priya Provisioned').waitFor();
-    const [stored] = await t.sql<{ wearerId: string; heartbeatS: number }[]>`select wearer_id, heartbeat_s from devices where id = 'pendant-priya-1'`;
-    expect(stored).toEqual({ wearerId: wearer.id, heartbeatS: 120 });
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'admin-device-provisioned.png') });
 
     // The screen's settings are the ones that work.
     const client = await mqttConnect(settings);
