@@ -7,8 +7,8 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { SCREENSHOTS, UI_TIMEOUT_MS, launchChromium } from './support/console-browser.js';
-import { connected, nextEvent, startTestArc, type TestArc } from './support/test-arc.js';
+import { SCREENSHOTS, UI_TIMEOUT_MS, consoleAs, launchChromium, queueRow } from './support/console-browser.js';
+import { ADMIN, connected, nextEvent, startTestArc, type TestArc } from './support/test-arc.js';
 import { insertCommand } from '../api/store/command-store.js';
 
 const HERE = { latitude: 53.6458, longitude: -3.0101, accuracy: 12 };
@@ -84,7 +84,7 @@ describe('the lone-worker app', () => {
   });
 
   it('pairs from the provisioning settings; a cancelled countdown sends nothing; an SOS reaches the console with the position', async () => {
-    const device = await provisioned('work-phone-1'); // a fixed id: the README's screenshot
+    const device = await provisioned('work-phone-1', { name: 'Wendy Worker' }); // a fixed id: the README's screenshot
     const page = await phone();
     await pair(page, device.settings);
     await page.getByText(`This phone is device ${device.deviceId}`).waitFor();
@@ -99,6 +99,7 @@ describe('the lone-worker app', () => {
     expect(await eventsOf(device.deviceId)).toEqual([]);
 
     // A real press: the operator console gets the alarm with the phone's position.
+    const operatorPage = await consoleAs(t, browser, ADMIN);
     const operator = t.operatorSocket(t.adminToken);
     await connected(operator);
     const raised = nextEvent(operator, 'alarm:raised', UI_TIMEOUT_MS);
@@ -107,6 +108,7 @@ describe('the lone-worker app', () => {
     expect(alarm).toMatchObject({ deviceId: device.deviceId, type: 'sos' });
     expect(alarm.position).toMatchObject({ lat: HERE.latitude, lon: HERE.longitude });
     await page.getByText('Alarm received: the alarm centre is dealing with it.').waitFor();
+    await queueRow(operatorPage, 'Wendy Worker').waitFor(); // on the operator's screen
     expect(await eventsOf(device.deviceId)).toEqual([{ type: 'sos' }]);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'app-sos-received.png') });
     operator.close();
