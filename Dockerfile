@@ -19,8 +19,9 @@ RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 ENV ARC_HOST=0.0.0.0
 # 8080: console, HTTP API, Socket.IO and MQTT over WebSocket (/mqtt); 1883: MQTT;
-# 8883: MQTT over TLS, only when ARC_TLS_CERT_FILE and ARC_TLS_KEY_FILE are set.
-EXPOSE 8080 1883 8883
+# 8883: MQTT over TLS, only when ARC_TLS_CERT_FILE and ARC_TLS_KEY_FILE are set;
+# 5055: Traccar Client (OsmAnd protocol), only when ARC_OSMAND_PORT=5055 is set.
+EXPOSE 8080 1883 8883 5055
 
 # Readiness: the ARC answers and reaches its database (on the default ARC_HTTP_PORT, 8080).
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \

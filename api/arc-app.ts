@@ -14,13 +14,17 @@ import type { Config } from './config.js';
 import { Metrics } from './metrics.js';
 import { CONSOLE_DIST, consoleBuilt } from './console-build.js';
 import { createDeviceAuthenticator } from './auth/device-credentials.js';
-import { createDeviceIntake } from './intake/device-intake.js';
+import { createDeviceIntake, type IntakeResult } from './intake/device-intake.js';
+import { createOsmAndListener } from './intake/osmand-listener.js';
+import { ownTracksRoutes } from './routes/owntracks-routes.js';
+import { markCommandDelivered, pendingCommands } from './store/command-store.js';
 import { createCommandDispatcher } from './intake/command-dispatcher.js';
 import { attachOperatorFeed, type OperatorFeed } from './live/operator-feed.js';
 import { createAlarmNotifier } from './live/alarm-notifier.js';
 import { attachCarerFeed, withCarerFeed, type CarerFeed } from './live/carer-feed.js';
 import { SESSION_RECHECK_MS } from './live/session-watch.js';
 import { installErrorHandler } from './routes/error-handler.js';
+import { ArcError } from './errors.js';
 import { roleGuard } from './routes/request-user.js';
 import type { RouteDeps } from './routes/route-deps.js';
 import { authRoutes } from './routes/auth-routes.js';
@@ -62,6 +66,8 @@ export interface ArcAddresses {
   mqtt: string;
   mqttWebSocket: string;
   mqtts: string | null;
+  /** Traccar Client's listener (OsmAnd protocol), or null when ARC_OSMAND_PORT is unset. */
+  osmand: string | null;
 }
 
 export interface Arc {
@@ -137,15 +143,17 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
   const notifications = createNotificationWorker({ sql, config, logger: logger.child({ component: 'notify' }), now });
 
   const intakeUnderWay = new Set<Promise<unknown>>();
+  /** Every message under way, whichever listener took it, so that idle() and close() wait for it. */
+  const underWay = (work: Promise<IntakeResult>) => {
+    intakeUnderWay.add(work);
+    void work.catch(() => {}).finally(() => intakeUnderWay.delete(work));
+    return work;
+  };
+  const authenticateDevice = createDeviceAuthenticator(sql);
   broker = await createMqttBroker(
     {
-      authenticateDevice: createDeviceAuthenticator(sql),
-      onDevicePublish(message) {
-        const work = intake(message);
-        intakeUnderWay.add(work);
-        void work.catch(() => {}).finally(() => intakeUnderWay.delete(work));
-        return work;
-      },
+      authenticateDevice,
+      onDevicePublish: (message) => underWay(intake(message)),
       onCommandsReady: (deviceId) => commands.flush(deviceId),
       onCommandAcknowledged: (deviceId, payload) => commands.acknowledged(deviceId, payload),
       onDeviceGone: (deviceId) => commands.deviceGone(deviceId),
@@ -203,6 +211,32 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
     opsRoutes,
   ];
   for (const routes of routeModules) routes(http, routeDeps);
+  ownTracksRoutes(http, {
+    authenticateDevice,
+    intake: (message) => underWay(intake(message)),
+    async takeCommands(deviceId) {
+      const pending = await pendingCommands(sql, deviceId);
+      for (const command of pending) await markCommandDelivered(sql, deviceId, command.id, now());
+      return pending;
+    },
+  });
+  // Traccar Client pointed at this port by mistake would get the console page and a 200, and
+  // believe its position delivered (issue 11): a request that looks like OsmAnd is refused here.
+  http.addHook('onRequest', async (request) => {
+    const query = request.query as Record<string, unknown> | undefined;
+    if (request.url.startsWith('/?') && query && 'id' in query && ('lat' in query || 'location' in query)) {
+      throw new ArcError('ARC_ERR_OSMAND_WRONG_PORT');
+    }
+  });
+  const osmand =
+    config.ARC_OSMAND_PORT === undefined
+      ? null
+      : createOsmAndListener({
+          sql,
+          now,
+          logger: logger.child({ component: 'osmand' }),
+          translated: (deviceId, source, translation) => underWay(intake.translated(deviceId, source, translation)),
+        });
   alarmActionRoutes(http, {
     ...routeDeps,
     alarmChanged: (alarm) => alarms.publish('updated', alarm),
@@ -287,6 +321,7 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
         servers.push(tls as unknown as TcpServer);
         mqtts = `mqtts://${host}:${await listenOn(tls as unknown as TcpServer, config.ARC_MQTTS_PORT)}`;
       }
+      const osmandAddress = osmand ? await osmand.listen({ port: config.ARC_OSMAND_PORT, host }) : null;
       // Addresses to connect to: the HTTP one fastify reports (loopback when bound to all).
       const httpUrl = new URL(httpAddress);
       return {
@@ -294,6 +329,7 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
         mqtt: `mqtt://${httpUrl.hostname}:${mqttPort}`,
         mqttWebSocket: `ws://${httpUrl.host}/mqtt`,
         mqtts: mqtts && mqtts.replace(`//${host}:`, `//${httpUrl.hostname}:`),
+        osmand: osmandAddress,
       };
     },
     closeEndedSessions,
@@ -307,6 +343,7 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
       await idle();
       await carerFeed?.close();
       await feed?.close();
+      await osmand?.close();
       await http.close();
     },
   };

@@ -34,6 +34,11 @@ export const ConfigSchema = z.object({
   ARC_HTTP_PORT: port.default(8080),
   ARC_MQTT_PORT: port.default(1883),
   ARC_MQTTS_PORT: port.default(8883),
+  /**
+   * Traccar Client and other OsmAnd-protocol apps (HTTP). Off when unset: an ARC without such
+   * phones opens no port it does not use. 5055 is the port those apps expect.
+   */
+  ARC_OSMAND_PORT: port.optional(),
   ARC_TLS_CERT_FILE: optionalText,
   ARC_TLS_KEY_FILE: optionalText,
   ARC_ADMIN_EMAIL: z.email().optional(),
@@ -83,6 +88,13 @@ export function deviceMqttUrl(config: Config): string {
   if (config.ARC_DEVICE_MQTT_URL) return config.ARC_DEVICE_MQTT_URL;
   const host = new URL(config.ARC_PUBLIC_URL).hostname;
   return mqttTlsConfigured(config) ? `mqtts://${host}:${config.ARC_MQTTS_PORT}` : `mqtt://${host}:${config.ARC_MQTT_PORT}`;
+}
+
+/** Where Traccar Client is told to send (the OsmAnd listener on ARC_PUBLIC_URL's host), or null when it is off. */
+export function osmandUrl(config: Config): string | null {
+  if (config.ARC_OSMAND_PORT === undefined) return null;
+  const url = new URL(config.ARC_PUBLIC_URL);
+  return `${url.protocol}//${url.hostname}:${config.ARC_OSMAND_PORT}`;
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {

@@ -9,7 +9,7 @@ export const CONSOLE_ROOT = path.join(path.dirname(fileURLToPath(import.meta.url
 export const CONSOLE_DIST = path.join(CONSOLE_ROOT, 'dist');
 
 export function consoleBuilt(): boolean {
-  return existsSync(path.join(CONSOLE_DIST, 'index.html')) && existsSync(path.join(CONSOLE_DIST, 'carer.html'));
+  return ['index.html', 'carer.html', 'app/index.html'].every((page) => existsSync(path.join(CONSOLE_DIST, page)));
 }
 
 export async function buildConsole(): Promise<void> {

@@ -48,7 +48,8 @@ async function main(): Promise<void> {
   logger.info(
     { ...addresses, database: embedded ? 'embedded' : 'DATABASE_URL' },
     `ARC ready: console ${addresses.http}/ · MQTT ${addresses.mqtt} · MQTT over WebSocket ${addresses.mqttWebSocket}` +
-      (addresses.mqtts ? ` · MQTT over TLS ${addresses.mqtts}` : ''),
+      (addresses.mqtts ? ` · MQTT over TLS ${addresses.mqtts}` : '') +
+      (addresses.osmand ? ` · Traccar Client (OsmAnd) ${addresses.osmand}` : ''),
   );
 
   let stopping = false;

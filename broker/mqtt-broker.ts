@@ -7,11 +7,12 @@ import type { IncomingMessage } from 'node:http';
 import { Aedes, type Client, type PublishPacket, type Subscription } from 'aedes';
 import type { Logger } from 'pino';
 import { DeviceChannel, deviceTopic, isDeviceId } from '../protocol/device-topics.js';
-import { canPublish, canSubscribe } from './topic-acl.js';
+import { canPublish, canSubscribe, type PublishChannel } from './topic-acl.js';
 
 export interface DevicePublish {
   deviceId: string;
-  channel: DeviceChannel;
+  /** Ours, or `owntracks` for the device's own owntracks/<device-id>/… topics (topic-acl.ts). */
+  channel: PublishChannel;
   payload: Buffer;
   qos: 0 | 1 | 2;
 }

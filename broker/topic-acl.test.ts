@@ -21,6 +21,22 @@ describe('canPublish', () => {
     ['arc/v1/devices/dev-1/events/', null],
     ['$SYS/broker', null],
     ['', null],
+    // OwnTracks: its own user level only (booklet "Topics": owntracks/user/device[/kind])
+    ['owntracks/dev-1/phone', 'owntracks'],
+    ['owntracks/dev-1/phone/event', 'owntracks'],
+    ['owntracks/dev-1/phone/status', 'owntracks'],
+    ['owntracks/dev-2/phone', null],
+    ['owntracks/dev-10/phone', null],
+    ['owntracks/dev/phone', null],
+    ['owntracks/dev-1', null],
+    ['owntracks/dev-1/', null],
+    ['owntracks/dev-1//event', null],
+    ['owntracks/dev-1/+', null],
+    ['owntracks/dev-1/#', null],
+    ['owntracks/+/phone', null],
+    ['owntracks/dev-1/phone/event/extra', null],
+    ['OwnTracks/dev-1/phone', null],
+    ['owntracks//dev-1/phone', null],
   ])('dev-1 → %s: %s', (topic, channel) => {
     expect(canPublish('dev-1', topic)).toBe(channel);
   });
@@ -35,6 +51,8 @@ describe('canSubscribe', () => {
     ['#', false],
     ['arc/v1/devices/dev-1/events', false],
     ['$SYS/#', false],
+    ['owntracks/dev-1/phone/cmd', false],
+    ['owntracks/+/+', false],
   ])('dev-1 → %s: %s', (topic, allowed) => {
     expect(canSubscribe('dev-1', topic)).toBe(allowed);
   });

@@ -17,6 +17,8 @@ export default defineConfig({
       input: {
         operator: here('./index.html'),
         carer: here('./carer.html'),
+        // the lone-worker app, served at /app/ (its manifest and service worker are in public/app/)
+        app: here('./app/index.html'),
       },
     },
   },

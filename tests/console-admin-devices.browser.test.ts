@@ -143,6 +143,17 @@ describe('device administration', () => {
     expect(stored).toEqual({ wearerId: wearer.id, heartbeatS: 120 });
     await page.screenshot({ path: path.join(SCREENSHOTS, 'admin-device-provisioned.png') });
 
+    // The same device as a phone app: OwnTracks imports its configuration from the link (and its code).
+    await box.getByText('Use a phone app instead (Traccar Client, OwnTracks)').click();
+    const ownTracks = box.getByRole('region', { name: 'OwnTracks (MQTT) for Priya pendant' });
+    const link = await ownTracks.locator('.app-link').innerText();
+    expect(link).toMatch(/^owntracks:\/\/\/config\?inline=/);
+    const imported = JSON.parse(Buffer.from(link.split('inline=')[1], 'base64').toString('utf8'));
+    expect(imported).toMatchObject({ _type: 'configuration', mode: 0, username: 'pendant-priya-1', password: settings.password, pubTopicBase: 'owntracks/pendant-priya-1/phone' });
+    expect(await canvasModules(ownTracks.getByRole('img', { name: 'QR code for OwnTracks (MQTT), Priya pendant' }))).toEqual(expectedModules(link));
+    // this ARC serves no OsmAnd port: the page says so instead of an identifier
+    await box.getByText('Traccar Client: the OsmAnd port is off on this ARC (ARC_OSMAND_PORT).').waitFor();
+
     // The screen's settings are the ones that work.
     const client = await mqttConnect(settings);
     expect(client.connected).toBe(true);
@@ -227,7 +238,7 @@ describe('device administration', () => {
     await shifts.getByLabel('Check in every (minutes)').fill('120');
     await shifts.getByLabel('Shift length (hours)').fill('1');
     await shifts.getByRole('button', { name: 'Save pattern' }).click();
-    expect(await errorOf(shifts.getByLabel('Check in every (minutes)'))).toBe('the check-in interval must be shorter than the shift');
+    await expect.poll(() => errorOf(shifts.getByLabel('Check in every (minutes)'))).toBe('the check-in interval must be shorter than the shift');
     await shifts.getByLabel('Check in every (minutes)').fill('30');
     await shifts.getByLabel('Shift length (hours)').fill('8');
     await shifts.getByLabel(/^Grace before the alarm/).fill('5');

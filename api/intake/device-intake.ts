@@ -14,6 +14,8 @@ import {
   parseStatus,
   plausibleFixTs,
 } from '../../protocol/device-payloads.js';
+import { translateOwnTracks } from '../../protocol/owntracks.js';
+import type { Translation } from '../../protocol/translation.js';
 import { isContentError } from '../db/content-error.js';
 import type { DevicePublish } from '../../broker/mqtt-broker.js';
 import { verifySecret } from '../auth/secret-hash.js';
@@ -45,14 +47,31 @@ export interface IntakeDeps {
   positionSeen(deviceId: string, position: { ts: number; lat: number; lon: number; acc: number | null }): void;
 }
 
-type IntakeResult = { afterAck?: () => void } | void;
+/** `rejected`: the message was refused for good (counted, logged, and for MQTT acknowledged); HTTP answers 4xx with it. */
+export type IntakeResult = { afterAck?: () => void; rejected?: string } | void;
+
+/** Where a message came from, for counting and logging its rejection. */
+interface MessageSource {
+  deviceId: string;
+  channel: string;
+}
+
+/**
+ * One intake for every protocol: a v1 message (or an OwnTracks one, channel `owntracks`, from the
+ * broker or HTTP) by calling it; another app's message already translated at the edge
+ * (protocol/osmand.ts) by `translated`. Both end in the same steps below.
+ */
+export interface DeviceIntake {
+  (message: DevicePublish): Promise<IntakeResult>;
+  translated(deviceId: string, source: string, translation: Translation): Promise<IntakeResult>;
+}
 
 /** How often rejected messages may refresh a device's last-seen time. */
 export const REJECT_TOUCH_EVERY_MS = 5_000;
 /** How often the same rejection of one device is logged (every one is counted). */
 export const REJECT_LOG_EVERY_MS = 5_000;
 
-export function createDeviceIntake(deps: IntakeDeps): (message: DevicePublish) => Promise<IntakeResult> {
+export function createDeviceIntake(deps: IntakeDeps): DeviceIntake {
   const { sql, logger, metrics } = deps;
 
   /** When each device's rejected messages last refreshed its last-seen time. */
@@ -66,7 +85,7 @@ export function createDeviceIntake(deps: IntakeDeps): (message: DevicePublish) =
    * log's space) on identical lines, slowing the alarms of the others (guarantee 4, issue 5's
    * garbage flood). The metric counts every one.
    */
-  function logRejection(message: DevicePublish, reason: string, now: number, detail: unknown): void {
+  function logRejection(message: MessageSource, reason: string, now: number, detail: unknown): void {
     const key = `${message.deviceId}\u0000${message.channel}\u0000${reason}`;
     const seen = rejectionsLogged.get(key);
     if (seen && now - seen.at < REJECT_LOG_EVERY_MS) {
@@ -84,14 +103,19 @@ export function createDeviceIntake(deps: IntakeDeps): (message: DevicePublish) =
    * a sign of life too, but a device flooding garbage must not turn each message into a database
    * write that slows everyone else (guarantee 4): last-seen is refreshed at most every few seconds.
    */
-  async function reject(message: DevicePublish, reason: string, receivedAt: Date, detail?: unknown): Promise<IntakeResult> {
+  async function reject(message: MessageSource, reason: string, receivedAt: Date, detail?: unknown): Promise<IntakeResult> {
     metrics.increment('intake_rejected', { channel: message.channel, reason });
     logRejection(message, reason, receivedAt.getTime(), detail);
-    const last = lastRejectTouch.get(message.deviceId);
+    return { ...(await touchSometimes(message.deviceId, receivedAt)), rejected: reason };
+  }
+
+  /** A sign of life that stores nothing: last-seen refreshed at most every REJECT_TOUCH_EVERY_MS. */
+  async function touchSometimes(deviceId: string, receivedAt: Date): Promise<IntakeResult> {
+    const last = lastRejectTouch.get(deviceId);
     if (last !== undefined && receivedAt.getTime() - last < REJECT_TOUCH_EVERY_MS) return;
     if (lastRejectTouch.size > 100_000) lastRejectTouch.clear();
-    lastRejectTouch.set(message.deviceId, receivedAt.getTime());
-    return heard(message.deviceId, await touchDevice(sql, message.deviceId, receivedAt), receivedAt, []);
+    lastRejectTouch.set(deviceId, receivedAt.getTime());
+    return heard(deviceId, await touchDevice(sql, deviceId, receivedAt), receivedAt, []);
   }
 
   /**
@@ -119,9 +143,11 @@ export function createDeviceIntake(deps: IntakeDeps): (message: DevicePublish) =
   const battery = (deviceId: string, reading: { batt?: number; charging?: boolean }, at: Date) =>
     watchBattery(sql, deviceId, { batt: reading.batt, charging: reading.charging }, at, deps.acceptDeadlines, deps.onRaised);
 
-  return async function intake(message) {
+  async function intake(message: DevicePublish): Promise<IntakeResult> {
     const receivedAt = deps.now();
     metrics.increment('intake_messages', { channel: message.channel });
+    // OwnTracks posts an empty payload when a friend is deleted (booklet, "HTTP"): nothing to read.
+    if (message.channel === 'owntracks' && message.payload.byteLength === 0) return translated(message.deviceId, 'owntracks', translateOwnTracks(null));
     const json = parseJsonPayload(message.payload);
     if (!json.ok) return reject(message, json.reason, receivedAt);
     if (json.textReplaced) {
@@ -138,11 +164,42 @@ export function createDeviceIntake(deps: IntakeDeps): (message: DevicePublish) =
       logger.error({ err, deviceId: message.deviceId, channel: message.channel }, 'device message refused by the database for its content: rejected and acknowledged');
       return reject(message, 'unstorable', receivedAt, { sqlState: err.code, message: err.message });
     }
-  };
+  }
+
+  /**
+   * Another protocol's message, translated at the edge: each of our payloads it amounts to goes
+   * through the intake above, as if the device had published it on that channel (the same rules,
+   * store, acknowledgement after commit). A message the translation could not read is rejected
+   * like a bad v1 message: counted and logged per device, nothing stored. Translations hold one
+   * payload (protocol/osmand.ts merges a batch of positions into one), so nothing is half-stored.
+   */
+  async function translated(deviceId: string, source: string, translation: Translation): Promise<IntakeResult> {
+    const receivedAt = deps.now();
+    if (!translation.ok) {
+      metrics.increment('intake_messages', { channel: source });
+      return reject({ deviceId, channel: source }, translation.reason, receivedAt);
+    }
+    if (translation.messages.length === 0) {
+      metrics.increment('intake_foreign_ignored', { source, type: translation.ignored ?? 'none' });
+      return touchSometimes(deviceId, receivedAt);
+    }
+    const results: IntakeResult[] = [];
+    for (const part of translation.messages) {
+      const result = await intake({ deviceId, channel: part.channel, payload: Buffer.from(JSON.stringify(part.value)), qos: 1 });
+      results.push(result);
+      if (result?.rejected) break;
+    }
+    const rejected = results.find((r) => r?.rejected)?.rejected;
+    return { afterAck: () => results.forEach((r) => r?.afterAck?.()), ...(rejected && { rejected }) };
+  }
+
+  return Object.assign(intake, { translated });
 
   async function take(message: DevicePublish, value: unknown, textReplaced: boolean, receivedAt: Date): Promise<IntakeResult> {
     const { deviceId } = message;
     switch (message.channel) {
+      case 'owntracks':
+        return translated(deviceId, 'owntracks', translateOwnTracks(value));
       case 'events':
         return takeEvent(deviceId, value, textReplaced, receivedAt, message);
       case 'location': {

@@ -13,6 +13,7 @@ import type { Contact } from '../store/contact-store.js';
 import type { ShiftPattern } from '../rules/shift-rules.js';
 import type { Geofence } from '../store/geofence-store.js';
 import type { SlaReport } from '../rules/sla-report.js';
+import type { PhoneAppSettings } from '../routes/device-connection.js';
 
 export const Position = z.object({ lat: z.number(), lon: z.number(), acc: z.number().nullable() });
 export type Position = z.infer<typeof Position>;
@@ -147,6 +148,8 @@ export interface DeviceCredentialsView {
   device: DeviceView;
   secret: string;
   connection: { url: string; clientId: string; username: string; password: string };
+  /** Ready-made settings for Traccar Client and OwnTracks (README, "Devices"). */
+  apps: PhoneAppSettings;
 }
 /** GET /api/wearers/:id/geofences */
 export type GeofenceView = Json<Geofence>;

@@ -4,7 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { DEVICE_ID_PATTERN } from '../../protocol/device-topics.js';
 import { ArcError } from '../errors.js';
-import { deviceConnection } from './device-connection.js';
+import { deviceConnection, phoneAppSettings } from './device-connection.js';
+import { generateOsmAndToken, hashOsmAndToken } from '../auth/osmand-token.js';
 import { generateSecret, hashDeviceSecret } from '../auth/secret-hash.js';
 import { audit } from '../store/audit-log.js';
 import { insertDevice, listDevices, updateDevice, type DeviceChanges } from '../store/device-store.js';
@@ -50,6 +51,8 @@ export function deviceRoutes(app: FastifyInstance, deps: RouteDeps): void {
    * "Connection": the client id and the username are both the device id, the password its secret).
    */
   const connectionOf = (id: string, secret: string) => deviceConnection(deps.config, id, secret);
+  /** Traccar Client's identifier is a secret of its own, shown with the device's and stored as a hash. */
+  const appsOf = (id: string, secret: string, osmandToken: string) => phoneAppSettings(deps.config, id, secret, osmandToken);
 
   async function viewOf(id: string) {
     const [view] = await listDevices(sql, deps.isDeviceConnected, { deviceId: id });
@@ -71,11 +74,14 @@ export function deviceRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const input = parseInput(NewDevice, request.body);
     await requireWearer(input.wearerId);
     const secret = generateSecret();
-    const created = await insertDevice(sql, { ...input, secretHash: hashDeviceSecret(secret) });
+    const osmandToken = generateOsmAndToken();
+    const created = await insertDevice(sql, { ...input, secretHash: hashDeviceSecret(secret), osmandTokenHash: hashOsmAndToken(osmandToken) });
     if (!created) throw new ArcError('ARC_ERR_DEVICE_EXISTS');
     await audit(sql, actorOf(request), 'device.provisioned', input.id, { label: input.label, wearerId: input.wearerId });
     // The secret is shown this once and stored only as a slow hash.
-    return reply.status(201).send({ device: await viewOf(input.id), secret, connection: connectionOf(input.id, secret) });
+    return reply
+      .status(201)
+      .send({ device: await viewOf(input.id), secret, connection: connectionOf(input.id, secret), apps: appsOf(input.id, secret, osmandToken) });
   });
 
   app.patch('/api/devices/:id', { preHandler: admin }, async (request) => {
@@ -113,9 +119,11 @@ export function deviceRoutes(app: FastifyInstance, deps: RouteDeps): void {
   app.post('/api/devices/:id/rotate-secret', { preHandler: admin }, async (request) => {
     const { id } = parseInput(DeviceParams, request.params);
     const secret = generateSecret();
-    if (!(await updateDevice(sql, id, { secretHash: hashDeviceSecret(secret) }))) throw new ArcError('ARC_ERR_DEVICE_NOT_FOUND');
+    const osmandToken = generateOsmAndToken();
+    const changes = { secretHash: hashDeviceSecret(secret), osmandTokenHash: hashOsmAndToken(osmandToken) };
+    if (!(await updateDevice(sql, id, changes))) throw new ArcError('ARC_ERR_DEVICE_NOT_FOUND');
     await audit(sql, actorOf(request), 'device.secret_rotated', id);
     deps.disconnectDevice(id); // whoever holds the old secret is out now
-    return { device: await viewOf(id), secret, connection: connectionOf(id, secret) };
+    return { device: await viewOf(id), secret, connection: connectionOf(id, secret), apps: appsOf(id, secret, osmandToken) };
   });
 }

@@ -17,19 +17,27 @@ export async function replaceSecretHash(sql: Sql, deviceId: string, oldHash: str
   await sql`update devices set secret_hash = ${newHash} where id = ${deviceId} and secret_hash = ${oldHash}`;
 }
 
+/** The enabled device whose Traccar Client identifier has this hash, or null. */
+export async function deviceOfOsmAndToken(sql: Sql, tokenHash: string): Promise<string | null> {
+  const [row] = await sql<{ id: string }[]>`select id from devices where osmand_token_hash = ${tokenHash} and enabled`;
+  return row?.id ?? null;
+}
+
 export interface NewDevice {
   id: string;
   label: string;
   wearerId: string | null;
   heartbeatS: number;
   secretHash: string;
+  /** SHA-256 of the Traccar Client identifier (api/auth/osmand-token.ts), when one was issued. */
+  osmandTokenHash?: string | null;
 }
 
 /** False when the id is taken. */
 export async function insertDevice(sql: Sql, device: NewDevice): Promise<boolean> {
   const rows = await sql`
-    insert into devices (id, label, wearer_id, heartbeat_s, secret_hash)
-    values (${device.id}, ${device.label}, ${device.wearerId}, ${device.heartbeatS}, ${device.secretHash})
+    insert into devices (id, label, wearer_id, heartbeat_s, secret_hash, osmand_token_hash)
+    values (${device.id}, ${device.label}, ${device.wearerId}, ${device.heartbeatS}, ${device.secretHash}, ${device.osmandTokenHash ?? null})
     on conflict (id) do nothing returning id`;
   return rows.length === 1;
 }
@@ -41,6 +49,7 @@ export interface DeviceChanges {
   wearerId?: string | null;
   heartbeatS?: number;
   secretHash?: string;
+  osmandTokenHash?: string;
 }
 
 export async function updateDevice(sql: Sql, deviceId: string, changes: DeviceChanges): Promise<boolean> {

@@ -7,7 +7,7 @@ import { callApi } from '../shared/api-client.js';
 import { el } from '../shared/element.js';
 import { actionForm, button, input, type ActionForm } from '../shared/form.js';
 import { whenText } from '../shared/format.js';
-import { qrFigure } from '../shared/qr-code.js';
+import { qrCanvas, qrFigure } from '../shared/qr-code.js';
 import { isAdministrator, type AdminContext, type AdminSection, listingScreen } from './admin-section.js';
 import './admin-extra.css';
 import { shiftPatternForm } from './shift-pattern-form.js';
@@ -123,11 +123,46 @@ export function createDevicesAdmin(context: AdminContext): AdminSection {
         `QR code of the connection settings for ${name}`,
         'The QR code holds these settings for a phone app:',
       ),
+      phoneApps(answer.apps, name),
       el('div', { className: 'buttons' }, done),
     );
     done.addEventListener('click', () => forgetSecret(true));
     screen.secretSlot.replaceChildren(box);
     box.querySelector<HTMLElement>('h3')!.focus();
+  }
+
+  /**
+   * The same device as a phone app: Traccar Client scans its server URL and identifier (a secret of
+   * its own), OwnTracks imports its configuration from a link. Each code is the link it shows.
+   */
+  function phoneApps(apps: DeviceCredentialsView['apps'], name: string): HTMLElement {
+    const app = (title: string, intro: string, link: string, settings: [string, string][]) =>
+      el(
+        'section',
+        { className: 'phone-app', attrs: { 'aria-label': `${title} for ${name}` } },
+        el('h4', { text: title }),
+        el('p', { text: intro }),
+        settings.length ? el('dl', { className: 'connection-settings' }, ...settings.flatMap(([term, value]) => [el('dt', { text: term }), el('dd', null, el('code', { dataset: { appSetting: term }, text: value }))])) : '',
+        el(
+          'figure',
+          { className: 'qr-code' },
+          qrCanvas(link, `QR code for ${title}, ${name}`),
+          el('figcaption', null, el('code', { className: 'app-link', text: link })),
+        ),
+      );
+    return el(
+      'details',
+      { className: 'phone-apps' },
+      el('summary', { text: 'Use a phone app instead (Traccar Client, OwnTracks)' }),
+      apps.traccarClient
+        ? app('Traccar Client', 'Scan this code in Traccar Client, or enter the server URL and the identifier (a secret: never the device id). It sends positions and an SOS.', apps.traccarClient.link, [
+            ['Server URL', apps.traccarClient.url],
+            ['Device identifier', apps.traccarClient.identifier],
+          ])
+        : el('p', { className: 'muted', text: 'Traccar Client: the OsmAnd port is off on this ARC (ARC_OSMAND_PORT).' }),
+      app('OwnTracks (MQTT)', 'Open this link on the phone, or scan it: OwnTracks imports the settings. Tracking only: OwnTracks has no SOS button.', apps.ownTracks.mqtt.link, []),
+      app('OwnTracks (HTTP)', 'The same over HTTP, where MQTT is blocked.', apps.ownTracks.http.link, []),
+    );
   }
 
   /** Drops the secret from the page; nothing else holds it. */

@@ -1,0 +1,62 @@
+// OwnTracks in HTTP mode (https://owntracks.org/booklet/tech/http/): it POSTs the same JSON it
+// would publish over MQTT, with HTTP Basic auth, here the device's id and secret (the
+// credentials of device protocol v1). The body goes to the intake unparsed, on the channel the
+// broker uses for OwnTracks over MQTT, so both modes are the one path. 200 only after commit;
+// the answer is a JSON array of messages for the app, where a pending `locate` becomes the
+// `reportLocation` command OwnTracks understands.
+import type { FastifyInstance } from 'fastify';
+import { isDeviceId } from '../../protocol/device-topics.js';
+import { OWNTRACKS_REPORT_LOCATION } from '../../protocol/owntracks.js';
+import type { DevicePublish } from '../../broker/mqtt-broker.js';
+import type { IntakeResult } from '../intake/device-intake.js';
+import { ArcError } from '../errors.js';
+import { OWNTRACKS_HTTP_PATH } from './device-connection.js';
+
+export interface OwnTracksRouteDeps {
+  authenticateDevice(deviceId: string, secret: Buffer): Promise<boolean>;
+  intake(message: DevicePublish): Promise<IntakeResult>;
+  /** The device's pending commands, marked delivered: this answer is the only way an HTTP device gets them. */
+  takeCommands(deviceId: string): Promise<{ type: string }[]>;
+}
+
+/** `Authorization: Basic base64(user:password)`, or null. */
+export function basicCredentials(header: string | undefined): { user: string; password: string } | null {
+  const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? '');
+  if (!match) return null;
+  const text = Buffer.from(match[1], 'base64').toString('utf8');
+  const colon = text.indexOf(':');
+  return colon < 0 ? null : { user: text.slice(0, colon), password: text.slice(colon + 1) };
+}
+
+export function ownTracksRoutes(app: FastifyInstance, deps: OwnTracksRouteDeps): void {
+  app.register(async (scope) => {
+    // The body reaches the intake as the bytes the app sent, whatever its content type: the
+    // intake parses it (size, JSON, storable text) exactly as an MQTT payload.
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+
+    scope.post(OWNTRACKS_HTTP_PATH, async (request, reply) => {
+      const credentials = basicCredentials(request.headers.authorization);
+      const known =
+        credentials !== null && isDeviceId(credentials.user) && (await deps.authenticateDevice(credentials.user, Buffer.from(credentials.password)));
+      if (!credentials || !known) {
+        reply.header('www-authenticate', 'Basic realm="ArcAngel ARC", charset="UTF-8"');
+        throw new ArcError('ARC_ERR_DEVICE_AUTH');
+      }
+      const deviceId = credentials.user;
+      const payload = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+      const result = await deps.intake({ deviceId, channel: 'owntracks', payload, qos: 1 });
+      if (result?.rejected) {
+        result.afterAck?.();
+        throw new ArcError('ARC_ERR_DEVICE_MESSAGE_REJECTED', undefined, { reason: result.rejected });
+      }
+      const commands = await deps.takeCommands(deviceId);
+      // OwnTracks has one command of use here; the others (alarm received / closed, config) it
+      // cannot show (README, "Devices").
+      const answer = commands.some((c) => c.type === 'locate') ? [OWNTRACKS_REPORT_LOCATION] : [];
+      await reply.status(200).send(answer);
+      result?.afterAck?.();
+      return reply;
+    });
+  });
+}
