@@ -10,7 +10,7 @@ import { buildRouteTestApp, type RouteTestApp } from './support/route-test-app.j
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 
 // A Monday morning; the default review month is February 2026 (London is on UTC in winter).
-const NOW = new Date('2026-03-02T08:00:00Z');
+const NOW = new Date('2026-03-02T12:00:00Z');
 let db: TestDatabase;
 let app: FastifyInstance;
 let t: RouteTestApp;
@@ -49,9 +49,11 @@ beforeAll(async () => {
   await db.sql`insert into devices (id, secret_hash) values ('insight-dev', 'not-used')`;
   const older: string[] = [];
   for (let i = 0; i < 20; i += 1) older.push(await wearer(`Older ${i}`, 'older_person', orgA));
-  // Twelve Mondays, 2025-12-08 … 2026-02-23, 09:00, 09:10 … 09:50; the i-th answered in 5(i+1) s.
+  // Twelve Mondays, 2025-12-15 … 2026-03-02 (today), 09:00, 09:10 … 09:50; the i-th answered in
+  // 5(i+1) s. The days before 2026-02-28 are read from the rollups, except 2026-02-23, which has
+  // an alarm still open (the test alarm below), and the last two days: those are read from the alarms.
   for (let week = 0; week < 12; week += 1) {
-    const monday = new Date(Date.parse('2025-12-08T09:00:00Z') + week * 7 * 86_400_000);
+    const monday = new Date(Date.parse('2025-12-15T09:00:00Z') + week * 7 * 86_400_000);
     for (let i = 0; i < 6; i += 1) await alarm(older[(week + i) % 20], 'sos', new Date(monday.getTime() + i * 600_000).toISOString(), 5 * (i + 1), 300);
   }
   // A test alarm and a linked repeat in the slot are not demand.
@@ -106,6 +108,14 @@ describe('capacity', () => {
   it('counts arrivals by local hour of the week, by type, for one organisation', async () => {
     const res = await get(`/api/insight/arrivals?organisationId=${orgA}`);
     expect(res.json().cells).toEqual([{ day: 1, hour: 9, type: 'sos', count: 72 }]);
+    // Read from both paths: closed days from the rollups, the open day and the last two from the alarms.
+    const built = (await db.sql<{ d: string }[]>`select to_char(local_date, 'YYYY-MM-DD') as d from insight_rollup_days order by 1`).map((r) => r.d);
+    expect(built).toContain('2026-02-16');
+    expect(built).not.toContain('2026-02-23');
+    expect(built).not.toContain('2026-02-28');
+    expect(built.at(-1)).toBe('2026-02-27');
+    // A second read (all from the rollups now built) gives the same.
+    expect((await get(`/api/insight/arrivals?organisationId=${orgA}`)).json().cells).toEqual([{ day: 1, hour: 9, type: 'sos', count: 72 }]);
     const csv = await get(`/api/insight/arrivals?organisationId=${orgA}&format=csv`);
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);
     expect(csv.body).toBe('day,hour,type,alarms\r\n1,9,sos,72\r\n');
@@ -113,12 +123,13 @@ describe('capacity', () => {
 
   it('gives time to accept and handling time as distributions', async () => {
     const [sos] = (await get(`/api/insight/response-times?organisationId=${orgA}`)).json().types;
-    // 12 each of 5, 10 … 30 s: nearest rank 36 of 72 is 15 s, rank 65 is 30 s.
-    expect(sos.toAccept).toMatchObject({ count: 72, p50: 15, p90: 30, p95: 30, max: 30, buckets: [12, 24, 36, 0, 0, 0, 0, 0, 0] });
+    // 12 each of 5, 10 … 30 s: nearest rank 36 of 72 is 15 s, rank 65 is 30 s. Buckets: up to
+    // 10 s (5, 10), over 10 up to 20 (15, 20), over 20 up to 40 (25, 30).
+    expect(sos.toAccept).toMatchObject({ count: 72, p50: 15, p90: 30, p95: 30, max: 30, buckets: [24, 24, 24, 0, 0, 0, 0, 0, 0] });
     expect(sos.handling).toMatchObject({ count: 72, p50: 300, max: 300 });
-    expect(sos.handling.buckets[3]).toBe(72); // 300 s: 300 to under 600
+    expect(sos.handling.buckets[2]).toBe(72); // 300 s: over 120 up to 300
     const csv = (await get(`/api/insight/response-times?organisationId=${orgA}&format=csv`)).body.split('\r\n');
-    expect(csv[1]).toBe('sos,time_to_accept,72,15,30,30,30,12,24,36,0,0,0,0,0,0');
+    expect(csv[1]).toBe('sos,time_to_accept,72,15,30,30,30,24,24,24,0,0,0,0,0,0');
   });
 
   it('needs operators by Erlang C from the measured rate and handling time, beside those seen and the level achieved', async () => {
@@ -160,11 +171,11 @@ describe('capacity', () => {
     expect(body.available).toBe(true);
     expect(body.method).toBe('holt_winters_additive_168h');
     expect(body.hours).toHaveLength(2 * 168);
-    // 08:00 Monday is step 1; Monday 09:00 is the busy hour, Monday 10:00 is not.
-    expect(body.hours[1]).toMatchObject({ at: '2026-03-02T09:00:00.000Z' });
-    expect(body.hours[1].mean).toBeGreaterThan(4);
-    expect(body.hours[2].mean).toBeLessThan(1);
-    expect(body.hours[1].high).toBeGreaterThanOrEqual(body.hours[1].mean);
+    // Monday 12:00 is step 1; next Monday 09:00 is the busy hour, 10:00 is not.
+    expect(body.hours[165]).toMatchObject({ at: '2026-03-09T09:00:00.000Z' });
+    expect(body.hours[165].mean).toBeGreaterThan(4);
+    expect(body.hours[166].mean).toBeLessThan(1);
+    expect(body.hours[165].high).toBeGreaterThanOrEqual(body.hours[165].mean);
     expect(body.backtest.heldBackWeeks).toBe(2);
     expect(body.recent).toHaveLength(2 * 168);
     const csv = (await get(`/api/insight/forecast?organisationId=${orgA}&format=csv`)).body.split('\r\n');

@@ -19,7 +19,6 @@ import {
   HANDLE_EDGES_S,
   hourlyArrivals,
   insertReviewOutcome,
-  meanHandlingS,
   monthlySignals,
   outcomesForMonth,
   profileDemand,
@@ -29,6 +28,7 @@ import {
   wearersCreatedBefore,
   type InsightScope,
 } from '../store/insight-store.js';
+import { addDays, localDate, type DayScope } from '../store/insight-rollup.js';
 import { WearerProfile } from '../store/wearer-store.js';
 import { parseInput } from './parse-input.js';
 import { actorOf } from './request-user.js';
@@ -86,24 +86,29 @@ export function insightRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const timeZone = deps.config.ARC_INSIGHT_TIME_ZONE;
   const night = deps.config.ARC_INSIGHT_NIGHT_HOURS;
 
-  /** The last `weeks` whole weeks up to the current hour. */
+  /** The last `weeks` whole weeks up to the current hour (the forecast's hourly history). */
   const periodOf = (weeks: number, organisationId?: string): InsightScope => {
     const to = new Date(Math.floor(deps.now().getTime() / HOUR_MS) * HOUR_MS);
     return { from: new Date(to.getTime() - weeks * WEEK_MS), to, timeZone, organisationId };
   };
+  /** The last `weeks` × 7 local days, today (so far) included: each hour of the week occurs `weeks` times. */
+  const daysOf = (weeks: number, organisationId?: string): DayScope => {
+    const toDate = addDays(localDate(deps.now(), timeZone), 1);
+    return { fromDate: addDays(toDate, -7 * weeks), toDate, timeZone, organisationId };
+  };
 
   app.get('/api/insight/arrivals', { preHandler: managers }, async (request, reply) => {
     const query = parseInput(Period, request.query);
-    const scope = periodOf(query.weeks, query.organisationId);
-    const cells = await arrivalsByHourOfWeek(deps.sql, scope);
+    const scope = daysOf(query.weeks, query.organisationId);
+    const cells = await arrivalsByHourOfWeek(deps.sql, scope, deps.now());
     if (query.format === 'csv') return csvReply(reply, 'arrivals-by-hour-of-week', csvTable(['day', 'hour', 'type', 'alarms'], cells.map((c) => [c.day, c.hour, c.type, c.count])));
-    return { from: scope.from, to: scope.to, weeks: query.weeks, timeZone, cells };
+    return { fromDate: scope.fromDate, toDate: scope.toDate, weeks: query.weeks, timeZone, cells };
   });
 
   app.get('/api/insight/response-times', { preHandler: managers }, async (request, reply) => {
     const query = parseInput(Period, request.query);
-    const scope = periodOf(query.weeks, query.organisationId);
-    const types = await responseTimes(deps.sql, scope);
+    const scope = daysOf(query.weeks, query.organisationId);
+    const types = await responseTimes(deps.sql, scope, deps.now());
     if (query.format === 'csv') {
       const rows = types.flatMap((t) =>
         (['toAccept', 'handling'] as const).map((which) => {
@@ -111,12 +116,12 @@ export function insightRoutes(app: FastifyInstance, deps: RouteDeps): void {
           return [t.type, which === 'toAccept' ? 'time_to_accept' : 'handling', d.count, round(d.p50, 1), round(d.p90, 1), round(d.p95, 1), round(d.max, 1), ...d.buckets];
         }),
       );
-      const bucketNames = (edges: readonly number[]) => [`under_${edges[0]}s`, ...edges.slice(1).map((e, i) => `${edges[i]}_to_${e}s`), `${edges[edges.length - 1]}s_or_more`];
+      const bucketNames = (edges: readonly number[]) => [`to_${edges[0]}s`, ...edges.slice(1).map((e, i) => `over_${edges[i]}_to_${e}s`), `over_${edges[edges.length - 1]}s`];
       // The two measures have different bucket edges; one CSV holds both, with both sets named.
       const header = ['type', 'measure', 'count', 'p50_s', 'p90_s', 'p95_s', 'max_s', ...bucketNames(ACCEPT_EDGES_S).map((n, i) => `bucket${i}_${n}|${bucketNames(HANDLE_EDGES_S)[i]}`)];
       return csvReply(reply, 'response-times', csvTable(header, rows));
     }
-    return { from: scope.from, to: scope.to, weeks: query.weeks, acceptEdgesS: ACCEPT_EDGES_S, handleEdgesS: HANDLE_EDGES_S, types };
+    return { fromDate: scope.fromDate, toDate: scope.toDate, weeks: query.weeks, acceptEdgesS: ACCEPT_EDGES_S, handleEdgesS: HANDLE_EDGES_S, types };
   });
 
   app.get('/api/insight/forecast', { preHandler: managers }, async (request, reply) => {
@@ -139,13 +144,13 @@ export function insightRoutes(app: FastifyInstance, deps: RouteDeps): void {
 
   app.get('/api/insight/staffing', { preHandler: managers }, async (request, reply) => {
     const query = parseInput(StaffingQuery, request.query);
-    const scope = periodOf(query.weeks, query.organisationId);
-    const [slots, handle] = await Promise.all([staffingSlots(deps.sql, scope), meanHandlingS(deps.sql, scope)]);
+    const scope = daysOf(query.weeks, query.organisationId);
+    const { slots, meanHandleS: handle } = await staffingSlots(deps.sql, scope, deps.now());
     let whatIf: { profile: string; addDevices: number; wearersOfProfile: number; extraAlarmsPerWeek: number } | null = null;
     let extra: Map<string, number> | undefined;
     if (query.addDevices > 0) {
       if (!query.profile) throw new ArcError('ARC_ERR_VALIDATION', 'The request is not valid: profile: say which profile the added devices are for', [{ field: 'profile', message: 'required with addDevices' }]);
-      const demand = await profileDemand(deps.sql, scope, query.profile);
+      const demand = await profileDemand(deps.sql, scope, deps.now(), query.profile);
       if (demand.wearers === 0) throw new ArcError('ARC_ERR_VALIDATION', `The request is not valid: profile: no wearers of profile ${query.profile} to learn its alarm rate from`, [{ field: 'profile', message: 'no wearers of this profile' }]);
       // Each added device is taken to alarm like the profile's wearers do now, hour by hour.
       const perWearerWeek = query.addDevices / demand.wearers / query.weeks;
@@ -187,8 +192,8 @@ export function insightRoutes(app: FastifyInstance, deps: RouteDeps): void {
       );
     }
     return {
-      from: scope.from,
-      to: scope.to,
+      fromDate: scope.fromDate,
+      toDate: scope.toDate,
       weeks: query.weeks,
       timeZone,
       meanHandleS: round(meanHandleS, 1),
@@ -200,20 +205,27 @@ export function insightRoutes(app: FastifyInstance, deps: RouteDeps): void {
     };
   });
 
-  /** The review list of a month (or one wearer's entry), most surprising first. */
+  /**
+   * The review list of a month (or one wearer's entry), most surprising first. Only a wearer with
+   * at least the rule's minimum count of some signal in the month can be listed, so the month is
+   * read first and the baseline year only for those wearers.
+   */
   async function reviewOf(month: string, organisationId?: string, wearerId?: string) {
-    const scope: InsightScope = {
-      from: monthStartUtc(addMonths(month, -BASELINE_MONTHS), -1),
-      to: monthStartUtc(addMonths(month, 1), 1),
+    const toMonth = monthIn(timeZone);
+    const span = (fromMonth: string, toMonthExclusive: string): InsightScope => ({
+      from: monthStartUtc(fromMonth, -1),
+      to: monthStartUtc(toMonthExclusive, 1),
       timeZone,
       organisationId,
-    };
-    const toMonth = monthIn(timeZone);
-    const [rows, wearers] = await Promise.all([
-      monthlySignals(deps.sql, scope, night, wearerId),
-      wearersCreatedBefore(deps.sql, monthStartUtc(month, 1), organisationId),
+    });
+    const reviewed = (await monthlySignals(deps.sql, span(month, addMonths(month, 1)), night, wearerId ? [wearerId] : undefined)).filter((r) => r.month === month);
+    const candidates = wearerId ? [wearerId] : reviewed.filter((r) => PREVENTION_SIGNALS.some((s) => r.counts[s] >= RISE_RULE.minCount)).map((r) => r.wearerId);
+    const [baseline, wearers] = await Promise.all([
+      monthlySignals(deps.sql, span(addMonths(month, -BASELINE_MONTHS), month), night, candidates),
+      wearersCreatedBefore(deps.sql, candidates, monthStartUtc(month, 1), organisationId),
     ]);
-    const known = wearers.filter((w) => !wearerId || w.id === wearerId).map((w) => ({ id: w.id, firstMonth: toMonth(w.createdAt) }));
+    const rows = [...baseline.filter((r) => r.month < month), ...reviewed];
+    const known = wearers.map((w) => ({ id: w.id, firstMonth: toMonth(w.createdAt) }));
     const histories = wearerSignalHistories(rows, known, month, BASELINE_MONTHS);
     return { rows, list: reviewList(histories) };
   }

@@ -5,6 +5,7 @@
 import type { Sql } from 'postgres';
 import { FALSE_CLOSURE_CODES } from '../rules/sla-targets.js';
 import type { PreventionSignal } from '../rules/signal-rise.js';
+import { ensureRollups, rollupUnion, type DayScope } from './insight-rollup.js';
 
 export interface InsightScope {
   from: Date;
@@ -28,29 +29,35 @@ export interface HourOfWeekCount {
   count: number;
 }
 
-export async function arrivalsByHourOfWeek(sql: Sql, scope: InsightScope): Promise<HourOfWeekCount[]> {
+export async function arrivalsByHourOfWeek(sql: Sql, scope: DayScope, now: Date): Promise<HourOfWeekCount[]> {
+  const raw = await ensureRollups(sql, scope, now);
   return sql<HourOfWeekCount[]>`
-    select extract(isodow from a.received_at at time zone ${scope.timeZone})::int as day,
-           extract(hour from a.received_at at time zone ${scope.timeZone})::int as hour,
-           a.type, count(*)::int as count
-    from alarms a where ${demand(sql, scope)}
+    select extract(isodow from local_date)::int as day, local_hour::int as hour, type, sum(arrivals)::int as count
+    from (${rollupUnion(sql, 'insight_hour_rollup', scope, raw)}) r
     group by 1, 2, 3 order by 1, 2, 3`;
 }
 
 /**
- * Histogram edges, seconds. PostgreSQL's width_bucket puts x in bucket k when edges[k−1] ≤ x <
- * edges[k]: bucket 0 is "under 10 s", the last "600 s or more".
+ * Chart buckets, seconds: bucket k holds edges[k−1] < x ≤ edges[k]; bucket 0 is "10 s or less",
+ * the last "over 600 s".
  */
 export const ACCEPT_EDGES_S = [10, 20, 40, 60, 120, 180, 300, 600] as const;
 export const HANDLE_EDGES_S = [60, 120, 300, 600, 900, 1800, 3600, 7200] as const;
 
+/** The rollups' fine buckets (api/db/migrations/017_insight.sql): upper bound of bucket b, seconds. */
+const ACCEPT_STEP_S = 1;
+const ACCEPT_OVER = 121;
+const HANDLE_STEP_S = 30;
+const HANDLE_OVER = 145;
+
 export interface Distribution {
   count: number;
+  /** Percentiles by nearest rank on the rollup's fine buckets: the bucket's upper bound (1 s for time to accept, 30 s for handling); null past the last bucket. */
   p50: number | null;
   p90: number | null;
   p95: number | null;
   max: number | null;
-  /** Counts per bucket: under edges[0], edges[0] to under edges[1], …, the last edge or more. */
+  /** Counts per chart bucket: up to edges[0], over edges[0] up to edges[1], …, over the last edge. */
   buckets: number[];
 }
 
@@ -61,64 +68,56 @@ export interface TypeTimes {
   handling: Distribution;
 }
 
-/**
- * Time to accept (received → accepted) and handling time (accepted → resolved) by type, as
- * nearest-rank percentiles (percentile_disc, like the SLA report) and bucket counts.
- */
-export async function responseTimes(sql: Sql, scope: InsightScope): Promise<TypeTimes[]> {
-  const rows = await sql<
-    {
-      type: string;
-      arrivals: number;
-      acceptN: number;
-      acceptP: (number | null)[] | null;
-      acceptMax: number | null;
-      handleN: number;
-      handleP: (number | null)[] | null;
-      handleMax: number | null;
-    }[]
-  >`
-    with t as (
-      select a.type,
-             extract(epoch from a.accepted_at - a.received_at)::float8 as accept_s,
-             extract(epoch from a.resolved_at - a.accepted_at)::float8 as handle_s
-      from alarms a where ${demand(sql, scope)})
-    select type, count(*)::int as arrivals,
-           count(accept_s)::int as accept_n,
-           percentile_disc(array[0.5, 0.9, 0.95]) within group (order by accept_s) as accept_p,
-           max(accept_s) as accept_max,
-           count(handle_s)::int as handle_n,
-           percentile_disc(array[0.5, 0.9, 0.95]) within group (order by handle_s) as handle_p,
-           max(handle_s) as handle_max
-    from t group by type order by type`;
-  const buckets = await sql<{ type: string; which: string; bucket: number; count: number }[]>`
-    with t as (
-      select a.type,
-             extract(epoch from a.accepted_at - a.received_at)::float8 as accept_s,
-             extract(epoch from a.resolved_at - a.accepted_at)::float8 as handle_s
-      from alarms a where ${demand(sql, scope)})
-    select type, 'accept' as which, width_bucket(accept_s, ${edgeArray(ACCEPT_EDGES_S)}::float8[]) as bucket, count(*)::int as count
-    from t where accept_s is not null group by 1, 2, 3
-    union all
-    select type, 'handle', width_bucket(handle_s, ${edgeArray(HANDLE_EDGES_S)}::float8[]), count(*)::int
-    from t where handle_s is not null group by 1, 2, 3`;
-  const bucketsOf = (type: string, which: string, edges: readonly number[]) => {
-    const counts = new Array(edges.length + 1).fill(0);
-    for (const b of buckets) if (b.type === type && b.which === which) counts[b.bucket] += b.count;
-    return counts;
+function distribution(fine: Map<number, number>, max: number | null, step: number, over: number, edges: readonly number[]): Distribution {
+  const count = [...fine.values()].reduce((a, b) => a + b, 0);
+  const ordered = [...fine.entries()].sort((a, b) => a[0] - b[0]);
+  const percentile = (p: number) => {
+    if (count === 0) return null;
+    const rank = Math.ceil((p * count) / 100);
+    let seen = 0;
+    for (const [bucket, n] of ordered) {
+      seen += n;
+      if (seen >= rank) return bucket >= over ? null : bucket * step;
+    }
+    return null;
   };
-  return rows.map((r) => ({
-    type: r.type,
-    arrivals: r.arrivals,
-    toAccept: { count: r.acceptN, p50: r.acceptP?.[0] ?? null, p90: r.acceptP?.[1] ?? null, p95: r.acceptP?.[2] ?? null, max: r.acceptMax, buckets: bucketsOf(r.type, 'accept', ACCEPT_EDGES_S) },
-    handling: { count: r.handleN, p50: r.handleP?.[0] ?? null, p90: r.handleP?.[1] ?? null, p95: r.handleP?.[2] ?? null, max: r.handleMax, buckets: bucketsOf(r.type, 'handle', HANDLE_EDGES_S) },
+  const buckets = new Array(edges.length + 1).fill(0);
+  for (const [bucket, n] of ordered) {
+    const upper = bucket >= over ? Number.POSITIVE_INFINITY : bucket * step;
+    const k = edges.findIndex((e) => upper <= e);
+    buckets[k < 0 ? edges.length : k] += n;
+  }
+  return { count, p50: percentile(50), p90: percentile(90), p95: percentile(95), max, buckets };
+}
+
+/** Time to accept (received → accepted) and handling time (accepted → resolved) by type. */
+export async function responseTimes(sql: Sql, scope: DayScope, now: Date): Promise<TypeTimes[]> {
+  const raw = await ensureRollups(sql, scope, now);
+  const [arrivals, hist] = await Promise.all([
+    sql<{ type: string; arrivals: number }[]>`
+      select type, sum(arrivals)::int as arrivals from (${rollupUnion(sql, 'insight_hour_rollup', scope, raw)}) r group by 1 order by 1`,
+    sql<{ type: string; measure: 'accept' | 'handle'; histogram: Record<string, number>; maxS: number }[]>`
+      select type, measure, histogram, max_s from (${rollupUnion(sql, 'insight_time_rollup', scope, raw)}) r`,
+  ]);
+  const fine = new Map<string, { counts: Map<number, number>; max: number | null }>();
+  for (const h of hist) {
+    const key = `${h.type}|${h.measure}`;
+    let f = fine.get(key);
+    if (!f) fine.set(key, (f = { counts: new Map(), max: null }));
+    for (const [bucket, n] of Object.entries(h.histogram)) f.counts.set(Number(bucket), (f.counts.get(Number(bucket)) ?? 0) + n);
+    f.max = Math.max(f.max ?? 0, h.maxS);
+  }
+  const of = (type: string, measure: string) => fine.get(`${type}|${measure}`) ?? { counts: new Map<number, number>(), max: null };
+  return arrivals.map((a) => ({
+    type: a.type,
+    arrivals: a.arrivals,
+    toAccept: distribution(of(a.type, 'accept').counts, of(a.type, 'accept').max, ACCEPT_STEP_S, ACCEPT_OVER, ACCEPT_EDGES_S),
+    handling: distribution(of(a.type, 'handle').counts, of(a.type, 'handle').max, HANDLE_STEP_S, HANDLE_OVER, HANDLE_EDGES_S),
   }));
 }
 
-const edgeArray = (edges: readonly number[]) => `{${edges.join(',')}}`;
-
 /** Alarms per whole UTC hour from `from` (an hour boundary) to `to`, zeros included. */
-export async function hourlyArrivals(sql: Sql, scope: Omit<InsightScope, 'timeZone'>): Promise<number[]> {
+export async function hourlyArrivals(sql: Sql, scope: { from: Date; to: Date; organisationId?: string | null }): Promise<number[]> {
   const rows = await sql<{ count: number }[]>`
     with counts as (
       select date_trunc('hour', a.received_at) as hour, count(*)::int as n
@@ -141,52 +140,41 @@ export interface StaffingSlot {
   within40: number;
   within60: number;
   within180: number;
-  /** Sum over the slot's hours of the operators who accepted an alarm in that hour. */
+  /** Sum over the slot's hours of the operators who accepted an alarm in that hour (per organisation). */
   operatorHours: number;
 }
 
-/** Per hour of the week: arrivals, answers within each target line, and operators seen working. */
-export async function staffingSlots(sql: Sql, scope: InsightScope): Promise<StaffingSlot[]> {
-  return sql<StaffingSlot[]>`
-    with t as (
-      select a.received_at at time zone ${scope.timeZone} as local,
-             extract(epoch from a.accepted_at - a.received_at) as accept_s, a.accepted_by
-      from alarms a where ${demand(sql, scope)}),
-    by_hour as (
-      select date_trunc('hour', local) as hour, count(distinct accepted_by)::int as operators
-      from t group by 1)
-    select s.day, s.hour, s.arrivals, s.within10, s.within40, s.within60, s.within180, coalesce(o.operator_hours, 0)::int as operator_hours
-    from (
-      select extract(isodow from local)::int as day, extract(hour from local)::int as hour, count(*)::int as arrivals,
-             count(*) filter (where accept_s <= 10)::int as within10,
-             count(*) filter (where accept_s <= 40)::int as within40,
-             count(*) filter (where accept_s <= 60)::int as within60,
-             count(*) filter (where accept_s <= 180)::int as within180
-      from t group by 1, 2) s
-    left join (
-      select extract(isodow from hour)::int as day, extract(hour from hour)::int as hour, sum(operators)::int as operator_hours
-      from by_hour group by 1, 2) o on o.day = s.day and o.hour = s.hour
-    order by 1, 2`;
-}
-
-/** Mean handling time (accept → resolve), seconds, over the scope; null without any. */
-export async function meanHandlingS(sql: Sql, scope: InsightScope): Promise<number | null> {
-  const [row] = await sql<{ mean: number | null }[]>`
-    select avg(extract(epoch from a.resolved_at - a.accepted_at))::float8 as mean
-    from alarms a where ${demand(sql, scope)} and a.accepted_at is not null and a.resolved_at is not null`;
-  return row.mean;
+/** Per hour of the week: arrivals, answers within each target line, and operators seen working; and the mean handling time. */
+export async function staffingSlots(sql: Sql, scope: DayScope, now: Date): Promise<{ slots: StaffingSlot[]; meanHandleS: number | null }> {
+  const raw = await ensureRollups(sql, scope, now);
+  const [slots, operators, handle] = await Promise.all([
+    sql<Omit<StaffingSlot, 'operatorHours'>[]>`
+      select extract(isodow from local_date)::int as day, local_hour::int as hour, sum(arrivals)::int as arrivals,
+             sum(within10)::int as within10, sum(within40)::int as within40, sum(within60)::int as within60, sum(within180)::int as within180
+      from (${rollupUnion(sql, 'insight_hour_rollup', scope, raw)}) r group by 1, 2`,
+    sql<{ day: number; hour: number; operatorHours: number }[]>`
+      select extract(isodow from local_date)::int as day, local_hour::int as hour, sum(operators)::int as operator_hours
+      from (${rollupUnion(sql, 'insight_operator_rollup', scope, raw)}) r group by 1, 2`,
+    sql<{ mean: number | null }[]>`
+      select (sum(handle_sum_s) / nullif(sum(handled), 0))::float8 as mean from (${rollupUnion(sql, 'insight_hour_rollup', scope, raw)}) r`,
+  ]);
+  const ops = new Map(operators.map((o) => [`${o.day}-${o.hour}`, o.operatorHours]));
+  return {
+    slots: slots.map((s) => ({ ...s, operatorHours: ops.get(`${s.day}-${s.hour}`) ?? 0 })).sort((a, b) => a.day - b.day || a.hour - b.hour),
+    meanHandleS: handle[0].mean,
+  };
 }
 
 /** Arrivals per hour of the week from wearers of one profile, and how many such wearers there are now. */
-export async function profileDemand(sql: Sql, scope: InsightScope, profile: string): Promise<{ wearers: number; slots: { day: number; hour: number; arrivals: number }[] }> {
+export async function profileDemand(sql: Sql, scope: DayScope, now: Date, profile: string): Promise<{ wearers: number; slots: { day: number; hour: number; arrivals: number }[] }> {
+  const raw = await ensureRollups(sql, scope, now);
   const [count] = await sql<{ n: number }[]>`
     select count(*)::int as n from wearers where profile = ${profile}
     ${scope.organisationId ? sql`and organisation_id = ${scope.organisationId}` : sql``}`;
   const slots = await sql<{ day: number; hour: number; arrivals: number }[]>`
-    select extract(isodow from a.received_at at time zone ${scope.timeZone})::int as day,
-           extract(hour from a.received_at at time zone ${scope.timeZone})::int as hour, count(*)::int as arrivals
-    from alarms a join wearers w on w.id = a.wearer_id
-    where ${demand(sql, scope)} and w.profile = ${profile}
+    select extract(isodow from local_date)::int as day, local_hour::int as hour, sum(arrivals)::int as arrivals
+    from (${rollupUnion(sql, 'insight_profile_rollup', scope, raw)}) r
+    where profile = ${profile}
     group by 1, 2`;
   return { wearers: count.n, slots };
 }
@@ -204,7 +192,8 @@ export interface MonthlySignals {
  * intake raises from the fixes) during the night hours; missed check-ins; false alarms (closure
  * codes of api/rules/sla-targets.ts); low battery; silent device (no_comm).
  */
-export async function monthlySignals(sql: Sql, scope: InsightScope, night: { from: number; to: number }, wearerId?: string): Promise<MonthlySignals[]> {
+export async function monthlySignals(sql: Sql, scope: InsightScope, night: { from: number; to: number }, wearerIds?: readonly string[]): Promise<MonthlySignals[]> {
+  if (wearerIds && wearerIds.length === 0) return [];
   const nightHour =
     night.from > night.to
       ? sql`(extract(hour from a.received_at at time zone ${scope.timeZone}) >= ${night.from} or extract(hour from a.received_at at time zone ${scope.timeZone}) < ${night.to})`
@@ -221,7 +210,7 @@ export async function monthlySignals(sql: Sql, scope: InsightScope, night: { fro
            count(*) filter (where a.type = 'no_comm')::int as silent_device
     from alarms a
     where a.wearer_id is not null and a.received_at >= ${scope.from} and a.received_at < ${scope.to} and not a.is_test
-      ${wearerId ? sql`and a.wearer_id = ${wearerId}` : sql``}
+      ${wearerIds ? sql`and a.wearer_id = any(${wearerIds as string[]}::uuid[])` : sql``}
       ${orgFilter(sql, scope.organisationId)}
     group by 1, 2`;
   return rows.map((r) => ({
@@ -253,10 +242,11 @@ export async function wearersByIds(sql: Sql, ids: readonly string[]): Promise<Re
   return sql<ReviewWearer[]>`select id, name, profile, organisation_id, created_at from wearers where id = any(${ids as string[]}::uuid[])`;
 }
 
-/** Wearers who existed before `before` (the ones a review month can be judged for), by organisation. */
-export async function wearersCreatedBefore(sql: Sql, before: Date, organisationId?: string | null): Promise<{ id: string; createdAt: Date }[]> {
+/** Of these wearers, those who existed before `before` (the ones a review month can be judged for), by organisation. */
+export async function wearersCreatedBefore(sql: Sql, ids: readonly string[], before: Date, organisationId?: string | null): Promise<{ id: string; createdAt: Date }[]> {
+  if (ids.length === 0) return [];
   return sql<{ id: string; createdAt: Date }[]>`
-    select id, created_at from wearers where created_at < ${before}
+    select id, created_at from wearers where id = any(${ids as string[]}::uuid[]) and created_at < ${before}
     ${organisationId ? sql`and organisation_id = ${organisationId}` : sql``}`;
 }
 
