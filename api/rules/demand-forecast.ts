@@ -106,6 +106,11 @@ function quantile(sorted: readonly number[], q: number): number {
 
 const scaleOf = (forecast: number) => Math.sqrt(Math.max(forecast, 0.25));
 
+/** The band around a forecast from scaled error quantiles, in whole alarms, never below zero. */
+function bandOf(mean: number, low: number, high: number): [number, number] {
+  return [Math.max(0, Math.floor(mean + low * scaleOf(mean))), Math.max(0, Math.ceil(mean + high * scaleOf(mean)))];
+}
+
 export interface ForecastHour {
   /** Hours after the end of the history (1 = the first hour forecast). */
   step: number;
@@ -158,7 +163,12 @@ export function forecastDemand(history: readonly number[], horizon: number, band
   const sortedFirstWeek = scaled.slice(0, m).sort((a, b) => a - b);
   const checkLow = quantile(sortedFirstWeek, tail);
   const checkHigh = quantile(sortedFirstWeek, 1 - tail);
-  const inside = scaled.slice(m).filter((e) => e >= checkLow && e <= checkHigh).length;
+  // Judged as the reader sees the band: whole alarms (a count is 0, 1, 2 …, so the band is
+  // widened outward to whole numbers), never below zero.
+  const inside = heldBack.slice(m).filter((actual, i) => {
+    const [lo, hi] = bandOf(Math.max(0, backForecast[m + i]), checkLow, checkHigh);
+    return actual >= lo && actual <= hi;
+  }).length;
 
   const sortedAll = [...scaled].sort((a, b) => a - b);
   const low = quantile(sortedAll, tail);
@@ -166,7 +176,8 @@ export function forecastDemand(history: readonly number[], horizon: number, band
   const fit = fitHoltWinters(history, m);
   const hours = holtWintersForecast(fit, horizon).map((raw, i) => {
     const mean = Math.max(0, raw);
-    return { step: i + 1, mean, low: Math.max(0, mean + low * scaleOf(mean)), high: Math.max(0, mean + high * scaleOf(mean)) };
+    const [lo, hi] = bandOf(mean, low, high);
+    return { step: i + 1, mean, low: lo, high: hi };
   });
   const mae = (forecast: number[]) => heldBack.reduce((s, actual, i) => s + Math.abs(actual - forecast[i]), 0) / heldBack.length;
   return {
