@@ -87,6 +87,17 @@ describe('the Insight view', () => {
 
     await page.getByRole('heading', { name: 'Early-help review' }).scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(SCREENSHOTS, 'insight.png'), fullPage: true });
+
+    // Narrowed to an organisation none of these wearers belongs to: nothing, and the CSV says the same.
+    expect((await t.api('POST', '/api/organisations', { name: 'Harbour Housing' })).status).toBe(201);
+    await page.reload();
+    await page.getByRole('heading', { name: 'Demand' }).waitFor();
+    await page.getByLabel('Organisation').selectOption({ label: 'Harbour Housing' });
+    await page.getByRole('button', { name: 'Show', exact: true }).click();
+    await page.getByText(/By type: no alarms\./).waitFor();
+    const narrowed = await page.getByRole('link', { name: 'Arrivals by hour of the week and type as CSV' }).getAttribute('href');
+    expect(narrowed).toMatch(/organisationId=[0-9a-f-]{36}/);
+    expect(await (await page.request.get(t.httpUrl + narrowed)).text()).toBe('day,hour,type,alarms\r\n');
   });
 
   it('lists Rita for review with the data behind it, and records the supervisor\'s outcome', async () => {

@@ -285,17 +285,21 @@ export function insightRoutes(app: FastifyInstance, deps: RouteDeps): void {
     if (!person) throw new ArcError('ARC_ERR_WEARER_NOT_FOUND');
     const { list } = await reviewOf(body.month, undefined, wearerId);
     const actor = actorOf(request);
-    const record = await insertReviewOutcome(deps.sql, {
-      wearerId,
-      month: body.month,
-      outcome: body.outcome,
-      note: body.note,
-      shown: list[0]?.rises ?? [],
-      reviewedBy: actor.id,
-      reviewer: actor.name,
-      at: deps.now(),
+    // The outcome and its audit entry stand or fall together.
+    const record = await deps.sql.begin(async (tx) => {
+      const saved = await insertReviewOutcome(tx, {
+        wearerId,
+        month: body.month,
+        outcome: body.outcome,
+        note: body.note,
+        shown: list[0]?.rises ?? [],
+        reviewedBy: actor.id,
+        reviewer: actor.name,
+        at: deps.now(),
+      });
+      await audit(tx, actor, 'insight.review_outcome.recorded', wearerId, { month: body.month, outcome: body.outcome, reviewId: saved.id });
+      return saved;
     });
-    await audit(deps.sql, actor, 'insight.review_outcome.recorded', wearerId, { month: body.month, outcome: body.outcome, reviewId: record.id });
     return reply.code(201).send({ outcome: record });
   });
 }

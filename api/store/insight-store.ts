@@ -2,7 +2,7 @@
 // to a few hundred rows, so a year of a large service answers quickly (bench/insight.ts). Test
 // alarms and those linked to another (a repeat press of one incident) are not demand.
 // An optional organisation narrows every read to its wearers' alarms.
-import type { Sql } from 'postgres';
+import type { Sql, TransactionSql } from 'postgres';
 import { FALSE_CLOSURE_CODES } from '../rules/sla-targets.js';
 import type { PreventionSignal } from '../rules/signal-rise.js';
 import { ensureRollups, rollupUnion, type DayScope } from './insight-rollup.js';
@@ -263,7 +263,7 @@ export interface ReviewRecord {
 }
 
 export async function insertReviewOutcome(
-  sql: Sql,
+  sql: Sql | TransactionSql,
   input: { wearerId: string; month: string; outcome: ReviewOutcome; note: string; shown: unknown; reviewedBy: string | null; reviewer: string; at: Date },
 ): Promise<ReviewRecord> {
   const [row] = await sql<ReviewRecord[]>`

@@ -108,7 +108,17 @@ export function createInsightView(): InsightView {
     void loadStaffing();
   });
 
+  const organisationSelect = byId<HTMLSelectElement>('insight-organisation');
   const weeks = () => Math.max(4, Math.min(104, Number(weeksInput.value) || 12));
+  /** The period and organisation of every request (and of every CSV link). */
+  const scope = () => `weeks=${weeks()}${organisationSelect.value ? `&organisationId=${organisationSelect.value}` : ''}`;
+  const organisationScope = () => (organisationSelect.value ? `&organisationId=${organisationSelect.value}` : '');
+
+  async function loadOrganisations(): Promise<void> {
+    const result = await callApi<{ organisations: { id: string; name: string }[] }>('GET', '/api/organisations');
+    if (!result.ok) return;
+    organisationSelect.replaceChildren(el('option', { attrs: { value: '' }, text: 'All' }), ...result.body.organisations.map((o) => el('option', { attrs: { value: o.id }, text: o.name })));
+  }
 
   async function load(): Promise<void> {
     status.textContent = 'Loading…';
@@ -118,7 +128,7 @@ export function createInsightView(): InsightView {
   }
 
   async function loadHeat(): Promise<void> {
-    const q = `weeks=${weeks()}`;
+    const q = scope();
     const result = await callApi<{ cells: HeatCell[]; timeZone: string }>('GET', `/api/insight/arrivals?${q}`);
     if (!result.ok) return void boxes.heat.replaceChildren(el('p', { className: 'error', text: result.error.message }));
     const total = new Map<string, number>();
@@ -156,7 +166,7 @@ export function createInsightView(): InsightView {
   }
 
   async function loadForecast(): Promise<void> {
-    const q = `weeks=${weeks()}`;
+    const q = scope();
     const result = await callApi<ForecastBody>('GET', `/api/insight/forecast?${q}`);
     if (!result.ok) return void boxes.forecast.replaceChildren(el('p', { className: 'error', text: result.error.message }));
     const f = result.body;
@@ -208,7 +218,7 @@ export function createInsightView(): InsightView {
   async function loadStaffing(): Promise<void> {
     const add = Number(byId<HTMLInputElement>('whatif-devices').value) || 0;
     const profile = byId<HTMLSelectElement>('whatif-profile').value;
-    const q = `weeks=${weeks()}${add > 0 ? `&addDevices=${add}&profile=${profile}` : ''}`;
+    const q = `${scope()}${add > 0 ? `&addDevices=${add}&profile=${profile}` : ''}`;
     const result = await callApi<StaffingBody>('GET', `/api/insight/staffing?${q}`);
     if (!result.ok) return void boxes.staffing.replaceChildren(el('p', { className: 'error', text: result.error.message }));
     const s = result.body;
@@ -265,7 +275,7 @@ export function createInsightView(): InsightView {
   }
 
   async function loadTimes(): Promise<void> {
-    const q = `weeks=${weeks()}`;
+    const q = scope();
     const result = await callApi<{ types: { type: string; arrivals: number; toAccept: Distribution; handling: Distribution }[] }>('GET', `/api/insight/response-times?${q}`);
     if (!result.ok) return void boxes.times.replaceChildren(el('p', { className: 'error', text: result.error.message }));
     const secs = (v: number | null) => (v === null ? '–' : `${Math.round(v)} s`);
@@ -287,7 +297,7 @@ export function createInsightView(): InsightView {
   }
 
   async function loadReview(): Promise<void> {
-    const result = await callApi<{ month: string; baselineMonths: number; entries: ReviewEntry[] }>('GET', '/api/insight/review');
+    const result = await callApi<{ month: string; baselineMonths: number; entries: ReviewEntry[] }>('GET', `/api/insight/review?${organisationScope().slice(1)}`);
     if (!result.ok) return void boxes.review.replaceChildren(el('p', { className: 'error', text: result.error.message }));
     const { month, entries, baselineMonths } = result.body;
     const list = el(
@@ -298,7 +308,7 @@ export function createInsightView(): InsightView {
     boxes.review.replaceChildren(
       el('p', { className: 'muted', text: `${month}: wearers whose signals rose well beyond their own usual level over the ${baselineMonths} months before. Each is a prompt to look, not a finding.` }),
       entries.length ? list : el('p', { text: 'Nobody stands out this month.' }),
-      csvLink(`/api/insight/review?month=${month}&format=csv`, 'Review list'),
+      csvLink(`/api/insight/review?month=${month}${organisationScope()}&format=csv`, 'Review list'),
     );
   }
 
@@ -366,7 +376,7 @@ export function createInsightView(): InsightView {
     show() {
       if (!loaded) {
         loaded = true;
-        void load();
+        void loadOrganisations().then(load);
       }
     },
     hide() {},
