@@ -18,7 +18,8 @@ import { loadConfig } from '../api/config.js';
 import { Metrics } from '../api/metrics.js';
 import { installErrorHandler } from '../api/routes/error-handler.js';
 import { roleGuard } from '../api/routes/request-user.js';
-import { addDays, ensureRollups, localDate } from '../api/store/insight-rollup.js';
+import { addDays, localDate } from '../api/rules/local-dates.js';
+import { ensureRollups } from '../api/store/insight-rollup.js';
 import { insertSession, insertUser } from '../api/store/user-store.js';
 import { freePort } from './free-port.js';
 

@@ -28,7 +28,8 @@ import {
   wearersCreatedBefore,
   type InsightScope,
 } from '../store/insight-store.js';
-import { addDays, localDate, type DayScope } from '../store/insight-rollup.js';
+import { addDays, localDate } from '../rules/local-dates.js';
+import type { DayScope } from '../store/insight-rollup.js';
 import { WearerProfile } from '../store/wearer-store.js';
 import { parseInput } from './parse-input.js';
 import { actorOf } from './request-user.js';

@@ -4,6 +4,7 @@
 // is still open (accept and resolve times are then final); other days are counted from the
 // alarms on every read, by the very same SELECT, so the two paths cannot disagree.
 import type { PendingQuery, Row, Sql } from 'postgres';
+import { addDays, localDate } from '../rules/local-dates.js';
 
 /** Stands for "no organisation" in the rollups' keys. */
 export const NO_ORGANISATION = '00000000-0000-0000-0000-000000000000';
@@ -17,13 +18,6 @@ export interface DayScope {
 }
 
 const DAY_MS = 86_400_000;
-
-export const addDays = (date: string, n: number) => new Date(Date.parse(`${date}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
-
-/** Local "YYYY-MM-DD" of an instant. */
-export function localDate(at: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
-}
 
 /** The alarms that are demand in [local midnight of from, local midnight of to), with what the rollups need. */
 function demandRows(sql: Sql, timeZone: string, fromDate: string, toDate: string) {
