@@ -147,6 +147,8 @@ describe('capacity', () => {
     expect(quiet).toMatchObject({ arrivalsPerHour: 0, needed: { bs8484: 0, tsa: 0 }, achieved: null });
     expect(body.peakCheck).toMatchObject({ day: 1, hour: 9, operators: 3 });
     expect(body.peakCheck.simulated.within10).toBeGreaterThan(0.9);
+    // Every alarm in the slot is an SOS: one class, priority 1.
+    expect(body.peakCheck.simulated.byPriority.map((p: { priority: number }) => p.priority)).toEqual([1]);
   });
 
   it('what if 10 more older people: half again the slot\'s alarms, one more operator', async () => {

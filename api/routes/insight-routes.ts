@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ArcError } from '../errors.js';
 import { forecastDemand, HOURS_PER_WEEK } from '../rules/demand-forecast.js';
+import { ALARM_PRIORITY } from '../rules/event-rules.js';
 import { csvTable, round } from '../rules/insight-csv.js';
 import { addMonths, baselineMonths, wearerSignalHistories } from '../rules/review-months.js';
 import { PREVENTION_SIGNALS, reviewList, RISE_RULE } from '../rules/signal-rise.js';
@@ -146,7 +147,15 @@ export function insightRoutes(app: FastifyInstance, deps: RouteDeps): void {
   app.get('/api/insight/staffing', { preHandler: managers }, async (request, reply) => {
     const query = parseInput(StaffingQuery, request.query);
     const scope = daysOf(query.weeks, query.organisationId);
-    const { slots, meanHandleS: handle } = await staffingSlots(deps.sql, scope, deps.now());
+    const [{ slots, meanHandleS: handle }, byType] = await Promise.all([staffingSlots(deps.sql, scope, deps.now()), arrivalsByHourOfWeek(deps.sql, scope, deps.now())]);
+    // Each type's priority (api/rules/event-rules.ts); a type the ARC does not know sits in the middle.
+    const priorityMix = new Map<string, { priority: number; arrivals: number }[]>();
+    for (const c of byType) {
+      const key = slotKey(c.day, c.hour);
+      const list = priorityMix.get(key) ?? [];
+      list.push({ priority: (ALARM_PRIORITY as Record<string, number>)[c.type] ?? 3, arrivals: c.count });
+      priorityMix.set(key, list);
+    }
     let whatIf: { profile: string; addDevices: number; wearersOfProfile: number; extraAlarmsPerWeek: number } | null = null;
     let extra: Map<string, number> | undefined;
     if (query.addDevices > 0) {
@@ -160,7 +169,7 @@ export function insightRoutes(app: FastifyInstance, deps: RouteDeps): void {
     }
     // Without any resolved alarm there is no measured handling time: 5 minutes stands in, and says so.
     const meanHandleS = handle ?? 300;
-    const plan = staffingPlan({ slots, weeks: query.weeks, meanHandleS, extraPerHour: extra });
+    const plan = staffingPlan({ slots, weeks: query.weeks, meanHandleS, extraPerHour: extra, priorityMix });
     const base = whatIf ? staffingPlan({ slots, weeks: query.weeks, meanHandleS }) : null;
     const rows = plan.rows.map((r, i) => ({
       ...r,

@@ -60,4 +60,16 @@ describe('staffingPlan', () => {
     expect(plan.peakCheck).toMatchObject({ day: 2, hour: 19, operators: row.needed.bs8484 });
     expect(plan.rows.find((r) => r.day === 1 && r.hour === 0)).toMatchObject({ arrivalsPerHour: 0, needed: { bs8484: 0, tsa: 0 }, achieved: null });
   });
+
+  it('simulates the busiest hour with its own mix of priorities, the urgent answered first', () => {
+    const plan = staffingPlan({
+      slots: [{ day: 6, hour: 20, arrivals: 200, within10: 0, within40: 0, within60: 0, within180: 0, operatorHours: 0 }],
+      weeks: 4,
+      meanHandleS: 300,
+      priorityMix: new Map([['6-20', [{ priority: 1, arrivals: 40 }, { priority: 5, arrivals: 160 }]]]),
+    });
+    const [urgent, routine] = plan.peakCheck!.simulated.byPriority;
+    expect([urgent.priority, routine.priority]).toEqual([1, 5]);
+    expect(urgent.within10).toBeGreaterThanOrEqual(routine.within10);
+  });
 });

@@ -1,6 +1,6 @@
 // Operators needed per hour of the week, beside what was seen and achieved. Pure (STYLE habit 3).
 // The store counts; this turns counts into rates, erlangs and staffing by Erlang C, and checks
-// the busiest hour with the queue simulation (priorities and callers who give up).
+// the busiest hour with the queue simulation (its own mix of priorities, callers who give up).
 import { offeredErlangs, operatorsNeeded, serviceLevel, STAFFING_TARGETS } from './erlang-c.js';
 import { simulateQueue } from './queue-simulation.js';
 
@@ -40,7 +40,7 @@ export interface StaffingPlan {
     hour: number;
     operators: number;
     erlangC: { within10: number; within40: number };
-    simulated: { within10: number; within40: number; abandonedShare: number };
+    simulated: { within10: number; within40: number; abandonedShare: number; byPriority: { priority: number; within10: number }[] };
   } | null;
 }
 
@@ -53,6 +53,8 @@ export interface StaffingInput {
   extraPerHour?: ReadonlyMap<string, number>;
   /** Mean patience of a waiting caller for the simulation check, seconds. */
   meanPatienceS?: number;
+  /** Alarms per priority in each hour of the week (keyed "day-hour"): the simulation's classes. */
+  priorityMix?: ReadonlyMap<string, readonly { priority: number; arrivals: number }[]>;
 }
 
 export const slotKey = (day: number, hour: number) => `${day}-${hour}`;
@@ -84,9 +86,16 @@ export function staffingPlan(input: StaffingInput): StaffingPlan {
   let peakCheck: StaffingPlan['peakCheck'] = null;
   if (peak) {
     const operators = Math.max(1, peak.needed.bs8484);
+    // The peak hour's own mix of priorities, scaled to its rate (what-if included); one class without it.
+    const mix = input.priorityMix?.get(slotKey(peak.day, peak.hour)) ?? [];
+    const mixTotal = mix.reduce((s, m) => s + m.arrivals, 0);
+    const classes =
+      mixTotal > 0
+        ? mix.map((m) => ({ priority: m.priority, ratePerS: (peak.arrivalsPerHour * (m.arrivals / mixTotal)) / 3600 }))
+        : [{ priority: 1, ratePerS: peak.arrivalsPerHour / 3600 }];
     const sim = simulateQueue({
       operators,
-      classes: [{ priority: 1, ratePerS: peak.arrivalsPerHour / 3600 }],
+      classes,
       meanHandleS: input.meanHandleS,
       meanPatienceS: input.meanPatienceS ?? 120,
       durationS: 500 * 3600,
@@ -99,7 +108,12 @@ export function staffingPlan(input: StaffingInput): StaffingPlan {
       hour: peak.hour,
       operators,
       erlangC: { within10: serviceLevel(operators, peak.erlangs, input.meanHandleS, 10), within40: serviceLevel(operators, peak.erlangs, input.meanHandleS, 40) },
-      simulated: { within10: sim.withinShare[0], within40: sim.withinShare[1], abandonedShare: sim.arrived === 0 ? 0 : sim.abandoned / sim.arrived },
+      simulated: {
+        within10: sim.withinShare[0],
+        within40: sim.withinShare[1],
+        abandonedShare: sim.arrived === 0 ? 0 : sim.abandoned / sim.arrived,
+        byPriority: sim.byPriority.map((p) => ({ priority: p.priority, within10: p.withinShare[0] })),
+      },
     };
   }
   return { weeks: input.weeks, meanHandleS: input.meanHandleS, rows, peakCheck };

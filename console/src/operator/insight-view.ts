@@ -56,7 +56,13 @@ interface StaffingBody {
   handlingMeasured: boolean;
   onConsoleNow: number;
   whatIf: { profile: string; addDevices: number; wearersOfProfile: number; extraAlarmsPerWeek: number } | null;
-  peakCheck: { day: number; hour: number; operators: number; erlangC: { within10: number; within40: number }; simulated: { within10: number; within40: number; abandonedShare: number } } | null;
+  peakCheck: {
+    day: number;
+    hour: number;
+    operators: number;
+    erlangC: { within10: number; within40: number };
+    simulated: { within10: number; within40: number; abandonedShare: number; byPriority: { priority: number; within10: number }[] };
+  } | null;
   rows: StaffingRow[];
 }
 interface ForecastBody {
@@ -266,7 +272,7 @@ export function createInsightView(): InsightView {
       p
         ? el('p', {
             className: 'muted',
-            text: `Check at the busiest hour (${DAYS[p.day - 1]} ${String(p.hour).padStart(2, '0')}:00) with ${p.operators} operators: Erlang C gives ${pct(p.erlangC.within10)} within 10 s; a simulation with priorities and callers who give up gives ${pct(p.simulated.within10)} (${pct(p.simulated.abandonedShare)} gave up).`,
+            text: `Check at the busiest hour (${DAYS[p.day - 1]} ${String(p.hour).padStart(2, '0')}:00) with ${p.operators} operators: Erlang C gives ${pct(p.erlangC.within10)} within 10 s; a simulation with that hour's priorities and callers who give up gives ${pct(p.simulated.within10)} (${pct(p.simulated.abandonedShare)} gave up; ${p.simulated.byPriority.map((b) => `priority ${b.priority}: ${pct(b.within10)}`).join(', ')}).`,
           })
         : null,
       csvLink(`/api/insight/staffing?${q}&format=csv`, 'Staffing'),
