@@ -41,6 +41,7 @@ import { contactRoutes } from './routes/contact-routes.js';
 import { responsePlanRoutes } from './routes/response-plan-routes.js';
 import { geofenceRoutes } from './routes/geofence-routes.js';
 import { reportRoutes } from './routes/report-routes.js';
+import { insightRoutes } from './routes/insight-routes.js';
 import { bulkDeviceRoutes } from './routes/bulk-device-routes.js';
 import { createDeadlineClock, type DeadlineClock } from './clock/deadline-clock.js';
 import { createNotificationWorker, type NotificationWorker } from './notify/notification-worker.js';
@@ -208,6 +209,7 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
     carerRoutes,
     shiftRoutes,
     reportRoutes,
+    insightRoutes,
     opsRoutes,
   ];
   for (const routes of routeModules) routes(http, routeDeps);

@@ -20,9 +20,18 @@ describe('loadConfig', () => {
     [{ ARC_COOKIE_SECURE: 'maybe' }, 'ARC_COOKIE_SECURE'],
     [{ ARC_DEVICE_MQTT_URL: 'https://arc.example.org' }, 'ARC_DEVICE_MQTT_URL'],
     [{ ARC_DEVICE_MQTT_URL: 'arc.example.org:8883' }, 'ARC_DEVICE_MQTT_URL'],
+    [{ ARC_INSIGHT_TIME_ZONE: 'Europe/Nowhere' }, 'ARC_INSIGHT_TIME_ZONE'],
+    [{ ARC_INSIGHT_NIGHT_HOURS: '22:00-06:00' }, 'ARC_INSIGHT_NIGHT_HOURS'],
+    [{ ARC_INSIGHT_NIGHT_HOURS: '22-22' }, 'ARC_INSIGHT_NIGHT_HOURS'],
   ])('%j names %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(variable);
+  });
+
+  it('reads the insight night hours, wrapping midnight', () => {
+    expect(loadConfig({}).ARC_INSIGHT_NIGHT_HOURS).toEqual({ from: 22, to: 6 });
+    expect(loadConfig({ ARC_INSIGHT_NIGHT_HOURS: '23-05' }).ARC_INSIGHT_NIGHT_HOURS).toEqual({ from: 23, to: 5 });
+    expect(loadConfig({}).ARC_INSIGHT_TIME_ZONE).toBe('Europe/London');
   });
 
   it('treats an empty variable as unset', () => {

@@ -75,6 +75,25 @@ export const ConfigSchema = z.object({
   ARC_WEBHOOK_URL: z.url().optional(),
   ARC_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   ARC_NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  /** The zone the insight views count hours of the week, nights and months in (IANA name). */
+  ARC_INSIGHT_TIME_ZONE: z
+    .string()
+    .refine((zone) => {
+      try {
+        new Intl.DateTimeFormat('en-GB', { timeZone: zone });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'expected an IANA time zone, e.g. Europe/London')
+    .default('Europe/London'),
+  /** Night hours for "away from home at night", "HH-HH" local, may wrap midnight (22-06). */
+  ARC_INSIGHT_NIGHT_HOURS: z
+    .string()
+    .regex(/^([01]\d|2[0-3])-([01]\d|2[0-3])$/, 'expected "HH-HH", e.g. 22-06')
+    .refine((text) => text.slice(0, 2) !== text.slice(3), 'night must not start and end at the same hour')
+    .transform((text) => ({ from: Number(text.slice(0, 2)), to: Number(text.slice(3)) }))
+    .prefault('22-06'),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 

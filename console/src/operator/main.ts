@@ -16,6 +16,7 @@ import { isManager } from './action-panel.js';
 import { createDevicesView, type DevicesView } from './devices-view.js';
 import { createQueueView } from './queue-view.js';
 import { createSupervisorView } from './supervisor-view.js';
+import { createInsightView } from './insight-view.js';
 import { createAdminView, type AdminView } from '../admin/admin-view.js';
 import './console.css';
 
@@ -30,12 +31,14 @@ const page = {
   staffOnly: byId('staff-only'),
   nav: byId('views-nav'),
   supervisorLink: byId('supervisor-link'),
+  insightLink: byId('insight-link'),
   adminLink: byId('admin-link'),
   alarmsView: byId('alarms-view'),
   queue: byId('queue'),
   detail: byId('alarm-detail'),
   devicesView: byId('devices-view'),
   supervisorView: byId('supervisor-view'),
+  insightView: byId('insight-view'),
   adminView: byId('admin-view'),
   connection: byId('connection'),
   signedIn: byId('signed-in'),
@@ -45,7 +48,7 @@ const page = {
   announcer: byId('announcer'),
 };
 
-const allViews = () => [page.alarmsView, page.devicesView, page.supervisorView, page.adminView];
+const allViews = () => [page.alarmsView, page.devicesView, page.supervisorView, page.insightView, page.adminView];
 
 const tone = createAlertTone();
 let session: { stop(): void } | null = null;
@@ -107,11 +110,12 @@ page.sound.addEventListener('click', async () => {
 
 // ---- A signed-in session ---------------------------------------------------------------------
 
-type View = 'alarms' | 'devices' | 'supervisor' | 'admin';
+type View = 'alarms' | 'devices' | 'supervisor' | 'insight' | 'admin';
 
 function startSession(me: UserView): { stop(): void } {
   const manager = isManager(me);
   page.supervisorLink.hidden = !manager;
+  page.insightLink.hidden = !manager;
   page.adminLink.hidden = !manager;
   let stopped = false;
   let view: View | null = null;
@@ -159,6 +163,7 @@ function startSession(me: UserView): { stop(): void } {
   });
   const queue = createQueueView({ myId: () => me.id, onSelect: (id) => go(`#/alarms/${id}`) });
   const supervisor = createSupervisorView({ alarms: feed.alarms, now: feed.now, applied: feed.apply });
+  const insight = createInsightView();
   queue.draw(feed.alarms, feed.now());
 
   // The views with a map wait for the map settings; the queue does not.
@@ -195,16 +200,26 @@ function startSession(me: UserView): { stop(): void } {
     if (stopped) return;
     const [, name, id, subId] = location.hash.split('/');
     const next: View =
-      name === 'devices' ? 'devices' : name === 'supervisor' && manager ? 'supervisor' : name === 'admin' && manager ? 'admin' : 'alarms';
+      name === 'devices'
+        ? 'devices'
+        : name === 'supervisor' && manager
+          ? 'supervisor'
+          : name === 'insight' && manager
+            ? 'insight'
+            : name === 'admin' && manager
+              ? 'admin'
+              : 'alarms';
     if (next === 'admin') admin?.show(id, subId);
     if (next !== view) {
       if (view === 'devices') devices?.hide();
       if (view === 'supervisor') supervisor.hide();
+      if (view === 'insight') insight.hide();
       if (view === 'admin') admin?.hide();
       view = next;
       page.alarmsView.hidden = view !== 'alarms';
       page.devicesView.hidden = view !== 'devices';
       page.supervisorView.hidden = view !== 'supervisor';
+      page.insightView.hidden = view !== 'insight';
       page.adminView.hidden = view !== 'admin';
       for (const link of page.nav.querySelectorAll<HTMLAnchorElement>('a')) {
         if (link.dataset.view === view) link.setAttribute('aria-current', 'page');
@@ -212,6 +227,7 @@ function startSession(me: UserView): { stop(): void } {
       }
       if (view === 'devices') devices?.show();
       if (view === 'supervisor') supervisor.show();
+      if (view === 'insight') insight.show();
     }
     if (!detail) return;
     const alarmId = view === 'alarms' && id && /^[0-9a-f-]{36}$/i.test(id) ? id : null;
