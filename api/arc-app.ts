@@ -21,6 +21,8 @@ import { createAlarmNotifier } from './live/alarm-notifier.js';
 import { attachCarerFeed, withCarerFeed, type CarerFeed } from './live/carer-feed.js';
 import { SESSION_RECHECK_MS } from './live/session-watch.js';
 import { installErrorHandler } from './routes/error-handler.js';
+import { installForgeryGuard } from './routes/forgery-guard.js';
+import { allowedOrigins } from './auth/request-origin.js';
 import { roleGuard } from './routes/request-user.js';
 import type { RouteDeps } from './routes/route-deps.js';
 import { authRoutes } from './routes/auth-routes.js';
@@ -158,6 +160,8 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
   if (!consoleBuilt()) throw new Error('the console is not built: run `npm run build:console` (npm install does it)');
   await http.register(fastifyStatic, { root: CONSOLE_DIST, prefix: '/', index: 'index.html' });
   installErrorHandler(http);
+  const origins = allowedOrigins(config.ARC_ALLOWED_ORIGINS, config.ARC_PUBLIC_URL);
+  installForgeryGuard(http, origins);
   const routeDeps: RouteDeps = {
     sql,
     config,
@@ -206,10 +210,13 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
   });
 
   // Socket.IO and MQTT over WebSocket share the HTTP server; /mqtt upgrades go to the broker.
-  feed = attachOperatorFeed(http.server, sql, logger.child({ component: 'feed' }), now);
-  carerFeed = attachCarerFeed(http.server, sql, logger.child({ component: 'carer-feed' }), now);
+  feed = attachOperatorFeed(http.server, sql, logger.child({ component: 'feed' }), now, origins);
+  carerFeed = attachCarerFeed(http.server, sql, logger.child({ component: 'carer-feed' }), now, origins);
   feeds = withCarerFeed(feed, carerFeed);
   const mqttWebSockets = new WebSocketServer({ noServer: true, maxPayload: HTTP_BODY_LIMIT });
+  // No Origin check here (issue 12): the broker reads no cookie, only the id and secret in the
+  // CONNECT, so a page holding a victim's session gains nothing; and a device's WebSocket library
+  // may send any Origin it likes, which must never cost an alarm.
   http.server.on('upgrade', (request, socket, head) => {
     if (new URL(request.url ?? '/', 'http://x').pathname !== '/mqtt') return;
     mqttWebSockets.handleUpgrade(request, socket, head, (ws) => {

@@ -44,6 +44,15 @@ export const ConfigSchema = z.object({
   /** Where people reach this ARC from outside: links in carers' notifications point here. */
   ARC_PUBLIC_URL: z.url().default('http://localhost:8080'),
   /**
+   * Origins whose pages may use the session cookie to change things or open a live feed,
+   * comma-separated (e.g. "https://arc.example.org,https://arc2.example.org"). Unset: the origin of
+   * ARC_PUBLIC_URL. The address a request was sent to (its Host) is always accepted as well.
+   */
+  ARC_ALLOWED_ORIGINS: z
+    .string()
+    .refine((text) => text.split(',').every((o) => !o.trim() || /^https?:\/\/[^/]+\/?$/.test(o.trim()) && URL.canParse(o.trim())), 'expected "http(s)://host[:port]" origins, comma-separated')
+    .optional(),
+  /**
    * Where devices and phone apps connect (given with a new secret), e.g. mqtts://arc.example.org:8883.
    * Unset: ARC_PUBLIC_URL's host with the MQTT TLS port when TLS is configured, else the MQTT port.
    */
