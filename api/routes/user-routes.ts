@@ -8,6 +8,7 @@ import { hashSecret } from '../auth/secret-hash.js';
 import { decideAccountChange } from '../rules/account-change.js';
 import { audit } from '../store/audit-log.js';
 import { removeCarerLinksOf } from '../store/carer-view-store.js';
+import { clearAccountAttempts } from '../store/login-throttle-store.js';
 import { Role, deleteSessionsOf, insertUser, listUsers, lockAccount, updateAccount, type AccountChanges } from '../store/user-store.js';
 import { parseInput } from './parse-input.js';
 import { actorOf } from './request-user.js';
@@ -53,7 +54,10 @@ export function userRoutes(app: FastifyInstance, deps: RouteDeps): void {
       if (!decision.ok) throw new ArcError(decision.code, decision.message, [{ field: decision.field, message: decision.message }]);
       const changes: AccountChanges = { ...decision.changes };
       // A new password is a fresh start: earlier failed logins no longer slow the account down.
-      if (passwordHash !== null) Object.assign(changes, { passwordHash, failedLogins: 0, lastFailedLoginAt: null });
+      if (passwordHash !== null) {
+        Object.assign(changes, { passwordHash });
+        await clearAccountAttempts(tx, locked.account.email);
+      }
       const user = await updateAccount(tx, id, changes);
       if (decision.endSessions) await deleteSessionsOf(tx, id);
       const unlinked = decision.dropCarerLinks ? await removeCarerLinksOf(tx, id) : [];
