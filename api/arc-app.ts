@@ -73,6 +73,8 @@ export interface Arc {
   clock: DeadlineClock;
   notifications: NotificationWorker;
   listen(): Promise<ArcAddresses>;
+  /** Every HTTP route (method and URL pattern), as registered: the fuzz test walks them all. */
+  routes: { method: string; url: string }[];
   /** Resolves when every message under way has been stored and every push sent. */
   idle(): Promise<void>;
   /** Close the live feeds whose session has ended (also runs by itself with the timers). */
@@ -156,6 +158,10 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
     metrics,
   );
 
+  const routes: { method: string; url: string }[] = [];
+  http.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push({ method, url: route.url });
+  });
   await http.register(fastifyCookie);
   if (!consoleBuilt()) throw new Error('the console is not built: run `npm run build:console` (npm install does it)');
   await http.register(fastifyStatic, { root: CONSOLE_DIST, prefix: '/', index: 'index.html' });
@@ -263,6 +269,7 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
     metrics,
     clock,
     notifications,
+    routes,
     idle,
     async listen() {
       if (deps.startTimers !== false) {

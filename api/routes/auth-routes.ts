@@ -21,6 +21,7 @@ import {
   rememberAddress,
   reserveLoginAttempt,
 } from '../store/login-throttle-store.js';
+import { inTransaction } from '../store/in-transaction.js';
 import { parseInput } from './parse-input.js';
 import type { RouteDeps } from './route-deps.js';
 
@@ -61,8 +62,10 @@ export function authRoutes(app: FastifyInstance, deps: RouteDeps): void {
     await rememberAddress(sql, user.id, ip, now);
     const token = randomBytes(32).toString('base64url');
     const expiresAt = new Date(now.getTime() + deps.config.ARC_SESSION_HOURS * 3600_000);
-    await insertSession(sql, user.id, token, expiresAt);
-    await audit(sql, { id: user.id, name: user.email }, 'login', user.id, { ip: request.ip });
+    await inTransaction(sql, async (tx) => {
+      await insertSession(tx, user.id, token, expiresAt);
+      await audit(tx, { id: user.id, name: user.email }, 'login', user.id, { ip });
+    });
     reply.setCookie(SESSION_COOKIE, token, {
       path: '/',
       httpOnly: true,

@@ -13,6 +13,7 @@ import { Role, deleteSessionsOf, insertUser, listUsers, lockAccount, updateAccou
 import { parseInput } from './parse-input.js';
 import { actorOf } from './request-user.js';
 import type { RouteDeps } from './route-deps.js';
+import { inTransaction } from '../store/in-transaction.js';
 
 const Name = z.string().trim().min(1).max(200);
 const RoleName = z.enum(Object.values(Role) as [Role, ...Role[]]);
@@ -35,9 +36,13 @@ export function userRoutes(app: FastifyInstance, deps: RouteDeps): void {
 
   app.post('/api/users', { preHandler: admin }, async (request, reply) => {
     const { password, ...input } = parseInput(NewUser, request.body);
-    const user = await insertUser(sql, { ...input, passwordHash: await hashSecret(password) });
-    if (!user) throw new ArcError('ARC_ERR_USER_EXISTS');
-    await audit(sql, actorOf(request), 'user.created', user.id, { email: user.email, role: user.role });
+    const passwordHash = await hashSecret(password);
+    const user = await inTransaction(sql, async (tx) => {
+      const created = await insertUser(tx, { ...input, passwordHash });
+      if (!created) throw new ArcError('ARC_ERR_USER_EXISTS');
+      await audit(tx, actorOf(request), 'user.created', created.id, { email: created.email, role: created.role });
+      return created;
+    });
     return reply.status(201).send({ user: { ...user, disabled: false } });
   });
 
