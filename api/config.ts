@@ -78,6 +78,17 @@ export const ConfigSchema = z.object({
   ARC_SMS_GATEWAY_TOKEN: optionalText,
   ARC_WEBHOOK_URL: z.url().optional(),
   ARC_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  /**
+   * A connection that says nothing is closed after this long: HTTP without a complete request
+   * line and headers, MQTT without a CONNECT (and TLS without its handshake).
+   */
+  ARC_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /** HTTP connections (pages, API, live feeds, MQTT over WebSocket) at once, and from one address. */
+  ARC_HTTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(1_000_000).default(4000),
+  ARC_HTTP_MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(500),
+  /** MQTT connections (TCP and TLS) at once, and from one address (mobile networks put many devices behind one). */
+  ARC_MQTT_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(10_000_000).default(100_000),
+  ARC_MQTT_MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(1).max(10_000_000).default(5000),
   ARC_NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
 });
 export type Config = z.infer<typeof ConfigSchema>;

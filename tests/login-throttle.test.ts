@@ -10,7 +10,8 @@ let t: TestArc;
 let clock = new Date('2031-03-04T10:00:00Z');
 
 beforeAll(async () => {
-  t = await startTestArc({}, { now: () => clock });
+  // 500 parallel connections from one address: more than the default per-address cap.
+  t = await startTestArc({ ARC_HTTP_MAX_CONNECTIONS_PER_ADDRESS: '2000' }, { now: () => clock });
 });
 afterAll(async () => {
   await t?.close();
