@@ -22,6 +22,7 @@ import { attachCarerFeed, withCarerFeed, type CarerFeed } from './live/carer-fee
 import { SESSION_RECHECK_MS } from './live/session-watch.js';
 import { installErrorHandler } from './routes/error-handler.js';
 import { installForgeryGuard } from './routes/forgery-guard.js';
+import { installSecurityHeaders } from './routes/security-headers.js';
 import { allowedOrigins } from './auth/request-origin.js';
 import { limitConnections, spoke } from './connection-limits.js';
 import { roleGuard } from './routes/request-user.js';
@@ -175,6 +176,7 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
   if (!consoleBuilt()) throw new Error('the console is not built: run `npm run build:console` (npm install does it)');
   await http.register(fastifyStatic, { root: CONSOLE_DIST, prefix: '/', index: 'index.html' });
   installErrorHandler(http);
+  installSecurityHeaders(http, config.ARC_MAP_TILES_URL);
   const origins = allowedOrigins(config.ARC_ALLOWED_ORIGINS, config.ARC_PUBLIC_URL);
   installForgeryGuard(http, origins);
   const routeDeps: RouteDeps = {

@@ -8,6 +8,7 @@ import { hashSecret } from '../auth/secret-hash.js';
 import { decideAccountChange } from '../rules/account-change.js';
 import { audit } from '../store/audit-log.js';
 import { removeCarerLinksOf } from '../store/carer-view-store.js';
+import { commonPasswordReason } from '../auth/common-passwords.js';
 import { clearAccountAttempts } from '../store/login-throttle-store.js';
 import { Role, deleteSessionsOf, insertUser, listUsers, lockAccount, updateAccount, type AccountChanges } from '../store/user-store.js';
 import { parseInput } from './parse-input.js';
@@ -17,7 +18,15 @@ import { inTransaction } from '../store/in-transaction.js';
 
 const Name = z.string().trim().min(1).max(200);
 const RoleName = z.enum(Object.values(Role) as [Role, ...Role[]]);
-const Password = z.string().min(12, 'a password is at least 12 characters').max(1024);
+const Password = z
+  .string()
+  .min(12, 'a password is at least 12 characters')
+  .max(1024)
+  .superRefine((password, ctx) => {
+    if (password.length < 12) return; // said above; one reason at a time
+    const reason = commonPasswordReason(password);
+    if (reason) ctx.addIssue({ code: 'custom', message: reason });
+  });
 
 const NewUser = z.object({ email: z.email(), name: Name, role: RoleName, password: Password });
 const UserUpdate = z.object({ name: Name.optional(), role: RoleName.optional(), disabled: z.boolean().optional(), password: Password.optional() });

@@ -35,11 +35,12 @@ export async function findUserByEmail(sql: Sql, email: string): Promise<UserWith
   return row ?? null;
 }
 
+/** null when the email is taken, in any case (a unique index on lower(email)). */
 export async function insertUser(sql: Sql, user: Omit<User, 'id'> & { passwordHash: string }): Promise<User | null> {
   const [row] = await sql<User[]>`
     insert into users (email, name, role, password_hash)
     values (${user.email}, ${user.name}, ${user.role}, ${user.passwordHash})
-    on conflict (email) do nothing returning id, email, name, role`;
+    on conflict do nothing returning id, email, name, role`;
   return row ?? null;
 }
 
