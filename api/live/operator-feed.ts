@@ -17,6 +17,7 @@ import {
   type OperatorClientEvents,
   type OperatorServerEvents,
 } from './console-contract.js';
+import { audit } from '../store/audit-log.js';
 
 export interface OperatorFeed {
   /** Push a device's newest position to the consoles following it (cheap when none do). */
@@ -92,7 +93,11 @@ export function attachOperatorFeed(httpServer: HttpServer, sql: Sql, logger: Log
     });
     // Client messages are parsed at the edge like any other input (STYLE habit 6).
     socket.on('device:follow', (deviceId) => {
-      if (typeof deviceId === 'string' && isDeviceId(deviceId)) void socket.join(followRoom(deviceId));
+      if (typeof deviceId !== 'string' || !isDeviceId(deviceId) || socket.rooms.has(followRoom(deviceId))) return;
+      void socket.join(followRoom(deviceId));
+      // Following a device is watching a person move: audited once per follow, off the push path.
+      const user = socket.data.user;
+      audit(sql, { id: user.id, name: user.email }, 'device.followed', deviceId).catch((err) => logger.error({ err, deviceId }, 'could not audit a device follow'));
     });
     socket.on('device:unfollow', (deviceId) => {
       if (typeof deviceId === 'string' && isDeviceId(deviceId)) void socket.leave(followRoom(deviceId));

@@ -40,7 +40,11 @@ export function carerRoutes(app: FastifyInstance, deps: RouteDeps): void {
   /** The wearer of the URL, if linked to this carer; else 404, the same as for no such wearer. */
   async function linkedWearer(request: FastifyRequest): Promise<string> {
     const { id } = parseInput(WearerParams, request.params);
-    if (!(await isLinked(sql, request.user!.id, id))) throw new ArcError('ARC_ERR_WEARER_NOT_FOUND');
+    if (!(await isLinked(sql, request.user!.id, id))) {
+      // A carer trying someone else's person is worth knowing about (a mistyped link, or worse).
+      await audit(sql, actorOf(request), 'carer.look_refused', id, { url: request.routeOptions.url, method: request.method });
+      throw new ArcError('ARC_ERR_WEARER_NOT_FOUND');
+    }
     return id;
   }
 

@@ -61,12 +61,17 @@ export function deviceRoutes(app: FastifyInstance, deps: RouteDeps): void {
   // ?wearerId= narrows the list to one wearer's devices (a wearer's page needs no other).
   app.get('/api/devices', { preHandler: staff }, async (request) => {
     const { wearerId } = parseInput(DeviceListQuery, request.query);
-    return { devices: await listDevices(sql, deps.isDeviceConnected, { wearerId }) };
+    const devices = await listDevices(sql, deps.isDeviceConnected, { wearerId });
+    // Positions are personal data: one audit row per list, not one per device.
+    await audit(sql, actorOf(request), 'device.positions_viewed', wearerId ?? null, { devices: devices.length, ...(wearerId && { wearerId }) });
+    return { devices };
   });
 
-  app.get('/api/devices/:id', { preHandler: staff }, async (request) => ({
-    device: await viewOf(parseInput(DeviceParams, request.params).id),
-  }));
+  app.get('/api/devices/:id', { preHandler: staff }, async (request) => {
+    const device = await viewOf(parseInput(DeviceParams, request.params).id);
+    await audit(sql, actorOf(request), 'device.viewed', device.id);
+    return { device };
+  });
 
   app.post('/api/devices', { preHandler: admin }, async (request, reply) => {
     const input = parseInput(NewDevice, request.body);

@@ -93,6 +93,7 @@ export function wearerRoutes(app: FastifyInstance, deps: RouteDeps): void {
   app.get('/api/wearers/:id', { preHandler: staff }, async (request) => {
     const wearer = await getWearer(sql, parseInput(WearerParams, request.params).id);
     if (!wearer) throw new ArcError('ARC_ERR_WEARER_NOT_FOUND');
+    await audit(sql, actorOf(request), 'wearer.viewed', wearer.id);
     return { wearer };
   });
 
