@@ -20,6 +20,10 @@ describe('loadConfig', () => {
     [{ ARC_COOKIE_SECURE: 'maybe' }, 'ARC_COOKIE_SECURE'],
     [{ ARC_DEVICE_MQTT_URL: 'https://arc.example.org' }, 'ARC_DEVICE_MQTT_URL'],
     [{ ARC_DEVICE_MQTT_URL: 'arc.example.org:8883' }, 'ARC_DEVICE_MQTT_URL'],
+    [{ ARC_ALLOWED_ORIGINS: 'arc.example.org' }, 'ARC_ALLOWED_ORIGINS'],
+    [{ ARC_ALLOWED_ORIGINS: 'https://arc.example.org/console' }, 'ARC_ALLOWED_ORIGINS'],
+    [{ ARC_CONNECT_TIMEOUT_MS: '5' }, 'ARC_CONNECT_TIMEOUT_MS'],
+    [{ ARC_HTTP_MAX_CONNECTIONS_PER_ADDRESS: '0' }, 'ARC_HTTP_MAX_CONNECTIONS_PER_ADDRESS'],
   ])('%j names %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(variable);
