@@ -25,6 +25,9 @@ describe('staff looks', () => {
     const wearer = await t.createWearer({ name: 'Read Me', medicalNotes: 'insulin' });
     expect((await t.api('GET', `/api/wearers/${wearer.id}`, undefined, operator.token)).status).toBe(200);
     expect((await entries('wearer.viewed', operator.email)).map((e) => e.target)).toEqual([wearer.id]);
+    const list = await t.api('GET', '/api/wearers', undefined, operator.token);
+    const [listed] = await entries('wearers.listed', operator.email);
+    expect(listed.detail.wearers).toBe(list.body.wearers.length);
   });
 
   it('reading an alarm\'s detail (trail, medical notes) is audited', async () => {

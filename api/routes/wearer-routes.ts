@@ -88,7 +88,12 @@ export function wearerRoutes(app: FastifyInstance, deps: RouteDeps): void {
     if (organisationId && !(await getOrganisation(sql, organisationId))) throw new ArcError('ARC_ERR_ORGANISATION_NOT_FOUND');
   }
 
-  app.get('/api/wearers', { preHandler: staff }, async () => ({ wearers: await listWearers(sql) }));
+  app.get('/api/wearers', { preHandler: staff }, async (request) => {
+    const wearers = await listWearers(sql);
+    // The list carries every record in full: one audit row for the look, not one per wearer.
+    await audit(sql, actorOf(request), 'wearers.listed', null, { wearers: wearers.length });
+    return { wearers };
+  });
 
   app.get('/api/wearers/:id', { preHandler: staff }, async (request) => {
     const wearer = await getWearer(sql, parseInput(WearerParams, request.params).id);
