@@ -27,6 +27,9 @@ import type { RouteDeps } from './route-deps.js';
 
 const Login = z.object({ email: z.string().min(1).max(254), password: z.string().min(1).max(1024) });
 
+/** A uuid no account has: an unknown email's lookups cost what a real one's do. */
+const NO_ACCOUNT = '00000000-0000-0000-0000-000000000000';
+
 export function authRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const { sql } = deps;
   // Checked against when there is no account: an unknown email costs what a wrong password does.
@@ -42,7 +45,8 @@ export function authRoutes(app: FastifyInstance, deps: RouteDeps): void {
     // The owner at an address they have logged in from has a bucket of their own there, and is
     // not held by the address's: an attacker elsewhere, or a colleague's attacker behind the same
     // NAT, does not lock them out.
-    const known = user !== null && (await isKnownAddress(sql, user.id, ip));
+    // Asked for unknown emails too (of no account), so both take the same queries.
+    const known = (await isKnownAddress(sql, user?.id ?? NO_ACCOUNT, ip)) && user !== null;
     const accountBucket = known ? knownAddressKey(email, ip) : accountKey(email);
     const accountWait = await reserveLoginAttempt(sql, accountBucket, known ? KNOWN_ADDRESS : ACCOUNT, now);
     if (accountWait > 0) throw throttled(accountWait);
