@@ -17,5 +17,6 @@ create table login_known_addresses (
   primary key (user_id, address)
 );
 
--- Counted in login_throttle now.
-alter table users drop column failed_logins, drop column last_failed_login_at;
+-- users.failed_logins and users.last_failed_login_at are no longer read or written (counted in
+-- login_throttle now). Left in place for this release so that branches merged alongside still
+-- migrate; a later migration drops them.
