@@ -25,6 +25,10 @@ import { attachCarerFeed, withCarerFeed, type CarerFeed } from './live/carer-fee
 import { SESSION_RECHECK_MS } from './live/session-watch.js';
 import { installErrorHandler } from './routes/error-handler.js';
 import { ArcError } from './errors.js';
+import { installForgeryGuard } from './routes/forgery-guard.js';
+import { installSecurityHeaders } from './routes/security-headers.js';
+import { allowedOrigins } from './auth/request-origin.js';
+import { limitConnections, spoke } from './connection-limits.js';
 import { roleGuard } from './routes/request-user.js';
 import type { RouteDeps } from './routes/route-deps.js';
 import { authRoutes } from './routes/auth-routes.js';
@@ -78,6 +82,8 @@ export interface Arc {
   clock: DeadlineClock;
   notifications: NotificationWorker;
   listen(): Promise<ArcAddresses>;
+  /** Every HTTP route (method and URL pattern), as registered: the fuzz test walks them all. */
+  routes: { method: string; url: string }[];
   /** Resolves when every message under way has been stored and every push sent. */
   idle(): Promise<void>;
   /** Close the live feeds whose session has ended (also runs by itself with the timers). */
@@ -91,7 +97,14 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
   const now = deps.now ?? (() => new Date());
   const metrics = new Metrics();
 
-  const http = Fastify({ loggerInstance: logger.child({ component: 'http' }) as FastifyBaseLogger, bodyLimit: HTTP_BODY_LIMIT });
+  const http = Fastify({
+    loggerInstance: logger.child({ component: 'http' }) as FastifyBaseLogger,
+    bodyLimit: HTTP_BODY_LIMIT,
+    // Bodies are small: a request still arriving after a minute is a slow-loris, not a client.
+    requestTimeout: 60_000,
+  });
+  // Headers must be complete within the connect timeout (Node checks every 30 s by default).
+  http.server.headersTimeout = Math.min(config.ARC_CONNECT_TIMEOUT_MS, 60_000);
   let feed: OperatorFeed | null = null;
   let carerFeed: CarerFeed | null = null;
   // Operator consoles and carers' pages get the same positions and alarm changes.
@@ -161,8 +174,13 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
     },
     logger.child({ component: 'broker' }),
     metrics,
+    { connectTimeoutMs: config.ARC_CONNECT_TIMEOUT_MS },
   );
 
+  const routes: { method: string; url: string }[] = [];
+  http.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push({ method, url: route.url });
+  });
   await http.register(fastifyCookie);
   if (!consoleBuilt()) throw new Error('the console is not built: run `npm run build:console` (npm install does it)');
   await http.register(fastifyStatic, { root: CONSOLE_DIST, prefix: '/', index: 'index.html' });
@@ -172,6 +190,9 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
   http.addHook('onSend', async (_request, reply) => {
     reply.header('date', now().toUTCString());
   });
+  installSecurityHeaders(http, config.ARC_MAP_TILES_URL);
+  const origins = allowedOrigins(config.ARC_ALLOWED_ORIGINS, config.ARC_PUBLIC_URL);
+  installForgeryGuard(http, origins);
   const routeDeps: RouteDeps = {
     sql,
     config,
@@ -247,10 +268,23 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
   });
 
   // Socket.IO and MQTT over WebSocket share the HTTP server; /mqtt upgrades go to the broker.
-  feed = attachOperatorFeed(http.server, sql, logger.child({ component: 'feed' }), now);
-  carerFeed = attachCarerFeed(http.server, sql, logger.child({ component: 'carer-feed' }), now);
+  feed = attachOperatorFeed(http.server, sql, logger.child({ component: 'feed' }), now, origins);
+  carerFeed = attachCarerFeed(http.server, sql, logger.child({ component: 'carer-feed' }), now, origins);
   feeds = withCarerFeed(feed, carerFeed);
+  // After the feeds attach (engine.io wraps the 'request' listeners it finds): every request and
+  // upgrade, the feeds' included, marks its connection as one that has spoken.
+  limitConnections(
+    http.server,
+    { name: 'http', max: config.ARC_HTTP_MAX_CONNECTIONS, perAddress: config.ARC_HTTP_MAX_CONNECTIONS_PER_ADDRESS, silentMs: config.ARC_CONNECT_TIMEOUT_MS },
+    logger,
+    metrics,
+  );
+  http.server.on('request', (request) => spoke(request.socket));
+  http.server.on('upgrade', (request) => spoke(request.socket));
   const mqttWebSockets = new WebSocketServer({ noServer: true, maxPayload: HTTP_BODY_LIMIT });
+  // No Origin check here (issue 12): the broker reads no cookie, only the id and secret in the
+  // CONNECT, so a page holding a victim's session gains nothing; and a device's WebSocket library
+  // may send any Origin it likes, which must never cost an alarm.
   http.server.on('upgrade', (request, socket, head) => {
     if (new URL(request.url ?? '/', 'http://x').pathname !== '/mqtt') return;
     mqttWebSockets.handleUpgrade(request, socket, head, (ws) => {
@@ -297,6 +331,7 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
     metrics,
     clock,
     notifications,
+    routes,
     idle,
     async listen() {
       if (deps.startTimers !== false) {
@@ -311,15 +346,18 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
           server.once('error', reject);
           server.listen({ port, host, backlog: LISTEN_BACKLOG }, () => resolve((server.address() as { port: number }).port));
         });
+      const mqttLimits = { name: 'mqtt' as const, max: config.ARC_MQTT_MAX_CONNECTIONS, perAddress: config.ARC_MQTT_MAX_CONNECTIONS_PER_ADDRESS };
       const tcp = createTcpServer(serveMqtt);
+      limitConnections(tcp, mqttLimits, logger, metrics);
       servers.push(tcp);
       const mqttPort = await listenOn(tcp, config.ARC_MQTT_PORT);
       let mqtts: string | null = null;
       if (config.ARC_TLS_CERT_FILE && config.ARC_TLS_KEY_FILE) {
         const tls = createTlsServer(
-          { cert: readFileSync(config.ARC_TLS_CERT_FILE), key: readFileSync(config.ARC_TLS_KEY_FILE) },
+          { cert: readFileSync(config.ARC_TLS_CERT_FILE), key: readFileSync(config.ARC_TLS_KEY_FILE), handshakeTimeout: config.ARC_CONNECT_TIMEOUT_MS },
           (socket) => serveMqtt(socket as unknown as Socket),
         );
+        limitConnections(tls as unknown as TcpServer, mqttLimits, logger, metrics);
         servers.push(tls as unknown as TcpServer);
         mqtts = `mqtts://${host}:${await listenOn(tls as unknown as TcpServer, config.ARC_MQTTS_PORT)}`;
       }

@@ -23,6 +23,10 @@ describe('loadConfig', () => {
     [{ ARC_INSIGHT_TIME_ZONE: 'Europe/Nowhere' }, 'ARC_INSIGHT_TIME_ZONE'],
     [{ ARC_INSIGHT_NIGHT_HOURS: '22:00-06:00' }, 'ARC_INSIGHT_NIGHT_HOURS'],
     [{ ARC_INSIGHT_NIGHT_HOURS: '22-22' }, 'ARC_INSIGHT_NIGHT_HOURS'],
+    [{ ARC_ALLOWED_ORIGINS: 'arc.example.org' }, 'ARC_ALLOWED_ORIGINS'],
+    [{ ARC_ALLOWED_ORIGINS: 'https://arc.example.org/console' }, 'ARC_ALLOWED_ORIGINS'],
+    [{ ARC_CONNECT_TIMEOUT_MS: '5' }, 'ARC_CONNECT_TIMEOUT_MS'],
+    [{ ARC_HTTP_MAX_CONNECTIONS_PER_ADDRESS: '0' }, 'ARC_HTTP_MAX_CONNECTIONS_PER_ADDRESS'],
   ])('%j names %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(variable);

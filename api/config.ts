@@ -49,6 +49,15 @@ export const ConfigSchema = z.object({
   /** Where people reach this ARC from outside: links in carers' notifications point here. */
   ARC_PUBLIC_URL: z.url().default('http://localhost:8080'),
   /**
+   * Origins whose pages may use the session cookie to change things or open a live feed,
+   * comma-separated (e.g. "https://arc.example.org,https://arc2.example.org"). Unset: the origin of
+   * ARC_PUBLIC_URL. The address a request was sent to (its Host) is always accepted as well.
+   */
+  ARC_ALLOWED_ORIGINS: z
+    .string()
+    .refine((text) => text.split(',').every((o) => !o.trim() || /^https?:\/\/[^/]+\/?$/.test(o.trim()) && URL.canParse(o.trim())), 'expected "http(s)://host[:port]" origins, comma-separated')
+    .optional(),
+  /**
    * Where devices and phone apps connect (given with a new secret), e.g. mqtts://arc.example.org:8883.
    * Unset: ARC_PUBLIC_URL's host with the MQTT TLS port when TLS is configured, else the MQTT port.
    */
@@ -74,6 +83,17 @@ export const ConfigSchema = z.object({
   ARC_SMS_GATEWAY_TOKEN: optionalText,
   ARC_WEBHOOK_URL: z.url().optional(),
   ARC_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  /**
+   * A connection that says nothing is closed after this long: HTTP without a complete request
+   * line and headers, MQTT without a CONNECT (and TLS without its handshake).
+   */
+  ARC_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /** HTTP connections (pages, API, live feeds, MQTT over WebSocket) at once, and from one address. */
+  ARC_HTTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(1_000_000).default(4000),
+  ARC_HTTP_MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(500),
+  /** MQTT connections (TCP and TLS) at once, and from one address (mobile networks put many devices behind one). */
+  ARC_MQTT_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(10_000_000).default(100_000),
+  ARC_MQTT_MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(1).max(10_000_000).default(5000),
   ARC_NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   /** The zone the insight views count hours of the week, nights and months in (IANA name). */
   ARC_INSIGHT_TIME_ZONE: z

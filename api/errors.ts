@@ -6,6 +6,8 @@ export const ErrorCodes = {
   ARC_ERR_AUTH_INVALID: { status: 401, message: 'Wrong email or password' },
   ARC_ERR_AUTH_THROTTLED: { status: 429, message: 'Too many failed logins; wait before trying again' },
   ARC_ERR_FORBIDDEN: { status: 403, message: 'Your role may not do this' },
+  ARC_ERR_ORIGIN_REFUSED: { status: 403, message: "The request did not come from the ARC's own address" },
+  ARC_ERR_CONTENT_TYPE: { status: 415, message: 'The API reads JSON bodies only (content-type: application/json)' },
   ARC_ERR_NOT_FOUND: { status: 404, message: 'No such thing' },
   ARC_ERR_DEVICE_EXISTS: { status: 409, message: 'A device with that id already exists' },
   ARC_ERR_DEVICE_NOT_FOUND: { status: 404, message: 'No such device' },

@@ -104,6 +104,9 @@ export async function startArc(options: StartArcOptions & { endpoints: { dataDir
       // info, not warn: the 'ARC ready' line is logged at info (per-message logging is at debug).
       ARC_LOG_LEVEL: 'info',
       ARC_MAP_TILES_URL: 'none',
+      // The whole simulated fleet connects from this one address: lift the per-address caps.
+      ARC_MQTT_MAX_CONNECTIONS_PER_ADDRESS: '10000000',
+      ARC_HTTP_MAX_CONNECTIONS_PER_ADDRESS: '1000000',
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

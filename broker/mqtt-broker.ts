@@ -52,8 +52,14 @@ export interface MqttBroker {
   close(): Promise<void>;
 }
 
-export async function createMqttBroker(hooks: BrokerHooks, logger: Logger, counters: BrokerCounters): Promise<MqttBroker> {
+export interface BrokerOptions {
+  /** A connection that sends no CONNECT within this long is closed (issue 12: idle sockets). */
+  connectTimeoutMs?: number;
+}
+
+export async function createMqttBroker(hooks: BrokerHooks, logger: Logger, counters: BrokerCounters, options: BrokerOptions = {}): Promise<MqttBroker> {
   const aedes = await Aedes.createBroker({
+    connectTimeout: options.connectTimeoutMs ?? 30_000,
     // The spec allows device ids of 64 characters; MQTT 3.1 alone capped client ids at 23.
     maxClientsIdLength: 64,
     heartbeatInterval: 60_000,

@@ -148,6 +148,38 @@ describe('where and how they are', () => {
     const trail = (await t.api('GET', `/api/my/wearers/${gran.id}/trail`, undefined, carer.token)).body.points;
     expect(trail.map((p: any) => p.lat)).toEqual([53.65]);
   });
+
+  it("keeps a device's earlier fixes with the wearer who had it, after it moves to another (issue 12)", async () => {
+    const first = await t.createWearer({ name: 'First Holder' });
+    const second = await t.createWearer({ name: 'Second Holder' });
+    const credentials = await t.provisionDevice({ wearerId: first.id });
+    const device = await connectDevice(credentials);
+    const firstCarer = await carerOf(first.id);
+    const secondCarer = await carerOf(second.id);
+    const now = Date.now();
+    await device.sendFixes([
+      { ts: now - 30 * 60_000, lat: 51.5, lon: -0.12, acc: 5 },
+      { ts: now - 20 * 60_000, lat: 51.51, lon: -0.13, acc: 5 },
+    ]);
+    await t.arc.idle();
+    expect((await t.api('PATCH', `/api/devices/${credentials.deviceId}`, { wearerId: second.id })).status).toBe(200);
+    await device.sendFix({ ts: now - 10 * 60_000, lat: 53.65, lon: -3.0, acc: 7 });
+    await t.arc.idle();
+    // And back again: a third period, the first wearer's once more.
+    expect((await t.api('PATCH', `/api/devices/${credentials.deviceId}`, { wearerId: first.id })).status).toBe(200);
+    await device.sendFix({ ts: now - 60_000, lat: 51.52, lon: -0.14, acc: 5 });
+    await t.arc.idle();
+
+    const trailOf = async (wearerId: string, token: string) =>
+      (await t.api('GET', `/api/my/wearers/${wearerId}/trail`, undefined, token)).body.points.map((p: any) => p.lat);
+    expect(await trailOf(first.id, firstCarer.token)).toEqual([51.5, 51.51, 51.52]);
+    expect(await trailOf(second.id, secondCarer.token)).toEqual([53.65]);
+    // The second holder's carers keep their person's last position from that device.
+    const [secondListed] = (await t.api('GET', '/api/my/wearers', undefined, secondCarer.token)).body.wearers;
+    expect(secondListed.position).toMatchObject({ lat: 53.65 });
+    const [firstListed] = (await t.api('GET', '/api/my/wearers', undefined, firstCarer.token)).body.wearers;
+    expect(firstListed.position).toMatchObject({ lat: 51.52 });
+  });
 });
 
 describe('safe zones', () => {

@@ -7,6 +7,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { SimulatedDevice } from '../device-sim/simulated-device.js';
 import { ADMIN, startTestArc, type TestArc } from './support/test-arc.js';
 import { SCREENSHOTS, connected, launchChromium, logIn, newProfile as profileOf, openConsole as openIn } from './support/console-browser.js';
+import { accountKey, knownAddressKey } from '../api/store/login-throttle-store.js';
 
 const HERE = { lat: 53.6458, lon: -3.0101, acc: 8 };
 
@@ -181,7 +182,10 @@ describe('the operator console page', () => {
   it('says how long to wait when logins are throttled', async () => {
     const operator = await t.createUser('operator');
     // As if someone had guessed at this account many times just now.
-    await t.sql`update users set failed_logins = 20, last_failed_login_at = now() where id = ${operator.id}`;
+    for (const key of [accountKey(operator.email), knownAddressKey(operator.email, '127.0.0.1')]) {
+      await t.sql`insert into login_throttle (key, attempts, last_at) values (${key}, 20, ${new Date()})
+                  on conflict (key) do update set attempts = 20, last_at = excluded.last_at`;
+    }
     const page = await openConsole();
     await logIn(page, operator.email, operator.password);
     await page.getByRole('alert').getByText(/Too many failed logins; wait before trying again \(about \d+ s\)/).waitFor();

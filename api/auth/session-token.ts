@@ -11,7 +11,14 @@ export function tokenFrom(headers: { authorization?: string; cookie?: string }, 
   if (bearer) return bearer[1];
   for (const part of headers.cookie?.split(';') ?? []) {
     const [name, ...value] = part.trim().split('=');
-    if (name === SESSION_COOKIE && value.length) return decodeURIComponent(value.join('='));
+    if (name === SESSION_COOKIE && value.length) {
+      // A cookie we did not set (`arc_session=%E0%A4%A`) is no session, not a 500 (issue 12).
+      try {
+        return decodeURIComponent(value.join('='));
+      } catch {
+        return null;
+      }
+    }
   }
   return null;
 }

@@ -14,6 +14,7 @@ import { sessionTokenHash, type User } from '../store/user-store.js';
 import type { AlarmView, DeviceMoved } from './console-contract.js';
 import type { OperatorFeed } from './operator-feed.js';
 import { closeEndedSessions } from './session-watch.js';
+import { engineOriginCheck, handshakeOriginRefusal } from './feed-origin.js';
 import { CARER_NAMESPACE, CARER_SOCKET_PATH, type CarerClientEvents, type CarerServerEvents } from './carer-contract.js';
 
 export interface CarerFeed {
@@ -44,9 +45,9 @@ const refusal = (code: string) => Object.assign(new Error(code), { data: { code 
 /** Must never be shown to a carer (duress-PIN rule of the device protocol; tests are not alarms). */
 export const hiddenFromCarers = (alarm: Pick<AlarmView, 'isTest' | 'flags'>) => alarm.isTest || alarm.flags.silent === true;
 
-export function attachCarerFeed(httpServer: HttpServer, sql: Sql, logger: Logger, now: () => Date): CarerFeed {
+export function attachCarerFeed(httpServer: HttpServer, sql: Sql, logger: Logger, now: () => Date, origins: Set<string>): CarerFeed {
   // A Socket.IO server of its own on its own path: the operator feed keeps its server to itself.
-  const io = new Server(httpServer, { path: CARER_SOCKET_PATH, serveClient: false, destroyUpgrade: false });
+  const io = new Server(httpServer, { path: CARER_SOCKET_PATH, serveClient: false, destroyUpgrade: false, allowRequest: engineOriginCheck(origins) });
   io.of('/').use((_socket, next) => next(refusal('ARC_ERR_NOT_FOUND')));
   const carers = io.of(CARER_NAMESPACE) as unknown as Namespace<CarerClientEvents, CarerServerEvents, Record<string, never>, SocketData>;
   /** The connected sockets of each carer: a new link joins them without a reconnect. */
@@ -60,6 +61,11 @@ export function attachCarerFeed(httpServer: HttpServer, sql: Sql, logger: Logger
 
   carers.use(async (socket, next) => {
     try {
+      const originRefused = handshakeOriginRefusal(socket, origins);
+      if (originRefused) {
+        logger.warn({ origin: socket.handshake.headers.origin ?? null }, 'carer feed refused: not from the ARC\'s own origin');
+        return next(refusal(originRefused));
+      }
       const token = tokenFrom(socket.handshake.headers, socket.handshake.auth?.token);
       const user = await userForToken(sql, token, now());
       if (!user) return next(refusal('ARC_ERR_AUTH_REQUIRED'));

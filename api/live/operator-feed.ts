@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { tokenFrom, userForToken } from '../auth/session-token.js';
 import { STAFF_ROLES, sessionTokenHash } from '../store/user-store.js';
 import { closeEndedSessions } from './session-watch.js';
+import { engineOriginCheck, handshakeOriginRefusal } from './feed-origin.js';
 import { isDeviceId } from '../../protocol/device-topics.js';
 import {
   OPERATOR_NAMESPACE,
@@ -16,6 +17,7 @@ import {
   type OperatorClientEvents,
   type OperatorServerEvents,
 } from './console-contract.js';
+import { audit } from '../store/audit-log.js';
 
 export interface OperatorFeed {
   /** Push a device's newest position to the consoles following it (cheap when none do). */
@@ -43,13 +45,14 @@ const STAFF_ROOM = 'staff';
 const followRoom = (deviceId: string) => `device:${deviceId}`;
 const userRoom = (userId: string) => `user:${userId}`;
 
-export function attachOperatorFeed(httpServer: HttpServer, sql: Sql, logger: Logger, now: () => Date = () => new Date()): OperatorFeed {
+export function attachOperatorFeed(httpServer: HttpServer, sql: Sql, logger: Logger, now: () => Date, origins: Set<string>): OperatorFeed {
   // Kept here, not in the database: presence is what this process sees connected right now.
   const presence = new Map<string, StaffPresence>();
   const io = new Server(httpServer, {
     serveClient: true,
     // MQTT over WebSocket shares this HTTP server at /mqtt: leave upgrades that are not ours alone.
     destroyUpgrade: false,
+    allowRequest: engineOriginCheck(origins),
   });
   // Nothing is served on the default namespace.
   io.of('/').use((_socket, next) => next(Object.assign(new Error('ARC_ERR_NOT_FOUND'), { data: { code: 'ARC_ERR_NOT_FOUND' } })));
@@ -57,6 +60,11 @@ export function attachOperatorFeed(httpServer: HttpServer, sql: Sql, logger: Log
   const operators = io.of(OPERATOR_NAMESPACE) as unknown as import('socket.io').Namespace<OperatorClientEvents, OperatorServerEvents>;
   operators.use(async (socket, next) => {
     try {
+      const originRefused = handshakeOriginRefusal(socket, origins);
+      if (originRefused) {
+        logger.warn({ origin: socket.handshake.headers.origin ?? null }, 'operator feed refused: not from the ARC\'s own origin');
+        return next(Object.assign(new Error(originRefused), { data: { code: originRefused } }));
+      }
       const token = tokenFrom(socket.handshake.headers, socket.handshake.auth?.token);
       const user = await userForToken(sql, token, now());
       if (!user) return next(Object.assign(new Error('ARC_ERR_AUTH_REQUIRED'), { data: { code: 'ARC_ERR_AUTH_REQUIRED' } }));
@@ -85,7 +93,11 @@ export function attachOperatorFeed(httpServer: HttpServer, sql: Sql, logger: Log
     });
     // Client messages are parsed at the edge like any other input (STYLE habit 6).
     socket.on('device:follow', (deviceId) => {
-      if (typeof deviceId === 'string' && isDeviceId(deviceId)) void socket.join(followRoom(deviceId));
+      if (typeof deviceId !== 'string' || !isDeviceId(deviceId) || socket.rooms.has(followRoom(deviceId))) return;
+      void socket.join(followRoom(deviceId));
+      // Following a device is watching a person move: audited once per follow, off the push path.
+      const user = socket.data.user;
+      audit(sql, { id: user.id, name: user.email }, 'device.followed', deviceId).catch((err) => logger.error({ err, deviceId }, 'could not audit a device follow'));
     });
     socket.on('device:unfollow', (deviceId) => {
       if (typeof deviceId === 'string' && isDeviceId(deviceId)) void socket.leave(followRoom(deviceId));

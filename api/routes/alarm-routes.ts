@@ -9,6 +9,8 @@ import { planForConsole } from '../handling/response-plan-runner.js';
 import { notificationsForAlarm } from '../notify/outbox.js';
 import { parseInput } from './parse-input.js';
 import type { RouteDeps } from './route-deps.js';
+import { audit } from '../store/audit-log.js';
+import { actorOf } from './request-user.js';
 
 const AlarmParams = z.object({ id: z.uuid() });
 
@@ -25,6 +27,8 @@ export function alarmRoutes(app: FastifyInstance, deps: RouteDeps): void {
       planForConsole(deps.sql, alarm.id, deps.now(), { webhookUrl: deps.config.ARC_WEBHOOK_URL ?? null }),
       notificationsForAlarm(deps.sql, alarm.id),
     ]);
+    // Staff reads of an alarm's detail (the trail, medical notes) are audited: one row per look.
+    await audit(deps.sql, actorOf(request), 'alarm.viewed', alarm.id, { wearerId: alarm.wearerId, deviceId: alarm.deviceId });
     return { alarm, ...detail, plan, notifications };
   });
 }

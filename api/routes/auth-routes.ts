@@ -1,54 +1,75 @@
-// Log in (cookie and token), log out, who am I. Failed logins are slowed down per account and
-// per address; both successes and failures are audited.
+// Log in (cookie and token), log out, who am I. Attempts are counted before the password is
+// checked, per account and per address (auth/login-throttle.ts); every attempt that is heard costs
+// one slow hash, whether the account exists, is disabled or not (issue 12, items 2 and 3); both
+// successes and failures are audited.
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ArcError } from '../errors.js';
-import { AddressFailures, loginWaitMs } from '../auth/login-throttle.js';
+import { ACCOUNT, ADDRESS, KNOWN_ADDRESS } from '../auth/login-throttle.js';
 import { SESSION_COOKIE, tokenFrom, userForToken } from '../auth/session-token.js';
-import { verifySecret } from '../auth/secret-hash.js';
+import { generateSecret, hashSecret, verifySecret } from '../auth/secret-hash.js';
 import { audit } from '../store/audit-log.js';
+import { deleteSession, findUserByEmail, insertSession } from '../store/user-store.js';
 import {
-  clearLoginFailures,
-  deleteSession,
-  findUserByEmail,
-  insertSession,
-  recordLoginFailure,
-} from '../store/user-store.js';
+  accountKey,
+  addressKey,
+  clearLoginAttempts,
+  isKnownAddress,
+  knownAddressKey,
+  refundLoginAttempt,
+  rememberAddress,
+  reserveLoginAttempt,
+} from '../store/login-throttle-store.js';
+import { inTransaction } from '../store/in-transaction.js';
 import { parseInput } from './parse-input.js';
 import type { RouteDeps } from './route-deps.js';
 
 const Login = z.object({ email: z.string().min(1).max(254), password: z.string().min(1).max(1024) });
 
+/** A uuid no account has: an unknown email's lookups cost what a real one's do. */
+const NO_ACCOUNT = '00000000-0000-0000-0000-000000000000';
+
 export function authRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const { sql } = deps;
-  const addresses = new AddressFailures();
+  // Checked against when there is no account: an unknown email costs what a wrong password does.
+  let dummyHash: Promise<string> | null = null;
   const throttled = (waitMs: number) =>
     new ArcError('ARC_ERR_AUTH_THROTTLED', undefined, { retryAfterS: Math.ceil(waitMs / 1000) });
 
   app.post('/api/auth/login', async (request, reply) => {
     const { email, password } = parseInput(Login, request.body);
     const now = deps.now();
-    const addressWait = addresses.waitMs(request.ip, now);
-    if (addressWait > 0) throw throttled(addressWait);
+    const ip = request.ip;
     const user = await findUserByEmail(sql, email);
-    if (user) {
-      const accountWait = loginWaitMs(user.failedLogins, user.lastFailedLoginAt, now);
-      if (accountWait > 0) throw throttled(accountWait);
+    // The owner at an address they have logged in from has a bucket of their own there, and is
+    // not held by the address's: an attacker elsewhere, or a colleague's attacker behind the same
+    // NAT, does not lock them out.
+    // Asked for unknown emails too (of no account), so both take the same queries.
+    const known = (await isKnownAddress(sql, user?.id ?? NO_ACCOUNT, ip)) && user !== null;
+    const accountBucket = known ? knownAddressKey(email, ip) : accountKey(email);
+    const accountWait = await reserveLoginAttempt(sql, accountBucket, known ? KNOWN_ADDRESS : ACCOUNT, now);
+    if (accountWait > 0) throw throttled(accountWait);
+    if (!known) {
+      const addressWait = await reserveLoginAttempt(sql, addressKey(ip), ADDRESS, now);
+      if (addressWait > 0) throw throttled(addressWait);
     }
-    const ok = user !== null && !user.disabled && (await verifySecret(password, user.passwordHash));
-    if (!ok || !user) {
-      addresses.failed(request.ip, now);
-      if (user) await recordLoginFailure(sql, user.id, now);
-      await audit(sql, { id: user?.id ?? null, name: email }, 'login.failed', user?.id ?? null, { ip: request.ip });
+    dummyHash ??= hashSecret(generateSecret());
+    const matches = await verifySecret(password, user?.passwordHash ?? (await dummyHash));
+    deps.metrics.increment('login_password_checks');
+    if (!user || user.disabled || !matches) {
+      await audit(sql, { id: user?.id ?? null, name: email }, 'login.failed', user?.id ?? null, { ip });
       throw new ArcError('ARC_ERR_AUTH_INVALID');
     }
-    addresses.succeeded(request.ip);
-    await clearLoginFailures(sql, user.id);
+    await clearLoginAttempts(sql, [accountBucket]);
+    if (!known) await refundLoginAttempt(sql, addressKey(ip));
+    await rememberAddress(sql, user.id, ip, now);
     const token = randomBytes(32).toString('base64url');
     const expiresAt = new Date(now.getTime() + deps.config.ARC_SESSION_HOURS * 3600_000);
-    await insertSession(sql, user.id, token, expiresAt);
-    await audit(sql, { id: user.id, name: user.email }, 'login', user.id, { ip: request.ip });
+    await inTransaction(sql, async (tx) => {
+      await insertSession(tx, user.id, token, expiresAt);
+      await audit(tx, { id: user.id, name: user.email }, 'login', user.id, { ip });
+    });
     reply.setCookie(SESSION_COOKIE, token, {
       path: '/',
       httpOnly: true,

@@ -13,6 +13,7 @@ import { deviceConnection } from './device-connection.js';
 import { parseInput } from './parse-input.js';
 import { actorOf } from './request-user.js';
 import type { RouteDeps } from './route-deps.js';
+import { inTransaction } from '../store/in-transaction.js';
 
 /** One call may hash for minutes (tens of ms per secret per core): keep it bounded. */
 export const MAX_BULK_DEVICES = 10_000;
@@ -26,7 +27,7 @@ export const DeviceBatch = z
     /** Ids are `<prefix>-<number>`, the number zero-padded to `digits`. */
     prefix: z.string().regex(/^[A-Za-z0-9_-]{1,50}$/, 'a prefix is 1 to 50 of A-Z a-z 0-9 _ -'),
     count: z.number().int().min(1).max(MAX_BULK_DEVICES),
-    first: z.number().int().min(0).default(1),
+    first: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER - MAX_BULK_DEVICES).default(1),
     digits: z.number().int().min(1).max(10).default(5),
     label: z.string().max(200).default(''),
     heartbeatS: z.number().int().min(10).max(86400).default(300),
@@ -37,7 +38,12 @@ export const DeviceBatch = z
     duressPin: Pin.optional(),
   })
   .refine((b) => !b.safePin || b.safePin !== b.duressPin, { message: 'The duress PIN must differ from the safe PIN', path: ['duressPin'] })
-  .refine((b) => DEVICE_ID_PATTERN.test(deviceIdOf(b, b.first + b.count - 1)), { message: 'the ids would be longer than 64 characters', path: ['prefix'] });
+  // zod runs refinements after non-fatal issues too: a digits of 1e308 (already refused above)
+  // must not reach padStart, which throws for it (issue 12: a 500).
+  .refine((b) => !(b.digits <= 10 && Number.isSafeInteger(b.first + b.count)) || DEVICE_ID_PATTERN.test(deviceIdOf(b, b.first + b.count - 1)), {
+    message: 'the ids would be longer than 64 characters',
+    path: ['prefix'],
+  });
 export type DeviceBatch = z.input<typeof DeviceBatch>;
 
 export interface ProvisionedDevice {
@@ -76,7 +82,7 @@ export async function provisionDeviceBatch(sql: Sql, input: DeviceBatch, onProgr
     const chunk = missing.slice(start, start + ROWS_PER_STATEMENT);
     const secrets = chunk.map(() => generateSecret());
     const hashes = secrets.map((s) => hashDeviceSecret(s));
-    const { inserted, wearerIds } = await sql.begin(async (tx) => {
+    const { inserted, wearerIds } = await inTransaction(sql, async (tx) => {
       let wearerIds: (string | null)[] = chunk.map(() => null);
       if (batch.wearers) {
         const wearers = chunk.map((id) => ({
@@ -110,13 +116,18 @@ export async function provisionDeviceBatch(sql: Sql, input: DeviceBatch, onProgr
 export function bulkDeviceRoutes(app: FastifyInstance, deps: RouteDeps): void {
   app.post('/api/devices/bulk', { preHandler: deps.allow('administrator') }, async (request, reply) => {
     const batch = parseInput(DeviceBatch, request.body);
-    const result = await provisionDeviceBatch(deps.sql, batch);
-    await audit(deps.sql, actorOf(request), 'device.bulk_provisioned', batch.prefix, {
-      first: batch.first,
-      count: batch.count,
-      created: result.created.length,
-      skipped: result.skipped.length,
-      wearers: batch.wearers,
+    // One transaction for the devices and the audit entry: a batch that fails half-way leaves no
+    // devices whose secrets were never shown.
+    const result = await inTransaction(deps.sql, async (tx) => {
+      const done = await provisionDeviceBatch(tx, batch);
+      await audit(tx, actorOf(request), 'device.bulk_provisioned', batch.prefix, {
+        first: batch.first,
+        count: batch.count,
+        created: done.created.length,
+        skipped: done.skipped.length,
+        wearers: batch.wearers,
+      });
+      return done;
     });
     // The secrets are shown this once and stored only as slow hashes.
     return reply.status(201).send({

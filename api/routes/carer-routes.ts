@@ -22,6 +22,7 @@ import { CarerPreferences, SafeZoneInput, TrailQuery, type CarerSafeZone } from 
 import { parseInput } from './parse-input.js';
 import { actorOf } from './request-user.js';
 import type { RouteDeps } from './route-deps.js';
+import { inTransaction } from '../store/in-transaction.js';
 
 const WearerParams = z.object({ id: z.uuid() });
 const ZoneParams = z.object({ id: z.uuid(), zoneId: z.uuid() });
@@ -39,7 +40,11 @@ export function carerRoutes(app: FastifyInstance, deps: RouteDeps): void {
   /** The wearer of the URL, if linked to this carer; else 404, the same as for no such wearer. */
   async function linkedWearer(request: FastifyRequest): Promise<string> {
     const { id } = parseInput(WearerParams, request.params);
-    if (!(await isLinked(sql, request.user!.id, id))) throw new ArcError('ARC_ERR_WEARER_NOT_FOUND');
+    if (!(await isLinked(sql, request.user!.id, id))) {
+      // A carer trying someone else's person is worth knowing about (a mistyped link, or worse).
+      await audit(sql, actorOf(request), 'carer.look_refused', id, { url: request.routeOptions.url, method: request.method });
+      throw new ArcError('ARC_ERR_WEARER_NOT_FOUND');
+    }
     return id;
   }
 
@@ -83,9 +88,12 @@ export function carerRoutes(app: FastifyInstance, deps: RouteDeps): void {
   app.post('/api/my/wearers/:id/zones', { preHandler: carer }, async (request, reply) => {
     const wearerId = await editableZones(request);
     const input = parseInput(SafeZoneInput, request.body);
-    const zone = await insertGeofence(sql, wearerId, { ...input, kind: 'safe' });
+    const zone = await inTransaction(sql, async (tx) => {
+      const created = await insertGeofence(tx, wearerId, { ...input, kind: 'safe' });
+      await audit(tx, actorOf(request), 'geofence.created', created.id, { wearerId, by: 'carer', kind: 'safe', ...input });
+      return created;
+    });
     deps.zonesChanged?.();
-    await audit(sql, actorOf(request), 'geofence.created', zone.id, { wearerId, by: 'carer', kind: 'safe', ...input });
     return reply.status(201).send({ zone: zoneOf(zone) });
   });
 
@@ -95,10 +103,13 @@ export function carerRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const input = parseInput(SafeZoneInput, request.body);
     // An exclusion zone of this wearer is as unknown to a carer as another wearer's zone.
     if (!(await isSafeZoneOf(sql, wearerId, zoneId))) throw new ArcError('ARC_ERR_GEOFENCE_NOT_FOUND');
-    const zone = await updateGeofence(sql, zoneId, input);
+    const zone = await inTransaction(sql, async (tx) => {
+      const updated = await updateGeofence(tx, zoneId, input);
+      if (!updated) throw new ArcError('ARC_ERR_GEOFENCE_NOT_FOUND');
+      await audit(tx, actorOf(request), 'geofence.updated', zoneId, { wearerId, by: 'carer', ...input });
+      return updated;
+    });
     deps.zonesChanged?.();
-    if (!zone) throw new ArcError('ARC_ERR_GEOFENCE_NOT_FOUND');
-    await audit(sql, actorOf(request), 'geofence.updated', zoneId, { wearerId, by: 'carer', ...input });
     return { zone: zoneOf(zone) };
   });
 
@@ -106,10 +117,12 @@ export function carerRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const wearerId = await editableZones(request);
     const { zoneId } = parseInput(ZoneParams, request.params);
     if (!(await isSafeZoneOf(sql, wearerId, zoneId))) throw new ArcError('ARC_ERR_GEOFENCE_NOT_FOUND');
-    const zone = await deleteGeofence(sql, zoneId);
+    await inTransaction(sql, async (tx) => {
+      const zone = await deleteGeofence(tx, zoneId);
+      if (!zone) throw new ArcError('ARC_ERR_GEOFENCE_NOT_FOUND');
+      await audit(tx, actorOf(request), 'geofence.deleted', zoneId, { wearerId, by: 'carer', name: zone.name, kind: zone.kind });
+    });
     deps.zonesChanged?.();
-    if (!zone) throw new ArcError('ARC_ERR_GEOFENCE_NOT_FOUND');
-    await audit(sql, actorOf(request), 'geofence.deleted', zoneId, { wearerId, by: 'carer', name: zone.name, kind: zone.kind });
     return { ok: true };
   });
 
@@ -120,8 +133,10 @@ export function carerRoutes(app: FastifyInstance, deps: RouteDeps): void {
 
   app.put('/api/my/preferences', { preHandler: carer }, async (request) => {
     const preferences = parseInput(CarerPreferences, request.body);
-    await saveCarerPreferences(sql, request.user!.id, preferences, deps.now());
-    await audit(sql, actorOf(request), 'carer.preferences_updated', request.user!.id, preferences);
+    await inTransaction(sql, async (tx) => {
+      await saveCarerPreferences(tx, request.user!.id, preferences, deps.now());
+      await audit(tx, actorOf(request), 'carer.preferences_updated', request.user!.id, preferences);
+    });
     return { email: request.user!.email, preferences };
   });
 }

@@ -11,6 +11,7 @@ import { getWearer } from '../store/wearer-store.js';
 import { parseInput } from './parse-input.js';
 import { actorOf } from './request-user.js';
 import type { RouteDeps } from './route-deps.js';
+import { inTransaction } from '../store/in-transaction.js';
 
 // Loose on purpose: numbers are kept as the contact gave them, spaces and all.
 const Phone = z
@@ -77,9 +78,12 @@ export function contactRoutes(app: FastifyInstance, deps: RouteDeps): void {
     }
     const fields = { ...input, name, ...(carer && input.email === undefined && { email: carer.email }) };
     if (!fields.phone && !fields.email) throw noWayToReach();
-    const contact = await insertContact(sql, id, fields, position);
-    if (!contact) throw new ArcError('ARC_ERR_WEARER_NOT_FOUND');
-    await audit(sql, actorOf(request), 'contact.created', id, { contactId: contact.id, ...fields, position: contact.position });
+    const contact = await inTransaction(sql, async (tx) => {
+      const created = await insertContact(tx, id, fields, position);
+      if (!created) throw new ArcError('ARC_ERR_WEARER_NOT_FOUND');
+      await audit(tx, actorOf(request), 'contact.created', id, { contactId: created.id, ...fields, position: created.position });
+      return created;
+    });
     return reply.status(201).send({ contact, contacts: await listContacts(sql, id) });
   });
 
@@ -93,26 +97,32 @@ export function contactRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const phone = fields.phone === undefined ? current.phone : fields.phone;
     const email = fields.email === undefined ? current.email : fields.email;
     if (!phone && !email) throw noWayToReach();
-    const contact = await updateContact(sql, id, fields, position);
-    if (!contact) throw new ArcError('ARC_ERR_CONTACT_NOT_FOUND');
-    await audit(sql, actorOf(request), 'contact.updated', contact.wearerId, {
-      contactId: id,
-      ...fields,
-      ...(position !== undefined && { position: contact.position, from: current.position }),
+    const contact = await inTransaction(sql, async (tx) => {
+      const updated = await updateContact(tx, id, fields, position);
+      if (!updated) throw new ArcError('ARC_ERR_CONTACT_NOT_FOUND');
+      await audit(tx, actorOf(request), 'contact.updated', updated.wearerId, {
+        contactId: id,
+        ...fields,
+        ...(position !== undefined && { position: updated.position, from: current.position }),
+      });
+      return updated;
     });
     return { contact, contacts: await listContacts(sql, contact.wearerId) };
   });
 
   app.delete('/api/contacts/:id', { preHandler: managers }, async (request) => {
     const { id } = parseInput(ContactParams, request.params);
-    const removal = await deleteContact(sql, id);
-    if (!removal) throw new ArcError('ARC_ERR_CONTACT_NOT_FOUND');
-    if (!removal.ok) {
-      const steps = removal.missing.map((m) => `step ${m.step} names contact ${m.contactPosition}`).join('; ');
-      throw new ArcError('ARC_ERR_VALIDATION', `The wearer's response plan would name a contact that no longer exists (${steps}): change the plan first`, removal.missing);
-    }
-    const { contact } = removal;
-    await audit(sql, actorOf(request), 'contact.deleted', contact.wearerId, { contactId: id, name: contact.name, position: contact.position });
+    const contact = await inTransaction(sql, async (tx) => {
+      const removal = await deleteContact(tx, id);
+      if (!removal) throw new ArcError('ARC_ERR_CONTACT_NOT_FOUND');
+      if (!removal.ok) {
+        const steps = removal.missing.map((m) => `step ${m.step} names contact ${m.contactPosition}`).join('; ');
+        throw new ArcError('ARC_ERR_VALIDATION', `The wearer's response plan would name a contact that no longer exists (${steps}): change the plan first`, removal.missing);
+      }
+      const removed = removal.contact;
+      await audit(tx, actorOf(request), 'contact.deleted', removed.wearerId, { contactId: id, name: removed.name, position: removed.position });
+      return removed;
+    });
     return { contacts: await listContacts(sql, contact.wearerId) };
   });
 }

@@ -13,6 +13,7 @@ import { getWearer } from '../store/wearer-store.js';
 import { parseInput } from './parse-input.js';
 import { actorOf } from './request-user.js';
 import type { RouteDeps } from './route-deps.js';
+import { inTransaction } from '../store/in-transaction.js';
 
 const DeviceId = z.string().regex(DEVICE_ID_PATTERN, 'a device id is 3 to 64 of A-Z a-z 0-9 _ -');
 const HeartbeatS = z.number().int().min(10).max(86400);
@@ -63,21 +64,28 @@ export function deviceRoutes(app: FastifyInstance, deps: RouteDeps): void {
   // ?wearerId= narrows the list to one wearer's devices (a wearer's page needs no other).
   app.get('/api/devices', { preHandler: staff }, async (request) => {
     const { wearerId } = parseInput(DeviceListQuery, request.query);
-    return { devices: await listDevices(sql, deps.isDeviceConnected, { wearerId }) };
+    const devices = await listDevices(sql, deps.isDeviceConnected, { wearerId });
+    // Positions are personal data: one audit row per list, not one per device.
+    await audit(sql, actorOf(request), 'device.positions_viewed', wearerId ?? null, { devices: devices.length, ...(wearerId && { wearerId }) });
+    return { devices };
   });
 
-  app.get('/api/devices/:id', { preHandler: staff }, async (request) => ({
-    device: await viewOf(parseInput(DeviceParams, request.params).id),
-  }));
+  app.get('/api/devices/:id', { preHandler: staff }, async (request) => {
+    const device = await viewOf(parseInput(DeviceParams, request.params).id);
+    await audit(sql, actorOf(request), 'device.viewed', device.id);
+    return { device };
+  });
 
   app.post('/api/devices', { preHandler: admin }, async (request, reply) => {
     const input = parseInput(NewDevice, request.body);
     await requireWearer(input.wearerId);
     const secret = generateSecret();
     const osmandToken = generateOsmAndToken();
-    const created = await insertDevice(sql, { ...input, secretHash: hashDeviceSecret(secret), osmandTokenHash: hashOsmAndToken(osmandToken) });
-    if (!created) throw new ArcError('ARC_ERR_DEVICE_EXISTS');
-    await audit(sql, actorOf(request), 'device.provisioned', input.id, { label: input.label, wearerId: input.wearerId });
+    const secretHash = hashDeviceSecret(secret);
+    await inTransaction(sql, async (tx) => {
+      if (!(await insertDevice(tx, { ...input, secretHash, osmandTokenHash: hashOsmAndToken(osmandToken) }))) throw new ArcError('ARC_ERR_DEVICE_EXISTS');
+      await audit(tx, actorOf(request), 'device.provisioned', input.id, { label: input.label, wearerId: input.wearerId });
+    });
     // The secret is shown this once and stored only as a slow hash.
     return reply
       .status(201)
@@ -88,8 +96,10 @@ export function deviceRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const { id } = parseInput(DeviceParams, request.params);
     const changes: DeviceChanges = parseInput(DeviceUpdate, request.body);
     await requireWearer(changes.wearerId);
-    if (!(await updateDevice(sql, id, changes))) throw new ArcError('ARC_ERR_DEVICE_NOT_FOUND');
-    await audit(sql, actorOf(request), 'device.updated', id, changes as Record<string, unknown>);
+    await inTransaction(sql, async (tx) => {
+      if (!(await updateDevice(tx, id, changes))) throw new ArcError('ARC_ERR_DEVICE_NOT_FOUND');
+      await audit(tx, actorOf(request), 'device.updated', id, changes as Record<string, unknown>);
+    });
     if (changes.enabled === false) deps.disconnectDevice(id);
     if (changes.wearerId !== undefined) deps.zonesChanged?.(); // another wearer, other zones
     return { device: await viewOf(id) };
@@ -101,18 +111,22 @@ export function deviceRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const { minutes, reason } = parseInput(TestMode, request.body);
     const until = new Date(deps.now().getTime() + minutes * 60_000);
     const actor = actorOf(request);
-    const rows = await sql`update devices set test_until = ${until}, test_reason = ${reason}, test_by = ${actor.id}
-                           where id = ${id} returning id`;
-    if (rows.length === 0) throw new ArcError('ARC_ERR_DEVICE_NOT_FOUND');
-    await audit(sql, actor, 'device.test_mode_started', id, { until: until.toISOString(), reason });
+    await inTransaction(sql, async (tx) => {
+      const rows = await tx`update devices set test_until = ${until}, test_reason = ${reason}, test_by = ${actor.id}
+                            where id = ${id} returning id`;
+      if (rows.length === 0) throw new ArcError('ARC_ERR_DEVICE_NOT_FOUND');
+      await audit(tx, actor, 'device.test_mode_started', id, { until: until.toISOString(), reason });
+    });
     return { device: await viewOf(id) };
   });
 
   app.delete('/api/devices/:id/test-mode', { preHandler: deps.allow('administrator', 'supervisor') }, async (request) => {
     const { id } = parseInput(DeviceParams, request.params);
-    const rows = await sql`update devices set test_until = null, test_reason = null, test_by = null where id = ${id} returning id`;
-    if (rows.length === 0) throw new ArcError('ARC_ERR_DEVICE_NOT_FOUND');
-    await audit(sql, actorOf(request), 'device.test_mode_ended', id);
+    await inTransaction(sql, async (tx) => {
+      const rows = await tx`update devices set test_until = null, test_reason = null, test_by = null where id = ${id} returning id`;
+      if (rows.length === 0) throw new ArcError('ARC_ERR_DEVICE_NOT_FOUND');
+      await audit(tx, actorOf(request), 'device.test_mode_ended', id);
+    });
     return { device: await viewOf(id) };
   });
 
@@ -121,8 +135,10 @@ export function deviceRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const secret = generateSecret();
     const osmandToken = generateOsmAndToken();
     const changes = { secretHash: hashDeviceSecret(secret), osmandTokenHash: hashOsmAndToken(osmandToken) };
-    if (!(await updateDevice(sql, id, changes))) throw new ArcError('ARC_ERR_DEVICE_NOT_FOUND');
-    await audit(sql, actorOf(request), 'device.secret_rotated', id);
+    await inTransaction(sql, async (tx) => {
+      if (!(await updateDevice(tx, id, changes))) throw new ArcError('ARC_ERR_DEVICE_NOT_FOUND');
+      await audit(tx, actorOf(request), 'device.secret_rotated', id);
+    });
     deps.disconnectDevice(id); // whoever holds the old secret is out now
     return { device: await viewOf(id), secret, connection: connectionOf(id, secret), apps: appsOf(id, secret, osmandToken) };
   });

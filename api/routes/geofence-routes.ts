@@ -10,6 +10,7 @@ import { ActiveHours, GeofenceKind, GeofenceShape } from '../rules/geofence-zone
 import { parseInput } from './parse-input.js';
 import { actorOf } from './request-user.js';
 import type { RouteDeps } from './route-deps.js';
+import { inTransaction } from '../store/in-transaction.js';
 
 const NewGeofenceInput = z.object({
   name: z.string().trim().min(1).max(200),
@@ -48,28 +49,36 @@ export function geofenceRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const { id: wearerId } = parseInput(IdParams, request.params);
     const input = parseInput(NewGeofenceInput, request.body);
     await requireWearer(wearerId);
-    const geofence = await insertGeofence(sql, wearerId, input);
+    const geofence = await inTransaction(sql, async (tx) => {
+      const created = await insertGeofence(tx, wearerId, input);
+      await audit(tx, actorOf(request), 'geofence.created', created.id, { wearerId, ...input });
+      return created;
+    });
     deps.zonesChanged?.();
-    await audit(sql, actorOf(request), 'geofence.created', geofence.id, { wearerId, ...input });
     return reply.status(201).send({ geofence });
   });
 
   app.patch('/api/geofences/:id', { preHandler: managers }, async (request) => {
     const { id } = parseInput(IdParams, request.params);
     const changes: GeofenceChanges = parseInput(GeofenceUpdate, request.body);
-    const geofence = await updateGeofence(sql, id, changes);
+    const geofence = await inTransaction(sql, async (tx) => {
+      const updated = await updateGeofence(tx, id, changes);
+      if (!updated) throw notFound();
+      if (Object.keys(changes).length) await audit(tx, actorOf(request), 'geofence.updated', id, { wearerId: updated.wearerId, ...changes });
+      return updated;
+    });
     deps.zonesChanged?.();
-    if (!geofence) throw notFound();
-    if (Object.keys(changes).length) await audit(sql, actorOf(request), 'geofence.updated', id, { wearerId: geofence.wearerId, ...changes });
     return { geofence };
   });
 
   app.delete('/api/geofences/:id', { preHandler: managers }, async (request) => {
     const { id } = parseInput(IdParams, request.params);
-    const geofence = await deleteGeofence(sql, id);
+    await inTransaction(sql, async (tx) => {
+      const geofence = await deleteGeofence(tx, id);
+      if (!geofence) throw notFound();
+      await audit(tx, actorOf(request), 'geofence.deleted', id, { wearerId: geofence.wearerId, name: geofence.name, kind: geofence.kind });
+    });
     deps.zonesChanged?.();
-    if (!geofence) throw notFound();
-    await audit(sql, actorOf(request), 'geofence.deleted', id, { wearerId: geofence.wearerId, name: geofence.name, kind: geofence.kind });
     return { ok: true };
   });
 }

@@ -16,6 +16,7 @@ import { parseInput } from './parse-input.js';
 import { PoliceUrn, PoliceWithdrawnReason, WITHDRAWAL_REASON_REQUIRED, requireWithdrawalReason } from './police-input.js';
 import { actorOf } from './request-user.js';
 import type { RouteDeps } from './route-deps.js';
+import { inTransaction } from '../store/in-transaction.js';
 
 const Name = z.string().trim().min(1).max(200);
 const NewOrganisation = z
@@ -58,14 +59,17 @@ export function organisationRoutes(app: FastifyInstance, deps: RouteDeps): void 
   app.post('/api/organisations', { preHandler: managers }, async (request, reply) => {
     const input = parseInput(NewOrganisation, request.body);
     const withdrawn = input.policeWithdrawn ?? false;
-    const organisation = await insertOrganisation(sql, {
-      name: input.name,
-      urn: input.urn ?? null,
-      policeWithdrawn: withdrawn,
-      policeWithdrawnReason: withdrawn ? input.policeWithdrawnReason! : null,
+    const organisation = await inTransaction(sql, async (tx) => {
+      const created = await insertOrganisation(tx, {
+        name: input.name,
+        urn: input.urn ?? null,
+        policeWithdrawn: withdrawn,
+        policeWithdrawnReason: withdrawn ? input.policeWithdrawnReason! : null,
+      });
+      if (!created) throw new ArcError('ARC_ERR_ORGANISATION_EXISTS');
+      await audit(tx, actorOf(request), 'organisation.created', created.id, audited(created));
+      return created;
     });
-    if (!organisation) throw new ArcError('ARC_ERR_ORGANISATION_EXISTS');
-    await audit(sql, actorOf(request), 'organisation.created', organisation.id, audited(organisation));
     return reply.status(201).send({ organisation });
   });
 
@@ -83,9 +87,12 @@ export function organisationRoutes(app: FastifyInstance, deps: RouteDeps): void 
     } else if (!(input.policeWithdrawnReason === undefined ? before.policeWithdrawnReason : input.policeWithdrawnReason)) {
       throw withdrawalReasonMissing();
     }
-    const updated = await updateOrganisation(sql, id, fields);
-    if (!updated.ok) throw new ArcError(updated.reason === 'name_taken' ? 'ARC_ERR_ORGANISATION_EXISTS' : 'ARC_ERR_ORGANISATION_NOT_FOUND');
-    await audit(sql, actorOf(request), 'organisation.updated', id, { before: audited(before), after: audited(updated.organisation) });
-    return { organisation: updated.organisation };
+    const organisation = await inTransaction(sql, async (tx) => {
+      const updated = await updateOrganisation(tx, id, fields);
+      if (!updated.ok) throw new ArcError(updated.reason === 'name_taken' ? 'ARC_ERR_ORGANISATION_EXISTS' : 'ARC_ERR_ORGANISATION_NOT_FOUND');
+      await audit(tx, actorOf(request), 'organisation.updated', id, { before: audited(before), after: audited(updated.organisation) });
+      return updated.organisation;
+    });
+    return { organisation };
   });
 }

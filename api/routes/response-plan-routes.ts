@@ -11,6 +11,7 @@ import { parseInput } from './parse-input.js';
 import { PoliceInput } from './police-input.js';
 import { actorOf } from './request-user.js';
 import type { RouteDeps } from './route-deps.js';
+import { inTransaction } from '../store/in-transaction.js';
 
 const WearerParams = z.object({ id: z.uuid() });
 
@@ -34,23 +35,27 @@ export function responsePlanRoutes(app: FastifyInstance, deps: RouteDeps): void 
   app.put('/api/wearers/:id/response-plan', { preHandler: managers }, async (request) => {
     const { id } = parseInput(WearerParams, request.params);
     const plan = parseInput(ResponsePlan, request.body);
-    const change = await setWearerPlan(sql, id, plan);
-    if (!change) throw new ArcError('ARC_ERR_WEARER_NOT_FOUND');
-    if (!change.ok) {
-      const details = change.missing.map((m) => ({
-        field: `steps.${m.step - 1}.contactPosition`,
-        message: `step ${m.step} names contact ${m.contactPosition}, but the wearer has ${contactsText(change.contactCount)}`,
-      }));
-      throw new ArcError('ARC_ERR_VALIDATION', `The request is not valid: ${details.map((d) => d.message).join('; ')}`, details);
-    }
-    await audit(sql, actorOf(request), 'response_plan.set', id, { plan });
+    await inTransaction(sql, async (tx) => {
+      const change = await setWearerPlan(tx, id, plan);
+      if (!change) throw new ArcError('ARC_ERR_WEARER_NOT_FOUND');
+      if (!change.ok) {
+        const details = change.missing.map((m) => ({
+          field: `steps.${m.step - 1}.contactPosition`,
+          message: `step ${m.step} names contact ${m.contactPosition}, but the wearer has ${contactsText(change.contactCount)}`,
+        }));
+        throw new ArcError('ARC_ERR_VALIDATION', `The request is not valid: ${details.map((d) => d.message).join('; ')}`, details);
+      }
+      await audit(tx, actorOf(request), 'response_plan.set', id, { plan });
+    });
     return effectivePlan(id);
   });
 
   app.delete('/api/wearers/:id/response-plan', { preHandler: managers }, async (request) => {
     const { id } = parseInput(WearerParams, request.params);
-    if (!(await setWearerPlan(sql, id, null))) throw new ArcError('ARC_ERR_WEARER_NOT_FOUND');
-    await audit(sql, actorOf(request), 'response_plan.reset', id);
+    await inTransaction(sql, async (tx) => {
+      if (!(await setWearerPlan(tx, id, null))) throw new ArcError('ARC_ERR_WEARER_NOT_FOUND');
+      await audit(tx, actorOf(request), 'response_plan.reset', id);
+    });
     return effectivePlan(id);
   });
 
@@ -67,15 +72,17 @@ export function responsePlanRoutes(app: FastifyInstance, deps: RouteDeps): void 
     const input = parseInput(PoliceInput, request.body);
     const before = await getPolice(sql, id);
     if (!before) throw new ArcError('ARC_ERR_WEARER_NOT_FOUND');
-    const police = await setPolice(sql, id, {
-      urn: input.urn,
-      policeWithdrawn: input.policeWithdrawn,
-      // A reinstated response keeps no stale reason.
-      policeWithdrawnReason: input.policeWithdrawn ? input.policeWithdrawnReason! : null,
-    });
-    if (!police) throw new ArcError('ARC_ERR_WEARER_NOT_FOUND');
     const { urn, policeWithdrawn, policeWithdrawnReason } = before;
-    await audit(sql, actorOf(request), 'wearer.police_updated', id, { before: { urn, policeWithdrawn, policeWithdrawnReason }, after: police });
+    await inTransaction(sql, async (tx) => {
+      const police = await setPolice(tx, id, {
+        urn: input.urn,
+        policeWithdrawn: input.policeWithdrawn,
+        // A reinstated response keeps no stale reason.
+        policeWithdrawnReason: input.policeWithdrawn ? input.policeWithdrawnReason! : null,
+      });
+      if (!police) throw new ArcError('ARC_ERR_WEARER_NOT_FOUND');
+      await audit(tx, actorOf(request), 'wearer.police_updated', id, { before: { urn, policeWithdrawn, policeWithdrawnReason }, after: police });
+    });
     return { police: (await getPolice(sql, id))! };
   });
 }

@@ -11,6 +11,7 @@ import { endShift, getShiftPattern, openShift, setShiftPattern, startShift } fro
 import { parseInput } from './parse-input.js';
 import { actorOf } from './request-user.js';
 import type { RouteDeps } from './route-deps.js';
+import { inTransaction } from '../store/in-transaction.js';
 
 const DeviceParams = z.object({ id: z.string().regex(DEVICE_ID_PATTERN) });
 const IntervalS = z.number().int().min(60, 'a check-in interval is at least 60 s').max(86400, 'a check-in interval is at most a day');
@@ -39,24 +40,30 @@ export function shiftRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const [device] = await deps.sql<{ wearerId: string | null }[]>`select wearer_id from devices where id = ${id}`;
     if (!device) throw new ArcError('ARC_ERR_DEVICE_NOT_FOUND');
     const actor = actorOf(request);
-    const shift = await startShift(deps.sql, {
-      deviceId: id,
-      wearerId: device.wearerId,
-      intervalS: input.intervalS,
-      graceS: input.graceS ?? deps.config.ARC_CHECKIN_GRACE_S,
-      lengthS: input.lengthS,
-      by: actor.name,
-      at: deps.now(),
+    const shift = await inTransaction(deps.sql, async (tx) => {
+      const started = await startShift(tx, {
+        deviceId: id,
+        wearerId: device.wearerId,
+        intervalS: input.intervalS,
+        graceS: input.graceS ?? deps.config.ARC_CHECKIN_GRACE_S,
+        lengthS: input.lengthS,
+        by: actor.name,
+        at: deps.now(),
+      });
+      await audit(tx, actor, 'shift.started', id, { intervalS: started.intervalS, graceS: started.graceS, lengthS: input.lengthS ?? null });
+      return started;
     });
-    await audit(deps.sql, actor, 'shift.started', id, { intervalS: shift.intervalS, graceS: shift.graceS, lengthS: input.lengthS ?? null });
     return reply.status(201).send({ shift });
   });
 
   app.delete('/api/devices/:id/shift', { preHandler: staff }, async (request) => {
     const { id } = parseInput(DeviceParams, request.params);
-    const shift = await endShift(deps.sql, id, deps.now());
-    if (!shift) throw new ArcError('ARC_ERR_NOT_FOUND', 'This device has no shift running');
-    await audit(deps.sql, actorOf(request), 'shift.ended', id);
+    const shift = await inTransaction(deps.sql, async (tx) => {
+      const ended = await endShift(tx, id, deps.now());
+      if (!ended) throw new ArcError('ARC_ERR_NOT_FOUND', 'This device has no shift running');
+      await audit(tx, actorOf(request), 'shift.ended', id);
+      return ended;
+    });
     return { shift };
   });
 
@@ -73,15 +80,19 @@ export function shiftRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const { id } = parseInput(DeviceParams, request.params);
     const input = parseInput(PatternInput, request.body);
     const pattern = { ...input, graceS: input.graceS ?? deps.config.ARC_CHECKIN_GRACE_S };
-    if (!(await setShiftPattern(deps.sql, id, pattern))) throw new ArcError('ARC_ERR_DEVICE_NOT_FOUND');
-    await audit(deps.sql, actorOf(request), 'shift.pattern_set', id, pattern);
+    await inTransaction(deps.sql, async (tx) => {
+      if (!(await setShiftPattern(tx, id, pattern))) throw new ArcError('ARC_ERR_DEVICE_NOT_FOUND');
+      await audit(tx, actorOf(request), 'shift.pattern_set', id, pattern);
+    });
     return { pattern };
   });
 
   app.delete('/api/devices/:id/shift-pattern', { preHandler: managers }, async (request) => {
     const { id } = parseInput(DeviceParams, request.params);
-    if (!(await setShiftPattern(deps.sql, id, null))) throw new ArcError('ARC_ERR_DEVICE_NOT_FOUND');
-    await audit(deps.sql, actorOf(request), 'shift.pattern_removed', id);
+    await inTransaction(deps.sql, async (tx) => {
+      if (!(await setShiftPattern(tx, id, null))) throw new ArcError('ARC_ERR_DEVICE_NOT_FOUND');
+      await audit(tx, actorOf(request), 'shift.pattern_removed', id);
+    });
     return { pattern: null };
   });
 }

@@ -8,14 +8,25 @@ import { hashSecret } from '../auth/secret-hash.js';
 import { decideAccountChange } from '../rules/account-change.js';
 import { audit } from '../store/audit-log.js';
 import { removeCarerLinksOf } from '../store/carer-view-store.js';
+import { commonPasswordReason } from '../auth/common-passwords.js';
+import { clearAccountAttempts } from '../store/login-throttle-store.js';
 import { Role, deleteSessionsOf, insertUser, listUsers, lockAccount, updateAccount, type AccountChanges } from '../store/user-store.js';
 import { parseInput } from './parse-input.js';
 import { actorOf } from './request-user.js';
 import type { RouteDeps } from './route-deps.js';
+import { inTransaction } from '../store/in-transaction.js';
 
 const Name = z.string().trim().min(1).max(200);
 const RoleName = z.enum(Object.values(Role) as [Role, ...Role[]]);
-const Password = z.string().min(12, 'a password is at least 12 characters').max(1024);
+const Password = z
+  .string()
+  .min(12, 'a password is at least 12 characters')
+  .max(1024)
+  .superRefine((password, ctx) => {
+    if (password.length < 12) return; // said above; one reason at a time
+    const reason = commonPasswordReason(password);
+    if (reason) ctx.addIssue({ code: 'custom', message: reason });
+  });
 
 const NewUser = z.object({ email: z.email(), name: Name, role: RoleName, password: Password });
 const UserUpdate = z.object({ name: Name.optional(), role: RoleName.optional(), disabled: z.boolean().optional(), password: Password.optional() });
@@ -34,9 +45,13 @@ export function userRoutes(app: FastifyInstance, deps: RouteDeps): void {
 
   app.post('/api/users', { preHandler: admin }, async (request, reply) => {
     const { password, ...input } = parseInput(NewUser, request.body);
-    const user = await insertUser(sql, { ...input, passwordHash: await hashSecret(password) });
-    if (!user) throw new ArcError('ARC_ERR_USER_EXISTS');
-    await audit(sql, actorOf(request), 'user.created', user.id, { email: user.email, role: user.role });
+    const passwordHash = await hashSecret(password);
+    const user = await inTransaction(sql, async (tx) => {
+      const created = await insertUser(tx, { ...input, passwordHash });
+      if (!created) throw new ArcError('ARC_ERR_USER_EXISTS');
+      await audit(tx, actorOf(request), 'user.created', created.id, { email: created.email, role: created.role });
+      return created;
+    });
     return reply.status(201).send({ user: { ...user, disabled: false } });
   });
 
@@ -53,7 +68,10 @@ export function userRoutes(app: FastifyInstance, deps: RouteDeps): void {
       if (!decision.ok) throw new ArcError(decision.code, decision.message, [{ field: decision.field, message: decision.message }]);
       const changes: AccountChanges = { ...decision.changes };
       // A new password is a fresh start: earlier failed logins no longer slow the account down.
-      if (passwordHash !== null) Object.assign(changes, { passwordHash, failedLogins: 0, lastFailedLoginAt: null });
+      if (passwordHash !== null) {
+        Object.assign(changes, { passwordHash });
+        await clearAccountAttempts(tx, locked.account.email);
+      }
       const user = await updateAccount(tx, id, changes);
       if (decision.endSessions) await deleteSessionsOf(tx, id);
       const unlinked = decision.dropCarerLinks ? await removeCarerLinksOf(tx, id) : [];

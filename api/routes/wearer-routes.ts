@@ -20,6 +20,7 @@ import { getOrganisation } from '../store/organisation-store.js';
 import { parseInput } from './parse-input.js';
 import { actorOf } from './request-user.js';
 import type { RouteDeps } from './route-deps.js';
+import { inTransaction } from '../store/in-transaction.js';
 
 const Pin = z.string().regex(/^[0-9]{4,8}$/, 'a PIN is 4 to 8 digits');
 const Notes = z.string().max(5000);
@@ -87,22 +88,32 @@ export function wearerRoutes(app: FastifyInstance, deps: RouteDeps): void {
     if (organisationId && !(await getOrganisation(sql, organisationId))) throw new ArcError('ARC_ERR_ORGANISATION_NOT_FOUND');
   }
 
-  app.get('/api/wearers', { preHandler: staff }, async () => ({ wearers: await listWearers(sql) }));
+  app.get('/api/wearers', { preHandler: staff }, async (request) => {
+    const wearers = await listWearers(sql);
+    // The list carries every record in full: one audit row for the look, not one per wearer.
+    await audit(sql, actorOf(request), 'wearers.listed', null, { wearers: wearers.length });
+    return { wearers };
+  });
 
   app.get('/api/wearers/:id', { preHandler: staff }, async (request) => {
     const wearer = await getWearer(sql, parseInput(WearerParams, request.params).id);
     if (!wearer) throw new ArcError('ARC_ERR_WEARER_NOT_FOUND');
+    await audit(sql, actorOf(request), 'wearer.viewed', wearer.id);
     return { wearer };
   });
 
   app.post('/api/wearers', { preHandler: managers }, async (request, reply) => {
     const input = parseInput(WearerInput, request.body);
     await requireOrganisation(input.organisationId);
-    const wearer = await insertWearer(sql, { ...(await fieldsOf(input)), name: input.name });
-    await audit(sql, actorOf(request), 'wearer.created', wearer.id, {
-      name: wearer.name,
-      profile: wearer.profile,
-      ...(wearer.organisationId && { organisationId: wearer.organisationId }),
+    const fields = await fieldsOf(input);
+    const wearer = await inTransaction(sql, async (tx) => {
+      const created = await insertWearer(tx, { ...fields, name: input.name });
+      await audit(tx, actorOf(request), 'wearer.created', created.id, {
+        name: created.name,
+        profile: created.profile,
+        ...(created.organisationId && { organisationId: created.organisationId }),
+      });
+      return created;
     });
     return reply.status(201).send({ wearer });
   });
@@ -112,15 +123,19 @@ export function wearerRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const input = parseInput(WearerUpdate, request.body);
     await refuseEqualToStoredPin(id, input);
     await requireOrganisation(input.organisationId);
-    const wearer = await updateWearer(sql, id, await fieldsOf(input));
-    if (!wearer) throw new ArcError('ARC_ERR_WEARER_NOT_FOUND');
+    const fields = await fieldsOf(input);
     // Health details stay out of the audit log, like the PINs: it says that they changed.
     const { safePin, duressPin, medicalNotes, ...visible } = input;
-    await audit(sql, actorOf(request), 'wearer.updated', id, {
-      ...visible,
-      ...(safePin !== undefined && { safePinChanged: true }),
-      ...(duressPin !== undefined && { duressPinChanged: true }),
-      ...(medicalNotes !== undefined && { medicalNotesChanged: true }),
+    const wearer = await inTransaction(sql, async (tx) => {
+      const updated = await updateWearer(tx, id, fields);
+      if (!updated) throw new ArcError('ARC_ERR_WEARER_NOT_FOUND');
+      await audit(tx, actorOf(request), 'wearer.updated', id, {
+        ...visible,
+        ...(safePin !== undefined && { safePinChanged: true }),
+        ...(duressPin !== undefined && { duressPinChanged: true }),
+        ...(medicalNotes !== undefined && { medicalNotesChanged: true }),
+      });
+      return updated;
     });
     return { wearer };
   });
@@ -136,15 +151,19 @@ export function wearerRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const carer = await findUserById(sql, carerId);
     if (!carer || carer.role !== 'carer') throw new ArcError('ARC_ERR_USER_NOT_FOUND', 'No carer with that id');
     if (!(await getWearer(sql, wearerId))) throw new ArcError('ARC_ERR_WEARER_NOT_FOUND');
-    await linkCarer(sql, carerId, wearerId);
-    await audit(sql, actorOf(request), 'carer.linked', wearerId, { carerId });
+    await inTransaction(sql, async (tx) => {
+      await linkCarer(tx, carerId, wearerId);
+      await audit(tx, actorOf(request), 'carer.linked', wearerId, { carerId });
+    });
     return reply.status(201).send({ carerId, wearerId });
   });
 
   app.delete('/api/carer-links', { preHandler: managers }, async (request) => {
     const { carerId, wearerId } = parseInput(CarerLink, request.body);
-    if (!(await unlinkCarer(sql, carerId, wearerId))) throw new ArcError('ARC_ERR_NOT_FOUND', 'That carer is not linked to that wearer');
-    await audit(sql, actorOf(request), 'carer.unlinked', wearerId, { carerId });
+    await inTransaction(sql, async (tx) => {
+      if (!(await unlinkCarer(tx, carerId, wearerId))) throw new ArcError('ARC_ERR_NOT_FOUND', 'That carer is not linked to that wearer');
+      await audit(tx, actorOf(request), 'carer.unlinked', wearerId, { carerId });
+    });
     return { ok: true };
   });
 }

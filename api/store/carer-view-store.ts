@@ -12,10 +12,11 @@ export const CARER_VIEWED_LOCATIONS = 'carer.viewed_locations';
 const carerVisible = (sql: Sql) => sql`not a.is_test and not coalesce((a.flags->>'silent')::boolean, false)`;
 
 /**
- * Which stored fixes belong to a wearer: those of their devices stored since each device was given
- * to them (migration 004, devices.wearer_from_fix_id), never the previous wearer's.
+ * Which stored fixes belong to a wearer: those stored while one of their devices was theirs
+ * (migration 012, device_wearer_periods), never another wearer's, before or after; a device
+ * passed on keeps its earlier fixes with the person who had it (issue 12, item 9).
  */
-const fixBelongs = (sql: Sql) => sql`f.id > d.wearer_from_fix_id`;
+const fixInPeriod = (sql: Sql) => sql`f.device_id = p.device_id and f.id > p.from_fix_id and (p.until_fix_id is null or f.id < p.until_fix_id)`;
 
 interface WearerRow {
   id: string;
@@ -40,11 +41,11 @@ export async function listCarerWearers(sql: Sql, carerId: string, now: Date): Pr
     join wearers w on w.id = l.wearer_id
     left join lateral (select * from devices d where d.wearer_id = w.id
                        order by d.last_seen_at desc nulls last limit 1) d on true
-    left join lateral (select x.* from devices d
+    left join lateral (select x.* from device_wearer_periods p
                        cross join lateral (select f.ts, f.lat, f.lon, f.acc from fixes f
-                                           where f.device_id = d.id and ${fixBelongs(sql)}
+                                           where ${fixInPeriod(sql)}
                                            order by f.ts desc limit 1) x
-                       where d.wearer_id = w.id order by x.ts desc limit 1) p on true
+                       where p.wearer_id = w.id order by x.ts desc limit 1) p on true
     where l.carer_id = ${carerId}
     order by w.name, w.id`;
   const facts = await alarmFacts(sql, rows.map((r) => r.id));
@@ -133,8 +134,8 @@ export const TRAIL_LIMIT = 10_000;
 
 export async function wearerTrail(sql: Sql, wearerId: string, from: Date, to: Date): Promise<{ points: CarerPosition[]; truncated: boolean }> {
   const rows = await sql<{ ts: string; lat: number; lon: number; acc: number | null }[]>`
-    select f.ts, f.lat, f.lon, f.acc from fixes f join devices d on d.id = f.device_id
-    where d.wearer_id = ${wearerId} and ${fixBelongs(sql)} and f.ts >= ${from.getTime()} and f.ts < ${to.getTime()}
+    select f.ts, f.lat, f.lon, f.acc from device_wearer_periods p join fixes f on ${fixInPeriod(sql)}
+    where p.wearer_id = ${wearerId} and f.ts >= ${from.getTime()} and f.ts < ${to.getTime()}
     order by f.ts desc limit ${TRAIL_LIMIT + 1}`;
   const truncated = rows.length > TRAIL_LIMIT;
   const points = rows.slice(0, TRAIL_LIMIT).reverse().map((r) => ({ ts: Number(r.ts), lat: r.lat, lon: r.lon, acc: r.acc }));

@@ -3,6 +3,7 @@
 // transaction, with the wearer's row locked so two editors cannot interleave.
 import type { Sql, TransactionSql } from 'postgres';
 import { ResponsePlan, missingContacts, type ContactHours } from '../rules/response-plan.js';
+import { inTransaction } from './in-transaction.js';
 
 export interface Contact {
   id: string;
@@ -65,7 +66,7 @@ export async function insertContact(
   fields: ContactFields & { name: string },
   position?: number,
 ): Promise<Contact | null> {
-  return sql.begin(async (tx) => {
+  return inTransaction(sql, async (tx) => {
     if (!(await lockWearer(tx, wearerId))) return null;
     const at = clamp(position, (await countOf(tx, wearerId)) + 1);
     await tx`update contacts set position = position + 1 where wearer_id = ${wearerId} and position >= ${at}`;
@@ -77,7 +78,7 @@ export async function insertContact(
 
 /** Changes fields and moves the contact to `position` (clamped to 1..n); null if not found. */
 export async function updateContact(sql: Sql, id: string, fields: ContactFields, position?: number): Promise<Contact | null> {
-  return sql.begin(async (tx) => {
+  return inTransaction(sql, async (tx) => {
     const [current] = await tx<{ wearerId: string }[]>`select wearer_id from contacts where id = ${id}`;
     if (!current || !(await lockWearer(tx, current.wearerId))) return null;
     const [locked] = await tx<{ position: number }[]>`select position from contacts where id = ${id}`;
@@ -107,7 +108,7 @@ export type ContactRemoval =
 
 /** Removes a contact and closes the gap; null if not found. */
 export async function deleteContact(sql: Sql, id: string): Promise<ContactRemoval | null> {
-  return sql.begin(async (tx) => {
+  return inTransaction(sql, async (tx) => {
     const [current] = await tx<{ wearerId: string }[]>`select wearer_id from contacts where id = ${id}`;
     if (!current || !(await lockWearer(tx, current.wearerId))) return null;
     const [{ responsePlan }] = await tx<{ responsePlan: unknown }[]>`select response_plan from wearers where id = ${current.wearerId}`;

@@ -3,6 +3,7 @@
 import type { Sql, TransactionSql } from 'postgres';
 import type { GeofenceState } from '../rules/geofence-rules.js';
 import type { ActiveHours, GeofenceKind, GeofenceShape, GeofenceZone } from '../rules/geofence-zone.js';
+import { inTransaction } from './in-transaction.js';
 
 export interface Geofence extends GeofenceZone {
   wearerId: string;
@@ -53,7 +54,7 @@ export async function insertGeofence(sql: Sql, wearerId: string, fields: NewGeof
  */
 export async function updateGeofence(sql: Sql, id: string, changes: GeofenceChanges): Promise<Geofence | null> {
   if (!Object.keys(changes).length) return getGeofence(sql, id);
-  return sql.begin(async (tx) => {
+  return inTransaction(sql, async (tx) => {
     const [row] = await tx<Geofence[]>`update geofences set ${tx(rowOf(sql, changes) as never)} where id = ${id} returning ${columns(tx)}`;
     if (row && changes.enabled === false) await tx`delete from geofence_states where geofence_id = ${id}`;
     return row ?? null;

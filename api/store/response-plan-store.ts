@@ -6,6 +6,7 @@ import type { EffectivePolice, PoliceSetting } from '../rules/police-urn.js';
 import type { WearerProfile } from './wearer-store.js';
 import { listContacts, type Contact } from './contact-store.js';
 import { ownPoliceOf, policeColumns, policeOf, type PoliceRow } from './organisation-store.js';
+import { inTransaction } from './in-transaction.js';
 
 /** A wearer's own police details; exactly as the force issued the URN. */
 export type PoliceDetails = PoliceSetting;
@@ -80,7 +81,7 @@ export type PlanChange =
 
 /** Sets the wearer's own plan (null = back to the profile default); null if no such wearer. */
 export async function setWearerPlan(sql: Sql, wearerId: string, plan: ResponsePlan | null): Promise<PlanChange | null> {
-  return sql.begin(async (tx) => {
+  return inTransaction(sql, async (tx) => {
     // Locked like contact changes, so a contact cannot be removed under a plan being saved.
     if (!(await wearerRow(tx, wearerId, true))) return null;
     if (plan) {

@@ -1,6 +1,7 @@
 // Lone-worker shifts with a check-in interval: due_at is the durable deadline the clock watches.
 import type { Sql, TransactionSql } from 'postgres';
 import { shiftFromCheckin, type ShiftPattern } from '../rules/shift-rules.js';
+import { inTransaction } from './in-transaction.js';
 
 type Db = Sql | TransactionSql;
 
@@ -31,7 +32,7 @@ export async function startShift(
   s: { deviceId: string; wearerId: string | null; intervalS: number; graceS: number; lengthS?: number; by: string; at: Date },
 ): Promise<Shift> {
   const plannedEndAt = s.lengthS === undefined ? null : new Date(s.at.getTime() + s.lengthS * 1000);
-  return sql.begin(async (tx) => {
+  return inTransaction(sql, async (tx) => {
     await tx`update checkin_shifts set ended_at = ${s.at} where device_id = ${s.deviceId} and ended_at is null`;
     const [row] = await tx<Shift[]>`
       insert into checkin_shifts (device_id, wearer_id, interval_s, grace_s, started_at, started_by, last_checkin_at, due_at, planned_end_at)

@@ -26,22 +26,21 @@ export interface UserAccount extends User {
 export interface UserWithSecrets extends User {
   passwordHash: string;
   disabled: boolean;
-  failedLogins: number;
-  lastFailedLoginAt: Date | null;
 }
 
 export async function findUserByEmail(sql: Sql, email: string): Promise<UserWithSecrets | null> {
   const [row] = await sql<UserWithSecrets[]>`
-    select id, email, name, role, password_hash, disabled, failed_logins, last_failed_login_at
+    select id, email, name, role, password_hash, disabled
     from users where lower(email) = lower(${email})`;
   return row ?? null;
 }
 
+/** null when the email is taken, in any case (a unique index on lower(email)). */
 export async function insertUser(sql: Sql, user: Omit<User, 'id'> & { passwordHash: string }): Promise<User | null> {
   const [row] = await sql<User[]>`
     insert into users (email, name, role, password_hash)
     values (${user.email}, ${user.name}, ${user.role}, ${user.passwordHash})
-    on conflict (email) do nothing returning id, email, name, role`;
+    on conflict do nothing returning id, email, name, role`;
   return row ?? null;
 }
 
@@ -70,8 +69,6 @@ export interface AccountChanges {
   role?: Role;
   disabled?: boolean;
   passwordHash?: string;
-  failedLogins?: number;
-  lastFailedLoginAt?: Date | null;
 }
 
 export async function updateAccount(tx: TransactionSql, userId: string, changes: AccountChanges): Promise<UserAccount> {
@@ -84,14 +81,6 @@ export async function updateAccount(tx: TransactionSql, userId: string, changes:
 /** Ends every login of the account (a disabled account, a new role or password applies at once). */
 export async function deleteSessionsOf(tx: Sql | TransactionSql, userId: string): Promise<number> {
   return (await tx`delete from sessions where user_id = ${userId}`).count;
-}
-
-export async function recordLoginFailure(sql: Sql, userId: string, at: Date): Promise<void> {
-  await sql`update users set failed_logins = failed_logins + 1, last_failed_login_at = ${at} where id = ${userId}`;
-}
-
-export async function clearLoginFailures(sql: Sql, userId: string): Promise<void> {
-  await sql`update users set failed_logins = 0, last_failed_login_at = null where id = ${userId} and failed_logins > 0`;
 }
 
 /** How a session is stored and found: never the token itself. */
