@@ -17,6 +17,8 @@ import { createDeviceAuthenticator } from './auth/device-credentials.js';
 import { createDeviceIntake } from './intake/device-intake.js';
 import { createCommandDispatcher } from './intake/command-dispatcher.js';
 import { attachOperatorFeed, type OperatorFeed } from './live/operator-feed.js';
+import { acrossNodes } from './live/cluster-feed.js';
+import { createRedisLink, type RedisLink } from './cluster/redis-link.js';
 import { createAlarmNotifier } from './live/alarm-notifier.js';
 import { attachCarerFeed, withCarerFeed, type CarerFeed } from './live/carer-feed.js';
 import { SESSION_RECHECK_MS } from './live/session-watch.js';
@@ -66,6 +68,8 @@ export interface ArcAddresses {
 
 export interface Arc {
   http: FastifyInstance;
+  /** Cluster mode only (ARC_REDIS_URL): the connections to Redis this node shares with the others. */
+  cluster: RedisLink | null;
   broker: MqttBroker;
   metrics: Metrics;
   clock: DeadlineClock;
@@ -83,15 +87,32 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
   const { config, sql, logger } = deps;
   const now = deps.now ?? (() => new Date());
   const metrics = new Metrics();
+  // Cluster mode (README "Cluster"): without ARC_REDIS_URL nothing below touches Redis.
+  const cluster = config.ARC_REDIS_URL ? createRedisLink(config.ARC_REDIS_URL, logger.child({ component: 'cluster' })) : null;
+  if (cluster) {
+    await cluster.connected();
+    logger.info({ nodeId: cluster.nodeId }, 'cluster mode: sharing Redis with the other ARC nodes');
+  }
 
   const http = Fastify({ loggerInstance: logger.child({ component: 'http' }) as FastifyBaseLogger, bodyLimit: HTTP_BODY_LIMIT });
   let feed: OperatorFeed | null = null;
   let carerFeed: CarerFeed | null = null;
+  let clustered: ReturnType<typeof acrossNodes> | null = null;
   // Operator consoles and carers' pages get the same positions and alarm changes.
   let feeds: OperatorFeed | null = null;
   const alarms = createAlarmNotifier(sql, () => feeds, logger);
   let broker: MqttBroker | null = null;
-  const commands = createCommandDispatcher(sql, { sendCommand: (id, payload) => broker!.sendCommand(id, payload) }, logger, now);
+  const dispatcher = createCommandDispatcher(sql, { sendCommand: (id, payload) => broker!.sendCommand(id, payload) }, logger, now);
+  // A command row is committed before this runs. The device may be connected to another node: that
+  // node is told to flush it (it reads the pending rows itself, so a notice lost while Redis is
+  // down costs nothing but time: the next subscription flushes again).
+  const commands = {
+    ...dispatcher,
+    flush(deviceId: string) {
+      if (!cluster || broker?.isConnected(deviceId)) dispatcher.flush(deviceId);
+      else cluster.notify('flush-commands', deviceId);
+    },
+  };
   const planOptions = { webhookUrl: config.ARC_WEBHOOK_URL ?? null };
   // What every new alarm gets in the transaction that raised it, whoever raised it.
   const onRaised = async (tx: TransactionSql, alarmId: string) => {
@@ -146,13 +167,20 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
         void work.catch(() => {}).finally(() => intakeUnderWay.delete(work));
         return work;
       },
-      onCommandsReady: (deviceId) => commands.flush(deviceId),
-      onCommandAcknowledged: (deviceId, payload) => commands.acknowledged(deviceId, payload),
-      onDeviceGone: (deviceId) => commands.deviceGone(deviceId),
+      onCommandsReady: (deviceId) => dispatcher.flush(deviceId),
+      onCommandAcknowledged: (deviceId, payload) => dispatcher.acknowledged(deviceId, payload),
+      onDeviceGone: (deviceId) => dispatcher.deviceGone(deviceId),
     },
     logger.child({ component: 'broker' }),
     metrics,
+    cluster ? { id: cluster.nodeId, mq: cluster.mq } : {},
   );
+  cluster?.onNotice((notice) => {
+    // Only the node that holds the device's connection acts; the others have nothing to do.
+    if (!broker!.isConnected(notice.deviceId)) return;
+    if (notice.kind === 'flush-commands') dispatcher.flush(notice.deviceId);
+    else broker!.disconnect(notice.deviceId);
+  });
 
   await http.register(fastifyCookie);
   if (!consoleBuilt()) throw new Error('the console is not built: run `npm run build:console` (npm install does it)');
@@ -165,13 +193,16 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
     now,
     isDeviceConnected: (id) => broker!.isConnected(id),
     zonesChanged: () => zones.zonesChanged(),
-    disconnectDevice: (id) => broker!.disconnect(id),
-    staffOnConsole: () => feed?.onConsole() ?? [],
+    disconnectDevice(id) {
+      broker!.disconnect(id);
+      cluster?.notify('disconnect', id);
+    },
+    staffOnConsole: async () => (await feed?.onConsole()) ?? [],
     disconnectUser: (id) => {
       feed?.disconnectUser(id);
       carerFeed?.disconnectUser(id);
     },
-    sessionEnded: () => void closeEndedSessions(),
+    sessionEnded: () => (clustered ? clustered.sessionEnded() : void closeEndedSessions()),
     allow: roleGuard(sql, now),
     // Answers within a second: a database that hangs (frozen, unreachable) is "not ready" now,
     // not when the load balancer's own timeout fires.
@@ -180,6 +211,7 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
         sql`select 1`.then(() => true, () => false),
         new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 1000).unref()),
       ]),
+    ...(cluster && { redisReady: () => cluster.ready() }),
   };
   const routeModules = [
     authRoutes,
@@ -206,9 +238,20 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
   });
 
   // Socket.IO and MQTT over WebSocket share the HTTP server; /mqtt upgrades go to the broker.
-  feed = attachOperatorFeed(http.server, sql, logger.child({ component: 'feed' }), now);
-  carerFeed = attachCarerFeed(http.server, sql, logger.child({ component: 'carer-feed' }), now);
+  feed = attachOperatorFeed(http.server, sql, logger.child({ component: 'feed' }), now, { adapter: cluster?.socketAdapter('arc-operator') });
+  carerFeed = attachCarerFeed(http.server, sql, logger.child({ component: 'carer-feed' }), now, { adapter: cluster?.socketAdapter('arc-carer') });
   feeds = withCarerFeed(feed, carerFeed);
+  if (cluster) {
+    clustered = acrossNodes(feeds, feed.serverSide, () => void closeEndedSessions(), logger.child({ component: 'cluster-feed' }));
+    feeds = clustered;
+    // Pushes between nodes sent while Redis was unreachable are lost: this node's consoles and
+    // pages are closed, reconnect at once and reload their snapshot (REST resynchronises).
+    cluster.onRecovered(() => {
+      logger.warn('redis is back: live feeds on this node reconnect to reload what they may have missed');
+      feed?.reconnectAll();
+      carerFeed?.reconnectAll();
+    });
+  }
   const mqttWebSockets = new WebSocketServer({ noServer: true, maxPayload: HTTP_BODY_LIMIT });
   http.server.on('upgrade', (request, socket, head) => {
     if (new URL(request.url ?? '/', 'http://x').pathname !== '/mqtt') return;
@@ -252,6 +295,7 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
 
   return {
     http,
+    cluster,
     broker,
     metrics,
     clock,
@@ -303,6 +347,7 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
       await carerFeed?.close();
       await feed?.close();
       await http.close();
+      await cluster?.close();
     },
   };
 }

@@ -70,6 +70,11 @@ export const ConfigSchema = z.object({
   ARC_WEBHOOK_URL: z.url().optional(),
   ARC_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   ARC_NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  /**
+   * Cluster mode: every ARC node given the same Redis (or Valkey) and the same DATABASE_URL shares
+   * device routing and the live feeds. Unset: one process, nothing more to run (README "Cluster").
+   */
+  ARC_REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'expected a redis:// or rediss:// URL' }).optional(),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -102,6 +107,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (Boolean(config.ARC_ADMIN_EMAIL) !== Boolean(config.ARC_ADMIN_PASSWORD)) {
     throw new ConfigError('Invalid configuration:\n  ARC_ADMIN_EMAIL and ARC_ADMIN_PASSWORD must be set together');
+  }
+  if (config.ARC_REDIS_URL && !config.DATABASE_URL) {
+    // The embedded PostgreSQL belongs to one process: nodes of a cluster must share one database.
+    throw new ConfigError('Invalid configuration:\n  ARC_REDIS_URL (cluster mode) needs DATABASE_URL: every node must use the same PostgreSQL');
   }
   return config;
 }

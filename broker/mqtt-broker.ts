@@ -4,7 +4,7 @@
 // "stored" (spec guarantee 1) without the broker importing alarm code.
 import type { Duplex } from 'node:stream';
 import type { IncomingMessage } from 'node:http';
-import { Aedes, type Client, type PublishPacket, type Subscription } from 'aedes';
+import { Aedes, type AedesOptions, type Client, type PublishPacket, type Subscription } from 'aedes';
 import type { Logger } from 'pino';
 import { DeviceChannel, deviceTopic, isDeviceId } from '../protocol/device-topics.js';
 import { canPublish, canSubscribe } from './topic-acl.js';
@@ -51,8 +51,21 @@ export interface MqttBroker {
   close(): Promise<void>;
 }
 
-export async function createMqttBroker(hooks: BrokerHooks, logger: Logger, counters: BrokerCounters): Promise<MqttBroker> {
+export interface BrokerOptions {
+  /** This broker's id among several (cluster mode); Aedes makes one up otherwise. */
+  id?: string;
+  /**
+   * Aedes' message emitter. A shared one (mqemitter-redis) routes commands between brokers and
+   * carries Aedes' `$SYS/<id>/new/clients`, on which every other broker closes its connection of
+   * the same client id: one live connection per device across brokers (README "Cluster").
+   */
+  mq?: AedesOptions['mq'];
+}
+
+export async function createMqttBroker(hooks: BrokerHooks, logger: Logger, counters: BrokerCounters, options: BrokerOptions = {}): Promise<MqttBroker> {
   const aedes = await Aedes.createBroker({
+    ...(options.id && { id: options.id }),
+    ...(options.mq && { mq: options.mq }),
     // The spec allows device ids of 64 characters; MQTT 3.1 alone capped client ids at 23.
     maxClientsIdLength: 64,
     heartbeatInterval: 60_000,

@@ -17,8 +17,10 @@ export interface RouteDeps {
   disconnectUser: (userId: string) => void;
   /** A session was ended (log-out): close the live feeds it had open. */
   sessionEnded: () => void;
-  /** Staff with an operator console connected now (the supervisor's "on shift"). */
-  staffOnConsole: () => { userId: string; since: Date; consoles: number }[];
+  /** Staff with an operator console connected now, on any node (the supervisor's "on shift"). */
+  staffOnConsole: () => Promise<{ userId: string; since: Date; consoles: number }[]>;
+  /** Whether Redis answers (cluster mode only; GET /health/ready). */
+  redisReady?: () => boolean;
   allow: (...roles: Role[]) => RoleGuard;
   /** A geofence was created, changed or deleted: the intake's cache of who has zones is stale. */
   zonesChanged?: () => void;
