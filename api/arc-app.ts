@@ -16,6 +16,7 @@ import { CONSOLE_DIST, consoleBuilt } from './console-build.js';
 import { createDeviceAuthenticator } from './auth/device-credentials.js';
 import { createDeviceIntake } from './intake/device-intake.js';
 import { createCommandDispatcher } from './intake/command-dispatcher.js';
+import { devicesWithPendingCommands } from './store/command-store.js';
 import { attachOperatorFeed, type OperatorFeed } from './live/operator-feed.js';
 import { acrossNodes } from './live/cluster-feed.js';
 import { createRedisLink, type RedisLink } from './cluster/redis-link.js';
@@ -250,6 +251,12 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
       logger.warn('redis is back: live feeds on this node reconnect to reload what they may have missed');
       feed?.reconnectAll();
       carerFeed?.reconnectAll();
+      // Notices sent while Redis was away ("flush this device") are lost: every device connected
+      // here with a command waiting is flushed now.
+      devicesWithPendingCommands(sql).then(
+        (ids) => ids.filter((id) => broker!.isConnected(id)).forEach((id) => dispatcher.flush(id)),
+        (err) => logger.error({ err }, 'could not re-send pending commands after Redis came back'),
+      );
     });
   }
   const mqttWebSockets = new WebSocketServer({ noServer: true, maxPayload: HTTP_BODY_LIMIT });

@@ -176,8 +176,11 @@ export async function createMqttBroker(hooks: BrokerHooks, logger: Logger, count
       // reaches nobody. It waits; the subscription (onCommandsReady) sends it.
       const client = clients()[deviceId];
       if (!client?.connected || !subscribedToCommands(client)) return Promise.resolve(false);
+      // Straight to this connection (Aedes' client.publish: QoS 1 with its own message id, PUBACK
+      // tracked, 'ack' emitted), not routed through the emitter: the device is connected here, and
+      // in cluster mode routing would make every command cross Redis and wait for it when it is down.
       return new Promise((resolve, reject) =>
-        aedes.publish(
+        (client as unknown as { publish(packet: object, done: (err?: Error) => void): void }).publish(
           { cmd: 'publish', topic: commandsTopic(deviceId), payload: Buffer.from(payload), qos: 1, retain: false, dup: false },
           (err) => (err ? reject(err) : resolve(true)),
         ),

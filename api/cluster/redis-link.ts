@@ -48,7 +48,13 @@ export function createRedisLink(url: string, logger: Logger): RedisLink {
     // A command waits at most a few reconnect attempts; the callers treat a failure as "not sent".
     maxRetriesPerRequest: 3,
     connectionName: nodeId,
+    // CLIENT SETINFO is cosmetic and unknown before Redis 7.2 (Debian 12 ships 7.0).
+    disableClientInfo: true,
   };
+  // A subscription must not be given up while Redis is away: mqemitter-redis would count it as
+  // made, and the device's commands would stop reaching it (ioredis resubscribes only what
+  // succeeded). Subscribers wait for Redis instead; they send nothing else.
+  const subscriber: RedisOptions = { maxRetriesPerRequest: null };
   const open = (name: string, extra: RedisOptions = {}) => {
     const client = new Redis(url, { ...options, ...extra });
     client.on('error', (err) => logger.debug({ redis: name, err: err.message }, 'redis connection error'));
@@ -56,11 +62,11 @@ export function createRedisLink(url: string, logger: Logger): RedisLink {
   };
   const clients = {
     mqPub: open('mq-pub', { enableAutoPipelining: true }),
-    mqSub: open('mq-sub'),
+    mqSub: open('mq-sub', subscriber),
     ioPub: open('io-pub', { enableAutoPipelining: true }),
-    ioSub: open('io-sub'),
+    ioSub: open('io-sub', subscriber),
     noticePub: open('notice-pub'),
-    noticeSub: open('notice-sub'),
+    noticeSub: open('notice-sub', subscriber),
   };
   // The Socket.IO adapter publishes without catching (@socket.io/redis-adapter 8.3): a publish that
   // fails while Redis is down would be an unhandled rejection, which ends a Node process.
@@ -75,6 +81,16 @@ export function createRedisLink(url: string, logger: Logger): RedisLink {
     pubConn: clients.mqPub,
     subConn: clients.mqSub,
   });
+  // A subscription (a device's SUBSCRIBE to its commands) is acknowledged at once while Redis is
+  // away: the device must not wait for Redis to raise an alarm; ioredis makes the Redis
+  // subscription when it is back. Commands never need it (the broker writes them to the connection).
+  const subscribe = mq.on.bind(mq);
+  (mq as unknown as { on: typeof mq.on }).on = (topic, listener, done) => {
+    if (!done || clients.mqSub.status === 'ready') return subscribe(topic, listener, done);
+    subscribe(topic, listener);
+    setImmediate(done);
+    return mq;
+  };
   // mqemitter-redis re-emits connection errors on `state`; an 'error' without a listener would throw.
   mq.state.on('error', (err: Error) => logger.debug({ err: err.message }, 'mqemitter-redis error'));
 

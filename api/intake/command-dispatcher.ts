@@ -43,14 +43,16 @@ export function createCommandDispatcher(sql: Sql, sender: CommandSender, logger:
     }
   }
 
+  function inOrder(deviceId: string, work: () => Promise<void>): void {
+    const next = (chains.get(deviceId) ?? Promise.resolve()).then(work);
+    const settled = next.catch(() => {});
+    chains.set(deviceId, settled);
+    settled.finally(() => chains.get(deviceId) === settled && chains.delete(deviceId));
+    track(next);
+  }
+
   return {
-    flush(deviceId) {
-      const next = (chains.get(deviceId) ?? Promise.resolve()).then(() => flushNow(deviceId));
-      const settled = next.catch(() => {});
-      chains.set(deviceId, settled);
-      settled.finally(() => chains.get(deviceId) === settled && chains.delete(deviceId));
-      track(next);
-    },
+    flush: (deviceId) => inOrder(deviceId, () => flushNow(deviceId)),
     acknowledged(deviceId, payload) {
       const json = parseJsonPayload(payload);
       const command = json.ok ? Command.safeParse(json.value) : null;

@@ -1,0 +1,231 @@
+// Two ARC nodes on one PostgreSQL and one real Redis (cluster mode, ARC_REDIS_URL): what happens on
+// one node reaches devices, consoles and carers on the other; one live connection per device.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pino from 'pino';
+import { SimulatedDevice } from '../device-sim/simulated-device.js';
+import { createArc, type Arc, type ArcAddresses } from '../api/arc-app.js';
+import { OPERATOR_NAMESPACE, type OperatorClientEvents, type OperatorServerEvents } from '../api/live/console-contract.js';
+import { io, type Socket } from 'socket.io-client';
+import { connected, disconnection, nextEvent, startTestArc, type ApiResponse, type TestArc } from './support/test-arc.js';
+import { carerSocket, type CarerSocket } from './support/carer-socket.js';
+import { startTestRedis, type TestRedis } from './support/test-redis.js';
+
+let redis: TestRedis;
+/** Node A: the test ARC (its database, its admin). */
+let a: TestArc;
+/** Node B: a second ARC on the same database and the same Redis. */
+let b: { arc: Arc; addresses: ArcAddresses };
+const devices: SimulatedDevice[] = [];
+const sockets: { close(): unknown }[] = [];
+
+beforeAll(async () => {
+  redis = await startTestRedis();
+  a = await startTestArc({ ARC_REDIS_URL: redis.url });
+  const arc = await createArc({ config: a.config, sql: a.sql, logger: pino({ level: 'silent' }), startTimers: false });
+  b = { arc, addresses: await arc.listen() };
+}, 60_000);
+afterAll(async () => {
+  for (const socket of sockets) socket.close();
+  for (const device of devices) await device.close({ force: true });
+  await b?.arc.close();
+  await a?.close();
+  await redis?.close();
+});
+
+async function apiB<T = any>(method: string, path: string, body?: unknown, token: string | null = a.adminToken): Promise<ApiResponse<T>> {
+  const response = await fetch(b.addresses.http + path, {
+    method,
+    headers: { ...(body !== undefined && { 'content-type': 'application/json' }), ...(token && { authorization: `Bearer ${token}` }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : text, headers: response.headers };
+}
+
+function operatorOn(httpUrl: string, token: string): Socket<OperatorServerEvents, OperatorClientEvents> {
+  const socket = io(httpUrl + OPERATOR_NAMESPACE, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true });
+  sockets.push(socket);
+  return socket;
+}
+
+async function deviceOn(mqttUrl: string, credentials: { deviceId: string; secret: string }): Promise<SimulatedDevice> {
+  const device = new SimulatedDevice({ ...credentials, url: mqttUrl, reconnect: false, position: { lat: 53.6458, lon: -3.0101, acc: 8 } });
+  devices.push(device);
+  await device.connect();
+  return device;
+}
+
+/** Every command the device is sent, in order of arrival. */
+function recordCommands(device: SimulatedDevice): { id: string; type: string; alarmId?: string }[] {
+  const seen: { id: string; type: string; alarmId?: string }[] = [];
+  device.on('command', (command: { id: string; type: string; alarmId?: string }) => seen.push(command));
+  return seen;
+}
+
+async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+const idle = () => Promise.all([a.arc.idle(), b.arc.idle()]);
+
+describe('two nodes, one database, one Redis', () => {
+  it('an SOS on A is seen, accepted and resolved on B; the device on A hears alarm.closed; a carer on B sees it', async () => {
+    const wearer = await a.createWearer({ name: 'Alice Example' });
+    const device = await deviceOn(a.mqttUrl, await a.provisionDevice({ wearerId: wearer.id }));
+    const commands = recordCommands(device);
+    const operator = await a.createUser('operator');
+    const carer = await a.createUser('carer');
+    expect((await a.api('POST', '/api/carer-links', { carerId: carer.id, wearerId: wearer.id })).status).toBe(201);
+    const consoleOnB = operatorOn(b.addresses.http, operator.token);
+    const consoleOnA = operatorOn(a.httpUrl, operator.token);
+    const carerOnB: CarerSocket = carerSocket(b.addresses.http, carer.token);
+    sockets.push(carerOnB);
+    await Promise.all([connected(consoleOnB), connected(consoleOnA), connected(carerOnB as never)]);
+
+    const raisedOnB = nextEvent(consoleOnB, 'alarm:raised');
+    const raisedOnA = nextEvent(consoleOnA, 'alarm:raised');
+    const carerHeard = new Promise<any>((resolve) => carerOnB.on('wearer:alarm', (push) => resolve(push)));
+    const sent = await device.sendEvent('sos');
+    const alarm = await raisedOnB;
+    // Both nodes' consoles get the same alarm, once each, as the node that raised it pushed it.
+    expect(alarm).toMatchObject({ type: 'sos', deviceId: device.deviceId, wearerName: 'Alice Example', status: 'raised' });
+    expect(await raisedOnA).toEqual(alarm);
+    expect(await carerHeard).toMatchObject({ wearerId: wearer.id });
+    await device.waitForCommand({ type: 'alarm.received', eventId: sent.id });
+
+    const updatedOnA = new Promise<any>((resolve) => consoleOnA.on('alarm:updated', (x) => x.id === alarm.id && x.status === 'accepted' && resolve(x)));
+    expect((await apiB('POST', `/api/alarms/${alarm.id}/accept`, undefined, operator.token)).status).toBe(200);
+    expect(await updatedOnA).toMatchObject({ owner: { id: operator.id } });
+    const resolved = await apiB('POST', `/api/alarms/${alarm.id}/resolve`, { closureCode: 'false_accidental', note: 'pressed by mistake' }, operator.token);
+    expect(resolved.status).toBe(200);
+    // Queued on B, delivered by A, which holds the device's connection.
+    await device.waitForCommand({ type: 'alarm.closed', alarmId: alarm.id } as never);
+    await idle();
+    await until(async () => (await a.sql`select delivered_at from device_commands where device_id = ${device.deviceId} and body->>'type' = 'alarm.closed'`)[0]?.deliveredAt != null, 'the delivery mark');
+    expect(commands.filter((c) => c.type === 'alarm.closed')).toHaveLength(1);
+  });
+
+  it('the same device connecting to B ends its connection on A; commands queued while it moved arrive once', async () => {
+    const credentials = await a.provisionDevice();
+    const onA = await deviceOn(a.mqttUrl, credentials);
+    const operator = await a.createUser('operator');
+    const first = await onA.sendEvent('sos');
+    await onA.waitForCommand({ type: 'alarm.received', eventId: first.id });
+    const [{ id: alarmId }] = await a.sql<{ id: string }[]>`select id from alarms where device_id = ${credentials.deviceId}`;
+    expect(a.arc.broker.isConnected(credentials.deviceId)).toBe(true);
+
+    const aClosed = disconnection({ once: (_e, listener) => onA.once('close', () => listener('closed')) }, 10_000);
+    // While it moves: accepted and resolved, the alarm.closed command waits in PostgreSQL.
+    expect((await a.api('POST', `/api/alarms/${alarmId}/accept`, undefined, operator.token)).status).toBe(200);
+    const onB = new SimulatedDevice({ ...credentials, url: b.addresses.mqtt, reconnect: false });
+    devices.push(onB);
+    const onBCommands = recordCommands(onB);
+    const resolving = a.api('POST', `/api/alarms/${alarmId}/resolve`, { closureCode: 'false_accidental', note: 'moved node' }, operator.token);
+    await onB.connect();
+    expect((await resolving).status).toBe(200);
+    await aClosed;
+    await until(() => !a.arc.broker.isConnected(credentials.deviceId), 'A to let go of the device');
+    expect(b.arc.broker.isConnected(credentials.deviceId)).toBe(true);
+
+    await onB.waitForCommand({ type: 'alarm.closed', alarmId } as never);
+    // Queued on A after the move: reaches the device on B through the notice to B.
+    const second = await onB.sendEvent('sos');
+    await onB.waitForCommand({ type: 'alarm.received', eventId: second.id });
+    await idle();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const ids = onBCommands.map((c) => c.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(onBCommands.filter((c) => c.type === 'alarm.closed')).toHaveLength(1);
+  });
+
+  it('a device disabled through B is dropped on A', async () => {
+    const credentials = await a.provisionDevice();
+    const device = await deviceOn(a.mqttUrl, credentials);
+    const closed = new Promise<void>((resolve) => device.once('close', () => resolve()));
+    expect((await apiB('PATCH', `/api/devices/${credentials.deviceId}`, { enabled: false })).status).toBe(200);
+    await closed;
+    await until(() => !a.arc.broker.isConnected(credentials.deviceId), 'A to drop the disabled device');
+  });
+
+  it('who is on shift counts consoles on every node; a log-out on B closes the console on A', async () => {
+    const olga = await a.createUser('operator');
+    const omar = await a.createUser('operator');
+    const supervisor = await a.createUser('supervisor');
+    const olgaOnA = operatorOn(a.httpUrl, olga.token);
+    const omarOnB = operatorOn(b.addresses.http, omar.token);
+    const olgaOnB = operatorOn(b.addresses.http, olga.token);
+    await Promise.all([connected(olgaOnA), connected(omarOnB), connected(olgaOnB)]);
+    const onConsole = async () => (await apiB('GET', '/api/staff/on-console', undefined, supervisor.token)).body.onConsole as { userId: string; consoles: number }[];
+    const seen = await onConsole();
+    expect(seen.find((p) => p.userId === olga.id)?.consoles).toBe(2);
+    expect(seen.find((p) => p.userId === omar.id)?.consoles).toBe(1);
+    expect((await a.api('GET', '/api/staff/on-console', undefined, supervisor.token)).body.onConsole).toEqual(expect.arrayContaining(seen));
+
+    // Omar logs out through B with the token his console on B uses... and Olga's session is
+    // ended through A by an administrator: both close wherever the sockets are.
+    const omarGone = disconnection(omarOnB);
+    expect((await apiB('POST', '/api/auth/logout', undefined, omar.token)).status).toBeLessThan(300);
+    await omarGone;
+    const olgaGoneA = disconnection(olgaOnA);
+    const olgaGoneB = disconnection(olgaOnB);
+    expect((await apiB('PATCH', `/api/users/${olga.id}`, { disabled: true })).status).toBe(200);
+    await Promise.all([olgaGoneA, olgaGoneB]);
+  });
+
+  it("a log-out on B closes the same session's console on A at once", async () => {
+    const operator = await a.createUser('operator');
+    const onA = operatorOn(a.httpUrl, operator.token);
+    await connected(onA);
+    const gone = disconnection(onA, 3000);
+    expect((await apiB('POST', '/api/auth/logout', undefined, operator.token)).status).toBeLessThan(300);
+    await gone;
+  });
+});
+
+describe('Redis down', () => {
+  it('devices keep raising alarms into PostgreSQL and are acknowledged; readiness says Redis is down; consoles reload when it is back', async () => {
+    const credentials = await a.provisionDevice();
+    const device = await deviceOn(a.mqttUrl, credentials);
+    const commands = recordCommands(device);
+    const consoleOnB = operatorOn(b.addresses.http, a.adminToken);
+    await connected(consoleOnB);
+    const before = await device.sendEvent('sos');
+    await device.waitForCommand({ type: 'alarm.received', eventId: before.id });
+    const [{ id: alarmId }] = await a.sql<{ id: string }[]>`select id from alarms where device_id = ${credentials.deviceId}`;
+    expect((await apiB('POST', `/api/alarms/${alarmId}/accept`)).status).toBe(200);
+    expect((await apiB('GET', '/health/ready', undefined, null)).body).toEqual({ status: 'ready', database: 'up', redis: 'up' });
+
+    await redis.stop();
+    await until(() => !a.arc.cluster!.ready(), 'A to notice Redis is gone');
+    const ready = await a.api('GET', '/health/ready', undefined, null);
+    expect(ready.status).toBe(503);
+    expect(ready.body).toEqual({ status: 'not ready', database: 'up', redis: 'down' });
+
+    // Stored, then acknowledged: the PUBACK comes while Redis is down.
+    const sent: string[] = [];
+    for (let i = 0; i < 5; i++) sent.push((await device.sendEvent(i === 0 ? 'sos' : 'fall')).id);
+    const stored = await a.sql<{ id: string }[]>`select event_key as id from events where device_id = ${credentials.deviceId}`;
+    expect(stored.map((e) => e.id).sort()).toEqual([before.id, ...sent].sort());
+    // Resolved through B: the command is stored; the notice to A cannot go while Redis is away.
+    expect((await apiB('POST', `/api/alarms/${alarmId}/resolve`, { closureCode: 'false_accidental', note: 'Redis down' })).status).toBe(200);
+    // A device that connects now can still raise an alarm.
+    const late = await a.provisionDevice();
+    const lateDevice = await deviceOn(a.mqttUrl, late);
+    const lateEvent = await lateDevice.sendEvent('sos');
+    expect((await a.sql`select 1 from events where event_key = ${lateEvent.id}`).length).toBe(1);
+
+    // Back: the console on B, which missed A's pushes, is closed so that it reloads its snapshot.
+    const reload = disconnection(consoleOnB, 15_000);
+    await redis.start();
+    await reload;
+    await until(async () => (await a.api('GET', '/health/ready', undefined, null)).status === 200, 'A ready again', 15_000);
+    // The command queued on B while Redis was away reaches the device on A once Redis is back.
+    await device.waitForCommand({ type: 'alarm.closed', alarmId } as never, 15_000);
+    const snapshot = await apiB('GET', '/api/alarms');
+    expect(snapshot.body.alarms.map((x: { deviceId: string }) => x.deviceId)).toEqual(expect.arrayContaining([credentials.deviceId, late.deviceId]));
+  }, 60_000);
+});
