@@ -20,6 +20,9 @@ describe('loadConfig', () => {
     [{ ARC_COOKIE_SECURE: 'maybe' }, 'ARC_COOKIE_SECURE'],
     [{ ARC_DEVICE_MQTT_URL: 'https://arc.example.org' }, 'ARC_DEVICE_MQTT_URL'],
     [{ ARC_DEVICE_MQTT_URL: 'arc.example.org:8883' }, 'ARC_DEVICE_MQTT_URL'],
+    [{ ARC_REDIS_URL: 'http://redis:6379', DATABASE_URL: 'postgres://db/arc' }, 'ARC_REDIS_URL'],
+    // Cluster nodes share one PostgreSQL: the embedded one belongs to a single process.
+    [{ ARC_REDIS_URL: 'redis://redis:6379' }, 'DATABASE_URL'],
   ])('%j names %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(variable);
@@ -27,6 +30,11 @@ describe('loadConfig', () => {
 
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ DATABASE_URL: '' }).DATABASE_URL).toBeUndefined();
+  });
+
+  it('is one process without ARC_REDIS_URL, a cluster node with it', () => {
+    expect(loadConfig({}).ARC_REDIS_URL).toBeUndefined();
+    expect(loadConfig({ ARC_REDIS_URL: 'redis://redis:6379/0', DATABASE_URL: 'postgres://db/arc' }).ARC_REDIS_URL).toBe('redis://redis:6379/0');
   });
 });
 
