@@ -1,6 +1,9 @@
 // Two ARC nodes on one PostgreSQL and one real Redis (cluster mode, ARC_REDIS_URL): what happens on
 // one node reaches devices, consoles and carers on the other; one live connection per device.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, connect, type Server, type Socket as NetSocket } from 'node:net';
+import path from 'node:path';
 import pino from 'pino';
 import { SimulatedDevice } from '../device-sim/simulated-device.js';
 import { createArc, type Arc, type ArcAddresses } from '../api/arc-app.js';
@@ -184,6 +187,106 @@ describe('two nodes, one database, one Redis', () => {
     expect((await apiB('POST', '/api/auth/logout', undefined, operator.token)).status).toBeLessThan(300);
     await gone;
   });
+});
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+
+/** A third node in a process of its own, as `npm start` runs it, so that it can be killed -9. */
+function startNodeProcess(): Promise<{ child: ChildProcess; mqttPort: number; exited: Promise<unknown> }> {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ARC_')));
+  const child = spawn(process.execPath, ['--import', 'tsx', 'api/main.ts'], {
+    cwd: ROOT,
+    env: { ...env, DATABASE_URL: a.config.DATABASE_URL!, ARC_REDIS_URL: redis.url, ARC_HOST: '127.0.0.1', ARC_HTTP_PORT: '0', ARC_MQTT_PORT: '0', ARC_LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  return new Promise((resolve, reject) => {
+    let buffered = '';
+    let stderr = '';
+    child.stderr!.on('data', (chunk) => (stderr += chunk));
+    child.stdout!.on('data', (chunk) => {
+      buffered += chunk;
+      const lines = buffered.split('\n');
+      buffered = lines.pop()!;
+      for (const line of lines.filter(Boolean)) {
+        const entry = JSON.parse(line);
+        if (String(entry.msg).startsWith('ARC ready')) resolve({ child, mqttPort: Number(new URL(entry.mqtt).port), exited });
+      }
+    });
+    void exited.then((code) => reject(new Error(`node C exited (${code}) before it was ready:\n${stderr}`)));
+  });
+}
+
+/** The load balancer in front of the nodes, for MQTT: one address, the target changes when a node dies. */
+function mqttBalancer(): Promise<{ url: string; target: number; server: Server; cut(): void }> {
+  const open = new Set<NetSocket>();
+  const balancer = { url: '', target: 0, server: null as unknown as Server, cut: () => open.forEach((s) => s.destroy()) };
+  balancer.server = createServer((device) => {
+    const node = connect(balancer.target, '127.0.0.1');
+    for (const [from, to] of [[device, node], [node, device]]) {
+      open.add(from);
+      from.on('close', () => (open.delete(from), to.destroy()));
+      from.on('error', () => to.destroy());
+      from.pipe(to);
+    }
+  });
+  return new Promise((resolve) =>
+    balancer.server.listen(0, '127.0.0.1', () => {
+      balancer.url = `mqtt://127.0.0.1:${(balancer.server.address() as { port: number }).port}`;
+      resolve(balancer);
+    }),
+  );
+}
+
+describe('a node killed (-9) during an alarm storm', () => {
+  it('its devices reconnect to B by themselves; no acknowledged event lost, no alarm twice, every alarm on B', async () => {
+    const c = await startNodeProcess();
+    const balancer = await mqttBalancer();
+    balancer.target = c.mqttPort;
+    try {
+      const fleet = await Promise.all(Array.from({ length: 12 }, () => a.provisionDevice()));
+      const moving = await Promise.all(
+        fleet.map(async (credentials) => {
+          const device = new SimulatedDevice({ ...credentials, url: balancer.url, reconnect: { minMs: 100, maxMs: 400 }, retryRefusedReconnects: true });
+          devices.push(device);
+          await device.connect();
+          return device;
+        }),
+      );
+      const acked: string[] = [];
+      const storm = moving.flatMap((device) => [
+        device.sendEvent('sos').then((sent) => acked.push(sent.id)),
+        ...Array.from({ length: 5 }, (_, i) => device.sendFix({ ts: Date.now() + i, lat: 53.6 + i / 1000, lon: -3.01, acc: 10 })),
+      ]);
+      // Some of the storm is stored and acknowledged on C, the rest is on the way, then C dies.
+      await until(() => acked.length >= 3, 'the first acknowledgements from C');
+      balancer.target = Number(new URL(b.addresses.mqtt).port);
+      const ackedOnC = acked.length;
+      c.child.kill('SIGKILL');
+      await c.exited;
+      expect(ackedOnC).toBeLessThan(fleet.length); // else nothing was on the way: the test proves less
+      balancer.cut();
+      await Promise.all(storm);
+      expect(acked).toHaveLength(fleet.length);
+      await until(() => fleet.every((d) => b.arc.broker.isConnected(d.deviceId)), 'every device on B');
+      await idle();
+
+      const ids = fleet.map((d) => d.deviceId);
+      const events = await a.sql<{ eventKey: string }[]>`select event_key from events where device_id = any(${ids}) and type = 'sos'`;
+      // Every acknowledged SOS stored, once.
+      expect(events.map((e) => e.eventKey).sort()).toEqual([...acked].sort());
+      const alarms = await a.sql<{ deviceId: string; n: number }[]>`select device_id, count(*)::int as n from alarms where device_id = any(${ids}) group by device_id`;
+      expect(alarms).toHaveLength(fleet.length);
+      expect(alarms.every((x) => x.n === 1)).toBe(true);
+      // Every one of them is in B's console queue (the snapshot a console loads when it connects).
+      const queue = await apiB('GET', '/api/alarms');
+      expect(queue.body.alarms.map((x: { deviceId: string }) => x.deviceId)).toEqual(expect.arrayContaining(ids));
+    } finally {
+      c.child.kill('SIGKILL');
+      balancer.cut();
+      balancer.server.close();
+    }
+  }, 60_000);
 });
 
 describe('Redis down', () => {
