@@ -331,4 +331,30 @@ describe('Redis down', () => {
     const snapshot = await apiB('GET', '/api/alarms');
     expect(snapshot.body.alarms.map((x: { deviceId: string }) => x.deviceId)).toEqual(expect.arrayContaining([credentials.deviceId, late.deviceId]));
   }, 60_000);
+
+  it('stopped and started under load: every acknowledged event is stored, on both nodes', async () => {
+    const fleet = await Promise.all(Array.from({ length: 8 }, () => a.provisionDevice()));
+    const connectedFleet = await Promise.all(
+      fleet.map((credentials, i) => deviceOn(i % 2 ? b.addresses.mqtt : a.mqttUrl, credentials)),
+    );
+    const acked: string[] = [];
+    let running = true;
+    const load = connectedFleet.map(async (device) => {
+      while (running) acked.push((await device.sendEvent('fall')).id);
+    });
+    await until(() => acked.length >= 16, 'load before the outage');
+    await redis.stop();
+    const duringStart = acked.length;
+    await until(() => acked.length >= duringStart + 16, 'acknowledgements while Redis is down');
+    await redis.start();
+    await until(() => a.arc.cluster!.ready() && b.arc.cluster!.ready(), 'both nodes back on Redis', 15_000);
+    const afterStart = acked.length;
+    await until(() => acked.length >= afterStart + 16, 'acknowledgements after Redis is back');
+    running = false;
+    await Promise.all(load);
+    await idle();
+    const ids = fleet.map((d) => d.deviceId);
+    const stored = await a.sql<{ eventKey: string }[]>`select event_key from events where device_id = any(${ids})`;
+    expect(new Set(stored.map((e) => e.eventKey))).toEqual(new Set(acked));
+  }, 60_000);
 });
