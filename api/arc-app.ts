@@ -177,6 +177,7 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
     cluster ? { id: cluster.nodeId, mq: cluster.mq } : {},
   );
   cluster?.onNotice((notice) => {
+    if (notice.kind === 'zones-changed') return zones.zonesChanged();
     // Only the node that holds the device's connection acts; the others have nothing to do.
     if (!broker!.isConnected(notice.deviceId)) return;
     if (notice.kind === 'flush-commands') dispatcher.flush(notice.deviceId);
@@ -193,7 +194,10 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
     metrics,
     now,
     isDeviceConnected: (id) => broker!.isConnected(id),
-    zonesChanged: () => zones.zonesChanged(),
+    zonesChanged() {
+      zones.zonesChanged();
+      cluster?.notify('zones-changed', '*');
+    },
     disconnectDevice(id) {
       broker!.disconnect(id);
       cluster?.notify('disconnect', id);

@@ -179,6 +179,25 @@ describe('two nodes, one database, one Redis', () => {
     await Promise.all([olgaGoneA, olgaGoneB]);
   });
 
+  it('a zone drawn through B takes effect at once for a device on A', async () => {
+    const wearer = await a.createWearer({ name: 'Zoe Zone', profile: 'domestic_abuse' });
+    const device = await deviceOn(a.mqttUrl, await a.provisionDevice({ wearerId: wearer.id }));
+    // A learns (and caches) that this device has no zones.
+    await device.sendFix({ ts: Date.now() - 10_000, lat: 53.66, lon: -3.0, acc: 10 });
+    await idle();
+    const zone = await apiB('POST', `/api/wearers/${wearer.id}/geofences`, {
+      name: "Perpetrator's street",
+      kind: 'exclusion',
+      shape: { type: 'circle', lat: 53.65, lon: -3.0, radiusM: 300 },
+    });
+    expect(zone.status).toBe(201);
+    await new Promise((resolve) => setTimeout(resolve, 200)); // the notice crosses Redis
+    await device.sendFix({ ts: Date.now(), lat: 53.6502, lon: -3.0001, acc: 10 });
+    await idle();
+    const [alarm] = await a.sql`select type from alarms where device_id = ${device.deviceId}`;
+    expect(alarm).toMatchObject({ type: 'geofence.entered' });
+  });
+
   it("a log-out on B closes the same session's console on A at once", async () => {
     const operator = await a.createUser('operator');
     const onA = operatorOn(a.httpUrl, operator.token);

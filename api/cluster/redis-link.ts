@@ -11,9 +11,12 @@ import { createAdapter } from '@socket.io/redis-adapter';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 
-/** What one node asks of the node that holds a device's connection. */
+/**
+ * What one node asks of the others: of the node that holds a device's connection, to flush its
+ * commands or drop it; of every node, to forget its cache of which devices have zones (deviceId "*").
+ */
 export const DeviceNotice = z.object({
-  kind: z.enum(['flush-commands', 'disconnect']),
+  kind: z.enum(['flush-commands', 'disconnect', 'zones-changed']),
   deviceId: z.string().min(1).max(64),
   from: z.string(),
 });
