@@ -339,6 +339,8 @@ describe('Redis down', () => {
     const lateDevice = await deviceOn(a.mqttUrl, late);
     const lateEvent = await lateDevice.sendEvent('sos');
     expect((await a.sql`select 1 from events where event_key = ${lateEvent.id}`).length).toBe(1);
+    // Commands to a device on the node that decided them do not need Redis: the wearer hears "help knows".
+    await lateDevice.waitForCommand({ type: 'alarm.received', eventId: lateEvent.id });
 
     // Back: the console on B, which missed A's pushes, is closed so that it reloads its snapshot.
     const reload = disconnection(consoleOnB, 15_000);
