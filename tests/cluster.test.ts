@@ -145,13 +145,17 @@ describe('two nodes, one database, one Redis', () => {
     expect(onBCommands.filter((c) => c.type === 'alarm.closed')).toHaveLength(1);
   });
 
-  it('a device disabled through B is dropped on A', async () => {
+  it('B shows a device on A as connected; disabled through B, it is dropped on A', async () => {
     const credentials = await a.provisionDevice();
     const device = await deviceOn(a.mqttUrl, credentials);
+    // B's devices view says it is connected (to A).
+    expect((await apiB('GET', `/api/devices/${credentials.deviceId}`)).body).toMatchObject({ device: { connected: true } });
+    expect((await apiB('GET', '/api/devices')).body.devices.find((d: { id: string }) => d.id === credentials.deviceId)).toMatchObject({ connected: true });
     const closed = new Promise<void>((resolve) => device.once('close', () => resolve()));
     expect((await apiB('PATCH', `/api/devices/${credentials.deviceId}`, { enabled: false })).status).toBe(200);
     await closed;
     await until(() => !a.arc.broker.isConnected(credentials.deviceId), 'A to drop the disabled device');
+    expect((await apiB('GET', `/api/devices/${credentials.deviceId}`)).body).toMatchObject({ device: { connected: false } });
   });
 
   it('who is on shift counts consoles on every node; a log-out on B closes the console on A', async () => {

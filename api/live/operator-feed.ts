@@ -46,6 +46,9 @@ export interface StaffPresence {
 /** serverSideEmit and its listener: to every other node's operator namespace (nothing without a cluster adapter). */
 export interface ServerSideBus {
   emit(event: string, ...args: unknown[]): void;
+  /** Ask every other node; resolves with their answers (rejects when one does not answer in time). */
+  request(event: string, ...args: unknown[]): Promise<unknown[]>;
+  /** A request's listener gets an answer callback as its last argument. */
   on(event: string, listener: (...args: unknown[]) => void): void;
 }
 
@@ -140,6 +143,7 @@ export function attachOperatorFeed(
     },
     serverSide: {
       emit: (event, ...args) => operators.serverSideEmit(event as never, ...(args as never[])),
+      request: (event, ...args) => (operators.serverSideEmitWithAck as (event: string, ...args: unknown[]) => Promise<unknown[]>)(event, ...args),
       on: (event, listener) => void (operators as unknown as { on(event: string, listener: (...args: unknown[]) => void): void }).on(event, listener),
     },
     reconnectAll: () => local.disconnectSockets(true),

@@ -51,8 +51,17 @@ export function deviceRoutes(app: FastifyInstance, deps: RouteDeps): void {
    */
   const connectionOf = (id: string, secret: string) => deviceConnection(deps.config, id, secret);
 
+  /** The device list, "connected" as any node sees it (cluster mode asks the other nodes). */
+  async function devicesView(only: { deviceId?: string; wearerId?: string }) {
+    const views = await listDevices(sql, deps.isDeviceConnected, only);
+    const away = views.filter((v) => !v.connected).map((v) => v.id);
+    if (!deps.connectedElsewhere || !away.length) return views;
+    const elsewhere = await deps.connectedElsewhere(away);
+    return views.map((v) => (elsewhere.has(v.id) ? { ...v, connected: true } : v));
+  }
+
   async function viewOf(id: string) {
-    const [view] = await listDevices(sql, deps.isDeviceConnected, { deviceId: id });
+    const [view] = await devicesView({ deviceId: id });
     if (!view) throw new ArcError('ARC_ERR_DEVICE_NOT_FOUND');
     return view;
   }
@@ -60,7 +69,7 @@ export function deviceRoutes(app: FastifyInstance, deps: RouteDeps): void {
   // ?wearerId= narrows the list to one wearer's devices (a wearer's page needs no other).
   app.get('/api/devices', { preHandler: staff }, async (request) => {
     const { wearerId } = parseInput(DeviceListQuery, request.query);
-    return { devices: await listDevices(sql, deps.isDeviceConnected, { wearerId }) };
+    return { devices: await devicesView({ wearerId }) };
   });
 
   app.get('/api/devices/:id', { preHandler: staff }, async (request) => ({

@@ -11,6 +11,8 @@ export interface RouteDeps {
   metrics: Metrics;
   now: () => Date;
   isDeviceConnected: (deviceId: string) => boolean;
+  /** Cluster mode: which of these devices are connected to another node. */
+  connectedElsewhere?: (deviceIds: string[]) => Promise<Set<string>>;
   /** Drop a device's live connection: after it is disabled or its secret rotated. */
   disconnectDevice: (deviceId: string) => void;
   /** Drop a user's live feeds (operator and carer): after their sessions were ended. */
