@@ -110,6 +110,13 @@ describe('two nodes, one database, one Redis', () => {
     await idle();
     await until(async () => (await a.sql`select delivered_at from device_commands where device_id = ${device.deviceId} and body->>'type' = 'alarm.closed'`)[0]?.deliveredAt != null, 'the delivery mark');
     expect(commands.filter((c) => c.type === 'alarm.closed')).toHaveLength(1);
+
+    // A console on B following the device sees the positions A stores.
+    consoleOnB.emit('device:follow', device.deviceId);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const moved = nextEvent(consoleOnB, 'device:moved');
+    await device.sendFix({ ts: Date.now(), lat: 53.647, lon: -3.011, acc: 9 });
+    expect(await moved).toMatchObject({ deviceId: device.deviceId, position: { lat: 53.647, lon: -3.011 } });
   });
 
   it('the same device connecting to B ends its connection on A; commands queued while it moved arrive once', async () => {
