@@ -94,8 +94,11 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
   // Cluster mode (README "Cluster"): without ARC_REDIS_URL nothing below touches Redis.
   const cluster = config.ARC_REDIS_URL ? createRedisLink(config.ARC_REDIS_URL, logger.child({ component: 'cluster' })) : null;
   if (cluster) {
-    await cluster.connected();
-    logger.info({ nodeId: cluster.nodeId }, 'cluster mode: sharing Redis with the other ARC nodes');
+    // A node starts without Redis too (its devices can still raise alarms into PostgreSQL); it
+    // waits a little so that a normal start is a connected one.
+    const up = await Promise.race([cluster.connected().then(() => true), new Promise<false>((resolve) => setTimeout(() => resolve(false), 5000).unref())]);
+    if (up) logger.info({ nodeId: cluster.nodeId }, 'cluster mode: sharing Redis with the other ARC nodes');
+    else logger.error({ nodeId: cluster.nodeId }, 'cluster mode: Redis unreachable at start; serving this node alone until it answers');
   }
 
   const http = Fastify({ loggerInstance: logger.child({ component: 'http' }) as FastifyBaseLogger, bodyLimit: HTTP_BODY_LIMIT });

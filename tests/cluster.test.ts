@@ -352,6 +352,11 @@ describe('Redis down', () => {
     expect((await a.sql`select 1 from events where event_key = ${lateEvent.id}`).length).toBe(1);
     // Commands to a device on the node that decided them do not need Redis: the wearer hears "help knows".
     await lateDevice.waitForCommand({ type: 'alarm.received', eventId: lateEvent.id });
+    // A device that drops and reconnects to the same node is not held up either.
+    await lateDevice.close({ force: true });
+    const again = await deviceOn(a.mqttUrl, late);
+    const afterReconnect = await again.sendEvent('fall');
+    await again.waitForCommand({ type: 'alarm.received', eventId: afterReconnect.id });
 
     // Back: the console on B, which missed A's pushes, is closed so that it reloads its snapshot.
     const reload = disconnection(consoleOnB, 15_000);
@@ -363,6 +368,24 @@ describe('Redis down', () => {
     const snapshot = await apiB('GET', '/api/alarms');
     expect(snapshot.body.alarms.map((x: { deviceId: string }) => x.deviceId)).toEqual(expect.arrayContaining([credentials.deviceId, late.deviceId]));
   }, 60_000);
+
+  it('a node that starts while Redis is unreachable serves its devices and says it is not ready', async () => {
+    const unreachable = `redis://127.0.0.1:${Number(new URL(redis.url).port) + 1}`;
+    const lonely = await createArc({ config: { ...a.config, ARC_REDIS_URL: unreachable }, sql: a.sql, logger: pino({ level: 'silent' }), startTimers: false });
+    try {
+      const addresses = await lonely.listen();
+      const device = await deviceOn(addresses.mqtt, await a.provisionDevice());
+      const sent = await device.sendEvent('sos');
+      expect((await a.sql`select 1 from events where event_key = ${sent.id}`).length).toBe(1);
+      await device.waitForCommand({ type: 'alarm.received', eventId: sent.id });
+      const ready = await fetch(`${addresses.http}/health/ready`);
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toMatchObject({ database: 'up', redis: 'down' });
+      await device.close({ force: true });
+    } finally {
+      await lonely.close();
+    }
+  }, 30_000);
 
   it('stopped and started under load: every acknowledged event is stored, on both nodes', async () => {
     const fleet = await Promise.all(Array.from({ length: 8 }, () => a.provisionDevice()));

@@ -43,6 +43,10 @@ export interface RedisLink {
 
 const NOTICES = 'arc:device-notices';
 
+/** QUIT when connected (replies under way arrive first); else drop the connection at once. */
+const end = (client: Redis): Promise<unknown> =>
+  client.status === 'ready' ? client.quit().catch(() => client.disconnect()) : Promise.resolve(client.disconnect());
+
 export function createRedisLink(url: string, logger: Logger): RedisLink {
   const nodeId = `arc-${randomUUID()}`;
   const options: RedisOptions = {
@@ -87,12 +91,28 @@ export function createRedisLink(url: string, logger: Logger): RedisLink {
   // A subscription (a device's SUBSCRIBE to its commands) is acknowledged at once while Redis is
   // away: the device must not wait for Redis to raise an alarm; ioredis makes the Redis
   // subscription when it is back. Commands never need it (the broker writes them to the connection).
+  // The same for an unsubscription: Aedes waits for them when it closes, and a node stopped while
+  // Redis is away would never finish its shutdown.
   const subscribe = mq.on.bind(mq);
+  const unsubscribe = mq.removeListener.bind(mq);
   (mq as unknown as { on: typeof mq.on }).on = (topic, listener, done) => {
     if (!done || clients.mqSub.status === 'ready') return subscribe(topic, listener, done);
     subscribe(topic, listener);
     setImmediate(done);
     return mq;
+  };
+  (mq as unknown as { removeListener: typeof mq.removeListener }).removeListener = (topic, listener, done) => {
+    if (!done || clients.mqSub.status === 'ready') return unsubscribe(topic, listener, done);
+    unsubscribe(topic, listener);
+    setImmediate(done);
+    return mq;
+  };
+  // mqemitter-redis closes by QUIT and waits for 'end'; a QUIT that cannot reach Redis waits for
+  // ever, and the node's shutdown with it. A connection that is not up is dropped instead.
+  const internals = mq as unknown as { closing: boolean; close(cb?: () => void): void; _close(cb?: () => void): void };
+  internals.close = (cb) => {
+    internals.closing = true;
+    void Promise.all([clients.mqPub, clients.mqSub].map(end)).then(() => internals._close(cb));
   };
   // mqemitter-redis re-emits connection errors on `state`; an 'error' without a listener would throw.
   mq.state.on('error', (err: Error) => logger.debug({ err: err.message }, 'mqemitter-redis error'));
@@ -150,9 +170,7 @@ export function createRedisLink(url: string, logger: Logger): RedisLink {
       if (closed) return;
       closed = true;
       // Aedes closes mq (and with it mqPub and mqSub) when the broker closes.
-      await Promise.all(
-        [clients.ioPub, clients.ioSub, clients.noticePub, clients.noticeSub].map((client) => client.quit().catch(() => client.disconnect())),
-      );
+      await Promise.all([clients.ioPub, clients.ioSub, clients.noticePub, clients.noticeSub].map(end));
     },
   };
 }
