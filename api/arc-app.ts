@@ -19,7 +19,10 @@ import { createOsmAndListener } from './intake/osmand-listener.js';
 import { ownTracksRoutes } from './routes/owntracks-routes.js';
 import { markCommandDelivered, pendingCommands } from './store/command-store.js';
 import { createCommandDispatcher } from './intake/command-dispatcher.js';
+import { devicesWithPendingCommands } from './store/command-store.js';
 import { attachOperatorFeed, type OperatorFeed } from './live/operator-feed.js';
+import { acrossNodes } from './live/cluster-feed.js';
+import { createRedisLink, type RedisLink } from './cluster/redis-link.js';
 import { createAlarmNotifier } from './live/alarm-notifier.js';
 import { attachCarerFeed, withCarerFeed, type CarerFeed } from './live/carer-feed.js';
 import { SESSION_RECHECK_MS } from './live/session-watch.js';
@@ -54,6 +57,9 @@ import { createFixBatcher } from './intake/fix-batcher.js';
 import { advanceAfterOutcome, runDueSteps, startResponsePlan } from './handling/response-plan-runner.js';
 import { notifyCarers, notifySupervisors } from './handling/alarm-notifications.js';
 
+/** Cluster mode: "which of these devices are connected to you?", asked of every other node. */
+const CONNECTED_OF = 'arc:connected-of';
+
 /** A device payload is at most 16 KiB; an MQTT frame a little more. HTTP bodies are small too. */
 const HTTP_BODY_LIMIT = 256 * 1024;
 
@@ -77,6 +83,8 @@ export interface ArcAddresses {
 
 export interface Arc {
   http: FastifyInstance;
+  /** Cluster mode only (ARC_REDIS_URL): the connections to Redis this node shares with the others. */
+  cluster: RedisLink | null;
   broker: MqttBroker;
   metrics: Metrics;
   clock: DeadlineClock;
@@ -96,6 +104,15 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
   const { config, sql, logger } = deps;
   const now = deps.now ?? (() => new Date());
   const metrics = new Metrics();
+  // Cluster mode (README "Cluster"): without ARC_REDIS_URL nothing below touches Redis.
+  const cluster = config.ARC_REDIS_URL ? createRedisLink(config.ARC_REDIS_URL, logger.child({ component: 'cluster' })) : null;
+  if (cluster) {
+    // A node starts without Redis too (its devices can still raise alarms into PostgreSQL); it
+    // waits a little so that a normal start is a connected one.
+    const up = await Promise.race([cluster.connected().then(() => true), new Promise<false>((resolve) => setTimeout(() => resolve(false), 5000).unref())]);
+    if (up) logger.info({ nodeId: cluster.nodeId }, 'cluster mode: sharing Redis with the other ARC nodes');
+    else logger.error({ nodeId: cluster.nodeId }, 'cluster mode: Redis unreachable at start; serving this node alone until it answers');
+  }
 
   const http = Fastify({
     loggerInstance: logger.child({ component: 'http' }) as FastifyBaseLogger,
@@ -107,11 +124,22 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
   http.server.headersTimeout = Math.min(config.ARC_CONNECT_TIMEOUT_MS, 60_000);
   let feed: OperatorFeed | null = null;
   let carerFeed: CarerFeed | null = null;
+  let clustered: ReturnType<typeof acrossNodes> | null = null;
   // Operator consoles and carers' pages get the same positions and alarm changes.
   let feeds: OperatorFeed | null = null;
   const alarms = createAlarmNotifier(sql, () => feeds, logger);
   let broker: MqttBroker | null = null;
-  const commands = createCommandDispatcher(sql, { sendCommand: (id, payload) => broker!.sendCommand(id, payload) }, logger, now);
+  const dispatcher = createCommandDispatcher(sql, { sendCommand: (id, payload) => broker!.sendCommand(id, payload) }, logger, now);
+  // A command row is committed before this runs. The device may be connected to another node: that
+  // node is told to flush it (it reads the pending rows itself, so a notice lost while Redis is
+  // down costs nothing but time: the next subscription flushes again).
+  const commands = {
+    ...dispatcher,
+    flush(deviceId: string) {
+      if (!cluster || broker?.isConnected(deviceId)) dispatcher.flush(deviceId);
+      else cluster.notify('flush-commands', deviceId);
+    },
+  };
   const planOptions = { webhookUrl: config.ARC_WEBHOOK_URL ?? null };
   // What every new alarm gets in the transaction that raised it, whoever raised it.
   const onRaised = async (tx: TransactionSql, alarmId: string) => {
@@ -168,14 +196,22 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
     {
       authenticateDevice,
       onDevicePublish: (message) => underWay(intake(message)),
-      onCommandsReady: (deviceId) => commands.flush(deviceId),
-      onCommandAcknowledged: (deviceId, payload) => commands.acknowledged(deviceId, payload),
-      onDeviceGone: (deviceId) => commands.deviceGone(deviceId),
+      // The device is connected here: this node's dispatcher sends (cluster mode included).
+      onCommandsReady: (deviceId) => dispatcher.flush(deviceId),
+      onCommandAcknowledged: (deviceId, payload) => dispatcher.acknowledged(deviceId, payload),
+      onDeviceGone: (deviceId) => dispatcher.deviceGone(deviceId),
     },
     logger.child({ component: 'broker' }),
     metrics,
-    { connectTimeoutMs: config.ARC_CONNECT_TIMEOUT_MS },
+    { connectTimeoutMs: config.ARC_CONNECT_TIMEOUT_MS, ...(cluster && { id: cluster.nodeId, mq: cluster.mq }) },
   );
+  cluster?.onNotice((notice) => {
+    if (notice.kind === 'zones-changed') return zones.zonesChanged();
+    // Only the node that holds the device's connection acts; the others have nothing to do.
+    if (!broker!.isConnected(notice.deviceId)) return;
+    if (notice.kind === 'flush-commands') dispatcher.flush(notice.deviceId);
+    else broker!.disconnect(notice.deviceId);
+  });
 
   const routes: { method: string; url: string }[] = [];
   http.addHook('onRoute', (route) => {
@@ -199,14 +235,37 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
     metrics,
     now,
     isDeviceConnected: (id) => broker!.isConnected(id),
-    zonesChanged: () => zones.zonesChanged(),
-    disconnectDevice: (id) => broker!.disconnect(id),
-    staffOnConsole: () => feed?.onConsole() ?? [],
+    ...(cluster && {
+      async connectedElsewhere(ids: string[]) {
+        // The adapter (8.3) never answers a request it could not send (Redis down: the node count
+        // fails inside it), so a request is made only with Redis up, and never waited on for long.
+        const thisNodeOnly = (why: string) => {
+          logger.warn({ why }, 'the other nodes did not say which devices they hold: this node only');
+          return [];
+        };
+        const answers = cluster.ready()
+          ? await Promise.race([
+              feed!.serverSide.request(CONNECTED_OF, ids).catch((err: Error) => thisNodeOnly(err.message)),
+              new Promise<never[]>((resolve) => setTimeout(() => resolve(thisNodeOnly('no answer in 1.5 s')), 1500).unref()),
+            ])
+          : thisNodeOnly('redis unreachable');
+        return new Set((answers as string[][]).flat());
+      },
+    }),
+    zonesChanged() {
+      zones.zonesChanged();
+      cluster?.notify('zones-changed', '*');
+    },
+    disconnectDevice(id) {
+      broker!.disconnect(id);
+      cluster?.notify('disconnect', id);
+    },
+    staffOnConsole: async () => (await feed?.onConsole()) ?? [],
     disconnectUser: (id) => {
       feed?.disconnectUser(id);
       carerFeed?.disconnectUser(id);
     },
-    sessionEnded: () => void closeEndedSessions(),
+    sessionEnded: () => (clustered ? clustered.sessionEnded() : void closeEndedSessions()),
     allow: roleGuard(sql, now),
     // Answers within a second: a database that hangs (frozen, unreachable) is "not ready" now,
     // not when the load balancer's own timeout fires.
@@ -215,6 +274,7 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
         sql`select 1`.then(() => true, () => false),
         new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 1000).unref()),
       ]),
+    ...(cluster && { redisReady: () => cluster.ready() }),
   };
   const routeModules = [
     authRoutes,
@@ -268,9 +328,29 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
   });
 
   // Socket.IO and MQTT over WebSocket share the HTTP server; /mqtt upgrades go to the broker.
-  feed = attachOperatorFeed(http.server, sql, logger.child({ component: 'feed' }), now, origins);
-  carerFeed = attachCarerFeed(http.server, sql, logger.child({ component: 'carer-feed' }), now, origins);
+  feed = attachOperatorFeed(http.server, sql, logger.child({ component: 'feed' }), now, { origins, adapter: cluster?.socketAdapter('arc-operator') });
+  carerFeed = attachCarerFeed(http.server, sql, logger.child({ component: 'carer-feed' }), now, { origins, adapter: cluster?.socketAdapter('arc-carer') });
   feeds = withCarerFeed(feed, carerFeed);
+  if (cluster) {
+    feed.serverSide.on(CONNECTED_OF, (ids, answer) =>
+      (answer as (held: string[]) => void)(Array.isArray(ids) ? ids.filter((id) => typeof id === 'string' && broker!.isConnected(id)) : []),
+    );
+    clustered = acrossNodes(feeds, feed.serverSide, () => void closeEndedSessions(), logger.child({ component: 'cluster-feed' }));
+    feeds = clustered;
+    // Pushes between nodes sent while Redis was unreachable are lost: this node's consoles and
+    // pages are closed, reconnect at once and reload their snapshot (REST resynchronises).
+    cluster.onRecovered(() => {
+      logger.warn('redis is back: live feeds on this node reconnect to reload what they may have missed');
+      feed?.reconnectAll();
+      carerFeed?.reconnectAll();
+      // Notices sent while Redis was away ("flush this device") are lost: every device connected
+      // here with a command waiting is flushed now.
+      devicesWithPendingCommands(sql).then(
+        (ids) => ids.filter((id) => broker!.isConnected(id)).forEach((id) => dispatcher.flush(id)),
+        (err) => logger.error({ err }, 'could not re-send pending commands after Redis came back'),
+      );
+    });
+  }
   // After the feeds attach (engine.io wraps the 'request' listeners it finds): every request and
   // upgrade, the feeds' included, marks its connection as one that has spoken.
   limitConnections(
@@ -327,6 +407,7 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
 
   return {
     http,
+    cluster,
     broker,
     metrics,
     clock,
@@ -385,6 +466,7 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
       await feed?.close();
       await osmand?.close();
       await http.close();
+      await cluster?.close();
     },
   };
 }

@@ -27,6 +27,9 @@ describe('loadConfig', () => {
     [{ ARC_ALLOWED_ORIGINS: 'https://arc.example.org/console' }, 'ARC_ALLOWED_ORIGINS'],
     [{ ARC_CONNECT_TIMEOUT_MS: '5' }, 'ARC_CONNECT_TIMEOUT_MS'],
     [{ ARC_HTTP_MAX_CONNECTIONS_PER_ADDRESS: '0' }, 'ARC_HTTP_MAX_CONNECTIONS_PER_ADDRESS'],
+    [{ ARC_REDIS_URL: 'http://redis:6379', DATABASE_URL: 'postgres://db/arc' }, 'ARC_REDIS_URL'],
+    // Cluster nodes share one PostgreSQL: the embedded one belongs to a single process.
+    [{ ARC_REDIS_URL: 'redis://redis:6379' }, 'DATABASE_URL'],
   ])('%j names %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(variable);
@@ -40,6 +43,11 @@ describe('loadConfig', () => {
 
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ DATABASE_URL: '' }).DATABASE_URL).toBeUndefined();
+  });
+
+  it('is one process without ARC_REDIS_URL, a cluster node with it', () => {
+    expect(loadConfig({}).ARC_REDIS_URL).toBeUndefined();
+    expect(loadConfig({ ARC_REDIS_URL: 'redis://redis:6379/0', DATABASE_URL: 'postgres://db/arc' }).ARC_REDIS_URL).toBe('redis://redis:6379/0');
   });
 });
 

@@ -114,6 +114,11 @@ export const ConfigSchema = z.object({
     .refine((text) => text.slice(0, 2) !== text.slice(3), 'night must not start and end at the same hour')
     .transform((text) => ({ from: Number(text.slice(0, 2)), to: Number(text.slice(3)) }))
     .prefault('22-06'),
+  /**
+   * Cluster mode: every ARC node given the same Redis (or Valkey) and the same DATABASE_URL shares
+   * device routing and the live feeds. Unset: one process, nothing more to run (README "Cluster").
+   */
+  ARC_REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'expected a redis:// or rediss:// URL' }).optional(),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -153,6 +158,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (Boolean(config.ARC_ADMIN_EMAIL) !== Boolean(config.ARC_ADMIN_PASSWORD)) {
     throw new ConfigError('Invalid configuration:\n  ARC_ADMIN_EMAIL and ARC_ADMIN_PASSWORD must be set together');
+  }
+  if (config.ARC_REDIS_URL && !config.DATABASE_URL) {
+    // The embedded PostgreSQL belongs to one process: nodes of a cluster must share one database.
+    throw new ConfigError('Invalid configuration:\n  ARC_REDIS_URL (cluster mode) needs DATABASE_URL: every node must use the same PostgreSQL');
   }
   return config;
 }

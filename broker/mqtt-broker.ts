@@ -4,7 +4,7 @@
 // "stored" (spec guarantee 1) without the broker importing alarm code.
 import type { Duplex } from 'node:stream';
 import type { IncomingMessage } from 'node:http';
-import { Aedes, type Client, type PublishPacket, type Subscription } from 'aedes';
+import { Aedes, type AedesOptions, type Client, type PublishPacket, type Subscription } from 'aedes';
 import type { Logger } from 'pino';
 import { DeviceChannel, deviceTopic, isDeviceId } from '../protocol/device-topics.js';
 import { canPublish, canSubscribe, type PublishChannel } from './topic-acl.js';
@@ -55,11 +55,21 @@ export interface MqttBroker {
 export interface BrokerOptions {
   /** A connection that sends no CONNECT within this long is closed (issue 12: idle sockets). */
   connectTimeoutMs?: number;
+  /** This broker's id among several (cluster mode); Aedes makes one up otherwise. */
+  id?: string;
+  /**
+   * Aedes' message emitter. A shared one (mqemitter-redis) routes commands between brokers and
+   * carries Aedes' `$SYS/<id>/new/clients`, on which every other broker closes its connection of
+   * the same client id: one live connection per device across brokers (README "Cluster").
+   */
+  mq?: AedesOptions['mq'];
 }
 
 export async function createMqttBroker(hooks: BrokerHooks, logger: Logger, counters: BrokerCounters, options: BrokerOptions = {}): Promise<MqttBroker> {
   const aedes = await Aedes.createBroker({
     connectTimeout: options.connectTimeoutMs ?? 30_000,
+    ...(options.id && { id: options.id }),
+    ...(options.mq && { mq: options.mq }),
     // The spec allows device ids of 64 characters; MQTT 3.1 alone capped client ids at 23.
     maxClientsIdLength: 64,
     heartbeatInterval: 60_000,
@@ -170,8 +180,11 @@ export async function createMqttBroker(hooks: BrokerHooks, logger: Logger, count
       // reaches nobody. It waits; the subscription (onCommandsReady) sends it.
       const client = clients()[deviceId];
       if (!client?.connected || !subscribedToCommands(client)) return Promise.resolve(false);
+      // Straight to this connection (Aedes' client.publish: QoS 1 with its own message id, PUBACK
+      // tracked, 'ack' emitted), not routed through the emitter: the device is connected here, and
+      // in cluster mode routing would make every command cross Redis and wait for it when it is down.
       return new Promise((resolve, reject) =>
-        aedes.publish(
+        (client as unknown as { publish(packet: object, done: (err?: Error) => void): void }).publish(
           { cmd: 'publish', topic: commandsTopic(deviceId), payload: Buffer.from(payload), qos: 1, retain: false, dup: false },
           (err) => (err ? reject(err) : resolve(true)),
         ),

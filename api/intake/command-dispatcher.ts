@@ -35,7 +35,13 @@ export function createCommandDispatcher(sql: Sql, sender: CommandSender, logger:
   async function flushNow(deviceId: string): Promise<void> {
     const sent = inFlight.get(deviceId) ?? new Set<string>();
     inFlight.set(deviceId, sent);
-    for (const command of await pendingCommands(sql, deviceId)) {
+    const pending = await pendingCommands(sql, deviceId);
+    // An id leaves the set only once PostgreSQL no longer lists it as pending (its delivery mark
+    // committed). Dropping it at the PUBACK instead let a flush that read the rows just before the
+    // mark committed send it a second time (seen with two nodes flushing on a notice).
+    const stillPending = new Set(pending.map((command) => command.id));
+    for (const id of sent) if (!stillPending.has(id)) sent.delete(id);
+    for (const command of pending) {
       if (sent.has(command.id)) continue;
       // Not connected, or not subscribed yet: the next connect or subscription flushes again.
       if (!(await sender.sendCommand(deviceId, JSON.stringify(command)))) return;
@@ -43,19 +49,20 @@ export function createCommandDispatcher(sql: Sql, sender: CommandSender, logger:
     }
   }
 
+  function inOrder(deviceId: string, work: () => Promise<void>): void {
+    const next = (chains.get(deviceId) ?? Promise.resolve()).then(work);
+    const settled = next.catch(() => {});
+    chains.set(deviceId, settled);
+    settled.finally(() => chains.get(deviceId) === settled && chains.delete(deviceId));
+    track(next);
+  }
+
   return {
-    flush(deviceId) {
-      const next = (chains.get(deviceId) ?? Promise.resolve()).then(() => flushNow(deviceId));
-      const settled = next.catch(() => {});
-      chains.set(deviceId, settled);
-      settled.finally(() => chains.get(deviceId) === settled && chains.delete(deviceId));
-      track(next);
-    },
+    flush: (deviceId) => inOrder(deviceId, () => flushNow(deviceId)),
     acknowledged(deviceId, payload) {
       const json = parseJsonPayload(payload);
       const command = json.ok ? Command.safeParse(json.value) : null;
       if (!command?.success) return;
-      inFlight.get(deviceId)?.delete(command.data.id);
       track(markCommandDelivered(sql, deviceId, command.data.id, now()));
     },
     deviceGone(deviceId) {

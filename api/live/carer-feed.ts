@@ -12,7 +12,7 @@ import { audit } from '../store/audit-log.js';
 import { CARER_VIEWED_LOCATIONS, linkedCarerIds, linkedWearerIds, wearerAlarmStatus, wearerOfDevice } from '../store/carer-view-store.js';
 import { sessionTokenHash, type User } from '../store/user-store.js';
 import type { AlarmView, DeviceMoved } from './console-contract.js';
-import type { OperatorFeed } from './operator-feed.js';
+import type { FeedOptions, OperatorFeed } from './operator-feed.js';
 import { closeEndedSessions } from './session-watch.js';
 import { engineOriginCheck, handshakeOriginRefusal } from './feed-origin.js';
 import { CARER_NAMESPACE, CARER_SOCKET_PATH, type CarerClientEvents, type CarerServerEvents } from './carer-contract.js';
@@ -22,8 +22,10 @@ export interface CarerFeed {
   deviceMoved(moved: DeviceMoved): void;
   /** An alarm changed: tell its wearer's carers how the sentence reads now (never duress or test). */
   alarmChanged(alarm: AlarmView): void;
-  /** Close every page of this carer: their sessions were ended (disabled, new role or password). */
+  /** Close every page of this carer, on every node: their sessions were ended (disabled, new role or password). */
   disconnectUser(userId: string): void;
+  /** Close this node's pages; they reconnect and reload what they show (after missed pushes). */
+  reconnectAll(): void;
   /** Close the pages whose session has ended (log-out, expiry); resolves with how many. */
   closeEndedSessions(): Promise<number>;
   /** Resolves when every push under way has been sent. */
@@ -39,15 +41,23 @@ interface SocketData {
 type CarerSocket = Socket<CarerClientEvents, CarerServerEvents, Record<string, never>, SocketData>;
 
 const wearerRoom = (wearerId: string) => `wearer:${wearerId}`;
+const carerRoom = (userId: string) => `carer:${userId}`;
 
 const refusal = (code: string) => Object.assign(new Error(code), { data: { code } });
 
 /** Must never be shown to a carer (duress-PIN rule of the device protocol; tests are not alarms). */
 export const hiddenFromCarers = (alarm: Pick<AlarmView, 'isTest' | 'flags'>) => alarm.isTest || alarm.flags.silent === true;
 
-export function attachCarerFeed(httpServer: HttpServer, sql: Sql, logger: Logger, now: () => Date, origins: Set<string>): CarerFeed {
+export function attachCarerFeed(httpServer: HttpServer, sql: Sql, logger: Logger, now: () => Date, options: FeedOptions): CarerFeed {
+  const { origins } = options;
   // A Socket.IO server of its own on its own path: the operator feed keeps its server to itself.
-  const io = new Server(httpServer, { path: CARER_SOCKET_PATH, serveClient: false, destroyUpgrade: false, allowRequest: engineOriginCheck(origins) });
+  const io = new Server(httpServer, {
+    path: CARER_SOCKET_PATH,
+    serveClient: false,
+    destroyUpgrade: false,
+    allowRequest: engineOriginCheck(origins),
+    ...(options.adapter && { adapter: options.adapter }),
+  });
   io.of('/').use((_socket, next) => next(refusal('ARC_ERR_NOT_FOUND')));
   const carers = io.of(CARER_NAMESPACE) as unknown as Namespace<CarerClientEvents, CarerServerEvents, Record<string, never>, SocketData>;
   /** The connected sockets of each carer: a new link joins them without a reconnect. */
@@ -87,7 +97,7 @@ export function attachCarerFeed(httpServer: HttpServer, sql: Sql, logger: Logger
 
   carers.on('connection', (socket) => {
     const { user, wearerIds } = socket.data;
-    for (const wearerId of wearerIds) void socket.join(wearerRoom(wearerId));
+    void socket.join([carerRoom(user.id), ...wearerIds.map(wearerRoom)]);
     const mine = byCarer.get(user.id) ?? new Set();
     byCarer.set(user.id, mine.add(socket));
     if (wearerIds.length) void liveViewAudited(user, wearerIds);
@@ -98,6 +108,10 @@ export function attachCarerFeed(httpServer: HttpServer, sql: Sql, logger: Logger
     logger.info({ userId: user.id, wearers: wearerIds.length }, 'carer page connected');
   });
 
+  // This node's pages only: in a cluster every node is told each change once (cluster-feed.ts)
+  // and tells the carers connected to it.
+  const local = carers.local;
+
   /**
    * Makes the room of a wearer hold exactly the sockets of the carers linked now (an unlinked or
    * disabled carer leaves, a newly linked one joins); true when anyone is left to tell.
@@ -105,7 +119,7 @@ export function attachCarerFeed(httpServer: HttpServer, sql: Sql, logger: Logger
   async function roomOf(wearerId: string): Promise<boolean> {
     const room = wearerRoom(wearerId);
     const linked = new Set(await linkedCarerIds(sql, wearerId));
-    for (const socket of await carers.in(room).fetchSockets()) {
+    for (const socket of await local.in(room).fetchSockets()) {
       if (!linked.has(socket.data.user.id)) {
         socket.leave(room);
         logger.info({ userId: socket.data.user.id, wearerId }, 'carer no longer linked: pushes for this wearer stopped');
@@ -136,7 +150,7 @@ export function attachCarerFeed(httpServer: HttpServer, sql: Sql, logger: Logger
         (async () => {
           const wearerId = await wearerOfDevice(sql, moved.deviceId);
           if (!wearerId || !(await roomOf(wearerId))) return;
-          carers.to(wearerRoom(wearerId)).emit('wearer:moved', { wearerId, position: moved.position, seenAt: now().toISOString() });
+          local.to(wearerRoom(wearerId)).emit('wearer:moved', { wearerId, position: moved.position, seenAt: now().toISOString() });
         })(),
         'a position',
         { deviceId: moved.deviceId },
@@ -149,22 +163,24 @@ export function attachCarerFeed(httpServer: HttpServer, sql: Sql, logger: Logger
         (async () => {
           if (!(await roomOf(wearerId))) return;
           const status = await wearerAlarmStatus(sql, wearerId, now());
-          if (status) carers.to(wearerRoom(wearerId)).emit('wearer:alarm', { wearerId, alarm: status });
+          if (status) local.to(wearerRoom(wearerId)).emit('wearer:alarm', { wearerId, alarm: status });
         })(),
         'an alarm change',
         { alarmId: alarm.id },
       );
     },
     disconnectUser(userId) {
-      for (const socket of [...(byCarer.get(userId) ?? [])]) socket.disconnect(true);
+      // Not `local`: with the Redis adapter this reaches the carer's pages on every node.
+      carers.in(carerRoom(userId)).disconnectSockets(true);
     },
+    reconnectAll: () => local.disconnectSockets(true),
     closeEndedSessions: () => closeEndedSessions(sql, carers.sockets.values(), now()),
     async idle() {
       while (running.size) await Promise.all([...running]);
     },
     async close() {
       await this.idle();
-      carers.disconnectSockets(true);
+      local.disconnectSockets(true); // this node's pages only: the others go on
       // io.close() would also close the HTTP server, which the ARC closes itself.
       io.engine.close();
     },

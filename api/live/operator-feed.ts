@@ -2,7 +2,7 @@
 // The server stores no events (Socket.IO docs): a console that connects late or reconnects loads
 // the REST snapshot (GET /api/alarms) and then applies what is pushed here.
 import type { Server as HttpServer } from 'node:http';
-import { Server } from 'socket.io';
+import { Server, type ServerOptions } from 'socket.io';
 import type { Sql } from 'postgres';
 import type { Logger } from 'pino';
 import { tokenFrom, userForToken } from '../auth/session-token.js';
@@ -25,10 +25,14 @@ export interface OperatorFeed {
   alarmRaised(alarm: AlarmView): void;
   alarmUpdated(alarm: AlarmView): void;
   alarmEscalated(alarm: AlarmView): void;
-  /** Close every console of this user: their sessions were ended (disabled, new role or password). */
+  /** Close every console of this user, on every node: their sessions were ended (disabled, new role or password). */
   disconnectUser(userId: string): void;
-  /** Staff with a console connected now, and since when: who is on shift, as the ARC sees it. */
-  onConsole(): StaffPresence[];
+  /** Staff with a console connected now, on any node, and since when: who is on shift, as the ARC sees it. */
+  onConsole(): Promise<StaffPresence[]>;
+  /** Messages between the nodes of a cluster, through the Socket.IO adapter (cluster-feed.ts). */
+  serverSide: ServerSideBus;
+  /** Close this node's consoles; they reconnect and reload their snapshot (after missed pushes). */
+  reconnectAll(): void;
   /** Close the consoles whose session has ended (log-out, expiry); resolves with how many. */
   closeEndedSessions(): Promise<number>;
   close(): Promise<void>;
@@ -41,14 +45,30 @@ export interface StaffPresence {
   consoles: number;
 }
 
+/** serverSideEmit and its listener: to every other node's operator namespace (nothing without a cluster adapter). */
+export interface ServerSideBus {
+  emit(event: string, ...args: unknown[]): void;
+  /** Ask every other node; resolves with their answers (rejects when one does not answer in time). */
+  request(event: string, ...args: unknown[]): Promise<unknown[]>;
+  /** A request's listener gets an answer callback as its last argument. */
+  on(event: string, listener: (...args: unknown[]) => void): void;
+}
+
+export interface FeedOptions {
+  /** The pages' own origins: a handshake from any other is refused (issue 12). */
+  origins: Set<string>;
+  /** The Socket.IO adapter (cluster mode: @socket.io/redis-adapter); the in-memory one otherwise. */
+  adapter?: ServerOptions['adapter'];
+}
+
 const STAFF_ROOM = 'staff';
 const followRoom = (deviceId: string) => `device:${deviceId}`;
 const userRoom = (userId: string) => `user:${userId}`;
 
-export function attachOperatorFeed(httpServer: HttpServer, sql: Sql, logger: Logger, now: () => Date, origins: Set<string>): OperatorFeed {
-  // Kept here, not in the database: presence is what this process sees connected right now.
-  const presence = new Map<string, StaffPresence>();
+export function attachOperatorFeed(httpServer: HttpServer, sql: Sql, logger: Logger, now: () => Date, options: FeedOptions): OperatorFeed {
+  const { origins } = options;
   const io = new Server(httpServer, {
+    ...(options.adapter && { adapter: options.adapter }),
     serveClient: true,
     // MQTT over WebSocket shares this HTTP server at /mqtt: leave upgrades that are not ours alone.
     destroyUpgrade: false,
@@ -74,6 +94,8 @@ export function attachOperatorFeed(httpServer: HttpServer, sql: Sql, logger: Log
       }
       socket.data.user = user;
       socket.data.sessionHash = sessionTokenHash(token!);
+      // Presence is what is connected right now, on every node: read from the sockets themselves.
+      socket.data.connectedAt = now().toISOString();
       next();
     } catch (err) {
       logger.error({ err }, 'operator feed authentication failed');
@@ -83,14 +105,6 @@ export function attachOperatorFeed(httpServer: HttpServer, sql: Sql, logger: Log
   operators.on('connection', (socket) => {
     const userId: string = socket.data.user.id;
     void socket.join([STAFF_ROOM, userRoom(userId)]);
-    const seen = presence.get(userId);
-    presence.set(userId, seen ? { ...seen, consoles: seen.consoles + 1 } : { userId, since: now(), consoles: 1 });
-    socket.on('disconnect', () => {
-      const left = presence.get(userId);
-      if (!left) return;
-      if (left.consoles <= 1) presence.delete(userId);
-      else presence.set(userId, { ...left, consoles: left.consoles - 1 });
-    });
     // Client messages are parsed at the edge like any other input (STYLE habit 6).
     socket.on('device:follow', (deviceId) => {
       if (typeof deviceId !== 'string' || !isDeviceId(deviceId) || socket.rooms.has(followRoom(deviceId))) return;
@@ -105,19 +119,43 @@ export function attachOperatorFeed(httpServer: HttpServer, sql: Sql, logger: Log
     logger.info({ userId: socket.data.user?.id }, 'operator console connected');
   });
 
+  // Pushes go to this node's consoles only (`local`): in a cluster each node is told every change
+  // once (cluster-feed.ts) and tells its own, so the adapter does not send each push twice.
+  const local = operators.local;
   return {
     deviceMoved(moved) {
       const room = followRoom(moved.deviceId);
-      if (operators.adapter.rooms.get(room)?.size) operators.to(room).emit('device:moved', moved);
+      if (operators.adapter.rooms.get(room)?.size) local.to(room).emit('device:moved', moved);
     },
-    alarmRaised: (alarm) => operators.to(STAFF_ROOM).emit('alarm:raised', alarm),
-    alarmUpdated: (alarm) => operators.to(STAFF_ROOM).emit('alarm:updated', alarm),
-    alarmEscalated: (alarm) => operators.to(STAFF_ROOM).emit('alarm:escalated', alarm),
+    alarmRaised: (alarm) => local.to(STAFF_ROOM).emit('alarm:raised', alarm),
+    alarmUpdated: (alarm) => local.to(STAFF_ROOM).emit('alarm:updated', alarm),
+    alarmEscalated: (alarm) => local.to(STAFF_ROOM).emit('alarm:escalated', alarm),
     disconnectUser(userId) {
       // A socket is checked once, when it connects: without this it would keep receiving alarms.
+      // Not `local`: with the Redis adapter this reaches the user's consoles on every node.
       operators.in(userRoom(userId)).disconnectSockets(true);
     },
-    onConsole: () => [...presence.values()],
+    async onConsole() {
+      const sockets = await operators.fetchSockets().catch((err: Error) => {
+        // A node that does not answer (Redis down, a node dying): say who is seen here.
+        logger.warn({ err: err.message }, 'presence from the other nodes unavailable: this node only');
+        return local.fetchSockets();
+      });
+      const presence = new Map<string, StaffPresence>();
+      for (const socket of sockets) {
+        const userId: string = socket.data.user.id;
+        const since = new Date(socket.data.connectedAt);
+        const seen = presence.get(userId);
+        presence.set(userId, seen ? { userId, since: seen.since < since ? seen.since : since, consoles: seen.consoles + 1 } : { userId, since, consoles: 1 });
+      }
+      return [...presence.values()];
+    },
+    serverSide: {
+      emit: (event, ...args) => operators.serverSideEmit(event as never, ...(args as never[])),
+      request: (event, ...args) => (operators.serverSideEmitWithAck as (event: string, ...args: unknown[]) => Promise<unknown[]>)(event, ...args),
+      on: (event, listener) => void (operators as unknown as { on(event: string, listener: (...args: unknown[]) => void): void }).on(event, listener),
+    },
+    reconnectAll: () => local.disconnectSockets(true),
     closeEndedSessions: () => closeEndedSessions(sql, operators.sockets.values(), now()),
     close: () => new Promise((resolve) => io.close(() => resolve())),
   };

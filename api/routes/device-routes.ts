@@ -55,8 +55,17 @@ export function deviceRoutes(app: FastifyInstance, deps: RouteDeps): void {
   /** Traccar Client's identifier is a secret of its own, shown with the device's and stored as a hash. */
   const appsOf = (id: string, secret: string, osmandToken: string) => phoneAppSettings(deps.config, id, secret, osmandToken);
 
+  /** The device list, "connected" as any node sees it (cluster mode asks the other nodes). */
+  async function devicesView(only: { deviceId?: string; wearerId?: string }) {
+    const views = await listDevices(sql, deps.isDeviceConnected, only);
+    const away = views.filter((v) => !v.connected).map((v) => v.id);
+    if (!deps.connectedElsewhere || !away.length) return views;
+    const elsewhere = await deps.connectedElsewhere(away);
+    return views.map((v) => (elsewhere.has(v.id) ? { ...v, connected: true } : v));
+  }
+
   async function viewOf(id: string) {
-    const [view] = await listDevices(sql, deps.isDeviceConnected, { deviceId: id });
+    const [view] = await devicesView({ deviceId: id });
     if (!view) throw new ArcError('ARC_ERR_DEVICE_NOT_FOUND');
     return view;
   }
@@ -64,7 +73,7 @@ export function deviceRoutes(app: FastifyInstance, deps: RouteDeps): void {
   // ?wearerId= narrows the list to one wearer's devices (a wearer's page needs no other).
   app.get('/api/devices', { preHandler: staff }, async (request) => {
     const { wearerId } = parseInput(DeviceListQuery, request.query);
-    const devices = await listDevices(sql, deps.isDeviceConnected, { wearerId });
+    const devices = await devicesView({ wearerId });
     // Positions are personal data: one audit row per list, not one per device.
     await audit(sql, actorOf(request), 'device.positions_viewed', wearerId ?? null, { devices: devices.length, ...(wearerId && { wearerId }) });
     return { devices };

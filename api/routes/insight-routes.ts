@@ -208,7 +208,7 @@ export function insightRoutes(app: FastifyInstance, deps: RouteDeps): void {
       timeZone,
       meanHandleS: round(meanHandleS, 1),
       handlingMeasured: handle !== null,
-      onConsoleNow: deps.staffOnConsole().length,
+      onConsoleNow: (await deps.staffOnConsole()).length,
       whatIf,
       peakCheck: plan.peakCheck,
       rows,

@@ -13,8 +13,16 @@ const AuditQuery = z.object({
 export function opsRoutes(app: FastifyInstance, deps: RouteDeps): void {
   app.get('/health/live', async () => ({ status: 'live' }));
   app.get('/health/ready', async (_request, reply) => {
-    const ready = await deps.databaseReady();
-    return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', database: ready ? 'up' : 'down' });
+    const database = await deps.databaseReady();
+    // Cluster mode: without Redis this node still stores what its devices send, but its consoles
+    // miss the other nodes' changes and commands miss devices on other nodes (README "Cluster").
+    const redis = deps.redisReady?.();
+    const ready = database && redis !== false;
+    return reply.status(ready ? 200 : 503).send({
+      status: ready ? 'ready' : 'not ready',
+      database: database ? 'up' : 'down',
+      ...(redis !== undefined && { redis: redis ? 'up' : 'down' }),
+    });
   });
   app.get('/api/console-config', { preHandler: deps.allow('administrator', 'supervisor', 'operator', 'carer') }, async () => ({
     mapTilesUrl: deps.config.ARC_MAP_TILES_URL === 'none' ? null : deps.config.ARC_MAP_TILES_URL,

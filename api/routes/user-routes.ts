@@ -38,9 +38,9 @@ export function userRoutes(app: FastifyInstance, deps: RouteDeps): void {
 
   app.get('/api/users', { preHandler: deps.allow('administrator', 'supervisor') }, async () => ({ users: await listUsers(sql) }));
 
-  // Who is on shift: staff with an operator console connected now (kept by the live feed).
+  // Who is on shift: staff with an operator console connected now (read from the live feed's sockets on every node).
   app.get('/api/staff/on-console', { preHandler: deps.allow('administrator', 'supervisor') }, async () => ({
-    onConsole: deps.staffOnConsole().map((p) => ({ userId: p.userId, since: p.since.toISOString(), consoles: p.consoles })),
+    onConsole: (await deps.staffOnConsole()).map((p) => ({ userId: p.userId, since: p.since.toISOString(), consoles: p.consoles })),
   }));
 
   app.post('/api/users', { preHandler: admin }, async (request, reply) => {

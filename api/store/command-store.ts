@@ -8,6 +8,12 @@ export async function pendingCommands(sql: Sql, deviceId: string): Promise<Comma
   return rows.map((r) => r.body);
 }
 
+/** Devices with a command not yet acknowledged (cluster mode: re-sent after Redis was away). */
+export async function devicesWithPendingCommands(sql: Sql): Promise<string[]> {
+  const rows = await sql<{ deviceId: string }[]>`select distinct device_id from device_commands where delivered_at is null`;
+  return rows.map((r) => r.deviceId);
+}
+
 export async function markCommandDelivered(sql: Sql, deviceId: string, commandId: string, at: Date): Promise<void> {
   await sql`update device_commands set delivered_at = ${at}
             where id = ${commandId} and device_id = ${deviceId} and delivered_at is null`;

@@ -48,7 +48,7 @@ export function routeTestDeps(sql: Sql, overrides: Partial<RouteDeps> = {}): Rou
     disconnectDevice: () => {},
     disconnectUser: () => {},
     sessionEnded: () => {},
-    staffOnConsole: () => [],
+    staffOnConsole: async () => [],
     allow: roleGuard(sql, now),
     zonesChanged: () => {},
     databaseReady: async () => true,

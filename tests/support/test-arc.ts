@@ -65,6 +65,8 @@ export async function startTestArc(overrides: Record<string, string> = {}, optio
     ARC_MQTT_PORT: '0',
     ARC_ADMIN_EMAIL: ADMIN.email,
     ARC_ADMIN_PASSWORD: ADMIN.password,
+    // The ARC is handed its connection; the URL only satisfies cluster mode's check (one database).
+    DATABASE_URL: db.url,
     ...overrides,
   });
   await ensureAdministrator(db.sql, config, logger);
