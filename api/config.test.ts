@@ -15,6 +15,7 @@ describe('loadConfig', () => {
     [{ DATABASE_URL: 'not a url' }, 'DATABASE_URL'],
     [{ ARC_ADMIN_EMAIL: 'admin@x.org', ARC_ADMIN_PASSWORD: 'short' }, 'ARC_ADMIN_PASSWORD'],
     [{ ARC_ADMIN_EMAIL: 'admin@x.org' }, 'ARC_ADMIN_PASSWORD'],
+    [{ ARC_ADMIN_EMAIL: 'admin@x.org', ARC_ADMIN_PASSWORD: 'password1234' }, 'ARC_ADMIN_PASSWORD'],
     [{ ARC_TLS_CERT_FILE: '/x.pem' }, 'ARC_TLS_KEY_FILE'],
     [{ ARC_LOG_LEVEL: 'loud' }, 'ARC_LOG_LEVEL'],
     [{ ARC_COOKIE_SECURE: 'maybe' }, 'ARC_COOKIE_SECURE'],

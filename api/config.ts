@@ -1,6 +1,7 @@
 // All configuration, from environment variables, parsed in one place (STYLE habit 9).
 // A bad value stops the start with a message naming the variable. README.md documents each key.
 import { z } from 'zod';
+import { commonPasswordReason } from './auth/common-passwords.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const optionalText = z.string().min(1).optional();
@@ -42,7 +43,15 @@ export const ConfigSchema = z.object({
   ARC_TLS_CERT_FILE: optionalText,
   ARC_TLS_KEY_FILE: optionalText,
   ARC_ADMIN_EMAIL: z.email().optional(),
-  ARC_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
+  ARC_ADMIN_PASSWORD: z
+    .string()
+    .min(12, 'must be at least 12 characters')
+    // The first administrator's password is held to the same list as every other (issue 12).
+    .superRefine((password, ctx) => {
+      const reason = commonPasswordReason(password);
+      if (reason) ctx.addIssue({ code: 'custom', message: reason });
+    })
+    .optional(),
   ARC_SESSION_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
   ARC_COOKIE_SECURE: bool.default(false),
   ARC_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
