@@ -110,6 +110,12 @@ describe('handling an alarm on the console', () => {
     await detail.getByLabel('Call note (optional)').fill('No reply, rang out');
     await detail.getByRole('button', { name: 'No answer' }).click();
     await detail.locator('table.history').getByText('Called the wearer: no answer: “No reply, rang out”').waitFor();
+
+    // Telling the wearer: accepting told the device; a quick text reaches it (spec commands v1.1).
+    await device.waitForCommand({ type: 'alarm.accepted' });
+    await detail.getByRole('button', { name: 'Help is on the way' }).click();
+    expect(await device.waitForCommand({ type: 'message' })).toMatchObject({ text: 'Help is on the way' });
+    await detail.locator('table.history').getByText('Told the wearer: “Help is on the way”').waitFor();
     await page.waitForFunction(() => !document.querySelector('#queue-rows tr.is-new')); // the flash is over
     await page.screenshot({ path: path.join(SCREENSHOTS, 'alarm-detail.png'), fullPage: true });
 
@@ -130,9 +136,10 @@ describe('handling an alarm on the console', () => {
     const alarmId = await alarmIdOf(device.deviceId);
     const actions = await t.sql<{ kind: string; detail: Record<string, unknown> }[]>`
       select kind, detail from alarm_actions where alarm_id = ${alarmId} and actor_id = ${operator.id} order by id`;
-    expect(actions.map((a) => a.kind)).toEqual(['accept', 'called_wearer', 'resolve', 'annotate']);
+    expect(actions.map((a) => a.kind)).toEqual(['accept', 'called_wearer', 'message_wearer', 'resolve', 'annotate']);
     expect(actions[1].detail).toMatchObject({ outcome: 'no_answer', note: 'No reply, rang out' });
-    expect(actions[2].detail).toMatchObject({ closureCode: 'genuine_assistance', note: 'Manager attended; Alice safe' });
+    expect(actions[2].detail).toMatchObject({ text: 'Help is on the way' });
+    expect(actions[3].detail).toMatchObject({ closureCode: 'genuine_assistance', note: 'Manager attended; Alice safe' });
     expect(await sameDocument(page)).toBe(true);
   });
 

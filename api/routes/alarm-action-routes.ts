@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TransactionSql } from 'postgres';
 import { z } from 'zod';
 import { ArcError } from '../errors.js';
-import { CLOSURE_CODES, CLOSURE_CODE_NAMES, type AlarmAction, type StaffRole } from '../rules/alarm-lifecycle.js';
+import { CLOSURE_CODES, CLOSURE_CODE_NAMES, WEARER_MESSAGE_MAX, type AlarmAction, type StaffRole } from '../rules/alarm-lifecycle.js';
 import { performAlarmAction } from '../handling/alarm-actions.js';
 import { findUserById } from '../store/user-store.js';
 import type { AlarmView } from '../live/console-contract.js';
@@ -30,6 +30,8 @@ const OperatorAction = z.discriminatedUnion('kind', [
 const Resolve = z.object({ closureCode: z.enum(CLOSURE_CODE_NAMES), note: Note });
 const Annotation = z.object({ text: Text });
 const Reassign = z.object({ userId: z.uuid() });
+/** Spec command `message`: at most 160 characters, shown or spoken by the device. */
+const WearerMessage = z.object({ text: z.string().trim().min(1).max(WEARER_MESSAGE_MAX) });
 
 export interface AlarmActionRouteDeps extends RouteDeps {
   alarmChanged(alarm: AlarmView): void;
@@ -70,6 +72,11 @@ export function alarmActionRoutes(app: FastifyInstance, deps: AlarmActionRouteDe
 
   app.post('/api/alarms/:id/annotations', { preHandler: staff }, (request) =>
     perform(request, { kind: 'annotate', ...parseInput(Annotation, request.body) }),
+  );
+
+  // Tell the wearer: a short text sent to the alarm's device (refused for a silent duress alarm).
+  app.post('/api/alarms/:id/messages', { preHandler: staff }, (request) =>
+    perform(request, { kind: 'message_wearer', ...parseInput(WearerMessage, request.body) }),
   );
 
   app.post('/api/alarms/:id/reassign', { preHandler: managers }, async (request) => {
