@@ -42,7 +42,7 @@ import { createDeadlineClock, type DeadlineClock } from './clock/deadline-clock.
 import { createNotificationWorker, type NotificationWorker } from './notify/notification-worker.js';
 import { createZoneWatch } from './handling/zone-watch.js';
 import { createFixBatcher } from './intake/fix-batcher.js';
-import { advanceAfterOutcome, runDueSteps, startResponsePlan } from './handling/response-plan-runner.js';
+import { advanceAfterOutcome, mandatoryStepsOpen, runDueSteps, startResponsePlan } from './handling/response-plan-runner.js';
 import { notifyCarers, notifySupervisors } from './handling/alarm-notifications.js';
 
 /** A device payload is at most 16 KiB; an MQTT frame a little more. HTTP bodies are small too. */
@@ -134,7 +134,8 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
       ],
     ],
   });
-  const notifications = createNotificationWorker({ sql, config, logger: logger.child({ component: 'notify' }), now });
+  // A message delivered or failed for good changes the alarm's plan: pushed, not left to the next action.
+  const notifications = createNotificationWorker({ sql, config, logger: logger.child({ component: 'notify' }), now, settled: (alarmId) => alarms.updated(alarmId) });
 
   const intakeUnderWay = new Set<Promise<unknown>>();
   broker = await createMqttBroker(
@@ -202,6 +203,7 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
     ...routeDeps,
     alarmChanged: (alarm) => alarms.publish('updated', alarm),
     afterOutcome: (tx, alarmId, at) => advanceAfterOutcome(tx, alarmId, at, planOptions),
+    mandatoryStepsOpen: (tx, alarmId, at) => mandatoryStepsOpen(tx, alarmId, at, planOptions),
     commandsQueued: (deviceId) => commands.flush(deviceId),
   });
 

@@ -19,6 +19,8 @@ export interface AlarmActionDeps {
   commandsQueued?(deviceId: string): void;
   /** In the transaction, after an outcome (a call, police, ambulance): the plan moves on. */
   afterOutcome?(tx: TransactionSql, alarmId: string, at: Date): Promise<void>;
+  /** In the transaction, before a resolve: the plan's mandatory steps not logged yet. */
+  mandatoryStepsOpen?(tx: TransactionSql, alarmId: string, at: Date): Promise<number[]>;
 }
 
 interface AlarmOrigin {
@@ -70,6 +72,7 @@ export async function performAlarmAction(
   const view = await deps.sql.begin(async (tx) => {
     const locked = await lockAlarm(tx, alarmId);
     if (!locked) throw new ArcError('ARC_ERR_ALARM_NOT_FOUND');
+    if (action.kind === 'resolve') locked.state.mandatoryStepsOpen = (await deps.mandatoryStepsOpen?.(tx, alarmId, at)) ?? [];
     const outcome = applyAlarmAction(locked.state, action, user);
     if (!outcome.ok) throw new ArcError(outcome.code, outcome.message);
     if (outcome.changed && outcome.record) {
@@ -77,6 +80,12 @@ export async function performAlarmAction(
       await recordAlarmAction(tx, alarmId, actor, outcome.record.kind, outcome.record.detail, at);
       // Every operator action is audited (who, what, when), beside the alarm's own history.
       await audit(tx, { id: user.id, name: user.email }, `alarm.${outcome.record.kind}`, alarmId, outcome.record.detail);
+      if (outcome.record.detail.overrideReason) {
+        await audit(tx, { id: user.id, name: user.email }, 'alarm.plan_override', alarmId, {
+          reason: outcome.record.detail.overrideReason,
+          steps: outcome.record.detail.stepsOverridden,
+        });
+      }
       if (OUTCOMES.has(outcome.record.kind)) await deps.afterOutcome?.(tx, alarmId, at);
     }
     // The device's commands are written in the transaction that decided them; sent after commit.

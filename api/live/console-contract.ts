@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { AlarmDetail } from '../store/alarm-detail-store.js';
 import type { NotificationView } from '../notify/outbox.js';
-import type { PlanStep, ResponsePlan, StepGuidance } from '../rules/response-plan.js';
+import type { PlanProgress, PlanStep, ResponsePlan, StepGuidance } from '../rules/response-plan.js';
 import type { ClosureCode } from '../rules/alarm-lifecycle.js';
 import type { User, UserAccount } from '../store/user-store.js';
 import type { LinkedCarer, Wearer, WearerProfile } from '../store/wearer-store.js';
@@ -122,8 +122,12 @@ export type Json<T> = T extends Date ? string : T extends object ? { -readonly [
 /** GET /api/alarms/:id */
 export type AlarmDetailView = Json<
   { alarm: AlarmView } & AlarmDetail & {
-      /** The response plan as guidance, `current` = the step under way; null = no plan. */
-      plan: { steps: StepGuidance[]; current: number } | null;
+      /**
+       * The response plan as guidance, `current` = the step under way, `progress` = what happened
+       * to each step (done, sent, failed with the reason, skipped) and whether the plan is complete;
+       * null = no plan.
+       */
+      plan: { steps: StepGuidance[]; current: number; progress: PlanProgress } | null;
       notifications: NotificationView[];
     }
 >;

@@ -27,7 +27,8 @@ const OperatorAction = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('contact_notified'), contactName: z.string().trim().min(1).max(200), how: z.string().trim().min(1).max(50), note: Note }),
   z.object({ kind: z.literal('verified'), verdict: z.enum(['genuine', 'false']), note: Note }),
 ]);
-const Resolve = z.object({ closureCode: z.enum(CLOSURE_CODE_NAMES), note: Note });
+/** override: the reason for closing a genuine alarm whose mandatory plan steps are not logged (audited). */
+const Resolve = z.object({ closureCode: z.enum(CLOSURE_CODE_NAMES), note: Note, override: z.string().trim().min(1).max(1000).optional() });
 const Annotation = z.object({ text: Text });
 const Reassign = z.object({ userId: z.uuid() });
 /** Spec command `message`: at most 160 characters, shown or spoken by the device. */
@@ -36,6 +37,7 @@ const WearerMessage = z.object({ text: z.string().trim().min(1).max(WEARER_MESSA
 export interface AlarmActionRouteDeps extends RouteDeps {
   alarmChanged(alarm: AlarmView): void;
   afterOutcome(tx: TransactionSql, alarmId: string, at: Date): Promise<void>;
+  mandatoryStepsOpen(tx: TransactionSql, alarmId: string, at: Date): Promise<number[]>;
   commandsQueued(deviceId: string): void;
 }
 
@@ -47,6 +49,7 @@ export function alarmActionRoutes(app: FastifyInstance, deps: AlarmActionRouteDe
     now: deps.now,
     published: deps.alarmChanged,
     afterOutcome: deps.afterOutcome,
+    mandatoryStepsOpen: deps.mandatoryStepsOpen,
     commandsQueued: deps.commandsQueued,
   };
 

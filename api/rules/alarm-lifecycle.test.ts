@@ -12,6 +12,7 @@ const alarm = (over: Partial<AlarmState> = {}): AlarmState => ({
   closureCode: null,
   isTest: false,
   silent: false,
+  mandatoryStepsOpen: [],
   wearer: { urn: 'NW-1234-5678', policeWithdrawn: false, policeWithdrawnReason: null },
   ...over,
 });
@@ -71,6 +72,11 @@ describe('applyAlarmAction: every state × action', () => {
     ['a message after a duress activation', duress, { kind: 'message_wearer', text: 'Help is on the way' }, ann, 'ARC_ERR_ALARM_SILENT'],
     ['a message over 160 characters', heldByAnn, { kind: 'message_wearer', text: 'x'.repeat(161) }, ann, 'ARC_ERR_VALIDATION'],
     ['a message on a resolved alarm', resolved, { kind: 'message_wearer', text: 'x' }, ann, 'ARC_ERR_ALARM_RESOLVED'],
+    // mandatory plan steps (a genuine closure only)
+    ['genuine with mandatory steps open', alarm({ ...heldByAnn, mandatoryStepsOpen: [2] }), { kind: 'resolve', closureCode: 'genuine_police', note: 'Police attended' }, ann, 'ARC_ERR_PLAN_STEPS_OPEN'],
+    ['genuine, steps open, a blank override', alarm({ ...heldByAnn, mandatoryStepsOpen: [2] }), { kind: 'resolve', closureCode: 'genuine_police', note: 'Police attended', override: ' ' }, ann, 'ARC_ERR_PLAN_STEPS_OPEN'],
+    ['genuine, steps open, overridden with a reason', alarm({ ...heldByAnn, mandatoryStepsOpen: [2] }), { kind: 'resolve', closureCode: 'genuine_police', note: 'Police attended', override: 'Manager on leave' }, ann, { status: 'resolved' }],
+    ['false alarm with mandatory steps open', alarm({ ...heldByAnn, mandatoryStepsOpen: [2] }), { kind: 'resolve', closureCode: 'false_accidental' }, ann, { status: 'resolved' }],
     // annotate
     ['annotate a resolved alarm', resolved, { kind: 'annotate', text: 'Family called back to thank us' }, bob, { status: 'resolved', verified: 'false' }],
   ])('%s', (_name, state, action, actor, expected) => {
@@ -105,6 +111,17 @@ describe('applyAlarmAction: every state × action', () => {
   it('a resolved alarm keeps its closure code when annotated', () => {
     const outcome = applyAlarmAction(resolved, { kind: 'annotate', text: 'x' }, ann);
     expect(outcome.ok && outcome.alarm.closureCode).toBe('false_accidental');
+  });
+});
+
+describe('overriding mandatory steps', () => {
+  it('names the steps, and keeps the reason and the steps on the record', () => {
+    const open = alarm({ ...heldByAnn, mandatoryStepsOpen: [1, 3] });
+    expect(applyAlarmAction(open, { kind: 'resolve', closureCode: 'genuine_assistance', note: 'x' }, ann)).toMatchObject({
+      message: 'Mandatory plan steps 1, 3 not logged: log them, or give a reason to override',
+    });
+    const outcome = applyAlarmAction(open, { kind: 'resolve', closureCode: 'genuine_assistance', note: 'x', override: 'Wearer safe, seen by staff' }, ann);
+    expect(outcome.ok && outcome.record?.detail).toMatchObject({ overrideReason: 'Wearer safe, seen by staff', stepsOverridden: [1, 3] });
   });
 });
 

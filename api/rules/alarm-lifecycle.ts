@@ -52,6 +52,8 @@ export interface AlarmState {
    * device that a safe-PIN cancel would not show (spec, "Commands": no `alarm.accepted`, no `message`).
    */
   silent: boolean;
+  /** Mandatory plan steps (numbered from 1) not logged yet; the shell fills it in before a resolve. */
+  mandatoryStepsOpen: number[];
   /** What the ARC knows about the wearer that limits what may be done. */
   wearer: { urn: string | null; policeWithdrawn: boolean; policeWithdrawnReason: string | null } | null;
 }
@@ -68,7 +70,7 @@ export type AlarmAction =
   | { kind: 'passed_to_ambulance'; reference?: string; note?: string }
   | { kind: 'contact_notified'; contactName: string; how: string; note?: string }
   | { kind: 'verified'; verdict: 'genuine' | 'false'; note?: string }
-  | { kind: 'resolve'; closureCode: ClosureCode; note?: string }
+  | { kind: 'resolve'; closureCode: ClosureCode; note?: string; override?: string }
   | { kind: 'annotate'; text: string }
   /** Spec command `message`: a short text for the wearer's device (at most 160 characters). */
   | { kind: 'message_wearer'; text: string };
@@ -145,9 +147,16 @@ export function applyAlarmAction(alarm: AlarmState, action: AlarmAction, actor: 
     case 'resolve': {
       const code = CLOSURE_CODES[action.closureCode];
       if (code.genuine && !action.note?.trim()) return refuse('ARC_ERR_CLOSURE_NOTE_REQUIRED', 'A genuine alarm needs a note saying what was done');
+      // A genuine alarm is closed only when the plan's mandatory steps were logged, or an
+      // operator overrides them with a reason (kept on the alarm and in the audit log).
+      const open = code.genuine ? alarm.mandatoryStepsOpen : [];
+      const override = action.override?.trim();
+      if (open.length && !override) {
+        return refuse('ARC_ERR_PLAN_STEPS_OPEN', `Mandatory plan step${open.length > 1 ? 's' : ''} ${open.join(', ')} not logged: log ${open.length > 1 ? 'them' : 'it'}, or give a reason to override`);
+      }
       return done(
         { status: 'resolved', closureCode: action.closureCode, verified: alarm.verified ?? (code.genuine ? 'genuine' : 'false') },
-        { closureCode: action.closureCode, note: action.note },
+        { closureCode: action.closureCode, note: action.note, ...(open.length ? { overrideReason: override, stepsOverridden: open } : {}) },
       );
     }
   }

@@ -45,6 +45,8 @@ export const PlanStep = z
     waitS: z.number().int().min(0).max(MAX_WAIT_S),
     /** The plan author's own words for the operator, shown beside the generated instruction. */
     instruction: z.string().trim().min(1).max(500).optional(),
+    /** Must be logged (done, or its message delivered) before a genuine alarm is resolved, or overridden with a reason. */
+    mandatory: z.boolean().optional(),
   })
   .superRefine((step, ctx) => {
     if (step.who === 'contact' && step.contactPosition === undefined) {
@@ -182,6 +184,8 @@ export interface GuidanceContact {
 
 export interface StepGuidance {
   index: number;
+  /** The plan's flag: must be logged before a genuine alarm is resolved (or overridden with a reason). */
+  mandatory: boolean;
   who: StepWho;
   how: StepHow;
   automatic: boolean;
@@ -281,6 +285,7 @@ export function stepGuidance(input: PlanContext & { stepIndex: number }): StepGu
   const step = stepAt(plan, stepIndex);
   const base = {
     index: stepIndex,
+    mandatory: step.mandatory === true,
     who: step.who,
     how: step.how,
     automatic: isAutomatic(step.how),
@@ -434,4 +439,85 @@ export function stepDecision(input: PlanContext & { stepIndex: number; stepDueAt
   if (next === null) return { overdue: true, ...nothing };
   const entry = reachStep({ ...input, stepIndex: next });
   return { overdue: true, advanceTo: next, nextDueAt: entry.dueAt, runAutomatic: entry.runAutomatic, skipped: entry.skipped };
+}
+
+// ---- Progress: what happened to each step ------------------------------------------------------
+// A step is done only when it happened: an operator logged its outcome, or its message was
+// delivered. A message that failed is failed (with the reason), a step passed over is skipped.
+
+/** What the alarm's history says about a step (alarm_actions step.done / step.skipped). */
+export interface StepRecord {
+  step: number;
+  kind: 'done' | 'skipped';
+  reason?: string;
+}
+
+/** An automatic message sent for a step (the notifications outbox). */
+export interface StepMessage {
+  step: number;
+  status: 'pending' | 'delivered' | 'failed';
+  error: string | null;
+}
+
+export type StepState = 'done' | 'sent' | 'sending' | 'failed' | 'skipped' | 'todo' | 'not_done';
+
+export interface StepProgress {
+  state: StepState;
+  /** The step the plan is on now (only while the plan runs and the alarm is open). */
+  current: boolean;
+  /** Why: the skip's reason, the message's error. */
+  reason: string | null;
+  /** What to do instead, for a failed message: the plan offers the next step. */
+  offer: string | null;
+}
+
+export interface PlanProgress {
+  steps: StepProgress[];
+  /** Every step has an outcome (done, sent, failed or skipped), or the last one was logged. */
+  complete: boolean;
+  /** Mandatory steps (numbered from 1) not logged: they block resolving a genuine alarm. */
+  mandatoryOpen: number[];
+}
+
+const FINAL: ReadonlySet<StepState> = new Set(['done', 'sent', 'failed', 'skipped']);
+const LOGGED: ReadonlySet<StepState> = new Set(['done', 'sent']);
+
+/** What the operator is offered after a message failed: call that contact, else the next step. */
+function offerAfterFailure(guidance: readonly StepGuidance[], index: number): string {
+  const step = guidance[index];
+  if (step?.contact?.phone && step.how !== 'operator_call') return `Call ${step.contact.name} on ${step.contact.phone} instead`;
+  const next = guidance[index + 1];
+  return next ? `Go on to step ${index + 2}: ${next.instruction}` : 'No step follows: decide who to tell and log it';
+}
+
+export function planProgress(input: {
+  guidance: readonly StepGuidance[];
+  /** alarms.plan_step */
+  current: number;
+  /** The operator logged the outcome of the last step (alarms.flags.planComplete). */
+  finished: boolean;
+  resolved: boolean;
+  records: readonly StepRecord[];
+  messages: readonly StepMessage[];
+}): PlanProgress {
+  const { guidance, current } = input;
+  const steps = guidance.map((step, i): StepProgress => {
+    const isCurrent = i === current && !input.finished && !input.resolved;
+    const at = (state: StepState, reason: string | null = null, offer: string | null = null): StepProgress => ({ state, current: isCurrent, reason, offer });
+    const skipped = input.records.find((r) => r.step === i && r.kind === 'skipped');
+    if (skipped) return at('skipped', skipped.reason ?? null);
+    const messages = input.messages.filter((m) => m.step === i);
+    if (step.automatic && messages.length) {
+      if (messages.some((m) => m.status === 'delivered')) return at('sent');
+      if (messages.some((m) => m.status === 'pending')) return at('sending', messages.find((m) => m.error)?.error ?? null);
+      return at('failed', messages.find((m) => m.error)?.error ?? 'not delivered', offerAfterFailure(guidance, i));
+    }
+    if (input.records.some((r) => r.step === i && r.kind === 'done')) return at('done');
+    // A step before the current one was passed by a logged outcome (alarms from before step.done was recorded).
+    if (i < current || (i === current && input.finished)) return at('done');
+    return at(input.resolved ? 'not_done' : 'todo');
+  });
+  const complete = input.finished || (steps.length > 0 && steps.every((s) => FINAL.has(s.state)));
+  const mandatoryOpen = guidance.flatMap((step, i) => (step.mandatory && !LOGGED.has(steps[i].state) ? [i + 1] : []));
+  return { steps, complete, mandatoryOpen };
 }

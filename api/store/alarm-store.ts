@@ -109,6 +109,7 @@ export async function lockAlarm(tx: TransactionSql, alarmId: string): Promise<Lo
       closureCode: row.closureCode,
       isTest: row.isTest,
       silent: row.silent,
+      mandatoryStepsOpen: [],
       wearer: police && { urn: police.urn, policeWithdrawn: police.policeWithdrawn, policeWithdrawnReason: police.policeWithdrawnReason },
     },
   };

@@ -142,20 +142,26 @@ export function createActionPanel(options: {
     ...options.closureCodes.map((c) => el('option', { attrs: { value: c.code }, text: c.noteRequired ? `${c.label} (note required)` : c.label })),
   );
   const closureNote = textarea(2);
+  // Mandatory plan steps not logged block a genuine closure unless overridden with a reason.
+  const overrideReason = textarea(2);
+  const mandatoryHint = el('p', { className: 'blocked' });
   const resolve = actionForm({
     title: 'Resolve',
     fields: [
       ['closureCode', 'Closure code', closureCode],
       ['note', 'Closure note', closureNote],
+      ['override', 'Reason to resolve without the mandatory steps (audited)', overrideReason],
     ],
+    extra: [mandatoryHint],
     buttons: [button('Resolve alarm', '', 'primary')],
     async onSubmit(form) {
       form.clearErrors();
       const code = options.closureCodes.find((c) => c.code === closureCode.value);
       if (!code) return form.showFieldError('closureCode', 'Choose a closure code');
       // The ARC refuses a genuine code without a note (ARC_ERR_CLOSURE_NOTE_REQUIRED): say it here.
-      const ok = await act(form, 'resolve', { closureCode: code.code, note: optional(closureNote) }, `resolved: ${code.label}`, { ARC_ERR_CLOSURE_NOTE_REQUIRED: 'note' });
-      if (ok) closureNote.value = '';
+      const body = { closureCode: code.code, note: optional(closureNote), override: optional(overrideReason) };
+      const ok = await act(form, 'resolve', body, `resolved: ${code.label}`, { ARC_ERR_CLOSURE_NOTE_REQUIRED: 'note', ARC_ERR_PLAN_STEPS_OPEN: 'override' });
+      if (ok) closureNote.value = overrideReason.value = '';
     },
   });
 
@@ -189,6 +195,10 @@ export function createActionPanel(options: {
       const mayAct = alarm.status !== 'resolved' && alarm.owner !== null && (alarm.owner.id === me.id || isManager(me));
       for (const form of working) form.element.hidden = !mayAct;
       if (alarm.flags.silent === true) tell.element.hidden = true;
+      const open = plan?.progress.mandatoryOpen ?? [];
+      mandatoryHint.textContent = open.length ? `Mandatory plan step${open.length > 1 ? 's' : ''} ${open.join(', ')} not logged: a genuine closure needs ${open.length > 1 ? 'them' : 'it'}, or a reason to override.` : '';
+      mandatoryHint.hidden = open.length === 0;
+      overrideReason.closest('.field')!.toggleAttribute('hidden', open.length === 0);
       annotate.element.hidden = alarm.status !== 'resolved';
       hint.textContent =
         alarm.status === 'resolved'

@@ -263,31 +263,45 @@ function drawWearer(box: HTMLElement, detail: AlarmDetailView): void {
   );
 }
 
+/** What each step's state looks like: a tick only for what happened. */
+const STEP_MARK: Record<string, { tick: string; words: string }> = {
+  done: { tick: '✓', words: 'Done' },
+  sent: { tick: '✓', words: 'Sent' },
+  sending: { tick: '…', words: 'Sending' },
+  failed: { tick: '✗', words: 'Failed' },
+  skipped: { tick: '–', words: 'Skipped' },
+  todo: { tick: '○', words: '' },
+  not_done: { tick: '○', words: 'Not done' },
+};
+
 function drawPlan(box: HTMLElement, detail: AlarmDetailView): void {
   const { plan } = detail;
   if (!plan) {
     section(box, 'Response plan', el('p', { text: 'No response plan for this alarm.' }));
     return;
   }
-  const resolved = detail.alarm.status === 'resolved';
+  const { progress } = plan;
   section(
     box,
     'Response plan',
+    progress.complete ? el('p', { className: 'plan-complete', attrs: { role: 'status' }, text: 'Plan complete: every step has an outcome.' }) : null,
     el(
       'ol',
       { className: 'plan' },
       ...plan.steps.map((step, i) => {
-        const state = resolved || i < plan.current ? 'done' : i === plan.current ? 'current' : 'todo';
-        const tick = state === 'done' ? '✓' : state === 'current' ? '▶' : '○';
+        const p = progress.steps[i];
+        const mark = p.current && (p.state === 'todo' || p.state === 'sending') ? { tick: '▶', words: STEP_MARK[p.state].words } : STEP_MARK[p.state];
         return el(
           'li',
-          { className: `step step-${state}`, attrs: { 'aria-current': state === 'current' ? 'step' : null } },
-          el('span', { className: 'tick', attrs: { 'aria-hidden': 'true' }, text: tick }),
-          el('span', { className: 'step-who', text: `${step.who}${step.automatic ? ` (automatic ${step.how})` : ''}` }),
+          { className: `step step-${p.state}${p.current ? ' step-current' : ''}`, attrs: { 'aria-current': p.current ? 'step' : null } },
+          el('span', { className: 'tick', attrs: { 'aria-hidden': 'true' }, text: mark.tick }),
+          el('span', { className: 'step-who', text: `${step.who}${step.automatic ? ` (automatic ${step.how})` : ''}${step.mandatory ? ' · must be logged' : ''}` }),
           el('span', { className: 'step-instruction', text: step.instruction }),
+          mark.words ? el('span', { className: 'step-state', text: `${mark.words}${p.reason ? `: ${p.reason}` : ''}` }) : null,
+          p.offer ? el('span', { className: 'step-offer', text: p.offer }) : null,
           step.note ? el('span', { className: 'step-note', text: `Plan note: ${step.note}` }) : null,
           step.doNotCallAudibly ? el('span', { className: 'mark mark-discreet', text: 'Do not call back audibly' }) : null,
-          step.blocked
+          step.blocked && p.state !== 'skipped'
             ? el(
                 'span',
                 { className: 'step-blocked' },
@@ -298,7 +312,7 @@ function drawPlan(box: HTMLElement, detail: AlarmDetailView): void {
         );
       }),
     ),
-    detail.alarm.stepDueAt ? el('p', { className: 'muted', text: `Current step due by ${clockText(detail.alarm.stepDueAt)}` }) : null,
+    detail.alarm.stepDueAt && !progress.complete ? el('p', { className: 'muted', text: `Current step due by ${clockText(detail.alarm.stepDueAt)}` }) : null,
   );
 }
 
