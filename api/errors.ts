@@ -9,6 +9,7 @@ export const ErrorCodes = {
   ARC_ERR_NOT_FOUND: { status: 404, message: 'No such thing' },
   ARC_ERR_DEVICE_EXISTS: { status: 409, message: 'A device with that id already exists' },
   ARC_ERR_DEVICE_NOT_FOUND: { status: 404, message: 'No such device' },
+  ARC_ERR_DEVICE_DECOMMISSIONED: { status: 409, message: 'This device is decommissioned: it cannot be changed or brought back' },
   ARC_ERR_WEARER_NOT_FOUND: { status: 404, message: 'No such wearer' },
   ARC_ERR_USER_EXISTS: { status: 409, message: 'A user with that email already exists' },
   ARC_ERR_USER_NOT_FOUND: { status: 404, message: 'No such user' },

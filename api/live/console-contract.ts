@@ -75,6 +75,9 @@ export const DeviceView = z.object({
   amberUntil: z.string().nullable(),
   /** When the next check-in of the device's open lone-worker shift is due; null = no shift. */
   checkinDueAt: z.string().nullable(),
+  /** Taken out of service (kept with its history): never supervised, never connected again. */
+  decommissionedAt: z.string().nullable(),
+  decommissionedReason: z.string().nullable(),
   position: Position.extend({ ts: z.number() }).nullable(),
   health: z.object({
     ts: z.number().nullable(),

@@ -7,7 +7,7 @@ import { ArcError } from '../errors.js';
 import { deviceConnection } from './device-connection.js';
 import { generateSecret, hashDeviceSecret } from '../auth/secret-hash.js';
 import { audit } from '../store/audit-log.js';
-import { insertDevice, listDevices, updateDevice, type DeviceChanges } from '../store/device-store.js';
+import { decommissionDevice, insertDevice, listDevices, updateDevice, type DeviceChanges } from '../store/device-store.js';
 import { getWearer } from '../store/wearer-store.js';
 import { parseInput } from './parse-input.js';
 import { actorOf } from './request-user.js';
@@ -31,7 +31,8 @@ const DeviceUpdate = z.object({
   heartbeatS: HeartbeatS.optional(),
 });
 const DeviceParams = z.object({ id: DeviceId });
-const DeviceListQuery = z.object({ wearerId: z.uuid().optional() });
+const DeviceListQuery = z.object({ wearerId: z.uuid().optional(), decommissioned: z.enum(['include']).optional() });
+const Decommission = z.object({ reason: z.string().trim().min(3, 'say why the device is taken out of service').max(500) });
 const TestMode = z.object({
   minutes: z.number().int().min(1).max(7 * 24 * 60),
   reason: z.string().trim().min(3, 'say why the device is on test').max(500),
@@ -59,8 +60,8 @@ export function deviceRoutes(app: FastifyInstance, deps: RouteDeps): void {
 
   // ?wearerId= narrows the list to one wearer's devices (a wearer's page needs no other).
   app.get('/api/devices', { preHandler: staff }, async (request) => {
-    const { wearerId } = parseInput(DeviceListQuery, request.query);
-    return { devices: await listDevices(sql, deps.isDeviceConnected, { wearerId }) };
+    const { wearerId, decommissioned } = parseInput(DeviceListQuery, request.query);
+    return { devices: await listDevices(sql, deps.isDeviceConnected, { wearerId, includeDecommissioned: decommissioned === 'include' }) };
   });
 
   app.get('/api/devices/:id', { preHandler: staff }, async (request) => ({
@@ -82,6 +83,7 @@ export function deviceRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const { id } = parseInput(DeviceParams, request.params);
     const changes: DeviceChanges = parseInput(DeviceUpdate, request.body);
     await requireWearer(changes.wearerId);
+    if ((await viewOf(id)).decommissionedAt) throw new ArcError('ARC_ERR_DEVICE_DECOMMISSIONED');
     if (!(await updateDevice(sql, id, changes))) throw new ArcError('ARC_ERR_DEVICE_NOT_FOUND');
     await audit(sql, actorOf(request), 'device.updated', id, changes as Record<string, unknown>);
     if (changes.enabled === false) deps.disconnectDevice(id);
@@ -110,8 +112,22 @@ export function deviceRoutes(app: FastifyInstance, deps: RouteDeps): void {
     return { device: await viewOf(id) };
   });
 
+  // Decommission: out of service for good (no supervision, no alarms, no connection), history kept.
+  app.post('/api/devices/:id/decommission', { preHandler: admin }, async (request) => {
+    const { id } = parseInput(DeviceParams, request.params);
+    const { reason } = parseInput(Decommission, request.body);
+    const done = await decommissionDevice(sql, id, reason, deps.now());
+    if (done === false) throw new ArcError('ARC_ERR_DEVICE_NOT_FOUND');
+    if (done === null) throw new ArcError('ARC_ERR_DEVICE_DECOMMISSIONED');
+    await audit(sql, actorOf(request), 'device.decommissioned', id, { reason, wearerId: done.wearerId });
+    deps.disconnectDevice(id);
+    deps.zonesChanged?.();
+    return { device: await viewOf(id) };
+  });
+
   app.post('/api/devices/:id/rotate-secret', { preHandler: admin }, async (request) => {
     const { id } = parseInput(DeviceParams, request.params);
+    if ((await viewOf(id)).decommissionedAt) throw new ArcError('ARC_ERR_DEVICE_DECOMMISSIONED');
     const secret = generateSecret();
     if (!(await updateDevice(sql, id, { secretHash: await hashDeviceSecret(secret) }))) throw new ArcError('ARC_ERR_DEVICE_NOT_FOUND');
     await audit(sql, actorOf(request), 'device.secret_rotated', id);

@@ -173,7 +173,7 @@ export function createDevicesAdmin(context: AdminContext): AdminSection {
         ['id', 'Device id (3 to 64 of A–Z a–z 0–9 _ -)', id],
         ['label', 'Label', label],
         ['wearerId', 'Wearer', wearer],
-        ['heartbeatS', 'Heartbeat (seconds between check-ins)', heartbeat],
+        ['heartbeatS', 'Heartbeat: seconds between the device’s status messages', heartbeat],
       ],
       buttons: [button('Provision device', 'provision', 'primary')],
       async onSubmit(f) {
@@ -224,6 +224,14 @@ export function createDevicesAdmin(context: AdminContext): AdminSection {
       status,
       screen!.secretSlot,
     ];
+    // Out of service for good: the history stays, nothing can be changed.
+    if (device.decommissionedAt) {
+      parts.push(
+        el('p', { className: 'warning', text: `Decommissioned ${new Date(device.decommissionedAt).toLocaleString()}: ${device.decommissionedReason ?? ''}. Its history is kept; it is not supervised and cannot connect.` }),
+        el('p', null, el('a', { attrs: { href: '#/admin/devices' }, text: 'Back to all devices' })),
+      );
+      return el('section', { className: 'device-panel', attrs: { 'aria-labelledby': titleId } }, ...parts);
+    }
 
     if (admin) {
       const label = input({ value: device.label });
@@ -238,7 +246,7 @@ export function createDevicesAdmin(context: AdminContext): AdminSection {
           fields: [
             ['label', 'Label', label],
             ['wearerId', 'Wearer', wearer],
-            ['heartbeatS', 'Heartbeat (seconds between check-ins)', heartbeat],
+            ['heartbeatS', 'Heartbeat: seconds between the device’s status messages', heartbeat],
             ['enabled', 'Enabled (a disabled device is disconnected and refused)', enabled],
             ['inUse', 'In use (off: not worn, not watched for silence)', inUse],
           ],
@@ -291,7 +299,7 @@ export function createDevicesAdmin(context: AdminContext): AdminSection {
     );
 
     parts.push(shiftPatternForm(device));
-    if (admin) parts.push(rotateForm(device).element);
+    if (admin) parts.push(rotateForm(device).element, decommissionForm(device, changed).element);
     parts.push(el('p', null, el('a', { attrs: { href: '#/admin/devices' }, text: 'Back to all devices' })));
     return el('section', { className: 'device-panel', attrs: { 'aria-labelledby': titleId } }, ...parts);
   }
@@ -336,6 +344,48 @@ export function createDevicesAdmin(context: AdminContext): AdminSection {
         if (!answer) return;
         showSecret(answer, 'rotated');
         void loadList();
+      },
+    });
+  }
+
+  /** Decommission: out of service for good, history kept; asked twice, with a reason (audited). */
+  function decommissionForm(device: DeviceView, changed: (next: DeviceView, said: string) => void): ActionForm {
+    const reason = input({ placeholder: 'e.g. returned broken, replaced' });
+    const ask = button('Decommission…', 'ask');
+    const confirm = button('Decommission for good', 'confirm', 'danger');
+    const cancel = button('Cancel', 'cancel');
+    const warning = el('p', {
+      className: 'warning',
+      attrs: { hidden: true },
+      text: `${device.label || device.id} is disconnected at once, no longer supervised and cannot connect again. Its alarms and history are kept. This cannot be undone.`,
+    });
+    const asking = (yes: boolean) => {
+      ask.hidden = yes;
+      confirm.hidden = !yes;
+      cancel.hidden = !yes;
+      warning.hidden = !yes;
+    };
+    asking(false);
+    return actionForm({
+      title: 'Decommission',
+      className: 'admin-form',
+      fields: [['reason', 'Why it is taken out of service', reason]],
+      buttons: [ask, confirm, cancel],
+      extra: [warning],
+      async onSubmit(f, submitter) {
+        if (submitter?.value === 'ask') {
+          asking(true);
+          cancel.focus();
+          return;
+        }
+        if (submitter?.value === 'cancel') {
+          asking(false);
+          ask.focus();
+          return;
+        }
+        const answer = await f.send<{ device: DeviceView }>('POST', `/api/devices/${encodeURIComponent(device.id)}/decommission`, { reason: reason.value.trim() });
+        asking(false);
+        if (answer) changed(answer.device, 'The device is decommissioned.');
       },
     });
   }
