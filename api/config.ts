@@ -51,6 +51,8 @@ export const ConfigSchema = z.object({
   /** Map tiles for the consoles ({z}/{x}/{y}); "none" for a plain background (offline ARCs). */
   ARC_MAP_TILES_URL: z.string().min(1).default('https://tile.openstreetmap.org/{z}/{x}/{y}.png'),
   ARC_MAP_ATTRIBUTION: z.string().default('© OpenStreetMap contributors'),
+  /** Every phone number on the console is a link made from this ({number}: digits and a leading +), e.g. sip:{number}@pbx.example.org. */
+  ARC_CALL_URI_TEMPLATE: z.string().regex(/\{number\}/, 'must contain {number}').default('tel:{number}'),
   /** How often the clock looks for deadlines that fell due (accept, amber, check-in, silence). */
   ARC_CLOCK_TICK_MS: z.coerce.number().int().min(50).max(10_000).default(250),
   /**

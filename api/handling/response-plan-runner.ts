@@ -35,6 +35,7 @@ interface AlarmForPlanRow {
   discreet: boolean;
   isTest: boolean;
   wearerId: string | null;
+  deviceId: string;
   plan: unknown;
   planStep: number;
   stepDueAt: Date | null;
@@ -48,10 +49,11 @@ async function contextFor(sql: Sql | TransactionSql, alarm: AlarmForPlanRow, now
   const context = await getResponseContext(sql, alarm.wearerId);
   if (!context) return null;
   const copied = alarm.plan === null ? null : ResponsePlan.safeParse(alarm.plan);
+  const [device] = await sql<{ simNumber: string | null }[]>`select sim_number from devices where id = ${alarm.deviceId}`;
   return {
     plan: copied?.success ? copied.data : context.plan,
     alarm: { type: alarm.type, discreet: alarm.discreet, isTest: alarm.isTest },
-    wearer: context.wearer,
+    wearer: { ...context.wearer, devicePhone: device?.simNumber ?? null },
     contacts: context.contacts,
     now,
     webhookUrl: options.webhookUrl,
@@ -60,7 +62,7 @@ async function contextFor(sql: Sql | TransactionSql, alarm: AlarmForPlanRow, now
 
 async function loadAlarm(tx: Sql | TransactionSql, alarmId: string): Promise<AlarmForPlanRow | null> {
   const [row] = await tx<AlarmForPlanRow[]>`
-    select id, type, discreet, is_test, wearer_id, plan, plan_step, step_due_at, status,
+    select id, type, discreet, is_test, wearer_id, device_id, plan, plan_step, step_due_at, status,
            coalesce((flags->>'planComplete')::boolean, false) as plan_complete
     from alarms where id = ${alarmId}`;
   return row ?? null;
@@ -133,7 +135,7 @@ export async function advanceAfterOutcome(tx: TransactionSql, alarmId: string, n
 /** The clock's sweep for steps whose wait ran out; returns the alarms it changed. */
 export async function runDueSteps(tx: TransactionSql, now: Date, options: PlanOptions): Promise<string[]> {
   const due = await tx<AlarmForPlanRow[]>`
-    select id, type, discreet, is_test, wearer_id, plan, plan_step, step_due_at, status,
+    select id, type, discreet, is_test, wearer_id, device_id, plan, plan_step, step_due_at, status,
            coalesce((flags->>'planComplete')::boolean, false) as plan_complete
     from alarms
     where status <> 'resolved' and step_due_at <= ${now} and plan is not null

@@ -78,6 +78,8 @@ export const DeviceView = z.object({
   /** Taken out of service (kept with its history): never supervised, never connected again. */
   decommissionedAt: z.string().nullable(),
   decommissionedReason: z.string().nullable(),
+  /** The SIM's number, for a device that takes calls (click to call on the console). */
+  simNumber: z.string().nullable(),
   position: Position.extend({ ts: z.number() }).nullable(),
   health: z.object({
     ts: z.number().nullable(),
@@ -94,7 +96,7 @@ export const DeviceMoved = z.object({ deviceId: z.string(), position: Position.e
 export type DeviceMoved = z.infer<typeof DeviceMoved>;
 
 /** What every console needs to draw maps; from GET /api/console-config. */
-export const ConsoleConfig = z.object({ mapTilesUrl: z.string().nullable(), mapAttribution: z.string() });
+export const ConsoleConfig = z.object({ mapTilesUrl: z.string().nullable(), mapAttribution: z.string(), callUriTemplate: z.string() });
 export type ConsoleConfig = z.infer<typeof ConsoleConfig>;
 
 /** Socket.IO namespace for staff (administrator, supervisor, operator). */

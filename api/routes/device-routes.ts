@@ -9,6 +9,7 @@ import { generateSecret, hashDeviceSecret } from '../auth/secret-hash.js';
 import { audit } from '../store/audit-log.js';
 import { decommissionDevice, insertDevice, listDevices, updateDevice, type DeviceChanges } from '../store/device-store.js';
 import { getWearer } from '../store/wearer-store.js';
+import { PhoneNumber } from './phone-number.js';
 import { parseInput } from './parse-input.js';
 import { actorOf } from './request-user.js';
 import type { RouteDeps } from './route-deps.js';
@@ -21,6 +22,7 @@ const NewDevice = z.object({
   label: z.string().max(200).default(''),
   wearerId: z.uuid().nullable().default(null),
   heartbeatS: HeartbeatS.default(300),
+  simNumber: PhoneNumber.nullable().optional(),
 });
 const DeviceUpdate = z.object({
   label: z.string().max(200).optional(),
@@ -29,6 +31,7 @@ const DeviceUpdate = z.object({
   inUse: z.boolean().optional(),
   wearerId: z.uuid().nullable().optional(),
   heartbeatS: HeartbeatS.optional(),
+  simNumber: PhoneNumber.nullable().optional(),
 });
 const DeviceParams = z.object({ id: DeviceId });
 const DeviceListQuery = z.object({ wearerId: z.uuid().optional(), decommissioned: z.enum(['include']).optional() });

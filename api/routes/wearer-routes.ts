@@ -18,6 +18,7 @@ import {
 import { findUserById } from '../store/user-store.js';
 import { getOrganisation } from '../store/organisation-store.js';
 import { parseInput } from './parse-input.js';
+import { PhoneNumber } from './phone-number.js';
 import { actorOf } from './request-user.js';
 import type { RouteDeps } from './route-deps.js';
 
@@ -31,6 +32,7 @@ const WearerInput = z.object({
   medicalNotes: Notes.default(''),
   lowBatteryPercent: LowBatteryPercent.default(20),
   organisationId: z.uuid().nullable().default(null),
+  phone: PhoneNumber.nullable().optional(),
   safePin: Pin.nullable().optional(),
   duressPin: Pin.nullable().optional(),
   /** Let the wearer's carers change safe zones in the carer view. */

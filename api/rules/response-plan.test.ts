@@ -384,3 +384,36 @@ describe('planProgress: a step is done only when it happened', () => {
     expect(progress.steps[0].offer).toBe('Go on to step 2: Pass to police quoting URN NW-1234-5678');
   });
 });
+
+describe('the numbers to call', () => {
+  const guidance = (wearer: Partial<WearerForPlan>, step: PlanStep, alarm = SOS) =>
+    stepGuidance({ ...context({ plan: plan(step), wearer: { ...WEARER, ...wearer }, alarm }), stepIndex: 0 });
+  it.each<[string, Partial<WearerForPlan>, string, { label: string; number: string }[]]>([
+    ['no numbers recorded', {}, 'Call Wendy on their device', []],
+    ['the device SIM', { devicePhone: '07700 900001' }, 'Call Wendy on their device (07700 900001)', [{ label: 'device', number: '07700 900001' }]],
+    [
+      'the SIM and the wearer phone',
+      { devicePhone: '07700 900001', phone: '+44 1704 500500' },
+      'Call Wendy on their device (07700 900001), or their phone +44 1704 500500',
+      [
+        { label: 'device', number: '07700 900001' },
+        { label: 'phone', number: '+44 1704 500500' },
+      ],
+    ],
+    ['only the wearer phone', { phone: '01704 500500' }, 'Call Wendy on their device, or their phone 01704 500500', [{ label: 'phone', number: '01704 500500' }]],
+  ])('wearer step, %s', (_name, wearer, instruction, numbers) => {
+    const g = guidance(wearer, call('wearer'));
+    expect(g.instruction).toBe(instruction);
+    expect(g.callNumbers).toEqual(numbers);
+  });
+
+  it('a contact step calls the contact, or the alternative', () => {
+    expect(guidance({}, toContact(1)).callNumbers).toEqual([{ label: 'Alice', number: '07700 900123' }]);
+    // Eve (the last) has no phone: the next contact, wrapping round, is Alice.
+    expect(guidance({}, toContact(4)).callNumbers).toEqual([{ label: 'Alice', number: '07700 900123' }]);
+  });
+
+  it('a duress alarm offers no number of the wearer', () => {
+    expect(guidance({ devicePhone: '07700 900001' }, call('wearer'), { type: 'duress', discreet: true, isTest: false }).callNumbers).toEqual([]);
+  });
+});

@@ -152,6 +152,10 @@ export interface WearerForPlan {
   urnOrganisation?: string | null;
   policeWithdrawn: boolean;
   policeWithdrawnReason: string | null;
+  /** The wearer's own phone, if recorded. */
+  phone?: string | null;
+  /** The SIM number of the alarm's device, if it takes calls. */
+  devicePhone?: string | null;
 }
 
 export const ContactHours = z.object({
@@ -197,6 +201,8 @@ export interface StepGuidance {
   /** Why the step must not be done as written; alternative = the next contact who can be called. */
   blocked: null | { reason: string; alternative: GuidanceContact | null };
   doNotCallAudibly: boolean;
+  /** The numbers this step calls, first choice first (click to call on the console). */
+  callNumbers: { label: string; number: string }[];
 }
 
 export interface PlanContext {
@@ -269,6 +275,18 @@ function nextCallable(list: PlanContact[], skip: number, now: Date, timeZone: st
   return null;
 }
 
+/** The wearer's numbers: the device first (it is on them), then their own phone. */
+function wearerNumbers(wearer: WearerForPlan): { label: string; number: string }[] {
+  return [
+    ...(wearer.devicePhone ? [{ label: 'device', number: wearer.devicePhone }] : []),
+    ...(wearer.phone ? [{ label: 'phone', number: wearer.phone }] : []),
+  ];
+}
+function wearerNumbersText(wearer: WearerForPlan): string {
+  const device = wearer.devicePhone ? `their device (${wearer.devicePhone})` : 'their device';
+  return wearer.phone ? `${device}, or their phone ${wearer.phone}` : device;
+}
+
 /** What the operator does about the police: the line used by police steps and duress. */
 function policeLine(wearer: WearerForPlan): string {
   if (wearer.policeWithdrawn) return `Do not call police: response withdrawn (${wearer.policeWithdrawnReason ?? 'no reason recorded'}). Go to the next step`;
@@ -293,6 +311,7 @@ export function stepGuidance(input: PlanContext & { stepIndex: number }): StepGu
     contact: null,
     blocked: null,
     doNotCallAudibly: false,
+    callNumbers: [] as { label: string; number: string }[],
   };
   const blocked = (reason: string, alternative: GuidanceContact | null = null) => ({ reason, alternative });
 
@@ -304,9 +323,9 @@ export function stepGuidance(input: PlanContext & { stepIndex: number }): StepGu
       }
       // sos.discreet (spec): "do not call back audibly"; the domestic-abuse profile always.
       if (alarm.discreet || wearer.profile === 'domestic_abuse') {
-        return { ...base, doNotCallAudibly: true, instruction: `Do not call ${wearer.name} audibly: send a silent check or listen in` };
+        return { ...base, doNotCallAudibly: true, callNumbers: wearerNumbers(wearer), instruction: `Do not call ${wearer.name} audibly: send a silent check or listen in` };
       }
-      return { ...base, instruction: `Call ${wearer.name} on their device` };
+      return { ...base, instruction: `Call ${wearer.name} on ${wearerNumbersText(wearer)}`, callNumbers: wearerNumbers(wearer) };
     }
     case 'police':
       if (alarm.isTest) return { ...base, blocked: blocked(TEST_MODE_REASON), instruction: 'Do not call police: the device is on test' };
@@ -340,10 +359,11 @@ function contactGuidance(
 
   if (step.how === 'operator_call') {
     const reason = contact ? cannotCall(contact, now, timeZone) : `No contact at position ${step.contactPosition}`;
-    if (reason === null) return { ...withContact, instruction: `Call ${contact!.name} on ${contact!.phone}` };
+    if (reason === null) return { ...withContact, instruction: `Call ${contact!.name} on ${contact!.phone}`, callNumbers: [{ label: contact!.name, number: contact!.phone! }] };
     const alternative = nextCallable(list, contact ? at : -1, now, timeZone);
     return {
       ...withContact,
+      callNumbers: alternative?.phone ? [{ label: alternative.name, number: alternative.phone }] : [],
       blocked: { reason, alternative: alternative && shown(alternative) },
       instruction: alternative ? `${reason}: call ${alternative.name} on ${alternative.phone} instead` : `${reason}, and no other contact can be called now: go to the next step`,
     };

@@ -18,13 +18,14 @@ export interface NewDevice {
   wearerId: string | null;
   heartbeatS: number;
   secretHash: string;
+  simNumber?: string | null;
 }
 
 /** False when the id is taken. */
 export async function insertDevice(sql: Sql, device: NewDevice): Promise<boolean> {
   const rows = await sql`
-    insert into devices (id, label, wearer_id, heartbeat_s, secret_hash)
-    values (${device.id}, ${device.label}, ${device.wearerId}, ${device.heartbeatS}, ${device.secretHash})
+    insert into devices (id, label, wearer_id, heartbeat_s, secret_hash, sim_number)
+    values (${device.id}, ${device.label}, ${device.wearerId}, ${device.heartbeatS}, ${device.secretHash}, ${device.simNumber ?? null})
     on conflict (id) do nothing returning id`;
   return rows.length === 1;
 }
@@ -36,6 +37,7 @@ export interface DeviceChanges {
   wearerId?: string | null;
   heartbeatS?: number;
   secretHash?: string;
+  simNumber?: string | null;
 }
 
 export async function updateDevice(sql: Sql, deviceId: string, changes: DeviceChanges): Promise<boolean> {
@@ -71,6 +73,7 @@ interface DeviceRow {
   checkinDueAt: Date | null;
   decommissionedAt: Date | null;
   decommissionedReason: string | null;
+  simNumber: string | null;
 }
 
 /**
@@ -86,7 +89,7 @@ export async function listDevices(
   const rows = await sql<DeviceRow[]>`
     select d.id, d.label, d.enabled, d.in_use, d.test_until, d.test_reason, t.name as test_by_name, d.heartbeat_s, d.wearer_id, w.name as wearer_name, d.last_seen_at,
            d.fix_ts, d.fix_lat, d.fix_lon, d.fix_acc, d.status_ts, d.batt, d.charging, d.rssi, d.fw,
-           a.due_at as amber_until, s.due_at as checkin_due_at, d.decommissioned_at, d.decommissioned_reason
+           a.due_at as amber_until, s.due_at as checkin_due_at, d.decommissioned_at, d.decommissioned_reason, d.sim_number
     from devices d left join wearers w on w.id = d.wearer_id
          left join users t on t.id = d.test_by
          -- At most one open session and one open shift per device (unique partial indexes
@@ -112,6 +115,7 @@ export async function listDevices(
     checkinDueAt: r.checkinDueAt?.toISOString() ?? null,
     decommissionedAt: r.decommissionedAt?.toISOString() ?? null,
     decommissionedReason: r.decommissionedReason,
+    simNumber: r.simNumber,
     position:
       r.fixTs === null || r.fixLat === null || r.fixLon === null
         ? null

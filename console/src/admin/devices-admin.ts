@@ -237,6 +237,7 @@ export function createDevicesAdmin(context: AdminContext): AdminSection {
       const label = input({ value: device.label });
       const wearer = wearerSelect(device.wearerId);
       const heartbeat = heartbeatInput(device.heartbeatS);
+      const simNumber = input({ type: 'tel', value: device.simNumber ?? '' });
       const enabled = checkbox(device.enabled);
       const inUse = checkbox(device.inUse);
       parts.push(
@@ -247,6 +248,7 @@ export function createDevicesAdmin(context: AdminContext): AdminSection {
             ['label', 'Label', label],
             ['wearerId', 'Wearer', wearer],
             ['heartbeatS', 'Heartbeat: seconds between the device’s status messages', heartbeat],
+            ['simNumber', 'SIM number, if the device takes calls (optional)', simNumber],
             ['enabled', 'Enabled (a disabled device is disconnected and refused)', enabled],
             ['inUse', 'In use (off: not worn, not watched for silence)', inUse],
           ],
@@ -255,7 +257,7 @@ export function createDevicesAdmin(context: AdminContext): AdminSection {
             const answer = await f.send<{ device: DeviceView }>(
               'PATCH',
               `/api/devices/${encodeURIComponent(device.id)}`,
-              { label: label.value.trim(), wearerId: wearer.value || null, heartbeatS: numberOf(heartbeat), enabled: enabled.checked, inUse: inUse.checked },
+              { label: label.value.trim(), wearerId: wearer.value || null, heartbeatS: numberOf(heartbeat), simNumber: simNumber.value.trim() || null, enabled: enabled.checked, inUse: inUse.checked },
               WEARER_ERRORS,
             );
             if (answer) changed(answer.device, 'Settings saved.');

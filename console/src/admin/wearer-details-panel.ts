@@ -22,6 +22,7 @@ export function wearerDetailsPanel(wearer: WearerView, organisations: Organisati
   const name = input();
   const profile = profileSelect(wearer.profile);
   const notes = textarea(3);
+  const phone = input({ type: 'tel', autocomplete: 'off' });
   const medicalNotes = textarea(3);
   const lowBattery = input({ type: 'number', min: 1, max: 99, step: 1 });
   const carersEditSafeZones = checkbox(wearer.carersEditSafeZones);
@@ -37,6 +38,7 @@ export function wearerDetailsPanel(wearer: WearerView, organisations: Organisati
     name.value = w.name;
     profile.value = w.profile;
     notes.value = w.notes;
+    phone.value = w.phone ?? '';
     medicalNotes.value = w.medicalNotes;
     lowBattery.value = String(w.lowBatteryPercent);
     carersEditSafeZones.checked = w.carersEditSafeZones;
@@ -50,6 +52,7 @@ export function wearerDetailsPanel(wearer: WearerView, organisations: Organisati
     ['name', 'Name', name],
     ['profile', 'Profile', profile],
     ...(organisations ? [['organisationId', 'Organisation', organisation] as [string, string, Control]] : []),
+    ['phone', 'Wearer’s own phone (optional)', phone],
     ['notes', 'Notes for the ARC', notes],
     ['medicalNotes', 'Medical notes', medicalNotes],
     ['lowBatteryPercent', 'Warn of low battery at (%)', lowBattery],
@@ -71,6 +74,7 @@ export function wearerDetailsPanel(wearer: WearerView, organisations: Organisati
         name: name.value,
         profile: profile.value,
         notes: notes.value,
+        phone: phone.value.trim() || null,
         medicalNotes: medicalNotes.value,
         lowBatteryPercent: lowBattery.valueAsNumber,
         carersEditSafeZones: carersEditSafeZones.checked,

@@ -12,6 +12,7 @@ import { alarmHistory } from './alarm-history.js';
 import { alarmMarks, alarmTypeText, deadlineText, statusText, wearerText } from './alarm-text.js';
 import { createDetailMap, type DetailMap } from './detail-map.js';
 import { profileWords } from '../shared/wearer-words.js';
+import { callLink } from '../shared/call-link.js';
 
 export interface AlarmDetailDeps {
   me: UserView;
@@ -232,6 +233,8 @@ function drawWearer(box: HTMLElement, detail: AlarmDetailView): void {
       { className: 'profile' },
       ...item('Name', wearer.name),
       ...item('Profile', profileWords(wearer.profile)),
+      ...item('Phone', wearer.phone ? callLink(wearer.phone) : 'none recorded'),
+      ...item('Device SIM', detail.devicePhone ? callLink(detail.devicePhone) : 'none recorded'),
       ...item('Notes for the ARC', wearer.notes || 'none'),
       ...item('Medical notes', wearer.medicalNotes || 'none'),
       ...item('Police URN', wearer.urn ?? 'none'),
@@ -252,7 +255,7 @@ function drawWearer(box: HTMLElement, detail: AlarmDetailView): void {
               el('strong', { text: c.name }),
               c.relationship ? ` (${c.relationship})` : '',
               el('br'),
-              c.phone ? el('a', { attrs: { href: `tel:${c.phone.replace(/[^+\d]/g, '')}` }, text: c.phone }) : 'no phone',
+              c.phone ? callLink(c.phone) : 'no phone',
               c.email ? ' · ' : '',
               c.email ?? '',
               c.hours ? el('span', { className: 'muted', text: ` · calls ${c.hours.from}–${c.hours.to}` }) : '',
@@ -297,6 +300,9 @@ function drawPlan(box: HTMLElement, detail: AlarmDetailView): void {
           el('span', { className: 'tick', attrs: { 'aria-hidden': 'true' }, text: mark.tick }),
           el('span', { className: 'step-who', text: `${step.who}${step.automatic ? ` (automatic ${step.how})` : ''}${step.mandatory ? ' · must be logged' : ''}` }),
           el('span', { className: 'step-instruction', text: step.instruction }),
+          step.callNumbers.length
+            ? el('span', { className: 'step-call' }, ...step.callNumbers.flatMap((n, k) => [k ? ' · ' : '', callLink(n.number, `Call ${n.label}: ${n.number}`)]))
+            : null,
           mark.words ? el('span', { className: 'step-state', text: `${mark.words}${p.reason ? `: ${p.reason}` : ''}` }) : null,
           p.offer ? el('span', { className: 'step-offer', text: p.offer }) : null,
           step.note ? el('span', { className: 'step-note', text: `Plan note: ${step.note}` }) : null,

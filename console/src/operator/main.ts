@@ -11,6 +11,7 @@ import type { MapTiles } from '../shared/map-view.js';
 import { topUnaccepted } from './alarm-queue.js';
 import { shouldSound, waitingAlarms } from './alarm-attention.js';
 import { el } from '../shared/element.js';
+import { useCallTemplate } from '../shared/call-link.js';
 import { durationText } from '../shared/format.js';
 import { alarmTypeText, wearerText } from './alarm-text.js';
 import { createAlarmDetail, type AlarmDetail } from './alarm-detail.js';
@@ -173,10 +174,14 @@ function startSession(me: UserView): { stop(): void } {
   const setup = Promise.all([
     callApi<ConsoleConfig>('GET', '/api/console-config'),
     callApi<{ closureCodes: ClosureCodeOption[] }>('GET', '/api/closure-codes'),
-  ]).then(([config, codes]) => ({
-    tiles: (config.ok ? { url: config.body.mapTilesUrl, attribution: config.body.mapAttribution } : { url: null, attribution: '' }) satisfies MapTiles,
-    closureCodes: codes.ok ? codes.body.closureCodes : [],
-  }));
+  ]).then(([config, codes]) => {
+    // Phone numbers become links of the ARC's dialler (tel: unless configured).
+    useCallTemplate(config.ok ? config.body.callUriTemplate : null);
+    return {
+      tiles: (config.ok ? { url: config.body.mapTilesUrl, attribution: config.body.mapAttribution } : { url: null, attribution: '' }) satisfies MapTiles,
+      closureCodes: codes.ok ? codes.body.closureCodes : [],
+    };
+  });
 
   let connected = false;
   let everConnected = false;
