@@ -84,13 +84,13 @@ describe('handling an alarm on the console', () => {
     await detail.getByText('Works alone at the pumping station; key code 4471').waitFor();
     await detail.getByText('Type 1 diabetic').waitFor();
     await detail.getByText('MERS/2026/ab-001').first().waitFor();
-    expect(await detail.getByRole('link', { name: '+44 7700 900123' }).getAttribute('href')).toBe('tel:+447700900123');
+    expect(await detail.getByRole('link', { name: '+44 7700 900123', exact: true }).getAttribute('href')).toBe('tel:+447700900123');
     // The plan: the current step (call the wearer) highlighted with what to do.
     const current = detail.locator('.plan [aria-current="step"]');
     expect(await current.textContent()).toContain('If you hear a threat or no answer, go to police at once.');
     // The map, offline: the position, trail and zone in words on a plain background.
     await detail.getByText(/Map tiles cannot be loaded/).waitFor();
-    await detail.locator('.map-readout').getByText(/^Now: 53\.64530, -3\.01120 ±10 m at .* trail: 3 fixes/).waitFor();
+    await detail.locator('.map-readout').getByText(/^Now: in Site · 53\.64530, -3\.01120 ±10 m at .* trail: 3 fixes/).waitFor();
     await detail.getByText('Zones: Site (safe)').waitFor();
     expect(await detail.locator('.map .leaflet-interactive').count()).toBeGreaterThan(3);
     await detail.getByText('Accept the alarm to act on it.').waitFor();
@@ -101,7 +101,7 @@ describe('handling an alarm on the console', () => {
 
     // The map follows live fixes.
     await device.sendFix({ ts: Date.now(), lat: 53.6461, lon: -3.0099, acc: 6 });
-    await detail.locator('.map-readout').getByText(/^Now: 53\.64610, -3\.00990 ±6 m/).waitFor();
+    await detail.locator('.map-readout').getByText(/^Now: in Site · 53\.64610, -3\.00990 ±6 m/).waitFor();
 
     // The police URN is filled in from the wearer's record.
     expect(await detail.getByLabel('Police URN').inputValue()).toBe('MERS/2026/ab-001');

@@ -30,7 +30,12 @@ describe('calling from the console', () => {
     expect(bad.body.error).toMatchObject({ code: 'ARC_ERR_VALIDATION', details: [{ field: 'phone' }] });
     expect((await t.api('GET', `/api/wearers/${wearer.id}`)).body.wearer.phone).toBe('+44 1704 500500');
 
-    const device = new SimulatedDevice({ ...credentials, url: t.mqttUrl, reconnect: false });
+    // Home, for the place in words: the device is 320 m north-east of it.
+    const home = { lat: 53.6458, lon: -3.0101 };
+    expect((await t.api('PATCH', `/api/wearers/${wearer.id}`, { homeLat: home.lat, homeLon: home.lon })).status).toBe(200);
+    expect((await t.api('PATCH', `/api/wearers/${wearer.id}`, { homeLat: 53.6 })).body.error.code).toBe('ARC_ERR_VALIDATION');
+    const position = { lat: home.lat + 226 / 111_195, lon: home.lon + 226 / (111_195 * Math.cos((home.lat * Math.PI) / 180)), acc: 8 };
+    const device = new SimulatedDevice({ ...credentials, url: t.mqttUrl, reconnect: false, position });
     devices.push(device);
     await device.connect();
     const operator = await t.createUser('operator');
@@ -41,9 +46,11 @@ describe('calling from the console', () => {
     await detail.getByRole('heading', { name: 'SOS — Cal Caller' }).waitFor();
 
     const wearerBox = detail.getByRole('region', { name: 'Wearer' });
-    expect(await wearerBox.getByRole('link', { name: '+44 1704 500500' }).getAttribute('href')).toBe('sip:%2B441704500500@pbx.example.org');
+    expect(await wearerBox.getByRole('link', { name: '+44 1704 500500' }).getAttribute('href')).toBe('sip:+441704500500@pbx.example.org');
     expect(await wearerBox.getByRole('link', { name: '07700 900001' }).getAttribute('href')).toBe('sip:07700900001@pbx.example.org');
-    expect(await wearerBox.getByRole('link', { name: '+44 7700 900123' }).getAttribute('href')).toBe('sip:%2B447700900123@pbx.example.org');
+    expect(await wearerBox.getByRole('link', { name: '+44 7700 900123' }).getAttribute('href')).toBe('sip:+447700900123@pbx.example.org');
+
+    await detail.locator('.map-readout').getByText(/^Now: 320 m NE of Home · 53\.6478\d, -3\.0066\d ±8 m/).waitFor();
 
     const step = detail.locator('.plan [aria-current="step"]');
     await step.getByText('Call Cal Caller on their device (07700 900001), or their phone +44 1704 500500').waitFor();

@@ -33,6 +33,8 @@ const WearerInput = z.object({
   lowBatteryPercent: LowBatteryPercent.default(20),
   organisationId: z.uuid().nullable().default(null),
   phone: PhoneNumber.nullable().optional(),
+  homeLat: z.number().min(-90).max(90).nullable().optional(),
+  homeLon: z.number().min(-180).max(180).nullable().optional(),
   safePin: Pin.nullable().optional(),
   duressPin: Pin.nullable().optional(),
   /** Let the wearer's carers change safe zones in the carer view. */
@@ -52,6 +54,10 @@ const CarerLink = z.object({ carerId: z.uuid(), wearerId: z.uuid() });
 
 async function fieldsOf(input: z.infer<typeof WearerUpdate>): Promise<WearerFields> {
   const { safePin, duressPin, ...rest } = input;
+  // Home is a point: both coordinates or neither (null clears it).
+  if ((rest.homeLat === undefined) !== (rest.homeLon === undefined) || (rest.homeLat === null) !== (rest.homeLon === null)) {
+    throw new ArcError('ARC_ERR_VALIDATION', 'Give both homeLat and homeLon, or neither', [{ field: 'homeLon', message: 'give both coordinates of home, or neither' }]);
+  }
   if (safePin && duressPin && safePin === duressPin) {
     throw new ArcError('ARC_ERR_VALIDATION', 'The duress PIN must differ from the safe PIN', [{ field: 'duressPin', message: 'must differ from the safe PIN' }]);
   }

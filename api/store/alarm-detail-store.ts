@@ -28,6 +28,8 @@ export interface WearerForOperator {
   organisationId: string | null;
   organisationName: string | null;
   phone: string | null;
+  homeLat: number | null;
+  homeLon: number | null;
 }
 
 interface WearerRow extends PoliceRow {
@@ -37,11 +39,13 @@ interface WearerRow extends PoliceRow {
   notes: string;
   medicalNotes: string;
   phone: string | null;
+  homeLat: number | null;
+  homeLon: number | null;
 }
 
 async function wearerForOperator(sql: Sql, wearerId: string): Promise<WearerForOperator | null> {
   const [row] = await sql<WearerRow[]>`
-    select w.id, w.name, w.profile, w.notes, w.medical_notes, w.phone, ${policeColumns(sql)}
+    select w.id, w.name, w.profile, w.notes, w.medical_notes, w.phone, w.home_lat, w.home_lon, ${policeColumns(sql)}
     from wearers w left join organisations o on o.id = w.organisation_id where w.id = ${wearerId}`;
   if (!row) return null;
   const { urn, urnSource, policeWithdrawn, policeWithdrawnReason } = policeOf(row);
@@ -58,6 +62,8 @@ async function wearerForOperator(sql: Sql, wearerId: string): Promise<WearerForO
     organisationId: row.organisationId,
     organisationName: row.organisationName,
     phone: row.phone,
+    homeLat: row.homeLat,
+    homeLon: row.homeLon,
   };
 }
 

@@ -21,9 +21,12 @@ export interface Wearer {
   organisationId: string | null;
   /** The wearer's own phone (mobile or landline), beside the device's SIM. */
   phone: string | null;
+  /** Home, for place words ("320 m NE of Home"); both or neither. */
+  homeLat: number | null;
+  homeLon: number | null;
 }
 
-const columns = (sql: Sql) => sql`id, name, profile, notes, phone,
+const columns = (sql: Sql) => sql`id, name, profile, notes, phone, home_lat, home_lon,
   safe_pin_hash is not null as has_safe_pin, duress_pin_hash is not null as has_duress_pin, carers_edit_safe_zones,
   medical_notes, low_battery_percent, organisation_id`;
 
@@ -38,6 +41,8 @@ export interface WearerFields {
   lowBatteryPercent?: number;
   organisationId?: string | null;
   phone?: string | null;
+  homeLat?: number | null;
+  homeLon?: number | null;
 }
 
 export async function insertWearer(sql: Sql, fields: WearerFields & { name: string }): Promise<Wearer> {

@@ -6,6 +6,7 @@ import { callApi } from '../shared/api-client.js';
 import { el } from '../shared/element.js';
 import { clockText, positionText, type LatLon } from '../shared/format.js';
 import { createMapView, type MapTiles } from '../shared/map-view.js';
+import { placeWords, zonePlace, type NamedPlace } from '../../../api/rules/place-words.js';
 
 type Fix = LatLon & { ts: number | null };
 
@@ -26,11 +27,16 @@ export function createDetailMap(tiles: MapTiles, detail: AlarmDetailView): Detai
   let fitted = false;
   let destroyed = false;
 
+  // Where, in words: from the wearer's home and named zones (api/rules/place-words.ts), offline.
+  const home: NamedPlace[] = detail.wearer?.homeLat != null && detail.wearer.homeLon != null ? [{ name: 'Home', lat: detail.wearer.homeLat, lon: detail.wearer.homeLon }] : [];
+  let places: NamedPlace[] = home;
+
   function draw(): void {
     view.setTrail(trail);
     view.setPosition(current, 'Now');
+    const words = current ? placeWords(current, places) : null;
     readout.textContent = current
-      ? `Now: ${positionText(current)}${current.ts ? ` at ${clockText(current.ts)}` : ''} · trail: ${trail.length} ${trail.length === 1 ? 'fix' : 'fixes'}${trail.length ? ` since ${clockText(trail[0].ts!)}` : ''}`
+      ? `Now: ${words ? `${words} · ` : ''}${positionText(current)}${current.ts ? ` at ${clockText(current.ts)}` : ''} · trail: ${trail.length} ${trail.length === 1 ? 'fix' : 'fixes'}${trail.length ? ` since ${clockText(trail[0].ts!)}` : ''}`
       : 'No position known for this alarm.';
   }
 
@@ -49,6 +55,8 @@ export function createDetailMap(tiles: MapTiles, detail: AlarmDetailView): Detai
     }
     const zones = result.body.geofences;
     view.setZones(zones);
+    places = [...home, ...zones.map((z) => zonePlace(z.name, z.shape))];
+    draw();
     zonesText.textContent = zones.length
       ? `Zones: ${zones.map((z) => `${z.name} (${z.kind}${z.enabled ? '' : ', off'})`).join(', ')}`
       : 'No zones for this wearer.';

@@ -12,7 +12,8 @@ export function useCallTemplate(next: string | null | undefined): void {
 /** The number as a dialler takes it: digits and a leading +. */
 export const dialable = (number: string) => number.replace(/[^+\d]/g, '').replace(/(?!^)\+/g, '');
 
-export const callHref = (number: string) => template.replaceAll('{number}', encodeURIComponent(dialable(number)));
+/** Digits and one leading +: nothing in it needs escaping in a URI. */
+export const callHref = (number: string) => template.replaceAll('{number}', dialable(number));
 
 export function callLink(number: string, text: string = number): HTMLAnchorElement {
   return el('a', { className: 'call-link', attrs: { href: callHref(number), title: `Call ${number}` }, text });
