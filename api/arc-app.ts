@@ -42,6 +42,8 @@ import { createDeadlineClock, type DeadlineClock } from './clock/deadline-clock.
 import { createNotificationWorker, type NotificationWorker } from './notify/notification-worker.js';
 import { createZoneWatch } from './handling/zone-watch.js';
 import { createFixBatcher } from './intake/fix-batcher.js';
+import { placeRoutes } from './routes/place-routes.js';
+import { createReverseGeocoder } from './places/reverse-geocoder.js';
 import { advanceAfterOutcome, mandatoryStepsOpen, runDueSteps, startResponsePlan } from './handling/response-plan-runner.js';
 import { notifyCarers, notifySupervisors } from './handling/alarm-notifications.js';
 
@@ -199,6 +201,7 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
     opsRoutes,
   ];
   for (const routes of routeModules) routes(http, routeDeps);
+  placeRoutes(http, { ...routeDeps, geocoder: createReverseGeocoder({ url: config.ARC_GEOCODER_URL, logger: logger.child({ component: 'geocoder' }), now }) });
   alarmActionRoutes(http, {
     ...routeDeps,
     alarmChanged: (alarm) => alarms.publish('updated', alarm),

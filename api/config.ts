@@ -70,6 +70,8 @@ export const ConfigSchema = z.object({
   ARC_SMS_GATEWAY_URL: z.url().optional(),
   ARC_SMS_GATEWAY_TOKEN: optionalText,
   ARC_WEBHOOK_URL: z.url().optional(),
+  /** A Nominatim-compatible reverse geocoder (its base URL); unset = off. */
+  ARC_GEOCODER_URL: z.url().optional(),
   ARC_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   ARC_NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
 });

@@ -6,18 +6,25 @@ import type { Browser } from 'playwright-core';
 import { SimulatedDevice } from '../device-sim/simulated-device.js';
 import { startTestArc, type TestArc } from './support/test-arc.js';
 import { consoleAs, launchChromium, queueRow } from './support/console-browser.js';
+import { startHttpReceiver } from './support/local-receivers.js';
 
 let t: TestArc;
 let browser: Browser;
+let geocoder: Awaited<ReturnType<typeof startHttpReceiver>>;
 const devices: SimulatedDevice[] = [];
 
 beforeAll(async () => {
-  [t, browser] = await Promise.all([startTestArc({ ARC_MAP_TILES_URL: 'none', ARC_CALL_URI_TEMPLATE: 'sip:{number}@pbx.example.org' }), launchChromium()]);
+  geocoder = await startHttpReceiver();
+  [t, browser] = await Promise.all([
+    startTestArc({ ARC_MAP_TILES_URL: 'none', ARC_CALL_URI_TEMPLATE: 'sip:{number}@pbx.example.org', ARC_GEOCODER_URL: `${geocoder.url}/geo` }),
+    launchChromium(),
+  ]);
 });
 afterAll(async () => {
   for (const device of devices) await device.close({ force: true });
   await browser?.close();
   await t?.close();
+  await geocoder?.close();
 });
 
 describe('calling from the console', () => {
@@ -51,6 +58,8 @@ describe('calling from the console', () => {
     expect(await wearerBox.getByRole('link', { name: '+44 7700 900123' }).getAttribute('href')).toBe('sip:+447700900123@pbx.example.org');
 
     await detail.locator('.map-readout').getByText(/^Now: 320 m NE of Home · 53\.6478\d, -3\.0066\d ±8 m/).waitFor();
+    // The configured reverse geocoder's address (a local stand-in).
+    await detail.getByText('Address: 12 Lord Street, Southport, PR8 1QJ').waitFor();
 
     const step = detail.locator('.plan [aria-current="step"]');
     await step.getByText('Call Cal Caller on their device (07700 900001), or their phone +44 1704 500500').waitFor();

@@ -96,7 +96,7 @@ export const DeviceMoved = z.object({ deviceId: z.string(), position: Position.e
 export type DeviceMoved = z.infer<typeof DeviceMoved>;
 
 /** What every console needs to draw maps; from GET /api/console-config. */
-export const ConsoleConfig = z.object({ mapTilesUrl: z.string().nullable(), mapAttribution: z.string(), callUriTemplate: z.string() });
+export const ConsoleConfig = z.object({ mapTilesUrl: z.string().nullable(), mapAttribution: z.string(), callUriTemplate: z.string(), reverseGeocoding: z.boolean() });
 export type ConsoleConfig = z.infer<typeof ConsoleConfig>;
 
 /** Socket.IO namespace for staff (administrator, supervisor, operator). */

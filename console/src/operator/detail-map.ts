@@ -7,6 +7,7 @@ import { el } from '../shared/element.js';
 import { clockText, positionText, type LatLon } from '../shared/format.js';
 import { createMapView, type MapTiles } from '../shared/map-view.js';
 import { placeWords, zonePlace, type NamedPlace } from '../../../api/rules/place-words.js';
+import { addressFor } from '../shared/address-lookup.js';
 
 type Fix = LatLon & { ts: number | null };
 
@@ -21,7 +22,8 @@ export function createDetailMap(tiles: MapTiles, detail: AlarmDetailView): Detai
   const view = createMapView(tiles, { label: 'Map of the wearer’s position, trail and zones' });
   const readout = el('p', { className: 'map-readout', attrs: { 'aria-live': 'polite' } });
   const zonesText = el('p', { className: 'map-readout' });
-  const element = el('section', { className: 'detail-map', attrs: { 'aria-label': 'Map' } }, el('h3', { text: 'Map' }), view.element, readout, zonesText);
+  const addressText = el('p', { className: 'map-readout map-address', attrs: { hidden: true } });
+  const element = el('section', { className: 'detail-map', attrs: { 'aria-label': 'Map' } }, el('h3', { text: 'Map' }), view.element, readout, addressText, zonesText);
   let trail: Fix[] = [];
   let current: Fix | null = null;
   let fitted = false;
@@ -38,6 +40,19 @@ export function createDetailMap(tiles: MapTiles, detail: AlarmDetailView): Detai
     readout.textContent = current
       ? `Now: ${words ? `${words} · ` : ''}${positionText(current)}${current.ts ? ` at ${clockText(current.ts)}` : ''} · trail: ${trail.length} ${trail.length === 1 ? 'fix' : 'fixes'}${trail.length ? ` since ${clockText(trail[0].ts!)}` : ''}`
       : 'No position known for this alarm.';
+    showAddress();
+  }
+
+  /** The address from the ARC's reverse geocoder, when it has one (off by default). */
+  function showAddress(): void {
+    const position = current;
+    const lookup = position ? addressFor(position.lat, position.lon) : null;
+    if (!lookup) return;
+    void lookup.then((address) => {
+      if (destroyed || current !== position) return;
+      addressText.hidden = !address;
+      addressText.textContent = address ? `Address: ${address}` : '';
+    });
   }
 
   function fitOnce(): void {

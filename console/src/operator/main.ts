@@ -12,6 +12,7 @@ import { topUnaccepted } from './alarm-queue.js';
 import { shouldSound, waitingAlarms } from './alarm-attention.js';
 import { el } from '../shared/element.js';
 import { useCallTemplate } from '../shared/call-link.js';
+import { useAddressLookup } from '../shared/address-lookup.js';
 import { durationText } from '../shared/format.js';
 import { alarmTypeText, wearerText } from './alarm-text.js';
 import { createAlarmDetail, type AlarmDetail } from './alarm-detail.js';
@@ -177,6 +178,7 @@ function startSession(me: UserView): { stop(): void } {
   ]).then(([config, codes]) => {
     // Phone numbers become links of the ARC's dialler (tel: unless configured).
     useCallTemplate(config.ok ? config.body.callUriTemplate : null);
+    useAddressLookup(config.ok && config.body.reverseGeocoding);
     return {
       tiles: (config.ok ? { url: config.body.mapTilesUrl, attribution: config.body.mapAttribution } : { url: null, attribution: '' }) satisfies MapTiles,
       closureCodes: codes.ok ? codes.body.closureCodes : [],
