@@ -227,7 +227,7 @@ describe('device administration', () => {
     await shifts.getByLabel('Check in every (minutes)').fill('120');
     await shifts.getByLabel('Shift length (hours)').fill('1');
     await shifts.getByRole('button', { name: 'Save pattern' }).click();
-    expect(await errorOf(shifts.getByLabel('Check in every (minutes)'))).toBe('the check-in interval must be shorter than the shift');
+    await expect.poll(() => errorOf(shifts.getByLabel('Check in every (minutes)'))).toBe('the check-in interval must be shorter than the shift');
     await shifts.getByLabel('Check in every (minutes)').fill('30');
     await shifts.getByLabel('Shift length (hours)').fill('8');
     await shifts.getByLabel(/^Grace before the alarm/).fill('5');

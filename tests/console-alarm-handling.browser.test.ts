@@ -128,6 +128,11 @@ describe('handling an alarm on the console', () => {
     await detail.getByRole('button', { name: 'Resolve alarm' }).click();
 
     await row.waitFor({ state: 'detached' });
+    // Resolved: the panel closes; opened again from its address, it can be annotated.
+    await detail.waitFor({ state: 'hidden' });
+    expect(await page.evaluate(() => location.hash)).toBe('#/alarms');
+    const resolvedId = await alarmIdOf(device.deviceId);
+    await page.evaluate((id) => (location.hash = `#/alarms/${id}`), resolvedId);
     await detail.getByText('This alarm is resolved: it can only be annotated.').waitFor();
     await detail.getByLabel('Annotation').fill('Follow-up call booked');
     await detail.getByRole('button', { name: 'Add annotation' }).click();

@@ -86,6 +86,8 @@ describe('a plan that tells the truth', () => {
 
     await override.fill('Parent with the child; police not needed');
     await detail.getByRole('button', { name: 'Resolve alarm' }).click();
+    await detail.waitFor({ state: 'hidden' }); // resolved: the panel closes
+    await page.evaluate((id) => (location.hash = `#/alarms/${id}`), alarmId);
     await detail.getByText('This alarm is resolved: it can only be annotated.').waitFor();
     await plan.locator('li').nth(2).getByText('Not done').waitFor();
     const [audited] = await t.sql`select actor, detail from audit_log where action = 'alarm.plan_override' and target = ${alarmId}`;

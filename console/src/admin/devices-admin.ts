@@ -98,6 +98,22 @@ export function createDevicesAdmin(context: AdminContext): AdminSection {
 
   // ---- The secret, shown once --------------------------------------------------------------
 
+  /** A loopback address in the settings reaches only this machine: a phone or device cannot use it. */
+  function loopbackWarning(url: string): HTMLElement | null {
+    let host = '';
+    try {
+      host = new URL(url).hostname;
+    } catch {
+      return null;
+    }
+    if (!/^(localhost|127\.\d+\.\d+\.\d+|\[::1\]|::1)$/.test(host)) return null;
+    return el('p', {
+      className: 'warning',
+      attrs: { role: 'alert' },
+      text: `Warning: the address ${url} only works on the ARC's own computer; a device or phone cannot reach it. Set ARC_DEVICE_MQTT_URL (or ARC_PUBLIC_URL) to the address devices use.`,
+    });
+  }
+
   function showSecret(answer: DeviceCredentialsView, why: 'provisioned' | 'rotated'): void {
     if (!screen) return;
     const { device } = answer;
@@ -118,6 +134,7 @@ export function createDevicesAdmin(context: AdminContext): AdminSection {
             : `Device ${device.id} has a new secret and was disconnected. Set these settings in the device or its app now: the old secret no longer works and this one cannot be shown again.`,
       }),
       el('dl', { className: 'connection-settings' }, ...setting('MQTT address', connection.url, 'url'), ...setting('Client id', connection.clientId, 'clientId'), ...setting('Username', connection.username, 'username'), ...setting('Password (device secret)', connection.password, 'password')),
+      loopbackWarning(connection.url),
       qrFigure(
         JSON.stringify({ url: connection.url, clientId: connection.clientId, username: connection.username, password: connection.password }),
         `QR code of the connection settings for ${name}`,

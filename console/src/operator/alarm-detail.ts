@@ -106,7 +106,14 @@ export function createAlarmDetail(container: HTMLElement, deps: AlarmDetailDeps)
     detail = next;
     const { alarm } = next;
     if (first) {
-      panel = createActionPanel({ alarmId: alarm.id, closureCodes: deps.closureCodes, done: (a) => (deps.applied(a), refresh()) });
+      panel = createActionPanel({ alarmId: alarm.id, closureCodes: deps.closureCodes, done: (a) => {
+          // Resolving here closes the panel: the operator's job on it is done. A resolved alarm
+          // opened again (from its address) can still be annotated.
+          const justResolved = a.status === 'resolved' && detail?.alarm.status !== 'resolved';
+          deps.applied(a);
+          if (justResolved) deps.onClose();
+          else refresh();
+        } });
       actionsSlot.replaceChildren(panel.element);
       container.replaceChildren(header, acceptError, amber, body);
       map = createDetailMap(deps.tiles, next);
@@ -137,7 +144,8 @@ export function createAlarmDetail(container: HTMLElement, deps: AlarmDetailDeps)
         { className: 'detail-title' },
         el('h2', { attrs: { id: 'detail-heading' } }, el('span', { className: `priority priority-${alarm.priority}`, text: `P${alarm.priority}` }), ` ${alarmTypeText(alarm)} — ${wearerText(alarm)}`),
         acceptButton,
-        el('button', { className: 'close', text: 'Close', attrs: { 'aria-label': 'Close the alarm' }, on: { click: () => deps.onClose() } }),
+        // Closes this panel only (the alarm stays as it is): said so, apart from Accept.
+        el('button', { className: 'close', text: '✕ Close panel', attrs: { 'aria-label': 'Close this panel (the alarm stays open)', title: 'Back to the queue (Esc)' }, on: { click: () => deps.onClose() } }),
       ),
       el(
         'p',
