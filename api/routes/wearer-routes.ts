@@ -35,6 +35,8 @@ const WearerInput = z.object({
   phone: PhoneNumber.nullable().optional(),
   homeLat: z.number().min(-90).max(90).nullable().optional(),
   homeLon: z.number().min(-180).max(180).nullable().optional(),
+  /** Write-only: key safe code, door entry, pets, hazards ("" removes it). */
+  accessInfo: z.string().trim().max(2000).optional(),
   safePin: Pin.nullable().optional(),
   duressPin: Pin.nullable().optional(),
   /** Let the wearer's carers change safe zones in the carer view. */
@@ -109,6 +111,7 @@ export function wearerRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const wearer = await insertWearer(sql, { ...(await fieldsOf(input)), name: input.name });
     await audit(sql, actorOf(request), 'wearer.created', wearer.id, {
       name: wearer.name,
+      ...(wearer.hasAccessInfo && { accessInfoChanged: true }),
       profile: wearer.profile,
       ...(wearer.organisationId && { organisationId: wearer.organisationId }),
     });
@@ -123,9 +126,10 @@ export function wearerRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const wearer = await updateWearer(sql, id, await fieldsOf(input));
     if (!wearer) throw new ArcError('ARC_ERR_WEARER_NOT_FOUND');
     // Health details stay out of the audit log, like the PINs: it says that they changed.
-    const { safePin, duressPin, medicalNotes, ...visible } = input;
+    const { safePin, duressPin, medicalNotes, accessInfo, ...visible } = input;
     await audit(sql, actorOf(request), 'wearer.updated', id, {
       ...visible,
+      ...(accessInfo !== undefined && { accessInfoChanged: true }),
       ...(safePin !== undefined && { safePinChanged: true }),
       ...(duressPin !== undefined && { duressPinChanged: true }),
       ...(medicalNotes !== undefined && { medicalNotesChanged: true }),

@@ -30,6 +30,8 @@ export interface WearerForOperator {
   phone: string | null;
   homeLat: number | null;
   homeLon: number | null;
+  /** Access information is held (shown on request, audited: POST /api/alarms/:id/access-info). */
+  hasAccessInfo: boolean;
 }
 
 interface WearerRow extends PoliceRow {
@@ -41,11 +43,12 @@ interface WearerRow extends PoliceRow {
   phone: string | null;
   homeLat: number | null;
   homeLon: number | null;
+  hasAccessInfo: boolean;
 }
 
 async function wearerForOperator(sql: Sql, wearerId: string): Promise<WearerForOperator | null> {
   const [row] = await sql<WearerRow[]>`
-    select w.id, w.name, w.profile, w.notes, w.medical_notes, w.phone, w.home_lat, w.home_lon, ${policeColumns(sql)}
+    select w.id, w.name, w.profile, w.notes, w.medical_notes, w.phone, w.home_lat, w.home_lon, w.access_info <> '' as has_access_info, ${policeColumns(sql)}
     from wearers w left join organisations o on o.id = w.organisation_id where w.id = ${wearerId}`;
   if (!row) return null;
   const { urn, urnSource, policeWithdrawn, policeWithdrawnReason } = policeOf(row);
@@ -64,6 +67,7 @@ async function wearerForOperator(sql: Sql, wearerId: string): Promise<WearerForO
     phone: row.phone,
     homeLat: row.homeLat,
     homeLon: row.homeLon,
+    hasAccessInfo: row.hasAccessInfo,
   };
 }
 

@@ -24,9 +24,11 @@ export interface Wearer {
   /** Home, for place words ("320 m NE of Home"); both or neither. */
   homeLat: number | null;
   homeLon: number | null;
+  /** Whether access information is held; the text itself is shown only on an open alarm (audited). */
+  hasAccessInfo: boolean;
 }
 
-const columns = (sql: Sql) => sql`id, name, profile, notes, phone, home_lat, home_lon,
+const columns = (sql: Sql) => sql`id, name, profile, notes, phone, home_lat, home_lon, access_info <> '' as has_access_info,
   safe_pin_hash is not null as has_safe_pin, duress_pin_hash is not null as has_duress_pin, carers_edit_safe_zones,
   medical_notes, low_battery_percent, organisation_id`;
 
@@ -43,6 +45,7 @@ export interface WearerFields {
   phone?: string | null;
   homeLat?: number | null;
   homeLon?: number | null;
+  accessInfo?: string;
 }
 
 export async function insertWearer(sql: Sql, fields: WearerFields & { name: string }): Promise<Wearer> {

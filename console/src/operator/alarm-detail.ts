@@ -58,6 +58,31 @@ export function createAlarmDetail(container: HTMLElement, deps: AlarmDetailDeps)
   const historyBox = el('section', { className: 'detail-box', attrs: { 'aria-label': 'History' } });
   const notificationsBox = el('section', { className: 'detail-box', attrs: { 'aria-label': 'Notifications' } });
   const actionsSlot = el('div');
+  // Access information: fetched on the operator's request (audited), kept across redraws of this alarm.
+  const accessBox = el('div', { className: 'access-info' });
+  let accessShown: { alarmId: string; text: string | null } | null = null;
+
+  function drawAccess(next: AlarmDetailView): void {
+    const open = next.alarm.status !== 'resolved';
+    if (!open || !next.wearer?.hasAccessInfo) return accessBox.replaceChildren();
+    if (accessShown?.alarmId === next.alarm.id) {
+      return accessBox.replaceChildren(el('h3', { text: 'Access information' }), el('p', { className: 'access-text', text: accessShown.text ?? 'None recorded.' }));
+    }
+    const error = el('p', { className: 'form-error', attrs: { role: 'alert' } });
+    const show = el('button', {
+      attrs: { type: 'button' },
+      text: 'Show access information (key safe, door, pets, hazards) — audited',
+      on: {
+        async click() {
+          const result = await callApi<{ accessInfo: string | null }>('POST', `/api/alarms/${next.alarm.id}/access-info`);
+          if (!result.ok) return void (error.textContent = result.error.message);
+          accessShown = { alarmId: next.alarm.id, text: result.body.accessInfo };
+          drawAccess(detail ?? next);
+        },
+      },
+    });
+    accessBox.replaceChildren(show, error);
+  }
   const mapSlot = el('div');
   const body = el(
     'div',
@@ -127,6 +152,8 @@ export function createAlarmDetail(container: HTMLElement, deps: AlarmDetailDeps)
     amber.hidden = !alarm.sessionNote;
     amber.textContent = alarm.sessionNote ? `Amber session note: ${alarm.sessionNote}` : '';
     drawWearer(wearerBox, next);
+    drawAccess(next);
+    wearerBox.append(accessBox);
     drawPlan(planBox, next);
     drawHistory(historyBox, alarmHistory(next, closureLabels), deps.now());
     drawNotifications(notificationsBox, next);
