@@ -43,6 +43,7 @@ import { createNotificationWorker, type NotificationWorker } from './notify/noti
 import { createZoneWatch } from './handling/zone-watch.js';
 import { createFixBatcher } from './intake/fix-batcher.js';
 import { placeRoutes } from './routes/place-routes.js';
+import { handoverRoutes } from './routes/handover-routes.js';
 import { createReverseGeocoder } from './places/reverse-geocoder.js';
 import { advanceAfterOutcome, mandatoryStepsOpen, runDueSteps, startResponsePlan } from './handling/response-plan-runner.js';
 import { notifyCarers, notifySupervisors } from './handling/alarm-notifications.js';
@@ -199,6 +200,7 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
     shiftRoutes,
     reportRoutes,
     opsRoutes,
+    handoverRoutes,
   ];
   for (const routes of routeModules) routes(http, routeDeps);
   placeRoutes(http, { ...routeDeps, geocoder: createReverseGeocoder({ url: config.ARC_GEOCODER_URL, logger: logger.child({ component: 'geocoder' }), now }) });

@@ -10,6 +10,7 @@ import type { LinkedCarer, Wearer, WearerProfile } from '../store/wearer-store.j
 import type { WearerPolice } from '../store/response-plan-store.js';
 import type { Organisation } from '../store/organisation-store.js';
 import type { Contact } from '../store/contact-store.js';
+import type { HandoverNote } from '../store/handover-store.js';
 import type { ShiftPattern } from '../rules/shift-rules.js';
 import type { Geofence } from '../store/geofence-store.js';
 import type { SlaReport } from '../rules/sla-report.js';
@@ -123,6 +124,9 @@ export interface OperatorClientEvents {
 
 /** A value as JSON.parse gives it back. */
 export type Json<T> = T extends Date ? string : T extends object ? { -readonly [K in keyof T]: Json<T[K]> } : T;
+
+/** GET /api/handover-notes */
+export type HandoverNoteView = Json<HandoverNote>;
 
 /** GET /api/alarms/:id */
 export type AlarmDetailView = Json<

@@ -20,6 +20,7 @@ import { startAlarmFeed, type AlarmFeed, type QueueChange } from './alarm-feed.j
 import { isManager } from './action-panel.js';
 import { createDevicesView, type DevicesView } from './devices-view.js';
 import { createQueueView } from './queue-view.js';
+import { showHandoverNotes } from './handover-notes.js';
 import { createSupervisorView } from './supervisor-view.js';
 import { createAdminView, type AdminView } from '../admin/admin-view.js';
 import './console.css';
@@ -232,6 +233,7 @@ function startSession(me: UserView): { stop(): void } {
     onRefused: (code) => (code === 'ARC_ERR_AUTH_REQUIRED' ? showLogin('Your session has ended. Log in again.') : showStaffOnly()),
   });
   const queue = createQueueView({ myId: () => me.id, onSelect: (id) => go(`#/alarms/${id}`) });
+  const handover = showHandoverNotes(byId('handover-slot'), feed.now);
   const supervisor = createSupervisorView({ alarms: feed.alarms, now: feed.now, applied: feed.apply });
   queue.draw(feed.alarms, feed.now());
 
@@ -334,6 +336,7 @@ function startSession(me: UserView): { stop(): void } {
       stopped = true;
       feed.stop();
       clearInterval(ticker);
+      handover.stop();
       page.connectionLost.hidden = page.arrivals.hidden = true;
       window.removeEventListener('hashchange', route);
       document.removeEventListener('keydown', onKey);

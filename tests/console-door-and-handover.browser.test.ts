@@ -1,5 +1,6 @@
-// Access information at the door (key safe code, door entry, pets, hazards): written by a
-// manager, never listed, shown only on an open alarm for that wearer, each showing audited.
+// What an operator needs at the door and at the change of shift: access information (key safe
+// code, door entry, pets, hazards) written by a manager, never listed, shown only on an open
+// alarm for that wearer, each showing audited; handover notes the next shift sees on log-in.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { SimulatedDevice } from '../device-sim/simulated-device.js';
@@ -54,5 +55,24 @@ describe('access information', () => {
     await t.api('POST', `/api/alarms/${alarmId}/accept`, undefined, operator.token);
     await t.api('POST', `/api/alarms/${alarmId}/resolve`, { closureCode: 'false_accidental' }, operator.token);
     expect((await t.api('POST', `/api/alarms/${alarmId}/access-info`, undefined, operator.token)).body.error.code).toBe('ARC_ERR_ALARM_RESOLVED');
+  });
+});
+
+describe('shift handover notes', () => {
+  it('a note left by one shift is open for the next at log-in, and audited', async () => {
+    const [leaving, arriving] = await Promise.all([t.createUser('operator'), t.createUser('operator')]);
+    const first = await consoleAs(t, browser, leaving);
+    await first.getByText('Handover notes').click();
+    await first.getByLabel('Leave a note for the next shift').fill('Pendant 12 keeps going silent at 02:00: expect a no-communication alarm.');
+    await first.getByRole('button', { name: 'Leave note' }).click();
+    await first.locator('.handover-list').getByText(/Pendant 12 keeps going silent/).waitFor();
+
+    const next = await consoleAs(t, browser, arriving);
+    const notes = next.locator('details.handover');
+    await notes.locator('.handover-list').getByText(/Pendant 12 keeps going silent at 02:00/).waitFor();
+    expect(await notes.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(true);
+    const [audited] = await t.sql`select actor, detail from audit_log where action = 'handover.note_written'`;
+    expect(audited).toMatchObject({ actor: leaving.email, detail: { text: 'Pendant 12 keeps going silent at 02:00: expect a no-communication alarm.' } });
+    expect((await t.api('POST', '/api/handover-notes', { text: ' ' })).body.error.code).toBe('ARC_ERR_VALIDATION');
   });
 });
