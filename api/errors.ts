@@ -26,6 +26,7 @@ export const ErrorCodes = {
   ARC_ERR_ALARM_TEST_MODE: { status: 409, message: 'This alarm is from a device on test: no contacts, no police' },
   ARC_ERR_ALARM_SILENT: { status: 409, message: 'A duress alarm is silent: nothing is sent to the wearer\'s device' },
   ARC_ERR_PLAN_STEPS_OPEN: { status: 409, message: 'Mandatory plan steps are not logged: log them, or give a reason to override' },
+  ARC_ERR_ALARM_NOT_GROUPABLE: { status: 409, message: 'These alarms are not a flood: handle them one by one' },
   ARC_ERR_ALARM_NO_URN: { status: 409, message: 'This wearer has no police URN' },
   ARC_ERR_CLOSURE_NOTE_REQUIRED: { status: 400, message: 'A genuine alarm needs a note saying what was done' },
   ARC_ERR_REASSIGN_TARGET: { status: 400, message: 'An alarm can only be given to an active operator, supervisor or administrator' },

@@ -21,6 +21,7 @@ import { isManager } from './action-panel.js';
 import { createDevicesView, type DevicesView } from './devices-view.js';
 import { createQueueView } from './queue-view.js';
 import { showHandoverNotes } from './handover-notes.js';
+import { createFloodBar } from './flood-bar.js';
 import { createSupervisorView } from './supervisor-view.js';
 import { createAdminView, type AdminView } from '../admin/admin-view.js';
 import './console.css';
@@ -221,6 +222,7 @@ function startSession(me: UserView): { stop(): void } {
     if (detail?.alarmId && (change.resynced || change.changed.some((a) => a.id === detail!.alarmId))) detail.refresh();
     supervisor.alarmsChanged();
     drawArrivals(feed.alarms.values(), feed.now(), (id) => go(`#/alarms/${id}`));
+    floods?.draw(feed.alarms.values());
   }
 
   const feed: AlarmFeed = startAlarmFeed({
@@ -234,12 +236,16 @@ function startSession(me: UserView): { stop(): void } {
   });
   const queue = createQueueView({ myId: () => me.id, onSelect: (id) => go(`#/alarms/${id}`) });
   const handover = showHandoverNotes(byId('handover-slot'), feed.now);
+  let closureCodes: ClosureCodeOption[] = [];
+  // Floods are acknowledged by supervisors (the ARC refuses others).
+  const floods = manager ? createFloodBar(byId('floods'), () => closureCodes) : null;
   const supervisor = createSupervisorView({ alarms: feed.alarms, now: feed.now, applied: feed.apply });
   queue.draw(feed.alarms, feed.now());
 
   // The views with a map wait for the map settings; the queue does not.
-  void setup.then(({ tiles, closureCodes }) => {
+  void setup.then(({ tiles, closureCodes: codes }) => {
     if (stopped) return;
+    closureCodes = codes;
     devices = createDevicesView({
       tiles,
       now: feed.now,
@@ -337,6 +343,7 @@ function startSession(me: UserView): { stop(): void } {
       feed.stop();
       clearInterval(ticker);
       handover.stop();
+      byId('floods').replaceChildren();
       page.connectionLost.hidden = page.arrivals.hidden = true;
       window.removeEventListener('hashchange', route);
       document.removeEventListener('keydown', onKey);
