@@ -120,9 +120,12 @@ export async function advanceAfterOutcome(tx: TransactionSql, alarmId: string, n
   if (!alarm || alarm.plan === null || alarm.status === 'resolved') return;
   const context = await contextFor(tx, alarm, now, options);
   if (!context) return;
-  // The outcome logged is the current step's: it is done (an automatic step's state is its message's).
+  // The outcome logged is the current step's: it is done (an automatic step's state is its
+  // message's). Kept on the alarm (flags.stepsDone), not as an action: the operator's own action
+  // is the history's record of it.
   if (!alarm.planComplete && context.plan.steps[alarm.planStep]?.how === 'operator_call') {
-    await recordAlarmAction(tx, alarmId, ARC, 'step.done', { step: alarm.planStep }, now);
+    await tx`update alarms set flags = jsonb_set(flags, '{stepsDone}', coalesce(flags->'stepsDone', '[]'::jsonb) || to_jsonb(${alarm.planStep}::int))
+             where id = ${alarmId}`;
   }
   const next = nextStep(context.plan, alarm.planStep);
   if (next === null) {
@@ -168,16 +171,21 @@ export async function runDueSteps(tx: TransactionSql, now: Date, options: PlanOp
 }
 
 async function stepHistory(sql: Sql | TransactionSql, alarmId: string): Promise<{ records: StepRecord[]; messages: StepMessage[] }> {
-  const [records, messages] = await Promise.all([
+  const [records, messages, [done]] = await Promise.all([
     sql<{ kind: string; step: number; reason: string | null }[]>`
       select kind, (detail->>'step')::int as step, detail->>'reason' as reason from alarm_actions
-      where alarm_id = ${alarmId} and kind in ('step.done', 'step.skipped') and detail ? 'step' order by id`,
+      where alarm_id = ${alarmId} and kind = 'step.skipped' and detail ? 'step' order by id`,
     sql<{ step: number; deliveredAt: Date | null; failedAt: Date | null; lastError: string | null }[]>`
       select (payload->>'step')::int as step, delivered_at, failed_at, last_error from notifications
       where alarm_id = ${alarmId} and payload ? 'step' order by id`,
+    sql<{ stepsDone: unknown }[]>`select flags->'stepsDone' as steps_done from alarms where id = ${alarmId}`,
   ]);
+  const stepsDone = Array.isArray(done?.stepsDone) ? done.stepsDone.filter((s): s is number => Number.isInteger(s)) : [];
   return {
-    records: records.map((r) => ({ step: r.step, kind: r.kind === 'step.done' ? 'done' : 'skipped', reason: r.reason ?? undefined })),
+    records: [
+      ...stepsDone.map((step) => ({ step, kind: 'done' as const })),
+      ...records.map((r) => ({ step: r.step, kind: 'skipped' as const, reason: r.reason ?? undefined })),
+    ],
     messages: messages.map((m) => ({ step: m.step, status: m.deliveredAt ? 'delivered' : m.failedAt ? 'failed' : 'pending', error: m.lastError })),
   };
 }

@@ -49,8 +49,6 @@ export function actionText(kind: string, detail: Record<string, unknown>, closur
       return `Plan step ${Number(detail.step) + 1}: ${text(detail.channel)} to ${text(detail.contactName)}`;
     case 'step.skipped':
       return `Plan step ${Number(detail.step) + 1} skipped: ${text(detail.reason)}`;
-    case 'step.done':
-      return `Plan step ${Number(detail.step) + 1} done`;
     case 'step.overdue':
       return `Plan step ${Number(detail.step) + 1} overdue`;
     case 'carers.notified':
