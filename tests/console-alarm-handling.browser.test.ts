@@ -117,6 +117,7 @@ describe('handling an alarm on the console', () => {
     expect(await device.waitForCommand({ type: 'message' })).toMatchObject({ text: 'Help is on the way' });
     await detail.locator('table.history').getByText('Told the wearer: “Help is on the way”').waitFor();
     await page.waitForFunction(() => !document.querySelector('#queue-rows tr.is-new')); // the flash is over
+    await page.evaluate(() => window.scrollTo(0, 0)); // the sticky bar at the top of the picture
     await page.screenshot({ path: path.join(SCREENSHOTS, 'alarm-detail.png'), fullPage: true });
 
     // A genuine closure needs a note: the ARC says so next to the field.
