@@ -90,8 +90,11 @@ describe('telling the wearer', () => {
     await t.api('POST', `/api/alarms/${sosId}/accept`, undefined, ann.token);
     expect((await message(sosId, 'Help is on the way')).body.error.code).toBe('ARC_ERR_ALARM_SILENT');
 
+    // Resolving that SOS while the duress alarm is open tells the device nothing either.
+    await t.api('POST', `/api/alarms/${sosId}/resolve`, { closureCode: 'false_accidental' }, ann.token);
     await t.arc.idle();
     const stored = await commandsStored(device.deviceId);
+    expect(stored).not.toContain('alarm.closed');
     expect(stored).not.toContain('alarm.accepted');
     expect(stored).not.toContain('message');
     expect(device.commands.map((c) => c.type)).not.toContain('alarm.accepted');

@@ -33,7 +33,10 @@ interface AlarmOrigin {
 async function alarmOrigin(tx: TransactionSql, alarmId: string): Promise<AlarmOrigin | null> {
   const [origin] = await tx<AlarmOrigin[]>`
     select a.device_id, (select e.event_key from events e where e.alarm_id = a.id order by e.id limit 1) as event_key,
-           coalesce((a.flags->>'silent')::boolean, false) as silent
+           -- Silent: a duress alarm, or any alarm of a device whose duress alarm is still open.
+           (coalesce((a.flags->>'silent')::boolean, false) or exists (
+              select 1 from alarms d where d.device_id = a.device_id and d.status <> 'resolved'
+                and coalesce((d.flags->>'silent')::boolean, false))) as silent
     from alarms a where a.id = ${alarmId}`;
   return origin ?? null;
 }
