@@ -54,7 +54,10 @@ import { createDeadlineClock, type DeadlineClock } from './clock/deadline-clock.
 import { createNotificationWorker, type NotificationWorker } from './notify/notification-worker.js';
 import { createZoneWatch } from './handling/zone-watch.js';
 import { createFixBatcher } from './intake/fix-batcher.js';
-import { advanceAfterOutcome, runDueSteps, startResponsePlan } from './handling/response-plan-runner.js';
+import { placeRoutes } from './routes/place-routes.js';
+import { handoverRoutes } from './routes/handover-routes.js';
+import { createReverseGeocoder } from './places/reverse-geocoder.js';
+import { advanceAfterOutcome, mandatoryStepsOpen, runDueSteps, startResponsePlan } from './handling/response-plan-runner.js';
 import { notifyCarers, notifySupervisors } from './handling/alarm-notifications.js';
 
 /** Cluster mode: "which of these devices are connected to you?", asked of every other node. */
@@ -182,7 +185,8 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
       ],
     ],
   });
-  const notifications = createNotificationWorker({ sql, config, logger: logger.child({ component: 'notify' }), now });
+  // A message delivered or failed for good changes the alarm's plan: pushed, not left to the next action.
+  const notifications = createNotificationWorker({ sql, config, logger: logger.child({ component: 'notify' }), now, settled: (alarmId) => alarms.updated(alarmId) });
 
   const intakeUnderWay = new Set<Promise<unknown>>();
   /** Every message under way, whichever listener took it, so that idle() and close() wait for it. */
@@ -292,6 +296,7 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
     reportRoutes,
     insightRoutes,
     opsRoutes,
+    handoverRoutes,
   ];
   for (const routes of routeModules) routes(http, routeDeps);
   ownTracksRoutes(http, {
@@ -320,10 +325,12 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
           logger: logger.child({ component: 'osmand' }),
           translated: (deviceId, source, translation) => underWay(intake.translated(deviceId, source, translation)),
         });
+  placeRoutes(http, { ...routeDeps, geocoder: createReverseGeocoder({ url: config.ARC_GEOCODER_URL, logger: logger.child({ component: 'geocoder' }), now }) });
   alarmActionRoutes(http, {
     ...routeDeps,
     alarmChanged: (alarm) => alarms.publish('updated', alarm),
     afterOutcome: (tx, alarmId, at) => advanceAfterOutcome(tx, alarmId, at, planOptions),
+    mandatoryStepsOpen: (tx, alarmId, at) => mandatoryStepsOpen(tx, alarmId, at, planOptions),
     commandsQueued: (deviceId) => commands.flush(deviceId),
   });
 

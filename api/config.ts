@@ -74,6 +74,8 @@ export const ConfigSchema = z.object({
   /** Map tiles for the consoles ({z}/{x}/{y}); "none" for a plain background (offline ARCs). */
   ARC_MAP_TILES_URL: z.string().min(1).default('https://tile.openstreetmap.org/{z}/{x}/{y}.png'),
   ARC_MAP_ATTRIBUTION: z.string().default('© OpenStreetMap contributors'),
+  /** Every phone number on the console is a link made from this ({number}: digits and a leading +), e.g. sip:{number}@pbx.example.org. */
+  ARC_CALL_URI_TEMPLATE: z.string().regex(/\{number\}/, 'must contain {number}').default('tel:{number}'),
   /** How often the clock looks for deadlines that fell due (accept, amber, check-in, silence). */
   ARC_CLOCK_TICK_MS: z.coerce.number().int().min(50).max(10_000).default(250),
   /**
@@ -91,6 +93,8 @@ export const ConfigSchema = z.object({
   ARC_SMS_GATEWAY_URL: z.url().optional(),
   ARC_SMS_GATEWAY_TOKEN: optionalText,
   ARC_WEBHOOK_URL: z.url().optional(),
+  /** A Nominatim-compatible reverse geocoder (its base URL); unset = off. */
+  ARC_GEOCODER_URL: z.url().optional(),
   ARC_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   /**
    * A connection that says nothing is closed after this long: HTTP without a complete request

@@ -45,6 +45,8 @@ export interface ArcApiClient {
   createWearer(wearer: NewWearer): Promise<{ id: WearerId }>;
   /** The secret is shown only this once (spec, "Connection"). */
   createDevice(device: NewDevice): Promise<{ secret: string }>;
+  /** Out of service for good; the ARC keeps its history. */
+  decommissionDevice(deviceId: string, reason: string): Promise<void>;
 }
 
 export async function logIn(api: string, email: string, password: string): Promise<ArcApiClient> {
@@ -53,6 +55,9 @@ export async function logIn(api: string, email: string, password: string): Promi
   return {
     createWearer: async (wearer) => (await call(api, 'POST', '/api/wearers', wearer, WearerReply, authorization)).wearer,
     createDevice: async (device) => call(api, 'POST', '/api/devices', device, DeviceReply, authorization),
+    decommissionDevice: async (deviceId, reason) => {
+      await call(api, 'POST', `/api/devices/${encodeURIComponent(deviceId)}/decommission`, { reason }, z.looseObject({}), authorization);
+    },
   };
 }
 

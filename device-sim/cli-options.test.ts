@@ -32,11 +32,19 @@ describe('simulator command line', () => {
     { argv: ['--prefix', 'a b'], says: '--prefix: may hold only' },
     { argv: ['--prefix', 'x'.repeat(60)], says: 'not 3 to 64 characters' },
     { argv: ['--provision'], says: '--provision needs ARC_ADMIN_EMAIL' },
+    { argv: ['--decommission', '--credentials', 'c.json'], says: '--decommission needs ARC_ADMIN_EMAIL' },
+    { argv: ['--decommission', '--email', 'a@b.c', '--password', 'p'], says: '--decommission needs the --credentials file' },
+    { argv: ['--decommission', '--provision', '--credentials', 'c.json', '--email', 'a@b.c', '--password', 'p'], says: 'cannot be used together' },
     { argv: ['--frobnicate'], says: "Unknown option '--frobnicate'" },
   ])('refuses $argv', ({ argv, says }) => {
     const cli = parseCli(argv, noEnv);
     expect(cli.ok).toBe(false);
     expect(!cli.ok && !cli.help && cli.message).toContain(says);
+  });
+
+  it('takes --decommission with the credentials file and admin credentials', () => {
+    const cli = parseCli(['--decommission', '--credentials', 'fleet.json'], { ARC_ADMIN_EMAIL: 'admin@example.org', ARC_ADMIN_PASSWORD: 'long enough secret' });
+    expect(cli).toMatchObject({ ok: true, flags: { decommission: true, credentials: 'fleet.json' } });
   });
 
   it('asks for help', () => {

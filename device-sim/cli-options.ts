@@ -15,6 +15,8 @@ Simulated personal-safety devices walking around Southport, speaking MQTT to the
   --prefix P             device ids are P-0001, P-0002, ... (default sim)
   --provision            create a wearer and a device for each id missing from --credentials,
                          logging in as ARC_ADMIN_EMAIL / ARC_ADMIN_PASSWORD (or --email/--password)
+  --decommission         remove what the simulator provisioned: decommission every device in
+                         --credentials (the ARC keeps their history), drop them from the file, exit
   --email E              admin email for --provision (default: $ARC_ADMIN_EMAIL)
   --password P           admin password for --provision (default: $ARC_ADMIN_PASSWORD)
   --credentials FILE     device secrets: read if it exists, written after --provision
@@ -38,6 +40,7 @@ const CliFlags = z.object({
   devices: number().int().min(1).max(10_000),
   prefix: z.string().regex(/^[A-Za-z0-9_-]+$/, 'may hold only A-Z a-z 0-9 _ -'),
   provision: z.boolean(),
+  decommission: z.boolean(),
   email: z.string().min(1).optional(),
   password: z.string().min(1).optional(),
   credentials: z.string().min(1).optional(),
@@ -70,6 +73,7 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
         devices: { type: 'string', default: '1' },
         prefix: { type: 'string', default: 'sim' },
         provision: { type: 'boolean', default: false },
+        decommission: { type: 'boolean', default: false },
         email: { type: 'string' },
         password: { type: 'string' },
         credentials: { type: 'string' },
@@ -103,6 +107,13 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
 
   if (flags.provision && (!flags.email || !flags.password)) {
     return { ok: false, help: false, message: '--provision needs ARC_ADMIN_EMAIL and ARC_ADMIN_PASSWORD (or --email and --password)' };
+  }
+  if (flags.decommission) {
+    if (flags.provision) return { ok: false, help: false, message: '--decommission and --provision cannot be used together' };
+    if (!flags.credentials) return { ok: false, help: false, message: '--decommission needs the --credentials file of the run that provisioned the devices' };
+    if (!flags.email || !flags.password) {
+      return { ok: false, help: false, message: '--decommission needs ARC_ADMIN_EMAIL and ARC_ADMIN_PASSWORD (or --email and --password)' };
+    }
   }
   const deviceIds = Array.from({ length: flags.devices }, (_, i) => `${flags.prefix}-${String(i + 1).padStart(4, '0')}`);
   const badId = deviceIds.find((id) => !isDeviceId(id));

@@ -4,6 +4,7 @@
 import { USAGE, parseCli } from './cli-options.js';
 import { type DeviceCredentials, loadCredentials, saveCredentials } from './credentials-file.js';
 import { provisionDevices } from './provision.js';
+import { decommissionDevices } from './decommission.js';
 import { type FleetProgress, startFleet } from './run-fleet.js';
 import { stopSignal } from './stop-signal.js';
 
@@ -23,6 +24,15 @@ async function main(): Promise<number> {
   const log = (line: string) => console.error(line);
 
   const known = flags.credentials ? await loadCredentials(flags.credentials) : new Map<string, DeviceCredentials>();
+  if (flags.decommission) {
+    // Every device the file holds, whatever --devices says: the simulator removes all it made.
+    const result = await decommissionDevices({ api: flags.api, email: flags.email!, password: flags.password!, deviceIds: [...known.keys()], log });
+    for (const id of result.removed) known.delete(id);
+    await saveCredentials(flags.credentials!, known.values());
+    for (const failure of result.failures.slice(0, 5)) log(`device-sim: ${failure.deviceId}: ${failure.error.message}`);
+    console.log(JSON.stringify({ decommissioned: result.removed.length, failed: result.failures.length }));
+    return result.failures.length > 0 ? 1 : 0;
+  }
   let credentials: DeviceCredentials[];
   if (flags.provision) {
     const result = await provisionDevices({

@@ -83,6 +83,13 @@ export async function playScenario(name: ScenarioName, device: SimulatedDevice, 
       const { heartbeatS, locationS } = command as { heartbeatS?: unknown; locationS?: unknown };
       if (isPositiveNumber(heartbeatS)) heartbeatMs = heartbeatS * 1000;
       if (isPositiveNumber(locationS)) fixEveryMs = locationS * 1000;
+    } else if (command.type === 'message') {
+      // What a real device would show or speak to the wearer (spec v1.1).
+      log(`${device.deviceId} tells the wearer: “${command.text ?? ''}”`);
+      return;
+    } else if (command.type === 'alarm.accepted') {
+      log(`${device.deviceId} tells the wearer: an operator has taken your alarm (${command.eventId ?? ''})`);
+      return;
     } else return;
     log(`${device.deviceId} ${command.type} command: ${JSON.stringify(command)}`);
     wake?.();

@@ -46,7 +46,7 @@ export const Status = z.looseObject({
 });
 export type Status = z.infer<typeof Status>;
 
-export const CommandType = z.enum(['alarm.received', 'alarm.closed', 'session.ended', 'locate', 'config']);
+export const CommandType = z.enum(['alarm.received', 'alarm.closed', 'session.ended', 'locate', 'config', 'alarm.accepted', 'message']);
 export type CommandType = z.infer<typeof CommandType>;
 
 export const Command = z.looseObject({
@@ -55,6 +55,8 @@ export const Command = z.looseObject({
   eventId: z.string().max(64).optional(),
   everyS: z.number().int().positive().optional(),
   forS: z.number().int().positive().optional(),
+  /** `message` (spec v1.1): the operator's text, at most 160 characters. */
+  text: z.string().max(160).optional(),
 });
 export type Command = z.infer<typeof Command>;
 

@@ -368,3 +368,28 @@ describe('user accounts', () => {
     expect((await t.sql`select disabled from users where email = ${ADMIN.email}`)[0].disabled).toBe(false);
   });
 });
+
+describe('decommissioning', () => {
+  it('decommissions a device: asked twice with a reason, dropped from the list, refused by the broker, audited', async () => {
+    const wearer = await t.createWearer({ name: 'Dora Decommissioned' });
+    const credentials = await t.provisionDevice({ wearerId: wearer.id, label: 'Dora pendant' });
+    const device = new SimulatedDevice({ ...credentials, url: t.mqttUrl, reconnect: false });
+    devices.push(device);
+    await device.connect();
+    const page = await adminSection({ email: ADMIN.email, password: ADMIN.password }, 'Devices');
+    await deviceRow(page, credentials.deviceId).getByRole('link', { name: 'Dora pendant' }).click();
+    const form = page.getByRole('form', { name: 'Decommission' });
+    await form.getByLabel('Why it is taken out of service').fill('Returned broken');
+    await form.getByRole('button', { name: 'Decommission…' }).click();
+    await form.getByText('This cannot be undone.', { exact: false }).waitFor();
+    await form.getByRole('button', { name: 'Decommission for good' }).click();
+    await page.getByRole('status').getByText('The device is decommissioned.').waitFor();
+    await page.getByText(/Decommissioned .*: Returned broken\. Its history is kept/).waitFor();
+    await deviceRow(page, credentials.deviceId).waitFor({ state: 'detached' });
+    const [audited] = await t.sql`select detail from audit_log where action = 'device.decommissioned' and target = ${credentials.deviceId}`;
+    expect(audited.detail).toMatchObject({ reason: 'Returned broken' });
+    const again = new SimulatedDevice({ ...credentials, url: t.mqttUrl, reconnect: false });
+    devices.push(again);
+    await expect(again.connect()).rejects.toThrow();
+  });
+});

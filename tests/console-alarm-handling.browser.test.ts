@@ -84,13 +84,13 @@ describe('handling an alarm on the console', () => {
     await detail.getByText('Works alone at the pumping station; key code 4471').waitFor();
     await detail.getByText('Type 1 diabetic').waitFor();
     await detail.getByText('MERS/2026/ab-001').first().waitFor();
-    expect(await detail.getByRole('link', { name: '+44 7700 900123' }).getAttribute('href')).toBe('tel:+447700900123');
+    expect(await detail.getByRole('link', { name: '+44 7700 900123', exact: true }).getAttribute('href')).toBe('tel:+447700900123');
     // The plan: the current step (call the wearer) highlighted with what to do.
     const current = detail.locator('.plan [aria-current="step"]');
     expect(await current.textContent()).toContain('If you hear a threat or no answer, go to police at once.');
     // The map, offline: the position, trail and zone in words on a plain background.
     await detail.getByText(/Map tiles cannot be loaded/).waitFor();
-    await detail.locator('.map-readout').getByText(/^Now: 53\.64530, -3\.01120 ±10 m at .* trail: 3 fixes/).waitFor();
+    await detail.locator('.map-readout').getByText(/^Now: in Site · 53\.64530, -3\.01120 ±10 m at .* trail: 3 fixes/).waitFor();
     await detail.getByText('Zones: Site (safe)').waitFor();
     expect(await detail.locator('.map .leaflet-interactive').count()).toBeGreaterThan(3);
     await detail.getByText('Accept the alarm to act on it.').waitFor();
@@ -101,7 +101,7 @@ describe('handling an alarm on the console', () => {
 
     // The map follows live fixes.
     await device.sendFix({ ts: Date.now(), lat: 53.6461, lon: -3.0099, acc: 6 });
-    await detail.locator('.map-readout').getByText(/^Now: 53\.64610, -3\.00990 ±6 m/).waitFor();
+    await detail.locator('.map-readout').getByText(/^Now: in Site · 53\.64610, -3\.00990 ±6 m/).waitFor();
 
     // The police URN is filled in from the wearer's record.
     expect(await detail.getByLabel('Police URN').inputValue()).toBe('MERS/2026/ab-001');
@@ -110,7 +110,14 @@ describe('handling an alarm on the console', () => {
     await detail.getByLabel('Call note (optional)').fill('No reply, rang out');
     await detail.getByRole('button', { name: 'No answer' }).click();
     await detail.locator('table.history').getByText('Called the wearer: no answer: “No reply, rang out”').waitFor();
+
+    // Telling the wearer: accepting told the device; a quick text reaches it (spec commands v1.1).
+    await device.waitForCommand({ type: 'alarm.accepted' });
+    await detail.getByRole('button', { name: 'Help is on the way' }).click();
+    expect(await device.waitForCommand({ type: 'message' })).toMatchObject({ text: 'Help is on the way' });
+    await detail.locator('table.history').getByText('Told the wearer: “Help is on the way”').waitFor();
     await page.waitForFunction(() => !document.querySelector('#queue-rows tr.is-new')); // the flash is over
+    await page.evaluate(() => window.scrollTo(0, 0)); // the sticky bar at the top of the picture
     await page.screenshot({ path: path.join(SCREENSHOTS, 'alarm-detail.png'), fullPage: true });
 
     // A genuine closure needs a note: the ARC says so next to the field.
@@ -122,6 +129,11 @@ describe('handling an alarm on the console', () => {
     await detail.getByRole('button', { name: 'Resolve alarm' }).click();
 
     await row.waitFor({ state: 'detached' });
+    // Resolved: the panel closes; opened again from its address, it can be annotated.
+    await detail.waitFor({ state: 'hidden' });
+    expect(await page.evaluate(() => location.hash)).toBe('#/alarms');
+    const resolvedId = await alarmIdOf(device.deviceId);
+    await page.evaluate((id) => (location.hash = `#/alarms/${id}`), resolvedId);
     await detail.getByText('This alarm is resolved: it can only be annotated.').waitFor();
     await detail.getByLabel('Annotation').fill('Follow-up call booked');
     await detail.getByRole('button', { name: 'Add annotation' }).click();
@@ -130,9 +142,10 @@ describe('handling an alarm on the console', () => {
     const alarmId = await alarmIdOf(device.deviceId);
     const actions = await t.sql<{ kind: string; detail: Record<string, unknown> }[]>`
       select kind, detail from alarm_actions where alarm_id = ${alarmId} and actor_id = ${operator.id} order by id`;
-    expect(actions.map((a) => a.kind)).toEqual(['accept', 'called_wearer', 'resolve', 'annotate']);
+    expect(actions.map((a) => a.kind)).toEqual(['accept', 'called_wearer', 'message_wearer', 'resolve', 'annotate']);
     expect(actions[1].detail).toMatchObject({ outcome: 'no_answer', note: 'No reply, rang out' });
-    expect(actions[2].detail).toMatchObject({ closureCode: 'genuine_assistance', note: 'Manager attended; Alice safe' });
+    expect(actions[2].detail).toMatchObject({ text: 'Help is on the way' });
+    expect(actions[3].detail).toMatchObject({ closureCode: 'genuine_assistance', note: 'Manager attended; Alice safe' });
     expect(await sameDocument(page)).toBe(true);
   });
 

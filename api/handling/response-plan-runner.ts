@@ -7,13 +7,17 @@ import { enqueueNotification } from '../notify/outbox.js';
 import {
   ResponsePlan,
   nextStep,
+  planProgress,
   reachStep,
   startStep,
   stepDecision,
   stepGuidance,
   type PlanContext,
+  type PlanProgress,
   type StepEntry,
   type StepGuidance,
+  type StepMessage,
+  type StepRecord,
 } from '../rules/response-plan.js';
 import { recordAlarmAction } from '../store/alarm-store.js';
 import { getResponseContext } from '../store/response-plan-store.js';
@@ -31,10 +35,13 @@ interface AlarmForPlanRow {
   discreet: boolean;
   isTest: boolean;
   wearerId: string | null;
+  deviceId: string;
   plan: unknown;
   planStep: number;
   stepDueAt: Date | null;
   status: string;
+  /** The operator logged the outcome of the plan's last step. */
+  planComplete: boolean;
 }
 
 async function contextFor(sql: Sql | TransactionSql, alarm: AlarmForPlanRow, now: Date, options: PlanOptions): Promise<PlanContext | null> {
@@ -42,10 +49,11 @@ async function contextFor(sql: Sql | TransactionSql, alarm: AlarmForPlanRow, now
   const context = await getResponseContext(sql, alarm.wearerId);
   if (!context) return null;
   const copied = alarm.plan === null ? null : ResponsePlan.safeParse(alarm.plan);
+  const [device] = await sql<{ simNumber: string | null }[]>`select sim_number from devices where id = ${alarm.deviceId}`;
   return {
     plan: copied?.success ? copied.data : context.plan,
     alarm: { type: alarm.type, discreet: alarm.discreet, isTest: alarm.isTest },
-    wearer: context.wearer,
+    wearer: { ...context.wearer, devicePhone: device?.simNumber ?? null },
     contacts: context.contacts,
     now,
     webhookUrl: options.webhookUrl,
@@ -54,7 +62,9 @@ async function contextFor(sql: Sql | TransactionSql, alarm: AlarmForPlanRow, now
 
 async function loadAlarm(tx: Sql | TransactionSql, alarmId: string): Promise<AlarmForPlanRow | null> {
   const [row] = await tx<AlarmForPlanRow[]>`
-    select id, type, discreet, is_test, wearer_id, plan, plan_step, step_due_at, status from alarms where id = ${alarmId}`;
+    select id, type, discreet, is_test, wearer_id, device_id, plan, plan_step, step_due_at, status,
+           coalesce((flags->>'planComplete')::boolean, false) as plan_complete
+    from alarms where id = ${alarmId}`;
   return row ?? null;
 }
 
@@ -93,6 +103,10 @@ export async function startResponsePlan(tx: TransactionSql, alarmId: string, now
   const context = await contextFor(tx, alarm, now, options);
   if (!context) return;
   const first = startStep(context.plan, alarm);
+  // A duress alarm starts further on: the steps before are skipped, and shown so, never as done.
+  for (let step = 0; step < first; step++) {
+    await recordAlarmAction(tx, alarmId, ARC, 'step.skipped', { step, reason: 'duress alarm: the plan starts at the police' }, now);
+  }
   // Pipelined: the copy of the plan and the first step write different columns of the alarm.
   await Promise.all([
     tx`update alarms set plan = ${tx.json(context.plan as never)} where id = ${alarmId}`.execute(),
@@ -106,9 +120,16 @@ export async function advanceAfterOutcome(tx: TransactionSql, alarmId: string, n
   if (!alarm || alarm.plan === null || alarm.status === 'resolved') return;
   const context = await contextFor(tx, alarm, now, options);
   if (!context) return;
+  // The outcome logged is the current step's: it is done (an automatic step's state is its
+  // message's). Kept on the alarm (flags.stepsDone), not as an action: the operator's own action
+  // is the history's record of it.
+  if (!alarm.planComplete && context.plan.steps[alarm.planStep]?.how === 'operator_call') {
+    await tx`update alarms set flags = jsonb_set(flags, '{stepsDone}', coalesce(flags->'stepsDone', '[]'::jsonb) || to_jsonb(${alarm.planStep}::int))
+             where id = ${alarmId}`;
+  }
   const next = nextStep(context.plan, alarm.planStep);
   if (next === null) {
-    await tx`update alarms set step_due_at = null, flags = flags - 'stepOverdue' where id = ${alarmId}`;
+    await tx`update alarms set step_due_at = null, flags = (flags - 'stepOverdue') || '{"planComplete": true}'::jsonb where id = ${alarmId}`;
     return;
   }
   await enterStep(tx, alarmId, reachStep({ ...context, stepIndex: next }), now);
@@ -117,7 +138,9 @@ export async function advanceAfterOutcome(tx: TransactionSql, alarmId: string, n
 /** The clock's sweep for steps whose wait ran out; returns the alarms it changed. */
 export async function runDueSteps(tx: TransactionSql, now: Date, options: PlanOptions): Promise<string[]> {
   const due = await tx<AlarmForPlanRow[]>`
-    select id, type, discreet, is_test, wearer_id, plan, plan_step, step_due_at, status from alarms
+    select id, type, discreet, is_test, wearer_id, device_id, plan, plan_step, step_due_at, status,
+           coalesce((flags->>'planComplete')::boolean, false) as plan_complete
+    from alarms
     where status <> 'resolved' and step_due_at <= ${now} and plan is not null
     order by step_due_at limit 100
     for update skip locked`;
@@ -147,19 +170,51 @@ export async function runDueSteps(tx: TransactionSql, now: Date, options: PlanOp
   return changed;
 }
 
-/** What the console shows: the plan as a checklist and the current step's guidance. */
-export async function planForConsole(
-  sql: Sql,
-  alarmId: string,
-  now: Date,
-  options: PlanOptions,
-): Promise<{ steps: StepGuidance[]; current: number } | null> {
+async function stepHistory(sql: Sql | TransactionSql, alarmId: string): Promise<{ records: StepRecord[]; messages: StepMessage[] }> {
+  const [records, messages, [done]] = await Promise.all([
+    sql<{ kind: string; step: number; reason: string | null }[]>`
+      select kind, (detail->>'step')::int as step, detail->>'reason' as reason from alarm_actions
+      where alarm_id = ${alarmId} and kind = 'step.skipped' and detail ? 'step' order by id`,
+    sql<{ step: number; deliveredAt: Date | null; failedAt: Date | null; lastError: string | null }[]>`
+      select (payload->>'step')::int as step, delivered_at, failed_at, last_error from notifications
+      where alarm_id = ${alarmId} and payload ? 'step' order by id`,
+    sql<{ stepsDone: unknown }[]>`select flags->'stepsDone' as steps_done from alarms where id = ${alarmId}`,
+  ]);
+  const stepsDone = Array.isArray(done?.stepsDone) ? done.stepsDone.filter((s): s is number => Number.isInteger(s)) : [];
+  return {
+    records: [
+      ...stepsDone.map((step) => ({ step, kind: 'done' as const })),
+      ...records.map((r) => ({ step: r.step, kind: 'skipped' as const, reason: r.reason ?? undefined })),
+    ],
+    messages: messages.map((m) => ({ step: m.step, status: m.deliveredAt ? 'delivered' : m.failedAt ? 'failed' : 'pending', error: m.lastError })),
+  };
+}
+
+export interface PlanForConsole {
+  steps: StepGuidance[];
+  current: number;
+  progress: PlanProgress;
+}
+
+/** What the console shows: the plan as a checklist, each step's guidance and what happened to it. */
+export async function planForConsole(sql: Sql | TransactionSql, alarmId: string, now: Date, options: PlanOptions): Promise<PlanForConsole | null> {
   const alarm = await loadAlarm(sql, alarmId);
   if (!alarm || alarm.plan === null) return null;
   const context = await contextFor(sql, alarm, now, options);
   if (!context) return null;
-  return {
-    steps: context.plan.steps.map((_, stepIndex) => stepGuidance({ ...context, stepIndex })),
+  const steps = context.plan.steps.map((_, stepIndex) => stepGuidance({ ...context, stepIndex }));
+  const history = await stepHistory(sql, alarmId);
+  const progress = planProgress({
+    guidance: steps,
     current: alarm.planStep,
-  };
+    finished: alarm.planComplete,
+    resolved: alarm.status === 'resolved',
+    ...history,
+  });
+  return { steps, current: alarm.planStep, progress };
+}
+
+/** Mandatory steps (numbered from 1) not yet logged: resolving a genuine alarm needs them, or an override. */
+export async function mandatoryStepsOpen(tx: TransactionSql, alarmId: string, now: Date, options: PlanOptions): Promise<number[]> {
+  return (await planForConsole(tx, alarmId, now, options))?.progress.mandatoryOpen ?? [];
 }

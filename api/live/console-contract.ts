@@ -3,13 +3,14 @@
 import { z } from 'zod';
 import type { AlarmDetail } from '../store/alarm-detail-store.js';
 import type { NotificationView } from '../notify/outbox.js';
-import type { PlanStep, ResponsePlan, StepGuidance } from '../rules/response-plan.js';
+import type { PlanProgress, PlanStep, ResponsePlan, StepGuidance } from '../rules/response-plan.js';
 import type { ClosureCode } from '../rules/alarm-lifecycle.js';
 import type { User, UserAccount } from '../store/user-store.js';
 import type { LinkedCarer, Wearer, WearerProfile } from '../store/wearer-store.js';
 import type { WearerPolice } from '../store/response-plan-store.js';
 import type { Organisation } from '../store/organisation-store.js';
 import type { Contact } from '../store/contact-store.js';
+import type { HandoverNote } from '../store/handover-store.js';
 import type { ShiftPattern } from '../rules/shift-rules.js';
 import type { Geofence } from '../store/geofence-store.js';
 import type { SlaReport } from '../rules/sla-report.js';
@@ -76,6 +77,11 @@ export const DeviceView = z.object({
   amberUntil: z.string().nullable(),
   /** When the next check-in of the device's open lone-worker shift is due; null = no shift. */
   checkinDueAt: z.string().nullable(),
+  /** Taken out of service (kept with its history): never supervised, never connected again. */
+  decommissionedAt: z.string().nullable(),
+  decommissionedReason: z.string().nullable(),
+  /** The SIM's number, for a device that takes calls (click to call on the console). */
+  simNumber: z.string().nullable(),
   position: Position.extend({ ts: z.number() }).nullable(),
   health: z.object({
     ts: z.number().nullable(),
@@ -92,7 +98,7 @@ export const DeviceMoved = z.object({ deviceId: z.string(), position: Position.e
 export type DeviceMoved = z.infer<typeof DeviceMoved>;
 
 /** What every console needs to draw maps; from GET /api/console-config. */
-export const ConsoleConfig = z.object({ mapTilesUrl: z.string().nullable(), mapAttribution: z.string() });
+export const ConsoleConfig = z.object({ mapTilesUrl: z.string().nullable(), mapAttribution: z.string(), callUriTemplate: z.string(), reverseGeocoding: z.boolean() });
 export type ConsoleConfig = z.infer<typeof ConsoleConfig>;
 
 /** Socket.IO namespace for staff (administrator, supervisor, operator). */
@@ -120,11 +126,18 @@ export interface OperatorClientEvents {
 /** A value as JSON.parse gives it back. */
 export type Json<T> = T extends Date ? string : T extends object ? { -readonly [K in keyof T]: Json<T[K]> } : T;
 
+/** GET /api/handover-notes */
+export type HandoverNoteView = Json<HandoverNote>;
+
 /** GET /api/alarms/:id */
 export type AlarmDetailView = Json<
   { alarm: AlarmView } & AlarmDetail & {
-      /** The response plan as guidance, `current` = the step under way; null = no plan. */
-      plan: { steps: StepGuidance[]; current: number } | null;
+      /**
+       * The response plan as guidance, `current` = the step under way, `progress` = what happened
+       * to each step (done, sent, failed with the reason, skipped) and whether the plan is complete;
+       * null = no plan.
+       */
+      plan: { steps: StepGuidance[]; current: number; progress: PlanProgress } | null;
       notifications: NotificationView[];
     }
 >;

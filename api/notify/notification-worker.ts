@@ -32,6 +32,8 @@ export interface NotificationWorkerDeps {
   now: () => Date;
   /** Replaces the configured channels (tests); missing ones come from config. */
   channels?: Partial<NotificationChannels>;
+  /** After a notification of an alarm was delivered or failed for good: consoles show it at once. */
+  settled?(alarmId: string): void;
 }
 
 export interface NotificationWorker {
@@ -69,6 +71,7 @@ export function createNotificationWorker(deps: NotificationWorkerDeps): Notifica
       if (err instanceof UndeliverableError || isFinalFailure(n.attempts, config.ARC_NOTIFY_MAX_ATTEMPTS)) {
         await recordFailedAttempt(sql, n, { error, failedAt: at });
         logger.error({ ...about, error }, 'notification failed for good');
+        if (n.alarmId) deps.settled?.(n.alarmId);
       } else {
         await recordFailedAttempt(sql, n, { error, nextAttemptAt: new Date(at.getTime() + nextAttemptDelayMs(n.attempts)) });
         logger.warn({ ...about, error }, 'notification attempt failed; will retry');
@@ -77,6 +80,7 @@ export function createNotificationWorker(deps: NotificationWorkerDeps): Notifica
     }
     await recordDelivered(sql, n.id, now());
     logger.info(about, 'notification delivered');
+    if (n.alarmId) deps.settled?.(n.alarmId);
   }
 
   async function tick(): Promise<number> {

@@ -7,10 +7,10 @@ import { getAlarmView, listOpenAlarms } from '../store/alarm-views.js';
 import { getAlarmDetail } from '../store/alarm-detail-store.js';
 import { planForConsole } from '../handling/response-plan-runner.js';
 import { notificationsForAlarm } from '../notify/outbox.js';
-import { parseInput } from './parse-input.js';
-import type { RouteDeps } from './route-deps.js';
 import { audit } from '../store/audit-log.js';
+import { parseInput } from './parse-input.js';
 import { actorOf } from './request-user.js';
+import type { RouteDeps } from './route-deps.js';
 
 const AlarmParams = z.object({ id: z.uuid() });
 
@@ -30,5 +30,18 @@ export function alarmRoutes(app: FastifyInstance, deps: RouteDeps): void {
     // Staff reads of an alarm's detail (the trail, medical notes) are audited: one row per look.
     await audit(deps.sql, actorOf(request), 'alarm.viewed', alarm.id, { wearerId: alarm.wearerId, deviceId: alarm.deviceId });
     return { alarm, ...detail, plan, notifications };
+  });
+
+  // Access information (key safe code, door entry, pets, hazards) is restricted: shown only on an
+  // open alarm of that wearer, and every showing is audited (who, which alarm, when). A POST: it
+  // is an action, not a read a browser may repeat or cache.
+  app.post('/api/alarms/:id/access-info', { preHandler: staff }, async (request) => {
+    const alarm = await getAlarmView(deps.sql, parseInput(AlarmParams, request.params).id);
+    if (!alarm) throw new ArcError('ARC_ERR_ALARM_NOT_FOUND');
+    if (alarm.status === 'resolved') throw new ArcError('ARC_ERR_ALARM_RESOLVED', 'Access information is shown only on an open alarm');
+    if (!alarm.wearerId) throw new ArcError('ARC_ERR_WEARER_NOT_FOUND', 'This alarm has no wearer');
+    const [wearer] = await deps.sql<{ accessInfo: string }[]>`select access_info from wearers where id = ${alarm.wearerId}`;
+    await audit(deps.sql, actorOf(request), 'wearer.access_info_shown', alarm.wearerId, { alarmId: alarm.id });
+    return { accessInfo: wearer?.accessInfo || null };
   });
 }

@@ -8,8 +8,9 @@ import { deviceConnection, phoneAppSettings } from './device-connection.js';
 import { generateOsmAndToken, hashOsmAndToken } from '../auth/osmand-token.js';
 import { generateSecret, hashDeviceSecret } from '../auth/secret-hash.js';
 import { audit } from '../store/audit-log.js';
-import { insertDevice, listDevices, updateDevice, type DeviceChanges } from '../store/device-store.js';
+import { decommissionDevice, insertDevice, listDevices, updateDevice, type DeviceChanges } from '../store/device-store.js';
 import { getWearer } from '../store/wearer-store.js';
+import { PhoneNumber } from './phone-number.js';
 import { parseInput } from './parse-input.js';
 import { actorOf } from './request-user.js';
 import type { RouteDeps } from './route-deps.js';
@@ -23,6 +24,7 @@ const NewDevice = z.object({
   label: z.string().max(200).default(''),
   wearerId: z.uuid().nullable().default(null),
   heartbeatS: HeartbeatS.default(300),
+  simNumber: PhoneNumber.nullable().optional(),
 });
 const DeviceUpdate = z.object({
   label: z.string().max(200).optional(),
@@ -31,9 +33,11 @@ const DeviceUpdate = z.object({
   inUse: z.boolean().optional(),
   wearerId: z.uuid().nullable().optional(),
   heartbeatS: HeartbeatS.optional(),
+  simNumber: PhoneNumber.nullable().optional(),
 });
 const DeviceParams = z.object({ id: DeviceId });
-const DeviceListQuery = z.object({ wearerId: z.uuid().optional() });
+const DeviceListQuery = z.object({ wearerId: z.uuid().optional(), decommissioned: z.enum(['include']).optional() });
+const Decommission = z.object({ reason: z.string().trim().min(3, 'say why the device is taken out of service').max(500) });
 const TestMode = z.object({
   minutes: z.number().int().min(1).max(7 * 24 * 60),
   reason: z.string().trim().min(3, 'say why the device is on test').max(500),
@@ -56,7 +60,7 @@ export function deviceRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const appsOf = (id: string, secret: string, osmandToken: string) => phoneAppSettings(deps.config, id, secret, osmandToken);
 
   /** The device list, "connected" as any node sees it (cluster mode asks the other nodes). */
-  async function devicesView(only: { deviceId?: string; wearerId?: string }) {
+  async function devicesView(only: { deviceId?: string; wearerId?: string; includeDecommissioned?: boolean }) {
     const views = await listDevices(sql, deps.isDeviceConnected, only);
     const away = views.filter((v) => !v.connected).map((v) => v.id);
     if (!deps.connectedElsewhere || !away.length) return views;
@@ -72,8 +76,8 @@ export function deviceRoutes(app: FastifyInstance, deps: RouteDeps): void {
 
   // ?wearerId= narrows the list to one wearer's devices (a wearer's page needs no other).
   app.get('/api/devices', { preHandler: staff }, async (request) => {
-    const { wearerId } = parseInput(DeviceListQuery, request.query);
-    const devices = await devicesView({ wearerId });
+    const { wearerId, decommissioned } = parseInput(DeviceListQuery, request.query);
+    const devices = await devicesView({ wearerId, includeDecommissioned: decommissioned === 'include' });
     // Positions are personal data: one audit row per list, not one per device.
     await audit(sql, actorOf(request), 'device.positions_viewed', wearerId ?? null, { devices: devices.length, ...(wearerId && { wearerId }) });
     return { devices };
@@ -105,6 +109,7 @@ export function deviceRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const { id } = parseInput(DeviceParams, request.params);
     const changes: DeviceChanges = parseInput(DeviceUpdate, request.body);
     await requireWearer(changes.wearerId);
+    if ((await viewOf(id)).decommissionedAt) throw new ArcError('ARC_ERR_DEVICE_DECOMMISSIONED');
     await inTransaction(sql, async (tx) => {
       if (!(await updateDevice(tx, id, changes))) throw new ArcError('ARC_ERR_DEVICE_NOT_FOUND');
       await audit(tx, actorOf(request), 'device.updated', id, changes as Record<string, unknown>);
@@ -139,8 +144,22 @@ export function deviceRoutes(app: FastifyInstance, deps: RouteDeps): void {
     return { device: await viewOf(id) };
   });
 
+  // Decommission: out of service for good (no supervision, no alarms, no connection), history kept.
+  app.post('/api/devices/:id/decommission', { preHandler: admin }, async (request) => {
+    const { id } = parseInput(DeviceParams, request.params);
+    const { reason } = parseInput(Decommission, request.body);
+    const done = await decommissionDevice(sql, id, reason, deps.now());
+    if (done === false) throw new ArcError('ARC_ERR_DEVICE_NOT_FOUND');
+    if (done === null) throw new ArcError('ARC_ERR_DEVICE_DECOMMISSIONED');
+    await audit(sql, actorOf(request), 'device.decommissioned', id, { reason, wearerId: done.wearerId });
+    deps.disconnectDevice(id);
+    deps.zonesChanged?.();
+    return { device: await viewOf(id) };
+  });
+
   app.post('/api/devices/:id/rotate-secret', { preHandler: admin }, async (request) => {
     const { id } = parseInput(DeviceParams, request.params);
+    if ((await viewOf(id)).decommissionedAt) throw new ArcError('ARC_ERR_DEVICE_DECOMMISSIONED');
     const secret = generateSecret();
     const osmandToken = generateOsmAndToken();
     const changes = { secretHash: hashDeviceSecret(secret), osmandTokenHash: hashOsmAndToken(osmandToken) };

@@ -27,6 +27,8 @@ export function opsRoutes(app: FastifyInstance, deps: RouteDeps): void {
   app.get('/api/console-config', { preHandler: deps.allow('administrator', 'supervisor', 'operator', 'carer') }, async () => ({
     mapTilesUrl: deps.config.ARC_MAP_TILES_URL === 'none' ? null : deps.config.ARC_MAP_TILES_URL,
     mapAttribution: deps.config.ARC_MAP_ATTRIBUTION,
+    callUriTemplate: deps.config.ARC_CALL_URI_TEMPLATE,
+    reverseGeocoding: deps.config.ARC_GEOCODER_URL !== undefined,
   }));
   app.get('/api/metrics', { preHandler: deps.allow('administrator', 'supervisor') }, async () => ({ metrics: deps.metrics.snapshot() }));
   app.get('/api/audit', { preHandler: deps.allow('administrator', 'supervisor') }, async (request) => {

@@ -18,6 +18,7 @@ import {
 import { findUserById } from '../store/user-store.js';
 import { getOrganisation } from '../store/organisation-store.js';
 import { parseInput } from './parse-input.js';
+import { PhoneNumber } from './phone-number.js';
 import { actorOf } from './request-user.js';
 import type { RouteDeps } from './route-deps.js';
 import { inTransaction } from '../store/in-transaction.js';
@@ -32,6 +33,11 @@ const WearerInput = z.object({
   medicalNotes: Notes.default(''),
   lowBatteryPercent: LowBatteryPercent.default(20),
   organisationId: z.uuid().nullable().default(null),
+  phone: PhoneNumber.nullable().optional(),
+  homeLat: z.number().min(-90).max(90).nullable().optional(),
+  homeLon: z.number().min(-180).max(180).nullable().optional(),
+  /** Write-only: key safe code, door entry, pets, hazards ("" removes it). */
+  accessInfo: z.string().trim().max(2000).optional(),
   safePin: Pin.nullable().optional(),
   duressPin: Pin.nullable().optional(),
   /** Let the wearer's carers change safe zones in the carer view. */
@@ -51,6 +57,10 @@ const CarerLink = z.object({ carerId: z.uuid(), wearerId: z.uuid() });
 
 async function fieldsOf(input: z.infer<typeof WearerUpdate>): Promise<WearerFields> {
   const { safePin, duressPin, ...rest } = input;
+  // Home is a point: both coordinates or neither (null clears it).
+  if ((rest.homeLat === undefined) !== (rest.homeLon === undefined) || (rest.homeLat === null) !== (rest.homeLon === null)) {
+    throw new ArcError('ARC_ERR_VALIDATION', 'Give both homeLat and homeLon, or neither', [{ field: 'homeLon', message: 'give both coordinates of home, or neither' }]);
+  }
   if (safePin && duressPin && safePin === duressPin) {
     throw new ArcError('ARC_ERR_VALIDATION', 'The duress PIN must differ from the safe PIN', [{ field: 'duressPin', message: 'must differ from the safe PIN' }]);
   }
@@ -110,6 +120,7 @@ export function wearerRoutes(app: FastifyInstance, deps: RouteDeps): void {
       const created = await insertWearer(tx, { ...fields, name: input.name });
       await audit(tx, actorOf(request), 'wearer.created', created.id, {
         name: created.name,
+        ...(created.hasAccessInfo && { accessInfoChanged: true }),
         profile: created.profile,
         ...(created.organisationId && { organisationId: created.organisationId }),
       });
@@ -125,12 +136,13 @@ export function wearerRoutes(app: FastifyInstance, deps: RouteDeps): void {
     await requireOrganisation(input.organisationId);
     const fields = await fieldsOf(input);
     // Health details stay out of the audit log, like the PINs: it says that they changed.
-    const { safePin, duressPin, medicalNotes, ...visible } = input;
+    const { safePin, duressPin, medicalNotes, accessInfo, ...visible } = input;
     const wearer = await inTransaction(sql, async (tx) => {
       const updated = await updateWearer(tx, id, fields);
       if (!updated) throw new ArcError('ARC_ERR_WEARER_NOT_FOUND');
       await audit(tx, actorOf(request), 'wearer.updated', id, {
         ...visible,
+        ...(accessInfo !== undefined && { accessInfoChanged: true }),
         ...(safePin !== undefined && { safePinChanged: true }),
         ...(duressPin !== undefined && { duressPinChanged: true }),
         ...(medicalNotes !== undefined && { medicalNotesChanged: true }),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyAlarmAction, type ActingUser, type AlarmAction, type AlarmState } from './alarm-lifecycle.js';
+import { applyAlarmAction, tellsDeviceAccepted, type ActingUser, type AlarmAction, type AlarmState } from './alarm-lifecycle.js';
 
 const ann: ActingUser = { id: 'u-ann', name: 'Ann Operator', role: 'operator' };
 const bob: ActingUser = { id: 'u-bob', name: 'Bob Operator', role: 'operator' };
@@ -11,12 +11,15 @@ const alarm = (over: Partial<AlarmState> = {}): AlarmState => ({
   verified: null,
   closureCode: null,
   isTest: false,
+  silent: false,
+  mandatoryStepsOpen: [],
   wearer: { urn: 'NW-1234-5678', policeWithdrawn: false, policeWithdrawnReason: null },
   ...over,
 });
 const raised = alarm();
 const heldByAnn = alarm({ status: 'accepted', owner: { id: ann.id, name: ann.name } });
 const resolved = alarm({ status: 'resolved', owner: { id: ann.id, name: ann.name }, closureCode: 'false_accidental', verified: 'false' });
+const duress = alarm({ status: 'accepted', owner: { id: ann.id, name: ann.name }, silent: true });
 const onTest = alarm({ status: 'accepted', owner: { id: ann.id, name: ann.name }, isTest: true });
 const withdrawn = alarm({
   status: 'accepted',
@@ -63,6 +66,17 @@ describe('applyAlarmAction: every state × action', () => {
     ['resolve twice', resolved, { kind: 'resolve', closureCode: 'false_test' }, ann, 'ARC_ERR_ALARM_RESOLVED'],
     ['a note on a resolved alarm', resolved, { kind: 'note', text: 'x' }, ann, 'ARC_ERR_ALARM_RESOLVED'],
     ['verify a resolved alarm', resolved, { kind: 'verified', verdict: 'genuine' }, ann, 'ARC_ERR_ALARM_RESOLVED'],
+    // tell the wearer (spec command `message`)
+    ['a message to the wearer', heldByAnn, { kind: 'message_wearer', text: 'Help is on the way' }, ann, { status: 'accepted' }],
+    ['a message on a raised alarm', raised, { kind: 'message_wearer', text: 'Help is on the way' }, ann, 'ARC_ERR_ALARM_NOT_ACCEPTED'],
+    ['a message after a duress activation', duress, { kind: 'message_wearer', text: 'Help is on the way' }, ann, 'ARC_ERR_ALARM_SILENT'],
+    ['a message over 160 characters', heldByAnn, { kind: 'message_wearer', text: 'x'.repeat(161) }, ann, 'ARC_ERR_VALIDATION'],
+    ['a message on a resolved alarm', resolved, { kind: 'message_wearer', text: 'x' }, ann, 'ARC_ERR_ALARM_RESOLVED'],
+    // mandatory plan steps (a genuine closure only)
+    ['genuine with mandatory steps open', alarm({ ...heldByAnn, mandatoryStepsOpen: [2] }), { kind: 'resolve', closureCode: 'genuine_police', note: 'Police attended' }, ann, 'ARC_ERR_PLAN_STEPS_OPEN'],
+    ['genuine, steps open, a blank override', alarm({ ...heldByAnn, mandatoryStepsOpen: [2] }), { kind: 'resolve', closureCode: 'genuine_police', note: 'Police attended', override: ' ' }, ann, 'ARC_ERR_PLAN_STEPS_OPEN'],
+    ['genuine, steps open, overridden with a reason', alarm({ ...heldByAnn, mandatoryStepsOpen: [2] }), { kind: 'resolve', closureCode: 'genuine_police', note: 'Police attended', override: 'Manager on leave' }, ann, { status: 'resolved' }],
+    ['false alarm with mandatory steps open', alarm({ ...heldByAnn, mandatoryStepsOpen: [2] }), { kind: 'resolve', closureCode: 'false_accidental' }, ann, { status: 'resolved' }],
     // annotate
     ['annotate a resolved alarm', resolved, { kind: 'annotate', text: 'Family called back to thank us' }, bob, { status: 'resolved', verified: 'false' }],
   ])('%s', (_name, state, action, actor, expected) => {
@@ -97,5 +111,29 @@ describe('applyAlarmAction: every state × action', () => {
   it('a resolved alarm keeps its closure code when annotated', () => {
     const outcome = applyAlarmAction(resolved, { kind: 'annotate', text: 'x' }, ann);
     expect(outcome.ok && outcome.alarm.closureCode).toBe('false_accidental');
+  });
+});
+
+describe('overriding mandatory steps', () => {
+  it('names the steps, and keeps the reason and the steps on the record', () => {
+    const open = alarm({ ...heldByAnn, mandatoryStepsOpen: [1, 3] });
+    expect(applyAlarmAction(open, { kind: 'resolve', closureCode: 'genuine_assistance', note: 'x' }, ann)).toMatchObject({
+      message: 'Mandatory plan steps 1, 3 not logged: log them, or give a reason to override',
+    });
+    const outcome = applyAlarmAction(open, { kind: 'resolve', closureCode: 'genuine_assistance', note: 'x', override: 'Wearer safe, seen by staff' }, ann);
+    expect(outcome.ok && outcome.record?.detail).toMatchObject({ overrideReason: 'Wearer safe, seen by staff', stepsOverridden: [1, 3] });
+  });
+});
+
+describe('tellsDeviceAccepted (spec command alarm.accepted)', () => {
+  it.each<[string, AlarmState, { kind: string } | null, boolean]>([
+    ['first accept', raised, { kind: 'accept' }, true],
+    ['a supervisor assigns a raised alarm', raised, { kind: 'reassign' }, true],
+    ['a reassign between operators', heldByAnn, { kind: 'reassign' }, false],
+    ['an accept that changed nothing', heldByAnn, null, false],
+    ['a note', heldByAnn, { kind: 'note' }, false],
+    ['a silent duress alarm', alarm({ silent: true }), { kind: 'accept' }, false],
+  ])('%s', (_name, before, record, expected) => {
+    expect(tellsDeviceAccepted(before, record)).toBe(expected);
   });
 });

@@ -20,6 +20,17 @@ export const CLOSURE_CODES = {
 export type ClosureCode = keyof typeof CLOSURE_CODES;
 export const CLOSURE_CODE_NAMES = Object.keys(CLOSURE_CODES) as [ClosureCode, ...ClosureCode[]];
 
+/** Spec, "Commands": a `message` carries at most 160 characters. */
+export const WEARER_MESSAGE_MAX = 160;
+
+/**
+ * Whether the device is told its alarm was taken (spec command `alarm.accepted`): only when the
+ * alarm went from nobody's to someone's (accepted, or assigned by a supervisor), never when silent.
+ */
+export function tellsDeviceAccepted(before: AlarmState, record: { kind: string } | null): boolean {
+  return (record?.kind === 'accept' || record?.kind === 'reassign') && before.owner === null && !before.silent;
+}
+
 export type StaffRole = 'administrator' | 'supervisor' | 'operator';
 
 export interface Person {
@@ -36,6 +47,13 @@ export interface AlarmState {
   verified: 'genuine' | 'false' | null;
   closureCode: ClosureCode | null;
   isTest: boolean;
+  /**
+   * A duress activation is behind this alarm, or still open on its device: nothing may reach the
+   * device that a safe-PIN cancel would not show (spec, "Commands": no `alarm.accepted`, no `message`).
+   */
+  silent: boolean;
+  /** Mandatory plan steps (numbered from 1) not logged yet; the shell fills it in before a resolve. */
+  mandatoryStepsOpen: number[];
   /** What the ARC knows about the wearer that limits what may be done. */
   wearer: { urn: string | null; policeWithdrawn: boolean; policeWithdrawnReason: string | null } | null;
 }
@@ -52,8 +70,10 @@ export type AlarmAction =
   | { kind: 'passed_to_ambulance'; reference?: string; note?: string }
   | { kind: 'contact_notified'; contactName: string; how: string; note?: string }
   | { kind: 'verified'; verdict: 'genuine' | 'false'; note?: string }
-  | { kind: 'resolve'; closureCode: ClosureCode; note?: string }
-  | { kind: 'annotate'; text: string };
+  | { kind: 'resolve'; closureCode: ClosureCode; note?: string; override?: string }
+  | { kind: 'annotate'; text: string }
+  /** Spec command `message`: a short text for the wearer's device (at most 160 characters). */
+  | { kind: 'message_wearer'; text: string };
 
 export type ActionOutcome =
   | { ok: true; alarm: AlarmState; record: { kind: string; detail: Record<string, unknown> } | null; changed: boolean }
@@ -117,14 +137,26 @@ export function applyAlarmAction(alarm: AlarmState, action: AlarmAction, actor: 
     case 'passed_to_ambulance':
       if (alarm.isTest) return refuse('ARC_ERR_ALARM_TEST_MODE', 'This alarm is from a device on test: no ambulance');
       return done({}, { reference: action.reference, note: action.note });
+    case 'message_wearer':
+      // Spec, "Commands": after a duress activation the device is sent nothing an onlooker could see.
+      if (alarm.silent) return refuse('ARC_ERR_ALARM_SILENT', 'A duress alarm is silent: nothing is sent to the wearer\'s device');
+      if (action.text.length > WEARER_MESSAGE_MAX) return refuse('ARC_ERR_VALIDATION', `A message to the wearer is at most ${WEARER_MESSAGE_MAX} characters`);
+      return done({}, { text: action.text });
     case 'verified':
       return done({ verified: action.verdict }, { verdict: action.verdict, note: action.note });
     case 'resolve': {
       const code = CLOSURE_CODES[action.closureCode];
       if (code.genuine && !action.note?.trim()) return refuse('ARC_ERR_CLOSURE_NOTE_REQUIRED', 'A genuine alarm needs a note saying what was done');
+      // A genuine alarm is closed only when the plan's mandatory steps were logged, or an
+      // operator overrides them with a reason (kept on the alarm and in the audit log).
+      const open = code.genuine ? alarm.mandatoryStepsOpen : [];
+      const override = action.override?.trim();
+      if (open.length && !override) {
+        return refuse('ARC_ERR_PLAN_STEPS_OPEN', `Mandatory plan step${open.length > 1 ? 's' : ''} ${open.join(', ')} not logged: log ${open.length > 1 ? 'them' : 'it'}, or give a reason to override`);
+      }
       return done(
         { status: 'resolved', closureCode: action.closureCode, verified: alarm.verified ?? (code.genuine ? 'genuine' : 'false') },
-        { closureCode: action.closureCode, note: action.note },
+        { closureCode: action.closureCode, note: action.note, ...(open.length ? { overrideReason: override, stepsOverridden: open } : {}) },
       );
     }
   }

@@ -7,6 +7,7 @@ import {
   TEST_MODE_REASON,
   nextStep,
   planFor,
+  planProgress,
   reachStep,
   startStep,
   stepDecision,
@@ -15,6 +16,9 @@ import {
   type PlanContact,
   type PlanContext,
   type PlanStep,
+  type StepMessage,
+  type StepRecord,
+  type StepState,
   type WearerForPlan,
 } from './response-plan.js';
 
@@ -336,5 +340,80 @@ describe('stepDecision: when a step’s wait runs out', () => {
       runAutomatic: { stepIndex: 1, channel: 'email', recipient: 'alice@example.org', audience: 'contact', contactPosition: 1, contactName: 'Alice' },
       skipped: null,
     });
+  });
+});
+
+describe('planProgress: a step is done only when it happened', () => {
+  // wearer call, SMS to Alice, call Alice, police (mandatory)
+  const steps = plan(call('wearer'), toContact(1, 'sms', 0), toContact(1), call('police', { mandatory: true }));
+  const guidance = steps.steps.map((_, stepIndex) => stepGuidance({ ...context({ plan: steps }), stepIndex }));
+  type Row = [string, { current: number; finished?: boolean; resolved?: boolean; records?: StepRecord[]; messages?: StepMessage[] }, StepState[], boolean, number[]];
+  it.each<Row>([
+    ['a new alarm', { current: 0 }, ['todo', 'todo', 'todo', 'todo'], false, [4]],
+    ['the wearer called, the SMS on its way', { current: 1, records: [{ step: 0, kind: 'done' }], messages: [{ step: 1, status: 'pending', error: null }] }, ['done', 'sending', 'todo', 'todo'], false, [4]],
+    ['the SMS delivered', { current: 2, messages: [{ step: 1, status: 'delivered', error: null }] }, ['done', 'sent', 'todo', 'todo'], false, [4]],
+    ['no SMS gateway: failed, not done', { current: 2, messages: [{ step: 1, status: 'failed', error: 'no SMS gateway configured' }] }, ['done', 'failed', 'todo', 'todo'], false, [4]],
+    ['a step skipped by the system', { current: 2, records: [{ step: 1, kind: 'skipped', reason: 'Alice has no phone number' }] }, ['done', 'skipped', 'todo', 'todo'], false, [4]],
+    [
+      'duress: the steps before police skipped',
+      { current: 3, records: [0, 1, 2].map((step) => ({ step, kind: 'skipped' as const, reason: 'duress alarm' })) },
+      ['skipped', 'skipped', 'skipped', 'todo'],
+      false,
+      [4],
+    ],
+    ['the last step logged: complete', { current: 3, finished: true, messages: [{ step: 1, status: 'delivered', error: null }] }, ['done', 'sent', 'done', 'done'], true, []],
+    ['resolved early: the rest not done', { current: 1, resolved: true, records: [{ step: 0, kind: 'done' }] }, ['done', 'not_done', 'not_done', 'not_done'], false, [4]],
+    ['every step has an outcome: complete', { current: 3, records: [{ step: 3, kind: 'skipped', reason: 'withdrawn' }], messages: [{ step: 1, status: 'failed', error: 'x' }] }, ['done', 'failed', 'done', 'skipped'], true, [4]],
+  ])('%s', (_name, input, states, complete, mandatoryOpen) => {
+    const progress = planProgress({ guidance, finished: false, resolved: false, records: [], messages: [], ...input });
+    expect(progress.steps.map((s) => s.state)).toEqual(states);
+    expect(progress.complete).toBe(complete);
+    expect(progress.mandatoryOpen).toEqual(mandatoryOpen);
+  });
+
+  it('a failed message says why and offers to call that contact instead', () => {
+    const progress = planProgress({ guidance, current: 2, finished: false, resolved: false, records: [], messages: [{ step: 1, status: 'failed', error: 'no SMS gateway configured' }] });
+    expect(progress.steps[1]).toEqual({ state: 'failed', current: false, reason: 'no SMS gateway configured', offer: 'Call Alice on 07700 900123 instead' });
+    expect(progress.steps[2].current).toBe(true);
+  });
+
+  it('a failed email to a contact without a phone offers the next step', () => {
+    const withEmail = plan(toContact(4, 'email', 0), call('police'));
+    const g = withEmail.steps.map((_, stepIndex) => stepGuidance({ ...context({ plan: withEmail }), stepIndex }));
+    const progress = planProgress({ guidance: g, current: 1, finished: false, resolved: false, records: [], messages: [{ step: 0, status: 'failed', error: 'mail server refused' }] });
+    expect(progress.steps[0].offer).toBe('Go on to step 2: Pass to police quoting URN NW-1234-5678');
+  });
+});
+
+describe('the numbers to call', () => {
+  const guidance = (wearer: Partial<WearerForPlan>, step: PlanStep, alarm = SOS) =>
+    stepGuidance({ ...context({ plan: plan(step), wearer: { ...WEARER, ...wearer }, alarm }), stepIndex: 0 });
+  it.each<[string, Partial<WearerForPlan>, string, { label: string; number: string }[]]>([
+    ['no numbers recorded', {}, 'Call Wendy on their device', []],
+    ['the device SIM', { devicePhone: '07700 900001' }, 'Call Wendy on their device (07700 900001)', [{ label: 'device', number: '07700 900001' }]],
+    [
+      'the SIM and the wearer phone',
+      { devicePhone: '07700 900001', phone: '+44 1704 500500' },
+      'Call Wendy on their device (07700 900001), or their phone +44 1704 500500',
+      [
+        { label: 'device', number: '07700 900001' },
+        { label: 'phone', number: '+44 1704 500500' },
+      ],
+    ],
+    ['only the wearer phone', { phone: '01704 500500' }, 'Call Wendy on their device, or their phone 01704 500500', [{ label: 'phone', number: '01704 500500' }]],
+  ])('wearer step, %s', (_name, wearer, instruction, numbers) => {
+    const g = guidance(wearer, call('wearer'));
+    expect(g.instruction).toBe(instruction);
+    expect(g.callNumbers).toEqual(numbers);
+  });
+
+  it('a contact step calls the contact, or the alternative', () => {
+    expect(guidance({}, toContact(1)).callNumbers).toEqual([{ label: 'Alice', number: '07700 900123' }]);
+    // Eve (the last) has no phone: the next contact, wrapping round, is Alice.
+    expect(guidance({}, toContact(4)).callNumbers).toEqual([{ label: 'Alice', number: '07700 900123' }]);
+  });
+
+  it('a duress alarm offers no number of the wearer', () => {
+    expect(guidance({ devicePhone: '07700 900001' }, call('wearer'), { type: 'duress', discreet: true, isTest: false }).callNumbers).toEqual([]);
   });
 });

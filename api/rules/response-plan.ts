@@ -45,6 +45,8 @@ export const PlanStep = z
     waitS: z.number().int().min(0).max(MAX_WAIT_S),
     /** The plan author's own words for the operator, shown beside the generated instruction. */
     instruction: z.string().trim().min(1).max(500).optional(),
+    /** Must be logged (done, or its message delivered) before a genuine alarm is resolved, or overridden with a reason. */
+    mandatory: z.boolean().optional(),
   })
   .superRefine((step, ctx) => {
     if (step.who === 'contact' && step.contactPosition === undefined) {
@@ -150,6 +152,10 @@ export interface WearerForPlan {
   urnOrganisation?: string | null;
   policeWithdrawn: boolean;
   policeWithdrawnReason: string | null;
+  /** The wearer's own phone, if recorded. */
+  phone?: string | null;
+  /** The SIM number of the alarm's device, if it takes calls. */
+  devicePhone?: string | null;
 }
 
 export const ContactHours = z.object({
@@ -182,6 +188,8 @@ export interface GuidanceContact {
 
 export interface StepGuidance {
   index: number;
+  /** The plan's flag: must be logged before a genuine alarm is resolved (or overridden with a reason). */
+  mandatory: boolean;
   who: StepWho;
   how: StepHow;
   automatic: boolean;
@@ -193,6 +201,8 @@ export interface StepGuidance {
   /** Why the step must not be done as written; alternative = the next contact who can be called. */
   blocked: null | { reason: string; alternative: GuidanceContact | null };
   doNotCallAudibly: boolean;
+  /** The numbers this step calls, first choice first (click to call on the console). */
+  callNumbers: { label: string; number: string }[];
 }
 
 export interface PlanContext {
@@ -265,6 +275,18 @@ function nextCallable(list: PlanContact[], skip: number, now: Date, timeZone: st
   return null;
 }
 
+/** The wearer's numbers: the device first (it is on them), then their own phone. */
+function wearerNumbers(wearer: WearerForPlan): { label: string; number: string }[] {
+  return [
+    ...(wearer.devicePhone ? [{ label: 'device', number: wearer.devicePhone }] : []),
+    ...(wearer.phone ? [{ label: 'phone', number: wearer.phone }] : []),
+  ];
+}
+function wearerNumbersText(wearer: WearerForPlan): string {
+  const device = wearer.devicePhone ? `their device (${wearer.devicePhone})` : 'their device';
+  return wearer.phone ? `${device}, or their phone ${wearer.phone}` : device;
+}
+
 /** What the operator does about the police: the line used by police steps and duress. */
 function policeLine(wearer: WearerForPlan): string {
   if (wearer.policeWithdrawn) return `Do not call police: response withdrawn (${wearer.policeWithdrawnReason ?? 'no reason recorded'}). Go to the next step`;
@@ -281,6 +303,7 @@ export function stepGuidance(input: PlanContext & { stepIndex: number }): StepGu
   const step = stepAt(plan, stepIndex);
   const base = {
     index: stepIndex,
+    mandatory: step.mandatory === true,
     who: step.who,
     how: step.how,
     automatic: isAutomatic(step.how),
@@ -288,6 +311,7 @@ export function stepGuidance(input: PlanContext & { stepIndex: number }): StepGu
     contact: null,
     blocked: null,
     doNotCallAudibly: false,
+    callNumbers: [] as { label: string; number: string }[],
   };
   const blocked = (reason: string, alternative: GuidanceContact | null = null) => ({ reason, alternative });
 
@@ -299,9 +323,9 @@ export function stepGuidance(input: PlanContext & { stepIndex: number }): StepGu
       }
       // sos.discreet (spec): "do not call back audibly"; the domestic-abuse profile always.
       if (alarm.discreet || wearer.profile === 'domestic_abuse') {
-        return { ...base, doNotCallAudibly: true, instruction: `Do not call ${wearer.name} audibly: send a silent check or listen in` };
+        return { ...base, doNotCallAudibly: true, callNumbers: wearerNumbers(wearer), instruction: `Do not call ${wearer.name} audibly: send a silent check or listen in` };
       }
-      return { ...base, instruction: `Call ${wearer.name} on their device` };
+      return { ...base, instruction: `Call ${wearer.name} on ${wearerNumbersText(wearer)}`, callNumbers: wearerNumbers(wearer) };
     }
     case 'police':
       if (alarm.isTest) return { ...base, blocked: blocked(TEST_MODE_REASON), instruction: 'Do not call police: the device is on test' };
@@ -335,10 +359,11 @@ function contactGuidance(
 
   if (step.how === 'operator_call') {
     const reason = contact ? cannotCall(contact, now, timeZone) : `No contact at position ${step.contactPosition}`;
-    if (reason === null) return { ...withContact, instruction: `Call ${contact!.name} on ${contact!.phone}` };
+    if (reason === null) return { ...withContact, instruction: `Call ${contact!.name} on ${contact!.phone}`, callNumbers: [{ label: contact!.name, number: contact!.phone! }] };
     const alternative = nextCallable(list, contact ? at : -1, now, timeZone);
     return {
       ...withContact,
+      callNumbers: alternative?.phone ? [{ label: alternative.name, number: alternative.phone }] : [],
       blocked: { reason, alternative: alternative && shown(alternative) },
       instruction: alternative ? `${reason}: call ${alternative.name} on ${alternative.phone} instead` : `${reason}, and no other contact can be called now: go to the next step`,
     };
@@ -434,4 +459,85 @@ export function stepDecision(input: PlanContext & { stepIndex: number; stepDueAt
   if (next === null) return { overdue: true, ...nothing };
   const entry = reachStep({ ...input, stepIndex: next });
   return { overdue: true, advanceTo: next, nextDueAt: entry.dueAt, runAutomatic: entry.runAutomatic, skipped: entry.skipped };
+}
+
+// ---- Progress: what happened to each step ------------------------------------------------------
+// A step is done only when it happened: an operator logged its outcome, or its message was
+// delivered. A message that failed is failed (with the reason), a step passed over is skipped.
+
+/** What the alarm's history says about a step (alarm_actions step.done / step.skipped). */
+export interface StepRecord {
+  step: number;
+  kind: 'done' | 'skipped';
+  reason?: string;
+}
+
+/** An automatic message sent for a step (the notifications outbox). */
+export interface StepMessage {
+  step: number;
+  status: 'pending' | 'delivered' | 'failed';
+  error: string | null;
+}
+
+export type StepState = 'done' | 'sent' | 'sending' | 'failed' | 'skipped' | 'todo' | 'not_done';
+
+export interface StepProgress {
+  state: StepState;
+  /** The step the plan is on now (only while the plan runs and the alarm is open). */
+  current: boolean;
+  /** Why: the skip's reason, the message's error. */
+  reason: string | null;
+  /** What to do instead, for a failed message: the plan offers the next step. */
+  offer: string | null;
+}
+
+export interface PlanProgress {
+  steps: StepProgress[];
+  /** Every step has an outcome (done, sent, failed or skipped), or the last one was logged. */
+  complete: boolean;
+  /** Mandatory steps (numbered from 1) not logged: they block resolving a genuine alarm. */
+  mandatoryOpen: number[];
+}
+
+const FINAL: ReadonlySet<StepState> = new Set(['done', 'sent', 'failed', 'skipped']);
+const LOGGED: ReadonlySet<StepState> = new Set(['done', 'sent']);
+
+/** What the operator is offered after a message failed: call that contact, else the next step. */
+function offerAfterFailure(guidance: readonly StepGuidance[], index: number): string {
+  const step = guidance[index];
+  if (step?.contact?.phone && step.how !== 'operator_call') return `Call ${step.contact.name} on ${step.contact.phone} instead`;
+  const next = guidance[index + 1];
+  return next ? `Go on to step ${index + 2}: ${next.instruction}` : 'No step follows: decide who to tell and log it';
+}
+
+export function planProgress(input: {
+  guidance: readonly StepGuidance[];
+  /** alarms.plan_step */
+  current: number;
+  /** The operator logged the outcome of the last step (alarms.flags.planComplete). */
+  finished: boolean;
+  resolved: boolean;
+  records: readonly StepRecord[];
+  messages: readonly StepMessage[];
+}): PlanProgress {
+  const { guidance, current } = input;
+  const steps = guidance.map((step, i): StepProgress => {
+    const isCurrent = i === current && !input.finished && !input.resolved;
+    const at = (state: StepState, reason: string | null = null, offer: string | null = null): StepProgress => ({ state, current: isCurrent, reason, offer });
+    const skipped = input.records.find((r) => r.step === i && r.kind === 'skipped');
+    if (skipped) return at('skipped', skipped.reason ?? null);
+    const messages = input.messages.filter((m) => m.step === i);
+    if (step.automatic && messages.length) {
+      if (messages.some((m) => m.status === 'delivered')) return at('sent');
+      if (messages.some((m) => m.status === 'pending')) return at('sending', messages.find((m) => m.error)?.error ?? null);
+      return at('failed', messages.find((m) => m.error)?.error ?? 'not delivered', offerAfterFailure(guidance, i));
+    }
+    if (input.records.some((r) => r.step === i && r.kind === 'done')) return at('done');
+    // A step before the current one was passed by a logged outcome (alarms from before step.done was recorded).
+    if (i < current || (i === current && input.finished)) return at('done');
+    return at(input.resolved ? 'not_done' : 'todo');
+  });
+  const complete = input.finished || (steps.length > 0 && steps.every((s) => FINAL.has(s.state)));
+  const mandatoryOpen = guidance.flatMap((step, i) => (step.mandatory && !LOGGED.has(steps[i].state) ? [i + 1] : []));
+  return { steps, complete, mandatoryOpen };
 }

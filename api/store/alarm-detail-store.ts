@@ -27,6 +27,11 @@ export interface WearerForOperator {
   policeWithdrawnReason: string | null;
   organisationId: string | null;
   organisationName: string | null;
+  phone: string | null;
+  homeLat: number | null;
+  homeLon: number | null;
+  /** Access information is held (shown on request, audited: POST /api/alarms/:id/access-info). */
+  hasAccessInfo: boolean;
 }
 
 interface WearerRow extends PoliceRow {
@@ -35,11 +40,15 @@ interface WearerRow extends PoliceRow {
   profile: string;
   notes: string;
   medicalNotes: string;
+  phone: string | null;
+  homeLat: number | null;
+  homeLon: number | null;
+  hasAccessInfo: boolean;
 }
 
 async function wearerForOperator(sql: Sql, wearerId: string): Promise<WearerForOperator | null> {
   const [row] = await sql<WearerRow[]>`
-    select w.id, w.name, w.profile, w.notes, w.medical_notes, ${policeColumns(sql)}
+    select w.id, w.name, w.profile, w.notes, w.medical_notes, w.phone, w.home_lat, w.home_lon, w.access_info <> '' as has_access_info, ${policeColumns(sql)}
     from wearers w left join organisations o on o.id = w.organisation_id where w.id = ${wearerId}`;
   if (!row) return null;
   const { urn, urnSource, policeWithdrawn, policeWithdrawnReason } = policeOf(row);
@@ -55,6 +64,10 @@ async function wearerForOperator(sql: Sql, wearerId: string): Promise<WearerForO
     policeWithdrawnReason,
     organisationId: row.organisationId,
     organisationName: row.organisationName,
+    phone: row.phone,
+    homeLat: row.homeLat,
+    homeLon: row.homeLon,
+    hasAccessInfo: row.hasAccessInfo,
   };
 }
 
@@ -74,11 +87,13 @@ export interface AlarmDetail {
   contacts: Contact[];
   /** Fixes from an hour before the alarm until now (at most 1,000, newest last). */
   trail: TrailFix[];
+  /** The SIM number of the alarm's device, if it takes calls. */
+  devicePhone: string | null;
 }
 
 export async function getAlarmDetail(sql: Sql, alarmId: string, wearerId: string | null, deviceId: string, receivedAt: Date): Promise<AlarmDetail> {
   const hourBefore = receivedAt.getTime() - 3600_000;
-  const [actions, events, linked, wearer, trail, contacts] = await Promise.all([
+  const [actions, events, linked, wearer, trail, contacts, [device]] = await Promise.all([
     listAlarmActions(sql, alarmId),
     sql<AlarmEventEntry[]>`select event_key, type, ts, received_at, warnings from events where alarm_id = ${alarmId} order by id`,
     sql<{ id: string }[]>`select id from alarms where linked_to = ${alarmId} order by received_at`,
@@ -87,6 +102,7 @@ export async function getAlarmDetail(sql: Sql, alarmId: string, wearerId: string
                       select ts, lat, lon, acc from fixes where device_id = ${deviceId} and ts >= ${hourBefore}
                       order by ts desc limit 1000) recent order by ts`,
     wearerId ? listContacts(sql, wearerId) : Promise.resolve([]),
+    sql<{ simNumber: string | null }[]>`select sim_number from devices where id = ${deviceId}`,
   ]);
-  return { actions, events, linkedAlarmIds: linked.map((l) => l.id), wearer, contacts, trail };
+  return { actions, events, linkedAlarmIds: linked.map((l) => l.id), wearer, contacts, trail, devicePhone: device?.simNumber ?? null };
 }

@@ -85,10 +85,15 @@ export async function lockAlarm(tx: TransactionSql, alarmId: string): Promise<Lo
       closureCode: ClosureCode | null;
       isTest: boolean;
       wearerId: string | null;
+      silent: boolean;
     } & PoliceRow)[]
   >`
     select a.status, a.accepted_by as owner_id, u.name as owner_name, a.verified, a.closure_code, a.is_test,
-           a.wearer_id, ${policeColumns(tx)}
+           a.wearer_id, ${policeColumns(tx)},
+           -- Silent: this alarm is a duress alarm, or one is still open on its device (spec, "Commands").
+           (coalesce((a.flags->>'silent')::boolean, false) or exists (
+              select 1 from alarms d where d.device_id = a.device_id and d.status <> 'resolved'
+                and coalesce((d.flags->>'silent')::boolean, false))) as silent
     from alarms a left join users u on u.id = a.accepted_by left join wearers w on w.id = a.wearer_id
          left join organisations o on o.id = w.organisation_id
     where a.id = ${alarmId}`;
@@ -103,6 +108,8 @@ export async function lockAlarm(tx: TransactionSql, alarmId: string): Promise<Lo
       verified: row.verified,
       closureCode: row.closureCode,
       isTest: row.isTest,
+      silent: row.silent,
+      mandatoryStepsOpen: [],
       wearer: police && { urn: police.urn, policeWithdrawn: police.policeWithdrawn, policeWithdrawnReason: police.policeWithdrawnReason },
     },
   };

@@ -69,7 +69,13 @@ const toView = (r: AlarmRow): AlarmView => ({
 
 const columns = (sql: Sql | TransactionSql) => sql`
   a.id, a.type, a.priority, a.status, a.device_id, d.label as device_label, a.wearer_id,
-  w.name as wearer_name, a.received_at, a.lat, a.lon, a.acc, a.discreet, a.flags,
+  w.name as wearer_name, a.received_at,
+  -- An alarm raised without a position shows the device's last known one, as the alarm's map
+  -- does (the queue said "no position" while the map showed one); both from one source.
+  case when a.lat is null or a.lon is null then d.fix_lat else a.lat end as lat,
+  case when a.lat is null or a.lon is null then d.fix_lon else a.lon end as lon,
+  case when a.lat is null or a.lon is null then d.fix_acc else a.acc end as acc,
+  a.discreet, a.flags,
   a.accepted_by as owner_id, u.name as owner_name, a.accepted_at, a.resolved_at, a.closure_code,
   a.condition, a.verified, a.cancelled_by_wearer_at, a.is_test, a.activations, a.linked_to,
   a.accept_due_at, a.escalation_level, a.session_note, a.plan_step, a.step_due_at

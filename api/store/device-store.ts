@@ -31,13 +31,14 @@ export interface NewDevice {
   secretHash: string;
   /** SHA-256 of the Traccar Client identifier (api/auth/osmand-token.ts), when one was issued. */
   osmandTokenHash?: string | null;
+  simNumber?: string | null;
 }
 
 /** False when the id is taken. */
 export async function insertDevice(sql: Sql, device: NewDevice): Promise<boolean> {
   const rows = await sql`
-    insert into devices (id, label, wearer_id, heartbeat_s, secret_hash, osmand_token_hash)
-    values (${device.id}, ${device.label}, ${device.wearerId}, ${device.heartbeatS}, ${device.secretHash}, ${device.osmandTokenHash ?? null})
+    insert into devices (id, label, wearer_id, heartbeat_s, secret_hash, osmand_token_hash, sim_number)
+    values (${device.id}, ${device.label}, ${device.wearerId}, ${device.heartbeatS}, ${device.secretHash}, ${device.osmandTokenHash ?? null}, ${device.simNumber ?? null})
     on conflict (id) do nothing returning id`;
   return rows.length === 1;
 }
@@ -50,6 +51,7 @@ export interface DeviceChanges {
   heartbeatS?: number;
   secretHash?: string;
   osmandTokenHash?: string;
+  simNumber?: string | null;
 }
 
 export async function updateDevice(sql: Sql, deviceId: string, changes: DeviceChanges): Promise<boolean> {
@@ -83,21 +85,32 @@ interface DeviceRow {
   fw: string | null;
   amberUntil: Date | null;
   checkinDueAt: Date | null;
+  decommissionedAt: Date | null;
+  decommissionedReason: string | null;
+  simNumber: string | null;
 }
 
-/** All devices, or only one (`{ deviceId }`), or only a wearer's (`{ wearerId }`). */
-export async function listDevices(sql: Sql, isConnected: (id: string) => boolean, only: { deviceId?: string; wearerId?: string } = {}): Promise<DeviceView[]> {
+/**
+ * All devices in service, or only one (`{ deviceId }`, decommissioned or not), or only a wearer's
+ * (`{ wearerId }`); `includeDecommissioned` lists those taken out of service too.
+ */
+export async function listDevices(
+  sql: Sql,
+  isConnected: (id: string) => boolean,
+  only: { deviceId?: string; wearerId?: string; includeDecommissioned?: boolean } = {},
+): Promise<DeviceView[]> {
+  const inService = only.includeDecommissioned || only.deviceId !== undefined ? sql`` : sql`and d.decommissioned_at is null`;
   const rows = await sql<DeviceRow[]>`
     select d.id, d.label, d.enabled, d.in_use, d.test_until, d.test_reason, t.name as test_by_name, d.heartbeat_s, d.wearer_id, w.name as wearer_name, d.last_seen_at,
            d.fix_ts, d.fix_lat, d.fix_lon, d.fix_acc, d.status_ts, d.batt, d.charging, d.rssi, d.fw,
-           a.due_at as amber_until, s.due_at as checkin_due_at
+           a.due_at as amber_until, s.due_at as checkin_due_at, d.decommissioned_at, d.decommissioned_reason, d.sim_number
     from devices d left join wearers w on w.id = d.wearer_id
          left join users t on t.id = d.test_by
          -- At most one open session and one open shift per device (unique partial indexes
          -- amber_sessions_open_idx and checkin_shifts_open_idx), so these joins add no rows.
          left join amber_sessions a on a.device_id = d.id and a.ended_at is null
          left join checkin_shifts s on s.device_id = d.id and s.ended_at is null
-    ${only.deviceId !== undefined ? sql`where d.id = ${only.deviceId}` : only.wearerId !== undefined ? sql`where d.wearer_id = ${only.wearerId}` : sql``}
+    where true ${only.deviceId !== undefined ? sql`and d.id = ${only.deviceId}` : only.wearerId !== undefined ? sql`and d.wearer_id = ${only.wearerId}` : sql``} ${inService}
     order by d.id`;
   return rows.map((r) => ({
     id: r.id,
@@ -114,6 +127,9 @@ export async function listDevices(sql: Sql, isConnected: (id: string) => boolean
     connected: isConnected(r.id),
     amberUntil: r.amberUntil?.toISOString() ?? null,
     checkinDueAt: r.checkinDueAt?.toISOString() ?? null,
+    decommissionedAt: r.decommissionedAt?.toISOString() ?? null,
+    decommissionedReason: r.decommissionedReason,
+    simNumber: r.simNumber,
     position:
       r.fixTs === null || r.fixLat === null || r.fixLon === null
         ? null
@@ -140,4 +156,23 @@ export async function getEventContext(sql: Sql, deviceId: string): Promise<Event
     select d.wearer_id, w.safe_pin_hash, w.duress_pin_hash
     from devices d left join wearers w on w.id = d.wearer_id where d.id = ${deviceId}`;
   return row ?? { wearerId: null, safePinHash: null, duressPinHash: null };
+}
+
+/**
+ * Takes a device out of service for good: disabled (it cannot connect), not in use (not
+ * supervised for silence), its open amber session and lone-worker shift ended. Its history stays.
+ * Returns false when there is no such device; null when it was decommissioned already.
+ */
+export async function decommissionDevice(sql: Sql, deviceId: string, reason: string, at: Date): Promise<{ wearerId: string | null } | null | false> {
+  return sql.begin(async (tx) => {
+    const [device] = await tx<{ decommissionedAt: Date | null; wearerId: string | null }[]>`
+      select decommissioned_at, wearer_id from devices where id = ${deviceId} for update`;
+    if (!device) return false;
+    if (device.decommissionedAt) return null;
+    await tx`update devices set decommissioned_at = ${at}, decommissioned_reason = ${reason}, enabled = false, in_use = false
+             where id = ${deviceId}`;
+    await tx`update amber_sessions set ended_at = ${at}, end_reason = 'decommissioned' where device_id = ${deviceId} and ended_at is null`;
+    await tx`update checkin_shifts set ended_at = ${at} where device_id = ${deviceId} and ended_at is null`;
+    return { wearerId: device.wearerId };
+  });
 }

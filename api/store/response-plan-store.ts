@@ -34,11 +34,12 @@ interface WearerRow extends PoliceRow {
   name: string;
   profile: WearerProfile;
   responsePlan: unknown;
+  phone: string | null;
 }
 
 async function wearerRow(sql: Sql | TransactionSql, wearerId: string, lock = false): Promise<WearerRow | null> {
   const [found] = await sql<WearerRow[]>`
-    select w.id, w.name, w.profile, w.response_plan, ${policeColumns(sql)}
+    select w.id, w.name, w.profile, w.response_plan, w.phone, ${policeColumns(sql)}
     from wearers w left join organisations o on o.id = w.organisation_id
     where w.id = ${wearerId} ${lock ? sql`for update of w` : sql``}`;
   return found ?? null;
@@ -70,6 +71,7 @@ export async function getResponseContext(sql: Sql | TransactionSql, wearerId: st
     urnOrganisation: police.urnSource === 'organisation' ? found.organisationName : null,
     policeWithdrawn: police.policeWithdrawn,
     policeWithdrawnReason: police.policeWithdrawnReason,
+    phone: found.phone,
   };
   return { wearer, plan, isDefault: own === null, contacts, warnings };
 }

@@ -19,9 +19,16 @@ export interface Wearer {
   lowBatteryPercent: number;
   /** Whose police URN applies when the wearer has none of their own (api/rules/police-urn.ts). */
   organisationId: string | null;
+  /** The wearer's own phone (mobile or landline), beside the device's SIM. */
+  phone: string | null;
+  /** Home, for place words ("320 m NE of Home"); both or neither. */
+  homeLat: number | null;
+  homeLon: number | null;
+  /** Whether access information is held; the text itself is shown only on an open alarm (audited). */
+  hasAccessInfo: boolean;
 }
 
-const columns = (sql: Sql) => sql`id, name, profile, notes,
+const columns = (sql: Sql) => sql`id, name, profile, notes, phone, home_lat, home_lon, access_info <> '' as has_access_info,
   safe_pin_hash is not null as has_safe_pin, duress_pin_hash is not null as has_duress_pin, carers_edit_safe_zones,
   medical_notes, low_battery_percent, organisation_id`;
 
@@ -35,6 +42,10 @@ export interface WearerFields {
   medicalNotes?: string;
   lowBatteryPercent?: number;
   organisationId?: string | null;
+  phone?: string | null;
+  homeLat?: number | null;
+  homeLon?: number | null;
+  accessInfo?: string;
 }
 
 export async function insertWearer(sql: Sql, fields: WearerFields & { name: string }): Promise<Wearer> {

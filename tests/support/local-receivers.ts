@@ -24,6 +24,10 @@ export async function startHttpReceiver() {
       if (request.path === '/hang') return;
       if (request.path === '/always-503') return void res.writeHead(503).end('busy');
       if (request.path === '/fail-twice' && earlier <= 2) return void res.writeHead(500).end('oops');
+      // A Nominatim-compatible reverse geocoder (ARC_GEOCODER_URL).
+      if (request.path.startsWith('/geo/reverse?')) {
+        return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"display_name":"12 Lord Street, Southport, PR8 1QJ"}');
+      }
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
     });
   });

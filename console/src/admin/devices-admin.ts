@@ -98,6 +98,22 @@ export function createDevicesAdmin(context: AdminContext): AdminSection {
 
   // ---- The secret, shown once --------------------------------------------------------------
 
+  /** A loopback address in the settings reaches only this machine: a phone or device cannot use it. */
+  function loopbackWarning(url: string): HTMLElement | null {
+    let host = '';
+    try {
+      host = new URL(url).hostname;
+    } catch {
+      return null;
+    }
+    if (!/^(localhost|127\.\d+\.\d+\.\d+|\[::1\]|::1)$/.test(host)) return null;
+    return el('p', {
+      className: 'warning',
+      attrs: { role: 'alert' },
+      text: `Warning: the address ${url} only works on the ARC's own computer; a device or phone cannot reach it. Set ARC_DEVICE_MQTT_URL (or ARC_PUBLIC_URL) to the address devices use.`,
+    });
+  }
+
   function showSecret(answer: DeviceCredentialsView, why: 'provisioned' | 'rotated'): void {
     if (!screen) return;
     const { device } = answer;
@@ -118,6 +134,7 @@ export function createDevicesAdmin(context: AdminContext): AdminSection {
             : `Device ${device.id} has a new secret and was disconnected. Set these settings in the device or its app now: the old secret no longer works and this one cannot be shown again.`,
       }),
       el('dl', { className: 'connection-settings' }, ...setting('MQTT address', connection.url, 'url'), ...setting('Client id', connection.clientId, 'clientId'), ...setting('Username', connection.username, 'username'), ...setting('Password (device secret)', connection.password, 'password')),
+      loopbackWarning(connection.url),
       qrFigure(
         JSON.stringify({ url: connection.url, clientId: connection.clientId, username: connection.username, password: connection.password }),
         `QR code of the connection settings for ${name}`,
@@ -208,7 +225,7 @@ export function createDevicesAdmin(context: AdminContext): AdminSection {
         ['id', 'Device id (3 to 64 of A–Z a–z 0–9 _ -)', id],
         ['label', 'Label', label],
         ['wearerId', 'Wearer', wearer],
-        ['heartbeatS', 'Heartbeat (seconds between check-ins)', heartbeat],
+        ['heartbeatS', 'Heartbeat: seconds between the device’s status messages', heartbeat],
       ],
       buttons: [button('Provision device', 'provision', 'primary')],
       async onSubmit(f) {
@@ -259,11 +276,20 @@ export function createDevicesAdmin(context: AdminContext): AdminSection {
       status,
       screen!.secretSlot,
     ];
+    // Out of service for good: the history stays, nothing can be changed.
+    if (device.decommissionedAt) {
+      parts.push(
+        el('p', { className: 'warning', text: `Decommissioned ${new Date(device.decommissionedAt).toLocaleString()}: ${device.decommissionedReason ?? ''}. Its history is kept; it is not supervised and cannot connect.` }),
+        el('p', null, el('a', { attrs: { href: '#/admin/devices' }, text: 'Back to all devices' })),
+      );
+      return el('section', { className: 'device-panel', attrs: { 'aria-labelledby': titleId } }, ...parts);
+    }
 
     if (admin) {
       const label = input({ value: device.label });
       const wearer = wearerSelect(device.wearerId);
       const heartbeat = heartbeatInput(device.heartbeatS);
+      const simNumber = input({ type: 'tel', value: device.simNumber ?? '' });
       const enabled = checkbox(device.enabled);
       const inUse = checkbox(device.inUse);
       parts.push(
@@ -273,7 +299,8 @@ export function createDevicesAdmin(context: AdminContext): AdminSection {
           fields: [
             ['label', 'Label', label],
             ['wearerId', 'Wearer', wearer],
-            ['heartbeatS', 'Heartbeat (seconds between check-ins)', heartbeat],
+            ['heartbeatS', 'Heartbeat: seconds between the device’s status messages', heartbeat],
+            ['simNumber', 'SIM number, if the device takes calls (optional)', simNumber],
             ['enabled', 'Enabled (a disabled device is disconnected and refused)', enabled],
             ['inUse', 'In use (off: not worn, not watched for silence)', inUse],
           ],
@@ -282,7 +309,7 @@ export function createDevicesAdmin(context: AdminContext): AdminSection {
             const answer = await f.send<{ device: DeviceView }>(
               'PATCH',
               `/api/devices/${encodeURIComponent(device.id)}`,
-              { label: label.value.trim(), wearerId: wearer.value || null, heartbeatS: numberOf(heartbeat), enabled: enabled.checked, inUse: inUse.checked },
+              { label: label.value.trim(), wearerId: wearer.value || null, heartbeatS: numberOf(heartbeat), simNumber: simNumber.value.trim() || null, enabled: enabled.checked, inUse: inUse.checked },
               WEARER_ERRORS,
             );
             if (answer) changed(answer.device, 'Settings saved.');
@@ -326,7 +353,7 @@ export function createDevicesAdmin(context: AdminContext): AdminSection {
     );
 
     parts.push(shiftPatternForm(device));
-    if (admin) parts.push(rotateForm(device).element);
+    if (admin) parts.push(rotateForm(device).element, decommissionForm(device, changed).element);
     parts.push(el('p', null, el('a', { attrs: { href: '#/admin/devices' }, text: 'Back to all devices' })));
     return el('section', { className: 'device-panel', attrs: { 'aria-labelledby': titleId } }, ...parts);
   }
@@ -371,6 +398,48 @@ export function createDevicesAdmin(context: AdminContext): AdminSection {
         if (!answer) return;
         showSecret(answer, 'rotated');
         void loadList();
+      },
+    });
+  }
+
+  /** Decommission: out of service for good, history kept; asked twice, with a reason (audited). */
+  function decommissionForm(device: DeviceView, changed: (next: DeviceView, said: string) => void): ActionForm {
+    const reason = input({ placeholder: 'e.g. returned broken, replaced' });
+    const ask = button('Decommission…', 'ask');
+    const confirm = button('Decommission for good', 'confirm', 'danger');
+    const cancel = button('Cancel', 'cancel');
+    const warning = el('p', {
+      className: 'warning',
+      attrs: { hidden: true },
+      text: `${device.label || device.id} is disconnected at once, no longer supervised and cannot connect again. Its alarms and history are kept. This cannot be undone.`,
+    });
+    const asking = (yes: boolean) => {
+      ask.hidden = yes;
+      confirm.hidden = !yes;
+      cancel.hidden = !yes;
+      warning.hidden = !yes;
+    };
+    asking(false);
+    return actionForm({
+      title: 'Decommission',
+      className: 'admin-form',
+      fields: [['reason', 'Why it is taken out of service', reason]],
+      buttons: [ask, confirm, cancel],
+      extra: [warning],
+      async onSubmit(f, submitter) {
+        if (submitter?.value === 'ask') {
+          asking(true);
+          cancel.focus();
+          return;
+        }
+        if (submitter?.value === 'cancel') {
+          asking(false);
+          ask.focus();
+          return;
+        }
+        const answer = await f.send<{ device: DeviceView }>('POST', `/api/devices/${encodeURIComponent(device.id)}/decommission`, { reason: reason.value.trim() });
+        asking(false);
+        if (answer) changed(answer.device, 'The device is decommissioned.');
       },
     });
   }

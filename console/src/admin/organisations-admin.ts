@@ -47,7 +47,7 @@ export function createOrganisationsAdmin(_context: AdminContext): AdminSection {
         );
       }),
     );
-    screen.status.textContent = `${organisations.length} organisations`;
+    screen.status.textContent = `${organisations.length} ${organisations.length === 1 ? 'organisation' : 'organisations'}`;
   }
 
   /** The form for a new organisation (none given) or for changing one. */

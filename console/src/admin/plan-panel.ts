@@ -53,9 +53,11 @@ export function planPanel(wearerId: string): PlanPanel {
         });
         const wait = el('input', { attrs: { type: 'number', name: `steps.${i}.waitS`, min: 0, max: MAX_WAIT_S, step: 1, 'aria-label': `Step ${n}: wait (seconds)`, value: step.waitS } });
         const note = el('input', { attrs: { type: 'text', name: `steps.${i}.instruction`, maxlength: 500, 'aria-label': `Step ${n}: words for the operator`, value: step.instruction ?? '' } });
+        const mandatory = el('input', { attrs: { type: 'checkbox', name: `steps.${i}.mandatory`, 'aria-label': `Step ${n}: must be logged before a genuine alarm is resolved`, checked: step.mandatory === true } });
+        mandatory.addEventListener('change', () => (steps[i].mandatory = mandatory.checked ? true : undefined));
         who.addEventListener('change', () => {
           const next = who.value as StepWho;
-          steps[i] = { who: next, how: HOW_FOR_WHO[next][0], waitS: step.waitS, ...(next === 'contact' && { contactPosition: 1 }), ...(step.instruction && { instruction: step.instruction }) };
+          steps[i] = { who: next, how: HOW_FOR_WHO[next][0], waitS: step.waitS, ...(next === 'contact' && { contactPosition: 1 }), ...(step.instruction && { instruction: step.instruction }), ...(step.mandatory && { mandatory: true }) };
           draw();
         });
         how.addEventListener('change', () => (steps[i].how = how.value as StepHow));
@@ -75,6 +77,7 @@ export function planPanel(wearerId: string): PlanPanel {
           control(i, 'how', how),
           control(i, 'waitS', wait),
           control(i, 'instruction', note),
+          control(i, 'mandatory', mandatory),
           el(
             'td',
             { className: 'row-buttons' },
@@ -137,7 +140,7 @@ export function planPanel(wearerId: string): PlanPanel {
     el(
       'table',
       { className: 'admin-table plan-table' },
-      tableHead('Step', 'Who', 'Contact no.', 'How', 'Wait (s)', 'Words for the operator', ''),
+      tableHead('Step', 'Who', 'Contact no.', 'How', 'Wait (s)', 'Words for the operator', 'Must log', ''),
       rows,
     ),
     el('div', { className: 'buttons' }, addStep, save, useDefault),

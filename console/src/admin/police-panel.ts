@@ -14,7 +14,8 @@ export function effectiveText(police: PoliceView): string {
   return effective.policeWithdrawn ? `${urn} Police response withdrawn: ${effective.policeWithdrawnReason ?? 'no reason given'}.` : urn;
 }
 
-export function policePanel(wearerId: string): HTMLElement {
+/** `reload` refreshes which URN is in force (after the wearer's organisation changed), keeping edits. */
+export function policePanel(wearerId: string): { element: HTMLElement; reload(): void } {
   const status = statusLine();
   const inUse = el('p', { className: 'admin-note' });
   const urn = input({ maxlength: 64 });
@@ -54,5 +55,12 @@ export function policePanel(wearerId: string): HTMLElement {
     if (answer.ok) fill(answer.body.police);
     else status.textContent = `The police details could not be loaded: ${answer.error.message}`;
   });
-  return panel('Police (URN)', inUse, form.element, status);
+  return {
+    element: panel('Police (URN)', inUse, form.element, status),
+    reload() {
+      void callApi<{ police: PoliceView }>('GET', `/api/wearers/${wearerId}/police`).then((answer) => {
+        if (answer.ok) inUse.textContent = effectiveText(answer.body.police);
+      });
+    },
+  };
 }

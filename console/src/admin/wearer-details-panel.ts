@@ -22,7 +22,11 @@ export function wearerDetailsPanel(wearer: WearerView, organisations: Organisati
   const name = input();
   const profile = profileSelect(wearer.profile);
   const notes = textarea(3);
+  const phone = input({ type: 'tel', autocomplete: 'off' });
   const medicalNotes = textarea(3);
+  // Write-only: shown only on an open alarm, audited. Empty here means "leave as it is".
+  const accessInfo = textarea(2);
+  const removeAccessInfo = checkbox(false);
   const lowBattery = input({ type: 'number', min: 1, max: 99, step: 1 });
   const carersEditSafeZones = checkbox(wearer.carersEditSafeZones);
   const safePin = pinInput();
@@ -37,7 +41,11 @@ export function wearerDetailsPanel(wearer: WearerView, organisations: Organisati
     name.value = w.name;
     profile.value = w.profile;
     notes.value = w.notes;
+    phone.value = w.phone ?? '';
     medicalNotes.value = w.medicalNotes;
+    accessInfo.value = '';
+    accessInfo.placeholder = w.hasAccessInfo ? 'Held (not shown here). Type to replace it.' : 'Key safe code, door entry, pets, hazards';
+    removeAccessInfo.checked = false;
     lowBattery.value = String(w.lowBatteryPercent);
     carersEditSafeZones.checked = w.carersEditSafeZones;
     organisation.value = w.organisationId ?? '';
@@ -50,8 +58,11 @@ export function wearerDetailsPanel(wearer: WearerView, organisations: Organisati
     ['name', 'Name', name],
     ['profile', 'Profile', profile],
     ...(organisations ? [['organisationId', 'Organisation', organisation] as [string, string, Control]] : []),
+    ['phone', 'Wearer’s own phone (optional)', phone],
     ['notes', 'Notes for the ARC', notes],
     ['medicalNotes', 'Medical notes', medicalNotes],
+    ['accessInfo', 'Access information (restricted: shown only on an open alarm, audited)', accessInfo],
+    ['removeAccessInfo', 'Remove the access information', removeAccessInfo],
     ['lowBatteryPercent', 'Warn of low battery at (%)', lowBattery],
     ['carersEditSafeZones', 'Carers may change safe zones', carersEditSafeZones],
     ['safePin', 'New safe PIN (4–8 digits)', safePin],
@@ -71,11 +82,14 @@ export function wearerDetailsPanel(wearer: WearerView, organisations: Organisati
         name: name.value,
         profile: profile.value,
         notes: notes.value,
+        phone: phone.value.trim() || null,
         medicalNotes: medicalNotes.value,
         lowBatteryPercent: lowBattery.valueAsNumber,
         carersEditSafeZones: carersEditSafeZones.checked,
         ...(organisations && { organisationId: organisation.value || null }),
       };
+      if (removeAccessInfo.checked) body.accessInfo = '';
+      else if (accessInfo.value.trim()) body.accessInfo = accessInfo.value.trim();
       if (removeSafePin.checked) body.safePin = null;
       else if (safePin.value) body.safePin = safePin.value;
       if (removeDuressPin.checked) body.duressPin = null;

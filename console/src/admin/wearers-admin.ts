@@ -100,12 +100,14 @@ export function createWearersAdmin(context: AdminContext): AdminSection {
     const wearer = answer.body.wearer;
     const heading = el('h2', { text: wearer.name });
     const refreshPlan: Array<() => void> = [];
+    const police = policePanel(wearer.id);
     const panels = {
       details: wearerDetailsPanel(wearer, organisations, (saved) => {
         heading.textContent = saved.name;
         for (const refresh of refreshPlan) refresh(); // a new profile may mean another default plan
+        police.reload(); // another organisation may mean another URN in force
       }),
-      police: policePanel(wearer.id),
+      police: police.element,
       contacts: contactsPanel(wearer.id, () => plan.reload(true)),
       carers: carerLinksPanel(wearer.id),
     };

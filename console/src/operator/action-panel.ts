@@ -13,6 +13,9 @@ const OUTCOMES = [
   ['engaged', 'Engaged'],
 ] as const;
 const WEARER = 'wearer';
+/** Quick texts for the wearer's device (spec command `message`, at most 160 characters). */
+export const QUICK_MESSAGES = ['Help is on the way', 'We are calling you now', 'Stay where you are if you can', 'Your alarm has been passed to the police'];
+const MESSAGE_MAX = 160;
 
 export interface ActionPanel {
   readonly element: HTMLElement;
@@ -115,6 +118,22 @@ export function createActionPanel(options: {
     },
   });
 
+  // ---- Tell the wearer (spec commands, v1.1) --------------------------------------------------
+  // Quick texts send at once; the field takes a text of the operator's own. Never offered for a
+  // silent duress alarm: nothing may reach that device (the ARC refuses it too).
+  const wearerText = input({ maxlength: MESSAGE_MAX, placeholder: 'Or type a short message' });
+  const tell = actionForm({
+    title: 'Tell the wearer',
+    fields: [['text', `Message to the device (at most ${MESSAGE_MAX} characters)`, wearerText]],
+    buttons: [...QUICK_MESSAGES.map((text) => button(text, text, 'quick-message')), button('Send message', '')],
+    async onSubmit(form, submitter) {
+      form.clearErrors();
+      const text = submitter?.value || wearerText.value.trim();
+      if (!text) return form.showFieldError('text', 'Type a message or choose a quick text');
+      if (await act(form, 'messages', { text }, `told the wearer: “${text}”`)) wearerText.value = '';
+    },
+  });
+
   // ---- Resolve -------------------------------------------------------------------------------
   const closureCode = el(
     'select',
@@ -123,20 +142,26 @@ export function createActionPanel(options: {
     ...options.closureCodes.map((c) => el('option', { attrs: { value: c.code }, text: c.noteRequired ? `${c.label} (note required)` : c.label })),
   );
   const closureNote = textarea(2);
+  // Mandatory plan steps not logged block a genuine closure unless overridden with a reason.
+  const overrideReason = textarea(2);
+  const mandatoryHint = el('p', { className: 'blocked' });
   const resolve = actionForm({
     title: 'Resolve',
     fields: [
       ['closureCode', 'Closure code', closureCode],
       ['note', 'Closure note', closureNote],
+      ['override', 'Reason to resolve without the mandatory steps (audited)', overrideReason],
     ],
+    extra: [mandatoryHint],
     buttons: [button('Resolve alarm', '', 'primary')],
     async onSubmit(form) {
       form.clearErrors();
       const code = options.closureCodes.find((c) => c.code === closureCode.value);
       if (!code) return form.showFieldError('closureCode', 'Choose a closure code');
       // The ARC refuses a genuine code without a note (ARC_ERR_CLOSURE_NOTE_REQUIRED): say it here.
-      const ok = await act(form, 'resolve', { closureCode: code.code, note: optional(closureNote) }, `resolved: ${code.label}`, { ARC_ERR_CLOSURE_NOTE_REQUIRED: 'note' });
-      if (ok) closureNote.value = '';
+      const body = { closureCode: code.code, note: optional(closureNote), override: optional(overrideReason) };
+      const ok = await act(form, 'resolve', body, `resolved: ${code.label}`, { ARC_ERR_CLOSURE_NOTE_REQUIRED: 'note', ARC_ERR_PLAN_STEPS_OPEN: 'override' });
+      if (ok) closureNote.value = overrideReason.value = '';
     },
   });
 
@@ -151,7 +176,7 @@ export function createActionPanel(options: {
     },
   });
 
-  const working = [call, police, ambulance, verify, note, resolve];
+  const working = [call, tell, police, ambulance, verify, note, resolve];
   const element = el(
     'section',
     { className: 'action-panel', attrs: { 'aria-labelledby': `actions-${options.alarmId}` } },
@@ -169,6 +194,11 @@ export function createActionPanel(options: {
       const { alarm, wearer, contacts, plan } = next;
       const mayAct = alarm.status !== 'resolved' && alarm.owner !== null && (alarm.owner.id === me.id || isManager(me));
       for (const form of working) form.element.hidden = !mayAct;
+      if (alarm.flags.silent === true) tell.element.hidden = true;
+      const open = plan?.progress.mandatoryOpen ?? [];
+      mandatoryHint.textContent = open.length ? `Mandatory plan step${open.length > 1 ? 's' : ''} ${open.join(', ')} not logged: a genuine closure needs ${open.length > 1 ? 'them' : 'it'}, or a reason to override.` : '';
+      mandatoryHint.hidden = open.length === 0;
+      overrideReason.closest('.field')!.toggleAttribute('hidden', open.length === 0);
       annotate.element.hidden = alarm.status !== 'resolved';
       hint.textContent =
         alarm.status === 'resolved'

@@ -12,6 +12,7 @@ import { alarmHistory } from './alarm-history.js';
 import { alarmMarks, alarmTypeText, deadlineText, statusText, wearerText } from './alarm-text.js';
 import { createDetailMap, type DetailMap } from './detail-map.js';
 import { profileWords } from '../shared/wearer-words.js';
+import { callLink } from '../shared/call-link.js';
 
 export interface AlarmDetailDeps {
   me: UserView;
@@ -57,6 +58,31 @@ export function createAlarmDetail(container: HTMLElement, deps: AlarmDetailDeps)
   const historyBox = el('section', { className: 'detail-box', attrs: { 'aria-label': 'History' } });
   const notificationsBox = el('section', { className: 'detail-box', attrs: { 'aria-label': 'Notifications' } });
   const actionsSlot = el('div');
+  // Access information: fetched on the operator's request (audited), kept across redraws of this alarm.
+  const accessBox = el('div', { className: 'access-info' });
+  let accessShown: { alarmId: string; text: string | null } | null = null;
+
+  function drawAccess(next: AlarmDetailView): void {
+    const open = next.alarm.status !== 'resolved';
+    if (!open || !next.wearer?.hasAccessInfo) return accessBox.replaceChildren();
+    if (accessShown?.alarmId === next.alarm.id) {
+      return accessBox.replaceChildren(el('h3', { text: 'Access information' }), el('p', { className: 'access-text', text: accessShown.text ?? 'None recorded.' }));
+    }
+    const error = el('p', { className: 'form-error', attrs: { role: 'alert' } });
+    const show = el('button', {
+      attrs: { type: 'button' },
+      text: 'Show access information (key safe, door, pets, hazards) — audited',
+      on: {
+        async click() {
+          const result = await callApi<{ accessInfo: string | null }>('POST', `/api/alarms/${next.alarm.id}/access-info`);
+          if (!result.ok) return void (error.textContent = result.error.message);
+          accessShown = { alarmId: next.alarm.id, text: result.body.accessInfo };
+          drawAccess(detail ?? next);
+        },
+      },
+    });
+    accessBox.replaceChildren(show, error);
+  }
   const mapSlot = el('div');
   const body = el(
     'div',
@@ -105,7 +131,14 @@ export function createAlarmDetail(container: HTMLElement, deps: AlarmDetailDeps)
     detail = next;
     const { alarm } = next;
     if (first) {
-      panel = createActionPanel({ alarmId: alarm.id, closureCodes: deps.closureCodes, done: (a) => (deps.applied(a), refresh()) });
+      panel = createActionPanel({ alarmId: alarm.id, closureCodes: deps.closureCodes, done: (a) => {
+          // Resolving here closes the panel: the operator's job on it is done. A resolved alarm
+          // opened again (from its address) can still be annotated.
+          const justResolved = a.status === 'resolved' && detail?.alarm.status !== 'resolved';
+          deps.applied(a);
+          if (justResolved) deps.onClose();
+          else refresh();
+        } });
       actionsSlot.replaceChildren(panel.element);
       container.replaceChildren(header, acceptError, amber, body);
       map = createDetailMap(deps.tiles, next);
@@ -119,6 +152,8 @@ export function createAlarmDetail(container: HTMLElement, deps: AlarmDetailDeps)
     amber.hidden = !alarm.sessionNote;
     amber.textContent = alarm.sessionNote ? `Amber session note: ${alarm.sessionNote}` : '';
     drawWearer(wearerBox, next);
+    drawAccess(next);
+    wearerBox.append(accessBox);
     drawPlan(planBox, next);
     drawHistory(historyBox, alarmHistory(next, closureLabels), deps.now());
     drawNotifications(notificationsBox, next);
@@ -136,7 +171,8 @@ export function createAlarmDetail(container: HTMLElement, deps: AlarmDetailDeps)
         { className: 'detail-title' },
         el('h2', { attrs: { id: 'detail-heading' } }, el('span', { className: `priority priority-${alarm.priority}`, text: `P${alarm.priority}` }), ` ${alarmTypeText(alarm)} — ${wearerText(alarm)}`),
         acceptButton,
-        el('button', { className: 'close', text: 'Close', attrs: { 'aria-label': 'Close the alarm' }, on: { click: () => deps.onClose() } }),
+        // Closes this panel only (the alarm stays as it is): said so, apart from Accept.
+        el('button', { className: 'close', text: '✕ Close panel', attrs: { 'aria-label': 'Close this panel (the alarm stays open)', title: 'Back to the queue (Esc)' }, on: { click: () => deps.onClose() } }),
       ),
       el(
         'p',
@@ -232,6 +268,8 @@ function drawWearer(box: HTMLElement, detail: AlarmDetailView): void {
       { className: 'profile' },
       ...item('Name', wearer.name),
       ...item('Profile', profileWords(wearer.profile)),
+      ...item('Phone', wearer.phone ? callLink(wearer.phone) : 'none recorded'),
+      ...item('Device SIM', detail.devicePhone ? callLink(detail.devicePhone) : 'none recorded'),
       ...item('Notes for the ARC', wearer.notes || 'none'),
       ...item('Medical notes', wearer.medicalNotes || 'none'),
       ...item('Police URN', wearer.urn ?? 'none'),
@@ -252,7 +290,7 @@ function drawWearer(box: HTMLElement, detail: AlarmDetailView): void {
               el('strong', { text: c.name }),
               c.relationship ? ` (${c.relationship})` : '',
               el('br'),
-              c.phone ? el('a', { attrs: { href: `tel:${c.phone.replace(/[^+\d]/g, '')}` }, text: c.phone }) : 'no phone',
+              c.phone ? callLink(c.phone) : 'no phone',
               c.email ? ' · ' : '',
               c.email ?? '',
               c.hours ? el('span', { className: 'muted', text: ` · calls ${c.hours.from}–${c.hours.to}` }) : '',
@@ -263,31 +301,48 @@ function drawWearer(box: HTMLElement, detail: AlarmDetailView): void {
   );
 }
 
+/** What each step's state looks like: a tick only for what happened. */
+const STEP_MARK: Record<string, { tick: string; words: string }> = {
+  done: { tick: '✓', words: 'Done' },
+  sent: { tick: '✓', words: 'Sent' },
+  sending: { tick: '…', words: 'Sending' },
+  failed: { tick: '✗', words: 'Failed' },
+  skipped: { tick: '–', words: 'Skipped' },
+  todo: { tick: '○', words: '' },
+  not_done: { tick: '○', words: 'Not done' },
+};
+
 function drawPlan(box: HTMLElement, detail: AlarmDetailView): void {
   const { plan } = detail;
   if (!plan) {
     section(box, 'Response plan', el('p', { text: 'No response plan for this alarm.' }));
     return;
   }
-  const resolved = detail.alarm.status === 'resolved';
+  const { progress } = plan;
   section(
     box,
     'Response plan',
+    progress.complete ? el('p', { className: 'plan-complete', attrs: { role: 'status' }, text: 'Plan complete: every step has an outcome.' }) : null,
     el(
       'ol',
       { className: 'plan' },
       ...plan.steps.map((step, i) => {
-        const state = resolved || i < plan.current ? 'done' : i === plan.current ? 'current' : 'todo';
-        const tick = state === 'done' ? '✓' : state === 'current' ? '▶' : '○';
+        const p = progress.steps[i];
+        const mark = p.current && (p.state === 'todo' || p.state === 'sending') ? { tick: '▶', words: STEP_MARK[p.state].words } : STEP_MARK[p.state];
         return el(
           'li',
-          { className: `step step-${state}`, attrs: { 'aria-current': state === 'current' ? 'step' : null } },
-          el('span', { className: 'tick', attrs: { 'aria-hidden': 'true' }, text: tick }),
-          el('span', { className: 'step-who', text: `${step.who}${step.automatic ? ` (automatic ${step.how})` : ''}` }),
+          { className: `step step-${p.state}${p.current ? ' step-current' : ''}`, attrs: { 'aria-current': p.current ? 'step' : null } },
+          el('span', { className: 'tick', attrs: { 'aria-hidden': 'true' }, text: mark.tick }),
+          el('span', { className: 'step-who', text: `${step.who}${step.automatic ? ` (automatic ${step.how})` : ''}${step.mandatory ? ' · must be logged' : ''}` }),
           el('span', { className: 'step-instruction', text: step.instruction }),
+          step.callNumbers.length
+            ? el('span', { className: 'step-call' }, ...step.callNumbers.flatMap((n, k) => [k ? ' · ' : '', callLink(n.number, `Call ${n.label}: ${n.number}`)]))
+            : null,
+          mark.words ? el('span', { className: 'step-state', text: `${mark.words}${p.reason ? `: ${p.reason}` : ''}` }) : null,
+          p.offer ? el('span', { className: 'step-offer', text: p.offer }) : null,
           step.note ? el('span', { className: 'step-note', text: `Plan note: ${step.note}` }) : null,
           step.doNotCallAudibly ? el('span', { className: 'mark mark-discreet', text: 'Do not call back audibly' }) : null,
-          step.blocked
+          step.blocked && p.state !== 'skipped'
             ? el(
                 'span',
                 { className: 'step-blocked' },
@@ -298,7 +353,7 @@ function drawPlan(box: HTMLElement, detail: AlarmDetailView): void {
         );
       }),
     ),
-    detail.alarm.stepDueAt ? el('p', { className: 'muted', text: `Current step due by ${clockText(detail.alarm.stepDueAt)}` }) : null,
+    detail.alarm.stepDueAt && !progress.complete ? el('p', { className: 'muted', text: `Current step due by ${clockText(detail.alarm.stepDueAt)}` }) : null,
   );
 }
 

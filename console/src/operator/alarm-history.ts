@@ -29,6 +29,8 @@ export function actionText(kind: string, detail: Record<string, unknown>, closur
       return withNote(`Called ${text(detail.contactName)}: ${OUTCOME_WORDS[text(detail.outcome)] ?? text(detail.outcome)}`, detail.note);
     case 'contact_notified':
       return withNote(`Told ${text(detail.contactName)} by ${text(detail.how)}`, detail.note);
+    case 'message_wearer':
+      return `Told the wearer: “${text(detail.text)}”`;
     case 'passed_to_police':
       return withNote(`Passed to police (URN ${text(detail.urn)}${detail.reference ? `, reference ${text(detail.reference)}` : ''})`, detail.note);
     case 'passed_to_ambulance':

@@ -7,9 +7,14 @@ export type AlarmQueue = Map<string, AlarmView>;
 export const QueueFilter = { all: 'all', unassigned: 'unassigned', mine: 'mine' } as const;
 export type QueueFilter = (typeof QueueFilter)[keyof typeof QueueFilter];
 
-/** Most urgent first (priority 1), then longest waiting first: the order GET /api/alarms uses. */
+const held = (alarm: AlarmView) => (alarm.owner === null ? 0 : 1);
+
+/**
+ * Most urgent first (priority 1); within a priority, alarms nobody holds before those someone
+ * holds (an overdue unaccepted alarm never sits under one being handled); then longest waiting first.
+ */
 export function compareAlarms(a: AlarmView, b: AlarmView): number {
-  return a.priority - b.priority || Date.parse(a.receivedAt) - Date.parse(b.receivedAt) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  return a.priority - b.priority || held(a) - held(b) || Date.parse(a.receivedAt) - Date.parse(b.receivedAt) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
 export function orderedAlarms(queue: AlarmQueue): AlarmView[] {

@@ -6,6 +6,8 @@ import { callApi } from '../shared/api-client.js';
 import { el } from '../shared/element.js';
 import { clockText, positionText, type LatLon } from '../shared/format.js';
 import { createMapView, type MapTiles } from '../shared/map-view.js';
+import { placeWords, zonePlace, type NamedPlace } from '../../../api/rules/place-words.js';
+import { addressFor } from '../shared/address-lookup.js';
 
 type Fix = LatLon & { ts: number | null };
 
@@ -20,18 +22,37 @@ export function createDetailMap(tiles: MapTiles, detail: AlarmDetailView): Detai
   const view = createMapView(tiles, { label: 'Map of the wearer’s position, trail and zones' });
   const readout = el('p', { className: 'map-readout', attrs: { 'aria-live': 'polite' } });
   const zonesText = el('p', { className: 'map-readout' });
-  const element = el('section', { className: 'detail-map', attrs: { 'aria-label': 'Map' } }, el('h3', { text: 'Map' }), view.element, readout, zonesText);
+  const addressText = el('p', { className: 'map-readout map-address', attrs: { hidden: true } });
+  const element = el('section', { className: 'detail-map', attrs: { 'aria-label': 'Map' } }, el('h3', { text: 'Map' }), view.element, readout, addressText, zonesText);
   let trail: Fix[] = [];
   let current: Fix | null = null;
   let fitted = false;
   let destroyed = false;
 
+  // Where, in words: from the wearer's home and named zones (api/rules/place-words.ts), offline.
+  const home: NamedPlace[] = detail.wearer?.homeLat != null && detail.wearer.homeLon != null ? [{ name: 'Home', lat: detail.wearer.homeLat, lon: detail.wearer.homeLon }] : [];
+  let places: NamedPlace[] = home;
+
   function draw(): void {
     view.setTrail(trail);
     view.setPosition(current, 'Now');
+    const words = current ? placeWords(current, places) : null;
     readout.textContent = current
-      ? `Now: ${positionText(current)}${current.ts ? ` at ${clockText(current.ts)}` : ''} · trail: ${trail.length} ${trail.length === 1 ? 'fix' : 'fixes'}${trail.length ? ` since ${clockText(trail[0].ts!)}` : ''}`
+      ? `Now: ${words ? `${words} · ` : ''}${positionText(current)}${current.ts ? ` at ${clockText(current.ts)}` : ''} · trail: ${trail.length} ${trail.length === 1 ? 'fix' : 'fixes'}${trail.length ? ` since ${clockText(trail[0].ts!)}` : ''}`
       : 'No position known for this alarm.';
+    showAddress();
+  }
+
+  /** The address from the ARC's reverse geocoder, when it has one (off by default). */
+  function showAddress(): void {
+    const position = current;
+    const lookup = position ? addressFor(position.lat, position.lon) : null;
+    if (!lookup) return;
+    void lookup.then((address) => {
+      if (destroyed || current !== position) return;
+      addressText.hidden = !address;
+      addressText.textContent = address ? `Address: ${address}` : '';
+    });
   }
 
   function fitOnce(): void {
@@ -49,6 +70,8 @@ export function createDetailMap(tiles: MapTiles, detail: AlarmDetailView): Detai
     }
     const zones = result.body.geofences;
     view.setZones(zones);
+    places = [...home, ...zones.map((z) => zonePlace(z.name, z.shape))];
+    draw();
     zonesText.textContent = zones.length
       ? `Zones: ${zones.map((z) => `${z.name} (${z.kind}${z.enabled ? '' : ', off'})`).join(', ')}`
       : 'No zones for this wearer.';

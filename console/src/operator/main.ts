@@ -9,12 +9,19 @@ import { byId } from '../shared/element.js';
 import { CONNECTION_TEXT, type ConnectionState } from '../shared/live-socket.js';
 import type { MapTiles } from '../shared/map-view.js';
 import { topUnaccepted } from './alarm-queue.js';
+import { shouldSound, waitingAlarms } from './alarm-attention.js';
+import { el } from '../shared/element.js';
+import { useCallTemplate } from '../shared/call-link.js';
+import { useAddressLookup } from '../shared/address-lookup.js';
+import { durationText } from '../shared/format.js';
 import { alarmTypeText, wearerText } from './alarm-text.js';
 import { createAlarmDetail, type AlarmDetail } from './alarm-detail.js';
 import { startAlarmFeed, type AlarmFeed, type QueueChange } from './alarm-feed.js';
 import { isManager } from './action-panel.js';
 import { createDevicesView, type DevicesView } from './devices-view.js';
 import { createQueueView } from './queue-view.js';
+import { showHandoverNotes } from './handover-notes.js';
+import { createFloodBar } from './flood-bar.js';
 import { createSupervisorView } from './supervisor-view.js';
 import { createInsightView } from './insight-view.js';
 import { createAdminView, type AdminView } from '../admin/admin-view.js';
@@ -43,6 +50,9 @@ const page = {
   connection: byId('connection'),
   signedIn: byId('signed-in'),
   sound: byId<HTMLButtonElement>('sound'),
+  soundBlocked: byId('sound-blocked'),
+  connectionLost: byId('connection-lost'),
+  arrivals: byId('arrivals'),
   userName: byId('user-name'),
   logOut: byId('log-out'),
   announcer: byId('announcer'),
@@ -61,6 +71,8 @@ function show(screen: Screen): void {
   page.staffOnly.hidden = screen !== 'staff-only';
   page.signedIn.hidden = screen !== 'staff-only' && screen !== 'console';
   page.sound.hidden = screen !== 'console';
+  page.soundBlocked.hidden = screen !== 'console' || tone.state !== 'blocked';
+  if (screen !== 'console') page.connectionLost.hidden = page.arrivals.hidden = true;
   page.nav.hidden = screen !== 'console';
   page.connection.hidden = screen !== 'console';
   if (screen !== 'console') for (const view of allViews()) view.hidden = true;
@@ -101,12 +113,56 @@ page.logOut.addEventListener('click', async () => {
   showLogin(result.ok ? '' : `Log-out failed: ${result.error.message}`);
 });
 
+// The sound setting: a button that says what it is; remembered across reloads, and a banner
+// while the browser holds the sound back.
+tone.onState((state) => {
+  page.sound.setAttribute('aria-pressed', String(state !== 'off'));
+  page.sound.textContent = state === 'off' ? 'Enable sound' : 'Sound on';
+  page.soundBlocked.hidden = page.sound.hidden || state !== 'blocked';
+});
+tone.restore();
+
 page.sound.addEventListener('click', async () => {
   if (tone.enabled) tone.disable();
   else if (await tone.enable()) tone.play();
-  page.sound.setAttribute('aria-pressed', String(tone.enabled));
-  page.sound.textContent = tone.enabled ? 'Sound on' : 'Enable sound';
+  // Desktop notifications for alarms that arrive while the tab is hidden: asked on this click.
+  if ('Notification' in window && Notification.permission === 'default') void Notification.requestPermission();
 });
+
+/** A desktop notification for a new alarm while the operator is in another tab or window. */
+function notifyDesktop(alarm: AlarmView, open: (id: string) => void): void {
+  if (document.visibilityState !== 'hidden' || !('Notification' in window) || Notification.permission !== 'granted') return;
+  const note = new Notification(`New alarm: ${alarmTypeText(alarm)} — ${wearerText(alarm)}`, {
+    body: `Priority ${alarm.priority}. Open the console to accept it.`,
+    tag: alarm.id,
+    requireInteraction: alarm.priority <= 2,
+  });
+  note.onclick = () => {
+    window.focus();
+    open(alarm.id);
+    note.close();
+  };
+}
+
+/** The arrivals bar: every alarm nobody has accepted, in view whatever the operator is doing. */
+function drawArrivals(alarms: Iterable<AlarmView>, now: number, open: (id: string) => void): void {
+  const waiting = waitingAlarms(alarms);
+  page.arrivals.hidden = waiting.length === 0;
+  if (!waiting.length) return page.arrivals.replaceChildren();
+  const shown = waiting.slice(0, 4);
+  page.arrivals.replaceChildren(
+    el('span', { className: 'arrivals-count', text: `${waiting.length} waiting to be accepted:` }),
+    ...shown.map((a) =>
+      el('button', {
+        className: `priority-${a.priority}`,
+        attrs: { type: 'button' },
+        text: `P${a.priority} ${alarmTypeText(a)} — ${wearerText(a)} · ${durationText(now - Date.parse(a.receivedAt))}`,
+        on: { click: () => open(a.id) },
+      }),
+    ),
+    waiting.length > shown.length ? el('span', { text: `and ${waiting.length - shown.length} more` }) : '',
+  );
+}
 
 // ---- A signed-in session ---------------------------------------------------------------------
 
@@ -125,12 +181,30 @@ function startSession(me: UserView): { stop(): void } {
   const setup = Promise.all([
     callApi<ConsoleConfig>('GET', '/api/console-config'),
     callApi<{ closureCodes: ClosureCodeOption[] }>('GET', '/api/closure-codes'),
-  ]).then(([config, codes]) => ({
-    tiles: (config.ok ? { url: config.body.mapTilesUrl, attribution: config.body.mapAttribution } : { url: null, attribution: '' }) satisfies MapTiles,
-    closureCodes: codes.ok ? codes.body.closureCodes : [],
-  }));
+  ]).then(([config, codes]) => {
+    // Phone numbers become links of the ARC's dialler (tel: unless configured).
+    useCallTemplate(config.ok ? config.body.callUriTemplate : null);
+    useAddressLookup(config.ok && config.body.reverseGeocoding);
+    return {
+      tiles: (config.ok ? { url: config.body.mapTilesUrl, attribution: config.body.mapAttribution } : { url: null, attribution: '' }) satisfies MapTiles,
+      closureCodes: codes.ok ? codes.body.closureCodes : [],
+    };
+  });
+
+  let connected = false;
+  let everConnected = false;
+  let lastSoundAt = 0;
+  function sound(): void {
+    tone.play();
+    lastSoundAt = Date.now();
+  }
 
   function setConnection(state: ConnectionState): void {
+    // A lost live connection sounds and shows at once: new alarms cannot reach this page.
+    if (connected && state !== 'connected') sound();
+    connected = state === 'connected';
+    everConnected ||= connected;
+    page.connectionLost.hidden = connected || !everConnected;
     page.connection.dataset.state = state;
     page.connection.textContent = CONNECTION_TEXT[state];
     // While the list may be out of date it says so by fading, never by emptying.
@@ -143,13 +217,16 @@ function startSession(me: UserView): { stop(): void } {
     document.title = `(${feed.alarms.size}) ${APP_TITLE}`;
     const news = [...flash].map((id) => feed.alarms.get(id)).filter((a): a is AlarmView => a !== undefined);
     if (news.length) {
-      tone.play();
+      sound();
+      for (const alarm of news) if (change.arrived.has(alarm.id)) notifyDesktop(alarm, (id) => go(`#/alarms/${id}`));
       page.announcer.textContent = news
         .map((a) => `${change.escalated.has(a.id) ? 'Overdue' : 'New'} alarm: ${alarmTypeText(a)}, ${wearerText(a)}, priority ${a.priority}`)
         .join('. ');
     }
     if (detail?.alarmId && (change.resynced || change.changed.some((a) => a.id === detail!.alarmId))) detail.refresh();
     supervisor.alarmsChanged();
+    drawArrivals(feed.alarms.values(), feed.now(), (id) => go(`#/alarms/${id}`));
+    floods?.draw(feed.alarms.values());
   }
 
   const feed: AlarmFeed = startAlarmFeed({
@@ -162,13 +239,18 @@ function startSession(me: UserView): { stop(): void } {
     onRefused: (code) => (code === 'ARC_ERR_AUTH_REQUIRED' ? showLogin('Your session has ended. Log in again.') : showStaffOnly()),
   });
   const queue = createQueueView({ myId: () => me.id, onSelect: (id) => go(`#/alarms/${id}`) });
+  const handover = showHandoverNotes(byId('handover-slot'), feed.now);
+  let closureCodes: ClosureCodeOption[] = [];
+  // Floods are acknowledged by supervisors (the ARC refuses others).
+  const floods = manager ? createFloodBar(byId('floods'), () => closureCodes) : null;
   const supervisor = createSupervisorView({ alarms: feed.alarms, now: feed.now, applied: feed.apply });
   const insight = createInsightView();
   queue.draw(feed.alarms, feed.now());
 
   // The views with a map wait for the map settings; the queue does not.
-  void setup.then(({ tiles, closureCodes }) => {
+  void setup.then(({ tiles, closureCodes: codes }) => {
     if (stopped) return;
+    closureCodes = codes;
     devices = createDevicesView({
       tiles,
       now: feed.now,
@@ -261,6 +343,9 @@ function startSession(me: UserView): { stop(): void } {
   const ticker = setInterval(() => {
     const now = feed.now();
     queue.tick(now);
+    drawArrivals(feed.alarms.values(), now, (id) => go(`#/alarms/${id}`));
+    // An alarm nobody has accepted keeps sounding, by priority; so does a lost connection.
+    if (shouldSound({ alarms: feed.alarms.values(), connected: connected || !everConnected, lastSoundAt, now: Date.now() })) sound();
     detail?.tick();
     supervisor.tick();
   }, 1000);
@@ -273,6 +358,9 @@ function startSession(me: UserView): { stop(): void } {
       stopped = true;
       feed.stop();
       clearInterval(ticker);
+      handover.stop();
+      byId('floods').replaceChildren();
+      page.connectionLost.hidden = page.arrivals.hidden = true;
       window.removeEventListener('hashchange', route);
       document.removeEventListener('keydown', onKey);
       detail?.close();

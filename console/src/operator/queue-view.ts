@@ -152,7 +152,7 @@ function fillRow(row: HTMLTableRowElement, alarm: AlarmView, now: number, select
     el('td', { className: 'status', text: statusText(alarm) }),
     el('td', { className: 'owner', text: ownerText(alarm) }),
     el('td', { className: 'deadline', text: deadlineText(alarm, now) }),
-    el('td', { className: 'marks' }, ...marks),
+    el('td', { className: 'marks', attrs: { title: alarmMarks(alarm).map((m) => m.text).join(', ') || null } }, ...marks),
   );
 }
 

@@ -55,6 +55,7 @@ const LABEL_ROOM_PX = 120;
 
 const latLng = (p: LatLon): L.LatLngTuple => [p.lat, p.lon];
 const label = (text: string) => el('span', { text });
+const MAX_PERMANENT_LABELS = 12;
 
 export function createMapView(tiles: MapTiles, options: { label: string }): MapView {
   const canvas = el('div', { className: 'map', attrs: { role: 'region', 'aria-label': options.label } });
@@ -137,17 +138,26 @@ export function createMapView(tiles: MapTiles, options: { label: string }): MapV
             ? L.circle([zone.shape.lat, zone.shape.lon], { ...style, radius: zone.shape.radiusM })
             : L.polygon(zone.shape.points, style);
         const kind = zone.kind === 'safe' ? 'safe zone' : 'exclusion zone';
-        shape.bindTooltip(label(`${zone.name} (${kind}${zone.enabled === false ? ', off' : ''})`), { permanent: true, direction: 'center', className: 'map-label map-zone-label' });
+        // At the zone's top edge, never its centre: a zone label must not hide the position
+        // ("Now") inside it. The zones are also listed in words beside the map.
+        shape.bindTooltip(label(`${zone.name} (${kind}${zone.enabled === false ? ', off' : ''})`), { permanent: true, direction: 'top', className: 'map-label map-zone-label' });
         shape.addTo(zoneLayer);
+        const top: [number, number] =
+          zone.shape.type === 'circle'
+            ? [zone.shape.lat + zone.shape.radiusM / 111_195, zone.shape.lon]
+            : zone.shape.points.reduce((best, p) => (p[0] > best[0] ? p : best), zone.shape.points[0]);
+        shape.openTooltip(L.latLng(top[0], top[1]));
       }
     },
     setMarkers(markers) {
       markerLayer.clearLayers();
+      // Many labels pile up unreadably: past a dozen, a marker's label shows on hover and focus.
+      const permanent = markers.length <= MAX_PERMANENT_LABELS;
       for (const marker of markers) {
         if (marker.acc) L.circle(latLng(marker), { radius: marker.acc, color: COLOURS[marker.tone], weight: 1, fillOpacity: 0.1, interactive: false }).addTo(markerLayer);
         // A short label on the map; the coordinates on a click (and in the caller's list).
         L.circleMarker(latLng(marker), { radius: 7, color: '#fff', weight: 2, fillColor: COLOURS[marker.tone], fillOpacity: 1 })
-          .bindTooltip(label(marker.label), { permanent: true, interactive: true, direction: 'right', offset: [8, 0], className: 'map-label' })
+          .bindTooltip(label(marker.label), { permanent, interactive: true, direction: 'right', offset: [8, 0], className: 'map-label' })
           .bindPopup(label(`${marker.label}: ${positionText(marker)}`))
           .addTo(markerLayer);
       }
