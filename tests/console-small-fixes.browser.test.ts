@@ -64,7 +64,7 @@ describe('small fixes', () => {
 
     await page.evaluate((id) => (location.hash = `#/admin/wearers/${id}`), wearer.id);
     await page.getByText('No URN: the police step cannot quote one.').waitFor();
-    await page.getByLabel('Organisation').selectOption({ label: 'Acme Security (URN ACME/URN/1)' });
+    await page.getByLabel('Organisation', { exact: true }).selectOption({ label: 'Acme Security (URN ACME/URN/1)' });
     await page.getByRole('button', { name: 'Save details' }).click();
     await page.getByText('URN in use: ACME/URN/1 (from Acme Security).').waitFor();
   });
