@@ -14,6 +14,7 @@ import type { Config } from './config.js';
 import { Metrics } from './metrics.js';
 import { createPrometheusExposition } from './prometheus.js';
 import { prometheusRoutes } from './routes/prometheus-routes.js';
+import { openApiRoutes } from './routes/openapi-routes.js';
 import { CONSOLE_DIST, consoleBuilt } from './console-build.js';
 import { createDeviceAuthenticator } from './auth/device-credentials.js';
 import { createDeviceIntake, type IntakeResult } from './intake/device-intake.js';
@@ -332,6 +333,7 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
     afterOutcome: (tx, alarmId, at) => advanceAfterOutcome(tx, alarmId, at, planOptions),
     commandsQueued: (deviceId) => commands.flush(deviceId),
   });
+  openApiRoutes(http, routes);
 
   // Socket.IO and MQTT over WebSocket share the HTTP server; /mqtt upgrades go to the broker.
   feed = attachOperatorFeed(http.server, sql, logger.child({ component: 'feed' }), now, { origins, adapter: cluster?.socketAdapter('arc-operator') });

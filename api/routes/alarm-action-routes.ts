@@ -17,7 +17,7 @@ const Text = z.string().trim().min(1).max(5000);
 const Outcome = z.enum(['answered', 'no_answer', 'voicemail', 'engaged']);
 const Note = Text.optional();
 
-const OperatorAction = z.discriminatedUnion('kind', [
+export const OperatorAction = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('note'), text: Text }),
   z.object({ kind: z.literal('called_wearer'), outcome: Outcome, note: Note }),
   z.object({ kind: z.literal('called_contact'), contactName: z.string().trim().min(1).max(200), contactId: z.uuid().optional(), outcome: Outcome, note: Note }),
@@ -27,9 +27,9 @@ const OperatorAction = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('contact_notified'), contactName: z.string().trim().min(1).max(200), how: z.string().trim().min(1).max(50), note: Note }),
   z.object({ kind: z.literal('verified'), verdict: z.enum(['genuine', 'false']), note: Note }),
 ]);
-const Resolve = z.object({ closureCode: z.enum(CLOSURE_CODE_NAMES), note: Note });
-const Annotation = z.object({ text: Text });
-const Reassign = z.object({ userId: z.uuid() });
+export const Resolve = z.object({ closureCode: z.enum(CLOSURE_CODE_NAMES), note: Note });
+export const Annotation = z.object({ text: Text });
+export const Reassign = z.object({ userId: z.uuid() });
 
 export interface AlarmActionRouteDeps extends RouteDeps {
   alarmChanged(alarm: AlarmView): void;

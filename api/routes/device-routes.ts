@@ -18,13 +18,13 @@ import { inTransaction } from '../store/in-transaction.js';
 const DeviceId = z.string().regex(DEVICE_ID_PATTERN, 'a device id is 3 to 64 of A-Z a-z 0-9 _ -');
 const HeartbeatS = z.number().int().min(10).max(86400);
 
-const NewDevice = z.object({
+export const NewDevice = z.object({
   id: DeviceId,
   label: z.string().max(200).default(''),
   wearerId: z.uuid().nullable().default(null),
   heartbeatS: HeartbeatS.default(300),
 });
-const DeviceUpdate = z.object({
+export const DeviceUpdate = z.object({
   label: z.string().max(200).optional(),
   enabled: z.boolean().optional(),
   /** Off shift / not worn: not supervised for silence. */
@@ -32,9 +32,9 @@ const DeviceUpdate = z.object({
   wearerId: z.uuid().nullable().optional(),
   heartbeatS: HeartbeatS.optional(),
 });
-const DeviceParams = z.object({ id: DeviceId });
-const DeviceListQuery = z.object({ wearerId: z.uuid().optional() });
-const TestMode = z.object({
+export const DeviceParams = z.object({ id: DeviceId });
+export const DeviceListQuery = z.object({ wearerId: z.uuid().optional() });
+export const TestMode = z.object({
   minutes: z.number().int().min(1).max(7 * 24 * 60),
   reason: z.string().trim().min(3, 'say why the device is on test').max(500),
 });
