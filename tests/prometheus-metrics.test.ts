@@ -65,6 +65,7 @@ describe('GET /metrics', () => {
 
     const grew = (series: string, by = 1) => expect(sample(after, series) - sample(before, series)).toBe(by);
     grew('arc_intake_messages_total{channel="events"}');
+    grew('arc_intake_events_total{outcome="raised"}');
     grew('arc_alarm_latency_seconds_count{stage="stored"}');
     grew('arc_alarm_latency_seconds_count{stage="pushed"}');
     grew('arc_alarms_open{status="raised"}');

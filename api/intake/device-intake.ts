@@ -281,6 +281,8 @@ export function createDeviceIntake(deps: IntakeDeps): DeviceIntake {
       const bare: DeviceEvent = { id: event.id, type: event.type, known: event.known, ts: event.ts, raw: { id: event.id, type: event.type, ts: event.ts } };
       stored = await store(bare, [...warnings, EventWarning.payloadUnstorable]);
     }
+    // Outcome labels are a closed set (not the device's event type, which may be anything).
+    metrics.increment('intake_events', { outcome: stored.duplicate ? 'duplicate' : stored.raised ? 'raised' : stored.updated.length ? 'updated' : 'stored' });
     if (stored.duplicate) {
       metrics.increment('intake_event_duplicates');
       logger.info({ deviceId, eventId: event.id, alarmId: stored.alarmId }, 'event already stored: not raised again');
