@@ -12,6 +12,9 @@ import type { Logger } from 'pino';
 import { createMqttBroker, type MqttBroker } from '../broker/mqtt-broker.js';
 import type { Config } from './config.js';
 import { Metrics } from './metrics.js';
+import { createPrometheusExposition } from './prometheus.js';
+import { prometheusRoutes } from './routes/prometheus-routes.js';
+import { openApiRoutes } from './routes/openapi-routes.js';
 import { CONSOLE_DIST, consoleBuilt } from './console-build.js';
 import { createDeviceAuthenticator } from './auth/device-credentials.js';
 import { createDeviceIntake, type IntakeResult } from './intake/device-intake.js';
@@ -130,7 +133,7 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
   let clustered: ReturnType<typeof acrossNodes> | null = null;
   // Operator consoles and carers' pages get the same positions and alarm changes.
   let feeds: OperatorFeed | null = null;
-  const alarms = createAlarmNotifier(sql, () => feeds, logger);
+  const alarms = createAlarmNotifier(sql, () => feeds, logger, (seconds) => metrics.observeAlarmLatency('pushed', seconds));
   let broker: MqttBroker | null = null;
   const dispatcher = createCommandDispatcher(sql, { sendCommand: (id, payload) => broker!.sendCommand(id, payload) }, logger, now);
   // A command row is committed before this runs. The device may be connected to another node: that
@@ -326,6 +329,10 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
           translated: (deviceId, source, translation) => underWay(intake.translated(deviceId, source, translation)),
         });
   placeRoutes(http, { ...routeDeps, geocoder: createReverseGeocoder({ url: config.ARC_GEOCODER_URL, logger: logger.child({ component: 'geocoder' }), now }) });
+  prometheusRoutes(http, {
+    ...routeDeps,
+    prometheus: createPrometheusExposition({ metrics, sql, connectedDevices: () => broker!.connectedCount() }),
+  });
   alarmActionRoutes(http, {
     ...routeDeps,
     alarmChanged: (alarm) => alarms.publish('updated', alarm),
@@ -333,6 +340,7 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
     mandatoryStepsOpen: (tx, alarmId, at) => mandatoryStepsOpen(tx, alarmId, at, planOptions),
     commandsQueued: (deviceId) => commands.flush(deviceId),
   });
+  openApiRoutes(http, routes);
 
   // Socket.IO and MQTT over WebSocket share the HTTP server; /mqtt upgrades go to the broker.
   feed = attachOperatorFeed(http.server, sql, logger.child({ component: 'feed' }), now, { origins, adapter: cluster?.socketAdapter('arc-operator') });

@@ -107,6 +107,11 @@ export const ConfigSchema = z.object({
   /** MQTT connections (TCP and TLS) at once, and from one address (mobile networks put many devices behind one). */
   ARC_MQTT_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(10_000_000).default(100_000),
   ARC_MQTT_MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(1).max(10_000_000).default(5000),
+  /**
+   * Bearer token a Prometheus scraper sends to GET /metrics. Unset: /metrics answers only to
+   * loopback addresses (a scraper on the same machine, or through a local proxy).
+   */
+  ARC_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   ARC_NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   /** The zone the insight views count hours of the week, nights and months in (IANA name). */
   ARC_INSIGHT_TIME_ZONE: z

@@ -37,6 +37,8 @@ export const ErrorCodes = {
   ARC_ERR_REASSIGN_TARGET: { status: 400, message: 'An alarm can only be given to an active operator, supervisor or administrator' },
   ARC_ERR_GEOFENCE_NOT_FOUND: { status: 404, message: 'No such geofence' },
   ARC_ERR_CONTACT_NOT_FOUND: { status: 404, message: 'No such contact' },
+  ARC_ERR_METRICS_TOKEN: { status: 401, message: 'GET /metrics needs the bearer token set in ARC_METRICS_TOKEN' },
+  ARC_ERR_METRICS_LOOPBACK: { status: 403, message: 'Without ARC_METRICS_TOKEN, GET /metrics answers only to this machine (loopback)' },
   ARC_ERR_NOT_READY: { status: 503, message: 'The ARC is not ready: the database is unreachable' },
   ARC_ERR_INTERNAL: { status: 500, message: 'Something went wrong inside the ARC' },
 } as const;

@@ -122,13 +122,13 @@ export function createDeviceIntake(deps: IntakeDeps): DeviceIntake {
    * After commit: push alarm changes, and if the device had gone silent, clear that alarm now
    * that it is heard again.
    */
-  function heard(deviceId: string, commAlarmId: string | null, at: Date, placed: (Placed | null)[]): IntakeResult {
+  function heard(deviceId: string, commAlarmId: string | null, at: Date, placed: (Placed | null)[], committedAt?: number): IntakeResult {
     if (!commAlarmId && placed.every((p) => !p)) return;
     return {
       afterAck: () => {
         for (const p of placed) {
-          if (p && 'raised' in p) deps.alarms.raised(p.raised);
-          else if (p) deps.alarms.updated(p.updated);
+          if (p && 'raised' in p) deps.alarms.raised(p.raised, committedAt);
+          else if (p) deps.alarms.updated(p.updated, committedAt);
         }
         if (commAlarmId) {
           clearSilence(sql, deviceId, commAlarmId, at).then(
@@ -145,6 +145,8 @@ export function createDeviceIntake(deps: IntakeDeps): DeviceIntake {
 
   async function intake(message: DevicePublish): Promise<IntakeResult> {
     const receivedAt = deps.now();
+    // The latency histogram runs on the monotonic clock: the ARC's clock (deps.now) may be a test's.
+    const arrived = performance.now();
     metrics.increment('intake_messages', { channel: message.channel });
     // OwnTracks posts an empty payload when a friend is deleted (booklet, "HTTP"): nothing to read.
     if (message.channel === 'owntracks' && message.payload.byteLength === 0) return translated(message.deviceId, 'owntracks', translateOwnTracks(null));
@@ -155,7 +157,7 @@ export function createDeviceIntake(deps: IntakeDeps): DeviceIntake {
       logRejection(message, 'text_replaced', receivedAt.getTime(), 'characters PostgreSQL cannot hold were replaced with U+FFFD; the message is taken');
     }
     try {
-      return await take(message, json.value, json.textReplaced, receivedAt);
+      return await take(message, json.value, json.textReplaced, receivedAt, arrived);
     } catch (err) {
       // Refused for its content: a resend would be refused again, and until it is acknowledged
       // the device's next alarm waits behind it (guarantee 4). Anything else (the database is
@@ -195,13 +197,13 @@ export function createDeviceIntake(deps: IntakeDeps): DeviceIntake {
 
   return Object.assign(intake, { translated });
 
-  async function take(message: DevicePublish, value: unknown, textReplaced: boolean, receivedAt: Date): Promise<IntakeResult> {
+  async function take(message: DevicePublish, value: unknown, textReplaced: boolean, receivedAt: Date, arrived: number): Promise<IntakeResult> {
     const { deviceId } = message;
     switch (message.channel) {
       case 'owntracks':
         return translated(deviceId, 'owntracks', translateOwnTracks(value));
       case 'events':
-        return takeEvent(deviceId, value, textReplaced, receivedAt, message);
+        return takeEvent(deviceId, value, textReplaced, receivedAt, message, arrived);
       case 'location': {
         const parsed = parseLocationPayload(value);
         if (!parsed.success) return reject(message, 'fix_invalid', receivedAt, parsed.error.issues.slice(0, 5));
@@ -234,7 +236,14 @@ export function createDeviceIntake(deps: IntakeDeps): DeviceIntake {
     }
   }
 
-  async function takeEvent(deviceId: string, value: unknown, textReplaced: boolean, receivedAt: Date, message: DevicePublish): Promise<IntakeResult> {
+  async function takeEvent(
+    deviceId: string,
+    value: unknown,
+    textReplaced: boolean,
+    receivedAt: Date,
+    message: DevicePublish,
+    arrived: number,
+  ): Promise<IntakeResult> {
     // parse: safety first; only a missing type rejects an event
     const parsed = parseDeviceEvent(value, deviceId, receivedAt.getTime());
     if (!parsed.ok) return reject(message, parsed.reason, receivedAt);
@@ -272,6 +281,8 @@ export function createDeviceIntake(deps: IntakeDeps): DeviceIntake {
       const bare: DeviceEvent = { id: event.id, type: event.type, known: event.known, ts: event.ts, raw: { id: event.id, type: event.type, ts: event.ts } };
       stored = await store(bare, [...warnings, EventWarning.payloadUnstorable]);
     }
+    // Outcome labels are a closed set (not the device's event type, which may be anything).
+    metrics.increment('intake_events', { outcome: stored.duplicate ? 'duplicate' : stored.raised ? 'raised' : stored.updated.length ? 'updated' : 'stored' });
     if (stored.duplicate) {
       metrics.increment('intake_event_duplicates');
       logger.info({ deviceId, eventId: event.id, alarmId: stored.alarmId }, 'event already stored: not raised again');
@@ -280,12 +291,14 @@ export function createDeviceIntake(deps: IntakeDeps): DeviceIntake {
       return { afterAck: () => (after?.afterAck?.(), deps.commands.flush(deviceId)) };
     }
     logger.info({ deviceId, eventId: event.id, type: event.type, raised: stored.raised, updated: stored.updated }, 'event stored');
+    const committedAt = performance.now();
+    if (stored.raised || stored.updated.length) metrics.observeAlarmLatency('stored', (committedAt - arrived) / 1000);
 
     // acknowledge (by resolving), then notify
     const after = heard(deviceId, stored.commAlarmId, receivedAt, [
       stored.raised ? { raised: stored.raised } : null,
       ...stored.updated.map((updated) => ({ updated })),
-    ]);
+    ], committedAt);
     return {
       afterAck: () => {
         after?.afterAck?.();

@@ -9,15 +9,22 @@ import type { OperatorFeed } from './operator-feed.js';
 export type AlarmChange = 'raised' | 'updated' | 'escalated';
 
 export interface AlarmNotifier {
-  raised(alarmId: string): void;
-  updated(alarmId: string): void;
+  /** `committedAt` (performance.now() at commit) times the push for the latency histogram. */
+  raised(alarmId: string, committedAt?: number): void;
+  updated(alarmId: string, committedAt?: number): void;
   escalated(alarmId: string): void;
   /** A change already read inside its transaction: push it as it is. */
   publish(change: AlarmChange, alarm: AlarmView): void;
   idle(): Promise<void>;
 }
 
-export function createAlarmNotifier(sql: Sql, feed: () => OperatorFeed | null, logger: Logger): AlarmNotifier {
+export function createAlarmNotifier(
+  sql: Sql,
+  feed: () => OperatorFeed | null,
+  logger: Logger,
+  /** Seconds from commit to the consoles' push, for alarms whose commit time was given. */
+  pushed?: (seconds: number) => void,
+): AlarmNotifier {
   const running = new Set<Promise<void>>();
   const publish = (change: AlarmChange, alarm: AlarmView) => {
     const f = feed();
@@ -26,10 +33,11 @@ export function createAlarmNotifier(sql: Sql, feed: () => OperatorFeed | null, l
     else if (change === 'escalated') f.alarmEscalated(alarm);
     else f.alarmUpdated(alarm);
   };
-  const push = (change: AlarmChange) => (alarmId: string) => {
+  const push = (change: AlarmChange) => (alarmId: string, committedAt?: number) => {
     const work = getAlarmView(sql, alarmId)
       .then((view) => {
         if (view) publish(change, view);
+        if (view && committedAt !== undefined && feed()) pushed?.((performance.now() - committedAt) / 1000);
       })
       // The alarm is stored; a console that missed this push still sees it in the snapshot.
       .catch((err) => logger.error({ err, alarmId, change }, 'could not push an alarm change to consoles'))

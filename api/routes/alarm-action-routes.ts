@@ -20,7 +20,7 @@ const Text = z.string().trim().min(1).max(5000);
 const Outcome = z.enum(['answered', 'no_answer', 'voicemail', 'engaged']);
 const Note = Text.optional();
 
-const OperatorAction = z.discriminatedUnion('kind', [
+export const OperatorAction = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('note'), text: Text }),
   z.object({ kind: z.literal('called_wearer'), outcome: Outcome, note: Note }),
   z.object({ kind: z.literal('called_contact'), contactName: z.string().trim().min(1).max(200), contactId: z.uuid().optional(), outcome: Outcome, note: Note }),
@@ -31,17 +31,17 @@ const OperatorAction = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('verified'), verdict: z.enum(['genuine', 'false']), note: Note }),
 ]);
 /** override: the reason for closing a genuine alarm whose mandatory plan steps are not logged (audited). */
-const Resolve = z.object({ closureCode: z.enum(CLOSURE_CODE_NAMES), note: Note, override: z.string().trim().min(1).max(1000).optional() });
-const Annotation = z.object({ text: Text });
-const Reassign = z.object({ userId: z.uuid() });
+export const Resolve = z.object({ closureCode: z.enum(CLOSURE_CODE_NAMES), note: Note, override: z.string().trim().min(1).max(1000).optional() });
+export const Annotation = z.object({ text: Text });
+export const Reassign = z.object({ userId: z.uuid() });
 /** A flood acknowledged at once: one reason for all, each alarm still accepted, resolved and audited on its own. */
-const FloodAcknowledge = z.object({
+export const FloodAcknowledge = z.object({
   alarmIds: z.array(z.uuid()).min(1).max(500),
   closureCode: z.enum(CLOSURE_CODE_NAMES).refine((code) => !CLOSURE_CODES[code].genuine, 'a flood is closed with a code that is not genuine: handle a genuine alarm on its own'),
   reason: z.string().trim().min(3, 'say what the flood was').max(1000),
 });
 /** Spec command `message`: at most 160 characters, shown or spoken by the device. */
-const WearerMessage = z.object({ text: z.string().trim().min(1).max(WEARER_MESSAGE_MAX) });
+export const WearerMessage = z.object({ text: z.string().trim().min(1).max(WEARER_MESSAGE_MAX) });
 
 export interface AlarmActionRouteDeps extends RouteDeps {
   alarmChanged(alarm: AlarmView): void;

@@ -12,7 +12,7 @@ import { parseInput } from './parse-input.js';
 import { actorOf } from './request-user.js';
 import type { RouteDeps } from './route-deps.js';
 
-const AlarmParams = z.object({ id: z.uuid() });
+export const AlarmParams = z.object({ id: z.uuid() });
 
 export function alarmRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const staff = deps.allow('administrator', 'supervisor', 'operator');

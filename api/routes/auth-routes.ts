@@ -25,7 +25,7 @@ import { inTransaction } from '../store/in-transaction.js';
 import { parseInput } from './parse-input.js';
 import type { RouteDeps } from './route-deps.js';
 
-const Login = z.object({ email: z.string().min(1).max(254), password: z.string().min(1).max(1024) });
+export const Login = z.object({ email: z.string().min(1).max(254), password: z.string().min(1).max(1024) });
 
 /** A uuid no account has: an unknown email's lookups cost what a real one's do. */
 const NO_ACCOUNT = '00000000-0000-0000-0000-000000000000';

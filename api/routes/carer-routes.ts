@@ -25,7 +25,7 @@ import type { RouteDeps } from './route-deps.js';
 import { inTransaction } from '../store/in-transaction.js';
 
 const WearerParams = z.object({ id: z.uuid() });
-const ZoneParams = z.object({ id: z.uuid(), zoneId: z.uuid() });
+export const ZoneParams = z.object({ id: z.uuid(), zoneId: z.uuid() });
 
 const DAY_MS = 24 * 3600_000;
 /** The longest trail one request may ask for. */

@@ -34,10 +34,10 @@ const ContactFieldsInput = z.object({
   /** 1 = first; moves the others down. Past the end means last. */
   position: z.number().int().min(1).max(1000),
 });
-const NewContact = ContactFieldsInput.partial().extend({ relationship: z.string().trim().max(100).default('') });
-const ContactUpdate = ContactFieldsInput.partial();
-const WearerParams = z.object({ id: z.uuid() });
-const ContactParams = z.object({ id: z.uuid() });
+export const NewContact = ContactFieldsInput.partial().extend({ relationship: z.string().trim().max(100).default('') });
+export const ContactUpdate = ContactFieldsInput.partial();
+export const WearerParams = z.object({ id: z.uuid() });
+export const ContactParams = z.object({ id: z.uuid() });
 
 const noWayToReach = () =>
   new ArcError('ARC_ERR_VALIDATION', 'The request is not valid: a contact needs a phone number or an email address', [

@@ -19,14 +19,14 @@ import { inTransaction } from '../store/in-transaction.js';
 const DeviceId = z.string().regex(DEVICE_ID_PATTERN, 'a device id is 3 to 64 of A-Z a-z 0-9 _ -');
 const HeartbeatS = z.number().int().min(10).max(86400);
 
-const NewDevice = z.object({
+export const NewDevice = z.object({
   id: DeviceId,
   label: z.string().max(200).default(''),
   wearerId: z.uuid().nullable().default(null),
   heartbeatS: HeartbeatS.default(300),
   simNumber: PhoneNumber.nullable().optional(),
 });
-const DeviceUpdate = z.object({
+export const DeviceUpdate = z.object({
   label: z.string().max(200).optional(),
   enabled: z.boolean().optional(),
   /** Off shift / not worn: not supervised for silence. */
@@ -35,10 +35,10 @@ const DeviceUpdate = z.object({
   heartbeatS: HeartbeatS.optional(),
   simNumber: PhoneNumber.nullable().optional(),
 });
-const DeviceParams = z.object({ id: DeviceId });
-const DeviceListQuery = z.object({ wearerId: z.uuid().optional(), decommissioned: z.enum(['include']).optional() });
-const Decommission = z.object({ reason: z.string().trim().min(3, 'say why the device is taken out of service').max(500) });
-const TestMode = z.object({
+export const DeviceParams = z.object({ id: DeviceId });
+export const DeviceListQuery = z.object({ wearerId: z.uuid().optional(), decommissioned: z.enum(['include']).optional() });
+export const Decommission = z.object({ reason: z.string().trim().min(3, 'say why the device is taken out of service').max(500) });
+export const TestMode = z.object({
   minutes: z.number().int().min(1).max(7 * 24 * 60),
   reason: z.string().trim().min(3, 'say why the device is on test').max(500),
 });

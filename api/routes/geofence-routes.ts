@@ -12,21 +12,21 @@ import { actorOf } from './request-user.js';
 import type { RouteDeps } from './route-deps.js';
 import { inTransaction } from '../store/in-transaction.js';
 
-const NewGeofenceInput = z.object({
+export const NewGeofenceInput = z.object({
   name: z.string().trim().min(1).max(200),
   kind: GeofenceKind,
   shape: GeofenceShape,
   activeHours: ActiveHours.nullable().default(null),
   enabled: z.boolean().default(true),
 });
-const GeofenceUpdate = z.object({
+export const GeofenceUpdate = z.object({
   name: z.string().trim().min(1).max(200).optional(),
   kind: GeofenceKind.optional(),
   shape: GeofenceShape.optional(),
   activeHours: ActiveHours.nullable().optional(),
   enabled: z.boolean().optional(),
 });
-const IdParams = z.object({ id: z.uuid() });
+export const IdParams = z.object({ id: z.uuid() });
 
 const notFound = () => new ArcError('ARC_ERR_GEOFENCE_NOT_FOUND');
 

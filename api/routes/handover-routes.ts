@@ -9,7 +9,7 @@ import { actorOf } from './request-user.js';
 import type { RouteDeps } from './route-deps.js';
 
 const HANDOVER_WINDOW_MS = 24 * 3600_000;
-const NewNote = z.object({ text: z.string().trim().min(1).max(2000) });
+export const NewNote = z.object({ text: z.string().trim().min(1).max(2000) });
 
 export function handoverRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const staff = deps.allow('administrator', 'supervisor', 'operator');

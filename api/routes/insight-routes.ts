@@ -41,27 +41,27 @@ const WEEK_MS = 7 * 24 * HOUR_MS;
 /** Months of a wearer's own history their latest month is compared with. */
 export const BASELINE_MONTHS = 12;
 
-const Period = z.object({
+export const Period = z.object({
   /** Whole weeks back from the current hour. */
   weeks: z.coerce.number().int().min(1).max(104).default(12),
   organisationId: z.uuid().optional(),
   format: z.enum(['json', 'csv']).default('json'),
 });
 
-const ForecastQuery = Period.extend({
+export const ForecastQuery = Period.extend({
   weeks: z.coerce.number().int().min(4).max(104).default(12),
   horizonWeeks: z.coerce.number().int().min(1).max(8).default(2),
 });
 
-const StaffingQuery = Period.extend({
+export const StaffingQuery = Period.extend({
   addDevices: z.coerce.number().int().min(0).max(100_000).default(0),
   profile: z.enum(WearerProfile).optional(),
 });
 
 const Month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected a month as YYYY-MM');
-const ReviewQuery = z.object({ month: Month.optional(), organisationId: z.uuid().optional(), format: z.enum(['json', 'csv']).default('json') });
-const WearerParams = z.object({ wearerId: z.uuid() });
-const OutcomeBody = z.object({
+export const ReviewQuery = z.object({ month: Month.optional(), organisationId: z.uuid().optional(), format: z.enum(['json', 'csv']).default('json') });
+export const WearerParams = z.object({ wearerId: z.uuid() });
+export const OutcomeBody = z.object({
   month: Month,
   outcome: z.enum(['no_action', 'call_made', 'referred_early_help', 'plan_changed']),
   note: z.string().max(2000).default(''),

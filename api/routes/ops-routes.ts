@@ -5,7 +5,7 @@ import { listAudit } from '../store/audit-log.js';
 import { parseInput } from './parse-input.js';
 import type { RouteDeps } from './route-deps.js';
 
-const AuditQuery = z.object({
+export const AuditQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   before: z.coerce.number().int().positive().optional(),
 });

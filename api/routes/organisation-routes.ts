@@ -19,7 +19,7 @@ import type { RouteDeps } from './route-deps.js';
 import { inTransaction } from '../store/in-transaction.js';
 
 const Name = z.string().trim().min(1).max(200);
-const NewOrganisation = z
+export const NewOrganisation = z
   .object({
     name: Name,
     urn: PoliceUrn.optional(),
@@ -27,13 +27,13 @@ const NewOrganisation = z
     policeWithdrawnReason: PoliceWithdrawnReason.optional(),
   })
   .superRefine(requireWithdrawalReason);
-const OrganisationUpdate = z.object({
+export const OrganisationUpdate = z.object({
   name: Name.optional(),
   urn: PoliceUrn.optional(),
   policeWithdrawn: z.boolean().optional(),
   policeWithdrawnReason: PoliceWithdrawnReason.optional(),
 });
-const OrganisationParams = z.object({ id: z.uuid() });
+export const OrganisationParams = z.object({ id: z.uuid() });
 
 const withdrawalReasonMissing = () =>
   new ArcError('ARC_ERR_VALIDATION', `The request is not valid: policeWithdrawnReason: ${WITHDRAWAL_REASON_REQUIRED}`, [

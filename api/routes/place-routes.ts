@@ -5,7 +5,7 @@ import type { ReverseGeocoder } from '../places/reverse-geocoder.js';
 import { parseInput } from './parse-input.js';
 import type { RouteDeps } from './route-deps.js';
 
-const ReverseQuery = z.object({ lat: z.coerce.number().min(-90).max(90), lon: z.coerce.number().min(-180).max(180) });
+export const ReverseQuery = z.object({ lat: z.coerce.number().min(-90).max(90), lon: z.coerce.number().min(-180).max(180) });
 
 export function placeRoutes(app: FastifyInstance, deps: RouteDeps & { geocoder: ReverseGeocoder }): void {
   app.get('/api/places/reverse', { preHandler: deps.allow('administrator', 'supervisor', 'operator') }, async (request) => {

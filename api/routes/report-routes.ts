@@ -17,7 +17,7 @@ const Instant = z
   .union([z.iso.datetime({ offset: true }), z.iso.date()], { error: 'expected an ISO 8601 date (2025-01-31) or date-time with a zone (2025-01-31T08:00:00Z)' })
   .transform((text) => new Date(text));
 
-const SlaQuery = z.object({
+export const SlaQuery = z.object({
   from: Instant.optional(),
   to: Instant.optional(),
   period: z.enum(['today', 'month']).optional(),

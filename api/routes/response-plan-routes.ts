@@ -13,7 +13,7 @@ import { actorOf } from './request-user.js';
 import type { RouteDeps } from './route-deps.js';
 import { inTransaction } from '../store/in-transaction.js';
 
-const WearerParams = z.object({ id: z.uuid() });
+export const WearerParams = z.object({ id: z.uuid() });
 
 const contactsText = (n: number) => (n === 1 ? '1 contact' : `${n} contacts`);
 

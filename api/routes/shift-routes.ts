@@ -13,17 +13,17 @@ import { actorOf } from './request-user.js';
 import type { RouteDeps } from './route-deps.js';
 import { inTransaction } from '../store/in-transaction.js';
 
-const DeviceParams = z.object({ id: z.string().regex(DEVICE_ID_PATTERN) });
+export const DeviceParams = z.object({ id: z.string().regex(DEVICE_ID_PATTERN) });
 const IntervalS = z.number().int().min(60, 'a check-in interval is at least 60 s').max(86400, 'a check-in interval is at most a day');
 const LengthS = z.number().int().min(600, 'a shift is at least 10 minutes').max(86400, 'a shift is at most a day');
 const GraceS = z.number().int().min(0).max(3600);
-const NewShift = z.object({
+export const NewShift = z.object({
   intervalS: IntervalS,
   graceS: GraceS.optional(),
   /** The shift ends by itself after this long; without it, it runs until ended here. */
   lengthS: LengthS.optional(),
 });
-const PatternInput = z
+export const PatternInput = z
   .object({ intervalS: IntervalS, lengthS: LengthS, graceS: GraceS.optional() })
   .refine((p) => p.intervalS < p.lengthS, { path: ['intervalS'], message: 'the check-in interval must be shorter than the shift' });
 

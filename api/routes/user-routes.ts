@@ -28,9 +28,9 @@ const Password = z
     if (reason) ctx.addIssue({ code: 'custom', message: reason });
   });
 
-const NewUser = z.object({ email: z.email(), name: Name, role: RoleName, password: Password });
-const UserUpdate = z.object({ name: Name.optional(), role: RoleName.optional(), disabled: z.boolean().optional(), password: Password.optional() });
-const UserParams = z.object({ id: z.uuid() });
+export const NewUser = z.object({ email: z.email(), name: Name, role: RoleName, password: Password });
+export const UserUpdate = z.object({ name: Name.optional(), role: RoleName.optional(), disabled: z.boolean().optional(), password: Password.optional() });
+export const UserParams = z.object({ id: z.uuid() });
 
 export function userRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const { sql } = deps;

@@ -26,7 +26,7 @@ import { inTransaction } from '../store/in-transaction.js';
 const Pin = z.string().regex(/^[0-9]{4,8}$/, 'a PIN is 4 to 8 digits');
 const Notes = z.string().max(5000);
 const LowBatteryPercent = z.number().int().min(1).max(99);
-const WearerInput = z.object({
+export const WearerInput = z.object({
   name: z.string().trim().min(1).max(200),
   profile: z.enum(WearerProfile).default('lone_worker'),
   notes: Notes.default(''),
@@ -45,15 +45,15 @@ const WearerInput = z.object({
 });
 // Zod 4 applies a default even under .optional(): every field with one is made plainly optional
 // again, or a PATCH would reset what it does not mention.
-const WearerUpdate = WearerInput.partial().extend({
+export const WearerUpdate = WearerInput.partial().extend({
   profile: z.enum(WearerProfile).optional(),
   notes: Notes.optional(),
   medicalNotes: Notes.optional(),
   lowBatteryPercent: LowBatteryPercent.optional(),
   organisationId: z.uuid().nullable().optional(),
 });
-const WearerParams = z.object({ id: z.uuid() });
-const CarerLink = z.object({ carerId: z.uuid(), wearerId: z.uuid() });
+export const WearerParams = z.object({ id: z.uuid() });
+export const CarerLink = z.object({ carerId: z.uuid(), wearerId: z.uuid() });
 
 async function fieldsOf(input: z.infer<typeof WearerUpdate>): Promise<WearerFields> {
   const { safePin, duressPin, ...rest } = input;

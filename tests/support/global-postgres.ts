@@ -18,7 +18,27 @@ declare module 'vitest' {
 
 export const TEMPLATE_DATABASE = 'arc_template';
 
+/**
+ * The integration and browser projects (vitest.config.ts) both name this file, and vitest runs a
+ * global setup once per project: they share one server here (the global setups run in one
+ * process), stopped when the last of them tears down. The unit project names none: no PostgreSQL.
+ */
+const shared = globalThis as { arcTestPostgres?: { started: Promise<{ url: string; stop: () => Promise<void> }>; users: number } };
+
 export default async function setup(project: TestProject) {
+  shared.arcTestPostgres ??= { started: startMigrated(), users: 0 };
+  const entry = shared.arcTestPostgres;
+  entry.users++;
+  const { url, stop } = await entry.started;
+  project.provide('postgresUrl', url);
+  return async () => {
+    if (--entry.users > 0) return;
+    shared.arcTestPostgres = undefined;
+    await stop();
+  };
+}
+
+async function startMigrated() {
   // Tests serve the console as users get it: built by Vite (once, here, not in every worker).
   await ensureConsoleBuilt();
   const dir = await mkdtemp(path.join(tmpdir(), 'arc-test-pg-'));
@@ -32,10 +52,12 @@ export default async function setup(project: TestProject) {
   const template = connectDatabase(templateUrl, 1);
   await migrate(template);
   await template.end();
-  project.provide('postgresUrl', server.url);
-  return async () => {
-    await server.stop();
-    await rm(dir, { recursive: true, force: true });
+  return {
+    url: server.url,
+    async stop() {
+      await server.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
   };
 }
 
