@@ -14,10 +14,12 @@ export function createFloodBar(container: HTMLElement, closureCodes: () => Closu
     draw(alarms) {
       const list = [...alarms];
       const groups = floodGroups(list);
-      const signature = groups.map((g) => g.alarmIds.join(',')).join('|');
+      const codes = closureCodes();
+      // The closure codes load after the first alarms may have drawn a group: drawn again once they are.
+      const signature = `${codes.length}:${groups.map((g) => g.alarmIds.join(',')).join('|')}`;
       if (signature === shown) return; // keep a half-typed reason
       shown = signature;
-      container.replaceChildren(...groups.map((g) => groupForm(g, list.find((a) => a.id === g.alarmIds[0])!, closureCodes())));
+      container.replaceChildren(...groups.map((g) => groupForm(g, list.find((a) => a.id === g.alarmIds[0])!, codes)));
     },
   };
 }

@@ -251,6 +251,7 @@ function startSession(me: UserView): { stop(): void } {
   void setup.then(({ tiles, closureCodes: codes }) => {
     if (stopped) return;
     closureCodes = codes;
+    floods?.draw(feed.alarms.values());
     devices = createDevicesView({
       tiles,
       now: feed.now,
