@@ -50,6 +50,7 @@ import { geofenceRoutes } from './routes/geofence-routes.js';
 import { reportRoutes } from './routes/report-routes.js';
 import { insightRoutes } from './routes/insight-routes.js';
 import { bulkDeviceRoutes } from './routes/bulk-device-routes.js';
+import { subjectAccessRoutes } from './routes/subject-access-routes.js';
 import { createRetentionSweep } from './clock/retention-sweep.js';
 import { createDeadlineClock, type DeadlineClock } from './clock/deadline-clock.js';
 import { createNotificationWorker, type NotificationWorker } from './notify/notification-worker.js';
@@ -284,6 +285,7 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
     deviceRoutes,
     bulkDeviceRoutes,
     wearerRoutes,
+    subjectAccessRoutes,
     organisationRoutes,
     contactRoutes,
     responsePlanRoutes,
