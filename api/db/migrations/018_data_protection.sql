@@ -15,3 +15,6 @@ alter table organisations
 -- sweep skip everything newer than the cut-off.
 create index fixes_received_brin on fixes using brin (received_at);
 create index events_received_brin on events using brin (received_at);
+
+-- The audit screen filters by action (and lists the actions there are); newest first within one.
+create index audit_log_action_idx on audit_log(action, id);
