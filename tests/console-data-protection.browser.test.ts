@@ -104,3 +104,31 @@ describe("the wearer's data protection panel", () => {
     expect(erased.actor).toBe(administrator.email);
   });
 });
+
+describe("an organisation's retention on its panel", () => {
+  it('an administrator sets how long its data is kept; a supervisor sees it and cannot change it', async () => {
+    const administrator = await t.createUser('administrator');
+    const created = await t.api('POST', '/api/organisations', { name: 'Retention Council' });
+    const id = created.body.organisation.id;
+    const page = await consoleAs(t, browser, administrator);
+    await page.goto(`${t.httpUrl}/#/admin/organisations/${id}`);
+    const location = page.getByLabel('Keep routine location history (days)');
+    await expect.poll(() => location.inputValue()).toBe('90');
+    expect(await page.getByLabel('Keep alarms (days)').inputValue()).toBe('2557');
+    await location.fill('0');
+    await page.getByRole('button', { name: 'Save organisation' }).click();
+    await page.locator('p.field-error').filter({ hasText: /greater than or equal to 1|>=1|too small/i }).first().waitFor();
+    await location.fill('30');
+    await page.getByRole('button', { name: 'Save organisation' }).click();
+    await page.getByText('Retention Council saved.').waitFor();
+    const [row] = await t.sql`select location_retention_days from organisations where id = ${id}`;
+    expect(row.locationRetentionDays).toBe(30);
+
+    const supervisor = await t.createUser('supervisor');
+    const theirs = await consoleAs(t, browser, supervisor);
+    await theirs.goto(`${t.httpUrl}/#/admin/organisations/${id}`);
+    const shown = theirs.getByLabel('Keep routine location history (days)');
+    await expect.poll(() => shown.inputValue()).toBe('30');
+    expect(await shown.isDisabled()).toBe(true);
+  });
+});

@@ -69,7 +69,7 @@ describe('routine location history', () => {
 
   it("follows the wearer's organisation's period, and the wearer who had the device at the time", async () => {
     const org = (await t.api('POST', '/api/organisations', { name: 'Short Keepers' })).body.organisation;
-    await t.sql`update organisations set location_retention_days = 30 where id = ${org.id}`;
+    expect((await t.api('PATCH', `/api/organisations/${org.id}`, { locationRetentionDays: 30 })).status).toBe(200);
     const kept = await t.createWearer(); // no organisation: 90 days
     const short = await t.createWearer({ organisationId: org.id });
     const device = await t.provisionDevice({ wearerId: kept.id });
@@ -138,7 +138,7 @@ describe('alarms and the audit', () => {
 
   it("an organisation's alarm period applies to its wearers' alarms", async () => {
     const org = (await t.api('POST', '/api/organisations', { name: 'Two Year Keepers' })).body.organisation;
-    await t.sql`update organisations set alarm_retention_days = 730 where id = ${org.id}`;
+    expect((await t.api('PATCH', `/api/organisations/${org.id}`, { alarmRetentionDays: 730 })).status).toBe(200);
     const wearer = await t.createWearer({ organisationId: org.id });
     const device = await t.provisionDevice({ wearerId: wearer.id });
     const expired = await addAlarm(device.deviceId, wearer.id, daysAgo(731), daysAgo(731));
@@ -154,9 +154,30 @@ describe('alarms and the audit', () => {
     expect((await t.sql<{ target: string }[]>`select target from audit_log where action = 'retention.test'`).map((r) => r.target)).toEqual(['new']);
     // An organisation that keeps its audit 10 years holds everything for 10 years.
     await t.sql`insert into audit_log (at, actor, action, target) values (${daysAgo(3000)}, 'x', 'retention.test', 'ten')`;
-    const org = (await t.api('POST', '/api/organisations', { name: 'Ten Year Audit' })).body.organisation;
-    await t.sql`update organisations set audit_retention_days = 3650 where id = ${org.id}`;
+    expect((await t.api('POST', '/api/organisations', { name: 'Ten Year Audit', auditRetentionDays: 3650 })).status).toBe(201);
     await sweep();
     expect((await t.sql<{ target: string }[]>`select target from audit_log where action = 'retention.test' order by at`).map((r) => r.target)).toEqual(['ten', 'new']);
+  });
+});
+
+describe("an organisation's retention settings", () => {
+  it('have documented defaults, are validated, audited, and changed by administrators only', async () => {
+    const created = await t.api('POST', '/api/organisations', { name: 'Default Keepers' });
+    expect(created.body.organisation).toMatchObject({ locationRetentionDays: 90, alarmRetentionDays: 2557, auditRetentionDays: 2557 });
+    const id = created.body.organisation.id;
+    for (const body of [{ locationRetentionDays: 0 }, { alarmRetentionDays: 364 }, { auditRetentionDays: 40000 }, { locationRetentionDays: 1.5 }]) {
+      const refused = await t.api('PATCH', `/api/organisations/${id}`, body);
+      expect(refused.status, JSON.stringify(body)).toBe(400);
+      expect(refused.body.error.code).toBe('ARC_ERR_VALIDATION');
+    }
+    const supervisor = await t.createUser('supervisor');
+    expect((await t.api('PATCH', `/api/organisations/${id}`, { locationRetentionDays: 30 }, supervisor.token)).status).toBe(403);
+    // A supervisor still changes the police details.
+    expect((await t.api('PATCH', `/api/organisations/${id}`, { urn: 'URN-1' }, supervisor.token)).status).toBe(200);
+    const changed = await t.api('PATCH', `/api/organisations/${id}`, { locationRetentionDays: 30 });
+    expect(changed.body.organisation).toMatchObject({ locationRetentionDays: 30, alarmRetentionDays: 2557 });
+    const [entry] = await t.sql`select detail from audit_log where action = 'organisation.updated' and target = ${id} order by id desc limit 1`;
+    expect(entry.detail.before.locationRetentionDays).toBe(90);
+    expect(entry.detail.after.locationRetentionDays).toBe(30);
   });
 });
