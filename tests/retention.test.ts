@@ -158,6 +158,19 @@ describe('alarms and the audit', () => {
     await sweep();
     expect((await t.sql<{ target: string }[]>`select target from audit_log where action = 'retention.test' order by at`).map((r) => r.target)).toEqual(['ten', 'new']);
   });
+
+  it("is never purged on the ARC's clock alone: entries are stamped by PostgreSQL's", async () => {
+    // Stamped by PostgreSQL (the column's default), with the ARC's clock eleven years on: kept,
+    // since the database's clock says it is new.
+    await t.sql`insert into audit_log (actor, action, target) values ('x', 'retention.skew', 'stamped now')`;
+    clock += 4000 * 86_400_000;
+    try {
+      await sweep();
+    } finally {
+      clock -= 4000 * 86_400_000;
+    }
+    expect(await t.sql`select 1 from audit_log where action = 'retention.skew'`).toHaveLength(1);
+  });
 });
 
 describe("an organisation's retention settings", () => {

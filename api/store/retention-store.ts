@@ -94,10 +94,16 @@ export async function purgeExpiredAlarms(sql: Db, now: Date, batch = ALARM_PURGE
  * the default if longer, applies to all: nothing is purged before any organisation wants it gone.
  */
 export async function purgeExpiredAudit(sql: Db, now: Date, batch = PURGE_BATCH): Promise<number> {
+  // audit_log.at is stamped by PostgreSQL (the column's default), not by the ARC: an entry goes
+  // only once it is past the period on both clocks, so an ARC whose clock runs years ahead of the
+  // database's (tests/clock-skew.test.ts) never destroys the evidence early.
   const rows = await sql`
-    with doomed as (
+    with period as (
+      select make_interval(days => greatest(${DEFAULT_RETENTION.auditDays}, (select max(audit_retention_days) from organisations))) as days
+    ), doomed as (
       select id from audit_log
-      where at < ${now}::timestamptz - make_interval(days => greatest(${DEFAULT_RETENTION.auditDays}, (select max(audit_retention_days) from organisations)))
+      where at < ${now}::timestamptz - (select days from period)
+        and at < now() - (select days from period)
       order by at limit ${batch}
     )
     delete from audit_log l using doomed d where l.id = d.id returning 1`;
