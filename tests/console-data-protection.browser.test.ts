@@ -89,6 +89,14 @@ describe("the wearer's data protection panel", () => {
     const panel = page.locator('section.admin-panel', { has: page.getByRole('heading', { name: 'Data protection', exact: true }) });
     await panel.waitFor();
 
+    // Who has looked: the audit screen, filtered to them (opening their page was a look).
+    await panel.getByRole('link', { name: 'Audit entries about this wearer' }).click();
+    await page.getByRole('heading', { name: 'Audit log' }).waitFor();
+    expect(await page.getByLabel('About whom').inputValue()).toBe(wearer.id);
+    await expect.poll(async () => (await page.locator('table.audit-table td.audit-action').allTextContents())).toEqual(expect.arrayContaining(['wearer.created', 'wearer.viewed', 'device.positions_viewed']));
+    await page.goBack();
+    await panel.waitFor();
+
     const [download] = await Promise.all([page.waitForEvent('download'), panel.getByRole('link', { name: 'Download all data (JSON)' }).click()]);
     const data = JSON.parse(await (await import('node:fs/promises')).readFile((await download.path())!, 'utf8'));
     expect(data.wearer).toMatchObject({ name: 'Edna Erased', notes: 'Spare key under the mat' });

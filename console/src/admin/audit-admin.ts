@@ -29,10 +29,11 @@ const instant = (value: string) => (value ? new Date(value).toISOString() : unde
 export function createAuditAdmin(_context: AdminContext): AdminSection {
   let ticket = 0;
 
-  function show(container: HTMLElement): void {
+  /** `aboutId`: from #/admin/audit/<id>, the entries about one wearer (their page links here). */
+  function show(container: HTMLElement, aboutId: string | null): void {
     const mine = ++ticket;
     const who = input({ placeholder: 'part of an email' });
-    const about = input({ placeholder: 'wearer, device or alarm id', spellcheck: 'false' });
+    const about = input({ placeholder: 'wearer, device or alarm id', spellcheck: 'false', value: aboutId ?? '' });
     const action = el('select', null, el('option', { attrs: { value: '' }, text: 'Any action' }), el('option', { attrs: { value: LOOKS }, text: 'Looks at positions (all kinds)' }));
     const from = input({ type: 'datetime-local' });
     const to = input({ type: 'datetime-local' });
@@ -124,8 +125,8 @@ export function createAuditAdmin(_context: AdminContext): AdminSection {
   }
 
   return {
-    show(container) {
-      show(container);
+    show(container, id) {
+      show(container, id);
     },
     hide() {
       ticket++;

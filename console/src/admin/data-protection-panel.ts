@@ -36,5 +36,6 @@ export function dataProtectionPanel(wearer: { id: string; name: string }, erased
       erased();
     },
   });
-  return panel('Data protection', el('p', { className: 'admin-note', text: 'Each download and the erasure are recorded in the audit log.' }), downloads, erase.element, status);
+  const looks = el('p', null, el('a', { attrs: { href: `#/admin/audit/${encodeURIComponent(wearer.id)}` }, text: 'Audit entries about this wearer' }));
+  return panel('Data protection', el('p', { className: 'admin-note', text: 'Each download and the erasure are recorded in the audit log.' }), downloads, looks, erase.element, status);
 }
