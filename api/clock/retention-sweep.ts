@@ -2,9 +2,8 @@
 // on every node, in its own transaction, one small batch of each kind per pass. It runs every tick
 // while there is a backlog, else once a minute (ARC time), so an idle purge costs the clock nothing.
 // It never touches the intake's path: the intake inserts, this deletes old rows by index.
-import { purgeDue } from '../rules/retention-rules.js';
+import { ALARM_PURGE_BATCH, PURGE_BATCH, purgeDue } from '../rules/retention-rules.js';
 import { purgeExpiredAlarms, purgeExpiredAudit, purgeRoutineEvents, purgeRoutineFixes } from '../store/retention-store.js';
-import { PURGE_BATCH, ALARM_PURGE_BATCH } from '../rules/retention-rules.js';
 import type { ClockContext, ClockEffect, Sweep } from './deadline-clock.js';
 
 export interface PurgeCounts {
