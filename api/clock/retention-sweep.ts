@@ -15,8 +15,7 @@ export interface PurgeCounts {
 
 export function createRetentionSweep(onPurged: (counts: PurgeCounts) => void = () => {}): Sweep {
   let lastRun: { at: Date; backlog: boolean } | null = null;
-  return async (ctx: ClockContext): Promise<ClockEffect[]> => {
-    if (!purgeDue(lastRun, ctx.now)) return [];
+  const sweep: Sweep = async (ctx: ClockContext): Promise<ClockEffect[]> => {
     // Alarms first: their trails become routine history in the same pass.
     const alarms = await purgeExpiredAlarms(ctx.tx, ctx.now);
     const fixes = await purgeRoutineFixes(ctx.tx, ctx.now);
@@ -26,4 +25,7 @@ export function createRetentionSweep(onPurged: (counts: PurgeCounts) => void = (
     if (fixes + events + alarms + audit > 0) onPurged({ fixes, events, alarms, audit });
     return []; // no alarm changes to publish
   };
+  // Between passes the clock opens no transaction for it.
+  sweep.due = (now) => purgeDue(lastRun, now);
+  return sweep;
 }
