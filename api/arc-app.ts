@@ -53,6 +53,8 @@ import { geofenceRoutes } from './routes/geofence-routes.js';
 import { reportRoutes } from './routes/report-routes.js';
 import { insightRoutes } from './routes/insight-routes.js';
 import { bulkDeviceRoutes } from './routes/bulk-device-routes.js';
+import { subjectAccessRoutes } from './routes/subject-access-routes.js';
+import { createRetentionSweep } from './clock/retention-sweep.js';
 import { createDeadlineClock, type DeadlineClock } from './clock/deadline-clock.js';
 import { createNotificationWorker, type NotificationWorker } from './notify/notification-worker.js';
 import { createZoneWatch } from './handling/zone-watch.js';
@@ -186,6 +188,8 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
         'response plan steps',
         async (ctx) => (await runDueSteps(ctx.tx, ctx.now, planOptions)).map((alarmId) => ({ change: 'updated' as const, alarmId })),
       ],
+      // Last: the purge of what is past its retention period (README "Data protection").
+      ['retention', createRetentionSweep((purged) => logger.info({ component: 'retention', purged }, 'purged data past its retention period'))],
     ],
   });
   // A message delivered or failed for good changes the alarm's plan: pushed, not left to the next action.
@@ -288,6 +292,7 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
     deviceRoutes,
     bulkDeviceRoutes,
     wearerRoutes,
+    subjectAccessRoutes,
     organisationRoutes,
     contactRoutes,
     responsePlanRoutes,

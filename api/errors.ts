@@ -16,6 +16,7 @@ export const ErrorCodes = {
   ARC_ERR_OSMAND_WRONG_PORT: { status: 400, message: 'Traccar Client and OsmAnd send to the OsmAnd port (ARC_OSMAND_PORT), not to this one' },
   ARC_ERR_DEVICE_DECOMMISSIONED: { status: 409, message: 'This device is decommissioned: it cannot be changed or brought back' },
   ARC_ERR_WEARER_NOT_FOUND: { status: 404, message: 'No such wearer' },
+  ARC_ERR_WEARER_OPEN_ALARM: { status: 409, message: 'This wearer has an open alarm: resolve it before erasing them' },
   ARC_ERR_USER_EXISTS: { status: 409, message: 'A user with that email already exists' },
   ARC_ERR_USER_NOT_FOUND: { status: 404, message: 'No such user' },
   ARC_ERR_USER_OWN_ACCOUNT: { status: 409, message: 'An administrator cannot disable their own account or change their own role' },

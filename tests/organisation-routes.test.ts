@@ -54,6 +54,10 @@ describe('creating and listing organisations', () => {
       policeWithdrawnReason: null,
       createdAt: expect.any(String),
       wearerCount: 0,
+      // README "Data protection": the default retention periods.
+      locationRetentionDays: 90,
+      alarmRetentionDays: 2557,
+      auditRetentionDays: 2557,
     });
   });
 
@@ -189,9 +193,10 @@ describe('who may do what, and the audit', () => {
     const rows = await db.sql`select actor, action, detail from audit_log where target = ${organisation.id} order by id`;
     expect(rows.map((r) => r.action)).toEqual(['organisation.created', 'organisation.updated']);
     expect(rows[0]).toMatchObject({ actor: supervisorEmail, detail: { name: organisation.name, urn: 'ORG-1', policeWithdrawn: false, policeWithdrawnReason: null } });
+    const retention = { locationRetentionDays: 90, alarmRetentionDays: 2557, auditRetentionDays: 2557 };
     expect(rows[1].detail).toEqual({
-      before: { name: organisation.name, urn: 'ORG-1', policeWithdrawn: false, policeWithdrawnReason: null },
-      after: { name: organisation.name, urn: 'ORG-1', policeWithdrawn: true, policeWithdrawnReason: 'Misuse' },
+      before: { name: organisation.name, urn: 'ORG-1', policeWithdrawn: false, policeWithdrawnReason: null, ...retention },
+      after: { name: organisation.name, urn: 'ORG-1', policeWithdrawn: true, policeWithdrawnReason: 'Misuse', ...retention },
     });
   });
 });

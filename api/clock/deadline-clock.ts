@@ -27,7 +27,10 @@ export interface ClockEffect {
   alarmId: string;
 }
 
-export type Sweep = (ctx: ClockContext) => Promise<ClockEffect[]>;
+export type Sweep = ((ctx: ClockContext) => Promise<ClockEffect[]>) & {
+  /** A sweep that has nothing to do most ticks says so here, and costs no transaction then. */
+  due?: (now: Date) => boolean;
+};
 
 /** In the order they run each tick. */
 const SWEEPS: [string, Sweep][] = [
@@ -67,12 +70,14 @@ export function createDeadlineClock(deps: DeadlineClockDeps): DeadlineClock {
   async function tick(): Promise<ClockEffect[]> {
     const done: ClockEffect[] = [];
     for (const [name, sweep] of sweeps) {
+      const now = deps.now();
+      if (sweep.due && !sweep.due(now)) continue;
       try {
         // Each sweep commits on its own: one failing (the database blinked) does not undo another.
         const effects = await deps.sql.begin((tx) =>
           sweep({
             tx,
-            now: deps.now(),
+            now,
             deadlines: deps.deadlines,
             noCommGraceS: deps.noCommGraceS,
             notifySupervisors: deps.notifySupervisors,

@@ -1,6 +1,7 @@
 // Organisations wearers belong to, and the police URN a force issued to an organisation (BS 8484:
 // per wearer or per organisation). Staff read them; supervisors and administrators change them.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { RETENTION_BOUNDS } from '../rules/retention-rules.js';
 import { z } from 'zod';
 import { ArcError } from '../errors.js';
 import { audit } from '../store/audit-log.js';
@@ -19,12 +20,28 @@ import type { RouteDeps } from './route-deps.js';
 import { inTransaction } from '../store/in-transaction.js';
 
 const Name = z.string().trim().min(1).max(200);
+const days = (bounds: { min: number; max: number }) => z.number().int().min(bounds.min).max(bounds.max);
+/** Retention periods in days (README "Data protection"); administrators only. */
+const Retention = {
+  locationRetentionDays: days(RETENTION_BOUNDS.locationDays).optional(),
+  alarmRetentionDays: days(RETENTION_BOUNDS.alarmDays).optional(),
+  auditRetentionDays: days(RETENTION_BOUNDS.auditDays).optional(),
+};
+const RETENTION_FIELDS = Object.keys(Retention) as (keyof typeof Retention)[];
+
+/** Data protection settings are the administrators' (as subject access and erasure are). */
+function requireAdministratorFor(request: FastifyRequest, input: Record<string, unknown>): void {
+  if (RETENTION_FIELDS.some((f) => input[f] !== undefined) && request.user?.role !== 'administrator') {
+    throw new ArcError('ARC_ERR_FORBIDDEN', 'Only administrators may change how long data is kept');
+  }
+}
 export const NewOrganisation = z
   .object({
     name: Name,
     urn: PoliceUrn.optional(),
     policeWithdrawn: z.boolean().optional(),
     policeWithdrawnReason: PoliceWithdrawnReason.optional(),
+    ...Retention,
   })
   .superRefine(requireWithdrawalReason);
 export const OrganisationUpdate = z.object({
@@ -32,6 +49,7 @@ export const OrganisationUpdate = z.object({
   urn: PoliceUrn.optional(),
   policeWithdrawn: z.boolean().optional(),
   policeWithdrawnReason: PoliceWithdrawnReason.optional(),
+  ...Retention,
 });
 export const OrganisationParams = z.object({ id: z.uuid() });
 
@@ -40,8 +58,16 @@ const withdrawalReasonMissing = () =>
     { field: 'policeWithdrawnReason', message: WITHDRAWAL_REASON_REQUIRED },
   ]);
 
-/** What the audit keeps of an organisation: its police details and name, not its counts. */
-const audited = (o: Organisation) => ({ name: o.name, urn: o.urn, policeWithdrawn: o.policeWithdrawn, policeWithdrawnReason: o.policeWithdrawnReason });
+/** What the audit keeps of an organisation: its name, police details and retention, not its counts. */
+const audited = (o: Organisation) => ({
+  name: o.name,
+  urn: o.urn,
+  policeWithdrawn: o.policeWithdrawn,
+  policeWithdrawnReason: o.policeWithdrawnReason,
+  locationRetentionDays: o.locationRetentionDays,
+  alarmRetentionDays: o.alarmRetentionDays,
+  auditRetentionDays: o.auditRetentionDays,
+});
 
 export function organisationRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const { sql } = deps;
@@ -58,6 +84,7 @@ export function organisationRoutes(app: FastifyInstance, deps: RouteDeps): void 
 
   app.post('/api/organisations', { preHandler: managers }, async (request, reply) => {
     const input = parseInput(NewOrganisation, request.body);
+    requireAdministratorFor(request, input);
     const withdrawn = input.policeWithdrawn ?? false;
     const organisation = await inTransaction(sql, async (tx) => {
       const created = await insertOrganisation(tx, {
@@ -65,6 +92,7 @@ export function organisationRoutes(app: FastifyInstance, deps: RouteDeps): void 
         urn: input.urn ?? null,
         policeWithdrawn: withdrawn,
         policeWithdrawnReason: withdrawn ? input.policeWithdrawnReason! : null,
+        ...Object.fromEntries(RETENTION_FIELDS.filter((f) => input[f] !== undefined).map((f) => [f, input[f]])),
       });
       if (!created) throw new ArcError('ARC_ERR_ORGANISATION_EXISTS');
       await audit(tx, actorOf(request), 'organisation.created', created.id, audited(created));
@@ -76,6 +104,7 @@ export function organisationRoutes(app: FastifyInstance, deps: RouteDeps): void 
   app.patch('/api/organisations/:id', { preHandler: managers }, async (request) => {
     const { id } = parseInput(OrganisationParams, request.params);
     const input = parseInput(OrganisationUpdate, request.body);
+    requireAdministratorFor(request, input);
     const before = await getOrganisation(sql, id);
     if (!before) throw new ArcError('ARC_ERR_ORGANISATION_NOT_FOUND');
     const fields: OrganisationFields = { ...input };

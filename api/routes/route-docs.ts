@@ -18,6 +18,7 @@ import * as placeRoutes from './place-routes.js';
 import * as reportRoutes from './report-routes.js';
 import * as responsePlanRoutes from './response-plan-routes.js';
 import * as shiftRoutes from './shift-routes.js';
+import * as subjectAccessRoutes from './subject-access-routes.js';
 import * as userRoutes from './user-routes.js';
 import * as wearerRoutes from './wearer-routes.js';
 import { CarerPreferences, SafeZoneInput, TrailQuery } from '../live/carer-contract.js';
@@ -48,6 +49,9 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
   'GET /api/handover-notes': { who: 'staff', summary: '{notes}: shift handover notes of the last 24 hours' },
   'POST /api/handover-notes': { who: 'staff', summary: '{text} → 201 {note}: a handover note for the next shift (audited)', body: handoverRoutes.NewNote },
   'GET /api/places/reverse': { who: 'staff', summary: '?lat&lon → the place in words from the configured reverse geocoder (ARC_GEOCODER_URL, cached), or null when none is configured', query: placeRoutes.ReverseQuery },
+  'GET /api/wearers/:id/export': { who: 'administrator', summary: 'subject access: everything held on the wearer, ?format=json|text, as a file (audited)', params: wearerRoutes.WearerParams, query: subjectAccessRoutes.ExportQuery },
+  'POST /api/wearers/:id/erase': { who: 'administrator', summary: '{confirmName}: erase the wearer at contract end, alarms kept anonymised for their retention period; refused while an alarm is open (audited)', params: wearerRoutes.WearerParams, body: subjectAccessRoutes.EraseInput },
+  'GET /api/audit/actions': { who: 'managers', summary: '{actions}: every action the audit log holds, sorted' },
   'POST /api/devices/:id/decommission': { who: 'administrator', summary: '{reason} → {device}: out of service for good; history kept, no supervision, no alarms (audited)', params: deviceRoutes.DeviceParams, body: deviceRoutes.Decommission },
   'POST /api/alarms/:id/annotations': { who: 'staff', summary: '{text} → {alarm}', body: alarmActionRoutes.Annotation },
   'POST /api/alarms/:id/reassign': { who: 'managers', summary: '{userId} → {alarm}', body: alarmActionRoutes.Reassign },

@@ -29,9 +29,50 @@ export interface AuditEntry {
   detail: Record<string, unknown>;
 }
 
-export async function listAudit(sql: Sql, limit: number, before?: number): Promise<AuditEntry[]> {
+/** What the audit screen filters on (README "Data protection"); every part optional. */
+export interface AuditFilter {
+  /** Part of the actor's email (or `system`, `device:<id>`), any case. */
+  actor?: string;
+  /** A wearer, device, alarm, user or organisation id: entries about it (as target or named in detail). */
+  about?: string;
+  /** One or more actions, exactly (`wearer.viewed`, `alarm.viewed`, …). */
+  actions?: string[];
+  from?: Date;
+  to?: Date;
+  /** Keyset paging: entries older than this id. */
+  before?: number;
+}
+
+const filterClause = (sql: Sql, f: AuditFilter) => {
+  const parts = [
+    f.before === undefined ? null : sql`id < ${f.before}`,
+    f.actor ? sql`actor ilike ${'%' + f.actor.replace(/[\\%_]/g, (c) => '\\' + c) + '%'}` : null,
+    f.about
+      ? sql`(target = ${f.about} or detail->>'wearerId' = ${f.about} or detail->>'deviceId' = ${f.about}
+             or coalesce(detail->'wearerIds', '[]') ? ${f.about})`
+      : null,
+    f.actions?.length ? sql`action = any(${f.actions})` : null,
+    f.from ? sql`at >= ${f.from}` : null,
+    f.to ? sql`at < ${f.to}` : null,
+  ].filter((p) => p !== null);
+  return parts.length === 0 ? sql`` : parts.reduce((acc, p, i) => (i === 0 ? sql`where ${p}` : sql`${acc} and ${p}`), sql``);
+};
+
+export async function listAudit(sql: Sql, limit: number, filter: AuditFilter = {}): Promise<AuditEntry[]> {
   return sql<AuditEntry[]>`
     select id, at, actor, action, target, detail from audit_log
-    ${before === undefined ? sql`` : sql`where id < ${before}`}
+    ${filterClause(sql, filter)}
     order by id desc limit ${limit}`;
+}
+
+/** Every action the log holds, for the screen's filter (a loose index scan over audit_log_action_idx). */
+export async function listAuditActions(sql: Sql): Promise<string[]> {
+  const rows = await sql<{ action: string }[]>`
+    with recursive a as (
+      (select action from audit_log order by action limit 1)
+      union all
+      select (select action from audit_log where action > a.action order by action limit 1) from a where a.action is not null
+    )
+    select action from a where action is not null`;
+  return rows.map((r) => r.action);
 }

@@ -11,6 +11,10 @@ export interface Organisation extends PoliceSetting {
   name: string;
   createdAt: Date;
   wearerCount: number;
+  /** How long its data is kept (README "Data protection"; api/rules/retention-rules.ts). */
+  locationRetentionDays: number;
+  alarmRetentionDays: number;
+  auditRetentionDays: number;
 }
 
 export interface OrganisationFields {
@@ -18,9 +22,13 @@ export interface OrganisationFields {
   urn?: string | null;
   policeWithdrawn?: boolean;
   policeWithdrawnReason?: string | null;
+  locationRetentionDays?: number;
+  alarmRetentionDays?: number;
+  auditRetentionDays?: number;
 }
 
 const columns = (sql: Db) => sql`o.id, o.name, o.urn, o.police_withdrawn, o.police_withdrawn_reason, o.created_at,
+  o.location_retention_days, o.alarm_retention_days, o.audit_retention_days,
   (select count(*)::int from wearers w where w.organisation_id = o.id) as wearer_count`;
 
 export async function listOrganisations(sql: Db): Promise<Organisation[]> {

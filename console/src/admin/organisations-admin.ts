@@ -7,7 +7,7 @@ import { el } from '../shared/element.js';
 import { actionForm, button, input, textarea } from '../shared/form.js';
 import type { AdminContext, AdminSection } from './admin-section.js';
 import './admin-extra.css';
-import { listingScreen, loadListing } from './admin-section.js';
+import { isAdministrator, listingScreen, loadListing } from './admin-section.js';
 
 const OVERRIDE_RULE =
   "A wearer's own police URN overrides the organisation's: the organisation's URN, and a withdrawal of police response made against it, apply only to its wearers who have no URN of their own. A wearer's own withdrawal always applies.";
@@ -15,7 +15,8 @@ const OVERRIDE_RULE =
 /** The ARC names no field when a name is taken: it is about the name. */
 const NAME_ERRORS = { ARC_ERR_ORGANISATION_EXISTS: 'name' };
 
-export function createOrganisationsAdmin(_context: AdminContext): AdminSection {
+export function createOrganisationsAdmin(context: AdminContext): AdminSection {
+  const administrator = isAdministrator(context.me);
   let ticket = 0;
   let screen: { ticket: number; chosen: string | null; rows: HTMLTableSectionElement; status: HTMLElement; side: HTMLElement } | null = null;
   let organisations: OrganisationView[] = [];
@@ -59,6 +60,19 @@ export function createOrganisationsAdmin(_context: AdminContext): AdminSection {
     const reason = textarea(2);
     reason.value = organisation?.policeWithdrawnReason ?? '';
     const status = el('p', { className: 'action-status', attrs: { role: 'status' } });
+    // How long its data is kept (README "Data protection"): administrators change it; the ARC's
+    // defaults apply to a new organisation left as it is.
+    const retention = {
+      locationRetentionDays: input({ type: 'number', min: 1, max: 3650, value: organisation?.locationRetentionDays ?? 90 }),
+      alarmRetentionDays: input({ type: 'number', min: 365, max: 36500, value: organisation?.alarmRetentionDays ?? 2557 }),
+      auditRetentionDays: input({ type: 'number', min: 365, max: 36500, value: organisation?.auditRetentionDays ?? 2557 }),
+    };
+    for (const control of Object.values(retention)) control.disabled = !administrator;
+    const retentionFields: [string, string, HTMLInputElement][] = [
+      ['locationRetentionDays', 'Keep routine location history (days)', retention.locationRetentionDays],
+      ['alarmRetentionDays', 'Keep alarms (days)', retention.alarmRetentionDays],
+      ['auditRetentionDays', 'Keep the audit log (days)', retention.auditRetentionDays],
+    ];
     const form = actionForm({
       title: organisation ? 'Change the organisation' : 'Add an organisation',
       className: 'admin-form',
@@ -67,9 +81,16 @@ export function createOrganisationsAdmin(_context: AdminContext): AdminSection {
         ['urn', 'Police URN (leave empty for none)', urn],
         ['policeWithdrawn', 'Police response withdrawn for this URN', withdrawn],
         ['policeWithdrawnReason', 'Why police response was withdrawn (shown to operators)', reason],
+        ...retentionFields,
       ],
       buttons: [button(organisation ? 'Save organisation' : 'Add organisation', 'save', 'primary')],
-      extra: [el('p', { className: 'rule-note', text: OVERRIDE_RULE })],
+      extra: [
+        el('p', { className: 'rule-note', text: OVERRIDE_RULE }),
+        el('p', {
+          className: 'rule-note',
+          text: 'Retention: routine positions older than this are deleted (an alarm keeps its trail); resolved alarms and audit entries are deleted after theirs. Defaults: 90 days, 7 years, 7 years. Only administrators change them.',
+        }),
+      ],
       async onSubmit(f) {
         status.textContent = '';
         const body = {
@@ -77,6 +98,11 @@ export function createOrganisationsAdmin(_context: AdminContext): AdminSection {
           urn: urn.value.trim() === '' ? null : urn.value.trim(),
           policeWithdrawn: withdrawn.checked,
           policeWithdrawnReason: reason.value.trim() === '' ? null : reason.value.trim(),
+          ...(administrator && {
+            locationRetentionDays: Number(retention.locationRetentionDays.value),
+            alarmRetentionDays: Number(retention.alarmRetentionDays.value),
+            auditRetentionDays: Number(retention.auditRetentionDays.value),
+          }),
         };
         const answer = organisation
           ? await f.send<{ organisation: OrganisationView }>('PATCH', `/api/organisations/${organisation.id}`, body, NAME_ERRORS)

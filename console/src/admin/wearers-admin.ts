@@ -14,7 +14,8 @@ import { policePanel } from './police-panel.js';
 import { planPanel } from './plan-panel.js';
 import { profileSelect, wearerDetailsPanel } from './wearer-details-panel.js';
 import { zonesPanel, type ZonesPanel } from './zones-panel.js';
-import { tableHead } from './admin-section.js';
+import { isAdministrator, tableHead } from './admin-section.js';
+import { dataProtectionPanel } from './data-protection-panel.js';
 
 export function createWearersAdmin(context: AdminContext): AdminSection {
   let zones: ZonesPanel | null = null;
@@ -110,6 +111,8 @@ export function createWearersAdmin(context: AdminContext): AdminSection {
       police: police.element,
       contacts: contactsPanel(wearer.id, () => plan.reload(true)),
       carers: carerLinksPanel(wearer.id),
+      // Subject access and erasure: administrators only (the ARC refuses anyone else).
+      dataProtection: isAdministrator(context.me) ? dataProtectionPanel(wearer, () => context.go('#/admin/wearers')) : null,
     };
     const plan = planPanel(wearer.id);
     refreshPlan.push(() => plan.reload());
@@ -117,7 +120,7 @@ export function createWearersAdmin(context: AdminContext): AdminSection {
     container.append(
       back,
       heading,
-      el('div', { className: 'admin-grid' }, panels.details, panels.police, panels.contacts, plan.element, zones.element, panels.carers),
+      el('div', { className: 'admin-grid' }, panels.details, panels.police, panels.contacts, plan.element, zones.element, panels.carers, panels.dataProtection),
     );
     zones.show();
   }

@@ -1,0 +1,31 @@
+// The retention sweep (README "Data protection"): one of the clock's sweeps, so it runs by itself
+// on every node, in its own transaction, one small batch of each kind per pass. It runs every tick
+// while there is a backlog, else once a minute (ARC time), so an idle purge costs the clock nothing.
+// It never touches the intake's path: the intake inserts, this deletes old rows by index.
+import { ALARM_PURGE_BATCH, PURGE_BATCH, purgeDue } from '../rules/retention-rules.js';
+import { purgeExpiredAlarms, purgeExpiredAudit, purgeRoutineEvents, purgeRoutineFixes } from '../store/retention-store.js';
+import type { ClockContext, ClockEffect, Sweep } from './deadline-clock.js';
+
+export interface PurgeCounts {
+  fixes: number;
+  events: number;
+  alarms: number;
+  audit: number;
+}
+
+export function createRetentionSweep(onPurged: (counts: PurgeCounts) => void = () => {}): Sweep {
+  let lastRun: { at: Date; backlog: boolean } | null = null;
+  const sweep: Sweep = async (ctx: ClockContext): Promise<ClockEffect[]> => {
+    // Alarms first: their trails become routine history in the same pass.
+    const alarms = await purgeExpiredAlarms(ctx.tx, ctx.now);
+    const fixes = await purgeRoutineFixes(ctx.tx, ctx.now);
+    const events = await purgeRoutineEvents(ctx.tx, ctx.now);
+    const audit = await purgeExpiredAudit(ctx.tx, ctx.now);
+    lastRun = { at: ctx.now, backlog: fixes >= PURGE_BATCH || events >= PURGE_BATCH || audit >= PURGE_BATCH || alarms >= ALARM_PURGE_BATCH };
+    if (fixes + events + alarms + audit > 0) onPurged({ fixes, events, alarms, audit });
+    return []; // no alarm changes to publish
+  };
+  // Between passes the clock opens no transaction for it.
+  sweep.due = (now) => purgeDue(lastRun, now);
+  return sweep;
+}
