@@ -257,10 +257,10 @@ export function createDeviceIntake(deps: IntakeDeps): DeviceIntake {
     const pin = await checkPin(event, context);
 
     // persist
-    const store = (e: DeviceEvent, w: EventWarning[]) =>
+    const store = (e: DeviceEvent, w: EventWarning[], wearerId = context.wearerId) =>
       storeDeviceEvent(sql, {
         deviceId,
-        wearerId: context.wearerId,
+        wearerId,
         event: e,
         warnings: w,
         receivedAt,
@@ -279,7 +279,10 @@ export function createDeviceIntake(deps: IntakeDeps): DeviceIntake {
       logger.error({ err, deviceId, eventId: event.id, type: event.type }, 'event refused by the database for its content: storing its id, type and time alone');
       metrics.increment('intake_event_warnings', { warning: EventWarning.payloadUnstorable });
       const bare: DeviceEvent = { id: event.id, type: event.type, known: event.known, ts: event.ts, raw: { id: event.id, type: event.type, ts: event.ts } };
-      stored = await store(bare, [...warnings, EventWarning.payloadUnstorable]);
+      // The device's wearer is read again: one erased or changed meanwhile refuses the first
+      // attempt too (a foreign key), and the alarm must still be stored.
+      const now = await getEventContext(sql, deviceId);
+      stored = await store(bare, [...warnings, EventWarning.payloadUnstorable], now.wearerId);
     }
     // Outcome labels are a closed set (not the device's event type, which may be anything).
     metrics.increment('intake_events', { outcome: stored.duplicate ? 'duplicate' : stored.raised ? 'raised' : stored.updated.length ? 'updated' : 'stored' });
