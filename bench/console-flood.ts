@@ -98,7 +98,15 @@ export async function runConsoleFlood(ctx: BenchContext, options: ConsoleFloodOp
     const presses = await fleet.storm(ids, stormAt, options.windowS * 1000, 60_000);
     const acked = presses.filter((p) => p.ackedAt !== null).length;
     const target = options.open + acked;
-    const settled = await waitFor(async () => (await page.evaluate(() => Number(document.getElementById('open-count')?.textContent))) >= target, options.settleTimeoutS * 1000, 500);
+    let lastLog = clockMs();
+    const settled = await waitFor(async () => {
+      const count = await page.evaluate(() => Number(document.getElementById('open-count')?.textContent));
+      if (clockMs() - lastLog > (ctx.progressEveryS ?? 10) * 1000) {
+        lastLog = clockMs();
+        ctx.log(`    ${((lastLog - stormAt) / 1000).toFixed(0)} s: ${num(count - options.open)} of ${num(acked)} shown`);
+      }
+      return count >= target;
+    }, options.settleTimeoutS * 1000, 500);
     const afterStorm = await probe(page);
     const stormTasks = afterStorm.longTasks.slice(longTasksBefore);
 
