@@ -241,9 +241,13 @@ export function createQueueView(options: { myId: () => string; onSelect(alarmId:
     void row.offsetWidth;
     row.classList.add('is-new');
     const left = (flashUntil.get(id) ?? 0) - performance.now();
+    const until = flashUntil.get(id) ?? 0;
     const timer = setTimeout(() => {
       flashTimers.delete(timer);
-      if ((flashUntil.get(id) ?? 0) <= performance.now()) row.classList.remove('is-new');
+      // Flashed again meanwhile: that flash has its own timer.
+      if ((flashUntil.get(id) ?? 0) > until) return;
+      flashUntil.delete(id);
+      row.classList.remove('is-new');
     }, Math.max(0, left));
     flashTimers.add(timer);
   }
