@@ -192,10 +192,25 @@ export function createAlarmDetail(container: HTMLElement, deps: AlarmDetailDeps)
   async function accept(): Promise<void> {
     if (!alarmId) return;
     acceptError.textContent = '';
+    // Painted at once (issue 14): the click is seen to be taken, and cannot be taken twice.
+    const button = header.querySelector<HTMLButtonElement>('button.primary');
+    if (button) {
+      button.disabled = true;
+      button.textContent = 'Accepting…';
+    }
     const result = await callApi<{ alarm: AlarmView }>('POST', `/api/alarms/${alarmId}/accept`);
-    if (result.ok) deps.applied(result.body.alarm);
-    // "Already accepted by …": the ARC names who won.
-    else acceptError.textContent = result.error.message;
+    if (result.ok) {
+      deps.applied(result.body.alarm);
+      // Shown accepted now from the answer; the reload below brings the history.
+      if (detail?.alarm.id === result.body.alarm.id) render({ ...detail, alarm: result.body.alarm });
+    } else {
+      // "Already accepted by …": the ARC names who won.
+      acceptError.textContent = result.error.message;
+      if (button) {
+        button.disabled = false;
+        button.textContent = 'Accept';
+      }
+    }
     refresh();
   }
 
