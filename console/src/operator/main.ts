@@ -288,6 +288,7 @@ function startSession(me: UserView): { stop(): void } {
       closureCodes,
       now: feed.now,
       applied: feed.apply,
+      queued: (id) => feed.alarms.get(id),
       follow: feed.follow,
       unfollow: feed.unfollow,
       onClose: () => go('#/alarms'),
