@@ -71,7 +71,10 @@ export function createQueueView(options: { myId: () => string; onSelect(alarmId:
 
   const shown = (): AlarmView[] => (filtered ??= filterAlarms(sorted, filter, options.myId()));
 
+  /** After clear() (log-out): this view's listeners on the page's elements stay, and do nothing. */
+  let cleared = false;
   filters.addEventListener('change', (event) => {
+    if (cleared) return;
     const value = (event.target as HTMLInputElement).value;
     if (Object.hasOwn(QueueFilter, value)) filter = value as QueueFilter;
     filtered = null;
@@ -86,10 +89,12 @@ export function createQueueView(options: { myId: () => string; onSelect(alarmId:
   resized.observe(scroller);
 
   rowsBody.addEventListener('click', (event) => {
+    if (cleared) return;
     const row = (event.target as Element).closest('tr');
     if (row?.dataset.alarmId) options.onSelect(row.dataset.alarmId);
   });
   rowsBody.addEventListener('keydown', (event) => {
+    if (cleared) return;
     const row = (event.target as Element).closest('tr');
     if (!row?.dataset.alarmId) return;
     if (event.key === 'Enter' || event.key === ' ') {
@@ -164,6 +169,7 @@ export function createQueueView(options: { myId: () => string; onSelect(alarmId:
   }
 
   function drawFrame(): void {
+    if (cleared) return;
     const list = shown();
     const now = lastNow;
     openCount.textContent = String(sorted.length);
@@ -275,6 +281,7 @@ export function createQueueView(options: { myId: () => string; onSelect(alarmId:
     shown,
     all: () => sorted,
     clear() {
+      cleared = true;
       render.cancel();
       for (const timer of flashTimers) clearTimeout(timer);
       flashTimers.clear();
