@@ -11,24 +11,30 @@ import { runConnectStorm } from './scenarios/connect-storm.js';
 import { TRACKING_DEFAULTS, runTracking } from './scenarios/tracking.js';
 import { INGEST_DEFAULTS, runIngestCeiling } from './scenarios/ingest-ceiling.js';
 import { STORM_DEFAULTS, runAlarmStorm } from './scenarios/alarm-storm.js';
+import { CONSOLE_FLOOD_DEFAULTS, runConsoleFlood } from './console-flood.js';
 
-export const BENCH_SCENARIOS = ['connect-storm', 'tracking', 'ingest', 'alarm-storm'] as const;
+export const BENCH_SCENARIOS = ['connect-storm', 'tracking', 'ingest', 'alarm-storm', 'console'] as const;
+/** Run when no scenario is named: the console one needs Chromium and is asked for by name. */
+const DEFAULT_SCENARIOS = BENCH_SCENARIOS.filter((s) => s !== 'console');
 
 const USAGE = `Usage: npm run bench -- [scenario …] [flags]
 
-Scenarios (default: all, in this order):
+Scenarios (default: all but console, in this order):
   connect-storm   N devices connect at once, on a fresh ARC each (--sizes, default 1000,5000;
                   the 10,000 storm is the start of "tracking")
   tracking        10,000 devices connect at once, then a fix every 30 s and a heartbeat every 60 s
                   for 2 minutes, with single SOS presses timed (scenarios 1 at 10,000, 2 and 4)
   ingest          fix rate raised until the backlog grows, ARC then bare Aedes (scenario 3)
   alarm-storm     2,000 devices press SOS within 10 s (scenario 5)
+  console         the operator console in Chromium: N open alarms, then SOS presses at a rate
+                  (--console-open, --console-rate, --console-window-s; issue 14)
 
 Flags:
   --sizes 1000,5000        connect storm sizes
   --tracking-devices N     (10000)   --duration S (120)   --press-every-ms MS (250)
   --ingest-devices N       (2000)    --step-s S (12)
   --storm-devices N        (2000)    --storm-window-s S (10)
+  --console-open N         (5000)    --console-rate N (200)   --console-window-s S (10)
   --workers N              simulator processes (2)
   --out DIR                where the JSON goes (${DEFAULT_OUT_DIR})
   --cache DIR              seeded data directories (${DEFAULT_CACHE_DIR})
@@ -46,6 +52,9 @@ export interface BenchFlags extends CommonFlags {
   stepS: number;
   stormDevices: number;
   stormWindowS: number;
+  consoleOpen: number;
+  consoleRate: number;
+  consoleWindowS: number;
 }
 
 export function parseBenchFlags(argv: string[]): BenchFlags | { help: true } {
@@ -61,6 +70,9 @@ export function parseBenchFlags(argv: string[]): BenchFlags | { help: true } {
       'step-s': { type: 'string', default: String(INGEST_DEFAULTS.stepS) },
       'storm-devices': { type: 'string', default: String(STORM_DEFAULTS.devices) },
       'storm-window-s': { type: 'string', default: String(STORM_DEFAULTS.windowS) },
+      'console-open': { type: 'string', default: String(CONSOLE_FLOOD_DEFAULTS.open) },
+      'console-rate': { type: 'string', default: String(CONSOLE_FLOOD_DEFAULTS.rate) },
+      'console-window-s': { type: 'string', default: String(CONSOLE_FLOOD_DEFAULTS.windowS) },
       ...COMMON_OPTIONS,
     },
   });
@@ -69,7 +81,7 @@ export function parseBenchFlags(argv: string[]): BenchFlags | { help: true } {
   if (unknown.length) throw new Error(`unknown scenario ${unknown.join(', ')}; one of ${BENCH_SCENARIOS.join(', ')}`);
   const int = positiveNumber;
   return {
-    scenarios: positionals.length ? positionals : [...BENCH_SCENARIOS],
+    scenarios: positionals.length ? positionals : [...DEFAULT_SCENARIOS],
     sizes: values.sizes!.split(',').filter(Boolean).map((s) => int('sizes', s)),
     trackingDevices: int('tracking-devices', values['tracking-devices']!),
     durationS: int('duration', values.duration!),
@@ -78,6 +90,9 @@ export function parseBenchFlags(argv: string[]): BenchFlags | { help: true } {
     stepS: int('step-s', values['step-s']!),
     stormDevices: int('storm-devices', values['storm-devices']!),
     stormWindowS: int('storm-window-s', values['storm-window-s']!),
+    consoleOpen: int('console-open', values['console-open']!),
+    consoleRate: int('console-rate', values['console-rate']!),
+    consoleWindowS: int('console-window-s', values['console-window-s']!),
     ...commonFlags(values),
   };
 }
@@ -92,6 +107,8 @@ export function runBench(flags: BenchFlags, log: (line: string) => void = (l) =>
     if (scenario === 'ingest') steps.push(['ingest ceiling', (ctx) => runIngestCeiling(ctx, { ...INGEST_DEFAULTS, devices: flags.ingestDevices, stepS: flags.stepS })]);
     if (scenario === 'alarm-storm')
       steps.push(['alarm storm', (ctx) => runAlarmStorm(ctx, { ...STORM_DEFAULTS, devices: flags.stormDevices, windowS: flags.stormWindowS })]);
+    if (scenario === 'console')
+      steps.push(['console flood', (ctx) => runConsoleFlood(ctx, { ...CONSOLE_FLOOD_DEFAULTS, open: flags.consoleOpen, rate: flags.consoleRate, windowS: flags.consoleWindowS })]);
   }
   return runSteps('bench', 'bench', flags, steps, log);
 }

@@ -30,22 +30,25 @@ export const isGroupable = (type: string) => GROUPABLE_TYPES.has(type);
 
 /** Groups of unaccepted alarms of one groupable type arriving within FLOOD_GAP_MS of each other. */
 export function floodGroups(alarms: Iterable<FloodCandidate>): FloodGroup[] {
-  const byType = new Map<string, FloodCandidate[]>();
+  // Linear in the alarms, each time parsed once: the console runs this on every frame of a flood.
+  const byType = new Map<string, { alarm: FloodCandidate; at: number }[]>();
   for (const alarm of alarms) {
     if (alarm.status !== 'raised' || !isGroupable(alarm.type)) continue;
-    byType.set(alarm.type, [...(byType.get(alarm.type) ?? []), alarm]);
+    let list = byType.get(alarm.type);
+    if (!list) byType.set(alarm.type, (list = []));
+    list.push({ alarm, at: Date.parse(alarm.receivedAt) });
   }
   const groups: FloodGroup[] = [];
   for (const [type, list] of byType) {
-    list.sort((a, b) => Date.parse(a.receivedAt) - Date.parse(b.receivedAt));
-    let run: FloodCandidate[] = [];
+    list.sort((a, b) => a.at - b.at);
+    let run: typeof list = [];
     const close = () => {
-      if (run.length >= FLOOD_MIN) groups.push({ type, alarmIds: run.map((a) => a.id), firstAt: run[0].receivedAt, lastAt: run.at(-1)!.receivedAt });
+      if (run.length >= FLOOD_MIN) groups.push({ type, alarmIds: run.map((r) => r.alarm.id), firstAt: run[0].alarm.receivedAt, lastAt: run.at(-1)!.alarm.receivedAt });
       run = [];
     };
-    for (const alarm of list) {
-      if (run.length && Date.parse(alarm.receivedAt) - Date.parse(run.at(-1)!.receivedAt) > FLOOD_GAP_MS) close();
-      run.push(alarm);
+    for (const entry of list) {
+      if (run.length && entry.at - run.at(-1)!.at > FLOOD_GAP_MS) close();
+      run.push(entry);
     }
     close();
   }

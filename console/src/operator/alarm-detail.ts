@@ -21,6 +21,8 @@ export interface AlarmDetailDeps {
   now(): number;
   /** An action's answer, to show in the queue at once. */
   applied(alarm: AlarmView): void;
+  /** The queue's copy of an open alarm: its title and Accept are drawn from it while the rest loads. */
+  queued?(alarmId: string): AlarmView | undefined;
   follow(deviceId: string): void;
   unfollow(deviceId: string): void;
   onClose(): void;
@@ -159,21 +161,26 @@ export function createAlarmDetail(container: HTMLElement, deps: AlarmDetailDeps)
     drawNotifications(notificationsBox, next);
   }
 
+  /** The title line: priority, type, wearer, Accept (while nobody holds it) and Close. */
+  function titleOf(alarm: AlarmView): HTMLElement {
+    const acceptButton =
+      alarm.status === 'raised' && !alarm.owner ? el('button', { className: 'primary', text: 'Accept', on: { click: () => void accept() } }) : null;
+    return el(
+      'div',
+      { className: 'detail-title' },
+      el('h2', { attrs: { id: 'detail-heading' } }, el('span', { className: `priority priority-${alarm.priority}`, text: `P${alarm.priority}` }), ` ${alarmTypeText(alarm)} — ${wearerText(alarm)}`),
+      acceptButton,
+      // Closes this panel only (the alarm stays as it is): said so, apart from Accept.
+      el('button', { className: 'close', text: '✕ Close panel', attrs: { 'aria-label': 'Close this panel (the alarm stays open)', title: 'Back to the queue (Esc)' }, on: { click: () => deps.onClose() } }),
+    );
+  }
+
   function drawHeader(): void {
     if (!detail) return;
     const { alarm } = detail;
     const now = deps.now();
-    const acceptButton =
-      alarm.status === 'raised' && !alarm.owner ? el('button', { className: 'primary', text: 'Accept', on: { click: () => void accept() } }) : null;
     header.replaceChildren(
-      el(
-        'div',
-        { className: 'detail-title' },
-        el('h2', { attrs: { id: 'detail-heading' } }, el('span', { className: `priority priority-${alarm.priority}`, text: `P${alarm.priority}` }), ` ${alarmTypeText(alarm)} — ${wearerText(alarm)}`),
-        acceptButton,
-        // Closes this panel only (the alarm stays as it is): said so, apart from Accept.
-        el('button', { className: 'close', text: '✕ Close panel', attrs: { 'aria-label': 'Close this panel (the alarm stays open)', title: 'Back to the queue (Esc)' }, on: { click: () => deps.onClose() } }),
-      ),
+      titleOf(alarm),
       el(
         'p',
         { className: 'detail-facts' },
@@ -192,10 +199,25 @@ export function createAlarmDetail(container: HTMLElement, deps: AlarmDetailDeps)
   async function accept(): Promise<void> {
     if (!alarmId) return;
     acceptError.textContent = '';
+    // Painted at once (issue 14): the click is seen to be taken, and cannot be taken twice.
+    const button = header.querySelector<HTMLButtonElement>('button.primary');
+    if (button) {
+      button.disabled = true;
+      button.textContent = 'Accepting…';
+    }
     const result = await callApi<{ alarm: AlarmView }>('POST', `/api/alarms/${alarmId}/accept`);
-    if (result.ok) deps.applied(result.body.alarm);
-    // "Already accepted by …": the ARC names who won.
-    else acceptError.textContent = result.error.message;
+    if (result.ok) {
+      deps.applied(result.body.alarm);
+      // Shown accepted now from the answer; the reload below brings the history.
+      if (detail?.alarm.id === result.body.alarm.id) render({ ...detail, alarm: result.body.alarm });
+    } else {
+      // "Already accepted by …": the ARC names who won.
+      acceptError.textContent = result.error.message;
+      if (button) {
+        button.disabled = false;
+        button.textContent = 'Accept';
+      }
+    }
     refresh();
   }
 
@@ -214,7 +236,12 @@ export function createAlarmDetail(container: HTMLElement, deps: AlarmDetailDeps)
       alarmId = id;
       container.hidden = false;
       message.textContent = 'Loading the alarm…';
-      container.replaceChildren(message);
+      const queued = deps.queued?.(id);
+      if (queued) {
+        // Painted on the click (issue 14): what the queue knows, with Accept; the rest follows.
+        header.replaceChildren(titleOf(queued));
+        container.replaceChildren(header, acceptError, message);
+      } else container.replaceChildren(message);
       void load();
     },
     close() {

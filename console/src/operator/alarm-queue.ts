@@ -21,6 +21,31 @@ export function orderedAlarms(queue: AlarmQueue): AlarmView[] {
   return [...queue.values()].sort(compareAlarms);
 }
 
+/** Where `alarm` goes in `sorted` (by compareAlarms): the first place not before it. Binary search. */
+export function sortedIndex(sorted: readonly AlarmView[], alarm: AlarmView): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (compareAlarms(sorted[mid], alarm) < 0) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+/**
+ * Keeps `sorted` in order as one alarm changes: `before` (the version in the list, if any) is
+ * taken out and `after` (the version now, if still open) put in its place. compareAlarms ends
+ * on the id, so every alarm has exactly one place and a change costs a search, not a sort.
+ */
+export function resortOne(sorted: AlarmView[], before: AlarmView | undefined, after: AlarmView | undefined): void {
+  if (before) {
+    const at = sortedIndex(sorted, before);
+    if (sorted[at]?.id === before.id) sorted.splice(at, 1);
+  }
+  if (after) sorted.splice(sortedIndex(sorted, after), 0, after);
+}
+
 /**
  * Puts a pushed alarm (raised, updated or escalated) into the queue, or takes it out once
  * resolved. Returns true when the alarm was not in the queue before and is now.

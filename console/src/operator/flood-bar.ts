@@ -19,7 +19,8 @@ export function createFloodBar(container: HTMLElement, closureCodes: () => Closu
       const signature = `${codes.length}:${groups.map((g) => g.alarmIds.join(',')).join('|')}`;
       if (signature === shown) return; // keep a half-typed reason
       shown = signature;
-      container.replaceChildren(...groups.map((g) => groupForm(g, list.find((a) => a.id === g.alarmIds[0])!, codes)));
+      const byId = new Map(list.map((a) => [a.id, a]));
+      container.replaceChildren(...groups.map((g) => groupForm(g, byId.get(g.alarmIds[0])!, codes)));
     },
   };
 }

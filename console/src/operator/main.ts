@@ -9,11 +9,12 @@ import { byId } from '../shared/element.js';
 import { CONNECTION_TEXT, type ConnectionState } from '../shared/live-socket.js';
 import type { MapTiles } from '../shared/map-view.js';
 import { topUnaccepted } from './alarm-queue.js';
-import { shouldSound, waitingAlarms } from './alarm-attention.js';
+import { shouldSound, waitingForAccept } from './alarm-attention.js';
 import { el } from '../shared/element.js';
 import { useCallTemplate } from '../shared/call-link.js';
 import { useAddressLookup } from '../shared/address-lookup.js';
 import { durationText } from '../shared/format.js';
+import { frameTask } from '../shared/frame-task.js';
 import { alarmTypeText, wearerText } from './alarm-text.js';
 import { createAlarmDetail, type AlarmDetail } from './alarm-detail.js';
 import { startAlarmFeed, type AlarmFeed, type QueueChange } from './alarm-feed.js';
@@ -144,9 +145,13 @@ function notifyDesktop(alarm: AlarmView, open: (id: string) => void): void {
   };
 }
 
-/** The arrivals bar: every alarm nobody has accepted, in view whatever the operator is doing. */
-function drawArrivals(alarms: Iterable<AlarmView>, now: number, open: (id: string) => void): void {
-  const waiting = waitingAlarms(alarms);
+/**
+ * The arrivals bar: every alarm nobody has accepted, in view whatever the operator is doing.
+ * `sorted` is the queue's order, in which those nobody holds already come by priority, then
+ * longest waiting (waitingAlarms' order) without a sort of thousands every frame.
+ */
+function drawArrivals(sorted: readonly AlarmView[], now: number, open: (id: string) => void): void {
+  const waiting = sorted.filter(waitingForAccept);
   page.arrivals.hidden = waiting.length === 0;
   if (!waiting.length) return page.arrivals.replaceChildren();
   const shown = waiting.slice(0, 4);
@@ -211,22 +216,40 @@ function startSession(me: UserView): { stop(): void } {
     document.body.toggleAttribute('data-stale', state !== 'connected');
   }
 
+  // A flood brings hundreds of pushes a second: each goes into the model at once (the queue's
+  // order, the count, what A accepts), while the sound, the announcement and the views drawn
+  // from every alarm (title, arrivals bar, floods, supervisor) follow once per frame.
+  const news = new Map<string, 'New' | 'Overdue'>();
+  const frame = frameTask(() => {
+    const now = feed.now();
+    document.title = `(${feed.alarms.size}) ${APP_TITLE}`;
+    const heard = [...news].flatMap(([id, word]) => {
+      const alarm = feed.alarms.get(id);
+      return alarm ? [{ alarm, word }] : [];
+    });
+    news.clear();
+    if (heard.length) {
+      sound();
+      const said = heard.slice(0, 5).map(({ alarm: a, word }) => `${word} alarm: ${alarmTypeText(a)}, ${wearerText(a)}, priority ${a.priority}`);
+      if (heard.length > said.length) said.push(`and ${heard.length - said.length} more`);
+      page.announcer.textContent = said.join('. ');
+    }
+    supervisor.alarmsChanged();
+    drawArrivals(queue.all(), now, (id) => go(`#/alarms/${id}`));
+    floods?.draw(feed.alarms.values());
+  });
+
   function onChange(change: QueueChange): void {
     const flash = new Set([...change.arrived, ...change.escalated]);
-    queue.draw(feed.alarms, feed.now(), flash);
-    document.title = `(${feed.alarms.size}) ${APP_TITLE}`;
-    const news = [...flash].map((id) => feed.alarms.get(id)).filter((a): a is AlarmView => a !== undefined);
-    if (news.length) {
-      sound();
-      for (const alarm of news) if (change.arrived.has(alarm.id)) notifyDesktop(alarm, (id) => go(`#/alarms/${id}`));
-      page.announcer.textContent = news
-        .map((a) => `${change.escalated.has(a.id) ? 'Overdue' : 'New'} alarm: ${alarmTypeText(a)}, ${wearerText(a)}, priority ${a.priority}`)
-        .join('. ');
+    queue.draw(feed.alarms, feed.now(), flash, change.resynced ? undefined : change.changed);
+    for (const id of flash) {
+      const alarm = feed.alarms.get(id);
+      if (!alarm) continue;
+      news.set(id, change.escalated.has(id) ? 'Overdue' : 'New');
+      if (change.arrived.has(id)) notifyDesktop(alarm, (id) => go(`#/alarms/${id}`));
     }
     if (detail?.alarmId && (change.resynced || change.changed.some((a) => a.id === detail!.alarmId))) detail.refresh();
-    supervisor.alarmsChanged();
-    drawArrivals(feed.alarms.values(), feed.now(), (id) => go(`#/alarms/${id}`));
-    floods?.draw(feed.alarms.values());
+    frame.schedule();
   }
 
   const feed: AlarmFeed = startAlarmFeed({
@@ -266,6 +289,7 @@ function startSession(me: UserView): { stop(): void } {
       closureCodes,
       now: feed.now,
       applied: feed.apply,
+      queued: (id) => feed.alarms.get(id),
       follow: feed.follow,
       unfollow: feed.unfollow,
       onClose: () => go('#/alarms'),
@@ -344,7 +368,7 @@ function startSession(me: UserView): { stop(): void } {
   const ticker = setInterval(() => {
     const now = feed.now();
     queue.tick(now);
-    drawArrivals(feed.alarms.values(), now, (id) => go(`#/alarms/${id}`));
+    drawArrivals(queue.all(), now, (id) => go(`#/alarms/${id}`));
     // An alarm nobody has accepted keeps sounding, by priority; so does a lost connection.
     if (shouldSound({ alarms: feed.alarms.values(), connected: connected || !everConnected, lastSoundAt, now: Date.now() })) sound();
     detail?.tick();
@@ -359,6 +383,7 @@ function startSession(me: UserView): { stop(): void } {
       stopped = true;
       feed.stop();
       clearInterval(ticker);
+      frame.cancel();
       handover.stop();
       byId('floods').replaceChildren();
       page.connectionLost.hidden = page.arrivals.hidden = true;

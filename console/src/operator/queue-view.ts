@@ -1,50 +1,100 @@
 // The queue table: every open alarm in order, with its age counting up and its accept deadline
 // counting down, the filters, the flash of a new alarm, and which row is open in the detail.
+//
+// Built for a flood (issue 14): the order is kept incrementally (a pushed alarm is put in its
+// place by binary search, never a sort of thousands); changes are taken into the model at once
+// and drawn at most once per animation frame; only the rows in view, plus a margin, exist in the
+// page (a virtual list: spacer rows stand for the rest), each refilled only when its alarm
+// changed; the one-second tick touches only those rows. The table says how many rows it has
+// (aria-rowcount) and each row where it is (aria-rowindex), so a screen reader still hears
+// "row 1,204 of 5,000".
 import type { AlarmView } from '../../../api/live/console-contract.js';
 import { byId, el } from '../shared/element.js';
 import { durationText, positionText } from '../shared/format.js';
-import { QueueFilter, filterAlarms, orderedAlarms, type AlarmQueue } from './alarm-queue.js';
+import { frameTask } from '../shared/frame-task.js';
+import { QueueFilter, filterAlarms, orderedAlarms, resortOne, type AlarmQueue } from './alarm-queue.js';
 import { alarmMarks, alarmTypeText, deadlineText, ownerText, statusText, wearerText } from './alarm-text.js';
 
 const FLASH_MS = 4000;
+/** Rows drawn above and below the visible ones, so a scroll shows rows, not a gap. */
+const MARGIN_ROWS = 30;
+/** Rows drawn before the height of one is known (the first frame). */
+const FIRST_ROWS = 80;
+const COLUMNS = 10;
 
 export interface QueueView {
-  /** Redraws from the queue; `flash` = rows to flash (new or escalated). */
-  draw(queue: AlarmQueue, now: number, flash?: Set<string>): void;
-  /** Ages and deadlines, every second. */
+  /**
+   * Takes the queue into the view: `changed` = the alarms pushed since the last call (each put in
+   * its place); without it the whole order is rebuilt (a snapshot). `flash` = rows to flash (new
+   * or escalated). The model is current at once; the rows are drawn in the next frame.
+   */
+  draw(queue: AlarmQueue, now: number, flash?: Set<string>, changed?: readonly AlarmView[]): void;
+  /** Ages and deadlines of the rows in the page, every second. */
   tick(now: number): void;
   /** Marks the row open in the detail (null: none). */
   select(alarmId: string | null): void;
   /** The alarms as shown, in order, after the filter. */
   shown(): AlarmView[];
+  /** Every open alarm, in the queue's order, whatever the filter. */
+  all(): readonly AlarmView[];
   clear(): void;
 }
 
 export function createQueueView(options: { myId: () => string; onSelect(alarmId: string): void }): QueueView {
   const rowsBody = byId<HTMLTableSectionElement>('queue-rows');
   const table = byId('queue-table');
+  const scroller = table.closest<HTMLElement>('.queue-scroll') ?? table.parentElement!;
   const empty = byId('queue-empty');
   const openCount = byId('open-count');
   const filters = byId('queue-filters');
-  const shownAlarms = new Map<string, AlarmView>();
-  let ordered: AlarmView[] = [];
-  let selected: string | null = null;
-  let filter: QueueFilter = QueueFilter.all;
-  let lastQueue: AlarmQueue = new Map();
-  let lastNow = Date.now();
-  const flashTimers = new Set<ReturnType<typeof setTimeout>>();
+  const counts = { all: byId('filter-count-all'), unassigned: byId('filter-count-unassigned'), mine: byId('filter-count-mine') };
+  const spacerAbove = spacerRow();
+  const spacerBelow = spacerRow();
 
+  /** Every open alarm, in order; `inSorted` holds the version of each that is in `sorted`. */
+  let sorted: AlarmView[] = [];
+  let inSorted = new Map<string, AlarmView>();
+  let queueRef: AlarmQueue = new Map();
+  /** The alarms shown (after the filter); null: to be worked out from `sorted`. */
+  let filtered: AlarmView[] | null = null;
+  let filter: QueueFilter = QueueFilter.all;
+  let selected: string | null = null;
+  let lastNow = Date.now();
+  let rowHeight = 0;
+  /** The rows in the page, and the alarm version each was filled from. */
+  const rows = new Map<string, HTMLTableRowElement>();
+  const filledFrom = new WeakMap<HTMLTableRowElement, AlarmView>();
+  /** Alarms flashing, until when: a row drawn later (scrolled to) still flashes. */
+  const flashUntil = new Map<string, number>();
+  const flashTimers = new Set<ReturnType<typeof setTimeout>>();
+  const render = frameTask(drawFrame);
+
+  const shown = (): AlarmView[] => (filtered ??= filterAlarms(sorted, filter, options.myId()));
+
+  /** After clear() (log-out): this view's listeners on the page's elements stay, and do nothing. */
+  let cleared = false;
   filters.addEventListener('change', (event) => {
+    if (cleared) return;
     const value = (event.target as HTMLInputElement).value;
     if (Object.hasOwn(QueueFilter, value)) filter = value as QueueFilter;
-    draw(lastQueue, lastNow);
+    filtered = null;
+    render.schedule();
   });
+  const onScroll = () => render.schedule();
+  scroller.addEventListener('scroll', onScroll, { passive: true });
+  window.addEventListener('scroll', onScroll, { passive: true });
+  window.addEventListener('resize', onScroll, { passive: true });
+  // The view shown again, an alarm opened (the queue shrinks to the top): other rows are in view.
+  const resized = new ResizeObserver(onScroll);
+  resized.observe(scroller);
 
   rowsBody.addEventListener('click', (event) => {
+    if (cleared) return;
     const row = (event.target as Element).closest('tr');
     if (row?.dataset.alarmId) options.onSelect(row.dataset.alarmId);
   });
   rowsBody.addEventListener('keydown', (event) => {
+    if (cleared) return;
     const row = (event.target as Element).closest('tr');
     if (!row?.dataset.alarmId) return;
     if (event.key === 'Enter' || event.key === ' ') {
@@ -52,48 +102,159 @@ export function createQueueView(options: { myId: () => string; onSelect(alarmId:
       options.onSelect(row.dataset.alarmId);
     } else if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
       event.preventDefault();
-      const next = event.key === 'ArrowDown' ? row.nextElementSibling : row.previousElementSibling;
-      (next as HTMLElement | null)?.focus();
+      // By the model, not the DOM: the next alarm may not have a row yet.
+      const list = shown();
+      const at = list.findIndex((a) => a.id === row.dataset.alarmId);
+      const next = list[at + (event.key === 'ArrowDown' ? 1 : -1)];
+      if (at >= 0 && next) focusAlarm(next.id, at + (event.key === 'ArrowDown' ? 1 : -1));
     }
   });
 
-  function draw(queue: AlarmQueue, now: number, flash: Set<string> = new Set()): void {
-    lastQueue = queue;
-    lastNow = now;
-    const all = orderedAlarms(queue);
-    ordered = filterAlarms(all, filter, options.myId());
-    shownAlarms.clear();
-    const existing = new Map([...rowsBody.rows].map((row) => [row.dataset.alarmId, row]));
-    const rows = ordered.map((alarm) => {
-      shownAlarms.set(alarm.id, alarm);
-      const row = existing.get(alarm.id) ?? el('tr', { attrs: { tabindex: 0 } });
-      fillRow(row, alarm, now, alarm.id === selected);
-      if (flash.has(alarm.id)) flashRow(row);
-      return row;
-    });
-    placeRows(rowsBody, rows);
-    openCount.textContent = String(all.length);
-    for (const [value, count] of [
-      ['all', all.length],
-      ['unassigned', filterAlarms(all, 'unassigned', options.myId()).length],
-      ['mine', filterAlarms(all, 'mine', options.myId()).length],
-    ] as const) {
-      byId(`filter-count-${value}`).textContent = `(${count})`;
+  function focusAlarm(id: string, index: number): void {
+    let row = rows.get(id);
+    if (!row && rowHeight > 0) {
+      // Scroll the row's place into view, then draw now so there is a row to focus.
+      const top = rowsBody.getBoundingClientRect().top + index * rowHeight;
+      const view = visibleBand();
+      if (top < view.top) scrollBy(top - view.top);
+      else if (top + rowHeight > view.bottom) scrollBy(top + rowHeight - view.bottom);
     }
-    empty.hidden = rows.length > 0;
-    empty.textContent = all.length === 0 ? 'No open alarms' : 'No open alarms match this filter';
-    table.hidden = rows.length === 0;
+    render.cancel();
+    drawFrame();
+    row = rows.get(id);
+    row?.focus({ preventScroll: true });
+    row?.scrollIntoView({ block: 'nearest' });
   }
 
-  function flashRow(row: HTMLTableRowElement): void {
+  function scrollBy(dy: number): void {
+    if (scroller.scrollHeight > scroller.clientHeight) scroller.scrollTop += dy;
+    else window.scrollBy(0, dy);
+  }
+
+  /** The part of the window where queue rows can be seen: the window cut by the scroll box. */
+  function visibleBand(): { top: number; bottom: number } {
+    const box = scroller.getBoundingClientRect();
+    return { top: Math.max(0, box.top), bottom: Math.min(window.innerHeight, box.bottom) };
+  }
+
+  function draw(queue: AlarmQueue, now: number, flash: Set<string> = new Set(), changed?: readonly AlarmView[]): void {
+    lastNow = now;
+    if (!changed || queue !== queueRef) {
+      queueRef = queue;
+      sorted = orderedAlarms(queue);
+      inSorted = new Map(queue);
+    } else {
+      for (const { id } of changed) {
+        const after = queue.get(id);
+        const before = inSorted.get(id);
+        if (before === after) continue;
+        resortOne(sorted, before, after);
+        if (after) inSorted.set(id, after);
+        else inSorted.delete(id);
+      }
+      // Anything the queue changed without telling: rebuild rather than show it wrong.
+      if (sorted.length !== queue.size) {
+        sorted = orderedAlarms(queue);
+        inSorted = new Map(queue);
+      }
+    }
+    filtered = null;
+    const until = performance.now() + FLASH_MS;
+    for (const id of flash) {
+      flashUntil.set(id, until);
+      const row = rows.get(id);
+      if (row) row.dataset.flash = 'again';
+    }
+    render.schedule();
+  }
+
+  function drawFrame(): void {
+    if (cleared) return;
+    const list = shown();
+    const now = lastNow;
+    openCount.textContent = String(sorted.length);
+    let unassigned = 0;
+    let mine = 0;
+    const myId = options.myId();
+    for (const alarm of sorted) {
+      if (alarm.owner === null) unassigned++;
+      else if (alarm.owner.id === myId) mine++;
+    }
+    counts.all.textContent = `(${sorted.length})`;
+    counts.unassigned.textContent = `(${unassigned})`;
+    counts.mine.textContent = `(${mine})`;
+    empty.hidden = list.length > 0;
+    empty.textContent = sorted.length === 0 ? 'No open alarms' : 'No open alarms match this filter';
+    table.hidden = list.length === 0;
+    table.setAttribute('aria-rowcount', String(list.length + 1));
+
+    // Which rows are in view, by the height of one row (the rows are one line each).
+    let first = 0;
+    let last = Math.min(list.length, FIRST_ROWS);
+    if (rowHeight > 0 && !table.hidden && rowsBody.offsetParent !== null) {
+      const band = visibleBand();
+      const bodyTop = rowsBody.getBoundingClientRect().top;
+      first = Math.max(0, Math.floor((band.top - bodyTop) / rowHeight) - MARGIN_ROWS);
+      last = Math.min(list.length, Math.ceil((band.bottom - bodyTop) / rowHeight) + MARGIN_ROWS);
+      if (first >= last) first = Math.max(0, last - MARGIN_ROWS);
+    }
+
+    const wanted: HTMLTableRowElement[] = [];
+    const keep = new Set<string>();
+    const timeNow = performance.now();
+    for (let i = first; i < last; i++) {
+      const alarm = list[i];
+      keep.add(alarm.id);
+      let row = rows.get(alarm.id);
+      if (!row) {
+        row = el('tr', { attrs: { tabindex: 0 } });
+        rows.set(alarm.id, row);
+      }
+      if (filledFrom.get(row) !== alarm) {
+        fillRow(row, alarm, now, alarm.id === selected);
+        filledFrom.set(row, alarm);
+      }
+      row.setAttribute('aria-rowindex', String(i + 2));
+      const flashing = (flashUntil.get(alarm.id) ?? 0) > timeNow;
+      if (flashing && (row.dataset.flash === 'again' || !row.classList.contains('is-new'))) flashRow(row, alarm.id);
+      delete row.dataset.flash;
+      wanted.push(row);
+    }
+    for (const [id, row] of rows) {
+      if (!keep.has(id)) {
+        rows.delete(id);
+        row.remove();
+      }
+    }
+    for (const [id, until] of flashUntil) if (until <= timeNow) flashUntil.delete(id);
+
+    spacerAbove.hidden = first === 0;
+    spacerAbove.firstElementChild!.setAttribute('style', `height:${first * rowHeight}px`);
+    spacerBelow.hidden = last >= list.length;
+    spacerBelow.firstElementChild!.setAttribute('style', `height:${(list.length - last) * rowHeight}px`);
+    placeRows(rowsBody, [spacerAbove, ...wanted, spacerBelow]);
+
+    if (rowHeight === 0 && wanted.length > 0) {
+      rowHeight = wanted[0].getBoundingClientRect().height;
+      // Now that the height is known, draw only what is in view.
+      if (rowHeight > 0 && list.length > FIRST_ROWS) render.schedule();
+    }
+  }
+
+  function flashRow(row: HTMLTableRowElement, id: string): void {
     row.classList.remove('is-new');
     // Restart the animation on a row that was already flashing.
     void row.offsetWidth;
     row.classList.add('is-new');
+    const left = (flashUntil.get(id) ?? 0) - performance.now();
+    const until = flashUntil.get(id) ?? 0;
     const timer = setTimeout(() => {
       flashTimers.delete(timer);
+      // Flashed again meanwhile: that flash has its own timer.
+      if ((flashUntil.get(id) ?? 0) > until) return;
+      flashUntil.delete(id);
       row.classList.remove('is-new');
-    }, FLASH_MS);
+    }, Math.max(0, left));
     flashTimers.add(timer);
   }
 
@@ -101,8 +262,8 @@ export function createQueueView(options: { myId: () => string; onSelect(alarmId:
     draw,
     tick(now) {
       lastNow = now;
-      for (const row of rowsBody.rows) {
-        const alarm = shownAlarms.get(row.dataset.alarmId ?? '');
+      for (const row of rows.values()) {
+        const alarm = filledFrom.get(row);
         if (!alarm) continue;
         row.querySelector('td.age')!.textContent = durationText(now - Date.parse(alarm.receivedAt));
         row.querySelector('td.deadline')!.textContent = deadlineText(alarm, now);
@@ -111,25 +272,40 @@ export function createQueueView(options: { myId: () => string; onSelect(alarmId:
     },
     select(alarmId) {
       selected = alarmId;
-      for (const row of rowsBody.rows) {
-        const on = row.dataset.alarmId === alarmId;
+      for (const [id, row] of rows) {
+        const on = id === alarmId;
         row.classList.toggle('is-selected', on);
         row.setAttribute('aria-selected', String(on));
       }
     },
-    shown: () => ordered,
+    shown,
+    all: () => sorted,
     clear() {
+      cleared = true;
+      render.cancel();
       for (const timer of flashTimers) clearTimeout(timer);
       flashTimers.clear();
+      flashUntil.clear();
       rowsBody.replaceChildren();
-      shownAlarms.clear();
-      ordered = [];
-      lastQueue = new Map();
+      rows.clear();
+      sorted = [];
+      inSorted = new Map();
+      filtered = null;
+      queueRef = new Map();
+      scroller.removeEventListener('scroll', onScroll);
+      window.removeEventListener('scroll', onScroll);
+      window.removeEventListener('resize', onScroll);
+      resized.disconnect();
     },
   };
 }
 
 const isLate = (alarm: AlarmView, now: number) => alarm.status === 'raised' && alarm.acceptDueAt !== null && Date.parse(alarm.acceptDueAt) < now;
+
+/** A row standing for the rows not drawn; hidden from screen readers (aria-rowindex tells them). */
+function spacerRow(): HTMLTableRowElement {
+  return el('tr', { className: 'queue-spacer', attrs: { 'aria-hidden': 'true' } }, el('td', { attrs: { colspan: COLUMNS } }));
+}
 
 function fillRow(row: HTMLTableRowElement, alarm: AlarmView, now: number, selected: boolean): void {
   row.dataset.alarmId = alarm.id;

@@ -1,0 +1,48 @@
+// A short run of the console flood benchmark (issue 14, `npm run bench -- console`) with a handful
+// of alarms: the script works end to end (a real ARC with alarms inserted, Chromium at 1440×900
+// logged in, an SOS storm through MQTT, every figure measured in the page). Nothing here asserts
+// a speed; only that every field is reported and what must hold at any size: the count on the
+// page is the count of open alarms.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { runConsoleFlood } from '../bench/console-flood.js';
+import { parseBenchFlags } from '../bench/run-bench.js';
+import { formatTable } from '../bench/report.js';
+import type { BenchContext } from '../bench/scenario-kit.js';
+import { ensureSeededTemplate } from '../bench/seeded-data-dir.js';
+
+let root: string;
+let ctx: BenchContext;
+const lines: string[] = [];
+
+beforeAll(async () => {
+  root = await mkdtemp(path.join(tmpdir(), 'arc-bench-console-'));
+  ctx = { workDir: path.join(root, 'work'), cacheDir: path.join(root, 'cache'), workers: 1, log: (l) => lines.push(l), progressEveryS: 60 };
+  await ensureSeededTemplate({ count: 6, cacheDir: ctx.cacheDir });
+}, 60_000);
+
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('the console flood benchmark, with a handful of alarms', () => {
+  it('is a scenario of npm run bench, asked for by name', () => {
+    expect(parseBenchFlags(['console', '--console-open', '30'])).toMatchObject({ scenarios: ['console'], consoleOpen: 30 });
+    expect(parseBenchFlags([])).toMatchObject({ scenarios: ['connect-storm', 'tracking', 'ingest', 'alarm-storm'] });
+  });
+
+  it('measures a storm in Chromium and reports every figure', async () => {
+    const result = await runConsoleFlood(ctx, { open: 30, rate: 5, windowS: 1, settleTimeoutS: 60 });
+    const table = formatTable(result);
+    for (const field of ['publish → shown in the page', 'long tasks during the storm', 'click → paint: open an alarm · accept it', 'JS heap before · after the storm', 'log-in → first row']) {
+      expect(table).toContain(field);
+    }
+    expect(result.data).toMatchObject({ finalCount: 35, stored: 35 });
+    expect((result.data.shown as { count: number }).count).toBe(5);
+    expect(result.data.openPaint).toEqual(expect.any(Number));
+    expect(result.data.acceptPaint).toEqual(expect.any(Number));
+    expect(result.data.heapAfter).toEqual(expect.any(Number));
+  }, 120_000);
+});

@@ -1,0 +1,84 @@
+// The queue as a virtual list (issue 14), in a real Chromium: with hundreds of open alarms only
+// the rows in view and a margin exist in the page, the table still says how many rows it has and
+// where each is (aria-rowcount / aria-rowindex), the arrow keys walk past the drawn rows, a scroll
+// draws the rows it reaches, and the count follows every arrival and resolution exactly.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { SimulatedDevice } from '../device-sim/simulated-device.js';
+import { startTestArc, type TestArc } from './support/test-arc.js';
+import { connected, launchChromium, logIn, openConsole, UI_TIMEOUT_MS } from './support/console-browser.js';
+
+const OPEN = 400;
+let t: TestArc;
+let browser: Browser;
+let device: SimulatedDevice | null = null;
+
+beforeAll(async () => {
+  [t, browser] = await Promise.all([startTestArc({ ARC_MAP_TILES_URL: 'none' }), launchChromium()]);
+}, 60_000);
+afterAll(async () => {
+  await device?.close({ force: true });
+  await browser?.close();
+  await t?.close();
+});
+
+describe('the queue with hundreds of open alarms', () => {
+  it('draws only the rows in view, keeps the count, the row semantics and the arrow keys exact', async () => {
+    const operator = await t.createUser('operator');
+    const wearer = await t.createWearer({ name: 'Virtual Wearer' });
+    const provisioned = await t.provisionDevice({ wearerId: wearer.id });
+    // Silent devices, one a second over the last few minutes (inserted: the backlog is the setting).
+    const start = new Date(Date.now() - OPEN * 1000);
+    await t.sql`
+      insert into alarms (device_id, wearer_id, type, priority, status, received_at)
+      select ${provisioned.deviceId}, ${wearer.id}, 'no_comm', 4, 'raised', ${start}::timestamptz + make_interval(secs => g)
+      from generate_series(1, ${OPEN}) g`;
+
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const page = await openConsole(t, context);
+    await logIn(page, operator.email, operator.password);
+    await connected(page);
+    const count = page.locator('#open-count');
+    await expect.poll(() => count.textContent(), { timeout: UI_TIMEOUT_MS }).toBe(String(OPEN));
+
+    const drawn = page.locator('#queue-rows tr[data-alarm-id]');
+    await expect.poll(() => drawn.count(), { timeout: UI_TIMEOUT_MS }).toBeLessThan(150);
+    expect(await drawn.count()).toBeGreaterThanOrEqual(20);
+    expect(await page.locator('#queue-table').getAttribute('aria-rowcount')).toBe(String(OPEN + 1));
+    expect(await drawn.first().getAttribute('aria-rowindex')).toBe('2');
+    // The stand-ins for the rows not drawn are not rows to a screen reader.
+    expect(await page.locator('#queue-rows').getByRole('row').count()).toBe(await drawn.count());
+
+    // Down the list by keyboard, past what was drawn at first.
+    await drawn.first().focus();
+    for (let i = 0; i < 160; i++) await page.keyboard.press('ArrowDown');
+    await expect
+      .poll(() => page.evaluate(() => (document.activeElement as HTMLElement | null)?.getAttribute('aria-rowindex')), { timeout: UI_TIMEOUT_MS })
+      .toBe('162');
+    await page.keyboard.press('ArrowUp');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-rowindex'))).toBe('161');
+
+    // Scrolled to the bottom: the last rows are drawn, the first are not.
+    await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+    await page.locator(`#queue-rows tr[aria-rowindex="${OPEN + 1}"]`).waitFor();
+    expect(await page.locator('#queue-rows tr[aria-rowindex="2"]').count()).toBe(0);
+    expect(await drawn.count()).toBeLessThan(150);
+
+    // An SOS through MQTT: counted at once, at the top of the list, flashing.
+    await page.evaluate(() => window.scrollTo(0, 0));
+    device = new SimulatedDevice({ ...provisioned, url: t.mqttUrl, reconnect: false });
+    await device.connect();
+    await device.sendEvent('sos');
+    await expect.poll(() => count.textContent(), { timeout: UI_TIMEOUT_MS }).toBe(String(OPEN + 1));
+    await expect.poll(() => drawn.first().textContent(), { timeout: UI_TIMEOUT_MS }).toContain('SOS');
+    expect(await page.locator('#filter-count-unassigned').textContent()).toBe(`(${OPEN + 1})`);
+
+    // One resolved elsewhere: the count follows.
+    const [oldest] = await t.sql<{ id: string }[]>`select id from alarms where type = 'no_comm' order by received_at limit 1`;
+    await t.api('POST', `/api/alarms/${oldest.id}/accept`, undefined, operator.token);
+    await t.api('POST', `/api/alarms/${oldest.id}/resolve`, { closureCode: 'false_test' }, operator.token);
+    await expect.poll(() => count.textContent(), { timeout: UI_TIMEOUT_MS }).toBe(String(OPEN));
+    expect(await page.locator('#queue-table').getAttribute('aria-rowcount')).toBe(String(OPEN + 1));
+    await context.close();
+  }, 90_000);
+});
