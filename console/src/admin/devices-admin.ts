@@ -358,16 +358,16 @@ export function createDevicesAdmin(context: AdminContext): AdminSection {
     return el('section', { className: 'device-panel', attrs: { 'aria-labelledby': titleId } }, ...parts);
   }
 
-  /** Rotating disconnects the device until it has the new secret: asked twice. */
-  function rotateForm(device: DeviceView): ActionForm {
-    const ask = button('Rotate secret…', 'ask');
-    const confirm = button('Rotate and disconnect', 'confirm', 'danger');
+  /**
+   * A step that cannot be undone is asked twice: the first button shows the warning and the
+   * confirming button, and the safe choice (Cancel) takes the focus, so Enter alone does nothing.
+   * `settle` is the submit handler's first step: true when it was only the asking or the cancel.
+   */
+  function askedTwice(askLabel: string, confirmLabel: string, warningText: string) {
+    const ask = button(askLabel, 'ask');
+    const confirm = button(confirmLabel, 'confirm', 'danger');
     const cancel = button('Cancel', 'cancel');
-    const warning = el('p', {
-      className: 'warning',
-      attrs: { hidden: true },
-      text: `The device is disconnected at once and cannot connect again until it is given the new secret. Rotate the secret of ${device.label || device.id}?`,
-    });
+    const warning = el('p', { className: 'warning', attrs: { hidden: true }, text: warningText });
     const asking = (yes: boolean) => {
       ask.hidden = yes;
       confirm.hidden = !yes;
@@ -375,26 +375,44 @@ export function createDevicesAdmin(context: AdminContext): AdminSection {
       warning.hidden = !yes;
     };
     asking(false);
-    return actionForm({
-      title: 'Secret',
-      className: 'admin-form',
-      fields: [],
+    return {
       buttons: [ask, confirm, cancel],
-      extra: [el('p', { className: 'muted', text: 'A new secret replaces the old one, e.g. when a device is lost or passed on.' }), warning],
-      async onSubmit(f, submitter) {
+      warning,
+      done: () => asking(false),
+      settle(submitter: HTMLButtonElement | null | undefined): boolean {
         if (submitter?.value === 'ask') {
           asking(true);
-          cancel.focus(); // the safe choice has the focus: Enter alone does not disconnect
-          return;
+          cancel.focus();
+          return true;
         }
         if (submitter?.value === 'cancel') {
           asking(false);
           ask.focus();
-          return;
+          return true;
         }
+        return false;
+      },
+    };
+  }
+
+  /** Rotating disconnects the device until it has the new secret: asked twice. */
+  function rotateForm(device: DeviceView): ActionForm {
+    const twice = askedTwice(
+      'Rotate secret…',
+      'Rotate and disconnect',
+      `The device is disconnected at once and cannot connect again until it is given the new secret. Rotate the secret of ${device.label || device.id}?`,
+    );
+    return actionForm({
+      title: 'Secret',
+      className: 'admin-form',
+      fields: [],
+      buttons: twice.buttons,
+      extra: [el('p', { className: 'muted', text: 'A new secret replaces the old one, e.g. when a device is lost or passed on.' }), twice.warning],
+      async onSubmit(f, submitter) {
+        if (twice.settle(submitter)) return;
         forgetSecret();
         const answer = await f.send<DeviceCredentialsView>('POST', `/api/devices/${encodeURIComponent(device.id)}/rotate-secret`);
-        asking(false);
+        twice.done();
         if (!answer) return;
         showSecret(answer, 'rotated');
         void loadList();
@@ -405,40 +423,21 @@ export function createDevicesAdmin(context: AdminContext): AdminSection {
   /** Decommission: out of service for good, history kept; asked twice, with a reason (audited). */
   function decommissionForm(device: DeviceView, changed: (next: DeviceView, said: string) => void): ActionForm {
     const reason = input({ placeholder: 'e.g. returned broken, replaced' });
-    const ask = button('Decommission…', 'ask');
-    const confirm = button('Decommission for good', 'confirm', 'danger');
-    const cancel = button('Cancel', 'cancel');
-    const warning = el('p', {
-      className: 'warning',
-      attrs: { hidden: true },
-      text: `${device.label || device.id} is disconnected at once, no longer supervised and cannot connect again. Its alarms and history are kept. This cannot be undone.`,
-    });
-    const asking = (yes: boolean) => {
-      ask.hidden = yes;
-      confirm.hidden = !yes;
-      cancel.hidden = !yes;
-      warning.hidden = !yes;
-    };
-    asking(false);
+    const twice = askedTwice(
+      'Decommission…',
+      'Decommission for good',
+      `${device.label || device.id} is disconnected at once, no longer supervised and cannot connect again. Its alarms and history are kept. This cannot be undone.`,
+    );
     return actionForm({
       title: 'Decommission',
       className: 'admin-form',
       fields: [['reason', 'Why it is taken out of service', reason]],
-      buttons: [ask, confirm, cancel],
-      extra: [warning],
+      buttons: twice.buttons,
+      extra: [twice.warning],
       async onSubmit(f, submitter) {
-        if (submitter?.value === 'ask') {
-          asking(true);
-          cancel.focus();
-          return;
-        }
-        if (submitter?.value === 'cancel') {
-          asking(false);
-          ask.focus();
-          return;
-        }
+        if (twice.settle(submitter)) return;
         const answer = await f.send<{ device: DeviceView }>('POST', `/api/devices/${encodeURIComponent(device.id)}/decommission`, { reason: reason.value.trim() });
-        asking(false);
+        twice.done();
         if (answer) changed(answer.device, 'The device is decommissioned.');
       },
     });
