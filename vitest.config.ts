@@ -7,7 +7,7 @@ const UNIT = [
   'broker/**/*.test.ts',
   'device-sim/**/*.test.ts',
   'console/src/**/*.test.ts',
-  'tests/config-docs.test.ts',
+  'tests/docs-reference.test.ts',
   'tests/device-protocol-doc.test.ts',
   'tests/lint-boundaries.test.ts',
   'tests/node-flags.test.ts',

@@ -1,5 +1,5 @@
 // All configuration, from environment variables, parsed in one place (STYLE habit 9).
-// A bad value stops the start with a message naming the variable. README.md documents each key.
+// A bad value stops the start with a message naming the variable. docs/reference/configuration.md documents each key.
 import { z } from 'zod';
 import { commonPasswordReason } from './auth/common-passwords.js';
 
