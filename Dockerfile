@@ -30,5 +30,5 @@ HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
 # The same as `npx tsx api/main.ts`, but node itself is PID 1. npx and npm do not pass SIGTERM on
 # to their child, so `docker stop` would never reach the ARC's clean shutdown (stop taking
 # connections, finish in-flight writes) and it would be killed after the grace period.
-# --max-semi-space-size=64: a larger young generation; see "Memory and the garbage collector" in the README.
+# --max-semi-space-size=64: a larger young generation; see "Memory and the garbage collector" in docs/guides/getting-started.md.
 CMD ["node", "--max-semi-space-size=64", "--import", "tsx", "api/main.ts"]
