@@ -51,6 +51,10 @@ describe('the reference lists everything the code has', () => {
     const codes = Object.keys(ErrorCodes);
     expect(without(codes, documented), `add a row for each of these error codes to the Errors table of ${HTTP_API}`).toEqual([]);
     expect(without(documented, codes), `${HTTP_API} lists error codes api/errors.ts does not have: remove them`).toEqual([]);
+    const statuses = [...errors.matchAll(/^\| `(ARC_ERR_[A-Z_]+)` \| (\d+) \|/gm)]
+      .filter((m) => m[1]! in ErrorCodes && ErrorCodes[m[1] as keyof typeof ErrorCodes].status !== Number(m[2]))
+      .map((m) => `${m[1]}: ${m[2]} in the docs, ${ErrorCodes[m[1] as keyof typeof ErrorCodes].status} in api/errors.ts`);
+    expect(statuses, `correct the status column of the Errors table of ${HTTP_API}`).toEqual([]);
   });
 
   it(`every route of api/routes/route-docs.ts is in ${HTTP_API}, and no other`, () => {
@@ -84,6 +88,12 @@ describe('the reference lists everything the code has', () => {
     const documented = firstCells(read(CONFIGURATION)).filter((cell) => /^[A-Z][A-Z0-9_]+$/.test(cell));
     expect(without(keys, documented), `add a row for each of these keys to the table of ${CONFIGURATION}`).toEqual([]);
     expect(without(documented, keys), `${CONFIGURATION} lists keys api/config.ts does not read: remove them`).toEqual([]);
+    // A default written as a value (`8080`) must be the schema's; "(unset)" and other words are prose.
+    const defaults: Record<string, unknown> = ConfigSchema.parse({});
+    const wrong = [...read(CONFIGURATION).matchAll(/^\| `([A-Z][A-Z0-9_]+)` \| `([^`]*)` \|/gm)]
+      .filter(([, key, value]) => ['string', 'number', 'boolean'].includes(typeof defaults[key!]) && String(defaults[key!]) !== value)
+      .map(([, key, value]) => `${key}: ${value} in the docs, ${String(defaults[key!])} in api/config.ts`);
+    expect(wrong, `correct the default column of ${CONFIGURATION}`).toEqual([]);
   });
 
   it(`every configuration key is in ${ENV_EXAMPLE} (set or commented out), and no other`, () => {
