@@ -1,5 +1,5 @@
 // One simulated personal-safety device speaking device protocol v1 over MQTT
-// (../shared/spec/device-protocol.md). Tests and the CLI drive it; it only does what it is told,
+// (docs/device-protocol.md). Tests and the CLI drive it; it only does what it is told,
 // so a test can also make it misbehave (raw payloads, foreign topics, refused credentials).
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';

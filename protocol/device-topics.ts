@@ -1,4 +1,4 @@
-// The topic grammar of device protocol v1 (../shared/spec/device-protocol.md, "Topics").
+// The topic grammar of device protocol v1 (docs/device-protocol.md, "Topics").
 // broker/, api/ and device-sim/ all import it, so the grammar lives in exactly one place.
 
 /** A device id: 3 to 64 characters of A-Z a-z 0-9 _ - (spec, "Connection"). */
