@@ -173,7 +173,8 @@ export type SlaReportView = SlaReport;
 /** GET /api/wearers/:id/contacts */
 export type ContactView = Json<Contact>;
 /** GET /api/wearers/:id/response-plan */
-export type ResponsePlanView = { plan: Json<ResponsePlan>; isDefault: boolean; profile: WearerProfile; warnings: string[] };
+/** planSource: the wearer's own plan, their organisation's default for the profile, or the ARC's. */
+export type ResponsePlanView = { plan: Json<ResponsePlan>; isDefault: boolean; planSource: 'wearer' | 'organisation' | 'arc'; profile: WearerProfile; warnings: string[] };
 export type PlanStepView = Json<PlanStep>;
 /** GET/PUT /api/devices/:id/shift-pattern: what a wearer's check-in starts a shift with. */
 export type ShiftPatternView = ShiftPattern;
