@@ -6,6 +6,7 @@ import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { notifySupervisors } from '../api/handling/alarm-notifications.js';
 import { enqueueNotification } from '../api/notify/outbox.js';
+import { SimulatedDevice } from '../device-sim/simulated-device.js';
 import { startHttpReceiver, startSmtpReceiver } from './support/local-receivers.js';
 import { startTestArc, type TestArc } from './support/test-arc.js';
 
@@ -47,7 +48,9 @@ beforeAll(async () => {
   ids.acmeAlarm = await alarmOf(ids.acmeWearer);
   ids.looseAlarm = await alarmOf((await t.createWearer()).id);
 });
+const devices: SimulatedDevice[] = [];
 afterAll(async () => {
+  for (const d of devices) await d.close({ force: true });
   await t?.close();
   await Promise.all([http?.close(), smtp?.close()]);
 });
@@ -191,5 +194,27 @@ describe('default response plans per profile', () => {
     expect([none.status, none.body.error.code]).toEqual([404, 'ARC_ERR_ORGANISATION_NOT_FOUND']);
     const [{ n }] = await t.sql`select count(*)::int as n from organisation_response_plans`;
     expect(n).toBe(0);
+  });
+
+  it("a real device's alarm follows the organisation's default, and its SMS carries the organisation's sender", async () => {
+    // Texts contact 1 at once: the ARC's default for an older person starts with a call instead.
+    const texting = { steps: [{ who: 'contact', contactPosition: 1, how: 'sms', waitS: 0 }, { who: 'wearer', how: 'operator_call', waitS: 60 }] };
+    expect((await t.api('PUT', `/api/organisations/${ids.other}/response-plans/older_person`, texting)).status).toBe(200);
+    expect((await settings(ids.other, { smsSender: 'OtherHomes' })).status).toBe(200);
+    const gran = await t.createWearer({ organisationId: ids.other, profile: 'older_person' });
+    expect((await t.api('POST', `/api/wearers/${gran.id}/contacts`, { name: 'Kim', relationship: 'son', phone: '+44 7700 900555' })).status).toBe(201);
+    const device = new SimulatedDevice({ ...(await t.provisionDevice({ wearerId: gran.id })), url: t.mqttUrl, reconnect: false, now: () => NOW.getTime() });
+    devices.push(device);
+    await device.connect();
+    const sent = await device.sendEvent('sos', {});
+    await t.arc.idle();
+    const [{ alarmId }] = await t.sql<{ alarmId: string }[]>`select alarm_id from events where device_id = ${device.deviceId} and event_key = ${sent.id}`;
+    while ((await t.arc.notifications.tick()) > 0);
+
+    const detail = (await t.api('GET', `/api/alarms/${alarmId}`)).body;
+    expect(detail.plan.steps[0]).toMatchObject({ who: 'contact', how: 'sms' });
+    const sms = http.seen.filter((r) => r.path === '/sms').map((r) => JSON.parse(r.body)).filter((b) => b.to === '+44 7700 900555');
+    expect(sms).toHaveLength(1);
+    expect(sms[0].from).toBe('OtherHomes');
   });
 });
