@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { ArcError } from '../errors.js';
 import { billingCountsCsv, monthlyStatisticsCsv } from '../rules/organisation-report-csv.js';
-import { billingCounts, monthlyStatistics, NO_ORGANISATION } from '../rules/organisation-reports.js';
+import { billingCounts, byOrganisation, monthlyStatistics, NO_ORGANISATION } from '../rules/organisation-reports.js';
 import { reportMonth } from '../rules/report-month.js';
 import { reportPeriod } from '../rules/sla-period.js';
 import { slaReport } from '../rules/sla-report.js';
@@ -84,15 +84,8 @@ export function reportRoutes(app: FastifyInstance, deps: RouteDeps): void {
     }
     // Each organisation's overall figures beside the whole report (the statistics report has more).
     const groups = [...scope.organisations, ...(scope.includeUnorganised ? [{ id: null, name: NO_ORGANISATION }] : [])];
-    const organisations = groups.map((g) => ({
-      organisationId: g.id,
-      organisationName: g.name,
-      overall: slaReport(
-        alarms.filter((a) => a.organisationId === g.id),
-        chosen.period,
-        now,
-      ).overall,
-    }));
+    const grouped = byOrganisation(alarms);
+    const organisations = groups.map((g) => ({ organisationId: g.id, organisationName: g.name, overall: slaReport(grouped.get(g.id) ?? [], chosen.period, now).overall }));
     return { report, organisations };
   });
 

@@ -88,6 +88,17 @@ function groupsOf(organisations: readonly OrganisationRef[], includeUnorganised:
   return includeUnorganised ? [...named, { id: null, name: NO_ORGANISATION }] : named;
 }
 
+/** Items by organisation, in one pass (a report may span hundreds of organisations). */
+export function byOrganisation<T extends { organisationId: string | null }>(items: readonly T[]): Map<string | null, T[]> {
+  const groups = new Map<string | null, T[]>();
+  for (const item of items) {
+    const list = groups.get(item.organisationId);
+    if (list) list.push(item);
+    else groups.set(item.organisationId, [item]);
+  }
+  return groups;
+}
+
 const periodOut = (p: MonthPeriod) => ({ month: p.month, timeZone: p.timeZone, from: p.from.toISOString(), to: p.to.toISOString(), complete: p.complete });
 
 function statisticsOf(group: Group, alarms: readonly OrganisationAlarm[], period: MonthPeriod, now: Date): OrganisationStatistics {
@@ -122,10 +133,11 @@ export function monthlyStatistics(
   const groups = groupsOf(organisations, includeUnorganised);
   const inReport = new Set(groups.map((g) => g.id));
   const covered = alarms.filter((a) => inReport.has(a.organisationId));
+  const grouped = byOrganisation(covered);
   return {
     period: periodOut(period),
     asOf: now.toISOString(),
-    organisations: groups.map((g) => statisticsOf(g, covered.filter((a) => a.organisationId === g.id), period, now)),
+    organisations: groups.map((g) => statisticsOf(g, grouped.get(g.id) ?? [], period, now)),
     total: statisticsOf({ id: null, name: 'Total' }, covered, period, now),
   };
 }
@@ -161,17 +173,12 @@ export function billingCounts(
   const inReport = new Set(groups.map((g) => g.id));
   const coveredAlarms = alarms.filter((a) => inReport.has(a.organisationId) && a.receivedAt >= period.from && a.receivedAt < period.to);
   const coveredDevices = devices.filter((d) => inReport.has(d.organisationId));
+  const alarmsOf = byOrganisation(coveredAlarms);
+  const devicesOf = byOrganisation(coveredDevices);
   return {
     period: periodOut(period),
     asOf: now.toISOString(),
-    organisations: groups.map((g) =>
-      billingOf(
-        g,
-        coveredAlarms.filter((a) => a.organisationId === g.id),
-        coveredDevices.filter((d) => d.organisationId === g.id),
-        now,
-      ),
-    ),
+    organisations: groups.map((g) => billingOf(g, alarmsOf.get(g.id) ?? [], devicesOf.get(g.id) ?? [], now)),
     total: billingOf({ id: null, name: 'Total' }, coveredAlarms, coveredDevices, now),
   };
 }
