@@ -24,6 +24,8 @@ export default defineConfig({
     maxWorkers: 2,
     minWorkers: 1,
     testTimeout: 30_000,
+    // Show whole lists in failures (the docs test names every missing route, key and file).
+    chaiConfig: { truncateThreshold: 0 },
     hookTimeout: 60_000,
     // `npm test` runs all three; `npm run test:unit` (and :integration, :browser) one of them.
     // Only the projects that need it name the global setup: one real PostgreSQL for the run,

@@ -41,6 +41,7 @@ import { authRoutes } from './routes/auth-routes.js';
 import { deviceRoutes } from './routes/device-routes.js';
 import { wearerRoutes } from './routes/wearer-routes.js';
 import { organisationRoutes } from './routes/organisation-routes.js';
+import { organisationSettingsRoutes } from './routes/organisation-settings-routes.js';
 import { userRoutes } from './routes/user-routes.js';
 import { alarmRoutes } from './routes/alarm-routes.js';
 import { carerRoutes } from './routes/carer-routes.js';
@@ -294,6 +295,7 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
     wearerRoutes,
     subjectAccessRoutes,
     organisationRoutes,
+    organisationSettingsRoutes,
     contactRoutes,
     responsePlanRoutes,
     geofenceRoutes,

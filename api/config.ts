@@ -6,6 +6,15 @@ import { commonPasswordReason } from './auth/common-passwords.js';
 const port = z.coerce.number().int().min(0).max(65535);
 const optionalText = z.string().min(1).optional();
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+/** An IANA time zone name this Node knows (Europe/London, UTC). */
+const TimeZone = z.string().refine((zone) => {
+  try {
+    new Intl.DateTimeFormat('en-GB', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'expected an IANA time zone, e.g. Europe/London');
 
 export interface AcceptDeadline {
   overdueS: number;
@@ -114,17 +123,9 @@ export const ConfigSchema = z.object({
   ARC_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   ARC_NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   /** The zone the insight views count hours of the week, nights and months in (IANA name). */
-  ARC_INSIGHT_TIME_ZONE: z
-    .string()
-    .refine((zone) => {
-      try {
-        new Intl.DateTimeFormat('en-GB', { timeZone: zone });
-        return true;
-      } catch {
-        return false;
-      }
-    }, 'expected an IANA time zone, e.g. Europe/London')
-    .default('Europe/London'),
+  ARC_INSIGHT_TIME_ZONE: TimeZone.default('Europe/London'),
+  /** The zone the monthly reports (statistics, billing) start and end their months in (IANA name). */
+  ARC_REPORT_TIME_ZONE: TimeZone.default('Europe/London'),
   /** Night hours for "away from home at night", "HH-HH" local, may wrap midnight (22-06). */
   ARC_INSIGHT_NIGHT_HOURS: z
     .string()

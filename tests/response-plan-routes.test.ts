@@ -50,7 +50,7 @@ describe('the effective plan', () => {
     const wearer = await newWearer(profile, 1);
     const response = await api('GET', `/api/wearers/${wearer}/response-plan`, undefined, 'operator');
     expect(response.status).toBe(200);
-    expect(response.body).toEqual({ plan: DEFAULT_PLANS[profile], isDefault: true, profile, warnings: [] });
+    expect(response.body).toEqual({ plan: DEFAULT_PLANS[profile], isDefault: true, planSource: 'arc', profile, warnings: [] });
   });
 
   it('the defaults are listed for every profile', async () => {
@@ -68,11 +68,11 @@ describe('the effective plan', () => {
     const wearer = await newWearer('dementia', 2);
     const put = await api('PUT', `/api/wearers/${wearer}/response-plan`, OWN_PLAN);
     expect(put.status).toBe(200);
-    expect(put.body).toEqual({ plan: OWN_PLAN, isDefault: false, profile: 'dementia', warnings: [] });
+    expect(put.body).toEqual({ plan: OWN_PLAN, isDefault: false, planSource: 'wearer', profile: 'dementia', warnings: [] });
     expect((await api('GET', `/api/wearers/${wearer}/response-plan`)).body.isDefault).toBe(false);
 
     const reset = await api('DELETE', `/api/wearers/${wearer}/response-plan`);
-    expect(reset.body).toEqual({ plan: DEFAULT_PLANS.dementia, isDefault: true, profile: 'dementia', warnings: [] });
+    expect(reset.body).toEqual({ plan: DEFAULT_PLANS.dementia, isDefault: true, planSource: 'arc', profile: 'dementia', warnings: [] });
     const [row] = await db.sql`select response_plan from wearers where id = ${wearer}`;
     expect(row.responsePlan).toBeNull();
   });

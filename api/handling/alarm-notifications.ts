@@ -47,8 +47,10 @@ export async function notifyCarers(tx: TransactionSql, alarmId: string, now: Dat
 }
 
 export async function notifySupervisors(tx: TransactionSql, alarmId: string, now: Date, options: { publicUrl: string; webhookUrl: string | null }): Promise<void> {
-  const [alarm] = await tx<{ type: string; priority: number; wearerName: string | null; receivedAt: Date }[]>`
-    select a.type, a.priority, w.name as wearer_name, a.received_at from alarms a left join wearers w on w.id = a.wearer_id where a.id = ${alarmId}`;
+  const [alarm] = await tx<{ type: string; priority: number; wearerName: string | null; receivedAt: Date; organisationWebhookUrl: string | null }[]>`
+    select a.type, a.priority, w.name as wearer_name, a.received_at, o.webhook_url as organisation_webhook_url
+    from alarms a left join wearers w on w.id = a.wearer_id left join organisations o on o.id = w.organisation_id
+    where a.id = ${alarmId}`;
   if (!alarm) return;
   const waited = Math.round((now.getTime() - alarm.receivedAt.getTime()) / 1000);
   const subject = `Unanswered ${alarm.type} alarm (priority ${alarm.priority}) for ${alarm.wearerName ?? 'an unassigned device'}: ${waited} s`;
@@ -57,11 +59,13 @@ export async function notifySupervisors(tx: TransactionSql, alarmId: string, now
   for (const s of supervisors) {
     await enqueueNotification(tx, { alarmId, channel: 'email', recipient: s.email, audience: 'supervisor', subject, body, now });
   }
-  if (options.webhookUrl) {
+  // The wearer's organisation's own webhook when it set one, else the ARC's.
+  const webhookUrl = alarm.organisationWebhookUrl ?? options.webhookUrl;
+  if (webhookUrl) {
     await enqueueNotification(tx, {
       alarmId,
       channel: 'webhook',
-      recipient: options.webhookUrl,
+      recipient: webhookUrl,
       audience: 'organisation',
       subject,
       body,

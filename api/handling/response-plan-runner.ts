@@ -56,7 +56,8 @@ async function contextFor(sql: Sql | TransactionSql, alarm: AlarmForPlanRow, now
     wearer: { ...context.wearer, devicePhone: device?.simNumber ?? null },
     contacts: context.contacts,
     now,
-    webhookUrl: options.webhookUrl,
+    // The wearer's organisation's own webhook when it set one, else the ARC's.
+    webhookUrl: context.organisationWebhookUrl ?? options.webhookUrl,
   };
 }
 

@@ -13,6 +13,7 @@ import type { Contact } from '../store/contact-store.js';
 import type { HandoverNote } from '../store/handover-store.js';
 import type { ShiftPattern } from '../rules/shift-rules.js';
 import type { Geofence } from '../store/geofence-store.js';
+import type { BillingCounts, MonthlyStatistics } from '../rules/organisation-reports.js';
 import type { SlaReport } from '../rules/sla-report.js';
 import type { PhoneAppSettings } from '../routes/device-connection.js';
 
@@ -168,12 +169,27 @@ export interface DeviceCredentialsView {
 export type GeofenceView = Json<Geofence>;
 /** GET /api/reports/sla */
 export type SlaReportView = SlaReport;
+/** GET /api/organisations/:id/settings (and the answer to every change of them). */
+export interface OrganisationSettingsView {
+  settings: {
+    organisationId: string;
+    channels: { webhookUrl: string | null; webhookSecretSet: boolean; smsSender: string | null; emailSender: string | null };
+    /** The organisation's own default per profile; null: the ARC's (arcDefaultPlans) applies. */
+    defaultPlans: Record<WearerProfile, Json<ResponsePlan> | null>;
+  };
+  arcDefaultPlans?: Record<WearerProfile, Json<ResponsePlan>>;
+}
+/** GET /api/reports/monthly-statistics */
+export type MonthlyStatisticsView = { report: Json<MonthlyStatistics> };
+/** GET /api/reports/billing */
+export type BillingCountsView = { report: Json<BillingCounts> };
 
 // ---- Administration payloads -----------------------------------------------------------------
 /** GET /api/wearers/:id/contacts */
 export type ContactView = Json<Contact>;
 /** GET /api/wearers/:id/response-plan */
-export type ResponsePlanView = { plan: Json<ResponsePlan>; isDefault: boolean; profile: WearerProfile; warnings: string[] };
+/** planSource: the wearer's own plan, their organisation's default for the profile, or the ARC's. */
+export type ResponsePlanView = { plan: Json<ResponsePlan>; isDefault: boolean; planSource: 'wearer' | 'organisation' | 'arc'; profile: WearerProfile; warnings: string[] };
 export type PlanStepView = Json<PlanStep>;
 /** GET/PUT /api/devices/:id/shift-pattern: what a wearer's check-in starts a shift with. */
 export type ShiftPatternView = ShiftPattern;

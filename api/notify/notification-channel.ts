@@ -20,6 +20,18 @@ export interface OutboxNotification {
   createdAt: Date;
   /** Attempts so far, counting the one under way. */
   attempts: number;
+  /**
+   * The settings of the organisation the alarm's wearer belongs to, read at send time like the
+   * configuration (each one set replaces the ARC's); null or absent: the ARC's configuration.
+   */
+  organisation?: OrganisationChannels | null;
+}
+
+export interface OrganisationChannels {
+  webhookUrl: string | null;
+  webhookSecret: string | null;
+  smsSender: string | null;
+  emailSender: string | null;
 }
 
 export interface NotificationChannel {

@@ -5,6 +5,7 @@ import type { Sql } from 'postgres';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { claimDueNotifications, recordDelivered, recordFailedAttempt } from './outbox.js';
+import { channelsOfAlarms } from '../store/organisation-settings-store.js';
 import { isFinalFailure, nextAttemptDelayMs } from './retry-schedule.js';
 import { UndeliverableError, type NotificationChannels, type OutboxNotification } from './notification-channel.js';
 import { createWebhookChannel } from './channels/webhook-channel.js';
@@ -86,6 +87,9 @@ export function createNotificationWorker(deps: NotificationWorkerDeps): Notifica
   async function tick(): Promise<number> {
     const claimedAt = now();
     const due = await claimDueNotifications(sql, claimedAt, new Date(claimedAt.getTime() + LEASE_MS), BATCH_SIZE);
+    // Each alarm's organisation's own channels, read now (as the configuration is) for the batch.
+    const organisations = await channelsOfAlarms(sql, [...new Set(due.flatMap((n) => (n.alarmId ? [n.alarmId] : [])))]);
+    for (const n of due) n.organisation = n.alarmId ? (organisations.get(n.alarmId) ?? null) : null;
     const outcomes = await Promise.allSettled(due.map(attempt));
     for (const [i, outcome] of outcomes.entries()) {
       // Only recording can get here (a send's failure is recorded); the lease brings the row back.

@@ -96,7 +96,7 @@ export function deviceRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const osmandToken = generateOsmAndToken();
     const secretHash = hashDeviceSecret(secret);
     await inTransaction(sql, async (tx) => {
-      if (!(await insertDevice(tx, { ...input, secretHash, osmandTokenHash: hashOsmAndToken(osmandToken) }))) throw new ArcError('ARC_ERR_DEVICE_EXISTS');
+      if (!(await insertDevice(tx, { ...input, secretHash, osmandTokenHash: hashOsmAndToken(osmandToken), createdAt: deps.now() }))) throw new ArcError('ARC_ERR_DEVICE_EXISTS');
       await audit(tx, actorOf(request), 'device.provisioned', input.id, { label: input.label, wearerId: input.wearerId });
     });
     // The secret is shown this once and stored only as a slow hash.

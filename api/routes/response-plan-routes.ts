@@ -25,7 +25,7 @@ export function responsePlanRoutes(app: FastifyInstance, deps: RouteDeps): void 
   const effectivePlan = async (id: string) => {
     const context = await getResponseContext(sql, id);
     if (!context) throw new ArcError('ARC_ERR_WEARER_NOT_FOUND');
-    return { plan: context.plan, isDefault: context.isDefault, profile: context.wearer.profile, warnings: context.warnings };
+    return { plan: context.plan, isDefault: context.isDefault, planSource: context.planSource, profile: context.wearer.profile, warnings: context.warnings };
   };
 
   app.get('/api/response-plans/defaults', { preHandler: staff }, async () => ({ defaults: DEFAULT_PLANS }));

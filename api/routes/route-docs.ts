@@ -14,6 +14,7 @@ import * as handoverRoutes from './handover-routes.js';
 import * as insightRoutes from './insight-routes.js';
 import * as opsRoutes from './ops-routes.js';
 import * as organisationRoutes from './organisation-routes.js';
+import * as organisationSettingsRoutes from './organisation-settings-routes.js';
 import * as placeRoutes from './place-routes.js';
 import * as reportRoutes from './report-routes.js';
 import * as responsePlanRoutes from './response-plan-routes.js';
@@ -102,9 +103,15 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
   'POST /api/organisations': { who: 'managers', summary: '{name, urn?, policeWithdrawn?, policeWithdrawnReason?} → 201 {organisation}; the URN is kept exactly as issued, like a wearer\'s', body: organisationRoutes.NewOrganisation },
   'PATCH /api/organisations/:id': { who: 'managers', summary: 'the same fields, all optional → {organisation}', params: organisationRoutes.OrganisationParams, body: organisationRoutes.OrganisationUpdate },
   'GET /metrics': { who: 'Prometheus (bearer ARC_METRICS_TOKEN, or loopback)', summary: 'the metrics for Prometheus, text exposition format' },
-  'GET /api/reports/sla': { who: 'managers', summary: 'The SLA report (JSON or CSV) for today, this month, or from…to', query: reportRoutes.SlaQuery },
+  'GET /api/organisations/:id/settings': { who: 'managers', summary: '{settings: {organisationId, channels: {webhookUrl, webhookSecretSet, smsSender, emailSender}, defaultPlans: {profile: plan or null}}, arcDefaultPlans}: the organisation\'s own channels and default plans (null: the ARC\'s applies); never the secret', params: organisationSettingsRoutes.OrganisationParams },
+  'PATCH /api/organisations/:id/settings': { who: 'managers', summary: '{webhookUrl?, webhookSecret? (≥ 16, write-only), smsSender?, emailSender?}; "" or null clears; a webhookUrl needs a secret; clearing it clears the secret → {settings}', params: organisationSettingsRoutes.OrganisationParams, body: organisationSettingsRoutes.ChannelInput },
+  'PUT /api/organisations/:id/response-plans/:profile': { who: 'managers', summary: 'a response plan {steps} → {settings}: the default for the organisation\'s wearers of that profile who have no plan of their own', params: organisationSettingsRoutes.PlanParams, body: ResponsePlan },
+  'DELETE /api/organisations/:id/response-plans/:profile': { who: 'managers', summary: '→ {settings}: the organisation\'s wearers of that profile go back to the ARC\'s default', params: organisationSettingsRoutes.PlanParams },
+  'GET /api/reports/sla': { who: 'managers', summary: 'The SLA report (JSON or CSV) for today, this month, or from…to; organisationId narrows it to one organisation. JSON: {report, organisations: [{organisationId, organisationName, overall}]}', query: reportRoutes.SlaQuery },
+  'GET /api/reports/monthly-statistics': { who: 'managers', summary: 'BS 8484 monthly alarm statistics per organisation (JSON or CSV): alarms by type, genuine / false / undecided, passed to police, response times and the SLA lines; month (YYYY-MM, ARC_REPORT_TIME_ZONE) defaults to this month', query: reportRoutes.MonthQuery },
+  'GET /api/reports/billing': { who: 'managers', summary: 'Billing counts per organisation for a month (JSON or CSV): devices in service and heard from, alarms by outcome (closure code or open), test alarms apart', query: reportRoutes.MonthQuery },
   'GET /api/response-plans/defaults': { who: 'staff', summary: '{defaults}: the default plan of each profile' },
-  'GET /api/wearers/:id/response-plan': { who: 'staff', summary: '{plan, isDefault, profile, warnings}: the wearer\'s plan or their profile\'s default', params: responsePlanRoutes.WearerParams },
+  'GET /api/wearers/:id/response-plan': { who: 'staff', summary: '{plan, isDefault, planSource (wearer, organisation or arc), profile, warnings}: the wearer\'s plan, else their organisation\'s default for the profile, else the ARC\'s', params: responsePlanRoutes.WearerParams },
   'PUT /api/wearers/:id/response-plan': { who: 'managers', summary: '{steps: [{who, how, waitS, contactPosition?, instruction?}]} → the same as GET. Refused, naming the step, when a step names a contact the wearer does not have', params: responsePlanRoutes.WearerParams, body: ResponsePlan },
   'DELETE /api/wearers/:id/response-plan': { who: 'managers', summary: 'back to the profile\'s default → the same as GET', params: responsePlanRoutes.WearerParams },
   'GET /api/wearers/:id/police': { who: 'staff', summary: '{police: {urn, policeWithdrawn, policeWithdrawnReason, organisationId, organisationName, effective}}: the wearer\'s own values, and effective {urn, urnSource…', params: responsePlanRoutes.WearerParams },

@@ -7,6 +7,7 @@ import {
   TEST_MODE_REASON,
   nextStep,
   planFor,
+  planWithSource,
   planProgress,
   reachStep,
   startStep,
@@ -115,6 +116,15 @@ describe('planFor and nextStep', () => {
     ['dementia', own, own],
   ] as const)('%s with own plan %j → the right plan', (profile, responsePlan, expected) => {
     expect(planFor({ profile, responsePlan })).toBe(expected);
+  });
+
+  const theirs = plan(call('wearer'), call('police'));
+  it.each([
+    ['own plan beats the organisation default', own, theirs, own, 'wearer'],
+    ['organisation default without an own plan', null, theirs, theirs, 'organisation'],
+    ["the ARC's default without either", null, null, DEFAULT_PLANS.dementia, 'arc'],
+  ] as const)('%s', (_name, responsePlan, organisationPlan, expected, source) => {
+    expect(planWithSource({ profile: 'dementia', responsePlan, organisationPlan })).toEqual({ plan: expected, source });
   });
 
   const three = plan(call('wearer'), toContact(1), call('police'));

@@ -119,9 +119,24 @@ export const DEFAULT_PLANS: Record<WearerProfile, ResponsePlan> = {
   },
 };
 
-/** The wearer's own plan, or their profile's default (response_plan null). */
-export function planFor(wearer: { profile: WearerProfile; responsePlan: ResponsePlan | null }): ResponsePlan {
-  return wearer.responsePlan ?? DEFAULT_PLANS[wearer.profile];
+/** Where the plan in force comes from: the wearer's own, their organisation's default, the ARC's. */
+export type PlanSource = 'wearer' | 'organisation' | 'arc';
+
+/**
+ * The wearer's own plan; without one (response_plan null), their organisation's default for
+ * their profile; without that, the ARC's default for the profile.
+ */
+export function planFor(wearer: { profile: WearerProfile; responsePlan: ResponsePlan | null; organisationPlan?: ResponsePlan | null }): ResponsePlan {
+  return planWithSource(wearer).plan;
+}
+
+export function planWithSource(wearer: { profile: WearerProfile; responsePlan: ResponsePlan | null; organisationPlan?: ResponsePlan | null }): {
+  plan: ResponsePlan;
+  source: PlanSource;
+} {
+  if (wearer.responsePlan) return { plan: wearer.responsePlan, source: 'wearer' };
+  if (wearer.organisationPlan) return { plan: wearer.organisationPlan, source: 'organisation' };
+  return { plan: DEFAULT_PLANS[wearer.profile], source: 'arc' };
 }
 
 /** Steps (numbered from 1, as people count) naming a contact position the wearer does not have. */

@@ -32,13 +32,16 @@ export interface NewDevice {
   /** SHA-256 of the Traccar Client identifier (api/auth/osmand-token.ts), when one was issued. */
   osmandTokenHash?: string | null;
   simNumber?: string | null;
+  /** The ARC's clock when it was provisioned: billing counts a device from then (the database's clock only when not given). */
+  createdAt?: Date;
 }
 
 /** False when the id is taken. */
 export async function insertDevice(sql: Sql, device: NewDevice): Promise<boolean> {
   const rows = await sql`
-    insert into devices (id, label, wearer_id, heartbeat_s, secret_hash, osmand_token_hash, sim_number)
-    values (${device.id}, ${device.label}, ${device.wearerId}, ${device.heartbeatS}, ${device.secretHash}, ${device.osmandTokenHash ?? null}, ${device.simNumber ?? null})
+    insert into devices (id, label, wearer_id, heartbeat_s, secret_hash, osmand_token_hash, sim_number, created_at)
+    values (${device.id}, ${device.label}, ${device.wearerId}, ${device.heartbeatS}, ${device.secretHash}, ${device.osmandTokenHash ?? null}, ${device.simNumber ?? null},
+            coalesce(${device.createdAt ?? null}::timestamptz, now()))
     on conflict (id) do nothing returning id`;
   return rows.length === 1;
 }

@@ -1,7 +1,7 @@
 // A wearer's response plan (null = the profile default) and police details (URN, withdrawal: their
 // own and their organisation's), and everything the plan rules need about a wearer, read together.
 import type { Sql, TransactionSql } from 'postgres';
-import { ResponsePlan, missingContacts, planFor, type WearerForPlan } from '../rules/response-plan.js';
+import { ResponsePlan, missingContacts, planWithSource, type PlanSource, type WearerForPlan } from '../rules/response-plan.js';
 import type { EffectivePolice, PoliceSetting } from '../rules/police-urn.js';
 import type { WearerProfile } from './wearer-store.js';
 import { listContacts, type Contact } from './contact-store.js';
@@ -21,9 +21,13 @@ export interface WearerPolice extends PoliceDetails {
 
 export interface ResponseContext {
   wearer: WearerForPlan & { id: string; profile: WearerProfile };
-  /** The plan in force: the wearer's own or the profile default. */
+  /** The plan in force: the wearer's own, their organisation's default for the profile, or the ARC's. */
   plan: ResponsePlan;
+  /** Not the wearer's own (the organisation's or the ARC's default). */
   isDefault: boolean;
+  planSource: PlanSource;
+  /** The webhook of the wearer's organisation, when it set its own (else the ARC's is used). */
+  organisationWebhookUrl: string | null;
   contacts: Contact[];
   /** Things the console should show about the plan itself (a step naming a missing contact…). */
   warnings: string[];
@@ -34,12 +38,15 @@ interface WearerRow extends PoliceRow {
   name: string;
   profile: WearerProfile;
   responsePlan: unknown;
+  organisationPlan: unknown;
+  organisationWebhookUrl: string | null;
   phone: string | null;
 }
 
 async function wearerRow(sql: Sql | TransactionSql, wearerId: string, lock = false): Promise<WearerRow | null> {
   const [found] = await sql<WearerRow[]>`
-    select w.id, w.name, w.profile, w.response_plan, w.phone, ${policeColumns(sql)}
+    select w.id, w.name, w.profile, w.response_plan, w.phone, ${policeColumns(sql)}, o.webhook_url as organisation_webhook_url,
+           (select p.plan from organisation_response_plans p where p.organisation_id = w.organisation_id and p.profile = w.profile) as organisation_plan
     from wearers w left join organisations o on o.id = w.organisation_id
     where w.id = ${wearerId} ${lock ? sql`for update of w` : sql``}`;
   return found ?? null;
@@ -58,7 +65,13 @@ export async function getResponseContext(sql: Sql | TransactionSql, wearerId: st
     if (parsed.success) own = parsed.data;
     else warnings.push('The stored response plan is not valid; the profile default is used');
   }
-  const plan = planFor({ profile: found.profile, responsePlan: own });
+  let organisationPlan: ResponsePlan | null = null;
+  if (found.organisationPlan !== null) {
+    const parsed = ResponsePlan.safeParse(found.organisationPlan);
+    if (parsed.success) organisationPlan = parsed.data;
+    else warnings.push("The organisation's default plan is not valid; the ARC's default is used");
+  }
+  const { plan, source } = planWithSource({ profile: found.profile, responsePlan: own, organisationPlan });
   for (const { step, contactPosition } of missingContacts(plan, contacts.length)) {
     warnings.push(`Step ${step} names contact ${contactPosition}, but ${found.name} has ${contacts.length === 1 ? '1 contact' : `${contacts.length} contacts`}`);
   }
@@ -73,7 +86,7 @@ export async function getResponseContext(sql: Sql | TransactionSql, wearerId: st
     policeWithdrawnReason: police.policeWithdrawnReason,
     phone: found.phone,
   };
-  return { wearer, plan, isDefault: own === null, contacts, warnings };
+  return { wearer, plan, isDefault: source !== 'wearer', planSource: source, organisationWebhookUrl: found.organisationWebhookUrl, contacts, warnings };
 }
 
 export type PlanChange =

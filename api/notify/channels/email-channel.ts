@@ -1,4 +1,5 @@
-// Email over SMTP with nodemailer: plain text, from ARC_SMTP_FROM. The transport is made on the
+// Email over SMTP with nodemailer: plain text, from the organisation's email sender when it set
+// one, else ARC_SMTP_FROM. The transport is made on the
 // first send, so an ARC without ARC_SMTP_URL never opens a connection.
 import { createTransport, type Transporter } from 'nodemailer';
 import type { Config } from '../../config.js';
@@ -23,7 +24,7 @@ export function createEmailChannel(config: EmailConfig): NotificationChannel {
         socketTimeout: SMTP_TIMEOUT_MS,
       });
       await transport.sendMail({
-        from: config.ARC_SMTP_FROM,
+        from: n.organisation?.emailSender ?? config.ARC_SMTP_FROM,
         to: n.recipient,
         subject: n.subject || DEFAULT_SUBJECT,
         text: n.body,

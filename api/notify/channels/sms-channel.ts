@@ -1,5 +1,6 @@
-// SMS through an HTTP gateway: POST {"to", "text"} with a bearer token. The gateway does the
-// carrier side; anything but a 2xx is a failed attempt.
+// SMS through an HTTP gateway: POST {"to", "text"} with a bearer token, and "from" (the sender
+// the message shows) when the wearer's organisation set one; without it the gateway's own default
+// sender is used, as before. The gateway does the carrier side; anything but a 2xx is a failed attempt.
 import type { Config } from '../../config.js';
 import { notConfigured, type NotificationChannel } from '../notification-channel.js';
 
@@ -19,7 +20,7 @@ export function createSmsChannel(config: SmsConfig, options: { timeoutMs?: numbe
           // Lets a gateway that supports it drop the duplicate of an at-least-once resend.
           'idempotency-key': `arc-notification-${n.id}`,
         },
-        body: JSON.stringify({ to: n.recipient, text: n.body }),
+        body: JSON.stringify({ to: n.recipient, text: n.body, ...(n.organisation?.smsSender && { from: n.organisation.smsSender }) }),
         redirect: 'error',
         signal: AbortSignal.timeout(options.timeoutMs ?? SMS_TIMEOUT_MS),
       });

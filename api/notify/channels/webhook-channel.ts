@@ -1,6 +1,6 @@
 // Webhooks: the notification as JSON, POSTed and signed so the receiver can tell it came from
 // this ARC. x-arc-signature is "sha256=" + hex HMAC-SHA256 of the exact bytes of the body with
-// ARC_WEBHOOK_SECRET; x-arc-timestamp is the send time in Unix seconds. The body carries the
+// ARC_WEBHOOK_SECRET (or the organisation's own secret, below); x-arc-timestamp is the send time in Unix seconds. The body carries the
 // notification id because a retry after a crash may deliver it twice.
 import { createHmac } from 'node:crypto';
 import type { Config } from '../../config.js';
@@ -19,30 +19,43 @@ export function webhookBody(n: OutboxNotification): string {
 
 type WebhookConfig = Pick<Config, 'ARC_WEBHOOK_URL' | 'ARC_WEBHOOK_SECRET'>;
 
-function targetOf(n: OutboxNotification, config: WebhookConfig): string {
-  // The organisation's own endpoint is configuration, not a row: it can change after queueing.
+/**
+ * Where it goes and what signs it. The organisation's endpoint is configuration, not a row: it can
+ * change after queueing. A wearer's organisation that set its own webhook gets notifications
+ * about its wearers there, signed with its own secret; otherwise ARC_WEBHOOK_URL and
+ * ARC_WEBHOOK_SECRET. A webhook to a contact's own URL is signed with the organisation's secret
+ * when it set one (its receivers know that one), else the ARC's.
+ */
+function targetOf(n: OutboxNotification, config: WebhookConfig): { url: string; secret: string } {
+  const own = n.organisation;
+  const ownSecret = own?.webhookUrl && own.webhookSecret ? own.webhookSecret : null;
+  // Never send unsigned: a receiver could not tell this ARC from anyone else.
+  const secretOr = () => {
+    const secret = ownSecret ?? config.ARC_WEBHOOK_SECRET;
+    if (!secret) throw notConfigured('webhook', 'ARC_WEBHOOK_SECRET');
+    return secret;
+  };
   if (n.audience === 'organisation') {
+    if (ownSecret) return { url: own!.webhookUrl!, secret: ownSecret };
     if (!config.ARC_WEBHOOK_URL) throw notConfigured('webhook', 'ARC_WEBHOOK_URL');
-    return config.ARC_WEBHOOK_URL;
+    return { url: config.ARC_WEBHOOK_URL, secret: secretOr() };
   }
   if (!URL.canParse(n.recipient) || !/^https?:$/.test(new URL(n.recipient).protocol)) {
     throw new UndeliverableError('webhook recipient is not an http(s) URL');
   }
-  return n.recipient;
+  return { url: n.recipient, secret: secretOr() };
 }
 
 export function createWebhookChannel(config: WebhookConfig, options: { timeoutMs?: number } = {}): NotificationChannel {
   return {
     async send(n, sentAt) {
-      const url = targetOf(n, config);
-      // Never send unsigned: a receiver could not tell this ARC from anyone else.
-      if (!config.ARC_WEBHOOK_SECRET) throw notConfigured('webhook', 'ARC_WEBHOOK_SECRET');
+      const { url, secret } = targetOf(n, config);
       const body = webhookBody(n);
       const response = await fetch(url, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
-          'x-arc-signature': signWebhookBody(body, config.ARC_WEBHOOK_SECRET),
+          'x-arc-signature': signWebhookBody(body, secret),
           'x-arc-timestamp': String(Math.floor(sentAt.getTime() / 1000)),
         },
         body,

@@ -1,5 +1,6 @@
 // Administration: wearers (details, police URN, contacts, response plan, zones, carers),
-// devices (provision, test mode, secrets), organisations, user accounts and (administrators) the audit log. Reached at
+// devices (provision, test mode, secrets), organisations (with their own settings), monthly
+// reports per organisation, user accounts and (administrators) the audit log. Reached at
 // #/admin/<section>[/<id>] by supervisors and administrators; what each may change is decided
 // by the ARC, the screens only leave out what a role can never do.
 import { byId, el } from '../shared/element.js';
@@ -8,15 +9,17 @@ import { isAdministrator, type AdminContext, type AdminSection } from './admin-s
 import { createAuditAdmin } from './audit-admin.js';
 import { createDevicesAdmin } from './devices-admin.js';
 import { createOrganisationsAdmin } from './organisations-admin.js';
+import { createReportsAdmin } from './reports-admin.js';
 import { createUsersAdmin } from './users-admin.js';
 import { createWearersAdmin } from './wearers-admin.js';
 
-type SectionName = 'wearers' | 'devices' | 'organisations' | 'users' | 'audit';
+type SectionName = 'wearers' | 'devices' | 'organisations' | 'reports' | 'users' | 'audit';
 
 const TITLES: Record<SectionName, string> = {
   wearers: 'Wearers',
   devices: 'Devices',
   organisations: 'Organisations',
+  reports: 'Reports',
   users: 'Users',
   audit: 'Audit log',
 };
@@ -30,7 +33,7 @@ export interface AdminView {
 export function createAdminView(context: AdminContext): AdminView {
   const nav = byId('admin-nav');
   const body = byId('admin-body');
-  const names: SectionName[] = isAdministrator(context.me) ? ['wearers', 'devices', 'organisations', 'users', 'audit'] : ['wearers', 'devices', 'organisations'];
+  const names: SectionName[] = isAdministrator(context.me) ? ['wearers', 'devices', 'organisations', 'reports', 'users', 'audit'] : ['wearers', 'devices', 'organisations', 'reports'];
   const sections = new Map<SectionName, AdminSection>();
   let current: { name: SectionName; id: string | null } | null = null;
 
@@ -39,7 +42,7 @@ export function createAdminView(context: AdminContext): AdminView {
   function sectionOf(name: SectionName): AdminSection {
     let section = sections.get(name);
     if (!section) {
-      const create: (context: AdminContext) => AdminSection = { wearers: createWearersAdmin, devices: createDevicesAdmin, organisations: createOrganisationsAdmin, users: createUsersAdmin, audit: createAuditAdmin }[name];
+      const create: (context: AdminContext) => AdminSection = { wearers: createWearersAdmin, devices: createDevicesAdmin, organisations: createOrganisationsAdmin, reports: createReportsAdmin, users: createUsersAdmin, audit: createAuditAdmin }[name];
       section = create(context);
       sections.set(name, section);
     }

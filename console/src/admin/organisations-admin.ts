@@ -8,6 +8,7 @@ import { actionForm, button, input, textarea } from '../shared/form.js';
 import type { AdminContext, AdminSection } from './admin-section.js';
 import './admin-extra.css';
 import { isAdministrator, listingScreen, loadListing } from './admin-section.js';
+import { organisationSettingsPanel } from './organisation-settings-panel.js';
 
 const OVERRIDE_RULE =
   "A wearer's own police URN overrides the organisation's: the organisation's URN, and a withdrawal of police response made against it, apply only to its wearers who have no URN of their own. A wearer's own withdrawal always applies.";
@@ -142,6 +143,7 @@ export function createOrganisationsAdmin(context: AdminContext): AdminSection {
         { attrs: { 'aria-labelledby': `organisation-title-${ticket}` } },
         el('h2', { attrs: { id: `organisation-title-${ticket}`, tabindex: -1 }, text: shown.name }),
         organisationForm(shown),
+        organisationSettingsPanel(shown.id),
         el('p', null, el('a', { attrs: { href: '#/admin/organisations' }, text: 'Add an organisation instead' })),
       ),
     );

@@ -1,10 +1,11 @@
-// The wearer's response plan as an editable ladder: who, how, which contact, how long to wait,
-// and the author's own words for the operator. Saving gives the wearer their own plan; "use
-// the default" goes back to their profile's. The ARC checks each step (e.g. a contact step
-// must name a contact the wearer has) and its errors land on the step's own control.
+// A response plan as an editable ladder: who, how, which contact, how long to wait, and the
+// author's own words for the operator. For a wearer, saving gives them their own plan and "use
+// the default" goes back to their organisation's default for their profile, else the ARC's; for
+// an organisation, it edits its default for one profile. The ARC checks each step (e.g. a contact
+// step must name a contact the wearer has) and its errors land on the step's own control.
 import type { PlanStepView, ResponsePlanView } from '../../../api/live/console-contract.js';
 import { HOW_FOR_WHO, MAX_STEPS, MAX_WAIT_S, StepWho, type StepHow } from '../../../api/rules/response-plan.js';
-import { callApi, fieldErrors, type ApiError } from '../shared/api-client.js';
+import { callApi, fieldErrors, type ApiError, type ApiResult } from '../shared/api-client.js';
 import { el } from '../shared/element.js';
 import { PROFILE_WORDS } from '../shared/wearer-words.js';
 import { panel, statusLine, tableHead } from './admin-section.js';
@@ -23,7 +24,51 @@ export interface PlanPanel {
   reload(keepEdits?: boolean): void;
 }
 
+/** A plan as the editor shows it: its steps, whether it is a default, and what to say about it. */
+export interface PlanState {
+  steps: PlanStepView[];
+  isDefault: boolean;
+  stateText: string;
+  warnings: string[];
+}
+
+/** Where the editor reads and writes its plan. */
+export interface PlanSource {
+  title: string;
+  resetLabel: string;
+  resetDone: string;
+  load(): Promise<ApiResult<PlanState>>;
+  save(steps: PlanStepView[]): Promise<ApiResult<PlanState>>;
+  reset(): Promise<ApiResult<PlanState>>;
+}
+
+const SOURCE_WORDS = { organisation: 'the organisation’s default plan', arc: 'the default plan' } as const;
+
+function wearerState(view: ResponsePlanView): PlanState {
+  const words = view.planSource === 'organisation' ? SOURCE_WORDS.organisation : SOURCE_WORDS.arc;
+  return {
+    steps: view.plan.steps,
+    isDefault: view.isDefault,
+    warnings: view.warnings,
+    stateText: view.isDefault ? `Using ${words} for ${PROFILE_WORDS[view.profile]}. Saving makes it this wearer’s own.` : 'This wearer has their own plan.',
+  };
+}
+
+const mapped = <T, U>(answer: ApiResult<T>, f: (body: T) => U): ApiResult<U> => (answer.ok ? { ...answer, body: f(answer.body) } : answer);
+
 export function planPanel(wearerId: string): PlanPanel {
+  const path = `/api/wearers/${wearerId}/response-plan`;
+  return planEditor({
+    title: 'Response plan',
+    resetLabel: 'Use the profile default',
+    resetDone: 'The profile default plan applies again.',
+    load: async () => mapped(await callApi<ResponsePlanView>('GET', path), wearerState),
+    save: async (steps) => mapped(await callApi<ResponsePlanView>('PUT', path, { steps }), wearerState),
+    reset: async () => mapped(await callApi<ResponsePlanView>('DELETE', path), wearerState),
+  });
+}
+
+export function planEditor(source: PlanSource): PlanPanel {
   const status = statusLine();
   const state = el('p', { className: 'admin-note' });
   const warnings = el('ul', { className: 'warnings' });
@@ -91,11 +136,11 @@ export function planPanel(wearerId: string): PlanPanel {
     addStep.disabled = steps.length >= MAX_STEPS;
   }
 
-  function showPlan(view: ResponsePlanView, keepEdits = false): void {
+  function showPlan(view: PlanState, keepEdits = false): void {
     warnings.replaceChildren(...view.warnings.map((w) => el('li', { text: w })));
     if (keepEdits) return;
-    steps = view.plan.steps.map((s) => ({ ...s }));
-    state.textContent = view.isDefault ? `Using the default plan for ${PROFILE_WORDS[view.profile]}. Saving makes it this wearer’s own.` : 'This wearer has their own plan.';
+    steps = view.steps.map((s) => ({ ...s }));
+    state.textContent = view.stateText;
     useDefault.disabled = view.isDefault;
     draw();
   }
@@ -121,7 +166,7 @@ export function planPanel(wearerId: string): PlanPanel {
 
   async function send(method: 'PUT' | 'DELETE', done: string): Promise<void> {
     clearErrors();
-    const answer = await callApi<ResponsePlanView>(method, `/api/wearers/${wearerId}/response-plan`, method === 'PUT' ? { steps } : undefined);
+    const answer = method === 'PUT' ? await source.save(steps) : await source.reset();
     if (!answer.ok) return showError(answer.error);
     showPlan(answer.body);
     status.textContent = done;
@@ -133,7 +178,7 @@ export function planPanel(wearerId: string): PlanPanel {
     on: { click: () => (steps.push({ who: 'contact', contactPosition: 1, how: 'operator_call', waitS: 60 }), draw()) },
   });
   const save = el('button', { attrs: { type: 'submit' }, text: 'Save plan' });
-  const useDefault = el('button', { attrs: { type: 'button' }, text: 'Use the profile default', on: { click: () => void send('DELETE', 'The profile default plan applies again.') } });
+  const useDefault = el('button', { attrs: { type: 'button' }, text: source.resetLabel, on: { click: () => void send('DELETE', source.resetDone) } });
   const form = el(
     'form',
     { className: 'plan-form', attrs: { novalidate: true, 'aria-label': 'Response plan steps' } },
@@ -152,13 +197,13 @@ export function planPanel(wearerId: string): PlanPanel {
   });
 
   function reload(keepEdits = false): void {
-    void callApi<ResponsePlanView>('GET', `/api/wearers/${wearerId}/response-plan`).then((answer) => {
+    void source.load().then((answer) => {
       if (answer.ok) showPlan(answer.body, keepEdits);
       else alert.textContent = `The response plan could not be loaded: ${answer.error.message}`;
     });
   }
   reload();
-  const element = panel('Response plan', state, warnings, form, status);
+  const element = panel(source.title, state, warnings, form, status);
   element.classList.add('wide');
   return { element, reload };
 }
