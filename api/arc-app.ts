@@ -17,6 +17,7 @@ import { prometheusRoutes } from './routes/prometheus-routes.js';
 import { openApiRoutes } from './routes/openapi-routes.js';
 import { CONSOLE_DIST, consoleBuilt } from './console-build.js';
 import { createDeviceAuthenticator } from './auth/device-credentials.js';
+import { warmAlarmPath } from './intake/alarm-path-warm-up.js';
 import { createDeviceIntake, type IntakeResult } from './intake/device-intake.js';
 import { createOsmAndListener } from './intake/osmand-listener.js';
 import { ownTracksRoutes } from './routes/owntracks-routes.js';
@@ -435,6 +436,9 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
     routes,
     idle,
     async listen() {
+      // Before the first device can connect: the first alarm on each database connection is as
+      // quick as the hundredth (api/intake/alarm-path-warm-up.ts).
+      await warmAlarmPath({ sql, now, acceptDeadlines: deadlines, onRaised, logger: logger.child({ component: 'warm-up' }) });
       if (deps.startTimers !== false) {
         clock.start(config.ARC_CLOCK_TICK_MS);
         notifications.start(1000);
