@@ -360,6 +360,14 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
     feeds = clustered;
     // Pushes between nodes sent while Redis was unreachable are lost: this node's consoles and
     // pages are closed, reconnect at once and reload their snapshot (REST resynchronises).
+    // A node that died between storing an alarm and pushing it: its alarm never reaches the
+    // consoles here, which stay connected (found by `npm run bench -- cluster`). They reload their
+    // snapshot, as after a Redis outage.
+    cluster.onPeerGone((nodes) => {
+      logger.warn({ nodes }, 'a cluster node stopped answering: live feeds on this node reconnect to reload what it may not have pushed');
+      feed?.reconnectAll();
+      carerFeed?.reconnectAll();
+    });
     cluster.onRecovered(() => {
       logger.warn('redis is back: live feeds on this node reconnect to reload what they may have missed');
       feed?.reconnectAll();
