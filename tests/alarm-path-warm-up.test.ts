@@ -45,6 +45,8 @@ describe('the alarm path is prepared on every database connection at start', () 
       expect(has(prepared, 'insert into alarms')).toBe(true);
       expect(has(prepared, 'update events set alarm_id')).toBe(true);
       expect(has(prepared, 'insert into device_commands')).toBe(true);
+      // A device's CONNECT, the first thing a restarted ARC's fleet does.
+      expect(has(prepared, 'select secret_hash, enabled from devices where id')).toBe(true);
     }
     // The rehearsal was rolled back.
     const [{ devices: n, events, alarms }] = await t.sql`

@@ -10,8 +10,8 @@
 // rehearses the alarm path itself, through the same store functions the intake calls, in one
 // transaction that is rolled back. A rehearsal wearer and device are created in it, then an SOS
 // with a position is stored (raising an alarm, its response plan and carers' messages), a
-// second SOS without one (joining the open alarm), the first again (a duplicate), and what runs
-// after the commit (the console's alarm view, the device's pending commands and their delivery
+// second SOS without one (joining the open alarm), the first again (a duplicate), the device's
+// credentials read of a CONNECT, and what runs after the commit (the console's alarm view, the device's pending commands and their delivery
 // mark). Nothing of it is committed; the prepared statements outlive the rollback (they belong to
 // the connection, not the transaction).
 //
@@ -27,7 +27,7 @@ import type { AcceptDeadline } from '../config.js';
 import { decideEvent } from '../rules/event-rules.js';
 import { getAlarmView } from '../store/alarm-views.js';
 import { markCommandDelivered, pendingCommands } from '../store/command-store.js';
-import { getEventContext, insertDevice } from '../store/device-store.js';
+import { getDeviceCredentials, getEventContext, insertDevice } from '../store/device-store.js';
 import { storeDeviceEventIn } from '../store/event-store.js';
 import { insertWearer } from '../store/wearer-store.js';
 
@@ -89,6 +89,8 @@ async function rehearse(tx: TransactionSql, deps: AlarmPathWarmUpDeps): Promise<
   const wearer = await insertWearer(tx, { name: 'statement warm-up (rolled back)' });
   const deviceId = `warm-up-${randomUUID()}`;
   await insertDevice(tx, { id: deviceId, label: 'statement warm-up', wearerId: wearer.id, heartbeatS: 60, secretHash: 'none' });
+  // A restarted ARC's fleet connects first: the CONNECT's credentials read.
+  await getDeviceCredentials(tx, deviceId);
 
   const sos = (fields: Record<string, unknown>): DeviceEvent => {
     const parsed = parseDeviceEvent({ type: 'sos', ts: at.getTime(), ...fields }, deviceId, at.getTime());

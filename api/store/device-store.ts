@@ -7,7 +7,7 @@ export interface DeviceCredentials {
   enabled: boolean;
 }
 
-export async function getDeviceCredentials(sql: Sql, deviceId: string): Promise<DeviceCredentials | null> {
+export async function getDeviceCredentials(sql: Sql | TransactionSql, deviceId: string): Promise<DeviceCredentials | null> {
   const [row] = await sql<DeviceCredentials[]>`select secret_hash, enabled from devices where id = ${deviceId}`;
   return row ?? null;
 }
