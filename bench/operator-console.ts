@@ -18,6 +18,11 @@ export class OperatorConsole {
   /** The first alarm:raised per device, for matching presses. */
   readonly firstRaisedByDevice = new Map<string, RaisedSeen>();
   readonly #waiters = new Map<string, (seen: RaisedSeen) => void>();
+  /**
+   * Alarms first seen in the snapshot reloaded after the ARC closed this console (as the real
+   * console does when a cluster node died or Redis came back), not in an alarm:raised push.
+   */
+  readonly reloadedByDevice = new Map<string, RaisedSeen>();
   disconnects = 0;
 
   private constructor(
@@ -35,7 +40,23 @@ export class OperatorConsole {
         waiter(seen);
       }
     });
-    socket.on('disconnect', () => this.disconnects++);
+    socket.on('disconnect', (reason) => {
+      this.disconnects++;
+      // Closed by the ARC to make it reload: reconnect (Socket.IO does not by itself then).
+      if (reason === 'io server disconnect') setTimeout(() => socket.connect(), 100);
+    });
+    socket.on('connect', () => {
+      if (this.disconnects === 0) return;
+      void this.openAlarms().then(
+        (alarms) => {
+          for (const alarm of alarms) {
+            if (this.firstRaisedByDevice.has(alarm.deviceId) || this.reloadedByDevice.has(alarm.deviceId)) continue;
+            this.reloadedByDevice.set(alarm.deviceId, { alarmId: alarm.id, deviceId: alarm.deviceId, type: alarm.type, at: clockMs() });
+          }
+        },
+        () => {},
+      );
+    });
   }
 
   static async open(http: string): Promise<OperatorConsole> {

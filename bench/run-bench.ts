@@ -11,15 +11,16 @@ import { runConnectStorm } from './scenarios/connect-storm.js';
 import { TRACKING_DEFAULTS, runTracking } from './scenarios/tracking.js';
 import { INGEST_DEFAULTS, runIngestCeiling } from './scenarios/ingest-ceiling.js';
 import { STORM_DEFAULTS, runAlarmStorm } from './scenarios/alarm-storm.js';
+import { CLUSTER_DEFAULTS, runCluster } from './scenarios/cluster.js';
 import { CONSOLE_FLOOD_DEFAULTS, runConsoleFlood } from './console-flood.js';
 
-export const BENCH_SCENARIOS = ['connect-storm', 'tracking', 'ingest', 'alarm-storm', 'console'] as const;
-/** Run when no scenario is named: the console one needs Chromium and is asked for by name. */
-const DEFAULT_SCENARIOS = BENCH_SCENARIOS.filter((s) => s !== 'console');
+export const BENCH_SCENARIOS = ['connect-storm', 'tracking', 'ingest', 'alarm-storm', 'console', 'cluster'] as const;
+/** Run when no scenario is named: the console one needs Chromium, the cluster one redis-server; both are asked for by name. */
+const DEFAULT_SCENARIOS = BENCH_SCENARIOS.filter((s) => s !== 'console' && s !== 'cluster');
 
 const USAGE = `Usage: npm run bench -- [scenario …] [flags]
 
-Scenarios (default: all but console, in this order):
+Scenarios (default: all but console and cluster, in this order):
   connect-storm   N devices connect at once, on a fresh ARC each (--sizes, default 1000,5000;
                   the 10,000 storm is the start of "tracking")
   tracking        10,000 devices connect at once, then a fix every 30 s and a heartbeat every 60 s
@@ -28,6 +29,9 @@ Scenarios (default: all but console, in this order):
   alarm-storm     2,000 devices press SOS within 10 s (scenario 5)
   console         the operator console in Chromium: N open alarms, then SOS presses at a rate
                   (--console-open, --console-rate, --console-window-s; issue 14)
+  cluster         two ARC nodes on one PostgreSQL and a local redis-server: alarm latency to the
+                  console on the same and on the other node, then kill -9 of one node during an
+                  SOS storm (issue 15; needs /usr/bin/redis-server)
 
 Flags:
   --sizes 1000,5000        connect storm sizes
@@ -35,6 +39,7 @@ Flags:
   --ingest-devices N       (2000)    --step-s S (12)
   --storm-devices N        (2000)    --storm-window-s S (10)
   --console-open N         (5000)    --console-rate N (200)   --console-window-s S (10)
+  --cluster-devices N      (${CLUSTER_DEFAULTS.devices})    --cluster-presses N (${CLUSTER_DEFAULTS.latencyPresses})
   --workers N              simulator processes (2)
   --out DIR                where the JSON goes (${DEFAULT_OUT_DIR})
   --cache DIR              seeded data directories (${DEFAULT_CACHE_DIR})
@@ -55,6 +60,8 @@ export interface BenchFlags extends CommonFlags {
   consoleOpen: number;
   consoleRate: number;
   consoleWindowS: number;
+  clusterDevices: number;
+  clusterPresses: number;
 }
 
 export function parseBenchFlags(argv: string[]): BenchFlags | { help: true } {
@@ -73,6 +80,8 @@ export function parseBenchFlags(argv: string[]): BenchFlags | { help: true } {
       'console-open': { type: 'string', default: String(CONSOLE_FLOOD_DEFAULTS.open) },
       'console-rate': { type: 'string', default: String(CONSOLE_FLOOD_DEFAULTS.rate) },
       'console-window-s': { type: 'string', default: String(CONSOLE_FLOOD_DEFAULTS.windowS) },
+      'cluster-devices': { type: 'string', default: String(CLUSTER_DEFAULTS.devices) },
+      'cluster-presses': { type: 'string', default: String(CLUSTER_DEFAULTS.latencyPresses) },
       ...COMMON_OPTIONS,
     },
   });
@@ -93,6 +102,8 @@ export function parseBenchFlags(argv: string[]): BenchFlags | { help: true } {
     consoleOpen: int('console-open', values['console-open']!),
     consoleRate: int('console-rate', values['console-rate']!),
     consoleWindowS: int('console-window-s', values['console-window-s']!),
+    clusterDevices: int('cluster-devices', values['cluster-devices']!),
+    clusterPresses: int('cluster-presses', values['cluster-presses']!),
     ...commonFlags(values),
   };
 }
@@ -109,6 +120,8 @@ export function runBench(flags: BenchFlags, log: (line: string) => void = (l) =>
       steps.push(['alarm storm', (ctx) => runAlarmStorm(ctx, { ...STORM_DEFAULTS, devices: flags.stormDevices, windowS: flags.stormWindowS })]);
     if (scenario === 'console')
       steps.push(['console flood', (ctx) => runConsoleFlood(ctx, { ...CONSOLE_FLOOD_DEFAULTS, open: flags.consoleOpen, rate: flags.consoleRate, windowS: flags.consoleWindowS })]);
+    if (scenario === 'cluster')
+      steps.push(['cluster', (ctx) => runCluster(ctx, { ...CLUSTER_DEFAULTS, devices: flags.clusterDevices, latencyPresses: flags.clusterPresses })]);
   }
   return runSteps('bench', 'bench', flags, steps, log);
 }

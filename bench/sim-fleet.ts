@@ -56,6 +56,8 @@ export interface FleetStats extends Omit<WorkerStats, 'fixAck' | 'statusAck' | '
 
 export interface ConnectOptions {
   connectTimeoutMs?: number;
+  /** Other cluster nodes a device reconnects to in turn when its own is gone. */
+  fallbackUrls?: string[];
   reconnect?: Backoff | false;
   openPerTick?: number;
 }
@@ -94,6 +96,7 @@ export class SimFleet {
         return worker.request<ConnectResult>({
           op: 'connect',
           url,
+          fallbackUrls: options.fallbackUrls,
           devices: slices[i],
           connectTimeoutMs: options.connectTimeoutMs ?? 600_000,
           reconnect: options.reconnect ?? { minMs: 1000, maxMs: 30_000 },

@@ -76,6 +76,7 @@ async function connectOne(login: DeviceLogin, request: Extract<WorkerRequest, { 
     deviceId: login.deviceId,
     secret: login.secret,
     url: request.url,
+    fallbackUrls: request.fallbackUrls,
     keepaliveS: 60,
     reconnect: request.reconnect === false ? false : request.reconnect,
     connectTimeoutMs: request.connectTimeoutMs,

@@ -27,6 +27,11 @@ export interface SimulatedDeviceOptions {
   secret: string;
   /** mqtt://host:port, mqtts://host:port or ws://host:port/mqtt */
   url: string;
+  /**
+   * Other addresses of the same ARC (cluster nodes): a reconnect tries them in turn after url, as
+   * a device configured with several servers does, or as a load balancer would send it elsewhere.
+   */
+  fallbackUrls?: string[];
   keepaliveS?: number;
   /** The spec asks devices for persistent sessions so queued commands still arrive. */
   clean?: boolean;
@@ -164,6 +169,13 @@ export class SimulatedDevice extends EventEmitter<SimulatedDeviceEvents> {
       connectTimeout: o.connectTimeoutMs ?? 10_000,
       reconnectOnConnackError: Boolean(this.#backoff && o.retryRefusedReconnects),
     };
+    if (o.fallbackUrls?.length) {
+      // mqtt.js connects to servers[0] first and to the next one on each reconnect.
+      options.servers = [o.url, ...o.fallbackUrls].map((u) => {
+        const url = new URL(u);
+        return { host: url.hostname, port: Number(url.port), protocol: url.protocol.replace(':', '') as 'mqtt' };
+      });
+    }
     const client = connectMqtt(o.url, options);
     this.#client = client;
     this.#watch(client);

@@ -36,12 +36,24 @@ export interface RedisLink {
   ready(): boolean;
   /** Called once each time Redis comes back after being unreachable (pushes may have been missed). */
   onRecovered(handler: () => void): void;
+  /**
+   * Called with the ids of other nodes that stopped beating (killed, hung, or cut off from Redis):
+   * what they committed but had not pushed yet never reaches this node's consoles.
+   */
+  onPeerGone(handler: (nodeIds: string[]) => void): void;
+  /** The other nodes seen alive at the last beat. */
+  peers(): string[];
   /** Resolves once every connection is up (the first connect at start). */
   connected(): Promise<void>;
   close(): Promise<void>;
 }
 
 const NOTICES = 'arc:device-notices';
+/** Every node's id; each node's liveness is the key arc:node:<id>, refreshed every PEER_BEAT_MS. */
+const NODES = 'arc:nodes';
+const PEER_BEAT_MS = 1000;
+/** A node silent this long is gone: three missed beats (a busy event loop can miss one or two). */
+const PEER_TTL_MS = 3000;
 
 /** QUIT when connected (replies under way arrive first); else drop the connection at once. */
 const end = (client: Redis): Promise<unknown> =>
@@ -149,6 +161,35 @@ export function createRedisLink(url: string, logger: Logger): RedisLink {
     for (const handler of noticeHandlers) handler(parsed.data);
   });
 
+  // Liveness: each node refreshes a key that expires, and watches the others'. A peer whose key
+  // expired (kill -9, a hung process, a lost network) is gone; a peer that was never seen does not
+  // count. While Redis is away nothing is decided (onRecovered reloads the consoles anyway).
+  const peerGone: ((nodeIds: string[]) => void)[] = [];
+  let peers = new Set<string>();
+  // After a beat that failed (Redis away, or emptied by a restart) the others' keys may be missing
+  // only because they have not beaten since: the first good beat just learns who is there.
+  let lastBeatOk = false;
+  const beat = async () => {
+    if (clients.noticePub.status !== 'ready') return void (lastBeatOk = false);
+    try {
+      const replies = await clients.noticePub.multi().set(`arc:node:${nodeId}`, '1', 'PX', PEER_TTL_MS).sadd(NODES, nodeId).smembers(NODES).exec();
+      const others = ((replies?.[2]?.[1] as string[] | undefined) ?? []).filter((id) => id !== nodeId);
+      const alive = others.length ? await clients.noticePub.mget(others.map((id) => `arc:node:${id}`)) : [];
+      const now = new Set(others.filter((_, i) => alive[i] !== null));
+      const dead = others.filter((id) => !now.has(id));
+      if (dead.length) await clients.noticePub.srem(NODES, ...dead);
+      const gone = lastBeatOk ? [...peers].filter((id) => !now.has(id)) : [];
+      peers = now;
+      lastBeatOk = true;
+      if (gone.length && !closed) for (const handler of peerGone) handler(gone);
+    } catch (err) {
+      lastBeatOk = false;
+      logger.debug({ err: (err as Error).message }, 'cluster liveness beat failed');
+    }
+  };
+  const beating = setInterval(() => void beat(), PEER_BEAT_MS).unref();
+  void beat();
+
   return {
     nodeId,
     mq,
@@ -162,6 +203,8 @@ export function createRedisLink(url: string, logger: Logger): RedisLink {
     onNotice: (handler) => void noticeHandlers.push(handler),
     ready: () => all.every((client) => client.status === 'ready'),
     onRecovered: (handler) => void recovered.push(handler),
+    onPeerGone: (handler) => void peerGone.push(handler),
+    peers: () => [...peers],
     connected: () =>
       Promise.all(
         all.map((client) => (client.status === 'ready' ? undefined : new Promise<void>((resolve) => client.once('ready', () => resolve())))),
@@ -169,6 +212,9 @@ export function createRedisLink(url: string, logger: Logger): RedisLink {
     async close() {
       if (closed) return;
       closed = true;
+      clearInterval(beating);
+      // A clean stop leaves at once (its pushes are done; the others still reload, which is harmless).
+      await clients.noticePub.multi().del(`arc:node:${nodeId}`).srem(NODES, nodeId).exec().catch(() => {});
       // Aedes closes mq (and with it mqPub and mqSub) when the broker closes.
       await Promise.all([clients.ioPub, clients.ioSub, clients.noticePub, clients.noticeSub].map(end));
     },

@@ -2,7 +2,7 @@
 import type { Sql, TransactionSql } from 'postgres';
 import type { Command } from '../../protocol/device-payloads.js';
 
-export async function pendingCommands(sql: Sql, deviceId: string): Promise<Command[]> {
+export async function pendingCommands(sql: Sql | TransactionSql, deviceId: string): Promise<Command[]> {
   const rows = await sql<{ body: Command }[]>`
     select body from device_commands where device_id = ${deviceId} and delivered_at is null order by seq`;
   return rows.map((r) => r.body);
@@ -14,7 +14,7 @@ export async function devicesWithPendingCommands(sql: Sql): Promise<string[]> {
   return rows.map((r) => r.deviceId);
 }
 
-export async function markCommandDelivered(sql: Sql, deviceId: string, commandId: string, at: Date): Promise<void> {
+export async function markCommandDelivered(sql: Sql | TransactionSql, deviceId: string, commandId: string, at: Date): Promise<void> {
   await sql`update device_commands set delivered_at = ${at}
             where id = ${commandId} and device_id = ${deviceId} and delivered_at is null`;
 }

@@ -1,5 +1,5 @@
 // Devices: provisioning, credentials, settings, and the view the console lists.
-import type { Sql } from 'postgres';
+import type { Sql, TransactionSql } from 'postgres';
 import type { DeviceView } from '../live/console-contract.js';
 
 export interface DeviceCredentials {
@@ -7,7 +7,7 @@ export interface DeviceCredentials {
   enabled: boolean;
 }
 
-export async function getDeviceCredentials(sql: Sql, deviceId: string): Promise<DeviceCredentials | null> {
+export async function getDeviceCredentials(sql: Sql | TransactionSql, deviceId: string): Promise<DeviceCredentials | null> {
   const [row] = await sql<DeviceCredentials[]>`select secret_hash, enabled from devices where id = ${deviceId}`;
   return row ?? null;
 }
@@ -37,7 +37,7 @@ export interface NewDevice {
 }
 
 /** False when the id is taken. */
-export async function insertDevice(sql: Sql, device: NewDevice): Promise<boolean> {
+export async function insertDevice(sql: Sql | TransactionSql, device: NewDevice): Promise<boolean> {
   const rows = await sql`
     insert into devices (id, label, wearer_id, heartbeat_s, secret_hash, osmand_token_hash, sim_number, created_at)
     values (${device.id}, ${device.label}, ${device.wearerId}, ${device.heartbeatS}, ${device.secretHash}, ${device.osmandTokenHash ?? null}, ${device.simNumber ?? null},
@@ -154,7 +154,7 @@ export interface EventContext {
 }
 
 /** What the intake needs to know about the wearer of a device to decide on an event. */
-export async function getEventContext(sql: Sql, deviceId: string): Promise<EventContext> {
+export async function getEventContext(sql: Sql | TransactionSql, deviceId: string): Promise<EventContext> {
   const [row] = await sql<EventContext[]>`
     select d.wearer_id, w.safe_pin_hash, w.duress_pin_hash
     from devices d left join wearers w on w.id = d.wearer_id where d.id = ${deviceId}`;

@@ -1,5 +1,5 @@
 // Wearers (the people carrying devices) and which carers may see them.
-import type { Sql } from 'postgres';
+import type { Sql, TransactionSql } from 'postgres';
 
 export const WearerProfile = ['lone_worker', 'dementia', 'domestic_abuse', 'older_person', 'child'] as const;
 export type WearerProfile = (typeof WearerProfile)[number];
@@ -28,7 +28,7 @@ export interface Wearer {
   hasAccessInfo: boolean;
 }
 
-const columns = (sql: Sql) => sql`id, name, profile, notes, phone, home_lat, home_lon, access_info <> '' as has_access_info,
+const columns = (sql: Sql | TransactionSql) => sql`id, name, profile, notes, phone, home_lat, home_lon, access_info <> '' as has_access_info,
   safe_pin_hash is not null as has_safe_pin, duress_pin_hash is not null as has_duress_pin, carers_edit_safe_zones,
   medical_notes, low_battery_percent, organisation_id`;
 
@@ -48,7 +48,7 @@ export interface WearerFields {
   accessInfo?: string;
 }
 
-export async function insertWearer(sql: Sql, fields: WearerFields & { name: string }): Promise<Wearer> {
+export async function insertWearer(sql: Sql | TransactionSql, fields: WearerFields & { name: string }): Promise<Wearer> {
   const [row] = await sql<Wearer[]>`insert into wearers ${sql(fields as never)} returning ${columns(sql)}`;
   return row;
 }

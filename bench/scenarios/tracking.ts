@@ -138,9 +138,9 @@ export async function runTracking(ctx: BenchContext, options: TrackingOptions = 
       ],
       targets: [
         {
-          target: 'p99 publish → operator screen < 100 ms at 10,000 devices',
+          target: 'p99 publish → operator screen < 25 ms at 10,000 devices (issue 15; was 100 ms)',
           measured: `p99 ${ms(latency.alarmRaised.p99)} (${num(latency.alarmRaised.count)} of ${num(latency.presses)} shown)`,
-          met: latency.alarmRaised.p99 === null ? null : latency.alarmRaised.p99 < 100 && latency.alarmRaised.count === latency.presses && storm.connectedIds.length >= 10_000,
+          met: latency.alarmRaised.p99 === null ? null : latency.alarmRaised.p99 < 25 && latency.alarmRaised.count === latency.presses && storm.connectedIds.length >= 10_000,
         },
       ],
       data: { ...latency, warm, cold, pressList: presses },
