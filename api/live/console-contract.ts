@@ -33,6 +33,8 @@ export const AlarmView = z.object({
   /** The ARC's receive time (ISO 8601): ages and SLA figures count from it. */
   receivedAt: z.string(),
   position: Position.nullable(),
+  /** The position in words from the wearer's home and zones ("320 m NE of Home"), offline; null: no position or no places. */
+  place: z.string().nullable(),
   discreet: z.boolean(),
   /** Extra marks: `silent` for duress, `eventType` for an unrecognised event, `warnings`, `late`. */
   flags: z.record(z.string(), z.unknown()),
