@@ -56,6 +56,10 @@ const LABEL_ROOM_PX = 120;
 const latLng = (p: LatLon): L.LatLngTuple => [p.lat, p.lon];
 const label = (text: string) => el('span', { text });
 const MAX_PERMANENT_LABELS = 12;
+/** Past this many markers, those close together on the screen are drawn as one numbered dot. */
+const CLUSTER_FROM = 300;
+const CLUSTER_CELL_PX = 48;
+const TONE_RANK = { alarm: 2, online: 1, offline: 0 } as const;
 
 export function createMapView(tiles: MapTiles, options: { label: string }): MapView {
   const canvas = el('div', { className: 'map', attrs: { role: 'region', 'aria-label': options.label } });
@@ -102,6 +106,61 @@ export function createMapView(tiles: MapTiles, options: { label: string }): MapV
   const trailLayer = L.featureGroup().addTo(map);
   const markerLayer = L.featureGroup().addTo(map);
   const positionLayer = L.featureGroup().addTo(map);
+
+  let shownMarkers: MapMarker[] = [];
+  function marker(m: MapMarker, permanent: boolean): void {
+    if (m.acc) L.circle(latLng(m), { radius: m.acc, color: COLOURS[m.tone], weight: 1, fillOpacity: 0.1, interactive: false }).addTo(markerLayer);
+    // A short label on the map; the coordinates on a click (and in the caller's list).
+    L.circleMarker(latLng(m), { radius: 7, color: '#fff', weight: 2, fillColor: COLOURS[m.tone], fillOpacity: 1 })
+      .bindTooltip(label(m.label), { permanent, interactive: true, direction: 'right', offset: [8, 0], className: 'map-label' })
+      .bindPopup(label(`${m.label}: ${positionText(m)}`))
+      .addTo(markerLayer);
+  }
+  /**
+   * Many labels pile up unreadably: past a dozen, a marker's label shows on hover and focus. Past
+   * a few hundred (10,000 devices), markers within a cell of the screen are one dot with their
+   * number, coloured by the most urgent among them (an alarm shows red at any zoom); a click
+   * zooms in. Worked out again at each zoom.
+   */
+  function drawMarkers(): void {
+    markerLayer.clearLayers();
+    const markers = shownMarkers;
+    if (markers.length <= CLUSTER_FROM) {
+      const permanent = markers.length <= MAX_PERMANENT_LABELS;
+      for (const m of markers) marker(m, permanent);
+      return;
+    }
+    const zoom = map.getZoom();
+    const cells = new Map<string, { members: MapMarker[]; lat: number; lon: number; tone: MapMarker['tone'] }>();
+    for (const m of markers) {
+      const p = map.project([m.lat, m.lon], zoom);
+      const key = `${Math.floor(p.x / CLUSTER_CELL_PX)},${Math.floor(p.y / CLUSTER_CELL_PX)}`;
+      const cell = cells.get(key);
+      if (!cell) cells.set(key, { members: [m], lat: m.lat, lon: m.lon, tone: m.tone });
+      else {
+        cell.members.push(m);
+        cell.lat += m.lat;
+        cell.lon += m.lon;
+        if (TONE_RANK[m.tone] > TONE_RANK[cell.tone]) cell.tone = m.tone;
+      }
+    }
+    for (const cell of cells.values()) {
+      const n = cell.members.length;
+      if (n === 1) {
+        marker(cell.members[0], false);
+        continue;
+      }
+      const centre: L.LatLngTuple = [cell.lat / n, cell.lon / n];
+      const alarms = cell.members.filter((m) => m.tone === 'alarm').length;
+      const online = cell.members.filter((m) => m.tone === 'online').length;
+      L.circleMarker(centre, { radius: Math.min(22, 9 + Math.log2(n) * 2), color: '#fff', weight: 2, fillColor: COLOURS[cell.tone], fillOpacity: 0.9, className: 'map-cluster' })
+        .bindTooltip(label(String(n)), { permanent: true, direction: 'center', className: 'map-cluster-label' })
+        .bindPopup(label(`${n} devices here${alarms ? `, ${alarms} with an open alarm` : ''}, ${online} online: zoom in to see each`))
+        .on('click', () => map.setView(centre, Math.min(zoom + 2, 19)))
+        .addTo(markerLayer);
+    }
+  }
+  map.on('zoomend', () => shownMarkers.length > CLUSTER_FROM && drawMarkers());
 
   return {
     element,
@@ -150,17 +209,8 @@ export function createMapView(tiles: MapTiles, options: { label: string }): MapV
       }
     },
     setMarkers(markers) {
-      markerLayer.clearLayers();
-      // Many labels pile up unreadably: past a dozen, a marker's label shows on hover and focus.
-      const permanent = markers.length <= MAX_PERMANENT_LABELS;
-      for (const marker of markers) {
-        if (marker.acc) L.circle(latLng(marker), { radius: marker.acc, color: COLOURS[marker.tone], weight: 1, fillOpacity: 0.1, interactive: false }).addTo(markerLayer);
-        // A short label on the map; the coordinates on a click (and in the caller's list).
-        L.circleMarker(latLng(marker), { radius: 7, color: '#fff', weight: 2, fillColor: COLOURS[marker.tone], fillOpacity: 1 })
-          .bindTooltip(label(marker.label), { permanent, interactive: true, direction: 'right', offset: [8, 0], className: 'map-label' })
-          .bindPopup(label(`${marker.label}: ${positionText(marker)}`))
-          .addTo(markerLayer);
-      }
+      shownMarkers = markers;
+      drawMarkers();
     },
     fit() {
       map.invalidateSize();
