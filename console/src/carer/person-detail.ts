@@ -7,6 +7,7 @@ import { byId } from '../shared/element.js';
 import { clockText, positionText, whenText } from '../shared/format.js';
 import { createMapView, type MapTiles, type MapView } from '../shared/map-view.js';
 import { renderZones } from './zone-editor.js';
+import { frameTask } from '../shared/frame-task.js';
 
 const DAY_MS = 24 * 3600_000;
 
@@ -46,6 +47,18 @@ export function createPersonDetail(tiles: MapTiles): PersonDetail {
   let zones: CarerSafeZone[] = [];
   /** Each load counts: an answer for a person or day no longer shown is dropped. */
   let generation = 0;
+
+  /**
+   * Fixes arrive one by one or a hundred at once (store and forward): each is taken at once, the
+   * person and the trail (thousands of points over a day) drawn at most once a frame.
+   */
+  let trailChanged = false;
+  const drawMoved = frameTask(() => {
+    drawPosition();
+    if (trailChanged) drawTrail();
+    trailChanged = false;
+    if (wearer?.position) map?.keepInView(wearer.position);
+  });
 
   const today = () => new Date(arcNow()).toLocaleDateString('en-CA');
   page.day.max = today();
@@ -155,15 +168,16 @@ export function createPersonDetail(tiles: MapTiles): PersonDetail {
       if (!wearer || moved.wearerId !== wearer.id) return;
       if (wearer.position && wearer.position.ts > moved.position.ts) return;
       wearer = { ...wearer, position: moved.position, lastSeenAt: moved.seenAt };
-      drawPosition();
       // The last 24 hours grow with every fix; a chosen day is history.
       if (!page.day.value && !points.some((p) => p.ts === moved.position.ts)) {
-        points = [...points, moved.position].sort((a, b) => a.ts - b.ts);
-        drawTrail();
+        // Newest last: a fix in order is appended; one out of order (store and forward) sorted in.
+        points = points.length && points.at(-1)!.ts > moved.position.ts ? [...points, moved.position].sort((a, b) => a.ts - b.ts) : [...points, moved.position];
+        trailChanged = true;
       }
-      map?.keepInView(moved.position);
+      drawMoved.schedule();
     },
     hide() {
+      drawMoved.cancel();
       generation++;
       wearer = null;
       page.section.hidden = true;

@@ -60,6 +60,7 @@ const MAX_PERMANENT_LABELS = 12;
 const CLUSTER_FROM = 300;
 const CLUSTER_CELL_PX = 48;
 const TONE_RANK = { alarm: 2, online: 1, offline: 0 } as const;
+const CANVAS_TRAIL_FROM = 300;
 
 export function createMapView(tiles: MapTiles, options: { label: string }): MapView {
   const canvas = el('div', { className: 'map', attrs: { role: 'region', 'aria-label': options.label } });
@@ -107,6 +108,7 @@ export function createMapView(tiles: MapTiles, options: { label: string }): MapV
   const markerLayer = L.featureGroup().addTo(map);
   const positionLayer = L.featureGroup().addTo(map);
 
+  const trailCanvas = L.canvas({ padding: 0.2 });
   let shownMarkers: MapMarker[] = [];
   function marker(m: MapMarker, permanent: boolean): void {
     if (m.acc) L.circle(latLng(m), { radius: m.acc, color: COLOURS[m.tone], weight: 1, fillOpacity: 0.1, interactive: false }).addTo(markerLayer);
@@ -181,8 +183,11 @@ export function createMapView(tiles: MapTiles, options: { label: string }): MapV
       trailLayer.clearLayers();
       if (points.length === 0) return;
       L.polyline(points.map(latLng), { color: COLOURS.trail, weight: 3, opacity: 0.7, dashArray: '6 4' }).addTo(trailLayer);
+      // A day of fixes is thousands of dots: past a few hundred they go on one canvas, not one
+      // SVG node each.
+      const renderer = points.length > CANVAS_TRAIL_FROM ? trailCanvas : undefined;
       for (const point of points) {
-        L.circleMarker(latLng(point), { radius: 3, color: COLOURS.trail, weight: 1, fillOpacity: 0.6 })
+        L.circleMarker(latLng(point), { radius: 3, color: COLOURS.trail, weight: 1, fillOpacity: 0.6, renderer })
           .bindTooltip(label(positionText(point)))
           .addTo(trailLayer);
       }
