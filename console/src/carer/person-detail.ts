@@ -53,10 +53,17 @@ export function createPersonDetail(tiles: MapTiles): PersonDetail {
    * person and the trail (thousands of points over a day) drawn at most once a frame.
    */
   let trailChanged = false;
+  /** Fixes appended in order since the trail was last drawn: added to it, not all drawn again. */
+  let appended: CarerPosition[] = [];
   const drawMoved = frameTask(() => {
     drawPosition();
     if (trailChanged) drawTrail();
+    else if (appended.length) {
+      for (const point of appended) map?.extendTrail(point);
+      writeTrailSummary();
+    }
     trailChanged = false;
+    appended = [];
     if (wearer?.position) map?.keepInView(wearer.position);
   });
 
@@ -74,7 +81,12 @@ export function createPersonDetail(tiles: MapTiles): PersonDetail {
 
   function drawTrail(): void {
     if (!map) return;
+    appended = []; // all of them are in `points`
     map.setTrail(points);
+    writeTrailSummary();
+  }
+
+  function writeTrailSummary(): void {
     const span = page.day.value ? `on ${new Date(`${page.day.value}T12:00:00`).toLocaleDateString('en-GB', { weekday: 'long', day: 'numeric', month: 'long' })}` : 'in the last 24 hours';
     page.summary.textContent = points.length
       ? `${points.length} position${points.length === 1 ? '' : 's'} ${span}, from ${clockText(points[0].ts)} to ${clockText(points.at(-1)!.ts)}.`
@@ -171,8 +183,13 @@ export function createPersonDetail(tiles: MapTiles): PersonDetail {
       // The last 24 hours grow with every fix; a chosen day is history.
       if (!page.day.value && !points.some((p) => p.ts === moved.position.ts)) {
         // Newest last: a fix in order is appended; one out of order (store and forward) sorted in.
-        points = points.length && points.at(-1)!.ts > moved.position.ts ? [...points, moved.position].sort((a, b) => a.ts - b.ts) : [...points, moved.position];
-        trailChanged = true;
+        if (points.length && points.at(-1)!.ts > moved.position.ts) {
+          points = [...points, moved.position].sort((a, b) => a.ts - b.ts);
+          trailChanged = true;
+        } else {
+          points = [...points, moved.position];
+          appended.push(moved.position);
+        }
       }
       drawMoved.schedule();
     },

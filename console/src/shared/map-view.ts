@@ -35,6 +35,8 @@ export interface MapView {
   setPosition(position: LatLon | null, label?: string): void;
   /** A trail, oldest first. */
   setTrail(points: LatLon[]): void;
+  /** One newer point at the end of the trail (a live fix), without drawing the rest again. */
+  extendTrail(point: LatLon): void;
   setZones(zones: MapZone[]): void;
   /** Many labelled positions (the devices map). */
   setMarkers(markers: MapMarker[]): void;
@@ -109,6 +111,15 @@ export function createMapView(tiles: MapTiles, options: { label: string }): MapV
   const positionLayer = L.featureGroup().addTo(map);
 
   const trailCanvas = L.canvas({ padding: 0.2 });
+  let trailLine: L.Polyline | null = null;
+  let trailCount = 0;
+  /** A day of fixes is thousands of dots: past a few hundred they go on one canvas, not one SVG node each. */
+  function trailDot(point: LatLon, of: number): void {
+    trailCount++;
+    L.circleMarker(latLng(point), { radius: 3, color: COLOURS.trail, weight: 1, fillOpacity: 0.6, renderer: of > CANVAS_TRAIL_FROM ? trailCanvas : undefined })
+      .bindTooltip(label(positionText(point)))
+      .addTo(trailLayer);
+  }
   let shownMarkers: MapMarker[] = [];
   function marker(m: MapMarker, permanent: boolean): void {
     if (m.acc) L.circle(latLng(m), { radius: m.acc, color: COLOURS[m.tone], weight: 1, fillOpacity: 0.1, interactive: false }).addTo(markerLayer);
@@ -181,16 +192,16 @@ export function createMapView(tiles: MapTiles, options: { label: string }): MapV
     },
     setTrail(points) {
       trailLayer.clearLayers();
+      trailLine = null;
+      trailCount = 0;
       if (points.length === 0) return;
-      L.polyline(points.map(latLng), { color: COLOURS.trail, weight: 3, opacity: 0.7, dashArray: '6 4' }).addTo(trailLayer);
-      // A day of fixes is thousands of dots: past a few hundred they go on one canvas, not one
-      // SVG node each.
-      const renderer = points.length > CANVAS_TRAIL_FROM ? trailCanvas : undefined;
-      for (const point of points) {
-        L.circleMarker(latLng(point), { radius: 3, color: COLOURS.trail, weight: 1, fillOpacity: 0.6, renderer })
-          .bindTooltip(label(positionText(point)))
-          .addTo(trailLayer);
-      }
+      trailLine = L.polyline(points.map(latLng), { color: COLOURS.trail, weight: 3, opacity: 0.7, dashArray: '6 4' }).addTo(trailLayer);
+      for (const point of points) trailDot(point, points.length);
+    },
+    extendTrail(point) {
+      if (!trailLine) return this.setTrail([point]);
+      trailLine.addLatLng(latLng(point));
+      trailDot(point, trailCount + 1);
     },
     setZones(zones) {
       zoneLayer.clearLayers();
