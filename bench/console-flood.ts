@@ -8,6 +8,7 @@
 // covers the alarm: the i-th press published is shown once the count reaches backlog + i. The
 // queue is a virtual list, so an alarm far down it has no row until scrolled to; the count is the
 // one thing every version of the queue draws for every alarm.
+import { request } from 'node:http';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { LatencyHistogram } from './latency-histogram.js';
 import { latencyRow, mib, ms, num, type ScenarioResult } from './report.js';
@@ -87,7 +88,10 @@ export async function runConsoleFlood(ctx: BenchContext, options: ConsoleFloodOp
     await page.getByLabel('Password').fill(BENCH_ADMIN.password);
     const loginAt = clockMs();
     await page.getByRole('button', { name: 'Log in' }).click();
-    await page.locator('#queue-rows tr[data-alarm-id]').first().waitFor();
+    // No backlog (--console-open 0: the alarm storm of scenario 5 seen in a browser): the queue
+    // is drawn when it says it is empty.
+    if (options.open > 0) await page.locator('#queue-rows tr[data-alarm-id]').first().waitFor();
+    else await page.locator('#queue-empty:not([hidden])').waitFor();
     const firstRowMs = clockMs() - loginAt;
     await page.waitForFunction((n) => Number(document.getElementById('open-count')?.textContent) >= n, options.open);
     const loadedMs = clockMs() - loginAt;
@@ -130,6 +134,7 @@ export async function runConsoleFlood(ctx: BenchContext, options: ConsoleFloodOp
       return seen ? [seen.at - p.publishedAt] : [];
     })).summary();
 
+    const snapshot = await snapshotBytes(scenario.arc.http, operator.token);
     const openPaint = await openTopAlarm(page);
     const acceptPaint = await acceptOpenAlarm(page);
     const heapAfter = await heapOf(page);
@@ -150,6 +155,7 @@ export async function runConsoleFlood(ctx: BenchContext, options: ConsoleFloodOp
         ['publish → alarm:raised at a Node client', latencyRow(pushed)],
         ['long tasks during the storm (count · max · total)', `${num(stormTasks.length)} · ${ms(longMax)} · ${ms(longTotal)}`],
         ['click → paint: open an alarm · accept it', `${ms(openPaint)} · ${ms(acceptPaint)}`],
+        ['GET /api/alarms: objects · ?form=rows (the console) · gzipped', `${kib(snapshot.objects)} · ${kib(snapshot.rows)} · ${kib(snapshot.gzipped)}`],
         ['JS heap before · after the storm', `${mib(heapBefore)} · ${mib(heapAfter)}`],
       ],
       targets: [
@@ -158,7 +164,7 @@ export async function runConsoleFlood(ctx: BenchContext, options: ConsoleFloodOp
         { target: 'console: open and accept paint within 100 ms', measured: `${ms(openPaint)} · ${ms(acceptPaint)}`, met: openPaint !== null && acceptPaint !== null && Math.max(openPaint, acceptPaint) <= 100 },
         { target: 'console: the count is exact', measured: `${num(finalCount)} shown, ${num(stored)} open`, met: finalCount === stored },
       ],
-      data: { options, connected: ids.length, firstRowMs, loadedMs, shown, pushed, longTasks: stormTasks, openPaint, acceptPaint, heapBefore, heapAfter, finalCount, stored },
+      data: { options, connected: ids.length, snapshot, firstRowMs, loadedMs, shown, pushed, longTasks: stormTasks, openPaint, acceptPaint, heapBefore, heapAfter, finalCount, stored },
     };
   } finally {
     operator?.close();
@@ -166,6 +172,23 @@ export async function runConsoleFlood(ctx: BenchContext, options: ConsoleFloodOp
     await fleet.close();
     await scenario.stop();
   }
+}
+
+const kib = (bytes: number) => `${num(Math.round(bytes / 1024))} KiB`;
+
+/** Bytes of the open-alarm snapshot as a plain list, as the console asks for it, and as it travels to a browser. */
+async function snapshotBytes(http: string, token: string): Promise<{ objects: number; rows: number; gzipped: number }> {
+  const bytesOf = (path: string, encoding: string) =>
+    new Promise<number>((resolve, reject) => {
+      const call = request(`${http}${path}`, { headers: { authorization: `Bearer ${token}`, 'accept-encoding': encoding } }, (response) => {
+        let bytes = 0;
+        response.on('data', (chunk: Buffer) => (bytes += chunk.length));
+        response.on('end', () => resolve(bytes));
+      });
+      call.on('error', reject);
+      call.end();
+    });
+  return { objects: await bytesOf('/api/alarms', 'identity'), rows: await bytesOf('/api/alarms?form=rows', 'identity'), gzipped: await bytesOf('/api/alarms?form=rows', 'gzip') };
 }
 
 const probe = (page: Page) => page.evaluate(() => (window as unknown as { __bench: PageProbe }).__bench);

@@ -99,7 +99,8 @@ export function parseBenchFlags(argv: string[]): BenchFlags | { help: true } {
     stepS: int('step-s', values['step-s']!),
     stormDevices: int('storm-devices', values['storm-devices']!),
     stormWindowS: int('storm-window-s', values['storm-window-s']!),
-    consoleOpen: int('console-open', values['console-open']!),
+    // 0 is allowed: the alarm storm seen in a browser, with no backlog.
+    consoleOpen: values['console-open'] === '0' ? 0 : int('console-open', values['console-open']!),
     consoleRate: int('console-rate', values['console-rate']!),
     consoleWindowS: int('console-window-s', values['console-window-s']!),
     clusterDevices: int('cluster-devices', values['cluster-devices']!),

@@ -36,7 +36,7 @@ describe('the console flood benchmark, with a handful of alarms', () => {
   it('measures a storm in Chromium and reports every figure', async () => {
     const result = await runConsoleFlood(ctx, { open: 30, rate: 5, windowS: 1, settleTimeoutS: 60 });
     const table = formatTable(result);
-    for (const field of ['publish → shown in the page', 'long tasks during the storm', 'click → paint: open an alarm · accept it', 'JS heap before · after the storm', 'log-in → first row']) {
+    for (const field of ['publish → shown in the page', 'long tasks during the storm', 'click → paint: open an alarm · accept it', 'JS heap before · after the storm', 'log-in → first row', 'GET /api/alarms: objects · ?form=rows (the console) · gzipped']) {
       expect(table).toContain(field);
     }
     expect(result.data).toMatchObject({ finalCount: 35, stored: 35 });
@@ -44,5 +44,8 @@ describe('the console flood benchmark, with a handful of alarms', () => {
     expect(result.data.openPaint).toEqual(expect.any(Number));
     expect(result.data.acceptPaint).toEqual(expect.any(Number));
     expect(result.data.heapAfter).toEqual(expect.any(Number));
+    const snapshot = result.data.snapshot as { objects: number; rows: number; gzipped: number };
+    expect(snapshot.rows).toBeGreaterThan(0);
+    expect(snapshot.rows).toBeLessThan(snapshot.objects);
   }, 120_000);
 });

@@ -34,6 +34,8 @@ export const AlarmView = z.object({
   /** The ARC's receive time (ISO 8601): ages and SLA figures count from it. */
   receivedAt: z.string(),
   position: Position.nullable(),
+  /** The position in words from the wearer's home and zones ("320 m NE of Home"), offline; null: no position or no places. */
+  place: z.string().nullable(),
   discreet: z.boolean(),
   /** Extra marks: `silent` for duress, `eventType` for an unrecognised event, `warnings`, `late`. */
   flags: z.record(z.string(), z.unknown()),
@@ -58,6 +60,31 @@ export const AlarmView = z.object({
   stepDueAt: z.string().nullable(),
 });
 export type AlarmView = z.infer<typeof AlarmView>;
+
+/**
+ * GET /api/alarms?form=rows, the console's snapshot (issue 14): the same alarms as one list of
+ * field names and one array of values per alarm, so each name travels once, not once per alarm.
+ * Nothing is left out (the queue, its filters and counts, the sound and the detail's first paint
+ * all read the same AlarmView), and it is about half the bytes at thousands of open alarms.
+ */
+export interface AlarmRows {
+  columns: string[];
+  rows: unknown[][];
+}
+const ALARM_COLUMNS = Object.keys(AlarmView.shape) as (keyof AlarmView)[];
+
+export function alarmRowsOf(alarms: readonly AlarmView[]): AlarmRows {
+  return { columns: ALARM_COLUMNS, rows: alarms.map((alarm) => ALARM_COLUMNS.map((column) => alarm[column])) };
+}
+
+/** The alarms of a rows answer as plain objects, to be parsed with AlarmView; [] for anything else. */
+export function alarmObjectsOf(body: unknown): unknown[] {
+  const answer = body as Partial<AlarmRows> | null;
+  if (!Array.isArray(answer?.columns) || !Array.isArray(answer.rows)) return [];
+  const columns = answer.columns.filter((c): c is string => typeof c === 'string');
+  if (columns.length !== answer.columns.length) return [];
+  return answer.rows.map((row) => (Array.isArray(row) ? Object.fromEntries(columns.map((column, i) => [column, row[i]])) : null));
+}
 
 export const DeviceView = z.object({
   id: z.string(),

@@ -56,7 +56,7 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
   'POST /api/devices/:id/decommission': { who: 'administrator', summary: '{reason} → {device}: out of service for good; history kept, no supervision, no alarms (audited)', params: deviceRoutes.DeviceParams, body: deviceRoutes.Decommission },
   'POST /api/alarms/:id/annotations': { who: 'staff', summary: '{text} → {alarm}', body: alarmActionRoutes.Annotation },
   'POST /api/alarms/:id/reassign': { who: 'managers', summary: '{userId} → {alarm}', body: alarmActionRoutes.Reassign },
-  'GET /api/alarms': { who: 'staff', summary: 'every alarm not resolved, most urgent first, then oldest first → {alarms: [AlarmView]} (the console\'s snapshot)' },
+  'GET /api/alarms': { who: 'staff', summary: 'every alarm not resolved, most urgent first, then oldest first → {alarms: [AlarmView]}; ?form=rows → {columns, rows}: the same alarms with each field name once (the console\'s snapshot, about half the bytes)', query: alarmRoutes.AlarmListQuery },
   'GET /api/alarms/:id': { who: 'staff', summary: '{alarm, actions, events, linkedAlarmIds, wearer, contacts, trail, plan, notifications}: the alarm, its history, the events on it, the alarms linked to it,…', params: alarmRoutes.AlarmParams },
   'POST /api/auth/login': { who: 'anyone', summary: '{email, password} → {user, token, expiresAt}, and sets the cookie. Attempts are counted before the password is checked, in PostgreSQL, so parallel guesses…', body: authRoutes.Login },
   'POST /api/auth/logout': { who: 'anyone', summary: 'ends the session of the token or cookie sent → {ok: true}' },

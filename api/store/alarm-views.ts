@@ -1,6 +1,7 @@
 // Reads alarms as the console shows them (one query shape for the snapshot and the pushes).
 import type { Sql, TransactionSql } from 'postgres';
 import type { AlarmView } from '../live/console-contract.js';
+import { placeWords, zonePlace, type NamedPlace } from '../rules/place-words.js';
 
 interface AlarmRow {
   id: string;
@@ -33,9 +34,19 @@ interface AlarmRow {
   sessionNote: string | null;
   planStep: number;
   stepDueAt: Date | null;
+  homeLat: number | null;
+  homeLon: number | null;
+  zones: { name: string; shape: Parameters<typeof zonePlace>[1] }[];
 }
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
+
+/** The wearer's home and named zones, the places an operator can act on (as the detail's map). */
+function placesOf(r: AlarmRow): NamedPlace[] {
+  const places: NamedPlace[] = r.homeLat !== null && r.homeLon !== null ? [{ name: 'Home', lat: r.homeLat, lon: r.homeLon }] : [];
+  for (const zone of r.zones) places.push(zonePlace(zone.name, zone.shape));
+  return places;
+}
 
 const toView = (r: AlarmRow): AlarmView => ({
   id: r.id,
@@ -48,6 +59,7 @@ const toView = (r: AlarmRow): AlarmView => ({
   wearerName: r.wearerName,
   receivedAt: r.receivedAt.toISOString(),
   position: r.lat === null || r.lon === null ? null : { lat: r.lat, lon: r.lon, acc: r.acc },
+  place: r.lat === null || r.lon === null ? null : placeWords({ lat: r.lat, lon: r.lon }, placesOf(r)),
   discreet: r.discreet,
   flags: r.flags,
   owner: r.ownerId ? { id: r.ownerId, name: r.ownerName ?? '' } : null,
@@ -78,7 +90,10 @@ const columns = (sql: Sql | TransactionSql) => sql`
   a.discreet, a.flags,
   a.accepted_by as owner_id, u.name as owner_name, a.accepted_at, a.resolved_at, a.closure_code,
   a.condition, a.verified, a.cancelled_by_wearer_at, a.is_test, a.activations, a.linked_to,
-  a.accept_due_at, a.escalation_level, a.session_note, a.plan_step, a.step_due_at
+  a.accept_due_at, a.escalation_level, a.session_note, a.plan_step, a.step_due_at,
+  -- Where, in words, for the queue row ("320 m NE of Home"): the same places the detail uses.
+  w.home_lat, w.home_lon,
+  coalesce((select json_agg(json_build_object('name', g.name, 'shape', g.shape)) from geofences g where g.wearer_id = a.wearer_id), '[]') as zones
   from alarms a join devices d on d.id = a.device_id left join wearers w on w.id = a.wearer_id
   left join users u on u.id = a.accepted_by`;
 

@@ -58,7 +58,11 @@ export async function runAlarmStorm(ctx: BenchContext, options: StormOptions = S
         ['lost (acked, not stored)', num(check.lost)],
         ['duplicate alarms · duplicate pushes', `${num(check.duplicateAlarms)} · ${num(check.duplicatePushes)}`],
         ['not on console (push · snapshot)', `${num(check.notPushed)} · ${num(check.notInSnapshot)}`],
-        ['last alarm shown', `${ms(check.lastShownAfterMs)} after the window opened (${options.windowS} s) · ${ms(lastShownAfterLastPress)} after the last press`],
+        // "Shown" here is a Node Socket.IO client receiving the push, not a screen: the same storm
+        // measured in Chromium, publish → visible in the page, is the console scenario with no
+        // backlog (the command in the next row).
+        ['last alarm pushed to a Node Socket.IO client', `${ms(check.lastShownAfterMs)} after the window opened (${options.windowS} s) · ${ms(lastShownAfterLastPress)} after the last press`],
+        ['shown in a browser', `npm run bench -- console --console-open 0 --console-rate ${Math.round(ids.length / options.windowS)} --console-window-s ${options.windowS}`],
         ['publish → PUBACK', latencyRow(latency.puback)],
         ['publish → alarm.received', latencyRow(latency.alarmReceived)],
         ['publish → alarm:raised', latencyRow(latency.alarmRaised)],

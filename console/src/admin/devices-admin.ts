@@ -11,6 +11,7 @@ import { qrCanvas, qrFigure } from '../shared/qr-code.js';
 import { isAdministrator, type AdminContext, type AdminSection, listingScreen } from './admin-section.js';
 import './admin-extra.css';
 import { shiftPatternForm } from './shift-pattern-form.js';
+import { simNumberField } from './sim-number-field.js';
 
 type DeviceConnection = DeviceCredentialsView['connection'];
 
@@ -218,6 +219,7 @@ export function createDevicesAdmin(context: AdminContext): AdminSection {
     const label = input();
     const wearer = wearerSelect(null);
     const heartbeat = heartbeatInput(DEFAULT_HEARTBEAT_S);
+    const sim = simNumberField();
     const form = actionForm({
       title: 'Provision a device',
       className: 'admin-form',
@@ -226,20 +228,25 @@ export function createDevicesAdmin(context: AdminContext): AdminSection {
         ['label', 'Label', label],
         ['wearerId', 'Wearer', wearer],
         ['heartbeatS', 'Heartbeat: seconds between the device’s status messages', heartbeat],
+        sim.field,
       ],
       buttons: [button('Provision device', 'provision', 'primary')],
       async onSubmit(f) {
         forgetSecret();
+        f.clearErrors();
+        const simNumber = sim.read(f);
+        if (simNumber === undefined) return;
         const answer = await f.send<DeviceCredentialsView>(
           'POST',
           '/api/devices',
-          { id: id.value.trim(), label: label.value.trim(), wearerId: wearer.value || null, heartbeatS: numberOf(heartbeat) },
+          { id: id.value.trim(), label: label.value.trim(), wearerId: wearer.value || null, heartbeatS: numberOf(heartbeat), simNumber },
           { ...ID_ERRORS, ...WEARER_ERRORS },
         );
         if (!answer || !screen) return;
         id.value = '';
         label.value = '';
         wearer.value = '';
+        sim.clear();
         showSecret(answer, 'provisioned');
         await loadList();
       },

@@ -14,11 +14,13 @@ import { policePanel } from './police-panel.js';
 import { planPanel } from './plan-panel.js';
 import { profileSelect, wearerDetailsPanel } from './wearer-details-panel.js';
 import { zonesPanel, type ZonesPanel } from './zones-panel.js';
+import { homePanel, type HomePanel } from './home-panel.js';
 import { isAdministrator, tableHead } from './admin-section.js';
 import { dataProtectionPanel } from './data-protection-panel.js';
 
 export function createWearersAdmin(context: AdminContext): AdminSection {
   let zones: ZonesPanel | null = null;
+  let home: HomePanel | null = null;
   let shown = 0; // drops answers that arrive after the screen changed
 
   async function showList(container: HTMLElement, ticket: number): Promise<void> {
@@ -117,11 +119,13 @@ export function createWearersAdmin(context: AdminContext): AdminSection {
     const plan = planPanel(wearer.id);
     refreshPlan.push(() => plan.reload());
     zones = zonesPanel(wearer.id, context.tiles);
+    home = homePanel(wearer, context.tiles);
     container.append(
       back,
       heading,
-      el('div', { className: 'admin-grid' }, panels.details, panels.police, panels.contacts, plan.element, zones.element, panels.carers, panels.dataProtection),
+      el('div', { className: 'admin-grid' }, panels.details, home.element, panels.police, panels.contacts, plan.element, zones.element, panels.carers, panels.dataProtection),
     );
+    home.show();
     zones.show();
   }
 
@@ -135,6 +139,8 @@ export function createWearersAdmin(context: AdminContext): AdminSection {
       shown++;
       zones?.destroy();
       zones = null;
+      home?.destroy();
+      home = null;
     },
   };
 }

@@ -7,6 +7,7 @@ import { byId } from '../shared/element.js';
 import { clockText, positionText, whenText } from '../shared/format.js';
 import { createMapView, type MapTiles, type MapView } from '../shared/map-view.js';
 import { renderZones } from './zone-editor.js';
+import { frameTask } from '../shared/frame-task.js';
 
 const DAY_MS = 24 * 3600_000;
 
@@ -47,6 +48,25 @@ export function createPersonDetail(tiles: MapTiles): PersonDetail {
   /** Each load counts: an answer for a person or day no longer shown is dropped. */
   let generation = 0;
 
+  /**
+   * Fixes arrive one by one or a hundred at once (store and forward): each is taken at once, the
+   * person and the trail (thousands of points over a day) drawn at most once a frame.
+   */
+  let trailChanged = false;
+  /** Fixes appended in order since the trail was last drawn: added to it, not all drawn again. */
+  let appended: CarerPosition[] = [];
+  const drawMoved = frameTask(() => {
+    drawPosition();
+    if (trailChanged) drawTrail();
+    else if (appended.length) {
+      for (const point of appended) map?.extendTrail(point);
+      writeTrailSummary();
+    }
+    trailChanged = false;
+    appended = [];
+    if (wearer?.position) map?.keepInView(wearer.position);
+  });
+
   const today = () => new Date(arcNow()).toLocaleDateString('en-CA');
   page.day.max = today();
 
@@ -61,7 +81,12 @@ export function createPersonDetail(tiles: MapTiles): PersonDetail {
 
   function drawTrail(): void {
     if (!map) return;
+    appended = []; // all of them are in `points`
     map.setTrail(points);
+    writeTrailSummary();
+  }
+
+  function writeTrailSummary(): void {
     const span = page.day.value ? `on ${new Date(`${page.day.value}T12:00:00`).toLocaleDateString('en-GB', { weekday: 'long', day: 'numeric', month: 'long' })}` : 'in the last 24 hours';
     page.summary.textContent = points.length
       ? `${points.length} position${points.length === 1 ? '' : 's'} ${span}, from ${clockText(points[0].ts)} to ${clockText(points.at(-1)!.ts)}.`
@@ -155,15 +180,21 @@ export function createPersonDetail(tiles: MapTiles): PersonDetail {
       if (!wearer || moved.wearerId !== wearer.id) return;
       if (wearer.position && wearer.position.ts > moved.position.ts) return;
       wearer = { ...wearer, position: moved.position, lastSeenAt: moved.seenAt };
-      drawPosition();
       // The last 24 hours grow with every fix; a chosen day is history.
       if (!page.day.value && !points.some((p) => p.ts === moved.position.ts)) {
-        points = [...points, moved.position].sort((a, b) => a.ts - b.ts);
-        drawTrail();
+        // Newest last: a fix in order is appended; one out of order (store and forward) sorted in.
+        if (points.length && points.at(-1)!.ts > moved.position.ts) {
+          points = [...points, moved.position].sort((a, b) => a.ts - b.ts);
+          trailChanged = true;
+        } else {
+          points = [...points, moved.position];
+          appended.push(moved.position);
+        }
       }
-      map?.keepInView(moved.position);
+      drawMoved.schedule();
     },
     hide() {
+      drawMoved.cancel();
       generation++;
       wearer = null;
       page.section.hidden = true;

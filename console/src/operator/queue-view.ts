@@ -10,9 +10,11 @@
 // "row 1,204 of 5,000".
 import type { AlarmView } from '../../../api/live/console-contract.js';
 import { byId, el } from '../shared/element.js';
-import { durationText, positionText } from '../shared/format.js';
+import { durationText } from '../shared/format.js';
+import { addressFor } from '../shared/address-lookup.js';
 import { frameTask } from '../shared/frame-task.js';
 import { QueueFilter, filterAlarms, orderedAlarms, resortOne, type AlarmQueue } from './alarm-queue.js';
+import { queuePlace } from './queue-place.js';
 import { alarmMarks, alarmTypeText, deadlineText, ownerText, statusText, wearerText } from './alarm-text.js';
 
 const FLASH_MS = 4000;
@@ -213,6 +215,7 @@ export function createQueueView(options: { myId: () => string; onSelect(alarmId:
       if (filledFrom.get(row) !== alarm) {
         fillRow(row, alarm, now, alarm.id === selected);
         filledFrom.set(row, alarm);
+        showAddress(row, alarm);
       }
       row.setAttribute('aria-rowindex', String(i + 2));
       const flashing = (flashUntil.get(alarm.id) ?? 0) > timeNow;
@@ -239,6 +242,24 @@ export function createQueueView(options: { myId: () => string; onSelect(alarmId:
       // Now that the height is known, draw only what is in view.
       if (rowHeight > 0 && list.length > FIRST_ROWS) render.schedule();
     }
+  }
+
+  /**
+   * The street from the ARC's reverse geocoder, when it has one: asked for drawn rows only (a
+   * flood of thousands asks for the few in view), cached per position by the page and the ARC.
+   */
+  function showAddress(row: HTMLTableRowElement, alarm: AlarmView): void {
+    const position = alarm.position;
+    const lookup = position ? addressFor(position.lat, position.lon) : null;
+    if (!lookup) return;
+    void lookup.then((address) => {
+      if (cleared || !address || filledFrom.get(row) !== alarm) return;
+      const cell = row.querySelector<HTMLElement>('td.position');
+      if (!cell) return;
+      const place = queuePlace(alarm, address);
+      cell.textContent = place.text;
+      cell.title = place.title;
+    });
   }
 
   function flashRow(row: HTMLTableRowElement, id: string): void {
@@ -317,6 +338,7 @@ function fillRow(row: HTMLTableRowElement, alarm: AlarmView, now: number, select
   row.title = `Open ${alarmTypeText(alarm)}, ${wearerText(alarm)}`;
 
   const badge = el('span', { className: 'priority', text: `P${alarm.priority}`, attrs: { title: `Priority ${alarm.priority}` } });
+  const place = queuePlace(alarm, null);
   const marks = alarmMarks(alarm).map((mark) => el('span', { className: `mark mark-${mark.kind}`, text: mark.text }));
   row.replaceChildren(
     el('td', { className: 'priority-cell' }, badge),
@@ -324,7 +346,7 @@ function fillRow(row: HTMLTableRowElement, alarm: AlarmView, now: number, select
     el('td', { className: 'wearer', text: wearerText(alarm) }),
     el('td', { className: 'device', text: alarm.deviceLabel }),
     el('td', { className: 'age', text: durationText(now - Date.parse(alarm.receivedAt)) }),
-    el('td', { className: 'position', text: positionText(alarm.position) }),
+    el('td', { className: 'position', text: place.text, attrs: { title: place.title } }),
     el('td', { className: 'status', text: statusText(alarm) }),
     el('td', { className: 'owner', text: ownerText(alarm) }),
     el('td', { className: 'deadline', text: deadlineText(alarm, now) }),

@@ -35,6 +35,8 @@ export interface MapView {
   setPosition(position: LatLon | null, label?: string): void;
   /** A trail, oldest first. */
   setTrail(points: LatLon[]): void;
+  /** One newer point at the end of the trail (a live fix), without drawing the rest again. */
+  extendTrail(point: LatLon): void;
   setZones(zones: MapZone[]): void;
   /** Many labelled positions (the devices map). */
   setMarkers(markers: MapMarker[]): void;
@@ -56,6 +58,11 @@ const LABEL_ROOM_PX = 120;
 const latLng = (p: LatLon): L.LatLngTuple => [p.lat, p.lon];
 const label = (text: string) => el('span', { text });
 const MAX_PERMANENT_LABELS = 12;
+/** Past this many markers, those close together on the screen are drawn as one numbered dot. */
+const CLUSTER_FROM = 300;
+const CLUSTER_CELL_PX = 48;
+const TONE_RANK = { alarm: 2, online: 1, offline: 0 } as const;
+const CANVAS_TRAIL_FROM = 300;
 
 export function createMapView(tiles: MapTiles, options: { label: string }): MapView {
   const canvas = el('div', { className: 'map', attrs: { role: 'region', 'aria-label': options.label } });
@@ -103,6 +110,71 @@ export function createMapView(tiles: MapTiles, options: { label: string }): MapV
   const markerLayer = L.featureGroup().addTo(map);
   const positionLayer = L.featureGroup().addTo(map);
 
+  const trailCanvas = L.canvas({ padding: 0.2 });
+  let trailLine: L.Polyline | null = null;
+  let trailCount = 0;
+  /** A day of fixes is thousands of dots: past a few hundred they go on one canvas, not one SVG node each. */
+  function trailDot(point: LatLon, of: number): void {
+    trailCount++;
+    L.circleMarker(latLng(point), { radius: 3, color: COLOURS.trail, weight: 1, fillOpacity: 0.6, renderer: of > CANVAS_TRAIL_FROM ? trailCanvas : undefined })
+      .bindTooltip(label(positionText(point)))
+      .addTo(trailLayer);
+  }
+  let shownMarkers: MapMarker[] = [];
+  function marker(m: MapMarker, permanent: boolean): void {
+    if (m.acc) L.circle(latLng(m), { radius: m.acc, color: COLOURS[m.tone], weight: 1, fillOpacity: 0.1, interactive: false }).addTo(markerLayer);
+    // A short label on the map; the coordinates on a click (and in the caller's list).
+    L.circleMarker(latLng(m), { radius: 7, color: '#fff', weight: 2, fillColor: COLOURS[m.tone], fillOpacity: 1 })
+      .bindTooltip(label(m.label), { permanent, interactive: true, direction: 'right', offset: [8, 0], className: 'map-label' })
+      .bindPopup(label(`${m.label}: ${positionText(m)}`))
+      .addTo(markerLayer);
+  }
+  /**
+   * Many labels pile up unreadably: past a dozen, a marker's label shows on hover and focus. Past
+   * a few hundred (10,000 devices), markers within a cell of the screen are one dot with their
+   * number, coloured by the most urgent among them (an alarm shows red at any zoom); a click
+   * zooms in. Worked out again at each zoom.
+   */
+  function drawMarkers(): void {
+    markerLayer.clearLayers();
+    const markers = shownMarkers;
+    if (markers.length <= CLUSTER_FROM) {
+      const permanent = markers.length <= MAX_PERMANENT_LABELS;
+      for (const m of markers) marker(m, permanent);
+      return;
+    }
+    const zoom = map.getZoom();
+    const cells = new Map<string, { members: MapMarker[]; lat: number; lon: number; tone: MapMarker['tone'] }>();
+    for (const m of markers) {
+      const p = map.project([m.lat, m.lon], zoom);
+      const key = `${Math.floor(p.x / CLUSTER_CELL_PX)},${Math.floor(p.y / CLUSTER_CELL_PX)}`;
+      const cell = cells.get(key);
+      if (!cell) cells.set(key, { members: [m], lat: m.lat, lon: m.lon, tone: m.tone });
+      else {
+        cell.members.push(m);
+        cell.lat += m.lat;
+        cell.lon += m.lon;
+        if (TONE_RANK[m.tone] > TONE_RANK[cell.tone]) cell.tone = m.tone;
+      }
+    }
+    for (const cell of cells.values()) {
+      const n = cell.members.length;
+      if (n === 1) {
+        marker(cell.members[0], false);
+        continue;
+      }
+      const centre: L.LatLngTuple = [cell.lat / n, cell.lon / n];
+      const alarms = cell.members.filter((m) => m.tone === 'alarm').length;
+      const online = cell.members.filter((m) => m.tone === 'online').length;
+      L.circleMarker(centre, { radius: Math.min(22, 9 + Math.log2(n) * 2), color: '#fff', weight: 2, fillColor: COLOURS[cell.tone], fillOpacity: 0.9, className: 'map-cluster' })
+        .bindTooltip(label(String(n)), { permanent: true, direction: 'center', className: 'map-cluster-label' })
+        .bindPopup(label(`${n} devices here${alarms ? `, ${alarms} with an open alarm` : ''}, ${online} online: zoom in to see each`))
+        .on('click', () => map.setView(centre, Math.min(zoom + 2, 19)))
+        .addTo(markerLayer);
+    }
+  }
+  map.on('zoomend', () => shownMarkers.length > CLUSTER_FROM && drawMarkers());
+
   return {
     element,
     get offline() {
@@ -120,13 +192,16 @@ export function createMapView(tiles: MapTiles, options: { label: string }): MapV
     },
     setTrail(points) {
       trailLayer.clearLayers();
+      trailLine = null;
+      trailCount = 0;
       if (points.length === 0) return;
-      L.polyline(points.map(latLng), { color: COLOURS.trail, weight: 3, opacity: 0.7, dashArray: '6 4' }).addTo(trailLayer);
-      for (const point of points) {
-        L.circleMarker(latLng(point), { radius: 3, color: COLOURS.trail, weight: 1, fillOpacity: 0.6 })
-          .bindTooltip(label(positionText(point)))
-          .addTo(trailLayer);
-      }
+      trailLine = L.polyline(points.map(latLng), { color: COLOURS.trail, weight: 3, opacity: 0.7, dashArray: '6 4' }).addTo(trailLayer);
+      for (const point of points) trailDot(point, points.length);
+    },
+    extendTrail(point) {
+      if (!trailLine) return this.setTrail([point]);
+      trailLine.addLatLng(latLng(point));
+      trailDot(point, trailCount + 1);
     },
     setZones(zones) {
       zoneLayer.clearLayers();
@@ -150,17 +225,8 @@ export function createMapView(tiles: MapTiles, options: { label: string }): MapV
       }
     },
     setMarkers(markers) {
-      markerLayer.clearLayers();
-      // Many labels pile up unreadably: past a dozen, a marker's label shows on hover and focus.
-      const permanent = markers.length <= MAX_PERMANENT_LABELS;
-      for (const marker of markers) {
-        if (marker.acc) L.circle(latLng(marker), { radius: marker.acc, color: COLOURS[marker.tone], weight: 1, fillOpacity: 0.1, interactive: false }).addTo(markerLayer);
-        // A short label on the map; the coordinates on a click (and in the caller's list).
-        L.circleMarker(latLng(marker), { radius: 7, color: '#fff', weight: 2, fillColor: COLOURS[marker.tone], fillOpacity: 1 })
-          .bindTooltip(label(marker.label), { permanent, interactive: true, direction: 'right', offset: [8, 0], className: 'map-label' })
-          .bindPopup(label(`${marker.label}: ${positionText(marker)}`))
-          .addTo(markerLayer);
-      }
+      shownMarkers = markers;
+      drawMarkers();
     },
     fit() {
       map.invalidateSize();
