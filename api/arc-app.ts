@@ -7,7 +7,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import { WebSocketServer, createWebSocketStream } from 'ws';
-import type { Sql, TransactionSql } from 'postgres';
+import type { Sql } from 'postgres';
 import type { Logger } from 'pino';
 import { createMqttBroker, type MqttBroker } from '../broker/mqtt-broker.js';
 import type { Config } from './config.js';
@@ -58,6 +58,7 @@ import { createRetentionSweep } from './clock/retention-sweep.js';
 import { createDeadlineClock, type DeadlineClock } from './clock/deadline-clock.js';
 import { createNotificationWorker, type NotificationWorker } from './notify/notification-worker.js';
 import { createZoneWatch } from './handling/zone-watch.js';
+import type { AlarmRaising } from './handling/raise-alarm.js';
 import { createFixBatcher } from './intake/fix-batcher.js';
 import { placeRoutes } from './routes/place-routes.js';
 import { handoverRoutes } from './routes/handover-routes.js';
@@ -150,27 +151,29 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
   };
   const planOptions = { webhookUrl: config.ARC_WEBHOOK_URL ?? null };
   // What every new alarm gets in the transaction that raised it, whoever raised it.
-  const onRaised = async (tx: TransactionSql, alarmId: string) => {
-    await startResponsePlan(tx, alarmId, now(), planOptions);
-    await notifyCarers(tx, alarmId, now(), config.ARC_PUBLIC_URL);
-  };
   const deadlines = config.ARC_ACCEPT_DEADLINES;
+  const raising: AlarmRaising = {
+    deadlines,
+    onRaised: async (tx, alarmId) => {
+      await startResponsePlan(tx, alarmId, now(), planOptions);
+      await notifyCarers(tx, alarmId, now(), config.ARC_PUBLIC_URL);
+    },
+  };
   const fixBatcher = createFixBatcher(sql, (messages, ms) => {
     metrics.increment('intake_fix_batches');
     metrics.increment('intake_fix_batch_messages', {}, messages);
     metrics.increment('intake_fix_batch_ms', {}, Math.round(ms));
   });
-  const zones = createZoneWatch(sql, deadlines, onRaised, fixBatcher);
+  const zones = createZoneWatch(sql, raising, fixBatcher);
   const intake = createDeviceIntake({
     sql,
-    acceptDeadlines: deadlines,
     logger: logger.child({ component: 'intake' }),
     metrics,
     now,
     alarms,
     commands,
     zones,
-    onRaised,
+    raising,
     positionSeen: (deviceId, position) => feeds?.deviceMoved({ deviceId, position }),
   });
   const clock = createDeadlineClock({
@@ -179,7 +182,7 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
     now,
     deadlines,
     noCommGraceS: config.ARC_NO_COMM_GRACE_S,
-    onRaised,
+    raising,
     notifySupervisors: (tx, alarmId, at) =>
       notifySupervisors(tx, alarmId, at, { publicUrl: config.ARC_PUBLIC_URL, webhookUrl: config.ARC_WEBHOOK_URL ?? null }),
     publish: (effect) => alarms[effect.change](effect.alarmId),

@@ -19,7 +19,15 @@ import {
   type StepMessage,
   type StepRecord,
 } from '../rules/response-plan.js';
-import { recordAlarmAction } from '../store/alarm-store.js';
+import {
+  clearPlanStepDue,
+  copyPlanOntoAlarm,
+  enterPlanStep,
+  markPlanComplete,
+  markPlanStepDone,
+  markPlanStepOverdue,
+  recordAlarmAction,
+} from '../store/alarm-store.js';
 import { getResponseContext } from '../store/response-plan-store.js';
 import type { Sql } from 'postgres';
 
@@ -70,9 +78,7 @@ async function loadAlarm(tx: Sql | TransactionSql, alarmId: string): Promise<Ala
 
 /** Enter a step: remember where the plan is, and run it if the system does it itself. */
 async function enterStep(tx: TransactionSql, alarmId: string, entry: StepEntry, now: Date): Promise<void> {
-  const [alarm] = await tx<{ silent: boolean }[]>`
-    update alarms set plan_step = ${entry.index}, step_due_at = ${entry.dueAt}, flags = flags - 'stepOverdue'
-    where id = ${alarmId} returning coalesce((flags->>'silent')::boolean, false) as silent`;
+  const alarm = await enterPlanStep(tx, alarmId, entry.index, entry.dueAt);
   // A silent duress alarm sends nobody a message on its own: whoever receives it may be the
   // danger (duress-PIN rule). The operator decides who is told.
   if (entry.runAutomatic && alarm?.silent) {
@@ -109,7 +115,7 @@ export async function startResponsePlan(tx: TransactionSql, alarmId: string, now
   }
   // Pipelined: the copy of the plan and the first step write different columns of the alarm.
   await Promise.all([
-    tx`update alarms set plan = ${tx.json(context.plan as never)} where id = ${alarmId}`.execute(),
+    copyPlanOntoAlarm(tx, alarmId, context.plan),
     enterStep(tx, alarmId, reachStep({ ...context, stepIndex: first }), now),
   ]);
 }
@@ -124,12 +130,11 @@ export async function advanceAfterOutcome(tx: TransactionSql, alarmId: string, n
   // message's). Kept on the alarm (flags.stepsDone), not as an action: the operator's own action
   // is the history's record of it.
   if (!alarm.planComplete && context.plan.steps[alarm.planStep]?.how === 'operator_call') {
-    await tx`update alarms set flags = jsonb_set(flags, '{stepsDone}', coalesce(flags->'stepsDone', '[]'::jsonb) || to_jsonb(${alarm.planStep}::int))
-             where id = ${alarmId}`;
+    await markPlanStepDone(tx, alarmId, alarm.planStep);
   }
   const next = nextStep(context.plan, alarm.planStep);
   if (next === null) {
-    await tx`update alarms set step_due_at = null, flags = (flags - 'stepOverdue') || '{"planComplete": true}'::jsonb where id = ${alarmId}`;
+    await markPlanComplete(tx, alarmId);
     return;
   }
   await enterStep(tx, alarmId, reachStep({ ...context, stepIndex: next }), now);
@@ -148,14 +153,14 @@ export async function runDueSteps(tx: TransactionSql, now: Date, options: PlanOp
   for (const alarm of due) {
     const context = await contextFor(tx, alarm, now, options);
     if (!context) {
-      await tx`update alarms set step_due_at = null where id = ${alarm.id}`;
+      await clearPlanStepDue(tx, alarm.id);
       continue;
     }
     const decision = stepDecision({ ...context, stepIndex: alarm.planStep, stepDueAt: alarm.stepDueAt! });
     if (!decision.overdue) continue;
     if (decision.advanceTo === null) {
       // An operator step past its wait: shown overdue once, and it stays until the operator acts.
-      await tx`update alarms set step_due_at = null, flags = flags || ${tx.json({ stepOverdue: alarm.planStep } as never)} where id = ${alarm.id}`;
+      await markPlanStepOverdue(tx, alarm.id, alarm.planStep);
       await recordAlarmAction(tx, alarm.id, ARC, 'step.overdue', { step: alarm.planStep }, now);
     } else {
       await enterStep(
