@@ -2,8 +2,7 @@
 import { nextEscalation } from '../rules/deadline-rules.js';
 import { markEscalated, recordAlarmAction } from '../store/alarm-store.js';
 import type { ClockContext, ClockEffect } from './deadline-clock.js';
-
-const ARC = { id: null, name: 'ARC' };
+import { ARC_ACTOR } from '../domain/actor.js';
 
 export async function escalateUnaccepted(ctx: ClockContext): Promise<ClockEffect[]> {
   const { tx, now } = ctx;
@@ -19,7 +18,7 @@ export async function escalateUnaccepted(ctx: ClockContext): Promise<ClockEffect
     const escalation = nextEscalation(alarm, ctx.deadlines, now);
     if (!escalation) continue;
     await markEscalated(tx, alarm.id, escalation.level, now, escalation.late);
-    await recordAlarmAction(tx, alarm.id, ARC, escalation.level === 1 ? 'escalated.overdue' : 'escalated.supervisors', {
+    await recordAlarmAction(tx, alarm.id, ARC_ACTOR, escalation.level === 1 ? 'escalated.overdue' : 'escalated.supervisors', {
       dueAt: escalation.dueAt.toISOString(),
       late: escalation.late,
     }, now);

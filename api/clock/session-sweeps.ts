@@ -5,7 +5,8 @@ import { raiseSystemAlarm, type Placed } from '../handling/raise-alarm.js';
 import { expireAmberSession, lockDueAmberSessions } from '../store/amber-store.js';
 import { closeShift, lockMissedCheckins, lockShiftsPastEnd, markCheckinMissed } from '../store/shift-store.js';
 import { shiftCanEnd } from '../rules/shift-rules.js';
-import { audit, SYSTEM_ACTOR } from '../store/audit-log.js';
+import { audit } from '../store/audit-log.js';
+import { SYSTEM_ACTOR } from '../domain/actor.js';
 import type { ClockContext, ClockEffect } from './deadline-clock.js';
 
 const effectOf = (placed: Placed): ClockEffect =>

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { DEVICE_ID_PATTERN } from '../../protocol/device-topics.js';
 import { generateSecret, hashDeviceSecret, hashSecret } from '../auth/secret-hash.js';
 import { audit, type Actor } from '../store/audit-log.js';
-import { WearerProfile } from '../store/wearer-store.js';
+import { WearerProfile } from '../domain/wearer-profile.js';
 import { existingDeviceIds, insertDeviceBatch, insertWearerBatch } from '../store/device-batch-store.js';
 import { inTransaction } from '../store/in-transaction.js';
 

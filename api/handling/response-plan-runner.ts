@@ -30,8 +30,7 @@ import {
 } from '../store/alarm-store.js';
 import { getResponseContext } from '../store/response-plan-store.js';
 import type { Sql } from 'postgres';
-
-const ARC = { id: null, name: 'ARC' };
+import { ARC_ACTOR } from '../domain/actor.js';
 
 export interface PlanOptions {
   webhookUrl: string | null;
@@ -82,7 +81,7 @@ async function enterStep(tx: TransactionSql, alarmId: string, entry: StepEntry, 
   // A silent duress alarm sends nobody a message on its own: whoever receives it may be the
   // danger (duress-PIN rule). The operator decides who is told.
   if (entry.runAutomatic && alarm?.silent) {
-    await recordAlarmAction(tx, alarmId, ARC, 'step.skipped', { step: entry.index, reason: 'duress alarm: no automatic messages' }, now);
+    await recordAlarmAction(tx, alarmId, ARC_ACTOR, 'step.skipped', { step: entry.index, reason: 'duress alarm: no automatic messages' }, now);
     return;
   }
   if (entry.runAutomatic) {
@@ -97,9 +96,9 @@ async function enterStep(tx: TransactionSql, alarmId: string, entry: StepEntry, 
       payload: { step: a.stepIndex },
       now,
     });
-    await recordAlarmAction(tx, alarmId, ARC, 'step.automatic', { step: a.stepIndex, channel: a.channel, contactName: a.contactName }, now);
+    await recordAlarmAction(tx, alarmId, ARC_ACTOR, 'step.automatic', { step: a.stepIndex, channel: a.channel, contactName: a.contactName }, now);
   }
-  if (entry.skipped) await recordAlarmAction(tx, alarmId, ARC, 'step.skipped', { step: entry.index, reason: entry.skipped.reason }, now);
+  if (entry.skipped) await recordAlarmAction(tx, alarmId, ARC_ACTOR, 'step.skipped', { step: entry.index, reason: entry.skipped.reason }, now);
 }
 
 /** When an alarm is raised: copy the wearer's plan onto it and enter its first step. */
@@ -111,7 +110,7 @@ export async function startResponsePlan(tx: TransactionSql, alarmId: string, now
   const first = startStep(context.plan, alarm);
   // A duress alarm starts further on: the steps before are skipped, and shown so, never as done.
   for (let step = 0; step < first; step++) {
-    await recordAlarmAction(tx, alarmId, ARC, 'step.skipped', { step, reason: 'duress alarm: the plan starts at the police' }, now);
+    await recordAlarmAction(tx, alarmId, ARC_ACTOR, 'step.skipped', { step, reason: 'duress alarm: the plan starts at the police' }, now);
   }
   // Pipelined: the copy of the plan and the first step write different columns of the alarm.
   await Promise.all([
@@ -161,7 +160,7 @@ export async function runDueSteps(tx: TransactionSql, now: Date, options: PlanOp
     if (decision.advanceTo === null) {
       // An operator step past its wait: shown overdue once, and it stays until the operator acts.
       await markPlanStepOverdue(tx, alarm.id, alarm.planStep);
-      await recordAlarmAction(tx, alarm.id, ARC, 'step.overdue', { step: alarm.planStep }, now);
+      await recordAlarmAction(tx, alarm.id, ARC_ACTOR, 'step.overdue', { step: alarm.planStep }, now);
     } else {
       await enterStep(
         tx,

@@ -1,7 +1,7 @@
 // The statements of bulk provisioning (api/handling/bulk-provisioning.ts): many rows per
 // statement, one round trip each.
 import type { Sql, TransactionSql } from 'postgres';
-import type { WearerProfile } from './wearer-store.js';
+import type { WearerProfile } from '../domain/wearer-profile.js';
 
 type Db = Sql | TransactionSql;
 
