@@ -1,12 +1,8 @@
 // Builds the whole ARC around a database connection, without listening (STYLE habit 2):
 // broker → intake → rules → store → console. main.ts listens; tests build their own.
-import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
-import { createServer as createTlsServer } from 'node:tls';
-import { readFileSync } from 'node:fs';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
-import { WebSocketServer, createWebSocketStream } from 'ws';
 import type { Sql } from 'postgres';
 import type { Logger } from 'pino';
 import { createMqttBroker, type MqttBroker } from '../broker/mqtt-broker.js';
@@ -28,13 +24,14 @@ import { acrossNodes } from './live/cluster-feed.js';
 import { createRedisLink, type RedisLink } from './cluster/redis-link.js';
 import { createAlarmNotifier } from './live/alarm-notifier.js';
 import { attachCarerFeed, withCarerFeed, type CarerFeed } from './live/carer-feed.js';
-import { SESSION_RECHECK_MS } from './live/session-watch.js';
+import { createEndedSessions } from './live/ended-sessions.js';
 import { installErrorHandler } from './routes/error-handler.js';
 import { ArcError } from './errors.js';
 import { installForgeryGuard } from './routes/forgery-guard.js';
 import { installSecurityHeaders } from './routes/security-headers.js';
 import { allowedOrigins } from './auth/request-origin.js';
 import { limitConnections, spoke } from './connection-limits.js';
+import { createMqttListeners } from './mqtt-listeners.js';
 import { roleGuard } from './routes/request-user.js';
 import type { RouteDeps } from './routes/route-deps.js';
 import { authRoutes } from './routes/auth-routes.js';
@@ -136,6 +133,8 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
   let clustered: ReturnType<typeof acrossNodes> | null = null;
   // Operator consoles and carers' pages get the same positions and alarm changes.
   let feeds: OperatorFeed | null = null;
+  const endedSessions = createEndedSessions(() => ({ operators: feed, carers: carerFeed }), logger);
+  const closeEndedSessions = endedSessions.close;
   const alarms = createAlarmNotifier(sql, () => feeds, logger, (seconds) => metrics.observeAlarmLatency('pushed', seconds));
   let broker: MqttBroker | null = null;
   const dispatcher = createCommandDispatcher(sql, { sendCommand: (id, payload) => broker!.sendCommand(id, payload) }, logger, now);
@@ -384,41 +383,7 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
   );
   http.server.on('request', (request) => spoke(request.socket));
   http.server.on('upgrade', (request) => spoke(request.socket));
-  const mqttWebSockets = new WebSocketServer({ noServer: true, maxPayload: HTTP_BODY_LIMIT });
-  // No Origin check here (issue 12): the broker reads no cookie, only the id and secret in the
-  // CONNECT, so a page holding a victim's session gains nothing; and a device's WebSocket library
-  // may send any Origin it likes, which must never cost an alarm.
-  http.server.on('upgrade', (request, socket, head) => {
-    if (new URL(request.url ?? '/', 'http://x').pathname !== '/mqtt') return;
-    mqttWebSockets.handleUpgrade(request, socket, head, (ws) => {
-      (socket as Socket).setNoDelay?.(true);
-      broker!.handle(createWebSocketStream(ws), request);
-    });
-  });
-
-  const servers: TcpServer[] = [];
-  // A fleet reconnects at once after a restart. Node's default accept queue (511) overflowed
-  // at 10,000 devices: the kernel dropped handshakes, and some devices got a reset a minute later
-  // instead of a CONNACK (issue 5, TcpExtListenOverflows). The kernel caps it at net.core.somaxconn.
-  const LISTEN_BACKLOG = 8192;
-  // Neither Aedes nor MQTT.js sets TCP_NODELAY; without it small packets wait tens of ms.
-  const serveMqtt = (socket: Socket) => {
-    socket.setNoDelay(true);
-    broker!.handle(socket);
-  };
-
-  /** Live feeds whose session ended (log-out, expiry) are closed: at once on a log-out, else within SESSION_RECHECK_MS. */
-  const closeEndedSessions = async () => {
-    try {
-      const [operators, carers] = await Promise.all([feed?.closeEndedSessions() ?? 0, carerFeed?.closeEndedSessions() ?? 0]);
-      if (operators + carers) logger.info({ operators, carers }, 'live feeds of ended sessions closed');
-      return operators + carers;
-    } catch (err) {
-      logger.error({ err }, 'could not check the sessions of the live feeds; next pass retries');
-      return 0;
-    }
-  };
-  let sessionRecheck: NodeJS.Timeout | null = null;
+  const mqtt = createMqttListeners(http.server, () => broker!, { config, logger, metrics, maxPayload: HTTP_BODY_LIMIT });
 
   const idle = async () => {
     while (intakeUnderWay.size) await Promise.allSettled([...intakeUnderWay]);
@@ -441,30 +406,11 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
       if (deps.startTimers !== false) {
         clock.start(config.ARC_CLOCK_TICK_MS);
         notifications.start(1000);
-        sessionRecheck = setInterval(() => void closeEndedSessions(), SESSION_RECHECK_MS).unref();
+        endedSessions.start();
       }
       const host = config.ARC_HOST;
       const httpAddress = await http.listen({ port: config.ARC_HTTP_PORT, host });
-      const listenOn = (server: TcpServer, port: number) =>
-        new Promise<number>((resolve, reject) => {
-          server.once('error', reject);
-          server.listen({ port, host, backlog: LISTEN_BACKLOG }, () => resolve((server.address() as { port: number }).port));
-        });
-      const mqttLimits = { name: 'mqtt' as const, max: config.ARC_MQTT_MAX_CONNECTIONS, perAddress: config.ARC_MQTT_MAX_CONNECTIONS_PER_ADDRESS };
-      const tcp = createTcpServer(serveMqtt);
-      limitConnections(tcp, mqttLimits, logger, metrics);
-      servers.push(tcp);
-      const mqttPort = await listenOn(tcp, config.ARC_MQTT_PORT);
-      let mqtts: string | null = null;
-      if (config.ARC_TLS_CERT_FILE && config.ARC_TLS_KEY_FILE) {
-        const tls = createTlsServer(
-          { cert: readFileSync(config.ARC_TLS_CERT_FILE), key: readFileSync(config.ARC_TLS_KEY_FILE), handshakeTimeout: config.ARC_CONNECT_TIMEOUT_MS },
-          (socket) => serveMqtt(socket as unknown as Socket),
-        );
-        limitConnections(tls as unknown as TcpServer, mqttLimits, logger, metrics);
-        servers.push(tls as unknown as TcpServer);
-        mqtts = `mqtts://${host}:${await listenOn(tls as unknown as TcpServer, config.ARC_MQTTS_PORT)}`;
-      }
+      const { mqttPort, mqttsPort } = await mqtt.listen(host);
       const osmandAddress = osmand ? await osmand.listen({ port: config.ARC_OSMAND_PORT, host }) : null;
       // Addresses to connect to: the HTTP one fastify reports (loopback when bound to all).
       const httpUrl = new URL(httpAddress);
@@ -472,17 +418,16 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
         http: httpAddress,
         mqtt: `mqtt://${httpUrl.hostname}:${mqttPort}`,
         mqttWebSocket: `ws://${httpUrl.host}/mqtt`,
-        mqtts: mqtts && mqtts.replace(`//${host}:`, `//${httpUrl.hostname}:`),
+        mqtts: mqttsPort === null ? null : `mqtts://${httpUrl.hostname}:${mqttsPort}`,
         osmand: osmandAddress,
       };
     },
     closeEndedSessions,
     async close() {
-      if (sessionRecheck) clearInterval(sessionRecheck);
-      for (const server of servers) server.close();
+      endedSessions.stop();
+      mqtt.close();
       await clock.stop();
       await notifications.stop();
-      mqttWebSockets.close();
       await broker!.close();
       await idle();
       await carerFeed?.close();
