@@ -66,7 +66,15 @@ describe('the benchmark scripts, with a handful of devices', () => {
     const result = await runIngestCeiling(ctx, { devices: 4, stepS: 1.5, settleS: 0.5, startRate: 40, factor: 2, maxRate: 80 });
     expect((result.data.arc as { steps: unknown[] }).steps.length).toBeGreaterThan(0);
     expect((result.data.bare as { steps: unknown[] }).steps.length).toBeGreaterThan(0);
+    // Every fix the devices sent was acknowledged and is in PostgreSQL, once (checked after a drain).
+    const check = result.data.arcCheck as { sent: number; acked: number; stored: number; drained: boolean };
+    expect(check.drained).toBe(true);
+    expect(check.sent).toBeGreaterThan(0);
+    expect(check).toMatchObject({ acked: check.sent, stored: check.sent });
     expect(result.targets.find((t) => t.target.startsWith('nothing acknowledged'))?.met).toBe(true);
+    // The ratio to the bare broker, the scenario's figure, was computed (its size is not asserted).
+    expect(result.data.ratio).toEqual(expect.any(Number));
+    expect(result.data.ratio as number).toBeGreaterThan(0);
   }, 60_000);
 
   it('alarm storm', async () => {
@@ -112,5 +120,21 @@ describe('the fault scripts, with a handful of devices', () => {
       warmupS: 0.5,
     });
     expect(row(garbage, 'ARC still running')).toBe('yes');
+    // The alarm latency was measured in both phases, and no alarm was lost to the flood: every
+    // press acknowledged and shown on the console.
+    type Phase = { latency: { presses: number; acked: number; alarmRaised: { count: number } } };
+    const { quiet, flood, ratios, floodStats, arcMetrics } = garbage.data as {
+      quiet: Phase; flood: Phase; ratios: { p50: number | null }; floodStats: { garbagePublishes: number } | null; arcMetrics: Record<string, number>;
+    };
+    for (const phase of [quiet, flood]) {
+      expect(phase.latency.presses).toBeGreaterThan(0);
+      expect(phase.latency.acked).toBe(phase.latency.presses);
+      expect(phase.latency.alarmRaised.count).toBe(phase.latency.presses);
+    }
+    expect(ratios.p50).toEqual(expect.any(Number));
+    // The garbage was sent, rejected by the intake and counted (GET /api/metrics).
+    expect(floodStats?.garbagePublishes).toBeGreaterThan(0);
+    const rejected = Object.entries(arcMetrics).filter(([key]) => key.startsWith('intake_rejected')).reduce((sum, [, n]) => sum + n, 0);
+    expect(rejected).toBeGreaterThan(0);
   }, 60_000);
 });
