@@ -22,6 +22,7 @@ import { devicesWithPendingCommands } from './store/command-store.js';
 import { attachOperatorFeed, type OperatorFeed } from './live/operator-feed.js';
 import { acrossNodes } from './live/cluster-feed.js';
 import { createRedisLink, type RedisLink } from './cluster/redis-link.js';
+import { answerConnectedOf, connectedElsewhere } from './cluster/connected-devices.js';
 import { createAlarmNotifier } from './live/alarm-notifier.js';
 import { attachCarerFeed, withCarerFeed, type CarerFeed } from './live/carer-feed.js';
 import { createEndedSessions } from './live/ended-sessions.js';
@@ -62,9 +63,6 @@ import { handoverRoutes } from './routes/handover-routes.js';
 import { createReverseGeocoder } from './places/reverse-geocoder.js';
 import { advanceAfterOutcome, mandatoryStepsOpen, runDueSteps, startResponsePlan } from './handling/response-plan-runner.js';
 import { notifyCarers, notifySupervisors } from './handling/alarm-notifications.js';
-
-/** Cluster mode: "which of these devices are connected to you?", asked of every other node. */
-const CONNECTED_OF = 'arc:connected-of';
 
 /** A device payload is at most 16 KiB; an MQTT frame a little more. HTTP bodies are small too. */
 const HTTP_BODY_LIMIT = 256 * 1024;
@@ -249,21 +247,7 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
     now,
     isDeviceConnected: (id) => broker!.isConnected(id),
     ...(cluster && {
-      async connectedElsewhere(ids: string[]) {
-        // The adapter (8.3) never answers a request it could not send (Redis down: the node count
-        // fails inside it), so a request is made only with Redis up, and never waited on for long.
-        const thisNodeOnly = (why: string) => {
-          logger.warn({ why }, 'the other nodes did not say which devices they hold: this node only');
-          return [];
-        };
-        const answers = cluster.ready()
-          ? await Promise.race([
-              feed!.serverSide.request(CONNECTED_OF, ids).catch((err: Error) => thisNodeOnly(err.message)),
-              new Promise<never[]>((resolve) => setTimeout(() => resolve(thisNodeOnly('no answer in 1.5 s')), 1500).unref()),
-            ])
-          : thisNodeOnly('redis unreachable');
-        return new Set((answers as string[][]).flat());
-      },
+      connectedElsewhere: (ids: string[]) => connectedElsewhere(cluster, feed!.serverSide, ids, logger),
     }),
     zonesChanged() {
       zones.zonesChanged();
@@ -354,9 +338,7 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
   carerFeed = attachCarerFeed(http.server, sql, logger.child({ component: 'carer-feed' }), now, { origins, adapter: cluster?.socketAdapter('arc-carer') });
   feeds = withCarerFeed(feed, carerFeed);
   if (cluster) {
-    feed.serverSide.on(CONNECTED_OF, (ids, answer) =>
-      (answer as (held: string[]) => void)(Array.isArray(ids) ? ids.filter((id) => typeof id === 'string' && broker!.isConnected(id)) : []),
-    );
+    answerConnectedOf(feed.serverSide, (id) => broker!.isConnected(id));
     clustered = acrossNodes(feeds, feed.serverSide, () => void closeEndedSessions(), logger.child({ component: 'cluster-feed' }));
     feeds = clustered;
     // Pushes between nodes sent while Redis was unreachable are lost: this node's consoles and
