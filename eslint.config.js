@@ -4,9 +4,9 @@
 //
 // The import boundaries (the shape STYLE.md draws: device → broker → intake → rules → store →
 // live) are written as rules here, so the machine keeps the architecture, not memory. Type-only
-// imports are allowed where marked: they are erased at build and carry no effects; the types that
-// still flow upward (rules ← store's Role and WearerProfile, store ← the consoles' contracts) are
-// issue 18's item 2.
+// imports are allowed where marked: they are erased at build and carry no effects. The core types
+// (roles, wearer profiles, alarm status, actors) live in api/domain/, which imports nothing of the
+// ARC; the rules import no other layer, not even for a type.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
@@ -66,8 +66,7 @@ export default tseslint.config(
           patterns: [
             {
               group: ['**/store/*', '**/live/*', '**/routes/*', '**/intake/*', '**/handling/*', '**/clock/*', '**/db/*', '**/notify/*', '**/cluster/*', '**/broker/*', '**/logger.js', '**/metrics.js', '**/arc-app.js'],
-              allowTypeImports: true,
-              message: 'api/rules is pure: it imports no shell (types only, and those are debt: issue 18 item 2)',
+              message: 'api/rules is pure: it imports no shell, not even a type (core types are in api/domain/)',
             },
           ],
         },
@@ -102,6 +101,59 @@ export default tseslint.config(
             { group: ['**/live/*', '!**/live/*-contract.js'], allowTypeImports: true, message: 'routes reach the live feeds through RouteDeps' },
             { group: ['**/intake/*', '**/broker/*'], allowTypeImports: true, message: 'routes reach the intake and broker through their deps' },
             { group: ['**/clock/*', '**/cluster/*', '**/db/*', '**/arc-app.js'], message: 'routes reach these through RouteDeps' },
+            // Writes that belong to a handling module: a route calls the module, not its statements.
+            {
+              group: ['**/store/device-batch-store.js'],
+              message: 'bulk provisioning is api/handling/bulk-provisioning.ts',
+            },
+            {
+              group: ['**/store/user-store.js'],
+              importNames: ['lockAccount', 'updateAccount', 'deleteSessionsOf'],
+              message: 'an account change is api/handling/account-update.ts',
+            },
+            {
+              group: ['**/store/device-store.js'],
+              importNames: ['setTestMode'],
+              message: 'test mode and its audit entry are api/handling/device-test-mode.ts',
+            },
+            {
+              group: ['**/store/alarm-store.js', '**/store/event-store.js'],
+              importNames: ['insertAlarm', 'attachActivation', 'lockWearer', 'insertEvent', 'linkEventToAlarm'],
+              message: 'an alarm is raised only through api/handling/raise-alarm.ts',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The core: types and constants every layer shares. It imports nothing of the ARC, so any
+    // layer may import it without pulling another in.
+    files: ['api/domain/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [...EFFECTFUL_PACKAGES, ...EFFECTFUL_NODE].map((name) => ({ name, message: 'api/domain is the core: no I/O' })),
+          patterns: [{ group: ['../*', '!../domain/*'], message: 'api/domain imports nothing of the ARC (types flow downward)' }],
+        },
+      ],
+    },
+  },
+  {
+    // Only the one raise path writes new alarms (api/handling/raise-alarm.ts).
+    files: ['api/**/*.ts'],
+    ignores: ['api/handling/raise-alarm.ts', 'api/store/**/*.ts', 'api/routes/**/*.ts', 'api/rules/**/*.ts', 'api/domain/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/store/alarm-store.js', '**/store/event-store.js'],
+              importNames: ['insertAlarm', 'attachActivation', 'lockWearer', 'insertEvent', 'linkEventToAlarm'],
+              message: 'an alarm is raised only through api/handling/raise-alarm.ts',
+            },
           ],
         },
       ],

@@ -1,13 +1,9 @@
 // Builds the whole ARC around a database connection, without listening (STYLE habit 2):
 // broker → intake → rules → store → console. main.ts listens; tests build their own.
-import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
-import { createServer as createTlsServer } from 'node:tls';
-import { readFileSync } from 'node:fs';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
-import { WebSocketServer, createWebSocketStream } from 'ws';
-import type { Sql, TransactionSql } from 'postgres';
+import type { Sql } from 'postgres';
 import type { Logger } from 'pino';
 import { createMqttBroker, type MqttBroker } from '../broker/mqtt-broker.js';
 import type { Config } from './config.js';
@@ -27,15 +23,17 @@ import { devicesWithPendingCommands } from './store/command-store.js';
 import { attachOperatorFeed, type OperatorFeed } from './live/operator-feed.js';
 import { acrossNodes } from './live/cluster-feed.js';
 import { createRedisLink, type RedisLink } from './cluster/redis-link.js';
+import { answerConnectedOf, connectedElsewhere } from './cluster/connected-devices.js';
 import { createAlarmNotifier } from './live/alarm-notifier.js';
 import { attachCarerFeed, withCarerFeed, type CarerFeed } from './live/carer-feed.js';
-import { SESSION_RECHECK_MS } from './live/session-watch.js';
+import { createEndedSessions } from './live/ended-sessions.js';
 import { installErrorHandler } from './routes/error-handler.js';
 import { ArcError } from './errors.js';
 import { installForgeryGuard } from './routes/forgery-guard.js';
 import { installSecurityHeaders } from './routes/security-headers.js';
 import { allowedOrigins } from './auth/request-origin.js';
 import { limitConnections, spoke } from './connection-limits.js';
+import { createMqttListeners } from './mqtt-listeners.js';
 import { roleGuard } from './routes/request-user.js';
 import type { RouteDeps } from './routes/route-deps.js';
 import { authRoutes } from './routes/auth-routes.js';
@@ -60,15 +58,13 @@ import { createRetentionSweep } from './clock/retention-sweep.js';
 import { createDeadlineClock, type DeadlineClock } from './clock/deadline-clock.js';
 import { createNotificationWorker, type NotificationWorker } from './notify/notification-worker.js';
 import { createZoneWatch } from './handling/zone-watch.js';
+import type { AlarmRaising } from './handling/raise-alarm.js';
 import { createFixBatcher } from './intake/fix-batcher.js';
 import { placeRoutes } from './routes/place-routes.js';
 import { handoverRoutes } from './routes/handover-routes.js';
 import { createReverseGeocoder } from './places/reverse-geocoder.js';
 import { advanceAfterOutcome, mandatoryStepsOpen, runDueSteps, startResponsePlan } from './handling/response-plan-runner.js';
 import { notifyCarers, notifySupervisors } from './handling/alarm-notifications.js';
-
-/** Cluster mode: "which of these devices are connected to you?", asked of every other node. */
-const CONNECTED_OF = 'arc:connected-of';
 
 /** A device payload is at most 16 KiB; an MQTT frame a little more. HTTP bodies are small too. */
 const HTTP_BODY_LIMIT = 256 * 1024;
@@ -137,6 +133,8 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
   let clustered: ReturnType<typeof acrossNodes> | null = null;
   // Operator consoles and carers' pages get the same positions and alarm changes.
   let feeds: OperatorFeed | null = null;
+  const endedSessions = createEndedSessions(() => ({ operators: feed, carers: carerFeed }), logger);
+  const closeEndedSessions = endedSessions.close;
   const alarms = createAlarmNotifier(sql, () => feeds, logger, (seconds) => metrics.observeAlarmLatency('pushed', seconds));
   let broker: MqttBroker | null = null;
   const dispatcher = createCommandDispatcher(sql, { sendCommand: (id, payload) => broker!.sendCommand(id, payload) }, logger, now);
@@ -152,27 +150,29 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
   };
   const planOptions = { webhookUrl: config.ARC_WEBHOOK_URL ?? null };
   // What every new alarm gets in the transaction that raised it, whoever raised it.
-  const onRaised = async (tx: TransactionSql, alarmId: string) => {
-    await startResponsePlan(tx, alarmId, now(), planOptions);
-    await notifyCarers(tx, alarmId, now(), config.ARC_PUBLIC_URL);
-  };
   const deadlines = config.ARC_ACCEPT_DEADLINES;
+  const raising: AlarmRaising = {
+    deadlines,
+    onRaised: async (tx, alarmId) => {
+      await startResponsePlan(tx, alarmId, now(), planOptions);
+      await notifyCarers(tx, alarmId, now(), config.ARC_PUBLIC_URL);
+    },
+  };
   const fixBatcher = createFixBatcher(sql, (messages, ms) => {
     metrics.increment('intake_fix_batches');
     metrics.increment('intake_fix_batch_messages', {}, messages);
     metrics.increment('intake_fix_batch_ms', {}, Math.round(ms));
   });
-  const zones = createZoneWatch(sql, deadlines, onRaised, fixBatcher);
+  const zones = createZoneWatch(sql, raising, fixBatcher);
   const intake = createDeviceIntake({
     sql,
-    acceptDeadlines: deadlines,
     logger: logger.child({ component: 'intake' }),
     metrics,
     now,
     alarms,
     commands,
     zones,
-    onRaised,
+    raising,
     positionSeen: (deviceId, position) => feeds?.deviceMoved({ deviceId, position }),
   });
   const clock = createDeadlineClock({
@@ -181,7 +181,7 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
     now,
     deadlines,
     noCommGraceS: config.ARC_NO_COMM_GRACE_S,
-    onRaised,
+    raising,
     notifySupervisors: (tx, alarmId, at) =>
       notifySupervisors(tx, alarmId, at, { publicUrl: config.ARC_PUBLIC_URL, webhookUrl: config.ARC_WEBHOOK_URL ?? null }),
     publish: (effect) => alarms[effect.change](effect.alarmId),
@@ -249,21 +249,7 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
     now,
     isDeviceConnected: (id) => broker!.isConnected(id),
     ...(cluster && {
-      async connectedElsewhere(ids: string[]) {
-        // The adapter (8.3) never answers a request it could not send (Redis down: the node count
-        // fails inside it), so a request is made only with Redis up, and never waited on for long.
-        const thisNodeOnly = (why: string) => {
-          logger.warn({ why }, 'the other nodes did not say which devices they hold: this node only');
-          return [];
-        };
-        const answers = cluster.ready()
-          ? await Promise.race([
-              feed!.serverSide.request(CONNECTED_OF, ids).catch((err: Error) => thisNodeOnly(err.message)),
-              new Promise<never[]>((resolve) => setTimeout(() => resolve(thisNodeOnly('no answer in 1.5 s')), 1500).unref()),
-            ])
-          : thisNodeOnly('redis unreachable');
-        return new Set((answers as string[][]).flat());
-      },
+      connectedElsewhere: (ids: string[]) => connectedElsewhere(cluster, feed!.serverSide, ids, logger),
     }),
     zonesChanged() {
       zones.zonesChanged();
@@ -355,9 +341,7 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
   carerFeed = attachCarerFeed(http.server, sql, logger.child({ component: 'carer-feed' }), now, { origins, adapter: cluster?.socketAdapter('arc-carer') });
   feeds = withCarerFeed(feed, carerFeed);
   if (cluster) {
-    feed.serverSide.on(CONNECTED_OF, (ids, answer) =>
-      (answer as (held: string[]) => void)(Array.isArray(ids) ? ids.filter((id) => typeof id === 'string' && broker!.isConnected(id)) : []),
-    );
+    answerConnectedOf(feed.serverSide, (id) => broker!.isConnected(id));
     clustered = acrossNodes(feeds, feed.serverSide, () => void closeEndedSessions(), logger.child({ component: 'cluster-feed' }));
     feeds = clustered;
     // Pushes between nodes sent while Redis was unreachable are lost: this node's consoles and
@@ -392,41 +376,7 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
   );
   http.server.on('request', (request) => spoke(request.socket));
   http.server.on('upgrade', (request) => spoke(request.socket));
-  const mqttWebSockets = new WebSocketServer({ noServer: true, maxPayload: HTTP_BODY_LIMIT });
-  // No Origin check here (issue 12): the broker reads no cookie, only the id and secret in the
-  // CONNECT, so a page holding a victim's session gains nothing; and a device's WebSocket library
-  // may send any Origin it likes, which must never cost an alarm.
-  http.server.on('upgrade', (request, socket, head) => {
-    if (new URL(request.url ?? '/', 'http://x').pathname !== '/mqtt') return;
-    mqttWebSockets.handleUpgrade(request, socket, head, (ws) => {
-      (socket as Socket).setNoDelay?.(true);
-      broker!.handle(createWebSocketStream(ws), request);
-    });
-  });
-
-  const servers: TcpServer[] = [];
-  // A fleet reconnects at once after a restart. Node's default accept queue (511) overflowed
-  // at 10,000 devices: the kernel dropped handshakes, and some devices got a reset a minute later
-  // instead of a CONNACK (issue 5, TcpExtListenOverflows). The kernel caps it at net.core.somaxconn.
-  const LISTEN_BACKLOG = 8192;
-  // Neither Aedes nor MQTT.js sets TCP_NODELAY; without it small packets wait tens of ms.
-  const serveMqtt = (socket: Socket) => {
-    socket.setNoDelay(true);
-    broker!.handle(socket);
-  };
-
-  /** Live feeds whose session ended (log-out, expiry) are closed: at once on a log-out, else within SESSION_RECHECK_MS. */
-  const closeEndedSessions = async () => {
-    try {
-      const [operators, carers] = await Promise.all([feed?.closeEndedSessions() ?? 0, carerFeed?.closeEndedSessions() ?? 0]);
-      if (operators + carers) logger.info({ operators, carers }, 'live feeds of ended sessions closed');
-      return operators + carers;
-    } catch (err) {
-      logger.error({ err }, 'could not check the sessions of the live feeds; next pass retries');
-      return 0;
-    }
-  };
-  let sessionRecheck: NodeJS.Timeout | null = null;
+  const mqtt = createMqttListeners(http.server, () => broker!, { config, logger, metrics, maxPayload: HTTP_BODY_LIMIT });
 
   const idle = async () => {
     while (intakeUnderWay.size) await Promise.allSettled([...intakeUnderWay]);
@@ -448,34 +398,15 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
     async listen() {
       // Before the first device can connect: the first alarm on each database connection is as
       // quick as the hundredth (api/intake/alarm-path-warm-up.ts).
-      await warmAlarmPath({ sql, now, acceptDeadlines: deadlines, onRaised, logger: logger.child({ component: 'warm-up' }) });
+      await warmAlarmPath({ sql, now, acceptDeadlines: deadlines, onRaised: raising.onRaised, logger: logger.child({ component: 'warm-up' }) });
       if (deps.startTimers !== false) {
         clock.start(config.ARC_CLOCK_TICK_MS);
         notifications.start(1000);
-        sessionRecheck = setInterval(() => void closeEndedSessions(), SESSION_RECHECK_MS).unref();
+        endedSessions.start();
       }
       const host = config.ARC_HOST;
       const httpAddress = await http.listen({ port: config.ARC_HTTP_PORT, host });
-      const listenOn = (server: TcpServer, port: number) =>
-        new Promise<number>((resolve, reject) => {
-          server.once('error', reject);
-          server.listen({ port, host, backlog: LISTEN_BACKLOG }, () => resolve((server.address() as { port: number }).port));
-        });
-      const mqttLimits = { name: 'mqtt' as const, max: config.ARC_MQTT_MAX_CONNECTIONS, perAddress: config.ARC_MQTT_MAX_CONNECTIONS_PER_ADDRESS };
-      const tcp = createTcpServer(serveMqtt);
-      limitConnections(tcp, mqttLimits, logger, metrics);
-      servers.push(tcp);
-      const mqttPort = await listenOn(tcp, config.ARC_MQTT_PORT);
-      let mqtts: string | null = null;
-      if (config.ARC_TLS_CERT_FILE && config.ARC_TLS_KEY_FILE) {
-        const tls = createTlsServer(
-          { cert: readFileSync(config.ARC_TLS_CERT_FILE), key: readFileSync(config.ARC_TLS_KEY_FILE), handshakeTimeout: config.ARC_CONNECT_TIMEOUT_MS },
-          (socket) => serveMqtt(socket as unknown as Socket),
-        );
-        limitConnections(tls as unknown as TcpServer, mqttLimits, logger, metrics);
-        servers.push(tls as unknown as TcpServer);
-        mqtts = `mqtts://${host}:${await listenOn(tls as unknown as TcpServer, config.ARC_MQTTS_PORT)}`;
-      }
+      const { mqttPort, mqttsPort } = await mqtt.listen(host);
       const osmandAddress = osmand ? await osmand.listen({ port: config.ARC_OSMAND_PORT, host }) : null;
       // Addresses to connect to: the HTTP one fastify reports (loopback when bound to all).
       const httpUrl = new URL(httpAddress);
@@ -483,17 +414,16 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
         http: httpAddress,
         mqtt: `mqtt://${httpUrl.hostname}:${mqttPort}`,
         mqttWebSocket: `ws://${httpUrl.host}/mqtt`,
-        mqtts: mqtts && mqtts.replace(`//${host}:`, `//${httpUrl.hostname}:`),
+        mqtts: mqttsPort === null ? null : `mqtts://${httpUrl.hostname}:${mqttsPort}`,
         osmand: osmandAddress,
       };
     },
     closeEndedSessions,
     async close() {
-      if (sessionRecheck) clearInterval(sessionRecheck);
-      for (const server of servers) server.close();
+      endedSessions.stop();
+      mqtt.close();
       await clock.stop();
       await notifications.stop();
-      mqttWebSockets.close();
       await broker!.close();
       await idle();
       await carerFeed?.close();

@@ -16,7 +16,7 @@ import { startEmbeddedPostgres } from '../api/db/embedded-postgres.js';
 import { migrate } from '../api/db/migrate.js';
 import { ensureAdministrator } from '../api/auth/bootstrap-admin.js';
 import { createLogger } from '../api/logger.js';
-import { deviceIdOf, provisionDeviceBatch, MAX_BULK_DEVICES } from '../api/routes/bulk-device-routes.js';
+import { deviceIdOf, provisionDeviceBatch, MAX_BULK_DEVICES } from '../api/handling/bulk-provisioning.js';
 import { SIM_DURESS_PIN, SIM_SAFE_PIN } from '../device-sim/provision.js';
 import { freePort } from './free-port.js';
 

@@ -4,7 +4,8 @@ import type { Sql } from 'postgres';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { countUsers, insertUser } from '../store/user-store.js';
-import { audit, SYSTEM_ACTOR } from '../store/audit-log.js';
+import { audit } from '../store/audit-log.js';
+import { SYSTEM_ACTOR } from '../domain/actor.js';
 import { generateSecret, hashSecret } from './secret-hash.js';
 
 export async function ensureAdministrator(sql: Sql, config: Config, logger: Logger): Promise<void> {

@@ -7,6 +7,7 @@ import type { Sql, TransactionSql } from 'postgres';
 import type { Logger } from 'pino';
 import type { AcceptDeadline } from '../config.js';
 import type { AlarmChange } from '../live/alarm-notifier.js';
+import type { AlarmRaising } from '../handling/raise-alarm.js';
 import { escalateUnaccepted } from './escalation-sweep.js';
 import { endFinishedShifts, expireAmberSessions, raiseMissedCheckins } from './session-sweeps.js';
 import { raiseSilentDevices } from './silence-sweep.js';
@@ -18,8 +19,8 @@ export interface ClockContext {
   noCommGraceS: number;
   /** Notifications to write in this transaction (the outbox), for supervisors. */
   notifySupervisors(tx: TransactionSql, alarmId: string, now: Date): Promise<void>;
-  /** What every new alarm gets in its transaction (response plan, carers' messages). */
-  onRaised(tx: TransactionSql, alarmId: string): Promise<void>;
+  /** The one path that raises an alarm (api/handling/raise-alarm.ts), with what every new alarm gets. */
+  raising: AlarmRaising;
 }
 
 export interface ClockEffect {
@@ -49,7 +50,7 @@ export interface DeadlineClockDeps {
   deadlines: Record<number, AcceptDeadline>;
   noCommGraceS: number;
   notifySupervisors: ClockContext['notifySupervisors'];
-  onRaised: ClockContext['onRaised'];
+  raising: AlarmRaising;
   publish(effect: ClockEffect): void;
   /** More sweeps (response plan steps, …) added by their owners. */
   extraSweeps?: [string, Sweep][];
@@ -81,7 +82,7 @@ export function createDeadlineClock(deps: DeadlineClockDeps): DeadlineClock {
             deadlines: deps.deadlines,
             noCommGraceS: deps.noCommGraceS,
             notifySupervisors: deps.notifySupervisors,
-            onRaised: deps.onRaised,
+            raising: deps.raising,
           }),
         );
         for (const effect of effects) deps.publish(effect);

@@ -1,9 +1,8 @@
 // Accept deadlines: an alarm nobody accepted in time is escalated (BS 8484), one level per tick.
 import { nextEscalation } from '../rules/deadline-rules.js';
-import { recordAlarmAction } from '../store/alarm-store.js';
+import { markEscalated, recordAlarmAction } from '../store/alarm-store.js';
 import type { ClockContext, ClockEffect } from './deadline-clock.js';
-
-const ARC = { id: null, name: 'ARC' };
+import { ARC_ACTOR } from '../domain/actor.js';
 
 export async function escalateUnaccepted(ctx: ClockContext): Promise<ClockEffect[]> {
   const { tx, now } = ctx;
@@ -18,9 +17,8 @@ export async function escalateUnaccepted(ctx: ClockContext): Promise<ClockEffect
   for (const alarm of candidates) {
     const escalation = nextEscalation(alarm, ctx.deadlines, now);
     if (!escalation) continue;
-    await tx`update alarms set escalation_level = ${escalation.level}, escalated_at = ${now},
-               late_fired = late_fired or ${escalation.late} where id = ${alarm.id}`;
-    await recordAlarmAction(tx, alarm.id, ARC, escalation.level === 1 ? 'escalated.overdue' : 'escalated.supervisors', {
+    await markEscalated(tx, alarm.id, escalation.level, now, escalation.late);
+    await recordAlarmAction(tx, alarm.id, ARC_ACTOR, escalation.level === 1 ? 'escalated.overdue' : 'escalated.supervisors', {
       dueAt: escalation.dueAt.toISOString(),
       late: escalation.late,
     }, now);

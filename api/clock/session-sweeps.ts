@@ -1,11 +1,12 @@
 // Amber sessions that ran out and lone-worker check-ins that were missed raise their alarms;
 // shifts past their planned end close once nothing is owed in them.
 import { firedLate, missedCheckinDueAt } from '../rules/deadline-rules.js';
-import { raiseSystemAlarm, type Placed } from '../handling/raise-system-alarm.js';
+import { raiseSystemAlarm, type Placed } from '../handling/raise-alarm.js';
 import { expireAmberSession, lockDueAmberSessions } from '../store/amber-store.js';
 import { closeShift, lockMissedCheckins, lockShiftsPastEnd, markCheckinMissed } from '../store/shift-store.js';
 import { shiftCanEnd } from '../rules/shift-rules.js';
-import { audit, SYSTEM_ACTOR } from '../store/audit-log.js';
+import { audit } from '../store/audit-log.js';
+import { SYSTEM_ACTOR } from '../domain/actor.js';
 import type { ClockContext, ClockEffect } from './deadline-clock.js';
 
 const effectOf = (placed: Placed): ClockEffect =>
@@ -18,20 +19,15 @@ const positionOf = (r: { lat: number | null; lon: number | null; acc: number | n
 export async function expireAmberSessions(ctx: ClockContext): Promise<ClockEffect[]> {
   const effects: ClockEffect[] = [];
   for (const session of await lockDueAmberSessions(ctx.tx, ctx.now)) {
-    const placed = await raiseSystemAlarm(
-      ctx.tx,
-      {
-        deviceId: session.deviceId,
-        wearerId: session.wearerId,
-        type: 'amber.expired',
-        at: ctx.now,
-        position: positionOf(session),
-        flags: { dueAt: session.dueAt.toISOString(), ...(firedLate(session.dueAt, ctx.now) && { late: true }) },
-        sessionNote: session.note,
-      },
-      ctx.deadlines,
-    );
-    if ('raised' in placed) await ctx.onRaised(ctx.tx, placed.raised);
+    const placed = await raiseSystemAlarm(ctx.tx, ctx.raising, {
+      deviceId: session.deviceId,
+      wearerId: session.wearerId,
+      type: 'amber.expired',
+      at: ctx.now,
+      position: positionOf(session),
+      flags: { dueAt: session.dueAt.toISOString(), ...(firedLate(session.dueAt, ctx.now) && { late: true }) },
+      sessionNote: session.note,
+    });
     await expireAmberSession(ctx.tx, session.id, alarmIdOf(placed), ctx.now);
     effects.push(effectOf(placed));
   }
@@ -42,19 +38,14 @@ export async function raiseMissedCheckins(ctx: ClockContext): Promise<ClockEffec
   const effects: ClockEffect[] = [];
   for (const shift of await lockMissedCheckins(ctx.tx, ctx.now)) {
     const dueAt = missedCheckinDueAt(shift.dueAt, shift.graceS);
-    const placed = await raiseSystemAlarm(
-      ctx.tx,
-      {
-        deviceId: shift.deviceId,
-        wearerId: shift.wearerId,
-        type: 'checkin.missed',
-        at: ctx.now,
-        position: positionOf(shift),
-        flags: { checkinDueAt: shift.dueAt.toISOString(), intervalS: shift.intervalS, ...(firedLate(dueAt, ctx.now) && { late: true }) },
-      },
-      ctx.deadlines,
-    );
-    if ('raised' in placed) await ctx.onRaised(ctx.tx, placed.raised);
+    const placed = await raiseSystemAlarm(ctx.tx, ctx.raising, {
+      deviceId: shift.deviceId,
+      wearerId: shift.wearerId,
+      type: 'checkin.missed',
+      at: ctx.now,
+      position: positionOf(shift),
+      flags: { checkinDueAt: shift.dueAt.toISOString(), intervalS: shift.intervalS, ...(firedLate(dueAt, ctx.now) && { late: true }) },
+    });
     await markCheckinMissed(ctx.tx, shift.id, alarmIdOf(placed));
     effects.push(effectOf(placed));
   }

@@ -2,7 +2,7 @@
 // raises a "no communication" alarm (lower priority); the intake clears it when the device is
 // heard again. Devices not in use (off shift) and never heard from are not supervised.
 import { firedLate, silenceDueAt } from '../rules/deadline-rules.js';
-import { raiseSystemAlarm } from '../handling/raise-system-alarm.js';
+import { raiseSystemAlarm } from '../handling/raise-alarm.js';
 import type { ClockContext, ClockEffect } from './deadline-clock.js';
 
 export async function raiseSilentDevices(ctx: ClockContext): Promise<ClockEffect[]> {
@@ -17,19 +17,14 @@ export async function raiseSilentDevices(ctx: ClockContext): Promise<ClockEffect
   const effects: ClockEffect[] = [];
   for (const device of silent) {
     const dueAt = silenceDueAt(device.lastSeenAt, device.heartbeatS, ctx.noCommGraceS);
-    const placed = await raiseSystemAlarm(
-      ctx.tx,
-      {
-        deviceId: device.id,
-        wearerId: device.wearerId,
-        type: 'no_comm',
-        at: ctx.now,
-        position: device.lat === null || device.lon === null ? null : { lat: device.lat, lon: device.lon, acc: device.acc },
-        flags: { lastSeenAt: device.lastSeenAt.toISOString(), ...(firedLate(dueAt, ctx.now) && { late: true }) },
-      },
-      ctx.deadlines,
-    );
-    if ('raised' in placed) await ctx.onRaised(ctx.tx, placed.raised);
+    const placed = await raiseSystemAlarm(ctx.tx, ctx.raising, {
+      deviceId: device.id,
+      wearerId: device.wearerId,
+      type: 'no_comm',
+      at: ctx.now,
+      position: device.lat === null || device.lon === null ? null : { lat: device.lat, lon: device.lon, acc: device.acc },
+      flags: { lastSeenAt: device.lastSeenAt.toISOString(), ...(firedLate(dueAt, ctx.now) && { late: true }) },
+    });
     const alarmId = 'raised' in placed ? placed.raised : placed.updated;
     await ctx.tx`update devices set comm_alarm_id = ${alarmId} where id = ${device.id}`;
     effects.push('raised' in placed ? { change: 'raised', alarmId } : { change: 'updated', alarmId });

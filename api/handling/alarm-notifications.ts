@@ -6,8 +6,7 @@ import { carerMessage } from '../notify/carer-message.js';
 import { carerAlarmKind } from '../rules/carer-alarm-words.js';
 import { enqueueNotification } from '../notify/outbox.js';
 import { recordAlarmAction } from '../store/alarm-store.js';
-
-const ARC = { id: null, name: 'ARC' };
+import { ARC_ACTOR } from '../domain/actor.js';
 
 export async function notifyCarers(tx: TransactionSql, alarmId: string, now: Date, publicUrl: string): Promise<number> {
   const [alarm] = await tx<{ type: string; wearerId: string | null; wearerName: string | null; receivedAt: Date; lat: number | null; lon: number | null; isTest: boolean; silent: boolean }[]>`
@@ -42,7 +41,7 @@ export async function notifyCarers(tx: TransactionSql, alarmId: string, now: Dat
       now,
     });
   }
-  if (carers.length) await recordAlarmAction(tx, alarmId, ARC, 'carers.notified', { count: carers.length }, now);
+  if (carers.length) await recordAlarmAction(tx, alarmId, ARC_ACTOR, 'carers.notified', { count: carers.length }, now);
   return carers.length;
 }
 

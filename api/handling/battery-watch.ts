@@ -1,9 +1,9 @@
 // Low battery from status messages and fixes: a low-priority alarm (and the carers' message)
 // at most once per charge cycle (api/rules/deadline-rules.ts batteryDecision).
-import type { Sql, TransactionSql } from 'postgres';
+import type { Sql } from 'postgres';
 import { batteryDecision } from '../rules/deadline-rules.js';
-import { raiseSystemAlarm, type Placed } from './raise-system-alarm.js';
-import type { AcceptDeadline } from '../config.js';
+import { markBatteryLowRaised } from '../store/device-health-store.js';
+import { raiseSystemAlarm, type AlarmRaising, type Placed } from './raise-alarm.js';
 
 /** Thresholds above this are not watched (wearers' thresholds are far lower; default 20 %). */
 export const FIX_BATTERY_WATCH_BELOW = 50;
@@ -22,8 +22,7 @@ export async function watchBattery(
   deviceId: string,
   reading: { batt: number | undefined; charging: boolean | undefined },
   at: Date,
-  deadlines: Record<number, AcceptDeadline>,
-  onRaised: (tx: TransactionSql, alarmId: string) => Promise<void>,
+  raising: AlarmRaising,
 ): Promise<Placed | null> {
   if (reading.batt === undefined && reading.charging === undefined) return null;
   return sql.begin(async (tx) => {
@@ -38,20 +37,15 @@ export async function watchBattery(
       return null;
     }
     if (decision !== 'raise') return null;
-    const placed = await raiseSystemAlarm(
-      tx,
-      {
-        deviceId,
-        wearerId: device.wearerId,
-        type: 'battery.low',
-        at,
-        position: device.lat === null || device.lon === null ? null : { lat: device.lat, lon: device.lon, acc: device.acc },
-        flags: { batt: reading.batt },
-      },
-      deadlines,
-    );
-    await tx`update devices set battery_low_alarm_at = ${at} where id = ${deviceId}`;
-    if ('raised' in placed) await onRaised(tx, placed.raised);
+    const placed = await raiseSystemAlarm(tx, raising, {
+      deviceId,
+      wearerId: device.wearerId,
+      type: 'battery.low',
+      at,
+      position: device.lat === null || device.lon === null ? null : { lat: device.lat, lon: device.lon, acc: device.acc },
+      flags: { batt: reading.batt },
+    });
+    await markBatteryLowRaised(tx, deviceId, at);
     return placed;
   });
 }

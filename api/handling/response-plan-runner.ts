@@ -19,11 +19,18 @@ import {
   type StepMessage,
   type StepRecord,
 } from '../rules/response-plan.js';
-import { recordAlarmAction } from '../store/alarm-store.js';
+import {
+  clearPlanStepDue,
+  copyPlanOntoAlarm,
+  enterPlanStep,
+  markPlanComplete,
+  markPlanStepDone,
+  markPlanStepOverdue,
+  recordAlarmAction,
+} from '../store/alarm-store.js';
 import { getResponseContext } from '../store/response-plan-store.js';
 import type { Sql } from 'postgres';
-
-const ARC = { id: null, name: 'ARC' };
+import { ARC_ACTOR } from '../domain/actor.js';
 
 export interface PlanOptions {
   webhookUrl: string | null;
@@ -71,13 +78,11 @@ async function loadAlarm(tx: Sql | TransactionSql, alarmId: string): Promise<Ala
 
 /** Enter a step: remember where the plan is, and run it if the system does it itself. */
 async function enterStep(tx: TransactionSql, alarmId: string, entry: StepEntry, now: Date): Promise<void> {
-  const [alarm] = await tx<{ silent: boolean }[]>`
-    update alarms set plan_step = ${entry.index}, step_due_at = ${entry.dueAt}, flags = flags - 'stepOverdue'
-    where id = ${alarmId} returning coalesce((flags->>'silent')::boolean, false) as silent`;
+  const alarm = await enterPlanStep(tx, alarmId, entry.index, entry.dueAt);
   // A silent duress alarm sends nobody a message on its own: whoever receives it may be the
   // danger (duress-PIN rule). The operator decides who is told.
   if (entry.runAutomatic && alarm?.silent) {
-    await recordAlarmAction(tx, alarmId, ARC, 'step.skipped', { step: entry.index, reason: 'duress alarm: no automatic messages' }, now);
+    await recordAlarmAction(tx, alarmId, ARC_ACTOR, 'step.skipped', { step: entry.index, reason: 'duress alarm: no automatic messages' }, now);
     return;
   }
   if (entry.runAutomatic) {
@@ -92,9 +97,9 @@ async function enterStep(tx: TransactionSql, alarmId: string, entry: StepEntry, 
       payload: { step: a.stepIndex },
       now,
     });
-    await recordAlarmAction(tx, alarmId, ARC, 'step.automatic', { step: a.stepIndex, channel: a.channel, contactName: a.contactName }, now);
+    await recordAlarmAction(tx, alarmId, ARC_ACTOR, 'step.automatic', { step: a.stepIndex, channel: a.channel, contactName: a.contactName }, now);
   }
-  if (entry.skipped) await recordAlarmAction(tx, alarmId, ARC, 'step.skipped', { step: entry.index, reason: entry.skipped.reason }, now);
+  if (entry.skipped) await recordAlarmAction(tx, alarmId, ARC_ACTOR, 'step.skipped', { step: entry.index, reason: entry.skipped.reason }, now);
 }
 
 /** When an alarm is raised: copy the wearer's plan onto it and enter its first step. */
@@ -106,11 +111,11 @@ export async function startResponsePlan(tx: TransactionSql, alarmId: string, now
   const first = startStep(context.plan, alarm);
   // A duress alarm starts further on: the steps before are skipped, and shown so, never as done.
   for (let step = 0; step < first; step++) {
-    await recordAlarmAction(tx, alarmId, ARC, 'step.skipped', { step, reason: 'duress alarm: the plan starts at the police' }, now);
+    await recordAlarmAction(tx, alarmId, ARC_ACTOR, 'step.skipped', { step, reason: 'duress alarm: the plan starts at the police' }, now);
   }
   // Pipelined: the copy of the plan and the first step write different columns of the alarm.
   await Promise.all([
-    tx`update alarms set plan = ${tx.json(context.plan as never)} where id = ${alarmId}`.execute(),
+    copyPlanOntoAlarm(tx, alarmId, context.plan),
     enterStep(tx, alarmId, reachStep({ ...context, stepIndex: first }), now),
   ]);
 }
@@ -125,12 +130,11 @@ export async function advanceAfterOutcome(tx: TransactionSql, alarmId: string, n
   // message's). Kept on the alarm (flags.stepsDone), not as an action: the operator's own action
   // is the history's record of it.
   if (!alarm.planComplete && context.plan.steps[alarm.planStep]?.how === 'operator_call') {
-    await tx`update alarms set flags = jsonb_set(flags, '{stepsDone}', coalesce(flags->'stepsDone', '[]'::jsonb) || to_jsonb(${alarm.planStep}::int))
-             where id = ${alarmId}`;
+    await markPlanStepDone(tx, alarmId, alarm.planStep);
   }
   const next = nextStep(context.plan, alarm.planStep);
   if (next === null) {
-    await tx`update alarms set step_due_at = null, flags = (flags - 'stepOverdue') || '{"planComplete": true}'::jsonb where id = ${alarmId}`;
+    await markPlanComplete(tx, alarmId);
     return;
   }
   await enterStep(tx, alarmId, reachStep({ ...context, stepIndex: next }), now);
@@ -149,15 +153,15 @@ export async function runDueSteps(tx: TransactionSql, now: Date, options: PlanOp
   for (const alarm of due) {
     const context = await contextFor(tx, alarm, now, options);
     if (!context) {
-      await tx`update alarms set step_due_at = null where id = ${alarm.id}`;
+      await clearPlanStepDue(tx, alarm.id);
       continue;
     }
     const decision = stepDecision({ ...context, stepIndex: alarm.planStep, stepDueAt: alarm.stepDueAt! });
     if (!decision.overdue) continue;
     if (decision.advanceTo === null) {
       // An operator step past its wait: shown overdue once, and it stays until the operator acts.
-      await tx`update alarms set step_due_at = null, flags = flags || ${tx.json({ stepOverdue: alarm.planStep } as never)} where id = ${alarm.id}`;
-      await recordAlarmAction(tx, alarm.id, ARC, 'step.overdue', { step: alarm.planStep }, now);
+      await markPlanStepOverdue(tx, alarm.id, alarm.planStep);
+      await recordAlarmAction(tx, alarm.id, ARC_ACTOR, 'step.overdue', { step: alarm.planStep }, now);
     } else {
       await enterStep(
         tx,

@@ -1,13 +1,12 @@
 // Geofences on the location path: fixes of a wearer with zones are stored, judged by the pure
 // zone rules (api/rules/geofence-rules.ts) in time order and their alarms raised, in one
 // transaction. Most devices have no zones; which do is cached, and their fixes go to the batcher.
-import type { Sql, TransactionSql } from 'postgres';
+import type { Sql } from 'postgres';
 import type { Fix } from '../../protocol/device-payloads.js';
-import type { AcceptDeadline } from '../config.js';
 import { evaluateFix, type GeofenceState } from '../rules/geofence-rules.js';
 import { loadZonesForDevice, saveStates } from '../store/geofence-store.js';
 import { upsertFixes } from '../store/fix-store.js';
-import { raiseSystemAlarm, type Placed } from './raise-system-alarm.js';
+import { raiseSystemAlarm, type AlarmRaising, type Placed } from './raise-alarm.js';
 import type { FixBatcher } from '../intake/fix-batcher.js';
 
 /** How long "this device has no zones" is believed; zone edits through the API forget it at once. */
@@ -25,8 +24,7 @@ export interface ZoneWatch {
 
 export function createZoneWatch(
   sql: Sql,
-  deadlines: Record<number, AcceptDeadline>,
-  onRaised: (tx: TransactionSql, alarmId: string) => Promise<void>,
+  raising: AlarmRaising,
   batcher: FixBatcher,
 ): ZoneWatch {
   const withoutZones = new Map<string, number>();
@@ -59,19 +57,14 @@ export function createZoneWatch(
           const evaluation = evaluateFix({ zones, states, fix: { ts: fix.ts, lat: fix.lat, lon: fix.lon, acc: fix.acc ?? null }, at: receivedAt });
           states = evaluation.states;
           for (const crossing of evaluation.crossings.filter((c) => c.alarm)) {
-            const result = await raiseSystemAlarm(
-              tx,
-              {
-                deviceId,
-                wearerId: device?.wearerId ?? null,
-                type: crossing.crossing === 'left' ? 'geofence.left' : 'geofence.entered',
-                at: receivedAt,
-                position: { lat: fix.lat, lon: fix.lon, acc: fix.acc ?? null },
-                flags: { zoneId: crossing.zoneId, zoneName: crossing.zoneName, zoneKind: crossing.kind, cause: crossing.cause, fixTs: fix.ts },
-              },
-              deadlines,
-            );
-            if ('raised' in result) await onRaised(tx, result.raised);
+            const result = await raiseSystemAlarm(tx, raising, {
+              deviceId,
+              wearerId: device?.wearerId ?? null,
+              type: crossing.crossing === 'left' ? 'geofence.left' : 'geofence.entered',
+              at: receivedAt,
+              position: { lat: fix.lat, lon: fix.lon, acc: fix.acc ?? null },
+              flags: { zoneId: crossing.zoneId, zoneName: crossing.zoneName, zoneKind: crossing.kind, cause: crossing.cause, fixTs: fix.ts },
+            });
             placed.push(result);
           }
         }

@@ -28,7 +28,7 @@ import { decideEvent } from '../rules/event-rules.js';
 import { getAlarmView } from '../store/alarm-views.js';
 import { markCommandDelivered, pendingCommands } from '../store/command-store.js';
 import { getDeviceCredentials, getEventContext, insertDevice } from '../store/device-store.js';
-import { storeDeviceEventIn } from '../store/event-store.js';
+import { takeDeviceEventIn } from '../handling/raise-alarm.js';
 import { insertWearer } from '../store/wearer-store.js';
 
 export interface AlarmPathWarmUpDeps {
@@ -100,16 +100,11 @@ async function rehearse(tx: TransactionSql, deps: AlarmPathWarmUpDeps): Promise<
   const store = async (event: DeviceEvent) => {
     // As the intake does: the context read outside the store's transaction, the rule inside it.
     const context = await getEventContext(tx, deviceId);
-    return storeDeviceEventIn(tx, {
-      deviceId,
-      wearerId: context.wearerId,
-      event,
-      warnings: [],
-      receivedAt: at,
-      decide: (known) => decideEvent(event, 'not_required', known, at),
-      acceptDueAt: (priority) => new Date(at.getTime() + deps.acceptDeadlines[priority].overdueS * 1000),
-      onRaised: deps.onRaised,
-    });
+    return takeDeviceEventIn(
+      tx,
+      { deadlines: deps.acceptDeadlines, onRaised: deps.onRaised },
+      { deviceId, wearerId: context.wearerId, event, warnings: [], receivedAt: at, decide: (known) => decideEvent(event, 'not_required', known, at) },
+    );
   };
 
   const first = sos({ id: `warm-up-${randomUUID()}`, lat: 51.5, lon: -0.12, acc: 10, batt: 80 });

@@ -2,7 +2,7 @@
 // parse → decide → persist → acknowledge → notify (STYLE habit 1).
 // The broker acknowledges (PUBACK) when the promise returned here resolves, so nothing is
 // acknowledged that is not committed (spec guarantee 1); notification runs in afterAck.
-import type { Sql, TransactionSql } from 'postgres';
+import type { Sql } from 'postgres';
 import type { Logger } from 'pino';
 import { EventWarning, parseDeviceEvent, type DeviceEvent } from '../../protocol/device-event.js';
 import {
@@ -20,29 +20,26 @@ import { isContentError } from '../db/content-error.js';
 import type { DevicePublish } from '../../broker/mqtt-broker.js';
 import { verifySecret } from '../auth/secret-hash.js';
 import type { Metrics } from '../metrics.js';
-import type { AcceptDeadline } from '../config.js';
 import { decideEvent, type PinCheck } from '../rules/event-rules.js';
 import { getEventContext, type EventContext } from '../store/device-store.js';
-import { storeDeviceEvent } from '../store/event-store.js';
 import { storeStatus, touchDevice } from '../store/device-health-store.js';
 import { FIX_BATTERY_WATCH_BELOW, batteryWorthWatching, watchBattery } from '../handling/battery-watch.js';
 import { clearSilence } from '../handling/device-heard.js';
-import type { Placed } from '../handling/raise-system-alarm.js';
+import { takeDeviceEvent, type AlarmRaising, type Placed } from '../handling/raise-alarm.js';
 import type { ZoneWatch } from '../handling/zone-watch.js';
 import type { AlarmNotifier } from '../live/alarm-notifier.js';
 import type { CommandDispatcher } from './command-dispatcher.js';
 
 export interface IntakeDeps {
   sql: Sql;
-  acceptDeadlines: Record<number, AcceptDeadline>;
   logger: Logger;
   metrics: Metrics;
   now: () => Date;
   alarms: AlarmNotifier;
   commands: CommandDispatcher;
   zones: ZoneWatch;
-  /** In the transaction that raised an alarm: its response plan and carers' messages. */
-  onRaised(tx: TransactionSql, alarmId: string): Promise<void>;
+  /** The one path that raises an alarm (api/handling/raise-alarm.ts). */
+  raising: AlarmRaising;
   /** After commit: a position was stored (consoles following the device keep the newest ts). */
   positionSeen(deviceId: string, position: { ts: number; lat: number; lon: number; acc: number | null }): void;
 }
@@ -141,7 +138,7 @@ export function createDeviceIntake(deps: IntakeDeps): DeviceIntake {
   }
 
   const battery = (deviceId: string, reading: { batt?: number; charging?: boolean }, at: Date) =>
-    watchBattery(sql, deviceId, { batt: reading.batt, charging: reading.charging }, at, deps.acceptDeadlines, deps.onRaised);
+    watchBattery(sql, deviceId, { batt: reading.batt, charging: reading.charging }, at, deps.raising);
 
   async function intake(message: DevicePublish): Promise<IntakeResult> {
     const receivedAt = deps.now();
@@ -252,21 +249,19 @@ export function createDeviceIntake(deps: IntakeDeps): DeviceIntake {
     for (const warning of warnings) metrics.increment('intake_event_warnings', { warning });
     if (warnings.length) logger.warn({ deviceId, eventId: event.id, type: event.type, warnings }, 'event taken with protocol warnings');
 
-    // decide (the rule is pure; it runs inside the store's transaction, against what is known then)
+    // decide (the rule is pure; it runs inside the raise transaction, against what is known then)
     const context = await getEventContext(sql, deviceId);
     const pin = await checkPin(event, context);
 
     // persist
     const store = (e: DeviceEvent, w: EventWarning[], wearerId = context.wearerId) =>
-      storeDeviceEvent(sql, {
+      takeDeviceEvent(sql, deps.raising, {
         deviceId,
         wearerId,
         event: e,
         warnings: w,
         receivedAt,
         decide: (known) => decideEvent(e, pin, known, receivedAt),
-        acceptDueAt: (priority) => new Date(receivedAt.getTime() + deps.acceptDeadlines[priority].overdueS * 1000),
-        onRaised: deps.onRaised,
       });
     let stored;
     try {

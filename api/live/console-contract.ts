@@ -1,12 +1,14 @@
 // The console contract: what the REST snapshot returns and what the Socket.IO feed pushes.
 // The console and the tests import these types; nothing else defines them (STYLE, "The shape").
 import { z } from 'zod';
+import { AlarmStatus as AlarmStatuses } from '../domain/alarm-status.js';
 import type { AlarmDetail } from '../store/alarm-detail-store.js';
 import type { NotificationView } from '../notify/outbox.js';
 import type { PlanProgress, PlanStep, ResponsePlan, StepGuidance } from '../rules/response-plan.js';
 import type { ClosureCode } from '../rules/alarm-lifecycle.js';
 import type { User, UserAccount } from '../store/user-store.js';
-import type { LinkedCarer, Wearer, WearerProfile } from '../store/wearer-store.js';
+import type { LinkedCarer, Wearer } from '../store/wearer-store.js';
+import type { WearerProfile } from '../domain/wearer-profile.js';
 import type { WearerPolice } from '../store/response-plan-store.js';
 import type { Organisation } from '../store/organisation-store.js';
 import type { Contact } from '../store/contact-store.js';
@@ -20,7 +22,8 @@ import type { PhoneAppSettings } from '../routes/device-connection.js';
 export const Position = z.object({ lat: z.number(), lon: z.number(), acc: z.number().nullable() });
 export type Position = z.infer<typeof Position>;
 
-export const AlarmStatus = z.enum(['raised', 'accepted', 'resolved']);
+/** The schema of the one AlarmStatus (api/domain/alarm-status.ts). */
+export const AlarmStatus = z.enum(AlarmStatuses);
 
 export const AlarmView = z.object({
   id: z.uuid(),

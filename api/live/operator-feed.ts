@@ -6,7 +6,8 @@ import { Server, type ServerOptions } from 'socket.io';
 import type { Sql } from 'postgres';
 import type { Logger } from 'pino';
 import { tokenFrom, userForToken } from '../auth/session-token.js';
-import { STAFF_ROLES, sessionTokenHash } from '../store/user-store.js';
+import { isStaffRole } from '../domain/role.js';
+import { sessionTokenHash } from '../store/user-store.js';
 import { closeEndedSessions } from './session-watch.js';
 import { engineOriginCheck, handshakeOriginRefusal } from './feed-origin.js';
 import { isDeviceId } from '../../protocol/device-topics.js';
@@ -88,7 +89,7 @@ export function attachOperatorFeed(httpServer: HttpServer, sql: Sql, logger: Log
       const token = tokenFrom(socket.handshake.headers, socket.handshake.auth?.token);
       const user = await userForToken(sql, token, now());
       if (!user) return next(Object.assign(new Error('ARC_ERR_AUTH_REQUIRED'), { data: { code: 'ARC_ERR_AUTH_REQUIRED' } }));
-      if (!STAFF_ROLES.includes(user.role)) {
+      if (!isStaffRole(user.role)) {
         logger.warn({ userId: user.id, role: user.role }, 'non-staff user refused the operator feed');
         return next(Object.assign(new Error('ARC_ERR_FORBIDDEN'), { data: { code: 'ARC_ERR_FORBIDDEN' } }));
       }

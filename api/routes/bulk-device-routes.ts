@@ -1,134 +1,18 @@
-// Bulk provisioning: an administrator creates many devices in one call (a fleet roll-out, or the
-// benchmarks' thousands of simulated pendants). Secrets are hashed in parallel on the libuv pool
-// and rows go in one statement per batch; each secret is returned this once, like POST
-// /api/devices. bench/seed-devices.ts seeds a data directory through provisionDeviceBatch too.
+// POST /api/devices/bulk: a fleet at once. The provisioning itself (ids, secrets, wearers, the
+// audit entry) is api/handling/bulk-provisioning.ts.
 import type { FastifyInstance } from 'fastify';
-import type { Sql } from 'postgres';
-import { z } from 'zod';
-import { DEVICE_ID_PATTERN } from '../../protocol/device-topics.js';
-import { generateSecret, hashDeviceSecret, hashSecret } from '../auth/secret-hash.js';
-import { audit } from '../store/audit-log.js';
-import { WearerProfile } from '../store/wearer-store.js';
+import { DeviceBatch, provisionDevicesAudited } from '../handling/bulk-provisioning.js';
 import { deviceConnection } from './device-connection.js';
 import { parseInput } from './parse-input.js';
 import { actorOf } from './request-user.js';
 import type { RouteDeps } from './route-deps.js';
-import { inTransaction } from '../store/in-transaction.js';
 
-/** One call may hash for minutes (tens of ms per secret per core): keep it bounded. */
-export const MAX_BULK_DEVICES = 10_000;
-/** Rows per INSERT: one round trip each, well under PostgreSQL's 65,535 parameters. */
-const ROWS_PER_STATEMENT = 500;
-
-const Pin = z.string().regex(/^[0-9]{4,8}$/, 'a PIN is 4 to 8 digits');
-
-export const DeviceBatch = z
-  .object({
-    /** Ids are `<prefix>-<number>`, the number zero-padded to `digits`. */
-    prefix: z.string().regex(/^[A-Za-z0-9_-]{1,50}$/, 'a prefix is 1 to 50 of A-Z a-z 0-9 _ -'),
-    count: z.number().int().min(1).max(MAX_BULK_DEVICES),
-    first: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER - MAX_BULK_DEVICES).default(1),
-    digits: z.number().int().min(1).max(10).default(5),
-    label: z.string().max(200).default(''),
-    heartbeatS: z.number().int().min(10).max(86400).default(300),
-    /** Give each device a wearer of its own, profiles in turn, so every response plan is exercised. */
-    wearers: z.boolean().default(false),
-    /** The wearers' PINs; one salted hash per PIN is shared by the whole batch. */
-    safePin: Pin.optional(),
-    duressPin: Pin.optional(),
-  })
-  .refine((b) => !b.safePin || b.safePin !== b.duressPin, { message: 'The duress PIN must differ from the safe PIN', path: ['duressPin'] })
-  // zod runs refinements after non-fatal issues too: a digits of 1e308 (already refused above)
-  // must not reach padStart, which throws for it (issue 12: a 500).
-  .refine((b) => !(b.digits <= 10 && Number.isSafeInteger(b.first + b.count)) || DEVICE_ID_PATTERN.test(deviceIdOf(b, b.first + b.count - 1)), {
-    message: 'the ids would be longer than 64 characters',
-    path: ['prefix'],
-  });
-export type DeviceBatch = z.input<typeof DeviceBatch>;
-
-export interface ProvisionedDevice {
-  deviceId: string;
-  secret: string;
-  wearerId: string | null;
-}
-
-export interface BatchResult {
-  created: ProvisionedDevice[];
-  /** Ids that already existed: left as they were, no secret. */
-  skipped: string[];
-}
-
-export function deviceIdOf(batch: { prefix: string; digits?: number }, n: number): string {
-  return `${batch.prefix}-${String(n).padStart(batch.digits ?? 5, '0')}`;
-}
-
-/**
- * Creates the devices of a batch that do not exist yet, with their wearers if asked. `onProgress`
- * hears how many are done after each statement.
- */
-export async function provisionDeviceBatch(sql: Sql, input: DeviceBatch, onProgress?: (done: number, total: number) => void): Promise<BatchResult> {
-  const batch = DeviceBatch.parse(input);
-  const ids = Array.from({ length: batch.count }, (_, i) => deviceIdOf(batch, batch.first + i));
-  const existing = new Set((await sql<{ id: string }[]>`select id from devices where id = any(${ids})`).map((r) => r.id));
-  const missing = ids.filter((id) => !existing.has(id));
-  const indexOf = new Map(ids.map((id, i) => [id, i]));
-  const [safePinHash, duressPinHash] = await Promise.all([
-    batch.safePin ? hashSecret(batch.safePin) : null,
-    batch.duressPin ? hashSecret(batch.duressPin) : null,
-  ]);
-
-  const created: ProvisionedDevice[] = [];
-  for (let start = 0; start < missing.length; start += ROWS_PER_STATEMENT) {
-    const chunk = missing.slice(start, start + ROWS_PER_STATEMENT);
-    const secrets = chunk.map(() => generateSecret());
-    const hashes = secrets.map((s) => hashDeviceSecret(s));
-    const { inserted, wearerIds } = await inTransaction(sql, async (tx) => {
-      let wearerIds: (string | null)[] = chunk.map(() => null);
-      if (batch.wearers) {
-        const wearers = chunk.map((id) => ({
-          name: `Simulated wearer ${id}`,
-          profile: WearerProfile[indexOf.get(id)! % WearerProfile.length],
-          notes: 'Created by bulk provisioning; not a real person.',
-          safePinHash,
-          duressPinHash,
-        }));
-        wearerIds = (await tx<{ id: string }[]>`insert into wearers ${tx(wearers as never)} returning id`).map((r) => r.id);
-      }
-      const devices = chunk.map((id, i) => ({
-        id,
-        label: batch.label || `Pendant ${id}`,
-        wearerId: wearerIds[i],
-        heartbeatS: batch.heartbeatS,
-        secretHash: hashes[i],
-      }));
-      const rows = await tx<{ id: string }[]>`insert into devices ${tx(devices as never)} on conflict (id) do nothing returning id`;
-      return { inserted: new Set(rows.map((r) => r.id)), wearerIds };
-    });
-    chunk.forEach((id, i) => {
-      if (inserted.has(id)) created.push({ deviceId: id, secret: secrets[i], wearerId: wearerIds[i] });
-      else existing.add(id); // created by someone else meanwhile; its wearer is left over, visible
-    });
-    onProgress?.(start + chunk.length, missing.length);
-  }
-  return { created, skipped: ids.filter((id) => existing.has(id)) };
-}
+export { DeviceBatch };
 
 export function bulkDeviceRoutes(app: FastifyInstance, deps: RouteDeps): void {
   app.post('/api/devices/bulk', { preHandler: deps.allow('administrator') }, async (request, reply) => {
     const batch = parseInput(DeviceBatch, request.body);
-    // One transaction for the devices and the audit entry: a batch that fails half-way leaves no
-    // devices whose secrets were never shown.
-    const result = await inTransaction(deps.sql, async (tx) => {
-      const done = await provisionDeviceBatch(tx, batch);
-      await audit(tx, actorOf(request), 'device.bulk_provisioned', batch.prefix, {
-        first: batch.first,
-        count: batch.count,
-        created: done.created.length,
-        skipped: done.skipped.length,
-        wearers: batch.wearers,
-      });
-      return done;
-    });
+    const result = await provisionDevicesAudited(deps.sql, actorOf(request), batch);
     // The secrets are shown this once and stored only as slow hashes.
     return reply.status(201).send({
       devices: result.created.map((d) => ({ id: d.deviceId, secret: d.secret, wearerId: d.wearerId, connection: deviceConnection(deps.config, d.deviceId, d.secret) })),

@@ -10,6 +10,7 @@ import { generateSecret, hashDeviceSecret } from '../auth/secret-hash.js';
 import { audit } from '../store/audit-log.js';
 import { decommissionDevice, insertDevice, listDevices, updateDevice, type DeviceChanges } from '../store/device-store.js';
 import { getWearer } from '../store/wearer-store.js';
+import { endTestMode, startTestMode } from '../handling/device-test-mode.js';
 import { PhoneNumber } from './phone-number.js';
 import { parseInput } from './parse-input.js';
 import { actorOf } from './request-user.js';
@@ -124,23 +125,13 @@ export function deviceRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const { id } = parseInput(DeviceParams, request.params);
     const { minutes, reason } = parseInput(TestMode, request.body);
     const until = new Date(deps.now().getTime() + minutes * 60_000);
-    const actor = actorOf(request);
-    await inTransaction(sql, async (tx) => {
-      const rows = await tx`update devices set test_until = ${until}, test_reason = ${reason}, test_by = ${actor.id}
-                            where id = ${id} returning id`;
-      if (rows.length === 0) throw new ArcError('ARC_ERR_DEVICE_NOT_FOUND');
-      await audit(tx, actor, 'device.test_mode_started', id, { until: until.toISOString(), reason });
-    });
+    await startTestMode(sql, actorOf(request), id, until, reason);
     return { device: await viewOf(id) };
   });
 
   app.delete('/api/devices/:id/test-mode', { preHandler: deps.allow('administrator', 'supervisor') }, async (request) => {
     const { id } = parseInput(DeviceParams, request.params);
-    await inTransaction(sql, async (tx) => {
-      const rows = await tx`update devices set test_until = null, test_reason = null, test_by = null where id = ${id} returning id`;
-      if (rows.length === 0) throw new ArcError('ARC_ERR_DEVICE_NOT_FOUND');
-      await audit(tx, actorOf(request), 'device.test_mode_ended', id);
-    });
+    await endTestMode(sql, actorOf(request), id);
     return { device: await viewOf(id) };
   });
 

@@ -31,7 +31,7 @@ import {
 } from '../store/insight-store.js';
 import { addDays, localDate } from '../rules/local-dates.js';
 import type { DayScope } from '../store/insight-rollup.js';
-import { WearerProfile } from '../store/wearer-store.js';
+import { WearerProfile } from '../domain/wearer-profile.js';
 import { parseInput } from './parse-input.js';
 import { actorOf } from './request-user.js';
 import type { RouteDeps } from './route-deps.js';

@@ -3,7 +3,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Sql } from 'postgres';
 import { ArcError } from '../errors.js';
 import { tokenFrom, userForToken } from '../auth/session-token.js';
-import type { Role, User } from '../store/user-store.js';
+import type { Role } from '../domain/role.js';
+import type { User } from '../store/user-store.js';
 import type { Actor } from '../store/audit-log.js';
 
 declare module 'fastify' {

@@ -2,7 +2,7 @@ import type { Sql } from 'postgres';
 import type { Config } from '../config.js';
 import type { Metrics } from '../metrics.js';
 import type { RoleGuard } from './request-user.js';
-import type { Role } from '../store/user-store.js';
+import type { Role } from '../domain/role.js';
 
 /** What every route module is given: nothing global, so tests can build an app of their own. */
 export interface RouteDeps {

@@ -1,16 +1,15 @@
 // Accounts: administrators create staff and carer accounts, rename them, change their role,
 // disable them and reset their passwords. Passwords are stored only as hashes. Who may change
-// what is decided in api/rules/account-change.ts.
+// what is decided in api/rules/account-change.ts, and a change is made by api/handling/account-update.ts.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ArcError } from '../errors.js';
 import { hashSecret } from '../auth/secret-hash.js';
-import { decideAccountChange } from '../rules/account-change.js';
 import { audit } from '../store/audit-log.js';
-import { removeCarerLinksOf } from '../store/carer-view-store.js';
 import { commonPasswordReason } from '../auth/common-passwords.js';
-import { clearAccountAttempts } from '../store/login-throttle-store.js';
-import { Role, deleteSessionsOf, insertUser, listUsers, lockAccount, updateAccount, type AccountChanges } from '../store/user-store.js';
+import { Role } from '../domain/role.js';
+import { insertUser, listUsers } from '../store/user-store.js';
+import { changeAccount } from '../handling/account-update.js';
 import { parseInput } from './parse-input.js';
 import { actorOf } from './request-user.js';
 import type { RouteDeps } from './route-deps.js';
@@ -61,28 +60,7 @@ export function userRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const actor = actorOf(request);
     // Hashed before the accounts are locked: scrypt is slow on purpose.
     const passwordHash = password === undefined ? null : await hashSecret(password);
-    const result = await sql.begin(async (tx) => {
-      const locked = await lockAccount(tx, id);
-      if (!locked) throw new ArcError('ARC_ERR_USER_NOT_FOUND');
-      const decision = decideAccountChange({ actorId: actor.id!, ...locked, edit: { ...edit, passwordReset: passwordHash !== null } });
-      if (!decision.ok) throw new ArcError(decision.code, decision.message, [{ field: decision.field, message: decision.message }]);
-      const changes: AccountChanges = { ...decision.changes };
-      // A new password is a fresh start: earlier failed logins no longer slow the account down.
-      if (passwordHash !== null) {
-        Object.assign(changes, { passwordHash });
-        await clearAccountAttempts(tx, locked.account.email);
-      }
-      const user = await updateAccount(tx, id, changes);
-      if (decision.endSessions) await deleteSessionsOf(tx, id);
-      const unlinked = decision.dropCarerLinks ? await removeCarerLinksOf(tx, id) : [];
-      const changed = {
-        ...decision.changes,
-        ...(decision.passwordReset && { passwordReset: true }),
-        ...(unlinked.length && { carerLinksRemoved: unlinked }),
-      };
-      if (Object.keys(changed).length) await audit(tx, actor, 'user.updated', id, changed);
-      return { user, endSessions: decision.endSessions };
-    });
+    const result = await changeAccount(sql, actor, id, edit, passwordHash);
     // After commit: the sessions are gone, so the feeds must not keep pushing to this account.
     if (result.endSessions) deps.disconnectUser(id);
     return { user: result.user };

@@ -8,7 +8,7 @@
 // - A carer's links to the people they look after belong to the carer role: a carer given
 //   another role loses them (a link left behind would come back to life if the account were
 //   made a carer again, for people it may no longer be right to show).
-import type { Role } from '../store/user-store.js';
+import type { Role } from '../domain/role.js';
 
 export interface AccountNow {
   id: string;

@@ -3,9 +3,8 @@
 // resolved) is kept apart from the wearer's condition (STYLE habit 5): actions never touch the
 // condition, and the clock and devices never touch the operator side.
 import type { ErrorCode } from '../errors.js';
-
-export const AlarmStatus = { raised: 'raised', accepted: 'accepted', resolved: 'resolved' } as const;
-export type AlarmStatus = (typeof AlarmStatus)[keyof typeof AlarmStatus];
+import type { AlarmStatus } from '../domain/alarm-status.js';
+import type { StaffRole } from '../domain/role.js';
 
 /** The fixed list of closure codes; "genuine" ones need a note saying what was done. */
 export const CLOSURE_CODES = {
@@ -30,8 +29,6 @@ export const WEARER_MESSAGE_MAX = 160;
 export function tellsDeviceAccepted(before: AlarmState, record: { kind: string } | null): boolean {
   return (record?.kind === 'accept' || record?.kind === 'reassign') && before.owner === null && !before.silent;
 }
-
-export type StaffRole = 'administrator' | 'supervisor' | 'operator';
 
 export interface Person {
   id: string;

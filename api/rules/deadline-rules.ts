@@ -1,6 +1,7 @@
 // What a deadline does when it falls due: pure (the alarm or session and the time in, the
 // decision out). The clock (api/clock/) finds what is due in PostgreSQL and applies these.
 import type { AcceptDeadline } from '../config.js';
+import type { AlarmStatus } from '../domain/alarm-status.js';
 
 /** A deadline met this long after it fell due fired late (the ARC was down or overloaded). */
 export const LATE_AFTER_MS = 5_000;
@@ -10,7 +11,7 @@ export function firedLate(dueAt: Date, now: Date): boolean {
 }
 
 export interface UnacceptedAlarm {
-  status: 'raised' | 'accepted' | 'resolved';
+  status: AlarmStatus;
   priority: number;
   receivedAt: Date;
   escalationLevel: number;

@@ -3,7 +3,7 @@
 // values; what the console shows and what the clock does come out. The store keeps plans per
 // wearer (null = the profile default below) and a copy on each alarm (alarms.plan).
 import { z } from 'zod';
-import type { WearerProfile } from '../store/wearer-store.js';
+import type { WearerProfile } from '../domain/wearer-profile.js';
 import { dateTimeFormat } from './date-time-format.js';
 
 export const StepWho = ['wearer', 'contact', 'police', 'ambulance'] as const;

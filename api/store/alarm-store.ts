@@ -51,6 +51,45 @@ export async function attachActivation(tx: Db, alarmId: string, priority: number
            where id = ${alarmId}`.execute();
 }
 
+/**
+ * One event or system alarm of a wearer at a time decides against their open alarms (two devices,
+ * one person); statements issued after this run once it is held.
+ */
+export async function lockWearer(tx: TransactionSql, wearerId: string): Promise<void> {
+  await tx`select pg_advisory_xact_lock(hashtext(${wearerId}))`.execute();
+}
+
+export interface DeviceAtRaise {
+  /** The device is in test mode: its alarms are marked as tests. */
+  onTest: boolean;
+  batteryLowRaised: boolean;
+}
+
+export async function deviceAtRaise(tx: Db, deviceId: string, at: Date): Promise<DeviceAtRaise | null> {
+  const [row] = await tx<DeviceAtRaise[]>`
+    select coalesce(test_until > ${at}, false) as on_test, battery_low_alarm_at is not null as battery_low_raised
+    from devices where id = ${deviceId}`.execute();
+  return row ?? null;
+}
+
+/** The wearer cancelled the alarm from the device (sos.cancel with the safe PIN). */
+export async function markCancelledByWearer(tx: Db, alarmId: string, at: Date): Promise<void> {
+  await tx`update alarms set cancelled_by_wearer_at = ${at} where id = ${alarmId} and cancelled_by_wearer_at is null`.execute();
+}
+
+/** The alarm's condition cleared by itself; the operator side is left to an operator. Returns false if it was not active. */
+export async function clearCondition(tx: Db, alarmId: string, at: Date, clearedBy: string): Promise<boolean> {
+  const cleared = await tx`update alarms set condition = 'cleared', cleared_at = ${at},
+                             flags = flags || ${tx.json({ clearedBy } as never)}
+                           where id = ${alarmId} and condition = 'active' returning id`;
+  return cleared.length > 0;
+}
+
+export async function markEscalated(tx: Db, alarmId: string, level: number, at: Date, late: boolean): Promise<void> {
+  await tx`update alarms set escalation_level = ${level}, escalated_at = ${at},
+             late_fired = late_fired or ${late} where id = ${alarmId}`;
+}
+
 export interface OpenAlarmOfWearer {
   id: string;
   type: string;
@@ -153,4 +192,39 @@ export interface AlarmActionEntry {
 
 export async function listAlarmActions(sql: Db, alarmId: string): Promise<AlarmActionEntry[]> {
   return sql<AlarmActionEntry[]>`select id, at, actor, kind, detail from alarm_actions where alarm_id = ${alarmId} order by id`;
+}
+
+// The response plan's place on an alarm (api/handling/response-plan-runner.ts decides it).
+
+/** The wearer's plan as it was when the alarm was raised: later edits do not move it. */
+export async function copyPlanOntoAlarm(tx: Db, alarmId: string, plan: unknown): Promise<void> {
+  await tx`update alarms set plan = ${tx.json(plan as never)} where id = ${alarmId}`.execute();
+}
+
+/** Enters a step; returns whether the alarm is silent (a duress alarm), or null if it is gone. */
+export async function enterPlanStep(tx: Db, alarmId: string, index: number, dueAt: Date | null): Promise<{ silent: boolean } | null> {
+  const [alarm] = await tx<{ silent: boolean }[]>`
+    update alarms set plan_step = ${index}, step_due_at = ${dueAt}, flags = flags - 'stepOverdue'
+    where id = ${alarmId} returning coalesce((flags->>'silent')::boolean, false) as silent`.execute();
+  return alarm ?? null;
+}
+
+/** The operator logged the outcome of this step (kept in flags.stepsDone). */
+export async function markPlanStepDone(tx: Db, alarmId: string, step: number): Promise<void> {
+  await tx`update alarms set flags = jsonb_set(flags, '{stepsDone}', coalesce(flags->'stepsDone', '[]'::jsonb) || to_jsonb(${step}::int))
+           where id = ${alarmId}`;
+}
+
+export async function markPlanComplete(tx: Db, alarmId: string): Promise<void> {
+  await tx`update alarms set step_due_at = null, flags = (flags - 'stepOverdue') || '{"planComplete": true}'::jsonb where id = ${alarmId}`;
+}
+
+/** Nothing more is due in the plan (its wearer or plan is gone). */
+export async function clearPlanStepDue(tx: Db, alarmId: string): Promise<void> {
+  await tx`update alarms set step_due_at = null where id = ${alarmId}`;
+}
+
+/** An operator step past its wait: shown overdue, and it stays until the operator acts. */
+export async function markPlanStepOverdue(tx: Db, alarmId: string, step: number): Promise<void> {
+  await tx`update alarms set step_due_at = null, flags = flags || ${tx.json({ stepOverdue: step } as never)} where id = ${alarmId}`;
 }

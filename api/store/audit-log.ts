@@ -1,13 +1,9 @@
 // Every change and every operator action: who, what, when (and to what).
 import type { Sql, TransactionSql } from 'postgres';
 
-export interface Actor {
-  id: string | null;
-  /** Email of a user, or `system`, or `device:<id>`. */
-  name: string;
-}
+import type { Actor } from '../domain/actor.js';
 
-export const SYSTEM_ACTOR: Actor = { id: null, name: 'system' };
+export type { Actor };
 
 export async function audit(
   sql: Sql | TransactionSql,

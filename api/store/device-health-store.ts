@@ -1,6 +1,6 @@
 // Device health from status messages (heartbeats) and the last-seen time every message refreshes.
 // Each returns the device's open no-communication alarm, if any: hearing from it clears that.
-import type { Sql } from 'postgres';
+import type { Sql, TransactionSql } from 'postgres';
 import type { Status } from '../../protocol/device-payloads.js';
 import { asReal } from './single-precision.js';
 
@@ -26,8 +26,13 @@ export async function storeStatus(sql: Sql, deviceId: string, status: Status, re
 }
 
 /** Any message, even a rejected one, is a sign of life (spec, "Status"). */
-export async function touchDevice(sql: Sql, deviceId: string, at: Date): Promise<string | null> {
+export async function touchDevice(sql: Sql | TransactionSql, deviceId: string, at: Date): Promise<string | null> {
   const [device] = await sql<{ commAlarmId: string | null }[]>`
-    update devices set last_seen_at = greatest(last_seen_at, ${at}) where id = ${deviceId} returning comm_alarm_id`;
+    update devices set last_seen_at = greatest(last_seen_at, ${at}) where id = ${deviceId} returning comm_alarm_id`.execute();
   return device?.commAlarmId ?? null;
+}
+
+/** A low-battery alarm was raised: not again until the device has charged (batteryDecision). */
+export async function markBatteryLowRaised(tx: Sql | TransactionSql, deviceId: string, at: Date): Promise<void> {
+  await tx`update devices set battery_low_alarm_at = ${at} where id = ${deviceId}`.execute();
 }

@@ -179,3 +179,14 @@ export async function decommissionDevice(sql: Sql, deviceId: string, reason: str
     return { wearerId: device.wearerId };
   });
 }
+
+/** Test mode on (until a time) or off (null); false when there is no such device. */
+export async function setTestMode(
+  sql: Sql,
+  deviceId: string,
+  test: { until: Date; reason: string; byId: string | null } | null,
+): Promise<boolean> {
+  const rows = await sql`update devices set test_until = ${test?.until ?? null}, test_reason = ${test?.reason ?? null}, test_by = ${test?.byId ?? null}
+                         where id = ${deviceId} returning id`;
+  return rows.length > 0;
+}

@@ -3,7 +3,7 @@
 import type { Sql, TransactionSql } from 'postgres';
 import { ResponsePlan, missingContacts, planWithSource, type PlanSource, type WearerForPlan } from '../rules/response-plan.js';
 import type { EffectivePolice, PoliceSetting } from '../rules/police-urn.js';
-import type { WearerProfile } from './wearer-store.js';
+import type { WearerProfile } from '../domain/wearer-profile.js';
 import { listContacts, type Contact } from './contact-store.js';
 import { ownPoliceOf, policeColumns, policeOf, type PoliceRow } from './organisation-store.js';
 import { inTransaction } from './in-transaction.js';

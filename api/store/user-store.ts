@@ -2,14 +2,10 @@
 import { createHash } from 'node:crypto';
 import type { Sql, TransactionSql } from 'postgres';
 
-export const Role = {
-  administrator: 'administrator',
-  supervisor: 'supervisor',
-  operator: 'operator',
-  carer: 'carer',
-} as const;
-export type Role = (typeof Role)[keyof typeof Role];
-export const STAFF_ROLES: readonly Role[] = ['administrator', 'supervisor', 'operator'];
+import { Role } from '../domain/role.js';
+
+// Defined in the core (api/domain/role.ts); re-exported for the tests that import it from here.
+export { Role };
 
 export interface User {
   id: string;

@@ -1,8 +1,10 @@
 // Wearers (the people carrying devices) and which carers may see them.
 import type { Sql, TransactionSql } from 'postgres';
 
-export const WearerProfile = ['lone_worker', 'dementia', 'domestic_abuse', 'older_person', 'child'] as const;
-export type WearerProfile = (typeof WearerProfile)[number];
+import { WearerProfile } from '../domain/wearer-profile.js';
+
+// Defined in the core (api/domain/wearer-profile.ts); re-exported for the tests that import it from here.
+export { WearerProfile };
 
 export interface Wearer {
   id: string;

@@ -166,7 +166,7 @@ export async function runIngestCeiling(ctx: BenchContext, options: IngestOptions
   // The ARC
   const scenario = await startScenarioArc(ctx, `ingest-${options.devices}`, template);
   let arcRamp: Ramp;
-  let arcCheck: { acked: number; stored: number; drained: boolean };
+  let arcCheck: { sent: number; acked: number; stored: number; drained: boolean };
   let arcWarnings: Record<string, number>;
   const arcFleet = await SimFleet.start(ctx.workers);
   try {
@@ -177,7 +177,7 @@ export async function runIngestCeiling(ctx: BenchContext, options: IngestOptions
     const drained = await drain(arcFleet, 60_000);
     const s = await arcFleet.stats();
     const [{ n }] = await scenario.sql<{ n: number }[]>`select count(*)::int as n from fixes`;
-    arcCheck = { acked: s.fixesAcked, stored: n, drained };
+    arcCheck = { sent: s.fixesSent, acked: s.fixesAcked, stored: n, drained };
     arcWarnings = warningsOf(scenario.arc);
   } finally {
     await arcFleet.close();
