@@ -12,6 +12,15 @@ const IGNORED_TYPES = new Set(['lwt', 'status', 'card', 'waypoint', 'waypoints',
 const KMH_TO_MS = 1 / 3.6;
 
 /**
+ * The id of a position: its time and place, so a resend (OwnTracks keeps its queue until the
+ * broker or the endpoint took it) is stored once per device (migration 019_fix_once). Plain text,
+ * no hash: the console may import this module.
+ */
+export function ownTracksFixId(tstS: number, lat: number, lon: number): string {
+  return `ot-${tstS}-${lat}-${lon}`;
+}
+
+/**
  * One OwnTracks message (already parsed JSON, or null for an empty payload) → our payloads.
  * `tst` is seconds since the epoch (booklet); ours are milliseconds.
  */
@@ -29,7 +38,7 @@ export function translateOwnTracks(json: unknown): Translation {
   const { lat, lon, tst } = message;
   if (!isFiniteNumber(lat) || !isFiniteNumber(lon)) return { ok: false, reason: 'owntracks_position_missing' };
   if (!Number.isSafeInteger(tst)) return { ok: false, reason: 'owntracks_tst_missing' };
-  const fix: Record<string, unknown> = { ts: (tst as number) * 1000, lat, lon };
+  const fix: Record<string, unknown> = { id: ownTracksFixId(tst as number, lat, lon), ts: (tst as number) * 1000, lat, lon };
   // Optional readings: iOS reports an unknown speed or course as -1 (booklet, "_type=location");
   // such a value is left out rather than refusing the position.
   if (isFiniteNumber(message.acc) && message.acc >= 0) fix.acc = message.acc;

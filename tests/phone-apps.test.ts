@@ -124,6 +124,30 @@ describe('Traccar Client (OsmAnd protocol) on its own port', () => {
     operator.close();
   });
 
+  it('a position Traccar Client resends (it believed the first failed) is stored once; another time or place is another fix', async () => {
+    const phone = await provision();
+    const other = await provision();
+    const id = phone.apps.traccarClient.identifier;
+    const query = `lat=52.1&lon=4.3&timestamp=${NOW_S - 40}&speed=10&accuracy=8`;
+    for (let i = 0; i < 3; i++) expect((await osmand(`/?id=${id}&${query}`)).status).toBe(200);
+    // the same request as a form, and the JSON of Traccar Client 9 sent twice
+    const form = { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `id=${id}&${query}` };
+    expect((await osmand('/', form)).status).toBe(200);
+    const json = JSON.stringify({ location: { timestamp: new Date(NOW - 30_000).toISOString(), coords: { latitude: 52.2, longitude: 4.4, accuracy: 5 } }, device_id: id });
+    for (let i = 0; i < 2; i++) expect((await osmand('/', { method: 'POST', headers: { 'content-type': 'application/json' }, body: json })).status).toBe(200);
+    expect((await osmand(`/?id=${id}&lat=52.1&lon=4.3&timestamp=${NOW_S - 39}`)).status).toBe(200);
+    expect((await osmand(`/?id=${id}&lat=52.15&lon=4.3&timestamp=${NOW_S - 39}`)).status).toBe(200);
+    expect((await fixesOf(phone.deviceId)).map((f) => [Number(f.ts), f.lat])).toEqual([
+      [NOW - 40_000, 52.1],
+      [NOW - 39_000, 52.1],
+      [NOW - 39_000, 52.15],
+      [NOW - 30_000, 52.2],
+    ]);
+    // the same position from another device is that device's own fix
+    expect((await osmand(`/?id=${other.apps.traccarClient.identifier}&${query}`)).status).toBe(200);
+    expect(await fixesOf(other.deviceId)).toHaveLength(1);
+  });
+
   it('a wrong, missing or bare-device-id identifier is a 401 and nothing is stored; a disabled device is refused', async () => {
     const phone = await provision();
     for (const path of [`/?id=${phone.deviceId}&lat=1&lon=2`, '/?id=not-a-token&lat=1&lon=2&alarm=sos', '/?lat=1&lon=2']) {
@@ -272,6 +296,14 @@ describe('OwnTracks over HTTP', () => {
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual([]);
     expect((await fixesOf(phone.deviceId)).map((f) => [Number(f.ts), f.lat, f.lon])).toEqual([[NOW - 60_000, 48.85833, 2.29513]]);
+  });
+
+  it('a location OwnTracks posts again (its queue after a failed answer) is stored once', async () => {
+    const phone = await provision();
+    const body = JSON.stringify({ _type: 'location', lat: 51.51, lon: -0.13, tst: NOW_S - 90, acc: 10 });
+    for (let i = 0; i < 3; i++) expect((await post(phone, body)).status).toBe(200);
+    expect((await post(phone, JSON.stringify({ _type: 'location', lat: 51.51, lon: -0.13, tst: NOW_S - 80 }))).status).toBe(200);
+    expect((await fixesOf(phone.deviceId)).map((f) => Number(f.ts))).toEqual([NOW - 90_000, NOW - 80_000]);
   });
 
   it('a pending locate is answered with OwnTracks\' reportLocation, once', async () => {
