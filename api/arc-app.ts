@@ -20,6 +20,7 @@ import { createDeviceAuthenticator } from './auth/device-credentials.js';
 import { createDeviceIntake, type IntakeResult } from './intake/device-intake.js';
 import { createOsmAndListener } from './intake/osmand-listener.js';
 import { ownTracksRoutes } from './routes/owntracks-routes.js';
+import { createDeviceAuthThrottle } from './auth/device-auth-throttle.js';
 import { markCommandDelivered, pendingCommands } from './store/command-store.js';
 import { createCommandDispatcher } from './intake/command-dispatcher.js';
 import { devicesWithPendingCommands } from './store/command-store.js';
@@ -307,8 +308,12 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
     handoverRoutes,
   ];
   for (const routes of routeModules) routes(http, routeDeps);
+  // One throttle for both HTTP doors a device may knock at with a wrong credential.
+  const deviceAuthThrottle = createDeviceAuthThrottle();
   ownTracksRoutes(http, {
     authenticateDevice,
+    throttle: deviceAuthThrottle,
+    now,
     intake: (message) => underWay(intake(message)),
     async takeCommands(deviceId) {
       const pending = await pendingCommands(sql, deviceId);
@@ -331,6 +336,7 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
           sql,
           now,
           logger: logger.child({ component: 'osmand' }),
+          throttle: deviceAuthThrottle,
           translated: (deviceId, source, translation) => underWay(intake.translated(deviceId, source, translation)),
         });
   placeRoutes(http, { ...routeDeps, geocoder: createReverseGeocoder({ url: config.ARC_GEOCODER_URL, logger: logger.child({ component: 'geocoder' }), now }) });

@@ -3,17 +3,20 @@
 // one intake. Payloads as the apps send them (sources cited in protocol/osmand.test.ts and
 // protocol/owntracks.test.ts); times near the ARC's fixed clock.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { request as httpRequest } from 'node:http';
 import mqtt from 'mqtt';
 import { insertCommand } from '../api/store/command-store.js';
 import { connected, nextEvent, startTestArc, type TestArc } from './support/test-arc.js';
 
 const NOW = Date.UTC(2025, 0, 15, 12, 0, 0);
 const NOW_S = NOW / 1000;
+/** The ARC's clock: NOW, moved on only where a test lets a throttle's wait pass. */
+let clock = NOW;
 let t: TestArc;
 const clients: mqtt.MqttClient[] = [];
 
 beforeAll(async () => {
-  t = await startTestArc({ ARC_OSMAND_PORT: '0' }, { now: () => new Date(NOW) });
+  t = await startTestArc({ ARC_OSMAND_PORT: '0' }, { now: () => new Date(clock) });
 });
 afterAll(async () => {
   for (const c of clients) c.end(true);
@@ -340,5 +343,68 @@ describe('OwnTracks over HTTP', () => {
     }
     expect((await post(phone, '')).status).toBe(200);
     expect(await fixesOf(phone.deviceId)).toEqual([]);
+  });
+});
+
+/** A request from a loopback address of the test's own (127.0.0.x), so each test has its own address bucket. */
+function from(localAddress: string, url: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}) {
+  return new Promise<{ status: number; retryAfter: string | undefined; body: any }>((resolve, reject) => {
+    const req = httpRequest(url, { method: init.method ?? 'GET', headers: init.headers, localAddress }, (res) => {
+      let text = '';
+      res.on('data', (chunk) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode!, retryAfter: res.headers['retry-after'] as string | undefined, body: text ? JSON.parse(text) : null }));
+    });
+    req.on('error', reject);
+    req.end(init.body);
+  });
+}
+
+describe('wrong device credentials are throttled on the ARC\'s clock (per credential at an address, and per address)', () => {
+  const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+  const ownTracksPost = (address: string, user: string, password: string, tst = NOW_S - 5) =>
+    from(address, `${t.httpUrl}/owntracks`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: basic(user, password) }, body: JSON.stringify({ _type: 'location', lat: 51.5, lon: -0.1, tst }) });
+
+  it('OwnTracks: a device id named with wrong secrets waits (429 with its reason and Retry-After); other devices, and the device elsewhere, are not held', async () => {
+    const phone = await provision();
+    const other = await provision();
+    const attacker = '127.0.0.11';
+    const answers = [];
+    for (let i = 0; i < 5; i++) answers.push(await ownTracksPost(attacker, phone.deviceId, `wrong-${i}`));
+    expect(answers.slice(0, 4).map((a) => a.status)).toEqual([401, 401, 401, 401]);
+    expect(answers[4]).toMatchObject({ status: 429, retryAfter: '1', body: { error: { code: 'ARC_ERR_DEVICE_AUTH_THROTTLED', details: { reason: 'credential_throttled', retryAfterS: 1 } } } });
+    // held before it is checked, even with the right secret, from that address
+    expect((await ownTracksPost(attacker, phone.deviceId, phone.secret)).status).toBe(429);
+    // another device's right secret from the same address, and this device from its own address, are taken
+    expect((await ownTracksPost(attacker, other.deviceId, other.secret)).status).toBe(200);
+    expect((await ownTracksPost('127.0.0.12', phone.deviceId, phone.secret, NOW_S - 6)).status).toBe(200);
+    // once the wait has passed on the ARC's clock, the right secret is taken there too
+    clock = NOW + 1000;
+    try {
+      expect((await ownTracksPost(attacker, phone.deviceId, phone.secret, NOW_S - 4)).status).toBe(200);
+    } finally {
+      clock = NOW;
+    }
+    expect((await fixesOf(phone.deviceId)).map((f) => Number(f.ts))).toEqual([NOW - 6000, NOW - 4000]);
+    // and its past mistakes there are forgiven: the next wrong secret is a plain 401
+    expect((await ownTracksPost(attacker, phone.deviceId, 'wrong-again')).status).toBe(401);
+  });
+
+  it('OsmAnd: an address trying many identifiers gets 429s; a right identifier from it still raises its SOS', async () => {
+    const phone = await provision();
+    const address = '127.0.0.13';
+    const osmandFrom = (id: string, extra = '') => from(address, `${t.addresses.osmand}/?id=${id}&lat=53.6&lon=-3.0&timestamp=${NOW_S - 3}${extra}`);
+    const statuses: number[] = [];
+    let last;
+    for (let i = 0; i < 20; i++) statuses.push((last = await osmandFrom(`guess-${i}`)).status);
+    expect(statuses.slice(0, 19).every((s) => s === 401)).toBe(true);
+    expect(last).toMatchObject({ status: 429, body: { error: { code: 'ARC_ERR_DEVICE_AUTH_THROTTLED', details: { reason: 'address_throttled' } } } });
+    expect((await osmandFrom('guess-20')).status).toBe(429);
+    // a phone behind the same shared address is not held by the others' mistakes
+    expect((await osmandFrom(phone.apps.traccarClient.identifier, '&alarm=sos')).status).toBe(200);
+    expect(await alarmsOf(phone.deviceId)).toEqual([{ type: 'sos', lat: 53.6 }]);
+    // one wrong identifier sent again and again is held before it is looked up
+    const repeats = [];
+    for (let i = 0; i < 6; i++) repeats.push((await from('127.0.0.14', `${t.addresses.osmand}/?id=old-token&lat=1&lon=2`)).body.error.details?.reason ?? null);
+    expect(repeats).toEqual([null, null, null, null, 'credential_throttled', 'credential_throttled']);
   });
 });

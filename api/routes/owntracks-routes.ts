@@ -10,10 +10,14 @@ import { OWNTRACKS_REPORT_LOCATION } from '../../protocol/owntracks.js';
 import type { DevicePublish } from '../../broker/mqtt-broker.js';
 import type { IntakeResult } from '../intake/device-intake.js';
 import { ArcError } from '../errors.js';
+import { deviceAuthThrottled, type DeviceAuthThrottle } from '../auth/device-auth-throttle.js';
 import { OWNTRACKS_HTTP_PATH } from './device-connection.js';
 
 export interface OwnTracksRouteDeps {
   authenticateDevice(deviceId: string, secret: Buffer): Promise<boolean>;
+  /** Wrong secrets are slowed per device id at an address and per address (auth/device-auth-throttle.ts). */
+  throttle: DeviceAuthThrottle;
+  now: () => Date;
   intake(message: DevicePublish): Promise<IntakeResult>;
   /** The device's pending commands, marked delivered: this answer is the only way an HTTP device gets them. */
   takeCommands(deviceId: string): Promise<{ type: string }[]>;
@@ -37,12 +41,19 @@ export function ownTracksRoutes(app: FastifyInstance, deps: OwnTracksRouteDeps):
 
     scope.post(OWNTRACKS_HTTP_PATH, async (request, reply) => {
       const credentials = basicCredentials(request.headers.authorization);
+      const now = deps.now();
+      const named = credentials !== null && isDeviceId(credentials.user) ? `device:${credentials.user}` : 'device:';
+      const wait = deps.throttle.credentialWaitMs(named, request.ip, now);
+      if (wait > 0) throw deviceAuthThrottled(wait, 'credential_throttled');
       const known =
         credentials !== null && isDeviceId(credentials.user) && (await deps.authenticateDevice(credentials.user, Buffer.from(credentials.password)));
       if (!credentials || !known) {
+        const throttled = deps.throttle.failed(named, request.ip, now);
+        if (throttled) throw deviceAuthThrottled(throttled.waitMs, throttled.reason);
         reply.header('www-authenticate', 'Basic realm="ArcAngel ARC", charset="UTF-8"');
         throw new ArcError('ARC_ERR_DEVICE_AUTH');
       }
+      deps.throttle.succeeded(named, request.ip);
       const deviceId = credentials.user;
       const payload = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
       const result = await deps.intake({ deviceId, channel: 'owntracks', payload, qos: 1 });
