@@ -62,11 +62,11 @@ describe('translateOwnTracks', () => {
 });
 
 describe('ownTracksConfiguration', () => {
-  it('MQTT: the broker, the device id and secret, the one topic the ACL allows, no subscriptions', () => {
+  it('MQTT: the broker, the device id and secret, the topic the ACL allows, a subscription to its cmd topic alone', () => {
     const configuration = ownTracksConfiguration({ mode: 'mqtt', deviceId: 'phone-17', secret: 's3cret', url: 'mqtts://arc.example.org:8883' });
     expect(configuration).toMatchObject({
       _type: 'configuration', mode: 0, host: 'arc.example.org', port: 8883, tls: true, ws: false, auth: true,
-      username: 'phone-17', password: 's3cret', clientId: 'phone-17', pubTopicBase: 'owntracks/phone-17/phone', sub: false, cmd: false,
+      username: 'phone-17', password: 's3cret', clientId: 'phone-17', pubTopicBase: 'owntracks/phone-17/phone', sub: true, subTopic: 'owntracks/phone-17/phone/cmd', cmd: true,
     });
   });
 

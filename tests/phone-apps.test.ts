@@ -151,6 +151,23 @@ describe('Traccar Client (OsmAnd protocol) on its own port', () => {
     expect(await fixesOf(other.deviceId)).toHaveLength(1);
   });
 
+  it('Traccar Client takes no commands: those queued for its SOS stop waiting, and an operator\'s message is refused with the reason', async () => {
+    const phone = await provision();
+    const id = phone.apps.traccarClient.identifier;
+    expect((await osmand(`/?id=${id}&lat=53.6&lon=-3.0&timestamp=${NOW_S - 7}&alarm=sos`)).status).toBe(200);
+    const [alarm] = await t.sql<{ id: string }[]>`select id from alarms where device_id = ${phone.deviceId}`;
+    const waiting = () => t.sql`select body->>'type' as type from device_commands where device_id = ${phone.deviceId} and delivered_at is null and undeliverable is null`;
+    await expect.poll(waiting).toEqual([]);
+    const closed = await t.sql`select distinct undeliverable from device_commands where device_id = ${phone.deviceId}`;
+    expect(closed).toEqual([{ undeliverable: 'osmand_cannot_take' }]);
+    expect((await t.api('POST', `/api/alarms/${alarm.id}/accept`)).status).toBe(200);
+    const message = await t.api('POST', `/api/alarms/${alarm.id}/messages`, { text: 'Help is on the way' });
+    expect(message.status).toBe(409);
+    expect(message.body.error).toMatchObject({ code: 'ARC_ERR_DEVICE_APP_CANNOT_SHOW', details: { app: 'osmand' } });
+    // accepting queued no alarm.accepted for it either
+    expect(await waiting()).toEqual([]);
+  });
+
   it('a wrong, missing or bare-device-id identifier is a 401 and nothing is stored; a disabled device is refused', async () => {
     const phone = await provision();
     for (const path of [`/?id=${phone.deviceId}&lat=1&lon=2`, '/?id=not-a-token&lat=1&lon=2&alarm=sos', '/?lat=1&lon=2']) {
@@ -201,9 +218,12 @@ describe('Traccar Client (OsmAnd protocol) on its own port', () => {
   });
 });
 
-/** An MQTT client as OwnTracks connects: client id and username the device id, password its secret. */
+/**
+ * An MQTT client as OwnTracks connects: client id and username the device id, password its secret,
+ * a persistent session (OwnTracks' cleanSession is off unless the user turns it on).
+ */
 async function ownTracksOverMqtt(phone: Provisioned): Promise<mqtt.MqttClient> {
-  const client = await mqtt.connectAsync(t.mqttUrl, { clientId: phone.deviceId, username: phone.deviceId, password: phone.secret, reconnectPeriod: 0 });
+  const client = await mqtt.connectAsync(t.mqttUrl, { clientId: phone.deviceId, username: phone.deviceId, password: phone.secret, clean: false, reconnectPeriod: 0 });
   clients.push(client);
   return client;
 }
@@ -262,14 +282,50 @@ describe('OwnTracks over MQTT', () => {
     expect(t.arc.metrics.get('mqtt_publish_refused')).toBeGreaterThanOrEqual(1);
   });
 
-  it('OwnTracks\' subscriptions (friends, cmd) are refused, and the connection stays usable', async () => {
+  it('OwnTracks may subscribe to its own cmd topic only: friends and other devices\' cmd topics are refused', async () => {
     const phone = await provision();
+    const other = await provision();
     const client = await ownTracksOverMqtt(phone);
-    // SUBACK 0x80 for each (mqtt.js turns a refused subscription into an error)
-    const refused = await client.subscribeAsync([`owntracks/${phone.deviceId}/phone/cmd`, 'owntracks/+/+'], { qos: 1 }).then(() => null, (err) => err);
-    expect(refused?.packet?.granted).toEqual([128, 128]);
+    // SUBACK 0x80 for each refused one (mqtt.js turns a refused subscription into an error)
+    const refused = await client.subscribeAsync(['owntracks/+/+', `owntracks/${other.deviceId}/phone/cmd`, `owntracks/${phone.deviceId}/+/cmd`], { qos: 1 }).then(() => null, (err) => err);
+    expect(refused?.packet?.granted).toEqual([128, 128, 128]);
+    const granted = await client.subscribeAsync(`owntracks/${phone.deviceId}/phone/cmd`, { qos: 1 });
+    expect(granted.map((g) => g.qos)).toEqual([1]);
     await client.publishAsync(`owntracks/${phone.deviceId}/phone`, JSON.stringify({ _type: 'location', lat: 1, lon: 2, tst: NOW_S }), { qos: 1 });
     expect(await fixesOf(phone.deviceId)).toHaveLength(1);
+  });
+
+  it('the configuration subscribes OwnTracks to its cmd topic alone, with remote commands on', async () => {
+    const phone = await provision();
+    expect(phone.apps.ownTracks.mqtt.configuration).toMatchObject({ sub: true, subTopic: `owntracks/${phone.deviceId}/phone/cmd`, cmd: true });
+  });
+
+  it('locate reaches OwnTracks as reportLocation on its cmd topic and is delivered at its PUBACK; what OwnTracks cannot take stops waiting', async () => {
+    const phone = await provision();
+    await insertCommand(t.sql, phone.deviceId, { id: `c-recv-${phone.deviceId}`, type: 'alarm.received', eventId: 'e-1' });
+    await insertCommand(t.sql, phone.deviceId, { id: `c-locate-${phone.deviceId}`, type: 'locate', everyS: 10, forS: 600 });
+    await insertCommand(t.sql, phone.deviceId, { id: `c-msg-${phone.deviceId}`, type: 'message', text: 'Help is on the way' });
+    const client = await ownTracksOverMqtt(phone);
+    const received: [string, unknown][] = [];
+    client.on('message', (topic, payload) => received.push([topic, JSON.parse(payload.toString())]));
+    await client.subscribeAsync(`owntracks/${phone.deviceId}/phone/cmd`, { qos: 1 });
+    const commandsOf = () => t.sql<{ type: string; delivered: boolean; undeliverable: string | null }[]>`
+      select body->>'type' as type, delivered_at is not null as delivered, undeliverable from device_commands where device_id = ${phone.deviceId} order by seq`;
+    await expect.poll(commandsOf).toEqual([
+      { type: 'alarm.received', delivered: false, undeliverable: 'owntracks_cannot_take' },
+      { type: 'locate', delivered: true, undeliverable: null },
+      { type: 'message', delivered: false, undeliverable: 'owntracks_cannot_take' },
+    ]);
+    expect(received).toEqual([[`owntracks/${phone.deviceId}/phone/cmd`, { _type: 'cmd', action: 'reportLocation' }]]);
+    // the app answers with a position, stored as any other
+    await client.publishAsync(`owntracks/${phone.deviceId}/phone`, JSON.stringify({ _type: 'location', lat: 51.5, lon: -0.1, tst: NOW_S - 1, t: 'r' }), { qos: 1 });
+    expect(await fixesOf(phone.deviceId)).toHaveLength(1);
+    // nothing is sent again on the next subscription
+    await client.unsubscribeAsync(`owntracks/${phone.deviceId}/phone/cmd`);
+    await client.subscribeAsync(`owntracks/${phone.deviceId}/phone/cmd`, { qos: 1 });
+    await t.arc.idle();
+    await client.publishAsync(`owntracks/${phone.deviceId}/phone`, JSON.stringify({ _type: 'lwt', tst: NOW_S }), { qos: 1 });
+    expect(received).toHaveLength(1);
   });
 });
 
@@ -309,12 +365,20 @@ describe('OwnTracks over HTTP', () => {
     expect((await fixesOf(phone.deviceId)).map((f) => Number(f.ts))).toEqual([NOW - 90_000, NOW - 80_000]);
   });
 
-  it('a pending locate is answered with OwnTracks\' reportLocation, once', async () => {
+  it('a pending locate is answered with OwnTracks\' reportLocation, once; what OwnTracks cannot take stops waiting', async () => {
     const phone = await provision();
     await insertCommand(t.sql, phone.deviceId, { id: 'c-locate-1', type: 'locate', everyS: 10, forS: 600 });
+    await insertCommand(t.sql, phone.deviceId, { id: 'c-message-1', type: 'message', text: 'Help is on the way' });
+    await insertCommand(t.sql, phone.deviceId, { id: 'c-locate-2', type: 'locate', everyS: 10, forS: 600 });
     const body = JSON.stringify({ _type: 'location', lat: 51.5, lon: -0.12, tst: NOW_S - 1 });
     expect(await (await post(phone, body)).json()).toEqual([{ _type: 'cmd', action: 'reportLocation' }]);
     expect(await (await post(phone, body)).json()).toEqual([]);
+    const rows = await t.sql`select id, delivered_at is not null as delivered, undeliverable from device_commands where device_id = ${phone.deviceId} order by seq`;
+    expect(rows).toEqual([
+      { id: 'c-locate-1', delivered: true, undeliverable: null },
+      { id: 'c-message-1', delivered: false, undeliverable: 'owntracks_cannot_take' },
+      { id: 'c-locate-2', delivered: true, undeliverable: null },
+    ]);
   });
 
   it('wrong or missing credentials are a 401 with a Basic challenge; nothing stored', async () => {

@@ -26,6 +26,8 @@ export interface OsmAndListenerDeps {
   /** Wrong identifiers are slowed per identifier at an address and per address (auth/device-auth-throttle.ts). */
   throttle: DeviceAuthThrottle;
   translated(deviceId: string, source: string, translation: Translation): Promise<IntakeResult>;
+  /** After the answer: commands queued for the device (alarm.received, locate, …) that it cannot take stop waiting. */
+  commandsNotTaken(deviceId: string): Promise<number>;
 }
 
 /** Reads the request's fields and JSON body; a body that is neither is a 400 with its reason. */
@@ -83,6 +85,10 @@ export function createOsmAndListener(deps: OsmAndListenerDeps): FastifyInstance 
       }
       await reply.status(200).send('');
       result?.afterAck?.();
+      deps.commandsNotTaken(deviceId).then(
+        (closed) => closed && deps.logger.info({ deviceId, closed }, 'Traccar Client takes no commands: those queued for it no longer wait'),
+        (err) => deps.logger.error({ err, deviceId }, 'could not close the commands queued for a Traccar Client device'),
+      );
       return reply;
     },
   });

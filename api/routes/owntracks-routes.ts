@@ -6,7 +6,6 @@
 // `reportLocation` command OwnTracks understands.
 import type { FastifyInstance } from 'fastify';
 import { isDeviceId } from '../../protocol/device-topics.js';
-import { OWNTRACKS_REPORT_LOCATION } from '../../protocol/owntracks.js';
 import type { DevicePublish } from '../../broker/mqtt-broker.js';
 import type { IntakeResult } from '../intake/device-intake.js';
 import { ArcError } from '../errors.js';
@@ -19,8 +18,11 @@ export interface OwnTracksRouteDeps {
   throttle: DeviceAuthThrottle;
   now: () => Date;
   intake(message: DevicePublish): Promise<IntakeResult>;
-  /** The device's pending commands, marked delivered: this answer is the only way an HTTP device gets them. */
-  takeCommands(deviceId: string): Promise<{ type: string }[]>;
+  /**
+   * The device's pending commands in OwnTracks' words, marked delivered (this answer is the only
+   * way an HTTP device gets them); those OwnTracks cannot take are closed as undeliverable.
+   */
+  takeCommands(deviceId: string): Promise<object[]>;
 }
 
 /** `Authorization: Basic base64(user:password)`, or null. */
@@ -61,10 +63,9 @@ export function ownTracksRoutes(app: FastifyInstance, deps: OwnTracksRouteDeps):
         result.afterAck?.();
         throw new ArcError('ARC_ERR_DEVICE_MESSAGE_REJECTED', undefined, { reason: result.rejected });
       }
-      const commands = await deps.takeCommands(deviceId);
-      // OwnTracks has one command of use here; the others (alarm received / closed, config) it
-      // cannot show (README, "Devices").
-      const answer = commands.some((c) => c.type === 'locate') ? [OWNTRACKS_REPORT_LOCATION] : [];
+      // OwnTracks has one command of use here (reportLocation); the others (alarm received /
+      // closed, message, config) it cannot show (protocol/owntracks.ts, ownTracksCommand).
+      const answer = await deps.takeCommands(deviceId);
       await reply.status(200).send(answer);
       result?.afterAck?.();
       return reply;
