@@ -24,8 +24,44 @@ const AMBER_KEY = 'arcangel.app.amber';
 /** Visit lengths offered, in minutes (spec: 60..86400 s). */
 const VISIT_MINUTES = [15, 30, 45, 60, 90, 120];
 const EXTEND_MINUTES = 15;
-/** A status at least this often while the app is open (the device's heartbeat, 300 s unless the ARC's `config` says otherwise). */
-let heartbeatS = 300;
+/** The ARC's `config` as last received, kept on the phone across a reload. */
+const CONFIG_KEY = 'arcangel.app.config';
+
+/**
+ * The settings of the spec's `config` command a phone can honour: `heartbeatS` (a status at least
+ * this often while the app is open; 300 s unless the ARC says otherwise) and `locationS` (a fix at
+ * least this often while the app is open, when the phone has moved; at the heartbeat's pace
+ * unless set). Both only while the app is open: a browser pauses timers in the background.
+ */
+interface DeviceConfig {
+  heartbeatS: number;
+  locationS: number | null;
+}
+
+function storedConfig(): DeviceConfig {
+  try {
+    const stored = JSON.parse(localStorage.getItem(CONFIG_KEY) ?? 'null') as Partial<DeviceConfig> | null;
+    return { heartbeatS: stored?.heartbeatS ?? 300, locationS: stored?.locationS ?? null };
+  } catch {
+    return { heartbeatS: 300, locationS: null };
+  }
+}
+
+let config = storedConfig();
+
+/** A positive whole number of seconds, at least `min`, or undefined when the field is absent or unusable. */
+function seconds(value: unknown, min: number): number | undefined {
+  return Number.isInteger(value) && (value as number) > 0 ? Math.max(min, value as number) : undefined;
+}
+
+/** Spec `config`: the fields it names that this phone can honour; the others are ignored (a device ignores what it does not know). */
+function applyConfig(command: Record<string, unknown>): void {
+  const heartbeatS = seconds(command.heartbeatS, 10);
+  const locationS = seconds(command.locationS, 1);
+  config = { heartbeatS: heartbeatS ?? config.heartbeatS, locationS: locationS ?? config.locationS };
+  localStorage.setItem(CONFIG_KEY, JSON.stringify(config));
+  startHeartbeat();
+}
 
 const root = document.getElementById('app')!;
 const linkState = document.getElementById('link-state')!;
@@ -157,6 +193,8 @@ function pairedView(pairing: Pairing): void {
     localStorage.removeItem(PAIRING_KEY);
     localStorage.removeItem(OPEN_SOS_KEY);
     localStorage.removeItem(AMBER_KEY);
+    localStorage.removeItem(CONFIG_KEY);
+    config = storedConfig();
     pairView();
   });
   link = openDeviceLink(brokerUrlFor(location), pairing, {
@@ -340,9 +378,8 @@ function obey(command: ArcCommand): void {
     say('An operator has taken your alarm.');
   } else if (command.type === 'message' && typeof (command as { text?: unknown }).text === 'string') {
     say((command as unknown as { text: string }).text.slice(0, 160));
-  } else if (command.type === 'config' && Number.isInteger((command as { heartbeatS?: unknown }).heartbeatS)) {
-    heartbeatS = Math.max(10, (command as unknown as { heartbeatS: number }).heartbeatS);
-    startHeartbeat();
+  } else if (command.type === 'config') {
+    applyConfig(command as unknown as Record<string, unknown>);
   }
 }
 
@@ -407,13 +444,16 @@ async function showWaiting(): Promise<void> {
 // ---- Heartbeat: a status with the battery, where the browser tells it ----------------------------
 
 let heartbeat: ReturnType<typeof setInterval> | null = null;
+let positionTimer: ReturnType<typeof setInterval> | null = null;
 function startHeartbeat(): void {
   if (heartbeat) clearInterval(heartbeat);
+  if (positionTimer) clearInterval(positionTimer);
   // a little early, so that one late timer does not look like silence
-  heartbeat = setInterval(() => {
-    void sendStatus();
-    void sendPosition(); // the position at the heartbeat's pace while the app is open (if it moved)
-  }, Math.max(10, heartbeatS * 0.8) * 1000);
+  heartbeat = setInterval(() => void sendStatus(), Math.max(10, config.heartbeatS * 0.8) * 1000);
+  // the position at `locationS`, else at the heartbeat's pace, while the app is open (if it moved);
+  // kept offline too: the outbox sends them, in batches, when the connection is back
+  const everyS = config.locationS ?? Math.max(10, config.heartbeatS * 0.8);
+  positionTimer = setInterval(() => void sendPosition(), everyS * 1000);
 }
 
 interface BatteryManager {
