@@ -259,6 +259,7 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
     metrics,
     now,
     isDeviceConnected: (id) => broker!.isConnected(id),
+    commandsQueued: (id) => commands.flush(id),
     ...(cluster && {
       async connectedElsewhere(ids: string[]) {
         // The adapter (8.3) never answers a request it could not send (Redis down: the node count

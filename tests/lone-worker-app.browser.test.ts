@@ -281,7 +281,7 @@ describe('the lone-worker app', () => {
     await insertCommand(t.sql, device.deviceId, { id: 'c-config-app', type: 'config', heartbeatS: 12, locationS: 1, ringtone: 'loud' } as never);
     const page = await phone();
     await pair(page, device.settings);
-    await expect.poll(() => page.evaluate(() => localStorage.getItem('arcangel.app.config'))).toBe(JSON.stringify({ heartbeatS: 12, locationS: 1 }));
+    await expect.poll(() => page.evaluate(() => localStorage.getItem('arcangel.app.config'))).toBe(JSON.stringify({ heartbeatS: 12, locationS: 1, shift: null }));
     const lats = async () => (await t.sql<{ lat: number }[]>`select lat from fixes where device_id = ${device.deviceId} order by ts`).map((f) => f.lat);
     await expect.poll(lats, { timeout: UI_TIMEOUT_MS }).toEqual([HERE.latitude]);
     await page.context().setGeolocation({ latitude: 53.66, longitude: -3.0, accuracy: 10 });
@@ -379,5 +379,28 @@ describe('the lone-worker app', () => {
     await expect.poll(outboxFixes, { timeout: UI_TIMEOUT_MS }).toBe(0);
     await t.arc.idle();
     expect(await stored()).toHaveLength(expected);
+  });
+
+  it('where a shift pattern is set, the phone offers "Start shift": a check-in starts the shift at the ARC, the phone shows its end and the next check-in', async () => {
+    const device = await provisioned();
+    const page = await phone();
+    await pair(page, device.settings);
+    expect(await page.getByRole('button', { name: 'Start shift' }).count()).toBe(0);
+    // the manager sets the pattern: the phone is told in a config command
+    expect((await t.api('PUT', `/api/devices/${device.deviceId}/shift-pattern`, { intervalS: 1800, lengthS: 8 * 3600 })).status).toBe(200);
+    await page.getByText('Shift pattern: 480 minutes, checking in every 30 minutes.').waitFor();
+    await page.getByRole('button', { name: 'Start shift' }).click();
+    await expect.poll(() => page.locator('#shift-state').innerText()).toMatch(/^On shift until .+\. Next check-in by .+\.$/);
+    await expect.poll(async () => (await t.api('GET', `/api/devices/${device.deviceId}/shift`)).body.shift?.startedBy ?? null).toBe('wearer');
+    // across a reload the phone still knows its shift
+    await page.reload();
+    await page.locator('#shift-state').waitFor();
+    // the pattern removed: no new shift offered once this one is over (the running one stays shown)
+    expect((await t.api('DELETE', `/api/devices/${device.deviceId}/shift-pattern`)).status).toBe(200);
+    await expect.poll(() => page.evaluate(() => JSON.parse(localStorage.getItem('arcangel.app.config') ?? '{}').shift)).toBeNull();
+    await page.evaluate(() => localStorage.removeItem('arcangel.app.shift'));
+    await page.reload();
+    await page.locator('#link-state').getByText('Connected', { exact: true }).waitFor();
+    expect(await page.getByRole('button', { name: 'Start shift' }).count()).toBe(0);
   });
 });
