@@ -17,8 +17,10 @@ import { warmAlarmPath } from './intake/alarm-path-warm-up.js';
 import { createDeviceIntake, type IntakeResult } from './intake/device-intake.js';
 import { createOsmAndListener } from './intake/osmand-listener.js';
 import { ownTracksRoutes } from './routes/owntracks-routes.js';
-import { markCommandDelivered, pendingCommands } from './store/command-store.js';
-import { createCommandDispatcher } from './intake/command-dispatcher.js';
+import { createDeviceAuthThrottle } from './auth/device-auth-throttle.js';
+import { closeCommandsNotTaken, markCommandDelivered, markCommandUndeliverable, pendingCommands } from './store/command-store.js';
+import { OSMAND_CANNOT_TAKE, OWNTRACKS_CANNOT_TAKE, createCommandDispatcher } from './intake/command-dispatcher.js';
+import { ownTracksCommand } from '../protocol/owntracks.js';
 import { devicesWithPendingCommands } from './store/command-store.js';
 import { attachOperatorFeed, type OperatorFeed } from './live/operator-feed.js';
 import { acrossNodes } from './live/cluster-feed.js';
@@ -137,7 +139,12 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
   const closeEndedSessions = endedSessions.close;
   const alarms = createAlarmNotifier(sql, () => feeds, logger, (seconds) => metrics.observeAlarmLatency('pushed', seconds));
   let broker: MqttBroker | null = null;
-  const dispatcher = createCommandDispatcher(sql, { sendCommand: (id, payload) => broker!.sendCommand(id, payload) }, logger, now);
+  const dispatcher = createCommandDispatcher(
+    sql,
+    { commandRoute: (id) => broker!.commandRoute(id), sendCommand: (id, payload, route) => broker!.sendCommand(id, payload, route) },
+    logger,
+    now,
+  );
   // A command row is committed before this runs. The device may be connected to another node: that
   // node is told to flush it (it reads the pending rows itself, so a notice lost while Redis is
   // down costs nothing but time: the next subscription flushes again).
@@ -210,8 +217,14 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
       authenticateDevice,
       onDevicePublish: (message) => underWay(intake(message)),
       // The device is connected here: this node's dispatcher sends (cluster mode included).
-      onCommandsReady: (deviceId) => dispatcher.flush(deviceId),
-      onCommandAcknowledged: (deviceId, payload) => dispatcher.acknowledged(deviceId, payload),
+      onCommandsReady: (deviceId) => {
+        // Subscribed to our commands topic: a device of our protocol (again), whatever it spoke before.
+        if (broker?.commandRoute(deviceId) === 'v1') {
+          intake.heardThrough(deviceId, null).catch((err) => logger.error({ err, deviceId }, 'could not record the device as speaking protocol v1'));
+        }
+        dispatcher.flush(deviceId);
+      },
+      onCommandAcknowledged: (deviceId, payload, via) => dispatcher.acknowledged(deviceId, payload, via),
       onDeviceGone: (deviceId) => dispatcher.deviceGone(deviceId),
     },
     logger.child({ component: 'broker' }),
@@ -248,6 +261,7 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
     metrics,
     now,
     isDeviceConnected: (id) => broker!.isConnected(id),
+    commandsQueued: (id) => commands.flush(id),
     ...(cluster && {
       connectedElsewhere: (ids: string[]) => connectedElsewhere(cluster, feed!.serverSide, ids, logger),
     }),
@@ -296,13 +310,26 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
     handoverRoutes,
   ];
   for (const routes of routeModules) routes(http, routeDeps);
+  // One throttle for both HTTP doors a device may knock at with a wrong credential.
+  const deviceAuthThrottle = createDeviceAuthThrottle();
   ownTracksRoutes(http, {
     authenticateDevice,
+    throttle: deviceAuthThrottle,
+    now,
     intake: (message) => underWay(intake(message)),
     async takeCommands(deviceId) {
-      const pending = await pendingCommands(sql, deviceId);
-      for (const command of pending) await markCommandDelivered(sql, deviceId, command.id, now());
-      return pending;
+      const answer: object[] = [];
+      for (const command of await pendingCommands(sql, deviceId)) {
+        const translated = ownTracksCommand(command);
+        if (!translated) {
+          await markCommandUndeliverable(sql, deviceId, command.id, OWNTRACKS_CANNOT_TAKE);
+          continue;
+        }
+        await markCommandDelivered(sql, deviceId, command.id, now());
+        // Two locates pending are one request for a position.
+        if (!answer.includes(translated)) answer.push(translated);
+      }
+      return answer;
     },
   });
   // Traccar Client pointed at this port by mistake would get the console page and a 200, and
@@ -320,6 +347,9 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
           sql,
           now,
           logger: logger.child({ component: 'osmand' }),
+          throttle: deviceAuthThrottle,
+          // Traccar Client reads nothing from the answer: what was queued for it cannot reach it.
+          commandsNotTaken: (deviceId) => closeCommandsNotTaken(sql, deviceId, OSMAND_CANNOT_TAKE),
           translated: (deviceId, source, translation) => underWay(intake.translated(deviceId, source, translation)),
         });
   placeRoutes(http, { ...routeDeps, geocoder: createReverseGeocoder({ url: config.ARC_GEOCODER_URL, logger: logger.child({ component: 'geocoder' }), now }) });

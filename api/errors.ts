@@ -12,6 +12,8 @@ export const ErrorCodes = {
   ARC_ERR_DEVICE_EXISTS: { status: 409, message: 'A device with that id already exists' },
   ARC_ERR_DEVICE_NOT_FOUND: { status: 404, message: 'No such device' },
   ARC_ERR_DEVICE_AUTH: { status: 401, message: 'Unknown device or wrong device credentials' },
+  ARC_ERR_DEVICE_AUTH_THROTTLED: { status: 429, message: 'Too many wrong device credentials from this address; details.retryAfterS says when to try again' },
+  ARC_ERR_DEVICE_APP_CANNOT_SHOW: { status: 409, message: "The wearer's phone runs an app that cannot show messages (details.app: OwnTracks or Traccar Client): call the wearer instead" },
   ARC_ERR_DEVICE_MESSAGE_REJECTED: { status: 400, message: 'The device message was rejected; details.reason says why' },
   ARC_ERR_OSMAND_WRONG_PORT: { status: 400, message: 'Traccar Client and OsmAnd send to the OsmAnd port (ARC_OSMAND_PORT), not to this one' },
   ARC_ERR_DEVICE_DECOMMISSIONED: { status: 409, message: 'This device is decommissioned: it cannot be changed or brought back' },

@@ -7,7 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import { Aedes, type AedesOptions, type Client, type PublishPacket, type Subscription } from 'aedes';
 import type { Logger } from 'pino';
 import { DeviceChannel, deviceTopic, isDeviceId } from '../protocol/device-topics.js';
-import { canPublish, canSubscribe, type PublishChannel } from './topic-acl.js';
+import { canPublish, canSubscribe, isOwnTracksCommandTopic, type PublishChannel } from './topic-acl.js';
 
 export interface DevicePublish {
   deviceId: string;
@@ -28,13 +28,16 @@ export interface BrokerHooks {
   onDevicePublish(message: DevicePublish): Promise<{ afterAck?: () => void } | void>;
   /** The device is connected and subscribed to its commands topic: pending commands can go. */
   onCommandsReady(deviceId: string): void;
-  /** The device acknowledged a command (PUBACK of our QoS 1 publish). */
-  onCommandAcknowledged(deviceId: string, payload: Buffer): void;
+  /** The device acknowledged a command (PUBACK of our QoS 1 publish); `via` says on which topic. */
+  onCommandAcknowledged(deviceId: string, payload: Buffer, via: CommandRoute): void;
   onDeviceGone(deviceId: string): void;
 }
 
 /** Aedes' publish as it calls it itself: (packet, done) from the API, (packet, client, done) from a client. */
 type AedesPublish = (packet: PublishPacket, client: Client | null | ((err?: Error) => void), done?: (err?: Error) => void) => void;
+
+/** How a connected device takes commands: on our commands topic, or as OwnTracks on its cmd topic. */
+export type CommandRoute = 'v1' | 'owntracks';
 
 export interface BrokerCounters {
   increment(name: string, labels?: Record<string, string>): void;
@@ -43,8 +46,13 @@ export interface BrokerCounters {
 export interface MqttBroker {
   /** Serve one MQTT connection (TCP, TLS or WebSocket stream). */
   handle(stream: Duplex, request?: IncomingMessage): void;
-  /** Deliver a command (QoS 1) if the device is connected and subscribed to its commands; false when not. */
-  sendCommand(deviceId: string, payload: string): Promise<boolean>;
+  /** How the device takes commands now, or null when it is not connected and subscribed. */
+  commandRoute(deviceId: string): CommandRoute | null;
+  /**
+   * Deliver a command (QoS 1) on that route if the device is connected and subscribed to it; false
+   * when not. `payload` is already in the route's language (OwnTracks' `cmd` for `owntracks`).
+   */
+  sendCommand(deviceId: string, payload: string, route?: CommandRoute): Promise<boolean>;
   isConnected(deviceId: string): boolean;
   /** Drop the device's connection (it was disabled or its secret rotated). */
   disconnect(deviceId: string): void;
@@ -130,7 +138,7 @@ export async function createMqttBroker(hooks: BrokerHooks, logger: Logger, count
 
   // Devices have nothing to receive but their own commands; never forward anything else.
   aedes.authorizeForward = (client: Client, packet) =>
-    packet.topic === deviceTopic(client.id, DeviceChannel.commands) ? packet : null;
+    packet.topic === deviceTopic(client.id, DeviceChannel.commands) || isOwnTracksCommandTopic(client.id, packet.topic) ? packet : null;
 
   // A device's publish reaches the ARC through authorizePublish above (it is stored before the
   // PUBACK). After the PUBACK Aedes would route it to subscribers, but a client may subscribe only
@@ -147,22 +155,28 @@ export async function createMqttBroker(hooks: BrokerHooks, logger: Logger, count
   };
 
   const commandsTopic = (deviceId: string) => deviceTopic(deviceId, DeviceChannel.commands);
+  const subscriptionsOf = (client: Client) => Object.keys((client as unknown as { subscriptions: object }).subscriptions ?? {});
   const subscribedToCommands = (client: Client) =>
     Object.prototype.hasOwnProperty.call((client as unknown as { subscriptions: object }).subscriptions ?? {}, commandsTopic(client.id));
+  /** The OwnTracks cmd topic this client subscribed to (its device name is its own choice), if any. */
+  const ownTracksCommandsOf = (client: Client) => subscriptionsOf(client).find((topic) => isOwnTracksCommandTopic(client.id, topic)) ?? null;
+  /** Our protocol first: a device subscribed to both is one of ours. */
+  const routeOf = (client: Client): CommandRoute | null => (subscribedToCommands(client) ? 'v1' : ownTracksCommandsOf(client) ? 'owntracks' : null);
 
   aedes.on('subscribe', (subscriptions, client) => {
-    if (subscriptions.some((s) => s.topic === commandsTopic(client.id) && (s.qos as number) !== 128)) hooks.onCommandsReady(client.id);
+    const ready = (s: Subscription) => (s.topic === commandsTopic(client.id) || isOwnTracksCommandTopic(client.id, s.topic)) && (s.qos as number) !== 128;
+    if (subscriptions.some(ready)) hooks.onCommandsReady(client.id);
   });
   aedes.on('clientReady', (client) => {
     counters.increment('mqtt_connected');
     // A persistent session comes back already subscribed.
-    if (subscribedToCommands(client)) hooks.onCommandsReady(client.id);
+    if (routeOf(client)) hooks.onCommandsReady(client.id);
   });
   aedes.on('clientDisconnect', (client) => hooks.onDeviceGone(client.id));
   aedes.on('ack', (packet, client) => {
-    if (client && packet && 'topic' in packet && packet.topic === commandsTopic(client.id)) {
-      hooks.onCommandAcknowledged(client.id, packet.payload as Buffer);
-    }
+    if (!client || !packet || !('topic' in packet)) return;
+    if (packet.topic === commandsTopic(client.id)) hooks.onCommandAcknowledged(client.id, packet.payload as Buffer, 'v1');
+    else if (isOwnTracksCommandTopic(client.id, packet.topic)) hooks.onCommandAcknowledged(client.id, packet.payload as Buffer, 'owntracks');
   });
   aedes.on('clientError', (client, err) => logger.debug({ deviceId: client?.id, err: err.message }, 'mqtt client error'));
   aedes.on('connectionError', (client, err) => logger.debug({ deviceId: client?.id, err: err.message }, 'mqtt connection error'));
@@ -174,18 +188,24 @@ export async function createMqttBroker(hooks: BrokerHooks, logger: Logger, count
     isConnected: (deviceId) => Boolean(clients()[deviceId]?.connected),
     disconnect: (deviceId) => clients()[deviceId]?.close(),
     connectedCount: () => aedes.connectedClients,
-    sendCommand(deviceId, payload) {
+    commandRoute(deviceId) {
+      const client = clients()[deviceId];
+      return client?.connected ? routeOf(client) : null;
+    },
+    sendCommand(deviceId, payload, route = 'v1') {
       // Connected is not enough: a device that reconnects resends what it had not seen
       // acknowledged before it subscribes again, and a command published before the subscription
       // reaches nobody. It waits; the subscription (onCommandsReady) sends it.
       const client = clients()[deviceId];
-      if (!client?.connected || !subscribedToCommands(client)) return Promise.resolve(false);
+      if (!client?.connected) return Promise.resolve(false);
+      const topic = route === 'v1' ? (subscribedToCommands(client) ? commandsTopic(deviceId) : null) : ownTracksCommandsOf(client);
+      if (!topic) return Promise.resolve(false);
       // Straight to this connection (Aedes' client.publish: QoS 1 with its own message id, PUBACK
       // tracked, 'ack' emitted), not routed through the emitter: the device is connected here, and
       // in cluster mode routing would make every command cross Redis and wait for it when it is down.
       return new Promise((resolve, reject) =>
         (client as unknown as { publish(packet: object, done: (err?: Error) => void): void }).publish(
-          { cmd: 'publish', topic: commandsTopic(deviceId), payload: Buffer.from(payload), qos: 1, retain: false, dup: false },
+          { cmd: 'publish', topic, payload: Buffer.from(payload), qos: 1, retain: false, dup: false },
           (err) => (err ? reject(err) : resolve(true)),
         ),
       );

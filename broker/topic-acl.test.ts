@@ -51,7 +51,15 @@ describe('canSubscribe', () => {
     ['#', false],
     ['arc/v1/devices/dev-1/events', false],
     ['$SYS/#', false],
-    ['owntracks/dev-1/phone/cmd', false],
+    // OwnTracks takes remote commands on its own cmd topic; friends' topics stay closed
+    ['owntracks/dev-1/phone/cmd', true],
+    ['owntracks/dev-1/pixel/cmd', true],
+    ['owntracks/dev-2/phone/cmd', false],
+    ['owntracks/dev-1/+/cmd', false],
+    ['owntracks/dev-1/#', false],
+    ['owntracks/+/+/cmd', false],
+    ['owntracks/dev-1/phone', false],
+    ['owntracks/dev-1/phone/event', false],
     ['owntracks/+/+', false],
   ])('dev-1 → %s: %s', (topic, allowed) => {
     expect(canSubscribe('dev-1', topic)).toBe(allowed);

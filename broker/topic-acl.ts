@@ -28,7 +28,16 @@ function canPublishOwnTracks(deviceId: string, topic: string): 'owntracks' | nul
   return levels.slice(2).every((level) => OWNTRACKS_LEVEL.test(level)) ? 'owntracks' : null;
 }
 
-/** Exactly its own commands topic: no wildcards, no other device, nothing else. */
+/** Exactly its own commands topic, or its own OwnTracks cmd topic: no wildcards, no other device, nothing else. */
 export function canSubscribe(deviceId: string, topicFilter: string): boolean {
-  return topicFilter === deviceTopic(deviceId, DeviceChannel.commands);
+  return topicFilter === deviceTopic(deviceId, DeviceChannel.commands) || isOwnTracksCommandTopic(deviceId, topicFilter);
+}
+
+/**
+ * owntracks/<device-id>/<its device name>/cmd: where OwnTracks takes remote commands (booklet,
+ * "Topics"). Only the ARC publishes there; the device may subscribe to it.
+ */
+export function isOwnTracksCommandTopic(deviceId: string, topic: string): boolean {
+  const levels = topic.split('/');
+  return levels.length === 4 && levels[0] === 'owntracks' && levels[1] === deviceId && OWNTRACKS_LEVEL.test(levels[2]) && levels[3] === 'cmd';
 }

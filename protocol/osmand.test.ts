@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { osmandEventId, parseOsmAndTime, readOsmAndIdentifier, translateOsmAnd } from './osmand.js';
+import { osmandEventId, osmandFixId, parseOsmAndTime, readOsmAndIdentifier, translateOsmAnd } from './osmand.js';
 
 const RECEIVED = Date.UTC(2025, 0, 15, 12, 0, 0);
 const DEVICE = 'phone-1';
@@ -47,7 +47,22 @@ describe('translateOsmAnd', () => {
     ['no time: the receive time', { fields: { id: 'tok', lat: '1', lon: '2' } }, 'location', { ts: RECEIVED, lat: 1, lon: 2 }],
     ['no position: a sign of life with the battery', { fields: { id: 'tok', timestamp: '1736942390', batt: '15', charge: 'false' } }, 'status', { ts: 1736942390000, batt: 15, charging: false }],
   ])('%s', (_name, request, channel, value) => {
-    expect(translateOsmAnd(request, DEVICE, RECEIVED)).toEqual({ ok: true, messages: [{ channel, value }] });
+    // a position carries an id of its time and place: a resend is stored once
+    const place = value as { ts: number; lat: number; lon: number };
+    const expected = channel === 'location' ? { id: osmandFixId(place.ts, place.lat, place.lon), ...value } : value;
+    expect(translateOsmAnd(request, DEVICE, RECEIVED)).toEqual({ ok: true, messages: [{ channel, value: expected }] });
+  });
+
+  it('the same position sent again has the same fix id; another time or place another', () => {
+    const idOf = (fields: Record<string, string>) => {
+      const result = translateOsmAnd({ fields }, DEVICE, RECEIVED);
+      return result.ok ? (result.messages[0].value as { id: string }).id : null;
+    };
+    const fields = { id: 'tok', lat: '52.1', lon: '4.3', timestamp: '1736942390' };
+    expect(idOf(fields)).toBe(idOf({ ...fields, speed: '3' }));
+    expect(idOf(fields)).not.toBe(idOf({ ...fields, timestamp: '1736942391' }));
+    expect(idOf(fields)).not.toBe(idOf({ ...fields, lat: '52.2' }));
+    expect(idOf(fields)!.length).toBeLessThanOrEqual(64);
   });
 
   it('alarm=sos (query) is an SOS event with a derived id, position and battery', () => {

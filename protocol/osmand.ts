@@ -46,6 +46,14 @@ export function osmandEventId(deviceId: string, ts: number, type: string): strin
   return 'osmand-' + createHash('sha256').update(JSON.stringify([deviceId, ts, type])).digest('hex').slice(0, 40);
 }
 
+/**
+ * The id of a position: its time and place, so a resend of the same position (Traccar Client
+ * resends what it believes failed) is stored once per device (migration 019_fix_once).
+ */
+export function osmandFixId(ts: number, lat: number, lon: number): string {
+  return `osmand-${ts}-${lat}-${lon}`;
+}
+
 /** The identifier the request carries: `device_id` of the JSON body, else `id` or `deviceid` of its fields. */
 export function readOsmAndIdentifier(request: OsmAndRequest): string | null {
   const json = request.json;
@@ -185,7 +193,7 @@ function translateReading(reading: Reading, deviceId: string, receivedAt: number
     return { ok: true, messages: [{ channel: 'events', value: event }] };
   }
   if (position) {
-    const fix: Record<string, unknown> = { ts, ...position };
+    const fix: Record<string, unknown> = { id: osmandFixId(ts, position.lat, position.lon), ts, ...position };
     for (const key of ['acc', 'alt', 'speed', 'heading', 'batt'] as const) if (reading[key] !== undefined) fix[key] = reading[key];
     return { ok: true, messages: [{ channel: 'location', value: fix }] };
   }

@@ -24,7 +24,9 @@ describe('translateOwnTracks', () => {
     ['a transition: its position', TRANSITION, { ts: 1700000200000, lat: 51.5007, lon: -0.1246, acc: 20 }],
   ])('%s', (_name, payload, fix) => {
     const result = translateOwnTracks(payload);
-    expect(result).toEqual({ ok: true, messages: [{ channel: 'location', value: fix }] });
+    // the id is its time and place: a resend is stored once
+    const id = `ot-${fix.ts / 1000}-${fix.lat}-${fix.lon}`;
+    expect(result).toEqual({ ok: true, messages: [{ channel: 'location', value: { id, ...fix } }] });
   });
 
   it.each([
@@ -55,16 +57,16 @@ describe('translateOwnTracks', () => {
 
   it('leaves out-of-range latitude to the intake, which rejects the fix as for protocol v1', () => {
     const result = translateOwnTracks({ _type: 'location', lat: 123, lon: 0, tst: 1700000000 });
-    expect(result).toEqual({ ok: true, messages: [{ channel: 'location', value: { ts: 1700000000000, lat: 123, lon: 0 } }] });
+    expect(result).toEqual({ ok: true, messages: [{ channel: 'location', value: { id: 'ot-1700000000-123-0', ts: 1700000000000, lat: 123, lon: 0 } }] });
   });
 });
 
 describe('ownTracksConfiguration', () => {
-  it('MQTT: the broker, the device id and secret, the one topic the ACL allows, no subscriptions', () => {
+  it('MQTT: the broker, the device id and secret, the topic the ACL allows, a subscription to its cmd topic alone', () => {
     const configuration = ownTracksConfiguration({ mode: 'mqtt', deviceId: 'phone-17', secret: 's3cret', url: 'mqtts://arc.example.org:8883' });
     expect(configuration).toMatchObject({
       _type: 'configuration', mode: 0, host: 'arc.example.org', port: 8883, tls: true, ws: false, auth: true,
-      username: 'phone-17', password: 's3cret', clientId: 'phone-17', pubTopicBase: 'owntracks/phone-17/phone', sub: false, cmd: false,
+      username: 'phone-17', password: 's3cret', clientId: 'phone-17', pubTopicBase: 'owntracks/phone-17/phone', sub: true, subTopic: 'owntracks/phone-17/phone/cmd', cmd: true,
     });
   });
 

@@ -12,6 +12,15 @@ const IGNORED_TYPES = new Set(['lwt', 'status', 'card', 'waypoint', 'waypoints',
 const KMH_TO_MS = 1 / 3.6;
 
 /**
+ * The id of a position: its time and place, so a resend (OwnTracks keeps its queue until the
+ * broker or the endpoint took it) is stored once per device (migration 019_fix_once). Plain text,
+ * no hash: the console may import this module.
+ */
+export function ownTracksFixId(tstS: number, lat: number, lon: number): string {
+  return `ot-${tstS}-${lat}-${lon}`;
+}
+
+/**
  * One OwnTracks message (already parsed JSON, or null for an empty payload) → our payloads.
  * `tst` is seconds since the epoch (booklet); ours are milliseconds.
  */
@@ -29,7 +38,7 @@ export function translateOwnTracks(json: unknown): Translation {
   const { lat, lon, tst } = message;
   if (!isFiniteNumber(lat) || !isFiniteNumber(lon)) return { ok: false, reason: 'owntracks_position_missing' };
   if (!Number.isSafeInteger(tst)) return { ok: false, reason: 'owntracks_tst_missing' };
-  const fix: Record<string, unknown> = { ts: (tst as number) * 1000, lat, lon };
+  const fix: Record<string, unknown> = { id: ownTracksFixId(tst as number, lat, lon), ts: (tst as number) * 1000, lat, lon };
   // Optional readings: iOS reports an unknown speed or course as -1 (booklet, "_type=location");
   // such a value is left out rather than refusing the position.
   if (isFiniteNumber(message.acc) && message.acc >= 0) fix.acc = message.acc;
@@ -44,6 +53,21 @@ export function translateOwnTracks(json: unknown): Translation {
 
 /** What OwnTracks understands as a request for a position now (booklet, "_type=cmd"). */
 export const OWNTRACKS_REPORT_LOCATION = { _type: 'cmd', action: 'reportLocation' } as const;
+
+/**
+ * Our command as OwnTracks takes it, or null where it has none: only `locate` (a position now)
+ * has one, `reportLocation`. The others (alarm.received, alarm.accepted, alarm.closed,
+ * session.ended, message, config) have nothing in OwnTracks that would show or obey them: its
+ * remote commands (booklet, "_type=cmd") are reportLocation, dump, status, waypoints,
+ * setWaypoints, clearWaypoints and setConfiguration, none of which tells the wearer anything.
+ * The ARC's `locate` asks for tracking (`everyS`, `forS`); OwnTracks gives one position.
+ */
+export function ownTracksCommand(command: { type: string }): typeof OWNTRACKS_REPORT_LOCATION | null {
+  return command.type === 'locate' ? OWNTRACKS_REPORT_LOCATION : null;
+}
+
+/** The topic OwnTracks over MQTT takes commands on: its publish topic + `/cmd` (booklet, "Topics"). */
+export const ownTracksCommandTopic = (deviceId: string) => `owntracks/${deviceId}/phone/cmd`;
 
 export interface OwnTracksSettings {
   /** `mqtt` (mode 0) or `http` (mode 3). */
@@ -70,7 +94,10 @@ export function ownTracksConfiguration(settings: OwnTracksSettings): Record<stri
     pubExtendedData: true,
   };
   // HTTP: the answer to each POST may carry a reportLocation request (cmd must be on for the
-  // app to obey it). MQTT: a device may subscribe to no owntracks topic (broker/topic-acl.ts).
+  // app to obey it; OwnTracks for Android obeys it over MQTT only). MQTT: the app subscribes to
+  // its subTopic alone when that is not the default (OwnTracks for Android,
+  // MqttConnectionConfiguration): here its own cmd topic, the one owntracks topic this device
+  // may subscribe to (broker/topic-acl.ts). No friends: other devices' positions are not shared.
   if (settings.mode === 'http') return { ...common, mode: 3, url: settings.url, cmd: true };
   const url = new URL(settings.url);
   const tls = url.protocol === 'mqtts:' || url.protocol === 'wss:';
@@ -84,9 +111,9 @@ export function ownTracksConfiguration(settings: OwnTracksSettings): Record<stri
     ws,
     clientId: settings.deviceId,
     pubTopicBase: `owntracks/${settings.deviceId}/phone`,
-    // A device may subscribe to nothing of OwnTracks' (broker/topic-acl.ts): no friends, no remote commands.
-    sub: false,
-    cmd: false,
+    sub: true,
+    subTopic: ownTracksCommandTopic(settings.deviceId),
+    cmd: true,
   };
 }
 

@@ -275,4 +275,132 @@ describe('the lone-worker app', () => {
     await expect.poll(async () => (await fixes()).map((f) => f.lat), { timeout: UI_TIMEOUT_MS }).toEqual([HERE.latitude, 53.65]);
     expect((await fixes())[1].acc).toBe(30);
   });
+
+  it('obeys config: a status at heartbeatS and a fix at locationS as the phone moves, kept across a reload; unknown fields ignored', async () => {
+    const device = await provisioned();
+    await insertCommand(t.sql, device.deviceId, { id: 'c-config-app', type: 'config', heartbeatS: 12, locationS: 1, ringtone: 'loud' } as never);
+    const page = await phone();
+    await pair(page, device.settings);
+    await expect.poll(() => page.evaluate(() => localStorage.getItem('arcangel.app.config'))).toBe(JSON.stringify({ heartbeatS: 12, locationS: 1, shift: null }));
+    const lats = async () => (await t.sql<{ lat: number }[]>`select lat from fixes where device_id = ${device.deviceId} order by ts`).map((f) => f.lat);
+    await expect.poll(lats, { timeout: UI_TIMEOUT_MS }).toEqual([HERE.latitude]);
+    await page.context().setGeolocation({ latitude: 53.66, longitude: -3.0, accuracy: 10 });
+    await expect.poll(lats, { timeout: UI_TIMEOUT_MS }).toEqual([HERE.latitude, 53.66]);
+    // a status within the heartbeat (12 s × 0.8), beyond the one sent at connecting
+    const statusTs = async () => Number((await t.sql<{ statusTs: string | null }[]>`select status_ts from devices where id = ${device.deviceId}`)[0].statusTs ?? 0);
+    await expect.poll(statusTs).toBeGreaterThan(0);
+    const atConnect = await statusTs();
+    await expect.poll(statusTs, { timeout: 15_000 }).toBeGreaterThan(atConnect);
+    await page.reload();
+    await page.locator('#link-state').getByText('Connected', { exact: true }).waitFor();
+    await page.context().setGeolocation({ latitude: 53.67, longitude: -3.0, accuracy: 10 });
+    await expect.poll(lats, { timeout: UI_TIMEOUT_MS }).toEqual([HERE.latitude, 53.66, 53.67]);
+  });
+
+  it('fixes made offline wait on the phone and go, with their own ids, in batches of at most 100 when the connection is back; a resend stores nothing twice', async () => {
+    const device = await provisioned();
+    await insertCommand(t.sql, device.deviceId, { id: 'c-config-batch', type: 'config', locationS: 1 } as never);
+    const page = await phone();
+    await pair(page, device.settings);
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    await page.reload(); // now under the service worker: the shell is cached as it loads
+    await page.locator('#link-state').getByText('Connected', { exact: true }).waitFor();
+    await expect.poll(() => page.evaluate(() => localStorage.getItem('arcangel.app.config'))).toContain('"locationS":1');
+    const stored = () => t.sql<{ deviceFixId: string; receivedAt: Date; lat: number }[]>`
+      select device_fix_id, received_at, lat from fixes where device_id = ${device.deviceId} order by ts`;
+    await expect.poll(async () => (await stored()).length, { timeout: UI_TIMEOUT_MS }).toBe(1);
+
+    await page.context().setOffline(true);
+    await page.reload(); // the shell from the service worker; no connection to the ARC
+    await page.locator('#link-state').getByText('Not connected', { exact: true }).waitFor();
+    // the phone moves while offline: the app keeps each fix in its outbox
+    const outboxFixKeys = () =>
+      page.evaluate(
+        () =>
+          new Promise<string[]>((resolve) => {
+            const open = indexedDB.open('arcangel-app', 1);
+            open.onsuccess = () => {
+              const all = open.result.transaction('outbox', 'readonly').objectStore('outbox').getAll();
+              all.onsuccess = () => resolve((all.result as { channel: string; key: string }[]).filter((i) => i.channel === 'location').map((i) => i.key));
+            };
+          }),
+      );
+    const outboxFixes = async () => (await outboxFixKeys()).length;
+    // (the position the phone reopened with is one more fix of its own, once its first tick has passed)
+    await page.waitForTimeout(1500);
+    const reopened = await outboxFixes();
+    await page.context().setGeolocation({ latitude: 53.70, longitude: -3.0, accuracy: 10 });
+    await expect.poll(outboxFixes, { timeout: UI_TIMEOUT_MS }).toBe(reopened + 1);
+    await page.context().setGeolocation({ latitude: 53.71, longitude: -3.0, accuracy: 10 });
+    await expect.poll(outboxFixes, { timeout: UI_TIMEOUT_MS }).toBe(reopened + 2);
+
+    // A long time out of coverage, without waiting for it: 150 earlier fixes in the app's own outbox format.
+    const earlier = Date.now() - 3_600_000;
+    const seeded = Array.from({ length: 150 }, (_, i) => ({ key: `fix-${earlier + i * 1000}`, ts: earlier + i * 1000 }));
+    const seed = (items: typeof seeded) =>
+      page.evaluate(
+        (items) =>
+          new Promise<void>((resolve) => {
+            const open = indexedDB.open('arcangel-app', 1);
+            open.onsuccess = () => {
+              const tx = open.result.transaction('outbox', 'readwrite');
+              items.forEach((item, i) =>
+                tx.objectStore('outbox').put({ key: item.key, channel: 'location', seq: i, payload: { id: item.key, ts: item.ts, lat: 53.5, lon: -3.1, acc: 20 } }),
+              );
+              tx.oncomplete = () => resolve();
+            };
+          }),
+        items,
+      );
+    await seed(seeded);
+    const [first] = await stored();
+    expect(first).toBeDefined();
+    // a fix the phone reopened with may be the very fix sent before (same time, same id): it is stored once
+    const expected = new Set([first.deviceFixId, ...(await outboxFixKeys())]).size;
+    expect(expected).toBeGreaterThanOrEqual(153);
+
+    await page.context().setOffline(false);
+    await expect.poll(async () => (await stored()).length, { timeout: UI_TIMEOUT_MS }).toBe(expected);
+    await expect.poll(outboxFixes).toBe(0);
+    const rows = await stored();
+    // each fix under the id it was made with
+    expect(rows.filter((r) => r.lat === 53.5).map((r) => r.deviceFixId)).toEqual(seeded.map((s) => s.key));
+    expect(rows.filter((r) => r.lat >= 53.7).map((r) => r.deviceFixId)).toEqual([expect.stringMatching(/^fix-\d+$/), expect.stringMatching(/^fix-\d+$/)]);
+    // one location message stores its fixes with one receive time: none held more than 100
+    const perMessage = new Map<number, number>();
+    for (const r of rows) perMessage.set(r.receivedAt.getTime(), (perMessage.get(r.receivedAt.getTime()) ?? 0) + 1);
+    expect(Math.max(...perMessage.values())).toBeLessThanOrEqual(100);
+    expect(perMessage.size).toBeGreaterThanOrEqual(3); // the first fix, then 152 or more in at least two messages
+
+    // the same fixes sent again (a PUBACK lost on the way back): nothing stored twice
+    await seed(seeded);
+    await page.reload();
+    await page.locator('#link-state').getByText('Connected', { exact: true }).waitFor();
+    await expect.poll(outboxFixes, { timeout: UI_TIMEOUT_MS }).toBe(0);
+    await t.arc.idle();
+    expect(await stored()).toHaveLength(expected);
+  });
+
+  it('where a shift pattern is set, the phone offers "Start shift": a check-in starts the shift at the ARC, the phone shows its end and the next check-in', async () => {
+    const device = await provisioned();
+    const page = await phone();
+    await pair(page, device.settings);
+    expect(await page.getByRole('button', { name: 'Start shift' }).count()).toBe(0);
+    // the manager sets the pattern: the phone is told in a config command
+    expect((await t.api('PUT', `/api/devices/${device.deviceId}/shift-pattern`, { intervalS: 1800, lengthS: 8 * 3600 })).status).toBe(200);
+    await page.getByText('Shift pattern: 480 minutes, checking in every 30 minutes.').waitFor();
+    await page.getByRole('button', { name: 'Start shift' }).click();
+    await expect.poll(() => page.locator('#shift-state').innerText()).toMatch(/^On shift until .+\. Next check-in by .+\.$/);
+    await expect.poll(async () => (await t.api('GET', `/api/devices/${device.deviceId}/shift`)).body.shift?.startedBy ?? null).toBe('wearer');
+    // across a reload the phone still knows its shift
+    await page.reload();
+    await page.locator('#shift-state').waitFor();
+    // the pattern removed: no new shift offered once this one is over (the running one stays shown)
+    expect((await t.api('DELETE', `/api/devices/${device.deviceId}/shift-pattern`)).status).toBe(200);
+    await expect.poll(() => page.evaluate(() => JSON.parse(localStorage.getItem('arcangel.app.config') ?? '{}').shift)).toBeNull();
+    await page.evaluate(() => localStorage.removeItem('arcangel.app.shift'));
+    await page.reload();
+    await page.locator('#link-state').getByText('Connected', { exact: true }).waitFor();
+    expect(await page.getByRole('button', { name: 'Start shift' }).count()).toBe(0);
+  });
 });

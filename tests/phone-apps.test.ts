@@ -3,17 +3,20 @@
 // one intake. Payloads as the apps send them (sources cited in protocol/osmand.test.ts and
 // protocol/owntracks.test.ts); times near the ARC's fixed clock.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { request as httpRequest } from 'node:http';
 import mqtt from 'mqtt';
 import { insertCommand } from '../api/store/command-store.js';
 import { connected, nextEvent, startTestArc, type TestArc } from './support/test-arc.js';
 
 const NOW = Date.UTC(2025, 0, 15, 12, 0, 0);
 const NOW_S = NOW / 1000;
+/** The ARC's clock: NOW, moved on only where a test lets a throttle's wait pass. */
+let clock = NOW;
 let t: TestArc;
 const clients: mqtt.MqttClient[] = [];
 
 beforeAll(async () => {
-  t = await startTestArc({ ARC_OSMAND_PORT: '0' }, { now: () => new Date(NOW) });
+  t = await startTestArc({ ARC_OSMAND_PORT: '0' }, { now: () => new Date(clock) });
 });
 afterAll(async () => {
   for (const c of clients) c.end(true);
@@ -124,6 +127,47 @@ describe('Traccar Client (OsmAnd protocol) on its own port', () => {
     operator.close();
   });
 
+  it('a position Traccar Client resends (it believed the first failed) is stored once; another time or place is another fix', async () => {
+    const phone = await provision();
+    const other = await provision();
+    const id = phone.apps.traccarClient.identifier;
+    const query = `lat=52.1&lon=4.3&timestamp=${NOW_S - 40}&speed=10&accuracy=8`;
+    for (let i = 0; i < 3; i++) expect((await osmand(`/?id=${id}&${query}`)).status).toBe(200);
+    // the same request as a form, and the JSON of Traccar Client 9 sent twice
+    const form = { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `id=${id}&${query}` };
+    expect((await osmand('/', form)).status).toBe(200);
+    const json = JSON.stringify({ location: { timestamp: new Date(NOW - 30_000).toISOString(), coords: { latitude: 52.2, longitude: 4.4, accuracy: 5 } }, device_id: id });
+    for (let i = 0; i < 2; i++) expect((await osmand('/', { method: 'POST', headers: { 'content-type': 'application/json' }, body: json })).status).toBe(200);
+    expect((await osmand(`/?id=${id}&lat=52.1&lon=4.3&timestamp=${NOW_S - 39}`)).status).toBe(200);
+    expect((await osmand(`/?id=${id}&lat=52.15&lon=4.3&timestamp=${NOW_S - 39}`)).status).toBe(200);
+    expect((await fixesOf(phone.deviceId)).map((f) => [Number(f.ts), f.lat])).toEqual([
+      [NOW - 40_000, 52.1],
+      [NOW - 39_000, 52.1],
+      [NOW - 39_000, 52.15],
+      [NOW - 30_000, 52.2],
+    ]);
+    // the same position from another device is that device's own fix
+    expect((await osmand(`/?id=${other.apps.traccarClient.identifier}&${query}`)).status).toBe(200);
+    expect(await fixesOf(other.deviceId)).toHaveLength(1);
+  });
+
+  it('Traccar Client takes no commands: those queued for its SOS stop waiting, and an operator\'s message is refused with the reason', async () => {
+    const phone = await provision();
+    const id = phone.apps.traccarClient.identifier;
+    expect((await osmand(`/?id=${id}&lat=53.6&lon=-3.0&timestamp=${NOW_S - 7}&alarm=sos`)).status).toBe(200);
+    const [alarm] = await t.sql<{ id: string }[]>`select id from alarms where device_id = ${phone.deviceId}`;
+    const waiting = () => t.sql`select body->>'type' as type from device_commands where device_id = ${phone.deviceId} and delivered_at is null and undeliverable is null`;
+    await expect.poll(waiting).toEqual([]);
+    const closed = await t.sql`select distinct undeliverable from device_commands where device_id = ${phone.deviceId}`;
+    expect(closed).toEqual([{ undeliverable: 'osmand_cannot_take' }]);
+    expect((await t.api('POST', `/api/alarms/${alarm.id}/accept`)).status).toBe(200);
+    const message = await t.api('POST', `/api/alarms/${alarm.id}/messages`, { text: 'Help is on the way' });
+    expect(message.status).toBe(409);
+    expect(message.body.error).toMatchObject({ code: 'ARC_ERR_DEVICE_APP_CANNOT_SHOW', details: { app: 'osmand' } });
+    // accepting queued no alarm.accepted for it either
+    expect(await waiting()).toEqual([]);
+  });
+
   it('a wrong, missing or bare-device-id identifier is a 401 and nothing is stored; a disabled device is refused', async () => {
     const phone = await provision();
     for (const path of [`/?id=${phone.deviceId}&lat=1&lon=2`, '/?id=not-a-token&lat=1&lon=2&alarm=sos', '/?lat=1&lon=2']) {
@@ -174,9 +218,12 @@ describe('Traccar Client (OsmAnd protocol) on its own port', () => {
   });
 });
 
-/** An MQTT client as OwnTracks connects: client id and username the device id, password its secret. */
+/**
+ * An MQTT client as OwnTracks connects: client id and username the device id, password its secret,
+ * a persistent session (OwnTracks' cleanSession is off unless the user turns it on).
+ */
 async function ownTracksOverMqtt(phone: Provisioned): Promise<mqtt.MqttClient> {
-  const client = await mqtt.connectAsync(t.mqttUrl, { clientId: phone.deviceId, username: phone.deviceId, password: phone.secret, reconnectPeriod: 0 });
+  const client = await mqtt.connectAsync(t.mqttUrl, { clientId: phone.deviceId, username: phone.deviceId, password: phone.secret, clean: false, reconnectPeriod: 0 });
   clients.push(client);
   return client;
 }
@@ -235,14 +282,50 @@ describe('OwnTracks over MQTT', () => {
     expect(t.arc.metrics.get('mqtt_publish_refused')).toBeGreaterThanOrEqual(1);
   });
 
-  it('OwnTracks\' subscriptions (friends, cmd) are refused, and the connection stays usable', async () => {
+  it('OwnTracks may subscribe to its own cmd topic only: friends and other devices\' cmd topics are refused', async () => {
     const phone = await provision();
+    const other = await provision();
     const client = await ownTracksOverMqtt(phone);
-    // SUBACK 0x80 for each (mqtt.js turns a refused subscription into an error)
-    const refused = await client.subscribeAsync([`owntracks/${phone.deviceId}/phone/cmd`, 'owntracks/+/+'], { qos: 1 }).then(() => null, (err) => err);
-    expect(refused?.packet?.granted).toEqual([128, 128]);
+    // SUBACK 0x80 for each refused one (mqtt.js turns a refused subscription into an error)
+    const refused = await client.subscribeAsync(['owntracks/+/+', `owntracks/${other.deviceId}/phone/cmd`, `owntracks/${phone.deviceId}/+/cmd`], { qos: 1 }).then(() => null, (err) => err);
+    expect(refused?.packet?.granted).toEqual([128, 128, 128]);
+    const granted = await client.subscribeAsync(`owntracks/${phone.deviceId}/phone/cmd`, { qos: 1 });
+    expect(granted.map((g) => g.qos)).toEqual([1]);
     await client.publishAsync(`owntracks/${phone.deviceId}/phone`, JSON.stringify({ _type: 'location', lat: 1, lon: 2, tst: NOW_S }), { qos: 1 });
     expect(await fixesOf(phone.deviceId)).toHaveLength(1);
+  });
+
+  it('the configuration subscribes OwnTracks to its cmd topic alone, with remote commands on', async () => {
+    const phone = await provision();
+    expect(phone.apps.ownTracks.mqtt.configuration).toMatchObject({ sub: true, subTopic: `owntracks/${phone.deviceId}/phone/cmd`, cmd: true });
+  });
+
+  it('locate reaches OwnTracks as reportLocation on its cmd topic and is delivered at its PUBACK; what OwnTracks cannot take stops waiting', async () => {
+    const phone = await provision();
+    await insertCommand(t.sql, phone.deviceId, { id: `c-recv-${phone.deviceId}`, type: 'alarm.received', eventId: 'e-1' });
+    await insertCommand(t.sql, phone.deviceId, { id: `c-locate-${phone.deviceId}`, type: 'locate', everyS: 10, forS: 600 });
+    await insertCommand(t.sql, phone.deviceId, { id: `c-msg-${phone.deviceId}`, type: 'message', text: 'Help is on the way' });
+    const client = await ownTracksOverMqtt(phone);
+    const received: [string, unknown][] = [];
+    client.on('message', (topic, payload) => received.push([topic, JSON.parse(payload.toString())]));
+    await client.subscribeAsync(`owntracks/${phone.deviceId}/phone/cmd`, { qos: 1 });
+    const commandsOf = () => t.sql<{ type: string; delivered: boolean; undeliverable: string | null }[]>`
+      select body->>'type' as type, delivered_at is not null as delivered, undeliverable from device_commands where device_id = ${phone.deviceId} order by seq`;
+    await expect.poll(commandsOf).toEqual([
+      { type: 'alarm.received', delivered: false, undeliverable: 'owntracks_cannot_take' },
+      { type: 'locate', delivered: true, undeliverable: null },
+      { type: 'message', delivered: false, undeliverable: 'owntracks_cannot_take' },
+    ]);
+    expect(received).toEqual([[`owntracks/${phone.deviceId}/phone/cmd`, { _type: 'cmd', action: 'reportLocation' }]]);
+    // the app answers with a position, stored as any other
+    await client.publishAsync(`owntracks/${phone.deviceId}/phone`, JSON.stringify({ _type: 'location', lat: 51.5, lon: -0.1, tst: NOW_S - 1, t: 'r' }), { qos: 1 });
+    expect(await fixesOf(phone.deviceId)).toHaveLength(1);
+    // nothing is sent again on the next subscription
+    await client.unsubscribeAsync(`owntracks/${phone.deviceId}/phone/cmd`);
+    await client.subscribeAsync(`owntracks/${phone.deviceId}/phone/cmd`, { qos: 1 });
+    await t.arc.idle();
+    await client.publishAsync(`owntracks/${phone.deviceId}/phone`, JSON.stringify({ _type: 'lwt', tst: NOW_S }), { qos: 1 });
+    expect(received).toHaveLength(1);
   });
 });
 
@@ -274,12 +357,28 @@ describe('OwnTracks over HTTP', () => {
     expect((await fixesOf(phone.deviceId)).map((f) => [Number(f.ts), f.lat, f.lon])).toEqual([[NOW - 60_000, 48.85833, 2.29513]]);
   });
 
-  it('a pending locate is answered with OwnTracks\' reportLocation, once', async () => {
+  it('a location OwnTracks posts again (its queue after a failed answer) is stored once', async () => {
+    const phone = await provision();
+    const body = JSON.stringify({ _type: 'location', lat: 51.51, lon: -0.13, tst: NOW_S - 90, acc: 10 });
+    for (let i = 0; i < 3; i++) expect((await post(phone, body)).status).toBe(200);
+    expect((await post(phone, JSON.stringify({ _type: 'location', lat: 51.51, lon: -0.13, tst: NOW_S - 80 }))).status).toBe(200);
+    expect((await fixesOf(phone.deviceId)).map((f) => Number(f.ts))).toEqual([NOW - 90_000, NOW - 80_000]);
+  });
+
+  it('a pending locate is answered with OwnTracks\' reportLocation, once; what OwnTracks cannot take stops waiting', async () => {
     const phone = await provision();
     await insertCommand(t.sql, phone.deviceId, { id: 'c-locate-1', type: 'locate', everyS: 10, forS: 600 });
+    await insertCommand(t.sql, phone.deviceId, { id: 'c-message-1', type: 'message', text: 'Help is on the way' });
+    await insertCommand(t.sql, phone.deviceId, { id: 'c-locate-2', type: 'locate', everyS: 10, forS: 600 });
     const body = JSON.stringify({ _type: 'location', lat: 51.5, lon: -0.12, tst: NOW_S - 1 });
     expect(await (await post(phone, body)).json()).toEqual([{ _type: 'cmd', action: 'reportLocation' }]);
     expect(await (await post(phone, body)).json()).toEqual([]);
+    const rows = await t.sql`select id, delivered_at is not null as delivered, undeliverable from device_commands where device_id = ${phone.deviceId} order by seq`;
+    expect(rows).toEqual([
+      { id: 'c-locate-1', delivered: true, undeliverable: null },
+      { id: 'c-message-1', delivered: false, undeliverable: 'owntracks_cannot_take' },
+      { id: 'c-locate-2', delivered: true, undeliverable: null },
+    ]);
   });
 
   it('wrong or missing credentials are a 401 with a Basic challenge; nothing stored', async () => {
@@ -308,5 +407,68 @@ describe('OwnTracks over HTTP', () => {
     }
     expect((await post(phone, '')).status).toBe(200);
     expect(await fixesOf(phone.deviceId)).toEqual([]);
+  });
+});
+
+/** A request from a loopback address of the test's own (127.0.0.x), so each test has its own address bucket. */
+function from(localAddress: string, url: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}) {
+  return new Promise<{ status: number; retryAfter: string | undefined; body: any }>((resolve, reject) => {
+    const req = httpRequest(url, { method: init.method ?? 'GET', headers: init.headers, localAddress }, (res) => {
+      let text = '';
+      res.on('data', (chunk) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode!, retryAfter: res.headers['retry-after'] as string | undefined, body: text ? JSON.parse(text) : null }));
+    });
+    req.on('error', reject);
+    req.end(init.body);
+  });
+}
+
+describe('wrong device credentials are throttled on the ARC\'s clock (per credential at an address, and per address)', () => {
+  const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+  const ownTracksPost = (address: string, user: string, password: string, tst = NOW_S - 5) =>
+    from(address, `${t.httpUrl}/owntracks`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: basic(user, password) }, body: JSON.stringify({ _type: 'location', lat: 51.5, lon: -0.1, tst }) });
+
+  it('OwnTracks: a device id named with wrong secrets waits (429 with its reason and Retry-After); other devices, and the device elsewhere, are not held', async () => {
+    const phone = await provision();
+    const other = await provision();
+    const attacker = '127.0.0.11';
+    const answers = [];
+    for (let i = 0; i < 5; i++) answers.push(await ownTracksPost(attacker, phone.deviceId, `wrong-${i}`));
+    expect(answers.slice(0, 4).map((a) => a.status)).toEqual([401, 401, 401, 401]);
+    expect(answers[4]).toMatchObject({ status: 429, retryAfter: '1', body: { error: { code: 'ARC_ERR_DEVICE_AUTH_THROTTLED', details: { reason: 'credential_throttled', retryAfterS: 1 } } } });
+    // held before it is checked, even with the right secret, from that address
+    expect((await ownTracksPost(attacker, phone.deviceId, phone.secret)).status).toBe(429);
+    // another device's right secret from the same address, and this device from its own address, are taken
+    expect((await ownTracksPost(attacker, other.deviceId, other.secret)).status).toBe(200);
+    expect((await ownTracksPost('127.0.0.12', phone.deviceId, phone.secret, NOW_S - 6)).status).toBe(200);
+    // once the wait has passed on the ARC's clock, the right secret is taken there too
+    clock = NOW + 1000;
+    try {
+      expect((await ownTracksPost(attacker, phone.deviceId, phone.secret, NOW_S - 4)).status).toBe(200);
+    } finally {
+      clock = NOW;
+    }
+    expect((await fixesOf(phone.deviceId)).map((f) => Number(f.ts))).toEqual([NOW - 6000, NOW - 4000]);
+    // and its past mistakes there are forgiven: the next wrong secret is a plain 401
+    expect((await ownTracksPost(attacker, phone.deviceId, 'wrong-again')).status).toBe(401);
+  });
+
+  it('OsmAnd: an address trying many identifiers gets 429s; a right identifier from it still raises its SOS', async () => {
+    const phone = await provision();
+    const address = '127.0.0.13';
+    const osmandFrom = (id: string, extra = '') => from(address, `${t.addresses.osmand}/?id=${id}&lat=53.6&lon=-3.0&timestamp=${NOW_S - 3}${extra}`);
+    const statuses: number[] = [];
+    let last;
+    for (let i = 0; i < 20; i++) statuses.push((last = await osmandFrom(`guess-${i}`)).status);
+    expect(statuses.slice(0, 19).every((s) => s === 401)).toBe(true);
+    expect(last).toMatchObject({ status: 429, body: { error: { code: 'ARC_ERR_DEVICE_AUTH_THROTTLED', details: { reason: 'address_throttled' } } } });
+    expect((await osmandFrom('guess-20')).status).toBe(429);
+    // a phone behind the same shared address is not held by the others' mistakes
+    expect((await osmandFrom(phone.apps.traccarClient.identifier, '&alarm=sos')).status).toBe(200);
+    expect(await alarmsOf(phone.deviceId)).toEqual([{ type: 'sos', lat: 53.6 }]);
+    // one wrong identifier sent again and again is held before it is looked up
+    const repeats = [];
+    for (let i = 0; i < 6; i++) repeats.push((await from('127.0.0.14', `${t.addresses.osmand}/?id=old-token&lat=1&lon=2`)).body.error.details?.reason ?? null);
+    expect(repeats).toEqual([null, null, null, null, 'credential_throttled', 'credential_throttled']);
   });
 });

@@ -2,7 +2,7 @@
 // state, the action and the audit entry in one transaction, then push the change to consoles.
 import { randomUUID } from 'node:crypto';
 import type { Sql, TransactionSql } from 'postgres';
-import { insertCommand } from '../store/command-store.js';
+import { deviceApp, insertCommand } from '../store/command-store.js';
 import { ArcError } from '../errors.js';
 import { applyAlarmAction, tellsDeviceAccepted, type ActingUser, type AlarmAction } from '../rules/alarm-lifecycle.js';
 import { audit } from '../store/audit-log.js';
@@ -49,6 +49,8 @@ async function alarmOrigin(tx: TransactionSql, alarmId: string): Promise<AlarmOr
 async function queueAlarmCommand(tx: TransactionSql, alarmId: string, type: 'alarm.closed' | 'alarm.accepted'): Promise<string | null> {
   const origin = await alarmOrigin(tx, alarmId);
   if (!origin || origin.silent || !origin.eventKey) return null;
+  // OwnTracks and Traccar Client have nothing that would show it (protocol/owntracks.ts): not queued.
+  if (await deviceApp(tx, origin.deviceId)) return null;
   await insertCommand(tx, origin.deviceId, { id: `c-${randomUUID()}`, type, eventId: origin.eventKey });
   return origin.deviceId;
 }
@@ -57,6 +59,10 @@ async function queueAlarmCommand(tx: TransactionSql, alarmId: string, type: 'ala
 async function queueWearerMessage(tx: TransactionSql, alarmId: string, text: string): Promise<string | null> {
   const origin = await alarmOrigin(tx, alarmId);
   if (!origin || origin.silent) return null;
+  // The operator is told now, while they can still call instead, rather than the text waiting
+  // forever for a phone whose app cannot show it (issue 11).
+  const app = await deviceApp(tx, origin.deviceId);
+  if (app) throw new ArcError('ARC_ERR_DEVICE_APP_CANNOT_SHOW', undefined, { app });
   await insertCommand(tx, origin.deviceId, { id: `c-${randomUUID()}`, type: 'message', text });
   return origin.deviceId;
 }

@@ -29,6 +29,7 @@ import { takeDeviceEvent, type AlarmRaising, type Placed } from '../handling/rai
 import type { ZoneWatch } from '../handling/zone-watch.js';
 import type { AlarmNotifier } from '../live/alarm-notifier.js';
 import type { CommandDispatcher } from './command-dispatcher.js';
+import { recordDeviceApp } from '../store/command-store.js';
 
 export interface IntakeDeps {
   sql: Sql;
@@ -61,7 +62,12 @@ interface MessageSource {
 export interface DeviceIntake {
   (message: DevicePublish): Promise<IntakeResult>;
   translated(deviceId: string, source: string, translation: Translation): Promise<IntakeResult>;
+  /** The device was heard through this app (null: our protocol): recorded when it changes (migration 020). */
+  heardThrough(deviceId: string, app: DeviceApp | null): Promise<void>;
 }
+
+/** The apps whose messages are translated at the edge (devices.app). */
+export type DeviceApp = 'owntracks' | 'osmand';
 
 /** How often rejected messages may refresh a device's last-seen time. */
 export const REJECT_TOUCH_EVERY_MS = 5_000;
@@ -172,8 +178,18 @@ export function createDeviceIntake(deps: IntakeDeps): DeviceIntake {
    * like a bad v1 message: counted and logged per device, nothing stored. Translations hold one
    * payload (protocol/osmand.ts merges a batch of positions into one), so nothing is half-stored.
    */
+  /** What each device was last recorded as speaking (this node's view; written only on a change). */
+  const appOf = new Map<string, DeviceApp | null>();
+  async function heardThrough(deviceId: string, app: DeviceApp | null): Promise<void> {
+    if (appOf.has(deviceId) && appOf.get(deviceId) === app) return;
+    if (appOf.size > 100_000) appOf.clear();
+    await recordDeviceApp(sql, deviceId, app);
+    appOf.set(deviceId, app);
+  }
+
   async function translated(deviceId: string, source: string, translation: Translation): Promise<IntakeResult> {
     const receivedAt = deps.now();
+    if (source === 'owntracks' || source === 'osmand') await heardThrough(deviceId, source);
     if (!translation.ok) {
       metrics.increment('intake_messages', { channel: source });
       return reject({ deviceId, channel: source }, translation.reason, receivedAt);
@@ -192,7 +208,7 @@ export function createDeviceIntake(deps: IntakeDeps): DeviceIntake {
     return { afterAck: () => results.forEach((r) => r?.afterAck?.()), ...(rejected && { rejected }) };
   }
 
-  return Object.assign(intake, { translated });
+  return Object.assign(intake, { translated, heardThrough });
 
   async function take(message: DevicePublish, value: unknown, textReplaced: boolean, receivedAt: Date, arrived: number): Promise<IntakeResult> {
     const { deviceId } = message;

@@ -10,6 +10,7 @@ import type { Sql } from 'postgres';
 import { readOsmAndIdentifier, translateOsmAnd, type OsmAndRequest } from '../../protocol/osmand.js';
 import type { Translation } from '../../protocol/translation.js';
 import { hashOsmAndToken } from '../auth/osmand-token.js';
+import { deviceAuthThrottled, type DeviceAuthThrottle } from '../auth/device-auth-throttle.js';
 import { ArcError } from '../errors.js';
 import { installErrorHandler } from '../routes/error-handler.js';
 import { deviceOfOsmAndToken } from '../store/device-store.js';
@@ -22,7 +23,11 @@ export interface OsmAndListenerDeps {
   sql: Sql;
   logger: Logger;
   now: () => Date;
+  /** Wrong identifiers are slowed per identifier at an address and per address (auth/device-auth-throttle.ts). */
+  throttle: DeviceAuthThrottle;
   translated(deviceId: string, source: string, translation: Translation): Promise<IntakeResult>;
+  /** After the answer: commands queued for the device (alarm.received, locate, …) that it cannot take stop waiting. */
+  commandsNotTaken(deviceId: string): Promise<number>;
 }
 
 /** Reads the request's fields and JSON body; a body that is neither is a 400 with its reason. */
@@ -59,12 +64,20 @@ export function createOsmAndListener(deps: OsmAndListenerDeps): FastifyInstance 
       const read = readOsmAndRequest(request.query, request.body, request.headers['content-type']);
       if ('reason' in read) throw new ArcError('ARC_ERR_DEVICE_MESSAGE_REJECTED', undefined, { reason: read.reason });
       const identifier = readOsmAndIdentifier(read);
-      const deviceId = identifier ? await deviceOfOsmAndToken(deps.sql, hashOsmAndToken(identifier)) : null;
+      const tokenHash = identifier ? hashOsmAndToken(identifier) : null;
+      const now = deps.now();
+      const named = `osmand:${tokenHash ?? ''}`;
+      const wait = deps.throttle.credentialWaitMs(named, request.ip, now);
+      if (wait > 0) throw deviceAuthThrottled(wait, 'credential_throttled');
+      const deviceId = tokenHash ? await deviceOfOsmAndToken(deps.sql, tokenHash) : null;
       if (!deviceId) {
         // Not counted against a device: there is none. Logged without the identifier (it may be a secret).
         deps.logger.warn({ ip: request.ip, identifier: identifier ? 'unknown' : 'missing' }, 'OsmAnd request refused');
+        const throttled = deps.throttle.failed(named, request.ip, now);
+        if (throttled) throw deviceAuthThrottled(throttled.waitMs, throttled.reason);
         throw new ArcError('ARC_ERR_DEVICE_AUTH');
       }
+      deps.throttle.succeeded(named, request.ip);
       const result = await deps.translated(deviceId, 'osmand', translateOsmAnd(read, deviceId, deps.now().getTime()));
       if (result?.rejected) {
         result.afterAck?.();
@@ -72,6 +85,10 @@ export function createOsmAndListener(deps: OsmAndListenerDeps): FastifyInstance 
       }
       await reply.status(200).send('');
       result?.afterAck?.();
+      deps.commandsNotTaken(deviceId).then(
+        (closed) => closed && deps.logger.info({ deviceId, closed }, 'Traccar Client takes no commands: those queued for it no longer wait'),
+        (err) => deps.logger.error({ err, deviceId }, 'could not close the commands queued for a Traccar Client device'),
+      );
       return reply;
     },
   });

@@ -9,7 +9,7 @@ const DATABASE_DOWN = new Set(['ECONNREFUSED', 'ECONNRESET', 'CONNECTION_CLOSED'
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | ArcError, request, reply) => {
     if (err instanceof ArcError) {
-      if (err.code === 'ARC_ERR_AUTH_THROTTLED' && err.details) reply.header('retry-after', String((err.details as { retryAfterS: number }).retryAfterS));
+      if ((err.code === 'ARC_ERR_AUTH_THROTTLED' || err.code === 'ARC_ERR_DEVICE_AUTH_THROTTLED') && err.details) reply.header('retry-after', String((err.details as { retryAfterS: number }).retryAfterS));
       return reply.status(err.status).send({ error: { code: err.code, message: err.message, details: err.details } });
     }
     const status = (err as FastifyError).statusCode;

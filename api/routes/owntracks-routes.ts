@@ -6,17 +6,23 @@
 // `reportLocation` command OwnTracks understands.
 import type { FastifyInstance } from 'fastify';
 import { isDeviceId } from '../../protocol/device-topics.js';
-import { OWNTRACKS_REPORT_LOCATION } from '../../protocol/owntracks.js';
 import type { DevicePublish } from '../../broker/mqtt-broker.js';
 import type { IntakeResult } from '../intake/device-intake.js';
 import { ArcError } from '../errors.js';
+import { deviceAuthThrottled, type DeviceAuthThrottle } from '../auth/device-auth-throttle.js';
 import { OWNTRACKS_HTTP_PATH } from './device-connection.js';
 
 export interface OwnTracksRouteDeps {
   authenticateDevice(deviceId: string, secret: Buffer): Promise<boolean>;
+  /** Wrong secrets are slowed per device id at an address and per address (auth/device-auth-throttle.ts). */
+  throttle: DeviceAuthThrottle;
+  now: () => Date;
   intake(message: DevicePublish): Promise<IntakeResult>;
-  /** The device's pending commands, marked delivered: this answer is the only way an HTTP device gets them. */
-  takeCommands(deviceId: string): Promise<{ type: string }[]>;
+  /**
+   * The device's pending commands in OwnTracks' words, marked delivered (this answer is the only
+   * way an HTTP device gets them); those OwnTracks cannot take are closed as undeliverable.
+   */
+  takeCommands(deviceId: string): Promise<object[]>;
 }
 
 /** `Authorization: Basic base64(user:password)`, or null. */
@@ -37,12 +43,19 @@ export function ownTracksRoutes(app: FastifyInstance, deps: OwnTracksRouteDeps):
 
     scope.post(OWNTRACKS_HTTP_PATH, async (request, reply) => {
       const credentials = basicCredentials(request.headers.authorization);
+      const now = deps.now();
+      const named = credentials !== null && isDeviceId(credentials.user) ? `device:${credentials.user}` : 'device:';
+      const wait = deps.throttle.credentialWaitMs(named, request.ip, now);
+      if (wait > 0) throw deviceAuthThrottled(wait, 'credential_throttled');
       const known =
         credentials !== null && isDeviceId(credentials.user) && (await deps.authenticateDevice(credentials.user, Buffer.from(credentials.password)));
       if (!credentials || !known) {
+        const throttled = deps.throttle.failed(named, request.ip, now);
+        if (throttled) throw deviceAuthThrottled(throttled.waitMs, throttled.reason);
         reply.header('www-authenticate', 'Basic realm="ArcAngel ARC", charset="UTF-8"');
         throw new ArcError('ARC_ERR_DEVICE_AUTH');
       }
+      deps.throttle.succeeded(named, request.ip);
       const deviceId = credentials.user;
       const payload = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
       const result = await deps.intake({ deviceId, channel: 'owntracks', payload, qos: 1 });
@@ -50,10 +63,9 @@ export function ownTracksRoutes(app: FastifyInstance, deps: OwnTracksRouteDeps):
         result.afterAck?.();
         throw new ArcError('ARC_ERR_DEVICE_MESSAGE_REJECTED', undefined, { reason: result.rejected });
       }
-      const commands = await deps.takeCommands(deviceId);
-      // OwnTracks has one command of use here; the others (alarm received / closed, config) it
-      // cannot show (README, "Devices").
-      const answer = commands.some((c) => c.type === 'locate') ? [OWNTRACKS_REPORT_LOCATION] : [];
+      // OwnTracks has one command of use here (reportLocation); the others (alarm received /
+      // closed, message, config) it cannot show (protocol/owntracks.ts, ownTracksCommand).
+      const answer = await deps.takeCommands(deviceId);
       await reply.status(200).send(answer);
       result?.afterAck?.();
       return reply;

@@ -24,6 +24,8 @@ export interface RouteDeps {
   /** Whether Redis answers (cluster mode only; GET /health/ready). */
   redisReady?: () => boolean;
   allow: (...roles: Role[]) => RoleGuard;
+  /** After commit: a command was queued for this device (a `config`): send it if the device can take it now. */
+  commandsQueued?: (deviceId: string) => void;
   /** A geofence was created, changed or deleted: the intake's cache of who has zones is stale. */
   zonesChanged?: () => void;
   /** Whether the database answers (GET /health/ready). */

@@ -2,6 +2,7 @@
 // `checkin` from the device restarts the timer; a missed check-in past its grace raises an alarm.
 // A device may also carry a shift pattern (interval, length, grace) agreed with the worker's
 // manager: the worker then starts a shift from the device by checking in (shift-rules.ts).
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { DEVICE_ID_PATTERN } from '../../protocol/device-topics.js';
@@ -12,6 +13,16 @@ import { parseInput } from './parse-input.js';
 import { actorOf } from './request-user.js';
 import type { RouteDeps } from './route-deps.js';
 import { inTransaction } from '../store/in-transaction.js';
+import { insertCommand } from '../store/command-store.js';
+
+/**
+ * The device is told its pattern in a `config` command (`shift: {intervalS, lengthS, graceS}`, or
+ * `null` when removed; a field of this ARC's own, the spec's config ends in "…"), so that the
+ * lone-worker app can offer "Start shift" and show when the next check-in is due. A device that
+ * does not know the field ignores it.
+ */
+const shiftConfig = (shift: { intervalS: number; lengthS: number; graceS: number } | null) =>
+  ({ id: `c-${randomUUID()}`, type: 'config' as const, shift });
 
 export const DeviceParams = z.object({ id: z.string().regex(DEVICE_ID_PATTERN) });
 const IntervalS = z.number().int().min(60, 'a check-in interval is at least 60 s').max(86400, 'a check-in interval is at most a day');
@@ -83,7 +94,9 @@ export function shiftRoutes(app: FastifyInstance, deps: RouteDeps): void {
     await inTransaction(deps.sql, async (tx) => {
       if (!(await setShiftPattern(tx, id, pattern))) throw new ArcError('ARC_ERR_DEVICE_NOT_FOUND');
       await audit(tx, actorOf(request), 'shift.pattern_set', id, pattern);
+      await insertCommand(tx, id, shiftConfig(pattern));
     });
+    deps.commandsQueued?.(id);
     return { pattern };
   });
 
@@ -92,7 +105,9 @@ export function shiftRoutes(app: FastifyInstance, deps: RouteDeps): void {
     await inTransaction(deps.sql, async (tx) => {
       if (!(await setShiftPattern(tx, id, null))) throw new ArcError('ARC_ERR_DEVICE_NOT_FOUND');
       await audit(tx, actorOf(request), 'shift.pattern_removed', id);
+      await insertCommand(tx, id, shiftConfig(null));
     });
+    deps.commandsQueued?.(id);
     return { pattern: null };
   });
 }

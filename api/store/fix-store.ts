@@ -15,24 +15,31 @@ export interface FixMessage {
 
 const KNOWN_FIELDS = new Set(['ts', 'lat', 'lon', 'acc', 'alt', 'speed', 'heading', 'batt', 'src']);
 
-/** Unknown fields are ignored and kept (spec): they go to `extra`. Most fixes have none. */
-function extraOf(fix: FixToStore): string | null {
+/** The fix's own id, if it has one fit to be a key (a string of 1..64 characters, as an event's). */
+export function fixIdOf(fix: FixToStore): string | null {
+  const id = (fix as Record<string, unknown>).id;
+  return typeof id === 'string' && id.length >= 1 && id.length <= 64 ? id : null;
+}
+
+/** Unknown fields are ignored and kept (spec): they go to `extra`. Most fixes have none. An id used as the key is not repeated there. */
+function extraOf(fix: FixToStore, keyed: boolean): string | null {
   let extra: Record<string, unknown> | null = null;
-  for (const k in fix) if (!KNOWN_FIELDS.has(k)) (extra ??= {})[k] = (fix as Record<string, unknown>)[k];
+  for (const k in fix) if (!KNOWN_FIELDS.has(k) && !(keyed && k === 'id')) (extra ??= {})[k] = (fix as Record<string, unknown>)[k];
   return extra && JSON.stringify(extra);
 }
 
 const orNull = <T>(v: T | undefined): T | null => (v === undefined ? null : v);
 
 /**
- * Stores every fix of every message and moves each device's current position if this batch holds
+ * Stores every fix of every message (a fix with an id once per device: a resend of it is
+ * skipped, migration 019) and moves each device's current position if this batch holds
  * a newer fix. Returns, per device, its open no-communication alarm if any (hearing from the
  * device clears that).
  */
 export async function storeFixBatch(sql: Sql | TransactionSql, messages: FixMessage[]): Promise<Map<string, string | null>> {
   const rows = { deviceId: [] as string[], ts: [] as number[], receivedAt: [] as string[], lat: [] as number[], lon: [] as number[],
     acc: [] as (number | null)[], alt: [] as (number | null)[], speed: [] as (number | null)[], heading: [] as (number | null)[],
-    batt: [] as (number | null)[], src: [] as (string | null)[], extra: [] as (string | null)[] };
+    batt: [] as (number | null)[], src: [] as (string | null)[], extra: [] as (string | null)[], fixId: [] as (string | null)[] };
   // One row per device for the update: its newest fix and latest receive time.
   const devices = new Map<string, { fix: FixToStore; seen: Date }>();
   for (const m of messages) {
@@ -49,7 +56,9 @@ export async function storeFixBatch(sql: Sql | TransactionSql, messages: FixMess
       rows.heading.push(asReal(f.heading as number | undefined));
       rows.batt.push(asReal(f.batt as number | undefined));
       rows.src.push(orNull(f.src as string | undefined));
-      rows.extra.push(extraOf(f));
+      const fixId = fixIdOf(f);
+      rows.fixId.push(fixId);
+      rows.extra.push(extraOf(f, fixId !== null));
       const known = devices.get(m.deviceId);
       if (!known) devices.set(m.deviceId, { fix: f, seen: m.receivedAt });
       else {
@@ -62,13 +71,15 @@ export async function storeFixBatch(sql: Sql | TransactionSql, messages: FixMess
   const newest = [...devices.values()];
   const updated = await sql<{ id: string; commAlarmId: string | null }[]>`
     with inserted as (
-      insert into fixes (device_id, ts, received_at, lat, lon, acc, alt, speed, heading, batt, src, extra)
-      select device_id, ts, received_at, lat, lon, acc, alt, speed, heading, batt, src, extra::jsonb
+      insert into fixes (device_id, ts, received_at, lat, lon, acc, alt, speed, heading, batt, src, extra, device_fix_id)
+      select device_id, ts, received_at, lat, lon, acc, alt, speed, heading, batt, src, extra::jsonb, device_fix_id
       from unnest(${rows.deviceId}::text[], ${rows.ts}::bigint[], ${rows.receivedAt}::timestamptz[],
                   ${rows.lat}::float8[], ${rows.lon}::float8[], ${rows.acc}::real[], ${rows.alt}::real[],
                   ${rows.speed}::real[], ${rows.heading}::real[], ${rows.batt}::real[], ${rows.src}::text[],
-                  ${rows.extra}::text[])
-        as f(device_id, ts, received_at, lat, lon, acc, alt, speed, heading, batt, src, extra)
+                  ${rows.extra}::text[], ${rows.fixId}::text[])
+        as f(device_id, ts, received_at, lat, lon, acc, alt, speed, heading, batt, src, extra, device_fix_id)
+      -- a resend of a fix with an id (in this batch or before) is the same fix: stored once
+      on conflict (device_id, device_fix_id) where device_fix_id is not null do nothing
       returning 1
     )
     update devices d set

@@ -36,6 +36,10 @@ export function openDeviceLink(
     username: pairing.deviceId,
     password: pairing.secret,
     protocolVersion: 4,
+    // A persistent session (spec, "Connection"): commands sent while the phone was away still
+    // arrive, and the ARC marks each delivered at its PUBACK instead of sending it again at every
+    // reconnection (a clean session's PUBACK carries nothing the broker can match).
+    clean: false,
     reconnectPeriod: 2000,
     connectTimeout: 10_000,
   });

@@ -24,8 +24,119 @@ const AMBER_KEY = 'arcangel.app.amber';
 /** Visit lengths offered, in minutes (spec: 60..86400 s). */
 const VISIT_MINUTES = [15, 30, 45, 60, 90, 120];
 const EXTEND_MINUTES = 15;
-/** A status at least this often while the app is open (the device's heartbeat, 300 s unless the ARC's `config` says otherwise). */
-let heartbeatS = 300;
+/** The ARC's `config` as last received, kept on the phone across a reload. */
+const CONFIG_KEY = 'arcangel.app.config';
+
+/**
+ * The settings of the spec's `config` command a phone can honour: `heartbeatS` (a status at least
+ * this often while the app is open; 300 s unless the ARC says otherwise) and `locationS` (a fix at
+ * least this often while the app is open, when the phone has moved; at the heartbeat's pace
+ * unless set). Both only while the app is open: a browser pauses timers in the background.
+ */
+interface DeviceConfig {
+  heartbeatS: number;
+  locationS: number | null;
+  /** This ARC's own `config` field: the shift pattern agreed with the worker's manager, or null. */
+  shift: ShiftPattern | null;
+}
+
+interface ShiftPattern {
+  intervalS: number;
+  lengthS: number;
+}
+
+function storedConfig(): DeviceConfig {
+  try {
+    const stored = JSON.parse(localStorage.getItem(CONFIG_KEY) ?? 'null') as Partial<DeviceConfig> | null;
+    return { heartbeatS: stored?.heartbeatS ?? 300, locationS: stored?.locationS ?? null, shift: stored?.shift ?? null };
+  } catch {
+    return { heartbeatS: 300, locationS: null, shift: null };
+  }
+}
+
+function shiftPattern(value: unknown): ShiftPattern | null | undefined {
+  if (value === null) return null;
+  if (typeof value !== 'object') return undefined;
+  const { intervalS, lengthS } = value as Record<string, unknown>;
+  return Number.isInteger(intervalS) && Number.isInteger(lengthS) ? { intervalS: intervalS as number, lengthS: lengthS as number } : undefined;
+}
+
+let config = storedConfig();
+
+/** A positive whole number of seconds, at least `min`, or undefined when the field is absent or unusable. */
+function seconds(value: unknown, min: number): number | undefined {
+  return Number.isInteger(value) && (value as number) > 0 ? Math.max(min, value as number) : undefined;
+}
+
+/** Spec `config`: the fields it names that this phone can honour; the others are ignored (a device ignores what it does not know). */
+function applyConfig(command: Record<string, unknown>): void {
+  const heartbeatS = seconds(command.heartbeatS, 10);
+  const locationS = seconds(command.locationS, 1);
+  const shift = 'shift' in command ? shiftPattern(command.shift) : undefined;
+  config = { heartbeatS: heartbeatS ?? config.heartbeatS, locationS: locationS ?? config.locationS, shift: shift === undefined ? config.shift : shift };
+  localStorage.setItem(CONFIG_KEY, JSON.stringify(config));
+  startHeartbeat();
+  showShift();
+}
+
+// ---- The lone-worker shift, where a pattern is set -----------------------------------------------
+// The protocol has no "start shift" event: a check-in while no shift runs starts one at the ARC
+// when the device has a shift pattern (README, "Lone-worker check-ins"). The phone keeps its own
+// view of the shift from the pattern; it cannot end one early (no event for it), and says so.
+
+/** The shift this phone started: when it ends and when the next check-in is due (ms). */
+const SHIFT_KEY = 'arcangel.app.shift';
+
+function runningShift(): { endsAt: number; dueAt: number } | null {
+  try {
+    const shift = JSON.parse(localStorage.getItem(SHIFT_KEY) ?? 'null') as { endsAt: number; dueAt: number } | null;
+    return shift && shift.endsAt > Date.now() ? shift : null;
+  } catch {
+    return null;
+  }
+}
+
+const clockTime = (ms: number) => new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+
+function showShift(): void {
+  const slot = view?.shiftSlot;
+  if (!slot) return;
+  const shift = runningShift();
+  if (shift) {
+    slot.replaceChildren(
+      el('p', { className: 'shift-state', attrs: { id: 'shift-state' }, text: `On shift until ${clockTime(shift.endsAt)}. Next check-in by ${clockTime(shift.dueAt)}.` }),
+      el('p', { className: 'app-note', text: 'Press \u201cI\u2019m OK\u201d to check in. The shift ends by itself; to end it sooner, ask the alarm centre.' }),
+    );
+    return;
+  }
+  if (!config.shift) {
+    slot.replaceChildren();
+    return;
+  }
+  const pattern = config.shift;
+  const start = el('button', { className: 'app-secondary', attrs: { type: 'button' }, text: 'Start shift' });
+  start.addEventListener('click', () => {
+    const now = Date.now();
+    localStorage.setItem(SHIFT_KEY, JSON.stringify({ endsAt: now + pattern.lengthS * 1000, dueAt: now + pattern.intervalS * 1000 }));
+    void send(newEvent('checkin'));
+    // positions while the shift runs, as far as the browser allows
+    track(config.locationS ?? 60, pattern.lengthS);
+    say('Shift started.');
+    showShift();
+  });
+  slot.replaceChildren(
+    el('p', { className: 'app-note', text: `Shift pattern: ${Math.round(pattern.lengthS / 60)} minutes, checking in every ${Math.round(pattern.intervalS / 60)} minutes.` }),
+    start,
+  );
+}
+
+/** A check-in while the shift runs: the next one is due an interval from now. */
+function checkedIn(): void {
+  const shift = runningShift();
+  if (!shift || !config.shift) return;
+  localStorage.setItem(SHIFT_KEY, JSON.stringify({ ...shift, dueAt: Date.now() + config.shift.intervalS * 1000 }));
+  showShift();
+}
 
 const root = document.getElementById('app')!;
 const linkState = document.getElementById('link-state')!;
@@ -34,7 +145,7 @@ let outbox: Outbox | null = null;
 /** The newest position the browser gave, with its accuracy. */
 let position: { lat: number; lon: number; acc: number; ts: number } | null = null;
 /** What the paired view shows; set by pairedView. */
-let view: { message: HTMLElement; cancelSlot: HTMLElement; visitSlot: HTMLElement } | null = null;
+let view: { message: HTMLElement; cancelSlot: HTMLElement; visitSlot: HTMLElement; shiftSlot: HTMLElement } | null = null;
 /** The cancel (sos.cancel or amber.end) under way: its event id and the timer that gives up on an answer. */
 let pendingCancel: { id: string; kind: 'sos' | 'visit'; timer: ReturnType<typeof setTimeout> } | null = null;
 
@@ -123,6 +234,7 @@ function pairedView(pairing: Pairing): void {
   const message = el('p', { className: 'app-message', attrs: { role: 'status', 'aria-live': 'assertive', id: 'app-message' } });
   const cancelSlot = el('div', { className: 'cancel-slot' });
   const visitSlot = el('div', { className: 'visit-slot' });
+  const shiftSlot = el('div', { className: 'shift-slot', attrs: { 'aria-live': 'polite' } });
   const sos = el('button', { className: 'sos-button', attrs: { type: 'button', 'aria-label': 'SOS: call for help' }, text: 'SOS' });
   const checkin = el('button', { className: 'app-secondary', attrs: { type: 'button' }, text: 'I\u2019m OK' });
   // Discreet: no countdown, no message, nothing on screen changes (spec: `discreet`, the ARC
@@ -135,21 +247,24 @@ function pairedView(pairing: Pairing): void {
     sos,
     message,
     cancelSlot,
+    shiftSlot,
     visitSlot,
     checkin,
     el('div', { className: 'app-footer' }, unpair, discreet),
   );
-  view = { message, cancelSlot, visitSlot };
+  view = { message, cancelSlot, visitSlot, shiftSlot };
   sos.addEventListener('click', () => countdown());
   checkin.addEventListener('click', () => {
     say('Check-in sent.');
     void send(newEvent('checkin'));
+    checkedIn();
   });
   discreet.addEventListener('click', () => {
     const item = newEvent('sos', { discreet: true });
     void send(item, { quiet: true });
   });
   showVisit();
+  showShift();
   unpair.addEventListener('click', () => {
     if (!confirm('Unpair this phone? It will no longer reach the alarm centre until it is paired again.')) return;
     link?.close();
@@ -157,6 +272,9 @@ function pairedView(pairing: Pairing): void {
     localStorage.removeItem(PAIRING_KEY);
     localStorage.removeItem(OPEN_SOS_KEY);
     localStorage.removeItem(AMBER_KEY);
+    localStorage.removeItem(CONFIG_KEY);
+    localStorage.removeItem(SHIFT_KEY);
+    config = storedConfig();
     pairView();
   });
   link = openDeviceLink(brokerUrlFor(location), pairing, {
@@ -340,9 +458,8 @@ function obey(command: ArcCommand): void {
     say('An operator has taken your alarm.');
   } else if (command.type === 'message' && typeof (command as { text?: unknown }).text === 'string') {
     say((command as unknown as { text: string }).text.slice(0, 160));
-  } else if (command.type === 'config' && Number.isInteger((command as { heartbeatS?: unknown }).heartbeatS)) {
-    heartbeatS = Math.max(10, (command as unknown as { heartbeatS: number }).heartbeatS);
-    startHeartbeat();
+  } else if (command.type === 'config') {
+    applyConfig(command as unknown as Record<string, unknown>);
   }
 }
 
@@ -407,13 +524,16 @@ async function showWaiting(): Promise<void> {
 // ---- Heartbeat: a status with the battery, where the browser tells it ----------------------------
 
 let heartbeat: ReturnType<typeof setInterval> | null = null;
+let positionTimer: ReturnType<typeof setInterval> | null = null;
 function startHeartbeat(): void {
   if (heartbeat) clearInterval(heartbeat);
+  if (positionTimer) clearInterval(positionTimer);
   // a little early, so that one late timer does not look like silence
-  heartbeat = setInterval(() => {
-    void sendStatus();
-    void sendPosition(); // the position at the heartbeat's pace while the app is open (if it moved)
-  }, Math.max(10, heartbeatS * 0.8) * 1000);
+  heartbeat = setInterval(() => void sendStatus(), Math.max(10, config.heartbeatS * 0.8) * 1000);
+  // the position at `locationS`, else at the heartbeat's pace, while the app is open (if it moved);
+  // kept offline too: the outbox sends them, in batches, when the connection is back
+  const everyS = config.locationS ?? Math.max(10, config.heartbeatS * 0.8);
+  positionTimer = setInterval(() => void sendPosition(), everyS * 1000);
 }
 
 interface BatteryManager {
@@ -455,7 +575,9 @@ async function sendPosition(): Promise<void> {
   if (!position || position.ts === lastSentFixTs) return;
   lastSentFixTs = position.ts;
   const ts = Math.min(position.ts, Date.now());
-  await send({ key: `fix-${ts}`, channel: 'location', payload: { ts, lat: position.lat, lon: position.lon, acc: position.acc } });
+  // The fix's own id goes with it: a batch resent after a lost acknowledgement is stored once (ARC migration 019_fix_once).
+  const id = `fix-${ts}`;
+  await send({ key: id, channel: 'location', payload: { id, ts, lat: position.lat, lon: position.lon, acc: position.acc } });
 }
 
 /** Spec `locate`: a fix now, then every `everyS` seconds for `forS` seconds (while the app is open). */
