@@ -275,7 +275,7 @@ export function createInsightView(): InsightView {
         'p',
         { className: 'muted' },
         s.staffRecordedSince
-          ? `Each cell: operators needed to meet both BS 8484 lines and both TSA lines (the larger), then the staff on a console in that hour on average (recorded since ${new Date(s.staffRecordedSince).toLocaleDateString()}), and below, the share accepted within 10 s. Red: fewer on shift than needed; outlined: BS 8484 missed. `
+          ? `Each cell: operators needed to meet both BS 8484 lines and both TSA lines (the larger), then the staff on a console in that hour on average (recorded since ${new Date(s.staffRecordedSince).toISOString().slice(0, 10)}), and below, the share accepted within 10 s. Red: fewer on shift than needed; outlined: BS 8484 missed. `
           : `Each cell: operators needed to meet both BS 8484 lines and both TSA lines (the larger), then the operators seen accepting alarms in that hour on average (staff on shift are not recorded yet), and below, the share accepted within 10 s. `,
         `Mean handling time ${Math.round(s.meanHandleS)} s${s.handlingMeasured ? '' : ' (none measured yet: 5 minutes assumed)'}. On a console now: ${s.onConsoleNow}.`,
       ),
