@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EARTH_RADIUS_M, type LatLon } from './geofence-geometry.js';
 import type { GeofenceShape } from './geofence-zone.js';
-import { isAwayFromHome, nightAwayOf, nightHoursKey, nightOf, tallyNights } from './night-away.js';
+import { isAwayFromHome, nightAwayOf, nightClock, nightHoursKey, nightOf, tallyNights } from './night-away.js';
 
 const M_PER_DEG = (EARTH_RADIUS_M * Math.PI) / 180;
 const HOME: LatLon = [51.5, -0.1];
@@ -37,6 +37,16 @@ describe('nightOf: the local night an instant falls in, named by the date it beg
     ['2026-03-29T01:30:00Z', NIGHT, LONDON, '2026-03-28'],
   ])('%s with %o in %s → %s', (iso, hours, zone, expected) => {
     expect(nightOf(Date.parse(iso), zone, hours)).toBe(expected);
+  });
+
+  it('nightClock gives the same answers, remembered per quarter hour (India is UTC+05:30)', () => {
+    const clock = nightClock('Asia/Kolkata', NIGHT);
+    for (let ms = Date.parse('2026-01-14T15:00:00Z'); ms < Date.parse('2026-01-15T02:00:00Z'); ms += 7 * 60_000) {
+      expect(clock(ms)).toBe(nightOf(ms, 'Asia/Kolkata', NIGHT));
+    }
+    // 22:00 in Kolkata is 16:30 UTC: the turn falls inside a UTC hour, on a quarter hour.
+    expect(clock(Date.parse('2026-01-14T16:29:59Z'))).toBeNull();
+    expect(clock(Date.parse('2026-01-14T16:30:00Z'))).toBe('2026-01-14');
   });
 
   it('keys the rollups by the hours', () => {
@@ -75,7 +85,7 @@ describe('nightAwayOf and tallyNights', () => {
       at('2026-01-15T02:00:00Z', 900), // after midnight: the same night
       at('2026-01-15T23:00:00Z', 0),
     ];
-    expect(Object.fromEntries(tallyNights(fixes, [HOME_ZONE], LONDON, NIGHT))).toEqual({
+    expect(Object.fromEntries(tallyNights(fixes, [HOME_ZONE], nightClock(LONDON, NIGHT)))).toEqual({
       '2026-01-14': { fixes: 3, away: 2 },
       '2026-01-15': { fixes: 1, away: 0 },
     });

@@ -4,7 +4,7 @@
 // reads only its wearers' fixes of that night, through the (device_id, ts) index.
 import type { Sql, TransactionSql } from 'postgres';
 import { addDays } from '../rules/local-dates.js';
-import { nightHoursKey, tallyNights, type NightHours } from '../rules/night-away.js';
+import { nightClock, nightHoursKey, tallyNights, type NightHours } from '../rules/night-away.js';
 import type { GeofenceShape } from '../rules/geofence-zone.js';
 import { NO_ORGANISATION } from './insight-rollup.js';
 
@@ -25,6 +25,12 @@ export const NIGHT_BACKFILL_DAYS = 400;
  * in it, from the oldest fix any device holds onwards; null when every such night is built.
  */
 export async function nextNightToBuild(tx: Db, scope: NightScope, closedBefore: string): Promise<{ night: string; afterWearer: string | null } | null> {
+  // A night under way goes on first (the cheap case: most passes).
+  const [going] = await tx<{ night: string; afterWearer: string | null }[]>`
+    select to_char(night_date, 'YYYY-MM-DD') as night, after_wearer from insight_night_builds
+    where time_zone = ${scope.timeZone} and night_hours = ${nightHoursKey(scope.hours)} and completed_at is null and night_date < ${closedBefore}::date
+    order by night_date desc limit 1`;
+  if (going) return going;
   // Without a safe zone anywhere no fix can be away from home: nothing to build.
   const [zones] = await tx<{ any: boolean }[]>`select exists (select 1 from geofences where kind = 'safe' and enabled) as any`;
   if (!zones.any) return null;
@@ -89,10 +95,11 @@ export async function buildNightBatch(tx: Db, scope: NightScope, night: string, 
       byWearer.set(f.wearerId, list);
     }
     const rows: { wearer_id: string; organisation_id: string; night_fixes: number; away_fixes: number }[] = [];
+    const clock = nightClock(scope.timeZone, scope.hours);
     for (const [wearerId, list] of byWearer) {
       const w = wearers.get(wearerId)!;
       // The pure rule re-checks each fix's night (the SQL bounds are the same hours, to the second).
-      const tally = tallyNights(list, w.shapes, scope.timeZone, scope.hours).get(night);
+      const tally = tallyNights(list, w.shapes, clock).get(night);
       if (tally && tally.away > 0) rows.push({ wearer_id: wearerId, organisation_id: w.organisationId, night_fixes: tally.fixes, away_fixes: tally.away });
     }
     if (rows.length > 0) {
