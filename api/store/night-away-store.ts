@@ -129,9 +129,13 @@ export async function nightsAwayByMonth(
   return sql<{ wearerId: string; month: string; nights: number }[]>`
     select n.wearer_id, to_char(n.night_date, 'YYYY-MM') as month, count(*)::int as nights
     from insight_night_away n
+    ${
+      // A join, not "= any(array)": a range of nights tested against a long array element by
+      // element costs rows × wearers (seconds for the review's baseline at 10,000 wearers).
+      wearerIds ? sql`join unnest(${wearerIds as string[]}::uuid[]) as c(id) on c.id = n.wearer_id` : sql``
+    }
     where n.time_zone = ${scope.timeZone} and n.night_hours = ${nightHoursKey(scope.hours)}
       and n.night_date >= ${scope.fromDate}::date and n.night_date < ${scope.toDate}::date and n.away_fixes > 0
-      ${wearerIds ? sql`and n.wearer_id = any(${wearerIds as string[]}::uuid[])` : sql``}
       ${scope.organisationId ? sql`and n.wearer_id in (select id from wearers where organisation_id = ${scope.organisationId})` : sql``}
     group by 1, 2`;
 }
