@@ -183,6 +183,15 @@ async function main() {
     }
     const review = (await get('/api/insight/review?month=2026-02')).json();
     console.log(`\nreview list for 2026-02: ${review.entries.length} wearers flagged of ${WEARERS} (random history: none planted)`);
+    // The nights' share of the review list's time: the same read with no night built.
+    await sql`delete from insight_night_away`;
+    const without: number[] = [];
+    for (let i = 0; i < RUNS; i += 1) {
+      started = performance.now();
+      await get('/api/insight/review?month=2026-02');
+      without.push(performance.now() - started);
+    }
+    console.log(`review list without any night away built: median ${seconds([...without].sort((a, b) => a - b)[Math.floor(without.length / 2)])} s`);
     await app.close();
     if (!allWithin) process.exitCode = 1;
     if (values.keep) {
