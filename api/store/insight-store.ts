@@ -209,12 +209,8 @@ export async function monthlySignals(sql: Sql, scope: InsightScope, night: Night
              count(*) filter (where a.type = 'battery.low')::int as low_battery,
              count(*) filter (where a.type = 'no_comm')::int as silent_device
       from alarms a
-      ${
-        // Joined, not "= any(array)": a year of alarms tested against thousands of candidates
-        // element by element costs rows × candidates when the planner scans (api/store/night-away-store.ts).
-        wearerIds ? sql`join unnest(${wearerIds as string[]}::uuid[]) as c(id) on c.id = a.wearer_id` : sql``
-      }
       where a.wearer_id is not null and a.received_at >= ${scope.from} and a.received_at < ${scope.to} and not a.is_test
+        ${wearerIds ? sql`and a.wearer_id = any(${wearerIds as string[]}::uuid[])` : sql``}
         ${orgFilter(sql, scope.organisationId)}
       group by 1, 2`,
     nightsAwayByMonth(
