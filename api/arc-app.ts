@@ -57,6 +57,8 @@ import { insightRoutes } from './routes/insight-routes.js';
 import { bulkDeviceRoutes } from './routes/bulk-device-routes.js';
 import { subjectAccessRoutes } from './routes/subject-access-routes.js';
 import { createRetentionSweep } from './clock/retention-sweep.js';
+import { createInsightRollupSweep } from './clock/insight-rollup-sweep.js';
+import { createPresenceSweep } from './clock/presence-sweep.js';
 import { createDeadlineClock, type DeadlineClock } from './clock/deadline-clock.js';
 import { createNotificationWorker, type NotificationWorker } from './notify/notification-worker.js';
 import { createZoneWatch } from './handling/zone-watch.js';
@@ -197,6 +199,15 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
         'response plan steps',
         async (ctx) => (await runDueSteps(ctx.tx, ctx.now, planOptions)).map((alarmId) => ({ change: 'updated' as const, alarmId })),
       ],
+      // The overnight insight rollup (README "Insight"): closed days and nights, in small batches.
+      [
+        'insight rollup',
+        createInsightRollupSweep({ timeZone: config.ARC_INSIGHT_TIME_ZONE, night: config.ARC_INSIGHT_NIGHT_HOURS }, (pass) =>
+          logger.debug({ component: 'insight', days: pass.days, night: pass.night }, 'insight rollup pass'),
+        ),
+      ],
+      // Staff on a console, a sample a minute, for the capacity view's staff on shift.
+      ['staff presence', createPresenceSweep(async () => (await feed?.onConsole()) ?? [])],
       // Last: the purge of what is past its retention period (README "Data protection").
       ['retention', createRetentionSweep((purged) => logger.info({ component: 'retention', purged }, 'purged data past its retention period'))],
     ],

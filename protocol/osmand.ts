@@ -48,7 +48,7 @@ export function osmandEventId(deviceId: string, ts: number, type: string): strin
 
 /**
  * The id of a position: its time and place, so a resend of the same position (Traccar Client
- * resends what it believes failed) is stored once per device (migration 019_fix_once).
+ * resends what it believes failed) is stored once per device (migration 020_fix_once).
  */
 export function osmandFixId(ts: number, lat: number, lon: number): string {
   return `osmand-${ts}-${lat}-${lon}`;

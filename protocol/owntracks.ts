@@ -13,7 +13,7 @@ const KMH_TO_MS = 1 / 3.6;
 
 /**
  * The id of a position: its time and place, so a resend (OwnTracks keeps its queue until the
- * broker or the endpoint took it) is stored once per device (migration 019_fix_once). Plain text,
+ * broker or the endpoint took it) is stored once per device (migration 020_fix_once). Plain text,
  * no hash: the console may import this module.
  */
 export function ownTracksFixId(tstS: number, lat: number, lon: number): string {

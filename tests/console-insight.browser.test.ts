@@ -75,10 +75,14 @@ describe('the Insight view', () => {
     // Staffing: operators needed (Erlang C) per hour, and a what-if.
     const staffing = page.getByRole('table', { name: 'Operators needed by hour of the week' });
     await staffing.getByRole('row', { name: /^19:00/ }).waitFor();
+    // The supervisor is on a console: a tick of the clock records it, and the recalculated table
+    // sets the operators needed beside the staff on shift.
+    await t.arc.clock.tick();
     await page.getByLabel('What if').fill('3');
     await page.getByLabel('more devices of profile').selectOption('older_person');
     await page.getByRole('button', { name: 'Recalculate' }).click();
     await page.getByText(/^What if 3 more older person devices: about \d+ more alarms a week/).waitFor();
+    await page.getByText(/then the staff on a console in that hour on average \(recorded since/).waitFor();
     await page.getByRole('link', { name: 'Staffing as CSV' }).waitFor();
 
     // Response times by type.

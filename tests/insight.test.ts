@@ -4,6 +4,8 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insightRoutes } from '../api/routes/insight-routes.js';
+import { closedBeforeDate } from '../api/store/insight-rollup.js';
+import { buildNightBatch, nextNightToBuild } from '../api/store/night-away-store.js';
 import { offeredErlangs, operatorsNeeded, STAFFING_TARGETS } from '../api/rules/erlang-c.js';
 import type { Role } from '../api/store/user-store.js';
 import { buildRouteTestApp, type RouteTestApp } from './support/route-test-app.js';
@@ -72,13 +74,28 @@ beforeAll(async () => {
   for (const m of months('2025-02', 12)) {
     await alarm(ids.rising, 'fall', `${m}-10T12:00:00Z`);
     for (let i = 0; i < 3; i += 1) await alarm(ids.steady, 'fall', `${m}-1${i}T12:00:00Z`);
-    // Leaving the safe zone by day is the night walker's usual; it is not night-time activity.
-    for (let i = 0; i < 6; i += 1) await alarm(ids.night, 'geofence.left', `${m}-1${i}T14:00:00Z`);
+    // Safe-zone alarms are not the night signal (it is counted from the fixes): these count nothing.
+    for (let i = 0; i < 6; i += 1) await alarm(ids.night, 'geofence.left', `${m}-1${i}T23:30:00Z`);
   }
   for (let i = 0; i < 9; i += 1) await alarm(ids.rising, 'fall', `2026-02-1${i}T12:00:00Z`);
   for (let i = 0; i < 3; i += 1) await alarm(ids.steady, 'fall', `2026-02-1${i}T12:00:00Z`);
-  for (let i = 0; i < 6; i += 1) await alarm(ids.night, 'geofence.left', `2026-02-1${i}T14:00:00Z`);
-  for (let i = 0; i < 6; i += 1) await alarm(ids.night, 'geofence.left', `2026-02-1${i}T23:30:00Z`);
+  // The night walker's fixes: home is a 150 m safe zone. In February, every afternoon of the 10th
+  // to 19th out 1 km (day: not night-time activity), and on six nights out at 23:30 and 00:30;
+  // on two more nights at home. Then the nights are rolled up as the overnight sweep does.
+  await db.sql`insert into devices (id, secret_hash, wearer_id) values ('night-dev', 'not-used', ${ids.night})`;
+  await db.sql`insert into geofences (wearer_id, name, kind, shape) values (${ids.night}, 'Home', 'safe', ${db.sql.json({ type: 'circle', lat: 51.5, lon: -0.1, radiusM: 150 })})`;
+  const fixAt = (iso: string, away: boolean) => db.sql`
+    insert into fixes (device_id, ts, received_at, lat, lon, acc) values ('night-dev', ${Date.parse(iso)}, ${iso}, ${away ? 51.509 : 51.5}, -0.1, 10)`;
+  for (let i = 0; i < 10; i += 1) await fixAt(`2026-02-1${i}T14:00:00Z`, true);
+  for (let i = 0; i < 6; i += 1) {
+    await fixAt(`2026-02-1${i}T23:30:00Z`, true);
+    await fixAt(`2026-02-1${i + 1}T00:30:00Z`, true);
+  }
+  for (const d of ['2026-02-17', '2026-02-18']) await fixAt(`${d}T23:30:00Z`, false);
+  const scope = { timeZone: 'Europe/London', hours: { from: 22, to: 6 } };
+  for (let next = await nextNightToBuild(db.sql, scope, closedBeforeDate(NOW, scope.timeZone)); next; next = await nextNightToBuild(db.sql, scope, closedBeforeDate(NOW, scope.timeZone))) {
+    await buildNightBatch(db.sql, scope, next.night, next.afterWearer, NOW);
+  }
 });
 afterAll(async () => {
   await app?.close();
@@ -157,8 +174,9 @@ describe('capacity', () => {
     const monday9 = body.rows.find((r: { day: number; hour: number }) => r.day === 1 && r.hour === 9);
     expect(monday9).toMatchObject({ arrivalsPerHour: 9, needed: { bs8484: 4, tsa: 4 }, neededBefore: { bs8484: 3, tsa: 3 } });
     const csv = (await get(`/api/insight/staffing?organisationId=${orgA}&addDevices=10&profile=older_person&format=csv`)).body.split('\r\n');
-    expect(csv[0]).toBe('day,hour,alarms_per_hour,erlangs,needed_bs8484,needed_tsa,needed_bs8484_now,needed_tsa_now,operators_seen,within_10s,within_40s,within_60s,within_180s');
-    expect(csv[10]).toBe('1,9,9,0.75,4,4,3,3,1,0.3333,1,1,1');
+    expect(csv[0]).toBe('day,hour,alarms_per_hour,erlangs,needed_bs8484,needed_tsa,needed_bs8484_now,needed_tsa_now,operators_seen,staff_on_shift,within_10s,within_40s,within_60s,within_180s');
+    // No console presence was ever recorded here: staff on shift is blank, not zero.
+    expect(csv[10]).toBe('1,9,9,0.75,4,4,3,3,1,,0.3333,1,1,1');
   });
 
   it('refuses a what-if without a profile, or for a profile with nobody to learn from', async () => {
@@ -200,7 +218,11 @@ describe('early-help review list', () => {
     const rising = body.entries.find((e: { name: string }) => e.name === 'Rising Falls');
     expect(rising.rises).toEqual([expect.objectContaining({ signal: 'falls', count: 9, usualPerMonth: 1, ratio: 9 })]);
     const night = body.entries.find((e: { name: string }) => e.name === 'Night Walker');
-    // Six departures at 23:30 in February; the daytime ones (six a month, as usual) are not night-time.
+    // Six nights away in February, counted from the fixes; the afternoons away and the safe-zone
+    // alarms at night (six a month, as usual) are not counted; the nights at home neither.
+    const nights = await db.sql`select to_char(night_date, 'YYYY-MM-DD') as night, night_fixes, away_fixes from insight_night_away where wearer_id = ${ids.night} order by 1`;
+    expect(nights).toEqual(['10', '11', '12', '13', '14', '15'].map((d) => ({ night: `2026-02-${d}`, nightFixes: 2, awayFixes: 2 })));
+    expect(body.nightsBuiltThrough).toBe('2026-02-27');
     expect(night.rises).toEqual([expect.objectContaining({ signal: 'night_away', count: 6, usualPerMonth: 0 })]);
     expect(body.entries[0].score).toBeGreaterThanOrEqual(body.entries[1].score);
     const after = await db.sql`select count(*)::int as n from audit_log where action = 'insight.review_list.viewed'`;

@@ -32,6 +32,8 @@ import {
 import { addDays, localDate } from '../rules/local-dates.js';
 import type { DayScope } from '../store/insight-rollup.js';
 import { WearerProfile } from '../domain/wearer-profile.js';
+import { nightsBuiltThrough as nightsBuiltThroughOf } from '../store/night-away-store.js';
+import { presenceByHourOfWeek, presenceRecordedSince } from '../store/staff-presence-store.js';
 import { parseInput } from './parse-input.js';
 import { actorOf } from './request-user.js';
 import type { RouteDeps } from './route-deps.js';
@@ -147,7 +149,14 @@ export function insightRoutes(app: FastifyInstance, deps: RouteDeps): void {
   app.get('/api/insight/staffing', { preHandler: managers }, async (request, reply) => {
     const query = parseInput(StaffingQuery, request.query);
     const scope = daysOf(query.weeks, query.organisationId);
-    const [{ slots, meanHandleS: handle }, byType] = await Promise.all([staffingSlots(deps.sql, scope, deps.now()), arrivalsByHourOfWeek(deps.sql, scope, deps.now())]);
+    const [{ slots, meanHandleS: handle }, byType, presence, presenceSince] = await Promise.all([
+      staffingSlots(deps.sql, scope, deps.now()),
+      arrivalsByHourOfWeek(deps.sql, scope, deps.now()),
+      presenceByHourOfWeek(deps.sql, scope),
+      presenceRecordedSince(deps.sql),
+    ]);
+    // Staff on shift: the console presence the clock samples each minute (api/clock/presence-sweep.ts).
+    const staffMinutes = presenceSince ? new Map(presence.map((p) => [slotKey(p.day, p.hour), p.minutes])) : undefined;
     // Each type's priority (api/rules/event-rules.ts); a type the ARC does not know sits in the middle.
     const priorityMix = new Map<string, { priority: number; arrivals: number }[]>();
     for (const c of byType) {
@@ -169,13 +178,14 @@ export function insightRoutes(app: FastifyInstance, deps: RouteDeps): void {
     }
     // Without any resolved alarm there is no measured handling time: 5 minutes stands in, and says so.
     const meanHandleS = handle ?? 300;
-    const plan = staffingPlan({ slots, weeks: query.weeks, meanHandleS, extraPerHour: extra, priorityMix });
+    const plan = staffingPlan({ slots, weeks: query.weeks, meanHandleS, extraPerHour: extra, priorityMix, staffMinutes });
     const base = whatIf ? staffingPlan({ slots, weeks: query.weeks, meanHandleS }) : null;
     const rows = plan.rows.map((r, i) => ({
       ...r,
       arrivalsPerHour: round(r.arrivalsPerHour),
       erlangs: round(r.erlangs),
       operatorsSeen: round(r.operatorsSeen, 2),
+      staffOnShift: round(r.staffOnShift, 2),
       neededBefore: base ? base.rows[i].needed : undefined,
     }));
     if (query.format === 'csv') {
@@ -183,7 +193,7 @@ export function insightRoutes(app: FastifyInstance, deps: RouteDeps): void {
         reply,
         'staffing',
         csvTable(
-          ['day', 'hour', 'alarms_per_hour', 'erlangs', 'needed_bs8484', 'needed_tsa', ...(base ? ['needed_bs8484_now', 'needed_tsa_now'] : []), 'operators_seen', 'within_10s', 'within_40s', 'within_60s', 'within_180s'],
+          ['day', 'hour', 'alarms_per_hour', 'erlangs', 'needed_bs8484', 'needed_tsa', ...(base ? ['needed_bs8484_now', 'needed_tsa_now'] : []), 'operators_seen', 'staff_on_shift', 'within_10s', 'within_40s', 'within_60s', 'within_180s'],
           rows.map((r) => [
             r.day,
             r.hour,
@@ -193,6 +203,7 @@ export function insightRoutes(app: FastifyInstance, deps: RouteDeps): void {
             r.needed.tsa,
             ...(r.neededBefore ? [r.neededBefore.bs8484, r.neededBefore.tsa] : []),
             r.operatorsSeen,
+            r.staffOnShift,
             round(r.achieved?.within10 ?? null, 4),
             round(r.achieved?.within40 ?? null, 4),
             round(r.achieved?.within60 ?? null, 4),
@@ -209,6 +220,7 @@ export function insightRoutes(app: FastifyInstance, deps: RouteDeps): void {
       meanHandleS: round(meanHandleS, 1),
       handlingMeasured: handle !== null,
       onConsoleNow: (await deps.staffOnConsole()).length,
+      staffRecordedSince: presenceSince,
       whatIf,
       peakCheck: plan.peakCheck,
       rows,
@@ -267,7 +279,9 @@ export function insightRoutes(app: FastifyInstance, deps: RouteDeps): void {
         ),
       );
     }
-    return { month, baselineMonths: BASELINE_MONTHS, rule: RISE_RULE, night, timeZone, entries };
+    // How far the overnight rollup has built the nights (night_away counts only built nights).
+    const nightsBuiltThrough = await nightsBuiltThroughOf(deps.sql, { timeZone, hours: night });
+    return { month, baselineMonths: BASELINE_MONTHS, rule: RISE_RULE, night, nightsBuiltThrough, timeZone, entries };
   });
 
   app.get('/api/insight/review/:wearerId', { preHandler: managers }, async (request, reply) => {

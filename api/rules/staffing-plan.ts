@@ -26,6 +26,8 @@ export interface StaffingRow {
   needed: Record<string, number>;
   /** Mean operators seen accepting alarms in this hour (a floor on who was working: idle staff accept nothing). */
   operatorsSeen: number;
+  /** Mean staff on a console in this hour (staff-minutes / 60 / weeks), the whole ARC; null when presence was not recorded. */
+  staffOnShift: number | null;
   /** Shares answered within 10, 40, 60, 180 s; null with no alarms. */
   achieved: { within10: number; within40: number; within60: number; within180: number } | null;
 }
@@ -53,6 +55,8 @@ export interface StaffingInput {
   extraPerHour?: ReadonlyMap<string, number>;
   /** Mean patience of a waiting caller for the simulation check, seconds. */
   meanPatienceS?: number;
+  /** Staff-minutes on a console per hour of the week (keyed "day-hour"); absent when presence was not recorded. */
+  staffMinutes?: ReadonlyMap<string, number>;
   /** Alarms per priority in each hour of the week (keyed "day-hour"): the simulation's classes. */
   priorityMix?: ReadonlyMap<string, readonly { priority: number; arrivals: number }[]>;
 }
@@ -75,6 +79,7 @@ export function staffingPlan(input: StaffingInput): StaffingPlan {
         erlangs,
         needed,
         operatorsSeen: (s?.operatorHours ?? 0) / input.weeks,
+        staffOnShift: input.staffMinutes ? (input.staffMinutes.get(slotKey(day, hour)) ?? 0) / 60 / input.weeks : null,
         achieved:
           s && s.arrivals > 0
             ? { within10: s.within10 / s.arrivals, within40: s.within40 / s.arrivals, within60: s.within60 / s.arrivals, within180: s.within180 / s.arrivals }

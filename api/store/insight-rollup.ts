@@ -3,7 +3,7 @@
 // rows instead of every alarm. A day is closed two days after it ended when none of its alarms
 // is still open (accept and resolve times are then final); other days are counted from the
 // alarms on every read, by the very same SELECT, so the two paths cannot disagree.
-import type { PendingQuery, Row, Sql } from 'postgres';
+import type { PendingQuery, Row, Sql, TransactionSql } from 'postgres';
 import { addDays, localDate } from '../rules/local-dates.js';
 
 /** Stands for "no organisation" in the rollups' keys. */
@@ -100,7 +100,7 @@ function datesIn(fromDate: string, toDate: string): string[] {
  */
 export async function ensureRollups(sql: Sql, scope: DayScope, now: Date): Promise<{ from: string; to: string }[]> {
   const { timeZone } = scope;
-  const closedBefore = localDate(new Date(now.getTime() - 2 * DAY_MS), timeZone);
+  const closedBefore = closedBeforeDate(now, timeZone);
   const open = await sql<{ d: string }[]>`
     select distinct to_char(received_at at time zone ${timeZone}, 'YYYY-MM-DD') as d from alarms where status <> 'resolved'`;
   const openDays = new Set(open.map((o) => o.d));
@@ -117,21 +117,58 @@ export async function ensureRollups(sql: Sql, scope: DayScope, now: Date): Promi
   const toBuild = wanted.filter((d) => d < closedBefore && !openDays.has(d) && !done.has(d));
   if (toBuild.length > 0) {
     await sql.begin(async (tx) => {
-      await tx`select pg_advisory_xact_lock(hashtext('arc-insight-rollup'))`;
-      const already = new Set(
-        (await tx<{ d: string }[]>`select to_char(local_date, 'YYYY-MM-DD') as d from insight_rollup_days where time_zone = ${timeZone} and local_date = any(${toBuild}::date[])`).map((r) => r.d),
-      );
-      for (const run of runsOf(toBuild.filter((d) => !already.has(d)))) {
-        for (const t of TABLES) {
-          await tx`insert into ${tx(t.table)} select * from (${t.rows(tx as unknown as Sql, timeZone, run.from, run.to)}) r`;
-        }
-        await tx`insert into insight_rollup_days (time_zone, local_date, built_at)
-                 select ${timeZone}, d::date, ${now} from generate_series(${run.from}::date, ${run.to}::date - 1, interval '1 day') d`;
-      }
+      await tx`select pg_advisory_xact_lock(${ROLLUP_LOCK})`;
+      await buildDays(tx, timeZone, toBuild, now);
     });
     done = await built();
   }
   return runsOf(wanted.filter((d) => !done.has(d)));
+}
+
+/** The advisory lock every rollup builder holds: the readers above and the overnight sweep. */
+export const ROLLUP_LOCK = 1_716_017_017;
+
+/** Builds the rollups of these days, skipping any built meanwhile. The caller holds ROLLUP_LOCK. */
+async function buildDays(tx: TransactionSql, timeZone: string, dates: readonly string[], now: Date): Promise<string[]> {
+  const already = new Set(
+    (await tx<{ d: string }[]>`select to_char(local_date, 'YYYY-MM-DD') as d from insight_rollup_days where time_zone = ${timeZone} and local_date = any(${dates as string[]}::date[])`).map((r) => r.d),
+  );
+  const fresh = dates.filter((d) => !already.has(d));
+  for (const run of runsOf(fresh)) {
+    for (const t of TABLES) {
+      await tx`insert into ${tx(t.table)} select * from (${t.rows(tx as unknown as Sql, timeZone, run.from, run.to)}) r`;
+    }
+    await tx`insert into insight_rollup_days (time_zone, local_date, built_at)
+             select ${timeZone}, d::date, ${now} from generate_series(${run.from}::date, ${run.to}::date - 1, interval '1 day') d`;
+  }
+  return fresh;
+}
+
+/** Days back from the newest closed one that the overnight rollup builds: the longest period a view reads (104 weeks). */
+export const ROLLUP_BACKFILL_DAYS = 735;
+
+/**
+ * The overnight rollup's share (api/clock/insight-rollup-sweep.ts): builds up to `limit` closed
+ * days not built yet, newest first, back to the first alarm. A day with an alarm still open
+ * waits. The caller holds ROLLUP_LOCK. Returns the days built.
+ */
+export async function buildNextRollupDays(tx: TransactionSql, timeZone: string, now: Date, limit: number): Promise<string[]> {
+  const closedBefore = closedBeforeDate(now, timeZone);
+  const due = await tx<{ d: string }[]>`
+    with first as (select (min(received_at) at time zone ${timeZone})::date as d from alarms)
+    select to_char(s, 'YYYY-MM-DD') as d
+    from first, generate_series(${closedBefore}::date - 1, greatest(first.d, ${closedBefore}::date - ${ROLLUP_BACKFILL_DAYS}::int), interval '-1 day') s
+    where first.d is not null
+      and not exists (select 1 from insight_rollup_days r where r.time_zone = ${timeZone} and r.local_date = s::date)
+      and not exists (select 1 from alarms a where a.status <> 'resolved'
+                      and a.received_at >= (s::date::timestamp at time zone ${timeZone}) and a.received_at < ((s::date + 1)::timestamp at time zone ${timeZone}))
+    order by s desc limit ${limit}`;
+  return due.length ? buildDays(tx, timeZone, due.map((r) => r.d), now) : [];
+}
+
+/** Days before this local date are closed: two days past, so late accepts and resolves are in. */
+export function closedBeforeDate(now: Date, timeZone: string): string {
+  return localDate(new Date(now.getTime() - 2 * DAY_MS), timeZone);
 }
 
 /**

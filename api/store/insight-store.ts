@@ -4,7 +4,10 @@
 // An optional organisation narrows every read to its wearers' alarms.
 import type { Sql, TransactionSql } from 'postgres';
 import { FALSE_CLOSURE_CODES } from '../rules/sla-targets.js';
-import type { PreventionSignal } from '../rules/signal-rise.js';
+import { PREVENTION_SIGNALS, type PreventionSignal } from '../rules/signal-rise.js';
+import { localDate } from '../rules/local-dates.js';
+import type { NightHours } from '../rules/night-away.js';
+import { nightsAwayByMonth } from './night-away-store.js';
 import { ensureRollups, rollupUnion, type DayScope } from './insight-rollup.js';
 
 export interface InsightScope {
@@ -187,46 +190,62 @@ export interface MonthlySignals {
 }
 
 /**
- * Per wearer and local month, the prevention signals, all from the alarms the ARC raised:
- * falls, SOS (with duress), no-motion; night_away: leaving a safe zone (geofence.left, which the
- * intake raises from the fixes) during the night hours; missed check-ins; false alarms (closure
- * codes of api/rules/sla-targets.ts); low battery; silent device (no_comm).
+ * Per wearer and local month, the prevention signals: falls, SOS (with duress), no-motion, missed
+ * check-ins, false alarms (closure codes of api/rules/sla-targets.ts), low battery and silent
+ * device (no_comm) from the alarms the ARC raised; night_away from the fixes: the nights with a
+ * fix taken in the night hours wholly outside every safe zone (api/rules/night-away.ts), as the
+ * overnight rollup built them (api/store/night-away-store.ts; nights not built yet count nothing).
  */
-export async function monthlySignals(sql: Sql, scope: InsightScope, night: { from: number; to: number }, wearerIds?: readonly string[]): Promise<MonthlySignals[]> {
+export async function monthlySignals(sql: Sql, scope: InsightScope, night: NightHours, wearerIds?: readonly string[]): Promise<MonthlySignals[]> {
   if (wearerIds && wearerIds.length === 0) return [];
-  const nightHour =
-    night.from > night.to
-      ? sql`(extract(hour from a.received_at at time zone ${scope.timeZone}) >= ${night.from} or extract(hour from a.received_at at time zone ${scope.timeZone}) < ${night.to})`
-      : sql`(extract(hour from a.received_at at time zone ${scope.timeZone}) >= ${night.from} and extract(hour from a.received_at at time zone ${scope.timeZone}) < ${night.to})`;
-  const rows = await sql<({ wearerId: string; month: string } & Record<string, number>)[]>`
-    select a.wearer_id, to_char(a.received_at at time zone ${scope.timeZone}, 'YYYY-MM') as month,
-           count(*) filter (where a.type = 'fall')::int as falls,
-           count(*) filter (where a.type in ('sos', 'duress'))::int as sos,
-           count(*) filter (where a.type = 'no_motion')::int as no_motion,
-           count(*) filter (where a.type = 'geofence.left' and ${nightHour})::int as night_away,
-           count(*) filter (where a.type = 'checkin.missed')::int as missed_checkins,
-           count(*) filter (where a.closure_code = any(${FALSE_CLOSURE_CODES as string[]}))::int as false_alarms,
-           count(*) filter (where a.type = 'battery.low')::int as low_battery,
-           count(*) filter (where a.type = 'no_comm')::int as silent_device
-    from alarms a
-    where a.wearer_id is not null and a.received_at >= ${scope.from} and a.received_at < ${scope.to} and not a.is_test
-      ${wearerIds ? sql`and a.wearer_id = any(${wearerIds as string[]}::uuid[])` : sql``}
-      ${orgFilter(sql, scope.organisationId)}
-    group by 1, 2`;
-  return rows.map((r) => ({
-    wearerId: r.wearerId,
-    month: r.month,
-    counts: {
-      falls: r.falls,
-      sos: r.sos,
-      no_motion: r.noMotion,
-      night_away: r.nightAway,
-      missed_checkins: r.missedCheckins,
-      false_alarms: r.falseAlarms,
-      low_battery: r.lowBattery,
-      silent_device: r.silentDevice,
-    },
-  }));
+  const [rows, nights] = await Promise.all([
+    sql<({ wearerId: string; month: string } & Record<string, number>)[]>`
+      select a.wearer_id, to_char(a.received_at at time zone ${scope.timeZone}, 'YYYY-MM') as month,
+             count(*) filter (where a.type = 'fall')::int as falls,
+             count(*) filter (where a.type in ('sos', 'duress'))::int as sos,
+             count(*) filter (where a.type = 'no_motion')::int as no_motion,
+             count(*) filter (where a.type = 'checkin.missed')::int as missed_checkins,
+             count(*) filter (where a.closure_code = any(${FALSE_CLOSURE_CODES as string[]}))::int as false_alarms,
+             count(*) filter (where a.type = 'battery.low')::int as low_battery,
+             count(*) filter (where a.type = 'no_comm')::int as silent_device
+      from alarms a
+      where a.wearer_id is not null and a.received_at >= ${scope.from} and a.received_at < ${scope.to} and not a.is_test
+        ${wearerIds ? sql`and a.wearer_id = any(${wearerIds as string[]}::uuid[])` : sql``}
+        ${orgFilter(sql, scope.organisationId)}
+      group by 1, 2`,
+    nightsAwayByMonth(
+      sql,
+      { timeZone: scope.timeZone, hours: night, fromDate: localDate(scope.from, scope.timeZone), toDate: localDate(scope.to, scope.timeZone), organisationId: scope.organisationId },
+      wearerIds,
+    ),
+  ]);
+  const byKey = new Map<string, MonthlySignals>();
+  for (const r of rows) {
+    byKey.set(`${r.wearerId}|${r.month}`, {
+      wearerId: r.wearerId,
+      month: r.month,
+      counts: {
+        falls: r.falls,
+        sos: r.sos,
+        no_motion: r.noMotion,
+        night_away: 0,
+        missed_checkins: r.missedCheckins,
+        false_alarms: r.falseAlarms,
+        low_battery: r.lowBattery,
+        silent_device: r.silentDevice,
+      },
+    });
+  }
+  for (const n of nights) {
+    const key = `${n.wearerId}|${n.month}`;
+    let entry = byKey.get(key);
+    if (!entry) {
+      const zero = Object.fromEntries(PREVENTION_SIGNALS.map((signal) => [signal, 0])) as Record<PreventionSignal, number>;
+      byKey.set(key, (entry = { wearerId: n.wearerId, month: n.month, counts: zero }));
+    }
+    entry.counts.night_away = n.nights;
+  }
+  return [...byKey.values()];
 }
 
 export interface ReviewWearer {

@@ -575,7 +575,7 @@ async function sendPosition(): Promise<void> {
   if (!position || position.ts === lastSentFixTs) return;
   lastSentFixTs = position.ts;
   const ts = Math.min(position.ts, Date.now());
-  // The fix's own id goes with it: a batch resent after a lost acknowledgement is stored once (ARC migration 019_fix_once).
+  // The fix's own id goes with it: a batch resent after a lost acknowledgement is stored once (ARC migration 020_fix_once).
   const id = `fix-${ts}`;
   await send({ key: id, channel: 'location', payload: { id, ts, lat: position.lat, lon: position.lon, acc: position.acc } });
 }

@@ -48,6 +48,8 @@ interface StaffingRow {
   needed: { bs8484: number; tsa: number };
   neededBefore?: { bs8484: number; tsa: number };
   operatorsSeen: number;
+  /** Staff on a console (the whole ARC); null before presence was recorded. */
+  staffOnShift: number | null;
   achieved: { within10: number; within40: number; within60: number; within180: number } | null;
 }
 interface StaffingBody {
@@ -55,6 +57,7 @@ interface StaffingBody {
   meanHandleS: number;
   handlingMeasured: boolean;
   onConsoleNow: number;
+  staffRecordedSince: string | null;
   whatIf: { profile: string; addDevices: number; wearersOfProfile: number; extraAlarmsPerWeek: number } | null;
   peakCheck: {
     day: number;
@@ -244,15 +247,22 @@ export function createInsightView(): InsightView {
             ...DAYS.map((_, d) => {
               const r = rowOf.get(`${d + 1}-${h}`)!;
               const need = Math.max(r.needed.bs8484, r.needed.tsa);
-              const short = r.operatorsSeen < need;
+              // Staff on shift where presence was recorded; before that, the operators seen accepting.
+              const staff = r.staffOnShift ?? r.operatorsSeen;
               const before = r.neededBefore ? Math.max(r.neededBefore.bs8484, r.neededBefore.tsa) : null;
-              return el('td', {
-                className: short ? 'short' : '',
-                text: `${need}${before !== null && before !== need ? ` (now ${before})` : ''} / ${r.operatorsSeen.toFixed(1)}`,
-                attrs: {
-                  title: `${r.arrivalsPerHour.toFixed(2)} alarms an hour, ${r.erlangs.toFixed(2)} erlangs. BS 8484 needs ${r.needed.bs8484}, TSA ${r.needed.tsa}; seen ${r.operatorsSeen.toFixed(1)}. Achieved: ${pct(r.achieved?.within10)} in 10 s, ${pct(r.achieved?.within60)} in 60 s.`,
+              // BS 8484's lines: 80 % within 10 s, 98.5 % within 40 s.
+              const missed = r.achieved !== null && (r.achieved.within10 < 0.8 || r.achieved.within40 < 0.985);
+              return el(
+                'td',
+                {
+                  className: [staff < need ? 'short' : '', missed ? 'missed' : ''].filter(Boolean).join(' '),
+                  attrs: {
+                    title: `${r.arrivalsPerHour.toFixed(2)} alarms an hour, ${r.erlangs.toFixed(2)} erlangs. BS 8484 needs ${r.needed.bs8484}, TSA ${r.needed.tsa}; on shift ${r.staffOnShift === null ? '(not recorded)' : r.staffOnShift.toFixed(1)}, seen accepting ${r.operatorsSeen.toFixed(1)}. Achieved: ${pct(r.achieved?.within10)} in 10 s, ${pct(r.achieved?.within40)} in 40 s, ${pct(r.achieved?.within60)} in 60 s, ${pct(r.achieved?.within180)} in 180 s.`,
+                  },
                 },
-              });
+                `${need}${before !== null && before !== need ? ` (now ${before})` : ''} / ${staff.toFixed(1)}`,
+                r.achieved ? el('small', { className: 'achieved', text: pct(r.achieved.within10) }) : '',
+              );
             }),
           ),
         ),
@@ -264,7 +274,9 @@ export function createInsightView(): InsightView {
       el(
         'p',
         { className: 'muted' },
-        `Each cell: operators needed to meet both BS 8484 lines and both TSA lines (the larger), then the operators seen accepting alarms in that hour on average. `,
+        s.staffRecordedSince
+          ? `Each cell: operators needed to meet both BS 8484 lines and both TSA lines (the larger), then the staff on a console in that hour on average (recorded since ${new Date(s.staffRecordedSince).toISOString().slice(0, 10)}), and below, the share accepted within 10 s. Red: fewer on shift than needed; outlined: BS 8484 missed. `
+          : `Each cell: operators needed to meet both BS 8484 lines and both TSA lines (the larger), then the operators seen accepting alarms in that hour on average (staff on shift are not recorded yet), and below, the share accepted within 10 s. `,
         `Mean handling time ${Math.round(s.meanHandleS)} s${s.handlingMeasured ? '' : ' (none measured yet: 5 minutes assumed)'}. On a console now: ${s.onConsoleNow}.`,
       ),
       s.whatIf ? el('p', { className: 'whatif', text: `What if ${s.whatIf.addDevices} more ${s.whatIf.profile.replace('_', ' ')} devices: about ${Math.round(s.whatIf.extraAlarmsPerWeek)} more alarms a week, at the rate of today's ${s.whatIf.wearersOfProfile} wearers of that profile. Cells show the new need (and today's, where it changes).` }) : null,
