@@ -9,17 +9,19 @@ import { planForConsole } from '../handling/response-plan-runner.js';
 import { notificationsForAlarm } from '../notify/outbox.js';
 import { audit } from '../store/audit-log.js';
 import { parseInput } from './parse-input.js';
-import { actorOf } from './request-user.js';
+import { actorOf, scopeOf } from './request-user.js';
 import type { RouteDeps } from './route-deps.js';
 
 export const AlarmParams = z.object({ id: z.uuid() });
 
 export function alarmRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const staff = deps.allow('administrator', 'supervisor', 'operator');
+  // Organisation managers read their own alarms; acting on one is the ARC's.
+  const readers = deps.allow('administrator', 'supervisor', 'operator', 'organisation_manager');
 
-  app.get('/api/alarms', { preHandler: staff }, async () => ({ alarms: await listOpenAlarms(deps.sql) }));
+  app.get('/api/alarms', { preHandler: readers }, async (request) => ({ alarms: await listOpenAlarms(deps.sql, scopeOf(request)) }));
 
-  app.get('/api/alarms/:id', { preHandler: staff }, async (request) => {
+  app.get('/api/alarms/:id', { preHandler: readers }, async (request) => {
     const alarm = await getAlarmView(deps.sql, parseInput(AlarmParams, request.params).id);
     if (!alarm) throw new ArcError('ARC_ERR_ALARM_NOT_FOUND');
     const [detail, plan, notifications] = await Promise.all([

@@ -7,6 +7,7 @@ import { slaReport } from '../rules/sla-report.js';
 import { slaReportCsv } from '../rules/sla-report-csv.js';
 import { alarmsForReport } from '../store/sla-store.js';
 import { parseInput } from './parse-input.js';
+import { scopeOf } from './request-user.js';
 import type { RouteDeps } from './route-deps.js';
 
 /**
@@ -27,7 +28,8 @@ export const SlaQuery = z.object({
 const fileStamp = (t: Date) => t.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/:/g, '');
 
 export function reportRoutes(app: FastifyInstance, deps: RouteDeps): void {
-  const managers = deps.allow('administrator', 'supervisor');
+  // An organisation manager gets the report of their own organisation's alarms.
+  const managers = deps.allow('administrator', 'supervisor', 'organisation_manager');
 
   app.get('/api/reports/sla', { preHandler: managers }, async (request, reply) => {
     const query = parseInput(SlaQuery, request.query);
@@ -38,7 +40,7 @@ export function reportRoutes(app: FastifyInstance, deps: RouteDeps): void {
       throw new ArcError('ARC_ERR_VALIDATION', `The request is not valid: ${summary}`, chosen.reasons);
     }
     const { from, to } = chosen.period;
-    const report = slaReport(await alarmsForReport(deps.sql, from, to), chosen.period, now);
+    const report = slaReport(await alarmsForReport(deps.sql, from, to, scopeOf(request)), chosen.period, now);
     if (query.format === 'json') return { report };
     return reply
       .type('text/csv; charset=utf-8')

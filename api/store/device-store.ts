@@ -1,4 +1,5 @@
 // Devices: provisioning, credentials, settings, and the view the console lists.
+import { EVERY_ORGANISATION, inScope, type Scope } from './tenancy-store.js';
 import type { Sql } from 'postgres';
 import type { DeviceView } from '../live/console-contract.js';
 
@@ -32,13 +33,15 @@ export interface NewDevice {
   /** SHA-256 of the Traccar Client identifier (api/auth/osmand-token.ts), when one was issued. */
   osmandTokenHash?: string | null;
   simNumber?: string | null;
+  /** Without one: the wearer's, or the default organisation (the trigger of 019_tenancy.sql). */
+  organisationId?: string | null;
 }
 
 /** False when the id is taken. */
 export async function insertDevice(sql: Sql, device: NewDevice): Promise<boolean> {
   const rows = await sql`
-    insert into devices (id, label, wearer_id, heartbeat_s, secret_hash, osmand_token_hash, sim_number)
-    values (${device.id}, ${device.label}, ${device.wearerId}, ${device.heartbeatS}, ${device.secretHash}, ${device.osmandTokenHash ?? null}, ${device.simNumber ?? null})
+    insert into devices (id, label, wearer_id, heartbeat_s, secret_hash, osmand_token_hash, sim_number, organisation_id)
+    values (${device.id}, ${device.label}, ${device.wearerId}, ${device.heartbeatS}, ${device.secretHash}, ${device.osmandTokenHash ?? null}, ${device.simNumber ?? null}, ${device.organisationId ?? null})
     on conflict (id) do nothing returning id`;
   return rows.length === 1;
 }
@@ -52,6 +55,8 @@ export interface DeviceChanges {
   secretHash?: string;
   osmandTokenHash?: string;
   simNumber?: string | null;
+  /** An unworn device moved to another organisation (a worn one is always in its wearer's). */
+  organisationId?: string;
 }
 
 export async function updateDevice(sql: Sql, deviceId: string, changes: DeviceChanges): Promise<boolean> {
@@ -88,6 +93,7 @@ interface DeviceRow {
   decommissionedAt: Date | null;
   decommissionedReason: string | null;
   simNumber: string | null;
+  organisationId: string;
 }
 
 /**
@@ -98,12 +104,13 @@ export async function listDevices(
   sql: Sql,
   isConnected: (id: string) => boolean,
   only: { deviceId?: string; wearerId?: string; includeDecommissioned?: boolean } = {},
+  scope: Scope = EVERY_ORGANISATION,
 ): Promise<DeviceView[]> {
   const inService = only.includeDecommissioned || only.deviceId !== undefined ? sql`` : sql`and d.decommissioned_at is null`;
   const rows = await sql<DeviceRow[]>`
     select d.id, d.label, d.enabled, d.in_use, d.test_until, d.test_reason, t.name as test_by_name, d.heartbeat_s, d.wearer_id, w.name as wearer_name, d.last_seen_at,
            d.fix_ts, d.fix_lat, d.fix_lon, d.fix_acc, d.status_ts, d.batt, d.charging, d.rssi, d.fw,
-           a.due_at as amber_until, s.due_at as checkin_due_at, d.decommissioned_at, d.decommissioned_reason, d.sim_number
+           a.due_at as amber_until, s.due_at as checkin_due_at, d.decommissioned_at, d.decommissioned_reason, d.sim_number, d.organisation_id
     from devices d left join wearers w on w.id = d.wearer_id
          left join users t on t.id = d.test_by
          -- At most one open session and one open shift per device (unique partial indexes
@@ -111,6 +118,7 @@ export async function listDevices(
          left join amber_sessions a on a.device_id = d.id and a.ended_at is null
          left join checkin_shifts s on s.device_id = d.id and s.ended_at is null
     where true ${only.deviceId !== undefined ? sql`and d.id = ${only.deviceId}` : only.wearerId !== undefined ? sql`and d.wearer_id = ${only.wearerId}` : sql``} ${inService}
+      and ${inScope(sql, scope, 'd.organisation_id')}
     order by d.id`;
   return rows.map((r) => ({
     id: r.id,
@@ -130,6 +138,7 @@ export async function listDevices(
     decommissionedAt: r.decommissionedAt?.toISOString() ?? null,
     decommissionedReason: r.decommissionedReason,
     simNumber: r.simNumber,
+    organisationId: r.organisationId,
     position:
       r.fixTs === null || r.fixLat === null || r.fixLon === null
         ? null
