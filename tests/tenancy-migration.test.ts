@@ -89,7 +89,14 @@ describe('019_tenancy on the data of 018', () => {
     await sql`update devices set wearer_id = ${wearer.id} where id = 'dev-new'`;
     const [back] = await sql<{ organisationId: string }[]>`select organisation_id from devices where id = 'dev-new'`;
     expect(back.organisationId).toBe(council.id);
-    // An organisation manager without an organisation is refused by the database itself.
-    await expect(sql`insert into users (email, name, role, password_hash) values ('om@x', 'OM', 'organisation_manager', 'h')`).rejects.toThrow(/users_organisation_by_role/);
+    // Staff belong to no organisation, whatever is written: the check holds through role changes.
+    const [om] = await sql<{ id: string; organisationId: string }[]>`
+      insert into users (email, name, role, password_hash, organisation_id) values ('om@x', 'OM', 'organisation_manager', 'h', ${council.id}) returning id, organisation_id`;
+    expect(om.organisationId).toBe(council.id);
+    const [demoted] = await sql<{ organisationId: string | null }[]>`update users set role = 'operator' where id = ${om.id} returning organisation_id`;
+    expect(demoted.organisationId).toBeNull();
+    await expect(sql`update users set organisation_id = ${council.id} where id = ${om.id}`).resolves.toBeDefined();
+    const [still] = await sql<{ organisationId: string | null }[]>`select organisation_id from users where id = ${om.id}`;
+    expect(still.organisationId).toBeNull();
   });
 });

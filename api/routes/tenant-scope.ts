@@ -29,6 +29,7 @@ const NAMED_FIELDS: Record<string, OwnedKind> = {
   deviceId: 'device',
   alarmIds: 'alarm',
   carerId: 'user',
+  contactId: 'contact',
   userId: 'user',
 };
 

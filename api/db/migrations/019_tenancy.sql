@@ -101,9 +101,10 @@ create index users_organisation_idx on users(organisation_id) where organisation
 
 create function users_organisation() returns trigger language plpgsql as $$
 begin
-  -- A carer created without an organisation (as before this migration) is the default one's;
-  -- staff given another role drop theirs, so the check above holds through a role change.
-  if new.role = 'carer' and new.organisation_id is null then new.organisation_id := default_organisation(); end if;
+  -- A carer created without an organisation (as before this migration) is the default one's (the
+  -- API names one for an organisation manager); staff given another role drop theirs, so the
+  -- check above holds through a role change.
+  if new.role in ('carer', 'organisation_manager') and new.organisation_id is null then new.organisation_id := default_organisation(); end if;
   if new.role not in ('carer', 'organisation_manager') then new.organisation_id := null; end if;
   return new;
 end $$;
