@@ -48,7 +48,7 @@ export function opsRoutes(app: FastifyInstance, deps: RouteDeps): void {
       ...(redis !== undefined && { redis: redis ? 'up' : 'down' }),
     });
   });
-  app.get('/api/console-config', { preHandler: deps.allow('administrator', 'supervisor', 'operator', 'carer') }, async () => ({
+  app.get('/api/console-config', { preHandler: deps.allow('administrator', 'supervisor', 'operator', 'carer', 'organisation_manager') }, async () => ({
     mapTilesUrl: deps.config.ARC_MAP_TILES_URL === 'none' ? null : deps.config.ARC_MAP_TILES_URL,
     mapAttribution: deps.config.ARC_MAP_ATTRIBUTION,
     callUriTemplate: deps.config.ARC_CALL_URI_TEMPLATE,

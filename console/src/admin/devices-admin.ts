@@ -8,7 +8,7 @@ import { el } from '../shared/element.js';
 import { actionForm, button, input, type ActionForm } from '../shared/form.js';
 import { whenText } from '../shared/format.js';
 import { qrCanvas, qrFigure } from '../shared/qr-code.js';
-import { isAdministrator, type AdminContext, type AdminSection, listingScreen } from './admin-section.js';
+import { ownsDevices, type AdminContext, type AdminSection, listingScreen } from './admin-section.js';
 import './admin-extra.css';
 import { shiftPatternForm } from './shift-pattern-form.js';
 
@@ -22,7 +22,7 @@ const ID_ERRORS = { ARC_ERR_DEVICE_EXISTS: 'id' };
 const WEARER_ERRORS = { ARC_ERR_WEARER_NOT_FOUND: 'wearerId' };
 
 export function createDevicesAdmin(context: AdminContext): AdminSection {
-  const admin = isAdministrator(context.me);
+  const admin = ownsDevices(context.me);
   let ticket = 0; // drops answers that arrive after the screen changed
   let screen: {
     ticket: number;
