@@ -7,6 +7,7 @@
 // so a new route (from any branch) is one line here: how to call it about an organisation.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SimulatedDevice } from '../device-sim/simulated-device.js';
+import { notifySupervisors } from '../api/handling/alarm-notifications.js';
 import { carerSocket } from './support/carer-socket.js';
 import { connected, nextEvent, startTestArc, type TestArc } from './support/test-arc.js';
 
@@ -337,5 +338,23 @@ describe('HTTP: every route, as each role held to Alpha, about Alpha and about B
     const { body } = await t.api('GET', '/api/reports/sla?period=month', undefined, manager.token);
     const { overall, excluded } = body.report;
     expect(overall.alarms + excluded.test + excluded.linked).toBe(alpha);
+  });
+});
+
+describe('notifications: a supervisor serving a chosen set hears only of those organisations', () => {
+  it('emails the unanswered alarm of Bravo to supervisors serving all, not to the one serving Alpha', async () => {
+    const recipients = async (alarmId: string) => {
+      await t.sql.begin((tx) => notifySupervisors(tx, alarmId, new Date(), { publicUrl: t.httpUrl, webhookUrl: null }));
+      return (await t.sql<{ recipient: string }[]>`select recipient from notifications where alarm_id = ${alarmId} and audience = 'supervisor'`).map((r) => r.recipient);
+    };
+    const [alphaSupervisor] = await t.sql<{ email: string }[]>`
+      select u.email from users u join staff_organisations s on s.user_id = u.id where u.role = 'supervisor' and s.organisation_id = ${orgs.alpha.orgId}`;
+    const [allSupervisor] = await t.sql<{ email: string }[]>`
+      select email from users u where role = 'supervisor' and not exists (select 1 from staff_organisations s where s.user_id = u.id)`;
+    const bravo = await recipients(orgs.bravo.alarmId);
+    expect(bravo).toContain(allSupervisor.email);
+    expect(bravo).not.toContain(alphaSupervisor.email);
+    const alpha = await recipients(orgs.alpha.alarmId);
+    expect(alpha).toEqual(expect.arrayContaining([allSupervisor.email, alphaSupervisor.email]));
   });
 });
