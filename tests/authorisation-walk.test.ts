@@ -358,3 +358,24 @@ describe('notifications: a supervisor serving a chosen set hears only of those o
     expect(alpha).toEqual(expect.arrayContaining([allSupervisor.email, alphaSupervisor.email]));
   });
 });
+
+describe('accounts: staff held to a set give no one more than they hold', () => {
+  it('an administrator serving Alpha creates staff serving Alpha, cannot give "all", nor change staff serving all', async () => {
+    const adminAlpha = walkers.find((w) => w.who === 'administrator serving Alpha')!.token;
+    const created = await t.api('POST', '/api/users', { email: 'new-op@walk.test', name: 'New Op', role: 'operator', password: PASSWORD }, adminAlpha);
+    expect(created.status).toBe(201);
+    expect(created.body.user.servedOrganisationIds).toEqual([orgs.alpha.orgId]);
+    const [served] = await t.sql<{ n: number }[]>`select count(*)::int as n from staff_organisations where user_id = ${created.body.user.id}`;
+    expect(served.n).toBe(1);
+    const all = await t.api('PATCH', `/api/users/${created.body.user.id}`, { servedOrganisationIds: [] }, adminAlpha);
+    expect([all.status, all.body.error?.code]).toEqual([403, 'ARC_ERR_FORBIDDEN']);
+    const wider = await t.api('PATCH', `/api/users/${created.body.user.id}`, { servedOrganisationIds: [orgs.alpha.orgId, orgs.bravo.orgId] }, adminAlpha);
+    expect(wider.status).toBe(404);
+    const [supervisorOfAll] = await t.sql<{ id: string }[]>`
+      select id from users u where role = 'supervisor' and not exists (select 1 from staff_organisations s where s.user_id = u.id) limit 1`;
+    const reset = await t.api('PATCH', `/api/users/${supervisorOfAll.id}`, { password: 'a-takeover-password-1' }, adminAlpha);
+    expect([reset.status, reset.body.error?.code]).toEqual([404, 'ARC_ERR_USER_NOT_FOUND']);
+    // An administrator serving all may.
+    expect((await t.api('PATCH', `/api/users/${created.body.user.id}`, { servedOrganisationIds: [] })).status).toBe(200);
+  });
+});

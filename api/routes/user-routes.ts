@@ -14,7 +14,7 @@ import { Role, deleteSessionsOf, findUserById, insertUser, listUsers, lockAccoun
 import { parseInput } from './parse-input.js';
 import { actorOf, scopeOf } from './request-user.js';
 import { organisationFilter } from './tenant-scope.js';
-import { organisationsOf, setServedOrganisations } from '../store/tenancy-store.js';
+import { organisationsOf, servedOrganisations, setServedOrganisations, type Scope } from '../store/tenancy-store.js';
 import type { FastifyRequest } from 'fastify';
 import type { Sql } from 'postgres';
 import type { RouteDeps } from './route-deps.js';
@@ -73,8 +73,9 @@ export function userRoutes(app: FastifyInstance, deps: RouteDeps): void {
   }));
 
   app.post('/api/users', { preHandler: admin }, async (request, reply) => {
-    const { password, servedOrganisationIds, ...input } = parseInput(NewUser, request.body);
-    refuseBeyondCarers(request, input.role, servedOrganisationIds);
+    const { password, servedOrganisationIds: asked, ...input } = parseInput(NewUser, request.body);
+    refuseBeyondCarers(request, input.role, asked);
+    const servedOrganisationIds = servedWithin(scopeOf(request), input.role, asked);
     const organisationId = input.role === 'carer' || input.role === 'organisation_manager' ? organisationFilter(scopeOf(request), input.organisationId) : null;
     if (input.role === 'organisation_manager' && !organisationId) throw organisationRequired();
     if (servedOrganisationIds?.length && !isStaffRole(input.role)) throw servedByStaffOnly();
@@ -99,6 +100,8 @@ export function userRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const { id } = parseInput(UserParams, request.params);
     const { password, servedOrganisationIds, organisationId, ...edit } = parseInput(UserUpdate, request.body);
     refuseBeyondCarers(request, edit.role, servedOrganisationIds);
+    if (servedOrganisationIds !== undefined) servedWithin(scopeOf(request), 'operator', servedOrganisationIds);
+    await refuseStaffBeyondScope(sql, scopeOf(request), id);
     if (request.user?.role === 'organisation_manager' && (await findUserById(sql, id))?.role !== 'carer') throw new ArcError('ARC_ERR_USER_NOT_FOUND');
     if (organisationId !== undefined || servedOrganisationIds?.length) await requireOrganisations(sql, [...(organisationId ? [organisationId] : []), ...(servedOrganisationIds ?? [])]);
     const actor = actorOf(request);
@@ -147,4 +150,24 @@ const servedByStaffOnly = () =>
 async function requireOrganisations(sql: Sql, ids: string[]) {
   const found = await organisationsOf(sql, 'organisation', ids);
   if (ids.some((id) => !found.has(id))) throw new ArcError('ARC_ERR_ORGANISATION_NOT_FOUND');
+}
+
+/**
+ * Staff held to a set of organisations give no one more than they hold themselves: an account
+ * they create serves their set unless they name a part of it, and "all organisations" ([]) is
+ * not theirs to give.
+ */
+function servedWithin(scope: Scope, role: Role, asked: string[] | undefined): string[] | undefined {
+  if (scope.organisationIds === null || !isStaffRole(role)) return asked;
+  if (asked !== undefined && asked.length === 0) throw new ArcError('ARC_ERR_FORBIDDEN', 'Only staff serving every organisation may give an account all of them');
+  return asked ?? scope.organisationIds;
+}
+
+/** Staff held to a set may change only the staff accounts that serve within it (not those serving all). */
+async function refuseStaffBeyondScope(sql: Sql, scope: Scope, userId: string) {
+  if (scope.organisationIds === null) return;
+  const [target] = await sql<{ organisationId: string | null }[]>`select organisation_id from users where id = ${userId}`;
+  if (!target || target.organisationId !== null) return; // an organisation's account: the scope check has judged it
+  const served = await servedOrganisations(sql, userId);
+  if (served.length === 0 || served.some((id) => !scope.organisationIds!.includes(id))) throw new ArcError('ARC_ERR_USER_NOT_FOUND');
 }
