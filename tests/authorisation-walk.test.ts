@@ -42,6 +42,8 @@ interface WalkRow {
   none?: string;
   /** The call names nothing of the organisation (a list, a report): 2xx is fine, Bravo must not appear in it. */
   list?: true;
+  /** More calls of the same route: each export format. */
+  also?: Call[];
 }
 
 const PASSWORD = 'walk-password-not-common-1';
@@ -86,7 +88,7 @@ const WALK: Record<string, WalkRow> = {
   'GET /api/wearers/:id/carers': { call: (o) => ({ path: `/api/wearers/${id(o)}/carers` }) },
   'POST /api/carer-links': { call: (o) => ({ path: '/api/carer-links', body: { carerId: o.carerId, wearerId: o.wearerId } }) },
   'DELETE /api/carer-links': { call: (o) => ({ path: '/api/carer-links', body: { carerId: o.carerId, wearerId: o.wearerId } }) },
-  'GET /api/wearers/:id/export': { call: (o) => ({ path: `/api/wearers/${id(o)}/export?format=json` }) },
+  'GET /api/wearers/:id/export': { call: (o) => ({ path: `/api/wearers/${id(o)}/export?format=json` }), also: [(o) => ({ path: `/api/wearers/${id(o)}/export?format=text` })] },
   'POST /api/wearers/:id/erase': { call: (o) => ({ path: `/api/wearers/${id(o)}/erase`, body: { confirmName: o.wearerName } }) },
   'GET /api/wearers/:id/contacts': { call: (o) => ({ path: `/api/wearers/${id(o)}/contacts` }) },
   'POST /api/wearers/:id/contacts': { call: (o) => ({ path: `/api/wearers/${id(o)}/contacts`, body: { name: 'Walk Contact', phone: '07700900999', carerId: o.carerId } }) },
@@ -126,14 +128,17 @@ const WALK: Record<string, WalkRow> = {
   'GET /api/users': { list: true, call: () => ({ path: '/api/users' }) },
   'POST /api/users': { call: (o) => ({ path: '/api/users', body: { email: `walk-${Math.random().toString(36).slice(2, 8)}@test.arc`, name: 'Walk Carer', role: 'carer', password: PASSWORD, organisationId: o.orgId } }) },
   'PATCH /api/users/:id': { call: (o) => ({ path: `/api/users/${o.carerId}`, body: { name: 'Walked Carer' } }) },
-  'GET /api/audit': { list: true, call: () => ({ path: '/api/audit?limit=1000' }) },
+  'GET /api/audit': { list: true, call: () => ({ path: '/api/audit?limit=1000' }), also: [() => ({ path: '/api/audit?format=csv' })] },
   'GET /api/audit/actions': { list: true, call: () => ({ path: '/api/audit/actions' }) },
-  'GET /api/reports/sla': { list: true, call: () => ({ path: '/api/reports/sla?period=month&format=csv' }) },
+  'GET /api/reports/sla': { list: true, call: () => ({ path: '/api/reports/sla?period=month&format=csv' }), also: [() => ({ path: '/api/reports/sla?period=month' })] },
   'GET /api/insight/arrivals': { call: (o) => ({ path: `/api/insight/arrivals?organisationId=${o.orgId}` }) },
   'GET /api/insight/response-times': { call: (o) => ({ path: `/api/insight/response-times?organisationId=${o.orgId}` }) },
   'GET /api/insight/forecast': { call: (o) => ({ path: `/api/insight/forecast?organisationId=${o.orgId}` }) },
   'GET /api/insight/staffing': { call: (o) => ({ path: `/api/insight/staffing?organisationId=${o.orgId}` }) },
-  'GET /api/insight/review': { call: (o) => ({ path: `/api/insight/review?organisationId=${o.orgId}&month=${thisMonth}` }) },
+  'GET /api/insight/review': {
+    call: (o) => ({ path: `/api/insight/review?organisationId=${o.orgId}&month=${thisMonth}` }),
+    also: [(o) => ({ path: `/api/insight/review?organisationId=${o.orgId}&month=${thisMonth}&format=csv` })],
+  },
   'GET /api/insight/review/:wearerId': { call: (o) => ({ path: `/api/insight/review/${o.wearerId}?month=${thisMonth}` }) },
   'POST /api/insight/review/:wearerId/outcome': { call: (o) => ({ path: `/api/insight/review/${o.wearerId}/outcome`, body: { month: thisMonth, outcome: 'no_action' } }) },
   // The carer's own view: held to the carer's links, whatever the organisation.
@@ -302,22 +307,39 @@ describe('Socket.IO: alarms and positions reach only those who serve the organis
 describe('HTTP: every route, as each role held to Alpha, about Alpha and about Bravo', () => {
   it('answers nothing of Bravo\'s, and refuses every request naming Bravo\'s things', async () => {
     const leaks: string[] = [];
+    const servedAlpha = new Set<string>();
     const walked = Object.entries(WALK).filter(([, row]) => row.call);
     // Bravo first: those must all be refused, so Alpha's things are still there for the rest.
     for (const target of [orgs.bravo, orgs.alpha]) {
       for (const { who, token } of walkers) {
-        for (const [key, row] of walked) {
+        for (const [key, row] of walked) for (const call of [row.call!, ...(row.also ?? [])]) {
           const [method] = key.split(' ');
-          const { path, body } = row.call!(target);
+          const { path, body } = call(target);
           const response = await t.api(method, path, body, token);
           const text = typeof response.body === 'string' ? response.body : JSON.stringify(response.body);
           const found = leaksIn(text, orgs.bravo);
           if (found.length) leaks.push(`${who} ${key} about ${target.name}: ${response.status} shows ${found.join(', ')}`);
           if (target === orgs.bravo && !row.list && response.status < 300) leaks.push(`${who} ${key} about Bravo: ${response.status}`);
+          if (target === orgs.alpha && response.status < 300) servedAlpha.add(`${who}: ${key}`);
         }
       }
     }
     expect(leaks).toEqual([]);
+    // Not a walk of refusals: those held to Alpha get Alpha's things.
+    expect([...servedAlpha]).toEqual(
+      expect.arrayContaining([
+        'organisation manager of Alpha: GET /api/alarms/:id',
+        'organisation manager of Alpha: GET /api/wearers/:id',
+        'organisation manager of Alpha: PATCH /api/wearers/:id',
+        'organisation manager of Alpha: POST /api/devices',
+        'organisation manager of Alpha: GET /api/wearers/:id/export',
+        'organisation manager of Alpha: POST /api/users',
+        'carer of Alpha: GET /api/my/wearers',
+        'operator serving Alpha: POST /api/alarms/:id/accept',
+        'supervisor serving Alpha: GET /api/insight/review',
+        'administrator serving Alpha: PATCH /api/users/:id',
+      ]),
+    );
   }, 300_000);
 
   it('lets an organisation manager do their own organisation\'s work, and shows them only it', async () => {
