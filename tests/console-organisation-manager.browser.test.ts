@@ -4,8 +4,8 @@
 // is their organisation's.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { startTestArc, type TestArc } from './support/test-arc.js';
-import { launchChromium, logIn, newProfile, openConsole } from './support/console-browser.js';
+import { ADMIN, startTestArc, type TestArc } from './support/test-arc.js';
+import { consoleAs, launchChromium, logIn, newProfile, openConsole } from './support/console-browser.js';
 
 let t: TestArc;
 let browser: Browser;
@@ -54,5 +54,25 @@ describe('the console for an organisation manager', () => {
     expect(carer.organisationId).toBe(mine.id);
     // Staff accounts are the ARC's, not listed to them.
     expect(await page.getByText('admin@test.arc').count()).toBe(0);
+  });
+});
+
+describe('the console for an administrator', () => {
+  it('sets the organisations a staff account serves, and back to every organisation', async () => {
+    const riverside = (await t.api('GET', '/api/organisations')).body.organisations.find((o: { name: string }) => o.name === 'Riverside Housing');
+    const operator = await t.createUser('operator');
+    const page = await consoleAs(t, browser, ADMIN);
+    await page.goto(`${t.httpUrl}/#/admin/users/${operator.id}`);
+    const serves = page.getByLabel('Serves (none chosen: every organisation)');
+    await serves.locator('option', { hasText: 'Riverside Housing' }).waitFor({ state: 'attached' });
+    await serves.selectOption([riverside.id]);
+    await page.getByRole('button', { name: 'Save account' }).click();
+    await page.getByText('Saved.').waitFor();
+    const servedNow = async () => (await t.sql<{ organisationId: string }[]>`select organisation_id from staff_organisations where user_id = ${operator.id}`).map((r) => r.organisationId);
+    expect(await servedNow()).toEqual([riverside.id]);
+    await page.getByLabel('Serves (none chosen: every organisation)').selectOption([]);
+    await page.getByRole('button', { name: 'Save account' }).click();
+    // "Saved." is still shown from the first save: wait for the database instead.
+    await expect.poll(servedNow, { timeout: 10_000 }).toEqual([]);
   });
 });

@@ -11,7 +11,9 @@ import { isOrganisationManager, listingScreen, loadListing } from './admin-secti
 import { loadOrganisations } from './organisation-options.js';
 
 /** GET /api/users: an account, and whether it may log in. */
-type UserRow = UserAccountView;
+/** As GET /api/users lists it: whose account, and which organisations staff serve ([]: all). */
+type UserRow = UserAccountView & { organisationId?: string | null; servedOrganisationIds?: string[] };
+const STAFF_ROLES = new Set(['administrator', 'supervisor', 'operator']);
 
 const ROLES = [
   ['administrator', 'Administrator: everything, including accounts and device secrets'],
@@ -120,6 +122,15 @@ export function createUsersAdmin(context: AdminContext): AdminSection {
     const disabled = input({ type: 'checkbox' });
     disabled.checked = user.disabled;
     const password = passwordInput();
+    // The organisations a staff account serves: none chosen is every organisation.
+    const servesNow = [...(user.servedOrganisationIds ?? [])].sort();
+    const serves = el('select', { attrs: { multiple: true, size: 4 } });
+    const showServes = !carersOnly && STAFF_ROLES.has(user.role);
+    if (showServes) {
+      void loadOrganisations().then((list) => {
+        for (const o of list ?? []) serves.append(el('option', { attrs: { value: o.id, selected: servesNow.includes(o.id) ? '' : null }, text: o.name }));
+      });
+    }
     const status = el('p', { className: 'action-status', attrs: { role: 'status' } });
     const titleId = `user-title-${ticket}`;
     const form = actionForm({
@@ -129,6 +140,7 @@ export function createUsersAdmin(context: AdminContext): AdminSection {
         ['name', 'Name', name],
         ['role', 'Role', role],
         ['disabled', 'Disabled (cannot log in; their sessions end)', disabled],
+        ...(showServes ? [['servedOrganisationIds', 'Serves (none chosen: every organisation)', serves] as [string, string, HTMLSelectElement]] : []),
         ['password', `New password (leave empty to keep; at least ${MIN_PASSWORD} characters)`, password],
       ],
       buttons: [button('Save account', 'save', 'primary')],
@@ -136,7 +148,9 @@ export function createUsersAdmin(context: AdminContext): AdminSection {
       async onSubmit(f) {
         status.textContent = '';
         // Only what changed: an unchanged role or state is no demotion to refuse.
-        const body: { name?: string; role?: string; disabled?: boolean; password?: string } = {};
+        const body: { name?: string; role?: string; disabled?: boolean; password?: string; servedOrganisationIds?: string[] } = {};
+        const served = [...serves.selectedOptions].map((o) => o.value).sort();
+        if (showServes && served.join() !== servesNow.join()) body.servedOrganisationIds = served;
         if (name.value.trim() !== user.name) body.name = name.value.trim();
         if (role.value !== user.role) body.role = role.value;
         if (disabled.checked !== user.disabled) body.disabled = disabled.checked;
@@ -149,7 +163,7 @@ export function createUsersAdmin(context: AdminContext): AdminSection {
         // A refusal about your own account or the last administrator names the field (role or disabled).
         const answer = await f.send<{ user: UserRow }>('PATCH', `/api/users/${user.id}`, body);
         if (!answer || !screen) return;
-        const saved = answer.user;
+        const saved: UserRow = { ...user, ...answer.user, ...(body.servedOrganisationIds && { servedOrganisationIds: body.servedOrganisationIds }) };
         users = users.map((u) => (u.id === saved.id ? saved : u));
         drawSide(saved);
         screen.side.querySelector<HTMLElement>('p.action-status')!.textContent = `Saved${body.password ? ', with the new password' : ''}.`;
