@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { SimulatedDevice } from '../device-sim/simulated-device.js';
 import { deviceTopic } from '../protocol/device-topics.js';
-import { startTestArc, type TestArc } from './support/test-arc.js';
+import { connected, startTestArc, type TestArc } from './support/test-arc.js';
 
 let t: TestArc;
 let noisy: SimulatedDevice;
@@ -120,6 +120,8 @@ describe('an alarm is taken even from an untidy payload', () => {
     await device.connect();
     const socket = t.operatorSocket(t.adminToken);
     const raised = new Promise<any>((resolve) => socket.on('alarm:raised', (a) => a.deviceId === device.deviceId && resolve(a)));
+    // Connected (and in its rooms) before the event: a push to a console not yet there is not sent.
+    await connected(socket);
     await device.sendEvent('heart_rate.high', { bpm: 190 });
     const alarm = await raised;
     expect(alarm).toMatchObject({ type: 'unrecognised', priority: 3, flags: { eventType: 'heart_rate.high' } });

@@ -252,14 +252,15 @@ describe("a wearer's police details and those in force", () => {
     expect((await getResponseContext(db.sql, without.id))!.wearer).toMatchObject({ urn: 'ORG/789', policeWithdrawn: true });
   });
 
-  it('no organisation: only their own', async () => {
+  it('none named: the default organisation\'s (023_tenancy), with no URN of its own, so only their own', async () => {
     const wearer = (await api('POST', '/api/wearers', { name: 'Alone' })).body.wearer;
+    const [defaultOrg] = await db.sql<{ id: string; name: string }[]>`select id, name from organisations where is_default`;
     expect((await api('GET', `/api/wearers/${wearer.id}/police`)).body.police).toEqual({
       urn: null,
       policeWithdrawn: false,
       policeWithdrawnReason: null,
-      organisationId: null,
-      organisationName: null,
+      organisationId: defaultOrg.id,
+      organisationName: defaultOrg.name,
       effective: { urn: null, urnSource: null, policeWithdrawn: false, policeWithdrawnReason: null },
     });
   });

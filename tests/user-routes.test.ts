@@ -43,7 +43,7 @@ describe('GET /api/users', () => {
     const operator = await t.createUser('operator');
     await t.sql`update users set disabled = true where id = ${operator.id}`;
     const { body } = await t.api('GET', '/api/users');
-    expect(body.users.find((u: { id: string }) => u.id === operator.id)).toEqual({ id: operator.id, email: operator.email, name: expect.any(String), role: 'operator', disabled: true });
+    expect(body.users.find((u: { id: string }) => u.id === operator.id)).toEqual({ id: operator.id, email: operator.email, name: expect.any(String), role: 'operator', disabled: true, organisationId: null, servedOrganisationIds: [] });
     expect(body.users.find((u: { id: string }) => u.id === adminId)).toMatchObject({ role: 'administrator', disabled: false });
   });
 });

@@ -34,10 +34,11 @@ const newWearer = async (fields: Record<string, unknown> = {}) => (await api('PO
 const newOrganisation = async (name: string) => (await api('POST', '/api/organisations', { name })).body.organisation;
 
 describe('medical notes and the low-battery level', () => {
-  it('default to none and 20 %, with no organisation', async () => {
+  it('default to none and 20 %, in the default organisation', async () => {
     const created = await api('POST', '/api/wearers', { name: 'Wendy' });
     expect(created.status).toBe(201);
-    expect(created.body.wearer).toMatchObject({ medicalNotes: '', lowBatteryPercent: 20, organisationId: null });
+    const [defaultOrg] = await db.sql<{ id: string }[]>`select id from organisations where is_default`;
+    expect(created.body.wearer).toMatchObject({ medicalNotes: '', lowBatteryPercent: 20, organisationId: defaultOrg.id });
   });
 
   it('are stored as given, read back by staff, and kept by a PATCH that does not name them', async () => {
@@ -100,14 +101,15 @@ describe('medical notes and the low-battery level', () => {
 });
 
 describe('the organisation of a wearer', () => {
-  it('is set on POST, changed and cleared on PATCH, and audited', async () => {
+  it('is set on POST, changed on PATCH, back to the default organisation when cleared, and audited', async () => {
+    const [defaultOrg] = await db.sql<{ id: string }[]>`select id from organisations where is_default`;
     const acme = await newOrganisation('Acme Housing');
     const other = await newOrganisation('Other Care Ltd');
     const wearer = await newWearer({ organisationId: acme.id });
     expect(wearer.organisationId).toBe(acme.id);
     expect((await api('PATCH', `/api/wearers/${wearer.id}`, { organisationId: other.id })).body.wearer.organisationId).toBe(other.id);
     expect((await api('PATCH', `/api/wearers/${wearer.id}`, { name: 'Kept' })).body.wearer.organisationId).toBe(other.id);
-    expect((await api('PATCH', `/api/wearers/${wearer.id}`, { organisationId: null })).body.wearer.organisationId).toBeNull();
+    expect((await api('PATCH', `/api/wearers/${wearer.id}`, { organisationId: null })).body.wearer.organisationId).toBe(defaultOrg.id);
     const rows = await db.sql`select action, detail from audit_log where target = ${wearer.id} order by id`;
     expect(rows.map((r) => r.detail.organisationId)).toEqual([acme.id, other.id, undefined, null]);
   });

@@ -5,6 +5,8 @@ export const Role = {
   supervisor: 'supervisor',
   operator: 'operator',
   carer: 'carer',
+  /** A customer organisation's own administrator: its wearers, devices, carers, reports (docs organisations). */
+  organisation_manager: 'organisation_manager',
 } as const;
 export type Role = (typeof Role)[keyof typeof Role];
 

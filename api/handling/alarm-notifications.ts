@@ -54,7 +54,11 @@ export async function notifySupervisors(tx: TransactionSql, alarmId: string, now
   const waited = Math.round((now.getTime() - alarm.receivedAt.getTime()) / 1000);
   const subject = `Unanswered ${alarm.type} alarm (priority ${alarm.priority}) for ${alarm.wearerName ?? 'an unassigned device'}: ${waited} s`;
   const body = `${subject}. Nobody has accepted it. Open the console: ${options.publicUrl.replace(/\/$/, '')}/`;
-  const supervisors = await tx<{ email: string }[]>`select email from users where role = 'supervisor' and not disabled`;
+  // Supervisors serving every organisation, or the alarm's among a chosen set (docs organisations.md).
+  const supervisors = await tx<{ email: string }[]>`
+    select email from users u where role = 'supervisor' and not disabled
+      and (not exists (select 1 from staff_organisations s where s.user_id = u.id)
+           or exists (select 1 from staff_organisations s join alarms a on a.organisation_id = s.organisation_id where s.user_id = u.id and a.id = ${alarmId}))`;
   for (const s of supervisors) {
     await enqueueNotification(tx, { alarmId, channel: 'email', recipient: s.email, audience: 'supervisor', subject, body, now });
   }

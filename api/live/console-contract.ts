@@ -32,6 +32,8 @@ export const AlarmView = z.object({
   status: AlarmStatus,
   deviceId: z.string(),
   deviceLabel: z.string(),
+  /** The organisation the alarm was raised in: which consoles hear of it (docs organisations.md). */
+  organisationId: z.uuid(),
   wearerId: z.uuid().nullable(),
   wearerName: z.string().nullable(),
   /** The ARC's receive time (ISO 8601): ages and SLA figures count from it. */
@@ -113,6 +115,8 @@ export const DeviceView = z.object({
   decommissionedReason: z.string().nullable(),
   /** The SIM's number, for a device that takes calls (click to call on the console). */
   simNumber: z.string().nullable(),
+  /** The organisation the device belongs to (its wearer's when worn). */
+  organisationId: z.uuid(),
   position: Position.extend({ ts: z.number() }).nullable(),
   health: z.object({
     ts: z.number().nullable(),

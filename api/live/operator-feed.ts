@@ -19,6 +19,7 @@ import {
   type OperatorServerEvents,
 } from './console-contract.js';
 import { audit } from '../store/audit-log.js';
+import { organisationsOf, scopeAllows, scopeOfUser } from '../store/tenancy-store.js';
 
 export interface OperatorFeed {
   /** Push a device's newest position to the consoles following it (cheap when none do). */
@@ -62,7 +63,11 @@ export interface FeedOptions {
   adapter?: ServerOptions['adapter'];
 }
 
-const STAFF_ROOM = 'staff';
+// Alarms go to the room of their organisation and to the room of staff serving every
+// organisation; staff serving a chosen set join those organisations' rooms (docs organisations.md).
+const ALL_ORGANISATIONS_ROOM = 'staff';
+const organisationRoom = (organisationId: string) => `organisation:${organisationId}`;
+const alarmRooms = (alarm: AlarmView) => [ALL_ORGANISATIONS_ROOM, organisationRoom(alarm.organisationId)];
 const followRoom = (deviceId: string) => `device:${deviceId}`;
 const userRoom = (userId: string) => `user:${userId}`;
 
@@ -94,6 +99,7 @@ export function attachOperatorFeed(httpServer: HttpServer, sql: Sql, logger: Log
         return next(Object.assign(new Error('ARC_ERR_FORBIDDEN'), { data: { code: 'ARC_ERR_FORBIDDEN' } }));
       }
       socket.data.user = user;
+      socket.data.scope = await scopeOfUser(sql, user.id);
       socket.data.sessionHash = sessionTokenHash(token!);
       // Presence is what is connected right now, on every node: read from the sockets themselves.
       socket.data.connectedAt = now().toISOString();
@@ -105,14 +111,23 @@ export function attachOperatorFeed(httpServer: HttpServer, sql: Sql, logger: Log
   });
   operators.on('connection', (socket) => {
     const userId: string = socket.data.user.id;
-    void socket.join([STAFF_ROOM, userRoom(userId)]);
+    const served: string[] | null = socket.data.scope.organisationIds;
+    void socket.join([...(served === null ? [ALL_ORGANISATIONS_ROOM] : served.map(organisationRoom)), userRoom(userId)]);
     // Client messages are parsed at the edge like any other input (STYLE habit 6).
     socket.on('device:follow', (deviceId) => {
       if (typeof deviceId !== 'string' || !isDeviceId(deviceId) || socket.rooms.has(followRoom(deviceId))) return;
-      void socket.join(followRoom(deviceId));
-      // Following a device is watching a person move: audited once per follow, off the push path.
-      const user = socket.data.user;
-      audit(sql, { id: user.id, name: user.email }, 'device.followed', deviceId).catch((err) => logger.error({ err, deviceId }, 'could not audit a device follow'));
+      const follow = async () => {
+        // Staff serving a chosen set follow only those organisations' devices (silently: as if absent).
+        if (served !== null) {
+          const owner = (await organisationsOf(sql, 'device', [deviceId])).get(deviceId);
+          if (owner === undefined || !scopeAllows(socket.data.scope, owner)) return;
+        }
+        await socket.join(followRoom(deviceId));
+        // Following a device is watching a person move: audited once per follow, off the push path.
+        const user = socket.data.user;
+        await audit(sql, { id: user.id, name: user.email }, 'device.followed', deviceId);
+      };
+      follow().catch((err) => logger.error({ err, deviceId }, 'could not follow a device'));
     });
     socket.on('device:unfollow', (deviceId) => {
       if (typeof deviceId === 'string' && isDeviceId(deviceId)) void socket.leave(followRoom(deviceId));
@@ -128,9 +143,9 @@ export function attachOperatorFeed(httpServer: HttpServer, sql: Sql, logger: Log
       const room = followRoom(moved.deviceId);
       if (operators.adapter.rooms.get(room)?.size) local.to(room).emit('device:moved', moved);
     },
-    alarmRaised: (alarm) => local.to(STAFF_ROOM).emit('alarm:raised', alarm),
-    alarmUpdated: (alarm) => local.to(STAFF_ROOM).emit('alarm:updated', alarm),
-    alarmEscalated: (alarm) => local.to(STAFF_ROOM).emit('alarm:escalated', alarm),
+    alarmRaised: (alarm) => local.to(alarmRooms(alarm)).emit('alarm:raised', alarm),
+    alarmUpdated: (alarm) => local.to(alarmRooms(alarm)).emit('alarm:updated', alarm),
+    alarmEscalated: (alarm) => local.to(alarmRooms(alarm)).emit('alarm:escalated', alarm),
     disconnectUser(userId) {
       // A socket is checked once, when it connects: without this it would keep receiving alarms.
       // Not `local`: with the Redis adapter this reaches the user's consoles on every node.

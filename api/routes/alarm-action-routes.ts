@@ -125,7 +125,7 @@ export function alarmActionRoutes(app: FastifyInstance, deps: AlarmActionRouteDe
     const { userId } = parseInput(Reassign, request.body);
     const target = await findUserById(deps.sql, userId);
     const [account] = await deps.sql<{ disabled: boolean }[]>`select disabled from users where id = ${userId}`;
-    if (!target || target.role === 'carer' || account?.disabled) throw new ArcError('ARC_ERR_REASSIGN_TARGET');
+    if (!target || target.role === 'carer' || target.role === 'organisation_manager' || account?.disabled) throw new ArcError('ARC_ERR_REASSIGN_TARGET');
     return perform(request, { kind: 'reassign', to: { id: target.id, name: target.name, role: target.role } });
   });
 }

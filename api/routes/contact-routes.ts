@@ -52,8 +52,9 @@ async function carerNamed(deps: RouteDeps, carerId: string) {
 
 export function contactRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const { sql } = deps;
-  const staff = deps.allow('administrator', 'supervisor', 'operator');
-  const managers = deps.allow('administrator', 'supervisor');
+  // Organisation managers too, for their own organisation's wearers (api/routes/tenant-scope.ts).
+  const staff = deps.allow('administrator', 'supervisor', 'operator', 'organisation_manager');
+  const managers = deps.allow('administrator', 'supervisor', 'organisation_manager');
 
   app.get('/api/wearers/:id/contacts', { preHandler: staff }, async (request) => {
     const { id } = parseInput(WearerParams, request.params);

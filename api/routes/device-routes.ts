@@ -13,7 +13,9 @@ import { getWearer } from '../store/wearer-store.js';
 import { endTestMode, startTestMode } from '../handling/device-test-mode.js';
 import { PhoneNumber } from './phone-number.js';
 import { parseInput } from './parse-input.js';
-import { actorOf } from './request-user.js';
+import { actorOf, scopeOf } from './request-user.js';
+import { organisationFilter } from './tenant-scope.js';
+import { organisationsOf, type Scope } from '../store/tenancy-store.js';
 import type { RouteDeps } from './route-deps.js';
 import { inTransaction } from '../store/in-transaction.js';
 
@@ -26,6 +28,8 @@ export const NewDevice = z.object({
   wearerId: z.uuid().nullable().default(null),
   heartbeatS: HeartbeatS.default(300),
   simNumber: PhoneNumber.nullable().optional(),
+  /** Without it: the wearer's, or the caller's only organisation, or the default one. */
+  organisationId: z.uuid().optional(),
 });
 export const DeviceUpdate = z.object({
   label: z.string().max(200).optional(),
@@ -35,6 +39,8 @@ export const DeviceUpdate = z.object({
   wearerId: z.uuid().nullable().optional(),
   heartbeatS: HeartbeatS.optional(),
   simNumber: PhoneNumber.nullable().optional(),
+  /** Moves an unworn device to another organisation; a worn one is always in its wearer's. */
+  organisationId: z.uuid().optional(),
 });
 export const DeviceParams = z.object({ id: DeviceId });
 export const DeviceListQuery = z.object({ wearerId: z.uuid().optional(), decommissioned: z.enum(['include']).optional() });
@@ -46,11 +52,15 @@ export const TestMode = z.object({
 
 export function deviceRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const { sql } = deps;
-  const staff = deps.allow('administrator', 'supervisor', 'operator');
-  const admin = deps.allow('administrator');
+  // Organisation managers manage their own organisation's devices (the role guard keeps them there).
+  const readers = deps.allow('administrator', 'supervisor', 'operator', 'organisation_manager');
+  const owners = deps.allow('administrator', 'organisation_manager');
 
   async function requireWearer(wearerId: string | null | undefined) {
     if (wearerId && !(await getWearer(sql, wearerId))) throw new ArcError('ARC_ERR_WEARER_NOT_FOUND');
+  }
+  async function requireOrganisation(organisationId: string | null | undefined) {
+    if (organisationId && !(await organisationsOf(sql, 'organisation', [organisationId])).size) throw new ArcError('ARC_ERR_ORGANISATION_NOT_FOUND');
   }
   /**
    * What a device or phone app needs to connect, shown with each new secret (device protocol,
@@ -61,8 +71,8 @@ export function deviceRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const appsOf = (id: string, secret: string, osmandToken: string) => phoneAppSettings(deps.config, id, secret, osmandToken);
 
   /** The device list, "connected" as any node sees it (cluster mode asks the other nodes). */
-  async function devicesView(only: { deviceId?: string; wearerId?: string; includeDecommissioned?: boolean }) {
-    const views = await listDevices(sql, deps.isDeviceConnected, only);
+  async function devicesView(only: { deviceId?: string; wearerId?: string; includeDecommissioned?: boolean }, scope?: Scope) {
+    const views = await listDevices(sql, deps.isDeviceConnected, only, scope);
     const away = views.filter((v) => !v.connected).map((v) => v.id);
     if (!deps.connectedElsewhere || !away.length) return views;
     const elsewhere = await deps.connectedElsewhere(away);
@@ -76,23 +86,25 @@ export function deviceRoutes(app: FastifyInstance, deps: RouteDeps): void {
   }
 
   // ?wearerId= narrows the list to one wearer's devices (a wearer's page needs no other).
-  app.get('/api/devices', { preHandler: staff }, async (request) => {
+  app.get('/api/devices', { preHandler: readers }, async (request) => {
     const { wearerId, decommissioned } = parseInput(DeviceListQuery, request.query);
-    const devices = await devicesView({ wearerId, includeDecommissioned: decommissioned === 'include' });
+    const devices = await devicesView({ wearerId, includeDecommissioned: decommissioned === 'include' }, scopeOf(request));
     // Positions are personal data: one audit row per list, not one per device.
     await audit(sql, actorOf(request), 'device.positions_viewed', wearerId ?? null, { devices: devices.length, ...(wearerId && { wearerId }) });
     return { devices };
   });
 
-  app.get('/api/devices/:id', { preHandler: staff }, async (request) => {
+  app.get('/api/devices/:id', { preHandler: readers }, async (request) => {
     const device = await viewOf(parseInput(DeviceParams, request.params).id);
     await audit(sql, actorOf(request), 'device.viewed', device.id);
     return { device };
   });
 
-  app.post('/api/devices', { preHandler: admin }, async (request, reply) => {
-    const input = parseInput(NewDevice, request.body);
-    await requireWearer(input.wearerId);
+  app.post('/api/devices', { preHandler: owners }, async (request, reply) => {
+    const parsed = parseInput(NewDevice, request.body);
+    await requireWearer(parsed.wearerId);
+    await requireOrganisation(parsed.organisationId);
+    const input = { ...parsed, organisationId: parsed.wearerId ? undefined : (organisationFilter(scopeOf(request), parsed.organisationId) ?? undefined) };
     const secret = generateSecret();
     const osmandToken = generateOsmAndToken();
     const secretHash = hashDeviceSecret(secret);
@@ -106,10 +118,11 @@ export function deviceRoutes(app: FastifyInstance, deps: RouteDeps): void {
       .send({ device: await viewOf(input.id), secret, connection: connectionOf(input.id, secret), apps: appsOf(input.id, secret, osmandToken) });
   });
 
-  app.patch('/api/devices/:id', { preHandler: admin }, async (request) => {
+  app.patch('/api/devices/:id', { preHandler: owners }, async (request) => {
     const { id } = parseInput(DeviceParams, request.params);
     const changes: DeviceChanges = parseInput(DeviceUpdate, request.body);
     await requireWearer(changes.wearerId);
+    await requireOrganisation(changes.organisationId);
     if ((await viewOf(id)).decommissionedAt) throw new ArcError('ARC_ERR_DEVICE_DECOMMISSIONED');
     await inTransaction(sql, async (tx) => {
       if (!(await updateDevice(tx, id, changes))) throw new ArcError('ARC_ERR_DEVICE_NOT_FOUND');
@@ -136,7 +149,7 @@ export function deviceRoutes(app: FastifyInstance, deps: RouteDeps): void {
   });
 
   // Decommission: out of service for good (no supervision, no alarms, no connection), history kept.
-  app.post('/api/devices/:id/decommission', { preHandler: admin }, async (request) => {
+  app.post('/api/devices/:id/decommission', { preHandler: owners }, async (request) => {
     const { id } = parseInput(DeviceParams, request.params);
     const { reason } = parseInput(Decommission, request.body);
     const done = await decommissionDevice(sql, id, reason, deps.now());
@@ -148,7 +161,7 @@ export function deviceRoutes(app: FastifyInstance, deps: RouteDeps): void {
     return { device: await viewOf(id) };
   });
 
-  app.post('/api/devices/:id/rotate-secret', { preHandler: admin }, async (request) => {
+  app.post('/api/devices/:id/rotate-secret', { preHandler: owners }, async (request) => {
     const { id } = parseInput(DeviceParams, request.params);
     if ((await viewOf(id)).decommissionedAt) throw new ArcError('ARC_ERR_DEVICE_DECOMMISSIONED');
     const secret = generateSecret();

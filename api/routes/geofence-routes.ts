@@ -32,8 +32,9 @@ const notFound = () => new ArcError('ARC_ERR_GEOFENCE_NOT_FOUND');
 
 export function geofenceRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const { sql } = deps;
-  const staff = deps.allow('administrator', 'supervisor', 'operator');
-  const managers = deps.allow('administrator', 'supervisor');
+  // Organisation managers too, for their own organisation's wearers (api/routes/tenant-scope.ts).
+  const staff = deps.allow('administrator', 'supervisor', 'operator', 'organisation_manager');
+  const managers = deps.allow('administrator', 'supervisor', 'organisation_manager');
 
   async function requireWearer(wearerId: string) {
     if (!(await getWearer(sql, wearerId))) throw new ArcError('ARC_ERR_WEARER_NOT_FOUND');

@@ -3,7 +3,7 @@
 // seen, a what-if, and the early-help review list with outcomes. Every chart is also CSV
 // (?format=csv). The review list shows people: every view and outcome is audited. Carers and
 // operators never reach these routes.
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ArcError } from '../errors.js';
@@ -35,7 +35,8 @@ import { WearerProfile } from '../domain/wearer-profile.js';
 import { nightsBuiltThrough as nightsBuiltThroughOf } from '../store/night-away-store.js';
 import { presenceByHourOfWeek, presenceRecordedSince } from '../store/staff-presence-store.js';
 import { parseInput } from './parse-input.js';
-import { actorOf } from './request-user.js';
+import { actorOf, scopeOf } from './request-user.js';
+import { organisationFilter } from './tenant-scope.js';
 import type { RouteDeps } from './route-deps.js';
 
 const HOUR_MS = 3_600_000;
@@ -87,6 +88,8 @@ const monthStartUtc = (month: string, marginDays: number) => new Date(Date.parse
 
 export function insightRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const managers = deps.allow('administrator', 'supervisor');
+  // Staff serving a chosen set see one of their organisations at a time (every figure is per organisation).
+  const organisationOf = (request: FastifyRequest, asked?: string) => organisationFilter(scopeOf(request), asked) ?? undefined;
   const timeZone = deps.config.ARC_INSIGHT_TIME_ZONE;
   const night = deps.config.ARC_INSIGHT_NIGHT_HOURS;
 
@@ -103,7 +106,7 @@ export function insightRoutes(app: FastifyInstance, deps: RouteDeps): void {
 
   app.get('/api/insight/arrivals', { preHandler: managers }, async (request, reply) => {
     const query = parseInput(Period, request.query);
-    const scope = daysOf(query.weeks, query.organisationId);
+    const scope = daysOf(query.weeks, organisationOf(request, query.organisationId));
     const cells = await arrivalsByHourOfWeek(deps.sql, scope, deps.now());
     if (query.format === 'csv') return csvReply(reply, 'arrivals-by-hour-of-week', csvTable(['day', 'hour', 'type', 'alarms'], cells.map((c) => [c.day, c.hour, c.type, c.count])));
     return { fromDate: scope.fromDate, toDate: scope.toDate, weeks: query.weeks, timeZone, cells };
@@ -111,7 +114,7 @@ export function insightRoutes(app: FastifyInstance, deps: RouteDeps): void {
 
   app.get('/api/insight/response-times', { preHandler: managers }, async (request, reply) => {
     const query = parseInput(Period, request.query);
-    const scope = daysOf(query.weeks, query.organisationId);
+    const scope = daysOf(query.weeks, organisationOf(request, query.organisationId));
     const types = await responseTimes(deps.sql, scope, deps.now());
     if (query.format === 'csv') {
       const rows = types.flatMap((t) =>
@@ -130,7 +133,7 @@ export function insightRoutes(app: FastifyInstance, deps: RouteDeps): void {
 
   app.get('/api/insight/forecast', { preHandler: managers }, async (request, reply) => {
     const query = parseInput(ForecastQuery, request.query);
-    const scope = periodOf(query.weeks, query.organisationId);
+    const scope = periodOf(query.weeks, organisationOf(request, query.organisationId));
     const history = await hourlyArrivals(deps.sql, scope);
     const result = forecastDemand(history, query.horizonWeeks * HOURS_PER_WEEK);
     const hourAt = (i: number) => new Date(scope.to.getTime() + i * HOUR_MS).toISOString();
@@ -148,7 +151,7 @@ export function insightRoutes(app: FastifyInstance, deps: RouteDeps): void {
 
   app.get('/api/insight/staffing', { preHandler: managers }, async (request, reply) => {
     const query = parseInput(StaffingQuery, request.query);
-    const scope = daysOf(query.weeks, query.organisationId);
+    const scope = daysOf(query.weeks, organisationOf(request, query.organisationId));
     const [{ slots, meanHandleS: handle }, byType, presence, presenceSince] = await Promise.all([
       staffingSlots(deps.sql, scope, deps.now()),
       arrivalsByHourOfWeek(deps.sql, scope, deps.now()),
@@ -255,7 +258,7 @@ export function insightRoutes(app: FastifyInstance, deps: RouteDeps): void {
   app.get('/api/insight/review', { preHandler: managers }, async (request, reply) => {
     const query = parseInput(ReviewQuery, request.query);
     const month = query.month ?? addMonths(monthIn(timeZone)(deps.now()), -1);
-    const { list } = await reviewOf(month, query.organisationId);
+    const { list } = await reviewOf(month, organisationOf(request, query.organisationId));
     const [people, outcomes] = await Promise.all([wearersByIds(deps.sql, list.map((c) => c.wearerId)), outcomesForMonth(deps.sql, month)]);
     const personOf = new Map(people.map((p) => [p.id, p]));
     const outcomeOf = new Map(outcomes.map((o) => [o.wearerId, o]));

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { audit, listAudit, listAuditActions, type AuditFilter } from '../store/audit-log.js';
 import { csvTable } from '../rules/insight-csv.js';
-import { actorOf } from './request-user.js';
+import { actorOf, scopeOf } from './request-user.js';
 import { parseInput } from './parse-input.js';
 import type { RouteDeps } from './route-deps.js';
 
@@ -48,7 +48,7 @@ export function opsRoutes(app: FastifyInstance, deps: RouteDeps): void {
       ...(redis !== undefined && { redis: redis ? 'up' : 'down' }),
     });
   });
-  app.get('/api/console-config', { preHandler: deps.allow('administrator', 'supervisor', 'operator', 'carer') }, async () => ({
+  app.get('/api/console-config', { preHandler: deps.allow('administrator', 'supervisor', 'operator', 'carer', 'organisation_manager') }, async () => ({
     mapTilesUrl: deps.config.ARC_MAP_TILES_URL === 'none' ? null : deps.config.ARC_MAP_TILES_URL,
     mapAttribution: deps.config.ARC_MAP_ATTRIBUTION,
     callUriTemplate: deps.config.ARC_CALL_URI_TEMPLATE,
@@ -57,9 +57,11 @@ export function opsRoutes(app: FastifyInstance, deps: RouteDeps): void {
   app.get('/api/metrics', { preHandler: deps.allow('administrator', 'supervisor') }, async () => ({ metrics: deps.metrics.snapshot() }));
   // Filtered and paged newest first (`nextBefore` asks for the next page); format=csv is the
   // whole selection as a file, itself audited (it may carry who looked at whom).
-  app.get('/api/audit', { preHandler: deps.allow('administrator', 'supervisor') }, async (request, reply) => {
+  // An organisation manager reads the entries about their own organisation (staff serving a set, theirs).
+  const auditors = deps.allow('administrator', 'supervisor', 'organisation_manager');
+  app.get('/api/audit', { preHandler: auditors }, async (request, reply) => {
     const query = parseInput(AuditQuery, request.query);
-    const filter = auditFilter(query);
+    const filter = { ...auditFilter(query), organisationIds: scopeOf(request).organisationIds };
     if (query.format === 'csv') {
       const entries = await listAudit(deps.sql, AUDIT_CSV_MAX, filter);
       await audit(deps.sql, actorOf(request), 'audit.exported', null, { filter: { ...query, format: undefined, limit: undefined }, entries: entries.length });
@@ -72,5 +74,5 @@ export function opsRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const entries = await listAudit(deps.sql, query.limit, filter);
     return { entries, nextBefore: entries.length === query.limit ? Number(entries.at(-1)!.id) : null };
   });
-  app.get('/api/audit/actions', { preHandler: deps.allow('administrator', 'supervisor') }, async () => ({ actions: await listAuditActions(deps.sql) }));
+  app.get('/api/audit/actions', { preHandler: auditors }, async (request) => ({ actions: await listAuditActions(deps.sql, scopeOf(request).organisationIds) }));
 }

@@ -15,7 +15,7 @@ import {
 } from '../store/organisation-store.js';
 import { parseInput } from './parse-input.js';
 import { PoliceUrn, PoliceWithdrawnReason, WITHDRAWAL_REASON_REQUIRED, requireWithdrawalReason } from './police-input.js';
-import { actorOf } from './request-user.js';
+import { actorOf, scopeOf } from './request-user.js';
 import type { RouteDeps } from './route-deps.js';
 import { inTransaction } from '../store/in-transaction.js';
 
@@ -71,10 +71,11 @@ const audited = (o: Organisation) => ({
 
 export function organisationRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const { sql } = deps;
-  const staff = deps.allow('administrator', 'supervisor', 'operator');
+  // An organisation manager reads their own organisation; scoped staff those they serve.
+  const staff = deps.allow('administrator', 'supervisor', 'operator', 'organisation_manager');
   const managers = deps.allow('administrator', 'supervisor');
 
-  app.get('/api/organisations', { preHandler: staff }, async () => ({ organisations: await listOrganisations(sql) }));
+  app.get('/api/organisations', { preHandler: staff }, async (request) => ({ organisations: await listOrganisations(sql, scopeOf(request)) }));
 
   app.get('/api/organisations/:id', { preHandler: staff }, async (request) => {
     const organisation = await getOrganisation(sql, parseInput(OrganisationParams, request.params).id);

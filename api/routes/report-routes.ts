@@ -1,4 +1,4 @@
-// Reports for supervisors and administrators: the SLA report of a period, and per organisation
+// Reports for supervisors, administrators and organisation managers (their own organisation): the SLA report of a period, and per organisation
 // the BS 8484 monthly alarm statistics and the billing counts, each as JSON or CSV. Every report
 // can be narrowed to one organisation (organisationId); without one it spans every organisation
 // and shows "no organisation" (wearers without one) as a row of its own.
@@ -15,6 +15,8 @@ import { devicesInService, organisationNames } from '../store/organisation-repor
 import { alarmsForReport } from '../store/sla-store.js';
 import type { Sql } from 'postgres';
 import { parseInput } from './parse-input.js';
+import { scopeOf } from './request-user.js';
+import type { Scope } from '../store/tenancy-store.js';
 import type { RouteDeps } from './route-deps.js';
 
 /**
@@ -46,18 +48,20 @@ function csvReply(reply: FastifyReply, name: string, body: string) {
 }
 
 /**
- * The organisations a report covers: the one asked for (404 when there is none such), or all
- * (null). The tenancy work narrows this further to the organisations the asker may see.
+ * The organisations a report covers: the one asked for (404 when there is none such; the role
+ * guard has already answered 404 for one outside the asker's scope), else all the asker may see
+ * (null: every organisation).
  */
-async function organisationsOf(sql: Sql, organisationId: string | undefined) {
-  const organisationIds = organisationId === undefined ? null : [organisationId];
+async function organisationsOf(sql: Sql, organisationId: string | undefined, scope: Scope) {
+  const organisationIds = organisationId === undefined ? scope.organisationIds : [organisationId];
   const organisations = await organisationNames(sql, organisationIds);
   if (organisationIds !== null && organisations.length < organisationIds.length) throw new ArcError('ARC_ERR_ORGANISATION_NOT_FOUND');
   return { organisationIds, organisations, includeUnorganised: organisationIds === null };
 }
 
 export function reportRoutes(app: FastifyInstance, deps: RouteDeps): void {
-  const managers = deps.allow('administrator', 'supervisor');
+  // An organisation manager gets the reports of their own organisation.
+  const managers = deps.allow('administrator', 'supervisor', 'organisation_manager');
   const timeZone = deps.config.ARC_REPORT_TIME_ZONE;
 
   const monthOf = (requested: string | undefined, now: Date) => {
@@ -75,7 +79,7 @@ export function reportRoutes(app: FastifyInstance, deps: RouteDeps): void {
       throw new ArcError('ARC_ERR_VALIDATION', `The request is not valid: ${summary}`, chosen.reasons);
     }
     const { from, to } = chosen.period;
-    const scope = await organisationsOf(deps.sql, query.organisationId);
+    const scope = await organisationsOf(deps.sql, query.organisationId, scopeOf(request));
     const alarms = await alarmsForReport(deps.sql, from, to, scope.organisationIds);
     const report = slaReport(alarms, chosen.period, now);
     if (query.format === 'csv') {
@@ -93,7 +97,7 @@ export function reportRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const query = parseInput(MonthQuery, request.query);
     const now = deps.now();
     const period = monthOf(query.month, now);
-    const scope = await organisationsOf(deps.sql, query.organisationId);
+    const scope = await organisationsOf(deps.sql, query.organisationId, scopeOf(request));
     const alarms = await alarmsForReport(deps.sql, period.from, period.to, scope.organisationIds);
     const report = monthlyStatistics(alarms, scope.organisations, scope.includeUnorganised, period, now);
     if (query.format === 'csv') return csvReply(reply, `alarm-statistics_${period.month}${query.organisationId ? `_${query.organisationId}` : ''}`, monthlyStatisticsCsv(report));
@@ -104,7 +108,7 @@ export function reportRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const query = parseInput(MonthQuery, request.query);
     const now = deps.now();
     const period = monthOf(query.month, now);
-    const scope = await organisationsOf(deps.sql, query.organisationId);
+    const scope = await organisationsOf(deps.sql, query.organisationId, scopeOf(request));
     const [alarms, devices] = await Promise.all([
       alarmsForReport(deps.sql, period.from, period.to, scope.organisationIds),
       devicesInService(deps.sql, period.from, period.to, scope.organisationIds),

@@ -19,8 +19,9 @@ const contactsText = (n: number) => (n === 1 ? '1 contact' : `${n} contacts`);
 
 export function responsePlanRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const { sql } = deps;
-  const staff = deps.allow('administrator', 'supervisor', 'operator');
-  const managers = deps.allow('administrator', 'supervisor');
+  // Organisation managers too, for their own organisation's wearers (api/routes/tenant-scope.ts).
+  const staff = deps.allow('administrator', 'supervisor', 'operator', 'organisation_manager');
+  const managers = deps.allow('administrator', 'supervisor', 'organisation_manager');
 
   const effectivePlan = async (id: string) => {
     const context = await getResponseContext(sql, id);

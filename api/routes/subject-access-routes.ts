@@ -19,7 +19,8 @@ export function subjectAccessRoutes(app: FastifyInstance, deps: RouteDeps): void
   const { sql } = deps;
   const admin = deps.allow('administrator');
 
-  app.get('/api/wearers/:id/export', { preHandler: admin }, async (request, reply) => {
+  // The organisation manager answers subject access requests for their own organisation's wearers.
+  app.get('/api/wearers/:id/export', { preHandler: deps.allow('administrator', 'organisation_manager') }, async (request, reply) => {
     const { id } = parseInput(WearerParams, request.params);
     const { format } = parseInput(ExportQuery, request.query);
     const data = await exportWearer(sql, id, deps.now());

@@ -19,7 +19,8 @@ import { findUserById } from '../store/user-store.js';
 import { getOrganisation } from '../store/organisation-store.js';
 import { parseInput } from './parse-input.js';
 import { PhoneNumber } from './phone-number.js';
-import { actorOf } from './request-user.js';
+import { actorOf, scopeOf } from './request-user.js';
+import { organisationFilter } from './tenant-scope.js';
 import type { RouteDeps } from './route-deps.js';
 import { inTransaction } from '../store/in-transaction.js';
 
@@ -91,15 +92,16 @@ export function wearerRoutes(app: FastifyInstance, deps: RouteDeps): void {
       throw new ArcError('ARC_ERR_VALIDATION', 'The duress PIN must differ from the safe PIN', [{ field, message: 'must differ from the other PIN' }]);
     }
   }
-  const staff = deps.allow('administrator', 'supervisor', 'operator');
-  const managers = deps.allow('administrator', 'supervisor');
+  // Organisation managers manage their own organisation's wearers (the role guard keeps them there).
+  const staff = deps.allow('administrator', 'supervisor', 'operator', 'organisation_manager');
+  const managers = deps.allow('administrator', 'supervisor', 'organisation_manager');
 
   async function requireOrganisation(organisationId: string | null | undefined) {
     if (organisationId && !(await getOrganisation(sql, organisationId))) throw new ArcError('ARC_ERR_ORGANISATION_NOT_FOUND');
   }
 
   app.get('/api/wearers', { preHandler: staff }, async (request) => {
-    const wearers = await listWearers(sql);
+    const wearers = await listWearers(sql, undefined, scopeOf(request));
     // The list carries every record in full: one audit row for the look, not one per wearer.
     await audit(sql, actorOf(request), 'wearers.listed', null, { wearers: wearers.length });
     return { wearers };
@@ -113,7 +115,9 @@ export function wearerRoutes(app: FastifyInstance, deps: RouteDeps): void {
   });
 
   app.post('/api/wearers', { preHandler: managers }, async (request, reply) => {
-    const input = parseInput(WearerInput, request.body);
+    const parsed = parseInput(WearerInput, request.body);
+    // Without one: the caller's only organisation, or (for staff serving all) the default one.
+    const input = { ...parsed, organisationId: organisationFilter(scopeOf(request), parsed.organisationId ?? undefined) };
     await requireOrganisation(input.organisationId);
     const fields = await fieldsOf(input);
     const wearer = await inTransaction(sql, async (tx) => {
@@ -132,6 +136,8 @@ export function wearerRoutes(app: FastifyInstance, deps: RouteDeps): void {
   app.patch('/api/wearers/:id', { preHandler: managers }, async (request) => {
     const { id } = parseInput(WearerParams, request.params);
     const input = parseInput(WearerUpdate, request.body);
+    // null (no organisation) means the default one: not somewhere outside a scoped caller's.
+    if (input.organisationId === null) input.organisationId = organisationFilter(scopeOf(request), undefined);
     await refuseEqualToStoredPin(id, input);
     await requireOrganisation(input.organisationId);
     const fields = await fieldsOf(input);

@@ -2,6 +2,7 @@
 import type { Sql, TransactionSql } from 'postgres';
 import type { AlarmView } from '../live/console-contract.js';
 import { placeWords, zonePlace, type NamedPlace } from '../rules/place-words.js';
+import { inScope, type Scope } from './tenancy-store.js';
 
 interface AlarmRow {
   id: string;
@@ -10,6 +11,7 @@ interface AlarmRow {
   status: AlarmView['status'];
   deviceId: string;
   deviceLabel: string;
+  organisationId: string;
   wearerId: string | null;
   wearerName: string | null;
   receivedAt: Date;
@@ -55,6 +57,7 @@ const toView = (r: AlarmRow): AlarmView => ({
   status: r.status,
   deviceId: r.deviceId,
   deviceLabel: r.deviceLabel,
+  organisationId: r.organisationId,
   wearerId: r.wearerId,
   wearerName: r.wearerName,
   receivedAt: r.receivedAt.toISOString(),
@@ -80,7 +83,7 @@ const toView = (r: AlarmRow): AlarmView => ({
 });
 
 const columns = (sql: Sql | TransactionSql) => sql`
-  a.id, a.type, a.priority, a.status, a.device_id, d.label as device_label, a.wearer_id,
+  a.id, a.type, a.priority, a.status, a.device_id, d.label as device_label, a.organisation_id, a.wearer_id,
   w.name as wearer_name, a.received_at,
   -- An alarm raised without a position shows the device's last known one, as the alarm's map
   -- does (the queue said "no position" while the map showed one); both from one source.
@@ -103,9 +106,9 @@ export async function getAlarmView(sql: Sql | TransactionSql, alarmId: string): 
 }
 
 /** Every open alarm, most urgent first, then longest waiting first. */
-export async function listOpenAlarms(sql: Sql): Promise<AlarmView[]> {
+export async function listOpenAlarms(sql: Sql, scope: Scope): Promise<AlarmView[]> {
   const rows = await sql<AlarmRow[]>`
-    select ${columns(sql)} where a.status <> 'resolved' order by a.priority, a.received_at`;
+    select ${columns(sql)} where a.status <> 'resolved' and ${inScope(sql, scope, 'a.organisation_id')} order by a.priority, a.received_at`;
   return rows.map(toView);
 }
 

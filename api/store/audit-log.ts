@@ -37,6 +37,11 @@ export interface AuditFilter {
   to?: Date;
   /** Keyset paging: entries older than this id. */
   before?: number;
+  /**
+   * Only entries about these organisations (the column 023_tenancy.sql fills as each is written);
+   * absent or null: every entry, ARC-wide ones included.
+   */
+  organisationIds?: string[] | null;
 }
 
 const filterClause = (sql: Sql, f: AuditFilter) => {
@@ -50,6 +55,7 @@ const filterClause = (sql: Sql, f: AuditFilter) => {
     f.actions?.length ? sql`action = any(${f.actions})` : null,
     f.from ? sql`at >= ${f.from}` : null,
     f.to ? sql`at < ${f.to}` : null,
+    f.organisationIds ? sql`organisation_id = any(${f.organisationIds}::uuid[])` : null,
   ].filter((p) => p !== null);
   return parts.length === 0 ? sql`` : parts.reduce((acc, p, i) => (i === 0 ? sql`where ${p}` : sql`${acc} and ${p}`), sql``);
 };
@@ -62,7 +68,12 @@ export async function listAudit(sql: Sql, limit: number, filter: AuditFilter = {
 }
 
 /** Every action the log holds, for the screen's filter (a loose index scan over audit_log_action_idx). */
-export async function listAuditActions(sql: Sql): Promise<string[]> {
+export async function listAuditActions(sql: Sql, organisationIds: string[] | null = null): Promise<string[]> {
+  if (organisationIds) {
+    const scoped = await sql<{ action: string }[]>`
+      select distinct action from audit_log where organisation_id = any(${organisationIds}::uuid[]) order by action`;
+    return scoped.map((r) => r.action);
+  }
   const rows = await sql<{ action: string }[]>`
     with recursive a as (
       (select action from audit_log order by action limit 1)

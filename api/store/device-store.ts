@@ -1,5 +1,6 @@
 // Devices: provisioning, credentials, settings, and the view the console lists.
 import type { Sql, TransactionSql } from 'postgres';
+import { EVERY_ORGANISATION, inScope, type Scope } from './tenancy-store.js';
 import type { DeviceView } from '../live/console-contract.js';
 
 export interface DeviceCredentials {
@@ -34,14 +35,16 @@ export interface NewDevice {
   simNumber?: string | null;
   /** The ARC's clock when it was provisioned: billing counts a device from then (the database's clock only when not given). */
   createdAt?: Date;
+  /** Without one: the wearer's, or the default organisation (the trigger of 023_tenancy.sql). */
+  organisationId?: string | null;
 }
 
 /** False when the id is taken. */
 export async function insertDevice(sql: Sql | TransactionSql, device: NewDevice): Promise<boolean> {
   const rows = await sql`
-    insert into devices (id, label, wearer_id, heartbeat_s, secret_hash, osmand_token_hash, sim_number, created_at)
+    insert into devices (id, label, wearer_id, heartbeat_s, secret_hash, osmand_token_hash, sim_number, organisation_id, created_at)
     values (${device.id}, ${device.label}, ${device.wearerId}, ${device.heartbeatS}, ${device.secretHash}, ${device.osmandTokenHash ?? null}, ${device.simNumber ?? null},
-            coalesce(${device.createdAt ?? null}::timestamptz, now()))
+            ${device.organisationId ?? null}, coalesce(${device.createdAt ?? null}::timestamptz, now()))
     on conflict (id) do nothing returning id`;
   return rows.length === 1;
 }
@@ -55,6 +58,8 @@ export interface DeviceChanges {
   secretHash?: string;
   osmandTokenHash?: string;
   simNumber?: string | null;
+  /** An unworn device moved to another organisation (a worn one is always in its wearer's). */
+  organisationId?: string;
 }
 
 export async function updateDevice(sql: Sql, deviceId: string, changes: DeviceChanges): Promise<boolean> {
@@ -91,6 +96,7 @@ interface DeviceRow {
   decommissionedAt: Date | null;
   decommissionedReason: string | null;
   simNumber: string | null;
+  organisationId: string;
 }
 
 /**
@@ -101,12 +107,13 @@ export async function listDevices(
   sql: Sql,
   isConnected: (id: string) => boolean,
   only: { deviceId?: string; wearerId?: string; includeDecommissioned?: boolean } = {},
+  scope: Scope = EVERY_ORGANISATION,
 ): Promise<DeviceView[]> {
   const inService = only.includeDecommissioned || only.deviceId !== undefined ? sql`` : sql`and d.decommissioned_at is null`;
   const rows = await sql<DeviceRow[]>`
     select d.id, d.label, d.enabled, d.in_use, d.test_until, d.test_reason, t.name as test_by_name, d.heartbeat_s, d.wearer_id, w.name as wearer_name, d.last_seen_at,
            d.fix_ts, d.fix_lat, d.fix_lon, d.fix_acc, d.status_ts, d.batt, d.charging, d.rssi, d.fw,
-           a.due_at as amber_until, s.due_at as checkin_due_at, d.decommissioned_at, d.decommissioned_reason, d.sim_number
+           a.due_at as amber_until, s.due_at as checkin_due_at, d.decommissioned_at, d.decommissioned_reason, d.sim_number, d.organisation_id
     from devices d left join wearers w on w.id = d.wearer_id
          left join users t on t.id = d.test_by
          -- At most one open session and one open shift per device (unique partial indexes
@@ -114,6 +121,7 @@ export async function listDevices(
          left join amber_sessions a on a.device_id = d.id and a.ended_at is null
          left join checkin_shifts s on s.device_id = d.id and s.ended_at is null
     where true ${only.deviceId !== undefined ? sql`and d.id = ${only.deviceId}` : only.wearerId !== undefined ? sql`and d.wearer_id = ${only.wearerId}` : sql``} ${inService}
+      and ${inScope(sql, scope, 'd.organisation_id')}
     order by d.id`;
   return rows.map((r) => ({
     id: r.id,
@@ -133,6 +141,7 @@ export async function listDevices(
     decommissionedAt: r.decommissionedAt?.toISOString() ?? null,
     decommissionedReason: r.decommissionedReason,
     simNumber: r.simNumber,
+    organisationId: r.organisationId,
     position:
       r.fixTs === null || r.fixLat === null || r.fixLon === null
         ? null

@@ -6,7 +6,7 @@ import { organisationFilter } from './sla-store.js';
 
 export interface ReportDevice {
   id: string;
-  /** Its current wearer's organisation; null without a wearer or an organisation. */
+  /** The organisation it belongs to now (devices.organisation_id). */
   organisationId: string | null;
   /** The device sent an event or a position received in the period. */
   heard: boolean;
@@ -14,19 +14,18 @@ export interface ReportDevice {
 
 /**
  * Devices in service at some time in [from, to): provisioned before `to`, and not decommissioned
- * before `from`, counted under their current wearer's organisation. (A device that changed
+ * before `from`, counted under the organisation each belongs to now. (A device that changed
  * organisation within the month counts once, under the one it is with now.)
  */
 export async function devicesInService(sql: Sql, from: Date, to: Date, organisationIds: readonly string[] | null): Promise<ReportDevice[]> {
   return sql<ReportDevice[]>`
-    select d.id, w.organisation_id,
+    select d.id, d.organisation_id,
            (exists (select 1 from events e where e.device_id = d.id and e.received_at >= ${from} and e.received_at < ${to})
             or exists (select 1 from fixes f where f.device_id = d.id and f.received_at >= ${from} and f.received_at < ${to})) as heard
     from devices d
-    left join wearers w on w.id = d.wearer_id
     where d.created_at < ${to}
       and (d.decommissioned_at is null or d.decommissioned_at >= ${from})
-      ${organisationFilter(sql, organisationIds)}
+      ${organisationFilter(sql, organisationIds, 'd.organisation_id')}
     order by d.id`;
 }
 

@@ -2,6 +2,7 @@
 // issued to the organisation. Also the one way every alarm and plan query reads police details:
 // the wearer's own and their organisation's, decided by api/rules/police-urn.ts.
 import type { Sql, TransactionSql } from 'postgres';
+import { EVERY_ORGANISATION, inScope, type Scope } from './tenancy-store.js';
 import { effectivePolice, type EffectivePolice, type PoliceSetting } from '../rules/police-urn.js';
 
 type Db = Sql | TransactionSql;
@@ -31,8 +32,8 @@ const columns = (sql: Db) => sql`o.id, o.name, o.urn, o.police_withdrawn, o.poli
   o.location_retention_days, o.alarm_retention_days, o.audit_retention_days,
   (select count(*)::int from wearers w where w.organisation_id = o.id) as wearer_count`;
 
-export async function listOrganisations(sql: Db): Promise<Organisation[]> {
-  return sql<Organisation[]>`select ${columns(sql)} from organisations o order by o.name`;
+export async function listOrganisations(sql: Db, scope: Scope = EVERY_ORGANISATION): Promise<Organisation[]> {
+  return sql<Organisation[]>`select ${columns(sql)} from organisations o where ${inScope(sql, scope, 'o.id')} order by o.name`;
 }
 
 export async function getOrganisation(sql: Db, id: string): Promise<Organisation | null> {

@@ -1,6 +1,7 @@
 // Staff and carer accounts, and their login sessions (tokens are stored only as SHA-256).
 import { createHash } from 'node:crypto';
 import type { Sql, TransactionSql } from 'postgres';
+import { EVERY_ORGANISATION, inScope, type Scope } from './tenancy-store.js';
 
 import { Role } from '../domain/role.js';
 
@@ -19,6 +20,12 @@ export interface UserAccount extends User {
   disabled: boolean;
 }
 
+/** In the account list: whose the account is, and which organisations staff serve (none: all). */
+export interface ListedAccount extends UserAccount {
+  organisationId: string | null;
+  servedOrganisationIds: string[];
+}
+
 export interface UserWithSecrets extends User {
   passwordHash: string;
   disabled: boolean;
@@ -32,10 +39,10 @@ export async function findUserByEmail(sql: Sql, email: string): Promise<UserWith
 }
 
 /** null when the email is taken, in any case (a unique index on lower(email)). */
-export async function insertUser(sql: Sql, user: Omit<User, 'id'> & { passwordHash: string }): Promise<User | null> {
+export async function insertUser(sql: Sql, user: Omit<User, 'id'> & { passwordHash: string; organisationId?: string | null }): Promise<User | null> {
   const [row] = await sql<User[]>`
-    insert into users (email, name, role, password_hash)
-    values (${user.email}, ${user.name}, ${user.role}, ${user.passwordHash})
+    insert into users (email, name, role, password_hash, organisation_id)
+    values (${user.email}, ${user.name}, ${user.role}, ${user.passwordHash}, ${user.organisationId ?? null})
     on conflict do nothing returning id, email, name, role`;
   return row ?? null;
 }
@@ -46,8 +53,14 @@ export async function countUsers(sql: Sql, role?: Role): Promise<number> {
   return row.n;
 }
 
-export async function listUsers(sql: Sql): Promise<UserAccount[]> {
-  return sql<UserAccount[]>`select id, email, name, role, disabled from users order by email`;
+/** Scoped: the accounts of those organisations, and (for staff) the ARC's own staff accounts. */
+export async function listUsers(sql: Sql, scope: Scope = EVERY_ORGANISATION, withStaff = true): Promise<ListedAccount[]> {
+  return sql<ListedAccount[]>`
+    select id, email, name, role, disabled, organisation_id,
+           array(select s.organisation_id::text from staff_organisations s where s.user_id = users.id order by 1) as served_organisation_ids
+    from users
+    where ${inScope(sql, scope, 'organisation_id')} ${scope.organisationIds !== null && withStaff ? sql`or organisation_id is null` : sql``}
+    order by email`;
 }
 
 /**
@@ -65,6 +78,7 @@ export interface AccountChanges {
   role?: Role;
   disabled?: boolean;
   passwordHash?: string;
+  organisationId?: string;
 }
 
 export async function updateAccount(tx: TransactionSql, userId: string, changes: AccountChanges): Promise<UserAccount> {

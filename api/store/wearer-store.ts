@@ -1,5 +1,6 @@
 // Wearers (the people carrying devices) and which carers may see them.
 import type { Sql, TransactionSql } from 'postgres';
+import { EVERY_ORGANISATION, inScope, type Scope } from './tenancy-store.js';
 
 import { WearerProfile } from '../domain/wearer-profile.js';
 
@@ -19,7 +20,10 @@ export interface Wearer {
   medicalNotes: string;
   /** A device status below this battery level raises "battery low" (api/handling/battery-watch.ts). */
   lowBatteryPercent: number;
-  /** Whose police URN applies when the wearer has none of their own (api/rules/police-urn.ts). */
+  /**
+   * The organisation the wearer belongs to (never null since 023_tenancy.sql); its police URN
+   * applies when the wearer has none of their own (api/rules/police-urn.ts).
+   */
   organisationId: string | null;
   /** The wearer's own phone (mobile or landline), beside the device's SIM. */
   phone: string | null;
@@ -67,9 +71,9 @@ export async function getWearer(sql: Sql, id: string): Promise<Wearer | null> {
   return row ?? null;
 }
 
-export async function listWearers(sql: Sql, carerId?: string): Promise<Wearer[]> {
+export async function listWearers(sql: Sql, carerId?: string, scope: Scope = EVERY_ORGANISATION): Promise<Wearer[]> {
   return carerId === undefined
-    ? sql<Wearer[]>`select ${columns(sql)} from wearers order by name`
+    ? sql<Wearer[]>`select ${columns(sql)} from wearers where ${inScope(sql, scope, 'organisation_id')} order by name`
     : sql<Wearer[]>`select ${columns(sql)} from wearers
                     where id in (select wearer_id from carer_links where carer_id = ${carerId}) order by name`;
 }

@@ -22,6 +22,10 @@ export interface AdminSection {
 }
 
 export const isAdministrator = (me: UserView) => me.role === 'administrator';
+/** A customer organisation's own administrator: everything here, for their organisation only (the ARC scopes it). */
+export const isOrganisationManager = (me: UserView) => me.role === 'organisation_manager';
+/** Who provisions devices and handles their secrets. */
+export const ownsDevices = (me: UserView) => isAdministrator(me) || isOrganisationManager(me);
 
 let panelCounter = 0;
 

@@ -5,7 +5,7 @@
 // by the ARC, the screens only leave out what a role can never do.
 import { byId, el } from '../shared/element.js';
 import './admin.css';
-import { isAdministrator, type AdminContext, type AdminSection } from './admin-section.js';
+import { isAdministrator, isOrganisationManager, type AdminContext, type AdminSection } from './admin-section.js';
 import { createAuditAdmin } from './audit-admin.js';
 import { createDevicesAdmin } from './devices-admin.js';
 import { createOrganisationsAdmin } from './organisations-admin.js';
@@ -33,7 +33,12 @@ export interface AdminView {
 export function createAdminView(context: AdminContext): AdminView {
   const nav = byId('admin-nav');
   const body = byId('admin-body');
-  const names: SectionName[] = isAdministrator(context.me) ? ['wearers', 'devices', 'organisations', 'reports', 'users', 'audit'] : ['wearers', 'devices', 'organisations', 'reports'];
+  // An organisation manager sees their own organisation's wearers, devices, reports, carer accounts and audit.
+  const names: SectionName[] = isAdministrator(context.me)
+    ? ['wearers', 'devices', 'organisations', 'reports', 'users', 'audit']
+    : isOrganisationManager(context.me)
+      ? ['wearers', 'devices', 'reports', 'users', 'audit']
+      : ['wearers', 'devices', 'organisations', 'reports'];
   const sections = new Map<SectionName, AdminSection>();
   let current: { name: SectionName; id: string | null } | null = null;
 

@@ -5,14 +5,14 @@
 import type { DeviceCredentialsView, DeviceView, WearerView } from '../../../api/live/console-contract.js';
 import { callApi } from '../shared/api-client.js';
 import { el } from '../shared/element.js';
-import { isAdministrator, type AdminContext, type AdminSection, listingScreen } from './admin-section.js';
+import { ownsDevices, type AdminContext, type AdminSection, listingScreen } from './admin-section.js';
 import './admin-extra.css';
 import { shiftPatternForm } from './shift-pattern-form.js';
 import { secretBox } from './device-secret.js';
 import { decommissionForm, onTestText, provisionForm, rotateForm, settingsForm, testModeForm, type SecretShown } from './device-forms.js';
 
 export function createDevicesAdmin(context: AdminContext): AdminSection {
-  const admin = isAdministrator(context.me);
+  const admin = ownsDevices(context.me);
   let ticket = 0; // drops answers that arrive after the screen changed
   let screen: {
     ticket: number;

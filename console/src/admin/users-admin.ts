@@ -7,22 +7,27 @@ import { el } from '../shared/element.js';
 import { actionForm, button, input } from '../shared/form.js';
 import type { AdminContext, AdminSection } from './admin-section.js';
 import './admin-extra.css';
-import { listingScreen, loadListing } from './admin-section.js';
+import { isOrganisationManager, listingScreen, loadListing } from './admin-section.js';
+import { loadOrganisations } from './organisation-options.js';
 
 /** GET /api/users: an account, and whether it may log in. */
-type UserRow = UserAccountView;
+/** As GET /api/users lists it: whose account, and which organisations staff serve ([]: all). */
+type UserRow = UserAccountView & { organisationId?: string | null; servedOrganisationIds?: string[] };
+const STAFF_ROLES = new Set(['administrator', 'supervisor', 'operator']);
 
 const ROLES = [
   ['administrator', 'Administrator: everything, including accounts and device secrets'],
   ['supervisor', 'Supervisor: alarms, reports, wearers, test mode'],
   ['operator', 'Operator: handles alarms'],
   ['carer', 'Carer: the carer view of their own wearers'],
+  ['organisation_manager', 'Organisation manager: their own organisation\'s wearers, devices, carers and reports'],
 ] as const;
 const MIN_PASSWORD = 12;
 
-function roleSelect(selected: string): HTMLSelectElement {
+/** An organisation manager looks after carer accounts only (the ARC refuses the rest). */
+function roleSelect(selected: string, carersOnly = false): HTMLSelectElement {
   const select = el('select');
-  for (const [value, words] of ROLES) select.append(el('option', { attrs: { value }, text: words }));
+  for (const [value, words] of ROLES) if (!carersOnly || value === 'carer') select.append(el('option', { attrs: { value }, text: words }));
   select.value = selected;
   return select;
 }
@@ -30,6 +35,7 @@ function roleSelect(selected: string): HTMLSelectElement {
 const passwordInput = () => input({ type: 'password', autocomplete: 'new-password', minlength: MIN_PASSWORD });
 
 export function createUsersAdmin(context: AdminContext): AdminSection {
+  const carersOnly = isOrganisationManager(context.me);
   let ticket = 0;
   let screen: { ticket: number; chosen: string | null; rows: HTMLTableSectionElement; status: HTMLElement; side: HTMLElement; search: HTMLInputElement } | null = null;
   let users: UserRow[] = [];
@@ -65,8 +71,15 @@ export function createUsersAdmin(context: AdminContext): AdminSection {
   function createForm(): HTMLElement {
     const email = input({ type: 'email', autocomplete: 'off' });
     const name = input({ autocomplete: 'off' });
-    const role = roleSelect('operator');
+    const role = roleSelect(carersOnly ? 'carer' : 'operator', carersOnly);
     const password = passwordInput();
+    // Whose account it is (carers and organisation managers); an organisation manager's own is implied.
+    const organisation = el('select', { attrs: { id: 'new-user-organisation' } }, el('option', { attrs: { value: '' }, text: 'Default organisation' }));
+    if (!carersOnly) {
+      void loadOrganisations().then((list) => {
+        for (const o of list ?? []) organisation.append(el('option', { attrs: { value: o.id }, text: o.name }));
+      });
+    }
     const status = el('p', { className: 'action-status', attrs: { role: 'status' } });
     const form = actionForm({
       title: 'Create an account',
@@ -75,17 +88,25 @@ export function createUsersAdmin(context: AdminContext): AdminSection {
         ['email', 'Email (they log in with it)', email],
         ['name', 'Name', name],
         ['role', 'Role', role],
+        ...(carersOnly ? [] : [['organisationId', 'Organisation (for carers and organisation managers)', organisation] as [string, string, HTMLSelectElement]]),
         ['password', `Password (at least ${MIN_PASSWORD} characters; give it to them in person)`, password],
       ],
       buttons: [button('Create account', 'create', 'primary')],
       async onSubmit(f) {
         status.textContent = '';
-        const body = { email: email.value.trim(), name: name.value.trim(), role: role.value, password: password.value };
+        const ownedByOrganisation = role.value === 'carer' || role.value === 'organisation_manager';
+        const body = {
+          email: email.value.trim(),
+          name: name.value.trim(),
+          role: role.value,
+          password: password.value,
+          ...(ownedByOrganisation && organisation.value && { organisationId: organisation.value }),
+        };
         password.value = ''; // sent once, never kept
         const answer = await f.send<{ user: UserRow }>('POST', '/api/users', body, { ARC_ERR_USER_EXISTS: 'email' });
         if (!answer) return;
         email.value = name.value = '';
-        role.value = 'operator';
+        role.value = carersOnly ? 'carer' : 'operator';
         status.textContent = `Account for ${answer.user.name} (${answer.user.role}) created.`;
         await loadList();
       },
@@ -97,10 +118,19 @@ export function createUsersAdmin(context: AdminContext): AdminSection {
   function editForm(user: UserRow): HTMLElement {
     const me = user.id === context.me.id;
     const name = input({ value: user.name, autocomplete: 'off' });
-    const role = roleSelect(user.role);
+    const role = roleSelect(user.role, carersOnly);
     const disabled = input({ type: 'checkbox' });
     disabled.checked = user.disabled;
     const password = passwordInput();
+    // The organisations a staff account serves: none chosen is every organisation.
+    const servesNow = [...(user.servedOrganisationIds ?? [])].sort();
+    const serves = el('select', { attrs: { multiple: true, size: 4 } });
+    const showServes = !carersOnly && STAFF_ROLES.has(user.role);
+    if (showServes) {
+      void loadOrganisations().then((list) => {
+        for (const o of list ?? []) serves.append(el('option', { attrs: { value: o.id, selected: servesNow.includes(o.id) ? '' : null }, text: o.name }));
+      });
+    }
     const status = el('p', { className: 'action-status', attrs: { role: 'status' } });
     const titleId = `user-title-${ticket}`;
     const form = actionForm({
@@ -110,6 +140,7 @@ export function createUsersAdmin(context: AdminContext): AdminSection {
         ['name', 'Name', name],
         ['role', 'Role', role],
         ['disabled', 'Disabled (cannot log in; their sessions end)', disabled],
+        ...(showServes ? [['servedOrganisationIds', 'Serves (none chosen: every organisation)', serves] as [string, string, HTMLSelectElement]] : []),
         ['password', `New password (leave empty to keep; at least ${MIN_PASSWORD} characters)`, password],
       ],
       buttons: [button('Save account', 'save', 'primary')],
@@ -117,7 +148,9 @@ export function createUsersAdmin(context: AdminContext): AdminSection {
       async onSubmit(f) {
         status.textContent = '';
         // Only what changed: an unchanged role or state is no demotion to refuse.
-        const body: { name?: string; role?: string; disabled?: boolean; password?: string } = {};
+        const body: { name?: string; role?: string; disabled?: boolean; password?: string; servedOrganisationIds?: string[] } = {};
+        const served = [...serves.selectedOptions].map((o) => o.value).sort();
+        if (showServes && served.join() !== servesNow.join()) body.servedOrganisationIds = served;
         if (name.value.trim() !== user.name) body.name = name.value.trim();
         if (role.value !== user.role) body.role = role.value;
         if (disabled.checked !== user.disabled) body.disabled = disabled.checked;
@@ -130,7 +163,7 @@ export function createUsersAdmin(context: AdminContext): AdminSection {
         // A refusal about your own account or the last administrator names the field (role or disabled).
         const answer = await f.send<{ user: UserRow }>('PATCH', `/api/users/${user.id}`, body);
         if (!answer || !screen) return;
-        const saved = answer.user;
+        const saved: UserRow = { ...user, ...answer.user, ...(body.servedOrganisationIds && { servedOrganisationIds: body.servedOrganisationIds }) };
         users = users.map((u) => (u.id === saved.id ? saved : u));
         drawSide(saved);
         screen.side.querySelector<HTMLElement>('p.action-status')!.textContent = `Saved${body.password ? ', with the new password' : ''}.`;

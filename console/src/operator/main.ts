@@ -100,7 +100,12 @@ function showStaffOnly(): void {
 
 function enterConsole(user: UserView): void {
   endSession();
-  page.userName.textContent = `${user.name} (${user.role})`;
+  page.userName.textContent = `${user.name} (${user.role === 'organisation_manager' ? 'organisation manager' : user.role})`;
+  if (user.role === 'organisation_manager') {
+    show('console');
+    session = startOrganisationSession(user);
+    return;
+  }
   if (!STAFF.has(user.role)) return showStaffOnly();
   show('console');
   session = startSession(user);
@@ -167,6 +172,49 @@ function drawArrivals(sorted: readonly AlarmView[], now: number, open: (id: stri
     ),
     waiting.length > shown.length ? el('span', { text: `and ${waiting.length - shown.length} more` }) : '',
   );
+}
+
+// ---- An organisation manager's session ---------------------------------------------------------
+
+/**
+ * An organisation manager administers their own organisation (the ARC scopes every answer to it):
+ * the administration screens only. No live feed and no alarm handling: that is the ARC's work.
+ */
+function startOrganisationSession(me: UserView): { stop(): void } {
+  const links = [...page.nav.querySelectorAll<HTMLAnchorElement>('a')];
+  for (const link of links) link.hidden = link.dataset.view !== 'admin';
+  page.connection.hidden = true;
+  page.sound.hidden = true;
+  let stopped = false;
+  let admin: AdminView | null = null;
+  function go(hash: string): void {
+    if (location.hash !== hash) location.hash = hash;
+    else route();
+  }
+  function route(): void {
+    if (stopped || !admin) return;
+    const [, name, id, subId] = location.hash.split('/');
+    if (name !== 'admin') return go('#/admin/wearers');
+    for (const view of allViews()) view.hidden = view !== page.adminView;
+    links.forEach((link) => (link.dataset.view === 'admin' ? link.setAttribute('aria-current', 'page') : link.removeAttribute('aria-current')));
+    admin.show(id, subId);
+  }
+  void callApi<ConsoleConfig>('GET', '/api/console-config').then((config) => {
+    if (stopped) return;
+    const tiles: MapTiles = config.ok ? { url: config.body.mapTilesUrl, attribution: config.body.mapAttribution } : { url: null, attribution: '' };
+    admin = createAdminView({ me, tiles, now: () => Date.now(), go });
+    route();
+  });
+  window.addEventListener('hashchange', route);
+  return {
+    stop() {
+      stopped = true;
+      window.removeEventListener('hashchange', route);
+      admin?.hide();
+      // The staff session decides these links itself: Alarms and Devices are everyone's there.
+      for (const link of links) if (link.dataset.view === 'alarms' || link.dataset.view === 'devices') link.hidden = false;
+    },
+  };
 }
 
 // ---- A signed-in session ---------------------------------------------------------------------

@@ -54,7 +54,7 @@ export function createSupervisorView(deps: { alarms: AlarmQueue; now(): number; 
       callApi<{ users: UserAccountView[] }>('GET', '/api/users'),
       callApi<{ onConsole: { userId: string; since: string }[] }>('GET', '/api/staff/on-console'),
     ]);
-    staff = users.ok ? users.body.users.filter((u) => u.role !== 'carer' && !u.disabled) : [];
+    staff = users.ok ? users.body.users.filter((u) => u.role !== 'carer' && u.role !== 'organisation_manager' && !u.disabled) : [];
     onConsole = new Map(presence.ok ? presence.body.onConsole.map((p) => [p.userId, p.since]) : []);
     // On shift first, then by name.
     staff.sort((a, b) => Number(onConsole.has(b.id)) - Number(onConsole.has(a.id)) || a.name.localeCompare(b.name));
