@@ -80,7 +80,7 @@ describe('GET /api/reports/monthly-statistics', () => {
     expect(report.organisations.map((o: any) => [o.organisationName, o.alarms, o.excluded.test, o.byType, o.verified, o.passedToPolice])).toEqual([
       [BRIGHT, 1, 0, { sos: 1 }, { genuine: 1, false: 0, undecided: 0 }, 1],
       [ACME, 2, 1, { sos: 2 }, { genuine: 1, false: 1, undecided: 0 }, 1],
-      ['No organisation', 1, 0, { battery_low: 1 }, { genuine: 0, false: 0, undecided: 1 }, 0],
+      ['Default organisation', 1, 0, { battery_low: 1 }, { genuine: 0, false: 0, undecided: 1 }, 0],
     ]);
     const acme = report.organisations.find((o: any) => o.organisationId === ids.acme);
     expect(acme.acceptSeconds).toEqual({ count: 2, median: 8, p95: 30 });
@@ -114,7 +114,7 @@ describe('GET /api/reports/monthly-statistics', () => {
     expect(lines[0]).toMatch(/^organisation_id,organisation,month,time_zone,alarms,test_excluded,linked_excluded,genuine,false,undecided,passed_to_police,/);
     expect(lines[1]).toMatch(new RegExp(`^${ids.bright},'=Bright Homes,2026-03,Europe/London,1,0,0,1,0,0,1,`));
     expect(lines[2]).toMatch(new RegExp(`^${ids.acme},"Acme, ""Care"" Ltd",2026-03,Europe/London,2,1,0,1,1,0,1,`));
-    expect(lines[3]).toMatch(/^,No organisation,2026-03,Europe\/London,1,0,0,0,0,1,0,/);
+    expect(lines[3]).toMatch(/^[0-9a-f-]{36},Default organisation,2026-03,Europe\/London,1,0,0,0,0,1,0,/);
     expect(lines[4]).toMatch(/^total,Total,2026-03,Europe\/London,4,1,0,2,1,1,2,/);
     expect(lines[5]).toBe('');
     expect(lines[6]).toBe('organisation_id,organisation,type,alarms');
@@ -146,7 +146,7 @@ describe('GET /api/reports/billing', () => {
     expect(rows).toEqual([
       [BRIGHT, 1, 0, 1, 0],
       [ACME, 1, 1, 2, 1],
-      ['No organisation', 1, 0, 1, 0],
+      ['Default organisation', 1, 0, 1, 0],
     ]);
     const acme = report.organisations.find((o: any) => o.organisationId === ids.acme);
     expect(acme.byOutcome).toMatchObject({ genuine_police: 1, false_accidental: 1, false_test: 0, open: 0 });
@@ -179,7 +179,7 @@ describe('GET /api/reports/sla per organisation', () => {
     expect(whole.organisations.map((o: any) => [o.organisationName, o.overall.alarms])).toEqual([
       [BRIGHT, 1],
       [ACME, 3],
-      ['No organisation', 1],
+      ['Default organisation', 1],
     ]);
     const bright = (await t.api('GET', `/api/reports/sla?from=2026-03-01&to=2026-04-01&organisationId=${ids.bright}`)).body;
     expect(bright.report.overall).toMatchObject({ alarms: 1, accepted: 1 });

@@ -1,7 +1,7 @@
 // Reports for supervisors, administrators and organisation managers (their own organisation): the SLA report of a period, and per organisation
 // the BS 8484 monthly alarm statistics and the billing counts, each as JSON or CSV. Every report
 // can be narrowed to one organisation (organisationId); without one it spans every organisation
-// and shows "no organisation" (wearers without one) as a row of its own.
+// the asker may see.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { ArcError } from '../errors.js';
@@ -56,7 +56,8 @@ async function organisationsOf(sql: Sql, organisationId: string | undefined, sco
   const organisationIds = organisationId === undefined ? scope.organisationIds : [organisationId];
   const organisations = await organisationNames(sql, organisationIds);
   if (organisationIds !== null && organisations.length < organisationIds.length) throw new ArcError('ARC_ERR_ORGANISATION_NOT_FOUND');
-  return { organisationIds, organisations, includeUnorganised: organisationIds === null };
+  // Every wearer, device and alarm has an organisation (023_tenancy): no "no organisation" row.
+  return { organisationIds, organisations, includeUnorganised: false };
 }
 
 export function reportRoutes(app: FastifyInstance, deps: RouteDeps): void {

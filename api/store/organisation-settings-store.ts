@@ -41,12 +41,12 @@ export async function setChannels(sql: Db, organisationId: string, changes: Chan
   await sql`update organisations set ${sql(changes as never)} where id = ${organisationId}`;
 }
 
-/** The organisation channels in force for each alarm's wearer; alarms without one are absent. */
+/** The organisation channels in force for each alarm (the organisation it was raised in). */
 export async function channelsOfAlarms(sql: Db, alarmIds: readonly string[]): Promise<Map<string, OrganisationChannels>> {
   if (alarmIds.length === 0) return new Map();
   const rows = await sql<(OrganisationChannels & { alarmId: string })[]>`
     select a.id as alarm_id, o.webhook_url, o.webhook_secret, o.sms_sender, o.email_sender
-    from alarms a join wearers w on w.id = a.wearer_id join organisations o on o.id = w.organisation_id
+    from alarms a join organisations o on o.id = a.organisation_id
     where a.id = any(${alarmIds as string[]}::uuid[])`;
   return new Map(rows.map(({ alarmId, ...channels }) => [alarmId, channels]));
 }
