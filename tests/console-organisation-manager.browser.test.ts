@@ -37,7 +37,7 @@ describe('the console for an organisation manager', () => {
     // The views nav offers administration only; the administration nav what they may use.
     const views = page.getByRole('navigation', { name: 'Views' });
     expect(await views.getByRole('link').evaluateAll((links) => links.filter((l) => !(l as HTMLElement).hidden).map((l) => l.textContent))).toEqual(['Administration']);
-    expect(await page.locator('#admin-nav a').allTextContents()).toEqual(['Wearers', 'Devices', 'Users', 'Audit log']);
+    expect(await page.locator('#admin-nav a').allTextContents()).toEqual(['Wearers', 'Devices', 'Reports', 'Users', 'Audit log']);
     expect(await page.locator('#connection').isHidden()).toBe(true);
 
     // A carer account: only the carer role is offered, and it is theirs.
@@ -54,6 +54,13 @@ describe('the console for an organisation manager', () => {
     expect(carer.organisationId).toBe(mine.id);
     // Staff accounts are the ARC's, not listed to them.
     expect(await page.getByText('admin@test.arc').count()).toBe(0);
+
+    // Their reports: their own organisation's row, no other's.
+    await page.locator('#admin-nav').getByRole('link', { name: 'Reports', exact: true }).click();
+    await page.locator(`table.statistics-table tr[data-organisation-id="${mine.id}"]`).waitFor();
+    expect(await page.locator(`table.statistics-table tr[data-organisation-id="${theirs.id}"]`).count()).toBe(0);
+    expect(await page.locator(`table.billing-table tr[data-organisation-id="${theirs.id}"]`).count()).toBe(0);
+    expect(await page.getByText('Hilltop Care').count()).toBe(0);
   });
 });
 

@@ -56,11 +56,14 @@ describe('small fixes', () => {
   });
 
   it('says "1 organisation", and the police panel follows a change of organisation without a reload', async () => {
-    await t.api('POST', '/api/organisations', { name: 'Acme Security', urn: 'ACME/URN/1' });
-    const wearer = await t.createWearer({ name: 'Org Changer' });
+    // A new ARC holds one organisation: the default one every wearer starts in (023_tenancy).
     const page = await consoleAs(t, browser, admin);
     await page.goto(`${t.httpUrl}/#/admin/organisations`);
     await page.getByText('1 organisation', { exact: true }).waitFor();
+    await t.api('POST', '/api/organisations', { name: 'Acme Security', urn: 'ACME/URN/1' });
+    const wearer = await t.createWearer({ name: 'Org Changer' });
+    await page.reload();
+    await page.getByText('2 organisations', { exact: true }).waitFor();
 
     await page.evaluate((id) => (location.hash = `#/admin/wearers/${id}`), wearer.id);
     await page.getByText('No URN: the police step cannot quote one.').waitFor();
