@@ -159,4 +159,27 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The contracts (what the consoles and the carer page are shown) are built on the core and the
+    // pure rules: the store implements those types, the contracts never reach up into it. The
+    // console bundles them too, so they import nothing with effects. Last, so it replaces the
+    // block above for these files (a store import is refused whole here anyway).
+    files: ['api/live/*-contract.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [...EFFECTFUL_PACKAGES, ...EFFECTFUL_NODE].map((name) => ({ name, message: 'the contracts are bundled into the console: no I/O' })),
+          patterns: [
+            { group: ['**/store/*'], message: 'types flow downward: the contracts show the core\'s types (api/domain/), which the store implements' },
+            {
+              group: ['**/routes/*', '**/handling/*', '**/intake/*', '**/clock/*', '**/db/*', '**/cluster/*', '**/broker/*', '**/logger.js', '**/metrics.js', '**/arc-app.js'],
+              message: 'the contracts import the core, the rules and each other, not the layers that use them',
+            },
+            { group: ['**/notify/*'], allowTypeImports: true, message: 'the contracts take only types from api/notify' },
+          ],
+        },
+      ],
+    },
+  },
 );
