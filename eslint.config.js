@@ -1,5 +1,5 @@
 // ESLint 9 flat config: `npm run lint`, run by .ci/run after the type check. No formatter yet (see
-// README, "Lint"). It starts from typescript-eslint's recommended rules as the tree passes them;
+// docs/reference/testing.md, "Lint"). It starts from typescript-eslint's recommended rules as the tree passes them;
 // what is relaxed below is debt, named, to be paid down file by file.
 //
 // The import boundaries (the shape STYLE.md draws: device → broker → intake → rules → store →

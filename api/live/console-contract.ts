@@ -207,7 +207,7 @@ export interface DeviceCredentialsView {
   device: DeviceView;
   secret: string;
   connection: { url: string; clientId: string; username: string; password: string };
-  /** Ready-made settings for Traccar Client and OwnTracks (README, "Devices"). */
+  /** Ready-made settings for Traccar Client and OwnTracks (docs/guides/phone-apps.md). */
   apps: PhoneAppSettings;
 }
 /** GET /api/wearers/:id/geofences */

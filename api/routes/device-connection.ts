@@ -1,6 +1,6 @@
 // What a device (or its installer) is given with a new secret: where to connect and as whom,
 // the same for one device (POST /api/devices, rotate-secret) and for a fleet (POST /api/devices/bulk).
-// A single device also gets ready-made settings for the phone apps (README, "Devices").
+// A single device also gets ready-made settings for the phone apps (docs/guides/phone-apps.md).
 import { deviceMqttUrl, osmandUrl, type Config } from '../config.js';
 import { ownTracksConfigLink, ownTracksConfiguration } from '../../protocol/owntracks.js';
 import type { PhoneAppSettings } from '../live/console-contract.js';

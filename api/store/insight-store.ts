@@ -1,4 +1,4 @@
-// Reads for the insight views (README "Insight"): everything is counted in PostgreSQL, grouped
+// Reads for the insight views (docs/guides/insight.md): everything is counted in PostgreSQL, grouped
 // to a few hundred rows, so a year of a large service answers quickly (bench/insight.ts). Test
 // alarms and those linked to another (a repeat press of one incident) are not demand.
 // An optional organisation narrows every read to its wearers' alarms.
