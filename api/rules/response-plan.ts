@@ -311,7 +311,7 @@ function policeLine(wearer: WearerForPlan): string {
 
 /** What the console shows for one step of the plan. */
 export function stepGuidance(input: PlanContext & { stepIndex: number }): StepGuidance {
-  const { plan, stepIndex, alarm, wearer, now } = input;
+  const { plan, stepIndex, alarm, wearer } = input;
   const timeZone = input.timeZone ?? LONDON;
   const step = stepAt(plan, stepIndex);
   const base = {

@@ -2,7 +2,7 @@
 // own and their organisation's), and everything the plan rules need about a wearer, read together.
 import type { Sql, TransactionSql } from 'postgres';
 import { ResponsePlan, missingContacts, planWithSource, type PlanSource, type WearerForPlan } from '../rules/response-plan.js';
-import type { EffectivePolice, PoliceSetting } from '../rules/police-urn.js';
+import type { PoliceSetting } from '../rules/police-urn.js';
 import type { WearerProfile } from '../domain/wearer-profile.js';
 import type { WearerPolice } from '../domain/wearer.js';
 import { listContacts, type Contact } from './contact-store.js';
