@@ -155,8 +155,8 @@ export interface OperatorClientEvents {
 }
 
 // ---- REST payloads the console reads ------------------------------------------------------
-// Types only: the stores and rules that produce these define them; here they are named once
-// for the console, as they arrive over JSON (a Date becomes its ISO string).
+// Types only: the core (api/domain/) and the pure rules define them and the store produces them;
+// here they are named once for the console, as they arrive over JSON (a Date becomes its ISO string).
 
 /** A value as JSON.parse gives it back. */
 export type Json<T> = T extends Date ? string : T extends object ? { -readonly [K in keyof T]: Json<T[K]> } : T;
