@@ -114,7 +114,7 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
   const { config, sql, logger } = deps;
   const now = deps.now ?? (() => new Date());
   const metrics = new Metrics();
-  // Cluster mode (README "Cluster"): without ARC_REDIS_URL nothing below touches Redis.
+  // Cluster mode (docs/guides/cluster.md): without ARC_REDIS_URL nothing below touches Redis.
   const cluster = config.ARC_REDIS_URL ? createRedisLink(config.ARC_REDIS_URL, logger.child({ component: 'cluster' })) : null;
   if (cluster) {
     // A node starts without Redis too (its devices can still raise alarms into PostgreSQL); it
@@ -199,7 +199,7 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
         'response plan steps',
         async (ctx) => (await runDueSteps(ctx.tx, ctx.now, planOptions)).map((alarmId) => ({ change: 'updated' as const, alarmId })),
       ],
-      // The overnight insight rollup (README "Insight"): closed days and nights, in small batches.
+      // The overnight insight rollup (docs/guides/insight.md): closed days and nights, in small batches.
       [
         'insight rollup',
         createInsightRollupSweep({ timeZone: config.ARC_INSIGHT_TIME_ZONE, night: config.ARC_INSIGHT_NIGHT_HOURS }, (pass) =>
@@ -208,7 +208,7 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
       ],
       // Staff on a console, a sample a minute, for the capacity view's staff on shift.
       ['staff presence', createPresenceSweep(async () => (await feed?.onConsole()) ?? [])],
-      // Last: the purge of what is past its retention period (README "Data protection").
+      // Last: the purge of what is past its retention period (docs/reference/data-protection.md).
       ['retention', createRetentionSweep((purged) => logger.info({ component: 'retention', purged }, 'purged data past its retention period'))],
     ],
   });

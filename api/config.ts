@@ -135,7 +135,7 @@ export const ConfigSchema = z.object({
     .prefault('22-06'),
   /**
    * Cluster mode: every ARC node given the same Redis (or Valkey) and the same DATABASE_URL shares
-   * device routing and the live feeds. Unset: one process, nothing more to run (README "Cluster").
+   * device routing and the live feeds. Unset: one process, nothing more to run (docs/guides/cluster.md).
    */
   ARC_REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'expected a redis:// or rediss:// URL' }).optional(),
 });

@@ -47,7 +47,7 @@ export function buildOpenApi({ version, routes, docs }: OpenApiOptions): JsonSch
       tags: [url.split('/')[url.startsWith('/api/') ? 2 : 1] ?? 'root'],
       parameters: [...parameters('path', doc.params, pathNames), ...parameters('query', doc.query)],
       responses: {
-        '200': { description: 'Done: the answer is JSON (see the README, "HTTP API")' },
+        '200': { description: 'Done: the answer is JSON (see docs/reference/http-api.md)' },
         default: { description: 'An error: `{error: {code, message, details?}}`', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
       },
     };

@@ -1,5 +1,5 @@
 // `npm run bench:insight`: a year of history for 10,000 wearers in a temporary embedded
-// PostgreSQL, then every insight route timed over it (README "Insight" has the figures).
+// PostgreSQL, then every insight route timed over it (docs/guides/insight.md has the figures).
 // Alarms are generated in PostgreSQL (setseed makes them the same every run): five a wearer a
 // month, 600,000 in all, busier in the evening, with realistic accept and handling times.
 // Options: --wearers N, --alarms N, --runs N.

@@ -1,5 +1,5 @@
 // Results: a table for people, a JSON file per run, and bench/results/latest.md, which keeps the
-// newest result of every scenario (and of every target) for the README to show.
+// newest result of every scenario (and of every target) for docs/guides/benchmarks.md to link.
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus, release, totalmem, tmpdir } from 'node:os';

@@ -1,10 +1,6 @@
 // `npm run bench:faults -- [fault …] [flags]`: the fault runs of issue 5 (kill -9 during a storm,
 // PostgreSQL unavailable under load, a device flooding garbage), each on a fresh ARC.
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_OUT_DIR } from './report.js';
-import { DEFAULT_CACHE_DIR } from './seeded-data-dir.js';
 import { COMMON_OPTIONS, commonFlags, isMainModule, positiveNumber, runCli, runSteps, type CommonFlags, type RunOutcome, type Step } from './bench-runner.js';
 import { KILL_DEFAULTS, runKillDuringStorm } from './scenarios/fault-kill.js';
 import { POSTGRES_OUTAGE_DEFAULTS, runPostgresOutage, type OutageMode } from './scenarios/fault-postgres.js';

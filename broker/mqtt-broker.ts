@@ -68,7 +68,7 @@ export interface BrokerOptions {
   /**
    * Aedes' message emitter. A shared one (mqemitter-redis) routes commands between brokers and
    * carries Aedes' `$SYS/<id>/new/clients`, on which every other broker closes its connection of
-   * the same client id: one live connection per device across brokers (README "Cluster").
+   * the same client id: one live connection per device across brokers (docs/guides/cluster.md).
    */
   mq?: AedesOptions['mq'];
 }

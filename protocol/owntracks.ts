@@ -2,7 +2,7 @@
 // JSON arrives over MQTT (topic owntracks/<device-id>/<anything>) and over HTTP (POST). Only
 // positions are of use to an ARC: `location` and `transition` carry one; the other types
 // (lwt, status, card, waypoint(s), steps, beacon, cmd, …) are accepted and ignored. OwnTracks
-// has no alarm button: nothing here raises an alarm (README, "Devices").
+// has no alarm button: nothing here raises an alarm (docs/guides/devices.md).
 import { isFiniteNumber, type Translation } from './translation.js';
 
 /** The `_type`s the apps send that carry nothing the ARC stores (booklet, "Types"). */

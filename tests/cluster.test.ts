@@ -329,7 +329,6 @@ describe('Redis down', () => {
   it('devices keep raising alarms into PostgreSQL and are acknowledged; readiness says Redis is down; consoles reload when it is back', async () => {
     const credentials = await a.provisionDevice();
     const device = await deviceOn(a.mqttUrl, credentials);
-    const commands = recordCommands(device);
     const consoleOnB = operatorOn(b.addresses.http, a.adminToken);
     await connected(consoleOnB);
     const before = await device.sendEvent('sos');

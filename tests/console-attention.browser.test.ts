@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { SimulatedDevice } from '../device-sim/simulated-device.js';
 import { startTestArc, type TestArc } from './support/test-arc.js';
-import { connected, launchChromium, logIn, newProfile, openConsole, queueRow, queueRows, UI_TIMEOUT_MS } from './support/console-browser.js';
+import { connected, launchChromium, logIn, newProfile, openConsole, queueRows, UI_TIMEOUT_MS } from './support/console-browser.js';
 
 let t: TestArc;
 let browser: Browser;

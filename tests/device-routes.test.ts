@@ -1,6 +1,5 @@
 // Devices over HTTP against a real PostgreSQL: the connection settings a phone app is given with
 // each new secret, and the device list's open amber session and check-in shift.
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../api/config.js';
 import { verifySecret } from '../api/auth/secret-hash.js';
@@ -14,7 +13,7 @@ let db: TestDatabase;
 let withTls: RouteTestApp;
 let withUrl: RouteTestApp;
 let plain: RouteTestApp;
-let clock = Date.parse('2026-11-23T09:00:00Z');
+const clock = Date.parse('2026-11-23T09:00:00Z');
 const now = () => new Date(clock);
 
 beforeAll(async () => {

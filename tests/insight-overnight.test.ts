@@ -1,5 +1,5 @@
 // The overnight insight rollup and the staff presence sample, run by the ARC's own clock with time
-// injected (README "Insight"): closed days and nights are built by themselves, in batches, after
+// injected (docs/guides/insight.md): closed days and nights are built by themselves, in batches, after
 // local midnight, once across nodes; night-time activity away from home is counted from the fixes;
 // staff on a console are counted minute by minute and set beside the operators needed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

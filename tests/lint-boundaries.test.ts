@@ -37,6 +37,21 @@ describe('import boundaries', () => {
     expect(await errors('api/store/x.ts', "import type { AlarmView } from '../live/console-contract.js';\nexport type A = AlarmView;\n")).toEqual([]);
   });
 
+  it('the contracts import nothing from the store (types flow downward)', async () => {
+    expect(await errors('api/live/console-contract.ts', "import type { Wearer } from '../store/wearer-store.js';\nexport type A = Wearer;\n")).toContain(RESTRICTED);
+    expect(await errors('api/live/carer-contract.ts', "import { listWearers } from '../store/wearer-store.js';\nexport const a = listWearers;\n")).toContain(RESTRICTED);
+    expect(await errors('api/live/console-contract.ts', "import type { PhoneAppSettings } from '../routes/device-connection.js';\nexport type A = PhoneAppSettings;\n")).toContain(RESTRICTED);
+    expect(await errors('api/live/console-contract.ts', "import postgres from 'postgres';\nexport const a = postgres;\n")).toContain(RESTRICTED);
+    expect(await errors('api/live/console-contract.ts', "import { notificationsForAlarm } from '../notify/outbox.js';\nexport const a = notificationsForAlarm;\n")).toContain(RESTRICTED);
+    // What they build on: the core, the pure rules, each other, and a notification's type.
+    expect(
+      await errors(
+        'api/live/console-contract.ts',
+        "import type { Wearer } from '../domain/wearer.js';\nimport { GeofenceShape } from '../rules/geofence-zone.js';\nimport { Position } from './carer-contract.js';\nimport type { NotificationView } from '../notify/outbox.js';\nexport const a = [GeofenceShape, Position] as unknown as [Wearer, NotificationView];\n",
+      ),
+    ).toEqual([]);
+  });
+
   it('routes reach feeds, broker and clock through their deps', async () => {
     expect(await errors('api/routes/x.ts', "import { attachOperatorFeed } from '../live/operator-feed.js';\nexport const a = attachOperatorFeed;\n")).toContain(RESTRICTED);
     expect(await errors('api/routes/x.ts', "import { createDeadlineClock } from '../clock/deadline-clock.js';\nexport const a = createDeadlineClock;\n")).toContain(RESTRICTED);

@@ -4,7 +4,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import pino from 'pino';
-import type { AddressObject, ParsedMail } from 'mailparser';
+import type { AddressObject } from 'mailparser';
 import { loadConfig } from '../api/config.js';
 import type { Sql } from '../api/db/connect.js';
 import { enqueueNotification, type NewNotification } from '../api/notify/outbox.js';

@@ -54,7 +54,7 @@ describe('creating and listing organisations', () => {
       policeWithdrawnReason: null,
       createdAt: expect.any(String),
       wearerCount: 0,
-      // README "Data protection": the default retention periods.
+      // docs/reference/data-protection.md: the default retention periods.
       locationRetentionDays: 90,
       alarmRetentionDays: 2557,
       auditRetentionDays: 2557,

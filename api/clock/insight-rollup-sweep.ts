@@ -1,4 +1,4 @@
-// The overnight insight rollup (README "Insight"): a clock sweep, so it runs by itself on the
+// The overnight insight rollup (docs/guides/insight.md): a clock sweep, so it runs by itself on the
 // ARC's clock. After local midnight (and hourly, and every tick while there is a backlog) it
 // builds, in small batches, the rollups of closed days (api/store/insight-rollup.ts) and the
 // night-time activity away from home from the fixes (api/store/night-away-store.ts), so the

@@ -1,4 +1,4 @@
-// Staff presence, sampled once a minute of ARC time (README "Insight"): who is on a console now,
+// Staff presence, sampled once a minute of ARC time (docs/guides/insight.md): who is on a console now,
 // all nodes together (the operator feed's presence), added to their hour. The capacity view sets
 // these staff-hours beside the operators needed.
 import { minuteOf, presenceDue } from '../rules/insight-schedule.js';

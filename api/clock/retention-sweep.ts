@@ -1,4 +1,4 @@
-// The retention sweep (README "Data protection"): one of the clock's sweeps, so it runs by itself
+// The retention sweep (docs/reference/data-protection.md): one of the clock's sweeps, so it runs by itself
 // on every node, in its own transaction, one small batch of each kind per pass. It runs every tick
 // while there is a backlog, else once a minute (ARC time), so an idle purge costs the clock nothing.
 // It never touches the intake's path: the intake inserts, this deletes old rows by index.

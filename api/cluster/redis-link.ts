@@ -2,7 +2,7 @@
 // the ARC cannot lose: alarms, events, commands and deadlines live in PostgreSQL. Through it go
 // Aedes' routing between brokers (mqemitter-redis), the Socket.IO Redis adapter, and one channel of
 // device notices ("flush this device's commands", "drop this device") for the node that holds
-// the device's connection. README "Cluster" says why these pieces and what happens when Redis is down.
+// the device's connection. docs/guides/cluster.md says why these pieces and what happens when Redis is down.
 import { randomUUID } from 'node:crypto';
 import { Redis, type RedisOptions } from 'ioredis';
 import MQEmitterRedis from 'mqemitter-redis';
@@ -62,7 +62,7 @@ const end = (client: Redis): Promise<unknown> =>
 export function createRedisLink(url: string, logger: Logger): RedisLink {
   const nodeId = `arc-${randomUUID()}`;
   const options: RedisOptions = {
-    // Reconnect quickly and for ever: a node outlives Redis restarts (README "Cluster", Redis down).
+    // Reconnect quickly and for ever: a node outlives Redis restarts (docs/guides/cluster.md, "Redis down").
     retryStrategy: (attempt) => Math.min(attempt * 100, 2000),
     // A command waits at most a few reconnect attempts; the callers treat a failure as "not sent".
     maxRetriesPerRequest: 3,

@@ -2,7 +2,7 @@
 //
 // postgres.js prepares each statement on a connection the first time that connection runs it:
 // one more round trip (Parse/Describe) per statement, and an SOS runs about twenty. The first
-// alarm on each connection paid 60–140 ms for it under load (README, "Benchmarks"), and with ten
+// alarm on each connection paid 60–140 ms for it under load (docs/guides/scale.md), and with ten
 // connections in the pool that was the first ten or so alarms after every start: the very moment
 // a restarted ARC's fleet reconnects and presses again.
 //

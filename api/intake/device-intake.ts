@@ -62,7 +62,7 @@ interface MessageSource {
 export interface DeviceIntake {
   (message: DevicePublish): Promise<IntakeResult>;
   translated(deviceId: string, source: string, translation: Translation): Promise<IntakeResult>;
-  /** The device was heard through this app (null: our protocol): recorded when it changes (migration 020). */
+  /** The device was heard through this app (null: our protocol): recorded when it changes (021_commands_apps_cannot_take.sql). */
   heardThrough(deviceId: string, app: DeviceApp | null): Promise<void>;
 }
 

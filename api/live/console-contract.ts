@@ -2,22 +2,22 @@
 // The console and the tests import these types; nothing else defines them (STYLE, "The shape").
 import { z } from 'zod';
 import { AlarmStatus as AlarmStatuses } from '../domain/alarm-status.js';
-import type { AlarmDetail } from '../store/alarm-detail-store.js';
+// Types flow downward: the shapes shown are the core's (api/domain/) or the pure rules', which the
+// store implements; nothing here comes from api/store/ or api/routes/ (eslint.config.js).
+import type { AlarmDetail } from '../domain/alarm-detail.js';
+import type { User, UserAccount } from '../domain/account.js';
+import type { LinkedCarer, Wearer, WearerPolice } from '../domain/wearer.js';
+import type { WearerProfile } from '../domain/wearer-profile.js';
+import type { Organisation } from '../domain/organisation.js';
+import type { Contact } from '../domain/contact.js';
+import type { HandoverNote } from '../domain/handover-note.js';
 import type { NotificationView } from '../notify/outbox.js';
 import type { PlanProgress, PlanStep, ResponsePlan, StepGuidance } from '../rules/response-plan.js';
 import type { ClosureCode } from '../rules/alarm-lifecycle.js';
-import type { User, UserAccount } from '../store/user-store.js';
-import type { LinkedCarer, Wearer } from '../store/wearer-store.js';
-import type { WearerProfile } from '../domain/wearer-profile.js';
-import type { WearerPolice } from '../store/response-plan-store.js';
-import type { Organisation } from '../store/organisation-store.js';
-import type { Contact } from '../store/contact-store.js';
-import type { HandoverNote } from '../store/handover-store.js';
 import type { ShiftPattern } from '../rules/shift-rules.js';
-import type { Geofence } from '../store/geofence-store.js';
+import type { Geofence } from '../rules/geofence-zone.js';
 import type { BillingCounts, MonthlyStatistics } from '../rules/organisation-reports.js';
 import type { SlaReport } from '../rules/sla-report.js';
-import type { PhoneAppSettings } from '../routes/device-connection.js';
 
 export const Position = z.object({ lat: z.number(), lon: z.number(), acc: z.number().nullable() });
 export type Position = z.infer<typeof Position>;
@@ -155,8 +155,8 @@ export interface OperatorClientEvents {
 }
 
 // ---- REST payloads the console reads ------------------------------------------------------
-// Types only: the stores and rules that produce these define them; here they are named once
-// for the console, as they arrive over JSON (a Date becomes its ISO string).
+// Types only: the core (api/domain/) and the pure rules define them and the store produces them;
+// here they are named once for the console, as they arrive over JSON (a Date becomes its ISO string).
 
 /** A value as JSON.parse gives it back. */
 export type Json<T> = T extends Date ? string : T extends object ? { -readonly [K in keyof T]: Json<T[K]> } : T;
@@ -191,12 +191,23 @@ export type LinkedCarerView = LinkedCarer;
 export type WearerPoliceView = WearerPolice;
 /** GET /api/organisations */
 export type OrganisationView = Json<Organisation>;
+/** Ready-made settings for the phone apps (built by api/routes/device-connection.ts). */
+export interface PhoneAppSettings {
+  /** Traccar Client: null when the OsmAnd listener is off (ARC_OSMAND_PORT unset). */
+  traccarClient: { url: string; identifier: string; /** Traccar Client reads this from a QR code (url + id). */ link: string } | null;
+  /** OwnTracks' own `configuration` message and the owntracks:/// link that imports it. */
+  ownTracks: {
+    mqtt: { configuration: Record<string, unknown>; link: string };
+    http: { url: string; configuration: Record<string, unknown>; link: string };
+  };
+}
+
 /** POST /api/devices, POST /api/devices/:id/rotate-secret: the secret, shown this once, and where to connect. */
 export interface DeviceCredentialsView {
   device: DeviceView;
   secret: string;
   connection: { url: string; clientId: string; username: string; password: string };
-  /** Ready-made settings for Traccar Client and OwnTracks (README, "Devices"). */
+  /** Ready-made settings for Traccar Client and OwnTracks (docs/guides/phone-apps.md). */
   apps: PhoneAppSettings;
 }
 /** GET /api/wearers/:id/geofences */

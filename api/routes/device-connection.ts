@@ -1,8 +1,9 @@
 // What a device (or its installer) is given with a new secret: where to connect and as whom,
 // the same for one device (POST /api/devices, rotate-secret) and for a fleet (POST /api/devices/bulk).
-// A single device also gets ready-made settings for the phone apps (README, "Devices").
+// A single device also gets ready-made settings for the phone apps (docs/guides/phone-apps.md).
 import { deviceMqttUrl, osmandUrl, type Config } from '../config.js';
 import { ownTracksConfigLink, ownTracksConfiguration } from '../../protocol/owntracks.js';
+import type { PhoneAppSettings } from '../live/console-contract.js';
 
 export interface DeviceConnection {
   url: string;
@@ -21,15 +22,8 @@ export const deviceConnection = (config: Config, deviceId: string, secret: strin
 /** The path OwnTracks posts to in HTTP mode (api/routes/owntracks-routes.ts). */
 export const OWNTRACKS_HTTP_PATH = '/owntracks';
 
-export interface PhoneAppSettings {
-  /** Traccar Client: null when the OsmAnd listener is off (ARC_OSMAND_PORT unset). */
-  traccarClient: { url: string; identifier: string; /** Traccar Client reads this from a QR code (url + id). */ link: string } | null;
-  /** OwnTracks' own `configuration` message and the owntracks:/// link that imports it. */
-  ownTracks: {
-    mqtt: { configuration: Record<string, unknown>; link: string };
-    http: { url: string; configuration: Record<string, unknown>; link: string };
-  };
-}
+// The shape the console shows (DeviceCredentialsView); the contract defines it, this builds it.
+export type { PhoneAppSettings };
 
 export function phoneAppSettings(config: Config, deviceId: string, secret: string, osmandToken: string): PhoneAppSettings {
   const traccarUrl = osmandUrl(config);

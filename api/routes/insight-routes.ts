@@ -1,4 +1,4 @@
-// Demand and prevention insight for supervisors and administrators (README "Insight"): arrivals
+// Demand and prevention insight for supervisors and administrators (docs/guides/insight.md): arrivals
 // by hour of the week, response-time distributions, the forecast, operators needed beside those
 // seen, a what-if, and the early-help review list with outcomes. Every chart is also CSV
 // (?format=csv). The review list shows people: every view and outcome is audited. Carers and

@@ -39,7 +39,7 @@ export function opsRoutes(app: FastifyInstance, deps: RouteDeps): void {
   app.get('/health/ready', async (_request, reply) => {
     const database = await deps.databaseReady();
     // Cluster mode: without Redis this node still stores what its devices send, but its consoles
-    // miss the other nodes' changes and commands miss devices on other nodes (README "Cluster").
+    // miss the other nodes' changes and commands miss devices on other nodes (docs/guides/cluster.md).
     const redis = deps.redisReady?.();
     const ready = database && redis !== false;
     return reply.status(ready ? 200 : 503).send({

@@ -21,7 +21,7 @@ import { inTransaction } from '../store/in-transaction.js';
 
 const Name = z.string().trim().min(1).max(200);
 const days = (bounds: { min: number; max: number }) => z.number().int().min(bounds.min).max(bounds.max);
-/** Retention periods in days (README "Data protection"); administrators only. */
+/** Retention periods in days (docs/reference/data-protection.md); administrators only. */
 const Retention = {
   locationRetentionDays: days(RETENTION_BOUNDS.locationDays).optional(),
   alarmRetentionDays: days(RETENTION_BOUNDS.alarmDays).optional(),

@@ -1,4 +1,4 @@
-// Subject access and erasure (README "Data protection"), administrators only, both audited.
+// Subject access and erasure (docs/reference/data-protection.md, "Subject access"), administrators only, both audited.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ArcError } from '../errors.js';

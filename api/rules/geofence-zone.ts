@@ -81,3 +81,14 @@ export interface GeofenceZone {
   shape: GeofenceShape;
   activeHours: ActiveHours | null;
 }
+
+/**
+ * A zone as it is kept and shown (the store reads it, the console contract shows it): it lives
+ * here, beside the schemas its shape and hours are checked with, not in api/domain/, because those
+ * schemas need the geometry of api/rules/geofence-geometry.ts.
+ */
+export interface Geofence extends GeofenceZone {
+  wearerId: string;
+  enabled: boolean;
+  createdAt: Date;
+}

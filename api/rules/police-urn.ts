@@ -3,20 +3,10 @@
 // was made against: the wearer's own flag always stops police response (it is about this person),
 // the organisation's only while its URN is the one quoted. Pure (STYLE habit 3).
 
-export interface PoliceSetting {
-  /** Exactly as the force issued it; null = none. */
-  urn: string | null;
-  policeWithdrawn: boolean;
-  policeWithdrawnReason: string | null;
-}
+import { UrnSource, type EffectivePolice, type PoliceSetting } from '../domain/police.js';
 
-export const UrnSource = ['wearer', 'organisation'] as const;
-export type UrnSource = (typeof UrnSource)[number];
-
-export interface EffectivePolice extends PoliceSetting {
-  /** Whose URN is quoted; null when neither has one. */
-  urnSource: UrnSource | null;
-}
+// Defined in the core (api/domain/police.ts); re-exported for the code that reads them from here.
+export { UrnSource, type EffectivePolice, type PoliceSetting };
 
 const NOT_WITHDRAWN = { policeWithdrawn: false, policeWithdrawnReason: null } as const;
 

@@ -4,6 +4,7 @@
 // wearer (null = the profile default below) and a copy on each alarm (alarms.plan).
 import { z } from 'zod';
 import type { WearerProfile } from '../domain/wearer-profile.js';
+import { ContactHours } from '../domain/contact.js';
 import { dateTimeFormat } from './date-time-format.js';
 
 export const StepWho = ['wearer', 'contact', 'police', 'ambulance'] as const;
@@ -173,11 +174,8 @@ export interface WearerForPlan {
   devicePhone?: string | null;
 }
 
-export const ContactHours = z.object({
-  from: z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'a time is HH:MM (00:00 to 23:59)'),
-  to: z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'a time is HH:MM (00:00 to 23:59)'),
-});
-export type ContactHours = z.infer<typeof ContactHours>;
+// Defined in the core (api/domain/contact.ts); re-exported for the code that reads it from here.
+export { ContactHours };
 
 export interface PlanContact {
   /** Order in which contacts are tried; contactPosition N is the Nth contact in this order. */
@@ -313,7 +311,7 @@ function policeLine(wearer: WearerForPlan): string {
 
 /** What the console shows for one step of the plan. */
 export function stepGuidance(input: PlanContext & { stepIndex: number }): StepGuidance {
-  const { plan, stepIndex, alarm, wearer, now } = input;
+  const { plan, stepIndex, alarm, wearer } = input;
   const timeZone = input.timeZone ?? LONDON;
   const step = stepAt(plan, stepIndex);
   const base = {

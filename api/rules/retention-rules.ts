@@ -1,4 +1,4 @@
-// How long personal data is kept (README "Data protection"). Each organisation sets its own
+// How long personal data is kept (docs/reference/data-protection.md). Each organisation sets its own
 // periods (organisations.*_retention_days, same defaults as here); wearers without an
 // organisation, and rows that belong to nobody yet, get these defaults.
 

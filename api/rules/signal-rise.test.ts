@@ -70,7 +70,7 @@ describe('reviewList', () => {
 
 describe('on realistic synthetic history (bench/synthetic-wearers.ts)', () => {
   // 10 000 wearers, 12 months of baseline and the month reviewed, 2 % with one signal planted to
-  // rise fivefold. The figures are in README "Insight" (0.9 false flags per 1,000 for this seed); these bounds hold them.
+  // rise fivefold. The figures are in docs/guides/insight.md (0.9 false flags per 1,000 for this seed); these bounds hold them.
   const { wearers, planted } = syntheticWearers({ count: 10_000, months: 13, reviewMonths: 1, plantedShare: 0.02, plantedFactor: 5, seed: 2026 });
   const list = reviewList(wearers);
   const falseFlags = list.filter((c) => !planted.has(c.wearerId)).length;

@@ -14,7 +14,7 @@
 //    the posterior predictive of a Poisson–gamma model. Short or sparse baselines ask for more.
 // A baseline of zero still needs MIN_COUNT and RISE_FACTOR × FLOOR_PER_MONTH. Wearers with
 // fewer than MIN_BASELINE_MONTHS of history are not assessed.
-// The thresholds were tuned on bench/synthetic-wearers.ts (README "Insight").
+// The thresholds were tuned on bench/synthetic-wearers.ts (docs/guides/insight.md).
 
 export const PREVENTION_SIGNALS = [
   'falls',

@@ -1,38 +1,13 @@
 // Everything an operator needs on one alarm: its history (events and actions in time order),
 // the alarms linked to it, the wearer's profile for the ARC, and the trail around it.
 import type { Sql } from 'postgres';
-import { listAlarmActions, type AlarmActionEntry } from './alarm-store.js';
-import { listContacts, type Contact } from './contact-store.js';
+import { listAlarmActions } from './alarm-store.js';
+import { listContacts } from './contact-store.js';
 import { policeColumns, policeOf, type PoliceRow } from './organisation-store.js';
-import type { UrnSource } from '../rules/police-urn.js';
+import type { AlarmDetail, AlarmEventEntry, TrailFix, WearerForOperator } from '../domain/alarm-detail.js';
 
-export interface AlarmEventEntry {
-  eventKey: string;
-  type: string;
-  ts: string;
-  receivedAt: Date;
-  warnings: string[];
-}
-
-export interface WearerForOperator {
-  id: string;
-  name: string;
-  profile: string;
-  notes: string;
-  medicalNotes: string;
-  /** The police details in force: the wearer's own URN, else their organisation's. */
-  urn: string | null;
-  urnSource: UrnSource | null;
-  policeWithdrawn: boolean;
-  policeWithdrawnReason: string | null;
-  organisationId: string | null;
-  organisationName: string | null;
-  phone: string | null;
-  homeLat: number | null;
-  homeLon: number | null;
-  /** Access information is held (shown on request, audited: POST /api/alarms/:id/access-info). */
-  hasAccessInfo: boolean;
-}
+// Defined in the core (api/domain/alarm-detail.ts); re-exported for the code that reads them from here.
+export type { AlarmDetail, AlarmEventEntry, TrailFix, WearerForOperator };
 
 interface WearerRow extends PoliceRow {
   id: string;
@@ -69,26 +44,6 @@ async function wearerForOperator(sql: Sql, wearerId: string): Promise<WearerForO
     homeLon: row.homeLon,
     hasAccessInfo: row.hasAccessInfo,
   };
-}
-
-export interface TrailFix {
-  ts: string;
-  lat: number;
-  lon: number;
-  acc: number | null;
-}
-
-export interface AlarmDetail {
-  actions: AlarmActionEntry[];
-  events: AlarmEventEntry[];
-  linkedAlarmIds: string[];
-  wearer: WearerForOperator | null;
-  /** The wearer's contacts in the order they are tried (tel: links on the console). */
-  contacts: Contact[];
-  /** Fixes from an hour before the alarm until now (at most 1,000, newest last). */
-  trail: TrailFix[];
-  /** The SIM number of the alarm's device, if it takes calls. */
-  devicePhone: string | null;
 }
 
 export async function getAlarmDetail(sql: Sql, alarmId: string, wearerId: string | null, deviceId: string, receivedAt: Date): Promise<AlarmDetail> {

@@ -7,6 +7,10 @@ import type { AlarmState, ClosureCode } from '../rules/alarm-lifecycle.js';
 import type { Actor } from './audit-log.js';
 import { policeColumns, policeOf, type PoliceRow } from './organisation-store.js';
 import { asReal } from './single-precision.js';
+import type { AlarmActionEntry } from '../domain/alarm-detail.js';
+
+// Defined in the core (api/domain/alarm-detail.ts); re-exported for the code that reads it from here.
+export type { AlarmActionEntry };
 
 type Db = Sql | TransactionSql;
 
@@ -180,14 +184,6 @@ export async function recordAlarmAction(
 ): Promise<void> {
   await tx`insert into alarm_actions (alarm_id, at, actor_id, actor, kind, detail)
            values (${alarmId}, ${at}, ${actor.id}, ${actor.name}, ${kind}, ${tx.json(detail as never)})`;
-}
-
-export interface AlarmActionEntry {
-  id: string;
-  at: Date;
-  actor: string;
-  kind: string;
-  detail: Record<string, unknown>;
 }
 
 export async function listAlarmActions(sql: Db, alarmId: string): Promise<AlarmActionEntry[]> {

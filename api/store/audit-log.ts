@@ -25,7 +25,7 @@ export interface AuditEntry {
   detail: Record<string, unknown>;
 }
 
-/** What the audit screen filters on (README "Data protection"); every part optional. */
+/** What the audit screen filters on (docs/reference/data-protection.md, "The audit"); every part optional. */
 export interface AuditFilter {
   /** Part of the actor's email (or `system`, `device:<id>`), any case. */
   actor?: string;

@@ -13,7 +13,7 @@ const carerVisible = (sql: Sql) => sql`not a.is_test and not coalesce((a.flags->
 
 /**
  * Which stored fixes belong to a wearer: those stored while one of their devices was theirs
- * (migration 012, device_wearer_periods), never another wearer's, before or after; a device
+ * (migration 012_device_wearer_history, device_wearer_periods), never another wearer's, before or after; a device
  * passed on keeps its earlier fixes with the person who had it (issue 12, item 9).
  */
 const fixInPeriod = (sql: Sql) => sql`f.device_id = p.device_id and f.id > p.from_fix_id and (p.until_fix_id is null or f.id < p.until_fix_id)`;

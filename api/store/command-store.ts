@@ -24,7 +24,8 @@ export async function insertCommand(sql: Sql | TransactionSql, deviceId: string,
 }
 
 /**
- * The device's app cannot take this command (migration 020): it stops waiting, with the reason.
+ * The device's app cannot take this command (migration 021_commands_apps_cannot_take): it stops
+ * waiting, with the reason.
  * Returns whether it was still waiting (a second node may have closed it first).
  */
 export async function markCommandUndeliverable(sql: Sql, deviceId: string, commandId: string, reason: string): Promise<boolean> {
@@ -33,7 +34,7 @@ export async function markCommandUndeliverable(sql: Sql, deviceId: string, comma
   return rows.length > 0;
 }
 
-/** Which app the device speaks when it is not our protocol (migration 020); null for protocol v1. */
+/** Which app the device speaks when not our protocol (021_commands_apps_cannot_take.sql); null for protocol v1. */
 export async function deviceApp(sql: Sql | TransactionSql, deviceId: string): Promise<'owntracks' | 'osmand' | null> {
   const [row] = await sql<{ app: 'owntracks' | 'osmand' | null }[]>`select app from devices where id = ${deviceId}`;
   return row?.app ?? null;

@@ -2,20 +2,12 @@
 // plan's contactPosition N is the Nth contact), so every insert, move and delete renumbers in one
 // transaction, with the wearer's row locked so two editors cannot interleave.
 import type { Sql, TransactionSql } from 'postgres';
-import { ResponsePlan, missingContacts, type ContactHours } from '../rules/response-plan.js';
+import { ResponsePlan, missingContacts } from '../rules/response-plan.js';
+import type { Contact, ContactHours } from '../domain/contact.js';
 import { inTransaction } from './in-transaction.js';
 
-export interface Contact {
-  id: string;
-  wearerId: string;
-  position: number;
-  name: string;
-  relationship: string;
-  phone: string | null;
-  email: string | null;
-  hours: ContactHours | null;
-  carerId: string | null;
-}
+// Defined in the core (api/domain/contact.ts); re-exported for the code that reads it from here.
+export type { Contact };
 
 export interface ContactFields {
   name?: string;

@@ -32,7 +32,7 @@ const orNull = <T>(v: T | undefined): T | null => (v === undefined ? null : v);
 
 /**
  * Stores every fix of every message (a fix with an id once per device: a resend of it is
- * skipped, migration 019) and moves each device's current position if this batch holds
+ * skipped, migration 020_fix_once) and moves each device's current position if this batch holds
  * a newer fix. Returns, per device, its open no-communication alarm if any (hearing from the
  * device clears that).
  */

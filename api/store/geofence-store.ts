@@ -2,14 +2,11 @@
 // Shapes and active hours are parsed at the route edge (geofence-zone.ts) and trusted here.
 import type { Sql, TransactionSql } from 'postgres';
 import type { GeofenceState } from '../rules/geofence-rules.js';
-import type { ActiveHours, GeofenceKind, GeofenceShape, GeofenceZone } from '../rules/geofence-zone.js';
+import type { ActiveHours, Geofence, GeofenceKind, GeofenceShape, GeofenceZone } from '../rules/geofence-zone.js';
 import { inTransaction } from './in-transaction.js';
 
-export interface Geofence extends GeofenceZone {
-  wearerId: string;
-  enabled: boolean;
-  createdAt: Date;
-}
+// Defined beside its schemas (api/rules/geofence-zone.ts); re-exported for the code that reads it from here.
+export type { Geofence };
 
 export interface NewGeofence {
   name: string;

@@ -1,12 +1,9 @@
 // Shift handover notes: written by staff, read by the next shift.
 import type { Sql } from 'postgres';
+import type { HandoverNote } from '../domain/handover-note.js';
 
-export interface HandoverNote {
-  id: string;
-  author: string;
-  text: string;
-  createdAt: Date;
-}
+// Defined in the core (api/domain/handover-note.ts); re-exported for the code that reads it from here.
+export type { HandoverNote };
 
 export async function insertHandoverNote(sql: Sql, note: { authorId: string; author: string; text: string; at: Date }): Promise<HandoverNote> {
   const [row] = await sql<HandoverNote[]>`

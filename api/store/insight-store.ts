@@ -1,4 +1,4 @@
-// Reads for the insight views (README "Insight"): everything is counted in PostgreSQL, grouped
+// Reads for the insight views (docs/guides/insight.md): everything is counted in PostgreSQL, grouped
 // to a few hundred rows, so a year of a large service answers quickly (bench/insight.ts). Test
 // alarms and those linked to another (a repeat press of one incident) are not demand.
 // An optional organisation narrows every read to its wearers' alarms.
@@ -20,9 +20,6 @@ export interface InsightScope {
 
 const orgFilter = (sql: Sql, organisationId: string | null | undefined) =>
   organisationId ? sql`and a.wearer_id in (select id from wearers where organisation_id = ${organisationId})` : sql``;
-
-const demand = (sql: Sql, scope: InsightScope) =>
-  sql`a.received_at >= ${scope.from} and a.received_at < ${scope.to} and not a.is_test and a.linked_to is null ${orgFilter(sql, scope.organisationId)}`;
 
 export interface HourOfWeekCount {
   /** ISO day of the week, 1 Monday … 7 Sunday, local. */

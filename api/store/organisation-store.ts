@@ -5,18 +5,12 @@ import type { Sql, TransactionSql } from 'postgres';
 import { EVERY_ORGANISATION, inScope, type Scope } from './tenancy-store.js';
 import { effectivePolice, type EffectivePolice, type PoliceSetting } from '../rules/police-urn.js';
 
-type Db = Sql | TransactionSql;
+import type { Organisation } from '../domain/organisation.js';
 
-export interface Organisation extends PoliceSetting {
-  id: string;
-  name: string;
-  createdAt: Date;
-  wearerCount: number;
-  /** How long its data is kept (README "Data protection"; api/rules/retention-rules.ts). */
-  locationRetentionDays: number;
-  alarmRetentionDays: number;
-  auditRetentionDays: number;
-}
+// Defined in the core (api/domain/organisation.ts); re-exported for the code that reads it from here.
+export type { Organisation };
+
+type Db = Sql | TransactionSql;
 
 export interface OrganisationFields {
   name?: string;

@@ -2,8 +2,9 @@
 // own and their organisation's), and everything the plan rules need about a wearer, read together.
 import type { Sql, TransactionSql } from 'postgres';
 import { ResponsePlan, missingContacts, planWithSource, type PlanSource, type WearerForPlan } from '../rules/response-plan.js';
-import type { EffectivePolice, PoliceSetting } from '../rules/police-urn.js';
+import type { PoliceSetting } from '../rules/police-urn.js';
 import type { WearerProfile } from '../domain/wearer-profile.js';
+import type { WearerPolice } from '../domain/wearer.js';
 import { listContacts, type Contact } from './contact-store.js';
 import { ownPoliceOf, policeColumns, policeOf, type PoliceRow } from './organisation-store.js';
 import { inTransaction } from './in-transaction.js';
@@ -11,13 +12,8 @@ import { inTransaction } from './in-transaction.js';
 /** A wearer's own police details; exactly as the force issued the URN. */
 export type PoliceDetails = PoliceSetting;
 
-/** What GET /api/wearers/:id/police shows: the wearer's own details, and those in force. */
-export interface WearerPolice extends PoliceDetails {
-  organisationId: string | null;
-  organisationName: string | null;
-  /** What alarms use: the wearer's own URN, else their organisation's (api/rules/police-urn.ts). */
-  effective: EffectivePolice;
-}
+// Defined in the core (api/domain/wearer.ts); re-exported for the code that reads it from here.
+export type { WearerPolice };
 
 export interface ResponseContext {
   wearer: WearerForPlan & { id: string; profile: WearerProfile };

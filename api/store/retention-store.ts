@@ -1,11 +1,11 @@
-// The purges of the retention sweep (README "Data protection"). Every cut-off is computed from the
+// The purges of the retention sweep (docs/reference/data-protection.md). Every cut-off is computed from the
 // ARC's clock passed in, never PostgreSQL's now(). Each function deletes at most one batch.
 import type { Sql, TransactionSql } from 'postgres';
 import { ALARM_PURGE_BATCH, DEFAULT_RETENTION, PURGE_BATCH, TRAIL_BEFORE_ALARM_MS } from '../rules/retention-rules.js';
 
 type Db = Sql | TransactionSql;
 
-/** The wearer a fix belongs to (migration 012): stored while the device was theirs. */
+/** The wearer a fix belongs to (migration 012_device_wearer_history): stored while the device was theirs. */
 const fixOwner = (sql: Db) => sql`p.device_id = f.device_id and f.id > p.from_fix_id and (p.until_fix_id is null or f.id < p.until_fix_id)`;
 
 /**
@@ -89,9 +89,10 @@ export async function purgeExpiredAlarms(sql: Db, now: Date, batch = ALARM_PURGE
 }
 
 /**
- * Audit entries past the period. Entries do not belong to organisations yet (README "Data
- * protection": organisations are not tenants), so the longest period any organisation set, or
- * the default if longer, applies to all: nothing is purged before any organisation wants it gone.
+ * Audit entries past the period: the longest period any organisation set, or the default if
+ * longer, applies to all (docs/reference/data-protection.md, "For how long"), so nothing is purged
+ * before any organisation wants it gone. Entries carry an organisation since 023_tenancy.sql, but
+ * ARC-wide ones have none; a purge by each organisation's own period is not built.
  */
 export async function purgeExpiredAudit(sql: Db, now: Date, batch = PURGE_BATCH): Promise<number> {
   // audit_log.at is stamped by PostgreSQL (the column's default), not by the ARC: an entry goes

@@ -1,11 +1,11 @@
-// Subject access and erasure (README "Data protection"): everything held on one wearer, read in one
-// snapshot; and erasure at contract end, which deletes what identifies them and keeps their alarms
+// Subject access and erasure (docs/reference/data-protection.md, "Subject access"): everything
+// held on one wearer, read in one snapshot; and erasure at contract end, which deletes what identifies them and keeps their alarms
 // anonymised for the statistics the retention period still requires.
 import type { Sql, TransactionSql } from 'postgres';
 
 type Db = Sql | TransactionSql;
 
-/** The fixes stored while a device was the wearer's (migration 012). */
+/** The fixes stored while a device was the wearer's (migration 012_device_wearer_history). */
 const fixesOfWearer = (sql: Db, wearerId: string) => sql`
   select f.id from device_wearer_periods p
   join fixes f on f.device_id = p.device_id and f.id > p.from_fix_id and (p.until_fix_id is null or f.id < p.until_fix_id)

@@ -4,21 +4,11 @@ import type { Sql, TransactionSql } from 'postgres';
 import { EVERY_ORGANISATION, inScope, type Scope } from './tenancy-store.js';
 
 import { Role } from '../domain/role.js';
+import type { User, UserAccount } from '../domain/account.js';
 
 // Defined in the core (api/domain/role.ts); re-exported for the tests that import it from here.
 export { Role };
-
-export interface User {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-}
-
-/** An account as administrators see it (GET /api/users). */
-export interface UserAccount extends User {
-  disabled: boolean;
-}
+export type { User, UserAccount };
 
 /** In the account list: whose the account is, and which organisations staff serve (none: all). */
 export interface ListedAccount extends UserAccount {

@@ -3,36 +3,11 @@ import type { Sql, TransactionSql } from 'postgres';
 import { EVERY_ORGANISATION, inScope, type Scope } from './tenancy-store.js';
 
 import { WearerProfile } from '../domain/wearer-profile.js';
+import type { LinkedCarer, Wearer } from '../domain/wearer.js';
 
 // Defined in the core (api/domain/wearer-profile.ts); re-exported for the tests that import it from here.
 export { WearerProfile };
-
-export interface Wearer {
-  id: string;
-  name: string;
-  profile: WearerProfile;
-  notes: string;
-  hasSafePin: boolean;
-  hasDuressPin: boolean;
-  /** The wearer's carers may add, change and delete safe zones (carer view); off by default. */
-  carersEditSafeZones: boolean;
-  /** For the operator on an alarm (conditions, medication); never shown to carers. */
-  medicalNotes: string;
-  /** A device status below this battery level raises "battery low" (api/handling/battery-watch.ts). */
-  lowBatteryPercent: number;
-  /**
-   * The organisation the wearer belongs to (never null since 023_tenancy.sql); its police URN
-   * applies when the wearer has none of their own (api/rules/police-urn.ts).
-   */
-  organisationId: string | null;
-  /** The wearer's own phone (mobile or landline), beside the device's SIM. */
-  phone: string | null;
-  /** Home, for place words ("320 m NE of Home"); both or neither. */
-  homeLat: number | null;
-  homeLon: number | null;
-  /** Whether access information is held; the text itself is shown only on an open alarm (audited). */
-  hasAccessInfo: boolean;
-}
+export type { LinkedCarer, Wearer };
 
 const columns = (sql: Sql | TransactionSql) => sql`id, name, profile, notes, phone, home_lat, home_lon, access_info <> '' as has_access_info,
   safe_pin_hash is not null as has_safe_pin, duress_pin_hash is not null as has_duress_pin, carers_edit_safe_zones,
@@ -84,13 +59,6 @@ export async function linkCarer(sql: Sql, carerId: string, wearerId: string): Pr
 
 export async function unlinkCarer(sql: Sql, carerId: string, wearerId: string): Promise<boolean> {
   return (await sql`delete from carer_links where carer_id = ${carerId} and wearer_id = ${wearerId} returning 1`).length === 1;
-}
-
-export interface LinkedCarer {
-  id: string;
-  name: string;
-  email: string;
-  disabled: boolean;
 }
 
 /** The carers linked to a wearer (accounts that are carers now; a disabled one is listed as such). */

@@ -1,4 +1,4 @@
-// The audit log for administrators (README "Data protection"): who did or looked at what, about
+// The audit log for administrators (docs/reference/data-protection.md, "The audit"): who did or looked at what, about
 // whom, when. Filters go to GET /api/audit as they are (the ARC filters and pages); "Download
 // CSV" is the same selection as a file. Looks at positions (a wearer's record, an alarm and its
 // trail, the device list, following a device, a carer's refused look) have a filter of their own.

@@ -61,7 +61,7 @@ export function createOrganisationsAdmin(context: AdminContext): AdminSection {
     const reason = textarea(2);
     reason.value = organisation?.policeWithdrawnReason ?? '';
     const status = el('p', { className: 'action-status', attrs: { role: 'status' } });
-    // How long its data is kept (README "Data protection"): administrators change it; the ARC's
+    // How long its data is kept (docs/reference/data-protection.md): administrators change it; the ARC's
     // defaults apply to a new organisation left as it is.
     const retention = {
       locationRetentionDays: input({ type: 'number', min: 1, max: 3650, value: organisation?.locationRetentionDays ?? 90 }),

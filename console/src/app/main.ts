@@ -81,7 +81,7 @@ function applyConfig(command: Record<string, unknown>): void {
 
 // ---- The lone-worker shift, where a pattern is set -----------------------------------------------
 // The protocol has no "start shift" event: a check-in while no shift runs starts one at the ARC
-// when the device has a shift pattern (README, "Lone-worker check-ins"). The phone keeps its own
+// when the device has a shift pattern (docs/reference/alarm-rules.md, "Lone-worker check-ins"). The phone keeps its own
 // view of the shift from the pattern; it cannot end one early (no event for it), and says so.
 
 /** The shift this phone started: when it ends and when the next check-in is due (ms). */
@@ -216,7 +216,7 @@ function scanner(settings: HTMLTextAreaElement, pair: () => void): HTMLElement |
     try {
       settings.value = await scanQrCode(video, stop.signal);
       pair();
-    } catch (err) {
+    } catch {
       if (!stop.signal.aborted) note.textContent = 'The camera could not be used. Paste the settings instead.';
     } finally {
       stop = null;

@@ -1,4 +1,4 @@
-// The supervisor's Insight view (README "Insight"): demand by hour of the week, the forecast with
+// The supervisor's Insight view (docs/guides/insight.md): demand by hour of the week, the forecast with
 // its band, operators needed beside operators seen (with a what-if), response-time distributions,
 // and the early-help review list where a reviewer records what they did. Charts by uPlot; every
 // chart has its CSV beside it. The figures prompt a person; they decide nothing.
