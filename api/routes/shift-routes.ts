@@ -24,6 +24,12 @@ import { insertCommand } from '../store/command-store.js';
 const shiftConfig = (shift: { intervalS: number; lengthS: number; graceS: number } | null) =>
   ({ id: `c-${randomUUID()}`, type: 'config' as const, shift });
 
+/**
+ * The ARC ended the running shift early: a `config` with `shiftEndedAt` (ms, the ARC's clock; a
+ * field of this ARC's own). The lone-worker app stops showing a shift it started before then.
+ */
+const shiftEndedConfig = (at: Date) => ({ id: `c-${randomUUID()}`, type: 'config' as const, shiftEndedAt: at.getTime() });
+
 export const DeviceParams = z.object({ id: z.string().regex(DEVICE_ID_PATTERN) });
 const IntervalS = z.number().int().min(60, 'a check-in interval is at least 60 s').max(86400, 'a check-in interval is at most a day');
 const LengthS = z.number().int().min(600, 'a shift is at least 10 minutes').max(86400, 'a shift is at most a day');
@@ -69,12 +75,16 @@ export function shiftRoutes(app: FastifyInstance, deps: RouteDeps): void {
 
   app.delete('/api/devices/:id/shift', { preHandler: staff }, async (request) => {
     const { id } = parseInput(DeviceParams, request.params);
+    const now = deps.now();
     const shift = await inTransaction(deps.sql, async (tx) => {
-      const ended = await endShift(tx, id, deps.now());
+      const ended = await endShift(tx, id, now);
       if (!ended) throw new ArcError('ARC_ERR_NOT_FOUND', 'This device has no shift running');
       await audit(tx, actorOf(request), 'shift.ended', id);
+      // The phone reckons its shift from the pattern: told that it ended, its display stops.
+      await insertCommand(tx, id, shiftEndedConfig(now));
       return ended;
     });
+    deps.commandsQueued?.(id);
     return { shift };
   });
 
