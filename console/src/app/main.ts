@@ -235,7 +235,7 @@ function scanner(settings: HTMLTextAreaElement, pair: () => void): HTMLElement |
     try {
       settings.value = await scanQrCode(video, stop.signal);
       pair();
-    } catch (err) {
+    } catch {
       if (!stop.signal.aborted) note.textContent = 'The camera could not be used. Paste the settings instead.';
     } finally {
       stop = null;
