@@ -406,6 +406,28 @@ describe('the lone-worker app', () => {
     await expect.poll(() => left.innerText()).toBe('Time is up: end the visit or add time, or the alarm centre is alerted.');
   });
 
+  it('a shift staff start through the API shows on the phone (config with shiftStarted); "I\u2019m OK" moves its next check-in; ended, it stops', async () => {
+    const device = await provisioned();
+    const page = await phone();
+    await pair(page, device.settings);
+    expect(await page.locator('#shift-state').count()).toBe(0);
+    expect((await t.api('POST', `/api/devices/${device.deviceId}/shift`, { intervalS: 3600 })).status).toBe(201);
+    await page.getByText('The alarm centre has started your shift.').waitFor();
+    // no length: it runs until the alarm centre ends it
+    await expect.poll(() => page.locator('#shift-state').innerText()).toMatch(/^On shift\. Next check-in by .+\.$/);
+    const stored = () => page.evaluate(() => JSON.parse(localStorage.getItem('arcangel.app.shift') ?? 'null'));
+    const before = (await stored()).dueAt;
+    await page.waitForTimeout(1100);
+    await page.getByRole('button', { name: 'I\u2019m OK' }).click();
+    await expect.poll(async () => (await stored()).dueAt).toBeGreaterThan(before);
+    expect((await t.api('DELETE', `/api/devices/${device.deviceId}/shift`)).status).toBe(200);
+    await page.getByText('The alarm centre has ended your shift.').waitFor();
+    expect(await page.locator('#shift-state').count()).toBe(0);
+    // with a length, the phone shows its planned end
+    expect((await t.api('POST', `/api/devices/${device.deviceId}/shift`, { intervalS: 1800, lengthS: 4 * 3600 })).status).toBe(201);
+    await expect.poll(() => page.locator('#shift-state').innerText()).toMatch(/^On shift until .+\. Next check-in by .+\.$/);
+  });
+
   it('a shift the ARC ends early stops on the phone: it is sent a config with shiftEndedAt, and "Start shift" is offered again', async () => {
     const device = await provisioned();
     const page = await phone();

@@ -30,6 +30,17 @@ const shiftConfig = (shift: { intervalS: number; lengthS: number; graceS: number
  */
 const shiftEndedConfig = (at: Date) => ({ id: `c-${randomUUID()}`, type: 'config' as const, shiftEndedAt: at.getTime() });
 
+/**
+ * Staff started a shift (POST /api/devices/:id/shift): a `config` with `shiftStarted` (times in ms,
+ * the ARC's clock; `plannedEndAt` null when it runs until ended), so the lone-worker app shows it
+ * and moves its next check-in as the wearer checks in.
+ */
+const shiftStartedConfig = (shift: { startedAt: Date; dueAt: Date; plannedEndAt: Date | null; intervalS: number }) => ({
+  id: `c-${randomUUID()}`,
+  type: 'config' as const,
+  shiftStarted: { startedAt: shift.startedAt.getTime(), dueAt: shift.dueAt.getTime(), plannedEndAt: shift.plannedEndAt?.getTime() ?? null, intervalS: shift.intervalS },
+});
+
 export const DeviceParams = z.object({ id: z.string().regex(DEVICE_ID_PATTERN) });
 const IntervalS = z.number().int().min(60, 'a check-in interval is at least 60 s').max(86400, 'a check-in interval is at most a day');
 const LengthS = z.number().int().min(600, 'a shift is at least 10 minutes').max(86400, 'a shift is at most a day');
@@ -68,8 +79,10 @@ export function shiftRoutes(app: FastifyInstance, deps: RouteDeps): void {
         at: deps.now(),
       });
       await audit(tx, actor, 'shift.started', id, { intervalS: started.intervalS, graceS: started.graceS, lengthS: input.lengthS ?? null });
+      await insertCommand(tx, id, shiftStartedConfig(started));
       return started;
     });
+    deps.commandsQueued?.(id);
     return reply.status(201).send({ shift });
   });
 

@@ -75,6 +75,17 @@ function applyConfig(command: Record<string, unknown>): void {
   const heartbeatS = seconds(command.heartbeatS, 10);
   const locationS = seconds(command.locationS, 1);
   const shift = 'shift' in command ? shiftPattern(command.shift) : undefined;
+  // This ARC's own field: staff started a shift (POST /api/devices/:id/shift). Shown as the ARC
+  // reckons it; it ends by itself at plannedEndAt, or when the ARC says so (shiftEndedAt).
+  const started = command.shiftStarted as Record<string, unknown> | undefined;
+  if (started && typeof started === 'object' && Number.isInteger(started.intervalS) && typeof started.dueAt === 'number') {
+    const endsAt = typeof started.plannedEndAt === 'number' ? started.plannedEndAt : null;
+    if (endsAt === null || endsAt > Date.now()) {
+      const shift: RunningShift = { startedAt: Number(started.startedAt) || Date.now(), endsAt, dueAt: started.dueAt, intervalS: started.intervalS as number };
+      localStorage.setItem(SHIFT_KEY, JSON.stringify(shift));
+      say('The alarm centre has started your shift.');
+    }
+  }
   // This ARC's own field: the ARC ended the running shift early (DELETE /api/devices/:id/shift).
   // A shift this phone started after that moment is another shift, and stays.
   if (typeof command.shiftEndedAt === 'number') {
@@ -102,14 +113,17 @@ const SHIFT_KEY = 'arcangel.app.shift';
 interface RunningShift {
   /** Absent in shifts stored by an earlier version of the app. */
   startedAt?: number;
-  endsAt: number;
+  /** null: a shift staff started without a length, running until the ARC ends it. */
+  endsAt: number | null;
   dueAt: number;
+  /** The check-in interval of a shift staff started; a shift started here uses the pattern's. */
+  intervalS?: number;
 }
 
 function runningShift(): RunningShift | null {
   try {
     const shift = JSON.parse(localStorage.getItem(SHIFT_KEY) ?? 'null') as RunningShift | null;
-    return shift && shift.endsAt > Date.now() ? shift : null;
+    return shift && (shift.endsAt === null || shift.endsAt > Date.now()) ? shift : null;
   } catch {
     return null;
   }
@@ -123,7 +137,11 @@ function showShift(): void {
   const shift = runningShift();
   if (shift) {
     slot.replaceChildren(
-      el('p', { className: 'shift-state', attrs: { id: 'shift-state' }, text: `On shift until ${clockTime(shift.endsAt)}. Next check-in by ${clockTime(shift.dueAt)}.` }),
+      el('p', {
+        className: 'shift-state',
+        attrs: { id: 'shift-state' },
+        text: `${shift.endsAt === null ? 'On shift.' : `On shift until ${clockTime(shift.endsAt)}.`} Next check-in by ${clockTime(shift.dueAt)}.`,
+      }),
       el('p', { className: 'app-note', text: 'Press \u201cI\u2019m OK\u201d to check in. The shift ends by itself; to end it sooner, ask the alarm centre.' }),
     );
     return;
@@ -152,8 +170,9 @@ function showShift(): void {
 /** A check-in while the shift runs: the next one is due an interval from now. */
 function checkedIn(): void {
   const shift = runningShift();
-  if (!shift || !config.shift) return;
-  localStorage.setItem(SHIFT_KEY, JSON.stringify({ ...shift, dueAt: Date.now() + config.shift.intervalS * 1000 }));
+  const intervalS = shift?.intervalS ?? config.shift?.intervalS;
+  if (!shift || !intervalS) return;
+  localStorage.setItem(SHIFT_KEY, JSON.stringify({ ...shift, dueAt: Date.now() + intervalS * 1000 }));
   showShift();
 }
 
