@@ -277,6 +277,24 @@ describe('wrong credentials at CONNECT are throttled on the ARC\'s clock, as at 
     expect(await codeFrom('127.0.0.23', 'unknown-y', 'guess')).toBe(5);
   });
 
+  it('over WebSocket (/mqtt) the address is the peer of the upgraded request: held the same way', async () => {
+    const phone = await c.provisionDevice();
+    const overWebSocket = (secret: string) =>
+      new Promise<number>((resolve) => {
+        const client = mqtt.connect(c.mqttWebSocketUrl, { clientId: phone.deviceId, username: phone.deviceId, password: secret, reconnectPeriod: 0, protocolVersion: 4 });
+        client.once('connect', () => client.end(true, () => resolve(0)));
+        client.once('error', (err) => {
+          client.end(true);
+          resolve((err as { code?: number }).code ?? -1);
+        });
+      });
+    const codes = [];
+    for (let i = 0; i < DEVICE_AT_ADDRESS.free + 1; i++) codes.push(await overWebSocket('the-old-secret'));
+    expect(codes).toEqual([5, 5, 5, 5, 3, 3]);
+    expect(await overWebSocket(phone.secret)).toBe(0);
+    expect(c.logs.some((l) => l.msg === 'device connection refused' && l.username === phone.deviceId && l.address === '127.0.0.1')).toBe(true);
+  });
+
   it('malformed credentials (client id not the username, no secret) count as wrong ones', async () => {
     const phone = await c.provisionDevice();
     const address = '127.0.0.24';
