@@ -381,6 +381,20 @@ describe('the lone-worker app', () => {
     expect(await stored()).toHaveLength(expected);
   });
 
+  it('a phone refused at CONNECT keeps trying: disabled then enabled again, it reconnects by itself and its SOS goes', async () => {
+    const device = await provisioned();
+    const page = await phone();
+    await pair(page, device.settings);
+    const refusals = () => t.logs.filter((l) => l.msg === 'device connection refused' && l.username === device.deviceId).length;
+    expect((await t.api('PATCH', `/api/devices/${device.deviceId}`, { enabled: false })).status).toBe(200);
+    await page.locator('#link-state').getByText('Not connected', { exact: true }).waitFor();
+    await expect.poll(refusals, { timeout: UI_TIMEOUT_MS }).toBeGreaterThanOrEqual(2); // refused, and tried again
+    expect((await t.api('PATCH', `/api/devices/${device.deviceId}`, { enabled: true })).status).toBe(200);
+    await page.locator('#link-state').getByText('Connected', { exact: true }).waitFor();
+    await page.getByRole('button', { name: 'SOS: call for help' }).click();
+    await expect.poll(async () => (await eventsOf(device.deviceId)).map((e) => e.type), { timeout: UI_TIMEOUT_MS }).toEqual(['sos']);
+  });
+
   it('a running visit timer counts down each second while the app is open, and warns near the end', async () => {
     const device = await provisioned();
     const page = await phone();
