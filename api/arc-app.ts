@@ -223,6 +223,9 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
     return work;
   };
   const authenticateDevice = createDeviceAuthenticator(sql);
+  // One throttle for every door a device may knock at with a wrong credential: MQTT's CONNECT,
+  // OwnTracks' POST and the OsmAnd port (an address failing at one is failing at all).
+  const deviceAuthThrottle = createDeviceAuthThrottle();
   broker = await createMqttBroker(
     {
       authenticateDevice,
@@ -240,7 +243,11 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
     },
     logger.child({ component: 'broker' }),
     metrics,
-    { connectTimeoutMs: config.ARC_CONNECT_TIMEOUT_MS, ...(cluster && { id: cluster.nodeId, mq: cluster.mq }) },
+    {
+      connectTimeoutMs: config.ARC_CONNECT_TIMEOUT_MS,
+      throttle: { throttle: deviceAuthThrottle, now },
+      ...(cluster && { id: cluster.nodeId, mq: cluster.mq }),
+    },
   );
   cluster?.onNotice((notice) => {
     if (notice.kind === 'zones-changed') return zones.zonesChanged();
@@ -321,8 +328,6 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
     handoverRoutes,
   ];
   for (const routes of routeModules) routes(http, routeDeps);
-  // One throttle for both HTTP doors a device may knock at with a wrong credential.
-  const deviceAuthThrottle = createDeviceAuthThrottle();
   ownTracksRoutes(http, {
     authenticateDevice,
     throttle: deviceAuthThrottle,

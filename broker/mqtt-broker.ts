@@ -8,6 +8,7 @@ import { Aedes, type AedesOptions, type Client, type PublishPacket, type Subscri
 import type { Logger } from 'pino';
 import { DeviceChannel, deviceTopic, isDeviceId } from '../protocol/device-topics.js';
 import { canPublish, canSubscribe, isOwnTracksCommandTopic, type PublishChannel } from './topic-acl.js';
+import { deviceCredentialKey, type DeviceAuthThrottle } from '../api/auth/device-auth-throttle.js';
 
 export interface DevicePublish {
   deviceId: string;
@@ -71,6 +72,21 @@ export interface BrokerOptions {
    * the same client id: one live connection per device across brokers (docs/guides/cluster.md).
    */
   mq?: AedesOptions['mq'];
+  /**
+   * Wrong credentials at CONNECT are slowed as at the HTTP doors (api/auth/device-auth-throttle.ts,
+   * the same throttle): per credential at an address, and per address, on the ARC's clock.
+   */
+  throttle?: { throttle: DeviceAuthThrottle; now: () => Date };
+}
+
+// MQTT 3.1.1, 3.2.2.3: the CONNACK return codes a refusal may carry.
+const NOT_AUTHORIZED = 5;
+/** "Server unavailable": 3.1.1's word for MQTT 5's "server busy"; the client tries again later. */
+const SERVER_UNAVAILABLE = 3;
+
+/** Where a connection comes from: the TCP peer, or the HTTP request that upgraded to /mqtt. */
+function addressOf(client: Client): string {
+  return client.req?.socket?.remoteAddress ?? (client.conn as { remoteAddress?: string }).remoteAddress ?? '?';
 }
 
 export async function createMqttBroker(hooks: BrokerHooks, logger: Logger, counters: BrokerCounters, options: BrokerOptions = {}): Promise<MqttBroker> {
@@ -85,20 +101,42 @@ export async function createMqttBroker(hooks: BrokerHooks, logger: Logger, count
   });
 
   aedes.authenticate = (client: Client, username: string | undefined, password: Buffer | undefined, done) => {
-    const refuse = (reason: string) => {
+    const throttle = options.throttle;
+    const address = addressOf(client);
+    const named = deviceCredentialKey(username ?? '', password ?? Buffer.alloc(0));
+    const refuse = (reason: string, returnCode = NOT_AUTHORIZED, waitMs?: number, quiet = false) => {
       counters.increment('mqtt_connect_refused', { reason });
-      logger.warn({ clientId: client.id, username, reason }, 'device connection refused');
-      done(null, false); // CONNACK 5 "not authorized"
+      // A held credential retrying every second would fill the log: those refusals are debug.
+      const level = quiet ? 'debug' : 'warn';
+      logger[level]({ clientId: client.id, username, address, reason, ...(waitMs && { waitMs }) }, 'device connection refused');
+      if (returnCode === NOT_AUTHORIZED) return done(null, false); // CONNACK 5 "not authorized"
+      done(Object.assign(new Error('server unavailable'), { returnCode }), false);
     };
+    /** A wrong or malformed credential: counted, and "slow down" once it or the address must wait. */
+    const wrong = (reason: string) => {
+      const throttled = throttle?.throttle.failed(named, address, throttle.now());
+      if (throttled) return refuse(throttled.reason, SERVER_UNAVAILABLE, throttled.waitMs);
+      refuse(reason);
+    };
+    // Before anything is looked up: this credential failed here too often and must still wait. It
+    // is not checked, so the answer is "server unavailable" (try later), not a verdict on it.
+    const waitMs = throttle ? throttle.throttle.credentialWaitMs(named, address, throttle.now()) : 0;
+    if (waitMs > 0) return refuse('credential_throttled', SERVER_UNAVAILABLE, waitMs, true);
     // Spec, "Connection": the client id is the device id, exactly, and equals the username.
-    if (!username || client.id !== username) return refuse('client_id_not_username');
-    if (!isDeviceId(username)) return refuse('bad_device_id');
-    if (!password) return refuse('no_secret');
+    if (!username || client.id !== username) return wrong('client_id_not_username');
+    if (!isDeviceId(username)) return wrong('bad_device_id');
+    if (!password) return wrong('no_secret');
+    // A right secret is checked and taken even from an address that keeps failing: phones behind
+    // a carrier's shared address must not lose an alarm to someone else's bad device there.
     hooks.authenticateDevice(username, password).then(
-      (ok) => (ok ? done(null, true) : refuse('bad_credentials')),
+      (ok) => {
+        if (!ok) return wrong('bad_credentials');
+        throttle?.throttle.succeeded(named, address);
+        done(null, true);
+      },
       (err) => {
         logger.error({ err, deviceId: username }, 'device authentication failed');
-        const error = Object.assign(new Error('server unavailable'), { returnCode: 3 });
+        const error = Object.assign(new Error('server unavailable'), { returnCode: SERVER_UNAVAILABLE });
         done(error, false);
       },
     );

@@ -1,6 +1,9 @@
 // Spec "Connection" and guarantee 3: only a device's own credentials, its own topics.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash, randomUUID } from 'node:crypto';
+import { createConnection } from 'node:net';
+import mqtt from 'mqtt';
+import { DEVICE_ADDRESS, DEVICE_AT_ADDRESS } from '../api/auth/device-auth-throttle.js';
 import { hashSecret, verifySecret } from '../api/auth/secret-hash.js';
 import { ConnectRefusedError, SimulatedDevice } from '../device-sim/simulated-device.js';
 import { deviceTopic } from '../protocol/device-topics.js';
@@ -188,5 +191,116 @@ describe('which topics', () => {
     expect(d.commands.find((c) => c.eventId === sent.id)).toBeUndefined();
     expect(d.strayMessages).toEqual([]);
     expect(t.arc.metrics.get('mqtt_subscribe_refused')).toBeGreaterThanOrEqual(4);
+  });
+});
+
+describe('wrong credentials at CONNECT are throttled on the ARC\'s clock, as at the HTTP doors', () => {
+  // Its own ARC, with a clock the test moves, and connections from chosen local addresses
+  // (127.0.0.x), each a real MQTT client over TCP.
+  const NOW = Date.UTC(2025, 0, 15, 12, 0, 0);
+  let clock = NOW;
+  let c: TestArc;
+  beforeAll(async () => {
+    c = await startTestArc({}, { now: () => new Date(clock) });
+  });
+  afterAll(async () => {
+    await c?.close();
+  });
+
+  /** CONNECT as deviceId with secret from a local address: the CONNACK return code (0 = accepted), and the client if accepted. */
+  function connectFrom(localAddress: string, deviceId: string, secret: string): Promise<{ code: number; client: mqtt.MqttClient }> {
+    const port = Number(new URL(c.mqttUrl).port);
+    const client = new mqtt.MqttClient(() => createConnection({ host: '127.0.0.1', port, localAddress }), {
+      clientId: deviceId,
+      username: deviceId,
+      password: secret,
+      protocolVersion: 4,
+      reconnectPeriod: 0,
+      clean: true,
+    } as mqtt.IClientOptions);
+    return new Promise((resolve) => {
+      client.once('connect', () => resolve({ code: 0, client }));
+      client.once('error', (err) => {
+        client.end(true);
+        resolve({ code: (err as { code?: number }).code ?? -1, client });
+      });
+    });
+  }
+  const codeFrom = async (localAddress: string, deviceId: string, secret: string) => {
+    const { code, client } = await connectFrom(localAddress, deviceId, secret);
+    if (code === 0) await client.endAsync();
+    return code;
+  };
+  const refused = (reason: string) => c.arc.metrics.get(`mqtt_connect_refused{reason="${reason}"}`) ?? 0;
+  /** Refusals logged as warnings: those decided after the credential was checked (a held one is debug). */
+  const checkedRefusals = (deviceId: string) => c.logs.filter((l) => l.msg === 'device connection refused' && l.username === deviceId).length;
+
+  it('an old phone left running with an old secret is held at its address ("server unavailable", not looked up); the new phone there, with the right secret, is not', async () => {
+    const phone = await c.provisionDevice();
+    const home = '127.0.0.21';
+    const codes = [];
+    for (let i = 0; i < DEVICE_AT_ADDRESS.free; i++) codes.push(await codeFrom(home, phone.deviceId, 'the-old-secret'));
+    // a handful of "not authorized", then "server unavailable" (MQTT 3.1.1's "server busy": try later)
+    expect(codes).toEqual([5, 5, 5, 5, 3]);
+    const checked = checkedRefusals(phone.deviceId);
+    expect(checked).toBe(5);
+    expect(await codeFrom(home, phone.deviceId, 'the-old-secret')).toBe(3);
+    expect(checkedRefusals(phone.deviceId)).toBe(checked); // refused before it was looked up
+    expect(refused('credential_throttled')).toBeGreaterThanOrEqual(2);
+    // the device's right secret from the same address is checked and taken, and an SOS goes through
+    const { code, client } = await connectFrom(home, phone.deviceId, phone.secret);
+    expect(code).toBe(0);
+    const sos = { id: randomUUID(), ts: NOW - 1000, type: 'sos', lat: 51.5, lon: -0.1 };
+    await client.publishAsync(deviceTopic(phone.deviceId, 'events'), JSON.stringify(sos), { qos: 1 });
+    expect(await c.sql`select type from alarms where device_id = ${phone.deviceId}`).toEqual([{ type: 'sos' }]);
+    await client.endAsync();
+    // once the wait has passed on the ARC's clock, the old secret is checked again (wrong, and held longer)
+    clock = NOW + DEVICE_AT_ADDRESS.maxWaitMs;
+    try {
+      expect(await codeFrom(home, phone.deviceId, 'the-old-secret')).toBe(3);
+      expect(checkedRefusals(phone.deviceId)).toBe(checked + 1);
+    } finally {
+      clock = NOW;
+    }
+  });
+
+  it('an address failing with many device ids gets "server unavailable" for wrong ones; a right secret from it still connects; other addresses are not held', async () => {
+    const phone = await c.provisionDevice();
+    const carrier = '127.0.0.22';
+    const codes = [];
+    for (let i = 0; i < DEVICE_ADDRESS.free; i++) codes.push(await codeFrom(carrier, `unknown-${i}`, 'guess'));
+    expect(codes.slice(0, -1).every((code) => code === 5)).toBe(true);
+    expect(codes.at(-1)).toBe(3);
+    expect(refused('address_throttled')).toBeGreaterThanOrEqual(1);
+    expect(await codeFrom(carrier, 'unknown-x', 'guess')).toBe(3);
+    expect(await codeFrom(carrier, phone.deviceId, phone.secret)).toBe(0);
+    expect(await codeFrom('127.0.0.23', 'unknown-y', 'guess')).toBe(5);
+  });
+
+  it('over WebSocket (/mqtt) the address is the peer of the upgraded request: held the same way', async () => {
+    const phone = await c.provisionDevice();
+    const overWebSocket = (secret: string) =>
+      new Promise<number>((resolve) => {
+        const client = mqtt.connect(c.mqttWebSocketUrl, { clientId: phone.deviceId, username: phone.deviceId, password: secret, reconnectPeriod: 0, protocolVersion: 4 });
+        client.once('connect', () => client.end(true, () => resolve(0)));
+        client.once('error', (err) => {
+          client.end(true);
+          resolve((err as { code?: number }).code ?? -1);
+        });
+      });
+    const codes = [];
+    for (let i = 0; i < DEVICE_AT_ADDRESS.free + 1; i++) codes.push(await overWebSocket('the-old-secret'));
+    expect(codes).toEqual([5, 5, 5, 5, 3, 3]);
+    expect(await overWebSocket(phone.secret)).toBe(0);
+    expect(c.logs.some((l) => l.msg === 'device connection refused' && l.username === phone.deviceId && l.address === '127.0.0.1')).toBe(true);
+  });
+
+  it('malformed credentials (client id not the username, no secret) count as wrong ones', async () => {
+    const phone = await c.provisionDevice();
+    const address = '127.0.0.24';
+    const codes = [];
+    for (let i = 0; i < DEVICE_AT_ADDRESS.free; i++) codes.push(await codeFrom(address, phone.deviceId, ''));
+    expect(codes).toEqual([5, 5, 5, 5, 3]);
+    expect(await codeFrom(address, phone.deviceId, phone.secret)).toBe(0);
   });
 });

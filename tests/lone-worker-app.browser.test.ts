@@ -381,6 +381,89 @@ describe('the lone-worker app', () => {
     expect(await stored()).toHaveLength(expected);
   });
 
+  it('a phone refused at CONNECT keeps trying: disabled then enabled again, it reconnects by itself and its SOS goes', async () => {
+    const device = await provisioned();
+    const page = await phone();
+    await pair(page, device.settings);
+    const refusals = () => t.logs.filter((l) => l.msg === 'device connection refused' && l.username === device.deviceId).length;
+    expect((await t.api('PATCH', `/api/devices/${device.deviceId}`, { enabled: false })).status).toBe(200);
+    await page.locator('#link-state').getByText('Not connected', { exact: true }).waitFor();
+    await expect.poll(refusals, { timeout: UI_TIMEOUT_MS }).toBeGreaterThanOrEqual(2); // refused, and tried again
+    expect((await t.api('PATCH', `/api/devices/${device.deviceId}`, { enabled: true })).status).toBe(200);
+    await page.locator('#link-state').getByText('Connected', { exact: true }).waitFor();
+    await page.getByRole('button', { name: 'SOS: call for help' }).click();
+    await expect.poll(async () => (await eventsOf(device.deviceId)).map((e) => e.type), { timeout: UI_TIMEOUT_MS }).toEqual(['sos']);
+  });
+
+  it('a running visit timer counts down each second while the app is open, and warns near the end', async () => {
+    const device = await provisioned();
+    const page = await phone();
+    await pair(page, device.settings);
+    await page.getByRole('button', { name: 'Start a visit timer' }).click();
+    await page.getByLabel('Expect me back in').selectOption('15');
+    await page.getByRole('button', { name: 'Start visit' }).click();
+    const left = page.getByRole('timer', { name: 'Time left on the visit timer' });
+    await expect.poll(() => left.innerText()).toMatch(/^1[45]:\d\d left$/);
+    const first = await left.innerText();
+    await expect.poll(() => left.innerText()).not.toBe(first); // redrawn each second
+    expect(await left.evaluate((e) => e.classList.contains('visit-warning'))).toBe(false);
+    // near the end (the phone's own due time moved on, as if the minutes had passed): a warning, said once
+    await page.evaluate((dueAt) => localStorage.setItem('arcangel.app.amber', String(dueAt)), Date.now() + 4 * 60_000);
+    await page.reload();
+    await expect.poll(() => left.innerText()).toMatch(/^[34]:\d\d left: end the visit or add time$/);
+    expect(await left.evaluate((e) => e.classList.contains('visit-warning'))).toBe(true);
+    await page.getByText('Less than 5 minutes left on the visit timer.').waitFor();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'app-visit-warning.png') });
+    // past due
+    await page.evaluate((dueAt) => localStorage.setItem('arcangel.app.amber', String(dueAt)), Date.now() - 1000);
+    await page.reload();
+    await expect.poll(() => left.innerText()).toBe('Time is up: end the visit or add time, or the alarm centre is alerted.');
+  });
+
+  it('a shift staff start through the API shows on the phone (config with shiftStarted); "I\u2019m OK" moves its next check-in; ended, it stops', async () => {
+    const device = await provisioned();
+    const page = await phone();
+    await pair(page, device.settings);
+    expect(await page.locator('#shift-state').count()).toBe(0);
+    expect((await t.api('POST', `/api/devices/${device.deviceId}/shift`, { intervalS: 3600 })).status).toBe(201);
+    await page.getByText('The alarm centre has started your shift.').waitFor();
+    // no length: it runs until the alarm centre ends it
+    await expect.poll(() => page.locator('#shift-state').innerText()).toMatch(/^On shift\. Next check-in by .+\.$/);
+    const stored = () => page.evaluate(() => JSON.parse(localStorage.getItem('arcangel.app.shift') ?? 'null'));
+    const before = (await stored()).dueAt;
+    await page.waitForTimeout(1100);
+    await page.getByRole('button', { name: 'I\u2019m OK' }).click();
+    await expect.poll(async () => (await stored()).dueAt).toBeGreaterThan(before);
+    expect((await t.api('DELETE', `/api/devices/${device.deviceId}/shift`)).status).toBe(200);
+    await page.getByText('The alarm centre has ended your shift.').waitFor();
+    expect(await page.locator('#shift-state').count()).toBe(0);
+    // with a length, the phone shows its planned end
+    expect((await t.api('POST', `/api/devices/${device.deviceId}/shift`, { intervalS: 1800, lengthS: 4 * 3600 })).status).toBe(201);
+    await expect.poll(() => page.locator('#shift-state').innerText()).toMatch(/^On shift until .+\. Next check-in by .+\.$/);
+  });
+
+  it('a shift the ARC ends early stops on the phone: it is sent a config with shiftEndedAt, and "Start shift" is offered again', async () => {
+    const device = await provisioned();
+    const page = await phone();
+    await pair(page, device.settings);
+    expect((await t.api('PUT', `/api/devices/${device.deviceId}/shift-pattern`, { intervalS: 1800, lengthS: 8 * 3600 })).status).toBe(200);
+    await page.getByRole('button', { name: 'Start shift' }).click();
+    await page.locator('#shift-state').waitFor();
+    await expect.poll(async () => (await t.api('GET', `/api/devices/${device.deviceId}/shift`)).body.shift?.startedBy ?? null).toBe('wearer');
+    expect((await t.api('DELETE', `/api/devices/${device.deviceId}/shift`)).status).toBe(200);
+    await page.getByText('The alarm centre has ended your shift.').waitFor();
+    await page.getByRole('button', { name: 'Start shift' }).waitFor();
+    expect(await page.locator('#shift-state').count()).toBe(0);
+    expect(await page.evaluate(() => localStorage.getItem('arcangel.app.shift'))).toBeNull();
+    // the phone acknowledged it; across a reload the shift stays ended
+    await expect
+      .poll(async () => (await t.sql<{ deliveredAt: Date | null }[]>`select delivered_at from device_commands where device_id = ${device.deviceId} and body->>'shiftEndedAt' is not null`).map((c) => c.deliveredAt !== null))
+      .toEqual([true]);
+    await page.reload();
+    await page.getByRole('button', { name: 'Start shift' }).waitFor();
+    expect(await page.locator('#shift-state').count()).toBe(0);
+  });
+
   it('where a shift pattern is set, the phone offers "Start shift": a check-in starts the shift at the ARC, the phone shows its end and the next check-in', async () => {
     const device = await provisioned();
     const page = await phone();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEVICE_ADDRESS, DEVICE_AT_ADDRESS, createDeviceAuthThrottle } from './device-auth-throttle.js';
+import { DEVICE_ADDRESS, DEVICE_AT_ADDRESS, createDeviceAuthThrottle, deviceCredentialKey } from './device-auth-throttle.js';
 import { FORGIVE_AFTER_MS } from './login-throttle.js';
 
 const at = (ms: number) => new Date(1_800_000_000_000 + ms);
@@ -33,5 +33,15 @@ describe('device credential throttle', () => {
     expect(throttle.failed('device:last', 'nat', at(0))?.waitMs).toBe(DEVICE_ADDRESS.maxWaitMs);
     // the address never holds a credential before it is checked (a right one from there is taken)
     expect(throttle.credentialWaitMs('device:fresh', 'nat', at(0))).toBe(0);
+  });
+
+  it('keys a device credential by its id and the secret offered, without the secret itself: a wrong secret held never holds the right one', () => {
+    const throttle = createDeviceAuthThrottle();
+    const old = deviceCredentialKey('phone-1', 'the-old-secret');
+    expect(old).not.toContain('the-old-secret');
+    expect(deviceCredentialKey('phone-1', Buffer.from('the-old-secret'))).toBe(old);
+    for (let i = 0; i < DEVICE_AT_ADDRESS.free; i++) throttle.failed(old, 'home', at(0));
+    expect(throttle.credentialWaitMs(old, 'home', at(0))).toBeGreaterThan(0);
+    expect(throttle.credentialWaitMs(deviceCredentialKey('phone-1', 'the-right-secret'), 'home', at(0))).toBe(0);
   });
 });

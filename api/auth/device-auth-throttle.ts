@@ -4,15 +4,18 @@
 // with the right secret costs nothing here.
 //
 // Two buckets, and a safety rule between them:
-// - the credential named at an address (a device id, or the hash of an OsmAnd identifier): once
-//   it waits, a request naming it from there is refused (429) before it is checked. A misconfigured
-//   phone hammering with an old secret stops costing a lookup each time; the device itself at
-//   another address (an attacker elsewhere naming its id) is not held.
+// - the credential presented at an address (a device id with the secret offered, deviceCredentialKey;
+//   or the hash of an OsmAnd identifier): once it waits, a request presenting it from there is
+//   refused (429, or MQTT's "server unavailable") before it is checked. A misconfigured phone
+//   hammering with an old secret stops costing a lookup each time. The secret is part of the key so
+//   that nobody holds the device's RIGHT secret: not an attacker naming its id, not the wearer's old
+//   phone left running with the old secret at home, where the new phone shares its address.
 // - the address: a wrong credential from an address that keeps failing, whatever it names, is a
 //   429 too. But a right one from that address is still checked and taken: phones behind a mobile
 //   carrier's shared address must not lose an SOS to someone else's misconfigured phone there.
 // Held in memory, per node: device secrets are 256 random bits, so this is about noise and load,
 // not guessing (a staff password is guessable; its throttle is in PostgreSQL, shared by nodes).
+import { createHash } from 'node:crypto';
 import { ArcError } from '../errors.js';
 import { FORGIVE_AFTER_MS, loginWaitMs, type ThrottleRule } from './login-throttle.js';
 
@@ -22,6 +25,10 @@ export const DEVICE_AT_ADDRESS: ThrottleRule = { free: 5, maxWaitMs: 5 * 60 * 10
 export const DEVICE_ADDRESS: ThrottleRule = { free: 20, maxWaitMs: 60 * 1000 };
 /** Buckets kept at most; past it the oldest half is forgotten (a flood of addresses cannot grow memory). */
 const MAX_BUCKETS = 100_000;
+
+/** The bucket key of a device id and the secret offered with it (hashed: no secret is kept in memory). */
+export const deviceCredentialKey = (deviceId: string, secret: Buffer | string) =>
+  `device:${deviceId}:${createHash('sha256').update(secret).digest('base64url').slice(0, 22)}`;
 
 export type ThrottleReason = 'credential_throttled' | 'address_throttled';
 

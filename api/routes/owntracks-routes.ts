@@ -9,7 +9,7 @@ import { isDeviceId } from '../../protocol/device-topics.js';
 import type { DevicePublish } from '../../broker/mqtt-broker.js';
 import type { IntakeResult } from '../intake/device-intake.js';
 import { ArcError } from '../errors.js';
-import { deviceAuthThrottled, type DeviceAuthThrottle } from '../auth/device-auth-throttle.js';
+import { deviceAuthThrottled, deviceCredentialKey, type DeviceAuthThrottle } from '../auth/device-auth-throttle.js';
 import { OWNTRACKS_HTTP_PATH } from './device-connection.js';
 
 export interface OwnTracksRouteDeps {
@@ -44,7 +44,7 @@ export function ownTracksRoutes(app: FastifyInstance, deps: OwnTracksRouteDeps):
     scope.post(OWNTRACKS_HTTP_PATH, async (request, reply) => {
       const credentials = basicCredentials(request.headers.authorization);
       const now = deps.now();
-      const named = credentials !== null && isDeviceId(credentials.user) ? `device:${credentials.user}` : 'device:';
+      const named = credentials !== null ? deviceCredentialKey(credentials.user, credentials.password) : deviceCredentialKey('', '');
       const wait = deps.throttle.credentialWaitMs(named, request.ip, now);
       if (wait > 0) throw deviceAuthThrottled(wait, 'credential_throttled');
       const known =

@@ -24,6 +24,23 @@ import { insertCommand } from '../store/command-store.js';
 const shiftConfig = (shift: { intervalS: number; lengthS: number; graceS: number } | null) =>
   ({ id: `c-${randomUUID()}`, type: 'config' as const, shift });
 
+/**
+ * The ARC ended the running shift early: a `config` with `shiftEndedAt` (ms, the ARC's clock; a
+ * field of this ARC's own). The lone-worker app stops showing a shift it started before then.
+ */
+const shiftEndedConfig = (at: Date) => ({ id: `c-${randomUUID()}`, type: 'config' as const, shiftEndedAt: at.getTime() });
+
+/**
+ * Staff started a shift (POST /api/devices/:id/shift): a `config` with `shiftStarted` (times in ms,
+ * the ARC's clock; `plannedEndAt` null when it runs until ended), so the lone-worker app shows it
+ * and moves its next check-in as the wearer checks in.
+ */
+const shiftStartedConfig = (shift: { startedAt: Date; dueAt: Date; plannedEndAt: Date | null; intervalS: number }) => ({
+  id: `c-${randomUUID()}`,
+  type: 'config' as const,
+  shiftStarted: { startedAt: shift.startedAt.getTime(), dueAt: shift.dueAt.getTime(), plannedEndAt: shift.plannedEndAt?.getTime() ?? null, intervalS: shift.intervalS },
+});
+
 export const DeviceParams = z.object({ id: z.string().regex(DEVICE_ID_PATTERN) });
 const IntervalS = z.number().int().min(60, 'a check-in interval is at least 60 s').max(86400, 'a check-in interval is at most a day');
 const LengthS = z.number().int().min(600, 'a shift is at least 10 minutes').max(86400, 'a shift is at most a day');
@@ -62,19 +79,25 @@ export function shiftRoutes(app: FastifyInstance, deps: RouteDeps): void {
         at: deps.now(),
       });
       await audit(tx, actor, 'shift.started', id, { intervalS: started.intervalS, graceS: started.graceS, lengthS: input.lengthS ?? null });
+      await insertCommand(tx, id, shiftStartedConfig(started));
       return started;
     });
+    deps.commandsQueued?.(id);
     return reply.status(201).send({ shift });
   });
 
   app.delete('/api/devices/:id/shift', { preHandler: staff }, async (request) => {
     const { id } = parseInput(DeviceParams, request.params);
+    const now = deps.now();
     const shift = await inTransaction(deps.sql, async (tx) => {
-      const ended = await endShift(tx, id, deps.now());
+      const ended = await endShift(tx, id, now);
       if (!ended) throw new ArcError('ARC_ERR_NOT_FOUND', 'This device has no shift running');
       await audit(tx, actorOf(request), 'shift.ended', id);
+      // The phone reckons its shift from the pattern: told that it ended, its display stops.
+      await insertCommand(tx, id, shiftEndedConfig(now));
       return ended;
     });
+    deps.commandsQueued?.(id);
     return { shift };
   });
 

@@ -41,6 +41,12 @@ export function openDeviceLink(
     // reconnection (a clean session's PUBACK carries nothing the broker can match).
     clean: false,
     reconnectPeriod: 2000,
+    // mqtt.js gives up for good at a refused CONNACK unless told otherwise: a phone refused once
+    // ("server unavailable" while the ARC's database is away, or held by the credential throttle;
+    // "not authorized" while the device is disabled) would never reconnect, and an SOS would wait
+    // in the outbox until the page was reloaded. It keeps trying; the ARC's throttle makes a
+    // refused phone's retries cheap (security.md, "Device credential guessing").
+    reconnectOnConnackError: true,
     connectTimeout: 10_000,
   });
   client.on('connect', () => {

@@ -24,6 +24,8 @@ const AMBER_KEY = 'arcangel.app.amber';
 /** Visit lengths offered, in minutes (spec: 60..86400 s). */
 const VISIT_MINUTES = [15, 30, 45, 60, 90, 120];
 const EXTEND_MINUTES = 15;
+/** The visit timer's countdown turns to a warning this long before the visit is due. */
+export const VISIT_WARNING_S = 5 * 60;
 /** The ARC's `config` as last received, kept on the phone across a reload. */
 const CONFIG_KEY = 'arcangel.app.config';
 
@@ -73,6 +75,26 @@ function applyConfig(command: Record<string, unknown>): void {
   const heartbeatS = seconds(command.heartbeatS, 10);
   const locationS = seconds(command.locationS, 1);
   const shift = 'shift' in command ? shiftPattern(command.shift) : undefined;
+  // This ARC's own field: staff started a shift (POST /api/devices/:id/shift). Shown as the ARC
+  // reckons it; it ends by itself at plannedEndAt, or when the ARC says so (shiftEndedAt).
+  const started = command.shiftStarted as Record<string, unknown> | undefined;
+  if (started && typeof started === 'object' && Number.isInteger(started.intervalS) && typeof started.dueAt === 'number') {
+    const endsAt = typeof started.plannedEndAt === 'number' ? started.plannedEndAt : null;
+    if (endsAt === null || endsAt > Date.now()) {
+      const shift: RunningShift = { startedAt: Number(started.startedAt) || Date.now(), endsAt, dueAt: started.dueAt, intervalS: started.intervalS as number };
+      localStorage.setItem(SHIFT_KEY, JSON.stringify(shift));
+      say('The alarm centre has started your shift.');
+    }
+  }
+  // This ARC's own field: the ARC ended the running shift early (DELETE /api/devices/:id/shift).
+  // A shift this phone started after that moment is another shift, and stays.
+  if (typeof command.shiftEndedAt === 'number') {
+    const running = runningShift();
+    if (running && (running.startedAt ?? 0) <= command.shiftEndedAt) {
+      localStorage.removeItem(SHIFT_KEY);
+      say('The alarm centre has ended your shift.');
+    }
+  }
   config = { heartbeatS: heartbeatS ?? config.heartbeatS, locationS: locationS ?? config.locationS, shift: shift === undefined ? config.shift : shift };
   localStorage.setItem(CONFIG_KEY, JSON.stringify(config));
   startHeartbeat();
@@ -82,15 +104,26 @@ function applyConfig(command: Record<string, unknown>): void {
 // ---- The lone-worker shift, where a pattern is set -----------------------------------------------
 // The protocol has no "start shift" event: a check-in while no shift runs starts one at the ARC
 // when the device has a shift pattern (docs/reference/alarm-rules.md, "Lone-worker check-ins"). The phone keeps its own
-// view of the shift from the pattern; it cannot end one early (no event for it), and says so.
+// view of the shift from the pattern; it cannot end one early (no event for it), and says so. When
+// the ARC ends it early, a `config` with `shiftEndedAt` tells the phone (applyConfig).
 
-/** The shift this phone started: when it ends and when the next check-in is due (ms). */
+/** The shift this phone started: when it started and ends, and when the next check-in is due (ms). */
 const SHIFT_KEY = 'arcangel.app.shift';
 
-function runningShift(): { endsAt: number; dueAt: number } | null {
+interface RunningShift {
+  /** Absent in shifts stored by an earlier version of the app. */
+  startedAt?: number;
+  /** null: a shift staff started without a length, running until the ARC ends it. */
+  endsAt: number | null;
+  dueAt: number;
+  /** The check-in interval of a shift staff started; a shift started here uses the pattern's. */
+  intervalS?: number;
+}
+
+function runningShift(): RunningShift | null {
   try {
-    const shift = JSON.parse(localStorage.getItem(SHIFT_KEY) ?? 'null') as { endsAt: number; dueAt: number } | null;
-    return shift && shift.endsAt > Date.now() ? shift : null;
+    const shift = JSON.parse(localStorage.getItem(SHIFT_KEY) ?? 'null') as RunningShift | null;
+    return shift && (shift.endsAt === null || shift.endsAt > Date.now()) ? shift : null;
   } catch {
     return null;
   }
@@ -104,7 +137,11 @@ function showShift(): void {
   const shift = runningShift();
   if (shift) {
     slot.replaceChildren(
-      el('p', { className: 'shift-state', attrs: { id: 'shift-state' }, text: `On shift until ${clockTime(shift.endsAt)}. Next check-in by ${clockTime(shift.dueAt)}.` }),
+      el('p', {
+        className: 'shift-state',
+        attrs: { id: 'shift-state' },
+        text: `${shift.endsAt === null ? 'On shift.' : `On shift until ${clockTime(shift.endsAt)}.`} Next check-in by ${clockTime(shift.dueAt)}.`,
+      }),
       el('p', { className: 'app-note', text: 'Press \u201cI\u2019m OK\u201d to check in. The shift ends by itself; to end it sooner, ask the alarm centre.' }),
     );
     return;
@@ -117,7 +154,7 @@ function showShift(): void {
   const start = el('button', { className: 'app-secondary', attrs: { type: 'button' }, text: 'Start shift' });
   start.addEventListener('click', () => {
     const now = Date.now();
-    localStorage.setItem(SHIFT_KEY, JSON.stringify({ endsAt: now + pattern.lengthS * 1000, dueAt: now + pattern.intervalS * 1000 }));
+    localStorage.setItem(SHIFT_KEY, JSON.stringify({ startedAt: now, endsAt: now + pattern.lengthS * 1000, dueAt: now + pattern.intervalS * 1000 }));
     void send(newEvent('checkin'));
     // positions while the shift runs, as far as the browser allows
     track(config.locationS ?? 60, pattern.lengthS);
@@ -133,8 +170,9 @@ function showShift(): void {
 /** A check-in while the shift runs: the next one is due an interval from now. */
 function checkedIn(): void {
   const shift = runningShift();
-  if (!shift || !config.shift) return;
-  localStorage.setItem(SHIFT_KEY, JSON.stringify({ ...shift, dueAt: Date.now() + config.shift.intervalS * 1000 }));
+  const intervalS = shift?.intervalS ?? config.shift?.intervalS;
+  if (!shift || !intervalS) return;
+  localStorage.setItem(SHIFT_KEY, JSON.stringify({ ...shift, dueAt: Date.now() + intervalS * 1000 }));
   showShift();
 }
 
@@ -369,6 +407,7 @@ function showVisit(): void {
     return;
   }
   const at = new Date(due).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  const left = el('p', { className: 'visit-left', attrs: { id: 'visit-left', role: 'timer', 'aria-label': 'Time left on the visit timer' } });
   const extend = el('button', { className: 'app-secondary', attrs: { type: 'button' }, text: `Add ${EXTEND_MINUTES} minutes` });
   const end = el('button', { className: 'app-secondary', attrs: { type: 'button' }, text: 'End visit' });
   extend.addEventListener('click', () => {
@@ -380,7 +419,39 @@ function showVisit(): void {
     showVisit();
   });
   end.addEventListener('click', () => askPin('End visit', 'visit', 'amber.end'));
-  view.visitSlot.replaceChildren(el('p', { className: 'visit-due', text: `Visit timer running: back by ${at}` }), extend, end);
+  view.visitSlot.replaceChildren(el('p', { className: 'visit-due', text: `Visit timer running: back by ${at}` }), left, extend, end);
+  tickVisit(left, due);
+}
+
+/** The visit's countdown, redrawn each second while the app is open (a browser pauses timers in the background). */
+let visitTicker: ReturnType<typeof setInterval> | null = null;
+/** The visit whose warning was said: said once, not every second. */
+let warnedFor = 0;
+
+function tickVisit(left: HTMLElement, due: number): void {
+  if (visitTicker) clearInterval(visitTicker);
+  const draw = () => {
+    if (!left.isConnected) {
+      clearInterval(visitTicker!);
+      visitTicker = null;
+      return;
+    }
+    const leftS = Math.ceil((due - Date.now()) / 1000);
+    left.classList.toggle('visit-warning', leftS <= VISIT_WARNING_S);
+    if (leftS <= 0) {
+      left.textContent = 'Time is up: end the visit or add time, or the alarm centre is alerted.';
+      return;
+    }
+    const clock = `${Math.floor(leftS / 60)}:${String(leftS % 60).padStart(2, '0')}`;
+    left.textContent = leftS <= VISIT_WARNING_S ? `${clock} left: end the visit or add time` : `${clock} left`;
+    if (leftS <= VISIT_WARNING_S && warnedFor !== due) {
+      warnedFor = due;
+      say(`Less than ${Math.ceil(VISIT_WARNING_S / 60)} minutes left on the visit timer.`);
+      navigator.vibrate?.([200, 100, 200]);
+    }
+  };
+  draw();
+  visitTicker = setInterval(draw, 1000);
 }
 
 /** A PIN form for sos.cancel or amber.end: the answer, not the PIN, says whether it was taken. */
