@@ -20,9 +20,6 @@ export interface InsightScope {
 const orgFilter = (sql: Sql, organisationId: string | null | undefined) =>
   organisationId ? sql`and a.wearer_id in (select id from wearers where organisation_id = ${organisationId})` : sql``;
 
-const demand = (sql: Sql, scope: InsightScope) =>
-  sql`a.received_at >= ${scope.from} and a.received_at < ${scope.to} and not a.is_test and a.linked_to is null ${orgFilter(sql, scope.organisationId)}`;
-
 export interface HourOfWeekCount {
   /** ISO day of the week, 1 Monday … 7 Sunday, local. */
   day: number;
