@@ -203,7 +203,7 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
       [
         'insight rollup',
         createInsightRollupSweep({ timeZone: config.ARC_INSIGHT_TIME_ZONE, night: config.ARC_INSIGHT_NIGHT_HOURS }, (pass) =>
-          logger.debug({ component: 'insight', days: pass.days, night: pass.night }, 'insight rollup pass'),
+          logger.debug({ component: 'insight', days: pass.days, night: pass.night, signals: pass.signals }, 'insight rollup pass'),
         ),
       ],
       // Staff on a console, a sample a minute, for the capacity view's staff on shift.

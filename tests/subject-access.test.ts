@@ -82,6 +82,31 @@ describe('subject access export', () => {
   });
 });
 
+describe('subject access export of the insight counts', () => {
+  it('holds their nights away from home and their alarms counted by month, and nobody else\'s', async () => {
+    const { wearer } = await wearerWithHistory('Nora Nights');
+    const other = await wearerWithHistory('Otto Other');
+    for (const w of [wearer.id, other.wearer.id]) {
+      await t.sql`
+        insert into insight_night_away (time_zone, night_hours, night_date, wearer_id, organisation_id, night_fixes, away_fixes)
+        values ('Europe/London', '22-06', '2026-10-03', ${w}, '00000000-0000-0000-0000-000000000000', 4, ${w === wearer.id ? 3 : 1})`;
+      await t.sql`
+        insert into insight_signal_months (time_zone, month, wearer_id, falls, sos, no_motion, missed_checkins, false_alarms, low_battery, silent_device)
+        values ('Europe/London', '2026-10-01', ${w}, ${w === wearer.id ? 2 : 7}, 1, 0, 0, 0, 0, 0)`;
+    }
+    const data = (await t.api('GET', `/api/wearers/${wearer.id}/export`)).body;
+    expect(data.nightsAway).toEqual([{ night: '2026-10-03', nightHours: '22-06', timeZone: 'Europe/London', nightFixes: 4, awayFixes: 3 }]);
+    expect(data.signalMonths).toEqual([
+      { month: '2026-10', timeZone: 'Europe/London', falls: 2, sos: 1, noMotion: 0, missedCheckins: 0, falseAlarms: 0, lowBattery: 0, silentDevice: 0 },
+    ]);
+    const text = (await t.api('GET', `/api/wearers/${wearer.id}/export?format=text`)).body;
+    expect(text).toContain('Nights away from home (1)');
+    expect(text).toContain('night: 2026-10-03');
+    expect(text).toContain('away fixes: 3');
+    expect(text).toContain('Alarms counted by month (1)');
+  });
+});
+
 describe('erasure at contract end', () => {
   it('is refused while the wearer has an open alarm, and for anyone but an administrator', async () => {
     const { wearer } = await wearerWithHistory('Open Olive');

@@ -31,6 +31,7 @@ import {
 } from '../store/insight-store.js';
 import { addDays, localDate } from '../rules/local-dates.js';
 import type { DayScope } from '../store/insight-rollup.js';
+import type { MonthScope } from '../store/signal-month-store.js';
 import { WearerProfile } from '../domain/wearer-profile.js';
 import { nightsBuiltThrough as nightsBuiltThroughOf } from '../store/night-away-store.js';
 import { presenceByHourOfWeek, presenceRecordedSince } from '../store/staff-presence-store.js';
@@ -237,19 +238,14 @@ export function insightRoutes(app: FastifyInstance, deps: RouteDeps): void {
    */
   async function reviewOf(month: string, organisationId?: string, wearerId?: string) {
     const toMonth = monthIn(timeZone);
-    const span = (fromMonth: string, toMonthExclusive: string): InsightScope => ({
-      from: monthStartUtc(fromMonth, -1),
-      to: monthStartUtc(toMonthExclusive, 1),
-      timeZone,
-      organisationId,
-    });
-    const reviewed = (await monthlySignals(deps.sql, span(month, addMonths(month, 1)), night, wearerId ? [wearerId] : undefined)).filter((r) => r.month === month);
+    const span = (fromMonth: string, toMonthExclusive: string): MonthScope => ({ fromMonth, toMonth: toMonthExclusive, timeZone, organisationId });
+    const reviewed = await monthlySignals(deps.sql, span(month, addMonths(month, 1)), night, wearerId ? [wearerId] : undefined);
     const candidates = wearerId ? [wearerId] : reviewed.filter((r) => PREVENTION_SIGNALS.some((s) => r.counts[s] >= RISE_RULE.minCount)).map((r) => r.wearerId);
     const [baseline, wearers] = await Promise.all([
       monthlySignals(deps.sql, span(addMonths(month, -BASELINE_MONTHS), month), night, candidates),
       wearersCreatedBefore(deps.sql, candidates, monthStartUtc(month, 1), organisationId),
     ]);
-    const rows = [...baseline.filter((r) => r.month < month), ...reviewed];
+    const rows = [...baseline, ...reviewed];
     const known = wearers.map((w) => ({ id: w.id, firstMonth: toMonth(w.createdAt) }));
     const histories = wearerSignalHistories(rows, known, month, BASELINE_MONTHS);
     return { rows, list: reviewList(histories) };

@@ -36,6 +36,8 @@ export function subjectAccessText(data: {
   actions: Row[];
   notifications: Row[];
   earlyHelpReviews: Row[];
+  nightsAway?: Row[];
+  signalMonths?: Row[];
   audit: Row[];
 }): string {
   return [
@@ -55,6 +57,8 @@ export function subjectAccessText(data: {
     section('Actions on the alarms', data.actions),
     section('Messages sent about the alarms', data.notifications),
     section('Early-help reviews', data.earlyHelpReviews),
+    section('Nights away from home', data.nightsAway ?? [], 'Counted for the early-help review: fixes taken at night, and how many were outside every safe zone. No positions are kept here.'),
+    section('Alarms counted by month', data.signalMonths ?? [], 'Counted for the early-help review from the alarms above.'),
     section('Audit: who looked at or changed their records', data.audit),
   ].join('\n');
 }

@@ -3,12 +3,11 @@
 // alarms and those linked to another (a repeat press of one incident) are not demand.
 // An optional organisation narrows every read to its wearers' alarms.
 import type { Sql, TransactionSql } from 'postgres';
-import { FALSE_CLOSURE_CODES } from '../rules/sla-targets.js';
 import { PREVENTION_SIGNALS, type PreventionSignal } from '../rules/signal-rise.js';
-import { localDate } from '../rules/local-dates.js';
 import type { NightHours } from '../rules/night-away.js';
 import { nightsAwayByMonth } from './night-away-store.js';
 import { ensureRollups, rollupUnion, type DayScope } from './insight-rollup.js';
+import { signalMonths, type MonthScope } from './signal-month-store.js';
 
 export interface InsightScope {
   from: Date;
@@ -187,32 +186,20 @@ export interface MonthlySignals {
 }
 
 /**
- * Per wearer and local month, the prevention signals: falls, SOS (with duress), no-motion, missed
- * check-ins, false alarms (closure codes of api/rules/sla-targets.ts), low battery and silent
- * device (no_comm) from the alarms the ARC raised; night_away from the fixes: the nights with a
- * fix taken in the night hours wholly outside every safe zone (api/rules/night-away.ts), as the
+ * Per wearer and local month of [fromMonth, toMonth), the prevention signals: falls, SOS (with
+ * duress), no-motion, missed check-ins, false alarms, low battery and silent device from the
+ * alarms the ARC raised (api/store/signal-month-store.ts: closed months from the overnight
+ * rollup, the others counted from the alarms); night_away from the fixes: the nights with a fix
+ * taken in the night hours wholly outside every safe zone (api/rules/night-away.ts), as the
  * overnight rollup built them (api/store/night-away-store.ts; nights not built yet count nothing).
  */
-export async function monthlySignals(sql: Sql, scope: InsightScope, night: NightHours, wearerIds?: readonly string[]): Promise<MonthlySignals[]> {
+export async function monthlySignals(sql: Sql, scope: MonthScope, night: NightHours, wearerIds?: readonly string[]): Promise<MonthlySignals[]> {
   if (wearerIds && wearerIds.length === 0) return [];
   const [rows, nights] = await Promise.all([
-    sql<({ wearerId: string; month: string } & Record<string, number>)[]>`
-      select a.wearer_id, to_char(a.received_at at time zone ${scope.timeZone}, 'YYYY-MM') as month,
-             count(*) filter (where a.type = 'fall')::int as falls,
-             count(*) filter (where a.type in ('sos', 'duress'))::int as sos,
-             count(*) filter (where a.type = 'no_motion')::int as no_motion,
-             count(*) filter (where a.type = 'checkin.missed')::int as missed_checkins,
-             count(*) filter (where a.closure_code = any(${FALSE_CLOSURE_CODES as string[]}))::int as false_alarms,
-             count(*) filter (where a.type = 'battery.low')::int as low_battery,
-             count(*) filter (where a.type = 'no_comm')::int as silent_device
-      from alarms a
-      where a.wearer_id is not null and a.received_at >= ${scope.from} and a.received_at < ${scope.to} and not a.is_test
-        ${wearerIds ? sql`and a.wearer_id = any(${wearerIds as string[]}::uuid[])` : sql``}
-        ${orgFilter(sql, scope.organisationId)}
-      group by 1, 2`,
+    signalMonths(sql, scope, wearerIds),
     nightsAwayByMonth(
       sql,
-      { timeZone: scope.timeZone, hours: night, fromDate: localDate(scope.from, scope.timeZone), toDate: localDate(scope.to, scope.timeZone), organisationId: scope.organisationId },
+      { timeZone: scope.timeZone, hours: night, fromDate: `${scope.fromMonth}-01`, toDate: `${scope.toMonth}-01`, organisationId: scope.organisationId },
       wearerIds,
     ),
   ]);

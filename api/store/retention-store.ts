@@ -2,6 +2,7 @@
 // ARC's clock passed in, never PostgreSQL's now(). Each function deletes at most one batch.
 import type { Sql, TransactionSql } from 'postgres';
 import { ALARM_PURGE_BATCH, DEFAULT_RETENTION, PURGE_BATCH, TRAIL_BEFORE_ALARM_MS } from '../rules/retention-rules.js';
+import { recountSignalMonths } from './signal-month-store.js';
 
 type Db = Sql | TransactionSql;
 
@@ -64,11 +65,12 @@ export async function purgeRoutineEvents(sql: Db, now: Date, batch = PURGE_BATCH
 /**
  * Resolved alarms past their organisation's period, with everything that is part of them: actions
  * (cascade), events, notifications; what points at them is let go. Their trail then falls to the
- * routine purge. Open alarms are never purged, however old.
+ * routine purge. Open alarms are never purged, however old. Their wearers' months of the
+ * early-help signals rollup are counted again (api/store/signal-month-store.ts).
  */
 export async function purgeExpiredAlarms(sql: Db, now: Date, batch = ALARM_PURGE_BATCH): Promise<number> {
-  const doomed = await sql<{ id: string }[]>`
-    select a.id from alarms a
+  const doomed = await sql<{ id: string; wearerId: string | null; receivedAt: Date }[]>`
+    select a.id, a.wearer_id, a.received_at from alarms a
     left join wearers w on w.id = a.wearer_id
     left join organisations o on o.id = w.organisation_id
     where a.status = 'resolved'
@@ -85,6 +87,7 @@ export async function purgeExpiredAlarms(sql: Db, now: Date, batch = ALARM_PURGE
   await sql`delete from events where alarm_id = any(${ids}::uuid[])`;
   await sql`delete from notifications where alarm_id = any(${ids}::uuid[])`;
   await sql`delete from alarms where id = any(${ids}::uuid[])`;
+  await recountSignalMonths(sql, doomed.flatMap((d) => (d.wearerId ? [{ wearerId: d.wearerId, receivedAt: d.receivedAt }] : [])));
   return ids.length;
 }
 

@@ -28,6 +28,10 @@ export interface WearerExport {
   actions: Record<string, unknown>[];
   notifications: Record<string, unknown>[];
   earlyHelpReviews: Record<string, unknown>[];
+  /** The nights with a fix away from home (counts only, no positions), kept for the early-help review. */
+  nightsAway: Record<string, unknown>[];
+  /** Their alarms counted per month for the early-help review (the insight rollup). */
+  signalMonths: Record<string, unknown>[];
   /** Who looked at or changed anything of theirs: the audit entries about them, their alarms and devices. */
   audit: Record<string, unknown>[];
 }
@@ -49,7 +53,8 @@ export async function exportWearer(sql: Sql, wearerId: string, now: Date): Promi
       where p.wearer_id = ${wearerId} order by p.from_fix_id`;
     const alarmIds = (await tx<{ id: string }[]>`select id from alarms where wearer_id = ${wearerId}`).map((a) => a.id);
     const deviceIds = devices.map((d) => d.id as string);
-    const [carers, contacts, zones, positions, amberSessions, checkinShifts, alarms, events, actions, notifications, earlyHelpReviews, audit] = await Promise.all([
+    const [carers, contacts, zones, positions, amberSessions, checkinShifts, alarms, events, actions, notifications, earlyHelpReviews, nightsAway, signalMonths, audit] =
+      await Promise.all([
       tx`select u.id, u.name, u.email from carer_links l join users u on u.id = l.carer_id where l.wearer_id = ${wearerId} order by u.name`,
       tx`select id, position, name, relationship, phone, email, hours, carer_id, created_at from contacts where wearer_id = ${wearerId} order by position`,
       tx`select id, name, kind, shape, active_hours, enabled, created_at from geofences where wearer_id = ${wearerId} order by created_at`,
@@ -65,6 +70,10 @@ export async function exportWearer(sql: Sql, wearerId: string, now: Date): Promi
       tx`select alarm_id, channel, recipient, audience, subject, body, created_at, delivered_at, failed_at from notifications
          where alarm_id = any(${alarmIds}::uuid[]) order by id`,
       tx`select month, outcome, note, reviewer, reviewed_at from early_help_reviews where wearer_id = ${wearerId} order by reviewed_at`,
+      tx`select to_char(night_date, 'YYYY-MM-DD') as night, night_hours, time_zone, night_fixes, away_fixes from insight_night_away
+         where wearer_id = ${wearerId} order by night_date, time_zone, night_hours`,
+      tx`select to_char(month, 'YYYY-MM') as month, time_zone, falls, sos, no_motion, missed_checkins, false_alarms, low_battery, silent_device
+         from insight_signal_months where wearer_id = ${wearerId} order by month, time_zone`,
       tx`select at, actor, action, target, detail from audit_log
          where target = ${wearerId} or target = any(${alarmIds}) or target = any(${deviceIds})
             or detail->>'wearerId' = ${wearerId} or coalesce(detail->'wearerIds', '[]') ? ${wearerId}
@@ -87,6 +96,8 @@ export async function exportWearer(sql: Sql, wearerId: string, now: Date): Promi
       actions,
       notifications,
       earlyHelpReviews,
+      nightsAway,
+      signalMonths,
       audit,
     } as WearerExport;
   })) as WearerExport | null;
@@ -100,7 +111,8 @@ export type Erasure =
  * Erases a wearer in the caller's transaction. Their alarms stay, anonymised: type, priority,
  * times, who handled them, closure and verification (the statistics of BS 8484 and the SLA);
  * positions, notes, plans, flags, the events and messages sent go. Everything else of theirs is
- * deleted: profile, PINs, contacts, zones, carer links, positions, sessions, reviews.
+ * deleted: profile, PINs, contacts, zones, carer links, positions, sessions, reviews, and the
+ * insight counts of them (nights away, monthly signals).
  */
 export async function eraseWearer(tx: TransactionSql, wearerId: string): Promise<Erasure> {
   // The same lock the intake takes for a wearer's events: no alarm can be raised for them meanwhile.
@@ -128,7 +140,8 @@ export async function eraseWearer(tx: TransactionSql, wearerId: string): Promise
     where wearer_id = ${wearerId} returning id`;
   // The audit keeps who did what to this id; what it noted of them (name, notes) goes.
   await tx`update audit_log set detail = '{"erased": true}' where target = ${wearerId}`;
-  // Contacts, zones, carer links, device periods and reviews go with the row (on delete cascade).
+  // Contacts, zones, carer links, device periods, reviews and the insight counts of them (nights
+  // away, monthly signals) go with the row (on delete cascade).
   await tx`delete from wearers where id = ${wearerId}`;
   return { ok: true, alarmsAnonymised: alarmIds.length, positionsDeleted: positions.length, devicesReleased: released.map((d) => d.id) };
 }
