@@ -11,18 +11,21 @@ export interface PurgeCounts {
   events: number;
   alarms: number;
   audit: number;
+  /** How long the pass took (its four statements and their transaction's share), in ms of wall time. */
+  ms: number;
 }
 
 export function createRetentionSweep(onPurged: (counts: PurgeCounts) => void = () => {}): Sweep {
   let lastRun: { at: Date; backlog: boolean } | null = null;
   const sweep: Sweep = async (ctx: ClockContext): Promise<ClockEffect[]> => {
+    const started = performance.now();
     // Alarms first: their trails become routine history in the same pass.
     const alarms = await purgeExpiredAlarms(ctx.tx, ctx.now);
     const fixes = await purgeRoutineFixes(ctx.tx, ctx.now);
     const events = await purgeRoutineEvents(ctx.tx, ctx.now);
     const audit = await purgeExpiredAudit(ctx.tx, ctx.now);
     lastRun = { at: ctx.now, backlog: fixes >= PURGE_BATCH || events >= PURGE_BATCH || audit >= PURGE_BATCH || alarms >= ALARM_PURGE_BATCH };
-    if (fixes + events + alarms + audit > 0) onPurged({ fixes, events, alarms, audit });
+    if (fixes + events + alarms + audit > 0) onPurged({ fixes, events, alarms, audit, ms: Math.round((performance.now() - started) * 10) / 10 });
     return []; // no alarm changes to publish
   };
   // Between passes the clock opens no transaction for it.
