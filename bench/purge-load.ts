@@ -64,10 +64,15 @@ export async function seedOldFixes(sql: Sql, deviceIds: string[], load: PurgeLoa
   return { rows: load.rows, firstId: Number(range.first), lastId: Number(range.last), dueAt, retentionDays: days, insertMs: performance.now() - started };
 }
 
-/** Whether the purge of the old fixes is over: a pass took less than a full batch, and tailS has gone by since. */
+/**
+ * Whether the purge of the old fixes is over and tailS has gone by since its last pass. Over: a
+ * pass took less than a full batch, or none came for 10 s (a sweep with a backlog passes every
+ * tick; a pass that purges nothing is not logged, so a purge ending on a full batch ends silently).
+ */
 export function purgeFinished(passes: PurgePass[], tailS: number, now = Date.now()): boolean {
   const last = passes.at(-1);
-  return !!last && last.fixes < PURGE_BATCH && now - last.at >= tailS * 1000;
+  if (!last || now - last.at < tailS * 1000) return false;
+  return last.fixes < PURGE_BATCH || now - last.at >= 10_000;
 }
 
 /** One sample of the tracking monitor, on the epoch clock, with the cumulative fix-ack histogram. */

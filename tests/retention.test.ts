@@ -147,6 +147,30 @@ describe('alarms and the audit', () => {
     expect((await t.sql<{ id: string }[]>`select id from alarms where id in (${expired}, ${kept})`).map((r) => r.id)).toEqual([kept]);
   });
 
+  it("an alarm keeps the period of the organisation it was raised in after its wearer moves", async () => {
+    const brief = (await t.api('POST', '/api/organisations', { name: 'One Year Keepers' })).body.organisation;
+    expect((await t.api('PATCH', `/api/organisations/${brief.id}`, { alarmRetentionDays: 365 })).status).toBe(200);
+    const long = (await t.api('POST', '/api/organisations', { name: 'Ten Year Keepers' })).body.organisation;
+    expect((await t.api('PATCH', `/api/organisations/${long.id}`, { alarmRetentionDays: 3650 })).status).toBe(200);
+    // Raised 400 days ago while each wearer was in their first organisation (the trigger stamps it).
+    const leaver = await t.createWearer({ organisationId: brief.id });
+    const leaverDevice = await t.provisionDevice({ wearerId: leaver.id });
+    const raisedInBrief = await addAlarm(leaverDevice.deviceId, leaver.id, daysAgo(400), daysAgo(400));
+    const joiner = await t.createWearer({ organisationId: long.id });
+    const joinerDevice = await t.provisionDevice({ wearerId: joiner.id });
+    const raisedInLong = await addAlarm(joinerDevice.deviceId, joiner.id, daysAgo(400), daysAgo(400));
+    // Then each moves to the other organisation; their alarms stay where they were raised.
+    expect((await t.api('PATCH', `/api/wearers/${leaver.id}`, { organisationId: long.id })).status).toBe(200);
+    expect((await t.api('PATCH', `/api/wearers/${joiner.id}`, { organisationId: brief.id })).status).toBe(200);
+    const owners = await t.sql<{ id: string; organisationId: string }[]>`select id, organisation_id from alarms where id in (${raisedInBrief}, ${raisedInLong})`;
+    expect(Object.fromEntries(owners.map((r) => [r.id, r.organisationId]))).toEqual({ [raisedInBrief]: brief.id, [raisedInLong]: long.id });
+
+    await sweep();
+    // One year for the alarm raised in the one-year organisation (its wearer now keeps ten);
+    // ten years for the one raised in the ten-year organisation (its wearer now keeps one).
+    expect((await t.sql<{ id: string }[]>`select id from alarms where id in (${raisedInBrief}, ${raisedInLong})`).map((r) => r.id)).toEqual([raisedInLong]);
+  });
+
   it('the audit goes after the longest period any organisation set (7 years by default)', async () => {
     await t.sql`insert into audit_log (at, actor, action, target) values
       (${daysAgo(2558)}, 'old@test.arc', 'retention.test', 'old'), (${daysAgo(2500)}, 'new@test.arc', 'retention.test', 'new')`;
