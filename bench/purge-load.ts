@@ -66,8 +66,8 @@ export async function seedOldFixes(sql: Sql, deviceIds: string[], load: PurgeLoa
 
 /**
  * Whether the purge of the old fixes is over and tailS has gone by since its last pass. Over: a
- * pass took less than a full batch, or none came for 10 s (a sweep with a backlog passes every
- * tick; a pass that purges nothing is not logged, so a purge ending on a full batch ends silently).
+ * pass took less than a full batch, or none came for 10 s (a sweep with a backlog passes once a
+ * second; a pass that purges nothing is not logged, so a purge ending on a full batch ends silently).
  */
 export function purgeFinished(passes: PurgePass[], tailS: number, now = Date.now()): boolean {
   const last = passes.at(-1);

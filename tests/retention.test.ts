@@ -3,6 +3,7 @@
 // purges resolved alarms and the audit after theirs, in batches, with time injected. The rows are
 // written with times in the past of the ARC's (fixed) clock, as years of use would leave them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PURGE_BATCH } from '../api/rules/retention-rules.js';
 import { startTestArc, type TestArc } from './support/test-arc.js';
 
 let t: TestArc;
@@ -84,15 +85,20 @@ describe('routine location history', () => {
     expect(await fixesLeft([keptFix, shortFix, shortRecent])).toEqual([keptFix, shortRecent]);
   });
 
-  it('deletes in batches of 5,000 a pass, so a backlog goes over several ticks', async () => {
+  it(`deletes in batches of ${PURGE_BATCH} a pass, so a backlog goes over several passes, a second apart`, async () => {
     const device = await t.provisionDevice();
     await t.sql`insert into fixes (device_id, ts, received_at, lat, lon)
-                select ${device.deviceId}, ${daysAgo(100).getTime()}::bigint + n, ${daysAgo(100)}, 51.5, -0.1 from generate_series(1, 12000) n`;
+                select ${device.deviceId}, ${daysAgo(100).getTime()}::bigint + n, ${daysAgo(100)}, 51.5, -0.1 from generate_series(1, ${2 * PURGE_BATCH + 400}) n`;
     const left = async () => (await t.sql<{ n: number }[]>`select count(*)::int as n from fixes where device_id = ${device.deviceId}`)[0].n;
     await sweep();
-    expect(await left()).toBe(7000);
-    await sweep();
-    expect(await left()).toBe(2000);
+    expect(await left()).toBe(PURGE_BATCH + 400);
+    // With a backlog, the next tick a quarter of a second on does nothing; a second on, a pass.
+    clock += 250;
+    await t.arc.clock.tick();
+    expect(await left()).toBe(PURGE_BATCH + 400);
+    clock += 1000;
+    await t.arc.clock.tick();
+    expect(await left()).toBe(400);
     await sweep();
     expect(await left()).toBe(0);
   });

@@ -1,6 +1,7 @@
 // The retention sweep (README "Data protection"): one of the clock's sweeps, so it runs by itself
-// on every node, in its own transaction, one small batch of each kind per pass. It runs every tick
-// while there is a backlog, else once a minute (ARC time), so an idle purge costs the clock nothing.
+// on every node, in its own transaction, one small batch of each kind per pass. It passes once a
+// second while there is a backlog (a budget that leaves the intake its share of the machine), else
+// once a minute (ARC time), so an idle purge costs the clock nothing.
 // It never touches the intake's path: the intake inserts, this deletes old rows by index.
 import { ALARM_PURGE_BATCH, PURGE_BATCH, purgeDue } from '../rules/retention-rules.js';
 import { purgeExpiredAlarms, purgeExpiredAudit, purgeRoutineEvents, purgeRoutineFixes } from '../store/retention-store.js';
