@@ -38,6 +38,7 @@ export const ErrorCodes = {
   ARC_ERR_ALARM_NO_URN: { status: 409, message: 'This wearer has no police URN' },
   ARC_ERR_CLOSURE_NOTE_REQUIRED: { status: 400, message: 'A genuine alarm needs a note saying what was done' },
   ARC_ERR_REASSIGN_TARGET: { status: 400, message: 'An alarm can only be given to an active operator, supervisor or administrator' },
+  ARC_ERR_REASSIGN_OTHER_ORGANISATION: { status: 409, message: "That colleague does not serve this alarm's organisation: give it to someone who does" },
   ARC_ERR_GEOFENCE_NOT_FOUND: { status: 404, message: 'No such geofence' },
   ARC_ERR_CONTACT_NOT_FOUND: { status: 404, message: 'No such contact' },
   ARC_ERR_METRICS_TOKEN: { status: 401, message: 'GET /metrics needs the bearer token set in ARC_METRICS_TOKEN' },

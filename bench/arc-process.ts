@@ -34,10 +34,22 @@ export interface ArcProcess extends ArcEndpoints {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Log lines at warn and above, counted by message; the first few of each kept. */
   warnings: Map<string, { count: number; sample: Record<string, unknown> }>;
+  /** Each retention sweep pass that purged something, from its log line (api/clock/retention-sweep.ts). */
+  purgePasses: PurgePass[];
   /** SIGKILL: no shutdown at all. Its PostgreSQL stays up until the next start stops it. */
   kill9(): Promise<void>;
   /** SIGTERM and wait; kill -9 (and stop its PostgreSQL) if it does not stop in time. */
   stop(timeoutMs?: number): Promise<{ clean: boolean }>;
+}
+
+/** One pass of the retention sweep: when it was logged (epoch ms, the end of the pass), how long it took, what went. */
+export interface PurgePass {
+  at: number;
+  ms: number;
+  fixes: number;
+  events: number;
+  alarms: number;
+  audit: number;
 }
 
 export interface StartArcOptions {
@@ -113,6 +125,7 @@ export async function startArc(options: StartArcOptions & { endpoints: { dataDir
   });
   running.set(child.pid!, endpoints.dataDir);
   const warnings: ArcProcess['warnings'] = new Map();
+  const purgePasses: PurgePass[] = [];
   let stderr = '';
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.on('exit', (code, signal) => {
@@ -151,6 +164,10 @@ export async function startArc(options: StartArcOptions & { endpoints: { dataDir
           clearTimeout(timer);
           resolve(performance.now() - spawnedAt);
         }
+        if (msg === 'purged data past its retention period') {
+          const purged = entry.purged as Omit<PurgePass, 'at'>;
+          purgePasses.push({ at: Number(entry.time), ...purged });
+        }
         if (Number(entry.level) >= 40) {
           const known = warnings.get(msg);
           if (known) known.count++;
@@ -172,6 +189,7 @@ export async function startArc(options: StartArcOptions & { endpoints: { dataDir
     startMs: ready,
     exited,
     warnings,
+    purgePasses,
     async kill9() {
       child.kill('SIGKILL');
       await exited;

@@ -73,6 +73,24 @@ export class LatencyHistogram {
     return { buckets: [...this.#buckets], count: this.count, sum: this.sum, max: this.max };
   }
 
+  /**
+   * What was recorded between two snapshots of one cumulative histogram (later − earlier). The
+   * maximum is the upper edge of the highest bucket that grew (within 1 %), not the exact one.
+   */
+  static between(earlier: HistogramData, later: HistogramData): LatencyHistogram {
+    const before = new Map(earlier.buckets);
+    const h = new LatencyHistogram();
+    for (const [b, n] of later.buckets) {
+      const grew = n - (before.get(b) ?? 0);
+      if (grew <= 0) continue;
+      h.#buckets.set(b, grew);
+      h.count += grew;
+      h.max = Math.max(h.max, Math.min(upperOf(b), later.max));
+    }
+    h.sum = later.sum - earlier.sum;
+    return h;
+  }
+
   static of(values: Iterable<number>): LatencyHistogram {
     const h = new LatencyHistogram();
     for (const v of values) h.record(v);

@@ -9,6 +9,7 @@ import { DEFAULT_CACHE_DIR } from './seeded-data-dir.js';
 import { COMMON_OPTIONS, commonFlags, isMainModule, positiveNumber, runCli, runSteps, type CommonFlags, type RunOutcome, type Step } from './bench-runner.js';
 import { runConnectStorm } from './scenarios/connect-storm.js';
 import { TRACKING_DEFAULTS, runTracking } from './scenarios/tracking.js';
+import { PURGE_LOAD_DEFAULTS } from './purge-load.js';
 import { INGEST_DEFAULTS, runIngestCeiling } from './scenarios/ingest-ceiling.js';
 import { STORM_DEFAULTS, runAlarmStorm } from './scenarios/alarm-storm.js';
 import { CLUSTER_DEFAULTS, runCluster } from './scenarios/cluster.js';
@@ -24,7 +25,9 @@ Scenarios (default: all but console and cluster, in this order):
   connect-storm   N devices connect at once, on a fresh ARC each (--sizes, default 1000,5000;
                   the 10,000 storm is the start of "tracking")
   tracking        10,000 devices connect at once, then a fix every 30 s and a heartbeat every 60 s
-                  for 2 minutes, with single SOS presses timed (scenarios 1 at 10,000, 2 and 4)
+                  for 2 minutes, with single SOS presses timed (scenarios 1 at 10,000, 2 and 4);
+                  old fixes fall due 60 s in and the retention sweep purges them while it runs
+                  (tracking goes on until 30 s after the purge, at most 6 minutes)
   ingest          fix rate raised until the backlog grows, ARC then bare Aedes (scenario 3)
   alarm-storm     2,000 devices press SOS within 10 s (scenario 5)
   console         the operator console in Chromium: N open alarms, then SOS presses at a rate
@@ -36,6 +39,7 @@ Scenarios (default: all but console and cluster, in this order):
 Flags:
   --sizes 1000,5000        connect storm sizes
   --tracking-devices N     (10000)   --duration S (120)   --press-every-ms MS (250)
+  --purge-rows N           old fixes for the purge during tracking (${PURGE_LOAD_DEFAULTS.rows}; 0: none)
   --ingest-devices N       (2000)    --step-s S (12)
   --storm-devices N        (2000)    --storm-window-s S (10)
   --console-open N         (5000)    --console-rate N (200)   --console-window-s S (10)
@@ -53,6 +57,7 @@ export interface BenchFlags extends CommonFlags {
   trackingDevices: number;
   durationS: number;
   pressEveryMs: number;
+  purgeRows: number;
   ingestDevices: number;
   stepS: number;
   stormDevices: number;
@@ -73,6 +78,7 @@ export function parseBenchFlags(argv: string[]): BenchFlags | { help: true } {
       'tracking-devices': { type: 'string', default: String(TRACKING_DEFAULTS.devices) },
       duration: { type: 'string', default: String(TRACKING_DEFAULTS.durationS) },
       'press-every-ms': { type: 'string', default: String(TRACKING_DEFAULTS.pressEveryMs) },
+      'purge-rows': { type: 'string', default: String(PURGE_LOAD_DEFAULTS.rows) },
       'ingest-devices': { type: 'string', default: String(INGEST_DEFAULTS.devices) },
       'step-s': { type: 'string', default: String(INGEST_DEFAULTS.stepS) },
       'storm-devices': { type: 'string', default: String(STORM_DEFAULTS.devices) },
@@ -95,6 +101,7 @@ export function parseBenchFlags(argv: string[]): BenchFlags | { help: true } {
     trackingDevices: int('tracking-devices', values['tracking-devices']!),
     durationS: int('duration', values.duration!),
     pressEveryMs: int('press-every-ms', values['press-every-ms']!),
+    purgeRows: values['purge-rows'] === '0' ? 0 : int('purge-rows', values['purge-rows']!),
     ingestDevices: int('ingest-devices', values['ingest-devices']!),
     stepS: int('step-s', values['step-s']!),
     stormDevices: int('storm-devices', values['storm-devices']!),
@@ -115,7 +122,8 @@ export function runBench(flags: BenchFlags, log: (line: string) => void = (l) =>
   for (const scenario of flags.scenarios) {
     if (scenario === 'connect-storm') for (const n of flags.sizes) steps.push([`connect storm ${n}`, (ctx) => runConnectStorm(ctx, n)]);
     if (scenario === 'tracking')
-      steps.push(['tracking', (ctx) => runTracking(ctx, { ...TRACKING_DEFAULTS, devices: flags.trackingDevices, durationS: flags.durationS, pressEveryMs: flags.pressEveryMs })]);
+      steps.push(['tracking', (ctx) => runTracking(ctx, { ...TRACKING_DEFAULTS, devices: flags.trackingDevices, durationS: flags.durationS, pressEveryMs: flags.pressEveryMs,
+        purge: flags.purgeRows > 0 ? { ...PURGE_LOAD_DEFAULTS, rows: flags.purgeRows } : undefined })]);
     if (scenario === 'ingest') steps.push(['ingest ceiling', (ctx) => runIngestCeiling(ctx, { ...INGEST_DEFAULTS, devices: flags.ingestDevices, stepS: flags.stepS })]);
     if (scenario === 'alarm-storm')
       steps.push(['alarm storm', (ctx) => runAlarmStorm(ctx, { ...STORM_DEFAULTS, devices: flags.stormDevices, windowS: flags.stormWindowS })]);

@@ -3,6 +3,7 @@
 // purges resolved alarms and the audit after theirs, in batches, with time injected. The rows are
 // written with times in the past of the ARC's (fixed) clock, as years of use would leave them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PURGE_BATCH } from '../api/rules/retention-rules.js';
 import { startTestArc, type TestArc } from './support/test-arc.js';
 
 let t: TestArc;
@@ -84,15 +85,20 @@ describe('routine location history', () => {
     expect(await fixesLeft([keptFix, shortFix, shortRecent])).toEqual([keptFix, shortRecent]);
   });
 
-  it('deletes in batches of 5,000 a pass, so a backlog goes over several ticks', async () => {
+  it(`deletes in batches of ${PURGE_BATCH} a pass, so a backlog goes over several passes, a second apart`, async () => {
     const device = await t.provisionDevice();
     await t.sql`insert into fixes (device_id, ts, received_at, lat, lon)
-                select ${device.deviceId}, ${daysAgo(100).getTime()}::bigint + n, ${daysAgo(100)}, 51.5, -0.1 from generate_series(1, 12000) n`;
+                select ${device.deviceId}, ${daysAgo(100).getTime()}::bigint + n, ${daysAgo(100)}, 51.5, -0.1 from generate_series(1, ${2 * PURGE_BATCH + 400}) n`;
     const left = async () => (await t.sql<{ n: number }[]>`select count(*)::int as n from fixes where device_id = ${device.deviceId}`)[0].n;
     await sweep();
-    expect(await left()).toBe(7000);
-    await sweep();
-    expect(await left()).toBe(2000);
+    expect(await left()).toBe(PURGE_BATCH + 400);
+    // With a backlog, the next tick a quarter of a second on does nothing; a second on, a pass.
+    clock += 250;
+    await t.arc.clock.tick();
+    expect(await left()).toBe(PURGE_BATCH + 400);
+    clock += 1000;
+    await t.arc.clock.tick();
+    expect(await left()).toBe(400);
     await sweep();
     expect(await left()).toBe(0);
   });
@@ -145,6 +151,30 @@ describe('alarms and the audit', () => {
     const kept = await addAlarm(device.deviceId, wearer.id, daysAgo(700), daysAgo(700));
     await sweep();
     expect((await t.sql<{ id: string }[]>`select id from alarms where id in (${expired}, ${kept})`).map((r) => r.id)).toEqual([kept]);
+  });
+
+  it("an alarm keeps the period of the organisation it was raised in after its wearer moves", async () => {
+    const brief = (await t.api('POST', '/api/organisations', { name: 'One Year Keepers' })).body.organisation;
+    expect((await t.api('PATCH', `/api/organisations/${brief.id}`, { alarmRetentionDays: 365 })).status).toBe(200);
+    const long = (await t.api('POST', '/api/organisations', { name: 'Ten Year Keepers' })).body.organisation;
+    expect((await t.api('PATCH', `/api/organisations/${long.id}`, { alarmRetentionDays: 3650 })).status).toBe(200);
+    // Raised 400 days ago while each wearer was in their first organisation (the trigger stamps it).
+    const leaver = await t.createWearer({ organisationId: brief.id });
+    const leaverDevice = await t.provisionDevice({ wearerId: leaver.id });
+    const raisedInBrief = await addAlarm(leaverDevice.deviceId, leaver.id, daysAgo(400), daysAgo(400));
+    const joiner = await t.createWearer({ organisationId: long.id });
+    const joinerDevice = await t.provisionDevice({ wearerId: joiner.id });
+    const raisedInLong = await addAlarm(joinerDevice.deviceId, joiner.id, daysAgo(400), daysAgo(400));
+    // Then each moves to the other organisation; their alarms stay where they were raised.
+    expect((await t.api('PATCH', `/api/wearers/${leaver.id}`, { organisationId: long.id })).status).toBe(200);
+    expect((await t.api('PATCH', `/api/wearers/${joiner.id}`, { organisationId: brief.id })).status).toBe(200);
+    const owners = await t.sql<{ id: string; organisationId: string }[]>`select id, organisation_id from alarms where id in (${raisedInBrief}, ${raisedInLong})`;
+    expect(Object.fromEntries(owners.map((r) => [r.id, r.organisationId]))).toEqual({ [raisedInBrief]: brief.id, [raisedInLong]: long.id });
+
+    await sweep();
+    // One year for the alarm raised in the one-year organisation (its wearer now keeps ten);
+    // ten years for the one raised in the ten-year organisation (its wearer now keeps one).
+    expect((await t.sql<{ id: string }[]>`select id from alarms where id in (${raisedInBrief}, ${raisedInLong})`).map((r) => r.id)).toEqual([raisedInLong]);
   });
 
   it('the audit goes after the longest period any organisation set (7 years by default)', async () => {

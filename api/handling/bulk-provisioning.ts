@@ -10,6 +10,7 @@ import { generateSecret, hashDeviceSecret, hashSecret } from '../auth/secret-has
 import { audit, type Actor } from '../store/audit-log.js';
 import { WearerProfile } from '../domain/wearer-profile.js';
 import { existingDeviceIds, insertDeviceBatch, insertWearerBatch } from '../store/device-batch-store.js';
+import { defaultOrganisationId } from '../store/tenancy-store.js';
 import { inTransaction } from '../store/in-transaction.js';
 
 /** One call may hash for minutes (tens of ms per secret per core): keep it bounded. */
@@ -33,6 +34,8 @@ export const DeviceBatch = z
     /** The wearers' PINs; one salted hash per PIN is shared by the whole batch. */
     safePin: Pin.optional(),
     duressPin: Pin.optional(),
+    /** The organisation the devices and their wearers belong to; the default organisation when not given. */
+    organisationId: z.uuid().optional(),
   })
   .refine((b) => !b.safePin || b.safePin !== b.duressPin, { message: 'The duress PIN must differ from the safe PIN', path: ['duressPin'] })
   // zod runs refinements after non-fatal issues too: a digits of 1e308 (already refused above)
@@ -69,6 +72,7 @@ export async function provisionDeviceBatch(sql: Sql | TransactionSql, input: Dev
   const existing = new Set(await existingDeviceIds(sql, ids));
   const missing = ids.filter((id) => !existing.has(id));
   const indexOf = new Map(ids.map((id, i) => [id, i]));
+  const organisationId = batch.organisationId ?? (await defaultOrganisationId(sql));
   const [safePinHash, duressPinHash] = await Promise.all([
     batch.safePin ? hashSecret(batch.safePin) : null,
     batch.duressPin ? hashSecret(batch.duressPin) : null,
@@ -88,6 +92,7 @@ export async function provisionDeviceBatch(sql: Sql | TransactionSql, input: Dev
           notes: 'Created by bulk provisioning; not a real person.',
           safePinHash,
           duressPinHash,
+          organisationId,
         }));
         wearerIds = await insertWearerBatch(tx, wearers);
       }
@@ -97,6 +102,7 @@ export async function provisionDeviceBatch(sql: Sql | TransactionSql, input: Dev
         wearerId: wearerIds[i],
         heartbeatS: batch.heartbeatS,
         secretHash: hashes[i],
+        organisationId,
       }));
       return { inserted: new Set(await insertDeviceBatch(tx, devices)), wearerIds };
     });
@@ -123,6 +129,7 @@ export async function provisionDevicesAudited(sql: Sql, actor: Actor, batch: Dev
       created: done.created.length,
       skipped: done.skipped.length,
       wearers: parsed.wearers,
+      organisationId: parsed.organisationId ?? null,
     });
     return done;
   });

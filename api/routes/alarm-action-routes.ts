@@ -9,6 +9,7 @@ import { CLOSURE_CODES, CLOSURE_CODE_NAMES, WEARER_MESSAGE_MAX, type AlarmAction
 import type { StaffRole } from '../domain/role.js';
 import { performAlarmAction } from '../handling/alarm-actions.js';
 import { findUserById } from '../store/user-store.js';
+import { scopeAllows, scopeOfUser } from '../store/tenancy-store.js';
 import { audit } from '../store/audit-log.js';
 import { isGroupable } from '../rules/alarm-flood.js';
 import { actorOf } from './request-user.js';
@@ -126,6 +127,11 @@ export function alarmActionRoutes(app: FastifyInstance, deps: AlarmActionRouteDe
     const target = await findUserById(deps.sql, userId);
     const [account] = await deps.sql<{ disabled: boolean }[]>`select disabled from users where id = ${userId}`;
     if (!target || target.role === 'carer' || target.role === 'organisation_manager' || account?.disabled) throw new ArcError('ARC_ERR_REASSIGN_TARGET');
+    // The colleague must be able to see the alarm they are given (docs/guides/organisations.md):
+    // staff serving a set of organisations would otherwise own an alarm their queue never shows.
+    const { id } = parseInput(AlarmParams, request.params);
+    const [alarm] = await deps.sql<{ organisationId: string }[]>`select organisation_id from alarms where id = ${id}`;
+    if (alarm && !scopeAllows(await scopeOfUser(deps.sql, target.id), alarm.organisationId)) throw new ArcError('ARC_ERR_REASSIGN_OTHER_ORGANISATION');
     return perform(request, { kind: 'reassign', to: { id: target.id, name: target.name, role: target.role } });
   });
 }

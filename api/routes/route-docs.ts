@@ -61,7 +61,7 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
   'POST /api/auth/login': { who: 'anyone', summary: '{email, password} → {user, token, expiresAt}, and sets the cookie. Attempts are counted before the password is checked, in PostgreSQL, so parallel guesses…', body: authRoutes.Login },
   'POST /api/auth/logout': { who: 'anyone', summary: 'ends the session of the token or cookie sent → {ok: true}' },
   'GET /api/auth/me': { who: 'staff, carer, organisation manager', summary: '{user}' },
-  'POST /api/devices/bulk': { who: 'administrator', summary: 'a fleet at once: {prefix, count (1..10000), first?, digits?, heartbeatS?, wearers?, safePin?, duressPin?} creates prefix-00001… (ids that exist are skipped)…', body: bulkDeviceRoutes.DeviceBatch },
+  'POST /api/devices/bulk': { who: 'administrator', summary: 'a fleet at once: {prefix, count (1..10000), first?, digits?, heartbeatS?, wearers?, safePin?, duressPin?, organisationId?} creates prefix-00001… (ids that exist are skipped)…', body: bulkDeviceRoutes.DeviceBatch },
   'GET /api/my/wearers': { who: 'carer', summary: 'The carer\'s wearers: last seen, battery, position, open alarm' },
   'GET /api/my/wearers/:id/trail': { who: 'carer', summary: 'A wearer\'s fixes, oldest first (default the last 24 hours, at most 7 days)', query: TrailQuery },
   'GET /api/my/wearers/:id/zones': { who: 'carer', summary: 'A wearer\'s safe zones' },

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { PURGE_IDLE_MS, purgeDue } from './retention-rules.js';
+import { PURGE_BACKLOG_GAP_MS, PURGE_IDLE_MS, purgeDue } from './retention-rules.js';
 import { subjectAccessText } from './subject-access-text.js';
 
 const at = (ms: number) => new Date(Date.parse('2026-11-23T14:00:00Z') + ms);
 
 describe('purgeDue', () => {
-  it('runs at once, then every tick while there is a backlog, else once a minute', () => {
+  it('runs at once, then a pass a second while there is a backlog, else once a minute', () => {
     expect(purgeDue(null, at(0))).toBe(true);
-    expect(purgeDue({ at: at(0), backlog: true }, at(250))).toBe(true);
+    expect(purgeDue({ at: at(0), backlog: true }, at(250))).toBe(false);
+    expect(purgeDue({ at: at(0), backlog: true }, at(PURGE_BACKLOG_GAP_MS))).toBe(true);
     expect(purgeDue({ at: at(0), backlog: false }, at(250))).toBe(false);
     expect(purgeDue({ at: at(0), backlog: false }, at(PURGE_IDLE_MS))).toBe(true);
     // A clock set back does not stop the purge for the time it went back.

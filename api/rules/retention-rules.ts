@@ -26,16 +26,26 @@ export const RETENTION_BOUNDS = {
  */
 export const TRAIL_BEFORE_ALARM_MS = 3600_000;
 
-/** Rows deleted per statement: small enough that one purge never holds the clock up for long. */
-export const PURGE_BATCH = 5000;
+/**
+ * Rows deleted per statement. Measured during tracking (docs/guides/benchmarks.md, "The retention
+ * purge during tracking"): passes of 5,000 every tick took up to a second of PostgreSQL's CPU at a
+ * time and tripled the alarm latency on a busy 2-core machine; small passes, spaced, leave room.
+ */
+export const PURGE_BATCH = 1000;
 /** Alarms carry their actions, events and notifications with them: fewer per statement. */
-export const ALARM_PURGE_BATCH = 500;
+export const ALARM_PURGE_BATCH = 100;
 
+/**
+ * While there is a backlog, a pass a second (ARC time): at most 1,000 fixes a second, three times
+ * what 10,000 devices send at a fix every 30 s, so a steady ARC still purges faster than it fills.
+ */
+export const PURGE_BACKLOG_GAP_MS = 1000;
 /** After a pass that found less than a full batch, the next pass waits this long (ARC time). */
 export const PURGE_IDLE_MS = 60_000;
 
-/** Whether the sweep should run now: right away while there is a backlog, else once a minute. */
+/** Whether the sweep should run now: a pass a second while there is a backlog, else once a minute. */
 export function purgeDue(lastRun: { at: Date; backlog: boolean } | null, now: Date): boolean {
-  if (!lastRun || lastRun.backlog) return true;
-  return now.getTime() - lastRun.at.getTime() >= PURGE_IDLE_MS || now < lastRun.at;
+  if (!lastRun) return true;
+  const since = now.getTime() - lastRun.at.getTime();
+  return since >= (lastRun.backlog ? PURGE_BACKLOG_GAP_MS : PURGE_IDLE_MS) || now < lastRun.at;
 }

@@ -15,6 +15,7 @@ export interface BatchWearer {
   notes: string;
   safePinHash: string | null;
   duressPinHash: string | null;
+  organisationId: string;
 }
 
 /** The new wearers' ids, in the order given. */
@@ -28,6 +29,7 @@ export interface BatchDevice {
   wearerId: string | null;
   heartbeatS: number;
   secretHash: string;
+  organisationId: string;
 }
 
 /** The ids inserted; one that exists already (created meanwhile) is left as it was. */

@@ -42,7 +42,8 @@ export async function purgeRoutineFixes(sql: Db, now: Date, batch = PURGE_BATCH)
 
 /**
  * Device events that raised no alarm (check-ins, status, amber starts: they carry positions) go
- * with the routine location history. An event of an alarm stays with the alarm.
+ * with the routine location history, on the period of the device's organisation (the wearer's when
+ * worn). An event of an alarm stays with the alarm.
  */
 export async function purgeRoutineEvents(sql: Db, now: Date, batch = PURGE_BATCH): Promise<number> {
   const rows = await sql`
@@ -51,8 +52,7 @@ export async function purgeRoutineEvents(sql: Db, now: Date, batch = PURGE_BATCH
     ), doomed as (
       select e.id from events e
       join devices d on d.id = e.device_id
-      left join wearers w on w.id = d.wearer_id
-      left join organisations o on o.id = w.organisation_id
+      left join organisations o on o.id = d.organisation_id
       where e.alarm_id is null
         and e.received_at < ${now}::timestamptz - make_interval(days => (select days from shortest))
         and e.received_at < ${now}::timestamptz - make_interval(days => coalesce(o.location_retention_days, ${DEFAULT_RETENTION.locationDays}))
@@ -65,14 +65,15 @@ export async function purgeRoutineEvents(sql: Db, now: Date, batch = PURGE_BATCH
 /**
  * Resolved alarms past their organisation's period, with everything that is part of them: actions
  * (cascade), events, notifications; what points at them is let go. Their trail then falls to the
- * routine purge. Open alarms are never purged, however old. Their wearers' months of the
- * early-help signals rollup are counted again (api/store/signal-month-store.ts).
+ * routine purge. Open alarms are never purged, however old. The period is that of the organisation
+ * the alarm was raised in (alarms.organisation_id, migration 023), not the wearer's today: a
+ * wearer who moves on leaves their alarms to the organisation that handled them. Their wearers'
+ * months of the early-help signals rollup are counted again (api/store/signal-month-store.ts).
  */
 export async function purgeExpiredAlarms(sql: Db, now: Date, batch = ALARM_PURGE_BATCH): Promise<number> {
   const doomed = await sql<{ id: string; wearerId: string | null; receivedAt: Date }[]>`
     select a.id, a.wearer_id, a.received_at from alarms a
-    left join wearers w on w.id = a.wearer_id
-    left join organisations o on o.id = w.organisation_id
+    left join organisations o on o.id = a.organisation_id
     where a.status = 'resolved'
       and a.received_at < ${now}::timestamptz - make_interval(days => least(${DEFAULT_RETENTION.alarmDays}, (select min(alarm_retention_days) from organisations)))
       and a.received_at < ${now}::timestamptz - make_interval(days => coalesce(o.alarm_retention_days, ${DEFAULT_RETENTION.alarmDays}))
