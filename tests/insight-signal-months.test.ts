@@ -124,6 +124,8 @@ describe('the monthly signals rollup', () => {
     // Ben's organisation keeps alarms a year: on 10 May 2026, those before 10 May 2025 go.
     const [org] = await t.sql<{ id: string }[]>`insert into organisations (name, alarm_retention_days) values ('Short Keep', 365) returning id`;
     await t.sql`update wearers set organisation_id = ${org.id} where id = ${ben}`;
+    // An alarm keeps the period of the organisation it was raised in: Ben's were raised there.
+    await t.sql`update alarms set organisation_id = ${org.id} where wearer_id = ${ben}`;
     let purged = 0;
     for (let n = -1; n !== 0; purged += n) n = await purgeExpiredAlarms(t.sql, new Date('2026-05-10T00:00:00Z'));
     expect(purged).toBeGreaterThanOrEqual(2);
