@@ -177,7 +177,7 @@ describe('alarms and the audit', () => {
     expect((await t.sql<{ id: string }[]>`select id from alarms where id in (${raisedInBrief}, ${raisedInLong})`).map((r) => r.id)).toEqual([raisedInLong]);
   });
 
-  it('the audit goes after the longest period any organisation set (7 years by default)', async () => {
+  it('an ARC-wide audit entry goes after the longest period any organisation set (7 years by default)', async () => {
     await t.sql`insert into audit_log (at, actor, action, target) values
       (${daysAgo(2558)}, 'old@test.arc', 'retention.test', 'old'), (${daysAgo(2500)}, 'new@test.arc', 'retention.test', 'new')`;
     await sweep();
@@ -187,6 +187,20 @@ describe('alarms and the audit', () => {
     expect((await t.api('POST', '/api/organisations', { name: 'Ten Year Audit', auditRetentionDays: 3650 })).status).toBe(201);
     await sweep();
     expect((await t.sql<{ target: string }[]>`select target from audit_log where action = 'retention.test' order by at`).map((r) => r.target)).toEqual(['ten', 'new']);
+  });
+
+  it("an organisation's own entries go after its own period; ARC-wide ones keep the longest", async () => {
+    const oneYear = (await t.api('POST', '/api/organisations', { name: 'One Year Audit', auditRetentionDays: 365 })).body.organisation;
+    await t.sql`insert into audit_log (at, actor, action, target, organisation_id) values
+      (${daysAgo(400)}, 'x', 'retention.own', 'theirs, past a year', ${oneYear.id}),
+      (${daysAgo(300)}, 'x', 'retention.own', 'theirs, within a year', ${oneYear.id}),
+      (${daysAgo(400)}, 'x', 'retention.own', 'ARC-wide', null)`;
+    await t.sql`update audit_log set organisation_id = null where action = 'retention.own' and target = 'ARC-wide'`;
+    await sweep();
+    expect((await t.sql<{ target: string }[]>`select target from audit_log where action = 'retention.own' order by at, target`).map((r) => r.target)).toEqual([
+      'ARC-wide',
+      'theirs, within a year',
+    ]);
   });
 
   it("is never purged on the ARC's clock alone: entries are stamped by PostgreSQL's", async () => {
