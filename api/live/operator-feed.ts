@@ -17,8 +17,9 @@ import {
   type AlarmView,
   type OperatorClientEvents,
   type OperatorServerEvents,
+  FOLLOW_BATCH_MAX,
 } from './console-contract.js';
-import { audit } from '../store/audit-log.js';
+import { audit, auditEach } from '../store/audit-log.js';
 import { organisationsOf, scopeAllows, scopeOfUser } from '../store/tenancy-store.js';
 
 export interface OperatorFeed {
@@ -70,6 +71,12 @@ const organisationRoom = (organisationId: string) => `organisation:${organisatio
 const alarmRooms = (alarm: AlarmView) => [ALL_ORGANISATIONS_ROOM, organisationRoom(alarm.organisationId)];
 const followRoom = (deviceId: string) => `device:${deviceId}`;
 const userRoom = (userId: string) => `user:${userId}`;
+
+/** A `devices:follow` payload, parsed: its device ids, once each; nothing when it is not a list of at most FOLLOW_BATCH_MAX. */
+function deviceIdsOf(payload: unknown): string[] {
+  if (!Array.isArray(payload) || payload.length > FOLLOW_BATCH_MAX) return [];
+  return [...new Set(payload.filter((id): id is string => typeof id === 'string' && isDeviceId(id)))];
+}
 
 export function attachOperatorFeed(httpServer: HttpServer, sql: Sql, logger: Logger, now: () => Date, options: FeedOptions): OperatorFeed {
   const { origins } = options;
@@ -131,6 +138,32 @@ export function attachOperatorFeed(httpServer: HttpServer, sql: Sql, logger: Log
     });
     socket.on('device:unfollow', (deviceId) => {
       if (typeof deviceId === 'string' && isDeviceId(deviceId)) void socket.leave(followRoom(deviceId));
+    });
+    // The devices view follows every device it lists: one message per page of ids, one scope
+    // query and one audit statement for them all, rather than one of each per device (issue 14).
+    socket.on('devices:follow', (deviceIds) => {
+      const wanted = deviceIdsOf(deviceIds).filter((id) => !socket.rooms.has(followRoom(id)));
+      if (wanted.length === 0) return;
+      const follow = async () => {
+        let allowed = wanted;
+        if (served !== null) {
+          const owners = await organisationsOf(sql, 'device', wanted);
+          allowed = wanted.filter((id) => {
+            const owner = owners.get(id);
+            return owner !== undefined && scopeAllows(socket.data.scope, owner);
+          });
+        }
+        // Another message may have joined some meanwhile: each device is audited once per follow.
+        allowed = allowed.filter((id) => !socket.rooms.has(followRoom(id)));
+        if (allowed.length === 0) return;
+        await socket.join(allowed.map(followRoom));
+        const user = socket.data.user;
+        await auditEach(sql, { id: user.id, name: user.email }, 'device.followed', allowed);
+      };
+      follow().catch((err) => logger.error({ err, devices: wanted.length }, 'could not follow devices'));
+    });
+    socket.on('devices:unfollow', (deviceIds) => {
+      for (const id of deviceIdsOf(deviceIds)) void socket.leave(followRoom(id));
     });
     logger.info({ userId: socket.data.user?.id }, 'operator console connected');
   });

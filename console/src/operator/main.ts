@@ -327,8 +327,8 @@ function startSession(me: UserView): { stop(): void } {
       tiles,
       now: feed.now,
       alarmingDevices: () => new Set([...feed.alarms.values()].map((a) => a.deviceId)),
-      follow: feed.follow,
-      unfollow: feed.unfollow,
+      followMany: feed.followMany,
+      unfollowMany: feed.unfollowMany,
     });
     if (manager) admin = createAdminView({ me, tiles, now: feed.now, go });
     detail = createAlarmDetail(page.detail, {
