@@ -13,14 +13,15 @@ import { INGEST_DEFAULTS, runIngestCeiling } from './scenarios/ingest-ceiling.js
 import { STORM_DEFAULTS, runAlarmStorm } from './scenarios/alarm-storm.js';
 import { CLUSTER_DEFAULTS, runCluster } from './scenarios/cluster.js';
 import { CONSOLE_FLOOD_DEFAULTS, runConsoleFlood } from './console-flood.js';
+import { CONSOLE_CHURN_DEFAULTS, runConsoleChurn } from './console-churn.js';
 
-export const BENCH_SCENARIOS = ['connect-storm', 'tracking', 'ingest', 'alarm-storm', 'console', 'cluster'] as const;
-/** Run when no scenario is named: the console one needs Chromium, the cluster one redis-server; both are asked for by name. */
-const DEFAULT_SCENARIOS = BENCH_SCENARIOS.filter((s) => s !== 'console' && s !== 'cluster');
+export const BENCH_SCENARIOS = ['connect-storm', 'tracking', 'ingest', 'alarm-storm', 'console', 'console-churn', 'cluster'] as const;
+/** Run when no scenario is named: the console ones need Chromium, the cluster one redis-server; they are asked for by name. */
+const DEFAULT_SCENARIOS = BENCH_SCENARIOS.filter((s) => s !== 'console' && s !== 'console-churn' && s !== 'cluster');
 
 const USAGE = `Usage: npm run bench -- [scenario …] [flags]
 
-Scenarios (default: all but console and cluster, in this order):
+Scenarios (default: all but console, console-churn and cluster, in this order):
   connect-storm   N devices connect at once, on a fresh ARC each (--sizes, default 1000,5000;
                   the 10,000 storm is the start of "tracking")
   tracking        10,000 devices connect at once, then a fix every 30 s and a heartbeat every 60 s
@@ -29,6 +30,9 @@ Scenarios (default: all but console and cluster, in this order):
   alarm-storm     2,000 devices press SOS within 10 s (scenario 5)
   console         the operator console in Chromium: N open alarms, then SOS presses at a rate
                   (--console-open, --console-rate, --console-window-s; issue 14)
+  console-churn   the console in Chromium on N open alarms while SOS alarms are raised and
+                  resolved for M minutes: JS heap and DOM nodes sampled, slope per hour
+                  (--churn-open, --churn-rate, --churn-minutes; issue 14)
   cluster         two ARC nodes on one PostgreSQL and a local redis-server: alarm latency to the
                   console on the same and on the other node, then kill -9 of one node during an
                   SOS storm (issue 15; needs /usr/bin/redis-server)
@@ -39,6 +43,7 @@ Flags:
   --ingest-devices N       (2000)    --step-s S (12)
   --storm-devices N        (2000)    --storm-window-s S (10)
   --console-open N         (5000)    --console-rate N (200)   --console-window-s S (10)
+  --churn-open N           (${CONSOLE_CHURN_DEFAULTS.open})    --churn-rate N (${CONSOLE_CHURN_DEFAULTS.rate})     --churn-minutes M (${CONSOLE_CHURN_DEFAULTS.minutes})
   --cluster-devices N      (${CLUSTER_DEFAULTS.devices})    --cluster-presses N (${CLUSTER_DEFAULTS.latencyPresses})
   --workers N              simulator processes (2)
   --out DIR                where the JSON goes (${DEFAULT_OUT_DIR})
@@ -60,6 +65,9 @@ export interface BenchFlags extends CommonFlags {
   consoleOpen: number;
   consoleRate: number;
   consoleWindowS: number;
+  churnOpen: number;
+  churnRate: number;
+  churnMinutes: number;
   clusterDevices: number;
   clusterPresses: number;
 }
@@ -80,6 +88,9 @@ export function parseBenchFlags(argv: string[]): BenchFlags | { help: true } {
       'console-open': { type: 'string', default: String(CONSOLE_FLOOD_DEFAULTS.open) },
       'console-rate': { type: 'string', default: String(CONSOLE_FLOOD_DEFAULTS.rate) },
       'console-window-s': { type: 'string', default: String(CONSOLE_FLOOD_DEFAULTS.windowS) },
+      'churn-open': { type: 'string', default: String(CONSOLE_CHURN_DEFAULTS.open) },
+      'churn-rate': { type: 'string', default: String(CONSOLE_CHURN_DEFAULTS.rate) },
+      'churn-minutes': { type: 'string', default: String(CONSOLE_CHURN_DEFAULTS.minutes) },
       'cluster-devices': { type: 'string', default: String(CLUSTER_DEFAULTS.devices) },
       'cluster-presses': { type: 'string', default: String(CLUSTER_DEFAULTS.latencyPresses) },
       ...COMMON_OPTIONS,
@@ -103,6 +114,9 @@ export function parseBenchFlags(argv: string[]): BenchFlags | { help: true } {
     consoleOpen: values['console-open'] === '0' ? 0 : int('console-open', values['console-open']!),
     consoleRate: int('console-rate', values['console-rate']!),
     consoleWindowS: int('console-window-s', values['console-window-s']!),
+    churnOpen: values['churn-open'] === '0' ? 0 : int('churn-open', values['churn-open']!),
+    churnRate: int('churn-rate', values['churn-rate']!),
+    churnMinutes: int('churn-minutes', values['churn-minutes']!),
     clusterDevices: int('cluster-devices', values['cluster-devices']!),
     clusterPresses: int('cluster-presses', values['cluster-presses']!),
     ...commonFlags(values),
@@ -121,6 +135,8 @@ export function runBench(flags: BenchFlags, log: (line: string) => void = (l) =>
       steps.push(['alarm storm', (ctx) => runAlarmStorm(ctx, { ...STORM_DEFAULTS, devices: flags.stormDevices, windowS: flags.stormWindowS })]);
     if (scenario === 'console')
       steps.push(['console flood', (ctx) => runConsoleFlood(ctx, { ...CONSOLE_FLOOD_DEFAULTS, open: flags.consoleOpen, rate: flags.consoleRate, windowS: flags.consoleWindowS })]);
+    if (scenario === 'console-churn')
+      steps.push(['console churn', (ctx) => runConsoleChurn(ctx, { ...CONSOLE_CHURN_DEFAULTS, open: flags.churnOpen, rate: flags.churnRate, minutes: flags.churnMinutes })]);
     if (scenario === 'cluster')
       steps.push(['cluster', (ctx) => runCluster(ctx, { ...CLUSTER_DEFAULTS, devices: flags.clusterDevices, latencyPresses: flags.clusterPresses })]);
   }
