@@ -43,6 +43,7 @@ Flags:
   --ingest-devices N       (2000)    --step-s S (12)
   --storm-devices N        (2000)    --storm-window-s S (10)
   --console-open N         (5000)    --console-rate N (200)   --console-window-s S (10)
+  --console-profile DIR    a CPU profile of the page during the storm (.cpuprofile), its top functions logged
   --churn-open N           (${CONSOLE_CHURN_DEFAULTS.open})    --churn-rate N (${CONSOLE_CHURN_DEFAULTS.rate})     --churn-minutes M (${CONSOLE_CHURN_DEFAULTS.minutes})
   --cluster-devices N      (${CLUSTER_DEFAULTS.devices})    --cluster-presses N (${CLUSTER_DEFAULTS.latencyPresses})
   --workers N              simulator processes (2)
@@ -65,6 +66,7 @@ export interface BenchFlags extends CommonFlags {
   consoleOpen: number;
   consoleRate: number;
   consoleWindowS: number;
+  consoleProfile?: string;
   churnOpen: number;
   churnRate: number;
   churnMinutes: number;
@@ -88,6 +90,7 @@ export function parseBenchFlags(argv: string[]): BenchFlags | { help: true } {
       'console-open': { type: 'string', default: String(CONSOLE_FLOOD_DEFAULTS.open) },
       'console-rate': { type: 'string', default: String(CONSOLE_FLOOD_DEFAULTS.rate) },
       'console-window-s': { type: 'string', default: String(CONSOLE_FLOOD_DEFAULTS.windowS) },
+      'console-profile': { type: 'string' },
       'churn-open': { type: 'string', default: String(CONSOLE_CHURN_DEFAULTS.open) },
       'churn-rate': { type: 'string', default: String(CONSOLE_CHURN_DEFAULTS.rate) },
       'churn-minutes': { type: 'string', default: String(CONSOLE_CHURN_DEFAULTS.minutes) },
@@ -114,6 +117,7 @@ export function parseBenchFlags(argv: string[]): BenchFlags | { help: true } {
     consoleOpen: values['console-open'] === '0' ? 0 : int('console-open', values['console-open']!),
     consoleRate: int('console-rate', values['console-rate']!),
     consoleWindowS: int('console-window-s', values['console-window-s']!),
+    consoleProfile: values['console-profile'],
     churnOpen: values['churn-open'] === '0' ? 0 : int('churn-open', values['churn-open']!),
     churnRate: int('churn-rate', values['churn-rate']!),
     churnMinutes: int('churn-minutes', values['churn-minutes']!),
@@ -134,7 +138,7 @@ export function runBench(flags: BenchFlags, log: (line: string) => void = (l) =>
     if (scenario === 'alarm-storm')
       steps.push(['alarm storm', (ctx) => runAlarmStorm(ctx, { ...STORM_DEFAULTS, devices: flags.stormDevices, windowS: flags.stormWindowS })]);
     if (scenario === 'console')
-      steps.push(['console flood', (ctx) => runConsoleFlood(ctx, { ...CONSOLE_FLOOD_DEFAULTS, open: flags.consoleOpen, rate: flags.consoleRate, windowS: flags.consoleWindowS })]);
+      steps.push(['console flood', (ctx) => runConsoleFlood(ctx, { ...CONSOLE_FLOOD_DEFAULTS, open: flags.consoleOpen, rate: flags.consoleRate, windowS: flags.consoleWindowS, profileDir: flags.consoleProfile })]);
     if (scenario === 'console-churn')
       steps.push(['console churn', (ctx) => runConsoleChurn(ctx, { ...CONSOLE_CHURN_DEFAULTS, open: flags.churnOpen, rate: flags.churnRate, minutes: flags.churnMinutes })]);
     if (scenario === 'cluster')
