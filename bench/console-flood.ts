@@ -200,13 +200,16 @@ async function snapshotBytes(http: string, token: string): Promise<{ objects: nu
 /**
  * A CPU profile of the page (CDP Profiler, 1 ms samples): written as a .cpuprofile (open it in
  * Chrome's DevTools, Performance) and summed up as the functions with most self time inside the
- * storm (long tasks are most of the page's busy time in a storm), the first place to look.
+ * long tasks, the first place to look for their cause.
  */
 async function startPageProfile(page: Page) {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: 1000 });
   await cdp.send('Profiler.start');
+  // The profile's times count from its start; the page's long tasks from its time origin: this
+  // anchors one to the other (to within the few ms of one round trip).
+  const startedAtMs = (await page.evaluate(() => performance.now())) as number;
   return {
     async stop(dir: string, longTasks: { start: number; duration: number }[]): Promise<string[]> {
       const { profile } = await cdp.send('Profiler.stop');
@@ -217,19 +220,20 @@ async function startPageProfile(page: Page) {
       const selfMs = new Map<string, number>();
       const samples = profile.samples ?? [];
       const deltas = profile.timeDeltas ?? [];
+      const inLongTask = (at: number) => longTasks.some((task) => at >= task.start && at < task.start + task.duration);
       let t = 0;
       const longShare = longTasks.reduce((sum, task) => sum + task.duration, 0);
       for (let i = 0; i < samples.length; i++) {
         t += deltas[i] ?? 0;
         const node = nodes.get(samples[i]);
-        if (!node) continue;
+        if (!node || !inLongTask(startedAtMs + t / 1000)) continue;
         const frame = node.callFrame;
-        const key = `${frame.functionName || '(anonymous)'} ${frame.url ? `${frame.url.split('/').pop()}:${frame.lineNumber + 1}` : ''}`.trim();
+        const key = `${frame.functionName || '(anonymous)'} ${frame.url ? `${frame.url.split('/').pop()}:${frame.lineNumber + 1}:${frame.columnNumber + 1}` : ''}`.trim();
         selfMs.set(key, (selfMs.get(key) ?? 0) + (deltas[i + 1] ?? deltas[i] ?? 0) / 1000);
       }
-      const top = [...selfMs].filter(([key]) => key !== '(idle)' && key !== '(program)').sort((a, b) => b[1] - a[1]).slice(0, 12);
+      const top = [...selfMs].filter(([key]) => key !== '(idle)').sort((a, b) => b[1] - a[1]).slice(0, 12);
       return [
-        `  console: page CPU profile ${file} (${(t / 1e6).toFixed(1)} s; long tasks ${Math.round(longShare)} ms in all); most self time:`,
+        `  console: page CPU profile ${file} (${(t / 1e6).toFixed(1)} s; ${longTasks.length} long tasks, ${Math.round(longShare)} ms); most self time inside them (minified names: the bundle's source map names them):`,
         ...top.map(([key, ms]) => `    ${ms.toFixed(0).padStart(6)} ms  ${key}`),
       ];
     },
