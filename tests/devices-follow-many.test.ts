@@ -105,7 +105,10 @@ describe('devices:follow', () => {
       await connected(socket);
       const seen: string[] = [];
       socket.on('device:moved', (m) => seen.push(m.deviceId));
+      // Both at once, as a devices view and an alarm detail open together: one follow, one audit row.
       socket.emit('devices:follow', [bravo.deviceId, alpha.deviceId]);
+      socket.emit('device:follow', alpha.deviceId);
+      socket.emit('device:follow', bravo.deviceId);
       await expect.poll(() => followed(operator.email)).toEqual([alpha.deviceId]);
       const alphaMoved = nextEvent(socket, 'device:moved');
       await bravo.device.sendFix({ ts: Date.now(), lat: 53.62, lon: -3.02, acc: 5 });
@@ -114,6 +117,7 @@ describe('devices:follow', () => {
       // Bravo's fix went first: had it reached this console, it would be in `seen` before Alpha's.
       expect((await alphaMoved).deviceId).toBe(alpha.deviceId);
       expect(seen).toEqual([alpha.deviceId]);
+      expect(await followed(operator.email)).toEqual([alpha.deviceId]);
       // Bravo's list is not Alpha's either.
       const rows = await ok('GET', '/api/devices?form=rows', undefined, operator.token);
       expect(JSON.stringify(rows)).not.toContain(bravo.deviceId);
