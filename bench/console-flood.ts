@@ -8,7 +8,9 @@
 // covers the alarm: the i-th press published is shown once the count reaches backlog + i. The
 // queue is a virtual list, so an alarm far down it has no row until scrolled to; the count is the
 // one thing every version of the queue draws for every alarm.
+import { mkdir, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
+import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { LatencyHistogram } from './latency-histogram.js';
 import { latencyRow, mib, ms, num, type ScenarioResult } from './report.js';
@@ -26,6 +28,8 @@ export interface ConsoleFloodOptions {
   windowS: number;
   /** Seconds to wait for the last alarm to show after the storm. */
   settleTimeoutS: number;
+  /** Write a CPU profile of the page during the storm here (CDP Profiler) and log where its time went. */
+  profileDir?: string;
 }
 
 export const CONSOLE_FLOOD_DEFAULTS: ConsoleFloodOptions = { open: 5000, rate: 200, windowS: 10, settleTimeoutS: 240 };
@@ -101,6 +105,7 @@ export async function runConsoleFlood(ctx: BenchContext, options: ConsoleFloodOp
 
     // A Node Socket.IO client beside the page: how much of publish → shown is the ARC's push.
     operator = await OperatorConsole.open(scenario.arc.http);
+    const profiler = options.profileDir ? await startPageProfile(page) : null;
     const stormAt = clockMs() + 500;
     ctx.log(`  console: ${num(ids.length)} devices press SOS within ${options.windowS} s`);
     const presses = await fleet.storm(ids, stormAt, options.windowS * 1000, 60_000);
@@ -117,6 +122,7 @@ export async function runConsoleFlood(ctx: BenchContext, options: ConsoleFloodOp
     }, options.settleTimeoutS * 1000, 500);
     const afterStorm = await probe(page);
     const stormTasks = afterStorm.longTasks.slice(longTasksBefore);
+    if (profiler && options.profileDir) for (const line of await profiler.stop(options.profileDir, stormTasks)) ctx.log(line);
 
     // Publish → shown: the i-th published press is shown at the first count ≥ backlog + i.
     const published = presses.filter((p) => p.ackedAt !== null).map((p) => p.publishedAt).sort((a, b) => a - b);
@@ -189,6 +195,49 @@ async function snapshotBytes(http: string, token: string): Promise<{ objects: nu
       call.end();
     });
   return { objects: await bytesOf('/api/alarms', 'identity'), rows: await bytesOf('/api/alarms?form=rows', 'identity'), gzipped: await bytesOf('/api/alarms?form=rows', 'gzip') };
+}
+
+/**
+ * A CPU profile of the page (CDP Profiler, 1 ms samples): written as a .cpuprofile (open it in
+ * Chrome's DevTools, Performance) and summed up as the functions with most self time inside the
+ * long tasks, the first place to look for their cause.
+ */
+async function startPageProfile(page: Page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 1000 });
+  await cdp.send('Profiler.start');
+  // The profile's times count from its start; the page's long tasks from its time origin: this
+  // anchors one to the other (to within the few ms of one round trip).
+  const startedAtMs = (await page.evaluate(() => performance.now())) as number;
+  return {
+    async stop(dir: string, longTasks: { start: number; duration: number }[]): Promise<string[]> {
+      const { profile } = await cdp.send('Profiler.stop');
+      await mkdir(dir, { recursive: true });
+      const file = path.join(dir, `console-storm-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`);
+      await writeFile(file, JSON.stringify(profile));
+      const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+      const selfMs = new Map<string, number>();
+      const samples = profile.samples ?? [];
+      const deltas = profile.timeDeltas ?? [];
+      const inLongTask = (at: number) => longTasks.some((task) => at >= task.start && at < task.start + task.duration);
+      let t = 0;
+      const longShare = longTasks.reduce((sum, task) => sum + task.duration, 0);
+      for (let i = 0; i < samples.length; i++) {
+        t += deltas[i] ?? 0;
+        const node = nodes.get(samples[i]);
+        if (!node || !inLongTask(startedAtMs + t / 1000)) continue;
+        const frame = node.callFrame;
+        const key = `${frame.functionName || '(anonymous)'} ${frame.url ? `${frame.url.split('/').pop()}:${frame.lineNumber + 1}:${frame.columnNumber + 1}` : ''}`.trim();
+        selfMs.set(key, (selfMs.get(key) ?? 0) + (deltas[i + 1] ?? deltas[i] ?? 0) / 1000);
+      }
+      const top = [...selfMs].filter(([key]) => key !== '(idle)').sort((a, b) => b[1] - a[1]).slice(0, 12);
+      return [
+        `  console: page CPU profile ${file} (${(t / 1e6).toFixed(1)} s; ${longTasks.length} long tasks, ${Math.round(longShare)} ms); most self time inside them (minified names: the bundle's source map names them):`,
+        ...top.map(([key, ms]) => `    ${ms.toFixed(0).padStart(6)} ms  ${key}`),
+      ];
+    },
+  };
 }
 
 const probe = (page: Page) => page.evaluate(() => (window as unknown as { __bench: PageProbe }).__bench);

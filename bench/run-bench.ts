@@ -14,14 +14,15 @@ import { INGEST_DEFAULTS, runIngestCeiling } from './scenarios/ingest-ceiling.js
 import { STORM_DEFAULTS, runAlarmStorm } from './scenarios/alarm-storm.js';
 import { CLUSTER_DEFAULTS, runCluster } from './scenarios/cluster.js';
 import { CONSOLE_FLOOD_DEFAULTS, runConsoleFlood } from './console-flood.js';
+import { CONSOLE_CHURN_DEFAULTS, runConsoleChurn } from './console-churn.js';
 
-export const BENCH_SCENARIOS = ['connect-storm', 'tracking', 'ingest', 'alarm-storm', 'console', 'cluster'] as const;
-/** Run when no scenario is named: the console one needs Chromium, the cluster one redis-server; both are asked for by name. */
-const DEFAULT_SCENARIOS = BENCH_SCENARIOS.filter((s) => s !== 'console' && s !== 'cluster');
+export const BENCH_SCENARIOS = ['connect-storm', 'tracking', 'ingest', 'alarm-storm', 'console', 'console-churn', 'cluster'] as const;
+/** Run when no scenario is named: the console ones need Chromium, the cluster one redis-server; they are asked for by name. */
+const DEFAULT_SCENARIOS = BENCH_SCENARIOS.filter((s) => s !== 'console' && s !== 'console-churn' && s !== 'cluster');
 
 const USAGE = `Usage: npm run bench -- [scenario …] [flags]
 
-Scenarios (default: all but console and cluster, in this order):
+Scenarios (default: all but console, console-churn and cluster, in this order):
   connect-storm   N devices connect at once, on a fresh ARC each (--sizes, default 1000,5000;
                   the 10,000 storm is the start of "tracking")
   tracking        10,000 devices connect at once, then a fix every 30 s and a heartbeat every 60 s
@@ -32,6 +33,9 @@ Scenarios (default: all but console and cluster, in this order):
   alarm-storm     2,000 devices press SOS within 10 s (scenario 5)
   console         the operator console in Chromium: N open alarms, then SOS presses at a rate
                   (--console-open, --console-rate, --console-window-s; issue 14)
+  console-churn   the console in Chromium on N open alarms while SOS alarms are raised and
+                  resolved for M minutes: JS heap and DOM nodes sampled, slope per hour
+                  (--churn-open, --churn-rate, --churn-minutes; issue 14)
   cluster         two ARC nodes on one PostgreSQL and a local redis-server: alarm latency to the
                   console on the same and on the other node, then kill -9 of one node during an
                   SOS storm (issue 15; needs /usr/bin/redis-server)
@@ -43,6 +47,8 @@ Flags:
   --ingest-devices N       (2000)    --step-s S (12)
   --storm-devices N        (2000)    --storm-window-s S (10)
   --console-open N         (5000)    --console-rate N (200)   --console-window-s S (10)
+  --console-profile DIR    a CPU profile of the page during the storm (.cpuprofile), its top functions logged
+  --churn-open N           (${CONSOLE_CHURN_DEFAULTS.open})    --churn-rate N (${CONSOLE_CHURN_DEFAULTS.rate})     --churn-minutes M (${CONSOLE_CHURN_DEFAULTS.minutes})
   --cluster-devices N      (${CLUSTER_DEFAULTS.devices})    --cluster-presses N (${CLUSTER_DEFAULTS.latencyPresses})
   --workers N              simulator processes (2)
   --out DIR                where the JSON goes (${DEFAULT_OUT_DIR})
@@ -65,6 +71,10 @@ export interface BenchFlags extends CommonFlags {
   consoleOpen: number;
   consoleRate: number;
   consoleWindowS: number;
+  consoleProfile?: string;
+  churnOpen: number;
+  churnRate: number;
+  churnMinutes: number;
   clusterDevices: number;
   clusterPresses: number;
 }
@@ -86,6 +96,10 @@ export function parseBenchFlags(argv: string[]): BenchFlags | { help: true } {
       'console-open': { type: 'string', default: String(CONSOLE_FLOOD_DEFAULTS.open) },
       'console-rate': { type: 'string', default: String(CONSOLE_FLOOD_DEFAULTS.rate) },
       'console-window-s': { type: 'string', default: String(CONSOLE_FLOOD_DEFAULTS.windowS) },
+      'console-profile': { type: 'string' },
+      'churn-open': { type: 'string', default: String(CONSOLE_CHURN_DEFAULTS.open) },
+      'churn-rate': { type: 'string', default: String(CONSOLE_CHURN_DEFAULTS.rate) },
+      'churn-minutes': { type: 'string', default: String(CONSOLE_CHURN_DEFAULTS.minutes) },
       'cluster-devices': { type: 'string', default: String(CLUSTER_DEFAULTS.devices) },
       'cluster-presses': { type: 'string', default: String(CLUSTER_DEFAULTS.latencyPresses) },
       ...COMMON_OPTIONS,
@@ -110,6 +124,10 @@ export function parseBenchFlags(argv: string[]): BenchFlags | { help: true } {
     consoleOpen: values['console-open'] === '0' ? 0 : int('console-open', values['console-open']!),
     consoleRate: int('console-rate', values['console-rate']!),
     consoleWindowS: int('console-window-s', values['console-window-s']!),
+    consoleProfile: values['console-profile'],
+    churnOpen: values['churn-open'] === '0' ? 0 : int('churn-open', values['churn-open']!),
+    churnRate: int('churn-rate', values['churn-rate']!),
+    churnMinutes: int('churn-minutes', values['churn-minutes']!),
     clusterDevices: int('cluster-devices', values['cluster-devices']!),
     clusterPresses: int('cluster-presses', values['cluster-presses']!),
     ...commonFlags(values),
@@ -128,7 +146,9 @@ export function runBench(flags: BenchFlags, log: (line: string) => void = (l) =>
     if (scenario === 'alarm-storm')
       steps.push(['alarm storm', (ctx) => runAlarmStorm(ctx, { ...STORM_DEFAULTS, devices: flags.stormDevices, windowS: flags.stormWindowS })]);
     if (scenario === 'console')
-      steps.push(['console flood', (ctx) => runConsoleFlood(ctx, { ...CONSOLE_FLOOD_DEFAULTS, open: flags.consoleOpen, rate: flags.consoleRate, windowS: flags.consoleWindowS })]);
+      steps.push(['console flood', (ctx) => runConsoleFlood(ctx, { ...CONSOLE_FLOOD_DEFAULTS, open: flags.consoleOpen, rate: flags.consoleRate, windowS: flags.consoleWindowS, profileDir: flags.consoleProfile })]);
+    if (scenario === 'console-churn')
+      steps.push(['console churn', (ctx) => runConsoleChurn(ctx, { ...CONSOLE_CHURN_DEFAULTS, open: flags.churnOpen, rate: flags.churnRate, minutes: flags.churnMinutes })]);
     if (scenario === 'cluster')
       steps.push(['cluster', (ctx) => runCluster(ctx, { ...CLUSTER_DEFAULTS, devices: flags.clusterDevices, latencyPresses: flags.clusterPresses })]);
   }

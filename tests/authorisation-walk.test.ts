@@ -105,7 +105,7 @@ const WALK: Record<string, WalkRow> = {
   'PATCH /api/geofences/:id': { call: (o) => ({ path: `/api/geofences/${o.geofenceId}`, body: { enabled: false } }) },
   'DELETE /api/geofences/:id': { call: (o) => ({ path: `/api/geofences/${o.geofenceId}` }) },
   // Devices and shifts
-  'GET /api/devices': { list: true, call: () => ({ path: '/api/devices?decommissioned=include' }) },
+  'GET /api/devices': { list: true, call: () => ({ path: '/api/devices?decommissioned=include' }), also: [() => ({ path: '/api/devices?form=rows' })] },
   'GET /api/devices/:id': { call: (o) => ({ path: `/api/devices/${o.deviceId}` }) },
   'POST /api/devices': { call: (o) => ({ path: '/api/devices', body: { id: `walk-${Math.random().toString(36).slice(2, 10)}`, wearerId: o.wearerId } }) },
   'PATCH /api/devices/:id': { call: (o) => ({ path: `/api/devices/${o.deviceId}`, body: { label: 'walked' } }) },
@@ -257,6 +257,8 @@ describe('Socket.IO: alarms and positions reach only those who serve the organis
     scoped.onAny((event, payload) => seenByScoped.push({ event, payload }));
     scoped.emit('device:follow', orgs.bravo.deviceId);
     scoped.emit('device:follow', orgs.alpha.deviceId);
+    // The devices view's many-at-once follow holds to the same scope.
+    scoped.emit('devices:follow', [orgs.bravo.deviceId, orgs.alpha.deviceId]);
     everyone.emit('device:follow', orgs.bravo.deviceId);
     await new Promise((r) => setTimeout(r, 200));
 

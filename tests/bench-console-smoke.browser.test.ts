@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runConsoleFlood } from '../bench/console-flood.js';
+import { runConsoleChurn } from '../bench/console-churn.js';
 import { parseBenchFlags } from '../bench/run-bench.js';
 import { formatTable } from '../bench/report.js';
 import type { BenchContext } from '../bench/scenario-kit.js';
@@ -48,4 +49,23 @@ describe('the console flood benchmark, with a handful of alarms', () => {
     expect(snapshot.rows).toBeGreaterThan(0);
     expect(snapshot.rows).toBeLessThan(snapshot.objects);
   }, 120_000);
+});
+
+describe('the console churn benchmark, for a few seconds', () => {
+  it('raises and resolves alarms with the console open, samples its memory, and the count stays exact', async () => {
+    expect(parseBenchFlags(['console-churn', '--churn-minutes', '5'])).toMatchObject({ scenarios: ['console-churn'], churnMinutes: 5 });
+    const result = await runConsoleChurn(ctx, { open: 20, rate: 0.5, minutes: 0.2, sampleEveryS: 5 });
+    const table = formatTable(result);
+    for (const field of ['JS heap after GC: first · last · slope', 'DOM nodes: first · last · slope', 'count on the page · open in PostgreSQL']) expect(table).toContain(field);
+    const data = result.data as { raised: number; resolved: number; refused: number; finalCount: number; stored: number; samples: { heap: number; nodes: number }[] };
+    expect(data.raised).toBeGreaterThan(0);
+    // Every alarm the presses raised was resolved (a press on a still open alarm raises none), and the page counts the backlog again.
+    expect(data.resolved).toBeGreaterThan(0);
+    expect(data).toMatchObject({ refused: 0, stored: 20, finalCount: 20 });
+    expect(data.samples.length).toBeGreaterThanOrEqual(2);
+    for (const s of data.samples) {
+      expect(s.heap).toBeGreaterThan(0);
+      expect(s.nodes).toBeGreaterThan(0);
+    }
+  }, 180_000);
 });

@@ -79,11 +79,18 @@ export interface AlarmRows {
 const ALARM_COLUMNS = Object.keys(AlarmView.shape) as (keyof AlarmView)[];
 
 export function alarmRowsOf(alarms: readonly AlarmView[]): AlarmRows {
-  return { columns: ALARM_COLUMNS, rows: alarms.map((alarm) => ALARM_COLUMNS.map((column) => alarm[column])) };
+  return rowsOf(ALARM_COLUMNS, alarms);
+}
+
+function rowsOf<T>(columns: (keyof T & string)[], objects: readonly T[]): { columns: string[]; rows: unknown[][] } {
+  return { columns, rows: objects.map((object) => columns.map((column) => object[column])) };
 }
 
 /** The alarms of a rows answer as plain objects, to be parsed with AlarmView; [] for anything else. */
-export function alarmObjectsOf(body: unknown): unknown[] {
+export const alarmObjectsOf = (body: unknown): unknown[] => objectsOfRows(body);
+
+/** The objects of any rows answer (AlarmRows, DeviceRows); [] for anything else. */
+export function objectsOfRows(body: unknown): unknown[] {
   const answer = body as Partial<AlarmRows> | null;
   if (!Array.isArray(answer?.columns) || !Array.isArray(answer.rows)) return [];
   const columns = answer.columns.filter((c): c is string => typeof c === 'string');
@@ -128,6 +135,23 @@ export const DeviceView = z.object({
 });
 export type DeviceView = z.infer<typeof DeviceView>;
 
+/**
+ * GET /api/devices?form=rows, the devices view's list (issue 14): as AlarmRows, each field name
+ * once rather than once per device (a position and a health object stay objects in their cell).
+ */
+export interface DeviceRows {
+  columns: string[];
+  rows: unknown[][];
+}
+const DEVICE_COLUMNS = Object.keys(DeviceView.shape) as (keyof DeviceView)[];
+
+export function deviceRowsOf(devices: readonly DeviceView[]): DeviceRows {
+  return rowsOf(DEVICE_COLUMNS, devices);
+}
+
+/** The most device ids one `devices:follow` or `devices:unfollow` may carry; a page sends more in several. */
+export const FOLLOW_BATCH_MAX = 5000;
+
 /** A device's newest position, pushed to consoles that follow it. */
 export const DeviceMoved = z.object({ deviceId: z.string(), position: Position.extend({ ts: z.number() }) });
 export type DeviceMoved = z.infer<typeof DeviceMoved>;
@@ -152,6 +176,12 @@ export interface OperatorServerEvents {
 export interface OperatorClientEvents {
   'device:follow': (deviceId: string) => void;
   'device:unfollow': (deviceId: string) => void;
+  /**
+   * The same for many devices in one message (the devices view: one per page of up to
+   * FOLLOW_BATCH_MAX ids, not one per device); each device followed is audited as `device:follow`.
+   */
+  'devices:follow': (deviceIds: string[]) => void;
+  'devices:unfollow': (deviceIds: string[]) => void;
 }
 
 // ---- REST payloads the console reads ------------------------------------------------------

@@ -17,8 +17,9 @@ import {
   type AlarmView,
   type OperatorClientEvents,
   type OperatorServerEvents,
+  FOLLOW_BATCH_MAX,
 } from './console-contract.js';
-import { audit } from '../store/audit-log.js';
+import { audit, auditEach } from '../store/audit-log.js';
 import { organisationsOf, scopeAllows, scopeOfUser } from '../store/tenancy-store.js';
 
 export interface OperatorFeed {
@@ -71,6 +72,12 @@ const alarmRooms = (alarm: AlarmView) => [ALL_ORGANISATIONS_ROOM, organisationRo
 const followRoom = (deviceId: string) => `device:${deviceId}`;
 const userRoom = (userId: string) => `user:${userId}`;
 
+/** A `devices:follow` payload, parsed: its device ids, once each; nothing when it is not a list of at most FOLLOW_BATCH_MAX. */
+function deviceIdsOf(payload: unknown): string[] {
+  if (!Array.isArray(payload) || payload.length > FOLLOW_BATCH_MAX) return [];
+  return [...new Set(payload.filter((id): id is string => typeof id === 'string' && isDeviceId(id)))];
+}
+
 export function attachOperatorFeed(httpServer: HttpServer, sql: Sql, logger: Logger, now: () => Date, options: FeedOptions): OperatorFeed {
   const { origins } = options;
   const io = new Server(httpServer, {
@@ -114,24 +121,57 @@ export function attachOperatorFeed(httpServer: HttpServer, sql: Sql, logger: Log
     const served: string[] | null = socket.data.scope.organisationIds;
     void socket.join([...(served === null ? [ALL_ORGANISATIONS_ROOM] : served.map(organisationRoom)), userRoom(userId)]);
     // Client messages are parsed at the edge like any other input (STYLE habit 6).
-    socket.on('device:follow', (deviceId) => {
-      if (typeof deviceId !== 'string' || !isDeviceId(deviceId) || socket.rooms.has(followRoom(deviceId))) return;
-      const follow = async () => {
+    // The devices this console follows or is about to: claimed at once, before the scope query,
+    // so that two messages naming one device (device:follow beside devices:follow) follow and
+    // audit it once.
+    const claimed = new Set<string>();
+    const follow = (deviceIds: string[]) => {
+      const wanted = deviceIds.filter((id) => !claimed.has(id));
+      if (wanted.length === 0) return;
+      for (const id of wanted) claimed.add(id);
+      const run = async () => {
+        let allowed = wanted;
         // Staff serving a chosen set follow only those organisations' devices (silently: as if absent).
         if (served !== null) {
-          const owner = (await organisationsOf(sql, 'device', [deviceId])).get(deviceId);
-          if (owner === undefined || !scopeAllows(socket.data.scope, owner)) return;
+          const owners = await organisationsOf(sql, 'device', wanted);
+          allowed = wanted.filter((id) => {
+            const owner = owners.get(id);
+            return owner !== undefined && scopeAllows(socket.data.scope, owner);
+          });
+          const kept = new Set(allowed);
+          for (const id of wanted) if (!kept.has(id)) claimed.delete(id);
+          // Unfollowed meanwhile: not joined.
+          allowed = allowed.filter((id) => claimed.has(id));
         }
-        await socket.join(followRoom(deviceId));
-        // Following a device is watching a person move: audited once per follow, off the push path.
+        if (allowed.length === 0) return;
+        await socket.join(allowed.map(followRoom));
+        // Following a device is watching a person move: audited once per follow and device, off
+        // the push path; many at once in one statement.
         const user = socket.data.user;
-        await audit(sql, { id: user.id, name: user.email }, 'device.followed', deviceId);
+        if (allowed.length === 1) await audit(sql, { id: user.id, name: user.email }, 'device.followed', allowed[0]);
+        else await auditEach(sql, { id: user.id, name: user.email }, 'device.followed', allowed);
       };
-      follow().catch((err) => logger.error({ err, deviceId }, 'could not follow a device'));
+      run().catch((err) => {
+        for (const id of wanted) claimed.delete(id);
+        logger.error({ err, devices: wanted.length }, 'could not follow devices');
+      });
+    };
+    const unfollow = (deviceIds: string[]) => {
+      for (const id of deviceIds) {
+        claimed.delete(id);
+        void socket.leave(followRoom(id));
+      }
+    };
+    socket.on('device:follow', (deviceId) => {
+      if (typeof deviceId === 'string' && isDeviceId(deviceId)) follow([deviceId]);
     });
     socket.on('device:unfollow', (deviceId) => {
-      if (typeof deviceId === 'string' && isDeviceId(deviceId)) void socket.leave(followRoom(deviceId));
+      if (typeof deviceId === 'string' && isDeviceId(deviceId)) unfollow([deviceId]);
     });
+    // The devices view follows every device it lists: one message per page of ids, one scope
+    // query and one audit statement for them all, rather than one of each per device (issue 14).
+    socket.on('devices:follow', (deviceIds) => follow(deviceIdsOf(deviceIds)));
+    socket.on('devices:unfollow', (deviceIds) => unfollow(deviceIdsOf(deviceIds)));
     logger.info({ userId: socket.data.user?.id }, 'operator console connected');
   });
 

@@ -1,7 +1,5 @@
 // The REST snapshot of alarms: a console that connects late or reconnects loads this, then
 // applies what the Socket.IO feed pushes (STYLE habit 4).
-import { promisify } from 'node:util';
-import { gzip } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ArcError } from '../errors.js';
@@ -12,15 +10,12 @@ import { planForConsole } from '../handling/response-plan-runner.js';
 import { notificationsForAlarm } from '../notify/outbox.js';
 import { audit } from '../store/audit-log.js';
 import { parseInput } from './parse-input.js';
+import { sendCompactJson } from './compact-json.js';
 import { actorOf, scopeOf } from './request-user.js';
 import type { RouteDeps } from './route-deps.js';
 
 export const AlarmParams = z.object({ id: z.uuid() });
 /** `rows`: the console's compact snapshot (AlarmRows); default a list of AlarmView objects. */
-const gzipAsync = promisify(gzip);
-/** Below this a snapshot goes as it is: compressing a few alarms saves nothing worth the work. */
-const GZIP_FROM_BYTES = 32 * 1024;
-
 export const AlarmListQuery = z.object({ form: z.enum(['objects', 'rows']).default('objects') });
 
 export function alarmRoutes(app: FastifyInstance, deps: RouteDeps): void {
@@ -32,13 +27,8 @@ export function alarmRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const { form } = parseInput(AlarmListQuery, request.query);
     const alarms = await listOpenAlarms(deps.sql, scopeOf(request));
     if (form === 'objects') return { alarms };
-    // The console's snapshot in a flood: thousands of rows of much the same words compress about
-    // tenfold. Compressed off the event loop (the libuv pool), only for a browser that says it
-    // takes gzip (every one does).
-    const json = JSON.stringify(alarmRowsOf(alarms));
-    reply.header('vary', 'accept-encoding').type('application/json; charset=utf-8');
-    if (json.length < GZIP_FROM_BYTES || !/\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))) return reply.send(json);
-    return reply.header('content-encoding', 'gzip').send(await gzipAsync(json, { level: 4 }));
+    // The console's snapshot in a flood: compact, and gzipped when large.
+    return sendCompactJson(request, reply, alarmRowsOf(alarms));
   });
 
   app.get('/api/alarms/:id', { preHandler: readers }, async (request) => {

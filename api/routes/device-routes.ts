@@ -13,6 +13,8 @@ import { getWearer } from '../store/wearer-store.js';
 import { endTestMode, startTestMode } from '../handling/device-test-mode.js';
 import { PhoneNumber } from './phone-number.js';
 import { parseInput } from './parse-input.js';
+import { sendCompactJson } from './compact-json.js';
+import { deviceRowsOf } from '../live/console-contract.js';
 import { actorOf, scopeOf } from './request-user.js';
 import { organisationFilter } from './tenant-scope.js';
 import { organisationsOf, type Scope } from '../store/tenancy-store.js';
@@ -43,7 +45,8 @@ export const DeviceUpdate = z.object({
   organisationId: z.uuid().optional(),
 });
 export const DeviceParams = z.object({ id: DeviceId });
-export const DeviceListQuery = z.object({ wearerId: z.uuid().optional(), decommissioned: z.enum(['include']).optional() });
+/** `form=rows`: the devices view's compact list (DeviceRows); default a list of DeviceView objects. */
+export const DeviceListQuery = z.object({ wearerId: z.uuid().optional(), decommissioned: z.enum(['include']).optional(), form: z.enum(['objects', 'rows']).default('objects') });
 export const Decommission = z.object({ reason: z.string().trim().min(3, 'say why the device is taken out of service').max(500) });
 export const TestMode = z.object({
   minutes: z.number().int().min(1).max(7 * 24 * 60),
@@ -86,12 +89,14 @@ export function deviceRoutes(app: FastifyInstance, deps: RouteDeps): void {
   }
 
   // ?wearerId= narrows the list to one wearer's devices (a wearer's page needs no other).
-  app.get('/api/devices', { preHandler: readers }, async (request) => {
-    const { wearerId, decommissioned } = parseInput(DeviceListQuery, request.query);
+  app.get('/api/devices', { preHandler: readers }, async (request, reply) => {
+    const { wearerId, decommissioned, form } = parseInput(DeviceListQuery, request.query);
     const devices = await devicesView({ wearerId, includeDecommissioned: decommissioned === 'include' }, scopeOf(request));
     // Positions are personal data: one audit row per list, not one per device.
     await audit(sql, actorOf(request), 'device.positions_viewed', wearerId ?? null, { devices: devices.length, ...(wearerId && { wearerId }) });
-    return { devices };
+    if (form === 'objects') return { devices };
+    // The devices view at 10,000 devices (issue 14): each field name once, gzipped when large.
+    return sendCompactJson(request, reply, deviceRowsOf(devices));
   });
 
   app.get('/api/devices/:id', { preHandler: readers }, async (request) => {

@@ -2,7 +2,7 @@
 // snapshot on every (re)connect, the Socket.IO pushes for changes between. The server stores no
 // socket events, so nothing here trusts the socket alone. Pushes are parsed with the contract's
 // schemas (STYLE habit 6): anything else is dropped rather than drawn half.
-import { AlarmView, DeviceMoved, OPERATOR_NAMESPACE, alarmObjectsOf } from '../../../api/live/console-contract.js';
+import { AlarmView, DeviceMoved, FOLLOW_BATCH_MAX, OPERATOR_NAMESPACE, alarmObjectsOf } from '../../../api/live/console-contract.js';
 import { callApi } from '../shared/api-client.js';
 import { openLiveSocket, type ConnectionState, type RefusalCode } from '../shared/live-socket.js';
 import { applyAlarm, type AlarmQueue } from './alarm-queue.js';
@@ -36,6 +36,9 @@ export interface AlarmFeed {
   /** Live positions of a device (device:follow), kept across reconnects. */
   follow(deviceId: string): void;
   unfollow(deviceId: string): void;
+  /** Many devices at once (devices:follow, a message per FOLLOW_BATCH_MAX ids), kept across reconnects. */
+  followMany(deviceIds: Iterable<string>): void;
+  unfollowMany(deviceIds: Iterable<string>): void;
   /** An alarm as an action's answer returned it: shown at once, before its push arrives. */
   apply(alarm: AlarmView): void;
   stop(): void;
@@ -53,7 +56,11 @@ export function startAlarmFeed(handlers: AlarmFeedHandlers): AlarmFeed {
 
   const live = openLiveSocket({
     namespace: OPERATOR_NAMESPACE,
-    followEvents: { follow: 'device:follow', unfollow: 'device:unfollow' },
+    followEvents: {
+      follow: 'device:follow',
+      unfollow: 'device:unfollow',
+      many: { follow: 'devices:follow', unfollow: 'devices:unfollow', batch: FOLLOW_BATCH_MAX },
+    },
     onState: handlers.onState,
     onConnect: () => void resync(),
     onRefused: handlers.onRefused,
@@ -128,6 +135,8 @@ export function startAlarmFeed(handlers: AlarmFeedHandlers): AlarmFeed {
     now: () => Date.now() + clockOffsetMs,
     follow: (deviceId) => live.follow(deviceId),
     unfollow: (deviceId) => live.unfollow(deviceId),
+    followMany: (deviceIds) => live.followMany(deviceIds),
+    unfollowMany: (deviceIds) => live.unfollowMany(deviceIds),
     apply(alarm) {
       if (pending) pending.push({ alarm, escalated: false });
       else {

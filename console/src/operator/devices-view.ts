@@ -6,7 +6,7 @@
 // rows in view, plus a margin, exist in the page (spacer rows stand for the rest), each refilled
 // only when its device changed; the map is redrawn at most once a second, its markers clustered
 // past a few hundred (shared/map-view.ts).
-import type { DeviceMoved, DeviceView, WearerView } from '../../../api/live/console-contract.js';
+import { objectsOfRows, type DeviceMoved, type DeviceView, type WearerView } from '../../../api/live/console-contract.js';
 import { callApi } from '../shared/api-client.js';
 import { byId, el } from '../shared/element.js';
 import { clockText, positionText, sinceText, whenText } from '../shared/format.js';
@@ -35,8 +35,9 @@ export function createDevicesView(deps: {
   now(): number;
   /** Devices with an open alarm, marked on the list and the map. */
   alarmingDevices(): Set<string>;
-  follow(deviceId: string): void;
-  unfollow(deviceId: string): void;
+  /** Live positions of these devices: one message per page of ids, not one per device. */
+  followMany(deviceIds: Iterable<string>): void;
+  unfollowMany(deviceIds: Iterable<string>): void;
 }): DevicesView {
   const search = byId<HTMLInputElement>('device-search');
   const rowsBody = byId<HTMLTableSectionElement>('device-rows');
@@ -54,21 +55,19 @@ export function createDevicesView(deps: {
   search.addEventListener('input', () => draw());
 
   async function load(): Promise<void> {
-    const [d, w] = await Promise.all([callApi<{ devices: DeviceView[] }>('GET', '/api/devices'), callApi<{ wearers: WearerView[] }>('GET', '/api/wearers')]);
+    // The compact form: each field's name once, not once per device (issue 14: 10,000 devices).
+    const [d, w] = await Promise.all([callApi<unknown>('GET', '/api/devices?form=rows'), callApi<{ wearers: WearerView[] }>('GET', '/api/wearers')]);
     if (!visible) return;
     if (!d.ok) {
       summary.textContent = `The devices could not be loaded: ${d.error.message}`;
       return;
     }
-    devices = d.body.devices;
+    devices = objectsOfRows(d.body) as DeviceView[];
     indexOf = new Map(devices.map((device, i) => [device.id, i]));
     wearers = w.ok ? w.body.wearers : [];
-    for (const device of devices) {
-      if (!followed.has(device.id)) {
-        followed.add(device.id);
-        deps.follow(device.id);
-      }
-    }
+    const unfollowed = devices.map((device) => device.id).filter((id) => !followed.has(id));
+    for (const id of unfollowed) followed.add(id);
+    deps.followMany(unfollowed);
     fitPending ||= map === null;
     map ??= createMapView(deps.tiles, { label: 'Map of all devices' });
     if (!map.element.isConnected) mapSlot.replaceChildren(map.element);
@@ -196,7 +195,7 @@ export function createDevicesView(deps: {
       clearInterval(timer);
       clearTimeout(mapTimer);
       render.cancel();
-      for (const id of followed) deps.unfollow(id);
+      deps.unfollowMany(followed);
       followed.clear();
     },
     moved({ deviceId, position }) {

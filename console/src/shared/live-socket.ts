@@ -19,8 +19,11 @@ export type RefusalCode = 'ARC_ERR_AUTH_REQUIRED' | 'ARC_ERR_FORBIDDEN';
 
 export interface LiveSocketOptions {
   namespace: string;
-  /** Events that ask the server to join and leave a room, e.g. device:follow / device:unfollow. */
-  followEvents?: { follow: string; unfollow: string };
+  /**
+   * Events that ask the server to join and leave a room, e.g. device:follow / device:unfollow;
+   * `many`: the same for a list of keys in one message, at most `batch` keys each (devices:follow).
+   */
+  followEvents?: { follow: string; unfollow: string; many?: { follow: string; unfollow: string; batch: number } };
   onState(state: ConnectionState): void;
   /** Every connect and reconnect: load the snapshot here. */
   onConnect(): void;
@@ -33,6 +36,9 @@ export interface LiveSocket {
   on(event: string, listener: (payload: unknown) => void): void;
   follow(key: string): void;
   unfollow(key: string): void;
+  /** Many keys at once: in as few messages as the server takes (one per key without `many`). */
+  followMany(keys: Iterable<string>): void;
+  unfollowMany(keys: Iterable<string>): void;
   readonly connected: boolean;
   stop(): void;
 }
@@ -53,7 +59,7 @@ export function openLiveSocket(options: LiveSocketOptions): LiveSocket {
 
   socket.on('connect', () => {
     options.onState('connecting');
-    if (options.followEvents) for (const key of following) socket.emit(options.followEvents.follow, key);
+    send('follow', [...following]);
     options.onConnect();
   });
   socket.on('disconnect', (reason) => {
@@ -69,6 +75,16 @@ export function openLiveSocket(options: LiveSocketOptions): LiveSocket {
     // Refused by the namespace for another reason (ARC_ERR_NOT_READY): the client will not retry.
     if (!socket.active) later(() => socket.connect());
   });
+  /** Asks the server to join or leave these keys' rooms, in batches where it takes them. */
+  function send(what: 'follow' | 'unfollow', keys: string[]): void {
+    const events = options.followEvents;
+    if (!events || !socket.connected || keys.length === 0) return;
+    if (!events.many || keys.length === 1) {
+      for (const key of keys) socket.emit(events[what], key);
+      return;
+    }
+    for (let i = 0; i < keys.length; i += events.many.batch) socket.emit(events.many[what], keys.slice(i, i + events.many.batch));
+  }
   const onOffline = () => options.onState('offline');
   const onOnline = () => socket.connected || socket.connect();
   window.addEventListener('offline', onOffline);
@@ -87,6 +103,14 @@ export function openLiveSocket(options: LiveSocketOptions): LiveSocket {
     unfollow(key) {
       if (!following.delete(key)) return;
       if (socket.connected && options.followEvents) socket.emit(options.followEvents.unfollow, key);
+    },
+    followMany(keys) {
+      const added = [...keys].filter((key) => !following.has(key));
+      for (const key of added) following.add(key);
+      send('follow', added);
+    },
+    unfollowMany(keys) {
+      send('unfollow', [...keys].filter((key) => following.delete(key)));
     },
     get connected() {
       return socket.connected;
