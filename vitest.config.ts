@@ -41,7 +41,15 @@ export default defineConfig({
           globalSetup: ['./tests/support/global-postgres.ts'],
         },
       },
-      { extends: true, test: { name: 'browser', include: BROWSER, exclude: EXCLUDE, globalSetup: ['./tests/support/global-postgres.ts'] } },
+      {
+        extends: true,
+        test: {
+          name: 'browser',
+          include: BROWSER,
+          exclude: EXCLUDE,
+          globalSetup: ['./tests/support/global-postgres.ts'],
+        },
+      },
     ],
   },
 });

@@ -18,7 +18,12 @@ import { createDeviceIntake, type IntakeResult } from './intake/device-intake.js
 import { createOsmAndListener } from './intake/osmand-listener.js';
 import { ownTracksRoutes } from './routes/owntracks-routes.js';
 import { createDeviceAuthThrottle } from './auth/device-auth-throttle.js';
-import { closeCommandsNotTaken, markCommandDelivered, markCommandUndeliverable, pendingCommands } from './store/command-store.js';
+import {
+  closeCommandsNotTaken,
+  markCommandDelivered,
+  markCommandUndeliverable,
+  pendingCommands,
+} from './store/command-store.js';
 import { OSMAND_CANNOT_TAKE, OWNTRACKS_CANNOT_TAKE, createCommandDispatcher } from './intake/command-dispatcher.js';
 import { ownTracksCommand } from '../protocol/owntracks.js';
 import { devicesWithPendingCommands } from './store/command-store.js';
@@ -67,7 +72,12 @@ import { createFixBatcher } from './intake/fix-batcher.js';
 import { placeRoutes } from './routes/place-routes.js';
 import { handoverRoutes } from './routes/handover-routes.js';
 import { createReverseGeocoder } from './places/reverse-geocoder.js';
-import { advanceAfterOutcome, mandatoryStepsOpen, runDueSteps, startResponsePlan } from './handling/response-plan-runner.js';
+import {
+  advanceAfterOutcome,
+  mandatoryStepsOpen,
+  runDueSteps,
+  startResponsePlan,
+} from './handling/response-plan-runner.js';
 import { notifyCarers, notifySupervisors } from './handling/alarm-notifications.js';
 
 /** A device payload is at most 16 KiB; an MQTT frame a little more. HTTP bodies are small too. */
@@ -115,13 +125,22 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
   const now = deps.now ?? (() => new Date());
   const metrics = new Metrics();
   // Cluster mode (docs/guides/cluster.md): without ARC_REDIS_URL nothing below touches Redis.
-  const cluster = config.ARC_REDIS_URL ? createRedisLink(config.ARC_REDIS_URL, logger.child({ component: 'cluster' })) : null;
+  const cluster = config.ARC_REDIS_URL
+    ? createRedisLink(config.ARC_REDIS_URL, logger.child({ component: 'cluster' }))
+    : null;
   if (cluster) {
     // A node starts without Redis too (its devices can still raise alarms into PostgreSQL); it
     // waits a little so that a normal start is a connected one.
-    const up = await Promise.race([cluster.connected().then(() => true), new Promise<false>((resolve) => setTimeout(() => resolve(false), 5000).unref())]);
+    const up = await Promise.race([
+      cluster.connected().then(() => true),
+      new Promise<false>((resolve) => setTimeout(() => resolve(false), 5000).unref()),
+    ]);
     if (up) logger.info({ nodeId: cluster.nodeId }, 'cluster mode: sharing Redis with the other ARC nodes');
-    else logger.error({ nodeId: cluster.nodeId }, 'cluster mode: Redis unreachable at start; serving this node alone until it answers');
+    else
+      logger.error(
+        { nodeId: cluster.nodeId },
+        'cluster mode: Redis unreachable at start; serving this node alone until it answers',
+      );
   }
 
   const http = Fastify({
@@ -139,11 +158,19 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
   let feeds: OperatorFeed | null = null;
   const endedSessions = createEndedSessions(() => ({ operators: feed, carers: carerFeed }), logger);
   const closeEndedSessions = endedSessions.close;
-  const alarms = createAlarmNotifier(sql, () => feeds, logger, (seconds) => metrics.observeAlarmLatency('pushed', seconds));
+  const alarms = createAlarmNotifier(
+    sql,
+    () => feeds,
+    logger,
+    (seconds) => metrics.observeAlarmLatency('pushed', seconds),
+  );
   let broker: MqttBroker | null = null;
   const dispatcher = createCommandDispatcher(
     sql,
-    { commandRoute: (id) => broker!.commandRoute(id), sendCommand: (id, payload, route) => broker!.sendCommand(id, payload, route) },
+    {
+      commandRoute: (id) => broker!.commandRoute(id),
+      sendCommand: (id, payload, route) => broker!.sendCommand(id, payload, route),
+    },
     logger,
     now,
   );
@@ -192,28 +219,48 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
     noCommGraceS: config.ARC_NO_COMM_GRACE_S,
     raising,
     notifySupervisors: (tx, alarmId, at) =>
-      notifySupervisors(tx, alarmId, at, { publicUrl: config.ARC_PUBLIC_URL, webhookUrl: config.ARC_WEBHOOK_URL ?? null }),
+      notifySupervisors(tx, alarmId, at, {
+        publicUrl: config.ARC_PUBLIC_URL,
+        webhookUrl: config.ARC_WEBHOOK_URL ?? null,
+      }),
     publish: (effect) => alarms[effect.change](effect.alarmId),
     extraSweeps: [
       [
         'response plan steps',
-        async (ctx) => (await runDueSteps(ctx.tx, ctx.now, planOptions)).map((alarmId) => ({ change: 'updated' as const, alarmId })),
+        async (ctx) =>
+          (await runDueSteps(ctx.tx, ctx.now, planOptions)).map((alarmId) => ({ change: 'updated' as const, alarmId })),
       ],
       // The overnight insight rollup (docs/guides/insight.md): closed days and nights, in small batches.
       [
         'insight rollup',
-        createInsightRollupSweep({ timeZone: config.ARC_INSIGHT_TIME_ZONE, night: config.ARC_INSIGHT_NIGHT_HOURS }, (pass) =>
-          logger.debug({ component: 'insight', days: pass.days, night: pass.night, signals: pass.signals }, 'insight rollup pass'),
+        createInsightRollupSweep(
+          { timeZone: config.ARC_INSIGHT_TIME_ZONE, night: config.ARC_INSIGHT_NIGHT_HOURS },
+          (pass) =>
+            logger.debug(
+              { component: 'insight', days: pass.days, night: pass.night, signals: pass.signals },
+              'insight rollup pass',
+            ),
         ),
       ],
       // Staff on a console, a sample a minute, for the capacity view's staff on shift.
       ['staff presence', createPresenceSweep(async () => (await feed?.onConsole()) ?? [])],
       // Last: the purge of what is past its retention period (docs/reference/data-protection.md).
-      ['retention', createRetentionSweep((purged) => logger.info({ component: 'retention', purged }, 'purged data past its retention period'))],
+      [
+        'retention',
+        createRetentionSweep((purged) =>
+          logger.info({ component: 'retention', purged }, 'purged data past its retention period'),
+        ),
+      ],
     ],
   });
   // A message delivered or failed for good changes the alarm's plan: pushed, not left to the next action.
-  const notifications = createNotificationWorker({ sql, config, logger: logger.child({ component: 'notify' }), now, settled: (alarmId) => alarms.updated(alarmId) });
+  const notifications = createNotificationWorker({
+    sql,
+    config,
+    logger: logger.child({ component: 'notify' }),
+    now,
+    settled: (alarmId) => alarms.updated(alarmId),
+  });
 
   const intakeUnderWay = new Set<Promise<unknown>>();
   /** Every message under way, whichever listener took it, so that idle() and close() wait for it. */
@@ -234,7 +281,9 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
       onCommandsReady: (deviceId) => {
         // Subscribed to our commands topic: a device of our protocol (again), whatever it spoke before.
         if (broker?.commandRoute(deviceId) === 'v1') {
-          intake.heardThrough(deviceId, null).catch((err) => logger.error({ err, deviceId }, 'could not record the device as speaking protocol v1'));
+          intake
+            .heardThrough(deviceId, null)
+            .catch((err) => logger.error({ err, deviceId }, 'could not record the device as speaking protocol v1'));
         }
         dispatcher.flush(deviceId);
       },
@@ -302,7 +351,10 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
     // not when the load balancer's own timeout fires.
     databaseReady: () =>
       Promise.race([
-        sql`select 1`.then(() => true, () => false),
+        sql`select 1`.then(
+          () => true,
+          () => false,
+        ),
         new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 1000).unref()),
       ]),
     ...(cluster && { redisReady: () => cluster.ready() }),
@@ -368,7 +420,14 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
           commandsNotTaken: (deviceId) => closeCommandsNotTaken(sql, deviceId, OSMAND_CANNOT_TAKE),
           translated: (deviceId, source, translation) => underWay(intake.translated(deviceId, source, translation)),
         });
-  placeRoutes(http, { ...routeDeps, geocoder: createReverseGeocoder({ url: config.ARC_GEOCODER_URL, logger: logger.child({ component: 'geocoder' }), now }) });
+  placeRoutes(http, {
+    ...routeDeps,
+    geocoder: createReverseGeocoder({
+      url: config.ARC_GEOCODER_URL,
+      logger: logger.child({ component: 'geocoder' }),
+      now,
+    }),
+  });
   prometheusRoutes(http, {
     ...routeDeps,
     prometheus: createPrometheusExposition({ metrics, sql, connectedDevices: () => broker!.connectedCount() }),
@@ -383,12 +442,23 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
   openApiRoutes(http, routes);
 
   // Socket.IO and MQTT over WebSocket share the HTTP server; /mqtt upgrades go to the broker.
-  feed = attachOperatorFeed(http.server, sql, logger.child({ component: 'feed' }), now, { origins, adapter: cluster?.socketAdapter('arc-operator') });
-  carerFeed = attachCarerFeed(http.server, sql, logger.child({ component: 'carer-feed' }), now, { origins, adapter: cluster?.socketAdapter('arc-carer') });
+  feed = attachOperatorFeed(http.server, sql, logger.child({ component: 'feed' }), now, {
+    origins,
+    adapter: cluster?.socketAdapter('arc-operator'),
+  });
+  carerFeed = attachCarerFeed(http.server, sql, logger.child({ component: 'carer-feed' }), now, {
+    origins,
+    adapter: cluster?.socketAdapter('arc-carer'),
+  });
   feeds = withCarerFeed(feed, carerFeed);
   if (cluster) {
     answerConnectedOf(feed.serverSide, (id) => broker!.isConnected(id));
-    clustered = acrossNodes(feeds, feed.serverSide, () => void closeEndedSessions(), logger.child({ component: 'cluster-feed' }));
+    clustered = acrossNodes(
+      feeds,
+      feed.serverSide,
+      () => void closeEndedSessions(),
+      logger.child({ component: 'cluster-feed' }),
+    );
     feeds = clustered;
     // Pushes between nodes sent while Redis was unreachable are lost: this node's consoles and
     // pages are closed, reconnect at once and reload their snapshot (REST resynchronises).
@@ -396,7 +466,10 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
     // consoles here, which stay connected (found by `npm run bench -- cluster`). They reload their
     // snapshot, as after a Redis outage.
     cluster.onPeerGone((nodes) => {
-      logger.warn({ nodes }, 'a cluster node stopped answering: live feeds on this node reconnect to reload what it may not have pushed');
+      logger.warn(
+        { nodes },
+        'a cluster node stopped answering: live feeds on this node reconnect to reload what it may not have pushed',
+      );
       feed?.reconnectAll();
       carerFeed?.reconnectAll();
     });
@@ -416,13 +489,23 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
   // upgrade, the feeds' included, marks its connection as one that has spoken.
   limitConnections(
     http.server,
-    { name: 'http', max: config.ARC_HTTP_MAX_CONNECTIONS, perAddress: config.ARC_HTTP_MAX_CONNECTIONS_PER_ADDRESS, silentMs: config.ARC_CONNECT_TIMEOUT_MS },
+    {
+      name: 'http',
+      max: config.ARC_HTTP_MAX_CONNECTIONS,
+      perAddress: config.ARC_HTTP_MAX_CONNECTIONS_PER_ADDRESS,
+      silentMs: config.ARC_CONNECT_TIMEOUT_MS,
+    },
     logger,
     metrics,
   );
   http.server.on('request', (request) => spoke(request.socket));
   http.server.on('upgrade', (request) => spoke(request.socket));
-  const mqtt = createMqttListeners(http.server, () => broker!, { config, logger, metrics, maxPayload: HTTP_BODY_LIMIT });
+  const mqtt = createMqttListeners(http.server, () => broker!, {
+    config,
+    logger,
+    metrics,
+    maxPayload: HTTP_BODY_LIMIT,
+  });
 
   const idle = async () => {
     while (intakeUnderWay.size) await Promise.allSettled([...intakeUnderWay]);
@@ -444,7 +527,13 @@ export async function createArc(deps: ArcDeps): Promise<Arc> {
     async listen() {
       // Before the first device can connect: the first alarm on each database connection is as
       // quick as the hundredth (api/intake/alarm-path-warm-up.ts).
-      await warmAlarmPath({ sql, now, acceptDeadlines: deadlines, onRaised: raising.onRaised, logger: logger.child({ component: 'warm-up' }) });
+      await warmAlarmPath({
+        sql,
+        now,
+        acceptDeadlines: deadlines,
+        onRaised: raising.onRaised,
+        logger: logger.child({ component: 'warm-up' }),
+      });
       if (deps.startTimers !== false) {
         clock.start(config.ARC_CLOCK_TICK_MS);
         notifications.start(1000);

@@ -4,7 +4,12 @@ import { ConfigError, deviceMqttUrl, loadConfig } from './config.js';
 describe('loadConfig', () => {
   it('has defaults for everything but secrets', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ ARC_HTTP_PORT: 8080, ARC_MQTT_PORT: 1883, ARC_DATA_DIR: './data', ARC_COOKIE_SECURE: false });
+    expect(config).toMatchObject({
+      ARC_HTTP_PORT: 8080,
+      ARC_MQTT_PORT: 1883,
+      ARC_DATA_DIR: './data',
+      ARC_COOKIE_SECURE: false,
+    });
     expect(config.DATABASE_URL).toBeUndefined();
     expect(config.ARC_ADMIN_PASSWORD).toBeUndefined();
   });
@@ -48,7 +53,9 @@ describe('loadConfig', () => {
 
   it('is one process without ARC_REDIS_URL, a cluster node with it', () => {
     expect(loadConfig({}).ARC_REDIS_URL).toBeUndefined();
-    expect(loadConfig({ ARC_REDIS_URL: 'redis://redis:6379/0', DATABASE_URL: 'postgres://db/arc' }).ARC_REDIS_URL).toBe('redis://redis:6379/0');
+    expect(loadConfig({ ARC_REDIS_URL: 'redis://redis:6379/0', DATABASE_URL: 'postgres://db/arc' }).ARC_REDIS_URL).toBe(
+      'redis://redis:6379/0',
+    );
   });
 });
 
@@ -65,9 +72,21 @@ describe('deviceMqttUrl: where devices are told to connect', () => {
   const TLS = { ARC_TLS_CERT_FILE: '/etc/arc/cert.pem', ARC_TLS_KEY_FILE: '/etc/arc/key.pem' };
   it.each<[string, Record<string, string>, string]>([
     ['the defaults', {}, 'mqtt://localhost:1883'],
-    ['the public host, no TLS', { ARC_PUBLIC_URL: 'https://arc.example.org/console', ARC_MQTT_PORT: '11883' }, 'mqtt://arc.example.org:11883'],
-    ['the public host with TLS', { ARC_PUBLIC_URL: 'https://arc.example.org:8443', ...TLS }, 'mqtts://arc.example.org:8883'],
-    ['TLS on another port', { ARC_PUBLIC_URL: 'https://arc.example.org', ARC_MQTTS_PORT: '18883', ...TLS }, 'mqtts://arc.example.org:18883'],
+    [
+      'the public host, no TLS',
+      { ARC_PUBLIC_URL: 'https://arc.example.org/console', ARC_MQTT_PORT: '11883' },
+      'mqtt://arc.example.org:11883',
+    ],
+    [
+      'the public host with TLS',
+      { ARC_PUBLIC_URL: 'https://arc.example.org:8443', ...TLS },
+      'mqtts://arc.example.org:8883',
+    ],
+    [
+      'TLS on another port',
+      { ARC_PUBLIC_URL: 'https://arc.example.org', ARC_MQTTS_PORT: '18883', ...TLS },
+      'mqtts://arc.example.org:18883',
+    ],
     ['an IPv6 public address', { ARC_PUBLIC_URL: 'http://[2001:db8::1]:8080' }, 'mqtt://[2001:db8::1]:1883'],
     ['set outright', { ARC_DEVICE_MQTT_URL: 'mqtts://mqtt.example.org:443', ...TLS }, 'mqtts://mqtt.example.org:443'],
     ['set to WebSocket', { ARC_DEVICE_MQTT_URL: 'wss://arc.example.org/mqtt' }, 'wss://arc.example.org/mqtt'],

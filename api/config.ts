@@ -34,7 +34,10 @@ const acceptDeadlines = z
     return table;
   })
   .refine((table) => [1, 2, 3, 4, 5].every((p) => table[p]), 'every priority 1 to 5 needs a deadline')
-  .refine((table) => Object.values(table).every((d) => d.overdueS > 0 && d.supervisorsS > d.overdueS), 'each supervisors deadline must come after its overdue deadline');
+  .refine(
+    (table) => Object.values(table).every((d) => d.overdueS > 0 && d.supervisorsS > d.overdueS),
+    'each supervisors deadline must come after its overdue deadline',
+  );
 
 export const ConfigSchema = z.object({
   DATABASE_URL: z.url().optional(),
@@ -61,7 +64,11 @@ export const ConfigSchema = z.object({
       if (reason) ctx.addIssue({ code: 'custom', message: reason });
     })
     .optional(),
-  ARC_SESSION_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
+  ARC_SESSION_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 30)
+    .default(12),
   ARC_COOKIE_SECURE: bool.default(false),
   ARC_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Where people reach this ARC from outside: links in carers' notifications point here. */
@@ -73,18 +80,27 @@ export const ConfigSchema = z.object({
    */
   ARC_ALLOWED_ORIGINS: z
     .string()
-    .refine((text) => text.split(',').every((o) => !o.trim() || /^https?:\/\/[^/]+\/?$/.test(o.trim()) && URL.canParse(o.trim())), 'expected "http(s)://host[:port]" origins, comma-separated')
+    .refine(
+      (text) =>
+        text.split(',').every((o) => !o.trim() || (/^https?:\/\/[^/]+\/?$/.test(o.trim()) && URL.canParse(o.trim()))),
+      'expected "http(s)://host[:port]" origins, comma-separated',
+    )
     .optional(),
   /**
    * Where devices and phone apps connect (given with a new secret), e.g. mqtts://arc.example.org:8883.
    * Unset: ARC_PUBLIC_URL's host with the MQTT TLS port when TLS is configured, else the MQTT port.
    */
-  ARC_DEVICE_MQTT_URL: z.url({ protocol: /^(mqtts?|wss?)$/, error: 'expected an mqtt://, mqtts://, ws:// or wss:// URL' }).optional(),
+  ARC_DEVICE_MQTT_URL: z
+    .url({ protocol: /^(mqtts?|wss?)$/, error: 'expected an mqtt://, mqtts://, ws:// or wss:// URL' })
+    .optional(),
   /** Map tiles for the consoles ({z}/{x}/{y}); "none" for a plain background (offline ARCs). */
   ARC_MAP_TILES_URL: z.string().min(1).default('https://tile.openstreetmap.org/{z}/{x}/{y}.png'),
   ARC_MAP_ATTRIBUTION: z.string().default('© OpenStreetMap contributors'),
   /** Every phone number on the console is a link made from this ({number}: digits and a leading +), e.g. sip:{number}@pbx.example.org. */
-  ARC_CALL_URI_TEMPLATE: z.string().regex(/\{number\}/, 'must contain {number}').default('tel:{number}'),
+  ARC_CALL_URI_TEMPLATE: z
+    .string()
+    .regex(/\{number\}/, 'must contain {number}')
+    .default('tel:{number}'),
   /** How often the clock looks for deadlines that fell due (accept, amber, check-in, silence). */
   ARC_CLOCK_TICK_MS: z.coerce.number().int().min(50).max(10_000).default(250),
   /**
@@ -150,7 +166,9 @@ export const mqttTlsConfigured = (config: Config) => Boolean(config.ARC_TLS_CERT
 export function deviceMqttUrl(config: Config): string {
   if (config.ARC_DEVICE_MQTT_URL) return config.ARC_DEVICE_MQTT_URL;
   const host = new URL(config.ARC_PUBLIC_URL).hostname;
-  return mqttTlsConfigured(config) ? `mqtts://${host}:${config.ARC_MQTTS_PORT}` : `mqtt://${host}:${config.ARC_MQTT_PORT}`;
+  return mqttTlsConfigured(config)
+    ? `mqtts://${host}:${config.ARC_MQTTS_PORT}`
+    : `mqtt://${host}:${config.ARC_MQTT_PORT}`;
 }
 
 /** Where Traccar Client is told to send (the OsmAnd listener on ARC_PUBLIC_URL's host), or null when it is off. */
@@ -173,14 +191,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError('Invalid configuration:\n  ARC_TLS_CERT_FILE and ARC_TLS_KEY_FILE must be set together');
   }
   if (config.ARC_WEBHOOK_URL && !config.ARC_WEBHOOK_SECRET) {
-    throw new ConfigError('Invalid configuration:\n  ARC_WEBHOOK_SECRET must be set with ARC_WEBHOOK_URL (webhooks are signed)');
+    throw new ConfigError(
+      'Invalid configuration:\n  ARC_WEBHOOK_SECRET must be set with ARC_WEBHOOK_URL (webhooks are signed)',
+    );
   }
   if (Boolean(config.ARC_ADMIN_EMAIL) !== Boolean(config.ARC_ADMIN_PASSWORD)) {
     throw new ConfigError('Invalid configuration:\n  ARC_ADMIN_EMAIL and ARC_ADMIN_PASSWORD must be set together');
   }
   if (config.ARC_REDIS_URL && !config.DATABASE_URL) {
     // The embedded PostgreSQL belongs to one process: nodes of a cluster must share one database.
-    throw new ConfigError('Invalid configuration:\n  ARC_REDIS_URL (cluster mode) needs DATABASE_URL: every node must use the same PostgreSQL');
+    throw new ConfigError(
+      'Invalid configuration:\n  ARC_REDIS_URL (cluster mode) needs DATABASE_URL: every node must use the same PostgreSQL',
+    );
   }
   return config;
 }

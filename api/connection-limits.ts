@@ -16,7 +16,12 @@ export interface ConnectionLimits {
 }
 
 /** Applies the limits to a server; returns how many connections each address holds now (for tests). */
-export function limitConnections(server: Server, limits: ConnectionLimits, logger: Logger, metrics: Metrics): Map<string, number> {
+export function limitConnections(
+  server: Server,
+  limits: ConnectionLimits,
+  logger: Logger,
+  metrics: Metrics,
+): Map<string, number> {
   server.maxConnections = limits.max; // Node closes any connection beyond this at once
   const byAddress = new Map<string, number>();
   server.on('connection', (socket: Socket) => {
@@ -24,7 +29,8 @@ export function limitConnections(server: Server, limits: ConnectionLimits, logge
     const held = byAddress.get(address) ?? 0;
     if (held >= limits.perAddress) {
       metrics.increment('connections_refused', { server: limits.name, reason: 'per_address' });
-      if (held === limits.perAddress) logger.warn({ address, held, server: limits.name }, 'too many connections from one address: new ones closed');
+      if (held === limits.perAddress)
+        logger.warn({ address, held, server: limits.name }, 'too many connections from one address: new ones closed');
       socket.destroy();
       return;
     }

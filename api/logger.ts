@@ -10,6 +10,11 @@ export function createLogger(level: string, pretty = Boolean(process.stdout.isTT
   return pino({
     level,
     base: { service: 'arc' },
-    ...(pretty && { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' } } }),
+    ...(pretty && {
+      transport: {
+        target: 'pino-pretty',
+        options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' },
+      },
+    }),
   });
 }

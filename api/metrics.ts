@@ -55,6 +55,10 @@ export class Metrics {
 
   /** Every counter series, with its labels apart (the Prometheus exposition). */
   counters(): CounterSeries[] {
-    return [...this.series.entries()].map(([key, { name, labels }]) => ({ name, labels, value: this.counts.get(key) ?? 0 }));
+    return [...this.series.entries()].map(([key, { name, labels }]) => ({
+      name,
+      labels,
+      value: this.counts.get(key) ?? 0,
+    }));
   }
 }

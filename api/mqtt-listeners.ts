@@ -53,9 +53,15 @@ export function createMqttListeners(
       const listenOn = (server: TcpServer, port: number) =>
         new Promise<number>((resolve, reject) => {
           server.once('error', reject);
-          server.listen({ port, host, backlog: LISTEN_BACKLOG }, () => resolve((server.address() as { port: number }).port));
+          server.listen({ port, host, backlog: LISTEN_BACKLOG }, () =>
+            resolve((server.address() as { port: number }).port),
+          );
         });
-      const mqttLimits = { name: 'mqtt' as const, max: config.ARC_MQTT_MAX_CONNECTIONS, perAddress: config.ARC_MQTT_MAX_CONNECTIONS_PER_ADDRESS };
+      const mqttLimits = {
+        name: 'mqtt' as const,
+        max: config.ARC_MQTT_MAX_CONNECTIONS,
+        perAddress: config.ARC_MQTT_MAX_CONNECTIONS_PER_ADDRESS,
+      };
       const tcp = createTcpServer(serveMqtt);
       limitConnections(tcp, mqttLimits, logger, metrics);
       servers.push(tcp);
@@ -63,7 +69,11 @@ export function createMqttListeners(
       let mqttsPort: number | null = null;
       if (config.ARC_TLS_CERT_FILE && config.ARC_TLS_KEY_FILE) {
         const tls = createTlsServer(
-          { cert: readFileSync(config.ARC_TLS_CERT_FILE), key: readFileSync(config.ARC_TLS_KEY_FILE), handshakeTimeout: config.ARC_CONNECT_TIMEOUT_MS },
+          {
+            cert: readFileSync(config.ARC_TLS_CERT_FILE),
+            key: readFileSync(config.ARC_TLS_KEY_FILE),
+            handshakeTimeout: config.ARC_CONNECT_TIMEOUT_MS,
+          },
           (socket) => serveMqtt(socket as unknown as Socket),
         );
         limitConnections(tls as unknown as TcpServer, mqttLimits, logger, metrics);

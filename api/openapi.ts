@@ -9,7 +9,11 @@ type JsonSchema = Record<string, unknown>;
 
 /** A schema as the client must send it (io: input: defaults optional, coercions as their input). */
 function jsonSchema(schema: z.ZodType): JsonSchema {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as JsonSchema;
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, {
+    io: 'input',
+    unrepresentable: 'any',
+    target: 'draft-2020-12',
+  }) as JsonSchema;
   return rest;
 }
 
@@ -48,10 +52,14 @@ export function buildOpenApi({ version, routes, docs }: OpenApiOptions): JsonSch
       parameters: [...parameters('path', doc.params, pathNames), ...parameters('query', doc.query)],
       responses: {
         '200': { description: 'Done: the answer is JSON (see docs/reference/http-api.md)' },
-        default: { description: 'An error: `{error: {code, message, details?}}`', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+        default: {
+          description: 'An error: `{error: {code, message, details?}}`',
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+        },
       },
     };
-    if (doc.body) operation.requestBody = { required: true, content: { 'application/json': { schema: jsonSchema(doc.body) } } };
+    if (doc.body)
+      operation.requestBody = { required: true, content: { 'application/json': { schema: jsonSchema(doc.body) } } };
     (paths[path] ??= {})[method.toLowerCase()] = operation;
   }
   return {
@@ -59,7 +67,8 @@ export function buildOpenApi({ version, routes, docs }: OpenApiOptions): JsonSch
     info: {
       title: 'ArcAngel ARC HTTP API',
       version,
-      description: 'The HTTP API of the alarm-receiving centre. Staff log in (POST /api/auth/login) and send the token as a bearer token or the session cookie.',
+      description:
+        'The HTTP API of the alarm-receiving centre. Staff log in (POST /api/auth/login) and send the token as a bearer token or the session cookie.',
       license: { name: 'MIT', identifier: 'MIT' },
     },
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
@@ -86,7 +95,8 @@ export function buildOpenApi({ version, routes, docs }: OpenApiOptions): JsonSch
   };
 }
 
-const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const escape = (text: string) =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** The description as one plain HTML page: no script, no CDN, nothing the CSP would block. */
 export function openApiHtml(document: JsonSchema): string {
@@ -99,14 +109,17 @@ export function openApiHtml(document: JsonSchema): string {
       const id = escape(String(op.operationId));
       toc += `<li><a href="#${id}"><code>${method.toUpperCase()} ${escape(path)}</code></a> ${escape(String(op.summary))}</li>\n`;
       const params = (op.parameters as JsonSchema[]).map(
-        (p) => `<li><code>${escape(String(p.name))}</code> (${p.in}${p.required ? ', required' : ''}): <code>${escape(JSON.stringify(p.schema))}</code></li>`,
+        (p) =>
+          `<li><code>${escape(String(p.name))}</code> (${p.in}${p.required ? ', required' : ''}): <code>${escape(JSON.stringify(p.schema))}</code></li>`,
       );
       const requestBody = op.requestBody as { content: { 'application/json': { schema: unknown } } } | undefined;
       body +=
         `<section id="${id}"><h2><code>${method.toUpperCase()} ${escape(path)}</code></h2>` +
         `<p>${escape(String(op.summary))}</p><p>${escape(String(op.description))}</p>` +
         (params.length ? `<h3>Parameters</h3><ul>${params.join('')}</ul>` : '') +
-        (requestBody ? `<h3>JSON body</h3><pre>${escape(JSON.stringify(requestBody.content['application/json'].schema, null, 2))}</pre>` : '') +
+        (requestBody
+          ? `<h3>JSON body</h3><pre>${escape(JSON.stringify(requestBody.content['application/json'].schema, null, 2))}</pre>`
+          : '') +
         `</section>\n`;
     }
   }

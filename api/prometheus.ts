@@ -11,7 +11,8 @@ const COUNTER_HELP: Record<string, string> = {
   intake_rejected: 'Device messages rejected (counted, logged, acknowledged), by channel and reason',
   intake_text_replaced: 'Device messages taken with characters PostgreSQL cannot hold replaced',
   intake_event_warnings: 'Events taken with protocol warnings, by warning',
-  intake_events: 'Events by outcome: raised (a new alarm), updated (an open alarm changed), stored (no alarm change), duplicate (a resend)',
+  intake_events:
+    'Events by outcome: raised (a new alarm), updated (an open alarm changed), stored (no alarm change), duplicate (a resend)',
   intake_event_duplicates: 'Events already stored (a resend): not raised again',
   intake_foreign_ignored: 'Translated messages (OwnTracks, OsmAnd) that carried nothing to store, by source and type',
   intake_fix_held_back: 'Position fixes held back for a timestamp too far ahead',
@@ -48,7 +49,11 @@ export interface PrometheusExposition {
   render(): Promise<string>;
 }
 
-export function createPrometheusExposition({ metrics, sql, connectedDevices }: PrometheusSources): PrometheusExposition {
+export function createPrometheusExposition({
+  metrics,
+  sql,
+  connectedDevices,
+}: PrometheusSources): PrometheusExposition {
   const registry = metrics.registry;
   new Gauge({
     name: 'arc_alarms_open',

@@ -51,7 +51,10 @@ export class AlarmPresser {
   }
 
   async #press(i: number, deviceId: string): Promise<TimedPress> {
-    const [press, raised] = await Promise.all([this.fleet.press(i, deviceId, this.timeoutMs), this.operator.raisedFor(deviceId, this.timeoutMs)]);
+    const [press, raised] = await Promise.all([
+      this.fleet.press(i, deviceId, this.timeoutMs),
+      this.operator.raisedFor(deviceId, this.timeoutMs),
+    ]);
     return { ...press, raisedAt: raised?.at ?? null };
   }
 

@@ -87,11 +87,13 @@ process.on('exit', () => {
 
 /** For the bench's command-line entries: Ctrl-C or a kill stops everything it started. */
 export function exitOnSignals(): void {
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => process.exit(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGTERM' ? 15 : 1)));
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
+    process.once(signal, () => process.exit(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGTERM' ? 15 : 1)));
 }
 
 /** The caller's environment without any ARC setting or database: never touch a real one. */
-const cleanEnv = () => Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ARC_') && k !== 'DATABASE_URL'));
+const cleanEnv = () =>
+  Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ARC_') && k !== 'DATABASE_URL'));
 
 export async function startArc(options: StartArcOptions & { endpoints: { dataDir: string } }): Promise<ArcProcess> {
   const endpoints: ArcEndpoints = {
@@ -101,28 +103,32 @@ export async function startArc(options: StartArcOptions & { endpoints: { dataDir
     pgPort: options.endpoints.pgPort ?? (await freePort()),
   };
   const spawnedAt = performance.now();
-  const child = spawn(process.execPath, [...ARC_NODE_FLAGS, ...(options.nodeArgs ?? []), '--import', 'tsx', 'api/main.ts'], {
-    cwd: ROOT,
-    env: {
-      ...cleanEnv(),
-      ARC_DATA_DIR: endpoints.dataDir,
-      ARC_HOST: '127.0.0.1',
-      ARC_HTTP_PORT: String(endpoints.httpPort),
-      ARC_MQTT_PORT: String(endpoints.mqttPort),
-      ARC_MQTTS_PORT: '0',
-      ARC_EMBEDDED_PG_PORT: String(endpoints.pgPort),
-      ARC_ADMIN_EMAIL: BENCH_ADMIN.email,
-      ARC_ADMIN_PASSWORD: BENCH_ADMIN.password,
-      // info, not warn: the 'ARC ready' line is logged at info (per-message logging is at debug).
-      ARC_LOG_LEVEL: 'info',
-      ARC_MAP_TILES_URL: 'none',
-      // The whole simulated fleet connects from this one address: lift the per-address caps.
-      ARC_MQTT_MAX_CONNECTIONS_PER_ADDRESS: '10000000',
-      ARC_HTTP_MAX_CONNECTIONS_PER_ADDRESS: '1000000',
-      ...options.env,
+  const child = spawn(
+    process.execPath,
+    [...ARC_NODE_FLAGS, ...(options.nodeArgs ?? []), '--import', 'tsx', 'api/main.ts'],
+    {
+      cwd: ROOT,
+      env: {
+        ...cleanEnv(),
+        ARC_DATA_DIR: endpoints.dataDir,
+        ARC_HOST: '127.0.0.1',
+        ARC_HTTP_PORT: String(endpoints.httpPort),
+        ARC_MQTT_PORT: String(endpoints.mqttPort),
+        ARC_MQTTS_PORT: '0',
+        ARC_EMBEDDED_PG_PORT: String(endpoints.pgPort),
+        ARC_ADMIN_EMAIL: BENCH_ADMIN.email,
+        ARC_ADMIN_PASSWORD: BENCH_ADMIN.password,
+        // info, not warn: the 'ARC ready' line is logged at info (per-message logging is at debug).
+        ARC_LOG_LEVEL: 'info',
+        ARC_MAP_TILES_URL: 'none',
+        // The whole simulated fleet connects from this one address: lift the per-address caps.
+        ARC_MQTT_MAX_CONNECTIONS_PER_ADDRESS: '10000000',
+        ARC_HTTP_MAX_CONNECTIONS_PER_ADDRESS: '1000000',
+        ...options.env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   running.set(child.pid!, endpoints.dataDir);
   const warnings: ArcProcess['warnings'] = new Map();
   const purgePasses: PurgePass[] = [];

@@ -24,7 +24,9 @@ const server = createServer((socket) => {
   aedes.handle(socket);
 });
 // The same accept queue as the ARC's (api/arc-app.ts): the connect storms must compare like with like.
-server.listen({ port: 0, host: '127.0.0.1', backlog: 8192 }, () => process.send!({ ready: (server.address() as { port: number }).port }));
+server.listen({ port: 0, host: '127.0.0.1', backlog: 8192 }, () =>
+  process.send!({ ready: (server.address() as { port: number }).port }),
+);
 
 process.on('message', () => process.send!({ received }));
 process.on('SIGTERM', () => {

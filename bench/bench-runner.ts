@@ -35,7 +35,14 @@ export function positiveNumber(name: string, value: string): number {
   return n;
 }
 
-export function commonFlags(values: { workers?: string; out?: string; cache?: string; work?: string; 'cpu-prof'?: string; 'no-latest'?: boolean }): CommonFlags {
+export function commonFlags(values: {
+  workers?: string;
+  out?: string;
+  cache?: string;
+  work?: string;
+  'cpu-prof'?: string;
+  'no-latest'?: boolean;
+}): CommonFlags {
   return {
     workers: positiveNumber('workers', values.workers!),
     out: values.out!,
@@ -46,7 +53,10 @@ export function commonFlags(values: { workers?: string; out?: string; cache?: st
   };
 }
 
-export function contextOf(flags: Pick<CommonFlags, 'work' | 'cache' | 'workers' | 'cpuProf'>, log: (line: string) => void): BenchContext {
+export function contextOf(
+  flags: Pick<CommonFlags, 'work' | 'cache' | 'workers' | 'cpuProf'>,
+  log: (line: string) => void,
+): BenchContext {
   return {
     workDir: flags.work,
     cacheDir: flags.cache,
@@ -64,11 +74,19 @@ export interface RunOutcome {
   failures: string[];
 }
 
-export async function runSteps(kind: 'bench' | 'faults', title: string, flags: CommonFlags, steps: Step[], log: (line: string) => void): Promise<RunOutcome> {
+export async function runSteps(
+  kind: 'bench' | 'faults',
+  title: string,
+  flags: CommonFlags,
+  steps: Step[],
+  log: (line: string) => void,
+): Promise<RunOutcome> {
   await mkdir(flags.work, { recursive: true });
   const ctx = contextOf(flags, log);
   const host = machine();
-  log(`ArcAngel ${title} on ${host.cores} × ${host.cpu}, ${host.memoryGiB} GiB, Node ${host.node}; load average ${host.loadAverageAtStart.join(' ')}`);
+  log(
+    `ArcAngel ${title} on ${host.cores} × ${host.cpu}, ${host.memoryGiB} GiB, Node ${host.node}; load average ${host.loadAverageAtStart.join(' ')}`,
+  );
   const results: ScenarioResult[] = [];
   const failures: string[] = [];
   for (const [name, work] of steps) {
@@ -89,7 +107,12 @@ export async function runSteps(kind: 'bench' | 'faults', title: string, flags: C
 }
 
 /** The command-line entry: bad flags exit 2 with the usage, a failed scenario exits 1. */
-export async function runCli<F>(command: string, usage: string, parse: (argv: string[]) => F | { help: true }, run: (flags: F) => Promise<RunOutcome>): Promise<never> {
+export async function runCli<F>(
+  command: string,
+  usage: string,
+  parse: (argv: string[]) => F | { help: true },
+  run: (flags: F) => Promise<RunOutcome>,
+): Promise<never> {
   exitOnSignals();
   let flags: F | { help: true };
   try {
@@ -106,4 +129,5 @@ export async function runCli<F>(command: string, usage: string, parse: (argv: st
   process.exit(failures.length ? 1 : 0);
 }
 
-export const isMainModule = (url: string) => Boolean(process.argv[1]) && path.resolve(process.argv[1]) === path.resolve(new URL(url).pathname);
+export const isMainModule = (url: string) =>
+  Boolean(process.argv[1]) && path.resolve(process.argv[1]) === path.resolve(new URL(url).pathname);

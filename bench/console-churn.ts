@@ -35,7 +35,10 @@ interface MemorySample {
   listeners: number;
 }
 
-export async function runConsoleChurn(ctx: BenchContext, options: ConsoleChurnOptions = CONSOLE_CHURN_DEFAULTS): Promise<ScenarioResult> {
+export async function runConsoleChurn(
+  ctx: BenchContext,
+  options: ConsoleChurnOptions = CONSOLE_CHURN_DEFAULTS,
+): Promise<ScenarioResult> {
   const startedAt = new Date();
   const t0 = performance.now();
   const perRound = Math.max(1, Math.round(options.rate * ROUND_S));
@@ -51,12 +54,24 @@ export async function runConsoleChurn(ctx: BenchContext, options: ConsoleChurnOp
       from generate_series(1, ${options.open}) g
       join (select id, wearer_id, (row_number() over (order by id) - 1)::int as i from devices) d on d.i = g % ${template.seed.devices.length}`;
     const connected = await fleet.connect(scenario.arc.mqtt, devices);
-    const ids = devices.map((d) => d.deviceId).filter((id) => !connected.failed.some((f) => f.deviceId === id) && !connected.refused.some((r) => r.deviceId === id));
+    const ids = devices
+      .map((d) => d.deviceId)
+      .filter(
+        (id) => !connected.failed.some((f) => f.deviceId === id) && !connected.refused.some((r) => r.deviceId === id),
+      );
     const token = await logIn(scenario.arc.http);
 
     browser = await chromium.launch({
       executablePath: process.env.ARC_CHROMIUM ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     const page = await context.newPage();
@@ -88,7 +103,9 @@ export async function runConsoleChurn(ctx: BenchContext, options: ConsoleChurnOp
       const open = await scenario.sql<{ id: string }[]>`
         select id from alarms where status <> 'resolved' and device_id = any(${ids}) and received_at >= ${new Date(roundAt - 1000)}`;
       for (let i = 0; i < open.length; i += 8) {
-        const results = await Promise.all(open.slice(i, i + 8).map((a) => resolveAlarm(scenario.arc.http, token, a.id)));
+        const results = await Promise.all(
+          open.slice(i, i + 8).map((a) => resolveAlarm(scenario.arc.http, token, a.id)),
+        );
         resolved += results.filter(Boolean).length;
         refused += results.filter((r) => !r).length;
       }
@@ -97,14 +114,21 @@ export async function runConsoleChurn(ctx: BenchContext, options: ConsoleChurnOp
         await sample();
         nextSample += options.sampleEveryS * 1000;
         const last = samples.at(-1)!;
-        ctx.log(`    ${Math.round(last.at)} s: ${num(raised)} raised, ${num(resolved)} resolved; heap ${mib(last.heap)}, ${num(last.nodes)} DOM nodes`);
+        ctx.log(
+          `    ${Math.round(last.at)} s: ${num(raised)} raised, ${num(resolved)} resolved; heap ${mib(last.heap)}, ${num(last.nodes)} DOM nodes`,
+        );
       }
     }
     if (firstRefusal) ctx.log(`  console churn: resolving refused: ${firstRefusal}`);
     // The page has caught up when its count is the backlog again (every churned alarm resolved).
-    const stored = async () => (await scenario.sql<{ n: number }[]>`select count(*)::int as n from alarms where status <> 'resolved'`)[0].n;
+    const stored = async () =>
+      (await scenario.sql<{ n: number }[]>`select count(*)::int as n from alarms where status <> 'resolved'`)[0].n;
     const expected = await stored();
-    const settled = await waitFor(async () => (await page.evaluate(() => Number(document.getElementById('open-count')?.textContent))) === expected, 60_000, 250);
+    const settled = await waitFor(
+      async () => (await page.evaluate(() => Number(document.getElementById('open-count')?.textContent))) === expected,
+      60_000,
+      250,
+    );
     await sleep(2000);
     await sample();
     const finalCount = await page.evaluate(() => Number(document.getElementById('open-count')?.textContent));
@@ -124,20 +148,54 @@ export async function runConsoleChurn(ctx: BenchContext, options: ConsoleChurnOp
       startedAt: startedAt.toISOString(),
       seconds: (performance.now() - t0) / 1000,
       rows: [
-        ['rounds · raised · resolved · refused', `${num(rounds)} · ${num(raised)} · ${num(resolved)} · ${num(refused)}`],
-        ['count on the page · open in PostgreSQL', `${num(finalCount)} · ${num(expected)}${settled ? '' : ' (not caught up in 60 s)'}`],
+        [
+          'rounds · raised · resolved · refused',
+          `${num(rounds)} · ${num(raised)} · ${num(resolved)} · ${num(refused)}`,
+        ],
+        [
+          'count on the page · open in PostgreSQL',
+          `${num(finalCount)} · ${num(expected)}${settled ? '' : ' (not caught up in 60 s)'}`,
+        ],
         ['queue rows in the page at the end', num(rows)],
-        ['JS heap after GC: first · last · slope', `${mib(first.heap)} · ${mib(last.heap)} · ${signedMib(heapSlope)}/h`],
+        [
+          'JS heap after GC: first · last · slope',
+          `${mib(first.heap)} · ${mib(last.heap)} · ${signedMib(heapSlope)}/h`,
+        ],
         ['DOM nodes: first · last · slope', `${num(first.nodes)} · ${num(last.nodes)} · ${signed(nodeSlope)}/h`],
-        ['event listeners: first · last · slope', `${num(first.listeners)} · ${num(last.listeners)} · ${signed(listenerSlope)}/h`],
+        [
+          'event listeners: first · last · slope',
+          `${num(first.listeners)} · ${num(last.listeners)} · ${signed(listenerSlope)}/h`,
+        ],
         ['samples', `${samples.length}, every ${options.sampleEveryS} s over ${ms((last.at - first.at) * 1000)}`],
       ],
       targets: [
-        { target: 'console: the count is exact after churn', measured: `${num(finalCount)} shown, ${num(expected)} open`, met: finalCount === expected },
+        {
+          target: 'console: the count is exact after churn',
+          measured: `${num(finalCount)} shown, ${num(expected)} open`,
+          met: finalCount === expected,
+        },
         // Flat: under 1 MiB an hour of heap, as extrapolated from the samples.
-        { target: 'console: memory flat over churn', measured: `${signedMib(heapSlope)}/h, ${signed(nodeSlope)} nodes/h`, met: heapSlope !== null && heapSlope < 2 ** 20 },
+        {
+          target: 'console: memory flat over churn',
+          measured: `${signedMib(heapSlope)}/h, ${signed(nodeSlope)} nodes/h`,
+          met: heapSlope !== null && heapSlope < 2 ** 20,
+        },
       ],
-      data: { options, connected: ids.length, rounds, raised, resolved, refused, finalCount, stored: expected, rows, samples, heapSlopePerHour: heapSlope, nodeSlopePerHour: nodeSlope, listenerSlopePerHour: listenerSlope },
+      data: {
+        options,
+        connected: ids.length,
+        rounds,
+        raised,
+        resolved,
+        refused,
+        finalCount,
+        stored: expected,
+        rows,
+        samples,
+        heapSlopePerHour: heapSlope,
+        nodeSlopePerHour: nodeSlope,
+        listenerSlopePerHour: listenerSlope,
+      },
     };
   } finally {
     await browser?.close().catch(() => {});

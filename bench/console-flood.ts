@@ -56,7 +56,10 @@ interface PageProbe {
   counts: { at: number; count: number }[];
 }
 
-export async function runConsoleFlood(ctx: BenchContext, options: ConsoleFloodOptions = CONSOLE_FLOOD_DEFAULTS): Promise<ScenarioResult> {
+export async function runConsoleFlood(
+  ctx: BenchContext,
+  options: ConsoleFloodOptions = CONSOLE_FLOOD_DEFAULTS,
+): Promise<ScenarioResult> {
   const startedAt = new Date();
   const t0 = performance.now();
   const stormCount = Math.max(1, Math.round(options.rate * options.windowS));
@@ -77,11 +80,24 @@ export async function runConsoleFlood(ctx: BenchContext, options: ConsoleFloodOp
       join (values (0, 'no_comm', 4), (1, 'battery.low', 5), (2, 'power.off', 3), (3, 'fall', 2)) k(i, type, priority) on k.i = g % 4`;
     ctx.log(`  console: ${num(options.open)} open alarms inserted; connecting ${num(stormCount)} devices`);
     const connected = await fleet.connect(scenario.arc.mqtt, devices);
-    const ids = devices.map((d) => d.deviceId).filter((id) => !connected.failed.some((f) => f.deviceId === id) && !connected.refused.some((r) => r.deviceId === id));
+    const ids = devices
+      .map((d) => d.deviceId)
+      .filter(
+        (id) => !connected.failed.some((f) => f.deviceId === id) && !connected.refused.some((r) => r.deviceId === id),
+      );
 
     browser = await chromium.launch({
       executablePath: process.env.ARC_CHROMIUM ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--enable-precise-memory-info'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--enable-precise-memory-info',
+      ],
     });
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     await context.addInitScript(PAGE_PROBE);
@@ -112,20 +128,30 @@ export async function runConsoleFlood(ctx: BenchContext, options: ConsoleFloodOp
     const acked = presses.filter((p) => p.ackedAt !== null).length;
     const target = options.open + acked;
     let lastLog = clockMs();
-    const settled = await waitFor(async () => {
-      const count = await page.evaluate(() => Number(document.getElementById('open-count')?.textContent));
-      if (clockMs() - lastLog > (ctx.progressEveryS ?? 10) * 1000) {
-        lastLog = clockMs();
-        ctx.log(`    ${((lastLog - stormAt) / 1000).toFixed(0)} s: ${num(count - options.open)} of ${num(acked)} shown`);
-      }
-      return count >= target;
-    }, options.settleTimeoutS * 1000, 500);
+    const settled = await waitFor(
+      async () => {
+        const count = await page.evaluate(() => Number(document.getElementById('open-count')?.textContent));
+        if (clockMs() - lastLog > (ctx.progressEveryS ?? 10) * 1000) {
+          lastLog = clockMs();
+          ctx.log(
+            `    ${((lastLog - stormAt) / 1000).toFixed(0)} s: ${num(count - options.open)} of ${num(acked)} shown`,
+          );
+        }
+        return count >= target;
+      },
+      options.settleTimeoutS * 1000,
+      500,
+    );
     const afterStorm = await probe(page);
     const stormTasks = afterStorm.longTasks.slice(longTasksBefore);
-    if (profiler && options.profileDir) for (const line of await profiler.stop(options.profileDir, stormTasks)) ctx.log(line);
+    if (profiler && options.profileDir)
+      for (const line of await profiler.stop(options.profileDir, stormTasks)) ctx.log(line);
 
     // Publish → shown: the i-th published press is shown at the first count ≥ backlog + i.
-    const published = presses.filter((p) => p.ackedAt !== null).map((p) => p.publishedAt).sort((a, b) => a - b);
+    const published = presses
+      .filter((p) => p.ackedAt !== null)
+      .map((p) => p.publishedAt)
+      .sort((a, b) => a - b);
     const shownLatencies: number[] = [];
     let c = 0;
     const counts = afterStorm.counts.filter((x) => x.at >= stormAt - 1000);
@@ -135,17 +161,21 @@ export async function runConsoleFlood(ctx: BenchContext, options: ConsoleFloodOp
     }
     const shown = LatencyHistogram.of(shownLatencies).summary();
     const op = operator;
-    const pushed = LatencyHistogram.of(presses.flatMap((p) => {
-      const seen = op.firstRaisedByDevice.get(p.deviceId);
-      return seen ? [seen.at - p.publishedAt] : [];
-    })).summary();
+    const pushed = LatencyHistogram.of(
+      presses.flatMap((p) => {
+        const seen = op.firstRaisedByDevice.get(p.deviceId);
+        return seen ? [seen.at - p.publishedAt] : [];
+      }),
+    ).summary();
 
     const snapshot = await snapshotBytes(scenario.arc.http, operator.token);
     const openPaint = await openTopAlarm(page);
     const acceptPaint = await acceptOpenAlarm(page);
     const heapAfter = await heapOf(page);
     const finalCount = await page.evaluate(() => Number(document.getElementById('open-count')?.textContent));
-    const stored = (await scenario.sql<{ n: number }[]>`select count(*)::int as n from alarms where status <> 'resolved'`)[0].n;
+    const stored = (
+      await scenario.sql<{ n: number }[]>`select count(*)::int as n from alarms where status <> 'resolved'`
+    )[0].n;
     const longMax = Math.max(0, ...stormTasks.map((t) => t.duration));
     const longTotal = stormTasks.reduce((s, t) => s + t.duration, 0);
     return {
@@ -154,23 +184,59 @@ export async function runConsoleFlood(ctx: BenchContext, options: ConsoleFloodOp
       startedAt: startedAt.toISOString(),
       seconds: (performance.now() - t0) / 1000,
       rows: [
-        ['storm pressed / acknowledged / shown', `${num(presses.length)} / ${num(acked)} / ${num(shownLatencies.length)}${settled ? '' : ' (not all shown in time)'}`],
+        [
+          'storm pressed / acknowledged / shown',
+          `${num(presses.length)} / ${num(acked)} / ${num(shownLatencies.length)}${settled ? '' : ' (not all shown in time)'}`,
+        ],
         ['count on the page · open in PostgreSQL', `${num(finalCount)} · ${num(stored)}`],
         ['log-in → first row · → whole queue', `${ms(firstRowMs)} · ${ms(loadedMs)}`],
         ['publish → shown in the page', latencyRow(shown)],
         ['publish → alarm:raised at a Node client', latencyRow(pushed)],
-        ['long tasks during the storm (count · max · total)', `${num(stormTasks.length)} · ${ms(longMax)} · ${ms(longTotal)}`],
+        [
+          'long tasks during the storm (count · max · total)',
+          `${num(stormTasks.length)} · ${ms(longMax)} · ${ms(longTotal)}`,
+        ],
         ['click → paint: open an alarm · accept it', `${ms(openPaint)} · ${ms(acceptPaint)}`],
-        ['GET /api/alarms: objects · ?form=rows (the console) · gzipped', `${kib(snapshot.objects)} · ${kib(snapshot.rows)} · ${kib(snapshot.gzipped)}`],
+        [
+          'GET /api/alarms: objects · ?form=rows (the console) · gzipped',
+          `${kib(snapshot.objects)} · ${kib(snapshot.rows)} · ${kib(snapshot.gzipped)}`,
+        ],
         ['JS heap before · after the storm', `${mib(heapBefore)} · ${mib(heapAfter)}`],
       ],
       targets: [
-        { target: 'console: every new alarm shown within 1 s', measured: ms(shown.max), met: settled && shown.count === acked ? (shown.max ?? Infinity) <= 1000 : false },
+        {
+          target: 'console: every new alarm shown within 1 s',
+          measured: ms(shown.max),
+          met: settled && shown.count === acked ? (shown.max ?? Infinity) <= 1000 : false,
+        },
         { target: 'console: no main-thread task over 100 ms', measured: ms(longMax), met: longMax <= 100 },
-        { target: 'console: open and accept paint within 100 ms', measured: `${ms(openPaint)} · ${ms(acceptPaint)}`, met: openPaint !== null && acceptPaint !== null && Math.max(openPaint, acceptPaint) <= 100 },
-        { target: 'console: the count is exact', measured: `${num(finalCount)} shown, ${num(stored)} open`, met: finalCount === stored },
+        {
+          target: 'console: open and accept paint within 100 ms',
+          measured: `${ms(openPaint)} · ${ms(acceptPaint)}`,
+          met: openPaint !== null && acceptPaint !== null && Math.max(openPaint, acceptPaint) <= 100,
+        },
+        {
+          target: 'console: the count is exact',
+          measured: `${num(finalCount)} shown, ${num(stored)} open`,
+          met: finalCount === stored,
+        },
       ],
-      data: { options, connected: ids.length, snapshot, firstRowMs, loadedMs, shown, pushed, longTasks: stormTasks, openPaint, acceptPaint, heapBefore, heapAfter, finalCount, stored },
+      data: {
+        options,
+        connected: ids.length,
+        snapshot,
+        firstRowMs,
+        loadedMs,
+        shown,
+        pushed,
+        longTasks: stormTasks,
+        openPaint,
+        acceptPaint,
+        heapBefore,
+        heapAfter,
+        finalCount,
+        stored,
+      },
     };
   } finally {
     operator?.close();
@@ -186,15 +252,23 @@ const kib = (bytes: number) => `${num(Math.round(bytes / 1024))} KiB`;
 async function snapshotBytes(http: string, token: string): Promise<{ objects: number; rows: number; gzipped: number }> {
   const bytesOf = (path: string, encoding: string) =>
     new Promise<number>((resolve, reject) => {
-      const call = request(`${http}${path}`, { headers: { authorization: `Bearer ${token}`, 'accept-encoding': encoding } }, (response) => {
-        let bytes = 0;
-        response.on('data', (chunk: Buffer) => (bytes += chunk.length));
-        response.on('end', () => resolve(bytes));
-      });
+      const call = request(
+        `${http}${path}`,
+        { headers: { authorization: `Bearer ${token}`, 'accept-encoding': encoding } },
+        (response) => {
+          let bytes = 0;
+          response.on('data', (chunk: Buffer) => (bytes += chunk.length));
+          response.on('end', () => resolve(bytes));
+        },
+      );
       call.on('error', reject);
       call.end();
     });
-  return { objects: await bytesOf('/api/alarms', 'identity'), rows: await bytesOf('/api/alarms?form=rows', 'identity'), gzipped: await bytesOf('/api/alarms?form=rows', 'gzip') };
+  return {
+    objects: await bytesOf('/api/alarms', 'identity'),
+    rows: await bytesOf('/api/alarms?form=rows', 'identity'),
+    gzipped: await bytesOf('/api/alarms?form=rows', 'gzip'),
+  };
 }
 
 /**
@@ -228,10 +302,14 @@ async function startPageProfile(page: Page) {
         const node = nodes.get(samples[i]);
         if (!node || !inLongTask(startedAtMs + t / 1000)) continue;
         const frame = node.callFrame;
-        const key = `${frame.functionName || '(anonymous)'} ${frame.url ? `${frame.url.split('/').pop()}:${frame.lineNumber + 1}:${frame.columnNumber + 1}` : ''}`.trim();
+        const key =
+          `${frame.functionName || '(anonymous)'} ${frame.url ? `${frame.url.split('/').pop()}:${frame.lineNumber + 1}:${frame.columnNumber + 1}` : ''}`.trim();
         selfMs.set(key, (selfMs.get(key) ?? 0) + (deltas[i + 1] ?? deltas[i] ?? 0) / 1000);
       }
-      const top = [...selfMs].filter(([key]) => key !== '(idle)').sort((a, b) => b[1] - a[1]).slice(0, 12);
+      const top = [...selfMs]
+        .filter(([key]) => key !== '(idle)')
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 12);
       return [
         `  console: page CPU profile ${file} (${(t / 1e6).toFixed(1)} s; ${longTasks.length} long tasks, ${Math.round(longShare)} ms); most self time inside them (minified names: the bundle's source map names them):`,
         ...top.map(([key, ms]) => `    ${ms.toFixed(0).padStart(6)} ms  ${key}`),
@@ -242,7 +320,10 @@ async function startPageProfile(page: Page) {
 
 const probe = (page: Page) => page.evaluate(() => (window as unknown as { __bench: PageProbe }).__bench);
 
-const heapOf = (page: Page) => page.evaluate(() => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? null);
+const heapOf = (page: Page) =>
+  page.evaluate(
+    () => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? null,
+  );
 
 /**
  * Click → paint: the click is dispatched in the page and the time taken when the frame after the

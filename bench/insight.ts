@@ -85,14 +85,18 @@ async function main() {
       where raw.at < ${NOW}`;
     await sql`vacuum analyze`;
     const [{ n }] = await sql<{ n: number }[]>`select count(*)::int as n from alarms`;
-    console.log(`seeded ${WEARERS} wearers and ${n} alarms over the year before ${NOW.toISOString()} in ${seconds(Date.now() - started)} s`);
+    console.log(
+      `seeded ${WEARERS} wearers and ${n} alarms over the year before ${NOW.toISOString()} in ${seconds(Date.now() - started)} s`,
+    );
 
     // The rollups of the closed days: built once, by the first read that needs them (here, ahead
     // of the reads, so the table below shows the reads a supervisor makes every day).
     started = Date.now();
     const toDate = addDays(localDate(NOW, 'Europe/London'), 1);
     await ensureRollups(sql, { fromDate: addDays(toDate, -7 * 53), toDate, timeZone: 'Europe/London' }, NOW);
-    console.log(`built the rollups of the year's closed days in ${seconds(Date.now() - started)} s (once; later days are added as they close)`);
+    console.log(
+      `built the rollups of the year's closed days in ${seconds(Date.now() - started)} s (once; later days are added as they close)`,
+    );
 
     // The early-help review's monthly signals per wearer (api/store/signal-month-store.ts): the
     // overnight passes build the closed months (here March 2025 – January 2026; February closes
@@ -104,7 +108,9 @@ async function main() {
       let slowestSignal = 0;
       for (;;) {
         const passStarted = performance.now();
-        const pass = await sql.begin((tx) => insightRollupPass(tx, { timeZone: 'Europe/London', night: { from: 22, to: 6 } }, at));
+        const pass = await sql.begin((tx) =>
+          insightRollupPass(tx, { timeZone: 'Europe/London', night: { from: 22, to: 6 } }, at),
+        );
         slowestSignal = Math.max(slowestSignal, performance.now() - passStarted);
         if (!pass.signals) break;
         signalPasses += 1;
@@ -146,12 +152,16 @@ async function main() {
     let slowest = 0;
     for (;;) {
       const passStarted = performance.now();
-      const pass = await sql.begin((tx) => insightRollupPass(tx, { timeZone: 'Europe/London', night: { from: 22, to: 6 } }, NOW));
+      const pass = await sql.begin((tx) =>
+        insightRollupPass(tx, { timeZone: 'Europe/London', night: { from: 22, to: 6 } }, NOW),
+      );
       slowest = Math.max(slowest, performance.now() - passStarted);
       if (!pass.night || pass.night.date < '2026-02-25') break;
       passes += 1;
     }
-    const [{ away }] = await sql<{ away: number }[]>`select count(*)::int as away from insight_night_away where night_date between '2026-02-25' and '2026-02-27'`;
+    const [{ away }] = await sql<
+      { away: number }[]
+    >`select count(*)::int as away from insight_night_away where night_date between '2026-02-25' and '2026-02-27'`;
     console.log(
       `built 3 nights of night-time activity from ${fixes} fixes of ${WEARERS} devices in ${passes} passes of ${NIGHT_WEARER_BATCH} wearers, ${seconds(Date.now() - started)} s in all, slowest pass ${seconds(slowest)} s; ${away} wearer-nights away`,
     );
@@ -174,7 +184,12 @@ async function main() {
       databaseReady: async () => true,
     });
     await app.ready();
-    const supervisor = await insertUser(sql, { email: 'supervisor@bench.arc', name: 'Supervisor', role: 'supervisor', passwordHash: 'not-used' });
+    const supervisor = await insertUser(sql, {
+      email: 'supervisor@bench.arc',
+      name: 'Supervisor',
+      role: 'supervisor',
+      passwordHash: 'not-used',
+    });
     const token = randomBytes(24).toString('hex');
     await insertSession(sql, supervisor!.id, token, new Date(NOW.getTime() + 3_600_000));
     const get = (url: string) => app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } });
@@ -206,7 +221,9 @@ async function main() {
       console.log(`| ${name} | ${seconds(times[0])} | ${seconds(median)} | ${within ? 'yes' : 'NO'} |`);
     }
     const review = (await get('/api/insight/review?month=2026-02')).json();
-    console.log(`\nreview list for 2026-02: ${review.entries.length} wearers flagged of ${WEARERS} (random history: none planted)`);
+    console.log(
+      `\nreview list for 2026-02: ${review.entries.length} wearers flagged of ${WEARERS} (random history: none planted)`,
+    );
     // The rollup changes nothing but the time: the same list with every month counted from the
     // alarms (as before the rollup: no month marked built), timed, then the marks put back.
     const marks = await sql<{ month: string; completedAt: Date }[]>`
@@ -220,9 +237,12 @@ async function main() {
       liveEntries = (await get('/api/insight/review?month=2026-02')).json().entries;
       live.push(performance.now() - started);
     }
-    for (const m of marks) await sql`update insight_signal_builds set completed_at = ${m.completedAt} where month = ${m.month}::date`;
+    for (const m of marks)
+      await sql`update insight_signal_builds set completed_at = ${m.completedAt} where month = ${m.month}::date`;
     const same = JSON.stringify(liveEntries) === JSON.stringify(review.entries);
-    console.log(`review list with every month counted from the alarms: median ${seconds([...live].sort((a, b) => a - b)[Math.floor(live.length / 2)])} s; the same list as from the rollup: ${same ? 'yes' : 'NO'}`);
+    console.log(
+      `review list with every month counted from the alarms: median ${seconds([...live].sort((a, b) => a - b)[Math.floor(live.length / 2)])} s; the same list as from the rollup: ${same ? 'yes' : 'NO'}`,
+    );
     if (!same) process.exitCode = 1;
     // The nights' share of the review list's time: the same read with no night built.
     await sql`delete from insight_night_away`;
@@ -233,7 +253,9 @@ async function main() {
       withoutEntries = (await get('/api/insight/review?month=2026-02')).json().entries;
       without.push(performance.now() - started);
     }
-    console.log(`review list without any night away built: median ${seconds([...without].sort((a, b) => a - b)[Math.floor(without.length / 2)])} s`);
+    console.log(
+      `review list without any night away built: median ${seconds([...without].sort((a, b) => a - b)[Math.floor(without.length / 2)])} s`,
+    );
     // Three days later February is closed and built too: the whole review reads the rollup.
     await buildSignals(new Date('2026-03-05T08:00:00Z'));
     const built: number[] = [];

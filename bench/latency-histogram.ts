@@ -20,7 +20,8 @@ export interface HistogramData {
 }
 
 const LOG_STEP = Math.log(1.01);
-const bucketOf = (ms: number) => (ms < 1 ? Math.floor(Math.max(0, ms) * 100) : 100 + Math.floor(Math.log(ms) / LOG_STEP));
+const bucketOf = (ms: number) =>
+  ms < 1 ? Math.floor(Math.max(0, ms) * 100) : 100 + Math.floor(Math.log(ms) / LOG_STEP);
 const upperOf = (bucket: number) => (bucket < 100 ? (bucket + 1) / 100 : Math.exp((bucket - 99) * LOG_STEP));
 
 export class LatencyHistogram {

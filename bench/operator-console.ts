@@ -51,7 +51,12 @@ export class OperatorConsole {
         (alarms) => {
           for (const alarm of alarms) {
             if (this.firstRaisedByDevice.has(alarm.deviceId) || this.reloadedByDevice.has(alarm.deviceId)) continue;
-            this.reloadedByDevice.set(alarm.deviceId, { alarmId: alarm.id, deviceId: alarm.deviceId, type: alarm.type, at: clockMs() });
+            this.reloadedByDevice.set(alarm.deviceId, {
+              alarmId: alarm.id,
+              deviceId: alarm.deviceId,
+              type: alarm.type,
+              at: clockMs(),
+            });
           }
         },
         () => {},
@@ -94,7 +99,10 @@ export class OperatorConsole {
 
   /** The open alarms snapshot (GET /api/alarms), as a console loads it after a reconnect. */
   async openAlarms(): Promise<AlarmView[]> {
-    const response = await fetch(`${this.http}/api/alarms`, { headers: { authorization: `Bearer ${this.token}` }, signal: AbortSignal.timeout(30_000) });
+    const response = await fetch(`${this.http}/api/alarms`, {
+      headers: { authorization: `Bearer ${this.token}` },
+      signal: AbortSignal.timeout(30_000),
+    });
     if (!response.ok) throw new Error(`GET /api/alarms: HTTP ${response.status}`);
     return ((await response.json()) as { alarms: AlarmView[] }).alarms;
   }

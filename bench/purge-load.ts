@@ -41,8 +41,15 @@ export interface SeededOldFixes {
  * start (PURGE_IDLE_MS), so the due time is put 3 s before a predicted pass; a pass that comes
  * earlier only moves the start of the purge one minute on.
  */
-export async function seedOldFixes(sql: Sql, deviceIds: string[], load: PurgeLoad, arcReadyAt: number): Promise<SeededOldFixes> {
-  const [{ days }] = await sql<{ days: number }[]>`select coalesce(min(location_retention_days), 90)::int as days from organisations`;
+export async function seedOldFixes(
+  sql: Sql,
+  deviceIds: string[],
+  load: PurgeLoad,
+  arcReadyAt: number,
+): Promise<SeededOldFixes> {
+  const [{ days }] = await sql<
+    { days: number }[]
+  >`select coalesce(min(location_retention_days), 90)::int as days from organisations`;
   const earliest = Date.now() + load.idleS * 1000;
   const k = Math.max(1, Math.ceil((earliest + 3000 - arcReadyAt) / PURGE_IDLE_MS));
   const dueAt = arcReadyAt + k * PURGE_IDLE_MS - 3000;
@@ -61,7 +68,14 @@ export async function seedOldFixes(sql: Sql, deviceIds: string[], load: PurgeLoa
     )
     select min(id)::text as first, max(id)::text as last from inserted`;
   await sql`analyze fixes`;
-  return { rows: load.rows, firstId: Number(range.first), lastId: Number(range.last), dueAt, retentionDays: days, insertMs: performance.now() - started };
+  return {
+    rows: load.rows,
+    firstId: Number(range.first),
+    lastId: Number(range.last),
+    dueAt,
+    retentionDays: days,
+    insertMs: performance.now() - started,
+  };
 }
 
 /**
@@ -103,17 +117,29 @@ export interface PurgeComparison {
   working: PhaseFigures;
   idle: PhaseFigures;
   /** working ÷ idle; above 1 is slower (latency) or, for storedPerS, more. */
-  ratios: { alarmP50: number | null; alarmP99: number | null; fixAckP50: number | null; fixAckP99: number | null; storedPerS: number | null };
+  ratios: {
+    alarmP50: number | null;
+    alarmP99: number | null;
+    fixAckP50: number | null;
+    fixAckP99: number | null;
+    storedPerS: number | null;
+  };
 }
 
-const ratio = (a: number | null, b: number | null) => (a === null || b === null || b === 0 ? null : Math.round((a / b) * 100) / 100);
+const ratio = (a: number | null, b: number | null) =>
+  a === null || b === null || b === 0 ? null : Math.round((a / b) * 100) / 100;
 
 /**
  * Splits the run at the purge's passes: monitor intervals wholly inside [first pass start, last
  * pass end] are "working"; those wholly before it (after the ramp-up, fromAt) or after it are
  * "idle"; an interval across a boundary counts for neither. Presses go by their publish time.
  */
-export function comparePhases(passes: PurgePass[], marks: IngestMark[], presses: TimedPress[], fromAt: number): PurgeComparison {
+export function comparePhases(
+  passes: PurgePass[],
+  marks: IngestMark[],
+  presses: TimedPress[],
+  fromAt: number,
+): PurgeComparison {
   const start = passes.length ? passes[0].at - passes[0].ms : Infinity;
   const end = passes.length ? passes.at(-1)!.at : -Infinity;
   const purgedFixes = passes.reduce((n, p) => n + p.fixes, 0);

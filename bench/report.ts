@@ -50,23 +50,38 @@ export function machine(): Machine {
   };
 }
 
-export const ms = (v: number | null | undefined) => (v === null || v === undefined ? '–' : v >= 10_000 ? `${(v / 1000).toFixed(1)} s` : `${v.toFixed(v < 10 ? 2 : 1)} ms`);
-export const num = (v: number | null | undefined, digits = 0) => (v === null || v === undefined || Number.isNaN(v) ? '–' : v.toLocaleString('en-GB', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
-export const mib = (bytes: number | null | undefined) => (bytes === null || bytes === undefined ? '–' : `${(bytes / 2 ** 20).toFixed(1)} MiB`);
-export const kib = (bytes: number | null | undefined) => (bytes === null || bytes === undefined ? '–' : `${(bytes / 1024).toFixed(1)} KiB`);
-export const pct = (share: number | null | undefined) => (share === null || share === undefined ? '–' : `${Math.round(share * 100)} %`);
-export const latencyRow = (s: LatencySummary) => `p50 ${ms(s.p50)} · p95 ${ms(s.p95)} · p99 ${ms(s.p99)} · max ${ms(s.max)} (n=${s.count})`;
+export const ms = (v: number | null | undefined) =>
+  v === null || v === undefined ? '–' : v >= 10_000 ? `${(v / 1000).toFixed(1)} s` : `${v.toFixed(v < 10 ? 2 : 1)} ms`;
+export const num = (v: number | null | undefined, digits = 0) =>
+  v === null || v === undefined || Number.isNaN(v)
+    ? '–'
+    : v.toLocaleString('en-GB', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+export const mib = (bytes: number | null | undefined) =>
+  bytes === null || bytes === undefined ? '–' : `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+export const kib = (bytes: number | null | undefined) =>
+  bytes === null || bytes === undefined ? '–' : `${(bytes / 1024).toFixed(1)} KiB`;
+export const pct = (share: number | null | undefined) =>
+  share === null || share === undefined ? '–' : `${Math.round(share * 100)} %`;
+export const latencyRow = (s: LatencySummary) =>
+  `p50 ${ms(s.p50)} · p95 ${ms(s.p95)} · p99 ${ms(s.p99)} · max ${ms(s.max)} (n=${s.count})`;
 
 export function formatTable(result: ScenarioResult): string {
   const width = Math.max(...result.rows.map(([k]) => k.length), 10);
   const lines = [`\n== ${result.title} (${result.seconds.toFixed(0)} s) ==`];
   for (const [k, v] of result.rows) lines.push(`  ${k.padEnd(width)}  ${v}`);
-  for (const t of result.targets) lines.push(`  ${t.met === true ? 'MET ' : t.met === false ? 'MISS' : '??  '}  ${t.target}: ${t.measured}`);
+  for (const t of result.targets)
+    lines.push(`  ${t.met === true ? 'MET ' : t.met === false ? 'MISS' : '??  '}  ${t.target}: ${t.measured}`);
   return lines.join('\n');
 }
 
 /** Writes <out>/<run>-<timestamp>.json and refreshes bench/results/latest.md; returns the JSON path. */
-export async function writeRun(run: string, results: ScenarioResult[], outDir: string, host: Machine, updateLatest = true): Promise<string> {
+export async function writeRun(
+  run: string,
+  results: ScenarioResult[],
+  outDir: string,
+  host: Machine,
+  updateLatest = true,
+): Promise<string> {
   await mkdir(outDir, { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const file = path.join(outDir, `${run}-${stamp}.json`);
@@ -94,10 +109,15 @@ async function updateLatestSummary(results: ScenarioResult[], host: Machine): Pr
     '| Scenario | Date | Machine | Load avg at start | Figures | Targets |',
     '|---|---|---|---|---|---|',
   ];
-  const order = Object.values(store.scenarios).sort((a, b) => a.result.name.localeCompare(b.result.name, 'en', { numeric: true }));
+  const order = Object.values(store.scenarios).sort((a, b) =>
+    a.result.name.localeCompare(b.result.name, 'en', { numeric: true }),
+  );
   for (const { result, machine: m } of order) {
     const figures = result.rows.map(([k, v]) => `${k}: ${v}`).join('<br>');
-    const targets = result.targets.map((t) => `${t.met === true ? '✅' : t.met === false ? '❌' : '❔'} ${t.target}: ${t.measured}`).join('<br>') || '–';
+    const targets =
+      result.targets
+        .map((t) => `${t.met === true ? '✅' : t.met === false ? '❌' : '❔'} ${t.target}: ${t.measured}`)
+        .join('<br>') || '–';
     lines.push(
       `| ${result.title} | ${result.startedAt.slice(0, 16).replace('T', ' ')} UTC | ${m.cores} × ${m.cpu}, ${m.memoryGiB} GiB, Node ${m.node} | ${m.loadAverageAtStart.join(' ')} | ${figures.replace(/\|/g, '\\|')} | ${targets.replace(/\|/g, '\\|')} |`,
     );

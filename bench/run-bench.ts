@@ -6,7 +6,17 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_OUT_DIR } from './report.js';
 import { DEFAULT_CACHE_DIR } from './seeded-data-dir.js';
-import { COMMON_OPTIONS, commonFlags, isMainModule, positiveNumber, runCli, runSteps, type CommonFlags, type RunOutcome, type Step } from './bench-runner.js';
+import {
+  COMMON_OPTIONS,
+  commonFlags,
+  isMainModule,
+  positiveNumber,
+  runCli,
+  runSteps,
+  type CommonFlags,
+  type RunOutcome,
+  type Step,
+} from './bench-runner.js';
 import { runConnectStorm } from './scenarios/connect-storm.js';
 import { TRACKING_DEFAULTS, runTracking } from './scenarios/tracking.js';
 import { PURGE_LOAD_DEFAULTS } from './purge-load.js';
@@ -16,7 +26,15 @@ import { CLUSTER_DEFAULTS, runCluster } from './scenarios/cluster.js';
 import { CONSOLE_FLOOD_DEFAULTS, runConsoleFlood } from './console-flood.js';
 import { CONSOLE_CHURN_DEFAULTS, runConsoleChurn } from './console-churn.js';
 
-export const BENCH_SCENARIOS = ['connect-storm', 'tracking', 'ingest', 'alarm-storm', 'console', 'console-churn', 'cluster'] as const;
+export const BENCH_SCENARIOS = [
+  'connect-storm',
+  'tracking',
+  'ingest',
+  'alarm-storm',
+  'console',
+  'console-churn',
+  'cluster',
+] as const;
 /** Run when no scenario is named: the console ones need Chromium, the cluster one redis-server; they are asked for by name. */
 const DEFAULT_SCENARIOS = BENCH_SCENARIOS.filter((s) => s !== 'console' && s !== 'console-churn' && s !== 'cluster');
 
@@ -111,7 +129,10 @@ export function parseBenchFlags(argv: string[]): BenchFlags | { help: true } {
   const int = positiveNumber;
   return {
     scenarios: positionals.length ? positionals : [...DEFAULT_SCENARIOS],
-    sizes: values.sizes!.split(',').filter(Boolean).map((s) => int('sizes', s)),
+    sizes: values
+      .sizes!.split(',')
+      .filter(Boolean)
+      .map((s) => int('sizes', s)),
     trackingDevices: int('tracking-devices', values['tracking-devices']!),
     durationS: int('duration', values.duration!),
     pressEveryMs: int('press-every-ms', values['press-every-ms']!),
@@ -135,22 +156,65 @@ export function parseBenchFlags(argv: string[]): BenchFlags | { help: true } {
 }
 
 /** Runs the chosen scenarios; a failing one is reported and the rest still run. */
-export function runBench(flags: BenchFlags, log: (line: string) => void = (l) => console.error(l)): Promise<RunOutcome> {
+export function runBench(
+  flags: BenchFlags,
+  log: (line: string) => void = (l) => console.error(l),
+): Promise<RunOutcome> {
   const steps: Step[] = [];
   for (const scenario of flags.scenarios) {
-    if (scenario === 'connect-storm') for (const n of flags.sizes) steps.push([`connect storm ${n}`, (ctx) => runConnectStorm(ctx, n)]);
+    if (scenario === 'connect-storm')
+      for (const n of flags.sizes) steps.push([`connect storm ${n}`, (ctx) => runConnectStorm(ctx, n)]);
     if (scenario === 'tracking')
-      steps.push(['tracking', (ctx) => runTracking(ctx, { ...TRACKING_DEFAULTS, devices: flags.trackingDevices, durationS: flags.durationS, pressEveryMs: flags.pressEveryMs,
-        purge: flags.purgeRows > 0 ? { ...PURGE_LOAD_DEFAULTS, rows: flags.purgeRows } : undefined })]);
-    if (scenario === 'ingest') steps.push(['ingest ceiling', (ctx) => runIngestCeiling(ctx, { ...INGEST_DEFAULTS, devices: flags.ingestDevices, stepS: flags.stepS })]);
+      steps.push([
+        'tracking',
+        (ctx) =>
+          runTracking(ctx, {
+            ...TRACKING_DEFAULTS,
+            devices: flags.trackingDevices,
+            durationS: flags.durationS,
+            pressEveryMs: flags.pressEveryMs,
+            purge: flags.purgeRows > 0 ? { ...PURGE_LOAD_DEFAULTS, rows: flags.purgeRows } : undefined,
+          }),
+      ]);
+    if (scenario === 'ingest')
+      steps.push([
+        'ingest ceiling',
+        (ctx) => runIngestCeiling(ctx, { ...INGEST_DEFAULTS, devices: flags.ingestDevices, stepS: flags.stepS }),
+      ]);
     if (scenario === 'alarm-storm')
-      steps.push(['alarm storm', (ctx) => runAlarmStorm(ctx, { ...STORM_DEFAULTS, devices: flags.stormDevices, windowS: flags.stormWindowS })]);
+      steps.push([
+        'alarm storm',
+        (ctx) => runAlarmStorm(ctx, { ...STORM_DEFAULTS, devices: flags.stormDevices, windowS: flags.stormWindowS }),
+      ]);
     if (scenario === 'console')
-      steps.push(['console flood', (ctx) => runConsoleFlood(ctx, { ...CONSOLE_FLOOD_DEFAULTS, open: flags.consoleOpen, rate: flags.consoleRate, windowS: flags.consoleWindowS, profileDir: flags.consoleProfile })]);
+      steps.push([
+        'console flood',
+        (ctx) =>
+          runConsoleFlood(ctx, {
+            ...CONSOLE_FLOOD_DEFAULTS,
+            open: flags.consoleOpen,
+            rate: flags.consoleRate,
+            windowS: flags.consoleWindowS,
+            profileDir: flags.consoleProfile,
+          }),
+      ]);
     if (scenario === 'console-churn')
-      steps.push(['console churn', (ctx) => runConsoleChurn(ctx, { ...CONSOLE_CHURN_DEFAULTS, open: flags.churnOpen, rate: flags.churnRate, minutes: flags.churnMinutes })]);
+      steps.push([
+        'console churn',
+        (ctx) =>
+          runConsoleChurn(ctx, {
+            ...CONSOLE_CHURN_DEFAULTS,
+            open: flags.churnOpen,
+            rate: flags.churnRate,
+            minutes: flags.churnMinutes,
+          }),
+      ]);
     if (scenario === 'cluster')
-      steps.push(['cluster', (ctx) => runCluster(ctx, { ...CLUSTER_DEFAULTS, devices: flags.clusterDevices, latencyPresses: flags.clusterPresses })]);
+      steps.push([
+        'cluster',
+        (ctx) =>
+          runCluster(ctx, { ...CLUSTER_DEFAULTS, devices: flags.clusterDevices, latencyPresses: flags.clusterPresses }),
+      ]);
   }
   return runSteps('bench', 'bench', flags, steps, log);
 }

@@ -1,7 +1,17 @@
 // `npm run bench:faults -- [fault …] [flags]`: the fault runs of issue 5 (kill -9 during a storm,
 // PostgreSQL unavailable under load, a device flooding garbage), each on a fresh ARC.
 import { parseArgs } from 'node:util';
-import { COMMON_OPTIONS, commonFlags, isMainModule, positiveNumber, runCli, runSteps, type CommonFlags, type RunOutcome, type Step } from './bench-runner.js';
+import {
+  COMMON_OPTIONS,
+  commonFlags,
+  isMainModule,
+  positiveNumber,
+  runCli,
+  runSteps,
+  type CommonFlags,
+  type RunOutcome,
+  type Step,
+} from './bench-runner.js';
 import { KILL_DEFAULTS, runKillDuringStorm } from './scenarios/fault-kill.js';
 import { POSTGRES_OUTAGE_DEFAULTS, runPostgresOutage, type OutageMode } from './scenarios/fault-postgres.js';
 import { GARBAGE_DEFAULTS, runGarbageFlood } from './scenarios/fault-garbage.js';
@@ -68,7 +78,8 @@ export function parseFaultFlags(argv: string[]): FaultFlags | { help: true } {
   if (modes.some((m) => m !== 'stop' && m !== 'freeze')) throw new Error('--pg-modes takes stop and/or freeze');
   const kinds = values['flood-kinds']!.split(',').filter(Boolean);
   const allKinds: FloodKind[] = ['garbage-publishes', 'huge-payloads', 'raw-bytes'];
-  if (!kinds.length || kinds.some((k) => !allKinds.includes(k as FloodKind))) throw new Error(`--flood-kinds takes ${allKinds.join(', ')}`);
+  if (!kinds.length || kinds.some((k) => !allKinds.includes(k as FloodKind)))
+    throw new Error(`--flood-kinds takes ${allKinds.join(', ')}`);
   return {
     faults: positionals.length ? positionals : [...FAULTS],
     cycles: int('cycles', values.cycles!),
@@ -87,17 +98,48 @@ export function parseFaultFlags(argv: string[]): FaultFlags | { help: true } {
   };
 }
 
-export function runFaults(flags: FaultFlags, log: (line: string) => void = (l) => console.error(l)): Promise<RunOutcome> {
+export function runFaults(
+  flags: FaultFlags,
+  log: (line: string) => void = (l) => console.error(l),
+): Promise<RunOutcome> {
   const steps: Step[] = [];
   for (const fault of flags.faults) {
     if (fault === 'kill')
-      steps.push(['kill -9 during a storm', (ctx) =>
-        runKillDuringStorm(ctx, { ...KILL_DEFAULTS, cycles: flags.cycles, devicesPerCycle: flags.cycleDevices, windowS: flags.stormWindowS, settleTimeoutS: flags.settleS, downtimeS: flags.downtimeS })]);
+      steps.push([
+        'kill -9 during a storm',
+        (ctx) =>
+          runKillDuringStorm(ctx, {
+            ...KILL_DEFAULTS,
+            cycles: flags.cycles,
+            devicesPerCycle: flags.cycleDevices,
+            windowS: flags.stormWindowS,
+            settleTimeoutS: flags.settleS,
+            downtimeS: flags.downtimeS,
+          }),
+      ]);
     if (fault === 'postgres')
-      steps.push(['PostgreSQL unavailable', (ctx) => runPostgresOutage(ctx, { ...POSTGRES_OUTAGE_DEFAULTS, devices: flags.pgDevices, outageS: flags.outageS, modes: flags.pgModes })]);
+      steps.push([
+        'PostgreSQL unavailable',
+        (ctx) =>
+          runPostgresOutage(ctx, {
+            ...POSTGRES_OUTAGE_DEFAULTS,
+            devices: flags.pgDevices,
+            outageS: flags.outageS,
+            modes: flags.pgModes,
+          }),
+      ]);
     if (fault === 'garbage')
-      steps.push(['garbage flood', (ctx) =>
-        runGarbageFlood(ctx, { ...GARBAGE_DEFAULTS, devices: flags.garbageDevices, phaseS: flags.phaseS, publishRate: flags.floodRate, kinds: flags.floodKinds })]);
+      steps.push([
+        'garbage flood',
+        (ctx) =>
+          runGarbageFlood(ctx, {
+            ...GARBAGE_DEFAULTS,
+            devices: flags.garbageDevices,
+            phaseS: flags.phaseS,
+            publishRate: flags.floodRate,
+            kinds: flags.floodKinds,
+          }),
+      ]);
   }
   return runSteps('faults', 'fault runs', flags, steps, log);
 }

@@ -6,7 +6,13 @@ import path from 'node:path';
 import { connectDatabase, type Sql } from '../api/db/connect.js';
 import { startArc, postgresPidOf, postgresUrlOf, type ArcProcess, type StartArcOptions } from './arc-process.js';
 import { CpuMeter, cpuSecondsOf, treeCpuSeconds, memoryOf } from './proc-stats.js';
-import { copyDataDir, ensureSeededTemplate, seededDevices, type SeededDevice, type SeededTemplate } from './seeded-data-dir.js';
+import {
+  copyDataDir,
+  ensureSeededTemplate,
+  seededDevices,
+  type SeededDevice,
+  type SeededTemplate,
+} from './seeded-data-dir.js';
 import type { FleetStats, SimFleet } from './sim-fleet.js';
 
 export interface BenchContext {
@@ -24,7 +30,11 @@ export interface BenchContext {
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-export async function devicesFor(ctx: BenchContext, count: number, offset = 0): Promise<{ template: SeededTemplate; devices: SeededDevice[] }> {
+export async function devicesFor(
+  ctx: BenchContext,
+  count: number,
+  offset = 0,
+): Promise<{ template: SeededTemplate; devices: SeededDevice[] }> {
   const template = await ensureSeededTemplate({ count: offset + count, cacheDir: ctx.cacheDir, log: ctx.log });
   return { template, devices: seededDevices(template, count, offset) };
 }
@@ -39,7 +49,12 @@ export interface ScenarioArc {
 }
 
 /** A fresh ARC on a copy of the template; stop() stops it and removes the copy. */
-export async function startScenarioArc(ctx: BenchContext, name: string, template: SeededTemplate, options: Omit<StartArcOptions, 'endpoints'> = {}): Promise<ScenarioArc> {
+export async function startScenarioArc(
+  ctx: BenchContext,
+  name: string,
+  template: SeededTemplate,
+  options: Omit<StartArcOptions, 'endpoints'> = {},
+): Promise<ScenarioArc> {
   const dataDir = path.join(ctx.workDir, `${name}-${process.pid}`);
   await copyDataDir(template, dataDir);
   let arc = await startArc({ ...options, nodeArgs: options.nodeArgs ?? ctx.arcNodeArgs, endpoints: { dataDir } });
@@ -53,7 +68,11 @@ export async function startScenarioArc(ctx: BenchContext, name: string, template
     sql,
     dataDir,
     async restart() {
-      arc = await startArc({ ...options, nodeArgs: options.nodeArgs ?? ctx.arcNodeArgs, endpoints: { dataDir, httpPort: arc.httpPort, mqttPort: arc.mqttPort, pgPort: arc.pgPort } });
+      arc = await startArc({
+        ...options,
+        nodeArgs: options.nodeArgs ?? ctx.arcNodeArgs,
+        endpoints: { dataDir, httpPort: arc.httpPort, mqttPort: arc.mqttPort, pgPort: arc.pgPort },
+      });
       return arc;
     },
     async stop() {
@@ -116,7 +135,12 @@ export class Monitor {
     this.#simCpu = new CpuMeter(() => this.#lastStats?.cpuSeconds ?? null);
   }
 
-  static forArc(scenario: ScenarioArc, fleet: SimFleet | null, storedCount: (() => Promise<number>) | null, progress: Monitor['progress']): Monitor {
+  static forArc(
+    scenario: ScenarioArc,
+    fleet: SimFleet | null,
+    storedCount: (() => Promise<number>) | null,
+    progress: Monitor['progress'],
+  ): Monitor {
     return new Monitor(
       () => scenario.arc.pid,
       () => postgresPidOf(scenario.dataDir),
@@ -202,7 +226,11 @@ export function pickRandom<T>(items: readonly T[], count: number): T[] {
 }
 
 /** Waits until check() is true or the time is up; returns whether it became true. */
-export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number, everyMs = 250): Promise<boolean> {
+export async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  everyMs = 250,
+): Promise<boolean> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
     if (await check()) return true;

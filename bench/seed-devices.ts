@@ -20,5 +20,17 @@ if (!Number.isInteger(count) || count < 1) {
   console.error('--count must be a positive whole number');
   process.exit(2);
 }
-const template = await ensureSeededTemplate({ count, prefix: values.prefix, cacheDir: values.cache, log: (line) => console.error(line) });
-console.log(JSON.stringify({ dataDir: template.dataDir, devices: template.seed.count, prefix: template.seed.prefix, createdAt: template.seed.createdAt }));
+const template = await ensureSeededTemplate({
+  count,
+  prefix: values.prefix,
+  cacheDir: values.cache,
+  log: (line) => console.error(line),
+});
+console.log(
+  JSON.stringify({
+    dataDir: template.dataDir,
+    devices: template.seed.count,
+    prefix: template.seed.prefix,
+    createdAt: template.seed.createdAt,
+  }),
+);

@@ -80,15 +80,23 @@ export async function ensureSeededTemplate(options: SeedOptions): Promise<Seeded
   const devices: SeededDevice[] = [];
   try {
     await migrate(sql);
-    await ensureAdministrator(sql, loadConfig({ ARC_ADMIN_EMAIL: BENCH_ADMIN.email, ARC_ADMIN_PASSWORD: BENCH_ADMIN.password }), logger);
+    await ensureAdministrator(
+      sql,
+      loadConfig({ ARC_ADMIN_EMAIL: BENCH_ADMIN.email, ARC_ADMIN_PASSWORD: BENCH_ADMIN.password }),
+      logger,
+    );
     for (let first = 1; first <= options.count; first += MAX_BULK_DEVICES) {
       const count = Math.min(MAX_BULK_DEVICES, options.count - first + 1);
       const result = await provisionDeviceBatch(
         sql,
         { prefix, first, count, heartbeatS, wearers: true, safePin: SIM_SAFE_PIN, duressPin: SIM_DURESS_PIN },
-        (done, total) => log(`  hashed and stored ${first - 1 + done} of ${first - 1 + total} (${Math.round((Date.now() - startedAt) / 1000)} s)`),
+        (done, total) =>
+          log(
+            `  hashed and stored ${first - 1 + done} of ${first - 1 + total} (${Math.round((Date.now() - startedAt) / 1000)} s)`,
+          ),
       );
-      if (result.skipped.length) throw new Error(`${result.skipped.length} devices existed already in a fresh data directory`);
+      if (result.skipped.length)
+        throw new Error(`${result.skipped.length} devices existed already in a fresh data directory`);
       devices.push(...result.created);
     }
   } finally {

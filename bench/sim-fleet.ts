@@ -32,7 +32,8 @@ class Worker {
     });
     this.exited = new Promise((resolve) =>
       child.on('exit', (code, signal) => {
-        for (const waiting of this.#pending.values()) waiting.reject(new Error(`simulator worker ${child.pid} exited (${code ?? signal})`));
+        for (const waiting of this.#pending.values())
+          waiting.reject(new Error(`simulator worker ${child.pid} exited (${code ?? signal})`));
         this.#pending.clear();
         resolve();
       }),
@@ -132,7 +133,9 @@ export class SimFleet {
       byWorker.set(w, [...(byWorker.get(w) ?? []), id]);
     }
     const results = await Promise.all(
-      [...byWorker].map(([w, ids]) => w.request<PressResult[]>({ op: 'storm', deviceIds: ids, startAt, windowMs, settleTimeoutMs })),
+      [...byWorker].map(([w, ids]) =>
+        w.request<PressResult[]>({ op: 'storm', deviceIds: ids, startAt, windowMs, settleTimeoutMs }),
+      ),
     );
     return results.flat();
   }
@@ -181,7 +184,11 @@ export class SimFleet {
   async startFlood(options: FloodOptions): Promise<number> {
     if (!this.#floodWorker) {
       this.#floodWorker = new Worker(
-        fork(WORKER, [], { execArgv: ['--import', 'tsx'], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
+        fork(WORKER, [], {
+          execArgv: ['--import', 'tsx'],
+          serialization: 'advanced',
+          stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        }),
       );
     }
     await this.#floodWorker.request({ op: 'flood-start', options });

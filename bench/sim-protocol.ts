@@ -43,7 +43,15 @@ export interface FloodOptions {
 }
 
 export type WorkerRequest =
-  | { op: 'connect'; url: string; fallbackUrls?: string[]; devices: DeviceLogin[]; connectTimeoutMs: number; reconnect: Backoff | false; openPerTick: number }
+  | {
+      op: 'connect';
+      url: string;
+      fallbackUrls?: string[];
+      devices: DeviceLogin[];
+      connectTimeoutMs: number;
+      reconnect: Backoff | false;
+      openPerTick: number;
+    }
   | { op: 'track'; options: TrackOptions }
   | { op: 'stop-tracking' }
   | { op: 'sos'; pressId: number; deviceId: string; timeoutMs: number }

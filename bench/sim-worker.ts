@@ -35,7 +35,16 @@ const sims = new Map<string, Sim>();
 const arrivals = new Map<string, number>();
 const arrivalWaiters = new Map<string, (at: number) => void>();
 
-const counters = { fixesSent: 0, fixesAcked: 0, fixErrors: 0, statusSent: 0, statusAcked: 0, eventsSent: 0, eventsAcked: 0, ackedSinceReset: 0 };
+const counters = {
+  fixesSent: 0,
+  fixesAcked: 0,
+  fixErrors: 0,
+  statusSent: 0,
+  statusAcked: 0,
+  eventsSent: 0,
+  eventsAcked: 0,
+  ackedSinceReset: 0,
+};
 let fixAck = new LatencyHistogram();
 let statusAck = new LatencyHistogram();
 let ackedFixes: [string, number][] = [];
@@ -71,7 +80,12 @@ async function connectAll(request: Extract<WorkerRequest, { op: 'connect' }>): P
   return result;
 }
 
-async function connectOne(login: DeviceLogin, request: Extract<WorkerRequest, { op: 'connect' }>, start: number, result: ConnectResult): Promise<void> {
+async function connectOne(
+  login: DeviceLogin,
+  request: Extract<WorkerRequest, { op: 'connect' }>,
+  start: number,
+  result: ConnectResult,
+): Promise<void> {
   const device = new SimulatedDevice({
     deviceId: login.deviceId,
     secret: login.secret,
@@ -87,7 +101,8 @@ async function connectOne(login: DeviceLogin, request: Extract<WorkerRequest, { 
   try {
     await device.connect();
   } catch (err) {
-    if (err instanceof ConnectRefusedError) result.refused.push({ deviceId: login.deviceId, returnCode: err.returnCode });
+    if (err instanceof ConnectRefusedError)
+      result.refused.push({ deviceId: login.deviceId, returnCode: err.returnCode });
     else result.failed.push({ deviceId: login.deviceId, error: (err as Error).message.slice(0, 300) });
     return;
   }
@@ -167,7 +182,15 @@ function sendStatus(sim: Sim): void {
 function press(pressId: number, deviceId: string, timeoutMs: number): Promise<PressResult> {
   const sim = sims.get(deviceId);
   const eventId = randomUUID();
-  const result: PressResult = { pressId, deviceId, eventId, publishedAt: clockMs(), ackedAt: null, receivedAt: null, error: null };
+  const result: PressResult = {
+    pressId,
+    deviceId,
+    eventId,
+    publishedAt: clockMs(),
+    ackedAt: null,
+    receivedAt: null,
+    error: null,
+  };
   if (!sim) return Promise.resolve({ ...result, error: 'not connected in this worker' });
   return new Promise((resolve) => {
     let settled = false;
@@ -181,7 +204,8 @@ function press(pressId: number, deviceId: string, timeoutMs: number): Promise<Pr
       if (settled) return;
       settled = true;
       arrivalWaiters.delete(eventId);
-      result.error ??= result.ackedAt === null ? 'no PUBACK within the timeout' : 'no alarm.received within the timeout';
+      result.error ??=
+        result.ackedAt === null ? 'no PUBACK within the timeout' : 'no alarm.received within the timeout';
       resolve(result);
     }, timeoutMs);
     const arrived = (at: number) => {
@@ -222,10 +246,13 @@ async function storm(request: Extract<WorkerRequest, { op: 'storm' }>): Promise<
     (deviceId, i) =>
       new Promise<PressResult>((resolve) => {
         const at = request.startAt + Math.random() * request.windowMs;
-        setTimeout(() => {
-          const timeoutMs = Math.max(1000, request.startAt + request.windowMs + request.settleTimeoutMs - Date.now());
-          resolve(press(i, deviceId, timeoutMs));
-        }, Math.max(0, at - Date.now()));
+        setTimeout(
+          () => {
+            const timeoutMs = Math.max(1000, request.startAt + request.windowMs + request.settleTimeoutMs - Date.now());
+            resolve(press(i, deviceId, timeoutMs));
+          },
+          Math.max(0, at - Date.now()),
+        );
       }),
   );
   return Promise.all(presses);
@@ -272,12 +299,24 @@ interface Flood {
 let flood: Flood | null = null;
 
 async function startFlood(options: FloodOptions): Promise<void> {
-  const device = new SimulatedDevice({ deviceId: options.device.deviceId, secret: options.device.secret, url: options.url, reconnect: { minMs: 200, maxMs: 2000 } });
+  const device = new SimulatedDevice({
+    deviceId: options.device.deviceId,
+    secret: options.device.secret,
+    url: options.url,
+    reconnect: { minMs: 200, maxMs: 2000 },
+  });
   device.on('fault', (err) => {
     if (flood && flood.stats.errors.length < 20) flood.stats.errors.push(err.message.slice(0, 200));
   });
   await device.connect();
-  const stats: FloodStats = { garbagePublishes: 0, hugePublishes: 0, hugeBytesSent: 0, rawConnections: 0, reconnects: 0, errors: [] };
+  const stats: FloodStats = {
+    garbagePublishes: 0,
+    hugePublishes: 0,
+    hugeBytesSent: 0,
+    rawConnections: 0,
+    reconnects: 0,
+    errors: [],
+  };
   const state: Flood = { stats, timers: [], device, sockets: new Set() };
   flood = state;
   device.on('connect', () => stats.reconnects++);

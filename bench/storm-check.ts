@@ -29,7 +29,12 @@ export interface StormCheck {
   lostSample: string[];
 }
 
-export async function checkStorm(sql: Sql, operator: OperatorConsole, presses: PressResult[], since: number): Promise<StormCheck> {
+export async function checkStorm(
+  sql: Sql,
+  operator: OperatorConsole,
+  presses: PressResult[],
+  since: number,
+): Promise<StormCheck> {
   const acked = presses.filter((p) => p.ackedAt !== null);
   const ids = acked.map((p) => p.eventId);
   const deviceIds = [...new Set(presses.map((p) => p.deviceId))];

@@ -40,7 +40,8 @@ export function syntheticWearers(options: {
   const wearers: WearerSignals[] = [];
   for (let w = 0; w < options.count; w += 1) {
     const wearerId = `w${String(w).padStart(6, '0')}`;
-    const rising = random() < options.plantedShare ? PREVENTION_SIGNALS[Math.floor(random() * PREVENTION_SIGNALS.length)] : null;
+    const rising =
+      random() < options.plantedShare ? PREVENTION_SIGNALS[Math.floor(random() * PREVENTION_SIGNALS.length)] : null;
     if (rising) planted.set(wearerId, rising);
     const signals = PREVENTION_SIGNALS.map((signal) => {
       // People differ: shape 0.7 gives many near zero and a long tail.
@@ -53,7 +54,12 @@ export function syntheticWearers(options: {
         return poisson(random, rate * factor * gammaMeanOne(random, 8));
       });
       const cut = options.months - options.reviewMonths;
-      return { signal, baseline: counts.slice(0, cut), current: counts.slice(cut).reduce((a, b) => a + b, 0), currentMonths: options.reviewMonths };
+      return {
+        signal,
+        baseline: counts.slice(0, cut),
+        current: counts.slice(cut).reduce((a, b) => a + b, 0),
+        currentMonths: options.reviewMonths,
+      };
     });
     wearers.push({ wearerId, signals });
   }

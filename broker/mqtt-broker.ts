@@ -35,7 +35,11 @@ export interface BrokerHooks {
 }
 
 /** Aedes' publish as it calls it itself: (packet, done) from the API, (packet, client, done) from a client. */
-type AedesPublish = (packet: PublishPacket, client: Client | null | ((err?: Error) => void), done?: (err?: Error) => void) => void;
+type AedesPublish = (
+  packet: PublishPacket,
+  client: Client | null | ((err?: Error) => void),
+  done?: (err?: Error) => void,
+) => void;
 
 /** How a connected device takes commands: on our commands topic, or as OwnTracks on its cmd topic. */
 export type CommandRoute = 'v1' | 'owntracks';
@@ -89,7 +93,12 @@ function addressOf(client: Client): string {
   return client.req?.socket?.remoteAddress ?? (client.conn as { remoteAddress?: string }).remoteAddress ?? '?';
 }
 
-export async function createMqttBroker(hooks: BrokerHooks, logger: Logger, counters: BrokerCounters, options: BrokerOptions = {}): Promise<MqttBroker> {
+export async function createMqttBroker(
+  hooks: BrokerHooks,
+  logger: Logger,
+  counters: BrokerCounters,
+  options: BrokerOptions = {},
+): Promise<MqttBroker> {
   const aedes = await Aedes.createBroker({
     connectTimeout: options.connectTimeoutMs ?? 30_000,
     ...(options.id && { id: options.id }),
@@ -108,7 +117,10 @@ export async function createMqttBroker(hooks: BrokerHooks, logger: Logger, count
       counters.increment('mqtt_connect_refused', { reason });
       // A held credential retrying every second would fill the log: those refusals are debug.
       const level = quiet ? 'debug' : 'warn';
-      logger[level]({ clientId: client.id, username, address, reason, ...(waitMs && { waitMs }) }, 'device connection refused');
+      logger[level](
+        { clientId: client.id, username, address, reason, ...(waitMs && { waitMs }) },
+        'device connection refused',
+      );
       if (returnCode === NOT_AUTHORIZED) return done(null, false); // CONNACK 5 "not authorized"
       done(Object.assign(new Error('server unavailable'), { returnCode }), false);
     };
@@ -153,18 +165,19 @@ export async function createMqttBroker(hooks: BrokerHooks, logger: Logger, count
     }
     // Devices never leave retained messages in the broker: everything goes to the ARC.
     packet.retain = false;
-    hooks
-      .onDevicePublish({ deviceId: client.id, channel, payload: packet.payload as Buffer, qos: packet.qos })
-      .then(
-        (result) => {
-          done(null);
-          result?.afterAck?.();
-        },
-        (err) => {
-          logger.error({ err, deviceId: client.id, topic: packet.topic }, 'could not store a device message: not acknowledged');
-          done(err instanceof Error ? err : new Error(String(err)));
-        },
-      );
+    hooks.onDevicePublish({ deviceId: client.id, channel, payload: packet.payload as Buffer, qos: packet.qos }).then(
+      (result) => {
+        done(null);
+        result?.afterAck?.();
+      },
+      (err) => {
+        logger.error(
+          { err, deviceId: client.id, topic: packet.topic },
+          'could not store a device message: not acknowledged',
+        );
+        done(err instanceof Error ? err : new Error(String(err)));
+      },
+    );
   };
 
   aedes.authorizeSubscribe = (client: Client, subscription: Subscription, done) => {
@@ -176,7 +189,9 @@ export async function createMqttBroker(hooks: BrokerHooks, logger: Logger, count
 
   // Devices have nothing to receive but their own commands; never forward anything else.
   aedes.authorizeForward = (client: Client, packet) =>
-    packet.topic === deviceTopic(client.id, DeviceChannel.commands) || isOwnTracksCommandTopic(client.id, packet.topic) ? packet : null;
+    packet.topic === deviceTopic(client.id, DeviceChannel.commands) || isOwnTracksCommandTopic(client.id, packet.topic)
+      ? packet
+      : null;
 
   // A device's publish reaches the ARC through authorizePublish above (it is stored before the
   // PUBACK). After the PUBACK Aedes would route it to subscribers, but a client may subscribe only
@@ -193,16 +208,24 @@ export async function createMqttBroker(hooks: BrokerHooks, logger: Logger, count
   };
 
   const commandsTopic = (deviceId: string) => deviceTopic(deviceId, DeviceChannel.commands);
-  const subscriptionsOf = (client: Client) => Object.keys((client as unknown as { subscriptions: object }).subscriptions ?? {});
+  const subscriptionsOf = (client: Client) =>
+    Object.keys((client as unknown as { subscriptions: object }).subscriptions ?? {});
   const subscribedToCommands = (client: Client) =>
-    Object.prototype.hasOwnProperty.call((client as unknown as { subscriptions: object }).subscriptions ?? {}, commandsTopic(client.id));
+    Object.prototype.hasOwnProperty.call(
+      (client as unknown as { subscriptions: object }).subscriptions ?? {},
+      commandsTopic(client.id),
+    );
   /** The OwnTracks cmd topic this client subscribed to (its device name is its own choice), if any. */
-  const ownTracksCommandsOf = (client: Client) => subscriptionsOf(client).find((topic) => isOwnTracksCommandTopic(client.id, topic)) ?? null;
+  const ownTracksCommandsOf = (client: Client) =>
+    subscriptionsOf(client).find((topic) => isOwnTracksCommandTopic(client.id, topic)) ?? null;
   /** Our protocol first: a device subscribed to both is one of ours. */
-  const routeOf = (client: Client): CommandRoute | null => (subscribedToCommands(client) ? 'v1' : ownTracksCommandsOf(client) ? 'owntracks' : null);
+  const routeOf = (client: Client): CommandRoute | null =>
+    subscribedToCommands(client) ? 'v1' : ownTracksCommandsOf(client) ? 'owntracks' : null;
 
   aedes.on('subscribe', (subscriptions, client) => {
-    const ready = (s: Subscription) => (s.topic === commandsTopic(client.id) || isOwnTracksCommandTopic(client.id, s.topic)) && (s.qos as number) !== 128;
+    const ready = (s: Subscription) =>
+      (s.topic === commandsTopic(client.id) || isOwnTracksCommandTopic(client.id, s.topic)) &&
+      (s.qos as number) !== 128;
     if (subscriptions.some(ready)) hooks.onCommandsReady(client.id);
   });
   aedes.on('clientReady', (client) => {
@@ -213,11 +236,17 @@ export async function createMqttBroker(hooks: BrokerHooks, logger: Logger, count
   aedes.on('clientDisconnect', (client) => hooks.onDeviceGone(client.id));
   aedes.on('ack', (packet, client) => {
     if (!client || !packet || !('topic' in packet)) return;
-    if (packet.topic === commandsTopic(client.id)) hooks.onCommandAcknowledged(client.id, packet.payload as Buffer, 'v1');
-    else if (isOwnTracksCommandTopic(client.id, packet.topic)) hooks.onCommandAcknowledged(client.id, packet.payload as Buffer, 'owntracks');
+    if (packet.topic === commandsTopic(client.id))
+      hooks.onCommandAcknowledged(client.id, packet.payload as Buffer, 'v1');
+    else if (isOwnTracksCommandTopic(client.id, packet.topic))
+      hooks.onCommandAcknowledged(client.id, packet.payload as Buffer, 'owntracks');
   });
-  aedes.on('clientError', (client, err) => logger.debug({ deviceId: client?.id, err: err.message }, 'mqtt client error'));
-  aedes.on('connectionError', (client, err) => logger.debug({ deviceId: client?.id, err: err.message }, 'mqtt connection error'));
+  aedes.on('clientError', (client, err) =>
+    logger.debug({ deviceId: client?.id, err: err.message }, 'mqtt client error'),
+  );
+  aedes.on('connectionError', (client, err) =>
+    logger.debug({ deviceId: client?.id, err: err.message }, 'mqtt connection error'),
+  );
 
   const clients = () => (aedes as unknown as { clients: Record<string, Client & { connected: boolean }> }).clients;
 
@@ -236,7 +265,8 @@ export async function createMqttBroker(hooks: BrokerHooks, logger: Logger, count
       // reaches nobody. It waits; the subscription (onCommandsReady) sends it.
       const client = clients()[deviceId];
       if (!client?.connected) return Promise.resolve(false);
-      const topic = route === 'v1' ? (subscribedToCommands(client) ? commandsTopic(deviceId) : null) : ownTracksCommandsOf(client);
+      const topic =
+        route === 'v1' ? (subscribedToCommands(client) ? commandsTopic(deviceId) : null) : ownTracksCommandsOf(client);
       if (!topic) return Promise.resolve(false);
       // Straight to this connection (Aedes' client.publish: QoS 1 with its own message id, PUBACK
       // tracked, 'ack' emitted), not routed through the emitter: the device is connected here, and

@@ -30,7 +30,9 @@ function canPublishOwnTracks(deviceId: string, topic: string): 'owntracks' | nul
 
 /** Exactly its own commands topic, or its own OwnTracks cmd topic: no wildcards, no other device, nothing else. */
 export function canSubscribe(deviceId: string, topicFilter: string): boolean {
-  return topicFilter === deviceTopic(deviceId, DeviceChannel.commands) || isOwnTracksCommandTopic(deviceId, topicFilter);
+  return (
+    topicFilter === deviceTopic(deviceId, DeviceChannel.commands) || isOwnTracksCommandTopic(deviceId, topicFilter)
+  );
 }
 
 /**
@@ -39,5 +41,11 @@ export function canSubscribe(deviceId: string, topicFilter: string): boolean {
  */
 export function isOwnTracksCommandTopic(deviceId: string, topic: string): boolean {
   const levels = topic.split('/');
-  return levels.length === 4 && levels[0] === 'owntracks' && levels[1] === deviceId && OWNTRACKS_LEVEL.test(levels[2]) && levels[3] === 'cmd';
+  return (
+    levels.length === 4 &&
+    levels[0] === 'owntracks' &&
+    levels[1] === deviceId &&
+    OWNTRACKS_LEVEL.test(levels[2]) &&
+    levels[3] === 'cmd'
+  );
 }

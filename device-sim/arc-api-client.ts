@@ -53,15 +53,30 @@ export async function logIn(api: string, email: string, password: string): Promi
   const { token } = await call(api, 'POST', '/api/auth/login', { email, password }, LoginReply);
   const authorization = `Bearer ${token}`;
   return {
-    createWearer: async (wearer) => (await call(api, 'POST', '/api/wearers', wearer, WearerReply, authorization)).wearer,
+    createWearer: async (wearer) =>
+      (await call(api, 'POST', '/api/wearers', wearer, WearerReply, authorization)).wearer,
     createDevice: async (device) => call(api, 'POST', '/api/devices', device, DeviceReply, authorization),
     decommissionDevice: async (deviceId, reason) => {
-      await call(api, 'POST', `/api/devices/${encodeURIComponent(deviceId)}/decommission`, { reason }, z.looseObject({}), authorization);
+      await call(
+        api,
+        'POST',
+        `/api/devices/${encodeURIComponent(deviceId)}/decommission`,
+        { reason },
+        z.looseObject({}),
+        authorization,
+      );
     },
   };
 }
 
-async function call<T>(api: string, method: string, path: string, body: unknown, reply: z.ZodType<T>, authorization?: string): Promise<T> {
+async function call<T>(
+  api: string,
+  method: string,
+  path: string,
+  body: unknown,
+  reply: z.ZodType<T>,
+  authorization?: string,
+): Promise<T> {
   const url = api.replace(/\/+$/, '') + path;
   let response: Response;
   try {
@@ -78,12 +93,17 @@ async function call<T>(api: string, method: string, path: string, body: unknown,
   const json = parseJson(text);
   if (!response.ok) {
     const error = ErrorBody.safeParse(json);
-    if (error.success) throw new ArcApiError(response.status, error.data.error.code, error.data.error.message, error.data.error.details);
+    if (error.success)
+      throw new ArcApiError(response.status, error.data.error.code, error.data.error.message, error.data.error.details);
     throw new ArcApiError(response.status, 'SIM_API_UNEXPECTED_ERROR', `${method} ${url}: ${text.slice(0, 200)}`);
   }
   const parsed = reply.safeParse(json);
   if (!parsed.success) {
-    throw new ArcApiError(response.status, 'SIM_API_UNEXPECTED_REPLY', `${method} ${url}: ${z.prettifyError(parsed.error)}`);
+    throw new ArcApiError(
+      response.status,
+      'SIM_API_UNEXPECTED_REPLY',
+      `${method} ${url}: ${z.prettifyError(parsed.error)}`,
+    );
   }
   return parsed.data;
 }

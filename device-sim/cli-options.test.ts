@@ -9,7 +9,15 @@ describe('simulator command line', () => {
     expect(cli).toMatchObject({
       ok: true,
       deviceIds: ['sim-0001'],
-      flags: { mqtt: 'mqtt://127.0.0.1:1883', api: 'http://127.0.0.1:8080', scenario: 'walk', duration: 60, fixEvery: 30, heartbeat: 60, seed: 1 },
+      flags: {
+        mqtt: 'mqtt://127.0.0.1:1883',
+        api: 'http://127.0.0.1:8080',
+        scenario: 'walk',
+        duration: 60,
+        fixEvery: 30,
+        heartbeat: 60,
+        seed: 1,
+      },
     });
   });
 
@@ -19,7 +27,10 @@ describe('simulator command line', () => {
   });
 
   it('takes admin credentials from the environment for --provision', () => {
-    const cli = parseCli(['--provision'], { ARC_ADMIN_EMAIL: 'admin@example.org', ARC_ADMIN_PASSWORD: 'long enough secret' });
+    const cli = parseCli(['--provision'], {
+      ARC_ADMIN_EMAIL: 'admin@example.org',
+      ARC_ADMIN_PASSWORD: 'long enough secret',
+    });
     expect(cli.ok && cli.flags.email).toBe('admin@example.org');
   });
 
@@ -33,8 +44,14 @@ describe('simulator command line', () => {
     { argv: ['--prefix', 'x'.repeat(60)], says: 'not 3 to 64 characters' },
     { argv: ['--provision'], says: '--provision needs ARC_ADMIN_EMAIL' },
     { argv: ['--decommission', '--credentials', 'c.json'], says: '--decommission needs ARC_ADMIN_EMAIL' },
-    { argv: ['--decommission', '--email', 'a@b.c', '--password', 'p'], says: '--decommission needs the --credentials file' },
-    { argv: ['--decommission', '--provision', '--credentials', 'c.json', '--email', 'a@b.c', '--password', 'p'], says: 'cannot be used together' },
+    {
+      argv: ['--decommission', '--email', 'a@b.c', '--password', 'p'],
+      says: '--decommission needs the --credentials file',
+    },
+    {
+      argv: ['--decommission', '--provision', '--credentials', 'c.json', '--email', 'a@b.c', '--password', 'p'],
+      says: 'cannot be used together',
+    },
     { argv: ['--frobnicate'], says: "Unknown option '--frobnicate'" },
   ])('refuses $argv', ({ argv, says }) => {
     const cli = parseCli(argv, noEnv);
@@ -43,7 +60,10 @@ describe('simulator command line', () => {
   });
 
   it('takes --decommission with the credentials file and admin credentials', () => {
-    const cli = parseCli(['--decommission', '--credentials', 'fleet.json'], { ARC_ADMIN_EMAIL: 'admin@example.org', ARC_ADMIN_PASSWORD: 'long enough secret' });
+    const cli = parseCli(['--decommission', '--credentials', 'fleet.json'], {
+      ARC_ADMIN_EMAIL: 'admin@example.org',
+      ARC_ADMIN_PASSWORD: 'long enough secret',
+    });
     expect(cli).toMatchObject({ ok: true, flags: { decommission: true, credentials: 'fleet.json' } });
   });
 

@@ -32,7 +32,8 @@ Progress goes to stderr every 5 s; a JSON summary goes to stdout at the end.
 Exit status: 0 done, 1 a device could not be provisioned or connected, 2 bad flags.`;
 
 // Only the not-a-number case gets our wording; range checks keep zod's, which state the limit.
-const number = () => z.coerce.number({ error: (issue) => (issue.code === 'invalid_type' ? 'must be a number' : undefined) });
+const number = () =>
+  z.coerce.number({ error: (issue) => (issue.code === 'invalid_type' ? 'must be a number' : undefined) });
 
 const CliFlags = z.object({
   mqtt: z.url({ protocol: /^(mqtt|mqtts|ws|wss)$/, error: 'must be an mqtt://, mqtts://, ws:// or wss:// URL' }),
@@ -45,7 +46,9 @@ const CliFlags = z.object({
   password: z.string().min(1).optional(),
   credentials: z.string().min(1).optional(),
   scenario: z.enum(SCENARIO_NAMES, { error: `must be one of ${SCENARIO_NAMES.join(', ')}` }),
-  duration: number().positive().max(7 * 24 * 3600),
+  duration: number()
+    .positive()
+    .max(7 * 24 * 3600),
   fixEvery: number().positive(),
   heartbeat: number().int().positive(),
   amberDuration: number().int().min(60).max(86_400), // the spec's durationS range
@@ -53,7 +56,10 @@ const CliFlags = z.object({
 });
 export type CliFlags = z.infer<typeof CliFlags>;
 
-export type CliParse = { ok: true; flags: CliFlags; deviceIds: string[] } | { ok: false; help: true } | { ok: false; help: false; message: string };
+export type CliParse =
+  | { ok: true; flags: CliFlags; deviceIds: string[] }
+  | { ok: false; help: true }
+  | { ok: false; help: false; message: string };
 
 const AdminEnv = z.object({
   ARC_ADMIN_EMAIL: z.string().min(1).optional(),
@@ -106,18 +112,40 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
   const flags = parsed.data;
 
   if (flags.provision && (!flags.email || !flags.password)) {
-    return { ok: false, help: false, message: '--provision needs ARC_ADMIN_EMAIL and ARC_ADMIN_PASSWORD (or --email and --password)' };
+    return {
+      ok: false,
+      help: false,
+      message: '--provision needs ARC_ADMIN_EMAIL and ARC_ADMIN_PASSWORD (or --email and --password)',
+    };
   }
   if (flags.decommission) {
-    if (flags.provision) return { ok: false, help: false, message: '--decommission and --provision cannot be used together' };
-    if (!flags.credentials) return { ok: false, help: false, message: '--decommission needs the --credentials file of the run that provisioned the devices' };
+    if (flags.provision)
+      return { ok: false, help: false, message: '--decommission and --provision cannot be used together' };
+    if (!flags.credentials)
+      return {
+        ok: false,
+        help: false,
+        message: '--decommission needs the --credentials file of the run that provisioned the devices',
+      };
     if (!flags.email || !flags.password) {
-      return { ok: false, help: false, message: '--decommission needs ARC_ADMIN_EMAIL and ARC_ADMIN_PASSWORD (or --email and --password)' };
+      return {
+        ok: false,
+        help: false,
+        message: '--decommission needs ARC_ADMIN_EMAIL and ARC_ADMIN_PASSWORD (or --email and --password)',
+      };
     }
   }
-  const deviceIds = Array.from({ length: flags.devices }, (_, i) => `${flags.prefix}-${String(i + 1).padStart(4, '0')}`);
+  const deviceIds = Array.from(
+    { length: flags.devices },
+    (_, i) => `${flags.prefix}-${String(i + 1).padStart(4, '0')}`,
+  );
   const badId = deviceIds.find((id) => !isDeviceId(id));
-  if (badId) return { ok: false, help: false, message: `--prefix makes device id ${badId}, which is not 3 to 64 characters of A-Z a-z 0-9 _ -` };
+  if (badId)
+    return {
+      ok: false,
+      help: false,
+      message: `--prefix makes device id ${badId}, which is not 3 to 64 characters of A-Z a-z 0-9 _ -`,
+    };
   return { ok: true, flags, deviceIds };
 }
 

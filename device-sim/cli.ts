@@ -26,7 +26,13 @@ async function main(): Promise<number> {
   const known = flags.credentials ? await loadCredentials(flags.credentials) : new Map<string, DeviceCredentials>();
   if (flags.decommission) {
     // Every device the file holds, whatever --devices says: the simulator removes all it made.
-    const result = await decommissionDevices({ api: flags.api, email: flags.email!, password: flags.password!, deviceIds: [...known.keys()], log });
+    const result = await decommissionDevices({
+      api: flags.api,
+      email: flags.email!,
+      password: flags.password!,
+      deviceIds: [...known.keys()],
+      log,
+    });
     for (const id of result.removed) known.delete(id);
     await saveCredentials(flags.credentials!, known.values());
     for (const failure of result.failures.slice(0, 5)) log(`device-sim: ${failure.deviceId}: ${failure.error.message}`);
@@ -52,7 +58,9 @@ async function main(): Promise<number> {
         await saveCredentials(flags.credentials, all.values());
         log(`saved credentials of ${all.size} devices to ${flags.credentials}`);
       } else {
-        log('note: no --credentials file, so the new device secrets are not saved and a later run cannot reuse these ids');
+        log(
+          'note: no --credentials file, so the new device secrets are not saved and a later run cannot reuse these ids',
+        );
       }
     }
     for (const failure of result.failures.slice(0, 5)) log(`device-sim: ${failure.error.message}`);
@@ -63,7 +71,9 @@ async function main(): Promise<number> {
     const missing = deviceIds.filter((id) => !known.has(id));
     if (missing.length > 0) {
       const more = missing.length > 1 ? ` and ${missing.length - 1} more` : '';
-      log(`device-sim: no credentials for ${missing[0]}${more}: pass --provision, or the --credentials file of a run that provisioned them`);
+      log(
+        `device-sim: no credentials for ${missing[0]}${more}: pass --provision, or the --credentials file of a run that provisioned them`,
+      );
       return 1;
     }
     credentials = deviceIds.map((id) => known.get(id)!);

@@ -24,7 +24,11 @@ export async function decommissionDevices(options: {
   const results = await settleWithConcurrency(options.deviceIds, options.concurrency ?? 8, (deviceId) =>
     client.decommissionDevice(deviceId, SIM_DECOMMISSION_REASON).catch((err: unknown) => {
       // Nothing left to remove: the file may outlive the ARC's database.
-      if (err instanceof ArcApiError && (err.code === 'ARC_ERR_DEVICE_DECOMMISSIONED' || err.code === 'ARC_ERR_DEVICE_NOT_FOUND')) return;
+      if (
+        err instanceof ArcApiError &&
+        (err.code === 'ARC_ERR_DEVICE_DECOMMISSIONED' || err.code === 'ARC_ERR_DEVICE_NOT_FOUND')
+      )
+        return;
       throw err;
     }),
   );
@@ -32,7 +36,11 @@ export async function decommissionDevices(options: {
   const failures: DecommissionResult['failures'] = [];
   results.forEach((result, i) => {
     if (result.status === 'fulfilled') removed.push(options.deviceIds[i]);
-    else failures.push({ deviceId: options.deviceIds[i], error: result.reason instanceof Error ? result.reason : new Error(String(result.reason)) });
+    else
+      failures.push({
+        deviceId: options.deviceIds[i],
+        error: result.reason instanceof Error ? result.reason : new Error(String(result.reason)),
+      });
   });
   options.log?.(`decommissioned ${removed.length} of ${options.deviceIds.length} devices`);
   return { removed, failures };

@@ -54,7 +54,12 @@ export async function provisionDevices(options: ProvisionOptions): Promise<Provi
   return { credentials, created: fresh.size, failures };
 }
 
-async function createSimulatedDevice(client: ArcApiClient, deviceId: string, index: number, heartbeatS?: number): Promise<DeviceCredentials> {
+async function createSimulatedDevice(
+  client: ArcApiClient,
+  deviceId: string,
+  index: number,
+  heartbeatS?: number,
+): Promise<DeviceCredentials> {
   // The wearer comes first because a device is linked to its wearer when created. Should the
   // device id then turn out to be taken, the wearer is left over: harmless, and visible.
   const wearer = await client.createWearer({

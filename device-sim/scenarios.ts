@@ -53,7 +53,11 @@ export const SCENARIOS = {
 export type ScenarioName = keyof typeof SCENARIOS;
 export const SCENARIO_NAMES = Object.keys(SCENARIOS) as [ScenarioName, ...ScenarioName[]];
 
-export async function playScenario(name: ScenarioName, device: SimulatedDevice, options: ScenarioOptions): Promise<ScenarioReport> {
+export async function playScenario(
+  name: ScenarioName,
+  device: SimulatedDevice,
+  options: ScenarioOptions,
+): Promise<ScenarioReport> {
   const stop = stopSignal({ signal: options.signal, afterS: options.durationS });
   const log = options.log ?? (() => {});
   const random = mulberry32(options.seed);

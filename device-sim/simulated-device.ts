@@ -191,7 +191,8 @@ export class SimulatedDevice extends EventEmitter<SimulatedDeviceEvents> {
           client.end(true);
           reject(err);
         });
-      const onConnect = (packet: { sessionPresent: boolean }) => settle(() => resolve({ sessionPresent: packet.sessionPresent }));
+      const onConnect = (packet: { sessionPresent: boolean }) =>
+        settle(() => resolve({ sessionPresent: packet.sessionPresent }));
       const onError = (err: Error) => fail(this.#describeConnectError(err));
       const onClose = () => fail(new Error(`${this.deviceId}: connection to ${o.url} closed before CONNACK`));
       client.on('connect', onConnect).on('error', onError).on('close', onClose);
@@ -267,7 +268,8 @@ export class SimulatedDevice extends EventEmitter<SimulatedDeviceEvents> {
       client.subscribe(topic, { qos }, (err, _grants, suback) => {
         // mqtt.js reports a refusal as an error, but the SUBACK codes are the answer we want.
         // MQTT 3.1.1 SUBACKs carry plain return codes; the Object[] form belongs to MQTT 5.
-        if (suback?.granted) resolve(suback.granted.map((g) => (typeof g === 'number' ? g : (g as { qos: number }).qos)));
+        if (suback?.granted)
+          resolve(suback.granted.map((g) => (typeof g === 'number' ? g : (g as { qos: number }).qos)));
         else reject(err ?? new Error(`${this.deviceId}: no SUBACK for ${topic}`));
       });
     });
@@ -278,7 +280,9 @@ export class SimulatedDevice extends EventEmitter<SimulatedDeviceEvents> {
     const matches =
       typeof match === 'function'
         ? match
-        : (c: Command) => (match.type === undefined || c.type === match.type) && (match.eventId === undefined || c.eventId === match.eventId);
+        : (c: Command) =>
+            (match.type === undefined || c.type === match.type) &&
+            (match.eventId === undefined || c.eventId === match.eventId);
     const already = this.commands.find(matches);
     if (already) return Promise.resolve(already);
     return new Promise((resolve, reject) => {
@@ -307,7 +311,8 @@ export class SimulatedDevice extends EventEmitter<SimulatedDeviceEvents> {
     if (!force && this.#inFlight.size > 0) {
       await Promise.race([Promise.allSettled([...this.#inFlight].map((f) => f.done)), delay(graceMs)]);
     }
-    for (const flight of this.#inFlight) flight.abandon(new Error(`${this.deviceId}: closed before the broker acknowledged`));
+    for (const flight of this.#inFlight)
+      flight.abandon(new Error(`${this.deviceId}: closed before the broker acknowledged`));
     const graceful = !force && client.connected;
     await Promise.race([
       new Promise<void>((resolve) => client.end(!graceful, () => resolve())),

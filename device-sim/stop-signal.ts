@@ -3,7 +3,8 @@
 // garbage-collected before it fires (nodejs/node#57736), and a --duration run then never ends.
 // Here the timer holds its controller strongly.
 export function stopSignal({ signal, afterS }: { signal?: AbortSignal; afterS?: number }): AbortSignal {
-  if (!signal && afterS === undefined) throw new Error('a stop signal needs a signal or a time, or it would never stop');
+  if (!signal && afterS === undefined)
+    throw new Error('a stop signal needs a signal or a time, or it would never stop');
   const controller = new AbortController();
   if (signal?.aborted) controller.abort(signal.reason);
   else signal?.addEventListener('abort', () => controller.abort(signal.reason), { once: true });

@@ -5,12 +5,33 @@ const NOW = Date.UTC(2026, 10, 23, 12);
 
 describe('parseDeviceEvent: safety first', () => {
   it('takes a tidy event as sent, keeping unknown fields', () => {
-    const raw = { id: 'e-1', ts: NOW - 1000, type: 'sos', lat: 53.6458, lon: -3.0101, acc: 8, batt: 84, discreet: true, extra: 1 };
+    const raw = {
+      id: 'e-1',
+      ts: NOW - 1000,
+      type: 'sos',
+      lat: 53.6458,
+      lon: -3.0101,
+      acc: 8,
+      batt: 84,
+      discreet: true,
+      extra: 1,
+    };
     const parsed = parseDeviceEvent(raw, 'dev-1', NOW);
     expect(parsed).toEqual({
       ok: true,
       warnings: [],
-      event: { id: 'e-1', ts: NOW - 1000, type: 'sos', known: true, lat: 53.6458, lon: -3.0101, acc: 8, batt: 84, discreet: true, raw },
+      event: {
+        id: 'e-1',
+        ts: NOW - 1000,
+        type: 'sos',
+        known: true,
+        lat: 53.6458,
+        lon: -3.0101,
+        acc: 8,
+        batt: 84,
+        discreet: true,
+        raw,
+      },
     });
   });
 
@@ -51,7 +72,18 @@ describe('parseDeviceEvent: safety first', () => {
 
   it('drops and flags invalid optional fields, and still takes the event', () => {
     const parsed = parseDeviceEvent(
-      { id: 'x'.repeat(65), ts: NOW, type: 'sos', lat: 200, lon: -3, acc: -1, batt: 101, discreet: 'yes', pin: 1234, note: 5 },
+      {
+        id: 'x'.repeat(65),
+        ts: NOW,
+        type: 'sos',
+        lat: 200,
+        lon: -3,
+        acc: -1,
+        batt: 101,
+        discreet: 'yes',
+        pin: 1234,
+        note: 5,
+      },
       'dev-1',
       NOW,
     );
@@ -62,7 +94,15 @@ describe('parseDeviceEvent: safety first', () => {
     expect(parsed.event.discreet).toBeUndefined();
     expect(parsed.event.id).toMatch(/^derived-/);
     expect(parsed.warnings.sort()).toEqual(
-      ['id_invalid', 'position_invalid', 'acc_invalid', 'batt_invalid', 'discreet_invalid', 'pin_invalid', 'note_invalid'].sort(),
+      [
+        'id_invalid',
+        'position_invalid',
+        'acc_invalid',
+        'batt_invalid',
+        'discreet_invalid',
+        'pin_invalid',
+        'note_invalid',
+      ].sort(),
     );
   });
 

@@ -121,18 +121,48 @@ export function parseDeviceEvent(value: unknown, deviceId: string, receivedAt: n
       event.lon = lon;
     } else warnings.push(EventWarning.positionInvalid);
   }
-  optional(raw.acc, (v) => isFiniteNumber(v) && v >= 0 && v <= MAX_MEASUREMENT, EventWarning.accInvalid, (v) => (event.acc = v as number));
-  optional(raw.batt, (v) => isFiniteNumber(v) && v >= 0 && v <= 100, EventWarning.battInvalid, (v) => (event.batt = v as number));
-  optional(raw.discreet, (v) => typeof v === 'boolean', EventWarning.discreetInvalid, (v) => (event.discreet = v as boolean));
-  optional(raw.pin, (v) => typeof v === 'string' && v.length <= 64, EventWarning.pinInvalid, (v) => (event.pin = v as string));
-  optional(raw.seconds, (v) => Number.isInteger(v) && (v as number) >= 0, EventWarning.secondsInvalid, (v) => (event.seconds = v as number));
+  optional(
+    raw.acc,
+    (v) => isFiniteNumber(v) && v >= 0 && v <= MAX_MEASUREMENT,
+    EventWarning.accInvalid,
+    (v) => (event.acc = v as number),
+  );
+  optional(
+    raw.batt,
+    (v) => isFiniteNumber(v) && v >= 0 && v <= 100,
+    EventWarning.battInvalid,
+    (v) => (event.batt = v as number),
+  );
+  optional(
+    raw.discreet,
+    (v) => typeof v === 'boolean',
+    EventWarning.discreetInvalid,
+    (v) => (event.discreet = v as boolean),
+  );
+  optional(
+    raw.pin,
+    (v) => typeof v === 'string' && v.length <= 64,
+    EventWarning.pinInvalid,
+    (v) => (event.pin = v as string),
+  );
+  optional(
+    raw.seconds,
+    (v) => Number.isInteger(v) && (v as number) >= 0,
+    EventWarning.secondsInvalid,
+    (v) => (event.seconds = v as number),
+  );
   optional(
     raw.durationS,
     (v) => Number.isInteger(v) && (v as number) >= 60 && (v as number) <= 86400,
     EventWarning.durationInvalid,
     (v) => (event.durationS = v as number),
   );
-  optional(raw.note, (v) => typeof v === 'string' && v.length <= MAX_NOTE_LENGTH, EventWarning.noteInvalid, (v) => (event.note = v as string));
+  optional(
+    raw.note,
+    (v) => typeof v === 'string' && v.length <= MAX_NOTE_LENGTH,
+    EventWarning.noteInvalid,
+    (v) => (event.note = v as string),
+  );
 
   return { ok: true, event, warnings };
 

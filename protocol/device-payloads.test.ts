@@ -16,7 +16,13 @@ import {
   parseStatus,
   plausibleFixTs,
 } from './device-payloads.js';
-import { EARLIEST_PLAUSIBLE_TS, FIX_AHEAD_TOLERANCE_MS, MAX_CLOCK_AHEAD_MS, MAX_FIXES_PER_MESSAGE, MAX_PAYLOAD_BYTES } from './payload-limits.js';
+import {
+  EARLIEST_PLAUSIBLE_TS,
+  FIX_AHEAD_TOLERANCE_MS,
+  MAX_CLOCK_AHEAD_MS,
+  MAX_FIXES_PER_MESSAGE,
+  MAX_PAYLOAD_BYTES,
+} from './payload-limits.js';
 
 const TS = Date.UTC(2026, 10, 23, 12);
 const FIX = { ts: TS, lat: 53.6458, lon: -3.0101, acc: 8, alt: 12, speed: 1.2, heading: 270, batt: 84, src: 'gnss' };
@@ -28,7 +34,20 @@ const ABSENT = undefined;
 
 /** Field → values that zod must accept or reject; the check must say the same of each. */
 const FIX_FIELDS: Record<string, unknown[]> = {
-  ts: [TS, EARLIEST_PLAUSIBLE_TS, EARLIEST_PLAUSIBLE_TS - 1, 0, -1, TS + 0.5, Number.MAX_SAFE_INTEGER, 2 ** 53, 1e300, '1763800000000', ABSENT, ...NOT_NUMBERS],
+  ts: [
+    TS,
+    EARLIEST_PLAUSIBLE_TS,
+    EARLIEST_PLAUSIBLE_TS - 1,
+    0,
+    -1,
+    TS + 0.5,
+    Number.MAX_SAFE_INTEGER,
+    2 ** 53,
+    1e300,
+    '1763800000000',
+    ABSENT,
+    ...NOT_NUMBERS,
+  ],
   lat: [0, -0, 90, -90, 90.0000001, -90.0000001, 53.6458, ABSENT, ...NOT_NUMBERS],
   lon: [0, 180, -180, 180.0000001, -180.0000001, -3.0101, ABSENT, ...NOT_NUMBERS],
   acc: [0, -0, 8, 0.5, -0.0001, 1e9, 1e9 + 1, 1e-50, ABSENT, ...NOT_NUMBERS],
@@ -76,17 +95,23 @@ function randomPayload(fields: Record<string, unknown[]>, next: () => number): R
 }
 
 describe('the hand-written checks agree with the zod schemas', () => {
-  it.each(Object.entries(FIX_FIELDS).flatMap(([key, values]) => values.map((value) => [key, value] as const)))('fix %s = %j', (key, value) => {
-    const payload = withField(FIX, key, value);
-    expect(isFix(payload)).toBe(Fix.safeParse(payload).success);
-    expect(isLocationPayload(payload)).toBe(LocationPayload.safeParse(payload).success);
-    expect(isLocationPayload([FIX, payload])).toBe(LocationPayload.safeParse([FIX, payload]).success);
-  });
+  it.each(Object.entries(FIX_FIELDS).flatMap(([key, values]) => values.map((value) => [key, value] as const)))(
+    'fix %s = %j',
+    (key, value) => {
+      const payload = withField(FIX, key, value);
+      expect(isFix(payload)).toBe(Fix.safeParse(payload).success);
+      expect(isLocationPayload(payload)).toBe(LocationPayload.safeParse(payload).success);
+      expect(isLocationPayload([FIX, payload])).toBe(LocationPayload.safeParse([FIX, payload]).success);
+    },
+  );
 
-  it.each(Object.entries(STATUS_FIELDS).flatMap(([key, values]) => values.map((value) => [key, value] as const)))('status %s = %j', (key, value) => {
-    const payload = withField(STATUS, key, value);
-    expect(isStatus(payload)).toBe(Status.safeParse(payload).success);
-  });
+  it.each(Object.entries(STATUS_FIELDS).flatMap(([key, values]) => values.map((value) => [key, value] as const)))(
+    'status %s = %j',
+    (key, value) => {
+      const payload = withField(STATUS, key, value);
+      expect(isStatus(payload)).toBe(Status.safeParse(payload).success);
+    },
+  );
 
   it.each(NOT_OBJECTS)('not an object: %j', (value) => {
     expect(isFix(value)).toBe(false);
@@ -155,7 +180,10 @@ describe('the intake parsers', () => {
     expect(parseJsonPayload(view)).toEqual({ ok: true, value: JSON.parse(text), textReplaced: false });
     expect(parseJsonPayload(Buffer.from(text))).toEqual({ ok: true, value: JSON.parse(text), textReplaced: false });
     expect(parseJsonPayload(Buffer.from('{"ts":'))).toEqual({ ok: false, reason: 'payload_not_json' });
-    expect(parseJsonPayload(Buffer.alloc(MAX_PAYLOAD_BYTES + 1, 0x20))).toEqual({ ok: false, reason: 'payload_too_large' });
+    expect(parseJsonPayload(Buffer.alloc(MAX_PAYLOAD_BYTES + 1, 0x20))).toEqual({
+      ok: false,
+      reason: 'payload_too_large',
+    });
   });
 });
 
@@ -176,7 +204,10 @@ describe('device times of fixes and statuses (issue 10)', () => {
   });
 
   it('one fix more than a day ahead makes the whole message invalid, and changes nothing', () => {
-    const fixes = [{ ...FIX, ts: received + FIX_AHEAD_TOLERANCE_MS + 5 }, { ...FIX, ts: received + MAX_CLOCK_AHEAD_MS + 1 }];
+    const fixes = [
+      { ...FIX, ts: received + FIX_AHEAD_TOLERANCE_MS + 5 },
+      { ...FIX, ts: received + MAX_CLOCK_AHEAD_MS + 1 },
+    ];
     expect(checkFixTimes(fixes as Fix[], received)).toEqual({ ok: false, reason: 'ts_too_far_ahead' });
     expect(fixes[0].ts).toBe(received + FIX_AHEAD_TOLERANCE_MS + 5);
   });
@@ -185,7 +216,10 @@ describe('device times of fixes and statuses (issue 10)', () => {
     const ahead = { ...STATUS, ts: received + 3600_000 };
     expect(checkStatusTime(ahead, received)).toEqual({ ok: true, heldBack: 1 });
     expect(ahead.ts).toBe(received);
-    expect(checkStatusTime({ ...STATUS, ts: Date.UTC(3000, 0, 1) }, received)).toEqual({ ok: false, reason: 'ts_too_far_ahead' });
+    expect(checkStatusTime({ ...STATUS, ts: Date.UTC(3000, 0, 1) }, received)).toEqual({
+      ok: false,
+      reason: 'ts_too_far_ahead',
+    });
     expect(checkStatusTime({ ...STATUS }, received)).toEqual({ ok: true, heldBack: 0 });
   });
 });

@@ -46,7 +46,15 @@ export const Status = z.looseObject({
 });
 export type Status = z.infer<typeof Status>;
 
-export const CommandType = z.enum(['alarm.received', 'alarm.closed', 'session.ended', 'locate', 'config', 'alarm.accepted', 'message']);
+export const CommandType = z.enum([
+  'alarm.received',
+  'alarm.closed',
+  'session.ended',
+  'locate',
+  'config',
+  'alarm.accepted',
+  'message',
+]);
 export type CommandType = z.infer<typeof CommandType>;
 
 export const Command = z.looseObject({
@@ -61,7 +69,11 @@ export const Command = z.looseObject({
 export type Command = z.infer<typeof Command>;
 
 export type JsonParse =
-  | { ok: true; value: unknown; /** Characters PostgreSQL cannot hold were replaced (storable-text.ts). */ textReplaced: boolean }
+  | {
+      ok: true;
+      value: unknown;
+      /** Characters PostgreSQL cannot hold were replaced (storable-text.ts). */ textReplaced: boolean;
+    }
   | { ok: false; reason: 'payload_too_large' | 'payload_not_json' };
 
 /** Payloads are UTF-8 JSON of at most 16 KiB; what they hold is made storable here, at the edge. */
@@ -88,7 +100,8 @@ export function parseJsonPayload(payload: Buffer | Uint8Array): JsonParse {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 // z.number() takes finite numbers only; .int() safe integers only.
-const isNumberIn = (v: unknown, min = -Infinity, max = Infinity) => typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max;
+const isNumberIn = (v: unknown, min = -Infinity, max = Infinity) =>
+  typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max;
 const isOptionalNumberIn = (v: unknown, min?: number, max?: number) => v === undefined || isNumberIn(v, min, max);
 const isDeviceTime = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= EARLIEST_PLAUSIBLE_TS;
 const FIX_SOURCES: readonly unknown[] = FixSource.options;
@@ -123,7 +136,8 @@ export function isStatus(v: unknown): v is Status {
     (v.charging === undefined || typeof v.charging === 'boolean') &&
     isOptionalNumberIn(v.rssi, -MAX_MEASUREMENT, MAX_MEASUREMENT) &&
     // zod measures strings in code points (an emoji is one): count them only when the units overflow.
-    (v.fw === undefined || (typeof v.fw === 'string' && (v.fw.length <= MAX_FW_LENGTH || [...v.fw].length <= MAX_FW_LENGTH)))
+    (v.fw === undefined ||
+      (typeof v.fw === 'string' && (v.fw.length <= MAX_FW_LENGTH || [...v.fw].length <= MAX_FW_LENGTH)))
   );
 }
 
@@ -140,7 +154,9 @@ export function fixesOf(payload: LocationPayload): Fix[] {
   return Array.isArray(payload) ? payload : [payload];
 }
 
-export type DeviceTimeCheck = { ok: true; /** How many fixes were taken at the receive time. */ heldBack: number } | { ok: false; reason: 'ts_too_far_ahead' };
+export type DeviceTimeCheck =
+  | { ok: true; /** How many fixes were taken at the receive time. */ heldBack: number }
+  | { ok: false; reason: 'ts_too_far_ahead' };
 
 /**
  * The spec's rule for device times, applied to fixes as to events: a time more than
@@ -151,7 +167,8 @@ export type DeviceTimeCheck = { ok: true; /** How many fixes were taken at the r
  */
 export function checkFixTimes(fixes: Fix[], receivedAtMs: number): DeviceTimeCheck {
   let heldBack = 0;
-  for (const fix of fixes) if (fix.ts > receivedAtMs + MAX_CLOCK_AHEAD_MS) return { ok: false, reason: 'ts_too_far_ahead' };
+  for (const fix of fixes)
+    if (fix.ts > receivedAtMs + MAX_CLOCK_AHEAD_MS) return { ok: false, reason: 'ts_too_far_ahead' };
   for (const fix of fixes) {
     if (fix.ts <= receivedAtMs + FIX_AHEAD_TOLERANCE_MS) continue;
     fix.deviceTs = fix.ts;

@@ -13,13 +13,34 @@ const DEVICE = 'phone-1';
 // - JSON_CLIENT: the location template of traccar/traccar-client lib/preferences.dart
 //   (`_locationTemplate`, params {device_id}), values ours; JSON_SOS adds the extras
 //   `{'alarm': 'sos'}` of its lib/quick_actions.dart SOS shortcut.
-const QUERY_FORUM = { id: 'tok', lat: '52.1', lon: '4.3', timestamp: '1736942390', hdop: '1.2', altitude: '3', speed: '10' };
-const QUERY_FULL = { id: 'tok', lat: '52.1', lon: '4.3', timestamp: '2025-01-15 11:59:50', speed: '0', bearing: '90', altitude: '-2.5', accuracy: '8', batt: '77', charge: 'true' };
+const QUERY_FORUM = {
+  id: 'tok',
+  lat: '52.1',
+  lon: '4.3',
+  timestamp: '1736942390',
+  hdop: '1.2',
+  altitude: '3',
+  speed: '10',
+};
+const QUERY_FULL = {
+  id: 'tok',
+  lat: '52.1',
+  lon: '4.3',
+  timestamp: '2025-01-15 11:59:50',
+  speed: '0',
+  bearing: '90',
+  altitude: '-2.5',
+  accuracy: '8',
+  batt: '77',
+  charge: 'true',
+};
 const JSON_DOC = {
   location: {
     timestamp: '2000-01-01T00:00:00.000Z',
     coords: { latitude: 0.0, longitude: 0.0, accuracy: 0, speed: 0, heading: 0, altitude: 0 },
-    is_moving: false, odometer: 0, event: 'motionchange',
+    is_moving: false,
+    odometer: 0,
+    event: 'motionchange',
     battery: { level: 1, is_charging: false },
     activity: { type: 'still' },
     extras: {},
@@ -30,7 +51,12 @@ const JSON_CLIENT = {
   location: {
     timestamp: '2025-01-15T11:59:58.123Z',
     coords: { latitude: 52.3676, longitude: 4.9041, accuracy: 14.2, speed: 1.5, heading: -1, altitude: 2.1 },
-    is_moving: true, odometer: 1234.5, event: '', battery: { level: 0.42, is_charging: false }, activity: { type: 'walking' }, extras: {},
+    is_moving: true,
+    odometer: 1234.5,
+    event: '',
+    battery: { level: 0.42, is_charging: false },
+    activity: { type: 'walking' },
+    extras: {},
     _: '&id=tok&lat=52.3676&lon=4.9041&timestamp=2025-01-15T11:59:58.123Z&',
   },
   device_id: 'tok',
@@ -39,13 +65,65 @@ const JSON_SOS = { ...JSON_CLIENT, location: { ...JSON_CLIENT.location, extras: 
 
 describe('translateOsmAnd', () => {
   it.each([
-    ['a query with seconds and knots', { fields: QUERY_FORUM }, 'location', { ts: 1736942390000, lat: 52.1, lon: 4.3, alt: 3, speed: 10 * (1852 / 3600) }],
-    ['a form with "yyyy-MM-dd HH:mm:ss" (UTC)', { fields: QUERY_FULL }, 'location', { ts: Date.UTC(2025, 0, 15, 11, 59, 50), lat: 52.1, lon: 4.3, acc: 8, alt: -2.5, speed: 0, heading: 90, batt: 77 }],
-    ['location=lat,lon and a millisecond timestamp', { fields: { id: 'tok', location: '52.1,4.3', timestamp: '1736942390000' } }, 'location', { ts: 1736942390000, lat: 52.1, lon: 4.3 }],
-    ['the JSON of the documentation (battery 0..1 → %)', { fields: {}, json: JSON_DOC }, 'location', { ts: Date.UTC(2000, 0, 1), lat: 0, lon: 0, acc: 0, alt: 0, speed: 0, heading: 0, batt: 100 }],
-    ['Traccar Client 9 JSON: speed already m/s, heading -1 left out', { fields: {}, json: JSON_CLIENT }, 'location', { ts: Date.parse('2025-01-15T11:59:58.123Z'), lat: 52.3676, lon: 4.9041, acc: 14.2, alt: 2.1, speed: 1.5, batt: 42 }],
-    ['no time: the receive time', { fields: { id: 'tok', lat: '1', lon: '2' } }, 'location', { ts: RECEIVED, lat: 1, lon: 2 }],
-    ['no position: a sign of life with the battery', { fields: { id: 'tok', timestamp: '1736942390', batt: '15', charge: 'false' } }, 'status', { ts: 1736942390000, batt: 15, charging: false }],
+    [
+      'a query with seconds and knots',
+      { fields: QUERY_FORUM },
+      'location',
+      { ts: 1736942390000, lat: 52.1, lon: 4.3, alt: 3, speed: 10 * (1852 / 3600) },
+    ],
+    [
+      'a form with "yyyy-MM-dd HH:mm:ss" (UTC)',
+      { fields: QUERY_FULL },
+      'location',
+      {
+        ts: Date.UTC(2025, 0, 15, 11, 59, 50),
+        lat: 52.1,
+        lon: 4.3,
+        acc: 8,
+        alt: -2.5,
+        speed: 0,
+        heading: 90,
+        batt: 77,
+      },
+    ],
+    [
+      'location=lat,lon and a millisecond timestamp',
+      { fields: { id: 'tok', location: '52.1,4.3', timestamp: '1736942390000' } },
+      'location',
+      { ts: 1736942390000, lat: 52.1, lon: 4.3 },
+    ],
+    [
+      'the JSON of the documentation (battery 0..1 → %)',
+      { fields: {}, json: JSON_DOC },
+      'location',
+      { ts: Date.UTC(2000, 0, 1), lat: 0, lon: 0, acc: 0, alt: 0, speed: 0, heading: 0, batt: 100 },
+    ],
+    [
+      'Traccar Client 9 JSON: speed already m/s, heading -1 left out',
+      { fields: {}, json: JSON_CLIENT },
+      'location',
+      {
+        ts: Date.parse('2025-01-15T11:59:58.123Z'),
+        lat: 52.3676,
+        lon: 4.9041,
+        acc: 14.2,
+        alt: 2.1,
+        speed: 1.5,
+        batt: 42,
+      },
+    ],
+    [
+      'no time: the receive time',
+      { fields: { id: 'tok', lat: '1', lon: '2' } },
+      'location',
+      { ts: RECEIVED, lat: 1, lon: 2 },
+    ],
+    [
+      'no position: a sign of life with the battery',
+      { fields: { id: 'tok', timestamp: '1736942390', batt: '15', charge: 'false' } },
+      'status',
+      { ts: 1736942390000, batt: 15, charging: false },
+    ],
   ])('%s', (_name, request, channel, value) => {
     // a position carries an id of its time and place: a resend is stored once
     const place = value as { ts: number; lat: number; lon: number };
@@ -66,17 +144,38 @@ describe('translateOsmAnd', () => {
   });
 
   it('alarm=sos (query) is an SOS event with a derived id, position and battery', () => {
-    const result = translateOsmAnd({ fields: { ...QUERY_FORUM, alarm: 'sos', batt: '50', accuracy: '5' } }, DEVICE, RECEIVED);
+    const result = translateOsmAnd(
+      { fields: { ...QUERY_FORUM, alarm: 'sos', batt: '50', accuracy: '5' } },
+      DEVICE,
+      RECEIVED,
+    );
     expect(result).toEqual({
       ok: true,
-      messages: [{ channel: 'events', value: { id: osmandEventId(DEVICE, 1736942390000, 'sos'), type: 'sos', ts: 1736942390000, lat: 52.1, lon: 4.3, acc: 5, batt: 50, osmandAlarm: 'sos' } }],
+      messages: [
+        {
+          channel: 'events',
+          value: {
+            id: osmandEventId(DEVICE, 1736942390000, 'sos'),
+            type: 'sos',
+            ts: 1736942390000,
+            lat: 52.1,
+            lon: 4.3,
+            acc: 5,
+            batt: 50,
+            osmandAlarm: 'sos',
+          },
+        },
+      ],
     });
   });
 
-  it('Traccar Client\'s SOS shortcut (extras.alarm) is an SOS event; the same request again has the same id', () => {
+  it("Traccar Client's SOS shortcut (extras.alarm) is an SOS event; the same request again has the same id", () => {
     const first = translateOsmAnd({ fields: {}, json: JSON_SOS }, DEVICE, RECEIVED);
     const retry = translateOsmAnd({ fields: {}, json: JSON_SOS }, DEVICE, RECEIVED + 60_000);
-    expect(first.ok && first.messages[0]).toMatchObject({ channel: 'events', value: { type: 'sos', lat: 52.3676, lon: 4.9041 } });
+    expect(first.ok && first.messages[0]).toMatchObject({
+      channel: 'events',
+      value: { type: 'sos', lat: 52.3676, lon: 4.9041 },
+    });
     expect(retry).toEqual(first);
     // another device's alarm at the same moment is another event
     expect(osmandEventId('phone-2', 1, 'sos')).not.toBe(osmandEventId(DEVICE, 1, 'sos'));
@@ -94,7 +193,10 @@ describe('translateOsmAnd', () => {
   });
 
   it('a batch of positions is one location payload', () => {
-    const json = { location: [JSON_CLIENT.location, { ...JSON_CLIENT.location, timestamp: '2025-01-15T11:59:59.000Z' }], device_id: 'tok' };
+    const json = {
+      location: [JSON_CLIENT.location, { ...JSON_CLIENT.location, timestamp: '2025-01-15T11:59:59.000Z' }],
+      device_id: 'tok',
+    };
     const result = translateOsmAnd({ fields: {}, json }, DEVICE, RECEIVED);
     expect(result.ok && result.messages).toHaveLength(1);
     expect(result.ok && Array.isArray(result.messages[0].value)).toBe(true);
@@ -108,8 +210,20 @@ describe('translateOsmAnd', () => {
     ['osmand_timestamp_invalid', { fields: { id: 'tok', lat: '1', lon: '2', timestamp: '2025-13-45T99:00:00Z' } }],
     ['osmand_json_not_object', { fields: {}, json: [1, 2] }],
     ['osmand_location_missing', { fields: {}, json: { device_id: 'tok' } }],
-    ['osmand_coords_invalid', { fields: {}, json: { device_id: 'tok', location: { timestamp: '2025-01-15T11:59:58Z', coords: { latitude: 'x', longitude: 1 } } } }],
-    ['osmand_timestamp_invalid', { fields: {}, json: { device_id: 'tok', location: { timestamp: 12, coords: { latitude: 1, longitude: 1 } } } }],
+    [
+      'osmand_coords_invalid',
+      {
+        fields: {},
+        json: {
+          device_id: 'tok',
+          location: { timestamp: '2025-01-15T11:59:58Z', coords: { latitude: 'x', longitude: 1 } },
+        },
+      },
+    ],
+    [
+      'osmand_timestamp_invalid',
+      { fields: {}, json: { device_id: 'tok', location: { timestamp: 12, coords: { latitude: 1, longitude: 1 } } } },
+    ],
   ])('rejects %s', (reason, request) => {
     expect(translateOsmAnd(request, DEVICE, RECEIVED)).toEqual({ ok: false, reason });
   });

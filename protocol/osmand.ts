@@ -43,7 +43,13 @@ export function osmandEventType(alarm: string): string {
  * (Traccar Client resends until it gets a 200) is the same event and one alarm.
  */
 export function osmandEventId(deviceId: string, ts: number, type: string): string {
-  return 'osmand-' + createHash('sha256').update(JSON.stringify([deviceId, ts, type])).digest('hex').slice(0, 40);
+  return (
+    'osmand-' +
+    createHash('sha256')
+      .update(JSON.stringify([deviceId, ts, type]))
+      .digest('hex')
+      .slice(0, 40)
+  );
 }
 
 /**
@@ -130,17 +136,20 @@ function readFields(fields: Record<string, string>): Reading {
 }
 
 function translateJson(json: unknown, deviceId: string, receivedAt: number): Translation {
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) return { ok: false, reason: 'osmand_json_not_object' };
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    return { ok: false, reason: 'osmand_json_not_object' };
   const location = (json as Record<string, unknown>).location;
   const locations = Array.isArray(location) ? location : [location];
-  if (locations.length === 0 || locations.length > MAX_LOCATIONS) return { ok: false, reason: 'osmand_location_missing' };
+  if (locations.length === 0 || locations.length > MAX_LOCATIONS)
+    return { ok: false, reason: 'osmand_location_missing' };
   const messages: TranslatedMessage[] = [];
   const fixes: Record<string, unknown>[] = [];
   for (const one of locations) {
     if (typeof one !== 'object' || one === null) return { ok: false, reason: 'osmand_location_missing' };
     const result = translateReading(readJsonLocation(one as Record<string, unknown>), deviceId, receivedAt);
     if (!result.ok) return result;
-    for (const message of result.messages) (message.channel === 'location' ? fixes.push(message.value as Record<string, unknown>) : messages.push(message));
+    for (const message of result.messages)
+      message.channel === 'location' ? fixes.push(message.value as Record<string, unknown>) : messages.push(message);
   }
   // A batch's positions are one location payload, taken or rejected whole: nothing half-stored.
   if (fixes.length) messages.push({ channel: 'location', value: fixes.length === 1 ? fixes[0] : fixes });
@@ -149,14 +158,20 @@ function translateJson(json: unknown, deviceId: string, receivedAt: number): Tra
 
 function readJsonLocation(location: Record<string, unknown>): Reading {
   const reading: Reading = {
-    ts: typeof location.timestamp === 'string' ? parseOsmAndTime(location.timestamp) : location.timestamp === undefined ? null : 'invalid',
+    ts:
+      typeof location.timestamp === 'string'
+        ? parseOsmAndTime(location.timestamp)
+        : location.timestamp === undefined
+          ? null
+          : 'invalid',
     lat: null,
     lon: null,
   };
   const coords = location.coords as Record<string, unknown> | undefined;
   if (coords && typeof coords === 'object') {
     if (coords.latitude !== undefined || coords.longitude !== undefined) {
-      if (isFiniteNumber(coords.latitude) && isFiniteNumber(coords.longitude)) [reading.lat, reading.lon] = [coords.latitude, coords.longitude];
+      if (isFiniteNumber(coords.latitude) && isFiniteNumber(coords.longitude))
+        [reading.lat, reading.lon] = [coords.latitude, coords.longitude];
       else reading.bad = 'coords';
     }
     // The location SDK reports an unknown speed, heading or accuracy as -1.
@@ -168,11 +183,13 @@ function readJsonLocation(location: Record<string, unknown>): Reading {
   const battery = location.battery as Record<string, unknown> | undefined;
   if (battery && typeof battery === 'object') {
     // level is 0..1, or -1 when unknown (simulators)
-    if (isFiniteNumber(battery.level) && battery.level >= 0 && battery.level <= 1) reading.batt = Math.round(battery.level * 100);
+    if (isFiniteNumber(battery.level) && battery.level >= 0 && battery.level <= 1)
+      reading.batt = Math.round(battery.level * 100);
     if (typeof battery.is_charging === 'boolean') reading.charging = battery.is_charging;
   }
   const extras = location.extras as Record<string, unknown> | undefined;
-  if (extras && typeof extras === 'object' && typeof extras.alarm === 'string' && extras.alarm) reading.alarm = extras.alarm;
+  if (extras && typeof extras === 'object' && typeof extras.alarm === 'string' && extras.alarm)
+    reading.alarm = extras.alarm;
   return reading;
 }
 
@@ -187,14 +204,20 @@ function translateReading(reading: Reading, deviceId: string, receivedAt: number
     // An alarm is an event (safety first: it is taken even without a position); its position is
     // stored with it as a fix (spec, "Events").
     const type = osmandEventType(reading.alarm);
-    const event: Record<string, unknown> = { id: osmandEventId(deviceId, ts, type), type, ts, osmandAlarm: reading.alarm };
+    const event: Record<string, unknown> = {
+      id: osmandEventId(deviceId, ts, type),
+      type,
+      ts,
+      osmandAlarm: reading.alarm,
+    };
     if (position) Object.assign(event, position, reading.acc !== undefined && { acc: reading.acc });
     if (reading.batt !== undefined) event.batt = reading.batt;
     return { ok: true, messages: [{ channel: 'events', value: event }] };
   }
   if (position) {
     const fix: Record<string, unknown> = { id: osmandFixId(ts, position.lat, position.lon), ts, ...position };
-    for (const key of ['acc', 'alt', 'speed', 'heading', 'batt'] as const) if (reading[key] !== undefined) fix[key] = reading[key];
+    for (const key of ['acc', 'alt', 'speed', 'heading', 'batt'] as const)
+      if (reading[key] !== undefined) fix[key] = reading[key];
     return { ok: true, messages: [{ channel: 'location', value: fix }] };
   }
   // No position (traccar takes these too): a sign of life, with the battery if it came.

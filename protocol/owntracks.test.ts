@@ -10,17 +10,65 @@ import { ownTracksConfigLink, ownTracksConfiguration, translateOwnTracks } from 
 //   CoreLocation's negative "invalid" value.
 const BOOKLET_TRACCAR = { lon: 2.29513, lat: 48.85833, _type: 'location', tst: 1497476456, tid: 'JJ' };
 const ANDROID_LOCATION = {
-  _type: 'location', acc: 12, alt: 35, batt: 81, bs: 1, conn: 'm', created_at: 1700000005, lat: 51.5007, lon: -0.1246,
-  t: 'u', tid: 'ph', tst: 1700000000, vac: 3, vel: 18, cog: 270, BSSID: 'aa:bb:cc:dd:ee:ff', SSID: 'office',
+  _type: 'location',
+  acc: 12,
+  alt: 35,
+  batt: 81,
+  bs: 1,
+  conn: 'm',
+  created_at: 1700000005,
+  lat: 51.5007,
+  lon: -0.1246,
+  t: 'u',
+  tid: 'ph',
+  tst: 1700000000,
+  vac: 3,
+  vel: 18,
+  cog: 270,
+  BSSID: 'aa:bb:cc:dd:ee:ff',
+  SSID: 'office',
 };
-const IOS_LOCATION = { _type: 'location', acc: 65, alt: 12, batt: 40, bs: 2, lat: 51.5, lon: -0.12, tid: 'io', tst: 1700000100, vel: -1, cog: -1, t: 'p' };
-const TRANSITION = { _type: 'transition', wtst: 1699990000, lat: 51.5007, lon: -0.1246, tst: 1700000200, acc: 20, tid: 'ph', event: 'enter', desc: 'Office', t: 'c', rid: 'r1' };
+const IOS_LOCATION = {
+  _type: 'location',
+  acc: 65,
+  alt: 12,
+  batt: 40,
+  bs: 2,
+  lat: 51.5,
+  lon: -0.12,
+  tid: 'io',
+  tst: 1700000100,
+  vel: -1,
+  cog: -1,
+  t: 'p',
+};
+const TRANSITION = {
+  _type: 'transition',
+  wtst: 1699990000,
+  lat: 51.5007,
+  lon: -0.1246,
+  tst: 1700000200,
+  acc: 20,
+  tid: 'ph',
+  event: 'enter',
+  desc: 'Office',
+  t: 'c',
+  rid: 'r1',
+};
 
 describe('translateOwnTracks', () => {
   it.each([
-    ['the booklet\'s Traccar example', BOOKLET_TRACCAR, { ts: 1497476456000, lat: 48.85833, lon: 2.29513 }],
-    ['an Android location: tst s → ms, vel km/h → m/s, cog → heading', ANDROID_LOCATION, { ts: 1700000000000, lat: 51.5007, lon: -0.1246, acc: 12, alt: 35, speed: 5, heading: 270, batt: 81 }],
-    ['an iOS location with unknown speed and course (-1): left out', IOS_LOCATION, { ts: 1700000100000, lat: 51.5, lon: -0.12, acc: 65, alt: 12, batt: 40 }],
+    ["the booklet's Traccar example", BOOKLET_TRACCAR, { ts: 1497476456000, lat: 48.85833, lon: 2.29513 }],
+    [
+      'an Android location: tst s → ms, vel km/h → m/s, cog → heading',
+      ANDROID_LOCATION,
+      { ts: 1700000000000, lat: 51.5007, lon: -0.1246, acc: 12, alt: 35, speed: 5, heading: 270, batt: 81 },
+    ],
+    [
+      'an iOS location with unknown speed and course (-1): left out',
+      IOS_LOCATION,
+      { ts: 1700000100000, lat: 51.5, lon: -0.12, acc: 65, alt: 12, batt: 40 },
+    ],
     ['a transition: its position', TRANSITION, { ts: 1700000200000, lat: 51.5007, lon: -0.1246, acc: 20 }],
   ])('%s', (_name, payload, fix) => {
     const result = translateOwnTracks(payload);
@@ -57,29 +105,68 @@ describe('translateOwnTracks', () => {
 
   it('leaves out-of-range latitude to the intake, which rejects the fix as for protocol v1', () => {
     const result = translateOwnTracks({ _type: 'location', lat: 123, lon: 0, tst: 1700000000 });
-    expect(result).toEqual({ ok: true, messages: [{ channel: 'location', value: { id: 'ot-1700000000-123-0', ts: 1700000000000, lat: 123, lon: 0 } }] });
+    expect(result).toEqual({
+      ok: true,
+      messages: [{ channel: 'location', value: { id: 'ot-1700000000-123-0', ts: 1700000000000, lat: 123, lon: 0 } }],
+    });
   });
 });
 
 describe('ownTracksConfiguration', () => {
   it('MQTT: the broker, the device id and secret, the topic the ACL allows, a subscription to its cmd topic alone', () => {
-    const configuration = ownTracksConfiguration({ mode: 'mqtt', deviceId: 'phone-17', secret: 's3cret', url: 'mqtts://arc.example.org:8883' });
+    const configuration = ownTracksConfiguration({
+      mode: 'mqtt',
+      deviceId: 'phone-17',
+      secret: 's3cret',
+      url: 'mqtts://arc.example.org:8883',
+    });
     expect(configuration).toMatchObject({
-      _type: 'configuration', mode: 0, host: 'arc.example.org', port: 8883, tls: true, ws: false, auth: true,
-      username: 'phone-17', password: 's3cret', clientId: 'phone-17', pubTopicBase: 'owntracks/phone-17/phone', sub: true, subTopic: 'owntracks/phone-17/phone/cmd', cmd: true,
+      _type: 'configuration',
+      mode: 0,
+      host: 'arc.example.org',
+      port: 8883,
+      tls: true,
+      ws: false,
+      auth: true,
+      username: 'phone-17',
+      password: 's3cret',
+      clientId: 'phone-17',
+      pubTopicBase: 'owntracks/phone-17/phone',
+      sub: true,
+      subTopic: 'owntracks/phone-17/phone/cmd',
+      cmd: true,
     });
   });
 
   it('HTTP: the endpoint with Basic auth as the device, commands on', () => {
-    const configuration = ownTracksConfiguration({ mode: 'http', deviceId: 'phone-17', secret: 's3cret', url: 'https://arc.example.org/owntracks' });
-    expect(configuration).toMatchObject({ _type: 'configuration', mode: 3, url: 'https://arc.example.org/owntracks', username: 'phone-17', password: 's3cret', cmd: true });
+    const configuration = ownTracksConfiguration({
+      mode: 'http',
+      deviceId: 'phone-17',
+      secret: 's3cret',
+      url: 'https://arc.example.org/owntracks',
+    });
+    expect(configuration).toMatchObject({
+      _type: 'configuration',
+      mode: 3,
+      url: 'https://arc.example.org/owntracks',
+      username: 'phone-17',
+      password: 's3cret',
+      cmd: true,
+    });
   });
 
   it('the owntracks:///config link holds the configuration, base64 (booklet, "URL config")', () => {
-    const configuration = ownTracksConfiguration({ mode: 'mqtt', deviceId: 'phone-17', secret: 'sé', url: 'mqtt://arc.example.org:1883' });
+    const configuration = ownTracksConfiguration({
+      mode: 'mqtt',
+      deviceId: 'phone-17',
+      secret: 'sé',
+      url: 'mqtt://arc.example.org:1883',
+    });
     const link = ownTracksConfigLink(configuration);
     expect(link.startsWith('owntracks:///config?inline=')).toBe(true);
-    const decoded = JSON.parse(Buffer.from(link.slice('owntracks:///config?inline='.length), 'base64').toString('utf8'));
+    const decoded = JSON.parse(
+      Buffer.from(link.slice('owntracks:///config?inline='.length), 'base64').toString('utf8'),
+    );
     expect(decoded).toEqual(configuration);
   });
 });

@@ -6,7 +6,19 @@
 import { isFiniteNumber, type Translation } from './translation.js';
 
 /** The `_type`s the apps send that carry nothing the ARC stores (booklet, "Types"). */
-const IGNORED_TYPES = new Set(['lwt', 'status', 'card', 'waypoint', 'waypoints', 'steps', 'beacon', 'cmd', 'configuration', 'request', 'dump']);
+const IGNORED_TYPES = new Set([
+  'lwt',
+  'status',
+  'card',
+  'waypoint',
+  'waypoints',
+  'steps',
+  'beacon',
+  'cmd',
+  'configuration',
+  'request',
+  'dump',
+]);
 
 /** Booklet: `vel` is km/h; protocol v1's `speed` is m/s. */
 const KMH_TO_MS = 1 / 3.6;
@@ -38,7 +50,12 @@ export function translateOwnTracks(json: unknown): Translation {
   const { lat, lon, tst } = message;
   if (!isFiniteNumber(lat) || !isFiniteNumber(lon)) return { ok: false, reason: 'owntracks_position_missing' };
   if (!Number.isSafeInteger(tst)) return { ok: false, reason: 'owntracks_tst_missing' };
-  const fix: Record<string, unknown> = { id: ownTracksFixId(tst as number, lat, lon), ts: (tst as number) * 1000, lat, lon };
+  const fix: Record<string, unknown> = {
+    id: ownTracksFixId(tst as number, lat, lon),
+    ts: (tst as number) * 1000,
+    lat,
+    lon,
+  };
   // Optional readings: iOS reports an unknown speed or course as -1 (booklet, "_type=location");
   // such a value is left out rather than refusing the position.
   if (isFiniteNumber(message.acc) && message.acc >= 0) fix.acc = message.acc;

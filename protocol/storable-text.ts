@@ -56,7 +56,12 @@ export function makeStorable(value: unknown, sourceText: string): StorableValue 
         if (storableKey !== key) delete object[key];
         // defineProperty, not assignment: a key "__proto__" stays a plain field.
         if (storableKey !== key || storable !== v) {
-          Object.defineProperty(object, storableKey, { value: storable, enumerable: true, writable: true, configurable: true });
+          Object.defineProperty(object, storableKey, {
+            value: storable,
+            enumerable: true,
+            writable: true,
+            configurable: true,
+          });
         }
         if (typeof v === 'object' && v !== null) containers.push(v);
       }

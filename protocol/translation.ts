@@ -15,7 +15,6 @@ export interface TranslatedMessage {
 
 export type Translation =
   /** `messages` may be empty: a message the ARC has no use for (accepted, nothing stored). */
-  | { ok: true; messages: TranslatedMessage[]; ignored?: string }
-  | { ok: false; reason: string };
+  { ok: true; messages: TranslatedMessage[]; ignored?: string } | { ok: false; reason: string };
 
 export const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);

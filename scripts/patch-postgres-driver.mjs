@@ -22,12 +22,20 @@ const edits = [
     `  function nextWrite(fn) {\n    ${MARKER}\n    if (!socket) {\n      chunk = nextWriteTimer = null\n      error(Errors.connection('CONNECTION_CLOSED', options))\n      return false\n    }\n    const x = socket.write(chunk, fn)`,
   ],
   // terminate() and closed(): cancel the deferred write and forget it and its bytes.
-  ['    clearImmediate(nextWriteTimer)\n    if (socket) {', '    clearImmediate(nextWriteTimer)\n    chunk = nextWriteTimer = null\n    if (socket) {'],
-  ['    incomings = null\n    clearImmediate(nextWriteTimer)\n', '    incomings = null\n    clearImmediate(nextWriteTimer)\n    chunk = nextWriteTimer = null\n'],
+  [
+    '    clearImmediate(nextWriteTimer)\n    if (socket) {',
+    '    clearImmediate(nextWriteTimer)\n    chunk = nextWriteTimer = null\n    if (socket) {',
+  ],
+  [
+    '    incomings = null\n    clearImmediate(nextWriteTimer)\n',
+    '    incomings = null\n    clearImmediate(nextWriteTimer)\n    chunk = nextWriteTimer = null\n',
+  ],
 ];
 
 export function patchedFiles() {
-  return ['src/connection.js', 'cjs/src/connection.js'].map((file) => path.join(ROOT, 'node_modules', 'postgres', file));
+  return ['src/connection.js', 'cjs/src/connection.js'].map((file) =>
+    path.join(ROOT, 'node_modules', 'postgres', file),
+  );
 }
 
 /** Patches each build of the driver once; a driver already mended is left alone. */

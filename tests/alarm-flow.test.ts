@@ -17,7 +17,10 @@ afterAll(async () => {
   await t?.close();
 });
 
-async function connectDevice(credentials: { deviceId: string; secret: string }, options: Partial<ConstructorParameters<typeof SimulatedDevice>[0]> = {}) {
+async function connectDevice(
+  credentials: { deviceId: string; secret: string },
+  options: Partial<ConstructorParameters<typeof SimulatedDevice>[0]> = {},
+) {
   const device = new SimulatedDevice({ ...credentials, url: t.mqttUrl, reconnect: false, ...options });
   devices.push(device);
   await device.connect();
@@ -120,14 +123,20 @@ describe('a panic button press', () => {
       ['power.off', 3],
       ['battery.low', 5],
     ]);
-    const [testEvent] = await t.sql`select alarm_id from events where device_id = ${credentials.deviceId} and type = 'test'`;
+    const [testEvent] =
+      await t.sql`select alarm_id from events where device_id = ${credentials.deviceId} and type = 'test'`;
     expect(testEvent.alarmId).toBeNull();
   });
 });
 
 describe('the duress PIN', () => {
   it('ends an amber session exactly as the safe PIN does, and raises a silent duress alarm', async () => {
-    const wearer = await t.createWearer({ name: 'Dana Duress', profile: 'domestic_abuse', safePin: '1234', duressPin: '9999' });
+    const wearer = await t.createWearer({
+      name: 'Dana Duress',
+      profile: 'domestic_abuse',
+      safePin: '1234',
+      duressPin: '9999',
+    });
     const safe = await connectDevice(await t.provisionDevice({ wearerId: wearer.id }));
     const duress = await connectDevice(await t.provisionDevice({ wearerId: wearer.id }));
 
@@ -185,7 +194,11 @@ describe('commands while a device is away', () => {
     expect(reply.eventId).toBe(event.id);
     // Marked delivered once the device's PUBACK reaches the ARC.
     await expect
-      .poll(async () => (await t.sql`select delivered_at from device_commands where device_id = ${credentials.deviceId}`)[0].deliveredAt)
+      .poll(
+        async () =>
+          (await t.sql`select delivered_at from device_commands where device_id = ${credentials.deviceId}`)[0]
+            .deliveredAt,
+      )
       .not.toBeNull();
   });
 

@@ -34,7 +34,12 @@ afterAll(async () => {
 });
 
 async function deviceOf(wearerId: string) {
-  const d = new SimulatedDevice({ ...(await t.provisionDevice({ wearerId })), url: t.mqttUrl, reconnect: false, now: () => clock });
+  const d = new SimulatedDevice({
+    ...(await t.provisionDevice({ wearerId })),
+    url: t.mqttUrl,
+    reconnect: false,
+    now: () => clock,
+  });
   devices.push(d);
   await d.connect();
   return d;
@@ -42,7 +47,8 @@ async function deviceOf(wearerId: string) {
 async function raise(d: SimulatedDevice, type: string, extra: Record<string, unknown> = {}) {
   const sent = await d.sendEvent(type, extra);
   await t.arc.idle();
-  return (await t.sql`select alarm_id from events where device_id = ${d.deviceId} and event_key = ${sent.id}`)[0].alarmId as string;
+  return (await t.sql`select alarm_id from events where device_id = ${d.deviceId} and event_key = ${sent.id}`)[0]
+    .alarmId as string;
 }
 const sendAll = async () => {
   while ((await t.arc.notifications.tick()) > 0);
@@ -52,7 +58,13 @@ const mailsTo = (address: string) => smtp.mails.filter((m) => JSON.stringify(m.t
 describe('carers', () => {
   it('are told in plain words with a link, never operator notes; never of duress or a test', async () => {
     const carer = await t.createUser('carer');
-    const mum = await t.createWearer({ name: 'Mum', profile: 'older_person', notes: 'Key safe code 4321', safePin: '1234', duressPin: '9876' });
+    const mum = await t.createWearer({
+      name: 'Mum',
+      profile: 'older_person',
+      notes: 'Key safe code 4321',
+      safePin: '1234',
+      duressPin: '9876',
+    });
     await t.api('POST', '/api/carer-links', { carerId: carer.id, wearerId: mum.id });
     const d = await deviceOf(mum.id);
 
@@ -61,11 +73,15 @@ describe('carers', () => {
     const mails = mailsTo(carer.email);
     expect(mails).toHaveLength(1);
     expect(mails[0].subject).toBe('Alarm for Mum: SOS button pressed');
-    expect(mails[0].text).toContain('The alarm centre is dealing with an alarm for Mum (SOS button pressed) since 14:00');
+    expect(mails[0].text).toContain(
+      'The alarm centre is dealing with an alarm for Mum (SOS button pressed) since 14:00',
+    );
     expect(mails[0].text).toContain(`https://arc.example.org/carer.html#wearer=${mum.id}`);
     expect(mails[0].text).not.toContain('4321');
     const shown = (await t.api('GET', `/api/alarms/${sos}`)).body.notifications;
-    expect(shown).toEqual([expect.objectContaining({ channel: 'email', audience: 'carer', recipient: carer.email, status: 'delivered' })]);
+    expect(shown).toEqual([
+      expect.objectContaining({ channel: 'email', audience: 'carer', recipient: carer.email, status: 'delivered' }),
+    ]);
 
     await d.sendEvent('sos.cancel', { pin: '9876' }); // duress
     await t.api('PUT', `/api/devices/${d.deviceId}/test-mode`, { minutes: 10, reason: 'Annual test' });
@@ -78,7 +94,11 @@ describe('carers', () => {
 describe('the response plan', () => {
   it('texts the parent at once (child profile), then waits for the operator to call the child, marks the step overdue, and moves on after the outcome', async () => {
     const child = await t.createWearer({ name: 'Sam', profile: 'child' });
-    const added = await t.api('POST', `/api/wearers/${child.id}/contacts`, { name: 'Pat Parent', relationship: 'mother', phone: '+44 7700 900123' });
+    const added = await t.api('POST', `/api/wearers/${child.id}/contacts`, {
+      name: 'Pat Parent',
+      relationship: 'mother',
+      phone: '+44 7700 900123',
+    });
     expect(added.status).toBe(201);
     const d = await deviceOf(child.id);
     const id = await raise(d, 'sos');
@@ -112,8 +132,17 @@ describe('the response plan', () => {
 
   it('a duress alarm sends no automatic message, even when the plan starts with one', async () => {
     const wearer = await t.createWearer({ name: 'Dee', profile: 'lone_worker', safePin: '1111', duressPin: '2222' });
-    await t.api('POST', `/api/wearers/${wearer.id}/contacts`, { name: 'Partner', relationship: 'partner', phone: '+44 7700 900999' });
-    const plan = { steps: [{ who: 'contact', contactPosition: 1, how: 'sms', waitS: 0 }, { who: 'wearer', how: 'operator_call', waitS: 60 }] };
+    await t.api('POST', `/api/wearers/${wearer.id}/contacts`, {
+      name: 'Partner',
+      relationship: 'partner',
+      phone: '+44 7700 900999',
+    });
+    const plan = {
+      steps: [
+        { who: 'contact', contactPosition: 1, how: 'sms', waitS: 0 },
+        { who: 'wearer', how: 'operator_call', waitS: 60 },
+      ],
+    };
     expect((await t.api('PUT', `/api/wearers/${wearer.id}/response-plan`, plan)).status).toBe(200);
     const d = await deviceOf(wearer.id);
     const cancel = await d.sendEvent('sos.cancel', { pin: '2222' });
@@ -126,11 +155,18 @@ describe('the response plan', () => {
 
   it('police response withdrawn blocks the police step and says why', async () => {
     const victim = await t.createWearer({ name: 'Vic', profile: 'domestic_abuse' });
-    await t.api('PUT', `/api/wearers/${victim.id}/police`, { urn: 'NW/2026/0042', policeWithdrawn: true, policeWithdrawnReason: 'Under review after false calls' });
+    await t.api('PUT', `/api/wearers/${victim.id}/police`, {
+      urn: 'NW/2026/0042',
+      policeWithdrawn: true,
+      policeWithdrawnReason: 'Under review after false calls',
+    });
     const d = await deviceOf(victim.id);
     const id = await raise(d, 'sos');
     const { plan } = (await t.api('GET', `/api/alarms/${id}`)).body;
-    expect(plan.steps[0]).toMatchObject({ who: 'police', blocked: { reason: expect.stringContaining('Under review after false calls') } });
+    expect(plan.steps[0]).toMatchObject({
+      who: 'police',
+      blocked: { reason: expect.stringContaining('Under review after false calls') },
+    });
   });
 });
 
@@ -165,7 +201,11 @@ describe('zones', () => {
     await d.sendFix({ ts: clock, lat: 53.6502, lon: -3.0001, acc: 10 });
     await t.arc.idle();
     const [alarm] = await t.sql`select type, priority, flags from alarms where device_id = ${d.deviceId}`;
-    expect(alarm).toMatchObject({ type: 'geofence.entered', priority: 1, flags: { zoneName: "Perpetrator's street", zoneKind: 'exclusion' } });
+    expect(alarm).toMatchObject({
+      type: 'geofence.entered',
+      priority: 1,
+      flags: { zoneName: "Perpetrator's street", zoneKind: 'exclusion' },
+    });
   });
 });
 
@@ -175,11 +215,15 @@ describe('the SLA report', () => {
     advance(1); // the period runs up to now, exclusive: the zone alarm came in at this very instant
     const report = await t.api('GET', '/api/reports/sla?period=today', undefined, supervisor.token);
     expect(report.status).toBe(200);
-    const [{ counted }] = await t.sql`select count(*)::int as counted from alarms where not is_test and linked_to is null`;
+    const [{ counted }] =
+      await t.sql`select count(*)::int as counted from alarms where not is_test and linked_to is null`;
     expect(report.body.report.overall.alarms).toBe(counted);
-    const [una] = await t.sql`select a.id from alarms a join wearers w on w.id = a.wearer_id where w.name = 'Unanswered Una'`;
+    const [una] =
+      await t.sql`select a.id from alarms a join wearers w on w.id = a.wearer_id where w.name = 'Unanswered Una'`;
     expect(report.body.report.breaches.map((b: any) => b.alarmId)).toContain(una.id); // nobody accepted it
-    const csv = await fetch(`${t.httpUrl}/api/reports/sla?period=today&format=csv`, { headers: { authorization: `Bearer ${supervisor.token}` } });
+    const csv = await fetch(`${t.httpUrl}/api/reports/sla?period=today&format=csv`, {
+      headers: { authorization: `Bearer ${supervisor.token}` },
+    });
     expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
     expect((await csv.text()).split('\r\n')[0]).toMatch(/class/i);
     const operator = await t.createUser('operator');

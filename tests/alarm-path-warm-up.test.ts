@@ -23,7 +23,9 @@ async function preparedPerConnection(): Promise<Set<string>[]> {
   try {
     return await Promise.all(
       reserved.map(async (conn) => {
-        const rows = await conn<{ s: string }[]>`select statement || ' ' || parameter_types::text as s from pg_prepared_statements`;
+        const rows = await conn<
+          { s: string }[]
+        >`select statement || ' ' || parameter_types::text as s from pg_prepared_statements`;
         return new Set(rows.map((r) => r.s));
       }),
     );
@@ -37,7 +39,10 @@ const has = (set: Set<string>, fragment: string) => [...set].some((s) => s.inclu
 describe('the alarm path is prepared on every database connection at start', () => {
   it('every connection of the pool holds the alarm path before anything has used it, and nothing was committed', async () => {
     const warmed = t.logs.find((l) => l.component === 'warm-up');
-    expect(warmed).toMatchObject({ msg: 'alarm path statements prepared on every database connection', connections: Number(t.sql.options.max) });
+    expect(warmed).toMatchObject({
+      msg: 'alarm path statements prepared on every database connection',
+      connections: Number(t.sql.options.max),
+    });
     const perConnection = await preparedPerConnection();
     expect(perConnection.length).toBeGreaterThan(1);
     for (const prepared of perConnection) {
@@ -58,7 +63,12 @@ describe('the alarm path is prepared on every database connection at start', () 
   it('the first SOS after the start, with a position, prepares no statement on any connection', async () => {
     const wearer = await t.createWearer({ name: 'Warm Example' });
     const credentials = await t.provisionDevice({ wearerId: wearer.id });
-    const device = new SimulatedDevice({ ...credentials, url: t.mqttUrl, reconnect: false, position: { lat: 53.64, lon: -3.01, acc: 8 } });
+    const device = new SimulatedDevice({
+      ...credentials,
+      url: t.mqttUrl,
+      reconnect: false,
+      position: { lat: 53.64, lon: -3.01, acc: 8 },
+    });
     devices.push(device);
     await device.connect();
     const console = t.operatorSocket(t.adminToken);

@@ -14,7 +14,11 @@ let t: TestArc;
 beforeAll(async () => {
   t = await startTestArc();
   expect((await t.api('POST', '/api/devices/bulk', { prefix: 'snap', count: 40, wearers: true })).status).toBe(201);
-  await t.api('PATCH', `/api/wearers/${(await t.sql<{ id: string }[]>`select wearer_id as id from devices where id = 'snap-00001'`)[0].id}`, { homeLat: 53.6458, homeLon: -3.0101 });
+  await t.api(
+    'PATCH',
+    `/api/wearers/${(await t.sql<{ id: string }[]>`select wearer_id as id from devices where id = 'snap-00001'`)[0].id}`,
+    { homeLat: 53.6458, homeLon: -3.0101 },
+  );
   await t.sql`update devices set fix_lat = 53.6478, fix_lon = -3.0066, fix_acc = 12 where id like 'snap-%'`;
   // A backlog like a flood's, as the console benchmark makes it: raised, a few accepted, flagged.
   const [admin] = await t.sql<{ id: string }[]>`select id from users where role = 'administrator' limit 1`;
@@ -33,19 +37,26 @@ afterAll(async () => {
 });
 
 /** The answer as it travels (`wire`, compressed or not) and as JSON (`bytes`, `body`). */
-function snapshot(path: string, acceptEncoding = 'identity'): Promise<{ wire: number; bytes: number; encoding: string | null; body: unknown }> {
+function snapshot(
+  path: string,
+  acceptEncoding = 'identity',
+): Promise<{ wire: number; bytes: number; encoding: string | null; body: unknown }> {
   return new Promise((resolve, reject) => {
-    const call = request(`${t.httpUrl}${path}`, { headers: { authorization: `Bearer ${t.adminToken}`, 'accept-encoding': acceptEncoding } }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => {
-        expect(response.statusCode).toBe(200);
-        const raw = Buffer.concat(chunks);
-        const encoding = response.headers['content-encoding'] ?? null;
-        const text = (encoding === 'gzip' ? gunzipSync(raw) : raw).toString('utf8');
-        resolve({ wire: raw.length, bytes: Buffer.byteLength(text), encoding, body: JSON.parse(text) });
-      });
-    });
+    const call = request(
+      `${t.httpUrl}${path}`,
+      { headers: { authorization: `Bearer ${t.adminToken}`, 'accept-encoding': acceptEncoding } },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          expect(response.statusCode).toBe(200);
+          const raw = Buffer.concat(chunks);
+          const encoding = response.headers['content-encoding'] ?? null;
+          const text = (encoding === 'gzip' ? gunzipSync(raw) : raw).toString('utf8');
+          resolve({ wire: raw.length, bytes: Buffer.byteLength(text), encoding, body: JSON.parse(text) });
+        });
+      },
+    );
     call.on('error', reject);
     call.end();
   });

@@ -37,7 +37,8 @@ describe('who may see what', () => {
     expect(mine.body.wearers.map((w: any) => w.name)).toEqual(['Mum']);
     expect(JSON.stringify(mine.body)).not.toContain('key safe');
     expect(JSON.stringify(mine.body)).not.toContain(stranger.id);
-    const [audited] = await t.sql`select actor from audit_log where action = 'carer.viewed_locations' order by id desc limit 1`;
+    const [audited] =
+      await t.sql`select actor from audit_log where action = 'carer.viewed_locations' order by id desc limit 1`;
     expect(audited.actor).toBe(carer.email);
   });
 
@@ -75,13 +76,16 @@ describe('logins', () => {
   it('repeated failures are slowed down, even with the right password', async () => {
     const user = await t.createUser('operator');
     for (let i = 0; i < 5; i++) {
-      expect((await t.api('POST', '/api/auth/login', { email: user.email, password: 'wrong-password!' }, null)).status).toBe(401);
+      expect(
+        (await t.api('POST', '/api/auth/login', { email: user.email, password: 'wrong-password!' }, null)).status,
+      ).toBe(401);
     }
     const throttled = await t.api('POST', '/api/auth/login', { email: user.email, password: user.password }, null);
     expect(throttled.status).toBe(429);
     expect(throttled.body.error.code).toBe('ARC_ERR_AUTH_THROTTLED');
     expect(Number(throttled.headers.get('retry-after'))).toBeGreaterThan(0);
-    const failures = await t.sql`select count(*)::int as n from audit_log where action = 'login.failed' and actor = ${user.email}`;
+    const failures =
+      await t.sql`select count(*)::int as n from audit_log where action = 'login.failed' and actor = ${user.email}`;
     expect(failures[0].n).toBeGreaterThanOrEqual(5);
   });
 
@@ -105,7 +109,12 @@ describe('devices and wearers', () => {
     expect(row.secretHash).toMatch(/^sha256\$/); // 256 random bits: SHA-256, as the spec says
     const listed = await t.api('GET', '/api/devices/secret-once');
     expect(JSON.stringify(listed.body)).not.toContain(created.body.secret);
-    const device = new SimulatedDevice({ deviceId: 'secret-once', secret: created.body.secret, url: t.mqttUrl, reconnect: false });
+    const device = new SimulatedDevice({
+      deviceId: 'secret-once',
+      secret: created.body.secret,
+      url: t.mqttUrl,
+      reconnect: false,
+    });
     await device.connect();
     await device.close();
     const again = await t.api('POST', '/api/devices', { id: 'secret-once' });
@@ -130,14 +139,25 @@ describe('devices and wearers', () => {
     expect(made.body.devices.map((d: any) => d.id)).toEqual(['fleet-001', 'fleet-002', 'fleet-003']);
     // Each comes with its connection settings, as a single device does; a device connects with them.
     const { connection } = made.body.devices[1];
-    expect(connection).toEqual({ url: expect.stringMatching(/^mqtt:\/\//), clientId: 'fleet-002', username: 'fleet-002', password: made.body.devices[1].secret });
-    const device = new SimulatedDevice({ deviceId: connection.username, secret: connection.password, url: t.mqttUrl, reconnect: false });
+    expect(connection).toEqual({
+      url: expect.stringMatching(/^mqtt:\/\//),
+      clientId: 'fleet-002',
+      username: 'fleet-002',
+      password: made.body.devices[1].secret,
+    });
+    const device = new SimulatedDevice({
+      deviceId: connection.username,
+      secret: connection.password,
+      url: t.mqttUrl,
+      reconnect: false,
+    });
     await device.connect();
     await device.close();
     const again = await t.api('POST', '/api/devices/bulk', { prefix: 'fleet', count: 4, digits: 3 });
     expect(again.body.devices.map((d: any) => d.id)).toEqual(['fleet-004']);
     expect(again.body.skipped).toEqual(['fleet-001', 'fleet-002', 'fleet-003']);
-    const [entry] = await t.sql`select actor, target from audit_log where action = 'device.bulk_provisioned' order by id limit 1`;
+    const [entry] =
+      await t.sql`select actor, target from audit_log where action = 'device.bulk_provisioned' order by id limit 1`;
     expect(entry).toEqual({ actor: ADMIN.email, target: 'fleet' });
   });
 
@@ -168,15 +188,43 @@ describe('bad requests get a 4xx with a reason', () => {
   it.each([
     ['POST', '/api/devices', { id: 'x' }, 400, 'ARC_ERR_VALIDATION', /id/],
     ['POST', '/api/devices', { id: 'ok-id', heartbeatS: 'soon' }, 400, 'ARC_ERR_VALIDATION', /heartbeatS/],
-    ['POST', '/api/devices', { id: 'ok-id-2', wearerId: '6f1c2a9e-4b1d-4c55-9a43-2f6f3f1d7a10' }, 404, 'ARC_ERR_WEARER_NOT_FOUND', /wearer/],
+    [
+      'POST',
+      '/api/devices',
+      { id: 'ok-id-2', wearerId: '6f1c2a9e-4b1d-4c55-9a43-2f6f3f1d7a10' },
+      404,
+      'ARC_ERR_WEARER_NOT_FOUND',
+      /wearer/,
+    ],
     ['PATCH', '/api/devices/no-such-device', { label: 'x' }, 404, 'ARC_ERR_DEVICE_NOT_FOUND', /device/],
     ['GET', '/api/devices/a b', undefined, 400, 'ARC_ERR_VALIDATION', /id/],
     ['GET', '/api/alarms/not-a-uuid', undefined, 400, 'ARC_ERR_VALIDATION', /id/],
     ['POST', '/api/wearers', { name: '' }, 400, 'ARC_ERR_VALIDATION', /name/],
-    ['POST', '/api/wearers', { name: 'Same Pins', safePin: '1234', duressPin: '1234' }, 400, 'ARC_ERR_VALIDATION', /differ/],
+    [
+      'POST',
+      '/api/wearers',
+      { name: 'Same Pins', safePin: '1234', duressPin: '1234' },
+      400,
+      'ARC_ERR_VALIDATION',
+      /differ/,
+    ],
     ['POST', '/api/wearers', { name: 'Bad Pin', safePin: '12' }, 400, 'ARC_ERR_VALIDATION', /PIN/],
-    ['POST', '/api/users', { email: 'not-an-email', name: 'X', role: 'operator', password: 'long-enough-password' }, 400, 'ARC_ERR_VALIDATION', /email/],
-    ['POST', '/api/users', { email: 'a@b.c', name: 'X', role: 'god', password: 'long-enough-password' }, 400, 'ARC_ERR_VALIDATION', /role/],
+    [
+      'POST',
+      '/api/users',
+      { email: 'not-an-email', name: 'X', role: 'operator', password: 'long-enough-password' },
+      400,
+      'ARC_ERR_VALIDATION',
+      /email/,
+    ],
+    [
+      'POST',
+      '/api/users',
+      { email: 'a@b.c', name: 'X', role: 'god', password: 'long-enough-password' },
+      400,
+      'ARC_ERR_VALIDATION',
+      /role/,
+    ],
     ['POST', '/api/auth/login', { email: 'x' }, 400, 'ARC_ERR_VALIDATION', /password/],
     ['GET', '/api/nothing-here', undefined, 404, 'ARC_ERR_NOT_FOUND', /nothing-here/],
   ] as const)('%s %s %j → %i %s', async (method, path, body, status, code, reason) => {

@@ -34,7 +34,10 @@ describe('GET /api/audit filters', () => {
     expect(mine.status).toBe(200);
     expect(new Set(mine.body.entries.map((e: any) => e.actor))).toEqual(new Set(['olive.operator@test.arc']));
     const aboutAnn = await get(`about=${wearerId}&actor=olive`);
-    expect(aboutAnn.body.entries.map((e: any) => e.action).sort()).toEqual(['device.positions_viewed', 'wearer.viewed']);
+    expect(aboutAnn.body.entries.map((e: any) => e.action).sort()).toEqual([
+      'device.positions_viewed',
+      'wearer.viewed',
+    ]);
     const looks = await get(`action=wearer.viewed,device.positions_viewed&actor=olive`);
     expect(looks.body.entries.map((e: any) => e.target).sort()).toEqual([otherId, wearerId, wearerId].sort());
     // A % in the text is a character, not a wildcard.
@@ -61,11 +64,16 @@ describe('GET /api/audit filters', () => {
     expect(csv.headers.get('content-type')).toContain('text/csv');
     const lines = (csv.body as string).trim().split('\r\n');
     expect(lines[0]).toBe('id,at,actor,action,target,detail');
-    expect(lines.slice(1).map((l) => l.split(',')[1])).toEqual(['2026-02-10T09:00:00.000Z', '2026-01-10T09:00:00.000Z']);
+    expect(lines.slice(1).map((l) => l.split(',')[1])).toEqual([
+      '2026-02-10T09:00:00.000Z',
+      '2026-01-10T09:00:00.000Z',
+    ]);
     const [exported] = await t.sql`select detail from audit_log where action = 'audit.exported'`;
     expect(exported.detail).toMatchObject({ entries: 2, filter: { about: wearerId, actor: 'old@' } });
     const actions = await t.api('GET', '/api/audit/actions');
-    expect(actions.body.actions).toEqual(expect.arrayContaining(['wearer.viewed', 'device.positions_viewed', 'audit.exported']));
+    expect(actions.body.actions).toEqual(
+      expect.arrayContaining(['wearer.viewed', 'device.positions_viewed', 'audit.exported']),
+    );
     expect(actions.body.actions).toEqual([...actions.body.actions].sort());
     expect((await get('', operator.token)).status).toBe(403);
     expect((await t.api('GET', '/api/audit/actions', undefined, operator.token)).status).toBe(403);

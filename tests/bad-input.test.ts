@@ -34,21 +34,38 @@ async function wellBehavedStillWorks() {
 }
 
 function rejectionLogged(reason: string) {
-  return t.logs.some((l) => l.msg === 'device message rejected' && l.reason === reason && l.deviceId === noisy.deviceId);
+  return t.logs.some(
+    (l) => l.msg === 'device message rejected' && l.reason === reason && l.deviceId === noisy.deviceId,
+  );
 }
 
 describe('rejected whole, with a log line and a metric', () => {
   it.each([
     ['payload_not_json', 'events', '{"type": "sos", '],
     ['payload_not_json', 'location', 'not json at all'],
-    ['payload_too_large', 'events', JSON.stringify({ id: randomUUID(), ts: Date.now(), type: 'sos', pad: 'x'.repeat(17 * 1024) })],
+    [
+      'payload_too_large',
+      'events',
+      JSON.stringify({ id: randomUUID(), ts: Date.now(), type: 'sos', pad: 'x'.repeat(17 * 1024) }),
+    ],
     ['event_type_missing', 'events', JSON.stringify({ id: randomUUID(), ts: Date.now() })],
     ['event_type_missing', 'events', JSON.stringify({ id: randomUUID(), ts: Date.now(), type: 42 })],
     ['event_not_object', 'events', '[1, 2, 3]'],
     ['fix_invalid', 'location', JSON.stringify({ ts: Date.now(), lat: 200, lon: 0 })],
     ['fix_invalid', 'location', JSON.stringify({ ts: Date.now(), lat: 53.6, lon: -3.0, acc: -1 })],
-    ['fix_invalid', 'location', JSON.stringify([{ ts: Date.now(), lat: 53.6, lon: -3.0 }, { ts: Date.now(), lon: -3.0 }])],
-    ['fix_invalid', 'location', JSON.stringify(Array.from({ length: 101 }, (_, i) => ({ ts: Date.now() - i, lat: 53.6, lon: -3.0 })))],
+    [
+      'fix_invalid',
+      'location',
+      JSON.stringify([
+        { ts: Date.now(), lat: 53.6, lon: -3.0 },
+        { ts: Date.now(), lon: -3.0 },
+      ]),
+    ],
+    [
+      'fix_invalid',
+      'location',
+      JSON.stringify(Array.from({ length: 101 }, (_, i) => ({ ts: Date.now() - i, lat: 53.6, lon: -3.0 }))),
+    ],
     ['status_invalid', 'status', JSON.stringify({ batt: 50 })],
     ['status_invalid', 'status', JSON.stringify({ ts: Date.now(), batt: 150 })],
   ] as const)('%s on %s', async (reason, channel, payload) => {
@@ -70,7 +87,10 @@ describe('rejected whole, with a log line and a metric', () => {
   it('a flood of the same bad message is counted in full but logged once every few seconds', async () => {
     const topic = deviceTopic(noisy.deviceId, 'status');
     const metric = 'intake_rejected{channel="status",reason="status_invalid"}';
-    const lines = () => t.logs.filter((l) => l.msg === 'device message rejected' && l.deviceId === noisy.deviceId && l.channel === 'status').length;
+    const lines = () =>
+      t.logs.filter(
+        (l) => l.msg === 'device message rejected' && l.deviceId === noisy.deviceId && l.channel === 'status',
+      ).length;
     const [countBefore, linesBefore] = [t.arc.metrics.get(metric), lines()];
     for (let i = 0; i < 60; i++) await noisy.publishRaw(topic, JSON.stringify({ batt: i }), 1);
     await t.arc.idle();
@@ -83,7 +103,12 @@ describe('rejected whole, with a log line and a metric', () => {
 
 describe('an alarm is taken even from an untidy payload', () => {
   it('an SOS with a latitude of 200 raises its alarm without a position, flagged', async () => {
-    const device = new SimulatedDevice({ ...(await t.provisionDevice()), url: t.mqttUrl, reconnect: false, position: null });
+    const device = new SimulatedDevice({
+      ...(await t.provisionDevice()),
+      url: t.mqttUrl,
+      reconnect: false,
+      position: null,
+    });
     await device.connect();
     const sent = await device.sendEvent('sos', { lat: 200, lon: -3.0, acc: -5 });
     await device.waitForCommand({ eventId: sent.id });
@@ -104,7 +129,8 @@ describe('an alarm is taken even from an untidy payload', () => {
     const before = Date.now();
     await device.sendRawEvent(noTs);
     await t.arc.idle();
-    const events = await t.sql`select event_key, type, ts, warnings, alarm_id from events where device_id = ${credentials.deviceId} order by id`;
+    const events =
+      await t.sql`select event_key, type, ts, warnings, alarm_id from events where device_id = ${credentials.deviceId} order by id`;
     expect(events).toHaveLength(2);
     expect(events[0]).toMatchObject({ type: 'sos', ts: '1763800000000', warnings: ['id_missing'] });
     expect(events[0].eventKey).toMatch(/^derived-/);
@@ -119,7 +145,9 @@ describe('an alarm is taken even from an untidy payload', () => {
     const device = new SimulatedDevice({ ...(await t.provisionDevice()), url: t.mqttUrl, reconnect: false });
     await device.connect();
     const socket = t.operatorSocket(t.adminToken);
-    const raised = new Promise<any>((resolve) => socket.on('alarm:raised', (a) => a.deviceId === device.deviceId && resolve(a)));
+    const raised = new Promise<any>((resolve) =>
+      socket.on('alarm:raised', (a) => a.deviceId === device.deviceId && resolve(a)),
+    );
     // Connected (and in its rooms) before the event: a push to a console not yet there is not sent.
     await connected(socket);
     await device.sendEvent('heart_rate.high', { bpm: 190 });

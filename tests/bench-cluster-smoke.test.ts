@@ -19,7 +19,13 @@ const lines: string[] = [];
 
 beforeAll(async () => {
   root = await mkdtemp(path.join(tmpdir(), 'arc-bench-cluster-smoke-'));
-  ctx = { workDir: path.join(root, 'work'), cacheDir: path.join(root, 'cache'), workers: 1, log: (l) => lines.push(l), progressEveryS: 60 };
+  ctx = {
+    workDir: path.join(root, 'work'),
+    cacheDir: path.join(root, 'cache'),
+    workers: 1,
+    log: (l) => lines.push(l),
+    progressEveryS: 60,
+  };
   await ensureSeededTemplate({ count: 16, cacheDir: ctx.cacheDir });
 }, 60_000);
 
@@ -28,9 +34,15 @@ afterAll(async () => {
 });
 
 describe('the cluster benchmark, with a handful of devices', () => {
-  it('two nodes: presses reach the other node\'s console; kill -9 of one loses and duplicates nothing and its devices move', async () => {
+  it("two nodes: presses reach the other node's console; kill -9 of one loses and duplicates nothing and its devices move", async () => {
     onTestFailed(() => console.error(lines.join('\n')));
-    const result = await runCluster(ctx, { devices: 16, latencyPresses: 4, pressEveryMs: 100, windowS: 3, settleTimeoutS: 40 });
+    const result = await runCluster(ctx, {
+      devices: 16,
+      latencyPresses: 4,
+      pressEveryMs: 100,
+      windowS: 3,
+      settleTimeoutS: 40,
+    });
     const check = result.data.check as StormCheck;
     expect(check.pressed).toBe(12);
     expect(check.acknowledged).toBe(12);

@@ -20,7 +20,13 @@ const lines: string[] = [];
 
 beforeAll(async () => {
   root = await mkdtemp(path.join(tmpdir(), 'arc-bench-console-'));
-  ctx = { workDir: path.join(root, 'work'), cacheDir: path.join(root, 'cache'), workers: 1, log: (l) => lines.push(l), progressEveryS: 60 };
+  ctx = {
+    workDir: path.join(root, 'work'),
+    cacheDir: path.join(root, 'cache'),
+    workers: 1,
+    log: (l) => lines.push(l),
+    progressEveryS: 60,
+  };
   await ensureSeededTemplate({ count: 6, cacheDir: ctx.cacheDir });
 }, 60_000);
 
@@ -30,14 +36,24 @@ afterAll(async () => {
 
 describe('the console flood benchmark, with a handful of alarms', () => {
   it('is a scenario of npm run bench, asked for by name', () => {
-    expect(parseBenchFlags(['console', '--console-open', '30'])).toMatchObject({ scenarios: ['console'], consoleOpen: 30 });
+    expect(parseBenchFlags(['console', '--console-open', '30'])).toMatchObject({
+      scenarios: ['console'],
+      consoleOpen: 30,
+    });
     expect(parseBenchFlags([])).toMatchObject({ scenarios: ['connect-storm', 'tracking', 'ingest', 'alarm-storm'] });
   });
 
   it('measures a storm in Chromium and reports every figure', async () => {
     const result = await runConsoleFlood(ctx, { open: 30, rate: 5, windowS: 1, settleTimeoutS: 60 });
     const table = formatTable(result);
-    for (const field of ['publish → shown in the page', 'long tasks during the storm', 'click → paint: open an alarm · accept it', 'JS heap before · after the storm', 'log-in → first row', 'GET /api/alarms: objects · ?form=rows (the console) · gzipped']) {
+    for (const field of [
+      'publish → shown in the page',
+      'long tasks during the storm',
+      'click → paint: open an alarm · accept it',
+      'JS heap before · after the storm',
+      'log-in → first row',
+      'GET /api/alarms: objects · ?form=rows (the console) · gzipped',
+    ]) {
       expect(table).toContain(field);
     }
     expect(result.data).toMatchObject({ finalCount: 35, stored: 35 });
@@ -53,11 +69,26 @@ describe('the console flood benchmark, with a handful of alarms', () => {
 
 describe('the console churn benchmark, for a few seconds', () => {
   it('raises and resolves alarms with the console open, samples its memory, and the count stays exact', async () => {
-    expect(parseBenchFlags(['console-churn', '--churn-minutes', '5'])).toMatchObject({ scenarios: ['console-churn'], churnMinutes: 5 });
+    expect(parseBenchFlags(['console-churn', '--churn-minutes', '5'])).toMatchObject({
+      scenarios: ['console-churn'],
+      churnMinutes: 5,
+    });
     const result = await runConsoleChurn(ctx, { open: 20, rate: 0.5, minutes: 0.2, sampleEveryS: 5 });
     const table = formatTable(result);
-    for (const field of ['JS heap after GC: first · last · slope', 'DOM nodes: first · last · slope', 'count on the page · open in PostgreSQL']) expect(table).toContain(field);
-    const data = result.data as { raised: number; resolved: number; refused: number; finalCount: number; stored: number; samples: { heap: number; nodes: number }[] };
+    for (const field of [
+      'JS heap after GC: first · last · slope',
+      'DOM nodes: first · last · slope',
+      'count on the page · open in PostgreSQL',
+    ])
+      expect(table).toContain(field);
+    const data = result.data as {
+      raised: number;
+      resolved: number;
+      refused: number;
+      finalCount: number;
+      stored: number;
+      samples: { heap: number; nodes: number }[];
+    };
     expect(data.raised).toBeGreaterThan(0);
     // Every alarm the presses raised was resolved (a press on a still open alarm raises none), and the page counts the backlog again.
     expect(data.resolved).toBeGreaterThan(0);

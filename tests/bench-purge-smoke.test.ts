@@ -19,7 +19,13 @@ const lines: string[] = [];
 
 beforeAll(async () => {
   root = await mkdtemp(path.join(tmpdir(), 'arc-bench-purge-smoke-'));
-  ctx = { workDir: path.join(root, 'work'), cacheDir: path.join(root, 'cache'), workers: 1, log: (l) => lines.push(l), progressEveryS: 60 };
+  ctx = {
+    workDir: path.join(root, 'work'),
+    cacheDir: path.join(root, 'cache'),
+    workers: 1,
+    log: (l) => lines.push(l),
+    progressEveryS: 60,
+  };
   await ensureSeededTemplate({ count: 8, cacheDir: ctx.cacheDir });
 }, 60_000);
 
@@ -35,11 +41,20 @@ describe('the tracking benchmark with the retention purge', () => {
     // An idle sweep passes once a minute from the ARC's start: the old fixes fall due at the
     // first pass, about a minute in.
     const results = await runTracking(ctx, {
-      devices: 6, durationS: 3, fixEveryS: 1, heartbeatS: 2, pressEveryMs: 500, connectSettleS: 0.2,
+      devices: 6,
+      durationS: 3,
+      fixEveryS: 1,
+      heartbeatS: 2,
+      pressEveryMs: 500,
+      connectSettleS: 0.2,
       purge: { rows, idleS: 1, tailS: 2, maxS: 120 },
     });
     const purge = results.find((r) => r.name === 'purge-during-tracking')!;
-    const data = purge.data as unknown as PurgeComparison & { oldLeft: number; alarmsStored: number; run: { presses: number; acked: number; shown: number; ackedNotStored: number } };
+    const data = purge.data as unknown as PurgeComparison & {
+      oldLeft: number;
+      alarmsStored: number;
+      run: { presses: number; acked: number; shown: number; ackedNotStored: number };
+    };
     expect(data.oldLeft).toBe(0);
     expect(data.purgedFixes).toBe(rows);
     expect(data.passes).toBeGreaterThanOrEqual(4); // in batches, never one statement for all

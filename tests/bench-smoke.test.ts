@@ -48,22 +48,42 @@ const row = (result: ScenarioResult, key: string) => result.rows.find(([k]) => k
 
 describe('the benchmark scripts, with a handful of devices', () => {
   it('parse their command lines', () => {
-    expect(parseBenchFlags(['tracking', '--tracking-devices', '50'])).toMatchObject({ scenarios: ['tracking'], trackingDevices: 50 });
+    expect(parseBenchFlags(['tracking', '--tracking-devices', '50'])).toMatchObject({
+      scenarios: ['tracking'],
+      trackingDevices: 50,
+    });
     expect(() => parseBenchFlags(['warp-speed'])).toThrow(/unknown scenario/);
-    expect(parseFaultFlags(['--pg-modes', 'freeze'])).toMatchObject({ faults: ['kill', 'postgres', 'garbage'], pgModes: ['freeze'] });
+    expect(parseFaultFlags(['--pg-modes', 'freeze'])).toMatchObject({
+      faults: ['kill', 'postgres', 'garbage'],
+      pgModes: ['freeze'],
+    });
   });
 
   it('connect storm, sustained tracking with alarm latency', async () => {
     const storm = await runConnectStorm(ctx, 5, 0.2);
     expect(row(storm, 'connected')).toBe('5 of 5');
-    const [, sustained, latency] = await runTracking(ctx, { devices: 6, durationS: 3, fixEveryS: 1, heartbeatS: 2, pressEveryMs: 500, connectSettleS: 0.2 });
+    const [, sustained, latency] = await runTracking(ctx, {
+      devices: 6,
+      durationS: 3,
+      fixEveryS: 1,
+      heartbeatS: 2,
+      pressEveryMs: 500,
+      connectSettleS: 0.2,
+    });
     expect(sustained.data.ackedNotStored).toBe(0);
     expect(latency.data.acked).toBe(latency.data.presses);
     expect(formatTable(latency)).toContain('publish → alarm:raised at console');
   }, 60_000);
 
   it('ingest ceiling against the ARC and bare Aedes', async () => {
-    const result = await runIngestCeiling(ctx, { devices: 4, stepS: 1.5, settleS: 0.5, startRate: 40, factor: 2, maxRate: 80 });
+    const result = await runIngestCeiling(ctx, {
+      devices: 4,
+      stepS: 1.5,
+      settleS: 0.5,
+      startRate: 40,
+      factor: 2,
+      maxRate: 80,
+    });
     expect((result.data.arc as { steps: unknown[] }).steps.length).toBeGreaterThan(0);
     expect((result.data.bare as { steps: unknown[] }).steps.length).toBeGreaterThan(0);
     // Every fix the devices sent was acknowledged and is in PostgreSQL, once (checked after a drain).
@@ -79,9 +99,14 @@ describe('the benchmark scripts, with a handful of devices', () => {
 
   it('alarm storm', async () => {
     const result = await runAlarmStorm(ctx, { devices: 6, windowS: 1, settleTimeoutS: 20, warmupS: 0.5 });
-    expect(result.data.check).toMatchObject({ pressed: 6, acknowledged: 6, lost: 0, duplicateAlarms: 0, notInSnapshot: 0 });
+    expect(result.data.check).toMatchObject({
+      pressed: 6,
+      acknowledged: 6,
+      lost: 0,
+      duplicateAlarms: 0,
+      notInSnapshot: 0,
+    });
   }, 60_000);
-
 });
 
 // Each fault run has its own ARC, PostgreSQL and ports. One after the other, not side by side:
@@ -89,8 +114,16 @@ describe('the benchmark scripts, with a handful of devices', () => {
 // cores until it timed out (issue 10's CI run).
 describe('the fault scripts, with a handful of devices', () => {
   it('kill -9 during a storm', async () => {
-    const kill = await runKillDuringStorm(ctx, { cycles: 1, devicesPerCycle: 4, windowS: 1, settleTimeoutS: 4, downtimeS: 0 });
-    expect(kill.data.cycles).toEqual([expect.objectContaining({ lost: 0, duplicateAlarms: 0, escalationDuplicates: 0, notInSnapshot: 0 })]);
+    const kill = await runKillDuringStorm(ctx, {
+      cycles: 1,
+      devicesPerCycle: 4,
+      windowS: 1,
+      settleTimeoutS: 4,
+      downtimeS: 0,
+    });
+    expect(kill.data.cycles).toEqual([
+      expect.objectContaining({ lost: 0, duplicateAlarms: 0, escalationDuplicates: 0, notInSnapshot: 0 }),
+    ]);
   }, 60_000);
 
   it('PostgreSQL stopped, then frozen', async () => {
@@ -100,7 +133,14 @@ describe('the fault scripts, with a handful of devices', () => {
     // What the scenario saw, for whoever reads a failed run (a timeout too).
     onTestFailed(() => console.error(lines.slice(-30).join('\n')));
     const pg = await runPostgresOutage(ctx, {
-      devices: 4, fixEveryS: 1, pressEveryMs: 500, beforeS: 1, outageS: 3, afterS: 2, modes: ['stop', 'freeze'], pressTimeoutS: 8,
+      devices: 4,
+      fixEveryS: 1,
+      pressEveryMs: 500,
+      beforeS: 1,
+      outageS: 3,
+      afterS: 2,
+      modes: ['stop', 'freeze'],
+      pressTimeoutS: 8,
       reconnect: { minMs: 200, maxMs: 2000 },
     });
     expect(pg.data).toMatchObject({ lostFixes: 0 });
@@ -124,7 +164,11 @@ describe('the fault scripts, with a handful of devices', () => {
     // press acknowledged and shown on the console.
     type Phase = { latency: { presses: number; acked: number; alarmRaised: { count: number } } };
     const { quiet, flood, ratios, floodStats, arcMetrics } = garbage.data as {
-      quiet: Phase; flood: Phase; ratios: { p50: number | null }; floodStats: { garbagePublishes: number } | null; arcMetrics: Record<string, number>;
+      quiet: Phase;
+      flood: Phase;
+      ratios: { p50: number | null };
+      floodStats: { garbagePublishes: number } | null;
+      arcMetrics: Record<string, number>;
     };
     for (const phase of [quiet, flood]) {
       expect(phase.latency.presses).toBeGreaterThan(0);
@@ -134,7 +178,9 @@ describe('the fault scripts, with a handful of devices', () => {
     expect(ratios.p50).toEqual(expect.any(Number));
     // The garbage was sent, rejected by the intake and counted (GET /api/metrics).
     expect(floodStats?.garbagePublishes).toBeGreaterThan(0);
-    const rejected = Object.entries(arcMetrics).filter(([key]) => key.startsWith('intake_rejected')).reduce((sum, [, n]) => sum + n, 0);
+    const rejected = Object.entries(arcMetrics)
+      .filter(([key]) => key.startsWith('intake_rejected'))
+      .reduce((sum, [, n]) => sum + n, 0);
     expect(rejected).toBeGreaterThan(0);
   }, 60_000);
 });

@@ -22,7 +22,12 @@ afterAll(async () => {
 const HOME = { lat: 53.6458, lon: -3.0101, acc: 8 };
 
 async function deviceOf(wearerId: string): Promise<SimulatedDevice> {
-  const device = new SimulatedDevice({ ...(await t.provisionDevice({ wearerId })), url: t.mqttUrl, reconnect: false, position: HOME });
+  const device = new SimulatedDevice({
+    ...(await t.provisionDevice({ wearerId })),
+    url: t.mqttUrl,
+    reconnect: false,
+    position: HOME,
+  });
   devices.push(device);
   await device.connect();
   return device;
@@ -30,7 +35,8 @@ async function deviceOf(wearerId: string): Promise<SimulatedDevice> {
 
 async function carerOf(...wearerIds: string[]) {
   const carer = await t.createUser('carer');
-  for (const wearerId of wearerIds) expect((await t.api('POST', '/api/carer-links', { carerId: carer.id, wearerId })).status).toBe(201);
+  for (const wearerId of wearerIds)
+    expect((await t.api('POST', '/api/carer-links', { carerId: carer.id, wearerId })).status).toBe(201);
   return carer;
 }
 
@@ -55,15 +61,21 @@ async function until(check: () => boolean, what: string, timeoutMs = 10_000): Pr
   }
 }
 
-const moveTo = (device: SimulatedDevice, lat: number, lon: number) => device.sendFix({ ts: Date.now(), lat, lon, acc: 10 });
+const moveTo = (device: SimulatedDevice, lat: number, lon: number) =>
+  device.sendFix({ ts: Date.now(), lat, lon, acc: 10 });
 
 describe('who may open the carer feed', () => {
   it('refuses a page without a session, staff of every role, and keeps carers off the operator feed', async () => {
-    const refusal = (token: string | null) => connected(carerSocket(t.httpUrl, token) as never).then(() => 'connected', (err) => err.code);
+    const refusal = (token: string | null) =>
+      connected(carerSocket(t.httpUrl, token) as never).then(
+        () => 'connected',
+        (err) => err.code,
+      );
     expect(await refusal(null)).toBe('ARC_ERR_AUTH_REQUIRED');
     expect(await refusal('not-a-session')).toBe('ARC_ERR_AUTH_REQUIRED');
     expect(await refusal(t.adminToken)).toBe('ARC_ERR_FORBIDDEN');
-    for (const role of ['supervisor', 'operator'] as const) expect(await refusal((await t.createUser(role)).token)).toBe('ARC_ERR_FORBIDDEN');
+    for (const role of ['supervisor', 'operator'] as const)
+      expect(await refusal((await t.createUser(role)).token)).toBe('ARC_ERR_FORBIDDEN');
 
     const carer = await carerOf();
     await expect(connected(t.operatorSocket(carer.token))).rejects.toMatchObject({ code: 'ARC_ERR_FORBIDDEN' });
@@ -87,7 +99,15 @@ describe('positions', () => {
     await until(() => mine.length === 1 && theirs.length === 1, 'one move each');
     await settled();
     expect(mine).toEqual([
-      { event: 'wearer:moved', wearerId: mum.id, payload: { wearerId: mum.id, position: { ts: expect.any(Number), lat: 53.65, lon: -3.02, acc: 10 }, seenAt: expect.any(String) } },
+      {
+        event: 'wearer:moved',
+        wearerId: mum.id,
+        payload: {
+          wearerId: mum.id,
+          position: { ts: expect.any(Number), lat: 53.65, lon: -3.02, acc: 10 },
+          seenAt: expect.any(String),
+        },
+      },
     ]);
     expect(theirs.map((p) => p.wearerId)).toEqual([stranger.id]);
     expect(JSON.stringify(mine)).not.toContain(stranger.id);
@@ -104,7 +124,8 @@ describe('positions', () => {
     await moveTo(mumsDevice, 53.67, -3.04);
     await until(() => mine.length === 2, 'the move after linking again');
     expect(mine[1].payload.position).toMatchObject({ lat: 53.67, lon: -3.04 });
-    const audits = await t.sql`select detail from audit_log where action = 'carer.viewed_locations' and actor_id = ${carer.id} order by id`;
+    const audits =
+      await t.sql`select detail from audit_log where action = 'carer.viewed_locations' and actor_id = ${carer.id} order by id`;
     expect(audits.map((a) => a.detail)).toEqual([
       { wearerIds: [mum.id], view: 'live' },
       { wearerIds: [mum.id], view: 'live' },
@@ -128,7 +149,12 @@ describe('positions', () => {
 
 describe('alarms', () => {
   it('are told in plain words as they are raised and closed; duress and test alarms never reach a carer', async () => {
-    const mum = await t.createWearer({ name: 'Nan', notes: 'ARC only: key safe 4321', safePin: '1234', duressPin: '9876' });
+    const mum = await t.createWearer({
+      name: 'Nan',
+      notes: 'ARC only: key safe 4321',
+      safePin: '1234',
+      duressPin: '9876',
+    });
     const pendant = await deviceOf(mum.id);
     const watch = await deviceOf(mum.id);
     const carer = await carerOf(mum.id);
@@ -139,13 +165,20 @@ describe('alarms', () => {
     // Duress: the wearer "cancelled" with the duress PIN. Silent to the carer, who may be the danger.
     await pendant.sendEvent('sos.cancel', { pin: '9876' });
     // On test: an alarm that is not one.
-    expect((await t.api('PUT', `/api/devices/${pendant.deviceId}/test-mode`, { minutes: 10, reason: 'Annual test' })).status).toBe(200);
+    expect(
+      (await t.api('PUT', `/api/devices/${pendant.deviceId}/test-mode`, { minutes: 10, reason: 'Annual test' })).status,
+    ).toBe(200);
     await pendant.sendEvent('fall');
     await settled();
     const open = await t.sql`select type, is_test, flags from alarms where wearer_id = ${mum.id} order by received_at`;
     expect(open.map((a) => a.type)).toEqual(['duress', 'fall']);
     expect(alarmPushes()).toEqual([]);
-    expect((await listed()).alarm).toEqual({ state: 'none', text: 'No alarm for Nan so far.', since: null, closedAt: null });
+    expect((await listed()).alarm).toEqual({
+      state: 'none',
+      text: 'No alarm for Nan so far.',
+      since: null,
+      closedAt: null,
+    });
 
     // A real SOS from the other device: one alarm, in plain words.
     await watch.sendEvent('sos');
@@ -155,7 +188,9 @@ describe('alarms', () => {
       wearerId: mum.id,
       alarm: {
         state: 'open',
-        text: expect.stringMatching(/^The alarm centre is dealing with an alarm for Nan \(SOS button pressed\) since \d\d:\d\d\.$/),
+        text: expect.stringMatching(
+          /^The alarm centre is dealing with an alarm for Nan \(SOS button pressed\) since \d\d:\d\d\.$/,
+        ),
         since: expect.any(String),
         closedAt: null,
       },
@@ -166,7 +201,9 @@ describe('alarms', () => {
     expect((await t.api('POST', `/api/alarms/${sos.id}/accept`)).status).toBe(200);
     await until(() => alarmPushes().length === 2, 'the accept');
     expect(alarmPushes()[1].payload.alarm.state).toBe('open');
-    expect((await t.api('POST', `/api/alarms/${sos.id}/resolve`, { closureCode: 'false_accidental' })).status).toBe(200);
+    expect((await t.api('POST', `/api/alarms/${sos.id}/resolve`, { closureCode: 'false_accidental' })).status).toBe(
+      200,
+    );
     await until(() => alarmPushes().length === 3, 'the resolve');
     const closed = alarmPushes()[2].payload.alarm;
     expect(closed).toEqual({
@@ -185,7 +222,16 @@ describe('alarms', () => {
     await settled();
     expect(alarmPushes()).toHaveLength(3);
     const everything = JSON.stringify([pushes, await listed()]);
-    for (const secret of ['duress', 'Duress', 'fall', '4321', 'test', 'false_accidental', pendant.deviceId, watch.deviceId]) {
+    for (const secret of [
+      'duress',
+      'Duress',
+      'fall',
+      '4321',
+      'test',
+      'false_accidental',
+      pendant.deviceId,
+      watch.deviceId,
+    ]) {
       expect(everything).not.toContain(secret);
     }
   });

@@ -51,15 +51,20 @@ describe('the carer page with a day of fixes', () => {
     await page.evaluate(() => {
       const w = window as unknown as { longTasks: number[] };
       w.longTasks = [];
-      new PerformanceObserver((list) => list.getEntries().forEach((e) => w.longTasks.push(e.duration))).observe({ type: 'longtask' });
+      new PerformanceObserver((list) => list.getEntries().forEach((e) => w.longTasks.push(e.duration))).observe({
+        type: 'longtask',
+      });
     });
     const now = Date.now();
     // A hundred fixes in quick succession, each the newest (the ARC may coalesce their pushes).
-    for (let i = 0; i < 100; i++) await device.sendFix({ ts: now - (100 - i) * 1000, lat: 53.65 + i / 10000, lon: -3.01, acc: 8 });
+    for (let i = 0; i < 100; i++)
+      await device.sendFix({ ts: now - (100 - i) * 1000, lat: 53.65 + i / 10000, lon: -3.01, acc: 8 });
     await page.getByText('Walker was at 53.65990, -3.01000 ±8 m', { exact: false }).waitFor({ timeout: 30_000 });
     const summary = await page.getByText(/positions in the last 24 hours/).textContent();
     expect(Number(summary!.match(/^(\d+) positions/)![1])).toBeGreaterThan(DAY_FIXES);
     const longTasks = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
-    console.log(`carer page, ${DAY_FIXES} fixes then 100 quick fixes: long tasks ${longTasks.length}, max ${Math.round(Math.max(0, ...longTasks))} ms, total ${Math.round(longTasks.reduce((a, b) => a + b, 0))} ms`);
+    console.log(
+      `carer page, ${DAY_FIXES} fixes then 100 quick fixes: long tasks ${longTasks.length}, max ${Math.round(Math.max(0, ...longTasks))} ms, total ${Math.round(longTasks.reduce((a, b) => a + b, 0))} ms`,
+    );
   });
 });

@@ -20,7 +20,12 @@ afterAll(async () => {
 const HOUR = 3600_000;
 
 async function connectDevice(credentials: { deviceId: string; secret: string }): Promise<SimulatedDevice> {
-  const device = new SimulatedDevice({ ...credentials, url: t.mqttUrl, reconnect: false, position: { lat: 53.6458, lon: -3.0101, acc: 8 } });
+  const device = new SimulatedDevice({
+    ...credentials,
+    url: t.mqttUrl,
+    reconnect: false,
+    position: { lat: 53.6458, lon: -3.0101, acc: 8 },
+  });
   devices.push(device);
   await device.connect();
   return device;
@@ -29,7 +34,8 @@ const deviceOf = async (wearerId: string) => connectDevice(await t.provisionDevi
 
 async function carerOf(...wearerIds: string[]) {
   const carer = await t.createUser('carer');
-  for (const wearerId of wearerIds) expect((await t.api('POST', '/api/carer-links', { carerId: carer.id, wearerId })).status).toBe(201);
+  for (const wearerId of wearerIds)
+    expect((await t.api('POST', '/api/carer-links', { carerId: carer.id, wearerId })).status).toBe(201);
   return carer;
 }
 
@@ -41,7 +47,11 @@ describe('own people only', () => {
     const mum = await t.createWearer({ name: 'Mum', notes: 'ARC only: key safe 4321' });
     const stranger = await t.createWearer({ name: 'Someone Else' });
     await t.api('PATCH', `/api/wearers/${stranger.id}`, { carersEditSafeZones: true });
-    await t.api('POST', `/api/wearers/${stranger.id}/geofences`, { name: 'Their home', kind: 'safe', shape: { type: 'circle', lat: 53.7, lon: -2.9, radiusM: 200 } });
+    await t.api('POST', `/api/wearers/${stranger.id}/geofences`, {
+      name: 'Their home',
+      kind: 'safe',
+      shape: { type: 'circle', lat: 53.7, lon: -2.9, radiusM: 200 },
+    });
     await carerOf(stranger.id); // someone else's carer: never shown either
     const carer = await carerOf(mum.id);
 
@@ -103,9 +113,17 @@ describe('where and how they are', () => {
     await t.arc.idle();
 
     const [listed] = (await t.api('GET', '/api/my/wearers', undefined, carer.token)).body.wearers;
-    expect(listed).toMatchObject({ batt: 54, charging: false, position: { ts: now - 60_000, lat: 53.63, lon: -3.03, acc: 9 } });
+    expect(listed).toMatchObject({
+      batt: 54,
+      charging: false,
+      position: { ts: now - 60_000, lat: 53.63, lon: -3.03, acc: 9 },
+    });
     expect(Date.now() - Date.parse(listed.lastSeenAt)).toBeLessThan(60_000);
-    expect(await lastAudit(carer.id)).toEqual({ action: 'carer.viewed_locations', target: dad.id, detail: { wearerIds: [dad.id], view: 'list' } });
+    expect(await lastAudit(carer.id)).toEqual({
+      action: 'carer.viewed_locations',
+      target: dad.id,
+      detail: { wearerIds: [dad.id], view: 'list' },
+    });
 
     const day = await t.api('GET', `/api/my/wearers/${dad.id}/trail`, undefined, carer.token);
     expect(day.status).toBe(200);
@@ -113,18 +131,39 @@ describe('where and how they are', () => {
     expect(Date.parse(day.body.to) - Date.parse(day.body.from)).toBe(24 * HOUR);
     expect(day.body.truncated).toBe(false);
     const audited = await lastAudit(carer.id);
-    expect(audited).toMatchObject({ action: 'carer.viewed_locations', target: dad.id, detail: { wearerIds: [dad.id], view: 'trail', points: 3 } });
+    expect(audited).toMatchObject({
+      action: 'carer.viewed_locations',
+      target: dad.id,
+      detail: { wearerIds: [dad.id], view: 'trail', points: 3 },
+    });
 
     const from = new Date(now - 27 * HOUR).toISOString();
     const to = new Date(now - 90 * 60_000).toISOString();
-    const span = await t.api('GET', `/api/my/wearers/${dad.id}/trail?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`, undefined, carer.token);
+    const span = await t.api(
+      'GET',
+      `/api/my/wearers/${dad.id}/trail?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`,
+      undefined,
+      carer.token,
+    );
     expect(span.body.points.map((p: any) => p.lat)).toEqual([53.6, 53.61]);
 
-    const backwards = await t.api('GET', `/api/my/wearers/${dad.id}/trail?from=${encodeURIComponent(to)}&to=${encodeURIComponent(from)}`, undefined, carer.token);
+    const backwards = await t.api(
+      'GET',
+      `/api/my/wearers/${dad.id}/trail?from=${encodeURIComponent(to)}&to=${encodeURIComponent(from)}`,
+      undefined,
+      carer.token,
+    );
     expect(backwards.body.error.code).toBe('ARC_ERR_VALIDATION');
-    const tooLong = await t.api('GET', `/api/my/wearers/${dad.id}/trail?from=2026-01-01T00:00:00Z&to=2026-01-09T00:00:00Z`, undefined, carer.token);
+    const tooLong = await t.api(
+      'GET',
+      `/api/my/wearers/${dad.id}/trail?from=2026-01-01T00:00:00Z&to=2026-01-09T00:00:00Z`,
+      undefined,
+      carer.token,
+    );
     expect(tooLong.body.error.code).toBe('ARC_ERR_VALIDATION');
-    expect((await t.api('GET', `/api/my/wearers/${dad.id}/trail?from=yesterday`, undefined, carer.token)).status).toBe(400);
+    expect((await t.api('GET', `/api/my/wearers/${dad.id}/trail?from=yesterday`, undefined, carer.token)).status).toBe(
+      400,
+    );
   });
 
   it("never shows where a device's previous wearer went", async () => {
@@ -189,18 +228,32 @@ describe('safe zones', () => {
     const mum = await t.createWearer({ name: 'Mum' });
     const made = async (body: unknown) => (await t.api('POST', `/api/wearers/${mum.id}/geofences`, body)).body.geofence;
     const safe = await made({ ...home, kind: 'safe' });
-    const exclusion = await made({ name: 'Near his address', kind: 'exclusion', shape: { type: 'circle', lat: 53.41, lon: -2.98, radiusM: 500 } });
+    const exclusion = await made({
+      name: 'Near his address',
+      kind: 'exclusion',
+      shape: { type: 'circle', lat: 53.41, lon: -2.98, radiusM: 500 },
+    });
     const carer = await carerOf(mum.id);
 
     const zones = await t.api('GET', `/api/my/wearers/${mum.id}/zones`, undefined, carer.token);
-    expect(zones.body).toEqual({ wearerId: mum.id, editable: false, zones: [{ id: safe.id, name: 'Home', shape: home.shape, activeHours: null, enabled: true }] });
+    expect(zones.body).toEqual({
+      wearerId: mum.id,
+      editable: false,
+      zones: [{ id: safe.id, name: 'Home', shape: home.shape, activeHours: null, enabled: true }],
+    });
     expect(JSON.stringify(zones.body)).not.toContain('53.41');
-    expect(await lastAudit(carer.id)).toMatchObject({ action: 'carer.viewed_locations', detail: { wearerIds: [mum.id], view: 'zones' } });
+    expect(await lastAudit(carer.id)).toMatchObject({
+      action: 'carer.viewed_locations',
+      detail: { wearerIds: [mum.id], view: 'zones' },
+    });
 
     const changed = { name: 'Home and garden', shape: { type: 'circle', lat: 53.6458, lon: -3.0101, radiusM: 250 } };
     const refused = await t.api('PUT', `/api/my/wearers/${mum.id}/zones/${safe.id}`, changed, carer.token);
     expect(refused.status).toBe(403);
-    expect(refused.body.error).toEqual({ code: 'ARC_ERR_FORBIDDEN', message: "This person's settings do not let carers change safe zones" });
+    expect(refused.body.error).toEqual({
+      code: 'ARC_ERR_FORBIDDEN',
+      message: "This person's settings do not let carers change safe zones",
+    });
     expect((await t.api('POST', `/api/my/wearers/${mum.id}/zones`, home, carer.token)).status).toBe(403);
 
     // An administrator agrees it with the wearer.
@@ -220,18 +273,31 @@ describe('safe zones', () => {
       expect(answer.status).toBe(404);
       expect(answer.body.error.code).toBe('ARC_ERR_GEOFENCE_NOT_FOUND');
     }
-    const created = await t.api('POST', `/api/my/wearers/${mum.id}/zones`, { name: 'Day centre', kind: 'exclusion', shape: { type: 'circle', lat: 53.64, lon: -3.0, radiusM: 80 } }, carer.token);
+    const created = await t.api(
+      'POST',
+      `/api/my/wearers/${mum.id}/zones`,
+      { name: 'Day centre', kind: 'exclusion', shape: { type: 'circle', lat: 53.64, lon: -3.0, radiusM: 80 } },
+      carer.token,
+    );
     expect(created.status).toBe(201);
-    const bad = await t.api('POST', `/api/my/wearers/${mum.id}/zones`, { name: 'Tiny', shape: { type: 'circle', lat: 53.64, lon: -3.0, radiusM: 2 } }, carer.token);
+    const bad = await t.api(
+      'POST',
+      `/api/my/wearers/${mum.id}/zones`,
+      { name: 'Tiny', shape: { type: 'circle', lat: 53.64, lon: -3.0, radiusM: 2 } },
+      carer.token,
+    );
     expect(bad.body.error.details).toEqual([{ field: 'shape.radiusM', message: 'a circle radius is at least 10 m' }]);
-    expect((await t.api('DELETE', `/api/my/wearers/${mum.id}/zones/${safe.id}`, undefined, carer.token)).status).toBe(200);
+    expect((await t.api('DELETE', `/api/my/wearers/${mum.id}/zones/${safe.id}`, undefined, carer.token)).status).toBe(
+      200,
+    );
 
     const stored = await t.sql`select name, kind from geofences where wearer_id = ${mum.id} order by created_at`;
     expect(stored.map((g) => [g.name, g.kind])).toEqual([
       ['Near his address', 'exclusion'],
       ['Day centre', 'safe'],
     ]);
-    const actions = await t.sql`select action, detail->>'by' as by from audit_log where actor_id = ${carer.id} and action like 'geofence.%' order by id`;
+    const actions =
+      await t.sql`select action, detail->>'by' as by from audit_log where actor_id = ${carer.id} and action like 'geofence.%' order by id`;
     expect(actions.map((a) => [a.action, a.by])).toEqual([
       ['geofence.updated', 'carer'],
       ['geofence.created', 'carer'],
@@ -253,14 +319,31 @@ describe('notification preferences', () => {
       preferences: { channel: 'email', phone: null, kinds: ['help', 'missed_check', 'safe_zone', 'device', 'battery'] },
     });
 
-    const noPhone = await t.api('PUT', '/api/my/preferences', { channel: 'sms', phone: null, kinds: ['help'] }, texted.token);
+    const noPhone = await t.api(
+      'PUT',
+      '/api/my/preferences',
+      { channel: 'sms', phone: null, kinds: ['help'] },
+      texted.token,
+    );
     expect(noPhone.body.error.details).toEqual([{ field: 'phone', message: 'a text message needs a phone number' }]);
-    const unknownKind = await t.api('PUT', '/api/my/preferences', { channel: 'email', phone: null, kinds: ['duress'] }, texted.token);
+    const unknownKind = await t.api(
+      'PUT',
+      '/api/my/preferences',
+      { channel: 'email', phone: null, kinds: ['duress'] },
+      texted.token,
+    );
     expect(unknownKind.status).toBe(400);
 
-    const saved = await t.api('PUT', '/api/my/preferences', { channel: 'sms', phone: '+44 7700 900123', kinds: ['help'] }, texted.token);
+    const saved = await t.api(
+      'PUT',
+      '/api/my/preferences',
+      { channel: 'sms', phone: '+44 7700 900123', kinds: ['help'] },
+      texted.token,
+    );
     expect(saved.body.preferences).toEqual({ channel: 'sms', phone: '+44 7700 900123', kinds: ['help'] });
-    expect((await t.api('GET', '/api/my/preferences', undefined, texted.token)).body.preferences).toEqual(saved.body.preferences);
+    expect((await t.api('GET', '/api/my/preferences', undefined, texted.token)).body.preferences).toEqual(
+      saved.body.preferences,
+    );
     expect(await lastAudit(texted.id)).toMatchObject({ action: 'carer.preferences_updated' });
 
     await device.sendEvent('sos');
@@ -270,10 +353,12 @@ describe('notification preferences', () => {
       select n.channel, n.recipient, a.type from notifications n join alarms a on a.id = n.alarm_id
       where a.wearer_id = ${mum.id} and n.audience = 'carer' order by n.id`;
     // The order among carers is not part of the contract.
-    expect(told.map((n) => [n.type, n.channel, n.recipient]).sort()).toEqual([
-      ['sos', 'sms', '+44 7700 900123'],
-      ['sos', 'email', emailed.email],
-      ['battery.low', 'email', emailed.email],
-    ].sort());
+    expect(told.map((n) => [n.type, n.channel, n.recipient]).sort()).toEqual(
+      [
+        ['sos', 'sms', '+44 7700 900123'],
+        ['sos', 'email', emailed.email],
+        ['battery.low', 'email', emailed.email],
+      ].sort(),
+    );
   });
 });

@@ -27,7 +27,12 @@ let strangersPendant: SimulatedDevice;
 let carer: { id: string; email: string; password: string; token: string };
 
 async function deviceOf(wearerId: string): Promise<SimulatedDevice> {
-  const device = new SimulatedDevice({ ...(await t.provisionDevice({ wearerId })), url: t.mqttUrl, reconnect: false, position: HOME });
+  const device = new SimulatedDevice({
+    ...(await t.provisionDevice({ wearerId })),
+    url: t.mqttUrl,
+    reconnect: false,
+    position: HOME,
+  });
   devices.push(device);
   await device.connect();
   return device;
@@ -39,14 +44,30 @@ beforeAll(async () => {
   browser = await chromium.launch({
     executablePath: process.env.ARC_CHROMIUM ?? '/usr/bin/chromium',
     // We run as root (no sandbox); the rest stops Chromium calling home on a closed network.
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   await mkdir(SCREENSHOTS, { recursive: true });
 
   mum = await t.createWearer({ name: 'Mum', notes: 'ARC only: key safe 4321' });
   stranger = await t.createWearer({ name: 'Someone Else' });
-  await t.api('POST', `/api/wearers/${mum.id}/geofences`, { name: 'Home', kind: 'safe', shape: { type: 'circle', lat: HOME.lat, lon: HOME.lon, radiusM: 600 } });
-  await t.api('POST', `/api/wearers/${mum.id}/geofences`, { name: 'Near his address', kind: 'exclusion', shape: { type: 'circle', lat: 53.41, lon: -2.98, radiusM: 400 } });
+  await t.api('POST', `/api/wearers/${mum.id}/geofences`, {
+    name: 'Home',
+    kind: 'safe',
+    shape: { type: 'circle', lat: HOME.lat, lon: HOME.lon, radiusM: 600 },
+  });
+  await t.api('POST', `/api/wearers/${mum.id}/geofences`, {
+    name: 'Near his address',
+    kind: 'exclusion',
+    shape: { type: 'circle', lat: 53.41, lon: -2.98, radiusM: 400 },
+  });
   mumsPendant = await deviceOf(mum.id);
   strangersPendant = await deviceOf(stranger.id);
   carer = await t.createUser('carer');
@@ -71,7 +92,14 @@ afterAll(async () => {
 });
 
 async function openCarerView(hash = '', prepare?: (page: Page) => void): Promise<Page> {
-  const context = await browser.newContext({ viewport: PHONE, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'en-GB', timezoneId: 'Europe/London' });
+  const context = await browser.newContext({
+    viewport: PHONE,
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    locale: 'en-GB',
+    timezoneId: 'Europe/London',
+  });
   const page = await context.newPage();
   page.setDefaultTimeout(UI_TIMEOUT_MS);
   prepare?.(page);
@@ -86,8 +114,10 @@ async function openCarerView(hash = '', prepare?: (page: Page) => void): Promise
   return page;
 }
 
-const sameDocument = (page: Page) => page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument === true);
-const cardOf = (page: Page, name: string) => page.getByRole('listitem').filter({ has: page.getByRole('heading', { name, exact: true }) });
+const sameDocument = (page: Page) =>
+  page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument === true);
+const cardOf = (page: Page, name: string) =>
+  page.getByRole('listitem').filter({ has: page.getByRole('heading', { name, exact: true }) });
 const factOf = async (page: Page, name: string, fact: string) => {
   const facts = await cardOf(page, name).locator('dt, dd').allTextContents();
   return facts[facts.indexOf(fact) + 1];
@@ -98,13 +128,20 @@ describe('the carer view on a phone', () => {
     const page = await openCarerView();
     const card = cardOf(page, 'Mum');
     await card.waitFor();
-    expect(await page.getByRole('listitem').filter({ has: page.getByRole('heading') }).count()).toBe(1);
+    expect(
+      await page
+        .getByRole('listitem')
+        .filter({ has: page.getByRole('heading') })
+        .count(),
+    ).toBe(1);
     expect(await card.locator('.alarm-status').textContent()).toBe('No alarm for Mum so far.');
     expect(await factOf(page, 'Mum', 'Last seen')).toBe('just now');
     expect(await factOf(page, 'Mum', 'Battery')).toBe('64 %');
     // The fix of an hour ago: its time, or its day and time when that hour was yesterday (a run
     // just after midnight).
-    expect(await factOf(page, 'Mum', 'Position')).toMatch(/^53\.64580, -3\.01010 ±8 m at (\d\d:\d\d:\d\d|\d{1,2} [A-Z][a-z]{2} \d\d:\d\d)$/);
+    expect(await factOf(page, 'Mum', 'Position')).toMatch(
+      /^53\.64580, -3\.01010 ±8 m at (\d\d:\d\d:\d\d|\d{1,2} [A-Z][a-z]{2} \d\d:\d\d)$/,
+    );
     // The only person is on the map at once, with the trail of the last 24 hours and the safe zone.
     await page.getByRole('heading', { name: 'Where Mum is' }).waitFor();
     await page.getByText('3 positions in the last 24 hours', { exact: false }).waitFor();
@@ -117,7 +154,9 @@ describe('the carer view on a phone', () => {
     await mumsPendant.sendFix({ ts: Date.now(), lat: 53.6471, lon: -3.008, acc: 10 });
     await page.locator('.leaflet-tooltip').filter({ hasText: 'Mum: 53.64710, -3.00800 ±10 m' }).waitFor();
     await page.getByText(/^Mum was at 53\.64710, -3\.00800 ±10 m at \d\d:\d\d:\d\d\.$/).waitFor();
-    await page.waitForFunction(() => document.querySelector('.facts')?.textContent?.includes('53.64710, -3.00800 ±10 m'));
+    await page.waitForFunction(() =>
+      document.querySelector('.facts')?.textContent?.includes('53.64710, -3.00800 ±10 m'),
+    );
     await page.getByText('4 positions in the last 24 hours', { exact: false }).waitFor();
     expect(await sameDocument(page)).toBe(true);
 
@@ -136,7 +175,9 @@ describe('the carer view on a phone', () => {
     await status.getByText('No alarm for Mum so far.').waitFor();
 
     await mumsPendant.sendEvent('sos');
-    await status.getByText(/^The alarm centre is dealing with an alarm for Mum \(SOS button pressed\) since \d\d:\d\d\.$/).waitFor();
+    await status
+      .getByText(/^The alarm centre is dealing with an alarm for Mum \(SOS button pressed\) since \d\d:\d\d\.$/)
+      .waitFor();
     expect(await status.getAttribute('data-state')).toBe('open');
     await mumsPendant.sendFix({ ts: Date.now(), lat: 53.6476, lon: -3.0071, acc: 9 });
     await page.locator('.leaflet-tooltip').filter({ hasText: 'Mum: 53.64760, -3.00710 ±9 m' }).waitFor();
@@ -144,7 +185,9 @@ describe('the carer view on a phone', () => {
 
     const [sos] = await t.sql`select id from alarms where wearer_id = ${mum.id} and status <> 'resolved'`;
     expect((await t.api('POST', `/api/alarms/${sos.id}/accept`)).status).toBe(200);
-    expect((await t.api('POST', `/api/alarms/${sos.id}/resolve`, { closureCode: 'false_accidental' })).status).toBe(200);
+    expect((await t.api('POST', `/api/alarms/${sos.id}/resolve`, { closureCode: 'false_accidental' })).status).toBe(
+      200,
+    );
     await status.getByText(/^The last alarm for Mum \(SOS button pressed\) was closed at \d\d:\d\d\.$/).waitFor();
     expect(await status.getAttribute('data-state')).toBe('closed');
     expect(await sameDocument(page)).toBe(true);
@@ -165,7 +208,12 @@ describe('the carer view on a phone', () => {
     // The API, asked with this carer's own cookie from inside the page.
     const asked = await page.evaluate(async (id) => {
       const answers = [];
-      for (const path of [`/api/my/wearers/${id}/trail`, `/api/my/wearers/${id}/zones`, `/api/wearers/${id}`, `/api/wearers/${id}/geofences`]) {
+      for (const path of [
+        `/api/my/wearers/${id}/trail`,
+        `/api/my/wearers/${id}/zones`,
+        `/api/wearers/${id}`,
+        `/api/wearers/${id}/geofences`,
+      ]) {
         const response = await fetch(path);
         answers.push({ path, status: response.status, code: (await response.json()).error?.code });
       }
@@ -186,7 +234,9 @@ describe('the carer view on a phone', () => {
     await new Promise((resolve) => theirSocket.once('connect', () => resolve(undefined)));
     await strangersPendant.sendFix({ ts: Date.now(), lat: 53.7021, lon: -2.9045, acc: 6 });
     await strangersPendant.sendEvent('fall');
-    await expect.poll(() => theirPushes.map((p) => p.event).sort(), { timeout: UI_TIMEOUT_MS }).toEqual(['wearer:alarm', 'wearer:moved', 'wearer:moved']);
+    await expect
+      .poll(() => theirPushes.map((p) => p.event).sort(), { timeout: UI_TIMEOUT_MS })
+      .toEqual(['wearer:alarm', 'wearer:moved', 'wearer:moved']);
     // Then Mum moves: the page hears that, so it would have heard the stranger by now.
     await mumsPendant.sendFix({ ts: Date.now(), lat: 53.6479, lon: -3.0066, acc: 7 });
     await expect.poll(() => frames.some((f) => f.includes('53.6479')), { timeout: UI_TIMEOUT_MS }).toBe(true);
@@ -200,7 +250,12 @@ describe('the carer view on a phone', () => {
     expect(text).not.toContain('Someone Else');
     expect(text).not.toContain('53.70');
     expect(await page.locator(`[data-wearer-id="${stranger.id}"]`).count()).toBe(0);
-    expect(await page.getByRole('listitem').filter({ has: page.getByRole('heading') }).count()).toBe(1);
+    expect(
+      await page
+        .getByRole('listitem')
+        .filter({ has: page.getByRole('heading') })
+        .count(),
+    ).toBe(1);
     await page.context().close();
   });
   it('changes a safe zone where the wearer allows it, and saves how the carer wants to be told', async () => {
@@ -226,7 +281,8 @@ describe('the carer view on a phone', () => {
     await added.getByLabel('Radius in metres').fill('900');
     await added.getByRole('button', { name: 'Add zone' }).click();
     await page.getByText(/^Day centre — within 900 m of 53\.647\d\d, -3\.00\d\d\d\b/).waitFor();
-    const zones = await t.sql`select name, kind, shape->>'radiusM' as radius from geofences where wearer_id = ${mum.id} order by created_at`;
+    const zones =
+      await t.sql`select name, kind, shape->>'radiusM' as radius from geofences where wearer_id = ${mum.id} order by created_at`;
     expect(zones.map((z) => [z.name, z.kind, Number(z.radius)])).toEqual([
       ['Home and garden', 'safe', 700],
       ['Near his address', 'exclusion', 400],
@@ -242,7 +298,11 @@ describe('the carer view on a phone', () => {
     await choices.getByRole('button', { name: 'Save my choices' }).click();
     await choices.getByText('Saved. You will be told by text message.').waitFor();
     const [saved] = await t.sql`select channel, phone, kinds from carer_preferences where carer_id = ${carer.id}`;
-    expect(saved).toEqual({ channel: 'sms', phone: '+44 7700 900123', kinds: ['help', 'missed_check', 'safe_zone', 'device'] });
+    expect(saved).toEqual({
+      channel: 'sms',
+      phone: '+44 7700 900123',
+      kinds: ['help', 'missed_check', 'safe_zone', 'device'],
+    });
     await page.context().close();
   });
 });

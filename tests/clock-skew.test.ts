@@ -11,7 +11,7 @@ const YEAR_MS = 365.25 * 24 * 3600_000;
 describe.each([
   ['ten years ahead of', 10],
   ['seven years behind', -7],
-])('an ARC whose clock is %s the database\'s', (_what, years) => {
+])("an ARC whose clock is %s the database's", (_what, years) => {
   let t: TestArc;
   let device: SimulatedDevice;
   // Starts from the real time moved by the skew, and moves on only when the test says so.
@@ -54,10 +54,17 @@ describe.each([
 
   it('slows repeated failed logins by its own clock', async () => {
     const user = await t.createUser('supervisor');
-    for (let i = 0; i < 5; i++) expect((await t.api('POST', '/api/auth/login', { email: user.email, password: 'wrong password!' }, null)).status).toBe(401);
-    expect((await t.api('POST', '/api/auth/login', { email: user.email, password: user.password }, null)).status).toBe(429);
+    for (let i = 0; i < 5; i++)
+      expect(
+        (await t.api('POST', '/api/auth/login', { email: user.email, password: 'wrong password!' }, null)).status,
+      ).toBe(401);
+    expect((await t.api('POST', '/api/auth/login', { email: user.email, password: user.password }, null)).status).toBe(
+      429,
+    );
     advance(2);
-    expect((await t.api('POST', '/api/auth/login', { email: user.email, password: user.password }, null)).status).toBe(200);
+    expect((await t.api('POST', '/api/auth/login', { email: user.email, password: user.password }, null)).status).toBe(
+      200,
+    );
   });
 
   it('raises an alarm from an SOS and escalates it at its accept deadline', async () => {
@@ -66,8 +73,12 @@ describe.each([
     await device.connect();
     const socket = t.operatorSocket(t.adminToken);
     await connected(socket);
-    const raised = new Promise<any>((resolve) => socket.on('alarm:raised', (a: any) => a.deviceId === device.deviceId && resolve(a)));
-    const escalated = new Promise<any>((resolve) => socket.on('alarm:escalated', (a: any) => a.deviceId === device.deviceId && resolve(a)));
+    const raised = new Promise<any>((resolve) =>
+      socket.on('alarm:raised', (a: any) => a.deviceId === device.deviceId && resolve(a)),
+    );
+    const escalated = new Promise<any>((resolve) =>
+      socket.on('alarm:escalated', (a: any) => a.deviceId === device.deviceId && resolve(a)),
+    );
 
     const sos = await device.sendEvent('sos');
     expect((await device.waitForCommand({ eventId: sos.id })).type).toBe('alarm.received');

@@ -7,9 +7,20 @@ import path from 'node:path';
 import pino from 'pino';
 import { SimulatedDevice } from '../device-sim/simulated-device.js';
 import { createArc, type Arc, type ArcAddresses } from '../api/arc-app.js';
-import { OPERATOR_NAMESPACE, type OperatorClientEvents, type OperatorServerEvents } from '../api/live/console-contract.js';
+import {
+  OPERATOR_NAMESPACE,
+  type OperatorClientEvents,
+  type OperatorServerEvents,
+} from '../api/live/console-contract.js';
 import { io, type Socket } from 'socket.io-client';
-import { connected, disconnection, nextEvent, startTestArc, type ApiResponse, type TestArc } from './support/test-arc.js';
+import {
+  connected,
+  disconnection,
+  nextEvent,
+  startTestArc,
+  type ApiResponse,
+  type TestArc,
+} from './support/test-arc.js';
 import { carerSocket, type CarerSocket } from './support/carer-socket.js';
 import { startTestRedis, type TestRedis } from './support/test-redis.js';
 
@@ -35,10 +46,18 @@ afterAll(async () => {
   await redis?.close();
 });
 
-async function apiB<T = any>(method: string, path: string, body?: unknown, token: string | null = a.adminToken): Promise<ApiResponse<T>> {
+async function apiB<T = any>(
+  method: string,
+  path: string,
+  body?: unknown,
+  token: string | null = a.adminToken,
+): Promise<ApiResponse<T>> {
   const response = await fetch(b.addresses.http + path, {
     method,
-    headers: { ...(body !== undefined && { 'content-type': 'application/json' }), ...(token && { authorization: `Bearer ${token}` }) },
+    headers: {
+      ...(body !== undefined && { 'content-type': 'application/json' }),
+      ...(token && { authorization: `Bearer ${token}` }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();
@@ -46,13 +65,23 @@ async function apiB<T = any>(method: string, path: string, body?: unknown, token
 }
 
 function operatorOn(httpUrl: string, token: string): Socket<OperatorServerEvents, OperatorClientEvents> {
-  const socket = io(httpUrl + OPERATOR_NAMESPACE, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true });
+  const socket = io(httpUrl + OPERATOR_NAMESPACE, {
+    auth: { token },
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+  });
   sockets.push(socket);
   return socket;
 }
 
 async function deviceOn(mqttUrl: string, credentials: { deviceId: string; secret: string }): Promise<SimulatedDevice> {
-  const device = new SimulatedDevice({ ...credentials, url: mqttUrl, reconnect: false, position: { lat: 53.6458, lon: -3.0101, acc: 8 } });
+  const device = new SimulatedDevice({
+    ...credentials,
+    url: mqttUrl,
+    reconnect: false,
+    position: { lat: 53.6458, lon: -3.0101, acc: 8 },
+  });
   devices.push(device);
   await device.connect();
   return device;
@@ -95,20 +124,38 @@ describe('two nodes, one database, one Redis', () => {
     const sent = await device.sendEvent('sos');
     const alarm = await raisedOnB;
     // Both nodes' consoles get the same alarm, once each, as the node that raised it pushed it.
-    expect(alarm).toMatchObject({ type: 'sos', deviceId: device.deviceId, wearerName: 'Alice Example', status: 'raised' });
+    expect(alarm).toMatchObject({
+      type: 'sos',
+      deviceId: device.deviceId,
+      wearerName: 'Alice Example',
+      status: 'raised',
+    });
     expect(await raisedOnA).toEqual(alarm);
     expect(await carerHeard).toMatchObject({ wearerId: wearer.id });
     await device.waitForCommand({ type: 'alarm.received', eventId: sent.id });
 
-    const updatedOnA = new Promise<any>((resolve) => consoleOnA.on('alarm:updated', (x) => x.id === alarm.id && x.status === 'accepted' && resolve(x)));
+    const updatedOnA = new Promise<any>((resolve) =>
+      consoleOnA.on('alarm:updated', (x) => x.id === alarm.id && x.status === 'accepted' && resolve(x)),
+    );
     expect((await apiB('POST', `/api/alarms/${alarm.id}/accept`, undefined, operator.token)).status).toBe(200);
     expect(await updatedOnA).toMatchObject({ owner: { id: operator.id } });
-    const resolved = await apiB('POST', `/api/alarms/${alarm.id}/resolve`, { closureCode: 'false_accidental', note: 'pressed by mistake' }, operator.token);
+    const resolved = await apiB(
+      'POST',
+      `/api/alarms/${alarm.id}/resolve`,
+      { closureCode: 'false_accidental', note: 'pressed by mistake' },
+      operator.token,
+    );
     expect(resolved.status).toBe(200);
     // Queued on B, delivered by A, which holds the device's connection.
     await device.waitForCommand({ type: 'alarm.closed', alarmId: alarm.id } as never);
     await idle();
-    await until(async () => (await a.sql`select delivered_at from device_commands where device_id = ${device.deviceId} and body->>'type' = 'alarm.closed'`)[0]?.deliveredAt != null, 'the delivery mark');
+    await until(
+      async () =>
+        (
+          await a.sql`select delivered_at from device_commands where device_id = ${device.deviceId} and body->>'type' = 'alarm.closed'`
+        )[0]?.deliveredAt != null,
+      'the delivery mark',
+    );
     expect(commands.filter((c) => c.type === 'alarm.closed')).toHaveLength(1);
 
     // A console on B following the device sees the positions A stores.
@@ -125,7 +172,9 @@ describe('two nodes, one database, one Redis', () => {
     const operator = await a.createUser('operator');
     const first = await onA.sendEvent('sos');
     await onA.waitForCommand({ type: 'alarm.received', eventId: first.id });
-    const [{ id: alarmId }] = await a.sql<{ id: string }[]>`select id from alarms where device_id = ${credentials.deviceId}`;
+    const [{ id: alarmId }] = await a.sql<
+      { id: string }[]
+    >`select id from alarms where device_id = ${credentials.deviceId}`;
     expect(a.arc.broker.isConnected(credentials.deviceId)).toBe(true);
 
     const aClosed = disconnection({ once: (_e, listener) => onA.once('close', () => listener('closed')) }, 10_000);
@@ -134,7 +183,12 @@ describe('two nodes, one database, one Redis', () => {
     const onB = new SimulatedDevice({ ...credentials, url: b.addresses.mqtt, reconnect: false });
     devices.push(onB);
     const onBCommands = recordCommands(onB);
-    const resolving = a.api('POST', `/api/alarms/${alarmId}/resolve`, { closureCode: 'false_accidental', note: 'moved node' }, operator.token);
+    const resolving = a.api(
+      'POST',
+      `/api/alarms/${alarmId}/resolve`,
+      { closureCode: 'false_accidental', note: 'moved node' },
+      operator.token,
+    );
     await onB.connect();
     expect((await resolving).status).toBe(200);
     await aClosed;
@@ -156,13 +210,19 @@ describe('two nodes, one database, one Redis', () => {
     const credentials = await a.provisionDevice();
     const device = await deviceOn(a.mqttUrl, credentials);
     // B's devices view says it is connected (to A).
-    expect((await apiB('GET', `/api/devices/${credentials.deviceId}`)).body).toMatchObject({ device: { connected: true } });
-    expect((await apiB('GET', '/api/devices')).body.devices.find((d: { id: string }) => d.id === credentials.deviceId)).toMatchObject({ connected: true });
+    expect((await apiB('GET', `/api/devices/${credentials.deviceId}`)).body).toMatchObject({
+      device: { connected: true },
+    });
+    expect(
+      (await apiB('GET', '/api/devices')).body.devices.find((d: { id: string }) => d.id === credentials.deviceId),
+    ).toMatchObject({ connected: true });
     const closed = new Promise<void>((resolve) => device.once('close', () => resolve()));
     expect((await apiB('PATCH', `/api/devices/${credentials.deviceId}`, { enabled: false })).status).toBe(200);
     await closed;
     await until(() => !a.arc.broker.isConnected(credentials.deviceId), 'A to drop the disabled device');
-    expect((await apiB('GET', `/api/devices/${credentials.deviceId}`)).body).toMatchObject({ device: { connected: false } });
+    expect((await apiB('GET', `/api/devices/${credentials.deviceId}`)).body).toMatchObject({
+      device: { connected: false },
+    });
   });
 
   it('who is on shift counts consoles on every node; a log-out on B closes the console on A', async () => {
@@ -173,11 +233,17 @@ describe('two nodes, one database, one Redis', () => {
     const omarOnB = operatorOn(b.addresses.http, omar.token);
     const olgaOnB = operatorOn(b.addresses.http, olga.token);
     await Promise.all([connected(olgaOnA), connected(omarOnB), connected(olgaOnB)]);
-    const onConsole = async () => (await apiB('GET', '/api/staff/on-console', undefined, supervisor.token)).body.onConsole as { userId: string; consoles: number }[];
+    const onConsole = async () =>
+      (await apiB('GET', '/api/staff/on-console', undefined, supervisor.token)).body.onConsole as {
+        userId: string;
+        consoles: number;
+      }[];
     const seen = await onConsole();
     expect(seen.find((p) => p.userId === olga.id)?.consoles).toBe(2);
     expect(seen.find((p) => p.userId === omar.id)?.consoles).toBe(1);
-    expect((await a.api('GET', '/api/staff/on-console', undefined, supervisor.token)).body.onConsole).toEqual(expect.arrayContaining(seen));
+    expect((await a.api('GET', '/api/staff/on-console', undefined, supervisor.token)).body.onConsole).toEqual(
+      expect.arrayContaining(seen),
+    );
 
     // Omar logs out through B with the token his console on B uses... and Olga's session is
     // ended through A by an administrator: both close wherever the sockets are.
@@ -226,7 +292,15 @@ function startNodeProcess(): Promise<{ child: ChildProcess; mqttPort: number; ex
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ARC_')));
   const child = spawn(process.execPath, ['--import', 'tsx', 'api/main.ts'], {
     cwd: ROOT,
-    env: { ...env, DATABASE_URL: a.config.DATABASE_URL!, ARC_REDIS_URL: redis.url, ARC_HOST: '127.0.0.1', ARC_HTTP_PORT: '0', ARC_MQTT_PORT: '0', ARC_LOG_LEVEL: 'info' },
+    env: {
+      ...env,
+      DATABASE_URL: a.config.DATABASE_URL!,
+      ARC_REDIS_URL: redis.url,
+      ARC_HOST: '127.0.0.1',
+      ARC_HTTP_PORT: '0',
+      ARC_MQTT_PORT: '0',
+      ARC_LOG_LEVEL: 'info',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise((resolve) => child.on('exit', resolve));
@@ -240,7 +314,8 @@ function startNodeProcess(): Promise<{ child: ChildProcess; mqttPort: number; ex
       buffered = lines.pop()!;
       for (const line of lines.filter(Boolean)) {
         const entry = JSON.parse(line);
-        if (String(entry.msg).startsWith('ARC ready')) resolve({ child, mqttPort: Number(new URL(entry.mqtt).port), exited });
+        if (String(entry.msg).startsWith('ARC ready'))
+          resolve({ child, mqttPort: Number(new URL(entry.mqtt).port), exited });
       }
     });
     void exited.then((code) => reject(new Error(`node C exited (${code}) before it was ready:\n${stderr}`)));
@@ -250,10 +325,18 @@ function startNodeProcess(): Promise<{ child: ChildProcess; mqttPort: number; ex
 /** The load balancer in front of the nodes, for MQTT: one address, the target changes when a node dies. */
 function mqttBalancer(): Promise<{ url: string; target: number; server: Server; cut(): void }> {
   const open = new Set<NetSocket>();
-  const balancer = { url: '', target: 0, server: null as unknown as Server, cut: () => open.forEach((s) => s.destroy()) };
+  const balancer = {
+    url: '',
+    target: 0,
+    server: null as unknown as Server,
+    cut: () => open.forEach((s) => s.destroy()),
+  };
   balancer.server = createServer((device) => {
     const node = connect(balancer.target, '127.0.0.1');
-    for (const [from, to] of [[device, node], [node, device]]) {
+    for (const [from, to] of [
+      [device, node],
+      [node, device],
+    ]) {
       open.add(from);
       from.on('close', () => (open.delete(from), to.destroy()));
       from.on('error', () => to.destroy());
@@ -282,7 +365,12 @@ describe('a node killed (-9) during an alarm storm', () => {
       const fleet = await Promise.all(Array.from({ length: 12 }, () => a.provisionDevice()));
       const moving = await Promise.all(
         fleet.map(async (credentials) => {
-          const device = new SimulatedDevice({ ...credentials, url: balancer.url, reconnect: { minMs: 100, maxMs: 400 }, retryRefusedReconnects: true });
+          const device = new SimulatedDevice({
+            ...credentials,
+            url: balancer.url,
+            reconnect: { minMs: 100, maxMs: 400 },
+            retryRefusedReconnects: true,
+          });
           devices.push(device);
           await device.connect();
           return device;
@@ -291,7 +379,9 @@ describe('a node killed (-9) during an alarm storm', () => {
       const acked: string[] = [];
       const storm = moving.flatMap((device) => [
         device.sendEvent('sos').then((sent) => acked.push(sent.id)),
-        ...Array.from({ length: 5 }, (_, i) => device.sendFix({ ts: Date.now() + i, lat: 53.6 + i / 1000, lon: -3.01, acc: 10 })),
+        ...Array.from({ length: 5 }, (_, i) =>
+          device.sendFix({ ts: Date.now() + i, lat: 53.6 + i / 1000, lon: -3.01, acc: 10 }),
+        ),
       ]);
       // Some of the storm is stored and acknowledged on C, the rest is on the way, then C dies.
       await until(() => acked.length >= 3, 'the first acknowledgements from C');
@@ -308,10 +398,14 @@ describe('a node killed (-9) during an alarm storm', () => {
       await idle();
 
       const ids = fleet.map((d) => d.deviceId);
-      const events = await a.sql<{ eventKey: string }[]>`select event_key from events where device_id = any(${ids}) and type = 'sos'`;
+      const events = await a.sql<
+        { eventKey: string }[]
+      >`select event_key from events where device_id = any(${ids}) and type = 'sos'`;
       // Every acknowledged SOS stored, once.
       expect(events.map((e) => e.eventKey).sort()).toEqual([...acked].sort());
-      const alarms = await a.sql<{ deviceId: string; n: number }[]>`select device_id, count(*)::int as n from alarms where device_id = any(${ids}) group by device_id`;
+      const alarms = await a.sql<
+        { deviceId: string; n: number }[]
+      >`select device_id, count(*)::int as n from alarms where device_id = any(${ids}) group by device_id`;
       expect(alarms).toHaveLength(fleet.length);
       expect(alarms.every((x) => x.n === 1)).toBe(true);
       // Every one of them is in B's console queue (the snapshot a console loads when it connects).
@@ -333,9 +427,15 @@ describe('Redis down', () => {
     await connected(consoleOnB);
     const before = await device.sendEvent('sos');
     await device.waitForCommand({ type: 'alarm.received', eventId: before.id });
-    const [{ id: alarmId }] = await a.sql<{ id: string }[]>`select id from alarms where device_id = ${credentials.deviceId}`;
+    const [{ id: alarmId }] = await a.sql<
+      { id: string }[]
+    >`select id from alarms where device_id = ${credentials.deviceId}`;
     expect((await apiB('POST', `/api/alarms/${alarmId}/accept`)).status).toBe(200);
-    expect((await apiB('GET', '/health/ready', undefined, null)).body).toEqual({ status: 'ready', database: 'up', redis: 'up' });
+    expect((await apiB('GET', '/health/ready', undefined, null)).body).toEqual({
+      status: 'ready',
+      database: 'up',
+      redis: 'up',
+    });
 
     await redis.stop();
     await until(() => !a.arc.cluster!.ready(), 'A to notice Redis is gone');
@@ -346,10 +446,15 @@ describe('Redis down', () => {
     // Stored, then acknowledged: the PUBACK comes while Redis is down.
     const sent: string[] = [];
     for (let i = 0; i < 5; i++) sent.push((await device.sendEvent(i === 0 ? 'sos' : 'fall')).id);
-    const stored = await a.sql<{ id: string }[]>`select event_key as id from events where device_id = ${credentials.deviceId}`;
+    const stored = await a.sql<
+      { id: string }[]
+    >`select event_key as id from events where device_id = ${credentials.deviceId}`;
     expect(stored.map((e) => e.id).sort()).toEqual([before.id, ...sent].sort());
     // Resolved through B: the command is stored; the notice to A cannot go while Redis is away.
-    expect((await apiB('POST', `/api/alarms/${alarmId}/resolve`, { closureCode: 'false_accidental', note: 'Redis down' })).status).toBe(200);
+    expect(
+      (await apiB('POST', `/api/alarms/${alarmId}/resolve`, { closureCode: 'false_accidental', note: 'Redis down' }))
+        .status,
+    ).toBe(200);
     // A device that connects now can still raise an alarm.
     const late = await a.provisionDevice();
     const lateDevice = await deviceOn(a.mqttUrl, late);
@@ -367,16 +472,27 @@ describe('Redis down', () => {
     const reload = disconnection(consoleOnB, 15_000);
     await redis.start();
     await reload;
-    await until(async () => (await a.api('GET', '/health/ready', undefined, null)).status === 200, 'A ready again', 15_000);
+    await until(
+      async () => (await a.api('GET', '/health/ready', undefined, null)).status === 200,
+      'A ready again',
+      15_000,
+    );
     // The command queued on B while Redis was away reaches the device on A once Redis is back.
     await device.waitForCommand({ type: 'alarm.closed', alarmId } as never, 15_000);
     const snapshot = await apiB('GET', '/api/alarms');
-    expect(snapshot.body.alarms.map((x: { deviceId: string }) => x.deviceId)).toEqual(expect.arrayContaining([credentials.deviceId, late.deviceId]));
+    expect(snapshot.body.alarms.map((x: { deviceId: string }) => x.deviceId)).toEqual(
+      expect.arrayContaining([credentials.deviceId, late.deviceId]),
+    );
   }, 60_000);
 
   it('a node that starts while Redis is unreachable serves its devices and says it is not ready', async () => {
     const unreachable = `redis://127.0.0.1:${Number(new URL(redis.url).port) + 1}`;
-    const lonely = await createArc({ config: { ...a.config, ARC_REDIS_URL: unreachable }, sql: a.sql, logger: pino({ level: 'silent' }), startTimers: false });
+    const lonely = await createArc({
+      config: { ...a.config, ARC_REDIS_URL: unreachable },
+      sql: a.sql,
+      logger: pino({ level: 'silent' }),
+      startTimers: false,
+    });
     try {
       const addresses = await lonely.listen();
       const device = await deviceOn(addresses.mqtt, await a.provisionDevice());

@@ -31,7 +31,10 @@ function freePort(): Promise<number> {
 
 beforeAll(async () => {
   const mqttPort = await freePort();
-  [t, browser] = await Promise.all([startTestArc({ ARC_MAP_TILES_URL: 'none', ARC_MQTT_PORT: String(mqttPort) }), launchChromium()]);
+  [t, browser] = await Promise.all([
+    startTestArc({ ARC_MAP_TILES_URL: 'none', ARC_MQTT_PORT: String(mqttPort) }),
+    launchChromium(),
+  ]);
 });
 
 afterAll(async () => {
@@ -64,7 +67,8 @@ interface ShownConnection {
 
 /** The connection settings exactly as the secret box shows them. */
 async function shownConnection(box: Locator): Promise<ShownConnection> {
-  const setting = (term: string) => box.locator('dt', { hasText: term }).locator('xpath=following-sibling::dd[1]').innerText();
+  const setting = (term: string) =>
+    box.locator('dt', { hasText: term }).locator('xpath=following-sibling::dd[1]').innerText();
   return {
     url: await setting('MQTT address'),
     clientId: await setting('Client id'),
@@ -132,14 +136,21 @@ describe('device administration', () => {
     expect(settings.url).toBe(`mqtt://localhost:${new URL(t.mqttUrl).port}`);
 
     // The QR code carries exactly those settings, and says so beside it.
-    const payload = JSON.stringify({ url: settings.url, clientId: settings.clientId, username: settings.username, password: settings.password });
+    const payload = JSON.stringify({
+      url: settings.url,
+      clientId: settings.clientId,
+      username: settings.username,
+      password: settings.password,
+    });
     expect(await box.locator('.qr-payload').innerText()).toBe(payload);
     const qr = box.getByRole('img', { name: 'QR code of the connection settings for Priya pendant' });
     expect(await canvasModules(qr)).toEqual(expectedModules(payload));
 
     // The list reloaded with the new device and its wearer.
     await deviceRow(page, 'pendant-priya-1').getByText('Priya Provisioned').waitFor();
-    const [stored] = await t.sql<{ wearerId: string; heartbeatS: number }[]>`select wearer_id, heartbeat_s from devices where id = 'pendant-priya-1'`;
+    const [stored] = await t.sql<
+      { wearerId: string; heartbeatS: number }[]
+    >`select wearer_id, heartbeat_s from devices where id = 'pendant-priya-1'`;
     expect(stored).toEqual({ wearerId: wearer.id, heartbeatS: 120 });
     await page.screenshot({ path: path.join(SCREENSHOTS, 'admin-device-provisioned.png') });
 
@@ -149,15 +160,25 @@ describe('device administration', () => {
     const link = await ownTracks.locator('.app-link').innerText();
     expect(link).toMatch(/^owntracks:\/\/\/config\?inline=/);
     const imported = JSON.parse(Buffer.from(link.split('inline=')[1], 'base64').toString('utf8'));
-    expect(imported).toMatchObject({ _type: 'configuration', mode: 0, username: 'pendant-priya-1', password: settings.password, pubTopicBase: 'owntracks/pendant-priya-1/phone' });
-    expect(await canvasModules(ownTracks.getByRole('img', { name: 'QR code for OwnTracks (MQTT), Priya pendant' }))).toEqual(expectedModules(link));
+    expect(imported).toMatchObject({
+      _type: 'configuration',
+      mode: 0,
+      username: 'pendant-priya-1',
+      password: settings.password,
+      pubTopicBase: 'owntracks/pendant-priya-1/phone',
+    });
+    expect(
+      await canvasModules(ownTracks.getByRole('img', { name: 'QR code for OwnTracks (MQTT), Priya pendant' })),
+    ).toEqual(expectedModules(link));
     // this ARC serves no OsmAnd port: the page says so instead of an identifier
     await box.getByText('Traccar Client: the OsmAnd port is off on this ARC (ARC_OSMAND_PORT).').waitFor();
 
     // The screen's settings are the ones that work.
     const client = await mqttConnect(settings);
     expect(client.connected).toBe(true);
-    await expect.poll(async () => (await t.api('GET', '/api/devices/pendant-priya-1')).body.device.connected).toBe(true);
+    await expect
+      .poll(async () => (await t.api('GET', '/api/devices/pendant-priya-1')).body.device.connected)
+      .toBe(true);
 
     // Once: closed, or left, and it is gone from the page.
     await box.getByRole('button', { name: 'Done, I have copied it' }).click();
@@ -194,7 +215,9 @@ describe('device administration', () => {
     // Supervisors may not provision, change settings or rotate secrets, nor see accounts.
     await deviceRow(page, deviceId).waitFor();
     expect(await page.getByRole('form', { name: 'Provision a device' }).count()).toBe(0);
-    expect(await page.getByRole('navigation', { name: 'Administration' }).getByRole('link', { name: 'Users' }).count()).toBe(0);
+    expect(
+      await page.getByRole('navigation', { name: 'Administration' }).getByRole('link', { name: 'Users' }).count(),
+    ).toBe(0);
 
     await deviceRow(page, deviceId).getByRole('link', { name: 'Tilly pendant' }).click();
     const test = page.getByRole('form', { name: 'Test mode' });
@@ -205,24 +228,40 @@ describe('device administration', () => {
     await test.getByRole('button', { name: 'Start test mode' }).click();
 
     await page.getByRole('status').getByText('The device is on test.').waitFor();
-    const [{ name: supervisorName }] = await t.sql<{ name: string }[]>`select name from users where id = ${supervisor.id}`;
+    const [{ name: supervisorName }] = await t.sql<
+      { name: string }[]
+    >`select name from users where id = ${supervisor.id}`;
     // Who put it on test is shown, in the list and on the device's page.
-    await deviceRow(page, deviceId).getByRole('cell', { name: `: Installer visit, set by ${supervisorName}`, exact: false }).waitFor();
-    await page.getByRole('form', { name: 'Test mode' }).getByText(`Installer visit, set by ${supervisorName}. Its alarms go to no contact`).waitFor();
-    const [row] = await t.sql<{ testBy: string; testReason: string; testUntil: Date }[]>`select test_by, test_reason, test_until from devices where id = ${deviceId}`;
+    await deviceRow(page, deviceId)
+      .getByRole('cell', { name: `: Installer visit, set by ${supervisorName}`, exact: false })
+      .waitFor();
+    await page
+      .getByRole('form', { name: 'Test mode' })
+      .getByText(`Installer visit, set by ${supervisorName}. Its alarms go to no contact`)
+      .waitFor();
+    const [row] = await t.sql<
+      { testBy: string; testReason: string; testUntil: Date }[]
+    >`select test_by, test_reason, test_until from devices where id = ${deviceId}`;
     expect(row.testBy).toBe(supervisor.id);
     expect(row.testReason).toBe('Installer visit');
     expect(Math.abs(row.testUntil.getTime() - (Date.now() + 45 * 60_000))).toBeLessThan(60_000);
 
     // Ended from the same place.
-    await page.getByRole('form', { name: 'Test mode' }).getByRole('button', { name: 'End test mode', exact: true }).click();
+    await page
+      .getByRole('form', { name: 'Test mode' })
+      .getByRole('button', { name: 'End test mode', exact: true })
+      .click();
     await page.getByRole('status').getByText('Test mode ended.').waitFor();
     await deviceRow(page, deviceId).getByRole('cell', { name: '—', exact: true }).waitFor();
     expect((await t.sql`select test_until from devices where id = ${deviceId}`)[0].testUntil).toBeNull();
 
     // Not even by its address.
     await page.evaluate(() => (location.hash = '#/admin/users'));
-    await page.getByRole('navigation', { name: 'Administration' }).getByRole('link', { name: 'Wearers' }).and(page.locator('[aria-current="page"]')).waitFor();
+    await page
+      .getByRole('navigation', { name: 'Administration' })
+      .getByRole('link', { name: 'Wearers' })
+      .and(page.locator('[aria-current="page"]'))
+      .waitFor();
     expect(await page.getByRole('heading', { name: 'User accounts' }).count()).toBe(0);
   });
 
@@ -238,13 +277,16 @@ describe('device administration', () => {
     await shifts.getByLabel('Check in every (minutes)').fill('120');
     await shifts.getByLabel('Shift length (hours)').fill('1');
     await shifts.getByRole('button', { name: 'Save pattern' }).click();
-    await expect.poll(() => errorOf(shifts.getByLabel('Check in every (minutes)'))).toBe('the check-in interval must be shorter than the shift');
+    await expect
+      .poll(() => errorOf(shifts.getByLabel('Check in every (minutes)')))
+      .toBe('the check-in interval must be shorter than the shift');
     await shifts.getByLabel('Check in every (minutes)').fill('30');
     await shifts.getByLabel('Shift length (hours)').fill('8');
     await shifts.getByLabel(/^Grace before the alarm/).fill('5');
     await shifts.getByRole('button', { name: 'Save pattern' }).click();
     await shifts.getByText('A check-in starts a shift of 8 h with check-ins every 30 min (5 min grace).').waitFor();
-    const [stored] = await t.sql`select shift_interval_s, shift_length_s, shift_grace_s from devices where id = ${credentials.deviceId}`;
+    const [stored] =
+      await t.sql`select shift_interval_s, shift_length_s, shift_grace_s from devices where id = ${credentials.deviceId}`;
     expect(stored).toEqual({ shiftIntervalS: 1800, shiftLengthS: 28800, shiftGraceS: 300 });
 
     // The worker checks in from the device: a shift starts, and the device's page says so.
@@ -252,9 +294,19 @@ describe('device administration', () => {
     devices.push(device);
     await device.connect();
     await device.sendEvent('checkin');
-    await expect.poll(async () => (await t.sql`select started_by from checkin_shifts where device_id = ${credentials.deviceId} and ended_at is null`)[0]?.startedBy).toBe('wearer');
+    await expect
+      .poll(
+        async () =>
+          (
+            await t.sql`select started_by from checkin_shifts where device_id = ${credentials.deviceId} and ended_at is null`
+          )[0]?.startedBy,
+      )
+      .toBe('wearer');
     await page.reload();
-    await page.getByRole('form', { name: 'Lone-worker shifts' }).getByText(/^On shift now: next check-in due \d\d:\d\d:\d\d\.$/).waitFor();
+    await page
+      .getByRole('form', { name: 'Lone-worker shifts' })
+      .getByText(/^On shift now: next check-in due \d\d:\d\d:\d\d\.$/)
+      .waitFor();
   });
 
   it('rotates a secret after asking: the device is dropped, the old secret refused, the new one shown works', async () => {
@@ -315,7 +367,9 @@ describe('organisations', () => {
     await change.getByLabel('Police response withdrawn for this URN').uncheck();
     await change.getByRole('button', { name: 'Save organisation' }).click();
     await row.getByRole('cell', { name: 'Police may be called' }).waitFor();
-    const [stored] = await t.sql<{ urn: string; policeWithdrawn: boolean }[]>`select urn, police_withdrawn from organisations where name = 'Harbour Housing'`;
+    const [stored] = await t.sql<
+      { urn: string; policeWithdrawn: boolean }[]
+    >`select urn, police_withdrawn from organisations where name = 'Harbour Housing'`;
     expect(stored).toEqual({ urn: 'MER/2024/0042', policeWithdrawn: false });
   });
 });
@@ -386,7 +440,8 @@ describe('decommissioning', () => {
     await page.getByRole('status').getByText('The device is decommissioned.').waitFor();
     await page.getByText(/Decommissioned .*: Returned broken\. Its history is kept/).waitFor();
     await deviceRow(page, credentials.deviceId).waitFor({ state: 'detached' });
-    const [audited] = await t.sql`select detail from audit_log where action = 'device.decommissioned' and target = ${credentials.deviceId}`;
+    const [audited] =
+      await t.sql`select detail from audit_log where action = 'device.decommissioned' and target = ${credentials.deviceId}`;
     expect(audited.detail).toMatchObject({ reason: 'Returned broken' });
     const again = new SimulatedDevice({ ...credentials, url: t.mqttUrl, reconnect: false });
     devices.push(again);

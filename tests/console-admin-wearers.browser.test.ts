@@ -25,10 +25,13 @@ afterAll(async () => {
 const errorOf = (page: Page, label: string) =>
   page.getByLabel(label, { exact: true }).locator('xpath=following-sibling::p[contains(@class, "field-error")]');
 
-const panelOf = (page: Page, title: string) => page.locator('section.admin-panel', { has: page.getByRole('heading', { name: title, exact: true }) });
+const panelOf = (page: Page, title: string) =>
+  page.locator('section.admin-panel', { has: page.getByRole('heading', { name: title, exact: true }) });
 
 async function auditActions(actorId: string, subject: string): Promise<string[]> {
-  const rows = await t.sql<{ action: string }[]>`select action from audit_log where actor_id = ${actorId} and target = ${subject} order by id`;
+  const rows = await t.sql<
+    { action: string }[]
+  >`select action from audit_log where actor_id = ${actorId} and target = ${subject} order by id`;
   return rows.map((r) => r.action);
 }
 
@@ -45,7 +48,9 @@ describe('administration of wearers', () => {
     await add.getByLabel('Profile').selectOption({ label: 'Dementia / may wander' });
     await add.getByRole('button', { name: 'Add wearer' }).click();
     await page.getByRole('heading', { name: 'Ada Admin', level: 2 }).waitFor();
-    const [ada] = await t.sql<{ id: string; profile: string }[]>`select id, profile from wearers where name = 'Ada Admin'`;
+    const [ada] = await t.sql<
+      { id: string; profile: string }[]
+    >`select id, profile from wearers where name = 'Ada Admin'`;
     expect(ada.profile).toBe('dementia');
     expect(page.url()).toContain(`#/admin/wearers/${ada.id}`);
 
@@ -62,7 +67,9 @@ describe('administration of wearers', () => {
     await details.getByText('Details saved.').waitFor();
     await details.getByText('Safe PIN set · duress PIN set.').waitFor();
     expect(await details.getByLabel('New safe PIN (4–8 digits)').inputValue()).toBe('');
-    const [stored] = await t.sql<{ medicalNotes: string; lowBatteryPercent: number; safePinHash: string; duressPinHash: string }[]>`
+    const [stored] = await t.sql<
+      { medicalNotes: string; lowBatteryPercent: number; safePinHash: string; duressPinHash: string }[]
+    >`
       select medical_notes, low_battery_percent, safe_pin_hash, duress_pin_hash from wearers where id = ${ada.id}`;
     expect(stored.medicalNotes).toBe('Type 2 diabetes; <b>not</b> markup');
     expect(stored.lowBatteryPercent).toBe(30);
@@ -74,7 +81,9 @@ describe('administration of wearers', () => {
     await police.getByLabel('URN (exactly as issued; empty for none)').fill('  MP/12345/a 24 ');
     await police.getByLabel('Police response withdrawn').check();
     await police.getByRole('button', { name: 'Save police details' }).click();
-    await errorOf(page, 'Why it was withdrawn (shown to operators)').getByText(/say why police response was withdrawn/).waitFor();
+    await errorOf(page, 'Why it was withdrawn (shown to operators)')
+      .getByText(/say why police response was withdrawn/)
+      .waitFor();
     await police.getByLabel('Police response withdrawn').uncheck();
     await police.getByRole('button', { name: 'Save police details' }).click();
     await police.getByText('Police details saved.').waitFor();
@@ -87,7 +96,9 @@ describe('administration of wearers', () => {
     await contacts.getByLabel('Relationship').fill('daughter');
     await contacts.getByLabel('Phone').fill('call me');
     await contacts.getByRole('button', { name: 'Add contact' }).click();
-    await errorOf(page, 'Phone').getByText(/digits and spaces/).waitFor();
+    await errorOf(page, 'Phone')
+      .getByText(/digits and spaces/)
+      .waitFor();
     await contacts.getByLabel('Phone').fill('+44 7700 900123');
     await contacts.getByLabel('May be called from (empty: any time)').fill('08:00');
     await contacts.getByLabel('until').fill('20:00');
@@ -115,12 +126,17 @@ describe('administration of wearers', () => {
     await plan.getByLabel(`Step ${added}: how`).selectOption({ label: 'ARC sends an SMS' });
     await plan.getByLabel(`Step ${added}: wait (seconds)`).fill('120');
     await plan.getByRole('button', { name: 'Save plan' }).click();
-    await plan.locator(`[data-error-for="steps.${added - 1}.contactPosition"]`).getByText(/names contact 3, but the wearer has 2 contacts/).waitFor();
+    await plan
+      .locator(`[data-error-for="steps.${added - 1}.contactPosition"]`)
+      .getByText(/names contact 3, but the wearer has 2 contacts/)
+      .waitFor();
     await plan.getByLabel(`Step ${added}: contact number`).fill('2');
     await plan.getByRole('button', { name: 'Save plan' }).click();
     await plan.getByText('Plan saved.').waitFor();
     await plan.getByText('This wearer has their own plan.').waitFor();
-    const [{ responsePlan }] = await t.sql<{ responsePlan: { steps: { who: string; how: string; contactPosition?: number; waitS: number }[] } }[]>`
+    const [{ responsePlan }] = await t.sql<
+      { responsePlan: { steps: { who: string; how: string; contactPosition?: number; waitS: number }[] } }[]
+    >`
       select response_plan from wearers where id = ${ada.id}`;
     expect(responsePlan.steps).toHaveLength(added);
     expect(responsePlan.steps.at(-1)).toEqual({ who: 'contact', contactPosition: 2, how: 'sms', waitS: 120 });
@@ -152,9 +168,21 @@ describe('administration of wearers', () => {
     expect((await zones.getByLabel('Corners').inputValue()).split('\n')).toHaveLength(3);
     await zones.getByRole('button', { name: 'Add zone' }).click();
     await zones.getByText('Home and garden added.').waitFor();
-    const fences = await t.sql<{ name: string; kind: string; shape: { type: string; points?: unknown[]; radiusM?: number }; activeHours: unknown }[]>`
+    const fences = await t.sql<
+      {
+        name: string;
+        kind: string;
+        shape: { type: string; points?: unknown[]; radiusM?: number };
+        activeHours: unknown;
+      }[]
+    >`
       select name, kind, shape, active_hours from geofences where wearer_id = ${ada.id} order by created_at`;
-    expect(fences[0]).toMatchObject({ name: 'Near the old address', kind: 'exclusion', shape: { type: 'circle', radiusM: 300 }, activeHours: { from: '22:00', to: '06:00' } });
+    expect(fences[0]).toMatchObject({
+      name: 'Near the old address',
+      kind: 'exclusion',
+      shape: { type: 'circle', radiusM: 300 },
+      activeHours: { from: '22:00', to: '06:00' },
+    });
     expect(fences[1]).toMatchObject({ name: 'Home and garden', kind: 'safe', shape: { type: 'polygon' } });
     expect(fences[1].shape.points).toHaveLength(3);
 
@@ -163,14 +191,25 @@ describe('administration of wearers', () => {
     await carers.getByLabel('Carer account').selectOption(carer.id);
     await carers.getByRole('button', { name: 'Link carer' }).click();
     await carers.getByRole('button', { name: /^Unlink / }).waitFor();
-    expect(await t.sql`select 1 from carer_links where carer_id = ${carer.id} and wearer_id = ${ada.id}`).toHaveLength(1);
+    expect(await t.sql`select 1 from carer_links where carer_id = ${carer.id} and wearer_id = ${ada.id}`).toHaveLength(
+      1,
+    );
 
     await page.getByRole('heading', { name: 'Ada Admin', level: 2 }).scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(SCREENSHOTS, 'admin-wearer.png'), fullPage: true });
 
     // Every change is in the audit log under the supervisor's name.
     const actions = await auditActions(supervisor.id, ada.id);
-    for (const action of ['wearer.created', 'wearer.updated', 'wearer.police_updated', 'contact.created', 'contact.updated', 'response_plan.set', 'response_plan.reset', 'carer.linked']) {
+    for (const action of [
+      'wearer.created',
+      'wearer.updated',
+      'wearer.police_updated',
+      'contact.created',
+      'contact.updated',
+      'response_plan.set',
+      'response_plan.reset',
+      'carer.linked',
+    ]) {
       expect(actions).toContain(action);
     }
   });

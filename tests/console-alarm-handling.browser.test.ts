@@ -6,7 +6,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { SimulatedDevice } from '../device-sim/simulated-device.js';
 import { startTestArc, type TestArc } from './support/test-arc.js';
-import { SCREENSHOTS, consoleAs, launchChromium, markDocument, newProfile, openConsole, logIn, connected, queueRow, sameDocument } from './support/console-browser.js';
+import {
+  SCREENSHOTS,
+  consoleAs,
+  launchChromium,
+  markDocument,
+  newProfile,
+  openConsole,
+  logIn,
+  connected,
+  queueRow,
+  sameDocument,
+} from './support/console-browser.js';
 
 const HOME = { lat: 53.6458, lon: -3.0101, acc: 8 };
 
@@ -34,17 +45,30 @@ async function deviceFor(wearerId: string, label: string): Promise<SimulatedDevi
 }
 
 async function alarmIdOf(deviceId: string): Promise<string> {
-  const [row] = await t.sql<{ id: string }[]>`select id from alarms where device_id = ${deviceId} order by received_at desc limit 1`;
+  const [row] = await t.sql<
+    { id: string }[]
+  >`select id from alarms where device_id = ${deviceId} order by received_at desc limit 1`;
   return row.id;
 }
 
 describe('handling an alarm on the console', () => {
   it('shows an SOS as it happens, and the operator accepts, logs a call and resolves it', async () => {
     const operator = await t.createUser('operator');
-    const wearer = await t.createWearer({ name: 'Alice Example', notes: 'Works alone at the pumping station; key code 4471' });
+    const wearer = await t.createWearer({
+      name: 'Alice Example',
+      notes: 'Works alone at the pumping station; key code 4471',
+    });
     await t.sql`update wearers set medical_notes = ${'Type 1 diabetic'}, urn = ${'MERS/2026/ab-001'} where id = ${wearer.id}`;
-    await t.api('POST', `/api/wearers/${wearer.id}/contacts`, { name: 'Mo Manager', relationship: 'manager', phone: '+44 7700 900123' });
-    await t.api('POST', `/api/wearers/${wearer.id}/geofences`, { name: 'Site', kind: 'safe', shape: { type: 'circle', lat: 53.6458, lon: -3.0105, radiusM: 400 } });
+    await t.api('POST', `/api/wearers/${wearer.id}/contacts`, {
+      name: 'Mo Manager',
+      relationship: 'manager',
+      phone: '+44 7700 900123',
+    });
+    await t.api('POST', `/api/wearers/${wearer.id}/geofences`, {
+      name: 'Site',
+      kind: 'safe',
+      shape: { type: 'circle', lat: 53.6458, lon: -3.0105, radiusM: 400 },
+    });
     const device = await deviceFor(wearer.id, 'Pendant 7');
     // The trail: fixes from before the alarm; the SOS comes from the last one.
     await device.sendFix({ ts: Date.now() - 600_000, lat: 53.6449, lon: -3.0121, acc: 12 });
@@ -84,13 +108,18 @@ describe('handling an alarm on the console', () => {
     await detail.getByText('Works alone at the pumping station; key code 4471').waitFor();
     await detail.getByText('Type 1 diabetic').waitFor();
     await detail.getByText('MERS/2026/ab-001').first().waitFor();
-    expect(await detail.getByRole('link', { name: '+44 7700 900123', exact: true }).getAttribute('href')).toBe('tel:+447700900123');
+    expect(await detail.getByRole('link', { name: '+44 7700 900123', exact: true }).getAttribute('href')).toBe(
+      'tel:+447700900123',
+    );
     // The plan: the current step (call the wearer) highlighted with what to do.
     const current = detail.locator('.plan [aria-current="step"]');
     expect(await current.textContent()).toContain('If you hear a threat or no answer, go to police at once.');
     // The map, offline: the position, trail and zone in words on a plain background.
     await detail.getByText(/Map tiles cannot be loaded/).waitFor();
-    await detail.locator('.map-readout').getByText(/^Now: in Site · 53\.64530, -3\.01120 ±10 m at .* trail: 3 fixes/).waitFor();
+    await detail
+      .locator('.map-readout')
+      .getByText(/^Now: in Site · 53\.64530, -3\.01120 ±10 m at .* trail: 3 fixes/)
+      .waitFor();
     await detail.getByText('Zones: Site (safe)').waitFor();
     expect(await detail.locator('.map .leaflet-interactive').count()).toBeGreaterThan(3);
     await detail.getByText('Accept the alarm to act on it.').waitFor();
@@ -101,7 +130,10 @@ describe('handling an alarm on the console', () => {
 
     // The map follows live fixes.
     await device.sendFix({ ts: Date.now(), lat: 53.6461, lon: -3.0099, acc: 6 });
-    await detail.locator('.map-readout').getByText(/^Now: in Site · 53\.64610, -3\.00990 ±6 m/).waitFor();
+    await detail
+      .locator('.map-readout')
+      .getByText(/^Now: in Site · 53\.64610, -3\.00990 ±6 m/)
+      .waitFor();
 
     // The police URN is filled in from the wearer's record.
     expect(await detail.getByLabel('Police URN').inputValue()).toBe('MERS/2026/ab-001');
@@ -145,7 +177,10 @@ describe('handling an alarm on the console', () => {
     expect(actions.map((a) => a.kind)).toEqual(['accept', 'called_wearer', 'message_wearer', 'resolve', 'annotate']);
     expect(actions[1].detail).toMatchObject({ outcome: 'no_answer', note: 'No reply, rang out' });
     expect(actions[2].detail).toMatchObject({ text: 'Help is on the way' });
-    expect(actions[3].detail).toMatchObject({ closureCode: 'genuine_assistance', note: 'Manager attended; Alice safe' });
+    expect(actions[3].detail).toMatchObject({
+      closureCode: 'genuine_assistance',
+      note: 'Manager attended; Alice safe',
+    });
     expect(await sameDocument(page)).toBe(true);
   });
 
@@ -162,11 +197,14 @@ describe('handling an alarm on the console', () => {
     }
 
     // Both press Accept at the same moment (no waiting between the two pages).
-    const press = (page: Page) => page.evaluate(() => {
-      const button = [...document.querySelectorAll<HTMLButtonElement>('#alarm-detail button')].find((b) => b.textContent === 'Accept');
-      button?.click();
-      return button !== undefined;
-    });
+    const press = (page: Page) =>
+      page.evaluate(() => {
+        const button = [...document.querySelectorAll<HTMLButtonElement>('#alarm-detail button')].find(
+          (b) => b.textContent === 'Accept',
+        );
+        button?.click();
+        return button !== undefined;
+      });
     const pressed = await Promise.all([press(one), press(two)]);
     expect(pressed).toEqual([true, true]);
 
@@ -175,9 +213,18 @@ describe('handling an alarm on the console', () => {
     await expect.poll(ownerId).not.toBeNull();
     const winner = (await ownerId()) === first.id ? first : second;
     const [winnerPage, loserPage] = winner === first ? [one, two] : [two, one];
-    await winnerPage.locator('#alarm-detail').getByText(`Accepted by ${operatorName(winner)}`, { exact: true }).waitFor();
-    await loserPage.getByRole('alert').getByText(`Already accepted by ${operatorName(winner)}`).waitFor();
-    await loserPage.locator('#alarm-detail').getByText(`Accepted by ${operatorName(winner)}`, { exact: true }).waitFor();
+    await winnerPage
+      .locator('#alarm-detail')
+      .getByText(`Accepted by ${operatorName(winner)}`, { exact: true })
+      .waitFor();
+    await loserPage
+      .getByRole('alert')
+      .getByText(`Already accepted by ${operatorName(winner)}`)
+      .waitFor();
+    await loserPage
+      .locator('#alarm-detail')
+      .getByText(`Accepted by ${operatorName(winner)}`, { exact: true })
+      .waitFor();
     await loserPage.getByText(`Held by ${operatorName(winner)}. A supervisor can reassign it.`).waitFor();
     expect(await queueRow(loserPage, 'Rae Race').locator('td.owner').textContent()).toBe(operatorName(winner));
     const accepts = await t.sql`select 1 from alarm_actions where alarm_id = ${alarmId} and kind = 'accept'`;
@@ -198,7 +245,10 @@ describe('handling an alarm on the console', () => {
     // The SOS (priority 1) is above the older fall (priority 2): A takes it.
     await page.keyboard.press('a');
     await page.locator('#alarm-detail').getByRole('heading', { name: 'SOS — Kit Keyboard' }).waitFor();
-    await page.locator('#alarm-detail').getByText(`Accepted by ${operatorName(operator)}`, { exact: true }).waitFor();
+    await page
+      .locator('#alarm-detail')
+      .getByText(`Accepted by ${operatorName(operator)}`, { exact: true })
+      .waitFor();
     expect(await queueRow(page, 'Kit Keyboard').locator('td.owner').textContent()).toBe(operatorName(operator));
     expect(await queueRow(page, 'Fay Fall').locator('td.owner').textContent()).toBe('—');
 
@@ -206,7 +256,10 @@ describe('handling an alarm on the console', () => {
     await page.keyboard.press('Escape');
     await page.locator('#alarm-detail').waitFor({ state: 'hidden' });
     await page.keyboard.press('a');
-    await page.locator('#alarm-detail').getByText(`Accepted by ${operatorName(operator)}`, { exact: true }).waitFor();
+    await page
+      .locator('#alarm-detail')
+      .getByText(`Accepted by ${operatorName(operator)}`, { exact: true })
+      .waitFor();
     await page.locator('#alarm-detail').getByRole('heading', { name: 'Fall — Fay Fall' }).waitFor();
 
     await page.getByLabel('Mine').check();

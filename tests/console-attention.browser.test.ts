@@ -7,7 +7,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { SimulatedDevice } from '../device-sim/simulated-device.js';
 import { startTestArc, type TestArc } from './support/test-arc.js';
-import { connected, launchChromium, logIn, newProfile, openConsole, queueRows, UI_TIMEOUT_MS } from './support/console-browser.js';
+import {
+  connected,
+  launchChromium,
+  logIn,
+  newProfile,
+  openConsole,
+  queueRows,
+  UI_TIMEOUT_MS,
+} from './support/console-browser.js';
 
 let t: TestArc;
 let browser: Browser;
@@ -26,7 +34,11 @@ afterAll(async () => {
 
 async function pressSos(name: string, type = 'sos'): Promise<string> {
   const wearer = await t.createWearer({ name });
-  const device = new SimulatedDevice({ ...(await t.provisionDevice({ wearerId: wearer.id })), url: t.mqttUrl, reconnect: false });
+  const device = new SimulatedDevice({
+    ...(await t.provisionDevice({ wearerId: wearer.id })),
+    url: t.mqttUrl,
+    reconnect: false,
+  });
   devices.push(device);
   await device.connect();
   const sent = await device.sendEvent(type);
@@ -36,7 +48,9 @@ async function pressSos(name: string, type = 'sos'): Promise<string> {
 }
 
 async function resolveAll(): Promise<void> {
-  for (const { id, status } of await t.sql<{ id: string; status: string }[]>`select id, status from alarms where status <> 'resolved'`) {
+  for (const { id, status } of await t.sql<
+    { id: string; status: string }[]
+  >`select id, status from alarms where status <> 'resolved'`) {
     if (status === 'raised') await t.api('POST', `/api/alarms/${id}/accept`);
     await t.api('POST', `/api/alarms/${id}/resolve`, { closureCode: 'false_test' });
   }
@@ -92,7 +106,9 @@ describe('the console calls for attention', () => {
     const alarmId = await pressSos('Ringing Rita');
     // Arrival: one sound (two tones). Then again after P1's 10 s, and again: it does not stop.
     await page.waitForFunction((n) => (window as unknown as { tones: number }).tones >= n + 2, start);
-    await page.waitForFunction((n) => (window as unknown as { tones: number }).tones >= n + 4, start, { timeout: 15_000 });
+    await page.waitForFunction((n) => (window as unknown as { tones: number }).tones >= n + 4, start, {
+      timeout: 15_000,
+    });
     await t.api('POST', `/api/alarms/${alarmId}/accept`, undefined, operator.token);
     // Accepted (the push reached the page): the arrivals bar empties and the sound stops.
     await page.locator('#arrivals').waitFor({ state: 'hidden' });
@@ -117,7 +133,10 @@ describe('the console calls for attention', () => {
       AudioContext.prototype.resume = () => new Promise<void>(() => {});
     });
     const page = await consoleIn(context);
-    await page.getByRole('alert').getByText('Sound is blocked by the browser: click anywhere on this page to turn it on.').waitFor();
+    await page
+      .getByRole('alert')
+      .getByText('Sound is blocked by the browser: click anywhere on this page to turn it on.')
+      .waitFor();
     await page.getByRole('button', { name: 'Sound on', pressed: true }).waitFor();
     await context.close();
   });
@@ -138,7 +157,10 @@ describe('the console calls for attention', () => {
         close() {}
       }
       Object.defineProperty(window, 'Notification', { value: StubNotification, configurable: true });
-      Object.defineProperty(document, 'visibilityState', { get: () => (w.hideTab ? 'hidden' : 'visible'), configurable: true });
+      Object.defineProperty(document, 'visibilityState', {
+        get: () => (w.hideTab ? 'hidden' : 'visible'),
+        configurable: true,
+      });
     });
     const page = await consoleIn(context);
     const firstId = await pressSos('Scrolled Sue');
@@ -157,7 +179,12 @@ describe('the console calls for attention', () => {
     expect(box!.y).toBeGreaterThanOrEqual(0);
     expect(box!.y + box!.height).toBeLessThanOrEqual(768);
     // Visible, not merely present: nothing covers it.
-    expect(await page.evaluate(({ x, y }) => document.elementFromPoint(x, y)?.closest('#arrivals') !== null, { x: box!.x + 5, y: box!.y + box!.height / 2 })).toBe(true);
+    expect(
+      await page.evaluate(({ x, y }) => document.elementFromPoint(x, y)?.closest('#arrivals') !== null, {
+        x: box!.x + 5,
+        y: box!.y + box!.height / 2,
+      }),
+    ).toBe(true);
     await arriving.click();
     await detail.getByRole('heading', { name: 'SOS — Arriving Ann' }).waitFor();
 
@@ -166,7 +193,9 @@ describe('the console calls for attention', () => {
     await page.evaluate(() => ((window as unknown as { hideTab: boolean }).hideTab = true));
     const hiddenId = await pressSos('Hidden Hal');
     await page.waitForFunction(() => (window as unknown as { shown: unknown[] }).shown.length > 0);
-    expect(await page.evaluate(() => (window as unknown as { shown: unknown[] }).shown)).toEqual([{ title: 'New alarm: SOS — Hidden Hal', tag: hiddenId }]);
+    expect(await page.evaluate(() => (window as unknown as { shown: unknown[] }).shown)).toEqual([
+      { title: 'New alarm: SOS — Hidden Hal', tag: hiddenId },
+    ]);
     await context.close();
     await resolveAll();
   });
@@ -179,7 +208,9 @@ describe('the console calls for attention', () => {
     await page.getByRole('button', { name: 'Sound on', pressed: true }).waitFor();
     await page.waitForTimeout(500);
     const before = await tones(page);
-    const lost = page.getByRole('alert').getByText('Connection to the ARC lost: new alarms cannot reach this console. Reconnecting…');
+    const lost = page
+      .getByRole('alert')
+      .getByText('Connection to the ARC lost: new alarms cannot reach this console. Reconnecting…');
     expect(await lost.isVisible()).toBe(false);
 
     await t.arc.close();

@@ -17,7 +17,6 @@ afterAll(async () => {
   await t?.close();
 });
 
-
 describe('the audit screen', () => {
   it('filters by who, about whom and looks at positions, pages, and downloads CSV; administrators only', async () => {
     const administrator = await t.createUser('administrator');
@@ -39,13 +38,18 @@ describe('the audit screen', () => {
     await page.getByLabel('What', { exact: true }).selectOption({ label: 'Looks at positions (all kinds)' });
     await page.getByRole('button', { name: 'Show entries' }).click();
     await page.getByRole('status').filter({ hasText: '2 entries' }).waitFor();
-    expect((await table.locator('td.audit-action').allTextContents()).sort()).toEqual(['device.positions_viewed', 'wearer.viewed']);
+    expect((await table.locator('td.audit-action').allTextContents()).sort()).toEqual([
+      'device.positions_viewed',
+      'wearer.viewed',
+    ]);
 
     // One kind of look, from the actions the log holds.
     await page.getByLabel('About whom').fill('');
     await page.getByLabel('What', { exact: true }).selectOption('wearer.viewed');
     await page.getByRole('button', { name: 'Show entries' }).click();
-    await expect.poll(async () => (await table.locator('td.audit-target').allTextContents()).sort()).toEqual([ann.id, bob.id].sort());
+    await expect
+      .poll(async () => (await table.locator('td.audit-target').allTextContents()).sort())
+      .toEqual([ann.id, bob.id].sort());
 
     // A time window before any of it: nothing.
     await page.getByLabel('Until').fill('2020-01-01T00:00');
@@ -55,7 +59,10 @@ describe('the audit screen', () => {
     await page.getByRole('button', { name: 'Show entries' }).click();
     await page.getByRole('status').filter({ hasText: '2 entries' }).waitFor();
 
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download CSV' }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Download CSV' }).click(),
+    ]);
     const csv = await (await import('node:fs/promises')).readFile((await download.path())!, 'utf8');
     const lines = csv.trim().split('\r\n');
     expect(lines[0]).toBe('id,at,actor,action,target,detail');
@@ -69,7 +76,10 @@ describe('the audit screen', () => {
     await page.getByRole('button', { name: 'Show entries' }).click();
     await page.getByRole('status').filter({ hasText: '100 entries (more older)' }).waitFor();
     await page.getByRole('button', { name: 'Older entries' }).click();
-    await page.getByRole('status').filter({ hasText: /^150 entries$/ }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /^150 entries$/ })
+      .waitFor();
 
     // A supervisor has no audit screen.
     const supervisor = await t.createUser('supervisor');
@@ -86,18 +96,25 @@ describe("the wearer's data protection panel", () => {
     const wearer = await t.createWearer({ name: 'Edna Erased', notes: 'Spare key under the mat' });
     const page = await consoleAs(t, browser, administrator);
     await page.goto(`${t.httpUrl}/#/admin/wearers/${wearer.id}`);
-    const panel = page.locator('section.admin-panel', { has: page.getByRole('heading', { name: 'Data protection', exact: true }) });
+    const panel = page.locator('section.admin-panel', {
+      has: page.getByRole('heading', { name: 'Data protection', exact: true }),
+    });
     await panel.waitFor();
 
     // Who has looked: the audit screen, filtered to them (opening their page was a look).
     await panel.getByRole('link', { name: 'Audit entries about this wearer' }).click();
     await page.getByRole('heading', { name: 'Audit log' }).waitFor();
     expect(await page.getByLabel('About whom').inputValue()).toBe(wearer.id);
-    await expect.poll(async () => (await page.locator('table.audit-table td.audit-action').allTextContents())).toEqual(expect.arrayContaining(['wearer.created', 'wearer.viewed', 'device.positions_viewed']));
+    await expect
+      .poll(async () => await page.locator('table.audit-table td.audit-action').allTextContents())
+      .toEqual(expect.arrayContaining(['wearer.created', 'wearer.viewed', 'device.positions_viewed']));
     await page.goBack();
     await panel.waitFor();
 
-    const [download] = await Promise.all([page.waitForEvent('download'), panel.getByRole('link', { name: 'Download all data (JSON)' }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      panel.getByRole('link', { name: 'Download all data (JSON)' }).click(),
+    ]);
     const data = JSON.parse(await (await import('node:fs/promises')).readFile((await download.path())!, 'utf8'));
     expect(data.wearer).toMatchObject({ name: 'Edna Erased', notes: 'Spare key under the mat' });
 
@@ -125,7 +142,11 @@ describe("an organisation's retention on its panel", () => {
     expect(await page.getByLabel('Keep alarms (days)').inputValue()).toBe('2557');
     await location.fill('0');
     await page.getByRole('button', { name: 'Save organisation' }).click();
-    await page.locator('p.field-error').filter({ hasText: /greater than or equal to 1|>=1|too small/i }).first().waitFor();
+    await page
+      .locator('p.field-error')
+      .filter({ hasText: /greater than or equal to 1|>=1|too small/i })
+      .first()
+      .waitFor();
     await location.fill('30');
     await page.getByRole('button', { name: 'Save organisation' }).click();
     await page.getByText('Retention Council saved.').waitFor();

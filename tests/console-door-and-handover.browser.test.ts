@@ -29,7 +29,8 @@ describe('access information', () => {
     expect(patched.body.wearer).toMatchObject({ hasAccessInfo: true });
     expect(JSON.stringify(patched.body)).not.toContain('4471');
     expect(JSON.stringify((await t.api('GET', `/api/wearers/${wearer.id}`)).body)).not.toContain('4471');
-    const [changed] = await t.sql`select detail from audit_log where action = 'wearer.updated' and target = ${wearer.id}`;
+    const [changed] =
+      await t.sql`select detail from audit_log where action = 'wearer.updated' and target = ${wearer.id}`;
     expect(changed.detail).toEqual({ accessInfoChanged: true });
 
     const credentials = await t.provisionDevice({ wearerId: wearer.id });
@@ -47,14 +48,18 @@ describe('access information', () => {
     await show.click();
     await detail.getByText(ACCESS).waitFor();
 
-    const [{ id: alarmId }] = await t.sql<{ id: string }[]>`select id from alarms where device_id = ${credentials.deviceId}`;
+    const [{ id: alarmId }] = await t.sql<
+      { id: string }[]
+    >`select id from alarms where device_id = ${credentials.deviceId}`;
     const shown = await t.sql`select actor, target, detail from audit_log where action = 'wearer.access_info_shown'`;
     expect(shown).toEqual([{ actor: operator.email, target: wearer.id, detail: { alarmId } }]);
 
     // Resolved: no more.
     await t.api('POST', `/api/alarms/${alarmId}/accept`, undefined, operator.token);
     await t.api('POST', `/api/alarms/${alarmId}/resolve`, { closureCode: 'false_accidental' }, operator.token);
-    expect((await t.api('POST', `/api/alarms/${alarmId}/access-info`, undefined, operator.token)).body.error.code).toBe('ARC_ERR_ALARM_RESOLVED');
+    expect((await t.api('POST', `/api/alarms/${alarmId}/access-info`, undefined, operator.token)).body.error.code).toBe(
+      'ARC_ERR_ALARM_RESOLVED',
+    );
   });
 });
 
@@ -63,16 +68,27 @@ describe('shift handover notes', () => {
     const [leaving, arriving] = await Promise.all([t.createUser('operator'), t.createUser('operator')]);
     const first = await consoleAs(t, browser, leaving);
     await first.getByText('Handover notes').click();
-    await first.getByLabel('Leave a note for the next shift').fill('Pendant 12 keeps going silent at 02:00: expect a no-communication alarm.');
+    await first
+      .getByLabel('Leave a note for the next shift')
+      .fill('Pendant 12 keeps going silent at 02:00: expect a no-communication alarm.');
     await first.getByRole('button', { name: 'Leave note' }).click();
-    await first.locator('.handover-list').getByText(/Pendant 12 keeps going silent/).waitFor();
+    await first
+      .locator('.handover-list')
+      .getByText(/Pendant 12 keeps going silent/)
+      .waitFor();
 
     const next = await consoleAs(t, browser, arriving);
     const notes = next.locator('details.handover');
-    await notes.locator('.handover-list').getByText(/Pendant 12 keeps going silent at 02:00/).waitFor();
+    await notes
+      .locator('.handover-list')
+      .getByText(/Pendant 12 keeps going silent at 02:00/)
+      .waitFor();
     expect(await notes.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(true);
     const [audited] = await t.sql`select actor, detail from audit_log where action = 'handover.note_written'`;
-    expect(audited).toMatchObject({ actor: leaving.email, detail: { text: 'Pendant 12 keeps going silent at 02:00: expect a no-communication alarm.' } });
+    expect(audited).toMatchObject({
+      actor: leaving.email,
+      detail: { text: 'Pendant 12 keeps going silent at 02:00: expect a no-communication alarm.' },
+    });
     expect((await t.api('POST', '/api/handover-notes', { text: ' ' })).body.error.code).toBe('ARC_ERR_VALIDATION');
   });
 });

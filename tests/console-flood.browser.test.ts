@@ -22,7 +22,11 @@ afterAll(async () => {
 
 async function press(name: string, type: string): Promise<string> {
   const wearer = await t.createWearer({ name });
-  const device = new SimulatedDevice({ ...(await t.provisionDevice({ wearerId: wearer.id })), url: t.mqttUrl, reconnect: false });
+  const device = new SimulatedDevice({
+    ...(await t.provisionDevice({ wearerId: wearer.id })),
+    url: t.mqttUrl,
+    reconnect: false,
+  });
   devices.push(device);
   await device.connect();
   const sent = await device.sendEvent(type);
@@ -42,8 +46,19 @@ describe('a flood', () => {
     // The ARC's own guards: supervisors only, and never an SOS.
     const body = { alarmIds: [...tampered, sosId], closureCode: 'false_equipment', reason: 'Site power cut' };
     expect((await t.api('POST', '/api/alarms/flood-acknowledge', body, operator.token)).status).toBe(403);
-    expect((await t.api('POST', '/api/alarms/flood-acknowledge', body, supervisor.token)).body.error.code).toBe('ARC_ERR_ALARM_NOT_GROUPABLE');
-    expect((await t.api('POST', '/api/alarms/flood-acknowledge', { ...body, alarmIds: tampered, closureCode: 'genuine_police' }, supervisor.token)).body.error.code).toBe('ARC_ERR_VALIDATION');
+    expect((await t.api('POST', '/api/alarms/flood-acknowledge', body, supervisor.token)).body.error.code).toBe(
+      'ARC_ERR_ALARM_NOT_GROUPABLE',
+    );
+    expect(
+      (
+        await t.api(
+          'POST',
+          '/api/alarms/flood-acknowledge',
+          { ...body, alarmIds: tampered, closureCode: 'genuine_police' },
+          supervisor.token,
+        )
+      ).body.error.code,
+    ).toBe('ARC_ERR_VALIDATION');
 
     const page = await consoleAs(t, browser, supervisor);
     const flood = page.getByRole('form', { name: /^Flood: 4 × Tamper/ });
@@ -55,12 +70,24 @@ describe('a flood', () => {
     for (let i = 1; i <= 4; i++) await queueRow(page, `Site Worker ${i}`).waitFor({ state: 'detached' });
     await queueRow(page, 'Site Worker SOS').waitFor();
 
-    const states = await t.sql<{ id: string; status: string }[]>`select id, status from alarms where id in ${t.sql([...tampered, sosId])}`;
-    expect(states.filter((a) => a.status === 'resolved').map((a) => a.id).sort()).toEqual([...tampered].sort());
+    const states = await t.sql<
+      { id: string; status: string }[]
+    >`select id, status from alarms where id in ${t.sql([...tampered, sosId])}`;
+    expect(
+      states
+        .filter((a) => a.status === 'resolved')
+        .map((a) => a.id)
+        .sort(),
+    ).toEqual([...tampered].sort());
     for (const id of tampered) {
-      const audited = await t.sql<{ action: string; detail: any }[]>`select action, detail from audit_log where target = ${id} order by id`;
+      const audited = await t.sql<
+        { action: string; detail: any }[]
+      >`select action, detail from audit_log where target = ${id} order by id`;
       expect(audited.map((a) => a.action)).toEqual(['alarm.accept', 'alarm.resolve']);
-      expect(audited[1].detail).toMatchObject({ closureCode: 'false_equipment', note: 'Flood: Site power cut: every strap sensor tripped' });
+      expect(audited[1].detail).toMatchObject({
+        closureCode: 'false_equipment',
+        note: 'Flood: Site power cut: every strap sensor tripped',
+      });
     }
     const [flooded] = await t.sql`select detail from audit_log where action = 'alarm.flood_acknowledged'`;
     expect(flooded.detail.resolved.sort()).toEqual([...tampered].sort());

@@ -17,7 +17,10 @@ let t: TestArc;
 let browser: Browser;
 
 beforeAll(async () => {
-  [t, browser] = await Promise.all([startTestArc({ ARC_MAP_TILES_URL: 'none', ARC_INSIGHT_TIME_ZONE: 'UTC' }, { now }), launchChromium()]);
+  [t, browser] = await Promise.all([
+    startTestArc({ ARC_MAP_TILES_URL: 'none', ARC_INSIGHT_TIME_ZONE: 'UTC' }, { now }),
+    launchChromium(),
+  ]);
   await t.sql`insert into devices (id, secret_hash) values ('insight-dev', 'not-used')`;
   // Olive and Oscar joined in January (too new to be judged against their own year); Rita long ago.
   const people = [];
@@ -39,7 +42,8 @@ beforeAll(async () => {
   for (let day = 1; day <= 42; day += 1) {
     const evening = Date.parse('2026-03-02T19:00:00Z') - day * DAY;
     const n = new Date(evening).getUTCDay() === 6 ? 8 : 4;
-    for (let i = 0; i < n; i += 1) await insert(people[i % 2], i % 2 ? 'battery.low' : 'sos', evening + i * 5 * 60_000, 4 + i * 3, 240);
+    for (let i = 0; i < n; i += 1)
+      await insert(people[i % 2], i % 2 ? 'battery.low' : 'sos', evening + i * 5 * 60_000, 4 + i * 3, 240);
   }
   // Rita falls about once a month for a year, then nine times in February.
   for (let m = 0; m < 12; m += 1) await insert(people[2], 'fall', Date.UTC(2025, 1 + m, 10, 11), 5, 600);
@@ -62,7 +66,9 @@ describe('the Insight view', () => {
     const heat = page.getByRole('table', { name: 'Alarms by hour of the week' });
     await heat.getByRole('row', { name: /^Sat/ }).getByRole('cell', { name: '48', exact: true }).waitFor();
     await heat.getByRole('row', { name: /^Tue/ }).getByRole('cell', { name: '24', exact: true }).waitFor();
-    const csvHref = await page.getByRole('link', { name: 'Arrivals by hour of the week and type as CSV' }).getAttribute('href');
+    const csvHref = await page
+      .getByRole('link', { name: 'Arrivals by hour of the week and type as CSV' })
+      .getAttribute('href');
     const csv = await page.request.get(t.httpUrl + csvHref);
     expect(csv.headers()['content-type']).toMatch(/^text\/csv/);
     expect((await csv.text()).split('\r\n')[0]).toBe('day,hour,type,alarms');
@@ -99,12 +105,14 @@ describe('the Insight view', () => {
     await page.getByLabel('Organisation').selectOption({ label: 'Harbour Housing' });
     await page.getByRole('button', { name: 'Show', exact: true }).click();
     await page.getByText(/By type: no alarms\./).waitFor();
-    const narrowed = await page.getByRole('link', { name: 'Arrivals by hour of the week and type as CSV' }).getAttribute('href');
+    const narrowed = await page
+      .getByRole('link', { name: 'Arrivals by hour of the week and type as CSV' })
+      .getAttribute('href');
     expect(narrowed).toMatch(/organisationId=[0-9a-f-]{36}/);
     expect(await (await page.request.get(t.httpUrl + narrowed)).text()).toBe('day,hour,type,alarms\r\n');
   });
 
-  it('lists Rita for review with the data behind it, and records the supervisor\'s outcome', async () => {
+  it("lists Rita for review with the data behind it, and records the supervisor's outcome", async () => {
     const supervisor = await t.createUser('supervisor');
     const page = await consoleAs(t, browser, supervisor);
     await page.getByRole('link', { name: 'Insight' }).click();
@@ -114,7 +122,10 @@ describe('the Insight view', () => {
     expect(await list.getByRole('listitem').filter({ hasText: 'Olive Older' }).count()).toBe(0);
 
     await rita.getByRole('button', { name: 'Month by month' }).click();
-    await rita.getByRole('table', { name: 'Rita Rising month by month' }).getByRole('row', { name: /^2026-02 9 / }).waitFor();
+    await rita
+      .getByRole('table', { name: 'Rita Rising month by month' })
+      .getByRole('row', { name: /^2026-02 9 / })
+      .waitFor();
 
     await rita.getByLabel('Outcome for Rita Rising').selectOption('referred_early_help');
     await rita.getByLabel('Note for Rita Rising').fill('Spoke to her son; falls clinic referral');
@@ -122,8 +133,15 @@ describe('the Insight view', () => {
     await rita.getByText(`Recorded: Referred to early help by ${supervisor.email}`).waitFor();
     const [row] = await t.sql`select outcome, note from early_help_reviews`;
     expect(row).toMatchObject({ outcome: 'referred_early_help', note: 'Spoke to her son; falls clinic referral' });
-    const audited = await t.sql`select action from audit_log where action like 'insight.%' and actor = ${supervisor.email} order by id`;
-    expect(audited.map((a) => a.action)).toEqual(expect.arrayContaining(['insight.review_list.viewed', 'insight.wearer_signals.viewed', 'insight.review_outcome.recorded']));
+    const audited =
+      await t.sql`select action from audit_log where action like 'insight.%' and actor = ${supervisor.email} order by id`;
+    expect(audited.map((a) => a.action)).toEqual(
+      expect.arrayContaining([
+        'insight.review_list.viewed',
+        'insight.wearer_signals.viewed',
+        'insight.review_outcome.recorded',
+      ]),
+    );
   });
 
   it('is not offered to an operator, and its address leads to the alarms', async () => {

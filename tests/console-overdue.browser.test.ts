@@ -14,7 +14,11 @@ beforeAll(async () => {
   [t, browser] = await Promise.all([
     startTestArc(
       // Priority 1 is overdue after 2 s and goes to supervisors after 4 s; the clock ticks by itself.
-      { ARC_ACCEPT_DEADLINES: '1:2/4,2:30/60,3:60/180,4:120/300,5:300/900', ARC_CLOCK_TICK_MS: '200', ARC_MAP_TILES_URL: 'none' },
+      {
+        ARC_ACCEPT_DEADLINES: '1:2/4,2:30/60,3:60/180,4:120/300,5:300/900',
+        ARC_CLOCK_TICK_MS: '200',
+        ARC_MAP_TILES_URL: 'none',
+      },
       { startTimers: true },
     ),
     launchChromium(),
@@ -32,7 +36,11 @@ describe('an alarm nobody accepts', () => {
     const operator = await t.createUser('operator');
     const page = await consoleAs(t, browser, operator);
     const wearer = await t.createWearer({ name: 'Olive Overdue' });
-    device = new SimulatedDevice({ ...(await t.provisionDevice({ wearerId: wearer.id })), url: t.mqttUrl, reconnect: false });
+    device = new SimulatedDevice({
+      ...(await t.provisionDevice({ wearerId: wearer.id })),
+      url: t.mqttUrl,
+      reconnect: false,
+    });
     await device.connect();
     await device.sendEvent('sos');
 

@@ -6,7 +6,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { SimulatedDevice } from '../device-sim/simulated-device.js';
 import { ADMIN, startTestArc, type TestArc } from './support/test-arc.js';
-import { SCREENSHOTS, connected, launchChromium, logIn, newProfile as profileOf, openConsole as openIn } from './support/console-browser.js';
+import {
+  SCREENSHOTS,
+  connected,
+  launchChromium,
+  logIn,
+  newProfile as profileOf,
+  openConsole as openIn,
+} from './support/console-browser.js';
 import { accountKey, knownAddressKey } from '../api/store/login-throttle-store.js';
 
 const HERE = { lat: 53.6458, lon: -3.0101, acc: 8 };
@@ -31,7 +38,11 @@ const newProfile = () => profileOf(browser);
 /** The console in a new tab of that profile, or of a fresh one. */
 const openConsole = async (context?: BrowserContext): Promise<Page> => openIn(t, context ?? (await newProfile()));
 
-async function pressButton(credentials: { deviceId: string; secret: string }, type: string, extra: Record<string, unknown> = {}) {
+async function pressButton(
+  credentials: { deviceId: string; secret: string },
+  type: string,
+  extra: Record<string, unknown> = {},
+) {
   const device = new SimulatedDevice({ ...credentials, url: t.mqttUrl, reconnect: false, position: HERE });
   devices.push(device);
   await device.connect();
@@ -164,7 +175,10 @@ describe('the operator console page', () => {
       // The page loses the ARC (Socket.IO included) and cannot get back for now.
       refusing = true;
       for (const socket of open) socket.destroy();
-      await page.getByRole('status').getByText(/Reconnecting|Offline/).waitFor();
+      await page
+        .getByRole('status')
+        .getByText(/Reconnecting|Offline/)
+        .waitFor();
 
       // The ARC stores no socket events: only the snapshot after reconnecting can show this.
       await pressButton(rita, 'sos');
@@ -188,7 +202,10 @@ describe('the operator console page', () => {
     }
     const page = await openConsole();
     await logIn(page, operator.email, operator.password);
-    await page.getByRole('alert').getByText(/Too many failed logins; wait before trying again \(about \d+ s\)/).waitFor();
+    await page
+      .getByRole('alert')
+      .getByText(/Too many failed logins; wait before trying again \(about \d+ s\)/)
+      .waitFor();
     expect(await page.getByRole('heading', { name: /Open alarms/ }).isVisible()).toBe(false);
   });
 

@@ -40,7 +40,11 @@ describe('a plan that tells the truth', () => {
   it('shows a failed SMS as failed, live, offers the next step, and a mandatory step blocks a genuine closure until overridden', async () => {
     const operator = await t.createUser('operator');
     const wearer = await t.createWearer({ name: 'Pip Child', profile: 'child' });
-    await t.api('POST', `/api/wearers/${wearer.id}/contacts`, { name: 'Pat Parent', relationship: 'parent', phone: '+44 7700 900555' });
+    await t.api('POST', `/api/wearers/${wearer.id}/contacts`, {
+      name: 'Pat Parent',
+      relationship: 'parent',
+      phone: '+44 7700 900555',
+    });
     // The child plan, with the police step made mandatory.
     const steps = [
       { who: 'contact', contactPosition: 1, how: 'sms', waitS: 0 },
@@ -56,7 +60,11 @@ describe('a plan that tells the truth', () => {
     const detail = page.locator('#alarm-detail');
     const plan = detail.locator('.plan');
     await detail.getByRole('button', { name: 'Accept', exact: true }).click();
-    await plan.locator('li').first().getByText(/^Sending/).waitFor();
+    await plan
+      .locator('li')
+      .first()
+      .getByText(/^Sending/)
+      .waitFor();
 
     // The sender fails (no gateway); nobody touches the console: the failure is pushed.
     while ((await t.arc.notifications.tick()) > 0);
@@ -73,7 +81,9 @@ describe('a plan that tells the truth', () => {
     await detail.getByLabel('Who was called').selectOption({ label: 'Wearer: Pip Child' });
     await detail.getByRole('button', { name: 'Answered' }).click();
     await plan.locator('li').nth(1).getByText(/^Done/).waitFor();
-    await detail.getByText('Mandatory plan step 3 not logged: a genuine closure needs it, or a reason to override.').waitFor();
+    await detail
+      .getByText('Mandatory plan step 3 not logged: a genuine closure needs it, or a reason to override.')
+      .waitFor();
 
     await detail.getByLabel('Closure code').selectOption('genuine_assistance');
     await detail.getByLabel('Closure note').fill('Parent collected the child');
@@ -90,14 +100,20 @@ describe('a plan that tells the truth', () => {
     await page.evaluate((id) => (location.hash = `#/alarms/${id}`), alarmId);
     await detail.getByText('This alarm is resolved: it can only be annotated.').waitFor();
     await plan.locator('li').nth(2).getByText('Not done').waitFor();
-    const [audited] = await t.sql`select actor, detail from audit_log where action = 'alarm.plan_override' and target = ${alarmId}`;
-    expect(audited).toMatchObject({ actor: operator.email, detail: { reason: 'Parent with the child; police not needed', steps: [3] } });
+    const [audited] =
+      await t.sql`select actor, detail from audit_log where action = 'alarm.plan_override' and target = ${alarmId}`;
+    expect(audited).toMatchObject({
+      actor: operator.email,
+      detail: { reason: 'Parent with the child; police not needed', steps: [3] },
+    });
   });
 
   it('a plan whose every step is logged says it is complete, and a false alarm needs no override', async () => {
     const operator = await t.createUser('operator');
     const wearer = await t.createWearer({ name: 'Lou Worker', profile: 'lone_worker' });
-    await t.api('PUT', `/api/wearers/${wearer.id}/response-plan`, { steps: [{ who: 'wearer', how: 'operator_call', waitS: 60, mandatory: true }] });
+    await t.api('PUT', `/api/wearers/${wearer.id}/response-plan`, {
+      steps: [{ who: 'wearer', how: 'operator_call', waitS: 60, mandatory: true }],
+    });
     const device = await deviceFor(wearer.id);
     const page = await consoleAs(t, browser, operator);
     await raise(device, 'sos');
@@ -110,7 +126,12 @@ describe('a plan that tells the truth', () => {
   });
 
   it('a duress alarm shows the steps before the police as skipped, never done', async () => {
-    const wearer = await t.createWearer({ name: 'Dee Duress', profile: 'lone_worker', safePin: '1212', duressPin: '3434' });
+    const wearer = await t.createWearer({
+      name: 'Dee Duress',
+      profile: 'lone_worker',
+      safePin: '1212',
+      duressPin: '3434',
+    });
     const device = await deviceFor(wearer.id);
     const alarmId = await raise(device, 'sos.cancel', { pin: '3434' });
     const { body } = await t.api('GET', `/api/alarms/${alarmId}`);

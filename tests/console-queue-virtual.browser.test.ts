@@ -53,7 +53,9 @@ describe('the queue with hundreds of open alarms', () => {
     await drawn.first().focus();
     for (let i = 0; i < 160; i++) await page.keyboard.press('ArrowDown');
     await expect
-      .poll(() => page.evaluate(() => (document.activeElement as HTMLElement | null)?.getAttribute('aria-rowindex')), { timeout: UI_TIMEOUT_MS })
+      .poll(() => page.evaluate(() => (document.activeElement as HTMLElement | null)?.getAttribute('aria-rowindex')), {
+        timeout: UI_TIMEOUT_MS,
+      })
       .toBe('162');
     await page.keyboard.press('ArrowUp');
     expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-rowindex'))).toBe('161');
@@ -74,7 +76,9 @@ describe('the queue with hundreds of open alarms', () => {
     expect(await page.locator('#filter-count-unassigned').textContent()).toBe(`(${OPEN + 1})`);
 
     // One resolved elsewhere: the count follows.
-    const [oldest] = await t.sql<{ id: string }[]>`select id from alarms where type = 'no_comm' order by received_at limit 1`;
+    const [oldest] = await t.sql<
+      { id: string }[]
+    >`select id from alarms where type = 'no_comm' order by received_at limit 1`;
     await t.api('POST', `/api/alarms/${oldest.id}/accept`, undefined, operator.token);
     await t.api('POST', `/api/alarms/${oldest.id}/resolve`, { closureCode: 'false_test' }, operator.token);
     await expect.poll(() => count.textContent(), { timeout: UI_TIMEOUT_MS }).toBe(String(OPEN));

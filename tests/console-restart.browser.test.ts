@@ -4,7 +4,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { SimulatedDevice } from '../device-sim/simulated-device.js';
 import { startTestArc, type TestArc } from './support/test-arc.js';
-import { connected, launchChromium, logIn, markDocument, newProfile, openConsole, queueRow, sameDocument } from './support/console-browser.js';
+import {
+  connected,
+  launchChromium,
+  logIn,
+  markDocument,
+  newProfile,
+  openConsole,
+  queueRow,
+  sameDocument,
+} from './support/console-browser.js';
 
 let t: TestArc;
 let browser: Browser;
@@ -22,7 +31,11 @@ afterAll(async () => {
 
 async function pressSos(name: string): Promise<string> {
   const wearer = await t.createWearer({ name });
-  const device = new SimulatedDevice({ ...(await t.provisionDevice({ wearerId: wearer.id })), url: t.mqttUrl, reconnect: false });
+  const device = new SimulatedDevice({
+    ...(await t.provisionDevice({ wearerId: wearer.id })),
+    url: t.mqttUrl,
+    reconnect: false,
+  });
   devices.push(device);
   await device.connect();
   await device.sendEvent('sos');
@@ -44,14 +57,19 @@ describe('a console open across a restart of the ARC', () => {
 
     await t.arc.close();
     for (const device of devices.splice(0)) await device.close({ force: true });
-    await page.getByRole('status').getByText(/Reconnecting|Offline/).waitFor();
+    await page
+      .getByRole('status')
+      .getByText(/Reconnecting|Offline/)
+      .waitFor();
     // Kept from reaching the ARC until the changes below are made: only the snapshot can show them.
     await context.setOffline(true);
     await t.restart();
     expect(t.httpUrl).toBe(urlBefore);
     await pressSos('Nina New');
     expect((await t.api('POST', `/api/alarms/${staleId}/accept`)).status).toBe(200);
-    expect((await t.api('POST', `/api/alarms/${staleId}/resolve`, { closureCode: 'false_accidental' })).status).toBe(200);
+    expect((await t.api('POST', `/api/alarms/${staleId}/resolve`, { closureCode: 'false_accidental' })).status).toBe(
+      200,
+    );
     // Still the old picture, and the page says it may be out of date.
     expect(await queueRow(page, 'Sam Stale').count()).toBe(1);
     expect(await queueRow(page, 'Nina New').count()).toBe(0);

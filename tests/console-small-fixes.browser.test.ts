@@ -47,12 +47,17 @@ describe('small fixes', () => {
     await detail.getByRole('button', { name: 'Accept', exact: true }).click();
     const close = detail.getByRole('button', { name: 'Close this panel (the alarm stays open)' });
     expect(await close.textContent()).toBe('✕ Close panel');
-    const who = detail.locator('table.history td:nth-child(2)').filter({ hasText: 'Operator Extraordinarily-Longnamed' }).first();
+    const who = detail
+      .locator('table.history td:nth-child(2)')
+      .filter({ hasText: 'Operator Extraordinarily-Longnamed' })
+      .first();
     await who.waitFor();
     expect(await who.evaluate((td) => getComputedStyle(td).overflowWrap)).toBe('normal');
     await close.click();
     await detail.waitFor({ state: 'hidden' });
-    expect((await t.sql`select status from alarms where device_id = ${credentials.deviceId}`)[0].status).toBe('accepted');
+    expect((await t.sql`select status from alarms where device_id = ${credentials.deviceId}`)[0].status).toBe(
+      'accepted',
+    );
   });
 
   it('says "1 organisation", and the police panel follows a change of organisation without a reload', async () => {
@@ -78,6 +83,9 @@ describe('small fixes', () => {
     const form = page.getByRole('form', { name: 'Provision a device' });
     await form.getByLabel('Device id').fill('qr-loop-1');
     await form.getByRole('button', { name: 'Provision device' }).click();
-    await page.getByRole('alert').getByText(/only works on the ARC's own computer; a device or phone cannot reach it/).waitFor();
+    await page
+      .getByRole('alert')
+      .getByText(/only works on the ARC's own computer; a device or phone cannot reach it/)
+      .waitFor();
   });
 });

@@ -5,7 +5,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { SimulatedDevice } from '../device-sim/simulated-device.js';
 import { startTestArc, type TestArc } from './support/test-arc.js';
-import { SCREENSHOTS, consoleAs, launchChromium, openConsole, newProfile, logIn, connected } from './support/console-browser.js';
+import {
+  SCREENSHOTS,
+  consoleAs,
+  launchChromium,
+  openConsole,
+  newProfile,
+  logIn,
+  connected,
+} from './support/console-browser.js';
 
 let t: TestArc;
 let browser: Browser;
@@ -31,11 +39,19 @@ async function deviceOf(name: string, label: string, position: { lat: number; lo
 }
 
 const alarmOf = async (device: SimulatedDevice) =>
-  (await t.sql<{ id: string }[]>`select id from alarms where device_id = ${device.deviceId} order by received_at desc limit 1`)[0].id;
+  (
+    await t.sql<
+      { id: string }[]
+    >`select id from alarms where device_id = ${device.deviceId} order by received_at desc limit 1`
+  )[0].id;
 
 describe('the supervisor and devices views', () => {
   it('shows a supervisor the SLA figures and who holds what, and reassigns an alarm', async () => {
-    const [olga, omar, supervisor] = await Promise.all([t.createUser('operator'), t.createUser('operator'), t.createUser('supervisor')]);
+    const [olga, omar, supervisor] = await Promise.all([
+      t.createUser('operator'),
+      t.createUser('operator'),
+      t.createUser('supervisor'),
+    ]);
     // Handled at once: counts within every line.
     const quick = await deviceOf('Quick Quentin', 'Pendant Q', { lat: 53.4084, lon: -2.9916, acc: 10 });
     await quick.sendEvent('sos');
@@ -55,7 +71,11 @@ describe('the supervisor and devices views', () => {
     await page.getByRole('link', { name: 'Supervisor' }).click();
     await page.getByRole('heading', { name: 'Service levels (BS 8484, TSA telecare)' }).waitFor();
     const bs10 = page.locator('table.sla tr', { hasText: 'BS 8484: accepted within 10 s (target 80.0 %)' });
-    await bs10.getByRole('cell').first().getByText(/^\d+\.\d % \(\d+ of \d+\) (✓ met|✗ missed)$/).waitFor();
+    await bs10
+      .getByRole('cell')
+      .first()
+      .getByText(/^\d+\.\d % \(\d+ of \d+\) (✓ met|✗ missed)$/)
+      .waitFor();
     expect(await page.locator('table.sla tr', { hasText: 'TSA telecare: accepted within 180 s' }).count()).toBe(1);
     await page.locator('.counts').getByText('Not accepted').waitFor();
     expect(await page.locator('.counts').textContent()).toMatch(/2 Open.*1 Not accepted.*0 Overdue/);
@@ -65,7 +85,9 @@ describe('the supervisor and devices views', () => {
     const staffRow = page.locator('table.staff tr', { hasText: olgaName });
     await staffRow.getByText('1: Fall (Hana Held)').waitFor();
     await staffRow.getByText(/^Console open since \d\d:\d\d:\d\d$/).waitFor();
-    expect(await page.locator('table.staff tr', { hasText: omarName }).getByRole('cell').nth(2).textContent()).toBe('Not connected');
+    expect(await page.locator('table.staff tr', { hasText: omarName }).getByRole('cell').nth(2).textContent()).toBe(
+      'Not connected',
+    );
 
     const hanaRow = page.locator('table.supervisor-alarms tr', { hasText: 'Hana Held' });
     await hanaRow.getByRole('cell', { name: olgaName, exact: true }).waitFor();
@@ -75,7 +97,9 @@ describe('the supervisor and devices views', () => {
     await hanaRow.getByRole('button', { name: 'Reassign' }).click();
     await page.getByText(`Fall (Hana Held) is now held by ${omarName}`).waitFor();
     await page.locator('table.staff tr', { hasText: omarName }).getByText('1: Fall (Hana Held)').waitFor();
-    const [owner] = await t.sql<{ acceptedBy: string }[]>`select accepted_by from alarms where id = ${await alarmOf(held)}`;
+    const [owner] = await t.sql<
+      { acceptedBy: string }[]
+    >`select accepted_by from alarms where id = ${await alarmOf(held)}`;
     expect(owner.acceptedBy).toBe(omar.id);
 
     // An operator has no supervisor view, not even by its address.
@@ -87,7 +111,12 @@ describe('the supervisor and devices views', () => {
     expect(await operatorPage.getByRole('heading', { name: /Service levels/ }).isVisible()).toBe(false);
 
     // On shift = a console connected now: Omar's just opened, Olga's closed.
-    const onConsole = async () => ((await t.api('GET', '/api/staff/on-console', undefined, supervisor.token)).body.onConsole as { userId: string }[]).map((p) => p.userId);
+    const onConsole = async () =>
+      (
+        (await t.api('GET', '/api/staff/on-console', undefined, supervisor.token)).body.onConsole as {
+          userId: string;
+        }[]
+      ).map((p) => p.userId);
     expect(await onConsole()).toContain(omar.id);
     await olgaPage.context().close();
     await expect.poll(onConsole).not.toContain(olga.id);
@@ -101,7 +130,10 @@ describe('the supervisor and devices views', () => {
     await low.sendFix();
     const testing = await deviceOf('Tess Tested', 'Pendant T', { lat: 53.4061, lon: -2.9902, acc: 12 });
     await testing.sendFix();
-    await t.api('PUT', `/api/devices/${testing.deviceId}/test-mode`, { minutes: 30, reason: 'Installer commissioning' });
+    await t.api('PUT', `/api/devices/${testing.deviceId}/test-mode`, {
+      minutes: 30,
+      reason: 'Installer commissioning',
+    });
     await (await deviceOf('Gus Gone', 'Pendant G', { lat: 53.3991, lon: -2.9801, acc: 30 })).sendFix();
     await devices.at(-1)!.close({ force: true });
     // In the middle of something: an amber session, a lone-worker shift.
@@ -118,14 +150,16 @@ describe('the supervisor and devices views', () => {
     expect(await lowRow.getByRole('cell').nth(2).textContent()).toBe('Online');
     expect(await lowRow.getByRole('cell').nth(3).textContent()).toMatch(/^just now \(\d\d:\d\d:\d\d\)$/);
     expect(await lowRow.getByRole('cell').nth(4).textContent()).toBe('14 %');
-    expect(await page.locator('#device-rows tr', { hasText: 'Tess Tested' }).getByRole('cell').nth(6).textContent()).toMatch(
-      /^On test until .* \(Installer commissioning\)$/,
+    expect(
+      await page.locator('#device-rows tr', { hasText: 'Tess Tested' }).getByRole('cell').nth(6).textContent(),
+    ).toMatch(/^On test until .* \(Installer commissioning\)$/);
+    expect(await page.locator('#device-rows tr', { hasText: 'Gus Gone' }).getByRole('cell').nth(2).textContent()).toBe(
+      'Offline',
     );
-    expect(await page.locator('#device-rows tr', { hasText: 'Gus Gone' }).getByRole('cell').nth(2).textContent()).toBe('Offline');
     expect(await lowRow.getByRole('cell').nth(6).textContent()).toMatch(/(^|· )Amber session until \d\d:\d\d:\d\d$/); // (its low battery is an open alarm)
-    expect(await page.locator('#device-rows tr', { hasText: 'Sam Shift' }).getByRole('cell').nth(6).textContent()).toMatch(
-      /^On shift, check-in due \d\d:\d\d:\d\d$/,
-    );
+    expect(
+      await page.locator('#device-rows tr', { hasText: 'Sam Shift' }).getByRole('cell').nth(6).textContent(),
+    ).toMatch(/^On shift, check-in due \d\d:\d\d:\d\d$/);
     // The map of all devices, drawn with no tiles: each labelled, its coordinates a click away.
     const map = page.getByRole('region', { name: 'Map of all devices' });
     await map.getByText('Lou Lowbatt', { exact: true }).waitFor();

@@ -33,9 +33,21 @@ async function device(wearerFields: Record<string, unknown> = {}, heartbeatS?: n
 }
 
 const alarmsOf = (deviceId: string) =>
-  t.sql<{ id: string; type: string; priority: number; escalationLevel: number; sessionNote: string | null; flags: any; condition: string; lateFired: boolean }[]>`
+  t.sql<
+    {
+      id: string;
+      type: string;
+      priority: number;
+      escalationLevel: number;
+      sessionNote: string | null;
+      flags: any;
+      condition: string;
+      lateFired: boolean;
+    }[]
+  >`
     select id, type, priority, escalation_level, session_note, flags, condition, late_fired from alarms where device_id = ${deviceId} order by received_at`;
-const actionsOf = async (alarmId: string) => (await t.sql`select kind, detail from alarm_actions where alarm_id = ${alarmId} order by id`).map((r) => r.kind);
+const actionsOf = async (alarmId: string) =>
+  (await t.sql`select kind, detail from alarm_actions where alarm_id = ${alarmId} order by id`).map((r) => r.kind);
 const tick = async () => {
   const effects = await t.arc.clock.tick();
   await t.arc.idle();
@@ -70,8 +82,11 @@ describe('accept deadlines (BS 8484)', () => {
     await tick();
     expect((await alarmsOf(d.deviceId))[0].escalationLevel).toBe(2);
     expect(await actionsOf(alarm.id)).toEqual(['escalated.overdue', 'escalated.supervisors']);
-    const told = await t.sql`select channel, recipient, audience, subject from notifications where alarm_id = ${alarm.id} and audience = 'supervisor'`;
-    expect(told).toEqual([expect.objectContaining({ channel: 'email', recipient: supervisor.email, audience: 'supervisor' })]);
+    const told =
+      await t.sql`select channel, recipient, audience, subject from notifications where alarm_id = ${alarm.id} and audience = 'supervisor'`;
+    expect(told).toEqual([
+      expect.objectContaining({ channel: 'email', recipient: supervisor.email, audience: 'supervisor' }),
+    ]);
     expect(told[0].subject).toContain('Olive Overdue');
     await expect.poll(() => escalated.length).toBe(2);
   });
@@ -176,12 +191,34 @@ describe('lone-worker shifts started from the device', () => {
     await t.arc.idle();
     expect(await shiftOf()).toBeNull();
 
-    const refused = await t.api('PUT', `/api/devices/${d.deviceId}/shift-pattern`, { intervalS: 3600, lengthS: 1800 }, supervisor.token);
+    const refused = await t.api(
+      'PUT',
+      `/api/devices/${d.deviceId}/shift-pattern`,
+      { intervalS: 3600, lengthS: 1800 },
+      supervisor.token,
+    );
     expect(refused.status).toBe(400);
-    expect(refused.body.error.details).toContainEqual({ field: 'intervalS', message: 'the check-in interval must be shorter than the shift' });
+    expect(refused.body.error.details).toContainEqual({
+      field: 'intervalS',
+      message: 'the check-in interval must be shorter than the shift',
+    });
     const operator = await t.createUser('operator');
-    expect((await t.api('PUT', `/api/devices/${d.deviceId}/shift-pattern`, { intervalS: 600, lengthS: 1800 }, operator.token)).status).toBe(403);
-    const set = await t.api('PUT', `/api/devices/${d.deviceId}/shift-pattern`, { intervalS: 600, lengthS: 1800 }, supervisor.token);
+    expect(
+      (
+        await t.api(
+          'PUT',
+          `/api/devices/${d.deviceId}/shift-pattern`,
+          { intervalS: 600, lengthS: 1800 },
+          operator.token,
+        )
+      ).status,
+    ).toBe(403);
+    const set = await t.api(
+      'PUT',
+      `/api/devices/${d.deviceId}/shift-pattern`,
+      { intervalS: 600, lengthS: 1800 },
+      supervisor.token,
+    );
     expect(set.body.pattern).toEqual({ intervalS: 600, lengthS: 1800, graceS: 30 });
 
     // The wearer checks in: a shift starts, started by the wearer, ending in 30 minutes.
@@ -192,7 +229,8 @@ describe('lone-worker shifts started from the device', () => {
     expect(shift).toMatchObject({ startedBy: 'wearer', intervalS: 600, graceS: 30 });
     expect(Date.parse(shift.plannedEndAt)).toBe(startedAt + 1800_000);
     expect(Date.parse(shift.dueAt)).toBe(startedAt + 600_000);
-    const [audited] = await t.sql`select actor, detail from audit_log where action = 'shift.started' and target = ${d.deviceId}`;
+    const [audited] =
+      await t.sql`select actor, detail from audit_log where action = 'shift.started' and target = ${d.deviceId}`;
     expect(audited.actor).toBe(`device:${d.deviceId}`);
 
     // The first check-in is missed: raised after the grace, once.
@@ -227,7 +265,9 @@ describe('lone-worker shifts started from the device', () => {
     await t.arc.idle();
     expect((await shiftOf()).startedBy).toBe('wearer');
     expect((await t.api('DELETE', `/api/devices/${d.deviceId}/shift`)).status).toBe(200);
-    expect((await t.api('DELETE', `/api/devices/${d.deviceId}/shift-pattern`, undefined, supervisor.token)).body.pattern).toBeNull();
+    expect(
+      (await t.api('DELETE', `/api/devices/${d.deviceId}/shift-pattern`, undefined, supervisor.token)).body.pattern,
+    ).toBeNull();
     advance(3600);
     await d.sendEvent('checkin');
     await t.arc.idle();
@@ -236,7 +276,12 @@ describe('lone-worker shifts started from the device', () => {
 
   it('a check-in due inside the shift but missed near its end is still raised before the shift closes', async () => {
     const { device: d } = await device({ name: 'Late Shift' });
-    await t.api('PUT', `/api/devices/${d.deviceId}/shift-pattern`, { intervalS: 900, lengthS: 1000, graceS: 300 }, supervisor.token);
+    await t.api(
+      'PUT',
+      `/api/devices/${d.deviceId}/shift-pattern`,
+      { intervalS: 900, lengthS: 1000, graceS: 300 },
+      supervisor.token,
+    );
     await d.sendEvent('checkin');
     await t.arc.idle();
     // Due at 900 s, grace 300 s, planned end at 1000 s: at 1000 s the check-in is owed but not
@@ -331,6 +376,9 @@ describe('a deadline that falls due while the ARC is down', () => {
     await tick();
     await tick();
     expect((await alarmsOf(d.deviceId)).find((a) => a.id === alarms[0].id)!.escalationLevel).toBe(2);
-    expect((await actionsOf(alarms[0].id)).filter((k) => k.startsWith('escalated'))).toEqual(['escalated.overdue', 'escalated.supervisors']);
+    expect((await actionsOf(alarms[0].id)).filter((k) => k.startsWith('escalated'))).toEqual([
+      'escalated.overdue',
+      'escalated.supervisors',
+    ]);
   });
 });

@@ -40,7 +40,9 @@ describe('who may connect', () => {
     const a = await t.provisionDevice();
     expect(await refusal(device({ deviceId: a.deviceId, secret: 'not-the-secret', url: t.mqttUrl }))).toBe(5);
     expect(await refusal(device({ deviceId: 'nobody-knows-me', secret: a.secret, url: t.mqttUrl }))).toBe(5);
-    expect(await refusal(device({ deviceId: a.deviceId, secret: a.secret, url: t.mqttUrl, clientId: `${a.deviceId}-x` }))).toBe(5);
+    expect(
+      await refusal(device({ deviceId: a.deviceId, secret: a.secret, url: t.mqttUrl, clientId: `${a.deviceId}-x` })),
+    ).toBe(5);
 
     const disabled = await t.provisionDevice();
     expect((await t.api('PATCH', `/api/devices/${disabled.deviceId}`, { enabled: false })).status).toBe(200);
@@ -65,7 +67,9 @@ describe('who may connect', () => {
     const good = device({ ...credentials, url: t.mqttUrl });
     await good.connect();
     await good.close();
-    expect(await refusal(device({ deviceId: credentials.deviceId, secret: credentials.secret + 'x', url: t.mqttUrl }))).toBe(5);
+    expect(
+      await refusal(device({ deviceId: credentials.deviceId, secret: credentials.secret + 'x', url: t.mqttUrl })),
+    ).toBe(5);
     const again = device({ ...credentials, url: t.mqttUrl });
     await again.connect();
     await again.close();
@@ -80,12 +84,16 @@ describe('who may connect', () => {
     expect(row.secretHash).not.toContain(credentials.secret);
   });
 
-  it('a secret still under an earlier version\'s scrypt hash is checked once the slow way and rehashed at that connect', async () => {
+  it("a secret still under an earlier version's scrypt hash is checked once the slow way and rehashed at that connect", async () => {
     const credentials = await t.provisionDevice();
     const legacy = await hashSecret(credentials.secret);
     await t.sql`update devices set secret_hash = ${legacy} where id = ${credentials.deviceId}`;
-    expect(await refusal(device({ deviceId: credentials.deviceId, secret: credentials.secret + 'x', url: t.mqttUrl }))).toBe(5);
-    expect((await t.sql`select secret_hash from devices where id = ${credentials.deviceId}`)[0].secretHash).toBe(legacy);
+    expect(
+      await refusal(device({ deviceId: credentials.deviceId, secret: credentials.secret + 'x', url: t.mqttUrl })),
+    ).toBe(5);
+    expect((await t.sql`select secret_hash from devices where id = ${credentials.deviceId}`)[0].secretHash).toBe(
+      legacy,
+    );
 
     const d = device({ ...credentials, url: t.mqttUrl });
     await d.connect();
@@ -136,7 +144,8 @@ describe('which topics', () => {
 
     const sent = await good.sendEvent('checkin');
     await t.arc.idle();
-    const events = await t.sql`select event_key, device_id from events where device_id in (${victim.deviceId}, ${intruder.deviceId})`;
+    const events =
+      await t.sql`select event_key, device_id from events where device_id in (${victim.deviceId}, ${intruder.deviceId})`;
     expect(events.map((e) => e.eventKey)).toEqual([sent.id]);
     expect(t.arc.metrics.get('mqtt_publish_refused')).toBeGreaterThanOrEqual(1);
   });
@@ -150,12 +159,23 @@ describe('which topics', () => {
     // An hour old, so the event's own position (stored as a fix at its ts) is told apart.
     const ts = Date.now() - 3_600_000;
     await sender.sendFix({ ts, lat: 53.6, lon: -3 });
-    await sender.publishRaw(deviceTopic(sender.deviceId, 'location'), JSON.stringify({ ts: ts + 1, lat: 53.6, lon: -3 }), 0);
+    await sender.publishRaw(
+      deviceTopic(sender.deviceId, 'location'),
+      JSON.stringify({ ts: ts + 1, lat: 53.6, lon: -3 }),
+      0,
+    );
     await sender.sendStatus();
     const sent = await sender.sendEvent('test');
     await sender.waitForCommand({ eventId: sent.id });
     await t.arc.idle();
-    await expect.poll(async () => (await t.sql`select count(*)::int as n from fixes where device_id = ${sender.deviceId} and ts in (${ts}, ${ts + 1})`)[0].n).toBe(2);
+    await expect
+      .poll(
+        async () =>
+          (
+            await t.sql`select count(*)::int as n from fixes where device_id = ${sender.deviceId} and ts in (${ts}, ${ts + 1})`
+          )[0].n,
+      )
+      .toBe(2);
     expect(sender.strayMessages).toEqual([]);
     expect(listener.strayMessages).toEqual([]);
     expect(listener.commands).toEqual([]);
@@ -163,7 +183,10 @@ describe('which topics', () => {
 
   it('publishing to its own commands topic or an unknown channel is refused', async () => {
     const credentials = await t.provisionDevice();
-    for (const topic of [deviceTopic(credentials.deviceId, 'commands'), `arc/v1/devices/${credentials.deviceId}/secrets`]) {
+    for (const topic of [
+      deviceTopic(credentials.deviceId, 'commands'),
+      `arc/v1/devices/${credentials.deviceId}/secrets`,
+    ]) {
       const d = device({ ...credentials, url: t.mqttUrl });
       await d.connect();
       await d.publishRaw(topic, JSON.stringify({ ts: Date.now() }), 1).catch(() => {});
@@ -194,7 +217,7 @@ describe('which topics', () => {
   });
 });
 
-describe('wrong credentials at CONNECT are throttled on the ARC\'s clock, as at the HTTP doors', () => {
+describe("wrong credentials at CONNECT are throttled on the ARC's clock, as at the HTTP doors", () => {
   // Its own ARC, with a clock the test moves, and connections from chosen local addresses
   // (127.0.0.x), each a real MQTT client over TCP.
   const NOW = Date.UTC(2025, 0, 15, 12, 0, 0);
@@ -208,7 +231,11 @@ describe('wrong credentials at CONNECT are throttled on the ARC\'s clock, as at 
   });
 
   /** CONNECT as deviceId with secret from a local address: the CONNACK return code (0 = accepted), and the client if accepted. */
-  function connectFrom(localAddress: string, deviceId: string, secret: string): Promise<{ code: number; client: mqtt.MqttClient }> {
+  function connectFrom(
+    localAddress: string,
+    deviceId: string,
+    secret: string,
+  ): Promise<{ code: number; client: mqtt.MqttClient }> {
     const port = Number(new URL(c.mqttUrl).port);
     const client = new mqtt.MqttClient(() => createConnection({ host: '127.0.0.1', port, localAddress }), {
       clientId: deviceId,
@@ -233,7 +260,8 @@ describe('wrong credentials at CONNECT are throttled on the ARC\'s clock, as at 
   };
   const refused = (reason: string) => c.arc.metrics.get(`mqtt_connect_refused{reason="${reason}"}`) ?? 0;
   /** Refusals logged as warnings: those decided after the credential was checked (a held one is debug). */
-  const checkedRefusals = (deviceId: string) => c.logs.filter((l) => l.msg === 'device connection refused' && l.username === deviceId).length;
+  const checkedRefusals = (deviceId: string) =>
+    c.logs.filter((l) => l.msg === 'device connection refused' && l.username === deviceId).length;
 
   it('an old phone left running with an old secret is held at its address ("server unavailable", not looked up); the new phone there, with the right secret, is not', async () => {
     const phone = await c.provisionDevice();
@@ -281,7 +309,13 @@ describe('wrong credentials at CONNECT are throttled on the ARC\'s clock, as at 
     const phone = await c.provisionDevice();
     const overWebSocket = (secret: string) =>
       new Promise<number>((resolve) => {
-        const client = mqtt.connect(c.mqttWebSocketUrl, { clientId: phone.deviceId, username: phone.deviceId, password: secret, reconnectPeriod: 0, protocolVersion: 4 });
+        const client = mqtt.connect(c.mqttWebSocketUrl, {
+          clientId: phone.deviceId,
+          username: phone.deviceId,
+          password: secret,
+          reconnectPeriod: 0,
+          protocolVersion: 4,
+        });
         client.once('connect', () => client.end(true, () => resolve(0)));
         client.once('error', (err) => {
           client.end(true);
@@ -292,7 +326,11 @@ describe('wrong credentials at CONNECT are throttled on the ARC\'s clock, as at 
     for (let i = 0; i < DEVICE_AT_ADDRESS.free + 1; i++) codes.push(await overWebSocket('the-old-secret'));
     expect(codes).toEqual([5, 5, 5, 5, 3, 3]);
     expect(await overWebSocket(phone.secret)).toBe(0);
-    expect(c.logs.some((l) => l.msg === 'device connection refused' && l.username === phone.deviceId && l.address === '127.0.0.1')).toBe(true);
+    expect(
+      c.logs.some(
+        (l) => l.msg === 'device connection refused' && l.username === phone.deviceId && l.address === '127.0.0.1',
+      ),
+    ).toBe(true);
   });
 
   it('malformed credentials (client id not the username, no secret) count as wrong ones', async () => {

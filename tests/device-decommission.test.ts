@@ -26,7 +26,10 @@ async function connectDevice(credentials: { deviceId: string; secret: string }) 
   return d;
 }
 
-const alarmTypes = async (deviceId: string) => (await t.sql<{ type: string }[]>`select type from alarms where device_id = ${deviceId} order by received_at`).map((a) => a.type);
+const alarmTypes = async (deviceId: string) =>
+  (await t.sql<{ type: string }[]>`select type from alarms where device_id = ${deviceId} order by received_at`).map(
+    (a) => a.type,
+  );
 
 describe('decommissioning a device', () => {
   it('stops supervision and connection, keeps the history, audits it, and cannot be undone', async () => {
@@ -44,18 +47,29 @@ describe('decommissioning a device', () => {
 
     const refused = await t.api('POST', `/api/devices/${gone.deviceId}/decommission`, { reason: '' });
     expect(refused.body.error.code).toBe('ARC_ERR_VALIDATION');
-    const done = await t.api('POST', `/api/devices/${gone.deviceId}/decommission`, { reason: 'Returned broken, replaced' });
+    const done = await t.api('POST', `/api/devices/${gone.deviceId}/decommission`, {
+      reason: 'Returned broken, replaced',
+    });
     expect(done.status).toBe(200);
-    expect(done.body.device).toMatchObject({ enabled: false, inUse: false, decommissionedAt: now().toISOString(), decommissionedReason: 'Returned broken, replaced', amberUntil: null });
+    expect(done.body.device).toMatchObject({
+      enabled: false,
+      inUse: false,
+      decommissionedAt: now().toISOString(),
+      decommissionedReason: 'Returned broken, replaced',
+      amberUntil: null,
+    });
     await closed; // dropped at once
-    const [audited] = await t.sql`select detail from audit_log where action = 'device.decommissioned' and target = ${gone.deviceId}`;
+    const [audited] =
+      await t.sql`select detail from audit_log where action = 'device.decommissioned' and target = ${gone.deviceId}`;
     expect(audited.detail).toMatchObject({ reason: 'Returned broken, replaced', wearerId: wearer.id });
 
     // Not listed any more (unless asked), its history still there.
     const listed = (await t.api('GET', '/api/devices')).body.devices.map((d: { id: string }) => d.id);
     expect(listed).toContain(kept.deviceId);
     expect(listed).not.toContain(gone.deviceId);
-    expect((await t.api('GET', '/api/devices?decommissioned=include')).body.devices.map((d: { id: string }) => d.id)).toContain(gone.deviceId);
+    expect(
+      (await t.api('GET', '/api/devices?decommissioned=include')).body.devices.map((d: { id: string }) => d.id),
+    ).toContain(gone.deviceId);
     expect((await t.api('GET', `/api/devices/${gone.deviceId}`)).body.device.decommissionedAt).not.toBeNull();
     expect(await alarmTypes(gone.deviceId)).toEqual(['sos']);
     const [{ n }] = await t.sql`select count(*)::int as n from events where device_id = ${gone.deviceId}`;
@@ -73,24 +87,44 @@ describe('decommissioning a device', () => {
     expect(await alarmTypes(kept.deviceId)).toEqual(['no_comm']); // the one in service is still watched
 
     // Final: no changes, no second decommission, no new secret.
-    expect((await t.api('PATCH', `/api/devices/${gone.deviceId}`, { enabled: true })).body.error.code).toBe('ARC_ERR_DEVICE_DECOMMISSIONED');
-    expect((await t.api('POST', `/api/devices/${gone.deviceId}/decommission`, { reason: 'again' })).body.error.code).toBe('ARC_ERR_DEVICE_DECOMMISSIONED');
-    expect((await t.api('POST', `/api/devices/${gone.deviceId}/rotate-secret`)).body.error.code).toBe('ARC_ERR_DEVICE_DECOMMISSIONED');
-    expect((await t.api('POST', '/api/devices/nope-404/decommission', { reason: 'not there' })).body.error.code).toBe('ARC_ERR_DEVICE_NOT_FOUND');
+    expect((await t.api('PATCH', `/api/devices/${gone.deviceId}`, { enabled: true })).body.error.code).toBe(
+      'ARC_ERR_DEVICE_DECOMMISSIONED',
+    );
+    expect(
+      (await t.api('POST', `/api/devices/${gone.deviceId}/decommission`, { reason: 'again' })).body.error.code,
+    ).toBe('ARC_ERR_DEVICE_DECOMMISSIONED');
+    expect((await t.api('POST', `/api/devices/${gone.deviceId}/rotate-secret`)).body.error.code).toBe(
+      'ARC_ERR_DEVICE_DECOMMISSIONED',
+    );
+    expect((await t.api('POST', '/api/devices/nope-404/decommission', { reason: 'not there' })).body.error.code).toBe(
+      'ARC_ERR_DEVICE_NOT_FOUND',
+    );
   });
 
   it('is for administrators only', async () => {
     const supervisor = await t.createUser('supervisor');
     const credentials = await t.provisionDevice();
-    const response = await t.api('POST', `/api/devices/${credentials.deviceId}/decommission`, { reason: 'Not mine to do' }, supervisor.token);
+    const response = await t.api(
+      'POST',
+      `/api/devices/${credentials.deviceId}/decommission`,
+      { reason: 'Not mine to do' },
+      supervisor.token,
+    );
     expect(response.status).toBe(403);
   });
 
   it('the simulator removes what it provisioned', async () => {
     const admin = { api: t.httpUrl, email: ADMIN.email, password: ADMIN.password };
-    const provisioned = await provisionDevices({ ...admin, deviceIds: ['simgone-0001', 'simgone-0002'], known: new Map() });
+    const provisioned = await provisionDevices({
+      ...admin,
+      deviceIds: ['simgone-0001', 'simgone-0002'],
+      known: new Map(),
+    });
     expect(provisioned.created).toBe(2);
-    const removed = await decommissionDevices({ ...admin, deviceIds: ['simgone-0001', 'simgone-0002', 'simgone-0404'] });
+    const removed = await decommissionDevices({
+      ...admin,
+      deviceIds: ['simgone-0001', 'simgone-0002', 'simgone-0404'],
+    });
     expect(removed).toEqual({ removed: ['simgone-0001', 'simgone-0002', 'simgone-0404'], failures: [] });
     const rows = await t.sql`select id, decommissioned_reason from devices where id like 'simgone-%' order by id`;
     expect(rows.map((r) => [r.id, r.decommissionedReason])).toEqual([

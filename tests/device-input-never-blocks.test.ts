@@ -23,47 +23,61 @@ afterAll(async () => {
 /** A device with a persistent session that reconnects, as the spec asks devices to be. */
 async function persistentDevice(wearerId?: string) {
   const credentials = await t.provisionDevice(wearerId ? { wearerId } : {});
-  const device = new SimulatedDevice({ ...credentials, url: t.mqttUrl, clean: false, reconnect: { minMs: 100, maxMs: 200 } });
+  const device = new SimulatedDevice({
+    ...credentials,
+    url: t.mqttUrl,
+    clean: false,
+    reconnect: { minMs: 100, maxMs: 200 },
+  });
   devices.push(device);
   await device.connect();
   return device;
 }
 
 const eventRow = async (deviceId: string, key: string) =>
-  (await t.sql`select type, payload, warnings, alarm_id from events where device_id = ${deviceId} and event_key = ${key}`)[0];
+  (
+    await t.sql`select type, payload, warnings, alarm_id from events where device_id = ${deviceId} and event_key = ${key}`
+  )[0];
 const alarmCount = async (deviceId: string) =>
   (await t.sql`select count(*)::int as n from alarms where device_id = ${deviceId}`)[0].n as number;
 
-describe('one bad character never stops a later alarm (the issue\'s payloads)', () => {
+describe("one bad character never stops a later alarm (the issue's payloads)", () => {
   it.each([
     ['a NUL', 'boot\\u0000'],
     ['an unpaired surrogate', 'boot\\ud800'],
-  ])('%s in an SOS: both SOS stored, the first with the text replaced and flagged, no dropped connection', async (_what, escaped) => {
-    const device = await persistentDevice();
-    const topic = deviceTopic(device.deviceId, 'events');
-    // Exactly the issue's payload: JSON text with the escape in it, at QoS 1.
-    await device.publishRaw(topic, `{"id":"p1","ts":${Date.now()},"type":"sos","deviceLog":"${escaped}"}`, 1);
-    await new Promise((r) => setTimeout(r, 1000));
-    const clean = await device.sendEvent('sos');
-    await device.waitForCommand({ eventId: clean.id });
-    await t.arc.idle();
+  ])(
+    '%s in an SOS: both SOS stored, the first with the text replaced and flagged, no dropped connection',
+    async (_what, escaped) => {
+      const device = await persistentDevice();
+      const topic = deviceTopic(device.deviceId, 'events');
+      // Exactly the issue's payload: JSON text with the escape in it, at QoS 1.
+      await device.publishRaw(topic, `{"id":"p1","ts":${Date.now()},"type":"sos","deviceLog":"${escaped}"}`, 1);
+      await new Promise((r) => setTimeout(r, 1000));
+      const clean = await device.sendEvent('sos');
+      await device.waitForCommand({ eventId: clean.id });
+      await t.arc.idle();
 
-    const first = await eventRow(device.deviceId, 'p1');
-    expect(first).toMatchObject({ type: 'sos' });
-    expect(first.payload.deviceLog).toBe('boot\uFFFD');
-    expect(first.warnings).toContain('text_replaced');
-    expect(first.alarmId).not.toBeNull();
-    // The clean SOS is stored, as one more press of the same open alarm.
-    expect((await eventRow(device.deviceId, clean.id)).alarmId).toBe(first.alarmId);
-    expect(await alarmCount(device.deviceId)).toBe(1);
-    expect(device.counters.reconnectAttempts).toBe(0);
-    const [seen] = await t.sql`select last_seen_at from devices where id = ${device.deviceId}`;
-    expect(seen.lastSeenAt).not.toBeNull();
-  });
+      const first = await eventRow(device.deviceId, 'p1');
+      expect(first).toMatchObject({ type: 'sos' });
+      expect(first.payload.deviceLog).toBe('boot\uFFFD');
+      expect(first.warnings).toContain('text_replaced');
+      expect(first.alarmId).not.toBeNull();
+      // The clean SOS is stored, as one more press of the same open alarm.
+      expect((await eventRow(device.deviceId, clean.id)).alarmId).toBe(first.alarmId);
+      expect(await alarmCount(device.deviceId)).toBe(1);
+      expect(device.counters.reconnectAttempts).toBe(0);
+      const [seen] = await t.sql`select last_seen_at from devices where id = ${device.deviceId}`;
+      expect(seen.lastSeenAt).not.toBeNull();
+    },
+  );
 
   it.each([
     ['location', 'a NUL', (ts: number) => `{"ts":${ts},"lat":53.6458,"lon":-3.0101,"note":"boot\\u0000"}`],
-    ['location', 'an unpaired surrogate', (ts: number) => `{"ts":${ts},"lat":53.6458,"lon":-3.0101,"note\\udc00":"boot"}`],
+    [
+      'location',
+      'an unpaired surrogate',
+      (ts: number) => `{"ts":${ts},"lat":53.6458,"lon":-3.0101,"note\\udc00":"boot"}`,
+    ],
     ['status', 'a NUL', (ts: number) => `{"ts":${ts},"batt":80,"fw":"2.4\\u0000"}`],
     ['status', 'an unpaired surrogate', (ts: number) => `{"ts":${ts},"batt":80,"fw":"2.4\\ud800"}`],
   ] as const)('%s with %s is stored, replaced, and the next SOS gets through', async (channel, _what, payload) => {
@@ -88,8 +102,16 @@ describe('one bad character never stops a later alarm (the issue\'s payloads)', 
     const device = await persistentDevice();
     const sos = await device.sendEvent('sos', { acc: 1e-50 });
     await device.waitForCommand({ eventId: sos.id });
-    await device.publishRaw(deviceTopic(device.deviceId, 'location'), JSON.stringify({ ts: Date.now(), lat: 53.6, lon: -3, alt: 1e300 }), 1);
-    await device.publishRaw(deviceTopic(device.deviceId, 'status'), JSON.stringify({ ts: Date.now(), rssi: -1e-320, batt: 1e-45 }), 1);
+    await device.publishRaw(
+      deviceTopic(device.deviceId, 'location'),
+      JSON.stringify({ ts: Date.now(), lat: 53.6, lon: -3, alt: 1e300 }),
+      1,
+    );
+    await device.publishRaw(
+      deviceTopic(device.deviceId, 'status'),
+      JSON.stringify({ ts: Date.now(), rssi: -1e-320, batt: 1e-45 }),
+      1,
+    );
     const clean = await device.sendEvent('sos');
     await device.waitForCommand({ eventId: clean.id });
     expect((await eventRow(device.deviceId, sos.id)).alarmId).not.toBeNull();
@@ -145,7 +167,11 @@ describe('a fix dated in the future never pins the position', () => {
 
   it('a status dated in the year 3000 is rejected, so a later heartbeat still updates the battery', async () => {
     const device = await persistentDevice();
-    await device.publishRaw(deviceTopic(device.deviceId, 'status'), JSON.stringify({ ts: Date.UTC(3000, 0, 1), batt: 90 }), 1);
+    await device.publishRaw(
+      deviceTopic(device.deviceId, 'status'),
+      JSON.stringify({ ts: Date.UTC(3000, 0, 1), batt: 90 }),
+      1,
+    );
     await device.sendStatus({ ts: Date.now(), batt: 55 });
     await t.arc.idle();
     const [row] = await t.sql`select batt from devices where id = ${device.deviceId}`;
@@ -168,13 +194,50 @@ describe('fuzz: every device topic, then a clean SOS from the same device', () =
     return { next, int, pick };
   }
 
-  const NASTY_STRINGS = ['\\u0000', '\\ud800', '\\udfff', '\\udbff\\udfff', '\\u0001\\u001f', '\\uffff', '\\u200b', '\\ufeff', '\\\\', '\\"', '%00', '\\u0000\\u0000\\u0000', 'é', '💥'];
-  const EXTREME_NUMBERS = ['1e308', '-1e308', '1e-320', '-0', '0', '1e400', '123456789012345678901234567890', '-1', '4.9e-324', '3.4e39', '1e-46', '999999999999', '0.1'];
+  const NASTY_STRINGS = [
+    '\\u0000',
+    '\\ud800',
+    '\\udfff',
+    '\\udbff\\udfff',
+    '\\u0001\\u001f',
+    '\\uffff',
+    '\\u200b',
+    '\\ufeff',
+    '\\\\',
+    '\\"',
+    '%00',
+    '\\u0000\\u0000\\u0000',
+    'é',
+    '💥',
+  ];
+  const EXTREME_NUMBERS = [
+    '1e308',
+    '-1e308',
+    '1e-320',
+    '-0',
+    '0',
+    '1e400',
+    '123456789012345678901234567890',
+    '-1',
+    '4.9e-324',
+    '3.4e39',
+    '1e-46',
+    '999999999999',
+    '0.1',
+  ];
 
   function fuzzPayload(r: ReturnType<typeof generator>, channel: DeviceChannel, now: number): Buffer {
     const text = () => `"${Array.from({ length: 1 + r.int(4) }, () => r.pick(NASTY_STRINGS)).join('x')}"`;
     const number = () => r.pick(EXTREME_NUMBERS);
-    const value = (): string => r.pick([text, number, () => 'true', () => 'null', () => `[${text()},${number()}]`, () => `{${text()}:${text()}}`])();
+    const value = (): string =>
+      r.pick([
+        text,
+        number,
+        () => 'true',
+        () => 'null',
+        () => `[${text()},${number()}]`,
+        () => `{${text()}:${text()}}`,
+      ])();
     switch (r.int(6)) {
       case 0: // random bytes
         return Buffer.from(Array.from({ length: 1 + r.int(200) }, () => r.int(256)));
@@ -184,21 +247,50 @@ describe('fuzz: every device topic, then a clean SOS from the same device', () =
         // the right shape, with a nasty value in any field
         const fields: Record<string, string> =
           channel === 'events'
-            ? { id: `"fz-${r.int(1e9)}"`, ts: String(now), type: '"sos"', lat: '53.6', lon: '-3.0', acc: '5', batt: '50', note: '"x"', pin: '"1"', discreet: 'false' }
+            ? {
+                id: `"fz-${r.int(1e9)}"`,
+                ts: String(now),
+                type: '"sos"',
+                lat: '53.6',
+                lon: '-3.0',
+                acc: '5',
+                batt: '50',
+                note: '"x"',
+                pin: '"1"',
+                discreet: 'false',
+              }
             : channel === 'location'
-              ? { ts: String(now), lat: '53.6', lon: '-3.0', acc: '5', alt: '10', speed: '1', heading: '90', batt: '50', src: '"gnss"' }
+              ? {
+                  ts: String(now),
+                  lat: '53.6',
+                  lon: '-3.0',
+                  acc: '5',
+                  alt: '10',
+                  speed: '1',
+                  heading: '90',
+                  batt: '50',
+                  src: '"gnss"',
+                }
               : { ts: String(now), batt: '50', charging: 'false', rssi: '-70', fw: '"2.4"' };
         const keys = Object.keys(fields);
         for (let i = 0, n = 1 + r.int(3); i < n; i++) fields[r.pick(keys)] = value();
         fields[`extra${text().slice(1, -1)}`] = value();
-        return Buffer.from(`{${Object.entries(fields).map(([k, v]) => `"${k}":${v}`).join(',')}}`);
+        return Buffer.from(
+          `{${Object.entries(fields)
+            .map(([k, v]) => `"${k}":${v}`)
+            .join(',')}}`,
+        );
       }
       case 3: // a value of the wrong kind at the top
         return Buffer.from(value());
       case 4: // an array of fixes, some of them extreme
-        return Buffer.from(`[${Array.from({ length: 1 + r.int(5) }, () => `{"ts":${r.pick([String(now), number()])},"lat":${r.pick(['53.6', number()])},"lon":-3,"acc":${number()}}`).join(',')}]`);
+        return Buffer.from(
+          `[${Array.from({ length: 1 + r.int(5) }, () => `{"ts":${r.pick([String(now), number()])},"lat":${r.pick(['53.6', number()])},"lon":-3,"acc":${number()}}`).join(',')}]`,
+        );
       default: // the right shape with control characters and surrogates in its type or id
-        return Buffer.from(`{"id":${text()},"ts":${now},"type":${r.pick([text(), '"sos"'])},"lat":${number()},"lon":${number()}}`);
+        return Buffer.from(
+          `{"id":${text()},"ts":${now},"type":${r.pick([text(), '"sos"'])},"lat":${number()},"lon":${number()}}`,
+        );
     }
   }
 
@@ -219,10 +311,15 @@ describe('fuzz: every device topic, then a clean SOS from the same device', () =
       const clean = await device.sendEvent('sos');
       await t.arc.idle();
       const stored = await eventRow(device.deviceId, clean.id);
-      expect(stored?.alarmId, `after payload ${i} on ${channel}: ${payload.toString('utf8').slice(0, 200)}`).toBeTruthy();
+      expect(
+        stored?.alarmId,
+        `after payload ${i} on ${channel}: ${payload.toString('utf8').slice(0, 200)}`,
+      ).toBeTruthy();
       await expect.poll(() => pushed.length, { timeout: 5000 }).toBeGreaterThan(pushesBefore);
     }
     expect(device.counters.reconnectAttempts).toBe(0);
-    expect(t.logs.filter((l) => l.level >= 50 && l.msg === 'could not store a device message: not acknowledged')).toEqual([]);
+    expect(
+      t.logs.filter((l) => l.level >= 50 && l.msg === 'could not store a device message: not acknowledged'),
+    ).toEqual([]);
   });
 });

@@ -19,9 +19,15 @@ const now = () => new Date(clock);
 beforeAll(async () => {
   db = await createTestDatabase();
   const tls = { ARC_TLS_CERT_FILE: '/etc/arc/cert.pem', ARC_TLS_KEY_FILE: '/etc/arc/key.pem' };
-  withTls = await buildRouteTestApp(db, [deviceRoutes, shiftRoutes], { deps: { now, config: loadConfig({ ARC_PUBLIC_URL: 'https://arc.example.org', ...tls }) } });
-  withUrl = await buildRouteTestApp(db, [deviceRoutes], { deps: { config: loadConfig({ ARC_DEVICE_MQTT_URL: 'wss://devices.example.org/mqtt', ...tls }) } });
-  plain = await buildRouteTestApp(db, [deviceRoutes], { deps: { config: loadConfig({ ARC_PUBLIC_URL: 'http://arc.internal:8080', ARC_MQTT_PORT: '11883' }) } });
+  withTls = await buildRouteTestApp(db, [deviceRoutes, shiftRoutes], {
+    deps: { now, config: loadConfig({ ARC_PUBLIC_URL: 'https://arc.example.org', ...tls }) },
+  });
+  withUrl = await buildRouteTestApp(db, [deviceRoutes], {
+    deps: { config: loadConfig({ ARC_DEVICE_MQTT_URL: 'wss://devices.example.org/mqtt', ...tls }) },
+  });
+  plain = await buildRouteTestApp(db, [deviceRoutes], {
+    deps: { config: loadConfig({ ARC_PUBLIC_URL: 'http://arc.internal:8080', ARC_MQTT_PORT: '11883' }) },
+  });
 });
 afterAll(async () => {
   for (const built of [withTls, withUrl, plain]) await built?.app.close();
@@ -41,7 +47,12 @@ describe('connection settings with a new secret', () => {
     const id = newId();
     const created = await api(withTls, 'POST', '/api/devices', { id });
     expect(created.status).toBe(201);
-    expect(created.body.connection).toEqual({ url: 'mqtts://arc.example.org:8883', clientId: id, username: id, password: created.body.secret });
+    expect(created.body.connection).toEqual({
+      url: 'mqtts://arc.example.org:8883',
+      clientId: id,
+      username: id,
+      password: created.body.secret,
+    });
     const [row] = await db.sql`select secret_hash from devices where id = ${id}`;
     expect(await verifySecret(created.body.connection.password, row.secretHash)).toBe(true);
   });
@@ -51,7 +62,12 @@ describe('connection settings with a new secret', () => {
     const created = await api(withTls, 'POST', '/api/devices', { id });
     const rotated = await api(withTls, 'POST', `/api/devices/${id}/rotate-secret`);
     expect(rotated.status).toBe(200);
-    expect(rotated.body.connection).toEqual({ url: 'mqtts://arc.example.org:8883', clientId: id, username: id, password: rotated.body.secret });
+    expect(rotated.body.connection).toEqual({
+      url: 'mqtts://arc.example.org:8883',
+      clientId: id,
+      username: id,
+      password: rotated.body.secret,
+    });
     expect(rotated.body.secret).not.toBe(created.body.secret);
     const [row] = await db.sql`select secret_hash from devices where id = ${id}`;
     expect(await verifySecret(rotated.body.secret, row.secretHash)).toBe(true);
@@ -60,9 +76,15 @@ describe('connection settings with a new secret', () => {
 
   it('ARC_DEVICE_MQTT_URL is given as set; without TLS the plain MQTT port of the public host', async () => {
     const id = newId();
-    expect((await api(withUrl, 'POST', '/api/devices', { id })).body.connection.url).toBe('wss://devices.example.org/mqtt');
-    expect((await api(withUrl, 'POST', `/api/devices/${id}/rotate-secret`)).body.connection.url).toBe('wss://devices.example.org/mqtt');
-    expect((await api(plain, 'POST', '/api/devices', { id: newId() })).body.connection.url).toBe('mqtt://arc.internal:11883');
+    expect((await api(withUrl, 'POST', '/api/devices', { id })).body.connection.url).toBe(
+      'wss://devices.example.org/mqtt',
+    );
+    expect((await api(withUrl, 'POST', `/api/devices/${id}/rotate-secret`)).body.connection.url).toBe(
+      'wss://devices.example.org/mqtt',
+    );
+    expect((await api(plain, 'POST', '/api/devices', { id: newId() })).body.connection.url).toBe(
+      'mqtt://arc.internal:11883',
+    );
   });
 
   it('is never shown again: not in the device list or the audit log', async () => {
@@ -78,7 +100,8 @@ describe('connection settings with a new secret', () => {
 
 describe('the device list: open amber session and check-in shift', () => {
   const viewOf = async (id: string) => (await api(withTls, 'GET', `/api/devices/${id}`)).body.device;
-  const listed = async (id: string) => (await api(withTls, 'GET', '/api/devices')).body.devices.filter((d: { id: string }) => d.id === id);
+  const listed = async (id: string) =>
+    (await api(withTls, 'GET', '/api/devices')).body.devices.filter((d: { id: string }) => d.id === id);
 
   it('both null for a device with neither', async () => {
     const id = newId();
@@ -91,9 +114,25 @@ describe('the device list: open amber session and check-in shift', () => {
     await api(withTls, 'POST', '/api/devices', { id });
     const at = now();
     // An ended session and an ended shift before the open ones: history is not shown, nor doubled.
-    await applyAmberChange(db.sql, id, null, 'amber-old', { kind: 'start', dueAt: new Date(clock + 600_000), note: null }, at, null);
+    await applyAmberChange(
+      db.sql,
+      id,
+      null,
+      'amber-old',
+      { kind: 'start', dueAt: new Date(clock + 600_000), note: null },
+      at,
+      null,
+    );
     await applyAmberChange(db.sql, id, null, 'amber-old', { kind: 'end', reason: 'safe_pin' }, at, null);
-    await applyAmberChange(db.sql, id, null, 'amber-1', { kind: 'start', dueAt: new Date(clock + 45 * 60_000), note: 'Visiting 12 Acacia Avenue' }, at, null);
+    await applyAmberChange(
+      db.sql,
+      id,
+      null,
+      'amber-1',
+      { kind: 'start', dueAt: new Date(clock + 45 * 60_000), note: 'Visiting 12 Acacia Avenue' },
+      at,
+      null,
+    );
     expect((await api(withTls, 'POST', `/api/devices/${id}/shift`, { intervalS: 3600 })).status).toBe(201);
     await api(withTls, 'DELETE', `/api/devices/${id}/shift`);
     expect((await api(withTls, 'POST', `/api/devices/${id}/shift`, { intervalS: 1800 })).status).toBe(201);
@@ -115,12 +154,25 @@ describe('the device list: open amber session and check-in shift', () => {
     const before = (await api(withTls, 'GET', '/api/devices')).body.devices.length;
     const ids = [newId(), newId(), newId()];
     for (const id of ids) await api(withTls, 'POST', '/api/devices', { id });
-    await applyAmberChange(db.sql, ids[0], null, 'a', { kind: 'start', dueAt: new Date(clock + 60_000), note: null }, now(), null);
+    await applyAmberChange(
+      db.sql,
+      ids[0],
+      null,
+      'a',
+      { kind: 'start', dueAt: new Date(clock + 60_000), note: null },
+      now(),
+      null,
+    );
     await api(withTls, 'POST', `/api/devices/${ids[1]}/shift`, { intervalS: 600 });
     const devices = (await api(withTls, 'GET', '/api/devices')).body.devices;
     expect(devices).toHaveLength(before + 3);
     expect(new Set(devices.map((d: { id: string }) => d.id)).size).toBe(devices.length);
-    const byId = Object.fromEntries(devices.map((d: { id: string; amberUntil: string | null; checkinDueAt: string | null }) => [d.id, [d.amberUntil, d.checkinDueAt]]));
+    const byId = Object.fromEntries(
+      devices.map((d: { id: string; amberUntil: string | null; checkinDueAt: string | null }) => [
+        d.id,
+        [d.amberUntil, d.checkinDueAt],
+      ]),
+    );
     expect(byId[ids[0]]).toEqual(['2026-11-23T09:01:00.000Z', null]);
     expect(byId[ids[1]]).toEqual([null, '2026-11-23T09:10:00.000Z']);
     expect(byId[ids[2]]).toEqual([null, null]);

@@ -44,7 +44,11 @@ async function staffServing(role: 'operator' | 'supervisor', servedOrganisationI
 }
 
 const followed = (actor: string) =>
-  t.sql<{ target: string }[]>`select target from audit_log where action = 'device.followed' and actor = ${actor} order by target`.then((rows) => rows.map((r) => r.target));
+  t.sql<
+    { target: string }[]
+  >`select target from audit_log where action = 'device.followed' and actor = ${actor} order by target`.then((rows) =>
+    rows.map((r) => r.target),
+  );
 
 describe('GET /api/devices?form=rows', () => {
   it('is the same devices as the plain form, each field name once', async () => {
@@ -58,7 +62,9 @@ describe('GET /api/devices?form=rows', () => {
 
   it('is gzipped when large, for a client that takes gzip', async () => {
     await Promise.all(Array.from({ length: 150 }, () => t.provisionDevice()));
-    const response = await fetch(`${t.httpUrl}/api/devices?form=rows`, { headers: { authorization: `Bearer ${t.adminToken}`, 'accept-encoding': 'gzip' } });
+    const response = await fetch(`${t.httpUrl}/api/devices?form=rows`, {
+      headers: { authorization: `Bearer ${t.adminToken}`, 'accept-encoding': 'gzip' },
+    });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-encoding')).toBe('gzip');
     expect(objectsOfRows(await response.json()).length).toBeGreaterThanOrEqual(150);
@@ -82,7 +88,10 @@ describe('devices:follow', () => {
       // Following again is no new look; not a list, or too long a list, is ignored.
       socket.emit('devices:follow', [a.deviceId, b.deviceId]);
       socket.emit('devices:follow', a.deviceId as never);
-      socket.emit('devices:follow', Array.from({ length: FOLLOW_BATCH_MAX + 1 }, (_, i) => `over-${i}`));
+      socket.emit(
+        'devices:follow',
+        Array.from({ length: FOLLOW_BATCH_MAX + 1 }, (_, i) => `over-${i}`),
+      );
       socket.emit('devices:unfollow', [a.deviceId, b.deviceId]);
       const seen: string[] = [];
       socket.on('device:moved', (m) => seen.push(m.deviceId));
@@ -96,7 +105,7 @@ describe('devices:follow', () => {
     }
   });
 
-  it('a console held to one organisation follows only its devices: another\'s is neither pushed nor audited', async () => {
+  it("a console held to one organisation follows only its devices: another's is neither pushed nor audited", async () => {
     const alpha = await organisationWithDevice('Scope-Alpha');
     const bravo = await organisationWithDevice('Scope-Bravo');
     const operator = await staffServing('operator', [alpha.orgId]);

@@ -49,20 +49,33 @@ describe('the reference lists everything the code has', () => {
     const errors = page.slice(page.indexOf('\n## Errors'));
     const documented = firstCells(errors).filter((cell) => cell.startsWith('ARC_ERR_'));
     const codes = Object.keys(ErrorCodes);
-    expect(without(codes, documented), `add a row for each of these error codes to the Errors table of ${HTTP_API}`).toEqual([]);
-    expect(without(documented, codes), `${HTTP_API} lists error codes api/errors.ts does not have: remove them`).toEqual([]);
+    expect(
+      without(codes, documented),
+      `add a row for each of these error codes to the Errors table of ${HTTP_API}`,
+    ).toEqual([]);
+    expect(
+      without(documented, codes),
+      `${HTTP_API} lists error codes api/errors.ts does not have: remove them`,
+    ).toEqual([]);
     const statuses = [...errors.matchAll(/^\| `(ARC_ERR_[A-Z_]+)` \| (\d+) \|/gm)]
       .filter((m) => m[1]! in ErrorCodes && ErrorCodes[m[1] as keyof typeof ErrorCodes].status !== Number(m[2]))
-      .map((m) => `${m[1]}: ${m[2]} in the docs, ${ErrorCodes[m[1] as keyof typeof ErrorCodes].status} in api/errors.ts`);
+      .map(
+        (m) => `${m[1]}: ${m[2]} in the docs, ${ErrorCodes[m[1] as keyof typeof ErrorCodes].status} in api/errors.ts`,
+      );
     expect(statuses, `correct the status column of the Errors table of ${HTTP_API}`).toEqual([]);
   });
 
   it(`every route of api/routes/route-docs.ts is in ${HTTP_API}, and no other`, () => {
     // Rows: | METHOD | `/path?query…` | who | what |
-    const documented = [...read(HTTP_API).matchAll(/^\| (GET|POST|PUT|PATCH|DELETE) \| `([^`?]+)[^|]*\|/gm)].map((m) => `${m[1]} ${m[2]}`);
+    const documented = [...read(HTTP_API).matchAll(/^\| (GET|POST|PUT|PATCH|DELETE) \| `([^`?]+)[^|]*\|/gm)].map(
+      (m) => `${m[1]} ${m[2]}`,
+    );
     const routes = Object.keys(ROUTE_DOCS);
     expect(without(routes, documented), `add a row for each of these routes to a table of ${HTTP_API}`).toEqual([]);
-    expect(without(documented, routes), `${HTTP_API} lists routes that are not registered (api/routes/route-docs.ts): remove or correct them`).toEqual([]);
+    expect(
+      without(documented, routes),
+      `${HTTP_API} lists routes that are not registered (api/routes/route-docs.ts): remove or correct them`,
+    ).toEqual([]);
   });
 
   it(`every Socket.IO event of api/live/*-contract.ts is in ${LIVE_FEEDS}, and no other`, () => {
@@ -78,8 +91,14 @@ describe('the reference lists everything the code has', () => {
     }
     expect(events).toContain('alarm:raised');
     const documented = firstCells(read(LIVE_FEEDS)).filter((cell) => /^[a-z]+:[a-z-]+$/.test(cell));
-    expect(without(events, documented), `add a row for each of these Socket.IO events to a table of ${LIVE_FEEDS}`).toEqual([]);
-    expect(without(documented, events), `${LIVE_FEEDS} lists events no contract in api/live/*-contract.ts declares: remove them`).toEqual([]);
+    expect(
+      without(events, documented),
+      `add a row for each of these Socket.IO events to a table of ${LIVE_FEEDS}`,
+    ).toEqual([]);
+    expect(
+      without(documented, events),
+      `${LIVE_FEEDS} lists events no contract in api/live/*-contract.ts declares: remove them`,
+    ).toEqual([]);
   });
 
   const keys = Object.keys(ConfigSchema.shape).sort();
@@ -87,18 +106,26 @@ describe('the reference lists everything the code has', () => {
   it(`every configuration key of api/config.ts is in ${CONFIGURATION}, and no other`, () => {
     const documented = firstCells(read(CONFIGURATION)).filter((cell) => /^[A-Z][A-Z0-9_]+$/.test(cell));
     expect(without(keys, documented), `add a row for each of these keys to the table of ${CONFIGURATION}`).toEqual([]);
-    expect(without(documented, keys), `${CONFIGURATION} lists keys api/config.ts does not read: remove them`).toEqual([]);
+    expect(without(documented, keys), `${CONFIGURATION} lists keys api/config.ts does not read: remove them`).toEqual(
+      [],
+    );
     // A default written as a value (`8080`) must be the schema's; "(unset)" and other words are prose.
     const defaults: Record<string, unknown> = ConfigSchema.parse({});
     const wrong = [...read(CONFIGURATION).matchAll(/^\| `([A-Z][A-Z0-9_]+)` \| `([^`]*)` \|/gm)]
-      .filter(([, key, value]) => ['string', 'number', 'boolean'].includes(typeof defaults[key!]) && String(defaults[key!]) !== value)
+      .filter(
+        ([, key, value]) =>
+          ['string', 'number', 'boolean'].includes(typeof defaults[key!]) && String(defaults[key!]) !== value,
+      )
       .map(([, key, value]) => `${key}: ${value} in the docs, ${String(defaults[key!])} in api/config.ts`);
     expect(wrong, `correct the default column of ${CONFIGURATION}`).toEqual([]);
   });
 
   it(`every configuration key is in ${ENV_EXAMPLE} (set or commented out), and no other`, () => {
     const listed = [...read(ENV_EXAMPLE).matchAll(/^#? ?([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]!);
-    expect(without(keys, listed), `add a line (KEY=example, or # KEY=example) for each of these keys to ${ENV_EXAMPLE}`).toEqual([]);
+    expect(
+      without(keys, listed),
+      `add a line (KEY=example, or # KEY=example) for each of these keys to ${ENV_EXAMPLE}`,
+    ).toEqual([]);
     expect(without(listed, keys), `${ENV_EXAMPLE} lists keys api/config.ts does not read: remove them`).toEqual([]);
   });
 
@@ -107,7 +134,10 @@ describe('the reference lists everything the code has', () => {
     expect(testFiles).toContain('tests/docs-reference.test.ts');
     const page = read(TESTING);
     const documented = new Set([...page.matchAll(/`([^`\s]+\.test\.ts)`/g)].map((m) => m[1]!));
-    expect(without(testFiles, documented), `add each of these test files, with what it holds, to the table of ${TESTING}`).toEqual([]);
+    expect(
+      without(testFiles, documented),
+      `add each of these test files, with what it holds, to the table of ${TESTING}`,
+    ).toEqual([]);
   });
 });
 
@@ -161,7 +191,9 @@ describe('README.md and docs/ hold together', () => {
   it('every repository path the pages name in backticks exists', () => {
     const gone: string[] = [];
     for (const page of pages) {
-      for (const match of read(page).matchAll(/`((?:api|protocol|broker|console|device-sim|tests|bench|scripts|deploy|docs)\/[\w./-]+)`/g)) {
+      for (const match of read(page).matchAll(
+        /`((?:api|protocol|broker|console|device-sim|tests|bench|scripts|deploy|docs)\/[\w./-]+)`/g,
+      )) {
         const named = match[1]!;
         if (named.startsWith('console/dist') || named.startsWith('docs/incoming')) continue;
         if (!existsSync(path.join(ROOT, named))) gone.push(`${page}: ${named}`);
@@ -174,11 +206,14 @@ describe('README.md and docs/ hold together', () => {
     const commands = [...read('.ci/run').matchAll(/^(npm [^\n#]+?)\s*$/gm)].map((m) => m[1]!);
     expect(commands).toEqual(expect.arrayContaining(['npm install', 'npm test']));
     const readme = read('README.md');
-    const shown = [...readme.matchAll(/^```sh\n([\s\S]*?)^```/gm)].flatMap((m) => m[1]!.split('\n').map((line) => line.replace(/#.*$/, '').trim()));
+    const shown = [...readme.matchAll(/^```sh\n([\s\S]*?)^```/gm)].flatMap((m) =>
+      m[1]!.split('\n').map((line) => line.replace(/#.*$/, '').trim()),
+    );
     expect(without(commands, shown), 'README.md must show, in a ```sh block, each command .ci/run runs').toEqual([]);
   });
 
   it('the pages it checks exist', () => {
-    for (const page of [HTTP_API, LIVE_FEEDS, CONFIGURATION, TESTING]) expect(statSync(path.join(ROOT, page)).isFile()).toBe(true);
+    for (const page of [HTTP_API, LIVE_FEEDS, CONFIGURATION, TESTING])
+      expect(statSync(path.join(ROOT, page)).isFile()).toBe(true);
   });
 });

@@ -34,7 +34,9 @@ describe('the fix batcher', () => {
     const [{ n }] = await db.sql`select count(*)::int as n from fixes`;
     expect(n).toBe(1000);
     for (const id of DEVICES.slice(0, 5)) {
-      const newest = messages.filter((m) => m.deviceId === id).reduce((a, b) => (b.fixes[0].ts > a.fixes[0].ts ? b : a));
+      const newest = messages
+        .filter((m) => m.deviceId === id)
+        .reduce((a, b) => (b.fixes[0].ts > a.fixes[0].ts ? b : a));
       const [device] = await db.sql`select fix_ts, fix_lat from devices where id = ${id}`;
       expect(Number(device.fixTs)).toBe(newest.fixes[0].ts);
       expect(device.fixLat).toBeCloseTo(newest.fixes[0].lat, 8);
@@ -71,7 +73,8 @@ describe('the fix batcher', () => {
     expect(sizes.reduce((a, b) => a + b, 0)).toBe(120);
     expect(Math.max(...sizes) * perMessage).toBeLessThanOrEqual(MAX_FIXES_PER_BATCH);
     expect(sizes.length).toBeLessThanOrEqual(1 + Math.ceil((120 * perMessage) / MAX_FIXES_PER_BATCH));
-    const [{ n }] = await db.sql`select count(*)::int as n from fixes where ts >= ${t0} and ts < ${t0 + 120 * perMessage}`;
+    const [{ n }] =
+      await db.sql`select count(*)::int as n from fixes where ts >= ${t0} and ts < ${t0 + 120 * perMessage}`;
     expect(n).toBe(120 * perMessage);
   });
 

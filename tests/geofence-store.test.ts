@@ -37,7 +37,15 @@ const circle = (radiusM = 200): NewGeofence => ({
 const polygon: NewGeofence = {
   name: 'Near his address',
   kind: 'exclusion',
-  shape: { type: 'polygon', points: [[53.65, -3.02], [53.65, -3.01], [53.655, -3.01], [53.655, -3.02]] },
+  shape: {
+    type: 'polygon',
+    points: [
+      [53.65, -3.02],
+      [53.65, -3.01],
+      [53.655, -3.01],
+      [53.655, -3.02],
+    ],
+  },
   activeHours: { from: '22:00', to: '07:00', timeZone: 'Europe/London' },
   enabled: true,
 };
@@ -66,8 +74,17 @@ describe('zones per wearer', () => {
   it('updates fields, clears active hours, and answers null for a zone that is not there', async () => {
     const { wearerId } = await wearerWithDevice();
     const zone = await insertGeofence(db.sql, wearerId, polygon);
-    const updated = await updateGeofence(db.sql, zone.id, { name: 'Renamed', activeHours: null, shape: { type: 'circle', ...HOME, radiusM: 500 } });
-    expect(updated).toMatchObject({ name: 'Renamed', activeHours: null, shape: { type: 'circle', radiusM: 500 }, kind: 'exclusion' });
+    const updated = await updateGeofence(db.sql, zone.id, {
+      name: 'Renamed',
+      activeHours: null,
+      shape: { type: 'circle', ...HOME, radiusM: 500 },
+    });
+    expect(updated).toMatchObject({
+      name: 'Renamed',
+      activeHours: null,
+      shape: { type: 'circle', radiusM: 500 },
+      kind: 'exclusion',
+    });
     expect(await updateGeofence(db.sql, zone.id, {})).toEqual(updated);
     expect(await updateGeofence(db.sql, '00000000-0000-4000-8000-000000000000', { name: 'x' })).toBeNull();
     expect(await deleteGeofence(db.sql, zone.id)).toMatchObject({ id: zone.id, name: 'Renamed' });
@@ -130,7 +147,12 @@ describe('loadZonesForDevice and saveStates', () => {
     const { wearerId, deviceId } = await wearerWithDevice();
     await insertGeofence(db.sql, wearerId, circle(200));
     const at = new Date('2025-01-15T12:00:00Z');
-    const walk = [0, 0.001, 0.003, 0.004].map((dLat, i) => ({ ts: at.getTime() + i * 60_000, lat: HOME.lat + dLat, lon: HOME.lon, acc: 10 }));
+    const walk = [0, 0.001, 0.003, 0.004].map((dLat, i) => ({
+      ts: at.getTime() + i * 60_000,
+      lat: HOME.lat + dLat,
+      lon: HOME.lon,
+      acc: 10,
+    }));
     const alarms: string[] = [];
     for (const fix of walk) {
       await db.sql.begin(async (tx) => {
@@ -141,6 +163,8 @@ describe('loadZonesForDevice and saveStates', () => {
       });
     }
     expect(alarms).toEqual(['Home left']);
-    expect((await loadZonesForDevice(db.sql, deviceId)).states).toEqual([expect.objectContaining({ inside: false, fixTs: walk[3].ts })]);
+    expect((await loadZonesForDevice(db.sql, deviceId)).states).toEqual([
+      expect.objectContaining({ inside: false, fixTs: walk[3].ts }),
+    ]);
   });
 });

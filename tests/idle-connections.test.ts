@@ -11,7 +11,11 @@ const devices: SimulatedDevice[] = [];
 const sockets: net.Socket[] = [];
 
 beforeAll(async () => {
-  t = await startTestArc({ ARC_CONNECT_TIMEOUT_MS: String(TIMEOUT_MS), ARC_HTTP_MAX_CONNECTIONS_PER_ADDRESS: '20', ARC_MQTT_MAX_CONNECTIONS_PER_ADDRESS: '20' });
+  t = await startTestArc({
+    ARC_CONNECT_TIMEOUT_MS: String(TIMEOUT_MS),
+    ARC_HTTP_MAX_CONNECTIONS_PER_ADDRESS: '20',
+    ARC_MQTT_MAX_CONNECTIONS_PER_ADDRESS: '20',
+  });
 });
 afterAll(async () => {
   for (const s of sockets) s.destroy();

@@ -40,9 +40,14 @@ beforeAll(async () => {
   homebody = (await t.createWearer({ name: 'Homebody', profile: 'older_person' })).id;
   const noZone = (await t.createWearer({ name: 'No Zone Yet', profile: 'older_person' })).id;
   const devices: Record<string, string> = {};
-  for (const [name, id] of Object.entries({ walker, homebody, noZone })) devices[name] = (await t.provisionDevice({ wearerId: id })).deviceId;
+  for (const [name, id] of Object.entries({ walker, homebody, noZone }))
+    devices[name] = (await t.provisionDevice({ wearerId: id })).deviceId;
   for (const id of [walker, homebody]) {
-    const res = await t.api('POST', `/api/wearers/${id}/geofences`, { name: 'Home', kind: 'safe', shape: { type: 'circle', ...HOME, radiusM: 150 } });
+    const res = await t.api('POST', `/api/wearers/${id}/geofences`, {
+      name: 'Home',
+      kind: 'safe',
+      shape: { type: 'circle', ...HOME, radiusM: 150 },
+    });
     expect(res.status).toBe(201);
   }
   // The walker: out at 23:30 and 01:30 on the nights of 20 and 24 February; out by day on the
@@ -67,7 +72,10 @@ afterAll(async () => {
   await t?.close();
 });
 
-const builtDays = async () => (await t.sql<{ d: string }[]>`select to_char(local_date, 'YYYY-MM-DD') as d from insight_rollup_days order by 1`).map((r) => r.d);
+const builtDays = async () =>
+  (await t.sql<{ d: string }[]>`select to_char(local_date, 'YYYY-MM-DD') as d from insight_rollup_days order by 1`).map(
+    (r) => r.d,
+  );
 
 describe('the overnight rollup', () => {
   it('builds closed days and nights by itself on the clock, so the views read prebuilt rows', async () => {
@@ -79,14 +87,17 @@ describe('the overnight rollup', () => {
     expect(days.at(-1)).toBe('2026-02-27');
     expect(days).not.toContain('2026-02-25');
     expect(days).not.toContain('2026-02-28');
-    const [hour] = await t.sql`select arrivals, within10 from insight_hour_rollup where local_date = '2026-02-20' and local_hour = 9`;
+    const [hour] =
+      await t.sql`select arrivals, within10 from insight_hour_rollup where local_date = '2026-02-20' and local_hour = 9`;
     expect(hour).toMatchObject({ arrivals: 1, within10: 1 });
-    const nights = await t.sql`select to_char(night_date, 'YYYY-MM-DD') as night, wearer_id, night_fixes, away_fixes from insight_night_away order by 1`;
+    const nights =
+      await t.sql`select to_char(night_date, 'YYYY-MM-DD') as night, wearer_id, night_fixes, away_fixes from insight_night_away order by 1`;
     expect(nights).toEqual([
       { night: '2026-02-20', wearerId: walker, nightFixes: 2, awayFixes: 2 },
       { night: '2026-02-24', wearerId: walker, nightFixes: 1, awayFixes: 1 },
     ]);
-    const [builds] = await t.sql`select count(*)::int as n, count(completed_at)::int as done, to_char(max(night_date), 'YYYY-MM-DD') as newest from insight_night_builds`;
+    const [builds] =
+      await t.sql`select count(*)::int as n, count(completed_at)::int as done, to_char(max(night_date), 'YYYY-MM-DD') as newest from insight_night_builds`;
     expect(builds.n).toBe(builds.done);
     expect(builds.newest).toBe('2026-02-27');
   });
@@ -100,7 +111,8 @@ describe('the overnight rollup', () => {
     clock = new Date('2026-03-03T00:05:00Z'); // local midnight has passed: 28 February is closed
     await tickUntilSettled(3);
     expect(await builtDays()).toContain('2026-02-28');
-    const [counts] = await t.sql`select count(*)::int as rows, count(distinct (local_date, local_hour, organisation_id, type))::int as keys from insight_hour_rollup`;
+    const [counts] =
+      await t.sql`select count(*)::int as rows, count(distinct (local_date, local_hour, organisation_id, type))::int as keys from insight_hour_rollup`;
     expect(counts.rows).toBe(counts.keys);
     const [night] = await t.sql`select count(*)::int as n from insight_night_away where night_date = '2026-03-01'`;
     expect(night.n).toBe(0); // the night of 1 March closes a day later
@@ -109,7 +121,9 @@ describe('the overnight rollup', () => {
   it('builds on one node at a time: a pass finding the lock held does nothing', async () => {
     const pass = await t.sql.begin(async (holder) => {
       await holder`select pg_advisory_xact_lock(${ROLLUP_LOCK})`;
-      return t.sql.begin((other) => insightRollupPass(other, { timeZone: 'Europe/London', night: NIGHT }, new Date('2026-03-10T12:00:00Z')));
+      return t.sql.begin((other) =>
+        insightRollupPass(other, { timeZone: 'Europe/London', night: NIGHT }, new Date('2026-03-10T12:00:00Z')),
+      );
     });
     expect(pass).toEqual({ ran: false, days: [], night: null });
   });
@@ -148,7 +162,9 @@ describe('staff on shift', () => {
       expect(monday10.staffOnShift).toBeCloseTo(2 / 60, 2);
       const monday11 = res.body.rows.find((r: { day: number; hour: number }) => r.day === 1 && r.hour === 11);
       expect(monday11.staffOnShift).toBe(0);
-      const csv = await fetch(`${t.httpUrl}/api/insight/staffing?weeks=1&format=csv`, { headers: { authorization: `Bearer ${t.adminToken}` } });
+      const csv = await fetch(`${t.httpUrl}/api/insight/staffing?weeks=1&format=csv`, {
+        headers: { authorization: `Bearer ${t.adminToken}` },
+      });
       expect((await csv.text()).split('\r\n')[0]).toContain('operators_seen,staff_on_shift,within_10s');
     } finally {
       socket.disconnect();

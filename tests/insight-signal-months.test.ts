@@ -17,7 +17,13 @@ let adaDevice = '';
 let benDevice = '';
 let benOpenAlarm = '';
 
-async function alarm(deviceId: string, wearerId: string, type: string, iso: string, options: { open?: boolean; closure?: string; test?: boolean } = {}): Promise<string> {
+async function alarm(
+  deviceId: string,
+  wearerId: string,
+  type: string,
+  iso: string,
+  options: { open?: boolean; closure?: string; test?: boolean } = {},
+): Promise<string> {
   const received = new Date(iso);
   const [row] = await t.sql<{ id: string }[]>`
     insert into alarms (device_id, wearer_id, type, priority, status, received_at, accepted_at, resolved_at, closure_code, is_test)
@@ -33,7 +39,11 @@ async function ticks(n = 20): Promise<void> {
 }
 
 const builtMonths = async () =>
-  (await t.sql<{ m: string }[]>`select to_char(month, 'YYYY-MM') as m from insight_signal_builds where completed_at is not null order by 1`).map((r) => r.m);
+  (
+    await t.sql<
+      { m: string }[]
+    >`select to_char(month, 'YYYY-MM') as m from insight_signal_builds where completed_at is not null order by 1`
+  ).map((r) => r.m);
 const rowsOf = (wearerId: string) =>
   t.sql`select to_char(month, 'YYYY-MM') as month, falls, sos, no_motion, missed_checkins, false_alarms, low_battery, silent_device
         from insight_signal_months where wearer_id = ${wearerId} order by month`;
@@ -79,8 +89,26 @@ describe('the monthly signals rollup', () => {
     await ticks();
     expect(await builtMonths()).toEqual(['2025-03', '2025-04']);
     expect(await rowsOf(ada)).toEqual([
-      { month: '2025-03', falls: 1, sos: 0, noMotion: 0, missedCheckins: 0, falseAlarms: 0, lowBattery: 0, silentDevice: 0 },
-      { month: '2025-04', falls: 1, sos: 0, noMotion: 0, missedCheckins: 0, falseAlarms: 0, lowBattery: 1, silentDevice: 0 },
+      {
+        month: '2025-03',
+        falls: 1,
+        sos: 0,
+        noMotion: 0,
+        missedCheckins: 0,
+        falseAlarms: 0,
+        lowBattery: 0,
+        silentDevice: 0,
+      },
+      {
+        month: '2025-04',
+        falls: 1,
+        sos: 0,
+        noMotion: 0,
+        missedCheckins: 0,
+        falseAlarms: 0,
+        lowBattery: 1,
+        silentDevice: 0,
+      },
     ]);
     clock = new Date('2025-07-02T23:30:00Z'); // 00:30 on 3 July in London: June is closed
     await ticks();
@@ -105,7 +133,8 @@ describe('the monthly signals rollup', () => {
     await ticks();
     expect(await t.sql`select * from insight_signal_months order by month, wearer_id`).toEqual(before);
     expect(await t.sql`select * from insight_signal_builds order by month`).toEqual(builds);
-    const [keys] = await t.sql`select count(*)::int as rows, count(distinct (time_zone, month, wearer_id))::int as keys from insight_signal_months`;
+    const [keys] =
+      await t.sql`select count(*)::int as rows, count(distinct (time_zone, month, wearer_id))::int as keys from insight_signal_months`;
     expect(keys.rows).toBe(keys.keys);
   });
 
@@ -115,21 +144,52 @@ describe('the monthly signals rollup', () => {
     await ticks();
     expect(await builtMonths()).toEqual(['2025-03', '2025-04', '2025-05', '2025-06']);
     expect(await rowsOf(ben)).toEqual([
-      { month: '2025-04', falls: 0, sos: 0, noMotion: 0, missedCheckins: 0, falseAlarms: 0, lowBattery: 0, silentDevice: 1 },
-      { month: '2025-05', falls: 0, sos: 2, noMotion: 0, missedCheckins: 0, falseAlarms: 1, lowBattery: 0, silentDevice: 0 },
+      {
+        month: '2025-04',
+        falls: 0,
+        sos: 0,
+        noMotion: 0,
+        missedCheckins: 0,
+        falseAlarms: 0,
+        lowBattery: 0,
+        silentDevice: 1,
+      },
+      {
+        month: '2025-05',
+        falls: 0,
+        sos: 2,
+        noMotion: 0,
+        missedCheckins: 0,
+        falseAlarms: 1,
+        lowBattery: 0,
+        silentDevice: 0,
+      },
     ]);
   });
 
-  it('counts a wearer\'s months again when the retention sweep purges alarms of theirs', async () => {
+  it("counts a wearer's months again when the retention sweep purges alarms of theirs", async () => {
     // Ben's organisation keeps alarms a year: on 10 May 2026, those before 10 May 2025 go.
-    const [org] = await t.sql<{ id: string }[]>`insert into organisations (name, alarm_retention_days) values ('Short Keep', 365) returning id`;
+    const [org] = await t.sql<
+      { id: string }[]
+    >`insert into organisations (name, alarm_retention_days) values ('Short Keep', 365) returning id`;
     await t.sql`update wearers set organisation_id = ${org.id} where id = ${ben}`;
     // An alarm keeps the period of the organisation it was raised in: Ben's were raised there.
     await t.sql`update alarms set organisation_id = ${org.id} where wearer_id = ${ben}`;
     let purged = 0;
     for (let n = -1; n !== 0; purged += n) n = await purgeExpiredAlarms(t.sql, new Date('2026-05-10T00:00:00Z'));
     expect(purged).toBeGreaterThanOrEqual(2);
-    expect(await rowsOf(ben)).toEqual([{ month: '2025-05', falls: 0, sos: 1, noMotion: 0, missedCheckins: 0, falseAlarms: 0, lowBattery: 0, silentDevice: 0 }]);
+    expect(await rowsOf(ben)).toEqual([
+      {
+        month: '2025-05',
+        falls: 0,
+        sos: 1,
+        noMotion: 0,
+        missedCheckins: 0,
+        falseAlarms: 0,
+        lowBattery: 0,
+        silentDevice: 0,
+      },
+    ]);
     // Ada is in no organisation (the default period, seven years): hers stay.
     expect(await rowsOf(ada)).toHaveLength(3);
   });

@@ -26,7 +26,14 @@ async function wearer(name: string, profile: string, org: string): Promise<strin
   return row.id;
 }
 
-async function alarm(wearerId: string, type: string, at: string, acceptS: number | null = 5, handleS: number | null = 300, closure: string | null = null): Promise<void> {
+async function alarm(
+  wearerId: string,
+  type: string,
+  at: string,
+  acceptS: number | null = 5,
+  handleS: number | null = 300,
+  closure: string | null = null,
+): Promise<void> {
   const received = new Date(at);
   const accepted = acceptS === null ? null : new Date(received.getTime() + acceptS * 1000);
   const resolved = accepted && handleS !== null ? new Date(accepted.getTime() + handleS * 1000) : null;
@@ -47,7 +54,9 @@ beforeAll(async () => {
   db = await createTestDatabase();
   t = await buildRouteTestApp(db, [insightRoutes], { deps: { now: () => NOW } });
   app = t.app;
-  [{ id: orgA }, { id: orgB }] = await db.sql<{ id: string }[]>`insert into organisations (name) values ('Housing A'), ('Care B') returning id`;
+  [{ id: orgA }, { id: orgB }] = await db.sql<
+    { id: string }[]
+  >`insert into organisations (name) values ('Housing A'), ('Care B') returning id`;
   await db.sql`insert into devices (id, secret_hash) values ('insight-dev', 'not-used')`;
   const older: string[] = [];
   for (let i = 0; i < 20; i += 1) older.push(await wearer(`Older ${i}`, 'older_person', orgA));
@@ -56,7 +65,14 @@ beforeAll(async () => {
   // an alarm still open (the test alarm below), and the last two days: those are read from the alarms.
   for (let week = 0; week < 12; week += 1) {
     const monday = new Date(Date.parse('2025-12-15T09:00:00Z') + week * 7 * 86_400_000);
-    for (let i = 0; i < 6; i += 1) await alarm(older[(week + i) % 20], 'sos', new Date(monday.getTime() + i * 600_000).toISOString(), 5 * (i + 1), 300);
+    for (let i = 0; i < 6; i += 1)
+      await alarm(
+        older[(week + i) % 20],
+        'sos',
+        new Date(monday.getTime() + i * 600_000).toISOString(),
+        5 * (i + 1),
+        300,
+      );
   }
   // A test alarm and a linked repeat in the slot are not demand.
   await db.sql`
@@ -93,7 +109,11 @@ beforeAll(async () => {
   }
   for (const d of ['2026-02-17', '2026-02-18']) await fixAt(`${d}T23:30:00Z`, false);
   const scope = { timeZone: 'Europe/London', hours: { from: 22, to: 6 } };
-  for (let next = await nextNightToBuild(db.sql, scope, closedBeforeDate(NOW, scope.timeZone)); next; next = await nextNightToBuild(db.sql, scope, closedBeforeDate(NOW, scope.timeZone))) {
+  for (
+    let next = await nextNightToBuild(db.sql, scope, closedBeforeDate(NOW, scope.timeZone));
+    next;
+    next = await nextNightToBuild(db.sql, scope, closedBeforeDate(NOW, scope.timeZone))
+  ) {
     await buildNightBatch(db.sql, scope, next.night, next.afterWearer, NOW);
   }
 });
@@ -105,7 +125,13 @@ afterAll(async () => {
 const get = (url: string, role: Role | null = 'supervisor') => t.inject(role, 'GET', url);
 
 describe('who may see insight', () => {
-  const urls = ['/api/insight/arrivals', '/api/insight/response-times', '/api/insight/forecast', '/api/insight/staffing', '/api/insight/review'];
+  const urls = [
+    '/api/insight/arrivals',
+    '/api/insight/response-times',
+    '/api/insight/forecast',
+    '/api/insight/staffing',
+    '/api/insight/review',
+  ];
   it.each(urls)('%s: supervisors and administrators only; carers and operators are refused', async (url) => {
     expect((await get(url, null)).statusCode).toBe(401);
     for (const role of ['carer', 'operator'] as const) {
@@ -115,8 +141,15 @@ describe('who may see insight', () => {
     }
     expect((await get(url, 'administrator')).statusCode).toBe(200);
   });
-  it('a carer cannot record a review outcome or read a wearer\'s signals', async () => {
-    expect((await t.inject('carer', 'POST', `/api/insight/review/${ids.rising}/outcome`, { month: '2026-02', outcome: 'call_made' })).statusCode).toBe(403);
+  it("a carer cannot record a review outcome or read a wearer's signals", async () => {
+    expect(
+      (
+        await t.inject('carer', 'POST', `/api/insight/review/${ids.rising}/outcome`, {
+          month: '2026-02',
+          outcome: 'call_made',
+        })
+      ).statusCode,
+    ).toBe(403);
     expect((await get(`/api/insight/review/${ids.rising}`, 'carer')).statusCode).toBe(403);
   });
 });
@@ -126,13 +159,17 @@ describe('capacity', () => {
     const res = await get(`/api/insight/arrivals?organisationId=${orgA}`);
     expect(res.json().cells).toEqual([{ day: 1, hour: 9, type: 'sos', count: 72 }]);
     // Read from both paths: closed days from the rollups, the open day and the last two from the alarms.
-    const built = (await db.sql<{ d: string }[]>`select to_char(local_date, 'YYYY-MM-DD') as d from insight_rollup_days order by 1`).map((r) => r.d);
+    const built = (
+      await db.sql<{ d: string }[]>`select to_char(local_date, 'YYYY-MM-DD') as d from insight_rollup_days order by 1`
+    ).map((r) => r.d);
     expect(built).toContain('2026-02-16');
     expect(built).not.toContain('2026-02-23');
     expect(built).not.toContain('2026-02-28');
     expect(built.at(-1)).toBe('2026-02-27');
     // A second read (all from the rollups now built) gives the same.
-    expect((await get(`/api/insight/arrivals?organisationId=${orgA}`)).json().cells).toEqual([{ day: 1, hour: 9, type: 'sos', count: 72 }]);
+    expect((await get(`/api/insight/arrivals?organisationId=${orgA}`)).json().cells).toEqual([
+      { day: 1, hour: 9, type: 'sos', count: 72 },
+    ]);
     const csv = await get(`/api/insight/arrivals?organisationId=${orgA}&format=csv`);
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);
     expect(csv.body).toBe('day,hour,type,alarms\r\n1,9,sos,72\r\n');
@@ -142,7 +179,14 @@ describe('capacity', () => {
     const [sos] = (await get(`/api/insight/response-times?organisationId=${orgA}`)).json().types;
     // 12 each of 5, 10 … 30 s: nearest rank 36 of 72 is 15 s, rank 65 is 30 s. Buckets: up to
     // 10 s (5, 10), over 10 up to 20 (15, 20), over 20 up to 40 (25, 30).
-    expect(sos.toAccept).toMatchObject({ count: 72, p50: 15, p90: 30, p95: 30, max: 30, buckets: [24, 24, 24, 0, 0, 0, 0, 0, 0] });
+    expect(sos.toAccept).toMatchObject({
+      count: 72,
+      p50: 15,
+      p90: 30,
+      p95: 30,
+      max: 30,
+      buckets: [24, 24, 24, 0, 0, 0, 0, 0, 0],
+    });
     expect(sos.handling).toMatchObject({ count: 72, p50: 300, max: 300 });
     expect(sos.handling.buckets[2]).toBe(72); // 300 s: over 120 up to 300
     const csv = (await get(`/api/insight/response-times?organisationId=${orgA}&format=csv`)).body.split('\r\n');
@@ -156,7 +200,10 @@ describe('capacity', () => {
     const monday9 = body.rows.find((r: { day: number; hour: number }) => r.day === 1 && r.hour === 9);
     const a = offeredErlangs(6, 3600, 300);
     expect(monday9).toMatchObject({ arrivalsPerHour: 6, erlangs: 0.5, operatorsSeen: 1 });
-    expect(monday9.needed).toEqual({ bs8484: operatorsNeeded(a, 300, STAFFING_TARGETS[0].lines), tsa: operatorsNeeded(a, 300, STAFFING_TARGETS[1].lines) });
+    expect(monday9.needed).toEqual({
+      bs8484: operatorsNeeded(a, 300, STAFFING_TARGETS[0].lines),
+      tsa: operatorsNeeded(a, 300, STAFFING_TARGETS[1].lines),
+    });
     expect(monday9.needed).toEqual({ bs8484: 3, tsa: 3 });
     expect(monday9.achieved.within10).toBeCloseTo(1 / 3, 6);
     expect(monday9.achieved.within40).toBe(1);
@@ -168,13 +215,26 @@ describe('capacity', () => {
     expect(body.peakCheck.simulated.byPriority.map((p: { priority: number }) => p.priority)).toEqual([1]);
   });
 
-  it('what if 10 more older people: half again the slot\'s alarms, one more operator', async () => {
+  it("what if 10 more older people: half again the slot's alarms, one more operator", async () => {
     const body = (await get(`/api/insight/staffing?organisationId=${orgA}&addDevices=10&profile=older_person`)).json();
-    expect(body.whatIf).toEqual({ profile: 'older_person', addDevices: 10, wearersOfProfile: 20, extraAlarmsPerWeek: 3 });
+    expect(body.whatIf).toEqual({
+      profile: 'older_person',
+      addDevices: 10,
+      wearersOfProfile: 20,
+      extraAlarmsPerWeek: 3,
+    });
     const monday9 = body.rows.find((r: { day: number; hour: number }) => r.day === 1 && r.hour === 9);
-    expect(monday9).toMatchObject({ arrivalsPerHour: 9, needed: { bs8484: 4, tsa: 4 }, neededBefore: { bs8484: 3, tsa: 3 } });
-    const csv = (await get(`/api/insight/staffing?organisationId=${orgA}&addDevices=10&profile=older_person&format=csv`)).body.split('\r\n');
-    expect(csv[0]).toBe('day,hour,alarms_per_hour,erlangs,needed_bs8484,needed_tsa,needed_bs8484_now,needed_tsa_now,operators_seen,staff_on_shift,within_10s,within_40s,within_60s,within_180s');
+    expect(monday9).toMatchObject({
+      arrivalsPerHour: 9,
+      needed: { bs8484: 4, tsa: 4 },
+      neededBefore: { bs8484: 3, tsa: 3 },
+    });
+    const csv = (
+      await get(`/api/insight/staffing?organisationId=${orgA}&addDevices=10&profile=older_person&format=csv`)
+    ).body.split('\r\n');
+    expect(csv[0]).toBe(
+      'day,hour,alarms_per_hour,erlangs,needed_bs8484,needed_tsa,needed_bs8484_now,needed_tsa_now,operators_seen,staff_on_shift,within_10s,within_40s,within_60s,within_180s',
+    );
     // No console presence was ever recorded here: staff on shift is blank, not zero.
     expect(csv[10]).toBe('1,9,9,0.75,4,4,3,3,1,,0.3333,1,1,1');
   });
@@ -220,8 +280,11 @@ describe('early-help review list', () => {
     const night = body.entries.find((e: { name: string }) => e.name === 'Night Walker');
     // Six nights away in February, counted from the fixes; the afternoons away and the safe-zone
     // alarms at night (six a month, as usual) are not counted; the nights at home neither.
-    const nights = await db.sql`select to_char(night_date, 'YYYY-MM-DD') as night, night_fixes, away_fixes from insight_night_away where wearer_id = ${ids.night} order by 1`;
-    expect(nights).toEqual(['10', '11', '12', '13', '14', '15'].map((d) => ({ night: `2026-02-${d}`, nightFixes: 2, awayFixes: 2 })));
+    const nights =
+      await db.sql`select to_char(night_date, 'YYYY-MM-DD') as night, night_fixes, away_fixes from insight_night_away where wearer_id = ${ids.night} order by 1`;
+    expect(nights).toEqual(
+      ['10', '11', '12', '13', '14', '15'].map((d) => ({ night: `2026-02-${d}`, nightFixes: 2, awayFixes: 2 })),
+    );
     expect(body.nightsBuiltThrough).toBe('2026-02-27');
     expect(night.rises).toEqual([expect.objectContaining({ signal: 'night_away', count: 6, usualPerMonth: 0 })]);
     expect(body.entries[0].score).toBeGreaterThanOrEqual(body.entries[1].score);
@@ -234,29 +297,45 @@ describe('early-help review list', () => {
     expect(body.months).toHaveLength(13);
     expect(body.months[12]).toMatchObject({ month: '2026-02', falls: 9 });
     expect(body.months[0]).toMatchObject({ month: '2025-02', falls: 1 });
-    const [audit] = await db.sql`select target from audit_log where action = 'insight.wearer_signals.viewed' order by id desc limit 1`;
+    const [audit] =
+      await db.sql`select target from audit_log where action = 'insight.wearer_signals.viewed' order by id desc limit 1`;
     expect(audit.target).toBe(ids.rising);
     const csv = (await get(`/api/insight/review/${ids.rising}?month=2026-02&format=csv`)).body.split('\r\n');
     expect(csv[0]).toBe('month,falls,sos,no_motion,night_away,missed_checkins,false_alarms,low_battery,silent_device');
     expect(csv[13]).toBe('2026-02,9,0,0,0,0,0,0,0');
   });
 
-  it('records a reviewer\'s outcome with what they were shown, audited, and the list shows it', async () => {
-    const res = await t.inject('supervisor', 'POST', `/api/insight/review/${ids.rising}/outcome`, { month: '2026-02', outcome: 'referred_early_help', note: 'Spoke to daughter; OT referral' });
+  it("records a reviewer's outcome with what they were shown, audited, and the list shows it", async () => {
+    const res = await t.inject('supervisor', 'POST', `/api/insight/review/${ids.rising}/outcome`, {
+      month: '2026-02',
+      outcome: 'referred_early_help',
+      note: 'Spoke to daughter; OT referral',
+    });
     expect(res.statusCode).toBe(201);
-    const [row] = await db.sql`select outcome, note, shown, reviewer from early_help_reviews where wearer_id = ${ids.rising}`;
-    expect(row).toMatchObject({ outcome: 'referred_early_help', note: 'Spoke to daughter; OT referral', reviewer: t.users.supervisor.email });
+    const [row] =
+      await db.sql`select outcome, note, shown, reviewer from early_help_reviews where wearer_id = ${ids.rising}`;
+    expect(row).toMatchObject({
+      outcome: 'referred_early_help',
+      note: 'Spoke to daughter; OT referral',
+      reviewer: t.users.supervisor.email,
+    });
     expect(row.shown[0]).toMatchObject({ signal: 'falls', current: 9 });
-    const [audit] = await db.sql`select actor, detail from audit_log where action = 'insight.review_outcome.recorded' and target = ${ids.rising}`;
+    const [audit] =
+      await db.sql`select actor, detail from audit_log where action = 'insight.review_outcome.recorded' and target = ${ids.rising}`;
     expect(audit.actor).toBe(t.users.supervisor.email);
-    const entry = (await get(`/api/insight/review?organisationId=${orgB}`)).json().entries.find((e: { name: string }) => e.name === 'Rising Falls');
+    const entry = (await get(`/api/insight/review?organisationId=${orgB}`))
+      .json()
+      .entries.find((e: { name: string }) => e.name === 'Rising Falls');
     expect(entry.outcome).toMatchObject({ outcome: 'referred_early_help' });
     const csv = (await get(`/api/insight/review?organisationId=${orgB}&format=csv`)).body;
     expect(csv).toContain(',referred_early_help,');
   });
 
   it('refuses an outcome it does not know', async () => {
-    const res = await t.inject('supervisor', 'POST', `/api/insight/review/${ids.rising}/outcome`, { month: '2026-02', outcome: 'sectioned' });
+    const res = await t.inject('supervisor', 'POST', `/api/insight/review/${ids.rising}/outcome`, {
+      month: '2026-02',
+      outcome: 'sectioned',
+    });
     expect(res.statusCode).toBe(400);
   });
 });

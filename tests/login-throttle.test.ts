@@ -21,16 +21,34 @@ const advance = (ms: number) => (clock = new Date(clock.getTime() + ms));
 const checks = () => t.arc.metrics.get('login_password_checks');
 
 /** A login sent from a loopback address of our choosing (127.0.0.0/8 is all ours), so tests can be "elsewhere". */
-function loginFrom(localAddress: string, email: string, password: string): Promise<{ status: number; body: any; retryAfter: number }> {
+function loginFrom(
+  localAddress: string,
+  email: string,
+  password: string,
+): Promise<{ status: number; body: any; retryAfter: number }> {
   const url = new URL('/api/auth/login', t.httpUrl);
   const body = JSON.stringify({ email, password });
   return new Promise((resolve, reject) => {
     const request = http.request(
-      { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', localAddress, agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: 'POST',
+        localAddress,
+        agent: false,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
       (response) => {
         let text = '';
         response.on('data', (chunk) => (text += chunk));
-        response.on('end', () => resolve({ status: response.statusCode!, body: JSON.parse(text), retryAfter: Number(response.headers['retry-after'] ?? 0) }));
+        response.on('end', () =>
+          resolve({
+            status: response.statusCode!,
+            body: JSON.parse(text),
+            retryAfter: Number(response.headers['retry-after'] ?? 0),
+          }),
+        );
       },
     );
     request.on('error', reject);
@@ -43,10 +61,14 @@ describe('parallel guesses', () => {
     const victim = await t.createUser('administrator'); // has logged in from 127.0.0.1
     const before = checks();
     const answers = await Promise.all(
-      Array.from({ length: 500 }, (_, i) => loginFrom('127.0.0.5', victim.email, i === 249 ? victim.password : `guess-${i}-wrong-password`)),
+      Array.from({ length: 500 }, (_, i) =>
+        loginFrom('127.0.0.5', victim.email, i === 249 ? victim.password : `guess-${i}-wrong-password`),
+      ),
     );
     const statuses = answers.map((a) => a.status);
-    expect(statuses.filter((s) => s === 401).length + statuses.filter((s) => s === 200).length).toBeLessThanOrEqual(ACCOUNT.free);
+    expect(statuses.filter((s) => s === 401).length + statuses.filter((s) => s === 200).length).toBeLessThanOrEqual(
+      ACCOUNT.free,
+    );
     expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(500 - ACCOUNT.free);
     expect(checks() - before).toBeLessThanOrEqual(ACCOUNT.free);
     expect(answers.filter((a) => a.status === 429).every((a) => a.retryAfter > 0)).toBe(true);
@@ -61,7 +83,9 @@ describe('parallel guesses', () => {
     advance(2 * 3600_000);
     const colleague = await t.createUser('operator'); // logged in from 127.0.0.1 before
     const before = checks();
-    const answers = await Promise.all(Array.from({ length: 200 }, (_, i) => loginFrom('127.0.0.1', `nobody-${i}@test.arc`, 'spray-password-1')));
+    const answers = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => loginFrom('127.0.0.1', `nobody-${i}@test.arc`, 'spray-password-1')),
+    );
     expect(answers.filter((a) => a.status === 401).length).toBeLessThanOrEqual(ADDRESS.free);
     expect(checks() - before).toBeLessThanOrEqual(ADDRESS.free);
     const throttled = answers.filter((a) => a.status === 429);
@@ -72,7 +96,12 @@ describe('parallel guesses', () => {
     expect((await loginFrom('127.0.0.1', colleague.email, colleague.password)).status).toBe(200);
     // One who has never logged in from here waits at most the address's short wait.
     advance(ADDRESS.maxWaitMs);
-    const fresh = await t.api('POST', '/api/users', { email: 'newcomer@test.arc', name: 'New', role: 'operator', password: 'newcomer-password-long' });
+    const fresh = await t.api('POST', '/api/users', {
+      email: 'newcomer@test.arc',
+      name: 'New',
+      role: 'operator',
+      password: 'newcomer-password-long',
+    });
     expect(fresh.status).toBe(201);
     expect((await loginFrom('127.0.0.1', 'newcomer@test.arc', 'newcomer-password-long')).status).toBe(200);
   });

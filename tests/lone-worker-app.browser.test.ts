@@ -22,7 +22,10 @@ const contexts: BrowserContext[] = [];
 let arcAheadMs = 0;
 
 beforeAll(async () => {
-  [t, browser] = await Promise.all([startTestArc({}, { now: () => new Date(Date.now() + arcAheadMs) }), launchChromium()]);
+  [t, browser] = await Promise.all([
+    startTestArc({}, { now: () => new Date(Date.now() + arcAheadMs) }),
+    launchChromium(),
+  ]);
 });
 afterAll(async () => {
   for (const c of contexts) await c.close();
@@ -46,7 +49,10 @@ async function phone(): Promise<Page> {
 }
 
 /** A device provisioned through the API, and the settings its provisioning page shows as text and QR code. */
-async function provisioned(id = `app-phone-${Math.random().toString(36).slice(2, 8)}`, wearerFields: Record<string, unknown> = {}) {
+async function provisioned(
+  id = `app-phone-${Math.random().toString(36).slice(2, 8)}`,
+  wearerFields: Record<string, unknown> = {},
+) {
   const wearer = await t.createWearer({ name: 'Lone Worker', profile: 'lone_worker', ...wearerFields });
   const response = await t.api('POST', '/api/devices', { id, label: 'Work phone', wearerId: wearer.id });
   expect(response.status).toBe(201);
@@ -75,7 +81,7 @@ describe('the lone-worker app', () => {
     expect(scope).toBe(`${t.httpUrl}/app/`);
   });
 
-  it('refuses settings that are not a device\'s, and says why', async () => {
+  it("refuses settings that are not a device's, and says why", async () => {
     const page = await phone();
     await page.goto(`${t.httpUrl}/app/`);
     await page.getByLabel('Settings from the provisioning page').fill('{"username":"x y","password":"p"}');
@@ -92,7 +98,10 @@ describe('the lone-worker app', () => {
 
     // A mistaken press, cancelled during the countdown: nothing reaches the ARC.
     await page.getByRole('button', { name: 'SOS: call for help' }).click();
-    await page.getByRole('timer').getByText(/Sending SOS in \d/).waitFor();
+    await page
+      .getByRole('timer')
+      .getByText(/Sending SOS in \d/)
+      .waitFor();
     await page.getByRole('button', { name: 'Cancel' }).click();
     await page.getByText('SOS cancelled. Nothing was sent.').waitFor();
     await page.waitForTimeout(COUNTDOWN_AND_SPARE_MS);
@@ -146,9 +155,13 @@ describe('the lone-worker app', () => {
     await page.reload(); // the shell from the service worker; no connection to the ARC
     await page.locator('#link-state').getByText('Not connected', { exact: true }).waitFor();
     await page.getByRole('button', { name: 'SOS: call for help' }).click();
-    await page.getByText('SOS saved on this phone: it goes to the alarm centre as soon as the phone is connected.').waitFor();
+    await page
+      .getByText('SOS saved on this phone: it goes to the alarm centre as soon as the phone is connected.')
+      .waitFor();
     await page.reload(); // closed and opened again, still offline: the SOS is still waiting
-    await page.getByText('SOS saved on this phone: it goes to the alarm centre as soon as the phone is connected.').waitFor();
+    await page
+      .getByText('SOS saved on this phone: it goes to the alarm centre as soon as the phone is connected.')
+      .waitFor();
     expect(await eventsOf(device.deviceId)).toEqual([]);
 
     const operator = t.operatorSocket(t.adminToken);
@@ -190,12 +203,25 @@ describe('the lone-worker app', () => {
     const duress = await pressAndCancel(pins.duressPin);
     // the same screen, word for word, but for the device id
     expect(duress.shown.replace(duress.device.deviceId, 'X')).toBe(safe.shown.replace(safe.device.deviceId, 'X'));
-    const alarms = await t.sql<{ type: string }[]>`select type from alarms where device_id = ${duress.device.deviceId} order by received_at`;
+    const alarms = await t.sql<
+      { type: string }[]
+    >`select type from alarms where device_id = ${duress.device.deviceId} order by received_at`;
     expect(alarms.map((a) => a.type).sort()).toEqual(['duress', 'sos']);
     // the console was told of the duress alarm as it was raised
-    await expect.poll(() => raised.filter((a) => a.deviceId === duress.device.deviceId).map((a) => a.type).sort()).toEqual(['duress', 'sos']);
+    await expect
+      .poll(() =>
+        raised
+          .filter((a) => a.deviceId === duress.device.deviceId)
+          .map((a) => a.type)
+          .sort(),
+      )
+      .toEqual(['duress', 'sos']);
     // the safe cancel raised no duress alarm
-    expect((await t.sql<{ type: string }[]>`select type from alarms where device_id = ${safe.device.deviceId}`).map((a) => a.type)).toEqual(['sos']);
+    expect(
+      (await t.sql<{ type: string }[]>`select type from alarms where device_id = ${safe.device.deviceId}`).map(
+        (a) => a.type,
+      ),
+    ).toEqual(['sos']);
     operator.close();
   });
 
@@ -205,14 +231,18 @@ describe('the lone-worker app', () => {
     const page = await phone();
     await pair(page, device.settings);
     // a status on connecting: the phone's heartbeat
-    await expect.poll(async () => (await t.api('GET', `/api/devices/${device.deviceId}`)).body.device.lastSeenAt).not.toBeNull();
+    await expect
+      .poll(async () => (await t.api('GET', `/api/devices/${device.deviceId}`)).body.device.lastSeenAt)
+      .not.toBeNull();
     await page.getByRole('button', { name: 'I\u2019m OK' }).click();
     await page.getByRole('button', { name: 'Start a visit timer' }).click();
     await page.getByLabel('Where are you going? (optional)').fill('12 Acacia Avenue, meter reading');
     await page.getByLabel('Expect me back in').selectOption('30');
     await page.getByRole('button', { name: 'Start visit' }).click();
     await page.getByText(/Visit timer running: back by/).waitFor();
-    await expect.poll(async () => (await t.api('GET', `/api/devices/${device.deviceId}`)).body.device.amberUntil).not.toBeNull();
+    await expect
+      .poll(async () => (await t.api('GET', `/api/devices/${device.deviceId}`)).body.device.amberUntil)
+      .not.toBeNull();
     expect((await eventsOf(device.deviceId)).map((e) => e.type)).toEqual(['checkin', 'amber.start']);
 
     // the wearer does not come back: the ARC's clock passes the due time
@@ -228,7 +258,11 @@ describe('the lone-worker app', () => {
 
     // two visits ended, one with the safe PIN, one with the duress PIN: the phone shows the same
     async function startAndEnd(pin: string): Promise<string> {
-      await page.getByRole('button', { name: 'Start a visit timer' }).or(page.getByRole('button', { name: 'End visit' })).first().waitFor();
+      await page
+        .getByRole('button', { name: 'Start a visit timer' })
+        .or(page.getByRole('button', { name: 'End visit' }))
+        .first()
+        .waitFor();
       if (await page.getByRole('button', { name: 'Start a visit timer' }).isVisible()) {
         await page.getByRole('button', { name: 'Start a visit timer' }).click();
         await page.getByRole('button', { name: 'Start visit' }).click();
@@ -246,7 +280,15 @@ describe('the lone-worker app', () => {
     const duress = await startAndEnd(pins.duressPin);
     expect(duress).toBe(safe);
     await expect
-      .poll(async () => (await t.sql<{ type: string }[]>`select type from alarms where device_id = ${device.deviceId} and type <> 'no_comm'`).map((a) => a.type).sort())
+      .poll(async () =>
+        (
+          await t.sql<
+            { type: string }[]
+          >`select type from alarms where device_id = ${device.deviceId} and type <> 'no_comm'`
+        )
+          .map((a) => a.type)
+          .sort(),
+      )
       .toEqual(['amber.expired', 'duress']);
   });
 
@@ -256,7 +298,14 @@ describe('the lone-worker app', () => {
     await pair(page, device.settings);
     const before = await page.locator('main').innerText();
     await page.getByRole('button', { name: 'Discreet alarm' }).click();
-    await expect.poll(async () => await t.sql<{ type: string; discreet: boolean }[]>`select type, discreet from alarms where device_id = ${device.deviceId}`).toEqual([{ type: 'sos', discreet: true }]);
+    await expect
+      .poll(
+        async () =>
+          await t.sql<
+            { type: string; discreet: boolean }[]
+          >`select type, discreet from alarms where device_id = ${device.deviceId}`,
+      )
+      .toEqual([{ type: 'sos', discreet: true }]);
     await t.arc.idle();
     expect(await page.locator('main').innerText()).toBe(before);
   });
@@ -265,29 +314,53 @@ describe('the lone-worker app', () => {
     const device = await provisioned();
     // waiting for the phone: sent when it connects and subscribes
     await insertCommand(t.sql, device.deviceId, { id: 'c-locate-app', type: 'locate', everyS: 1, forS: 60 });
-    await insertCommand(t.sql, device.deviceId, { id: 'c-message-app', type: 'message', text: 'Help is on the way' } as never);
+    await insertCommand(t.sql, device.deviceId, {
+      id: 'c-message-app',
+      type: 'message',
+      text: 'Help is on the way',
+    } as never);
     const page = await phone();
     await pair(page, device.settings);
     await page.getByText('Help is on the way').waitFor();
-    const fixes = () => t.sql<{ lat: number; acc: number }[]>`select lat, acc from fixes where device_id = ${device.deviceId} order by ts`;
+    const fixes = () =>
+      t.sql<
+        { lat: number; acc: number }[]
+      >`select lat, acc from fixes where device_id = ${device.deviceId} order by ts`;
     await expect.poll(async () => (await fixes()).map((f) => f.lat)).toEqual([HERE.latitude]);
     await page.context().setGeolocation({ latitude: 53.65, longitude: -3.0, accuracy: 30 });
-    await expect.poll(async () => (await fixes()).map((f) => f.lat), { timeout: UI_TIMEOUT_MS }).toEqual([HERE.latitude, 53.65]);
+    await expect
+      .poll(async () => (await fixes()).map((f) => f.lat), { timeout: UI_TIMEOUT_MS })
+      .toEqual([HERE.latitude, 53.65]);
     expect((await fixes())[1].acc).toBe(30);
   });
 
   it('obeys config: a status at heartbeatS and a fix at locationS as the phone moves, kept across a reload; unknown fields ignored', async () => {
     const device = await provisioned();
-    await insertCommand(t.sql, device.deviceId, { id: 'c-config-app', type: 'config', heartbeatS: 12, locationS: 1, ringtone: 'loud' } as never);
+    await insertCommand(t.sql, device.deviceId, {
+      id: 'c-config-app',
+      type: 'config',
+      heartbeatS: 12,
+      locationS: 1,
+      ringtone: 'loud',
+    } as never);
     const page = await phone();
     await pair(page, device.settings);
-    await expect.poll(() => page.evaluate(() => localStorage.getItem('arcangel.app.config'))).toBe(JSON.stringify({ heartbeatS: 12, locationS: 1, shift: null }));
-    const lats = async () => (await t.sql<{ lat: number }[]>`select lat from fixes where device_id = ${device.deviceId} order by ts`).map((f) => f.lat);
+    await expect
+      .poll(() => page.evaluate(() => localStorage.getItem('arcangel.app.config')))
+      .toBe(JSON.stringify({ heartbeatS: 12, locationS: 1, shift: null }));
+    const lats = async () =>
+      (await t.sql<{ lat: number }[]>`select lat from fixes where device_id = ${device.deviceId} order by ts`).map(
+        (f) => f.lat,
+      );
     await expect.poll(lats, { timeout: UI_TIMEOUT_MS }).toEqual([HERE.latitude]);
     await page.context().setGeolocation({ latitude: 53.66, longitude: -3.0, accuracy: 10 });
     await expect.poll(lats, { timeout: UI_TIMEOUT_MS }).toEqual([HERE.latitude, 53.66]);
     // a status within the heartbeat (12 s × 0.8), beyond the one sent at connecting
-    const statusTs = async () => Number((await t.sql<{ statusTs: string | null }[]>`select status_ts from devices where id = ${device.deviceId}`)[0].statusTs ?? 0);
+    const statusTs = async () =>
+      Number(
+        (await t.sql<{ statusTs: string | null }[]>`select status_ts from devices where id = ${device.deviceId}`)[0]
+          .statusTs ?? 0,
+      );
     await expect.poll(statusTs).toBeGreaterThan(0);
     const atConnect = await statusTs();
     await expect.poll(statusTs, { timeout: 15_000 }).toBeGreaterThan(atConnect);
@@ -305,7 +378,9 @@ describe('the lone-worker app', () => {
     await page.evaluate(() => navigator.serviceWorker.ready);
     await page.reload(); // now under the service worker: the shell is cached as it loads
     await page.locator('#link-state').getByText('Connected', { exact: true }).waitFor();
-    await expect.poll(() => page.evaluate(() => localStorage.getItem('arcangel.app.config'))).toContain('"locationS":1');
+    await expect
+      .poll(() => page.evaluate(() => localStorage.getItem('arcangel.app.config')))
+      .toContain('"locationS":1');
     const stored = () => t.sql<{ deviceFixId: string; receivedAt: Date; lat: number }[]>`
       select device_fix_id, received_at, lat from fixes where device_id = ${device.deviceId} order by ts`;
     await expect.poll(async () => (await stored()).length, { timeout: UI_TIMEOUT_MS }).toBe(1);
@@ -321,7 +396,12 @@ describe('the lone-worker app', () => {
             const open = indexedDB.open('arcangel-app', 1);
             open.onsuccess = () => {
               const all = open.result.transaction('outbox', 'readonly').objectStore('outbox').getAll();
-              all.onsuccess = () => resolve((all.result as { channel: string; key: string }[]).filter((i) => i.channel === 'location').map((i) => i.key));
+              all.onsuccess = () =>
+                resolve(
+                  (all.result as { channel: string; key: string }[])
+                    .filter((i) => i.channel === 'location')
+                    .map((i) => i.key),
+                );
             };
           }),
       );
@@ -329,14 +409,17 @@ describe('the lone-worker app', () => {
     // (the position the phone reopened with is one more fix of its own, once its first tick has passed)
     await page.waitForTimeout(1500);
     const reopened = await outboxFixes();
-    await page.context().setGeolocation({ latitude: 53.70, longitude: -3.0, accuracy: 10 });
+    await page.context().setGeolocation({ latitude: 53.7, longitude: -3.0, accuracy: 10 });
     await expect.poll(outboxFixes, { timeout: UI_TIMEOUT_MS }).toBe(reopened + 1);
     await page.context().setGeolocation({ latitude: 53.71, longitude: -3.0, accuracy: 10 });
     await expect.poll(outboxFixes, { timeout: UI_TIMEOUT_MS }).toBe(reopened + 2);
 
     // A long time out of coverage, without waiting for it: 150 earlier fixes in the app's own outbox format.
     const earlier = Date.now() - 3_600_000;
-    const seeded = Array.from({ length: 150 }, (_, i) => ({ key: `fix-${earlier + i * 1000}`, ts: earlier + i * 1000 }));
+    const seeded = Array.from({ length: 150 }, (_, i) => ({
+      key: `fix-${earlier + i * 1000}`,
+      ts: earlier + i * 1000,
+    }));
     const seed = (items: typeof seeded) =>
       page.evaluate(
         (items) =>
@@ -345,7 +428,12 @@ describe('the lone-worker app', () => {
             open.onsuccess = () => {
               const tx = open.result.transaction('outbox', 'readwrite');
               items.forEach((item, i) =>
-                tx.objectStore('outbox').put({ key: item.key, channel: 'location', seq: i, payload: { id: item.key, ts: item.ts, lat: 53.5, lon: -3.1, acc: 20 } }),
+                tx.objectStore('outbox').put({
+                  key: item.key,
+                  channel: 'location',
+                  seq: i,
+                  payload: { id: item.key, ts: item.ts, lat: 53.5, lon: -3.1, acc: 20 },
+                }),
               );
               tx.oncomplete = () => resolve();
             };
@@ -365,7 +453,10 @@ describe('the lone-worker app', () => {
     const rows = await stored();
     // each fix under the id it was made with
     expect(rows.filter((r) => r.lat === 53.5).map((r) => r.deviceFixId)).toEqual(seeded.map((s) => s.key));
-    expect(rows.filter((r) => r.lat >= 53.7).map((r) => r.deviceFixId)).toEqual([expect.stringMatching(/^fix-\d+$/), expect.stringMatching(/^fix-\d+$/)]);
+    expect(rows.filter((r) => r.lat >= 53.7).map((r) => r.deviceFixId)).toEqual([
+      expect.stringMatching(/^fix-\d+$/),
+      expect.stringMatching(/^fix-\d+$/),
+    ]);
     // one location message stores its fixes with one receive time: none held more than 100
     const perMessage = new Map<number, number>();
     for (const r of rows) perMessage.set(r.receivedAt.getTime(), (perMessage.get(r.receivedAt.getTime()) ?? 0) + 1);
@@ -385,14 +476,17 @@ describe('the lone-worker app', () => {
     const device = await provisioned();
     const page = await phone();
     await pair(page, device.settings);
-    const refusals = () => t.logs.filter((l) => l.msg === 'device connection refused' && l.username === device.deviceId).length;
+    const refusals = () =>
+      t.logs.filter((l) => l.msg === 'device connection refused' && l.username === device.deviceId).length;
     expect((await t.api('PATCH', `/api/devices/${device.deviceId}`, { enabled: false })).status).toBe(200);
     await page.locator('#link-state').getByText('Not connected', { exact: true }).waitFor();
     await expect.poll(refusals, { timeout: UI_TIMEOUT_MS }).toBeGreaterThanOrEqual(2); // refused, and tried again
     expect((await t.api('PATCH', `/api/devices/${device.deviceId}`, { enabled: true })).status).toBe(200);
     await page.locator('#link-state').getByText('Connected', { exact: true }).waitFor();
     await page.getByRole('button', { name: 'SOS: call for help' }).click();
-    await expect.poll(async () => (await eventsOf(device.deviceId)).map((e) => e.type), { timeout: UI_TIMEOUT_MS }).toEqual(['sos']);
+    await expect
+      .poll(async () => (await eventsOf(device.deviceId)).map((e) => e.type), { timeout: UI_TIMEOUT_MS })
+      .toEqual(['sos']);
   });
 
   it('a running visit timer counts down each second while the app is open, and warns near the end', async () => {
@@ -417,7 +511,9 @@ describe('the lone-worker app', () => {
     // past due
     await page.evaluate((dueAt) => localStorage.setItem('arcangel.app.amber', String(dueAt)), Date.now() - 1000);
     await page.reload();
-    await expect.poll(() => left.innerText()).toBe('Time is up: end the visit or add time, or the alarm centre is alerted.');
+    await expect
+      .poll(() => left.innerText())
+      .toBe('Time is up: end the visit or add time, or the alarm centre is alerted.');
   });
 
   it('a shift staff start through the API shows on the phone (config with shiftStarted); "I\u2019m OK" moves its next check-in; ended, it stops', async () => {
@@ -438,18 +534,27 @@ describe('the lone-worker app', () => {
     await page.getByText('The alarm centre has ended your shift.').waitFor();
     expect(await page.locator('#shift-state').count()).toBe(0);
     // with a length, the phone shows its planned end
-    expect((await t.api('POST', `/api/devices/${device.deviceId}/shift`, { intervalS: 1800, lengthS: 4 * 3600 })).status).toBe(201);
-    await expect.poll(() => page.locator('#shift-state').innerText()).toMatch(/^On shift until .+\. Next check-in by .+\.$/);
+    expect(
+      (await t.api('POST', `/api/devices/${device.deviceId}/shift`, { intervalS: 1800, lengthS: 4 * 3600 })).status,
+    ).toBe(201);
+    await expect
+      .poll(() => page.locator('#shift-state').innerText())
+      .toMatch(/^On shift until .+\. Next check-in by .+\.$/);
   });
 
   it('a shift the ARC ends early stops on the phone: it is sent a config with shiftEndedAt, and "Start shift" is offered again', async () => {
     const device = await provisioned();
     const page = await phone();
     await pair(page, device.settings);
-    expect((await t.api('PUT', `/api/devices/${device.deviceId}/shift-pattern`, { intervalS: 1800, lengthS: 8 * 3600 })).status).toBe(200);
+    expect(
+      (await t.api('PUT', `/api/devices/${device.deviceId}/shift-pattern`, { intervalS: 1800, lengthS: 8 * 3600 }))
+        .status,
+    ).toBe(200);
     await page.getByRole('button', { name: 'Start shift' }).click();
     await page.locator('#shift-state').waitFor();
-    await expect.poll(async () => (await t.api('GET', `/api/devices/${device.deviceId}/shift`)).body.shift?.startedBy ?? null).toBe('wearer');
+    await expect
+      .poll(async () => (await t.api('GET', `/api/devices/${device.deviceId}/shift`)).body.shift?.startedBy ?? null)
+      .toBe('wearer');
     expect((await t.api('DELETE', `/api/devices/${device.deviceId}/shift`)).status).toBe(200);
     await page.getByText('The alarm centre has ended your shift.').waitFor();
     await page.getByRole('button', { name: 'Start shift' }).waitFor();
@@ -457,7 +562,13 @@ describe('the lone-worker app', () => {
     expect(await page.evaluate(() => localStorage.getItem('arcangel.app.shift'))).toBeNull();
     // the phone acknowledged it; across a reload the shift stays ended
     await expect
-      .poll(async () => (await t.sql<{ deliveredAt: Date | null }[]>`select delivered_at from device_commands where device_id = ${device.deviceId} and body->>'shiftEndedAt' is not null`).map((c) => c.deliveredAt !== null))
+      .poll(async () =>
+        (
+          await t.sql<
+            { deliveredAt: Date | null }[]
+          >`select delivered_at from device_commands where device_id = ${device.deviceId} and body->>'shiftEndedAt' is not null`
+        ).map((c) => c.deliveredAt !== null),
+      )
       .toEqual([true]);
     await page.reload();
     await page.getByRole('button', { name: 'Start shift' }).waitFor();
@@ -470,17 +581,26 @@ describe('the lone-worker app', () => {
     await pair(page, device.settings);
     expect(await page.getByRole('button', { name: 'Start shift' }).count()).toBe(0);
     // the manager sets the pattern: the phone is told in a config command
-    expect((await t.api('PUT', `/api/devices/${device.deviceId}/shift-pattern`, { intervalS: 1800, lengthS: 8 * 3600 })).status).toBe(200);
+    expect(
+      (await t.api('PUT', `/api/devices/${device.deviceId}/shift-pattern`, { intervalS: 1800, lengthS: 8 * 3600 }))
+        .status,
+    ).toBe(200);
     await page.getByText('Shift pattern: 480 minutes, checking in every 30 minutes.').waitFor();
     await page.getByRole('button', { name: 'Start shift' }).click();
-    await expect.poll(() => page.locator('#shift-state').innerText()).toMatch(/^On shift until .+\. Next check-in by .+\.$/);
-    await expect.poll(async () => (await t.api('GET', `/api/devices/${device.deviceId}/shift`)).body.shift?.startedBy ?? null).toBe('wearer');
+    await expect
+      .poll(() => page.locator('#shift-state').innerText())
+      .toMatch(/^On shift until .+\. Next check-in by .+\.$/);
+    await expect
+      .poll(async () => (await t.api('GET', `/api/devices/${device.deviceId}/shift`)).body.shift?.startedBy ?? null)
+      .toBe('wearer');
     // across a reload the phone still knows its shift
     await page.reload();
     await page.locator('#shift-state').waitFor();
     // the pattern removed: no new shift offered once this one is over (the running one stays shown)
     expect((await t.api('DELETE', `/api/devices/${device.deviceId}/shift-pattern`)).status).toBe(200);
-    await expect.poll(() => page.evaluate(() => JSON.parse(localStorage.getItem('arcangel.app.config') ?? '{}').shift)).toBeNull();
+    await expect
+      .poll(() => page.evaluate(() => JSON.parse(localStorage.getItem('arcangel.app.config') ?? '{}').shift))
+      .toBeNull();
     await page.evaluate(() => localStorage.removeItem('arcangel.app.shift'));
     await page.reload();
     await page.locator('#link-state').getByText('Connected', { exact: true }).waitFor();

@@ -11,7 +11,9 @@ describe('the node flags the ARC runs with', () => {
   it('are the same for npm start, the Dockerfile and the bench', () => {
     const start = JSON.parse(read('package.json')).scripts.start as string;
     expect(start).toBe(`exec node ${ARC_NODE_FLAGS.join(' ')} --import tsx api/main.ts`);
-    const cmd = read('Dockerfile').split('\n').find((line) => line.startsWith('CMD ['))!;
+    const cmd = read('Dockerfile')
+      .split('\n')
+      .find((line) => line.startsWith('CMD ['))!;
     expect(JSON.parse(cmd.slice('CMD '.length))).toEqual(['node', ...ARC_NODE_FLAGS, '--import', 'tsx', 'api/main.ts']);
   });
 });

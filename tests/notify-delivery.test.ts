@@ -35,7 +35,13 @@ function worker(env: Record<string, string> = {}, channels?: Partial<Notificatio
     ARC_SMS_GATEWAY_TOKEN: 'sms-gateway-token',
     ...env,
   });
-  const created = createNotificationWorker({ sql, config, logger: pino({ level: 'silent' }), now: () => clock, channels });
+  const created = createNotificationWorker({
+    sql,
+    config,
+    logger: pino({ level: 'silent' }),
+    now: () => clock,
+    channels,
+  });
   workers.push(created);
   return created;
 }
@@ -79,7 +85,12 @@ describe('delivery on each channel', () => {
       body: 'The alarm centre is dealing with an alarm for Mum.',
       payload: { alarmType: 'sos', link: 'https://arc.test/my' },
     });
-    const organisationId = await enqueue({ channel: 'webhook', recipient: 'organisation', audience: 'organisation', body: 'For the organisation' });
+    const organisationId = await enqueue({
+      channel: 'webhook',
+      recipient: 'organisation',
+      audience: 'organisation',
+      body: 'For the organisation',
+    });
     at(1_500);
 
     expect(await worker().tick()).toBe(2);
@@ -103,10 +114,19 @@ describe('delivery on each channel', () => {
     expect(signature.length === expected.length && timingSafeEqual(signature, expected)).toBe(true);
 
     const organisation = http.seen.find((r) => r.path === '/organisation')!;
-    expect(JSON.parse(organisation.body)).toMatchObject({ id: organisationId, audience: 'organisation', body: 'For the organisation' });
+    expect(JSON.parse(organisation.body)).toMatchObject({
+      id: organisationId,
+      audience: 'organisation',
+      body: 'For the organisation',
+    });
 
     for (const id of [contactId, organisationId]) {
-      expect(await row(id)).toMatchObject({ attempts: 1, deliveredAt: new Date(T0 + 1_500), failedAt: null, lastError: null });
+      expect(await row(id)).toMatchObject({
+        attempts: 1,
+        deliveredAt: new Date(T0 + 1_500),
+        failedAt: null,
+        lastError: null,
+      });
     }
   });
 
@@ -126,14 +146,22 @@ describe('delivery on each channel', () => {
     expect(mail.from?.text).toBe('"ArcAngel ARC" <arc@arc.test>');
     expect((mail.to as AddressObject).text).toBe('daughter@family.test');
     expect(mail.subject).toBe('Alarm for Mum: a fall was detected');
-    expect(mail.text?.trim()).toBe('The alarm centre is dealing with an alarm for Mum (a fall was detected) since 14:02. See where Mum is: https://arc.test/my — “thanks”');
+    expect(mail.text?.trim()).toBe(
+      'The alarm centre is dealing with an alarm for Mum (a fall was detected) since 14:02. See where Mum is: https://arc.test/my — “thanks”',
+    );
     expect(mail.html).toBe(false);
     expect(mail.headers.get('x-arc-notification-id')).toBe(id);
     expect(await row(id)).toMatchObject({ attempts: 1, deliveredAt: clock, lastError: null });
   });
 
   it('POSTs {to, text} to the SMS gateway with its bearer token', async () => {
-    const id = await enqueue({ channel: 'sms', recipient: '+447700900123', audience: 'supervisor', subject: 'not sent by SMS', body: 'Alarm 14:02: Mum, SOS' });
+    const id = await enqueue({
+      channel: 'sms',
+      recipient: '+447700900123',
+      audience: 'supervisor',
+      subject: 'not sent by SMS',
+      body: 'Alarm 14:02: Mum, SOS',
+    });
 
     expect(await worker().tick()).toBe(1);
 
@@ -152,7 +180,13 @@ describe('retries and failure', () => {
     const notify = worker();
 
     expect(await notify.tick()).toBe(1);
-    expect(await row(id)).toMatchObject({ attempts: 1, deliveredAt: null, failedAt: null, lastError: 'webhook answered HTTP 500', nextAttemptAt: new Date(T0 + 5_000) });
+    expect(await row(id)).toMatchObject({
+      attempts: 1,
+      deliveredAt: null,
+      failedAt: null,
+      lastError: 'webhook answered HTTP 500',
+      nextAttemptAt: new Date(T0 + 5_000),
+    });
 
     at(4_999);
     expect(await notify.tick()).toBe(0);
@@ -163,7 +197,12 @@ describe('retries and failure', () => {
 
     at(20_000);
     expect(await notify.tick()).toBe(1);
-    expect(await row(id)).toMatchObject({ attempts: 3, deliveredAt: new Date(T0 + 20_000), failedAt: null, lastError: 'webhook answered HTTP 500' });
+    expect(await row(id)).toMatchObject({
+      attempts: 3,
+      deliveredAt: new Date(T0 + 20_000),
+      failedAt: null,
+      lastError: 'webhook answered HTTP 500',
+    });
 
     at(3_600_000);
     expect(await notify.tick()).toBe(0);
@@ -182,7 +221,12 @@ describe('retries and failure', () => {
     }
 
     expect(http.seen.filter((r) => r.path === '/always-503')).toHaveLength(3);
-    expect(await row(id)).toMatchObject({ attempts: 3, deliveredAt: null, failedAt: new Date(T0 + 2 * 15 * 60_000), lastError: 'sms gateway answered HTTP 503' });
+    expect(await row(id)).toMatchObject({
+      attempts: 3,
+      deliveredAt: null,
+      failedAt: new Date(T0 + 2 * 15 * 60_000),
+      lastError: 'sms gateway answered HTTP 503',
+    });
   });
 
   it('fails an unconfigured channel at once with a message saying what to set, keeping the row', async () => {
@@ -197,8 +241,14 @@ describe('retries and failure', () => {
     const failedNow = { attempts: 1, deliveredAt: null, failedAt: clock };
     expect(await row(email)).toMatchObject({ ...failedNow, lastError: 'email is not configured: set ARC_SMTP_URL' });
     expect(await row(sms)).toMatchObject({ ...failedNow, lastError: 'sms is not configured: set ARC_SMS_GATEWAY_URL' });
-    expect(await row(organisation)).toMatchObject({ ...failedNow, lastError: 'webhook is not configured: set ARC_WEBHOOK_URL' });
-    expect(await row(unsigned)).toMatchObject({ ...failedNow, lastError: 'webhook is not configured: set ARC_WEBHOOK_SECRET' });
+    expect(await row(organisation)).toMatchObject({
+      ...failedNow,
+      lastError: 'webhook is not configured: set ARC_WEBHOOK_URL',
+    });
+    expect(await row(unsigned)).toMatchObject({
+      ...failedNow,
+      lastError: 'webhook is not configured: set ARC_WEBHOOK_SECRET',
+    });
     expect(http.seen).toEqual([]);
   });
 
@@ -218,13 +268,26 @@ describe('retries and failure', () => {
     expect((await row(refused)).lastError).toMatch(/^fetch failed: .*ECONNREFUSED/);
     expect(await row(slow)).toMatchObject({ attempts: 1, failedAt: null, nextAttemptAt: new Date(T0 + 5_000) });
     expect((await row(slow)).lastError).toMatch(/timeout/i);
-    expect(await row(notAUrl)).toMatchObject({ attempts: 1, failedAt: clock, lastError: 'webhook recipient is not an http(s) URL' });
+    expect(await row(notAUrl)).toMatchObject({
+      attempts: 1,
+      failedAt: clock,
+      lastError: 'webhook recipient is not an http(s) URL',
+    });
     expect(await row(good)).toMatchObject({ attempts: 1, deliveredAt: clock });
   });
 
   it('records a channel that throws like any failed attempt', async () => {
     const id = await enqueue({ channel: 'sms', recipient: '+447700900123' });
-    const notify = worker({}, { sms: { send: () => { throw new Error('gateway library exploded'); } } });
+    const notify = worker(
+      {},
+      {
+        sms: {
+          send: () => {
+            throw new Error('gateway library exploded');
+          },
+        },
+      },
+    );
 
     expect(await notify.tick()).toBe(1);
     expect(await row(id)).toMatchObject({ attempts: 1, failedAt: null, lastError: 'gateway library exploded' });

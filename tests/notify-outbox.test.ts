@@ -7,7 +7,12 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import pino from 'pino';
 import { loadConfig } from '../api/config.js';
 import { connectDatabase, type Sql } from '../api/db/connect.js';
-import { claimDueNotifications, enqueueNotification, notificationsForAlarm, type NewNotification } from '../api/notify/outbox.js';
+import {
+  claimDueNotifications,
+  enqueueNotification,
+  notificationsForAlarm,
+  type NewNotification,
+} from '../api/notify/outbox.js';
 import { createNotificationWorker, type NotificationWorker } from '../api/notify/notification-worker.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 
@@ -28,10 +33,11 @@ async function startWebhookReceiver() {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
     ids,
     answerAfter: (ms: number) => (delayMs = ms),
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -45,7 +51,12 @@ const workers: NotificationWorker[] = [];
 const config = () => loadConfig({ ARC_WEBHOOK_SECRET: 'webhook-secret-for-the-notify-tests' });
 
 function worker(pool: Sql = sql) {
-  const created = createNotificationWorker({ sql: pool, config: config(), logger: pino({ level: 'silent' }), now: () => clock });
+  const created = createNotificationWorker({
+    sql: pool,
+    config: config(),
+    logger: pino({ level: 'silent' }),
+    now: () => clock,
+  });
   workers.push(created);
   return created;
 }
@@ -126,7 +137,8 @@ describe('workers', () => {
 
       expect(receiver.ids).toHaveLength(60);
       expect(new Set(receiver.ids)).toEqual(queued);
-      const [summary] = await sql`select count(*)::int as delivered, max(attempts) as most_attempts from notifications where delivered_at is not null`;
+      const [summary] =
+        await sql`select count(*)::int as delivered, max(attempts) as most_attempts from notifications where delivered_at is not null`;
       expect(summary).toEqual({ delivered: 60, mostAttempts: 1 });
     } finally {
       await other.end({ timeout: 5 });
@@ -173,9 +185,19 @@ describe('notificationsForAlarm', () => {
     const [alarm] = await sql`
       insert into alarms (device_id, wearer_id, type, priority, received_at)
       values ('notify-dev-1', ${wearer.id}, 'sos', 1, ${clock}) returning id`;
-    const delivered = await enqueueNotification(sql, webhook({ alarmId: alarm.id, audience: 'carer', subject: 'Alarm for Mum' }));
+    const delivered = await enqueueNotification(
+      sql,
+      webhook({ alarmId: alarm.id, audience: 'carer', subject: 'Alarm for Mum' }),
+    );
     clock = new Date(T0 + 1_000);
-    const failed = await enqueueNotification(sql, { alarmId: alarm.id, channel: 'email', recipient: 'son@family.test', audience: 'contact', body: 'b', now: clock });
+    const failed = await enqueueNotification(sql, {
+      alarmId: alarm.id,
+      channel: 'email',
+      recipient: 'son@family.test',
+      audience: 'contact',
+      body: 'b',
+      now: clock,
+    });
     await enqueueNotification(sql, webhook({ body: 'about no alarm' }));
 
     await worker().tick();

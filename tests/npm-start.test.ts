@@ -26,7 +26,8 @@ interface Started {
 }
 
 /** The caller's environment without any ARC setting or database: never touch a real one. */
-const cleanEnv = () => Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ARC_') && k !== 'DATABASE_URL'));
+const cleanEnv = () =>
+  Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ARC_') && k !== 'DATABASE_URL'));
 
 function start(env: Record<string, string>): Promise<Started> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'api/main.ts'], {
@@ -90,15 +91,29 @@ describe('npm start', () => {
 
     const first = await start(env);
     const ready = first.lines.find((l) => String(l.msg).startsWith('ARC ready'))!;
-    expect(ready).toMatchObject({ http, mqtt: `mqtt://127.0.0.1:${env.ARC_MQTT_PORT}`, mqttWebSocket: `ws://127.0.0.1:${env.ARC_HTTP_PORT}/mqtt`, database: 'embedded' });
+    expect(ready).toMatchObject({
+      http,
+      mqtt: `mqtt://127.0.0.1:${env.ARC_MQTT_PORT}`,
+      mqttWebSocket: `ws://127.0.0.1:${env.ARC_HTTP_PORT}/mqtt`,
+      database: 'embedded',
+    });
     const generated = first.lines.find((l) => l.password);
     expect(generated).toMatchObject({ email: 'admin@arc.local' });
 
     const token = await loginToken(http, generated!.password);
     const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
-    const provisioned = await fetch(`${http}/api/devices`, { method: 'POST', headers, body: JSON.stringify({ id: 'kept-device' }) });
+    const provisioned = await fetch(`${http}/api/devices`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ id: 'kept-device' }),
+    });
     const { secret } = await provisioned.json();
-    const device = new SimulatedDevice({ deviceId: 'kept-device', secret, url: `mqtt://127.0.0.1:${env.ARC_MQTT_PORT}`, reconnect: false });
+    const device = new SimulatedDevice({
+      deviceId: 'kept-device',
+      secret,
+      url: `mqtt://127.0.0.1:${env.ARC_MQTT_PORT}`,
+      reconnect: false,
+    });
     await device.connect();
     const sos = await device.sendEvent('sos');
     await device.waitForCommand({ eventId: sos.id });
@@ -130,7 +145,11 @@ describe('npm start', () => {
       const token = await loginToken(http, generated.password);
 
       // Exactly the same command again, as a process manager restarting too early would.
-      const second = spawn(process.execPath, ['--import', 'tsx', 'api/main.ts'], { cwd: ROOT, env: { ...cleanEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const second = spawn(process.execPath, ['--import', 'tsx', 'api/main.ts'], {
+        cwd: ROOT,
+        env: { ...cleanEnv(), ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stderr = '';
       second.stderr!.on('data', (chunk) => (stderr += chunk));
       expect(await new Promise((resolve) => second.on('exit', resolve))).toBe(2);
@@ -140,8 +159,15 @@ describe('npm start', () => {
       // The first ARC's database was not touched: it is ready and still stores alarms.
       expect((await fetch(`${http}/health/ready`)).status).toBe(200);
       const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
-      const { secret } = await (await fetch(`${http}/api/devices`, { method: 'POST', headers, body: JSON.stringify({ id: 'still-served' }) })).json();
-      const device = new SimulatedDevice({ deviceId: 'still-served', secret, url: `mqtt://127.0.0.1:${env.ARC_MQTT_PORT}`, reconnect: false });
+      const { secret } = await (
+        await fetch(`${http}/api/devices`, { method: 'POST', headers, body: JSON.stringify({ id: 'still-served' }) })
+      ).json();
+      const device = new SimulatedDevice({
+        deviceId: 'still-served',
+        secret,
+        url: `mqtt://127.0.0.1:${env.ARC_MQTT_PORT}`,
+        reconnect: false,
+      });
       await device.connect();
       const sos = await device.sendEvent('sos');
       expect((await device.waitForCommand({ eventId: sos.id })).type).toBe('alarm.received');

@@ -44,9 +44,17 @@ describe('GET /api/openapi.json', () => {
   it('describes bodies, queries and path parameters from the zod schemas the routes parse', async () => {
     const { body } = await t.api('GET', '/api/openapi.json', undefined, null);
     const login = body.paths['/api/auth/login'].post;
-    expect(login.requestBody.content['application/json'].schema).toMatchObject({ type: 'object', properties: { email: expect.any(Object), password: expect.any(Object) } });
+    expect(login.requestBody.content['application/json'].schema).toMatchObject({
+      type: 'object',
+      properties: { email: expect.any(Object), password: expect.any(Object) },
+    });
     const audit = body.paths['/api/audit'].get;
-    expect(audit.parameters.map((p: any) => [p.name, p.in])).toEqual(expect.arrayContaining([['limit', 'query'], ['before', 'query']]));
+    expect(audit.parameters.map((p: any) => [p.name, p.in])).toEqual(
+      expect.arrayContaining([
+        ['limit', 'query'],
+        ['before', 'query'],
+      ]),
+    );
     const device = body.paths['/api/devices/{id}'].patch;
     expect(device.parameters).toContainEqual(expect.objectContaining({ name: 'id', in: 'path', required: true }));
     expect(body.components.schemas.Error.properties.error.properties.code.enum).toContain('ARC_ERR_VALIDATION');

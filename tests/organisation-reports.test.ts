@@ -45,23 +45,80 @@ beforeAll(async () => {
   ids.acme = (await t.api('POST', '/api/organisations', { name: ACME })).body.organisation.id;
   ids.bright = (await t.api('POST', '/api/organisations', { name: BRIGHT })).body.organisation.id;
   // Provisioned in February: in service all of March.
-  ids.deviceAcme = (await t.provisionDevice({ wearerId: (await t.createWearer({ organisationId: ids.acme })).id })).deviceId;
-  ids.deviceBright = (await t.provisionDevice({ wearerId: (await t.createWearer({ organisationId: ids.bright })).id })).deviceId;
+  ids.deviceAcme = (
+    await t.provisionDevice({ wearerId: (await t.createWearer({ organisationId: ids.acme })).id })
+  ).deviceId;
+  ids.deviceBright = (
+    await t.provisionDevice({ wearerId: (await t.createWearer({ organisationId: ids.bright })).id })
+  ).deviceId;
   ids.deviceNone = (await t.provisionDevice()).deviceId;
-  ids.deviceGone = (await t.provisionDevice({ wearerId: (await t.createWearer({ organisationId: ids.acme })).id })).deviceId;
+  ids.deviceGone = (
+    await t.provisionDevice({ wearerId: (await t.createWearer({ organisationId: ids.acme })).id })
+  ).deviceId;
   // Sessions end when idle: log in again after moving the clock.
   clock = at('2026-02-25T09:00:00Z');
   t.adminToken = await t.login(ADMIN.email, ADMIN.password);
-  expect((await t.api('POST', `/api/devices/${ids.deviceGone}/decommission`, { reason: 'lost in February' })).status).toBe(200);
+  expect(
+    (await t.api('POST', `/api/devices/${ids.deviceGone}/decommission`, { reason: 'lost in February' })).status,
+  ).toBe(200);
 
-  await insertAlarm({ deviceId: ids.deviceAcme, type: 'sos', priority: 1, receivedAt: at('2026-03-05T10:00:00Z'), acceptedAfterS: 8, resolvedAfterS: 600, closureCode: 'genuine_police', verified: 'genuine' });
+  await insertAlarm({
+    deviceId: ids.deviceAcme,
+    type: 'sos',
+    priority: 1,
+    receivedAt: at('2026-03-05T10:00:00Z'),
+    acceptedAfterS: 8,
+    resolvedAfterS: 600,
+    closureCode: 'genuine_police',
+    verified: 'genuine',
+  });
   // 22:59:59 UTC on 31 March is 23:59:59 BST: still March in London.
-  await insertAlarm({ deviceId: ids.deviceAcme, type: 'sos', priority: 1, receivedAt: at('2026-03-31T22:59:59Z'), acceptedAfterS: 30, resolvedAfterS: 120, closureCode: 'false_accidental', verified: 'false' });
+  await insertAlarm({
+    deviceId: ids.deviceAcme,
+    type: 'sos',
+    priority: 1,
+    receivedAt: at('2026-03-31T22:59:59Z'),
+    acceptedAfterS: 30,
+    resolvedAfterS: 120,
+    closureCode: 'false_accidental',
+    verified: 'false',
+  });
   // 23:30 UTC on 31 March is 00:30 BST on 1 April: April's, not March's.
-  await insertAlarm({ deviceId: ids.deviceAcme, type: 'fall', priority: 2, receivedAt: at('2026-03-31T23:30:00Z'), acceptedAfterS: 20 });
-  await insertAlarm({ deviceId: ids.deviceAcme, type: 'sos', priority: 1, receivedAt: at('2026-03-06T10:00:00Z'), isTest: true, acceptedAfterS: 5, resolvedAfterS: 50, closureCode: 'false_test', verified: 'false' });
-  await insertAlarm({ deviceId: ids.deviceBright, type: 'sos', priority: 1, receivedAt: at('2026-03-10T10:00:00Z'), acceptedAfterS: 5, resolvedAfterS: 900, closureCode: 'genuine_assistance', verified: 'genuine', police: true });
-  await insertAlarm({ deviceId: ids.deviceNone, type: 'battery_low', priority: 4, receivedAt: at('2026-03-12T10:00:00Z') });
+  await insertAlarm({
+    deviceId: ids.deviceAcme,
+    type: 'fall',
+    priority: 2,
+    receivedAt: at('2026-03-31T23:30:00Z'),
+    acceptedAfterS: 20,
+  });
+  await insertAlarm({
+    deviceId: ids.deviceAcme,
+    type: 'sos',
+    priority: 1,
+    receivedAt: at('2026-03-06T10:00:00Z'),
+    isTest: true,
+    acceptedAfterS: 5,
+    resolvedAfterS: 50,
+    closureCode: 'false_test',
+    verified: 'false',
+  });
+  await insertAlarm({
+    deviceId: ids.deviceBright,
+    type: 'sos',
+    priority: 1,
+    receivedAt: at('2026-03-10T10:00:00Z'),
+    acceptedAfterS: 5,
+    resolvedAfterS: 900,
+    closureCode: 'genuine_assistance',
+    verified: 'genuine',
+    police: true,
+  });
+  await insertAlarm({
+    deviceId: ids.deviceNone,
+    type: 'battery_low',
+    priority: 4,
+    receivedAt: at('2026-03-12T10:00:00Z'),
+  });
   // Only Acme's device was heard from in March.
   await t.sql`insert into events (device_id, event_key, type, ts, received_at, payload) values (${ids.deviceAcme}, 'e-1', 'status', 1, ${at('2026-03-03T08:00:00Z')}, '{}')`;
   clock = at('2026-04-15T12:00:00Z');
@@ -76,8 +133,23 @@ describe('GET /api/reports/monthly-statistics', () => {
     const response = await t.api('GET', '/api/reports/monthly-statistics?month=2026-03');
     expect(response.status).toBe(200);
     const { report } = response.body;
-    expect(report.period).toEqual({ month: '2026-03', timeZone: 'Europe/London', from: '2026-03-01T00:00:00.000Z', to: '2026-03-31T23:00:00.000Z', complete: true });
-    expect(report.organisations.map((o: any) => [o.organisationName, o.alarms, o.excluded.test, o.byType, o.verified, o.passedToPolice])).toEqual([
+    expect(report.period).toEqual({
+      month: '2026-03',
+      timeZone: 'Europe/London',
+      from: '2026-03-01T00:00:00.000Z',
+      to: '2026-03-31T23:00:00.000Z',
+      complete: true,
+    });
+    expect(
+      report.organisations.map((o: any) => [
+        o.organisationName,
+        o.alarms,
+        o.excluded.test,
+        o.byType,
+        o.verified,
+        o.passedToPolice,
+      ]),
+    ).toEqual([
       [BRIGHT, 1, 0, { sos: 1 }, { genuine: 1, false: 0, undecided: 0 }, 1],
       [ACME, 2, 1, { sos: 2 }, { genuine: 1, false: 1, undecided: 0 }, 1],
       ['Default organisation', 1, 0, { battery_low: 1 }, { genuine: 0, false: 0, undecided: 1 }, 0],
@@ -90,7 +162,12 @@ describe('GET /api/reports/monthly-statistics', () => {
       ['telecare_60s', 2, 2],
       ['telecare_180s', 2, 2],
     ]);
-    expect(report.total).toMatchObject({ alarms: 4, passedToPolice: 2, verified: { genuine: 2, false: 1, undecided: 1 }, excluded: { test: 1, linked: 0 } });
+    expect(report.total).toMatchObject({
+      alarms: 4,
+      passedToPolice: 2,
+      verified: { genuine: 2, false: 1, undecided: 1 },
+      excluded: { test: 1, linked: 0 },
+    });
   });
 
   it('puts the alarm at 00:30 BST on 1 April in April, and this month is not complete', async () => {
@@ -100,7 +177,9 @@ describe('GET /api/reports/monthly-statistics', () => {
   });
 
   it('narrows to one organisation, without "no organisation"', async () => {
-    const { report } = (await t.api('GET', `/api/reports/monthly-statistics?month=2026-03&organisationId=${ids.bright}`)).body;
+    const { report } = (
+      await t.api('GET', `/api/reports/monthly-statistics?month=2026-03&organisationId=${ids.bright}`)
+    ).body;
     expect(report.organisations.map((o: any) => o.organisationName)).toEqual([BRIGHT]);
     expect(report.total.alarms).toBe(1);
   });
@@ -111,7 +190,9 @@ describe('GET /api/reports/monthly-statistics', () => {
     expect(response.headers.get('content-type')).toMatch(/^text\/csv/);
     expect(response.headers.get('content-disposition')).toBe('attachment; filename="alarm-statistics_2026-03.csv"');
     const lines = (response.body as string).split('\r\n');
-    expect(lines[0]).toMatch(/^organisation_id,organisation,month,time_zone,alarms,test_excluded,linked_excluded,genuine,false,undecided,passed_to_police,/);
+    expect(lines[0]).toMatch(
+      /^organisation_id,organisation,month,time_zone,alarms,test_excluded,linked_excluded,genuine,false,undecided,passed_to_police,/,
+    );
     expect(lines[1]).toMatch(new RegExp(`^${ids.bright},'=Bright Homes,2026-03,Europe/London,1,0,0,1,0,0,1,`));
     expect(lines[2]).toMatch(new RegExp(`^${ids.acme},"Acme, ""Care"" Ltd",2026-03,Europe/London,2,1,0,1,1,0,1,`));
     expect(lines[3]).toMatch(/^[0-9a-f-]{36},Default organisation,2026-03,Europe\/London,1,0,0,0,0,1,0,/);
@@ -127,7 +208,10 @@ describe('GET /api/reports/monthly-statistics', () => {
     const future = await t.api('GET', '/api/reports/monthly-statistics?month=2026-05');
     expect([future.status, future.body.error.code]).toEqual([400, 'ARC_ERR_VALIDATION']);
     expect(future.body.error.message).toContain('2026-05 has not started yet (Europe/London)');
-    const unknown = await t.api('GET', '/api/reports/monthly-statistics?organisationId=00000000-0000-4000-8000-000000000000');
+    const unknown = await t.api(
+      'GET',
+      '/api/reports/monthly-statistics?organisationId=00000000-0000-4000-8000-000000000000',
+    );
     expect([unknown.status, unknown.body.error.code]).toEqual([404, 'ARC_ERR_ORGANISATION_NOT_FOUND']);
     const operator = await t.createUser('operator');
     expect((await t.api('GET', '/api/reports/monthly-statistics', undefined, operator.token)).status).toBe(403);
@@ -141,7 +225,13 @@ describe('GET /api/reports/monthly-statistics', () => {
 describe('GET /api/reports/billing', () => {
   it('counts devices in service and heard, and alarms by outcome, per organisation', async () => {
     const { report } = (await t.api('GET', '/api/reports/billing?month=2026-03')).body;
-    const rows = report.organisations.map((o: any) => [o.organisationName, o.devicesInService, o.devicesHeard, o.alarms, o.testAlarms]);
+    const rows = report.organisations.map((o: any) => [
+      o.organisationName,
+      o.devicesInService,
+      o.devicesHeard,
+      o.alarms,
+      o.testAlarms,
+    ]);
     // Acme's second device was decommissioned in February: not billed for March.
     expect(rows).toEqual([
       [BRIGHT, 1, 0, 1, 0],
@@ -181,10 +271,14 @@ describe('GET /api/reports/sla per organisation', () => {
       [ACME, 3],
       ['Default organisation', 1],
     ]);
-    const bright = (await t.api('GET', `/api/reports/sla?from=2026-03-01&to=2026-04-01&organisationId=${ids.bright}`)).body;
+    const bright = (await t.api('GET', `/api/reports/sla?from=2026-03-01&to=2026-04-01&organisationId=${ids.bright}`))
+      .body;
     expect(bright.report.overall).toMatchObject({ alarms: 1, accepted: 1 });
     expect(bright.organisations.map((o: any) => o.organisationName)).toEqual([BRIGHT]);
-    const csv = await t.api('GET', `/api/reports/sla?from=2026-03-01&to=2026-04-01&organisationId=${ids.bright}&format=csv`);
+    const csv = await t.api(
+      'GET',
+      `/api/reports/sla?from=2026-03-01&to=2026-04-01&organisationId=${ids.bright}&format=csv`,
+    );
     expect(csv.headers.get('content-disposition')).toContain(`sla-report_${ids.bright}_`);
   });
 });

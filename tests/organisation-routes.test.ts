@@ -29,7 +29,12 @@ afterAll(async () => {
   await db?.drop();
 });
 
-async function api(method: 'GET' | 'POST' | 'PATCH' | 'PUT', url: string, body?: unknown, role: Role | null = 'supervisor') {
+async function api(
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT',
+  url: string,
+  body?: unknown,
+  role: Role | null = 'supervisor',
+) {
   const response = await inject(role, method, url, body);
   return { status: response.statusCode, body: response.json() };
 }
@@ -81,8 +86,16 @@ describe('creating and listing organisations', () => {
     ['a URN over two lines', { name: 'X', urn: 'ORG-1\nORG-2' }, 'urn'],
     ['a URN that is a number', { name: 'X', urn: 123 }, 'urn'],
     ['withdrawn without a reason', { name: 'X', urn: 'ORG-1', policeWithdrawn: true }, 'policeWithdrawnReason'],
-    ['withdrawn with a blank reason', { name: 'X', policeWithdrawn: true, policeWithdrawnReason: '  ' }, 'policeWithdrawnReason'],
-    ['a reason of 1001 characters', { name: 'X', policeWithdrawn: true, policeWithdrawnReason: 'r'.repeat(1001) }, 'policeWithdrawnReason'],
+    [
+      'withdrawn with a blank reason',
+      { name: 'X', policeWithdrawn: true, policeWithdrawnReason: '  ' },
+      'policeWithdrawnReason',
+    ],
+    [
+      'a reason of 1001 characters',
+      { name: 'X', policeWithdrawn: true, policeWithdrawnReason: 'r'.repeat(1001) },
+      'policeWithdrawnReason',
+    ],
   ])('refuses %s with a 400 naming the field', async (_name, body, field) => {
     const response = await api('POST', '/api/organisations', body);
     expect(response.status).toBe(400);
@@ -91,11 +104,16 @@ describe('creating and listing organisations', () => {
   });
 
   it('keeps a withdrawal with its reason; a reason without the flag is not kept', async () => {
-    expect(await create({ urn: 'ORG-9', policeWithdrawn: true, policeWithdrawnReason: 'Repeated false calls' })).toMatchObject({
+    expect(
+      await create({ urn: 'ORG-9', policeWithdrawn: true, policeWithdrawnReason: 'Repeated false calls' }),
+    ).toMatchObject({
       policeWithdrawn: true,
       policeWithdrawnReason: 'Repeated false calls',
     });
-    expect(await create({ policeWithdrawn: false, policeWithdrawnReason: 'stale' })).toMatchObject({ policeWithdrawn: false, policeWithdrawnReason: null });
+    expect(await create({ policeWithdrawn: false, policeWithdrawnReason: 'stale' })).toMatchObject({
+      policeWithdrawn: false,
+      policeWithdrawnReason: null,
+    });
   });
 
   it('refuses a name that is taken', async () => {
@@ -116,7 +134,9 @@ describe('creating and listing organisations', () => {
     expect(listed.body.organisations.find((o: { id: string }) => o.id === organisation.id).wearerCount).toBe(2);
     const one = await api('GET', `/api/organisations/${organisation.id}`, undefined, 'operator');
     expect(one.body.organisation).toMatchObject({ id: organisation.id, wearerCount: 2 });
-    expect((await api('GET', `/api/organisations/${randomUUID()}`)).body.error.code).toBe('ARC_ERR_ORGANISATION_NOT_FOUND');
+    expect((await api('GET', `/api/organisations/${randomUUID()}`)).body.error.code).toBe(
+      'ARC_ERR_ORGANISATION_NOT_FOUND',
+    );
   });
 });
 
@@ -127,9 +147,14 @@ describe('changing an organisation', () => {
     const renamed = await api('PATCH', `/api/organisations/${organisation.id}`, { name });
     expect(renamed.status).toBe(200);
     expect(renamed.body.organisation).toMatchObject({ name, urn: 'ORG-1' });
-    expect((await api('PATCH', `/api/organisations/${organisation.id}`, { urn: ' ORG/2 b ' })).body.organisation).toMatchObject({ name, urn: 'ORG/2 b' });
+    expect(
+      (await api('PATCH', `/api/organisations/${organisation.id}`, { urn: ' ORG/2 b ' })).body.organisation,
+    ).toMatchObject({ name, urn: 'ORG/2 b' });
     expect((await api('PATCH', `/api/organisations/${organisation.id}`, { urn: '' })).body.organisation.urn).toBeNull();
-    expect((await api('PATCH', `/api/organisations/${organisation.id}`, {})).body.organisation).toMatchObject({ name, urn: null });
+    expect((await api('PATCH', `/api/organisations/${organisation.id}`, {})).body.organisation).toMatchObject({
+      name,
+      urn: null,
+    });
   });
 
   it('a withdrawal needs a reason, given now or kept; reinstating clears it', async () => {
@@ -140,8 +165,15 @@ describe('changing an organisation', () => {
     expect(refused.body.error.details).toEqual([expect.objectContaining({ field: 'policeWithdrawnReason' })]);
     const withdrawn = await api('PATCH', url, { policeWithdrawn: true, policeWithdrawnReason: 'Under review' });
     expect(withdrawn.body.organisation).toMatchObject({ policeWithdrawn: true, policeWithdrawnReason: 'Under review' });
-    expect((await api('PATCH', url, { urn: 'ORG-2' })).body.organisation).toMatchObject({ urn: 'ORG-2', policeWithdrawn: true, policeWithdrawnReason: 'Under review' });
-    expect((await api('PATCH', url, { policeWithdrawnReason: 'Review in December' })).body.organisation.policeWithdrawnReason).toBe('Review in December');
+    expect((await api('PATCH', url, { urn: 'ORG-2' })).body.organisation).toMatchObject({
+      urn: 'ORG-2',
+      policeWithdrawn: true,
+      policeWithdrawnReason: 'Under review',
+    });
+    expect(
+      (await api('PATCH', url, { policeWithdrawnReason: 'Review in December' })).body.organisation
+        .policeWithdrawnReason,
+    ).toBe('Review in December');
     expect((await api('PATCH', url, { policeWithdrawnReason: null })).status).toBe(400);
     const reinstated = await api('PATCH', url, { policeWithdrawn: false });
     expect(reinstated.body.organisation).toMatchObject({ policeWithdrawn: false, policeWithdrawnReason: null });
@@ -189,14 +221,33 @@ describe('who may do what, and the audit', () => {
 
   it('audits creation and every change with the details before and after', async () => {
     const organisation = await create({ urn: 'ORG-1' });
-    await api('PATCH', `/api/organisations/${organisation.id}`, { policeWithdrawn: true, policeWithdrawnReason: 'Misuse' });
-    const rows = await db.sql`select actor, action, detail from audit_log where target = ${organisation.id} order by id`;
+    await api('PATCH', `/api/organisations/${organisation.id}`, {
+      policeWithdrawn: true,
+      policeWithdrawnReason: 'Misuse',
+    });
+    const rows =
+      await db.sql`select actor, action, detail from audit_log where target = ${organisation.id} order by id`;
     expect(rows.map((r) => r.action)).toEqual(['organisation.created', 'organisation.updated']);
-    expect(rows[0]).toMatchObject({ actor: supervisorEmail, detail: { name: organisation.name, urn: 'ORG-1', policeWithdrawn: false, policeWithdrawnReason: null } });
+    expect(rows[0]).toMatchObject({
+      actor: supervisorEmail,
+      detail: { name: organisation.name, urn: 'ORG-1', policeWithdrawn: false, policeWithdrawnReason: null },
+    });
     const retention = { locationRetentionDays: 90, alarmRetentionDays: 2557, auditRetentionDays: 2557 };
     expect(rows[1].detail).toEqual({
-      before: { name: organisation.name, urn: 'ORG-1', policeWithdrawn: false, policeWithdrawnReason: null, ...retention },
-      after: { name: organisation.name, urn: 'ORG-1', policeWithdrawn: true, policeWithdrawnReason: 'Misuse', ...retention },
+      before: {
+        name: organisation.name,
+        urn: 'ORG-1',
+        policeWithdrawn: false,
+        policeWithdrawnReason: null,
+        ...retention,
+      },
+      after: {
+        name: organisation.name,
+        urn: 'ORG-1',
+        policeWithdrawn: true,
+        policeWithdrawnReason: 'Misuse',
+        ...retention,
+      },
     });
   });
 });
@@ -232,29 +283,57 @@ describe("a wearer's police details and those in force", () => {
   it('their own URN wins; their own withdrawal stops police whoever’s URN; PUT answers with both', async () => {
     const organisation = await create({ urn: 'ORG/456' });
     const wearer = (await api('POST', '/api/wearers', { name: 'Wendy', organisationId: organisation.id })).body.wearer;
-    const own = await api('PUT', `/api/wearers/${wearer.id}/police`, { urn: 'MERS/2026/ab-001', policeWithdrawn: false });
+    const own = await api('PUT', `/api/wearers/${wearer.id}/police`, {
+      urn: 'MERS/2026/ab-001',
+      policeWithdrawn: false,
+    });
     expect(own.body.police).toMatchObject({
       urn: 'MERS/2026/ab-001',
       organisationName: organisation.name,
       effective: { urn: 'MERS/2026/ab-001', urnSource: 'wearer', policeWithdrawn: false },
     });
-    const withdrawn = await api('PUT', `/api/wearers/${wearer.id}/police`, { urn: null, policeWithdrawn: true, policeWithdrawnReason: 'Wearer’s request' });
-    expect(withdrawn.body.police.effective).toEqual({ urn: 'ORG/456', urnSource: 'organisation', policeWithdrawn: true, policeWithdrawnReason: 'Wearer’s request' });
+    const withdrawn = await api('PUT', `/api/wearers/${wearer.id}/police`, {
+      urn: null,
+      policeWithdrawn: true,
+      policeWithdrawnReason: 'Wearer’s request',
+    });
+    expect(withdrawn.body.police.effective).toEqual({
+      urn: 'ORG/456',
+      urnSource: 'organisation',
+      policeWithdrawn: true,
+      policeWithdrawnReason: 'Wearer’s request',
+    });
   });
 
   it('the organisation withdrawn: withdrawn for its wearers without a URN of their own', async () => {
-    const organisation = await create({ urn: 'ORG/789', policeWithdrawn: true, policeWithdrawnReason: 'Organisation under review' });
-    const without = (await api('POST', '/api/wearers', { name: 'Without', organisationId: organisation.id })).body.wearer;
+    const organisation = await create({
+      urn: 'ORG/789',
+      policeWithdrawn: true,
+      policeWithdrawnReason: 'Organisation under review',
+    });
+    const without = (await api('POST', '/api/wearers', { name: 'Without', organisationId: organisation.id })).body
+      .wearer;
     const withOwn = (await api('POST', '/api/wearers', { name: 'With', organisationId: organisation.id })).body.wearer;
     await api('PUT', `/api/wearers/${withOwn.id}/police`, { urn: 'OWN-1', policeWithdrawn: false });
-    expect((await api('GET', `/api/wearers/${without.id}/police`)).body.police.effective).toMatchObject({ policeWithdrawn: true, policeWithdrawnReason: 'Organisation under review' });
-    expect((await api('GET', `/api/wearers/${withOwn.id}/police`)).body.police.effective).toMatchObject({ urn: 'OWN-1', policeWithdrawn: false });
-    expect((await getResponseContext(db.sql, without.id))!.wearer).toMatchObject({ urn: 'ORG/789', policeWithdrawn: true });
+    expect((await api('GET', `/api/wearers/${without.id}/police`)).body.police.effective).toMatchObject({
+      policeWithdrawn: true,
+      policeWithdrawnReason: 'Organisation under review',
+    });
+    expect((await api('GET', `/api/wearers/${withOwn.id}/police`)).body.police.effective).toMatchObject({
+      urn: 'OWN-1',
+      policeWithdrawn: false,
+    });
+    expect((await getResponseContext(db.sql, without.id))!.wearer).toMatchObject({
+      urn: 'ORG/789',
+      policeWithdrawn: true,
+    });
   });
 
-  it('none named: the default organisation\'s (023_tenancy), with no URN of its own, so only their own', async () => {
+  it("none named: the default organisation's (023_tenancy), with no URN of its own, so only their own", async () => {
     const wearer = (await api('POST', '/api/wearers', { name: 'Alone' })).body.wearer;
-    const [defaultOrg] = await db.sql<{ id: string; name: string }[]>`select id, name from organisations where is_default`;
+    const [defaultOrg] = await db.sql<
+      { id: string; name: string }[]
+    >`select id, name from organisations where is_default`;
     expect((await api('GET', `/api/wearers/${wearer.id}/police`)).body.police).toEqual({
       urn: null,
       policeWithdrawn: false,

@@ -42,9 +42,20 @@ async function provision(): Promise<Provisioned> {
 }
 
 const fixesOf = (deviceId: string) =>
-  t.sql<{ ts: string; lat: number; lon: number; acc: number | null; speed: number | null; heading: number | null; batt: number | null }[]>`
+  t.sql<
+    {
+      ts: string;
+      lat: number;
+      lon: number;
+      acc: number | null;
+      speed: number | null;
+      heading: number | null;
+      batt: number | null;
+    }[]
+  >`
     select ts, lat, lon, acc, speed, heading, batt from fixes where device_id = ${deviceId} order by ts`;
-const alarmsOf = (deviceId: string) => t.sql<{ type: string; lat: number | null }[]>`select type, lat from alarms where device_id = ${deviceId}`;
+const alarmsOf = (deviceId: string) =>
+  t.sql<{ type: string; lat: number | null }[]>`select type, lat from alarms where device_id = ${deviceId}`;
 const eventsOf = (deviceId: string) => t.sql`select * from events where device_id = ${deviceId}`;
 
 /** A request to the OsmAnd listener, as Traccar Client makes it. */
@@ -68,7 +79,9 @@ describe('Traccar Client (OsmAnd protocol) on its own port', () => {
   it('GET with query fields: 200 once the fix is stored, speed from knots', async () => {
     const phone = await provision();
     const id = phone.apps.traccarClient.identifier;
-    const response = await osmand(`/?id=${id}&lat=52.1&lon=4.3&timestamp=${NOW_S - 10}&speed=10&bearing=90&accuracy=8&batt=77`);
+    const response = await osmand(
+      `/?id=${id}&lat=52.1&lon=4.3&timestamp=${NOW_S - 10}&speed=10&bearing=90&accuracy=8&batt=77`,
+    );
     expect(response.status).toBe(200);
     const fixes = await fixesOf(phone.deviceId);
     expect(fixes).toHaveLength(1);
@@ -93,14 +106,22 @@ describe('Traccar Client (OsmAnd protocol) on its own port', () => {
         location: {
           timestamp: new Date(NOW - 5000).toISOString(),
           coords: { latitude: 52.3676, longitude: 4.9041, accuracy: 14.2, speed: 1.5, heading: -1, altitude: 2.1 },
-          is_moving: true, odometer: 12, event: '', battery: { level: 0.42, is_charging: false }, activity: { type: 'walking' }, extras: {},
+          is_moving: true,
+          odometer: 12,
+          event: '',
+          battery: { level: 0.42, is_charging: false },
+          activity: { type: 'walking' },
+          extras: {},
         },
         device_id: id,
       }),
     });
     expect(json.status).toBe(200);
     const fixes = await fixesOf(phone.deviceId);
-    expect(fixes.map((f) => [Number(f.ts), f.lat])).toEqual([[NOW - 20_000, 52.2], [NOW - 5000, 52.3676]]);
+    expect(fixes.map((f) => [Number(f.ts), f.lat])).toEqual([
+      [NOW - 20_000, 52.2],
+      [NOW - 5000, 52.3676],
+    ]);
     expect(fixes[1]).toMatchObject({ batt: 42, speed: 1.5, heading: null });
   });
 
@@ -110,9 +131,21 @@ describe('Traccar Client (OsmAnd protocol) on its own port', () => {
     const operator = t.operatorSocket(t.adminToken);
     await connected(operator);
     const raised = nextEvent(operator, 'alarm:raised');
-    const sos = { location: { timestamp: new Date(NOW - 2000).toISOString(), coords: { latitude: 53.6458, longitude: -3.0101, accuracy: 9, speed: 0, heading: 0, altitude: 5 }, battery: { level: 0.8, is_charging: false }, extras: { alarm: 'sos' } }, device_id: id };
+    const sos = {
+      location: {
+        timestamp: new Date(NOW - 2000).toISOString(),
+        coords: { latitude: 53.6458, longitude: -3.0101, accuracy: 9, speed: 0, heading: 0, altitude: 5 },
+        battery: { level: 0.8, is_charging: false },
+        extras: { alarm: 'sos' },
+      },
+      device_id: id,
+    };
     for (let i = 0; i < 3; i++) {
-      const response = await osmand('/', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(sos) });
+      const response = await osmand('/', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(sos),
+      });
       expect(response.status).toBe(200);
     }
     const alarm = await raised;
@@ -134,10 +167,23 @@ describe('Traccar Client (OsmAnd protocol) on its own port', () => {
     const query = `lat=52.1&lon=4.3&timestamp=${NOW_S - 40}&speed=10&accuracy=8`;
     for (let i = 0; i < 3; i++) expect((await osmand(`/?id=${id}&${query}`)).status).toBe(200);
     // the same request as a form, and the JSON of Traccar Client 9 sent twice
-    const form = { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `id=${id}&${query}` };
+    const form = {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `id=${id}&${query}`,
+    };
     expect((await osmand('/', form)).status).toBe(200);
-    const json = JSON.stringify({ location: { timestamp: new Date(NOW - 30_000).toISOString(), coords: { latitude: 52.2, longitude: 4.4, accuracy: 5 } }, device_id: id });
-    for (let i = 0; i < 2; i++) expect((await osmand('/', { method: 'POST', headers: { 'content-type': 'application/json' }, body: json })).status).toBe(200);
+    const json = JSON.stringify({
+      location: {
+        timestamp: new Date(NOW - 30_000).toISOString(),
+        coords: { latitude: 52.2, longitude: 4.4, accuracy: 5 },
+      },
+      device_id: id,
+    });
+    for (let i = 0; i < 2; i++)
+      expect(
+        (await osmand('/', { method: 'POST', headers: { 'content-type': 'application/json' }, body: json })).status,
+      ).toBe(200);
     expect((await osmand(`/?id=${id}&lat=52.1&lon=4.3&timestamp=${NOW_S - 39}`)).status).toBe(200);
     expect((await osmand(`/?id=${id}&lat=52.15&lon=4.3&timestamp=${NOW_S - 39}`)).status).toBe(200);
     expect((await fixesOf(phone.deviceId)).map((f) => [Number(f.ts), f.lat])).toEqual([
@@ -151,12 +197,13 @@ describe('Traccar Client (OsmAnd protocol) on its own port', () => {
     expect(await fixesOf(other.deviceId)).toHaveLength(1);
   });
 
-  it('Traccar Client takes no commands: those queued for its SOS stop waiting, and an operator\'s message is refused with the reason', async () => {
+  it("Traccar Client takes no commands: those queued for its SOS stop waiting, and an operator's message is refused with the reason", async () => {
     const phone = await provision();
     const id = phone.apps.traccarClient.identifier;
     expect((await osmand(`/?id=${id}&lat=53.6&lon=-3.0&timestamp=${NOW_S - 7}&alarm=sos`)).status).toBe(200);
     const [alarm] = await t.sql<{ id: string }[]>`select id from alarms where device_id = ${phone.deviceId}`;
-    const waiting = () => t.sql`select body->>'type' as type from device_commands where device_id = ${phone.deviceId} and delivered_at is null and undeliverable is null`;
+    const waiting = () =>
+      t.sql`select body->>'type' as type from device_commands where device_id = ${phone.deviceId} and delivered_at is null and undeliverable is null`;
     await expect.poll(waiting).toEqual([]);
     const closed = await t.sql`select distinct undeliverable from device_commands where device_id = ${phone.deviceId}`;
     expect(closed).toEqual([{ undeliverable: 'osmand_cannot_take' }]);
@@ -170,7 +217,11 @@ describe('Traccar Client (OsmAnd protocol) on its own port', () => {
 
   it('a wrong, missing or bare-device-id identifier is a 401 and nothing is stored; a disabled device is refused', async () => {
     const phone = await provision();
-    for (const path of [`/?id=${phone.deviceId}&lat=1&lon=2`, '/?id=not-a-token&lat=1&lon=2&alarm=sos', '/?lat=1&lon=2']) {
+    for (const path of [
+      `/?id=${phone.deviceId}&lat=1&lon=2`,
+      '/?id=not-a-token&lat=1&lon=2&alarm=sos',
+      '/?lat=1&lon=2',
+    ]) {
       const response = await osmand(path);
       expect(response.status).toBe(401);
       expect((await response.json()).error.code).toBe('ARC_ERR_DEVICE_AUTH');
@@ -189,15 +240,28 @@ describe('Traccar Client (OsmAnd protocol) on its own port', () => {
       [`/?id=${id}&lat=1&lon=2&timestamp=yesterday`, {}, 'osmand_timestamp_invalid'],
       [`/?id=${id}&lat=91&lon=2&timestamp=${NOW_S}`, {}, 'fix_invalid'],
       [`/?id=${id}&lat=1&lon=2&timestamp=${NOW_S + 3 * 86400}`, {}, 'fix_invalid'],
-      ['/', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"device_id":' }, 'osmand_body_not_json'],
-      ['/', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ device_id: id }) }, 'osmand_location_missing'],
+      [
+        '/',
+        { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"device_id":' },
+        'osmand_body_not_json',
+      ],
+      [
+        '/',
+        { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ device_id: id }) },
+        'osmand_location_missing',
+      ],
     ];
     for (const [path, init, reason] of cases) {
       const response = await osmand(path, init);
       expect(response.status, path).toBe(400);
-      expect((await response.json()).error).toMatchObject({ code: 'ARC_ERR_DEVICE_MESSAGE_REJECTED', details: { reason } });
+      expect((await response.json()).error).toMatchObject({
+        code: 'ARC_ERR_DEVICE_MESSAGE_REJECTED',
+        details: { reason },
+      });
     }
-    expect(t.arc.metrics.get('intake_rejected{channel="osmand",reason="osmand_lat_invalid"}')).toBeGreaterThanOrEqual(1);
+    expect(t.arc.metrics.get('intake_rejected{channel="osmand",reason="osmand_lat_invalid"}')).toBeGreaterThanOrEqual(
+      1,
+    );
     expect(await fixesOf(phone.deviceId)).toEqual([]);
   });
 
@@ -207,7 +271,9 @@ describe('Traccar Client (OsmAnd protocol) on its own port', () => {
     expect(rotated.status).toBe(200);
     expect(rotated.body.apps.traccarClient.identifier).not.toBe(phone.apps.traccarClient.identifier);
     expect((await osmand(`/?id=${phone.apps.traccarClient.identifier}&lat=1&lon=2`)).status).toBe(401);
-    expect((await osmand(`/?id=${rotated.body.apps.traccarClient.identifier}&lat=1&lon=2&timestamp=${NOW_S}`)).status).toBe(200);
+    expect(
+      (await osmand(`/?id=${rotated.body.apps.traccarClient.identifier}&lat=1&lon=2&timestamp=${NOW_S}`)).status,
+    ).toBe(200);
   });
 
   it('a Traccar Client pointed at the HTTP port by mistake gets a 400 naming the right port, not the console', async () => {
@@ -223,7 +289,13 @@ describe('Traccar Client (OsmAnd protocol) on its own port', () => {
  * a persistent session (OwnTracks' cleanSession is off unless the user turns it on).
  */
 async function ownTracksOverMqtt(phone: Provisioned): Promise<mqtt.MqttClient> {
-  const client = await mqtt.connectAsync(t.mqttUrl, { clientId: phone.deviceId, username: phone.deviceId, password: phone.secret, clean: false, reconnectPeriod: 0 });
+  const client = await mqtt.connectAsync(t.mqttUrl, {
+    clientId: phone.deviceId,
+    username: phone.deviceId,
+    password: phone.secret,
+    clean: false,
+    reconnectPeriod: 0,
+  });
   clients.push(client);
   return client;
 }
@@ -232,22 +304,67 @@ describe('OwnTracks over MQTT', () => {
   it('provisioning offers the configuration OwnTracks imports: this broker, this device, its own topic', async () => {
     const phone = await provision();
     const { configuration, link } = phone.apps.ownTracks.mqtt;
-    expect(configuration).toMatchObject({ _type: 'configuration', mode: 0, username: phone.deviceId, password: phone.secret, clientId: phone.deviceId, pubTopicBase: `owntracks/${phone.deviceId}/phone` });
+    expect(configuration).toMatchObject({
+      _type: 'configuration',
+      mode: 0,
+      username: phone.deviceId,
+      password: phone.secret,
+      clientId: phone.deviceId,
+      pubTopicBase: `owntracks/${phone.deviceId}/phone`,
+    });
     expect(JSON.parse(Buffer.from(link.split('inline=')[1], 'base64').toString())).toEqual(configuration);
   });
 
   it('a location on owntracks/<device-id>/phone is stored before its PUBACK, tst seconds → ms, vel km/h → m/s', async () => {
     const phone = await provision();
     const client = await ownTracksOverMqtt(phone);
-    const payload = { _type: 'location', acc: 12, alt: 35, batt: 81, bs: 1, conn: 'm', lat: 51.5007, lon: -0.1246, t: 'u', tid: 'ph', tst: NOW_S - 30, vel: 18, cog: 270 };
+    const payload = {
+      _type: 'location',
+      acc: 12,
+      alt: 35,
+      batt: 81,
+      bs: 1,
+      conn: 'm',
+      lat: 51.5007,
+      lon: -0.1246,
+      t: 'u',
+      tid: 'ph',
+      tst: NOW_S - 30,
+      vel: 18,
+      cog: 270,
+    };
     await client.publishAsync(`owntracks/${phone.deviceId}/phone`, JSON.stringify(payload), { qos: 1 });
     const fixes = await fixesOf(phone.deviceId);
     expect(fixes).toHaveLength(1);
-    expect(fixes[0]).toMatchObject({ ts: String(NOW - 30_000), lat: 51.5007, lon: -0.1246, acc: 12, heading: 270, batt: 81 });
+    expect(fixes[0]).toMatchObject({
+      ts: String(NOW - 30_000),
+      lat: 51.5007,
+      lon: -0.1246,
+      acc: 12,
+      heading: 270,
+      batt: 81,
+    });
     expect(fixes[0].speed).toBeCloseTo(5, 5);
     // a transition on the event topic is a position too; an lwt is taken and ignored
-    await client.publishAsync(`owntracks/${phone.deviceId}/phone/event`, JSON.stringify({ _type: 'transition', wtst: NOW_S - 999, lat: 51.6, lon: -0.2, tst: NOW_S - 10, acc: 20, tid: 'ph', event: 'enter', desc: 'Office', t: 'c' }), { qos: 1 });
-    await client.publishAsync(`owntracks/${phone.deviceId}/phone`, JSON.stringify({ _type: 'lwt', tst: NOW_S - 5 }), { qos: 1 });
+    await client.publishAsync(
+      `owntracks/${phone.deviceId}/phone/event`,
+      JSON.stringify({
+        _type: 'transition',
+        wtst: NOW_S - 999,
+        lat: 51.6,
+        lon: -0.2,
+        tst: NOW_S - 10,
+        acc: 20,
+        tid: 'ph',
+        event: 'enter',
+        desc: 'Office',
+        t: 'c',
+      }),
+      { qos: 1 },
+    );
+    await client.publishAsync(`owntracks/${phone.deviceId}/phone`, JSON.stringify({ _type: 'lwt', tst: NOW_S - 5 }), {
+      qos: 1,
+    });
     expect((await fixesOf(phone.deviceId)).map((f) => f.lat)).toEqual([51.5007, 51.6]);
     expect(t.arc.metrics.get('intake_foreign_ignored{source="owntracks",type="lwt"}')).toBeGreaterThanOrEqual(1);
   });
@@ -260,51 +377,92 @@ describe('OwnTracks over MQTT', () => {
     await client.publishAsync(topic, JSON.stringify({ _type: 'location', lat: 1, lon: 2 }), { qos: 1 });
     await client.publishAsync(topic, 'not json', { qos: 1 });
     await client.publishAsync(topic, JSON.stringify({ _type: 'location', lat: 95, lon: 2, tst: NOW_S }), { qos: 1 });
-    expect(t.arc.metrics.get('intake_rejected{channel="owntracks",reason="owntracks_type_unknown"}')).toBeGreaterThanOrEqual(1);
-    expect(t.arc.metrics.get('intake_rejected{channel="owntracks",reason="owntracks_tst_missing"}')).toBeGreaterThanOrEqual(1);
-    expect(t.arc.metrics.get('intake_rejected{channel="owntracks",reason="payload_not_json"}')).toBeGreaterThanOrEqual(1);
+    expect(
+      t.arc.metrics.get('intake_rejected{channel="owntracks",reason="owntracks_type_unknown"}'),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      t.arc.metrics.get('intake_rejected{channel="owntracks",reason="owntracks_tst_missing"}'),
+    ).toBeGreaterThanOrEqual(1);
+    expect(t.arc.metrics.get('intake_rejected{channel="owntracks",reason="payload_not_json"}')).toBeGreaterThanOrEqual(
+      1,
+    );
     expect(t.arc.metrics.get('intake_rejected{channel="location",reason="fix_invalid"}')).toBeGreaterThanOrEqual(1);
     expect(await fixesOf(phone.deviceId)).toEqual([]);
     expect(client.connected).toBe(true);
-    const logged = t.logs.find((l) => l.msg === 'device message rejected' && l.deviceId === phone.deviceId && l.reason === 'owntracks_type_unknown');
+    const logged = t.logs.find(
+      (l) =>
+        l.msg === 'device message rejected' && l.deviceId === phone.deviceId && l.reason === 'owntracks_type_unknown',
+    );
     expect(logged).toBeDefined();
   });
 
-  it('a device cannot publish on another device\'s owntracks topic: its connection is closed, nothing stored for either', async () => {
+  it("a device cannot publish on another device's owntracks topic: its connection is closed, nothing stored for either", async () => {
     const mine = await provision();
     const theirs = await provision();
     const client = await ownTracksOverMqtt(mine);
     const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
-    client.publish(`owntracks/${theirs.deviceId}/phone`, JSON.stringify({ _type: 'location', lat: 1, lon: 2, tst: NOW_S }), { qos: 1 });
+    client.publish(
+      `owntracks/${theirs.deviceId}/phone`,
+      JSON.stringify({ _type: 'location', lat: 1, lon: 2, tst: NOW_S }),
+      { qos: 1 },
+    );
     await closed;
     expect(await fixesOf(theirs.deviceId)).toEqual([]);
     expect(await fixesOf(mine.deviceId)).toEqual([]);
     expect(t.arc.metrics.get('mqtt_publish_refused')).toBeGreaterThanOrEqual(1);
   });
 
-  it('OwnTracks may subscribe to its own cmd topic only: friends and other devices\' cmd topics are refused', async () => {
+  it("OwnTracks may subscribe to its own cmd topic only: friends and other devices' cmd topics are refused", async () => {
     const phone = await provision();
     const other = await provision();
     const client = await ownTracksOverMqtt(phone);
     // SUBACK 0x80 for each refused one (mqtt.js turns a refused subscription into an error)
-    const refused = await client.subscribeAsync(['owntracks/+/+', `owntracks/${other.deviceId}/phone/cmd`, `owntracks/${phone.deviceId}/+/cmd`], { qos: 1 }).then(() => null, (err) => err);
+    const refused = await client
+      .subscribeAsync(['owntracks/+/+', `owntracks/${other.deviceId}/phone/cmd`, `owntracks/${phone.deviceId}/+/cmd`], {
+        qos: 1,
+      })
+      .then(
+        () => null,
+        (err) => err,
+      );
     expect(refused?.packet?.granted).toEqual([128, 128, 128]);
     const granted = await client.subscribeAsync(`owntracks/${phone.deviceId}/phone/cmd`, { qos: 1 });
     expect(granted.map((g) => g.qos)).toEqual([1]);
-    await client.publishAsync(`owntracks/${phone.deviceId}/phone`, JSON.stringify({ _type: 'location', lat: 1, lon: 2, tst: NOW_S }), { qos: 1 });
+    await client.publishAsync(
+      `owntracks/${phone.deviceId}/phone`,
+      JSON.stringify({ _type: 'location', lat: 1, lon: 2, tst: NOW_S }),
+      { qos: 1 },
+    );
     expect(await fixesOf(phone.deviceId)).toHaveLength(1);
   });
 
   it('the configuration subscribes OwnTracks to its cmd topic alone, with remote commands on', async () => {
     const phone = await provision();
-    expect(phone.apps.ownTracks.mqtt.configuration).toMatchObject({ sub: true, subTopic: `owntracks/${phone.deviceId}/phone/cmd`, cmd: true });
+    expect(phone.apps.ownTracks.mqtt.configuration).toMatchObject({
+      sub: true,
+      subTopic: `owntracks/${phone.deviceId}/phone/cmd`,
+      cmd: true,
+    });
   });
 
   it('locate reaches OwnTracks as reportLocation on its cmd topic and is delivered at its PUBACK; what OwnTracks cannot take stops waiting', async () => {
     const phone = await provision();
-    await insertCommand(t.sql, phone.deviceId, { id: `c-recv-${phone.deviceId}`, type: 'alarm.received', eventId: 'e-1' });
-    await insertCommand(t.sql, phone.deviceId, { id: `c-locate-${phone.deviceId}`, type: 'locate', everyS: 10, forS: 600 });
-    await insertCommand(t.sql, phone.deviceId, { id: `c-msg-${phone.deviceId}`, type: 'message', text: 'Help is on the way' });
+    await insertCommand(t.sql, phone.deviceId, {
+      id: `c-recv-${phone.deviceId}`,
+      type: 'alarm.received',
+      eventId: 'e-1',
+    });
+    await insertCommand(t.sql, phone.deviceId, {
+      id: `c-locate-${phone.deviceId}`,
+      type: 'locate',
+      everyS: 10,
+      forS: 600,
+    });
+    await insertCommand(t.sql, phone.deviceId, {
+      id: `c-msg-${phone.deviceId}`,
+      type: 'message',
+      text: 'Help is on the way',
+    });
     const client = await ownTracksOverMqtt(phone);
     const received: [string, unknown][] = [];
     client.on('message', (topic, payload) => received.push([topic, JSON.parse(payload.toString())]));
@@ -318,13 +476,19 @@ describe('OwnTracks over MQTT', () => {
     ]);
     expect(received).toEqual([[`owntracks/${phone.deviceId}/phone/cmd`, { _type: 'cmd', action: 'reportLocation' }]]);
     // the app answers with a position, stored as any other
-    await client.publishAsync(`owntracks/${phone.deviceId}/phone`, JSON.stringify({ _type: 'location', lat: 51.5, lon: -0.1, tst: NOW_S - 1, t: 'r' }), { qos: 1 });
+    await client.publishAsync(
+      `owntracks/${phone.deviceId}/phone`,
+      JSON.stringify({ _type: 'location', lat: 51.5, lon: -0.1, tst: NOW_S - 1, t: 'r' }),
+      { qos: 1 },
+    );
     expect(await fixesOf(phone.deviceId)).toHaveLength(1);
     // nothing is sent again on the next subscription
     await client.unsubscribeAsync(`owntracks/${phone.deviceId}/phone/cmd`);
     await client.subscribeAsync(`owntracks/${phone.deviceId}/phone/cmd`, { qos: 1 });
     await t.arc.idle();
-    await client.publishAsync(`owntracks/${phone.deviceId}/phone`, JSON.stringify({ _type: 'lwt', tst: NOW_S }), { qos: 1 });
+    await client.publishAsync(`owntracks/${phone.deviceId}/phone`, JSON.stringify({ _type: 'lwt', tst: NOW_S }), {
+      qos: 1,
+    });
     expect(received).toHaveLength(1);
   });
 });
@@ -335,7 +499,9 @@ describe('OwnTracks over HTTP', () => {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
-        ...(phone && { authorization: auth ?? `Basic ${Buffer.from(`${phone.deviceId}:${phone.secret}`).toString('base64')}` }),
+        ...(phone && {
+          authorization: auth ?? `Basic ${Buffer.from(`${phone.deviceId}:${phone.secret}`).toString('base64')}`,
+        }),
         'x-limit-u': phone?.deviceId ?? '',
         'x-limit-d': 'phone',
       },
@@ -344,28 +510,41 @@ describe('OwnTracks over HTTP', () => {
 
   it('provisioning offers the HTTP configuration: this endpoint, Basic auth as the device', async () => {
     const phone = await provision();
-    expect(phone.apps.ownTracks.http.configuration).toMatchObject({ _type: 'configuration', mode: 3, url: phone.apps.ownTracks.http.url, username: phone.deviceId, password: phone.secret });
+    expect(phone.apps.ownTracks.http.configuration).toMatchObject({
+      _type: 'configuration',
+      mode: 3,
+      url: phone.apps.ownTracks.http.url,
+      username: phone.deviceId,
+      password: phone.secret,
+    });
     expect(phone.apps.ownTracks.http.url).toMatch(/\/owntracks$/);
   });
 
-  it('a location POSTed with the device\'s credentials is stored before the 200; the answer is an empty command list', async () => {
+  it("a location POSTed with the device's credentials is stored before the 200; the answer is an empty command list", async () => {
     const phone = await provision();
     // verbatim, https://owntracks.org/booklet/features/traccar/ ("HTTP Payloads"), tst moved near the ARC's clock
-    const response = await post(phone, JSON.stringify({ lon: 2.29513, lat: 48.85833, _type: 'location', tst: NOW_S - 60, tid: 'JJ' }));
+    const response = await post(
+      phone,
+      JSON.stringify({ lon: 2.29513, lat: 48.85833, _type: 'location', tst: NOW_S - 60, tid: 'JJ' }),
+    );
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual([]);
-    expect((await fixesOf(phone.deviceId)).map((f) => [Number(f.ts), f.lat, f.lon])).toEqual([[NOW - 60_000, 48.85833, 2.29513]]);
+    expect((await fixesOf(phone.deviceId)).map((f) => [Number(f.ts), f.lat, f.lon])).toEqual([
+      [NOW - 60_000, 48.85833, 2.29513],
+    ]);
   });
 
   it('a location OwnTracks posts again (its queue after a failed answer) is stored once', async () => {
     const phone = await provision();
     const body = JSON.stringify({ _type: 'location', lat: 51.51, lon: -0.13, tst: NOW_S - 90, acc: 10 });
     for (let i = 0; i < 3; i++) expect((await post(phone, body)).status).toBe(200);
-    expect((await post(phone, JSON.stringify({ _type: 'location', lat: 51.51, lon: -0.13, tst: NOW_S - 80 }))).status).toBe(200);
+    expect(
+      (await post(phone, JSON.stringify({ _type: 'location', lat: 51.51, lon: -0.13, tst: NOW_S - 80 }))).status,
+    ).toBe(200);
     expect((await fixesOf(phone.deviceId)).map((f) => Number(f.ts))).toEqual([NOW - 90_000, NOW - 80_000]);
   });
 
-  it('a pending locate is answered with OwnTracks\' reportLocation, once; what OwnTracks cannot take stops waiting', async () => {
+  it("a pending locate is answered with OwnTracks' reportLocation, once; what OwnTracks cannot take stops waiting", async () => {
     const phone = await provision();
     await insertCommand(t.sql, phone.deviceId, { id: 'c-locate-1', type: 'locate', everyS: 10, forS: 600 });
     await insertCommand(t.sql, phone.deviceId, { id: 'c-message-1', type: 'message', text: 'Help is on the way' });
@@ -373,7 +552,8 @@ describe('OwnTracks over HTTP', () => {
     const body = JSON.stringify({ _type: 'location', lat: 51.5, lon: -0.12, tst: NOW_S - 1 });
     expect(await (await post(phone, body)).json()).toEqual([{ _type: 'cmd', action: 'reportLocation' }]);
     expect(await (await post(phone, body)).json()).toEqual([]);
-    const rows = await t.sql`select id, delivered_at is not null as delivered, undeliverable from device_commands where device_id = ${phone.deviceId} order by seq`;
+    const rows =
+      await t.sql`select id, delivered_at is not null as delivered, undeliverable from device_commands where device_id = ${phone.deviceId} order by seq`;
     expect(rows).toEqual([
       { id: 'c-locate-1', delivered: true, undeliverable: null },
       { id: 'c-message-1', delivered: false, undeliverable: 'owntracks_cannot_take' },
@@ -385,7 +565,11 @@ describe('OwnTracks over HTTP', () => {
     const phone = await provision();
     const other = await provision();
     const body = JSON.stringify({ _type: 'location', lat: 1, lon: 2, tst: NOW_S });
-    for (const auth of [`Basic ${Buffer.from(`${phone.deviceId}:wrong`).toString('base64')}`, `Basic ${Buffer.from(`${phone.deviceId}:${other.secret}`).toString('base64')}`, 'Bearer x']) {
+    for (const auth of [
+      `Basic ${Buffer.from(`${phone.deviceId}:wrong`).toString('base64')}`,
+      `Basic ${Buffer.from(`${phone.deviceId}:${other.secret}`).toString('base64')}`,
+      'Bearer x',
+    ]) {
       const response = await post(phone, body, auth);
       expect(response.status).toBe(401);
       expect(response.headers.get('www-authenticate')).toMatch(/^Basic/);
@@ -403,7 +587,10 @@ describe('OwnTracks over HTTP', () => {
     ]) {
       const response = await post(phone, body);
       expect(response.status).toBe(400);
-      expect((await response.json()).error).toMatchObject({ code: 'ARC_ERR_DEVICE_MESSAGE_REJECTED', details: { reason } });
+      expect((await response.json()).error).toMatchObject({
+        code: 'ARC_ERR_DEVICE_MESSAGE_REJECTED',
+        details: { reason },
+      });
     }
     expect((await post(phone, '')).status).toBe(200);
     expect(await fixesOf(phone.deviceId)).toEqual([]);
@@ -411,22 +598,36 @@ describe('OwnTracks over HTTP', () => {
 });
 
 /** A request from a loopback address of the test's own (127.0.0.x), so each test has its own address bucket. */
-function from(localAddress: string, url: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}) {
+function from(
+  localAddress: string,
+  url: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+) {
   return new Promise<{ status: number; retryAfter: string | undefined; body: any }>((resolve, reject) => {
     const req = httpRequest(url, { method: init.method ?? 'GET', headers: init.headers, localAddress }, (res) => {
       let text = '';
       res.on('data', (chunk) => (text += chunk));
-      res.on('end', () => resolve({ status: res.statusCode!, retryAfter: res.headers['retry-after'] as string | undefined, body: text ? JSON.parse(text) : null }));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode!,
+          retryAfter: res.headers['retry-after'] as string | undefined,
+          body: text ? JSON.parse(text) : null,
+        }),
+      );
     });
     req.on('error', reject);
     req.end(init.body);
   });
 }
 
-describe('wrong device credentials are throttled on the ARC\'s clock (per credential at an address, and per address)', () => {
+describe("wrong device credentials are throttled on the ARC's clock (per credential at an address, and per address)", () => {
   const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
   const ownTracksPost = (address: string, user: string, password: string, tst = NOW_S - 5) =>
-    from(address, `${t.httpUrl}/owntracks`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: basic(user, password) }, body: JSON.stringify({ _type: 'location', lat: 51.5, lon: -0.1, tst }) });
+    from(address, `${t.httpUrl}/owntracks`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: basic(user, password) },
+      body: JSON.stringify({ _type: 'location', lat: 51.5, lon: -0.1, tst }),
+    });
 
   it('OwnTracks: a device id named with one wrong secret again and again waits (429 with its reason and Retry-After); its right secret, other devices, and the device elsewhere are not held', async () => {
     const phone = await provision();
@@ -435,7 +636,13 @@ describe('wrong device credentials are throttled on the ARC\'s clock (per creden
     const answers = [];
     for (let i = 0; i < 6; i++) answers.push(await ownTracksPost(oldPhone, phone.deviceId, 'the-old-secret'));
     expect(answers.slice(0, 4).map((a) => a.status)).toEqual([401, 401, 401, 401]);
-    expect(answers[4]).toMatchObject({ status: 429, retryAfter: '1', body: { error: { code: 'ARC_ERR_DEVICE_AUTH_THROTTLED', details: { reason: 'credential_throttled', retryAfterS: 1 } } } });
+    expect(answers[4]).toMatchObject({
+      status: 429,
+      retryAfter: '1',
+      body: {
+        error: { code: 'ARC_ERR_DEVICE_AUTH_THROTTLED', details: { reason: 'credential_throttled', retryAfterS: 1 } },
+      },
+    });
     // held before it is checked
     expect(answers[5]).toMatchObject({ status: 429, body: { error: { details: { reason: 'credential_throttled' } } } });
     // the secret is part of what is held: the device's right secret from that same address (the
@@ -456,19 +663,27 @@ describe('wrong device credentials are throttled on the ARC\'s clock (per creden
   it('OsmAnd: an address trying many identifiers gets 429s; a right identifier from it still raises its SOS', async () => {
     const phone = await provision();
     const address = '127.0.0.13';
-    const osmandFrom = (id: string, extra = '') => from(address, `${t.addresses.osmand}/?id=${id}&lat=53.6&lon=-3.0&timestamp=${NOW_S - 3}${extra}`);
+    const osmandFrom = (id: string, extra = '') =>
+      from(address, `${t.addresses.osmand}/?id=${id}&lat=53.6&lon=-3.0&timestamp=${NOW_S - 3}${extra}`);
     const statuses: number[] = [];
     let last;
     for (let i = 0; i < 20; i++) statuses.push((last = await osmandFrom(`guess-${i}`)).status);
     expect(statuses.slice(0, 19).every((s) => s === 401)).toBe(true);
-    expect(last).toMatchObject({ status: 429, body: { error: { code: 'ARC_ERR_DEVICE_AUTH_THROTTLED', details: { reason: 'address_throttled' } } } });
+    expect(last).toMatchObject({
+      status: 429,
+      body: { error: { code: 'ARC_ERR_DEVICE_AUTH_THROTTLED', details: { reason: 'address_throttled' } } },
+    });
     expect((await osmandFrom('guess-20')).status).toBe(429);
     // a phone behind the same shared address is not held by the others' mistakes
     expect((await osmandFrom(phone.apps.traccarClient.identifier, '&alarm=sos')).status).toBe(200);
     expect(await alarmsOf(phone.deviceId)).toEqual([{ type: 'sos', lat: 53.6 }]);
     // one wrong identifier sent again and again is held before it is looked up
     const repeats = [];
-    for (let i = 0; i < 6; i++) repeats.push((await from('127.0.0.14', `${t.addresses.osmand}/?id=old-token&lat=1&lon=2`)).body.error.details?.reason ?? null);
+    for (let i = 0; i < 6; i++)
+      repeats.push(
+        (await from('127.0.0.14', `${t.addresses.osmand}/?id=old-token&lat=1&lon=2`)).body.error.details?.reason ??
+          null,
+      );
     expect(repeats).toEqual([null, null, null, null, 'credential_throttled', 'credential_throttled']);
   });
 });

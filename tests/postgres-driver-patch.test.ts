@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { MARKER, patchedFiles } from '../scripts/patch-postgres-driver.mjs';
 
 describe('the postgres driver as installed', () => {
-  it.each(patchedFiles())('%s forgets a closed connection\'s deferred write', (file) => {
+  it.each(patchedFiles())("%s forgets a closed connection's deferred write", (file) => {
     const text = readFileSync(file, 'utf8');
     expect(text).toContain(MARKER);
     expect(text.match(/chunk = nextWriteTimer = null/g)?.length).toBeGreaterThanOrEqual(4);

@@ -103,7 +103,12 @@ describe('GET /metrics', () => {
     const ok = await scrape(withToken, { authorization: `Bearer ${TOKEN}` });
     expect(ok.status).toBe(200);
     expect(ok.text).toContain('# TYPE arc_alarms_open gauge');
-    const remote = await withToken.arc.http.inject({ method: 'GET', url: '/metrics', remoteAddress: '10.1.2.3', headers: { authorization: `Bearer ${TOKEN}` } });
+    const remote = await withToken.arc.http.inject({
+      method: 'GET',
+      url: '/metrics',
+      remoteAddress: '10.1.2.3',
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
     expect(remote.statusCode).toBe(200);
   });
 

@@ -18,10 +18,12 @@ afterAll(async () => {
 });
 
 const entries = (action: string, actor: string) =>
-  t.sql<{ target: string | null; detail: any }[]>`select target, detail from audit_log where action = ${action} and actor = ${actor} order by id`;
+  t.sql<
+    { target: string | null; detail: any }[]
+  >`select target, detail from audit_log where action = ${action} and actor = ${actor} order by id`;
 
 describe('staff looks', () => {
-  it('reading a wearer\'s record is audited', async () => {
+  it("reading a wearer's record is audited", async () => {
     const wearer = await t.createWearer({ name: 'Read Me', medicalNotes: 'insulin' });
     expect((await t.api('GET', `/api/wearers/${wearer.id}`, undefined, operator.token)).status).toBe(200);
     expect((await entries('wearer.viewed', operator.email)).map((e) => e.target)).toEqual([wearer.id]);
@@ -30,17 +32,21 @@ describe('staff looks', () => {
     expect(listed.detail.wearers).toBe(list.body.wearers.length);
   });
 
-  it('reading an alarm\'s detail (trail, medical notes) is audited', async () => {
+  it("reading an alarm's detail (trail, medical notes) is audited", async () => {
     const credentials = await t.provisionDevice();
     const device = new SimulatedDevice({ ...credentials, url: t.mqttUrl, reconnect: false });
     devices.push(device);
     await device.connect();
     const sent = await device.sendEvent('sos');
     await t.arc.idle();
-    const [{ alarmId }] = await t.sql`select alarm_id from events where device_id = ${device.deviceId} and event_key = ${sent.id}`;
+    const [{ alarmId }] =
+      await t.sql`select alarm_id from events where device_id = ${device.deviceId} and event_key = ${sent.id}`;
     expect((await t.api('GET', `/api/alarms/${alarmId}`, undefined, operator.token)).status).toBe(200);
     const [entry] = await entries('alarm.viewed', operator.email);
-    expect(entry).toMatchObject({ target: alarmId, detail: { wearerId: credentials.wearerId, deviceId: credentials.deviceId } });
+    expect(entry).toMatchObject({
+      target: alarmId,
+      detail: { wearerId: credentials.wearerId, deviceId: credentials.deviceId },
+    });
   });
 
   it('device positions are audited once per list, and per device looked at', async () => {
@@ -61,12 +67,14 @@ describe('staff looks', () => {
     await connected(socket);
     socket.emit('device:follow', deviceId);
     socket.emit('device:follow', deviceId); // already following: nothing new
-    await expect.poll(async () => (await entries('device.followed', operator.email)).map((e) => e.target)).toEqual([deviceId]);
+    await expect
+      .poll(async () => (await entries('device.followed', operator.email)).map((e) => e.target))
+      .toEqual([deviceId]);
   });
 });
 
 describe('carers', () => {
-  it('a carer\'s refused look at someone else\'s wearer is audited', async () => {
+  it("a carer's refused look at someone else's wearer is audited", async () => {
     const carer = await t.createUser('carer');
     const stranger = await t.createWearer({ name: 'Not Theirs' });
     for (const path of [`/api/my/wearers/${stranger.id}/trail`, `/api/my/wearers/${stranger.id}/zones`]) {

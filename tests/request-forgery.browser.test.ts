@@ -43,7 +43,7 @@ afterAll(async () => {
   await t?.close();
 });
 
-describe('a page on another port of the same host, in the administrator\'s browser', () => {
+describe("a page on another port of the same host, in the administrator's browser", () => {
   it('cannot accept an alarm, rotate a secret, or listen to the operator feed', async () => {
     const credentials = await t.provisionDevice();
     const device = new SimulatedDevice({ ...credentials, url: t.mqttUrl, reconnect: false });
@@ -51,7 +51,8 @@ describe('a page on another port of the same host, in the administrator\'s brows
     await device.connect();
     const sent = await device.sendEvent('sos');
     await t.arc.idle();
-    const [{ alarmId }] = await t.sql`select alarm_id from events where device_id = ${device.deviceId} and event_key = ${sent.id}`;
+    const [{ alarmId }] =
+      await t.sql`select alarm_id from events where device_id = ${device.deviceId} and event_key = ${sent.id}`;
     const [before] = await t.sql`select secret_hash from devices where id = ${credentials.deviceId}`;
 
     // The administrator is logged in to the console in this browser.
@@ -65,7 +66,13 @@ describe('a page on another port of the same host, in the administrator\'s brows
     const arc = new URL(t.httpUrl).origin;
     await page.goto(`${attackerUrl}?arc=${encodeURIComponent(arc)}&alarm=${alarmId}&device=${credentials.deviceId}`);
     await page.waitForFunction(() => document.title === 'sent');
-    await page.waitForFunction(() => (window as unknown as { wsClosed?: boolean }).wsClosed === true || (window as unknown as { frames_: string[] }).frames_.length > 1, undefined, { timeout: 10_000 });
+    await page.waitForFunction(
+      () =>
+        (window as unknown as { wsClosed?: boolean }).wsClosed === true ||
+        (window as unknown as { frames_: string[] }).frames_.length > 1,
+      undefined,
+      { timeout: 10_000 },
+    );
 
     // A new alarm while the attacker's socket is (or would be) open.
     await device.sendEvent('sos', { id: 'second-press' });

@@ -42,7 +42,8 @@ async function raisedAlarm() {
   await device.connect();
   const sent = await device.sendEvent('sos');
   await t.arc.idle();
-  const [row] = await t.sql`select alarm_id from events where device_id = ${device.deviceId} and event_key = ${sent.id}`;
+  const [row] =
+    await t.sql`select alarm_id from events where device_id = ${device.deviceId} and event_key = ${sent.id}`;
   return { alarmId: row.alarmId as string, device, credentials };
 }
 
@@ -50,7 +51,11 @@ async function raisedAlarm() {
 const noCorsPost = (path: string, origin: string | null, body: string | undefined = undefined) =>
   fetch(t.httpUrl + path, {
     method: 'POST',
-    headers: { cookie, ...(origin && { origin }), ...(body !== undefined && { 'content-type': 'text/plain;charset=UTF-8' }) },
+    headers: {
+      cookie,
+      ...(origin && { origin }),
+      ...(body !== undefined && { 'content-type': 'text/plain;charset=UTF-8' }),
+    },
     body,
   });
 
@@ -65,7 +70,10 @@ describe('state-changing requests', () => {
     // Nor with no Origin at all (a browser always sends one on a POST; a cookie alone is not enough).
     expect((await noCorsPost(`/api/alarms/${alarmId}/accept`, null)).status).toBe(403);
     // The console, from the ARC's own origin, still can.
-    const mine = await fetch(`${t.httpUrl}/api/alarms/${alarmId}/accept`, { method: 'POST', headers: { cookie, origin: own } });
+    const mine = await fetch(`${t.httpUrl}/api/alarms/${alarmId}/accept`, {
+      method: 'POST',
+      headers: { cookie, origin: own },
+    });
     expect(mine.status).toBe(200);
   });
 
@@ -80,9 +88,13 @@ describe('state-changing requests', () => {
     await device.sendEvent('checkin');
   });
 
-  it('a body a form or a no-cors fetch can send is refused where JSON is expected, even from the ARC\'s own origin', async () => {
+  it("a body a form or a no-cors fetch can send is refused where JSON is expected, even from the ARC's own origin", async () => {
     for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
-      const response = await fetch(`${t.httpUrl}/api/wearers`, { method: 'POST', headers: { cookie, origin: own, 'content-type': type }, body: '{"name":"Forged"}' });
+      const response = await fetch(`${t.httpUrl}/api/wearers`, {
+        method: 'POST',
+        headers: { cookie, origin: own, 'content-type': type },
+        body: '{"name":"Forged"}',
+      });
       expect(response.status, type).toBe(415);
       expect((await response.json()).error.code).toBe('ARC_ERR_CONTENT_TYPE');
     }
@@ -113,7 +125,11 @@ describe('state-changing requests', () => {
 
 describe('live feeds', () => {
   /** A raw WebSocket as the attacking page opens it, joining a namespace; resolves with what it got. */
-  function rawJoin(namespace: string, path: string, origin: string | null): Promise<{ opened: boolean; frames: string[] }> {
+  function rawJoin(
+    namespace: string,
+    path: string,
+    origin: string | null,
+  ): Promise<{ opened: boolean; frames: string[] }> {
     return new Promise((resolve) => {
       const frames: string[] = [];
       let opened = false;
@@ -125,7 +141,8 @@ describe('live feeds', () => {
         const text = String(data);
         frames.push(text);
         if (text.startsWith('0{')) ws.send(`40${namespace},`); // engine open → join the namespace
-        if (text.startsWith(`40${namespace},{"sid"`) || text.startsWith(`44${namespace},`)) setTimeout(() => ws.close(), 300);
+        if (text.startsWith(`40${namespace},{"sid"`) || text.startsWith(`44${namespace},`))
+          setTimeout(() => ws.close(), 300);
       });
       ws.on('unexpected-response', () => resolve({ opened: false, frames }));
       ws.on('error', () => resolve({ opened, frames }));
@@ -138,7 +155,9 @@ describe('live feeds', () => {
     expect(foreign.opened).toBe(false);
     // Without an Origin the engine opens, but the namespace refuses a cookie-only handshake.
     const bare = await rawJoin(OPERATOR_NAMESPACE, '/socket.io', null);
-    expect(bare.frames.some((f) => f.startsWith(`44${OPERATOR_NAMESPACE},`) && f.includes('ARC_ERR_ORIGIN_REFUSED'))).toBe(true);
+    expect(
+      bare.frames.some((f) => f.startsWith(`44${OPERATOR_NAMESPACE},`) && f.includes('ARC_ERR_ORIGIN_REFUSED')),
+    ).toBe(true);
     expect(bare.frames.some((f) => f.startsWith(`40${OPERATOR_NAMESPACE},{"sid"`))).toBe(false);
     // The console's own origin joins.
     const mine = await rawJoin(OPERATOR_NAMESPACE, '/socket.io', own);
@@ -151,7 +170,13 @@ describe('live feeds', () => {
 
   it('a client with a token (no cookie) joins without an Origin; with a foreign Origin it is refused all the same', async () => {
     await connected(t.operatorSocket(t.adminToken));
-    const socket = io(t.httpUrl + OPERATOR_NAMESPACE, { auth: { token: t.adminToken }, transports: ['websocket'], reconnection: false, forceNew: true, extraHeaders: { origin: attacker } });
+    const socket = io(t.httpUrl + OPERATOR_NAMESPACE, {
+      auth: { token: t.adminToken },
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+      extraHeaders: { origin: attacker },
+    });
     await expect(connected(socket)).rejects.toBeTruthy();
     socket.close();
   });

@@ -27,7 +27,12 @@ afterAll(async () => {
   await db?.drop();
 });
 
-async function api(method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: string, body?: unknown, role: Role = 'supervisor') {
+async function api(
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE',
+  url: string,
+  body?: unknown,
+  role: Role = 'supervisor',
+) {
   const response = await inject(role, method, url, body);
   return { status: response.statusCode, body: response.json() };
 }
@@ -41,11 +46,30 @@ describe('adding and listing contacts', () => {
     const wearer = await newWearer();
     const first = await api('POST', `/api/wearers/${wearer}/contacts`, ALICE);
     expect(first.status).toBe(201);
-    expect(first.body.contact).toMatchObject({ ...ALICE, wearerId: wearer, position: 1, email: null, hours: null, carerId: null });
-    await api('POST', `/api/wearers/${wearer}/contacts`, { name: 'Bob', phone: '+44 7700 900456', hours: { from: '20:00', to: '08:00' } });
-    const carol = await api('POST', `/api/wearers/${wearer}/contacts`, { name: 'Carol', email: 'carol@example.org', position: 1 });
+    expect(first.body.contact).toMatchObject({
+      ...ALICE,
+      wearerId: wearer,
+      position: 1,
+      email: null,
+      hours: null,
+      carerId: null,
+    });
+    await api('POST', `/api/wearers/${wearer}/contacts`, {
+      name: 'Bob',
+      phone: '+44 7700 900456',
+      hours: { from: '20:00', to: '08:00' },
+    });
+    const carol = await api('POST', `/api/wearers/${wearer}/contacts`, {
+      name: 'Carol',
+      email: 'carol@example.org',
+      position: 1,
+    });
     expect(names(carol.body.contacts)).toEqual(['1:Carol', '2:Alice', '3:Bob']);
-    const beyond = await api('POST', `/api/wearers/${wearer}/contacts`, { name: 'Dan', phone: '0161 496 0000', position: 99 });
+    const beyond = await api('POST', `/api/wearers/${wearer}/contacts`, {
+      name: 'Dan',
+      phone: '0161 496 0000',
+      position: 99,
+    });
     expect(beyond.body.contact.position).toBe(4);
 
     const listed = await api('GET', `/api/wearers/${wearer}/contacts`, undefined, 'operator');
@@ -56,9 +80,17 @@ describe('adding and listing contacts', () => {
 
   it('a carer can be a contact: their name and email fill the gaps', async () => {
     const wearer = await newWearer();
-    const added = await api('POST', `/api/wearers/${wearer}/contacts`, { carerId, phone: '07700 900999', relationship: 'carer' });
+    const added = await api('POST', `/api/wearers/${wearer}/contacts`, {
+      carerId,
+      phone: '07700 900999',
+      relationship: 'carer',
+    });
     expect(added.status).toBe(201);
-    expect(added.body.contact).toMatchObject({ carerId, name: 'A carer', email: expect.stringMatching(/^carer-.*@test\.arc$/) });
+    expect(added.body.contact).toMatchObject({
+      carerId,
+      name: 'A carer',
+      email: expect.stringMatching(/^carer-.*@test\.arc$/),
+    });
   });
 
   it.each([
@@ -90,7 +122,9 @@ describe('adding and listing contacts', () => {
     expect(notCarer.body.error.code).toBe('ARC_ERR_USER_NOT_FOUND');
     const noWearer = await api('POST', `/api/wearers/${randomUUID()}/contacts`, ALICE);
     expect(noWearer.body.error.code).toBe('ARC_ERR_WEARER_NOT_FOUND');
-    expect((await api('GET', `/api/wearers/${randomUUID()}/contacts`)).body.error.code).toBe('ARC_ERR_WEARER_NOT_FOUND');
+    expect((await api('GET', `/api/wearers/${randomUUID()}/contacts`)).body.error.code).toBe(
+      'ARC_ERR_WEARER_NOT_FOUND',
+    );
   });
 });
 
@@ -98,7 +132,8 @@ describe('changing, reordering and removing contacts', () => {
   async function threeContacts() {
     const wearer = await newWearer();
     const ids: string[] = [];
-    for (const name of ['Alice', 'Bob', 'Carol']) ids.push((await api('POST', `/api/wearers/${wearer}/contacts`, { name, phone: '07700 900123' })).body.contact.id);
+    for (const name of ['Alice', 'Bob', 'Carol'])
+      ids.push((await api('POST', `/api/wearers/${wearer}/contacts`, { name, phone: '07700 900123' })).body.contact.id);
     return { wearer, ids };
   }
 
@@ -119,13 +154,28 @@ describe('changing, reordering and removing contacts', () => {
 
   it('changes fields, clears hours, and still needs a way to reach them', async () => {
     const { ids } = await threeContacts();
-    const changed = await api('PATCH', `/api/contacts/${ids[0]}`, { email: 'alice@example.org', hours: { from: '08:00', to: '20:00' }, relationship: 'sister' });
-    expect(changed.body.contact).toMatchObject({ name: 'Alice', phone: '07700 900123', email: 'alice@example.org', hours: { from: '08:00', to: '20:00' }, relationship: 'sister' });
-    expect((await api('PATCH', `/api/contacts/${ids[0]}`, { hours: null, phone: null })).body.contact).toMatchObject({ hours: null, phone: null });
+    const changed = await api('PATCH', `/api/contacts/${ids[0]}`, {
+      email: 'alice@example.org',
+      hours: { from: '08:00', to: '20:00' },
+      relationship: 'sister',
+    });
+    expect(changed.body.contact).toMatchObject({
+      name: 'Alice',
+      phone: '07700 900123',
+      email: 'alice@example.org',
+      hours: { from: '08:00', to: '20:00' },
+      relationship: 'sister',
+    });
+    expect((await api('PATCH', `/api/contacts/${ids[0]}`, { hours: null, phone: null })).body.contact).toMatchObject({
+      hours: null,
+      phone: null,
+    });
     const unreachable = await api('PATCH', `/api/contacts/${ids[0]}`, { email: null });
     expect(unreachable.status).toBe(400);
     expect(unreachable.body.error.message).toMatch(/phone number or an email/);
-    expect((await api('GET', `/api/contacts/${ids[0]}`, undefined, 'operator')).body.contact.email).toBe('alice@example.org');
+    expect((await api('GET', `/api/contacts/${ids[0]}`, undefined, 'operator')).body.contact.email).toBe(
+      'alice@example.org',
+    );
   });
 
   it('removes a contact and closes the gap', async () => {
@@ -134,7 +184,9 @@ describe('changing, reordering and removing contacts', () => {
     expect(removed.status).toBe(200);
     expect(names(removed.body.contacts)).toEqual(['1:Bob', '2:Carol']);
     expect((await api('DELETE', `/api/contacts/${ids[0]}`)).status).toBe(404);
-    expect((await api('PATCH', `/api/contacts/${ids[0]}`, { name: 'Ghost' })).body.error.code).toBe('ARC_ERR_CONTACT_NOT_FOUND');
+    expect((await api('PATCH', `/api/contacts/${ids[0]}`, { name: 'Ghost' })).body.error.code).toBe(
+      'ARC_ERR_CONTACT_NOT_FOUND',
+    );
   });
 
   it('will not remove a contact the wearer’s own plan still needs', async () => {
@@ -152,8 +204,13 @@ describe('changing, reordering and removing contacts', () => {
 
   it('reorders safely when two editors move contacts at once', async () => {
     const { wearer, ids } = await threeContacts();
-    await Promise.all([api('PATCH', `/api/contacts/${ids[0]}`, { position: 3 }), api('PATCH', `/api/contacts/${ids[2]}`, { position: 1 })]);
-    const positions = (await api('GET', `/api/wearers/${wearer}/contacts`)).body.contacts.map((c: { position: number }) => c.position);
+    await Promise.all([
+      api('PATCH', `/api/contacts/${ids[0]}`, { position: 3 }),
+      api('PATCH', `/api/contacts/${ids[2]}`, { position: 1 }),
+    ]);
+    const positions = (await api('GET', `/api/wearers/${wearer}/contacts`)).body.contacts.map(
+      (c: { position: number }) => c.position,
+    );
     expect(positions).toEqual([1, 2, 3]);
   });
 });
@@ -170,8 +227,14 @@ describe('who may do what, and the audit', () => {
   ] as const)('%s %s → %i', async (role, method, status) => {
     const wearer = await newWearer();
     const contact = (await api('POST', `/api/wearers/${wearer}/contacts`, ALICE)).body.contact;
-    const url = method === 'GET' || method === 'POST' ? `/api/wearers/${wearer}/contacts` : `/api/contacts/${contact.id}`;
-    const response = await api(method, url, method === 'GET' || method === 'DELETE' ? undefined : method === 'POST' ? ALICE : { name: 'Alicia' }, role);
+    const url =
+      method === 'GET' || method === 'POST' ? `/api/wearers/${wearer}/contacts` : `/api/contacts/${contact.id}`;
+    const response = await api(
+      method,
+      url,
+      method === 'GET' || method === 'DELETE' ? undefined : method === 'POST' ? ALICE : { name: 'Alicia' },
+      role,
+    );
     expect(response.status).toBe(status);
   });
 

@@ -33,7 +33,8 @@ async function api(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?
 
 async function newWearer(profile: WearerProfile = 'lone_worker', contacts = 0) {
   const { id } = await insertWearer(db.sql, { name: 'Wendy', profile });
-  for (let i = 1; i <= contacts; i++) await api('POST', `/api/wearers/${id}/contacts`, { name: `Contact ${i}`, phone: `07700 90012${i}` });
+  for (let i = 1; i <= contacts; i++)
+    await api('POST', `/api/wearers/${id}/contacts`, { name: `Contact ${i}`, phone: `07700 90012${i}` });
   return id;
 }
 
@@ -46,12 +47,21 @@ const OWN_PLAN = {
 };
 
 describe('the effective plan', () => {
-  it.each(Object.keys(DEFAULT_PLANS) as WearerProfile[])('a %s wearer starts on the profile default', async (profile) => {
-    const wearer = await newWearer(profile, 1);
-    const response = await api('GET', `/api/wearers/${wearer}/response-plan`, undefined, 'operator');
-    expect(response.status).toBe(200);
-    expect(response.body).toEqual({ plan: DEFAULT_PLANS[profile], isDefault: true, planSource: 'arc', profile, warnings: [] });
-  });
+  it.each(Object.keys(DEFAULT_PLANS) as WearerProfile[])(
+    'a %s wearer starts on the profile default',
+    async (profile) => {
+      const wearer = await newWearer(profile, 1);
+      const response = await api('GET', `/api/wearers/${wearer}/response-plan`, undefined, 'operator');
+      expect(response.status).toBe(200);
+      expect(response.body).toEqual({
+        plan: DEFAULT_PLANS[profile],
+        isDefault: true,
+        planSource: 'arc',
+        profile,
+        warnings: [],
+      });
+    },
+  );
 
   it('the defaults are listed for every profile', async () => {
     const response = await api('GET', '/api/response-plans/defaults', undefined, 'operator');
@@ -68,11 +78,23 @@ describe('the effective plan', () => {
     const wearer = await newWearer('dementia', 2);
     const put = await api('PUT', `/api/wearers/${wearer}/response-plan`, OWN_PLAN);
     expect(put.status).toBe(200);
-    expect(put.body).toEqual({ plan: OWN_PLAN, isDefault: false, planSource: 'wearer', profile: 'dementia', warnings: [] });
+    expect(put.body).toEqual({
+      plan: OWN_PLAN,
+      isDefault: false,
+      planSource: 'wearer',
+      profile: 'dementia',
+      warnings: [],
+    });
     expect((await api('GET', `/api/wearers/${wearer}/response-plan`)).body.isDefault).toBe(false);
 
     const reset = await api('DELETE', `/api/wearers/${wearer}/response-plan`);
-    expect(reset.body).toEqual({ plan: DEFAULT_PLANS.dementia, isDefault: true, planSource: 'arc', profile: 'dementia', warnings: [] });
+    expect(reset.body).toEqual({
+      plan: DEFAULT_PLANS.dementia,
+      isDefault: true,
+      planSource: 'arc',
+      profile: 'dementia',
+      warnings: [],
+    });
     const [row] = await db.sql`select response_plan from wearers where id = ${wearer}`;
     expect(row.responsePlan).toBeNull();
   });
@@ -83,7 +105,13 @@ describe('the effective plan', () => {
     await api('PUT', `/api/wearers/${wearer}/police`, { urn: ' NW-1234-5678 ', policeWithdrawn: false });
     const context = (await getResponseContext(db.sql, wearer))!;
     const guidance = (stepIndex: number) =>
-      stepGuidance({ ...context, stepIndex, alarm: { type: 'sos', discreet: false, isTest: false }, now: new Date(), webhookUrl: null });
+      stepGuidance({
+        ...context,
+        stepIndex,
+        alarm: { type: 'sos', discreet: false, isTest: false },
+        now: new Date(),
+        webhookUrl: null,
+      });
     expect(guidance(1).instruction).toBe('The system texts Contact 2 on 07700 900122');
     expect(guidance(2).instruction).toBe('Pass to police quoting URN NW-1234-5678');
   });
@@ -94,8 +122,21 @@ describe('PUT refuses a plan that cannot work, saying which step', () => {
     ['no steps', { steps: [] }, 'steps'],
     ['a wait over an hour', { steps: [{ who: 'police', how: 'operator_call', waitS: 3601 }] }, 'steps.0.waitS'],
     ['texting the police', { steps: [{ who: 'police', how: 'sms', waitS: 0 }] }, 'steps.0.how'],
-    ['a contact step with no position', { steps: [{ who: 'contact', how: 'sms', waitS: 0 }] }, 'steps.0.contactPosition'],
-    ['contact 3 of 2', { steps: [{ who: 'wearer', how: 'operator_call', waitS: 0 }, { who: 'contact', contactPosition: 3, how: 'operator_call', waitS: 60 }] }, 'steps.1.contactPosition'],
+    [
+      'a contact step with no position',
+      { steps: [{ who: 'contact', how: 'sms', waitS: 0 }] },
+      'steps.0.contactPosition',
+    ],
+    [
+      'contact 3 of 2',
+      {
+        steps: [
+          { who: 'wearer', how: 'operator_call', waitS: 0 },
+          { who: 'contact', contactPosition: 3, how: 'operator_call', waitS: 60 },
+        ],
+      },
+      'steps.1.contactPosition',
+    ],
   ])('%s', async (_name, body, field) => {
     const wearer = await newWearer('lone_worker', 2);
     const response = await api('PUT', `/api/wearers/${wearer}/response-plan`, body);
@@ -107,14 +148,22 @@ describe('PUT refuses a plan that cannot work, saying which step', () => {
 
   it('names the step and the contact count in words', async () => {
     const wearer = await newWearer('lone_worker', 1);
-    const response = await api('PUT', `/api/wearers/${wearer}/response-plan`, { steps: [{ who: 'contact', contactPosition: 2, how: 'email', waitS: 0 }] });
-    expect(response.body.error.message).toBe('The request is not valid: step 1 names contact 2, but the wearer has 1 contact');
+    const response = await api('PUT', `/api/wearers/${wearer}/response-plan`, {
+      steps: [{ who: 'contact', contactPosition: 2, how: 'email', waitS: 0 }],
+    });
+    expect(response.body.error.message).toBe(
+      'The request is not valid: step 1 names contact 2, but the wearer has 1 contact',
+    );
   });
 
   it('an unknown wearer is a 404', async () => {
     for (const [method, url, body] of [
       ['GET', `/api/wearers/${randomUUID()}/response-plan`, undefined],
-      ['PUT', `/api/wearers/${randomUUID()}/response-plan`, { steps: [{ who: 'police', how: 'operator_call', waitS: 0 }] }],
+      [
+        'PUT',
+        `/api/wearers/${randomUUID()}/response-plan`,
+        { steps: [{ who: 'police', how: 'operator_call', waitS: 0 }] },
+      ],
       ['DELETE', `/api/wearers/${randomUUID()}/response-plan`, undefined],
       ['GET', `/api/wearers/${randomUUID()}/police`, undefined],
       ['PUT', `/api/wearers/${randomUUID()}/police`, { urn: null, policeWithdrawn: false }],
@@ -148,7 +197,11 @@ describe('police details', () => {
     ['no urn field', { policeWithdrawn: false }, 'urn'],
     ['no withdrawn flag', { urn: null }, 'policeWithdrawn'],
     ['withdrawn without a reason', { urn: 'NW-1', policeWithdrawn: true }, 'policeWithdrawnReason'],
-    ['withdrawn with a blank reason', { urn: 'NW-1', policeWithdrawn: true, policeWithdrawnReason: '  ' }, 'policeWithdrawnReason'],
+    [
+      'withdrawn with a blank reason',
+      { urn: 'NW-1', policeWithdrawn: true, policeWithdrawnReason: '  ' },
+      'policeWithdrawnReason',
+    ],
   ])('refuses %s', async (_name, body, field) => {
     const wearer = await newWearer();
     const response = await api('PUT', `/api/wearers/${wearer}/police`, body);
@@ -158,9 +211,21 @@ describe('police details', () => {
 
   it('withdrawal keeps its reason; reinstating clears it', async () => {
     const wearer = await newWearer();
-    const withdrawn = await api('PUT', `/api/wearers/${wearer}/police`, { urn: 'NW-1', policeWithdrawn: true, policeWithdrawnReason: 'Three false alarms in 12 months' });
-    expect(withdrawn.body.police).toMatchObject({ urn: 'NW-1', policeWithdrawn: true, policeWithdrawnReason: 'Three false alarms in 12 months' });
-    const reinstated = await api('PUT', `/api/wearers/${wearer}/police`, { urn: 'NW-1', policeWithdrawn: false, policeWithdrawnReason: 'ignored' });
+    const withdrawn = await api('PUT', `/api/wearers/${wearer}/police`, {
+      urn: 'NW-1',
+      policeWithdrawn: true,
+      policeWithdrawnReason: 'Three false alarms in 12 months',
+    });
+    expect(withdrawn.body.police).toMatchObject({
+      urn: 'NW-1',
+      policeWithdrawn: true,
+      policeWithdrawnReason: 'Three false alarms in 12 months',
+    });
+    const reinstated = await api('PUT', `/api/wearers/${wearer}/police`, {
+      urn: 'NW-1',
+      policeWithdrawn: false,
+      policeWithdrawnReason: 'ignored',
+    });
     expect(reinstated.body.police).toMatchObject({ urn: 'NW-1', policeWithdrawn: false, policeWithdrawnReason: null });
   });
 });
@@ -191,8 +256,13 @@ describe('who may do what, and the audit', () => {
     const wearer = await newWearer('lone_worker', 2);
     await api('PUT', `/api/wearers/${wearer}/response-plan`, OWN_PLAN);
     await api('DELETE', `/api/wearers/${wearer}/response-plan`);
-    await api('PUT', `/api/wearers/${wearer}/police`, { urn: 'NW-1', policeWithdrawn: true, policeWithdrawnReason: 'Misuse' });
-    const rows = await db.sql`select action, detail from audit_log where target = ${wearer} and action not like 'contact.%' order by id`;
+    await api('PUT', `/api/wearers/${wearer}/police`, {
+      urn: 'NW-1',
+      policeWithdrawn: true,
+      policeWithdrawnReason: 'Misuse',
+    });
+    const rows =
+      await db.sql`select action, detail from audit_log where target = ${wearer} and action not like 'contact.%' order by id`;
     expect(rows.map((r) => r.action)).toEqual(['response_plan.set', 'response_plan.reset', 'wearer.police_updated']);
     expect(rows[0].detail).toEqual({ plan: OWN_PLAN });
     expect(rows[2].detail).toEqual({

@@ -53,7 +53,11 @@ describe('routine location history', () => {
     const inTrail = await addFix(device.deviceId, new Date(alarmAt.getTime() - 30 * 60_000));
     const duringAlarm = await addFix(device.deviceId, new Date(alarmAt.getTime() + 20 * 60_000));
     // Sent late (received after the closure) but timed by the device within the alarm: kept.
-    const sentLate = await addFix(device.deviceId, new Date(alarmAt.getTime() + 5 * 3600_000), alarmAt.getTime() + 10 * 60_000);
+    const sentLate = await addFix(
+      device.deviceId,
+      new Date(alarmAt.getTime() + 5 * 3600_000),
+      alarmAt.getTime() + 10 * 60_000,
+    );
     const afterClosure = await addFix(device.deviceId, new Date(alarmAt.getTime() + 3600_000));
     // An alarm still open after 120 days keeps every fix since.
     const other = await t.provisionDevice();
@@ -63,9 +67,9 @@ describe('routine location history', () => {
     const beforeOpen = await addFix(other.deviceId, daysAgo(121));
 
     await sweep();
-    expect(await fixesLeft([old, recent, beforeTrail, inTrail, duringAlarm, sentLate, afterClosure, sinceOpen, beforeOpen])).toEqual(
-      [recent, inTrail, duringAlarm, sentLate, sinceOpen].sort((a, b) => Number(a) - Number(b)),
-    );
+    expect(
+      await fixesLeft([old, recent, beforeTrail, inTrail, duringAlarm, sentLate, afterClosure, sinceOpen, beforeOpen]),
+    ).toEqual([recent, inTrail, duringAlarm, sentLate, sinceOpen].sort((a, b) => Number(a) - Number(b)));
   });
 
   it("follows the wearer's organisation's period, and the wearer who had the device at the time", async () => {
@@ -89,7 +93,8 @@ describe('routine location history', () => {
     const device = await t.provisionDevice();
     await t.sql`insert into fixes (device_id, ts, received_at, lat, lon)
                 select ${device.deviceId}, ${daysAgo(100).getTime()}::bigint + n, ${daysAgo(100)}, 51.5, -0.1 from generate_series(1, ${2 * PURGE_BATCH + 400}) n`;
-    const left = async () => (await t.sql<{ n: number }[]>`select count(*)::int as n from fixes where device_id = ${device.deviceId}`)[0].n;
+    const left = async () =>
+      (await t.sql<{ n: number }[]>`select count(*)::int as n from fixes where device_id = ${device.deviceId}`)[0].n;
     await sweep();
     expect(await left()).toBe(PURGE_BATCH + 400);
     // With a backlog, the next tick a quarter of a second on does nothing; a second on, a pass.
@@ -111,7 +116,9 @@ describe('routine location history', () => {
       (${device.deviceId}, 'routine-new', 'checkin', 2, ${daysAgo(10)}, '{}', null),
       (${device.deviceId}, 'sos-old', 'sos', 3, ${daysAgo(300)}, '{}', ${alarmId})`;
     await sweep();
-    const keys = (await t.sql<{ eventKey: string }[]>`select event_key from events where device_id = ${device.deviceId} order by id`).map((r) => r.eventKey);
+    const keys = (
+      await t.sql<{ eventKey: string }[]>`select event_key from events where device_id = ${device.deviceId} order by id`
+    ).map((r) => r.eventKey);
     expect(keys).toEqual(['routine-new', 'sos-old']);
   });
 });
@@ -133,7 +140,11 @@ describe('alarms and the audit', () => {
     const trailFix = await addFix(device.deviceId, daysAgo(2558));
 
     await sweep();
-    const left = (await t.sql<{ id: string }[]>`select id from alarms where id in (${expired}, ${kept}, ${openForever})`).map((r) => r.id).sort();
+    const left = (
+      await t.sql<{ id: string }[]>`select id from alarms where id in (${expired}, ${kept}, ${openForever})`
+    )
+      .map((r) => r.id)
+      .sort();
     expect(left).toEqual([kept, openForever].sort());
     expect(await t.sql`select 1 from alarm_actions where alarm_id = ${expired}`).toHaveLength(0);
     expect(await t.sql`select 1 from notifications where recipient = '+447700900000'`).toHaveLength(0);
@@ -150,10 +161,12 @@ describe('alarms and the audit', () => {
     const expired = await addAlarm(device.deviceId, wearer.id, daysAgo(731), daysAgo(731));
     const kept = await addAlarm(device.deviceId, wearer.id, daysAgo(700), daysAgo(700));
     await sweep();
-    expect((await t.sql<{ id: string }[]>`select id from alarms where id in (${expired}, ${kept})`).map((r) => r.id)).toEqual([kept]);
+    expect(
+      (await t.sql<{ id: string }[]>`select id from alarms where id in (${expired}, ${kept})`).map((r) => r.id),
+    ).toEqual([kept]);
   });
 
-  it("an alarm keeps the period of the organisation it was raised in after its wearer moves", async () => {
+  it('an alarm keeps the period of the organisation it was raised in after its wearer moves', async () => {
     const brief = (await t.api('POST', '/api/organisations', { name: 'One Year Keepers' })).body.organisation;
     expect((await t.api('PATCH', `/api/organisations/${brief.id}`, { alarmRetentionDays: 365 })).status).toBe(200);
     const long = (await t.api('POST', '/api/organisations', { name: 'Ten Year Keepers' })).body.organisation;
@@ -168,39 +181,62 @@ describe('alarms and the audit', () => {
     // Then each moves to the other organisation; their alarms stay where they were raised.
     expect((await t.api('PATCH', `/api/wearers/${leaver.id}`, { organisationId: long.id })).status).toBe(200);
     expect((await t.api('PATCH', `/api/wearers/${joiner.id}`, { organisationId: brief.id })).status).toBe(200);
-    const owners = await t.sql<{ id: string; organisationId: string }[]>`select id, organisation_id from alarms where id in (${raisedInBrief}, ${raisedInLong})`;
-    expect(Object.fromEntries(owners.map((r) => [r.id, r.organisationId]))).toEqual({ [raisedInBrief]: brief.id, [raisedInLong]: long.id });
+    const owners = await t.sql<
+      { id: string; organisationId: string }[]
+    >`select id, organisation_id from alarms where id in (${raisedInBrief}, ${raisedInLong})`;
+    expect(Object.fromEntries(owners.map((r) => [r.id, r.organisationId]))).toEqual({
+      [raisedInBrief]: brief.id,
+      [raisedInLong]: long.id,
+    });
 
     await sweep();
     // One year for the alarm raised in the one-year organisation (its wearer now keeps ten);
     // ten years for the one raised in the ten-year organisation (its wearer now keeps one).
-    expect((await t.sql<{ id: string }[]>`select id from alarms where id in (${raisedInBrief}, ${raisedInLong})`).map((r) => r.id)).toEqual([raisedInLong]);
+    expect(
+      (await t.sql<{ id: string }[]>`select id from alarms where id in (${raisedInBrief}, ${raisedInLong})`).map(
+        (r) => r.id,
+      ),
+    ).toEqual([raisedInLong]);
   });
 
   it('an ARC-wide audit entry goes after the longest period any organisation set (7 years by default)', async () => {
     await t.sql`insert into audit_log (at, actor, action, target) values
       (${daysAgo(2558)}, 'old@test.arc', 'retention.test', 'old'), (${daysAgo(2500)}, 'new@test.arc', 'retention.test', 'new')`;
     await sweep();
-    expect((await t.sql<{ target: string }[]>`select target from audit_log where action = 'retention.test'`).map((r) => r.target)).toEqual(['new']);
+    expect(
+      (await t.sql<{ target: string }[]>`select target from audit_log where action = 'retention.test'`).map(
+        (r) => r.target,
+      ),
+    ).toEqual(['new']);
     // An organisation that keeps its audit 10 years holds everything for 10 years.
     await t.sql`insert into audit_log (at, actor, action, target) values (${daysAgo(3000)}, 'x', 'retention.test', 'ten')`;
-    expect((await t.api('POST', '/api/organisations', { name: 'Ten Year Audit', auditRetentionDays: 3650 })).status).toBe(201);
+    expect(
+      (await t.api('POST', '/api/organisations', { name: 'Ten Year Audit', auditRetentionDays: 3650 })).status,
+    ).toBe(201);
     await sweep();
-    expect((await t.sql<{ target: string }[]>`select target from audit_log where action = 'retention.test' order by at`).map((r) => r.target)).toEqual(['ten', 'new']);
+    expect(
+      (await t.sql<{ target: string }[]>`select target from audit_log where action = 'retention.test' order by at`).map(
+        (r) => r.target,
+      ),
+    ).toEqual(['ten', 'new']);
   });
 
   it("an organisation's own entries go after its own period; ARC-wide ones keep the longest", async () => {
-    const oneYear = (await t.api('POST', '/api/organisations', { name: 'One Year Audit', auditRetentionDays: 365 })).body.organisation;
+    const oneYear = (await t.api('POST', '/api/organisations', { name: 'One Year Audit', auditRetentionDays: 365 }))
+      .body.organisation;
     await t.sql`insert into audit_log (at, actor, action, target, organisation_id) values
       (${daysAgo(400)}, 'x', 'retention.own', 'theirs, past a year', ${oneYear.id}),
       (${daysAgo(300)}, 'x', 'retention.own', 'theirs, within a year', ${oneYear.id}),
       (${daysAgo(400)}, 'x', 'retention.own', 'ARC-wide', null)`;
     await t.sql`update audit_log set organisation_id = null where action = 'retention.own' and target = 'ARC-wide'`;
     await sweep();
-    expect((await t.sql<{ target: string }[]>`select target from audit_log where action = 'retention.own' order by at, target`).map((r) => r.target)).toEqual([
-      'ARC-wide',
-      'theirs, within a year',
-    ]);
+    expect(
+      (
+        await t.sql<
+          { target: string }[]
+        >`select target from audit_log where action = 'retention.own' order by at, target`
+      ).map((r) => r.target),
+    ).toEqual(['ARC-wide', 'theirs, within a year']);
   });
 
   it("is never purged on the ARC's clock alone: entries are stamped by PostgreSQL's", async () => {
@@ -220,20 +256,32 @@ describe('alarms and the audit', () => {
 describe("an organisation's retention settings", () => {
   it('have documented defaults, are validated, audited, and changed by administrators only', async () => {
     const created = await t.api('POST', '/api/organisations', { name: 'Default Keepers' });
-    expect(created.body.organisation).toMatchObject({ locationRetentionDays: 90, alarmRetentionDays: 2557, auditRetentionDays: 2557 });
+    expect(created.body.organisation).toMatchObject({
+      locationRetentionDays: 90,
+      alarmRetentionDays: 2557,
+      auditRetentionDays: 2557,
+    });
     const id = created.body.organisation.id;
-    for (const body of [{ locationRetentionDays: 0 }, { alarmRetentionDays: 364 }, { auditRetentionDays: 40000 }, { locationRetentionDays: 1.5 }]) {
+    for (const body of [
+      { locationRetentionDays: 0 },
+      { alarmRetentionDays: 364 },
+      { auditRetentionDays: 40000 },
+      { locationRetentionDays: 1.5 },
+    ]) {
       const refused = await t.api('PATCH', `/api/organisations/${id}`, body);
       expect(refused.status, JSON.stringify(body)).toBe(400);
       expect(refused.body.error.code).toBe('ARC_ERR_VALIDATION');
     }
     const supervisor = await t.createUser('supervisor');
-    expect((await t.api('PATCH', `/api/organisations/${id}`, { locationRetentionDays: 30 }, supervisor.token)).status).toBe(403);
+    expect(
+      (await t.api('PATCH', `/api/organisations/${id}`, { locationRetentionDays: 30 }, supervisor.token)).status,
+    ).toBe(403);
     // A supervisor still changes the police details.
     expect((await t.api('PATCH', `/api/organisations/${id}`, { urn: 'URN-1' }, supervisor.token)).status).toBe(200);
     const changed = await t.api('PATCH', `/api/organisations/${id}`, { locationRetentionDays: 30 });
     expect(changed.body.organisation).toMatchObject({ locationRetentionDays: 30, alarmRetentionDays: 2557 });
-    const [entry] = await t.sql`select detail from audit_log where action = 'organisation.updated' and target = ${id} order by id desc limit 1`;
+    const [entry] =
+      await t.sql`select detail from audit_log where action = 'organisation.updated' and target = ${id} order by id desc limit 1`;
     expect(entry.detail.before.locationRetentionDays).toBe(90);
     expect(entry.detail.after.locationRetentionDays).toBe(30);
   });

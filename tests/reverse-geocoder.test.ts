@@ -30,7 +30,9 @@ describe('reverse geocoding', () => {
     expect(asked[0].path).toBe('/geo/reverse?format=jsonv2&zoom=18&lat=53.645800&lon=-3.010100');
     expect(asked[0].headers['user-agent']).toMatch(/ArcAngel-ARC/);
     expect((await t.api('GET', '/api/console-config', undefined, operator.token)).body.reverseGeocoding).toBe(true);
-    expect((await t.api('GET', '/api/places/reverse?lat=91&lon=0', undefined, operator.token)).body.error.code).toBe('ARC_ERR_VALIDATION');
+    expect((await t.api('GET', '/api/places/reverse?lat=91&lon=0', undefined, operator.token)).body.error.code).toBe(
+      'ARC_ERR_VALIDATION',
+    );
   });
 
   it('is off without ARC_GEOCODER_URL, and a failing geocoder gives no address', async () => {
@@ -39,7 +41,12 @@ describe('reverse geocoding', () => {
     const off = createReverseGeocoder({ url: undefined, logger, now });
     expect(off.enabled).toBe(false);
     expect(await off.address(53.6, -3)).toBeNull();
-    const failing = createReverseGeocoder({ url: `${geocoder.url}/always-503`, logger, now, fetch: async () => new Response('busy', { status: 503 }) });
+    const failing = createReverseGeocoder({
+      url: `${geocoder.url}/always-503`,
+      logger,
+      now,
+      fetch: async () => new Response('busy', { status: 503 }),
+    });
     expect(await failing.address(53.6, -3)).toBeNull();
   });
 });

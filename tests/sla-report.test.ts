@@ -45,7 +45,11 @@ const get = (query: string, role: Role | null = 'supervisor') => inject(role, 'G
 describe('alarmsForReport', () => {
   it('reads every alarm received in [from, to), test and linked ones too, with the times as stored', async () => {
     const rows = await alarmsForReport(db.sql, PERIOD.from, PERIOD.to);
-    const asNamed = rows.map(({ organisationId: _o, passedToPolice: _p, ...r }) => ({ ...r, id: nameOf.get(r.id), linkedTo: r.linkedTo && nameOf.get(r.linkedTo) }));
+    const asNamed = rows.map(({ organisationId: _o, passedToPolice: _p, ...r }) => ({
+      ...r,
+      id: nameOf.get(r.id),
+      linkedTo: r.linkedTo && nameOf.get(r.linkedTo),
+    }));
     const inPeriod = SAMPLE_DAY.filter((a) => a.id !== 'x1' && a.id !== 'x2');
     expect(asNamed).toHaveLength(inPeriod.length);
     expect(asNamed).toEqual(expect.arrayContaining(inPeriod));
@@ -54,7 +58,11 @@ describe('alarmsForReport', () => {
 
   it('keeps the bounds: from is in, to is out', async () => {
     const x2 = SAMPLE_DAY.find((a) => a.id === 'x2')!;
-    expect((await alarmsForReport(db.sql, x2.receivedAt, new Date(x2.receivedAt.getTime() + 1))).map((r) => nameOf.get(r.id))).toEqual(['x2']);
+    expect(
+      (await alarmsForReport(db.sql, x2.receivedAt, new Date(x2.receivedAt.getTime() + 1))).map((r) =>
+        nameOf.get(r.id),
+      ),
+    ).toEqual(['x2']);
     expect(await alarmsForReport(db.sql, new Date(x2.receivedAt.getTime() - 1000), x2.receivedAt)).toEqual([]);
   });
 });
@@ -87,12 +95,17 @@ describe('GET /api/reports/sla', () => {
   });
 
   it('period=month runs from the 1st of the month; from/to pick any period', async () => {
-    expect((await get('?period=month')).json().report.period).toEqual({ from: '2025-03-01T00:00:00.000Z', to: '2025-03-10T02:00:00.000Z' });
+    expect((await get('?period=month')).json().report.period).toEqual({
+      from: '2025-03-01T00:00:00.000Z',
+      to: '2025-03-10T02:00:00.000Z',
+    });
     const dayBefore = (await get('?from=2025-03-09&to=2025-03-10')).json().report;
     expect(dayBefore.period).toEqual({ from: '2025-03-09T00:00:00.000Z', to: '2025-03-10T00:00:00.000Z' });
     // x1, one second before the day, is the only alarm then.
     expect(dayBefore.overall).toMatchObject({ alarms: 1, accepted: 1 });
-    const offset = (await get(`?from=${encodeURIComponent('2025-03-10T01:00:00+01:00')}&to=2025-03-10T00:05:00Z`)).json().report;
+    const offset = (
+      await get(`?from=${encodeURIComponent('2025-03-10T01:00:00+01:00')}&to=2025-03-10T00:05:00Z`)
+    ).json().report;
     expect(offset.period.from).toBe('2025-03-10T00:00:00.000Z');
     expect(offset.overall.alarms).toBe(3); // r3 at 0, e1 at 100 s, e2 at 200 s
   });
@@ -101,9 +114,13 @@ describe('GET /api/reports/sla', () => {
     const response = await get('?from=2025-03-10T00:00:00Z&to=2025-03-11T00:00:00Z&format=csv');
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toBe('text/csv; charset=utf-8');
-    expect(response.headers['content-disposition']).toBe('attachment; filename="sla-report_2025-03-10T000000Z_2025-03-11T000000Z.csv"');
+    expect(response.headers['content-disposition']).toBe(
+      'attachment; filename="sla-report_2025-03-10T000000Z_2025-03-11T000000Z.csv"',
+    );
     const lines = response.body.split('\r\n');
-    expect(lines[1]).toBe('emergency,1,6,4,4,2,5,1,40.00,80.00,no,3,5,1,60.00,98.50,no,4,5,1,80.00,97.50,no,4,5,1,80.00,99.00,no,10,45,300,900,2,50.00,3');
+    expect(lines[1]).toBe(
+      'emergency,1,6,4,4,2,5,1,40.00,80.00,no,3,5,1,60.00,98.50,no,4,5,1,80.00,97.50,no,4,5,1,80.00,99.00,no,10,45,300,900,2,50.00,3',
+    );
     expect(lines[4]).toMatch(/^overall,1-5,12,9,8,/);
     expect(lines[5]).toBe('');
     expect(lines[6]).toBe('alarm_id,class,type,priority,received_at,target_s,seconds_to_accept');

@@ -20,9 +20,22 @@ afterAll(async () => {
 
 /** A wearer with a device, a contact, a zone, positions and one resolved alarm (with actions). */
 async function wearerWithHistory(name: string) {
-  const wearer = await t.createWearer({ name, notes: 'Key safe code 4321', medicalNotes: 'Type 1 diabetes', safePin: '2468' });
+  const wearer = await t.createWearer({
+    name,
+    notes: 'Key safe code 4321',
+    medicalNotes: 'Type 1 diabetes',
+    safePin: '2468',
+  });
   const credentials = await t.provisionDevice({ wearerId: wearer.id });
-  expect((await t.api('POST', `/api/wearers/${wearer.id}/contacts`, { name: 'Carol', relationship: 'daughter', phone: '07700 900123' })).status).toBe(201);
+  expect(
+    (
+      await t.api('POST', `/api/wearers/${wearer.id}/contacts`, {
+        name: 'Carol',
+        relationship: 'daughter',
+        phone: '07700 900123',
+      })
+    ).status,
+  ).toBe(201);
   const zone = { name: 'Home', kind: 'safe', shape: { type: 'circle', lat: 51.5, lon: -0.12, radiusM: 200 } };
   expect((await t.api('POST', `/api/wearers/${wearer.id}/geofences`, zone)).status).toBe(201);
   const device = new SimulatedDevice({ ...credentials, url: t.mqttUrl, reconnect: false, now: () => clock });
@@ -37,8 +50,19 @@ async function wearerWithHistory(name: string) {
 
 async function resolve(alarmId: string) {
   expect((await t.api('POST', `/api/alarms/${alarmId}/accept`)).status).toBe(200);
-  expect((await t.api('POST', `/api/alarms/${alarmId}/actions`, { kind: 'called_contact', contactName: 'Carol (daughter)', outcome: 'answered' })).status).toBe(200);
-  const resolved = await t.api('POST', `/api/alarms/${alarmId}/resolve`, { closureCode: 'genuine_ambulance', note: 'Ambulance took Grace to hospital' });
+  expect(
+    (
+      await t.api('POST', `/api/alarms/${alarmId}/actions`, {
+        kind: 'called_contact',
+        contactName: 'Carol (daughter)',
+        outcome: 'answered',
+      })
+    ).status,
+  ).toBe(200);
+  const resolved = await t.api('POST', `/api/alarms/${alarmId}/resolve`, {
+    closureCode: 'genuine_ambulance',
+    note: 'Ambulance took Grace to hospital',
+  });
   expect(resolved.status).toBe(200);
 }
 
@@ -54,7 +78,12 @@ describe('subject access export', () => {
     expect(json.status).toBe(200);
     expect(json.headers.get('content-disposition')).toBe(`attachment; filename="wearer-${wearer.id}-2026-11-23.json"`);
     const data = json.body;
-    expect(data.wearer).toMatchObject({ name: 'Grace Export', notes: 'Key safe code 4321', medicalNotes: 'Type 1 diabetes', hasSafePin: true });
+    expect(data.wearer).toMatchObject({
+      name: 'Grace Export',
+      notes: 'Key safe code 4321',
+      medicalNotes: 'Type 1 diabetes',
+      hasSafePin: true,
+    });
     expect(JSON.stringify(data)).not.toContain('safePinHash');
     expect(data.contacts.map((c: any) => c.phone)).toEqual(['07700 900123']);
     expect(data.zones.map((z: any) => z.name)).toEqual(['Home']);
@@ -76,14 +105,15 @@ describe('subject access export', () => {
 
     const supervisor = await t.createUser('supervisor');
     expect((await t.api('GET', `/api/wearers/${wearer.id}/export`, undefined, supervisor.token)).status).toBe(403);
-    const audited = await t.sql`select actor, detail from audit_log where action = 'wearer.exported' and target = ${wearer.id} order by id`;
+    const audited =
+      await t.sql`select actor, detail from audit_log where action = 'wearer.exported' and target = ${wearer.id} order by id`;
     expect(audited.map((a) => a.detail.format)).toEqual(['json', 'text']);
     expect((await t.api('GET', '/api/wearers/00000000-0000-4000-8000-000000000000/export')).status).toBe(404);
   });
 });
 
 describe('subject access export of the insight counts', () => {
-  it('holds their nights away from home and their alarms counted by month, and nobody else\'s', async () => {
+  it("holds their nights away from home and their alarms counted by month, and nobody else's", async () => {
     const { wearer } = await wearerWithHistory('Nora Nights');
     const other = await wearerWithHistory('Otto Other');
     for (const w of [wearer.id, other.wearer.id]) {
@@ -95,9 +125,21 @@ describe('subject access export of the insight counts', () => {
         values ('Europe/London', '2026-10-01', ${w}, ${w === wearer.id ? 2 : 7}, 1, 0, 0, 0, 0, 0)`;
     }
     const data = (await t.api('GET', `/api/wearers/${wearer.id}/export`)).body;
-    expect(data.nightsAway).toEqual([{ night: '2026-10-03', nightHours: '22-06', timeZone: 'Europe/London', nightFixes: 4, awayFixes: 3 }]);
+    expect(data.nightsAway).toEqual([
+      { night: '2026-10-03', nightHours: '22-06', timeZone: 'Europe/London', nightFixes: 4, awayFixes: 3 },
+    ]);
     expect(data.signalMonths).toEqual([
-      { month: '2026-10', timeZone: 'Europe/London', falls: 2, sos: 1, noMotion: 0, missedCheckins: 0, falseAlarms: 0, lowBattery: 0, silentDevice: 0 },
+      {
+        month: '2026-10',
+        timeZone: 'Europe/London',
+        falls: 2,
+        sos: 1,
+        noMotion: 0,
+        missedCheckins: 0,
+        falseAlarms: 0,
+        lowBattery: 0,
+        silentDevice: 0,
+      },
     ]);
     const text = (await t.api('GET', `/api/wearers/${wearer.id}/export?format=text`)).body;
     expect(text).toContain('Nights away from home (1)');
@@ -114,11 +156,15 @@ describe('erasure at contract end', () => {
     expect(refused.status).toBe(409);
     expect(refused.body.error.code).toBe('ARC_ERR_WEARER_OPEN_ALARM');
     const supervisor = await t.createUser('supervisor');
-    expect((await t.api('POST', `/api/wearers/${wearer.id}/erase`, { confirmName: 'Open Olive' }, supervisor.token)).status).toBe(403);
+    expect(
+      (await t.api('POST', `/api/wearers/${wearer.id}/erase`, { confirmName: 'Open Olive' }, supervisor.token)).status,
+    ).toBe(403);
     // The name typed again, or nothing happens.
     expect((await t.api('POST', `/api/wearers/${wearer.id}/erase`, { confirmName: 'Olive' })).status).toBe(400);
     expect(await t.sql`select 1 from wearers where id = ${wearer.id}`).toHaveLength(1);
-    expect(await t.sql`select 1 from audit_log where action = 'wearer.erased' and target = ${wearer.id}`).toHaveLength(0);
+    expect(await t.sql`select 1 from audit_log where action = 'wearer.erased' and target = ${wearer.id}`).toHaveLength(
+      0,
+    );
   });
 
   it('deletes what identifies them and keeps the alarm anonymised for the statistics, in one go', async () => {
@@ -140,7 +186,17 @@ describe('erasure at contract end', () => {
     expect(dev).toMatchObject({ wearerId: null, fixLat: null });
 
     const [alarm] = await t.sql`select * from alarms where id = ${alarmId}`;
-    expect(alarm).toMatchObject({ wearerId: null, type: 'sos', status: 'resolved', closureCode: 'genuine_ambulance', verified: 'genuine', lat: null, lon: null, resolutionNote: null, plan: null });
+    expect(alarm).toMatchObject({
+      wearerId: null,
+      type: 'sos',
+      status: 'resolved',
+      closureCode: 'genuine_ambulance',
+      verified: 'genuine',
+      lat: null,
+      lon: null,
+      resolutionNote: null,
+      plan: null,
+    });
     expect(alarm.acceptedAt).not.toBeNull();
     expect(alarm.flags).toEqual({ erased: true });
     const actions = await t.sql`select kind, detail from alarm_actions where alarm_id = ${alarmId}`;

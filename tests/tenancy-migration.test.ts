@@ -26,22 +26,32 @@ afterAll(async () => {
 });
 
 describe('023_tenancy on the data of 018', () => {
-  it('puts today\'s data in the default organisation and keeps the organisations wearers had', async () => {
+  it("puts today's data in the default organisation and keeps the organisations wearers had", async () => {
     const applied = await migrate(sql, { through: '018_data_protection.sql' });
     expect(applied.at(-1)).toBe('018_data_protection.sql');
 
     // Data as the ARC before tenancy wrote it.
-    const [council] = await sql<{ id: string }[]>`insert into organisations (name, urn) values ('Northshire Council', 'URN-1') returning id`;
+    const [council] = await sql<
+      { id: string }[]
+    >`insert into organisations (name, urn) values ('Northshire Council', 'URN-1') returning id`;
     const [homeless] = await sql<{ id: string }[]>`insert into wearers (name) values ('No Organisation') returning id`;
-    const [housed] = await sql<{ id: string }[]>`insert into wearers (name, organisation_id) values ('Council Tenant', ${council.id}) returning id`;
+    const [housed] = await sql<
+      { id: string }[]
+    >`insert into wearers (name, organisation_id) values ('Council Tenant', ${council.id}) returning id`;
     await sql`insert into devices (id, wearer_id, secret_hash) values ('dev-homeless', ${homeless.id}, 'x'), ('dev-housed', ${housed.id}, 'x'), ('dev-spare', null, 'x')`;
     const [a1] = await sql<{ id: string }[]>`
       insert into alarms (device_id, wearer_id, type, priority, received_at) values ('dev-housed', ${housed.id}, 'sos', 1, '2026-01-01T00:00:00Z') returning id`;
     const [a2] = await sql<{ id: string }[]>`
       insert into alarms (device_id, wearer_id, type, priority, received_at) values ('dev-spare', null, 'comm_failure', 3, '2026-01-01T00:00:00Z') returning id`;
-    const [staff] = await sql<{ id: string }[]>`insert into users (email, name, role, password_hash) values ('op@x', 'Op', 'operator', 'h') returning id`;
-    const [carer] = await sql<{ id: string }[]>`insert into users (email, name, role, password_hash) values ('carer@x', 'Carer', 'carer', 'h') returning id`;
-    const [lonely] = await sql<{ id: string }[]>`insert into users (email, name, role, password_hash) values ('lonely@x', 'Lonely', 'carer', 'h') returning id`;
+    const [staff] = await sql<
+      { id: string }[]
+    >`insert into users (email, name, role, password_hash) values ('op@x', 'Op', 'operator', 'h') returning id`;
+    const [carer] = await sql<
+      { id: string }[]
+    >`insert into users (email, name, role, password_hash) values ('carer@x', 'Carer', 'carer', 'h') returning id`;
+    const [lonely] = await sql<
+      { id: string }[]
+    >`insert into users (email, name, role, password_hash) values ('lonely@x', 'Lonely', 'carer', 'h') returning id`;
     await sql`insert into carer_links (carer_id, wearer_id) values (${carer.id}, ${housed.id})`;
     await sql`insert into contacts (wearer_id, position, name, phone) values (${housed.id}, 1, 'Son', '07700900000')`;
     await sql`insert into audit_log (actor_id, actor, action, target) values (${staff.id}, 'op@x', 'wearer.viewed', ${housed.id}),
@@ -52,15 +62,39 @@ describe('023_tenancy on the data of 018', () => {
 
     const [defaultOrg] = await sql<{ id: string }[]>`select id from organisations where is_default`;
     expect(defaultOrg.id).not.toBe(council.id);
-    const wearers = Object.fromEntries((await sql<{ id: string; organisationId: string }[]>`select id, organisation_id from wearers`).map((r) => [r.id, r.organisationId]));
+    const wearers = Object.fromEntries(
+      (await sql<{ id: string; organisationId: string }[]>`select id, organisation_id from wearers`).map((r) => [
+        r.id,
+        r.organisationId,
+      ]),
+    );
     expect(wearers).toEqual({ [homeless.id]: defaultOrg.id, [housed.id]: council.id });
-    const devices = Object.fromEntries((await sql<{ id: string; organisationId: string }[]>`select id, organisation_id from devices`).map((r) => [r.id, r.organisationId]));
+    const devices = Object.fromEntries(
+      (await sql<{ id: string; organisationId: string }[]>`select id, organisation_id from devices`).map((r) => [
+        r.id,
+        r.organisationId,
+      ]),
+    );
     expect(devices).toEqual({ 'dev-homeless': defaultOrg.id, 'dev-housed': council.id, 'dev-spare': defaultOrg.id });
-    const alarms = Object.fromEntries((await sql<{ id: string; organisationId: string }[]>`select id, organisation_id from alarms`).map((r) => [r.id, r.organisationId]));
+    const alarms = Object.fromEntries(
+      (await sql<{ id: string; organisationId: string }[]>`select id, organisation_id from alarms`).map((r) => [
+        r.id,
+        r.organisationId,
+      ]),
+    );
     expect(alarms).toEqual({ [a1.id]: council.id, [a2.id]: defaultOrg.id });
-    const users = Object.fromEntries((await sql<{ id: string; organisationId: string | null }[]>`select id, organisation_id from users`).map((r) => [r.id, r.organisationId]));
+    const users = Object.fromEntries(
+      (await sql<{ id: string; organisationId: string | null }[]>`select id, organisation_id from users`).map((r) => [
+        r.id,
+        r.organisationId,
+      ]),
+    );
     expect(users).toEqual({ [staff.id]: null, [carer.id]: council.id, [lonely.id]: defaultOrg.id });
-    const audit = (await sql<{ action: string; organisationId: string | null }[]>`select action, organisation_id from audit_log order by id`).map((r) => [r.action, r.organisationId]);
+    const audit = (
+      await sql<
+        { action: string; organisationId: string | null }[]
+      >`select action, organisation_id from audit_log order by id`
+    ).map((r) => [r.action, r.organisationId]);
     expect(audit).toEqual([
       ['wearer.viewed', council.id],
       ['device.followed', defaultOrg.id],
@@ -72,7 +106,9 @@ describe('023_tenancy on the data of 018', () => {
     const [council] = await sql<{ id: string }[]>`select id from organisations where name = 'Northshire Council'`;
     const [defaultOrg] = await sql<{ id: string }[]>`select id from organisations where is_default`;
     // Written without an organisation, as the code before tenancy (and bulk provisioning) does.
-    const [wearer] = await sql<{ id: string; organisationId: string }[]>`insert into wearers (name) values ('New') returning id, organisation_id`;
+    const [wearer] = await sql<
+      { id: string; organisationId: string }[]
+    >`insert into wearers (name) values ('New') returning id, organisation_id`;
     expect(wearer.organisationId).toBe(defaultOrg.id);
     const [device] = await sql<{ organisationId: string }[]>`
       insert into devices (id, wearer_id, secret_hash) values ('dev-new', ${wearer.id}, 'x') returning organisation_id`;
@@ -85,7 +121,9 @@ describe('023_tenancy on the data of 018', () => {
       insert into alarms (device_id, wearer_id, type, priority, received_at) values ('dev-new', ${wearer.id}, 'sos', 1, '2026-02-01T00:00:00Z') returning organisation_id`;
     expect(alarm.organisationId).toBe(council.id);
     // A device cannot be in another organisation than its wearer's.
-    await expect(sql`update devices set organisation_id = ${defaultOrg.id}, wearer_id = null where id = 'dev-new'`).resolves.toBeDefined();
+    await expect(
+      sql`update devices set organisation_id = ${defaultOrg.id}, wearer_id = null where id = 'dev-new'`,
+    ).resolves.toBeDefined();
     await sql`update devices set wearer_id = ${wearer.id} where id = 'dev-new'`;
     const [back] = await sql<{ organisationId: string }[]>`select organisation_id from devices where id = 'dev-new'`;
     expect(back.organisationId).toBe(council.id);
@@ -93,10 +131,14 @@ describe('023_tenancy on the data of 018', () => {
     const [om] = await sql<{ id: string; organisationId: string }[]>`
       insert into users (email, name, role, password_hash, organisation_id) values ('om@x', 'OM', 'organisation_manager', 'h', ${council.id}) returning id, organisation_id`;
     expect(om.organisationId).toBe(council.id);
-    const [demoted] = await sql<{ organisationId: string | null }[]>`update users set role = 'operator' where id = ${om.id} returning organisation_id`;
+    const [demoted] = await sql<
+      { organisationId: string | null }[]
+    >`update users set role = 'operator' where id = ${om.id} returning organisation_id`;
     expect(demoted.organisationId).toBeNull();
     await expect(sql`update users set organisation_id = ${council.id} where id = ${om.id}`).resolves.toBeDefined();
-    const [still] = await sql<{ organisationId: string | null }[]>`select organisation_id from users where id = ${om.id}`;
+    const [still] = await sql<
+      { organisationId: string | null }[]
+    >`select organisation_id from users where id = ${om.id}`;
     expect(still.organisationId).toBeNull();
   });
 });

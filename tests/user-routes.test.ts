@@ -21,10 +21,13 @@ afterAll(async () => {
   await t?.close();
 });
 
-const patch = (id: string, body: unknown, token: string | null = t.adminToken) => t.api('PATCH', `/api/users/${id}`, body, token);
+const patch = (id: string, body: unknown, token: string | null = t.adminToken) =>
+  t.api('PATCH', `/api/users/${id}`, body, token);
 const stillLoggedIn = async (token: string) => (await t.api('GET', '/api/auth/me', undefined, token)).status === 200;
 const audited = async (id: string) =>
-  (await t.sql`select actor, detail from audit_log where action = 'user.updated' and target = ${id} order by id`).map((r) => ({ actor: r.actor, detail: r.detail }));
+  (await t.sql`select actor, detail from audit_log where action = 'user.updated' and target = ${id} order by id`).map(
+    (r) => ({ actor: r.actor, detail: r.detail }),
+  );
 
 async function openOperatorFeed(token: string) {
   const socket = t.operatorSocket(token);
@@ -43,8 +46,19 @@ describe('GET /api/users', () => {
     const operator = await t.createUser('operator');
     await t.sql`update users set disabled = true where id = ${operator.id}`;
     const { body } = await t.api('GET', '/api/users');
-    expect(body.users.find((u: { id: string }) => u.id === operator.id)).toEqual({ id: operator.id, email: operator.email, name: expect.any(String), role: 'operator', disabled: true, organisationId: null, servedOrganisationIds: [] });
-    expect(body.users.find((u: { id: string }) => u.id === adminId)).toMatchObject({ role: 'administrator', disabled: false });
+    expect(body.users.find((u: { id: string }) => u.id === operator.id)).toEqual({
+      id: operator.id,
+      email: operator.email,
+      name: expect.any(String),
+      role: 'operator',
+      disabled: true,
+      organisationId: null,
+      servedOrganisationIds: [],
+    });
+    expect(body.users.find((u: { id: string }) => u.id === adminId)).toMatchObject({
+      role: 'administrator',
+      disabled: false,
+    });
   });
 });
 
@@ -53,7 +67,9 @@ describe('PATCH /api/users/:id', () => {
     const operator = await t.createUser('operator');
     const renamed = await patch(operator.id, { name: '  Olly Operator  ' });
     expect(renamed.status).toBe(200);
-    expect(renamed.body).toEqual({ user: { id: operator.id, email: operator.email, name: 'Olly Operator', role: 'operator', disabled: false } });
+    expect(renamed.body).toEqual({
+      user: { id: operator.id, email: operator.email, name: 'Olly Operator', role: 'operator', disabled: false },
+    });
     expect(await stillLoggedIn(operator.token)).toBe(true);
     expect(await audited(operator.id)).toEqual([{ actor: ADMIN.email, detail: { name: 'Olly Operator' } }]);
   });
@@ -84,8 +100,15 @@ describe('PATCH /api/users/:id', () => {
     expect(await t.sql`select 1 from sessions where user_id = ${operator.id}`).toHaveLength(0);
     expect(await stillLoggedIn(operator.token)).toBe(false);
     // The feed will not take the old session back, and the right password no longer logs in.
-    await expect(connected(t.operatorSocket(operator.token) as never)).rejects.toMatchObject({ code: 'ARC_ERR_AUTH_REQUIRED' });
-    const refused = await t.api('POST', '/api/auth/login', { email: operator.email, password: operator.password }, null);
+    await expect(connected(t.operatorSocket(operator.token) as never)).rejects.toMatchObject({
+      code: 'ARC_ERR_AUTH_REQUIRED',
+    });
+    const refused = await t.api(
+      'POST',
+      '/api/auth/login',
+      { email: operator.email, password: operator.password },
+      null,
+    );
     expect(refused.status).toBe(401);
     expect(refused.body.error.code).toBe('ARC_ERR_AUTH_INVALID');
     // Somebody else's console stays open.
@@ -109,7 +132,9 @@ describe('PATCH /api/users/:id', () => {
     expect(await closed).toBe('io server disconnect');
     expect(await stillLoggedIn(carer.token)).toBe(false);
     expect(await stillLoggedIn(secondLogin)).toBe(false);
-    expect((await t.api('POST', '/api/auth/login', { email: carer.email, password: carer.password }, null)).status).toBe(401);
+    expect(
+      (await t.api('POST', '/api/auth/login', { email: carer.email, password: carer.password }, null)).status,
+    ).toBe(401);
     expect(await stillLoggedIn(await t.login(carer.email, newPassword))).toBe(true);
     const entries = await audited(carer.id);
     expect(entries).toEqual([{ actor: ADMIN.email, detail: { passwordReset: true } }]);
@@ -120,13 +145,17 @@ describe('PATCH /api/users/:id', () => {
   it('a carer given another role loses their links, and the audit names the people; disabling keeps them', async () => {
     const carer = await t.createUser('carer');
     const [mum, dad] = [await t.createWearer({ name: 'Mum' }), await t.createWearer({ name: 'Dad' })];
-    for (const wearer of [mum, dad]) expect((await t.api('POST', '/api/carer-links', { carerId: carer.id, wearerId: wearer.id })).status).toBe(201);
+    for (const wearer of [mum, dad])
+      expect((await t.api('POST', '/api/carer-links', { carerId: carer.id, wearerId: wearer.id })).status).toBe(201);
     await patch(carer.id, { disabled: true });
     await patch(carer.id, { disabled: false });
     expect(await t.sql`select wearer_id from carer_links where carer_id = ${carer.id}`).toHaveLength(2);
     expect((await patch(carer.id, { role: 'operator' })).status).toBe(200);
     expect(await t.sql`select wearer_id from carer_links where carer_id = ${carer.id}`).toHaveLength(0);
-    expect((await audited(carer.id)).at(-1)).toEqual({ actor: ADMIN.email, detail: { role: 'operator', carerLinksRemoved: [mum.id, dad.id].sort() } });
+    expect((await audited(carer.id)).at(-1)).toEqual({
+      actor: ADMIN.email,
+      detail: { role: 'operator', carerLinksRemoved: [mum.id, dad.id].sort() },
+    });
     // Made a carer again, they start with nobody.
     await patch(carer.id, { role: 'carer' });
     const again = await t.login(carer.email, carer.password);
@@ -135,10 +164,16 @@ describe('PATCH /api/users/:id', () => {
 
   it('a reset password also clears earlier failed logins', async () => {
     const operator = await t.createUser('operator');
-    for (let i = 0; i < 5; i++) await t.api('POST', '/api/auth/login', { email: operator.email, password: 'wrong-password!' }, null);
-    expect((await t.api('POST', '/api/auth/login', { email: operator.email, password: operator.password }, null)).status).toBe(429);
+    for (let i = 0; i < 5; i++)
+      await t.api('POST', '/api/auth/login', { email: operator.email, password: 'wrong-password!' }, null);
+    expect(
+      (await t.api('POST', '/api/auth/login', { email: operator.email, password: operator.password }, null)).status,
+    ).toBe(429);
     await patch(operator.id, { password: 'reset-by-the-administrator' });
-    expect((await t.api('POST', '/api/auth/login', { email: operator.email, password: 'reset-by-the-administrator' }, null)).status).toBe(200);
+    expect(
+      (await t.api('POST', '/api/auth/login', { email: operator.email, password: 'reset-by-the-administrator' }, null))
+        .status,
+    ).toBe(200);
   });
 
   it('changing nothing ends nothing and audits nothing', async () => {
@@ -210,9 +245,16 @@ describe('PATCH /api/users/:id', () => {
       await new Promise<void>((resolve) => (release = resolve));
     });
     await isLocked;
-    const both = Promise.all([patch(second.id, { disabled: true }, t.adminToken), patch(adminId, { disabled: true }, second.token)]);
+    const both = Promise.all([
+      patch(second.id, { disabled: true }, t.adminToken),
+      patch(adminId, { disabled: true }, second.token),
+    ]);
     const deadline = Date.now() + 10_000;
-    while ((await t.sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`)[0].n < 2) {
+    while (
+      (
+        await t.sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`
+      )[0].n < 2
+    ) {
       if (Date.now() > deadline) throw new Error('the two requests never waited on the lock');
       await new Promise((resolve) => setTimeout(resolve, 20));
     }

@@ -20,7 +20,11 @@ afterAll(async () => {
 
 async function deviceFor(wearerFields: Record<string, unknown> = {}) {
   const wearer = await t.createWearer(wearerFields);
-  const device = new SimulatedDevice({ ...(await t.provisionDevice({ wearerId: wearer.id })), url: t.mqttUrl, reconnect: false });
+  const device = new SimulatedDevice({
+    ...(await t.provisionDevice({ wearerId: wearer.id })),
+    url: t.mqttUrl,
+    reconnect: false,
+  });
   devices.push(device);
   await device.connect();
   return device;
@@ -28,14 +32,20 @@ async function deviceFor(wearerFields: Record<string, unknown> = {}) {
 
 async function alarmOf(device: SimulatedDevice, eventKey: string): Promise<string> {
   await t.arc.idle();
-  const [row] = await t.sql`select alarm_id from events where device_id = ${device.deviceId} and event_key = ${eventKey}`;
+  const [row] =
+    await t.sql`select alarm_id from events where device_id = ${device.deviceId} and event_key = ${eventKey}`;
   return row.alarmId as string;
 }
 
 const commandsStored = async (deviceId: string) =>
-  (await t.sql<{ type: string }[]>`select body->>'type' as type from device_commands where device_id = ${deviceId} order by seq`).map((r) => r.type);
+  (
+    await t.sql<
+      { type: string }[]
+    >`select body->>'type' as type from device_commands where device_id = ${deviceId} order by seq`
+  ).map((r) => r.type);
 
-const message = (alarmId: string, text: string) => t.api('POST', `/api/alarms/${alarmId}/messages`, { text }, ann.token);
+const message = (alarmId: string, text: string) =>
+  t.api('POST', `/api/alarms/${alarmId}/messages`, { text }, ann.token);
 
 describe('telling the wearer', () => {
   it('an accepted SOS tells the device, once, for the event that raised it; a message reaches it and is audited', async () => {
@@ -56,7 +66,8 @@ describe('telling the wearer', () => {
 
     await t.arc.idle();
     expect((await commandsStored(device.deviceId)).filter((c) => c === 'alarm.accepted')).toHaveLength(1);
-    const [audited] = await t.sql`select actor, detail from audit_log where action = 'alarm.message_wearer' and target = ${alarmId}`;
+    const [audited] =
+      await t.sql`select actor, detail from audit_log where action = 'alarm.message_wearer' and target = ${alarmId}`;
     expect(audited).toMatchObject({ actor: ann.email, detail: { text: 'Help is on the way' } });
     const detail = (await t.api('GET', `/api/alarms/${alarmId}`, undefined, ann.token)).body;
     expect(detail.actions.map((a: { kind: string }) => a.kind)).toContain('message_wearer');
@@ -98,7 +109,8 @@ describe('telling the wearer', () => {
     expect(stored).not.toContain('alarm.accepted');
     expect(stored).not.toContain('message');
     expect(device.commands.map((c) => c.type)).not.toContain('alarm.accepted');
-    const [{ n }] = await t.sql`select count(*)::int as n from audit_log where action = 'alarm.message_wearer' and target in ${t.sql([duressId, sosId])}`;
+    const [{ n }] =
+      await t.sql`select count(*)::int as n from audit_log where action = 'alarm.message_wearer' and target in ${t.sql([duressId, sosId])}`;
     expect(n).toBe(0);
   });
 });

@@ -25,12 +25,18 @@ afterAll(async () => {
   await db?.drop();
 });
 
-async function api(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, body?: unknown, role: Role | null = 'supervisor') {
+async function api(
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+  url: string,
+  body?: unknown,
+  role: Role | null = 'supervisor',
+) {
   const response = await inject(role, method, url, body);
   return { status: response.statusCode, body: response.json() };
 }
 
-const newWearer = async (fields: Record<string, unknown> = {}) => (await api('POST', '/api/wearers', { name: 'Wendy', ...fields })).body.wearer;
+const newWearer = async (fields: Record<string, unknown> = {}) =>
+  (await api('POST', '/api/wearers', { name: 'Wendy', ...fields })).body.wearer;
 const newOrganisation = async (name: string) => (await api('POST', '/api/organisations', { name })).body.organisation;
 
 describe('medical notes and the low-battery level', () => {
@@ -38,21 +44,33 @@ describe('medical notes and the low-battery level', () => {
     const created = await api('POST', '/api/wearers', { name: 'Wendy' });
     expect(created.status).toBe(201);
     const [defaultOrg] = await db.sql<{ id: string }[]>`select id from organisations where is_default`;
-    expect(created.body.wearer).toMatchObject({ medicalNotes: '', lowBatteryPercent: 20, organisationId: defaultOrg.id });
+    expect(created.body.wearer).toMatchObject({
+      medicalNotes: '',
+      lowBatteryPercent: 20,
+      organisationId: defaultOrg.id,
+    });
   });
 
   it('are stored as given, read back by staff, and kept by a PATCH that does not name them', async () => {
     const wearer = await newWearer({ medicalNotes: 'Type 1 diabetic; insulin in the fridge', lowBatteryPercent: 35 });
     expect(wearer).toMatchObject({ medicalNotes: 'Type 1 diabetic; insulin in the fridge', lowBatteryPercent: 35 });
     const renamed = await api('PATCH', `/api/wearers/${wearer.id}`, { name: 'Wendy W.' });
-    expect(renamed.body.wearer).toMatchObject({ name: 'Wendy W.', medicalNotes: 'Type 1 diabetic; insulin in the fridge', lowBatteryPercent: 35 });
+    expect(renamed.body.wearer).toMatchObject({
+      name: 'Wendy W.',
+      medicalNotes: 'Type 1 diabetic; insulin in the fridge',
+      lowBatteryPercent: 35,
+    });
     const changed = await api('PATCH', `/api/wearers/${wearer.id}`, { medicalNotes: '', lowBatteryPercent: 10 });
     expect(changed.body.wearer).toMatchObject({ medicalNotes: '', lowBatteryPercent: 10 });
     const read = await api('GET', `/api/wearers/${wearer.id}`, undefined, 'operator');
     expect(read.body.wearer).toMatchObject({ medicalNotes: '', lowBatteryPercent: 10 });
     const [row] = await db.sql`select medical_notes, low_battery_percent from wearers where id = ${wearer.id}`;
     expect(row).toEqual({ medicalNotes: '', lowBatteryPercent: 10 });
-    expect((await api('GET', '/api/wearers', undefined, 'operator')).body.wearers.find((w: { id: string }) => w.id === wearer.id)).toMatchObject({ lowBatteryPercent: 10 });
+    expect(
+      (await api('GET', '/api/wearers', undefined, 'operator')).body.wearers.find(
+        (w: { id: string }) => w.id === wearer.id,
+      ),
+    ).toMatchObject({ lowBatteryPercent: 10 });
   });
 
   it.each([
@@ -75,13 +93,18 @@ describe('medical notes and the low-battery level', () => {
   });
 
   it('accepts the limits: 1 %, 99 % and 5000 characters', async () => {
-    expect((await api('POST', '/api/wearers', { name: 'Low', lowBatteryPercent: 1, medicalNotes: 'x'.repeat(5000) })).status).toBe(201);
+    expect(
+      (await api('POST', '/api/wearers', { name: 'Low', lowBatteryPercent: 1, medicalNotes: 'x'.repeat(5000) })).status,
+    ).toBe(201);
     expect((await api('POST', '/api/wearers', { name: 'High', lowBatteryPercent: 99 })).status).toBe(201);
   });
 
   it('the audit log says medical notes changed, never what they say', async () => {
     const wearer = await newWearer({ medicalNotes: 'Epilepsy' });
-    await api('PATCH', `/api/wearers/${wearer.id}`, { medicalNotes: 'Epilepsy; carries rescue medication', lowBatteryPercent: 30 });
+    await api('PATCH', `/api/wearers/${wearer.id}`, {
+      medicalNotes: 'Epilepsy; carries rescue medication',
+      lowBatteryPercent: 30,
+    });
     const rows = await db.sql`select action, detail from audit_log where target = ${wearer.id} order by id`;
     expect(rows.map((r) => r.action)).toEqual(['wearer.created', 'wearer.updated']);
     expect(rows[1].detail).toEqual({ lowBatteryPercent: 30, medicalNotesChanged: true });
@@ -92,11 +115,23 @@ describe('medical notes and the low-battery level', () => {
     const wearer = await newWearer({ name: 'Mum', medicalNotes: 'Dementia; allergic to penicillin' });
     const carer = await addUser('carer');
     expect((await api('POST', '/api/carer-links', { carerId: carer.id, wearerId: wearer.id })).status).toBe(201);
-    const mine = await app.inject({ method: 'GET', url: '/api/my/wearers', headers: { authorization: `Bearer ${carer.token}` } });
+    const mine = await app.inject({
+      method: 'GET',
+      url: '/api/my/wearers',
+      headers: { authorization: `Bearer ${carer.token}` },
+    });
     expect(mine.statusCode).toBe(200);
     expect(mine.json().wearers.map((w: { name: string }) => w.name)).toEqual(['Mum']);
     expect(mine.body).not.toContain('penicillin');
-    expect((await app.inject({ method: 'GET', url: `/api/wearers/${wearer.id}`, headers: { authorization: `Bearer ${carer.token}` } })).statusCode).toBe(403);
+    expect(
+      (
+        await app.inject({
+          method: 'GET',
+          url: `/api/wearers/${wearer.id}`,
+          headers: { authorization: `Bearer ${carer.token}` },
+        })
+      ).statusCode,
+    ).toBe(403);
   });
 });
 
@@ -107,9 +142,15 @@ describe('the organisation of a wearer', () => {
     const other = await newOrganisation('Other Care Ltd');
     const wearer = await newWearer({ organisationId: acme.id });
     expect(wearer.organisationId).toBe(acme.id);
-    expect((await api('PATCH', `/api/wearers/${wearer.id}`, { organisationId: other.id })).body.wearer.organisationId).toBe(other.id);
-    expect((await api('PATCH', `/api/wearers/${wearer.id}`, { name: 'Kept' })).body.wearer.organisationId).toBe(other.id);
-    expect((await api('PATCH', `/api/wearers/${wearer.id}`, { organisationId: null })).body.wearer.organisationId).toBe(defaultOrg.id);
+    expect(
+      (await api('PATCH', `/api/wearers/${wearer.id}`, { organisationId: other.id })).body.wearer.organisationId,
+    ).toBe(other.id);
+    expect((await api('PATCH', `/api/wearers/${wearer.id}`, { name: 'Kept' })).body.wearer.organisationId).toBe(
+      other.id,
+    );
+    expect((await api('PATCH', `/api/wearers/${wearer.id}`, { organisationId: null })).body.wearer.organisationId).toBe(
+      defaultOrg.id,
+    );
     const rows = await db.sql`select action, detail from audit_log where target = ${wearer.id} order by id`;
     expect(rows.map((r) => r.detail.organisationId)).toEqual([acme.id, other.id, undefined, null]);
   });
@@ -119,7 +160,10 @@ describe('the organisation of a wearer', () => {
     expect(created.status).toBe(404);
     expect(created.body.error.code).toBe('ARC_ERR_ORGANISATION_NOT_FOUND');
     const wearer = await newWearer();
-    const patched = await api('PATCH', `/api/wearers/${wearer.id}`, { organisationId: randomUUID(), name: 'Not renamed' });
+    const patched = await api('PATCH', `/api/wearers/${wearer.id}`, {
+      organisationId: randomUUID(),
+      name: 'Not renamed',
+    });
     expect(patched.status).toBe(404);
     expect(patched.body.error.code).toBe('ARC_ERR_ORGANISATION_NOT_FOUND');
     expect((await api('GET', `/api/wearers/${wearer.id}`)).body.wearer.name).toBe('Wendy');
@@ -132,7 +176,8 @@ describe('GET /api/wearers/:id/carers', () => {
     const [first, second, notLinked] = [await addUser('carer'), await addUser('carer'), await addUser('carer')];
     await db.sql`update users set name = 'Zed Carer', disabled = true where id = ${first.id}`;
     await db.sql`update users set name = 'Amy Carer' where id = ${second.id}`;
-    for (const carer of [first, second]) await api('POST', '/api/carer-links', { carerId: carer.id, wearerId: wearer.id });
+    for (const carer of [first, second])
+      await api('POST', '/api/carer-links', { carerId: carer.id, wearerId: wearer.id });
     const listed = await api('GET', `/api/wearers/${wearer.id}/carers`);
     expect(listed.status).toBe(200);
     expect(listed.body).toEqual({
@@ -144,7 +189,11 @@ describe('GET /api/wearers/:id/carers', () => {
     expect(JSON.stringify(listed.body)).not.toContain(notLinked.id);
 
     await api('DELETE', '/api/carer-links', { carerId: second.id, wearerId: wearer.id });
-    expect((await api('GET', `/api/wearers/${wearer.id}/carers`, undefined, 'administrator')).body.carers.map((c: { id: string }) => c.id)).toEqual([first.id]);
+    expect(
+      (await api('GET', `/api/wearers/${wearer.id}/carers`, undefined, 'administrator')).body.carers.map(
+        (c: { id: string }) => c.id,
+      ),
+    ).toEqual([first.id]);
   });
 
   it('is empty for a wearer with none; 404 for no wearer; 400 for a bad id', async () => {

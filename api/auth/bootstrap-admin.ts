@@ -12,7 +12,12 @@ export async function ensureAdministrator(sql: Sql, config: Config, logger: Logg
   if ((await countUsers(sql, 'administrator')) > 0) return;
   const email = config.ARC_ADMIN_EMAIL ?? 'admin@arc.local';
   const password = config.ARC_ADMIN_PASSWORD ?? generateSecret(18);
-  const user = await insertUser(sql, { email, name: 'Administrator', role: 'administrator', passwordHash: await hashSecret(password) });
+  const user = await insertUser(sql, {
+    email,
+    name: 'Administrator',
+    role: 'administrator',
+    passwordHash: await hashSecret(password),
+  });
   if (!user) {
     // Two cluster nodes starting together on an empty database: the other one created it first.
     if ((await countUsers(sql, 'administrator')) > 0) return;
@@ -20,5 +25,9 @@ export async function ensureAdministrator(sql: Sql, config: Config, logger: Logg
   }
   await audit(sql, SYSTEM_ACTOR, 'user.created', user.id, { email, role: 'administrator', bootstrap: true });
   if (config.ARC_ADMIN_PASSWORD) logger.info({ email }, 'first administrator created from ARC_ADMIN_EMAIL');
-  else logger.warn({ email, password }, 'first administrator created with a generated password: it is shown only this once, note it now');
+  else
+    logger.warn(
+      { email, password },
+      'first administrator created with a generated password: it is shown only this once, note it now',
+    );
 }

@@ -23,7 +23,8 @@ export function commonPasswordReason(password: string): string | null {
   const list = commonPasswords();
   if (list.has(lower)) return 'this password is one of the most common: choose another';
   const word = lower.replace(/^[\d\W_]+|[\d\W_]+$/g, '');
-  if (word.length >= 4 && list.has(word)) return `this password is a common one ("${word}") with digits or symbols added: choose another`;
+  if (word.length >= 4 && list.has(word))
+    return `this password is a common one ("${word}") with digits or symbols added: choose another`;
   if (/^(.{1,6})\1+$/.test(lower)) return 'this password repeats a few characters: choose another';
   return null;
 }

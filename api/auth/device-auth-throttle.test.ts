@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { DEVICE_ADDRESS, DEVICE_AT_ADDRESS, createDeviceAuthThrottle, deviceCredentialKey } from './device-auth-throttle.js';
+import {
+  DEVICE_ADDRESS,
+  DEVICE_AT_ADDRESS,
+  createDeviceAuthThrottle,
+  deviceCredentialKey,
+} from './device-auth-throttle.js';
 import { FORGIVE_AFTER_MS } from './login-throttle.js';
 
 const at = (ms: number) => new Date(1_800_000_000_000 + ms);

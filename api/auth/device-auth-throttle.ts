@@ -92,4 +92,7 @@ export function createDeviceAuthThrottle(): DeviceAuthThrottle {
 
 /** The 429 a throttled request gets: why, and when to try again (also as Retry-After). */
 export const deviceAuthThrottled = (waitMs: number, reason: ThrottleReason) =>
-  new ArcError('ARC_ERR_DEVICE_AUTH_THROTTLED', undefined, { reason, retryAfterS: Math.max(1, Math.ceil(waitMs / 1000)) });
+  new ArcError('ARC_ERR_DEVICE_AUTH_THROTTLED', undefined, {
+    reason,
+    retryAfterS: Math.max(1, Math.ceil(waitMs / 1000)),
+  });

@@ -9,7 +9,12 @@ import { SESSION_COOKIE } from './session-token.js';
 
 /** What the ARC accepts as its own origins, besides the address each request came to. */
 export function allowedOrigins(configured: string | undefined, publicUrl: string): Set<string> {
-  const list = configured ? configured.split(',').map((o) => o.trim()).filter(Boolean) : [publicUrl];
+  const list = configured
+    ? configured
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean)
+    : [publicUrl];
   return new Set(list.map((o) => new URL(o).origin));
 }
 

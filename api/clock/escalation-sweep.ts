@@ -18,10 +18,17 @@ export async function escalateUnaccepted(ctx: ClockContext): Promise<ClockEffect
     const escalation = nextEscalation(alarm, ctx.deadlines, now);
     if (!escalation) continue;
     await markEscalated(tx, alarm.id, escalation.level, now, escalation.late);
-    await recordAlarmAction(tx, alarm.id, ARC_ACTOR, escalation.level === 1 ? 'escalated.overdue' : 'escalated.supervisors', {
-      dueAt: escalation.dueAt.toISOString(),
-      late: escalation.late,
-    }, now);
+    await recordAlarmAction(
+      tx,
+      alarm.id,
+      ARC_ACTOR,
+      escalation.level === 1 ? 'escalated.overdue' : 'escalated.supervisors',
+      {
+        dueAt: escalation.dueAt.toISOString(),
+        late: escalation.late,
+      },
+      now,
+    );
     if (escalation.notifySupervisors) await ctx.notifySupervisors(tx, alarm.id, now);
     effects.push({ change: 'escalated', alarmId: alarm.id });
   }

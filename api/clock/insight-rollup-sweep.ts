@@ -28,24 +28,36 @@ export interface RollupPass {
 }
 
 /** One pass in the caller's transaction. */
-export async function insightRollupPass(tx: TransactionSql, options: { timeZone: string; night: NightHours }, now: Date): Promise<RollupPass> {
+export async function insightRollupPass(
+  tx: TransactionSql,
+  options: { timeZone: string; night: NightHours },
+  now: Date,
+): Promise<RollupPass> {
   const [{ locked }] = await tx<{ locked: boolean }[]>`select pg_try_advisory_xact_lock(${ROLLUP_LOCK}) as locked`;
   if (!locked) return { ran: false, days: [], night: null };
   const days = await buildNextRollupDays(tx, options.timeZone, now, ROLLUP_DAYS_PER_PASS);
   const month = await nextSignalMonthToBuild(tx, options.timeZone, now);
-  const signals = month ? { month: month.month, wearers: await buildSignalBatch(tx, options.timeZone, month.month, month.afterWearer, now) } : null;
+  const signals = month
+    ? { month: month.month, wearers: await buildSignalBatch(tx, options.timeZone, month.month, month.afterWearer, now) }
+    : null;
   const scope = { timeZone: options.timeZone, hours: options.night };
   const next = await nextNightToBuild(tx, scope, closedBeforeDate(now, options.timeZone));
-  const night = next ? { date: next.night, wearers: await buildNightBatch(tx, scope, next.night, next.afterWearer, now) } : null;
+  const night = next
+    ? { date: next.night, wearers: await buildNightBatch(tx, scope, next.night, next.afterWearer, now) }
+    : null;
   return { ran: true, days, night, signals };
 }
 
-export function createInsightRollupSweep(options: { timeZone: string; night: NightHours }, onPass: (pass: RollupPass) => void = () => {}): Sweep {
+export function createInsightRollupSweep(
+  options: { timeZone: string; night: NightHours },
+  onPass: (pass: RollupPass) => void = () => {},
+): Sweep {
   let last: RollupRun | null = null;
   const sweep: Sweep = async (ctx: ClockContext): Promise<ClockEffect[]> => {
     const pass = await insightRollupPass(ctx.tx, options, ctx.now);
     // A night or a month still has wearers to do, or more days may wait: the next tick goes on.
-    const backlog = !pass.ran || pass.days.length === ROLLUP_DAYS_PER_PASS || pass.night !== null || Boolean(pass.signals);
+    const backlog =
+      !pass.ran || pass.days.length === ROLLUP_DAYS_PER_PASS || pass.night !== null || Boolean(pass.signals);
     last = { at: ctx.now, localDate: localDate(ctx.now, options.timeZone), backlog };
     if (pass.days.length > 0 || pass.night || pass.signals) onPass(pass);
     return []; // no alarm changes
@@ -53,4 +65,3 @@ export function createInsightRollupSweep(options: { timeZone: string; night: Nig
   sweep.due = (now) => rollupDue(last, now, options.timeZone);
   return sweep;
 }
-

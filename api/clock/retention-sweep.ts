@@ -4,7 +4,12 @@
 // once a minute (ARC time), so an idle purge costs the clock nothing.
 // It never touches the intake's path: the intake inserts, this deletes old rows by index.
 import { ALARM_PURGE_BATCH, PURGE_BATCH, purgeDue } from '../rules/retention-rules.js';
-import { purgeExpiredAlarms, purgeExpiredAudit, purgeRoutineEvents, purgeRoutineFixes } from '../store/retention-store.js';
+import {
+  purgeExpiredAlarms,
+  purgeExpiredAudit,
+  purgeRoutineEvents,
+  purgeRoutineFixes,
+} from '../store/retention-store.js';
 import type { ClockContext, ClockEffect, Sweep } from './deadline-clock.js';
 
 export interface PurgeCounts {
@@ -25,8 +30,12 @@ export function createRetentionSweep(onPurged: (counts: PurgeCounts) => void = (
     const fixes = await purgeRoutineFixes(ctx.tx, ctx.now);
     const events = await purgeRoutineEvents(ctx.tx, ctx.now);
     const audit = await purgeExpiredAudit(ctx.tx, ctx.now);
-    lastRun = { at: ctx.now, backlog: fixes >= PURGE_BATCH || events >= PURGE_BATCH || audit >= PURGE_BATCH || alarms >= ALARM_PURGE_BATCH };
-    if (fixes + events + alarms + audit > 0) onPurged({ fixes, events, alarms, audit, ms: Math.round((performance.now() - started) * 10) / 10 });
+    lastRun = {
+      at: ctx.now,
+      backlog: fixes >= PURGE_BATCH || events >= PURGE_BATCH || audit >= PURGE_BATCH || alarms >= ALARM_PURGE_BATCH,
+    };
+    if (fixes + events + alarms + audit > 0)
+      onPurged({ fixes, events, alarms, audit, ms: Math.round((performance.now() - started) * 10) / 10 });
     return []; // no alarm changes to publish
   };
   // Between passes the clock opens no transaction for it.

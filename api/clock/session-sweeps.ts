@@ -44,7 +44,11 @@ export async function raiseMissedCheckins(ctx: ClockContext): Promise<ClockEffec
       type: 'checkin.missed',
       at: ctx.now,
       position: positionOf(shift),
-      flags: { checkinDueAt: shift.dueAt.toISOString(), intervalS: shift.intervalS, ...(firedLate(dueAt, ctx.now) && { late: true }) },
+      flags: {
+        checkinDueAt: shift.dueAt.toISOString(),
+        intervalS: shift.intervalS,
+        ...(firedLate(dueAt, ctx.now) && { late: true }),
+      },
     });
     await markCheckinMissed(ctx.tx, shift.id, alarmIdOf(placed));
     effects.push(effectOf(placed));
@@ -57,7 +61,10 @@ export async function endFinishedShifts(ctx: ClockContext): Promise<ClockEffect[
   for (const shift of await lockShiftsPastEnd(ctx.tx, ctx.now)) {
     if (!shiftCanEnd(shift, ctx.now)) continue;
     await closeShift(ctx.tx, shift.id, shift.plannedEndAt!);
-    await audit(ctx.tx, SYSTEM_ACTOR, 'shift.ended', shift.deviceId, { plannedEndAt: shift.plannedEndAt!.toISOString(), startedBy: shift.startedBy });
+    await audit(ctx.tx, SYSTEM_ACTOR, 'shift.ended', shift.deviceId, {
+      plannedEndAt: shift.plannedEndAt!.toISOString(),
+      startedBy: shift.startedBy,
+    });
   }
   return []; // no alarm changes
 }

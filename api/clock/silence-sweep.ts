@@ -7,7 +7,15 @@ import type { ClockContext, ClockEffect } from './deadline-clock.js';
 
 export async function raiseSilentDevices(ctx: ClockContext): Promise<ClockEffect[]> {
   const silent = await ctx.tx<
-    { id: string; wearerId: string | null; lastSeenAt: Date; heartbeatS: number; lat: number | null; lon: number | null; acc: number | null }[]
+    {
+      id: string;
+      wearerId: string | null;
+      lastSeenAt: Date;
+      heartbeatS: number;
+      lat: number | null;
+      lon: number | null;
+      acc: number | null;
+    }[]
   >`
     select id, wearer_id, last_seen_at, heartbeat_s, fix_lat as lat, fix_lon as lon, fix_acc as acc from devices
     where in_use and enabled and comm_alarm_id is null and last_seen_at is not null
@@ -22,7 +30,8 @@ export async function raiseSilentDevices(ctx: ClockContext): Promise<ClockEffect
       wearerId: device.wearerId,
       type: 'no_comm',
       at: ctx.now,
-      position: device.lat === null || device.lon === null ? null : { lat: device.lat, lon: device.lon, acc: device.acc },
+      position:
+        device.lat === null || device.lon === null ? null : { lat: device.lat, lon: device.lon, acc: device.acc },
       flags: { lastSeenAt: device.lastSeenAt.toISOString(), ...(firedLate(dueAt, ctx.now) && { late: true }) },
     });
     const alarmId = 'raised' in placed ? placed.raised : placed.updated;

@@ -7,7 +7,12 @@ import type { RedisLink } from './redis-link.js';
 const CONNECTED_OF = 'arc:connected-of';
 
 /** The devices among `ids` that another node holds; this node alone when Redis is down or a node is slow. */
-export async function connectedElsewhere(cluster: RedisLink, bus: ServerSideBus, ids: string[], logger: Logger): Promise<Set<string>> {
+export async function connectedElsewhere(
+  cluster: RedisLink,
+  bus: ServerSideBus,
+  ids: string[],
+  logger: Logger,
+): Promise<Set<string>> {
   // The adapter (8.3) never answers a request it could not send (Redis down: the node count
   // fails inside it), so a request is made only with Redis up, and never waited on for long.
   const thisNodeOnly = (why: string) => {
@@ -26,6 +31,8 @@ export async function connectedElsewhere(cluster: RedisLink, bus: ServerSideBus,
 /** Answers the other nodes' question with the devices connected to this one. */
 export function answerConnectedOf(bus: ServerSideBus, isConnected: (deviceId: string) => boolean): void {
   bus.on(CONNECTED_OF, (ids, answer) =>
-    (answer as (held: string[]) => void)(Array.isArray(ids) ? ids.filter((id) => typeof id === 'string' && isConnected(id)) : []),
+    (answer as (held: string[]) => void)(
+      Array.isArray(ids) ? ids.filter((id) => typeof id === 'string' && isConnected(id)) : [],
+    ),
   );
 }

@@ -135,7 +135,10 @@ export function createRedisLink(url: string, logger: Logger): RedisLink {
   for (const client of all) {
     client.on('close', () => {
       if (closed) return;
-      if (!wasDown) logger.error('redis unreachable: cluster routing and live feeds between nodes are down; devices still store into PostgreSQL');
+      if (!wasDown)
+        logger.error(
+          'redis unreachable: cluster routing and live feeds between nodes are down; devices still store into PostgreSQL',
+        );
       wasDown = true;
     });
     client.on('ready', () => {
@@ -148,7 +151,9 @@ export function createRedisLink(url: string, logger: Logger): RedisLink {
 
   let closed = false;
   const noticeHandlers: ((notice: DeviceNotice) => void)[] = [];
-  void clients.noticeSub.subscribe(NOTICES).catch((err) => logger.error({ err }, 'could not subscribe to device notices'));
+  void clients.noticeSub
+    .subscribe(NOTICES)
+    .catch((err) => logger.error({ err }, 'could not subscribe to device notices'));
   clients.noticeSub.on('message', (_channel, message) => {
     let parsed;
     try {
@@ -172,7 +177,12 @@ export function createRedisLink(url: string, logger: Logger): RedisLink {
   const beat = async () => {
     if (clients.noticePub.status !== 'ready') return void (lastBeatOk = false);
     try {
-      const replies = await clients.noticePub.multi().set(`arc:node:${nodeId}`, '1', 'PX', PEER_TTL_MS).sadd(NODES, nodeId).smembers(NODES).exec();
+      const replies = await clients.noticePub
+        .multi()
+        .set(`arc:node:${nodeId}`, '1', 'PX', PEER_TTL_MS)
+        .sadd(NODES, nodeId)
+        .smembers(NODES)
+        .exec();
       const others = ((replies?.[2]?.[1] as string[] | undefined) ?? []).filter((id) => id !== nodeId);
       const alive = others.length ? await clients.noticePub.mget(others.map((id) => `arc:node:${id}`)) : [];
       const now = new Set(others.filter((_, i) => alive[i] !== null));
@@ -196,9 +206,14 @@ export function createRedisLink(url: string, logger: Logger): RedisLink {
     socketAdapter: (key) => createAdapter(clients.ioPub, clients.ioSub, { key, requestsTimeout: 1000 }),
     notify(kind, deviceId) {
       const notice: DeviceNotice = { kind, deviceId, from: nodeId };
-      clients.noticePub.publish(NOTICES, JSON.stringify(notice)).catch((err: Error) =>
-        logger.warn({ err: err.message, ...notice }, 'redis unreachable: device notice not sent (the device gets its commands when it next subscribes)'),
-      );
+      clients.noticePub
+        .publish(NOTICES, JSON.stringify(notice))
+        .catch((err: Error) =>
+          logger.warn(
+            { err: err.message, ...notice },
+            'redis unreachable: device notice not sent (the device gets its commands when it next subscribes)',
+          ),
+        );
     },
     onNotice: (handler) => void noticeHandlers.push(handler),
     ready: () => all.every((client) => client.status === 'ready'),
@@ -207,14 +222,21 @@ export function createRedisLink(url: string, logger: Logger): RedisLink {
     peers: () => [...peers],
     connected: () =>
       Promise.all(
-        all.map((client) => (client.status === 'ready' ? undefined : new Promise<void>((resolve) => client.once('ready', () => resolve())))),
+        all.map((client) =>
+          client.status === 'ready' ? undefined : new Promise<void>((resolve) => client.once('ready', () => resolve())),
+        ),
       ).then(() => undefined),
     async close() {
       if (closed) return;
       closed = true;
       clearInterval(beating);
       // A clean stop leaves at once (its pushes are done; the others still reload, which is harmless).
-      await clients.noticePub.multi().del(`arc:node:${nodeId}`).srem(NODES, nodeId).exec().catch(() => {});
+      await clients.noticePub
+        .multi()
+        .del(`arc:node:${nodeId}`)
+        .srem(NODES, nodeId)
+        .exec()
+        .catch(() => {});
       // Aedes closes mq (and with it mqPub and mqSub) when the broker closes.
       await Promise.all([clients.ioPub, clients.ioSub, clients.noticePub, clients.noticeSub].map(end));
     },

@@ -53,7 +53,8 @@ export async function claimDataDir(root: string): Promise<DataDirClaim> {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
     const owner = await readOwner(file);
-    if (owner && owner.pid !== process.pid && isAlive(owner)) throw new DataDirInUseError(owner.pid, path.resolve(root));
+    if (owner && owner.pid !== process.pid && isAlive(owner))
+      throw new DataDirInUseError(owner.pid, path.resolve(root));
     await unlink(file).catch(() => {});
   }
   const owner = await readOwner(file);

@@ -103,7 +103,14 @@ async function initdb(binary: string, pgdata: string, password: string, runAs: R
     await new Promise<void>((resolve, reject) => {
       const child = spawn(
         binary,
-        [`--pgdata=${pgdata}`, '--auth=scram-sha-256', `--username=${SUPERUSER}`, `--pwfile=${pwfile}`, '--encoding=UTF8', '--locale=C'],
+        [
+          `--pgdata=${pgdata}`,
+          '--auth=scram-sha-256',
+          `--username=${SUPERUSER}`,
+          `--pwfile=${pwfile}`,
+          '--encoding=UTF8',
+          '--locale=C',
+        ],
         { ...runAs, stdio: ['ignore', 'pipe', 'pipe'] },
       );
       let output = '';
@@ -117,7 +124,13 @@ async function initdb(binary: string, pgdata: string, password: string, runAs: R
   }
 }
 
-function startServer(binary: string, pgdata: string, port: number, runAs: RunAs, logger: Logger): Promise<ChildProcess> {
+function startServer(
+  binary: string,
+  pgdata: string,
+  port: number,
+  runAs: RunAs,
+  logger: Logger,
+): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       binary,

@@ -25,9 +25,13 @@ export interface AccountTenancy {
 }
 
 export const organisationRequired = () =>
-  new ArcError('ARC_ERR_VALIDATION', 'An organisation manager needs an organisation (organisationId)', [{ field: 'organisationId', message: 'required for an organisation manager' }]);
+  new ArcError('ARC_ERR_VALIDATION', 'An organisation manager needs an organisation (organisationId)', [
+    { field: 'organisationId', message: 'required for an organisation manager' },
+  ]);
 export const servedByStaffOnly = () =>
-  new ArcError('ARC_ERR_VALIDATION', 'Only staff serve organisations', [{ field: 'servedOrganisationIds', message: 'only for administrators, supervisors and operators' }]);
+  new ArcError('ARC_ERR_VALIDATION', 'Only staff serve organisations', [
+    { field: 'servedOrganisationIds', message: 'only for administrators, supervisors and operators' },
+  ]);
 
 /** `passwordHash`: a new password, hashed before the account is locked (scrypt is slow on purpose). */
 export async function changeAccount(
@@ -41,11 +45,17 @@ export async function changeAccount(
   return sql.begin(async (tx) => {
     const locked = await lockAccount(tx, id);
     if (!locked) throw new ArcError('ARC_ERR_USER_NOT_FOUND');
-    const decision = decideAccountChange({ actorId: actor.id!, ...locked, edit: { ...edit, passwordReset: passwordHash !== null } });
-    if (!decision.ok) throw new ArcError(decision.code, decision.message, [{ field: decision.field, message: decision.message }]);
+    const decision = decideAccountChange({
+      actorId: actor.id!,
+      ...locked,
+      edit: { ...edit, passwordReset: passwordHash !== null },
+    });
+    if (!decision.ok)
+      throw new ArcError(decision.code, decision.message, [{ field: decision.field, message: decision.message }]);
     const changes: AccountChanges = { ...decision.changes, ...(organisationId !== undefined && { organisationId }) };
     const role = changes.role ?? locked.account.role;
-    if (role === 'organisation_manager' && locked.account.role !== 'organisation_manager' && !organisationId) throw organisationRequired();
+    if (role === 'organisation_manager' && locked.account.role !== 'organisation_manager' && !organisationId)
+      throw organisationRequired();
     if (servedOrganisationIds?.length && !isStaffRole(role)) throw servedByStaffOnly();
     // A new password is a fresh start: earlier failed logins no longer slow the account down.
     if (passwordHash !== null) {

@@ -46,7 +46,11 @@ async function alarmOrigin(tx: TransactionSql, alarmId: string): Promise<AlarmOr
  * the event that raised it. Never for a silent (duress) alarm: nothing of it may reach the device.
  * Returns the device to flush, or null.
  */
-async function queueAlarmCommand(tx: TransactionSql, alarmId: string, type: 'alarm.closed' | 'alarm.accepted'): Promise<string | null> {
+async function queueAlarmCommand(
+  tx: TransactionSql,
+  alarmId: string,
+  type: 'alarm.closed' | 'alarm.accepted',
+): Promise<string | null> {
   const origin = await alarmOrigin(tx, alarmId);
   if (!origin || origin.silent || !origin.eventKey) return null;
   // OwnTracks and Traccar Client have nothing that would show it (protocol/owntracks.ts): not queued.
@@ -68,7 +72,13 @@ async function queueWearerMessage(tx: TransactionSql, alarmId: string, text: str
 }
 
 /** Actions that are the outcome of a response plan step. */
-const OUTCOMES = new Set(['called_wearer', 'called_contact', 'passed_to_police', 'passed_to_ambulance', 'contact_notified']);
+const OUTCOMES = new Set([
+  'called_wearer',
+  'called_contact',
+  'passed_to_police',
+  'passed_to_ambulance',
+  'contact_notified',
+]);
 
 export async function performAlarmAction(
   deps: AlarmActionDeps,
@@ -81,14 +91,21 @@ export async function performAlarmAction(
   const view = await deps.sql.begin(async (tx) => {
     const locked = await lockAlarm(tx, alarmId);
     if (!locked) throw new ArcError('ARC_ERR_ALARM_NOT_FOUND');
-    if (action.kind === 'resolve') locked.state.mandatoryStepsOpen = (await deps.mandatoryStepsOpen?.(tx, alarmId, at)) ?? [];
+    if (action.kind === 'resolve')
+      locked.state.mandatoryStepsOpen = (await deps.mandatoryStepsOpen?.(tx, alarmId, at)) ?? [];
     const outcome = applyAlarmAction(locked.state, action, user);
     if (!outcome.ok) throw new ArcError(outcome.code, outcome.message);
     if (outcome.changed && outcome.record) {
       await saveOperatorSide(tx, alarmId, locked.state, outcome.alarm, actor, at);
       await recordAlarmAction(tx, alarmId, actor, outcome.record.kind, outcome.record.detail, at);
       // Every operator action is audited (who, what, when), beside the alarm's own history.
-      await audit(tx, { id: user.id, name: user.email }, `alarm.${outcome.record.kind}`, alarmId, outcome.record.detail);
+      await audit(
+        tx,
+        { id: user.id, name: user.email },
+        `alarm.${outcome.record.kind}`,
+        alarmId,
+        outcome.record.detail,
+      );
       if (outcome.record.detail.overrideReason) {
         await audit(tx, { id: user.id, name: user.email }, 'alarm.plan_override', alarmId, {
           reason: outcome.record.detail.overrideReason,
@@ -100,8 +117,10 @@ export async function performAlarmAction(
     // The device's commands are written in the transaction that decided them; sent after commit.
     let commandFor: string | null = null;
     if (outcome.record?.kind === 'resolve') commandFor = await queueAlarmCommand(tx, alarmId, 'alarm.closed');
-    else if (tellsDeviceAccepted(locked.state, outcome.record)) commandFor = await queueAlarmCommand(tx, alarmId, 'alarm.accepted');
-    else if (action.kind === 'message_wearer' && outcome.changed) commandFor = await queueWearerMessage(tx, alarmId, action.text);
+    else if (tellsDeviceAccepted(locked.state, outcome.record))
+      commandFor = await queueAlarmCommand(tx, alarmId, 'alarm.accepted');
+    else if (action.kind === 'message_wearer' && outcome.changed)
+      commandFor = await queueWearerMessage(tx, alarmId, action.text);
     return { view: (await getAlarmView(tx, alarmId))!, changed: outcome.changed, commandFor };
   });
   if (view.changed) deps.published(view.view);

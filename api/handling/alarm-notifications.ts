@@ -9,7 +9,18 @@ import { recordAlarmAction } from '../store/alarm-store.js';
 import { ARC_ACTOR } from '../domain/actor.js';
 
 export async function notifyCarers(tx: TransactionSql, alarmId: string, now: Date, publicUrl: string): Promise<number> {
-  const [alarm] = await tx<{ type: string; wearerId: string | null; wearerName: string | null; receivedAt: Date; lat: number | null; lon: number | null; isTest: boolean; silent: boolean }[]>`
+  const [alarm] = await tx<
+    {
+      type: string;
+      wearerId: string | null;
+      wearerName: string | null;
+      receivedAt: Date;
+      lat: number | null;
+      lon: number | null;
+      isTest: boolean;
+      silent: boolean;
+    }[]
+  >`
     select a.type, a.wearer_id, w.name as wearer_name, a.received_at, a.lat, a.lon, a.is_test,
            coalesce((a.flags->>'silent')::boolean, false) as silent
     from alarms a left join wearers w on w.id = a.wearer_id where a.id = ${alarmId}`;
@@ -24,7 +35,9 @@ export async function notifyCarers(tx: TransactionSql, alarmId: string, now: Dat
   if (!message) return 0;
   // Each carer's preferences (carer view): which kinds of alarm, by email or text; none set = all, by email.
   const kind = carerAlarmKind(alarm.type);
-  const linked = await tx<{ email: string; channel: 'email' | 'sms' | null; phone: string | null; kinds: string[] | null }[]>`
+  const linked = await tx<
+    { email: string; channel: 'email' | 'sms' | null; phone: string | null; kinds: string[] | null }[]
+  >`
     select u.email, p.channel, p.phone, p.kinds from carer_links l join users u on u.id = l.carer_id
     left join carer_preferences p on p.carer_id = u.id
     where l.wearer_id = ${alarm.wearerId} and not u.disabled`;
@@ -45,8 +58,21 @@ export async function notifyCarers(tx: TransactionSql, alarmId: string, now: Dat
   return carers.length;
 }
 
-export async function notifySupervisors(tx: TransactionSql, alarmId: string, now: Date, options: { publicUrl: string; webhookUrl: string | null }): Promise<void> {
-  const [alarm] = await tx<{ type: string; priority: number; wearerName: string | null; receivedAt: Date; organisationWebhookUrl: string | null }[]>`
+export async function notifySupervisors(
+  tx: TransactionSql,
+  alarmId: string,
+  now: Date,
+  options: { publicUrl: string; webhookUrl: string | null },
+): Promise<void> {
+  const [alarm] = await tx<
+    {
+      type: string;
+      priority: number;
+      wearerName: string | null;
+      receivedAt: Date;
+      organisationWebhookUrl: string | null;
+    }[]
+  >`
     select a.type, a.priority, w.name as wearer_name, a.received_at, o.webhook_url as organisation_webhook_url
     from alarms a left join wearers w on w.id = a.wearer_id left join organisations o on o.id = w.organisation_id
     where a.id = ${alarmId}`;
@@ -60,7 +86,15 @@ export async function notifySupervisors(tx: TransactionSql, alarmId: string, now
       and (not exists (select 1 from staff_organisations s where s.user_id = u.id)
            or exists (select 1 from staff_organisations s join alarms a on a.organisation_id = s.organisation_id where s.user_id = u.id and a.id = ${alarmId}))`;
   for (const s of supervisors) {
-    await enqueueNotification(tx, { alarmId, channel: 'email', recipient: s.email, audience: 'supervisor', subject, body, now });
+    await enqueueNotification(tx, {
+      alarmId,
+      channel: 'email',
+      recipient: s.email,
+      audience: 'supervisor',
+      subject,
+      body,
+      now,
+    });
   }
   // The wearer's organisation's own webhook when it set one, else the ARC's.
   const webhookUrl = alarm.organisationWebhookUrl ?? options.webhookUrl;

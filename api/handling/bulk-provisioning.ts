@@ -25,7 +25,12 @@ export const DeviceBatch = z
     /** Ids are `<prefix>-<number>`, the number zero-padded to `digits`. */
     prefix: z.string().regex(/^[A-Za-z0-9_-]{1,50}$/, 'a prefix is 1 to 50 of A-Z a-z 0-9 _ -'),
     count: z.number().int().min(1).max(MAX_BULK_DEVICES),
-    first: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER - MAX_BULK_DEVICES).default(1),
+    first: z
+      .number()
+      .int()
+      .min(0)
+      .max(Number.MAX_SAFE_INTEGER - MAX_BULK_DEVICES)
+      .default(1),
     digits: z.number().int().min(1).max(10).default(5),
     label: z.string().max(200).default(''),
     heartbeatS: z.number().int().min(10).max(86400).default(300),
@@ -37,13 +42,21 @@ export const DeviceBatch = z
     /** The organisation the devices and their wearers belong to; the default organisation when not given. */
     organisationId: z.uuid().optional(),
   })
-  .refine((b) => !b.safePin || b.safePin !== b.duressPin, { message: 'The duress PIN must differ from the safe PIN', path: ['duressPin'] })
+  .refine((b) => !b.safePin || b.safePin !== b.duressPin, {
+    message: 'The duress PIN must differ from the safe PIN',
+    path: ['duressPin'],
+  })
   // zod runs refinements after non-fatal issues too: a digits of 1e308 (already refused above)
   // must not reach padStart, which throws for it (issue 12: a 500).
-  .refine((b) => !(b.digits <= 10 && Number.isSafeInteger(b.first + b.count)) || DEVICE_ID_PATTERN.test(deviceIdOf(b, b.first + b.count - 1)), {
-    message: 'the ids would be longer than 64 characters',
-    path: ['prefix'],
-  });
+  .refine(
+    (b) =>
+      !(b.digits <= 10 && Number.isSafeInteger(b.first + b.count)) ||
+      DEVICE_ID_PATTERN.test(deviceIdOf(b, b.first + b.count - 1)),
+    {
+      message: 'the ids would be longer than 64 characters',
+      path: ['prefix'],
+    },
+  );
 export type DeviceBatch = z.input<typeof DeviceBatch>;
 
 export interface ProvisionedDevice {
@@ -66,7 +79,11 @@ export function deviceIdOf(batch: { prefix: string; digits?: number }, n: number
  * Creates the devices of a batch that do not exist yet, with their wearers if asked. `onProgress`
  * hears how many are done after each statement.
  */
-export async function provisionDeviceBatch(sql: Sql | TransactionSql, input: DeviceBatch, onProgress?: (done: number, total: number) => void): Promise<BatchResult> {
+export async function provisionDeviceBatch(
+  sql: Sql | TransactionSql,
+  input: DeviceBatch,
+  onProgress?: (done: number, total: number) => void,
+): Promise<BatchResult> {
   const batch = DeviceBatch.parse(input);
   const ids = Array.from({ length: batch.count }, (_, i) => deviceIdOf(batch, batch.first + i));
   const existing = new Set(await existingDeviceIds(sql, ids));

@@ -6,9 +6,16 @@ import { audit, type Actor } from '../store/audit-log.js';
 import { setTestMode } from '../store/device-store.js';
 import { inTransaction } from '../store/in-transaction.js';
 
-export async function startTestMode(sql: Sql, actor: Actor, deviceId: string, until: Date, reason: string): Promise<void> {
+export async function startTestMode(
+  sql: Sql,
+  actor: Actor,
+  deviceId: string,
+  until: Date,
+  reason: string,
+): Promise<void> {
   await inTransaction(sql, async (tx) => {
-    if (!(await setTestMode(tx, deviceId, { until, reason, byId: actor.id }))) throw new ArcError('ARC_ERR_DEVICE_NOT_FOUND');
+    if (!(await setTestMode(tx, deviceId, { until, reason, byId: actor.id })))
+      throw new ArcError('ARC_ERR_DEVICE_NOT_FOUND');
     await audit(tx, actor, 'device.test_mode_started', deviceId, { until: until.toISOString(), reason });
   });
 }

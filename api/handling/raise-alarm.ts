@@ -9,7 +9,13 @@ import { randomUUID } from 'node:crypto';
 import type { Sql, TransactionSql } from 'postgres';
 import type { DeviceEvent, EventWarning } from '../../protocol/device-event.js';
 import { plausibleFixTs, type Command } from '../../protocol/device-payloads.js';
-import { ALARM_PRIORITY, placeAlarm, type AlarmType, type EventContext, type EventDecision } from '../rules/event-rules.js';
+import {
+  ALARM_PRIORITY,
+  placeAlarm,
+  type AlarmType,
+  type EventContext,
+  type EventDecision,
+} from '../rules/event-rules.js';
 import type { AcceptDeadline } from '../config.js';
 import {
   attachActivation,
@@ -60,7 +66,9 @@ function writePlacement(
   alarm: Omit<NewAlarm, 'id' | 'type' | 'priority' | 'discreet' | 'acceptDueAt' | 'owner'>,
 ): Promise<unknown> | null {
   if (placement.attachTo) {
-    return attachActivation(tx, placement.attachTo.alarmId, placement.attachTo.priority, { lastActivationAt: alarm.receivedAt.toISOString() });
+    return attachActivation(tx, placement.attachTo.alarmId, placement.attachTo.priority, {
+      lastActivationAt: alarm.receivedAt.toISOString(),
+    });
   }
   if (!placement.alarm) return null;
   const { priority } = placement.alarm;
@@ -93,7 +101,10 @@ export interface SystemAlarm {
  */
 export async function raiseSystemAlarm(tx: TransactionSql, raising: AlarmRaising, alarm: SystemAlarm): Promise<Placed> {
   const { device, openAlarms } = await lockAndRead(tx, alarm.deviceId, alarm.wearerId, alarm.at);
-  const placement = placeAlarm({ type: alarm.type, priority: ALARM_PRIORITY[alarm.type], discreet: false, silent: false }, openAlarms);
+  const placement = placeAlarm(
+    { type: alarm.type, priority: ALARM_PRIORITY[alarm.type], discreet: false, silent: false },
+    openAlarms,
+  );
   const id = randomUUID();
   await writePlacement(tx, raising, placement, id, {
     deviceId: alarm.deviceId,
@@ -133,7 +144,11 @@ export async function takeDeviceEvent(sql: Sql, raising: AlarmRaising, input: De
 }
 
 /** The same, in a transaction the caller holds (the start-up rehearsal, api/intake/alarm-path-warm-up.ts, rolls it back). */
-export async function takeDeviceEventIn(tx: TransactionSql, raising: AlarmRaising, input: DeviceEventToTake): Promise<TakenEvent> {
+export async function takeDeviceEventIn(
+  tx: TransactionSql,
+  raising: AlarmRaising,
+  input: DeviceEventToTake,
+): Promise<TakenEvent> {
   const { deviceId, wearerId, event, receivedAt } = input;
   // Few round trips, because each one waits a turn of the event loop, and under load a turn is
   // milliseconds: twenty awaited statements made an SOS wait 100–200 ms behind ordinary traffic
@@ -151,12 +166,20 @@ export async function takeDeviceEventIn(tx: TransactionSql, raising: AlarmRaisin
     ]);
     if (!eventRowId) {
       // Spec guarantee 2: the same id is the same event and maps to the same alarm.
-      const [alarmId, commAlarmId] = await Promise.all([alarmOfEvent(tx, deviceId, event.id), touchDevice(tx, deviceId, receivedAt)]);
+      const [alarmId, commAlarmId] = await Promise.all([
+        alarmOfEvent(tx, deviceId, event.id),
+        touchDevice(tx, deviceId, receivedAt),
+      ]);
       return { duplicate: true, alarmId, commAlarmId };
     }
 
-    const decision = input.decide({ openAlarms, amberSessionOpen, batteryLowRaised: device?.batteryLowRaised ?? false });
-    const position = event.lat !== undefined && event.lon !== undefined ? { lat: event.lat, lon: event.lon, acc: event.acc } : null;
+    const decision = input.decide({
+      openAlarms,
+      amberSessionOpen,
+      batteryLowRaised: device?.batteryLowRaised ?? false,
+    });
+    const position =
+      event.lat !== undefined && event.lon !== undefined ? { lat: event.lat, lon: event.lon, acc: event.acc } : null;
     const raised = decision.alarm ? randomUUID() : null;
     const alarmId = raised ?? decision.attachTo?.alarmId ?? null;
     const updated = [decision.attachTo?.alarmId, decision.cancelledByWearer].filter((id): id is string => !!id);
@@ -172,14 +195,34 @@ export async function takeDeviceEventIn(tx: TransactionSql, raising: AlarmRaisin
     if (decision.alarm?.silent) flags.silent = true;
     if (!event.known) flags.eventType = event.type;
     if (input.warnings.length) flags.warnings = input.warnings;
-    const placed = writePlacement(tx, raising, decision, raised ?? '', { deviceId, wearerId, receivedAt, position, flags, isTest: device?.onTest ?? false });
+    const placed = writePlacement(tx, raising, decision, raised ?? '', {
+      deviceId,
+      wearerId,
+      receivedAt,
+      position,
+      flags,
+      isTest: device?.onTest ?? false,
+    });
     if (placed) writes.push(placed);
     if (decision.alarm?.type === 'battery.low') writes.push(markBatteryLowRaised(tx, deviceId, receivedAt));
     if (decision.cancelledByWearer) writes.push(markCancelledByWearer(tx, decision.cancelledByWearer, receivedAt));
     if (alarmId) writes.push(linkEventToAlarm(tx, eventRowId, alarmId));
     // Spec, "Event": a position in an event is also stored as a fix.
     const seen = position
-      ? upsertFixes(tx, deviceId, [{ ts: plausibleFixTs(event.ts, receivedAt.getTime()), lat: position.lat, lon: position.lon, acc: position.acc, batt: event.batt }], receivedAt)
+      ? upsertFixes(
+          tx,
+          deviceId,
+          [
+            {
+              ts: plausibleFixTs(event.ts, receivedAt.getTime()),
+              lat: position.lat,
+              lon: position.lon,
+              acc: position.acc,
+              batt: event.batt,
+            },
+          ],
+          receivedAt,
+        )
       : touchDevice(tx, deviceId, receivedAt);
     for (const command of commands) writes.push(insertCommand(tx, deviceId, command));
     // Last: its first statement reads the alarm inserted above.

@@ -51,12 +51,19 @@ interface AlarmForPlanRow {
   planComplete: boolean;
 }
 
-async function contextFor(sql: Sql | TransactionSql, alarm: AlarmForPlanRow, now: Date, options: PlanOptions): Promise<PlanContext | null> {
+async function contextFor(
+  sql: Sql | TransactionSql,
+  alarm: AlarmForPlanRow,
+  now: Date,
+  options: PlanOptions,
+): Promise<PlanContext | null> {
   if (!alarm.wearerId) return null;
   const context = await getResponseContext(sql, alarm.wearerId);
   if (!context) return null;
   const copied = alarm.plan === null ? null : ResponsePlan.safeParse(alarm.plan);
-  const [device] = await sql<{ simNumber: string | null }[]>`select sim_number from devices where id = ${alarm.deviceId}`;
+  const [device] = await sql<
+    { simNumber: string | null }[]
+  >`select sim_number from devices where id = ${alarm.deviceId}`;
   return {
     plan: copied?.success ? copied.data : context.plan,
     alarm: { type: alarm.type, discreet: alarm.discreet, isTest: alarm.isTest },
@@ -82,7 +89,14 @@ async function enterStep(tx: TransactionSql, alarmId: string, entry: StepEntry, 
   // A silent duress alarm sends nobody a message on its own: whoever receives it may be the
   // danger (duress-PIN rule). The operator decides who is told.
   if (entry.runAutomatic && alarm?.silent) {
-    await recordAlarmAction(tx, alarmId, ARC_ACTOR, 'step.skipped', { step: entry.index, reason: 'duress alarm: no automatic messages' }, now);
+    await recordAlarmAction(
+      tx,
+      alarmId,
+      ARC_ACTOR,
+      'step.skipped',
+      { step: entry.index, reason: 'duress alarm: no automatic messages' },
+      now,
+    );
     return;
   }
   if (entry.runAutomatic) {
@@ -97,13 +111,33 @@ async function enterStep(tx: TransactionSql, alarmId: string, entry: StepEntry, 
       payload: { step: a.stepIndex },
       now,
     });
-    await recordAlarmAction(tx, alarmId, ARC_ACTOR, 'step.automatic', { step: a.stepIndex, channel: a.channel, contactName: a.contactName }, now);
+    await recordAlarmAction(
+      tx,
+      alarmId,
+      ARC_ACTOR,
+      'step.automatic',
+      { step: a.stepIndex, channel: a.channel, contactName: a.contactName },
+      now,
+    );
   }
-  if (entry.skipped) await recordAlarmAction(tx, alarmId, ARC_ACTOR, 'step.skipped', { step: entry.index, reason: entry.skipped.reason }, now);
+  if (entry.skipped)
+    await recordAlarmAction(
+      tx,
+      alarmId,
+      ARC_ACTOR,
+      'step.skipped',
+      { step: entry.index, reason: entry.skipped.reason },
+      now,
+    );
 }
 
 /** When an alarm is raised: copy the wearer's plan onto it and enter its first step. */
-export async function startResponsePlan(tx: TransactionSql, alarmId: string, now: Date, options: PlanOptions): Promise<void> {
+export async function startResponsePlan(
+  tx: TransactionSql,
+  alarmId: string,
+  now: Date,
+  options: PlanOptions,
+): Promise<void> {
   const alarm = await loadAlarm(tx, alarmId);
   if (!alarm) return;
   const context = await contextFor(tx, alarm, now, options);
@@ -111,7 +145,14 @@ export async function startResponsePlan(tx: TransactionSql, alarmId: string, now
   const first = startStep(context.plan, alarm);
   // A duress alarm starts further on: the steps before are skipped, and shown so, never as done.
   for (let step = 0; step < first; step++) {
-    await recordAlarmAction(tx, alarmId, ARC_ACTOR, 'step.skipped', { step, reason: 'duress alarm: the plan starts at the police' }, now);
+    await recordAlarmAction(
+      tx,
+      alarmId,
+      ARC_ACTOR,
+      'step.skipped',
+      { step, reason: 'duress alarm: the plan starts at the police' },
+      now,
+    );
   }
   // Pipelined: the copy of the plan and the first step write different columns of the alarm.
   await Promise.all([
@@ -121,7 +162,12 @@ export async function startResponsePlan(tx: TransactionSql, alarmId: string, now
 }
 
 /** The operator recorded the outcome of the current step: move on to the next. */
-export async function advanceAfterOutcome(tx: TransactionSql, alarmId: string, now: Date, options: PlanOptions): Promise<void> {
+export async function advanceAfterOutcome(
+  tx: TransactionSql,
+  alarmId: string,
+  now: Date,
+  options: PlanOptions,
+): Promise<void> {
   const alarm = await loadAlarm(tx, alarmId);
   if (!alarm || alarm.plan === null || alarm.status === 'resolved') return;
   const context = await contextFor(tx, alarm, now, options);
@@ -166,7 +212,12 @@ export async function runDueSteps(tx: TransactionSql, now: Date, options: PlanOp
       await enterStep(
         tx,
         alarm.id,
-        { index: decision.advanceTo, dueAt: decision.nextDueAt!, runAutomatic: decision.runAutomatic, skipped: decision.skipped },
+        {
+          index: decision.advanceTo,
+          dueAt: decision.nextDueAt!,
+          runAutomatic: decision.runAutomatic,
+          skipped: decision.skipped,
+        },
         now,
       );
     }
@@ -175,7 +226,10 @@ export async function runDueSteps(tx: TransactionSql, now: Date, options: PlanOp
   return changed;
 }
 
-async function stepHistory(sql: Sql | TransactionSql, alarmId: string): Promise<{ records: StepRecord[]; messages: StepMessage[] }> {
+async function stepHistory(
+  sql: Sql | TransactionSql,
+  alarmId: string,
+): Promise<{ records: StepRecord[]; messages: StepMessage[] }> {
   const [records, messages, [done]] = await Promise.all([
     sql<{ kind: string; step: number; reason: string | null }[]>`
       select kind, (detail->>'step')::int as step, detail->>'reason' as reason from alarm_actions
@@ -185,13 +239,19 @@ async function stepHistory(sql: Sql | TransactionSql, alarmId: string): Promise<
       where alarm_id = ${alarmId} and payload ? 'step' order by id`,
     sql<{ stepsDone: unknown }[]>`select flags->'stepsDone' as steps_done from alarms where id = ${alarmId}`,
   ]);
-  const stepsDone = Array.isArray(done?.stepsDone) ? done.stepsDone.filter((s): s is number => Number.isInteger(s)) : [];
+  const stepsDone = Array.isArray(done?.stepsDone)
+    ? done.stepsDone.filter((s): s is number => Number.isInteger(s))
+    : [];
   return {
     records: [
       ...stepsDone.map((step) => ({ step, kind: 'done' as const })),
       ...records.map((r) => ({ step: r.step, kind: 'skipped' as const, reason: r.reason ?? undefined })),
     ],
-    messages: messages.map((m) => ({ step: m.step, status: m.deliveredAt ? 'delivered' : m.failedAt ? 'failed' : 'pending', error: m.lastError })),
+    messages: messages.map((m) => ({
+      step: m.step,
+      status: m.deliveredAt ? 'delivered' : m.failedAt ? 'failed' : 'pending',
+      error: m.lastError,
+    })),
   };
 }
 
@@ -202,7 +262,12 @@ export interface PlanForConsole {
 }
 
 /** What the console shows: the plan as a checklist, each step's guidance and what happened to it. */
-export async function planForConsole(sql: Sql | TransactionSql, alarmId: string, now: Date, options: PlanOptions): Promise<PlanForConsole | null> {
+export async function planForConsole(
+  sql: Sql | TransactionSql,
+  alarmId: string,
+  now: Date,
+  options: PlanOptions,
+): Promise<PlanForConsole | null> {
   const alarm = await loadAlarm(sql, alarmId);
   if (!alarm || alarm.plan === null) return null;
   const context = await contextFor(sql, alarm, now, options);
@@ -220,6 +285,11 @@ export async function planForConsole(sql: Sql | TransactionSql, alarmId: string,
 }
 
 /** Mandatory steps (numbered from 1) not yet logged: resolving a genuine alarm needs them, or an override. */
-export async function mandatoryStepsOpen(tx: TransactionSql, alarmId: string, now: Date, options: PlanOptions): Promise<number[]> {
+export async function mandatoryStepsOpen(
+  tx: TransactionSql,
+  alarmId: string,
+  now: Date,
+  options: PlanOptions,
+): Promise<number[]> {
   return (await planForConsole(tx, alarmId, now, options))?.progress.mandatoryOpen ?? [];
 }

@@ -22,11 +22,7 @@ export interface ZoneWatch {
   zonesChanged(): void;
 }
 
-export function createZoneWatch(
-  sql: Sql,
-  raising: AlarmRaising,
-  batcher: FixBatcher,
-): ZoneWatch {
+export function createZoneWatch(sql: Sql, raising: AlarmRaising, batcher: FixBatcher): ZoneWatch {
   const withoutZones = new Map<string, number>();
 
   async function hasZones(deviceId: string, now: number): Promise<boolean> {
@@ -54,7 +50,12 @@ export function createZoneWatch(
         const placed: Placed[] = [];
         // Oldest first, so a batch after a coverage gap replays the wearer's path in order.
         for (const fix of [...fixes].sort((a, b) => a.ts - b.ts)) {
-          const evaluation = evaluateFix({ zones, states, fix: { ts: fix.ts, lat: fix.lat, lon: fix.lon, acc: fix.acc ?? null }, at: receivedAt });
+          const evaluation = evaluateFix({
+            zones,
+            states,
+            fix: { ts: fix.ts, lat: fix.lat, lon: fix.lon, acc: fix.acc ?? null },
+            at: receivedAt,
+          });
           states = evaluation.states;
           for (const crossing of evaluation.crossings.filter((c) => c.alarm)) {
             const result = await raiseSystemAlarm(tx, raising, {
@@ -63,7 +64,13 @@ export function createZoneWatch(
               type: crossing.crossing === 'left' ? 'geofence.left' : 'geofence.entered',
               at: receivedAt,
               position: { lat: fix.lat, lon: fix.lon, acc: fix.acc ?? null },
-              flags: { zoneId: crossing.zoneId, zoneName: crossing.zoneName, zoneKind: crossing.kind, cause: crossing.cause, fixTs: fix.ts },
+              flags: {
+                zoneId: crossing.zoneId,
+                zoneName: crossing.zoneName,
+                zoneKind: crossing.kind,
+                cause: crossing.cause,
+                fixTs: fix.ts,
+              },
             });
             placed.push(result);
           }

@@ -73,11 +73,18 @@ export async function warmAlarmPath(deps: AlarmPathWarmUpDeps): Promise<WarmUpRe
         return row.n;
       }),
     );
-    const result = { connections: counts.length, statements: Math.min(...counts), ms: Math.round(performance.now() - started) };
+    const result = {
+      connections: counts.length,
+      statements: Math.min(...counts),
+      ms: Math.round(performance.now() - started),
+    };
     deps.logger.info(result, 'alarm path statements prepared on every database connection');
     return result;
   } catch (err) {
-    deps.logger.warn({ err }, 'could not prepare the alarm path on every database connection: the first alarms will prepare them');
+    deps.logger.warn(
+      { err },
+      'could not prepare the alarm path on every database connection: the first alarms will prepare them',
+    );
     return null;
   } finally {
     for (const r of reserved) if (r.status === 'fulfilled') r.value.release();
@@ -88,7 +95,13 @@ async function rehearse(tx: TransactionSql, deps: AlarmPathWarmUpDeps): Promise<
   const at = deps.now();
   const wearer = await insertWearer(tx, { name: 'statement warm-up (rolled back)' });
   const deviceId = `warm-up-${randomUUID()}`;
-  await insertDevice(tx, { id: deviceId, label: 'statement warm-up', wearerId: wearer.id, heartbeatS: 60, secretHash: 'none' });
+  await insertDevice(tx, {
+    id: deviceId,
+    label: 'statement warm-up',
+    wearerId: wearer.id,
+    heartbeatS: 60,
+    secretHash: 'none',
+  });
   // A restarted ARC's fleet connects first: the CONNECT's credentials read.
   await getDeviceCredentials(tx, deviceId);
 
@@ -103,7 +116,14 @@ async function rehearse(tx: TransactionSql, deps: AlarmPathWarmUpDeps): Promise<
     return takeDeviceEventIn(
       tx,
       { deadlines: deps.acceptDeadlines, onRaised: deps.onRaised },
-      { deviceId, wearerId: context.wearerId, event, warnings: [], receivedAt: at, decide: (known) => decideEvent(event, 'not_required', known, at) },
+      {
+        deviceId,
+        wearerId: context.wearerId,
+        event,
+        warnings: [],
+        receivedAt: at,
+        decide: (known) => decideEvent(event, 'not_required', known, at),
+      },
     );
   };
 

@@ -32,7 +32,12 @@ export interface CommandDispatcher {
   idle(): Promise<void>;
 }
 
-export function createCommandDispatcher(sql: Sql, sender: CommandSender, logger: Logger, now: () => Date): CommandDispatcher {
+export function createCommandDispatcher(
+  sql: Sql,
+  sender: CommandSender,
+  logger: Logger,
+  now: () => Date,
+): CommandDispatcher {
   /** Commands published on the device's current connection and not yet acknowledged. */
   const inFlight = new Map<string, Set<string>>();
   /**
@@ -66,7 +71,10 @@ export function createCommandDispatcher(sql: Sql, sender: CommandSender, logger:
         const translated = ownTracksCommand(command);
         if (!translated) {
           if (await markCommandUndeliverable(sql, deviceId, command.id, OWNTRACKS_CANNOT_TAKE)) {
-            logger.warn({ deviceId, commandId: command.id, type: command.type }, 'OwnTracks cannot take this command: it no longer waits');
+            logger.warn(
+              { deviceId, commandId: command.id, type: command.type },
+              'OwnTracks cannot take this command: it no longer waits',
+            );
           }
           continue;
         }

@@ -98,7 +98,10 @@ export function createDeviceIntake(deps: IntakeDeps): DeviceIntake {
     if (rejectionsLogged.size > 100_000) rejectionsLogged.clear();
     rejectionsLogged.set(key, { at: now, unlogged: 0 });
     const alsoRejected = seen?.unlogged ? { sameSinceLastLine: seen.unlogged } : {};
-    logger.warn({ deviceId: message.deviceId, channel: message.channel, reason, detail, ...alsoRejected }, 'device message rejected');
+    logger.warn(
+      { deviceId: message.deviceId, channel: message.channel, reason, detail, ...alsoRejected },
+      'device message rejected',
+    );
   }
 
   /**
@@ -106,7 +109,12 @@ export function createDeviceIntake(deps: IntakeDeps): DeviceIntake {
    * a sign of life too, but a device flooding garbage must not turn each message into a database
    * write that slows everyone else (guarantee 4): last-seen is refreshed at most every few seconds.
    */
-  async function reject(message: MessageSource, reason: string, receivedAt: Date, detail?: unknown): Promise<IntakeResult> {
+  async function reject(
+    message: MessageSource,
+    reason: string,
+    receivedAt: Date,
+    detail?: unknown,
+  ): Promise<IntakeResult> {
     metrics.increment('intake_rejected', { channel: message.channel, reason });
     logRejection(message, reason, receivedAt.getTime(), detail);
     return { ...(await touchSometimes(message.deviceId, receivedAt)), rejected: reason };
@@ -125,7 +133,13 @@ export function createDeviceIntake(deps: IntakeDeps): DeviceIntake {
    * After commit: push alarm changes, and if the device had gone silent, clear that alarm now
    * that it is heard again.
    */
-  function heard(deviceId: string, commAlarmId: string | null, at: Date, placed: (Placed | null)[], committedAt?: number): IntakeResult {
+  function heard(
+    deviceId: string,
+    commAlarmId: string | null,
+    at: Date,
+    placed: (Placed | null)[],
+    committedAt?: number,
+  ): IntakeResult {
     if (!commAlarmId && placed.every((p) => !p)) return;
     return {
       afterAck: () => {
@@ -136,7 +150,11 @@ export function createDeviceIntake(deps: IntakeDeps): DeviceIntake {
         if (commAlarmId) {
           clearSilence(sql, deviceId, commAlarmId, at).then(
             (cleared) => cleared && deps.alarms.updated(commAlarmId),
-            (err) => logger.error({ err, deviceId }, 'could not clear a no-communication alarm; the clock will not raise another'),
+            (err) =>
+              logger.error(
+                { err, deviceId },
+                'could not clear a no-communication alarm; the clock will not raise another',
+              ),
           );
         }
       },
@@ -152,12 +170,18 @@ export function createDeviceIntake(deps: IntakeDeps): DeviceIntake {
     const arrived = performance.now();
     metrics.increment('intake_messages', { channel: message.channel });
     // OwnTracks posts an empty payload when a friend is deleted (booklet, "HTTP"): nothing to read.
-    if (message.channel === 'owntracks' && message.payload.byteLength === 0) return translated(message.deviceId, 'owntracks', translateOwnTracks(null));
+    if (message.channel === 'owntracks' && message.payload.byteLength === 0)
+      return translated(message.deviceId, 'owntracks', translateOwnTracks(null));
     const json = parseJsonPayload(message.payload);
     if (!json.ok) return reject(message, json.reason, receivedAt);
     if (json.textReplaced) {
       metrics.increment('intake_text_replaced', { channel: message.channel });
-      logRejection(message, 'text_replaced', receivedAt.getTime(), 'characters PostgreSQL cannot hold were replaced with U+FFFD; the message is taken');
+      logRejection(
+        message,
+        'text_replaced',
+        receivedAt.getTime(),
+        'characters PostgreSQL cannot hold were replaced with U+FFFD; the message is taken',
+      );
     }
     try {
       return await take(message, json.value, json.textReplaced, receivedAt, arrived);
@@ -166,7 +190,10 @@ export function createDeviceIntake(deps: IntakeDeps): DeviceIntake {
       // the device's next alarm waits behind it (guarantee 4). Anything else (the database is
       // down) is thrown on: no PUBACK, and the device resends.
       if (!isContentError(err)) throw err;
-      logger.error({ err, deviceId: message.deviceId, channel: message.channel }, 'device message refused by the database for its content: rejected and acknowledged');
+      logger.error(
+        { err, deviceId: message.deviceId, channel: message.channel },
+        'device message refused by the database for its content: rejected and acknowledged',
+      );
       return reject(message, 'unstorable', receivedAt, { sqlState: err.code, message: err.message });
     }
   }
@@ -200,7 +227,12 @@ export function createDeviceIntake(deps: IntakeDeps): DeviceIntake {
     }
     const results: IntakeResult[] = [];
     for (const part of translation.messages) {
-      const result = await intake({ deviceId, channel: part.channel, payload: Buffer.from(JSON.stringify(part.value)), qos: 1 });
+      const result = await intake({
+        deviceId,
+        channel: part.channel,
+        payload: Buffer.from(JSON.stringify(part.value)),
+        qos: 1,
+      });
       results.push(result);
       if (result?.rejected) break;
     }
@@ -210,7 +242,13 @@ export function createDeviceIntake(deps: IntakeDeps): DeviceIntake {
 
   return Object.assign(intake, { translated, heardThrough });
 
-  async function take(message: DevicePublish, value: unknown, textReplaced: boolean, receivedAt: Date, arrived: number): Promise<IntakeResult> {
+  async function take(
+    message: DevicePublish,
+    value: unknown,
+    textReplaced: boolean,
+    receivedAt: Date,
+    arrived: number,
+  ): Promise<IntakeResult> {
     const { deviceId } = message;
     switch (message.channel) {
       case 'owntracks':
@@ -226,7 +264,10 @@ export function createDeviceIntake(deps: IntakeDeps): DeviceIntake {
         if (times.heldBack) metrics.increment('intake_fix_held_back', {}, times.heldBack);
         const stored = await deps.zones.storeFixes(deviceId, fixes, receivedAt);
         const newest = fixes.reduce((a, b) => (b.ts > a.ts ? b : a));
-        const low = newest.batt !== undefined && newest.batt < FIX_BATTERY_WATCH_BELOW ? await battery(deviceId, newest, receivedAt) : null;
+        const low =
+          newest.batt !== undefined && newest.batt < FIX_BATTERY_WATCH_BELOW
+            ? await battery(deviceId, newest, receivedAt)
+            : null;
         const after = heard(deviceId, stored.commAlarmId, receivedAt, [...stored.placed, low]);
         return {
           afterAck: () => {
@@ -241,7 +282,9 @@ export function createDeviceIntake(deps: IntakeDeps): DeviceIntake {
         const time = checkStatusTime(parsed.data, receivedAt.getTime());
         if (!time.ok) return reject(message, 'status_invalid', receivedAt, time.reason);
         const stored = await storeStatus(sql, deviceId, parsed.data, receivedAt);
-        const low = batteryWorthWatching(parsed.data, stored.batteryLowRaised) ? await battery(deviceId, parsed.data, receivedAt) : null;
+        const low = batteryWorthWatching(parsed.data, stored.batteryLowRaised)
+          ? await battery(deviceId, parsed.data, receivedAt)
+          : null;
         return heard(deviceId, stored.commAlarmId, receivedAt, [low]);
       }
       default:
@@ -263,7 +306,8 @@ export function createDeviceIntake(deps: IntakeDeps): DeviceIntake {
     const { event, warnings } = parsed;
     if (textReplaced) warnings.push(EventWarning.textReplaced);
     for (const warning of warnings) metrics.increment('intake_event_warnings', { warning });
-    if (warnings.length) logger.warn({ deviceId, eventId: event.id, type: event.type, warnings }, 'event taken with protocol warnings');
+    if (warnings.length)
+      logger.warn({ deviceId, eventId: event.id, type: event.type, warnings }, 'event taken with protocol warnings');
 
     // decide (the rule is pure; it runs inside the raise transaction, against what is known then)
     const context = await getEventContext(sql, deviceId);
@@ -287,16 +331,27 @@ export function createDeviceIntake(deps: IntakeDeps): DeviceIntake {
       // Something in the payload the database refuses that the edge did not foresee. An SOS is
       // still an SOS: store the event with its id, type and time alone (spec, "Events are parsed
       // safety first"); if even that is refused, the caller rejects it.
-      logger.error({ err, deviceId, eventId: event.id, type: event.type }, 'event refused by the database for its content: storing its id, type and time alone');
+      logger.error(
+        { err, deviceId, eventId: event.id, type: event.type },
+        'event refused by the database for its content: storing its id, type and time alone',
+      );
       metrics.increment('intake_event_warnings', { warning: EventWarning.payloadUnstorable });
-      const bare: DeviceEvent = { id: event.id, type: event.type, known: event.known, ts: event.ts, raw: { id: event.id, type: event.type, ts: event.ts } };
+      const bare: DeviceEvent = {
+        id: event.id,
+        type: event.type,
+        known: event.known,
+        ts: event.ts,
+        raw: { id: event.id, type: event.type, ts: event.ts },
+      };
       // The device's wearer is read again: one erased or changed meanwhile refuses the first
       // attempt too (a foreign key), and the alarm must still be stored.
       const now = await getEventContext(sql, deviceId);
       stored = await store(bare, [...warnings, EventWarning.payloadUnstorable], now.wearerId);
     }
     // Outcome labels are a closed set (not the device's event type, which may be anything).
-    metrics.increment('intake_events', { outcome: stored.duplicate ? 'duplicate' : stored.raised ? 'raised' : stored.updated.length ? 'updated' : 'stored' });
+    metrics.increment('intake_events', {
+      outcome: stored.duplicate ? 'duplicate' : stored.raised ? 'raised' : stored.updated.length ? 'updated' : 'stored',
+    });
     if (stored.duplicate) {
       metrics.increment('intake_event_duplicates');
       logger.info({ deviceId, eventId: event.id, alarmId: stored.alarmId }, 'event already stored: not raised again');
@@ -304,21 +359,32 @@ export function createDeviceIntake(deps: IntakeDeps): DeviceIntake {
       const after = heard(deviceId, stored.commAlarmId, receivedAt, []);
       return { afterAck: () => (after?.afterAck?.(), deps.commands.flush(deviceId)) };
     }
-    logger.info({ deviceId, eventId: event.id, type: event.type, raised: stored.raised, updated: stored.updated }, 'event stored');
+    logger.info(
+      { deviceId, eventId: event.id, type: event.type, raised: stored.raised, updated: stored.updated },
+      'event stored',
+    );
     const committedAt = performance.now();
     if (stored.raised || stored.updated.length) metrics.observeAlarmLatency('stored', (committedAt - arrived) / 1000);
 
     // acknowledge (by resolving), then notify
-    const after = heard(deviceId, stored.commAlarmId, receivedAt, [
-      stored.raised ? { raised: stored.raised } : null,
-      ...stored.updated.map((updated) => ({ updated })),
-    ], committedAt);
+    const after = heard(
+      deviceId,
+      stored.commAlarmId,
+      receivedAt,
+      [stored.raised ? { raised: stored.raised } : null, ...stored.updated.map((updated) => ({ updated }))],
+      committedAt,
+    );
     return {
       afterAck: () => {
         after?.afterAck?.();
         if (stored.commands.length) deps.commands.flush(deviceId);
         if (event.lat !== undefined && event.lon !== undefined) {
-          deps.positionSeen(deviceId, { ts: plausibleFixTs(event.ts, receivedAt.getTime()), lat: event.lat, lon: event.lon, acc: event.acc ?? null });
+          deps.positionSeen(deviceId, {
+            ts: plausibleFixTs(event.ts, receivedAt.getTime()),
+            lat: event.lat,
+            lon: event.lon,
+            acc: event.acc ?? null,
+          });
         }
       },
     };

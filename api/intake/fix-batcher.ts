@@ -35,7 +35,8 @@ export function createFixBatcher(sql: Sql, onBatch?: (messages: number, ms: numb
   function nextBatch(): Waiting[] {
     let messages = 1;
     let fixes = queue[0].message.fixes.length;
-    while (messages < queue.length && fixes + queue[messages].message.fixes.length <= MAX_FIXES_PER_BATCH) fixes += queue[messages++].message.fixes.length;
+    while (messages < queue.length && fixes + queue[messages].message.fixes.length <= MAX_FIXES_PER_BATCH)
+      fixes += queue[messages++].message.fixes.length;
     return queue.splice(0, messages);
   }
 
@@ -44,13 +45,21 @@ export function createFixBatcher(sql: Sql, onBatch?: (messages: number, ms: numb
       const batch = nextBatch();
       const started = performance.now();
       try {
-        const commAlarms = await storeFixBatch(sql, batch.map((w) => w.message));
+        const commAlarms = await storeFixBatch(
+          sql,
+          batch.map((w) => w.message),
+        );
         for (const w of batch) w.resolve(commAlarms.get(w.message.deviceId) ?? null);
       } catch (err) {
         // Nothing of the batch was stored. One bad message must not fail the others (guarantee
         // 4): write each on its own; what still fails is not acknowledged and its device resends.
         if (batch.length === 1) batch[0].reject(err);
-        else await Promise.all(batch.map((w) => storeFixBatch(sql, [w.message]).then((c) => w.resolve(c.get(w.message.deviceId) ?? null), w.reject)));
+        else
+          await Promise.all(
+            batch.map((w) =>
+              storeFixBatch(sql, [w.message]).then((c) => w.resolve(c.get(w.message.deviceId) ?? null), w.reject),
+            ),
+          );
       }
       onBatch?.(batch.length, performance.now() - started);
     }

@@ -31,7 +31,11 @@ export interface OsmAndListenerDeps {
 }
 
 /** Reads the request's fields and JSON body; a body that is neither is a 400 with its reason. */
-export function readOsmAndRequest(query: unknown, body: unknown, contentType: string | undefined): OsmAndRequest | { reason: string } {
+export function readOsmAndRequest(
+  query: unknown,
+  body: unknown,
+  contentType: string | undefined,
+): OsmAndRequest | { reason: string } {
   const fields: Record<string, string> = {};
   for (const [key, value] of Object.entries((query ?? {}) as Record<string, unknown>)) {
     if (typeof value === 'string') fields[key] = value;
@@ -86,8 +90,14 @@ export function createOsmAndListener(deps: OsmAndListenerDeps): FastifyInstance 
       await reply.status(200).send('');
       result?.afterAck?.();
       deps.commandsNotTaken(deviceId).then(
-        (closed) => closed && deps.logger.info({ deviceId, closed }, 'Traccar Client takes no commands: those queued for it no longer wait'),
-        (err) => deps.logger.error({ err, deviceId }, 'could not close the commands queued for a Traccar Client device'),
+        (closed) =>
+          closed &&
+          deps.logger.info(
+            { deviceId, closed },
+            'Traccar Client takes no commands: those queued for it no longer wait',
+          ),
+        (err) =>
+          deps.logger.error({ err, deviceId }, 'could not close the commands queued for a Traccar Client device'),
       );
       return reply;
     },

@@ -42,7 +42,8 @@ export const TrailQuery = z
   .transform(({ from, to }, ctx) => {
     const end = to ? new Date(to) : null;
     const start = from ? new Date(from) : null;
-    if (start && end && start >= end) ctx.addIssue({ code: 'custom', path: ['from'], message: 'from must be before to' });
+    if (start && end && start >= end)
+      ctx.addIssue({ code: 'custom', path: ['from'], message: 'from must be before to' });
     return { from: start, to: end };
   });
 
@@ -93,7 +94,10 @@ export const CarerPreferences = z
     phone: Phone.nullable(),
     kinds: z.array(z.enum(CARER_ALARM_KINDS)).max(CARER_ALARM_KINDS.length),
   })
-  .refine((p) => p.channel !== 'sms' || p.phone !== null, { path: ['phone'], message: 'a text message needs a phone number' })
+  .refine((p) => p.channel !== 'sms' || p.phone !== null, {
+    path: ['phone'],
+    message: 'a text message needs a phone number',
+  })
   .transform((p) => ({ ...p, kinds: CARER_ALARM_KINDS.filter((k) => p.kinds.includes(k)) }));
 export type CarerPreferences = z.infer<typeof CarerPreferences>;
 

@@ -9,13 +9,24 @@ import type { Sql } from 'postgres';
 import type { Logger } from 'pino';
 import { tokenFrom, userForToken } from '../auth/session-token.js';
 import { audit } from '../store/audit-log.js';
-import { CARER_VIEWED_LOCATIONS, linkedCarerIds, linkedWearerIds, wearerAlarmStatus, wearerOfDevice } from '../store/carer-view-store.js';
+import {
+  CARER_VIEWED_LOCATIONS,
+  linkedCarerIds,
+  linkedWearerIds,
+  wearerAlarmStatus,
+  wearerOfDevice,
+} from '../store/carer-view-store.js';
 import { sessionTokenHash, type User } from '../store/user-store.js';
 import type { AlarmView, DeviceMoved } from './console-contract.js';
 import type { FeedOptions, OperatorFeed } from './operator-feed.js';
 import { closeEndedSessions } from './session-watch.js';
 import { engineOriginCheck, handshakeOriginRefusal } from './feed-origin.js';
-import { CARER_NAMESPACE, CARER_SOCKET_PATH, type CarerClientEvents, type CarerServerEvents } from './carer-contract.js';
+import {
+  CARER_NAMESPACE,
+  CARER_SOCKET_PATH,
+  type CarerClientEvents,
+  type CarerServerEvents,
+} from './carer-contract.js';
 
 export interface CarerFeed {
   /** A device stored a newer position: tell the carers of its wearer, if any are watching. */
@@ -46,9 +57,16 @@ const carerRoom = (userId: string) => `carer:${userId}`;
 const refusal = (code: string) => Object.assign(new Error(code), { data: { code } });
 
 /** Must never be shown to a carer (duress-PIN rule of the device protocol; tests are not alarms). */
-export const hiddenFromCarers = (alarm: Pick<AlarmView, 'isTest' | 'flags'>) => alarm.isTest || alarm.flags.silent === true;
+export const hiddenFromCarers = (alarm: Pick<AlarmView, 'isTest' | 'flags'>) =>
+  alarm.isTest || alarm.flags.silent === true;
 
-export function attachCarerFeed(httpServer: HttpServer, sql: Sql, logger: Logger, now: () => Date, options: FeedOptions): CarerFeed {
+export function attachCarerFeed(
+  httpServer: HttpServer,
+  sql: Sql,
+  logger: Logger,
+  now: () => Date,
+  options: FeedOptions,
+): CarerFeed {
   const { origins } = options;
   // A Socket.IO server of its own on its own path: the operator feed keeps its server to itself.
   const io = new Server(httpServer, {
@@ -59,21 +77,33 @@ export function attachCarerFeed(httpServer: HttpServer, sql: Sql, logger: Logger
     ...(options.adapter && { adapter: options.adapter }),
   });
   io.of('/').use((_socket, next) => next(refusal('ARC_ERR_NOT_FOUND')));
-  const carers = io.of(CARER_NAMESPACE) as unknown as Namespace<CarerClientEvents, CarerServerEvents, Record<string, never>, SocketData>;
+  const carers = io.of(CARER_NAMESPACE) as unknown as Namespace<
+    CarerClientEvents,
+    CarerServerEvents,
+    Record<string, never>,
+    SocketData
+  >;
   /** The connected sockets of each carer: a new link joins them without a reconnect. */
   const byCarer = new Map<string, Set<CarerSocket>>();
   const running = new Set<Promise<void>>();
 
   const liveViewAudited = (user: User, wearerIds: string[]) =>
-    audit(sql, { id: user.id, name: user.email }, CARER_VIEWED_LOCATIONS, wearerIds.length === 1 ? wearerIds[0] : null, { wearerIds, view: 'live' }).catch((err) =>
-      logger.error({ err, userId: user.id }, 'could not audit a carer live view'),
-    );
+    audit(
+      sql,
+      { id: user.id, name: user.email },
+      CARER_VIEWED_LOCATIONS,
+      wearerIds.length === 1 ? wearerIds[0] : null,
+      { wearerIds, view: 'live' },
+    ).catch((err) => logger.error({ err, userId: user.id }, 'could not audit a carer live view'));
 
   carers.use(async (socket, next) => {
     try {
       const originRefused = handshakeOriginRefusal(socket, origins);
       if (originRefused) {
-        logger.warn({ origin: socket.handshake.headers.origin ?? null }, 'carer feed refused: not from the ARC\'s own origin');
+        logger.warn(
+          { origin: socket.handshake.headers.origin ?? null },
+          "carer feed refused: not from the ARC's own origin",
+        );
         return next(refusal(originRefused));
       }
       const token = tokenFrom(socket.handshake.headers, socket.handshake.auth?.token);
@@ -122,7 +152,10 @@ export function attachCarerFeed(httpServer: HttpServer, sql: Sql, logger: Logger
     for (const socket of await local.in(room).fetchSockets()) {
       if (!linked.has(socket.data.user.id)) {
         socket.leave(room);
-        logger.info({ userId: socket.data.user.id, wearerId }, 'carer no longer linked: pushes for this wearer stopped');
+        logger.info(
+          { userId: socket.data.user.id, wearerId },
+          'carer no longer linked: pushes for this wearer stopped',
+        );
       }
     }
     for (const carerId of linked) {
@@ -150,7 +183,9 @@ export function attachCarerFeed(httpServer: HttpServer, sql: Sql, logger: Logger
         (async () => {
           const wearerId = await wearerOfDevice(sql, moved.deviceId);
           if (!wearerId || !(await roomOf(wearerId))) return;
-          local.to(wearerRoom(wearerId)).emit('wearer:moved', { wearerId, position: moved.position, seenAt: now().toISOString() });
+          local
+            .to(wearerRoom(wearerId))
+            .emit('wearer:moved', { wearerId, position: moved.position, seenAt: now().toISOString() });
         })(),
         'a position',
         { deviceId: moved.deviceId },

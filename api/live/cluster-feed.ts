@@ -16,12 +16,22 @@ type FeedChange =
   /** A session ended on that node (a log-out): check the sessions of the feeds here too. */
   | ['sessionEnded', null];
 
-export function acrossNodes(feed: OperatorFeed, bus: ServerSideBus, sessionEnded: () => void, logger: Logger): OperatorFeed & { sessionEnded(): void } {
+export function acrossNodes(
+  feed: OperatorFeed,
+  bus: ServerSideBus,
+  sessionEnded: () => void,
+  logger: Logger,
+): OperatorFeed & { sessionEnded(): void } {
   bus.on(EVENT, (...args) => {
     const [change, value] = args as FeedChange;
     try {
       if (change === 'sessionEnded') sessionEnded();
-      else if (change === 'deviceMoved' || change === 'alarmRaised' || change === 'alarmUpdated' || change === 'alarmEscalated') {
+      else if (
+        change === 'deviceMoved' ||
+        change === 'alarmRaised' ||
+        change === 'alarmUpdated' ||
+        change === 'alarmEscalated'
+      ) {
         (feed[change] as (value: unknown) => void)(value);
       } else logger.warn({ change }, 'unknown feed change from another node ignored');
     } catch (err) {

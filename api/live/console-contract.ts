@@ -95,7 +95,9 @@ export function objectsOfRows(body: unknown): unknown[] {
   if (!Array.isArray(answer?.columns) || !Array.isArray(answer.rows)) return [];
   const columns = answer.columns.filter((c): c is string => typeof c === 'string');
   if (columns.length !== answer.columns.length) return [];
-  return answer.rows.map((row) => (Array.isArray(row) ? Object.fromEntries(columns.map((column, i) => [column, row[i]])) : null));
+  return answer.rows.map((row) =>
+    Array.isArray(row) ? Object.fromEntries(columns.map((column, i) => [column, row[i]])) : null,
+  );
 }
 
 export const DeviceView = z.object({
@@ -157,7 +159,12 @@ export const DeviceMoved = z.object({ deviceId: z.string(), position: Position.e
 export type DeviceMoved = z.infer<typeof DeviceMoved>;
 
 /** What every console needs to draw maps; from GET /api/console-config. */
-export const ConsoleConfig = z.object({ mapTilesUrl: z.string().nullable(), mapAttribution: z.string(), callUriTemplate: z.string(), reverseGeocoding: z.boolean() });
+export const ConsoleConfig = z.object({
+  mapTilesUrl: z.string().nullable(),
+  mapAttribution: z.string(),
+  callUriTemplate: z.string(),
+  reverseGeocoding: z.boolean(),
+});
 export type ConsoleConfig = z.infer<typeof ConsoleConfig>;
 
 /** Socket.IO namespace for staff (administrator, supervisor, operator). */
@@ -224,7 +231,11 @@ export type OrganisationView = Json<Organisation>;
 /** Ready-made settings for the phone apps (built by api/routes/device-connection.ts). */
 export interface PhoneAppSettings {
   /** Traccar Client: null when the OsmAnd listener is off (ARC_OSMAND_PORT unset). */
-  traccarClient: { url: string; identifier: string; /** Traccar Client reads this from a QR code (url + id). */ link: string } | null;
+  traccarClient: {
+    url: string;
+    identifier: string;
+    /** Traccar Client reads this from a QR code (url + id). */ link: string;
+  } | null;
   /** OwnTracks' own `configuration` message and the owntracks:/// link that imports it. */
   ownTracks: {
     mqtt: { configuration: Record<string, unknown>; link: string };
@@ -248,7 +259,12 @@ export type SlaReportView = SlaReport;
 export interface OrganisationSettingsView {
   settings: {
     organisationId: string;
-    channels: { webhookUrl: string | null; webhookSecretSet: boolean; smsSender: string | null; emailSender: string | null };
+    channels: {
+      webhookUrl: string | null;
+      webhookSecretSet: boolean;
+      smsSender: string | null;
+      emailSender: string | null;
+    };
     /** The organisation's own default per profile; null: the ARC's (arcDefaultPlans) applies. */
     defaultPlans: Record<WearerProfile, Json<ResponsePlan> | null>;
   };
@@ -264,7 +280,13 @@ export type BillingCountsView = { report: Json<BillingCounts> };
 export type ContactView = Json<Contact>;
 /** GET /api/wearers/:id/response-plan */
 /** planSource: the wearer's own plan, their organisation's default for the profile, or the ARC's. */
-export type ResponsePlanView = { plan: Json<ResponsePlan>; isDefault: boolean; planSource: 'wearer' | 'organisation' | 'arc'; profile: WearerProfile; warnings: string[] };
+export type ResponsePlanView = {
+  plan: Json<ResponsePlan>;
+  isDefault: boolean;
+  planSource: 'wearer' | 'organisation' | 'arc';
+  profile: WearerProfile;
+  warnings: string[];
+};
 export type PlanStepView = Json<PlanStep>;
 /** GET/PUT /api/devices/:id/shift-pattern: what a wearer's check-in starts a shift with. */
 export type ShiftPatternView = ShiftPattern;

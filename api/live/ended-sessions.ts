@@ -14,12 +14,18 @@ export interface EndedSessions {
   stop(): void;
 }
 
-export function createEndedSessions(feeds: () => { operators: Feed | null; carers: Feed | null }, logger: Logger): EndedSessions {
+export function createEndedSessions(
+  feeds: () => { operators: Feed | null; carers: Feed | null },
+  logger: Logger,
+): EndedSessions {
   let timer: NodeJS.Timeout | null = null;
   const close = async () => {
     try {
       const { operators: operatorFeed, carers: carerFeed } = feeds();
-      const [operators, carers] = await Promise.all([operatorFeed?.closeEndedSessions() ?? 0, carerFeed?.closeEndedSessions() ?? 0]);
+      const [operators, carers] = await Promise.all([
+        operatorFeed?.closeEndedSessions() ?? 0,
+        carerFeed?.closeEndedSessions() ?? 0,
+      ]);
       if (operators + carers) logger.info({ operators, carers }, 'live feeds of ended sessions closed');
       return operators + carers;
     } catch (err) {

@@ -78,7 +78,13 @@ function deviceIdsOf(payload: unknown): string[] {
   return [...new Set(payload.filter((id): id is string => typeof id === 'string' && isDeviceId(id)))];
 }
 
-export function attachOperatorFeed(httpServer: HttpServer, sql: Sql, logger: Logger, now: () => Date, options: FeedOptions): OperatorFeed {
+export function attachOperatorFeed(
+  httpServer: HttpServer,
+  sql: Sql,
+  logger: Logger,
+  now: () => Date,
+  options: FeedOptions,
+): OperatorFeed {
   const { origins } = options;
   const io = new Server(httpServer, {
     ...(options.adapter && { adapter: options.adapter }),
@@ -88,19 +94,28 @@ export function attachOperatorFeed(httpServer: HttpServer, sql: Sql, logger: Log
     allowRequest: engineOriginCheck(origins),
   });
   // Nothing is served on the default namespace.
-  io.of('/').use((_socket, next) => next(Object.assign(new Error('ARC_ERR_NOT_FOUND'), { data: { code: 'ARC_ERR_NOT_FOUND' } })));
+  io.of('/').use((_socket, next) =>
+    next(Object.assign(new Error('ARC_ERR_NOT_FOUND'), { data: { code: 'ARC_ERR_NOT_FOUND' } })),
+  );
 
-  const operators = io.of(OPERATOR_NAMESPACE) as unknown as import('socket.io').Namespace<OperatorClientEvents, OperatorServerEvents>;
+  const operators = io.of(OPERATOR_NAMESPACE) as unknown as import('socket.io').Namespace<
+    OperatorClientEvents,
+    OperatorServerEvents
+  >;
   operators.use(async (socket, next) => {
     try {
       const originRefused = handshakeOriginRefusal(socket, origins);
       if (originRefused) {
-        logger.warn({ origin: socket.handshake.headers.origin ?? null }, 'operator feed refused: not from the ARC\'s own origin');
+        logger.warn(
+          { origin: socket.handshake.headers.origin ?? null },
+          "operator feed refused: not from the ARC's own origin",
+        );
         return next(Object.assign(new Error(originRefused), { data: { code: originRefused } }));
       }
       const token = tokenFrom(socket.handshake.headers, socket.handshake.auth?.token);
       const user = await userForToken(sql, token, now());
-      if (!user) return next(Object.assign(new Error('ARC_ERR_AUTH_REQUIRED'), { data: { code: 'ARC_ERR_AUTH_REQUIRED' } }));
+      if (!user)
+        return next(Object.assign(new Error('ARC_ERR_AUTH_REQUIRED'), { data: { code: 'ARC_ERR_AUTH_REQUIRED' } }));
       if (!isStaffRole(user.role)) {
         logger.warn({ userId: user.id, role: user.role }, 'non-staff user refused the operator feed');
         return next(Object.assign(new Error('ARC_ERR_FORBIDDEN'), { data: { code: 'ARC_ERR_FORBIDDEN' } }));
@@ -119,7 +134,10 @@ export function attachOperatorFeed(httpServer: HttpServer, sql: Sql, logger: Log
   operators.on('connection', (socket) => {
     const userId: string = socket.data.user.id;
     const served: string[] | null = socket.data.scope.organisationIds;
-    void socket.join([...(served === null ? [ALL_ORGANISATIONS_ROOM] : served.map(organisationRoom)), userRoom(userId)]);
+    void socket.join([
+      ...(served === null ? [ALL_ORGANISATIONS_ROOM] : served.map(organisationRoom)),
+      userRoom(userId),
+    ]);
     // Client messages are parsed at the edge like any other input (STYLE habit 6).
     // The devices this console follows or is about to: claimed at once, before the scope query,
     // so that two messages naming one device (device:follow beside devices:follow) follow and
@@ -202,14 +220,24 @@ export function attachOperatorFeed(httpServer: HttpServer, sql: Sql, logger: Log
         const userId: string = socket.data.user.id;
         const since = new Date(socket.data.connectedAt);
         const seen = presence.get(userId);
-        presence.set(userId, seen ? { userId, since: seen.since < since ? seen.since : since, consoles: seen.consoles + 1 } : { userId, since, consoles: 1 });
+        presence.set(
+          userId,
+          seen
+            ? { userId, since: seen.since < since ? seen.since : since, consoles: seen.consoles + 1 }
+            : { userId, since, consoles: 1 },
+        );
       }
       return [...presence.values()];
     },
     serverSide: {
       emit: (event, ...args) => operators.serverSideEmit(event as never, ...(args as never[])),
-      request: (event, ...args) => (operators.serverSideEmitWithAck as (event: string, ...args: unknown[]) => Promise<unknown[]>)(event, ...args),
-      on: (event, listener) => void (operators as unknown as { on(event: string, listener: (...args: unknown[]) => void): void }).on(event, listener),
+      request: (event, ...args) =>
+        (operators.serverSideEmitWithAck as (event: string, ...args: unknown[]) => Promise<unknown[]>)(event, ...args),
+      on: (event, listener) =>
+        void (operators as unknown as { on(event: string, listener: (...args: unknown[]) => void): void }).on(
+          event,
+          listener,
+        ),
     },
     reconnectAll: () => local.disconnectSockets(true),
     closeEndedSessions: () => closeEndedSessions(sql, operators.sockets.values(), now()),

@@ -21,8 +21,8 @@ export interface CarerMessage {
   body: string;
 }
 
-
-const clockTime = (at: Date, timeZone: string) => dateTimeFormat({ hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone }).format(at);
+const clockTime = (at: Date, timeZone: string) =>
+  dateTimeFormat({ hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone }).format(at);
 
 /**
  * The message for a carer, or null when carers must not be told. A duress alarm is never told
@@ -44,7 +44,9 @@ export function carerMessage(input: CarerMessageInput): CarerMessage | null {
   // An exclusion zone can be near the person the wearer must be kept from (who may be a carer):
   // its alarm is told only as "an alarm", like the carer page does.
   const reason = carerAlarmReason(alarmType);
-  const look = position ? `See where ${name} is: ${carerViewUrl}` : `We do not know where ${name} is yet. Follow the alarm here: ${carerViewUrl}`;
+  const look = position
+    ? `See where ${name} is: ${carerViewUrl}`
+    : `We do not know where ${name} is yet. Follow the alarm here: ${carerViewUrl}`;
   return {
     subject: reason ? `Alarm for ${name}: ${reason}` : `Alarm for ${name}`,
     body: `The alarm centre is dealing with an alarm for ${name}${reason ? ` (${reason})` : ''} since ${since}. ${look}`,

@@ -22,7 +22,13 @@ const LEASE_MS = 5 * 60_000;
 
 type NotifyConfig = Pick<
   Config,
-  'ARC_SMTP_URL' | 'ARC_SMTP_FROM' | 'ARC_SMS_GATEWAY_URL' | 'ARC_SMS_GATEWAY_TOKEN' | 'ARC_WEBHOOK_URL' | 'ARC_WEBHOOK_SECRET' | 'ARC_NOTIFY_MAX_ATTEMPTS'
+  | 'ARC_SMTP_URL'
+  | 'ARC_SMTP_FROM'
+  | 'ARC_SMS_GATEWAY_URL'
+  | 'ARC_SMS_GATEWAY_TOKEN'
+  | 'ARC_WEBHOOK_URL'
+  | 'ARC_WEBHOOK_SECRET'
+  | 'ARC_NOTIFY_MAX_ATTEMPTS'
 >;
 
 export interface NotificationWorkerDeps {
@@ -74,7 +80,10 @@ export function createNotificationWorker(deps: NotificationWorkerDeps): Notifica
         logger.error({ ...about, error }, 'notification failed for good');
         if (n.alarmId) deps.settled?.(n.alarmId);
       } else {
-        await recordFailedAttempt(sql, n, { error, nextAttemptAt: new Date(at.getTime() + nextAttemptDelayMs(n.attempts)) });
+        await recordFailedAttempt(sql, n, {
+          error,
+          nextAttemptAt: new Date(at.getTime() + nextAttemptDelayMs(n.attempts)),
+        });
         logger.warn({ ...about, error }, 'notification attempt failed; will retry');
       }
       return;
@@ -93,7 +102,8 @@ export function createNotificationWorker(deps: NotificationWorkerDeps): Notifica
     const outcomes = await Promise.allSettled(due.map(attempt));
     for (const [i, outcome] of outcomes.entries()) {
       // Only recording can get here (a send's failure is recorded); the lease brings the row back.
-      if (outcome.status === 'rejected') logger.error({ err: outcome.reason, notificationId: due[i].id }, 'could not record a notification attempt');
+      if (outcome.status === 'rejected')
+        logger.error({ err: outcome.reason, notificationId: due[i].id }, 'could not record a notification attempt');
     }
     return due.length;
   }

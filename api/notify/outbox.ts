@@ -34,7 +34,12 @@ export async function enqueueNotification(sql: Sql | TransactionSql, n: NewNotif
  * transaction. A worker that dies mid-send leaves the row to be tried again after the lease:
  * delivery is at least once, and receivers dedupe on the notification id.
  */
-export async function claimDueNotifications(sql: Sql, now: Date, leaseUntil: Date, limit: number): Promise<OutboxNotification[]> {
+export async function claimDueNotifications(
+  sql: Sql,
+  now: Date,
+  leaseUntil: Date,
+  limit: number,
+): Promise<OutboxNotification[]> {
   return sql<OutboxNotification[]>`
     update notifications n
     set attempts = n.attempts + 1, next_attempt_at = ${leaseUntil}

@@ -18,7 +18,12 @@ export interface ReverseGeocoder {
   address(lat: number, lon: number): Promise<string | null>;
 }
 
-export function createReverseGeocoder(options: { url: string | undefined; logger: Logger; now: () => Date; fetch?: typeof fetch }): ReverseGeocoder {
+export function createReverseGeocoder(options: {
+  url: string | undefined;
+  logger: Logger;
+  now: () => Date;
+  fetch?: typeof fetch;
+}): ReverseGeocoder {
   const base = options.url?.replace(/\/+$/, '');
   const doFetch = options.fetch ?? fetch;
   const cache = new Map<string, { address: string | null; at: number }>();

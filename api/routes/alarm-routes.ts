@@ -40,7 +40,10 @@ export function alarmRoutes(app: FastifyInstance, deps: RouteDeps): void {
       notificationsForAlarm(deps.sql, alarm.id),
     ]);
     // Staff reads of an alarm's detail (the trail, medical notes) are audited: one row per look.
-    await audit(deps.sql, actorOf(request), 'alarm.viewed', alarm.id, { wearerId: alarm.wearerId, deviceId: alarm.deviceId });
+    await audit(deps.sql, actorOf(request), 'alarm.viewed', alarm.id, {
+      wearerId: alarm.wearerId,
+      deviceId: alarm.deviceId,
+    });
     return { alarm, ...detail, plan, notifications };
   });
 
@@ -50,9 +53,12 @@ export function alarmRoutes(app: FastifyInstance, deps: RouteDeps): void {
   app.post('/api/alarms/:id/access-info', { preHandler: staff }, async (request) => {
     const alarm = await getAlarmView(deps.sql, parseInput(AlarmParams, request.params).id);
     if (!alarm) throw new ArcError('ARC_ERR_ALARM_NOT_FOUND');
-    if (alarm.status === 'resolved') throw new ArcError('ARC_ERR_ALARM_RESOLVED', 'Access information is shown only on an open alarm');
+    if (alarm.status === 'resolved')
+      throw new ArcError('ARC_ERR_ALARM_RESOLVED', 'Access information is shown only on an open alarm');
     if (!alarm.wearerId) throw new ArcError('ARC_ERR_WEARER_NOT_FOUND', 'This alarm has no wearer');
-    const [wearer] = await deps.sql<{ accessInfo: string }[]>`select access_info from wearers where id = ${alarm.wearerId}`;
+    const [wearer] = await deps.sql<
+      { accessInfo: string }[]
+    >`select access_info from wearers where id = ${alarm.wearerId}`;
     await audit(deps.sql, actorOf(request), 'wearer.access_info_shown', alarm.wearerId, { alarmId: alarm.id });
     return { accessInfo: wearer?.accessInfo || null };
   });

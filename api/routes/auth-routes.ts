@@ -93,7 +93,11 @@ export function authRoutes(app: FastifyInstance, deps: RouteDeps): void {
     return { ok: true };
   });
 
-  app.get('/api/auth/me', { preHandler: deps.allow('administrator', 'supervisor', 'operator', 'carer', 'organisation_manager') }, async (request) => ({
-    user: request.user,
-  }));
+  app.get(
+    '/api/auth/me',
+    { preHandler: deps.allow('administrator', 'supervisor', 'operator', 'carer', 'organisation_manager') },
+    async (request) => ({
+      user: request.user,
+    }),
+  );
 }

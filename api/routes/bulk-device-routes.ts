@@ -17,12 +17,21 @@ export function bulkDeviceRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const parsed = parseInput(DeviceBatch, request.body);
     // As POST /api/devices: the organisation named (the tenant wall has checked it is the
     // caller's), else the caller's only one, else (serving all) the default organisation.
-    if (parsed.organisationId && !(await organisationsOf(deps.sql, 'organisation', [parsed.organisationId])).size) throw new ArcError('ARC_ERR_ORGANISATION_NOT_FOUND');
-    const batch = { ...parsed, organisationId: organisationFilter(scopeOf(request), parsed.organisationId) ?? undefined };
+    if (parsed.organisationId && !(await organisationsOf(deps.sql, 'organisation', [parsed.organisationId])).size)
+      throw new ArcError('ARC_ERR_ORGANISATION_NOT_FOUND');
+    const batch = {
+      ...parsed,
+      organisationId: organisationFilter(scopeOf(request), parsed.organisationId) ?? undefined,
+    };
     const result = await provisionDevicesAudited(deps.sql, actorOf(request), batch);
     // The secrets are shown this once and stored only as slow hashes.
     return reply.status(201).send({
-      devices: result.created.map((d) => ({ id: d.deviceId, secret: d.secret, wearerId: d.wearerId, connection: deviceConnection(deps.config, d.deviceId, d.secret) })),
+      devices: result.created.map((d) => ({
+        id: d.deviceId,
+        secret: d.secret,
+        wearerId: d.wearerId,
+        connection: deviceConnection(deps.config, d.deviceId, d.secret),
+      })),
       skipped: result.skipped,
     });
   });

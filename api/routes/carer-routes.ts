@@ -31,7 +31,13 @@ const DAY_MS = 24 * 3600_000;
 /** The longest trail one request may ask for. */
 const MAX_TRAIL_MS = 7 * DAY_MS;
 
-const zoneOf = (g: CarerSafeZone): CarerSafeZone => ({ id: g.id, name: g.name, shape: g.shape, activeHours: g.activeHours, enabled: g.enabled });
+const zoneOf = (g: CarerSafeZone): CarerSafeZone => ({
+  id: g.id,
+  name: g.name,
+  shape: g.shape,
+  activeHours: g.activeHours,
+  enabled: g.enabled,
+});
 
 export function carerRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const { sql } = deps;
@@ -42,7 +48,10 @@ export function carerRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const { id } = parseInput(WearerParams, request.params);
     if (!(await isLinked(sql, request.user!.id, id))) {
       // A carer trying someone else's person is worth knowing about (a mistyped link, or worse).
-      await audit(sql, actorOf(request), 'carer.look_refused', id, { url: request.routeOptions.url, method: request.method });
+      await audit(sql, actorOf(request), 'carer.look_refused', id, {
+        url: request.routeOptions.url,
+        method: request.method,
+      });
       throw new ArcError('ARC_ERR_WEARER_NOT_FOUND');
     }
     return id;
@@ -57,11 +66,18 @@ export function carerRoutes(app: FastifyInstance, deps: RouteDeps): void {
   }
 
   const viewed = (request: FastifyRequest, wearerIds: string[], detail: Record<string, unknown>) =>
-    audit(sql, actorOf(request), CARER_VIEWED_LOCATIONS, wearerIds.length === 1 ? wearerIds[0] : null, { wearerIds, ...detail });
+    audit(sql, actorOf(request), CARER_VIEWED_LOCATIONS, wearerIds.length === 1 ? wearerIds[0] : null, {
+      wearerIds,
+      ...detail,
+    });
 
   app.get('/api/my/wearers', { preHandler: carer }, async (request) => {
     const wearers = await listCarerWearers(sql, request.user!.id, deps.now());
-    await viewed(request, wearers.map((w) => w.id), { view: 'list' });
+    await viewed(
+      request,
+      wearers.map((w) => w.id),
+      { view: 'list' },
+    );
     return { wearers };
   });
 
@@ -71,10 +87,17 @@ export function carerRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const to = query.to ?? (query.from ? new Date(query.from.getTime() + DAY_MS) : deps.now());
     const from = query.from ?? new Date(to.getTime() - DAY_MS);
     if (to.getTime() - from.getTime() > MAX_TRAIL_MS || from >= to) {
-      throw new ArcError('ARC_ERR_VALIDATION', 'A trail covers at most 7 days, from before to', [{ field: 'from', message: 'at most 7 days before to' }]);
+      throw new ArcError('ARC_ERR_VALIDATION', 'A trail covers at most 7 days, from before to', [
+        { field: 'from', message: 'at most 7 days before to' },
+      ]);
     }
     const trail = await wearerTrail(sql, wearerId, from, to);
-    await viewed(request, [wearerId], { view: 'trail', from: from.toISOString(), to: to.toISOString(), points: trail.points.length });
+    await viewed(request, [wearerId], {
+      view: 'trail',
+      from: from.toISOString(),
+      to: to.toISOString(),
+      points: trail.points.length,
+    });
     return { wearerId, from: from.toISOString(), to: to.toISOString(), ...trail };
   });
 
@@ -90,7 +113,12 @@ export function carerRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const input = parseInput(SafeZoneInput, request.body);
     const zone = await inTransaction(sql, async (tx) => {
       const created = await insertGeofence(tx, wearerId, { ...input, kind: 'safe' });
-      await audit(tx, actorOf(request), 'geofence.created', created.id, { wearerId, by: 'carer', kind: 'safe', ...input });
+      await audit(tx, actorOf(request), 'geofence.created', created.id, {
+        wearerId,
+        by: 'carer',
+        kind: 'safe',
+        ...input,
+      });
       return created;
     });
     deps.zonesChanged?.();
@@ -120,7 +148,12 @@ export function carerRoutes(app: FastifyInstance, deps: RouteDeps): void {
     await inTransaction(sql, async (tx) => {
       const zone = await deleteGeofence(tx, zoneId);
       if (!zone) throw new ArcError('ARC_ERR_GEOFENCE_NOT_FOUND');
-      await audit(tx, actorOf(request), 'geofence.deleted', zoneId, { wearerId, by: 'carer', name: zone.name, kind: zone.kind });
+      await audit(tx, actorOf(request), 'geofence.deleted', zoneId, {
+        wearerId,
+        by: 'carer',
+        name: zone.name,
+        kind: zone.kind,
+      });
     });
     deps.zonesChanged?.();
     return { ok: true };

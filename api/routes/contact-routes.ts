@@ -5,7 +5,14 @@ import { z } from 'zod';
 import { ArcError } from '../errors.js';
 import { ContactHours } from '../rules/response-plan.js';
 import { audit } from '../store/audit-log.js';
-import { deleteContact, getContact, insertContact, listContacts, updateContact, type ContactFields } from '../store/contact-store.js';
+import {
+  deleteContact,
+  getContact,
+  insertContact,
+  listContacts,
+  updateContact,
+  type ContactFields,
+} from '../store/contact-store.js';
 import { findUserById } from '../store/user-store.js';
 import { getWearer } from '../store/wearer-store.js';
 import { parseInput } from './parse-input.js';
@@ -20,7 +27,9 @@ const Phone = z
   .min(6, 'a phone number is 6 to 20 characters')
   .max(20, 'a phone number is 6 to 20 characters')
   .regex(/^\+?[0-9][0-9 ]*$/, 'a phone number is digits and spaces, with an optional leading +');
-const Hours = ContactHours.refine((h) => h.from !== h.to, { message: 'from and to must differ; leave hours out (null) for any time' });
+const Hours = ContactHours.refine((h) => h.from !== h.to, {
+  message: 'from and to must differ; leave hours out (null) for any time',
+});
 
 const ContactFieldsInput = z.object({
   name: z.string().trim().min(1).max(200),
@@ -75,14 +84,20 @@ export function contactRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const carer = input.carerId ? await carerNamed(deps, input.carerId) : null;
     const name = input.name ?? carer?.name;
     if (!name) {
-      throw new ArcError('ARC_ERR_VALIDATION', 'The request is not valid: name: a contact needs a name', [{ field: 'name', message: 'a contact needs a name' }]);
+      throw new ArcError('ARC_ERR_VALIDATION', 'The request is not valid: name: a contact needs a name', [
+        { field: 'name', message: 'a contact needs a name' },
+      ]);
     }
     const fields = { ...input, name, ...(carer && input.email === undefined && { email: carer.email }) };
     if (!fields.phone && !fields.email) throw noWayToReach();
     const contact = await inTransaction(sql, async (tx) => {
       const created = await insertContact(tx, id, fields, position);
       if (!created) throw new ArcError('ARC_ERR_WEARER_NOT_FOUND');
-      await audit(tx, actorOf(request), 'contact.created', id, { contactId: created.id, ...fields, position: created.position });
+      await audit(tx, actorOf(request), 'contact.created', id, {
+        contactId: created.id,
+        ...fields,
+        position: created.position,
+      });
       return created;
     });
     return reply.status(201).send({ contact, contacts: await listContacts(sql, id) });
@@ -118,10 +133,18 @@ export function contactRoutes(app: FastifyInstance, deps: RouteDeps): void {
       if (!removal) throw new ArcError('ARC_ERR_CONTACT_NOT_FOUND');
       if (!removal.ok) {
         const steps = removal.missing.map((m) => `step ${m.step} names contact ${m.contactPosition}`).join('; ');
-        throw new ArcError('ARC_ERR_VALIDATION', `The wearer's response plan would name a contact that no longer exists (${steps}): change the plan first`, removal.missing);
+        throw new ArcError(
+          'ARC_ERR_VALIDATION',
+          `The wearer's response plan would name a contact that no longer exists (${steps}): change the plan first`,
+          removal.missing,
+        );
       }
       const removed = removal.contact;
-      await audit(tx, actorOf(request), 'contact.deleted', removed.wearerId, { contactId: id, name: removed.name, position: removed.position });
+      await audit(tx, actorOf(request), 'contact.deleted', removed.wearerId, {
+        contactId: id,
+        name: removed.name,
+        position: removed.position,
+      });
       return removed;
     });
     return { contacts: await listContacts(sql, contact.wearerId) };

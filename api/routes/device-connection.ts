@@ -25,7 +25,12 @@ export const OWNTRACKS_HTTP_PATH = '/owntracks';
 // The shape the console shows (DeviceCredentialsView); the contract defines it, this builds it.
 export type { PhoneAppSettings };
 
-export function phoneAppSettings(config: Config, deviceId: string, secret: string, osmandToken: string): PhoneAppSettings {
+export function phoneAppSettings(
+  config: Config,
+  deviceId: string,
+  secret: string,
+  osmandToken: string,
+): PhoneAppSettings {
   const traccarUrl = osmandUrl(config);
   const httpUrl = new URL(OWNTRACKS_HTTP_PATH, config.ARC_PUBLIC_URL).toString();
   const mqtt = ownTracksConfiguration({ mode: 'mqtt', deviceId, secret, url: deviceMqttUrl(config) });

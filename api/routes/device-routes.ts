@@ -8,7 +8,13 @@ import { deviceConnection, phoneAppSettings } from './device-connection.js';
 import { generateOsmAndToken, hashOsmAndToken } from '../auth/osmand-token.js';
 import { generateSecret, hashDeviceSecret } from '../auth/secret-hash.js';
 import { audit } from '../store/audit-log.js';
-import { decommissionDevice, insertDevice, listDevices, updateDevice, type DeviceChanges } from '../store/device-store.js';
+import {
+  decommissionDevice,
+  insertDevice,
+  listDevices,
+  updateDevice,
+  type DeviceChanges,
+} from '../store/device-store.js';
 import { getWearer } from '../store/wearer-store.js';
 import { endTestMode, startTestMode } from '../handling/device-test-mode.js';
 import { PhoneNumber } from './phone-number.js';
@@ -46,10 +52,20 @@ export const DeviceUpdate = z.object({
 });
 export const DeviceParams = z.object({ id: DeviceId });
 /** `form=rows`: the devices view's compact list (DeviceRows); default a list of DeviceView objects. */
-export const DeviceListQuery = z.object({ wearerId: z.uuid().optional(), decommissioned: z.enum(['include']).optional(), form: z.enum(['objects', 'rows']).default('objects') });
-export const Decommission = z.object({ reason: z.string().trim().min(3, 'say why the device is taken out of service').max(500) });
+export const DeviceListQuery = z.object({
+  wearerId: z.uuid().optional(),
+  decommissioned: z.enum(['include']).optional(),
+  form: z.enum(['objects', 'rows']).default('objects'),
+});
+export const Decommission = z.object({
+  reason: z.string().trim().min(3, 'say why the device is taken out of service').max(500),
+});
 export const TestMode = z.object({
-  minutes: z.number().int().min(1).max(7 * 24 * 60),
+  minutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60),
   reason: z.string().trim().min(3, 'say why the device is on test').max(500),
 });
 
@@ -63,7 +79,8 @@ export function deviceRoutes(app: FastifyInstance, deps: RouteDeps): void {
     if (wearerId && !(await getWearer(sql, wearerId))) throw new ArcError('ARC_ERR_WEARER_NOT_FOUND');
   }
   async function requireOrganisation(organisationId: string | null | undefined) {
-    if (organisationId && !(await organisationsOf(sql, 'organisation', [organisationId])).size) throw new ArcError('ARC_ERR_ORGANISATION_NOT_FOUND');
+    if (organisationId && !(await organisationsOf(sql, 'organisation', [organisationId])).size)
+      throw new ArcError('ARC_ERR_ORGANISATION_NOT_FOUND');
   }
   /**
    * What a device or phone app needs to connect, shown with each new secret (device protocol,
@@ -71,10 +88,14 @@ export function deviceRoutes(app: FastifyInstance, deps: RouteDeps): void {
    */
   const connectionOf = (id: string, secret: string) => deviceConnection(deps.config, id, secret);
   /** Traccar Client's identifier is a secret of its own, shown with the device's and stored as a hash. */
-  const appsOf = (id: string, secret: string, osmandToken: string) => phoneAppSettings(deps.config, id, secret, osmandToken);
+  const appsOf = (id: string, secret: string, osmandToken: string) =>
+    phoneAppSettings(deps.config, id, secret, osmandToken);
 
   /** The device list, "connected" as any node sees it (cluster mode asks the other nodes). */
-  async function devicesView(only: { deviceId?: string; wearerId?: string; includeDecommissioned?: boolean }, scope?: Scope) {
+  async function devicesView(
+    only: { deviceId?: string; wearerId?: string; includeDecommissioned?: boolean },
+    scope?: Scope,
+  ) {
     const views = await listDevices(sql, deps.isDeviceConnected, only, scope);
     const away = views.filter((v) => !v.connected).map((v) => v.id);
     if (!deps.connectedElsewhere || !away.length) return views;
@@ -91,9 +112,15 @@ export function deviceRoutes(app: FastifyInstance, deps: RouteDeps): void {
   // ?wearerId= narrows the list to one wearer's devices (a wearer's page needs no other).
   app.get('/api/devices', { preHandler: readers }, async (request, reply) => {
     const { wearerId, decommissioned, form } = parseInput(DeviceListQuery, request.query);
-    const devices = await devicesView({ wearerId, includeDecommissioned: decommissioned === 'include' }, scopeOf(request));
+    const devices = await devicesView(
+      { wearerId, includeDecommissioned: decommissioned === 'include' },
+      scopeOf(request),
+    );
     // Positions are personal data: one audit row per list, not one per device.
-    await audit(sql, actorOf(request), 'device.positions_viewed', wearerId ?? null, { devices: devices.length, ...(wearerId && { wearerId }) });
+    await audit(sql, actorOf(request), 'device.positions_viewed', wearerId ?? null, {
+      devices: devices.length,
+      ...(wearerId && { wearerId }),
+    });
     if (form === 'objects') return { devices };
     // The devices view at 10,000 devices (issue 14): each field name once, gzipped when large.
     return sendCompactJson(request, reply, deviceRowsOf(devices));
@@ -109,18 +136,37 @@ export function deviceRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const parsed = parseInput(NewDevice, request.body);
     await requireWearer(parsed.wearerId);
     await requireOrganisation(parsed.organisationId);
-    const input = { ...parsed, organisationId: parsed.wearerId ? undefined : (organisationFilter(scopeOf(request), parsed.organisationId) ?? undefined) };
+    const input = {
+      ...parsed,
+      organisationId: parsed.wearerId
+        ? undefined
+        : (organisationFilter(scopeOf(request), parsed.organisationId) ?? undefined),
+    };
     const secret = generateSecret();
     const osmandToken = generateOsmAndToken();
     const secretHash = hashDeviceSecret(secret);
     await inTransaction(sql, async (tx) => {
-      if (!(await insertDevice(tx, { ...input, secretHash, osmandTokenHash: hashOsmAndToken(osmandToken), createdAt: deps.now() }))) throw new ArcError('ARC_ERR_DEVICE_EXISTS');
-      await audit(tx, actorOf(request), 'device.provisioned', input.id, { label: input.label, wearerId: input.wearerId });
+      if (
+        !(await insertDevice(tx, {
+          ...input,
+          secretHash,
+          osmandTokenHash: hashOsmAndToken(osmandToken),
+          createdAt: deps.now(),
+        }))
+      )
+        throw new ArcError('ARC_ERR_DEVICE_EXISTS');
+      await audit(tx, actorOf(request), 'device.provisioned', input.id, {
+        label: input.label,
+        wearerId: input.wearerId,
+      });
     });
     // The secret is shown this once and stored only as a slow hash.
-    return reply
-      .status(201)
-      .send({ device: await viewOf(input.id), secret, connection: connectionOf(input.id, secret), apps: appsOf(input.id, secret, osmandToken) });
+    return reply.status(201).send({
+      device: await viewOf(input.id),
+      secret,
+      connection: connectionOf(input.id, secret),
+      apps: appsOf(input.id, secret, osmandToken),
+    });
   });
 
   app.patch('/api/devices/:id', { preHandler: owners }, async (request) => {
@@ -147,11 +193,15 @@ export function deviceRoutes(app: FastifyInstance, deps: RouteDeps): void {
     return { device: await viewOf(id) };
   });
 
-  app.delete('/api/devices/:id/test-mode', { preHandler: deps.allow('administrator', 'supervisor') }, async (request) => {
-    const { id } = parseInput(DeviceParams, request.params);
-    await endTestMode(sql, actorOf(request), id);
-    return { device: await viewOf(id) };
-  });
+  app.delete(
+    '/api/devices/:id/test-mode',
+    { preHandler: deps.allow('administrator', 'supervisor') },
+    async (request) => {
+      const { id } = parseInput(DeviceParams, request.params);
+      await endTestMode(sql, actorOf(request), id);
+      return { device: await viewOf(id) };
+    },
+  );
 
   // Decommission: out of service for good (no supervision, no alarms, no connection), history kept.
   app.post('/api/devices/:id/decommission', { preHandler: owners }, async (request) => {
@@ -177,6 +227,11 @@ export function deviceRoutes(app: FastifyInstance, deps: RouteDeps): void {
       await audit(tx, actorOf(request), 'device.secret_rotated', id);
     });
     deps.disconnectDevice(id); // whoever holds the old secret is out now
-    return { device: await viewOf(id), secret, connection: connectionOf(id, secret), apps: appsOf(id, secret, osmandToken) };
+    return {
+      device: await viewOf(id),
+      secret,
+      connection: connectionOf(id, secret),
+      apps: appsOf(id, secret, osmandToken),
+    };
   });
 }

@@ -4,12 +4,22 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { ArcError } from '../errors.js';
 
-const DATABASE_DOWN = new Set(['ECONNREFUSED', 'ECONNRESET', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECT_TIMEOUT', 'CONNECTION_DESTROYED', '57P01', '57P03']);
+const DATABASE_DOWN = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECT_TIMEOUT',
+  'CONNECTION_DESTROYED',
+  '57P01',
+  '57P03',
+]);
 
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | ArcError, request, reply) => {
     if (err instanceof ArcError) {
-      if ((err.code === 'ARC_ERR_AUTH_THROTTLED' || err.code === 'ARC_ERR_DEVICE_AUTH_THROTTLED') && err.details) reply.header('retry-after', String((err.details as { retryAfterS: number }).retryAfterS));
+      if ((err.code === 'ARC_ERR_AUTH_THROTTLED' || err.code === 'ARC_ERR_DEVICE_AUTH_THROTTLED') && err.details)
+        reply.header('retry-after', String((err.details as { retryAfterS: number }).retryAfterS));
       return reply.status(err.status).send({ error: { code: err.code, message: err.message, details: err.details } });
     }
     const status = (err as FastifyError).statusCode;
@@ -18,12 +28,18 @@ export function installErrorHandler(app: FastifyInstance): void {
     }
     if (DATABASE_DOWN.has(String((err as { code?: string }).code))) {
       request.log.error({ err }, 'database unreachable');
-      return reply.status(503).send({ error: { code: 'ARC_ERR_NOT_READY', message: new ArcError('ARC_ERR_NOT_READY').message } });
+      return reply
+        .status(503)
+        .send({ error: { code: 'ARC_ERR_NOT_READY', message: new ArcError('ARC_ERR_NOT_READY').message } });
     }
     request.log.error({ err }, 'unexpected error');
-    return reply.status(500).send({ error: { code: 'ARC_ERR_INTERNAL', message: new ArcError('ARC_ERR_INTERNAL').message } });
+    return reply
+      .status(500)
+      .send({ error: { code: 'ARC_ERR_INTERNAL', message: new ArcError('ARC_ERR_INTERNAL').message } });
   });
   app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send({ error: { code: 'ARC_ERR_NOT_FOUND', message: `No route ${request.method} ${request.url}` } }),
+    reply
+      .status(404)
+      .send({ error: { code: 'ARC_ERR_NOT_FOUND', message: `No route ${request.method} ${request.url}` } }),
   );
 }

@@ -15,7 +15,10 @@ export function installForgeryGuard(app: FastifyInstance, allowed: Set<string>):
     if (SAFE_METHODS.has(request.method)) return;
     const verdict = checkOrigin(request.headers, allowed);
     if (verdict !== 'ok') {
-      request.log.warn({ origin: request.headers.origin ?? null, url: request.url, method: request.method }, 'request refused: not from the ARC\'s own origin');
+      request.log.warn(
+        { origin: request.headers.origin ?? null, url: request.url, method: request.method },
+        "request refused: not from the ARC's own origin",
+      );
       throw new ArcError(
         'ARC_ERR_ORIGIN_REFUSED',
         verdict === 'missing'
@@ -24,9 +27,13 @@ export function installForgeryGuard(app: FastifyInstance, allowed: Set<string>):
       );
     }
     const type = request.headers['content-type'];
-    const hasBody = Number(request.headers['content-length'] ?? 0) > 0 || request.headers['transfer-encoding'] !== undefined;
+    const hasBody =
+      Number(request.headers['content-length'] ?? 0) > 0 || request.headers['transfer-encoding'] !== undefined;
     if (type === undefined ? hasBody : !/^application\/json\s*(;|$)/i.test(type)) {
-      throw new ArcError('ARC_ERR_CONTENT_TYPE', `The API reads JSON bodies only (content-type: application/json), not ${type ?? 'a body without a content type'}`);
+      throw new ArcError(
+        'ARC_ERR_CONTENT_TYPE',
+        `The API reads JSON bodies only (content-type: application/json), not ${type ?? 'a body without a content type'}`,
+      );
     }
   });
 }

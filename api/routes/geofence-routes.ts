@@ -4,7 +4,13 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ArcError } from '../errors.js';
 import { audit } from '../store/audit-log.js';
-import { deleteGeofence, insertGeofence, listGeofences, updateGeofence, type GeofenceChanges } from '../store/geofence-store.js';
+import {
+  deleteGeofence,
+  insertGeofence,
+  listGeofences,
+  updateGeofence,
+  type GeofenceChanges,
+} from '../store/geofence-store.js';
 import { getWearer } from '../store/wearer-store.js';
 import { ActiveHours, GeofenceKind, GeofenceShape } from '../rules/geofence-zone.js';
 import { parseInput } from './parse-input.js';
@@ -65,7 +71,8 @@ export function geofenceRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const geofence = await inTransaction(sql, async (tx) => {
       const updated = await updateGeofence(tx, id, changes);
       if (!updated) throw notFound();
-      if (Object.keys(changes).length) await audit(tx, actorOf(request), 'geofence.updated', id, { wearerId: updated.wearerId, ...changes });
+      if (Object.keys(changes).length)
+        await audit(tx, actorOf(request), 'geofence.updated', id, { wearerId: updated.wearerId, ...changes });
       return updated;
     });
     deps.zonesChanged?.();
@@ -77,7 +84,11 @@ export function geofenceRoutes(app: FastifyInstance, deps: RouteDeps): void {
     await inTransaction(sql, async (tx) => {
       const geofence = await deleteGeofence(tx, id);
       if (!geofence) throw notFound();
-      await audit(tx, actorOf(request), 'geofence.deleted', id, { wearerId: geofence.wearerId, name: geofence.name, kind: geofence.kind });
+      await audit(tx, actorOf(request), 'geofence.deleted', id, {
+        wearerId: geofence.wearerId,
+        name: geofence.name,
+        kind: geofence.kind,
+      });
     });
     deps.zonesChanged?.();
     return { ok: true };

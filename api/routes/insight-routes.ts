@@ -63,7 +63,11 @@ export const StaffingQuery = Period.extend({
 });
 
 const Month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected a month as YYYY-MM');
-export const ReviewQuery = z.object({ month: Month.optional(), organisationId: z.uuid().optional(), format: z.enum(['json', 'csv']).default('json') });
+export const ReviewQuery = z.object({
+  month: Month.optional(),
+  organisationId: z.uuid().optional(),
+  format: z.enum(['json', 'csv']).default('json'),
+});
 export const WearerParams = z.object({ wearerId: z.uuid() });
 export const OutcomeBody = z.object({
   month: Month,
@@ -72,7 +76,10 @@ export const OutcomeBody = z.object({
 });
 
 function csvReply(reply: FastifyReply, name: string, body: string) {
-  return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}.csv"`).send(body);
+  return reply
+    .type('text/csv; charset=utf-8')
+    .header('content-disposition', `attachment; filename="${name}.csv"`)
+    .send(body);
 }
 
 /** "YYYY-MM" of an instant in a zone. */
@@ -85,12 +92,14 @@ function monthIn(timeZone: string): (at: Date) => string {
 }
 
 /** A UTC instant safely before (or after) every local instant of a month, in any zone. */
-const monthStartUtc = (month: string, marginDays: number) => new Date(Date.parse(`${month}-01T00:00:00Z`) + marginDays * 24 * HOUR_MS);
+const monthStartUtc = (month: string, marginDays: number) =>
+  new Date(Date.parse(`${month}-01T00:00:00Z`) + marginDays * 24 * HOUR_MS);
 
 export function insightRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const managers = deps.allow('administrator', 'supervisor');
   // Staff serving a chosen set see one of their organisations at a time (every figure is per organisation).
-  const organisationOf = (request: FastifyRequest, asked?: string) => organisationFilter(scopeOf(request), asked) ?? undefined;
+  const organisationOf = (request: FastifyRequest, asked?: string) =>
+    organisationFilter(scopeOf(request), asked) ?? undefined;
   const timeZone = deps.config.ARC_INSIGHT_TIME_ZONE;
   const night = deps.config.ARC_INSIGHT_NIGHT_HOURS;
 
@@ -109,7 +118,15 @@ export function insightRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const query = parseInput(Period, request.query);
     const scope = daysOf(query.weeks, organisationOf(request, query.organisationId));
     const cells = await arrivalsByHourOfWeek(deps.sql, scope, deps.now());
-    if (query.format === 'csv') return csvReply(reply, 'arrivals-by-hour-of-week', csvTable(['day', 'hour', 'type', 'alarms'], cells.map((c) => [c.day, c.hour, c.type, c.count])));
+    if (query.format === 'csv')
+      return csvReply(
+        reply,
+        'arrivals-by-hour-of-week',
+        csvTable(
+          ['day', 'hour', 'type', 'alarms'],
+          cells.map((c) => [c.day, c.hour, c.type, c.count]),
+        ),
+      );
     return { fromDate: scope.fromDate, toDate: scope.toDate, weeks: query.weeks, timeZone, cells };
   });
 
@@ -121,15 +138,44 @@ export function insightRoutes(app: FastifyInstance, deps: RouteDeps): void {
       const rows = types.flatMap((t) =>
         (['toAccept', 'handling'] as const).map((which) => {
           const d = t[which];
-          return [t.type, which === 'toAccept' ? 'time_to_accept' : 'handling', d.count, round(d.p50, 1), round(d.p90, 1), round(d.p95, 1), round(d.max, 1), ...d.buckets];
+          return [
+            t.type,
+            which === 'toAccept' ? 'time_to_accept' : 'handling',
+            d.count,
+            round(d.p50, 1),
+            round(d.p90, 1),
+            round(d.p95, 1),
+            round(d.max, 1),
+            ...d.buckets,
+          ];
         }),
       );
-      const bucketNames = (edges: readonly number[]) => [`to_${edges[0]}s`, ...edges.slice(1).map((e, i) => `over_${edges[i]}_to_${e}s`), `over_${edges[edges.length - 1]}s`];
+      const bucketNames = (edges: readonly number[]) => [
+        `to_${edges[0]}s`,
+        ...edges.slice(1).map((e, i) => `over_${edges[i]}_to_${e}s`),
+        `over_${edges[edges.length - 1]}s`,
+      ];
       // The two measures have different bucket edges; one CSV holds both, with both sets named.
-      const header = ['type', 'measure', 'count', 'p50_s', 'p90_s', 'p95_s', 'max_s', ...bucketNames(ACCEPT_EDGES_S).map((n, i) => `bucket${i}_${n}|${bucketNames(HANDLE_EDGES_S)[i]}`)];
+      const header = [
+        'type',
+        'measure',
+        'count',
+        'p50_s',
+        'p90_s',
+        'p95_s',
+        'max_s',
+        ...bucketNames(ACCEPT_EDGES_S).map((n, i) => `bucket${i}_${n}|${bucketNames(HANDLE_EDGES_S)[i]}`),
+      ];
       return csvReply(reply, 'response-times', csvTable(header, rows));
     }
-    return { fromDate: scope.fromDate, toDate: scope.toDate, weeks: query.weeks, acceptEdgesS: ACCEPT_EDGES_S, handleEdgesS: HANDLE_EDGES_S, types };
+    return {
+      fromDate: scope.fromDate,
+      toDate: scope.toDate,
+      weeks: query.weeks,
+      acceptEdgesS: ACCEPT_EDGES_S,
+      handleEdgesS: HANDLE_EDGES_S,
+      types,
+    };
   });
 
   app.get('/api/insight/forecast', { preHandler: managers }, async (request, reply) => {
@@ -140,14 +186,43 @@ export function insightRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const hourAt = (i: number) => new Date(scope.to.getTime() + i * HOUR_MS).toISOString();
     if (!result.ok) {
       if (query.format === 'csv') return csvReply(reply, 'forecast', csvTable(['note'], [[result.reason]]));
-      return { from: scope.from, to: scope.to, available: false, reason: result.reason, recent: history.slice(-HOURS_PER_WEEK) };
+      return {
+        from: scope.from,
+        to: scope.to,
+        available: false,
+        reason: result.reason,
+        recent: history.slice(-HOURS_PER_WEEK),
+      };
     }
     const f = result.forecast;
-    const hours = f.hours.map((h) => ({ at: hourAt(h.step - 1), mean: round(h.mean), low: round(h.low), high: round(h.high) }));
-    if (query.format === 'csv') return csvReply(reply, 'forecast', csvTable(['hour_utc', 'forecast_alarms', 'band_low', 'band_high'], hours.map((h) => [h.at, h.mean, h.low, h.high])));
+    const hours = f.hours.map((h) => ({
+      at: hourAt(h.step - 1),
+      mean: round(h.mean),
+      low: round(h.low),
+      high: round(h.high),
+    }));
+    if (query.format === 'csv')
+      return csvReply(
+        reply,
+        'forecast',
+        csvTable(
+          ['hour_utc', 'forecast_alarms', 'band_low', 'band_high'],
+          hours.map((h) => [h.at, h.mean, h.low, h.high]),
+        ),
+      );
     // The last two weeks as they were, for the chart to lead into the forecast.
     const recent = history.slice(-2 * HOURS_PER_WEEK).map((count, i, all) => ({ at: hourAt(i - all.length), count }));
-    return { from: scope.from, to: scope.to, available: true, method: f.method, params: f.params, bandShare: f.bandShare, backtest: f.backtest, recent, hours };
+    return {
+      from: scope.from,
+      to: scope.to,
+      available: true,
+      method: f.method,
+      params: f.params,
+      bandShare: f.bandShare,
+      backtest: f.backtest,
+      recent,
+      hours,
+    };
   });
 
   app.get('/api/insight/staffing', { preHandler: managers }, async (request, reply) => {
@@ -169,20 +244,43 @@ export function insightRoutes(app: FastifyInstance, deps: RouteDeps): void {
       list.push({ priority: (ALARM_PRIORITY as Record<string, number>)[c.type] ?? 3, arrivals: c.count });
       priorityMix.set(key, list);
     }
-    let whatIf: { profile: string; addDevices: number; wearersOfProfile: number; extraAlarmsPerWeek: number } | null = null;
+    let whatIf: { profile: string; addDevices: number; wearersOfProfile: number; extraAlarmsPerWeek: number } | null =
+      null;
     let extra: Map<string, number> | undefined;
     if (query.addDevices > 0) {
-      if (!query.profile) throw new ArcError('ARC_ERR_VALIDATION', 'The request is not valid: profile: say which profile the added devices are for', [{ field: 'profile', message: 'required with addDevices' }]);
+      if (!query.profile)
+        throw new ArcError(
+          'ARC_ERR_VALIDATION',
+          'The request is not valid: profile: say which profile the added devices are for',
+          [{ field: 'profile', message: 'required with addDevices' }],
+        );
       const demand = await profileDemand(deps.sql, scope, deps.now(), query.profile);
-      if (demand.wearers === 0) throw new ArcError('ARC_ERR_VALIDATION', `The request is not valid: profile: no wearers of profile ${query.profile} to learn its alarm rate from`, [{ field: 'profile', message: 'no wearers of this profile' }]);
+      if (demand.wearers === 0)
+        throw new ArcError(
+          'ARC_ERR_VALIDATION',
+          `The request is not valid: profile: no wearers of profile ${query.profile} to learn its alarm rate from`,
+          [{ field: 'profile', message: 'no wearers of this profile' }],
+        );
       // Each added device is taken to alarm like the profile's wearers do now, hour by hour.
       const perWearerWeek = query.addDevices / demand.wearers / query.weeks;
       extra = new Map(demand.slots.map((s) => [slotKey(s.day, s.hour), s.arrivals * perWearerWeek]));
-      whatIf = { profile: query.profile, addDevices: query.addDevices, wearersOfProfile: demand.wearers, extraAlarmsPerWeek: round([...extra.values()].reduce((a, b) => a + b, 0))! };
+      whatIf = {
+        profile: query.profile,
+        addDevices: query.addDevices,
+        wearersOfProfile: demand.wearers,
+        extraAlarmsPerWeek: round([...extra.values()].reduce((a, b) => a + b, 0))!,
+      };
     }
     // Without any resolved alarm there is no measured handling time: 5 minutes stands in, and says so.
     const meanHandleS = handle ?? 300;
-    const plan = staffingPlan({ slots, weeks: query.weeks, meanHandleS, extraPerHour: extra, priorityMix, staffMinutes });
+    const plan = staffingPlan({
+      slots,
+      weeks: query.weeks,
+      meanHandleS,
+      extraPerHour: extra,
+      priorityMix,
+      staffMinutes,
+    });
     const base = whatIf ? staffingPlan({ slots, weeks: query.weeks, meanHandleS }) : null;
     const rows = plan.rows.map((r, i) => ({
       ...r,
@@ -197,7 +295,21 @@ export function insightRoutes(app: FastifyInstance, deps: RouteDeps): void {
         reply,
         'staffing',
         csvTable(
-          ['day', 'hour', 'alarms_per_hour', 'erlangs', 'needed_bs8484', 'needed_tsa', ...(base ? ['needed_bs8484_now', 'needed_tsa_now'] : []), 'operators_seen', 'staff_on_shift', 'within_10s', 'within_40s', 'within_60s', 'within_180s'],
+          [
+            'day',
+            'hour',
+            'alarms_per_hour',
+            'erlangs',
+            'needed_bs8484',
+            'needed_tsa',
+            ...(base ? ['needed_bs8484_now', 'needed_tsa_now'] : []),
+            'operators_seen',
+            'staff_on_shift',
+            'within_10s',
+            'within_40s',
+            'within_60s',
+            'within_180s',
+          ],
           rows.map((r) => [
             r.day,
             r.hour,
@@ -238,9 +350,23 @@ export function insightRoutes(app: FastifyInstance, deps: RouteDeps): void {
    */
   async function reviewOf(month: string, organisationId?: string, wearerId?: string) {
     const toMonth = monthIn(timeZone);
-    const span = (fromMonth: string, toMonthExclusive: string): MonthScope => ({ fromMonth, toMonth: toMonthExclusive, timeZone, organisationId });
-    const reviewed = await monthlySignals(deps.sql, span(month, addMonths(month, 1)), night, wearerId ? [wearerId] : undefined);
-    const candidates = wearerId ? [wearerId] : reviewed.filter((r) => PREVENTION_SIGNALS.some((s) => r.counts[s] >= RISE_RULE.minCount)).map((r) => r.wearerId);
+    const span = (fromMonth: string, toMonthExclusive: string): MonthScope => ({
+      fromMonth,
+      toMonth: toMonthExclusive,
+      timeZone,
+      organisationId,
+    });
+    const reviewed = await monthlySignals(
+      deps.sql,
+      span(month, addMonths(month, 1)),
+      night,
+      wearerId ? [wearerId] : undefined,
+    );
+    const candidates = wearerId
+      ? [wearerId]
+      : reviewed
+          .filter((r) => PREVENTION_SIGNALS.some((s) => r.counts[s] >= RISE_RULE.minCount))
+          .map((r) => r.wearerId);
     const [baseline, wearers] = await Promise.all([
       monthlySignals(deps.sql, span(addMonths(month, -BASELINE_MONTHS), month), night, candidates),
       wearersCreatedBefore(deps.sql, candidates, monthStartUtc(month, 1), organisationId),
@@ -255,7 +381,13 @@ export function insightRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const query = parseInput(ReviewQuery, request.query);
     const month = query.month ?? addMonths(monthIn(timeZone)(deps.now()), -1);
     const { list } = await reviewOf(month, organisationOf(request, query.organisationId));
-    const [people, outcomes] = await Promise.all([wearersByIds(deps.sql, list.map((c) => c.wearerId)), outcomesForMonth(deps.sql, month)]);
+    const [people, outcomes] = await Promise.all([
+      wearersByIds(
+        deps.sql,
+        list.map((c) => c.wearerId),
+      ),
+      outcomesForMonth(deps.sql, month),
+    ]);
     const personOf = new Map(people.map((p) => [p.id, p]));
     const outcomeOf = new Map(outcomes.map((o) => [o.wearerId, o]));
     const entries = list.map((c, i) => ({
@@ -264,17 +396,54 @@ export function insightRoutes(app: FastifyInstance, deps: RouteDeps): void {
       name: personOf.get(c.wearerId)?.name ?? '',
       profile: personOf.get(c.wearerId)?.profile ?? '',
       score: round(c.score, 2),
-      rises: c.rises.map((r) => ({ signal: r.signal, count: r.current, usualPerMonth: round(r.usualPerMonth, 2), ratio: round(r.ratio, 1), pValue: r.pValue })),
+      rises: c.rises.map((r) => ({
+        signal: r.signal,
+        count: r.current,
+        usualPerMonth: round(r.usualPerMonth, 2),
+        ratio: round(r.ratio, 1),
+        pValue: r.pValue,
+      })),
       outcome: outcomeOf.get(c.wearerId) ?? null,
     }));
-    await audit(deps.sql, actorOf(request), 'insight.review_list.viewed', null, { month, listed: entries.length, format: query.format, organisationId: query.organisationId ?? null });
+    await audit(deps.sql, actorOf(request), 'insight.review_list.viewed', null, {
+      month,
+      listed: entries.length,
+      format: query.format,
+      organisationId: query.organisationId ?? null,
+    });
     if (query.format === 'csv') {
       return csvReply(
         reply,
         `early-help-review_${month}`,
         csvTable(
-          ['rank', 'wearer_id', 'name', 'profile', 'signal', 'count', 'usual_per_month', 'ratio', 'p_value', 'outcome', 'reviewed_by'],
-          entries.flatMap((e) => e.rises.map((r) => [e.rank, e.wearerId, e.name, e.profile, r.signal, r.count, r.usualPerMonth, r.ratio, Number(r.pValue.toPrecision(3)), e.outcome?.outcome ?? null, e.outcome?.reviewer ?? null])),
+          [
+            'rank',
+            'wearer_id',
+            'name',
+            'profile',
+            'signal',
+            'count',
+            'usual_per_month',
+            'ratio',
+            'p_value',
+            'outcome',
+            'reviewed_by',
+          ],
+          entries.flatMap((e) =>
+            e.rises.map((r) => [
+              e.rank,
+              e.wearerId,
+              e.name,
+              e.profile,
+              r.signal,
+              r.count,
+              r.usualPerMonth,
+              r.ratio,
+              Number(r.pValue.toPrecision(3)),
+              e.outcome?.outcome ?? null,
+              e.outcome?.reviewer ?? null,
+            ]),
+          ),
         ),
       );
     }
@@ -296,9 +465,24 @@ export function insightRoutes(app: FastifyInstance, deps: RouteDeps): void {
     });
     await audit(deps.sql, actorOf(request), 'insight.wearer_signals.viewed', wearerId, { month, format: query.format });
     if (query.format === 'csv') {
-      return csvReply(reply, `signals_${month}`, csvTable(['month', ...PREVENTION_SIGNALS], months.map((m) => [m.month, ...PREVENTION_SIGNALS.map((s) => (m as Record<string, number | string>)[s] as number)])));
+      return csvReply(
+        reply,
+        `signals_${month}`,
+        csvTable(
+          ['month', ...PREVENTION_SIGNALS],
+          months.map((m) => [
+            m.month,
+            ...PREVENTION_SIGNALS.map((s) => (m as Record<string, number | string>)[s] as number),
+          ]),
+        ),
+      );
     }
-    return { wearer: { id: person.id, name: person.name, profile: person.profile }, month, months, rises: list[0]?.rises ?? [] };
+    return {
+      wearer: { id: person.id, name: person.name, profile: person.profile },
+      month,
+      months,
+      rises: list[0]?.rises ?? [],
+    };
   });
 
   app.post('/api/insight/review/:wearerId/outcome', { preHandler: managers }, async (request, reply) => {
@@ -320,7 +504,11 @@ export function insightRoutes(app: FastifyInstance, deps: RouteDeps): void {
         reviewer: actor.name,
         at: deps.now(),
       });
-      await audit(tx, actor, 'insight.review_outcome.recorded', wearerId, { month: body.month, outcome: body.outcome, reviewId: saved.id });
+      await audit(tx, actor, 'insight.review_outcome.recorded', wearerId, {
+        month: body.month,
+        outcome: body.outcome,
+        reviewId: saved.id,
+      });
       return saved;
     });
     return reply.code(201).send({ outcome: record });

@@ -5,7 +5,9 @@ import type { FastifyInstance } from 'fastify';
 import { buildOpenApi, openApiHtml } from '../openapi.js';
 import { ROUTE_DOCS } from './route-docs.js';
 
-const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const VERSION = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 export function openApiRoutes(app: FastifyInstance, routes: { method: string; url: string }[]): void {
   let document: Record<string, unknown> | null = null;

@@ -23,7 +23,10 @@ export const AuditQuery = z.object({
 });
 
 function auditFilter(q: z.infer<typeof AuditQuery>): AuditFilter {
-  const actions = q.action?.split(',').map((a) => a.trim()).filter(Boolean);
+  const actions = q.action
+    ?.split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
   return {
     ...(q.actor && { actor: q.actor }),
     ...(q.about && { about: q.about }),
@@ -48,13 +51,19 @@ export function opsRoutes(app: FastifyInstance, deps: RouteDeps): void {
       ...(redis !== undefined && { redis: redis ? 'up' : 'down' }),
     });
   });
-  app.get('/api/console-config', { preHandler: deps.allow('administrator', 'supervisor', 'operator', 'carer', 'organisation_manager') }, async () => ({
-    mapTilesUrl: deps.config.ARC_MAP_TILES_URL === 'none' ? null : deps.config.ARC_MAP_TILES_URL,
-    mapAttribution: deps.config.ARC_MAP_ATTRIBUTION,
-    callUriTemplate: deps.config.ARC_CALL_URI_TEMPLATE,
-    reverseGeocoding: deps.config.ARC_GEOCODER_URL !== undefined,
+  app.get(
+    '/api/console-config',
+    { preHandler: deps.allow('administrator', 'supervisor', 'operator', 'carer', 'organisation_manager') },
+    async () => ({
+      mapTilesUrl: deps.config.ARC_MAP_TILES_URL === 'none' ? null : deps.config.ARC_MAP_TILES_URL,
+      mapAttribution: deps.config.ARC_MAP_ATTRIBUTION,
+      callUriTemplate: deps.config.ARC_CALL_URI_TEMPLATE,
+      reverseGeocoding: deps.config.ARC_GEOCODER_URL !== undefined,
+    }),
+  );
+  app.get('/api/metrics', { preHandler: deps.allow('administrator', 'supervisor') }, async () => ({
+    metrics: deps.metrics.snapshot(),
   }));
-  app.get('/api/metrics', { preHandler: deps.allow('administrator', 'supervisor') }, async () => ({ metrics: deps.metrics.snapshot() }));
   // Filtered and paged newest first (`nextBefore` asks for the next page); format=csv is the
   // whole selection as a file, itself audited (it may carry who looked at whom).
   // An organisation manager reads the entries about their own organisation (staff serving a set, theirs).
@@ -64,8 +73,13 @@ export function opsRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const filter = { ...auditFilter(query), organisationIds: scopeOf(request).organisationIds };
     if (query.format === 'csv') {
       const entries = await listAudit(deps.sql, AUDIT_CSV_MAX, filter);
-      await audit(deps.sql, actorOf(request), 'audit.exported', null, { filter: { ...query, format: undefined, limit: undefined }, entries: entries.length });
-      const rows = entries.map((e) => [e.id, e.at.toISOString(), e.actor, e.action, e.target, JSON.stringify(e.detail)] as const);
+      await audit(deps.sql, actorOf(request), 'audit.exported', null, {
+        filter: { ...query, format: undefined, limit: undefined },
+        entries: entries.length,
+      });
+      const rows = entries.map(
+        (e) => [e.id, e.at.toISOString(), e.actor, e.action, e.target, JSON.stringify(e.detail)] as const,
+      );
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="audit_${deps.now().toISOString().slice(0, 10)}.csv"`)
@@ -74,5 +88,7 @@ export function opsRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const entries = await listAudit(deps.sql, query.limit, filter);
     return { entries, nextBefore: entries.length === query.limit ? Number(entries.at(-1)!.id) : null };
   });
-  app.get('/api/audit/actions', { preHandler: auditors }, async (request) => ({ actions: await listAuditActions(deps.sql, scopeOf(request).organisationIds) }));
+  app.get('/api/audit/actions', { preHandler: auditors }, async (request) => ({
+    actions: await listAuditActions(deps.sql, scopeOf(request).organisationIds),
+  }));
 }

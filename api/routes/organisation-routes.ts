@@ -14,7 +14,12 @@ import {
   type OrganisationFields,
 } from '../store/organisation-store.js';
 import { parseInput } from './parse-input.js';
-import { PoliceUrn, PoliceWithdrawnReason, WITHDRAWAL_REASON_REQUIRED, requireWithdrawalReason } from './police-input.js';
+import {
+  PoliceUrn,
+  PoliceWithdrawnReason,
+  WITHDRAWAL_REASON_REQUIRED,
+  requireWithdrawalReason,
+} from './police-input.js';
 import { actorOf, scopeOf } from './request-user.js';
 import type { RouteDeps } from './route-deps.js';
 import { inTransaction } from '../store/in-transaction.js';
@@ -75,7 +80,9 @@ export function organisationRoutes(app: FastifyInstance, deps: RouteDeps): void 
   const staff = deps.allow('administrator', 'supervisor', 'operator', 'organisation_manager');
   const managers = deps.allow('administrator', 'supervisor');
 
-  app.get('/api/organisations', { preHandler: staff }, async (request) => ({ organisations: await listOrganisations(sql, scopeOf(request)) }));
+  app.get('/api/organisations', { preHandler: staff }, async (request) => ({
+    organisations: await listOrganisations(sql, scopeOf(request)),
+  }));
 
   app.get('/api/organisations/:id', { preHandler: staff }, async (request) => {
     const organisation = await getOrganisation(sql, parseInput(OrganisationParams, request.params).id);
@@ -113,14 +120,23 @@ export function organisationRoutes(app: FastifyInstance, deps: RouteDeps): void 
     // no stale reason.
     const withdrawn = input.policeWithdrawn ?? before.policeWithdrawn;
     if (!withdrawn) {
-      if (before.policeWithdrawnReason !== null || input.policeWithdrawnReason !== undefined) fields.policeWithdrawnReason = null;
-    } else if (!(input.policeWithdrawnReason === undefined ? before.policeWithdrawnReason : input.policeWithdrawnReason)) {
+      if (before.policeWithdrawnReason !== null || input.policeWithdrawnReason !== undefined)
+        fields.policeWithdrawnReason = null;
+    } else if (
+      !(input.policeWithdrawnReason === undefined ? before.policeWithdrawnReason : input.policeWithdrawnReason)
+    ) {
       throw withdrawalReasonMissing();
     }
     const organisation = await inTransaction(sql, async (tx) => {
       const updated = await updateOrganisation(tx, id, fields);
-      if (!updated.ok) throw new ArcError(updated.reason === 'name_taken' ? 'ARC_ERR_ORGANISATION_EXISTS' : 'ARC_ERR_ORGANISATION_NOT_FOUND');
-      await audit(tx, actorOf(request), 'organisation.updated', id, { before: audited(before), after: audited(updated.organisation) });
+      if (!updated.ok)
+        throw new ArcError(
+          updated.reason === 'name_taken' ? 'ARC_ERR_ORGANISATION_EXISTS' : 'ARC_ERR_ORGANISATION_NOT_FOUND',
+        );
+      await audit(tx, actorOf(request), 'organisation.updated', id, {
+        before: audited(before),
+        after: audited(updated.organisation),
+      });
       return updated.organisation;
     });
     return { organisation };

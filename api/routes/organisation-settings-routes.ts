@@ -40,13 +40,20 @@ const WebhookUrl = z
   .pipe(
     z
       .url({ protocol: /^https?$/, error: 'expected an http(s) URL' })
-      .refine((u) => !new URL(u).username && !new URL(u).password, 'put no user or password in the URL: the secret signs each request')
+      .refine(
+        (u) => !new URL(u).username && !new URL(u).password,
+        'put no user or password in the URL: the secret signs each request',
+      )
       .nullable(),
   )
   .nullable();
 
 // Signed with HMAC-SHA256, like ARC_WEBHOOK_SECRET (at least 16 characters).
-const WebhookSecret = z.string().min(16, 'a webhook secret is at least 16 characters').max(200).regex(oneLine, 'a secret is one line of text');
+const WebhookSecret = z
+  .string()
+  .min(16, 'a webhook secret is at least 16 characters')
+  .max(200)
+  .regex(oneLine, 'a secret is one line of text');
 
 /**
  * What an SMS shows as its sender: an alphanumeric sender id (GSM 03.40: at most 11 letters,
@@ -59,7 +66,10 @@ const SmsSender = z
   .pipe(
     z
       .string()
-      .refine((s) => /^(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}$/.test(s) || /^\+?[0-9]{3,15}$/.test(s), 'expected up to 11 letters, digits and spaces, or a phone number like +447700900123')
+      .refine(
+        (s) => /^(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}$/.test(s) || /^\+?[0-9]{3,15}$/.test(s),
+        'expected up to 11 letters, digits and spaces, or a phone number like +447700900123',
+      )
       .nullable(),
   )
   .nullable();
@@ -106,7 +116,8 @@ function channelChanges(before: OrganisationChannels, input: z.infer<typeof Chan
   const url = input.webhookUrl === undefined ? before.webhookUrl : input.webhookUrl;
   if (url === null) {
     if (input.webhookSecret !== undefined) throw invalid('webhookSecret', 'a secret needs a webhookUrl to sign for');
-    if (input.webhookUrl !== undefined || before.webhookSecret !== null) Object.assign(changes, { webhookUrl: null, webhookSecret: null });
+    if (input.webhookUrl !== undefined || before.webhookSecret !== null)
+      Object.assign(changes, { webhookUrl: null, webhookSecret: null });
     return changes;
   }
   const secret = input.webhookSecret ?? before.webhookSecret;

@@ -44,11 +44,16 @@ export function ownTracksRoutes(app: FastifyInstance, deps: OwnTracksRouteDeps):
     scope.post(OWNTRACKS_HTTP_PATH, async (request, reply) => {
       const credentials = basicCredentials(request.headers.authorization);
       const now = deps.now();
-      const named = credentials !== null ? deviceCredentialKey(credentials.user, credentials.password) : deviceCredentialKey('', '');
+      const named =
+        credentials !== null
+          ? deviceCredentialKey(credentials.user, credentials.password)
+          : deviceCredentialKey('', '');
       const wait = deps.throttle.credentialWaitMs(named, request.ip, now);
       if (wait > 0) throw deviceAuthThrottled(wait, 'credential_throttled');
       const known =
-        credentials !== null && isDeviceId(credentials.user) && (await deps.authenticateDevice(credentials.user, Buffer.from(credentials.password)));
+        credentials !== null &&
+        isDeviceId(credentials.user) &&
+        (await deps.authenticateDevice(credentials.user, Buffer.from(credentials.password)));
       if (!credentials || !known) {
         const throttled = deps.throttle.failed(named, request.ip, now);
         if (throttled) throw deviceAuthThrottled(throttled.waitMs, throttled.reason);

@@ -31,7 +31,11 @@ export function parseInput<T extends z.ZodType>(schema: T, value: unknown): z.in
   const unstorable = unstorableField(value);
   if (unstorable !== null) {
     const message = 'contains a character that cannot be stored (NUL or an unpaired surrogate)';
-    throw new ArcError('ARC_ERR_VALIDATION', `The request is not valid: ${unstorable ? `${unstorable}: ` : ''}${message}`, [{ field: unstorable, message }]);
+    throw new ArcError(
+      'ARC_ERR_VALIDATION',
+      `The request is not valid: ${unstorable ? `${unstorable}: ` : ''}${message}`,
+      [{ field: unstorable, message }],
+    );
   }
   const parsed = schema.safeParse(value ?? {});
   if (parsed.success) return parsed.data;

@@ -6,7 +6,12 @@ import { z } from 'zod';
 export const PoliceUrn = z
   .string()
   .transform((s) => s.trim())
-  .pipe(z.string().max(64, 'a URN is at most 64 characters').regex(/^[^\x00-\x1f\x7f]*$/, 'a URN is one line of text'))
+  .pipe(
+    z
+      .string()
+      .max(64, 'a URN is at most 64 characters')
+      .regex(/^[^\x00-\x1f\x7f]*$/, 'a URN is one line of text'),
+  )
   .transform((s) => (s === '' ? null : s))
   .nullable();
 
@@ -15,7 +20,10 @@ export const PoliceWithdrawnReason = z.string().trim().max(1000).nullable();
 export const WITHDRAWAL_REASON_REQUIRED = 'say why police response was withdrawn; the operator is shown it';
 
 /** The operator is shown why police must not be called: a withdrawal without a reason is refused. */
-export function requireWithdrawalReason(input: { policeWithdrawn?: boolean; policeWithdrawnReason?: string | null }, ctx: z.RefinementCtx): void {
+export function requireWithdrawalReason(
+  input: { policeWithdrawn?: boolean; policeWithdrawnReason?: string | null },
+  ctx: z.RefinementCtx,
+): void {
   if (input.policeWithdrawn && !input.policeWithdrawnReason) {
     ctx.addIssue({ code: 'custom', path: ['policeWithdrawnReason'], message: WITHDRAWAL_REASON_REQUIRED });
   }

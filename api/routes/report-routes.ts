@@ -24,7 +24,9 @@ import type { RouteDeps } from './route-deps.js';
  * A date-time without a zone is refused: whose midnight would it be?
  */
 const Instant = z
-  .union([z.iso.datetime({ offset: true }), z.iso.date()], { error: 'expected an ISO 8601 date (2025-01-31) or date-time with a zone (2025-01-31T08:00:00Z)' })
+  .union([z.iso.datetime({ offset: true }), z.iso.date()], {
+    error: 'expected an ISO 8601 date (2025-01-31) or date-time with a zone (2025-01-31T08:00:00Z)',
+  })
   .transform((text) => new Date(text));
 
 export const SlaQuery = z.object({
@@ -36,15 +38,25 @@ export const SlaQuery = z.object({
 });
 
 export const MonthQuery = z.object({
-  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected a month as YYYY-MM').optional(),
+  month: z
+    .string()
+    .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected a month as YYYY-MM')
+    .optional(),
   organisationId: z.uuid().optional(),
   format: z.enum(['json', 'csv']).default('json'),
 });
 
-const fileStamp = (t: Date) => t.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/:/g, '');
+const fileStamp = (t: Date) =>
+  t
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z')
+    .replace(/:/g, '');
 
 function csvReply(reply: FastifyReply, name: string, body: string) {
-  return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}.csv"`).send(body);
+  return reply
+    .type('text/csv; charset=utf-8')
+    .header('content-disposition', `attachment; filename="${name}.csv"`)
+    .send(body);
 }
 
 /**
@@ -55,7 +67,8 @@ function csvReply(reply: FastifyReply, name: string, body: string) {
 async function organisationsOf(sql: Sql, organisationId: string | undefined, scope: Scope) {
   const organisationIds = organisationId === undefined ? scope.organisationIds : [organisationId];
   const organisations = await organisationNames(sql, organisationIds);
-  if (organisationIds !== null && organisations.length < organisationIds.length) throw new ArcError('ARC_ERR_ORGANISATION_NOT_FOUND');
+  if (organisationIds !== null && organisations.length < organisationIds.length)
+    throw new ArcError('ARC_ERR_ORGANISATION_NOT_FOUND');
   // Every wearer, device and alarm has an organisation (023_tenancy): no "no organisation" row.
   return { organisationIds, organisations, includeUnorganised: false };
 }
@@ -67,7 +80,10 @@ export function reportRoutes(app: FastifyInstance, deps: RouteDeps): void {
 
   const monthOf = (requested: string | undefined, now: Date) => {
     const chosen = reportMonth(requested, now, timeZone);
-    if (!chosen.ok) throw new ArcError('ARC_ERR_VALIDATION', `The request is not valid: month: ${chosen.reason}`, [{ field: 'month', message: chosen.reason }]);
+    if (!chosen.ok)
+      throw new ArcError('ARC_ERR_VALIDATION', `The request is not valid: month: ${chosen.reason}`, [
+        { field: 'month', message: chosen.reason },
+      ]);
     return chosen.period;
   };
 
@@ -90,7 +106,11 @@ export function reportRoutes(app: FastifyInstance, deps: RouteDeps): void {
     // Each organisation's overall figures beside the whole report (the statistics report has more).
     const groups = [...scope.organisations, ...(scope.includeUnorganised ? [{ id: null, name: NO_ORGANISATION }] : [])];
     const grouped = byOrganisation(alarms);
-    const organisations = groups.map((g) => ({ organisationId: g.id, organisationName: g.name, overall: slaReport(grouped.get(g.id) ?? [], chosen.period, now).overall }));
+    const organisations = groups.map((g) => ({
+      organisationId: g.id,
+      organisationName: g.name,
+      overall: slaReport(grouped.get(g.id) ?? [], chosen.period, now).overall,
+    }));
     return { report, organisations };
   });
 
@@ -101,7 +121,12 @@ export function reportRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const scope = await organisationsOf(deps.sql, query.organisationId, scopeOf(request));
     const alarms = await alarmsForReport(deps.sql, period.from, period.to, scope.organisationIds);
     const report = monthlyStatistics(alarms, scope.organisations, scope.includeUnorganised, period, now);
-    if (query.format === 'csv') return csvReply(reply, `alarm-statistics_${period.month}${query.organisationId ? `_${query.organisationId}` : ''}`, monthlyStatisticsCsv(report));
+    if (query.format === 'csv')
+      return csvReply(
+        reply,
+        `alarm-statistics_${period.month}${query.organisationId ? `_${query.organisationId}` : ''}`,
+        monthlyStatisticsCsv(report),
+      );
     return { report };
   });
 
@@ -115,7 +140,12 @@ export function reportRoutes(app: FastifyInstance, deps: RouteDeps): void {
       devicesInService(deps.sql, period.from, period.to, scope.organisationIds),
     ]);
     const report = billingCounts(alarms, devices, scope.organisations, scope.includeUnorganised, period, now);
-    if (query.format === 'csv') return csvReply(reply, `billing_${period.month}${query.organisationId ? `_${query.organisationId}` : ''}`, billingCountsCsv(report));
+    if (query.format === 'csv')
+      return csvReply(
+        reply,
+        `billing_${period.month}${query.organisationId ? `_${query.organisationId}` : ''}`,
+        billingCountsCsv(report),
+      );
     return { report };
   });
 }

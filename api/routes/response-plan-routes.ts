@@ -26,12 +26,20 @@ export function responsePlanRoutes(app: FastifyInstance, deps: RouteDeps): void 
   const effectivePlan = async (id: string) => {
     const context = await getResponseContext(sql, id);
     if (!context) throw new ArcError('ARC_ERR_WEARER_NOT_FOUND');
-    return { plan: context.plan, isDefault: context.isDefault, planSource: context.planSource, profile: context.wearer.profile, warnings: context.warnings };
+    return {
+      plan: context.plan,
+      isDefault: context.isDefault,
+      planSource: context.planSource,
+      profile: context.wearer.profile,
+      warnings: context.warnings,
+    };
   };
 
   app.get('/api/response-plans/defaults', { preHandler: staff }, async () => ({ defaults: DEFAULT_PLANS }));
 
-  app.get('/api/wearers/:id/response-plan', { preHandler: staff }, async (request) => effectivePlan(parseInput(WearerParams, request.params).id));
+  app.get('/api/wearers/:id/response-plan', { preHandler: staff }, async (request) =>
+    effectivePlan(parseInput(WearerParams, request.params).id),
+  );
 
   app.put('/api/wearers/:id/response-plan', { preHandler: managers }, async (request) => {
     const { id } = parseInput(WearerParams, request.params);
@@ -44,7 +52,11 @@ export function responsePlanRoutes(app: FastifyInstance, deps: RouteDeps): void 
           field: `steps.${m.step - 1}.contactPosition`,
           message: `step ${m.step} names contact ${m.contactPosition}, but the wearer has ${contactsText(change.contactCount)}`,
         }));
-        throw new ArcError('ARC_ERR_VALIDATION', `The request is not valid: ${details.map((d) => d.message).join('; ')}`, details);
+        throw new ArcError(
+          'ARC_ERR_VALIDATION',
+          `The request is not valid: ${details.map((d) => d.message).join('; ')}`,
+          details,
+        );
       }
       await audit(tx, actorOf(request), 'response_plan.set', id, { plan });
     });
@@ -82,7 +94,10 @@ export function responsePlanRoutes(app: FastifyInstance, deps: RouteDeps): void 
         policeWithdrawnReason: input.policeWithdrawn ? input.policeWithdrawnReason! : null,
       });
       if (!police) throw new ArcError('ARC_ERR_WEARER_NOT_FOUND');
-      await audit(tx, actorOf(request), 'wearer.police_updated', id, { before: { urn, policeWithdrawn, policeWithdrawnReason }, after: police });
+      await audit(tx, actorOf(request), 'wearer.police_updated', id, {
+        before: { urn, policeWithdrawn, policeWithdrawnReason },
+        after: police,
+      });
     });
     return { police: (await getPolice(sql, id))! };
   });

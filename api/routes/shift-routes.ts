@@ -21,14 +21,21 @@ import { insertCommand } from '../store/command-store.js';
  * lone-worker app can offer "Start shift" and show when the next check-in is due. A device that
  * does not know the field ignores it.
  */
-const shiftConfig = (shift: { intervalS: number; lengthS: number; graceS: number } | null) =>
-  ({ id: `c-${randomUUID()}`, type: 'config' as const, shift });
+const shiftConfig = (shift: { intervalS: number; lengthS: number; graceS: number } | null) => ({
+  id: `c-${randomUUID()}`,
+  type: 'config' as const,
+  shift,
+});
 
 /**
  * The ARC ended the running shift early: a `config` with `shiftEndedAt` (ms, the ARC's clock; a
  * field of this ARC's own). The lone-worker app stops showing a shift it started before then.
  */
-const shiftEndedConfig = (at: Date) => ({ id: `c-${randomUUID()}`, type: 'config' as const, shiftEndedAt: at.getTime() });
+const shiftEndedConfig = (at: Date) => ({
+  id: `c-${randomUUID()}`,
+  type: 'config' as const,
+  shiftEndedAt: at.getTime(),
+});
 
 /**
  * Staff started a shift (POST /api/devices/:id/shift): a `config` with `shiftStarted` (times in ms,
@@ -38,11 +45,20 @@ const shiftEndedConfig = (at: Date) => ({ id: `c-${randomUUID()}`, type: 'config
 const shiftStartedConfig = (shift: { startedAt: Date; dueAt: Date; plannedEndAt: Date | null; intervalS: number }) => ({
   id: `c-${randomUUID()}`,
   type: 'config' as const,
-  shiftStarted: { startedAt: shift.startedAt.getTime(), dueAt: shift.dueAt.getTime(), plannedEndAt: shift.plannedEndAt?.getTime() ?? null, intervalS: shift.intervalS },
+  shiftStarted: {
+    startedAt: shift.startedAt.getTime(),
+    dueAt: shift.dueAt.getTime(),
+    plannedEndAt: shift.plannedEndAt?.getTime() ?? null,
+    intervalS: shift.intervalS,
+  },
 });
 
 export const DeviceParams = z.object({ id: z.string().regex(DEVICE_ID_PATTERN) });
-const IntervalS = z.number().int().min(60, 'a check-in interval is at least 60 s').max(86400, 'a check-in interval is at most a day');
+const IntervalS = z
+  .number()
+  .int()
+  .min(60, 'a check-in interval is at least 60 s')
+  .max(86400, 'a check-in interval is at most a day');
 const LengthS = z.number().int().min(600, 'a shift is at least 10 minutes').max(86400, 'a shift is at most a day');
 const GraceS = z.number().int().min(0).max(3600);
 export const NewShift = z.object({
@@ -53,7 +69,10 @@ export const NewShift = z.object({
 });
 export const PatternInput = z
   .object({ intervalS: IntervalS, lengthS: LengthS, graceS: GraceS.optional() })
-  .refine((p) => p.intervalS < p.lengthS, { path: ['intervalS'], message: 'the check-in interval must be shorter than the shift' });
+  .refine((p) => p.intervalS < p.lengthS, {
+    path: ['intervalS'],
+    message: 'the check-in interval must be shorter than the shift',
+  });
 
 export function shiftRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const staff = deps.allow('administrator', 'supervisor', 'operator');
@@ -78,7 +97,11 @@ export function shiftRoutes(app: FastifyInstance, deps: RouteDeps): void {
         by: actor.name,
         at: deps.now(),
       });
-      await audit(tx, actor, 'shift.started', id, { intervalS: started.intervalS, graceS: started.graceS, lengthS: input.lengthS ?? null });
+      await audit(tx, actor, 'shift.started', id, {
+        intervalS: started.intervalS,
+        graceS: started.graceS,
+        lengthS: input.lengthS ?? null,
+      });
       await insertCommand(tx, id, shiftStartedConfig(started));
       return started;
     });

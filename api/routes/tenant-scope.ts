@@ -44,7 +44,11 @@ const NOT_FOUND: Record<OwnedKind, ErrorCode> = {
 };
 
 const asIds = (value: unknown): string[] =>
-  typeof value === 'string' ? [value] : Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+  typeof value === 'string'
+    ? [value]
+    : Array.isArray(value)
+      ? value.filter((v): v is string => typeof v === 'string')
+      : [];
 
 /** What a request names, by kind. */
 function namedIds(request: FastifyRequest): Map<OwnedKind, string[]> {
@@ -57,7 +61,8 @@ function namedIds(request: FastifyRequest): Map<OwnedKind, string[]> {
   }
   for (const source of [request.query, request.body]) {
     if (!source || typeof source !== 'object' || Array.isArray(source)) continue;
-    for (const [field, kind] of Object.entries(NAMED_FIELDS)) add(kind, asIds((source as Record<string, unknown>)[field]));
+    for (const [field, kind] of Object.entries(NAMED_FIELDS))
+      add(kind, asIds((source as Record<string, unknown>)[field]));
   }
   return named;
 }

@@ -37,7 +37,14 @@ const ServedOrganisations = z.array(z.uuid()).max(1000);
  * are the default organisation's). servedOrganisationIds: the organisations a staff account
  * serves, [] for all of them (docs organisations.md).
  */
-export const NewUser = z.object({ email: z.email(), name: Name, role: RoleName, password: Password, organisationId: z.uuid().optional(), servedOrganisationIds: ServedOrganisations.optional() });
+export const NewUser = z.object({
+  email: z.email(),
+  name: Name,
+  role: RoleName,
+  password: Password,
+  organisationId: z.uuid().optional(),
+  servedOrganisationIds: ServedOrganisations.optional(),
+});
 export const UserUpdate = z.object({
   name: Name.optional(),
   role: RoleName.optional(),
@@ -62,20 +69,31 @@ export function userRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const { sql } = deps;
   const admin = deps.allow('administrator', 'organisation_manager');
 
-  app.get('/api/users', { preHandler: deps.allow('administrator', 'supervisor', 'organisation_manager') }, async (request) => ({
-    users: await listUsers(sql, scopeOf(request), request.user?.role !== 'organisation_manager'),
-  }));
+  app.get(
+    '/api/users',
+    { preHandler: deps.allow('administrator', 'supervisor', 'organisation_manager') },
+    async (request) => ({
+      users: await listUsers(sql, scopeOf(request), request.user?.role !== 'organisation_manager'),
+    }),
+  );
 
   // Who is on shift: staff with an operator console connected now (read from the live feed's sockets on every node).
   app.get('/api/staff/on-console', { preHandler: deps.allow('administrator', 'supervisor') }, async () => ({
-    onConsole: (await deps.staffOnConsole()).map((p) => ({ userId: p.userId, since: p.since.toISOString(), consoles: p.consoles })),
+    onConsole: (await deps.staffOnConsole()).map((p) => ({
+      userId: p.userId,
+      since: p.since.toISOString(),
+      consoles: p.consoles,
+    })),
   }));
 
   app.post('/api/users', { preHandler: admin }, async (request, reply) => {
     const { password, servedOrganisationIds: asked, ...input } = parseInput(NewUser, request.body);
     refuseBeyondCarers(request, input.role, asked);
     const servedOrganisationIds = servedWithin(scopeOf(request), input.role, asked);
-    const organisationId = input.role === 'carer' || input.role === 'organisation_manager' ? organisationFilter(scopeOf(request), input.organisationId) : null;
+    const organisationId =
+      input.role === 'carer' || input.role === 'organisation_manager'
+        ? organisationFilter(scopeOf(request), input.organisationId)
+        : null;
     if (input.role === 'organisation_manager' && !organisationId) throw organisationRequired();
     if (servedOrganisationIds?.length && !isStaffRole(input.role)) throw servedByStaffOnly();
     await requireOrganisations(sql, [...(organisationId ? [organisationId] : []), ...(servedOrganisationIds ?? [])]);
@@ -92,7 +110,9 @@ export function userRoutes(app: FastifyInstance, deps: RouteDeps): void {
       });
       return created;
     });
-    return reply.status(201).send({ user: { ...user, disabled: false, organisationId, servedOrganisationIds: servedOrganisationIds ?? [] } });
+    return reply
+      .status(201)
+      .send({ user: { ...user, disabled: false, organisationId, servedOrganisationIds: servedOrganisationIds ?? [] } });
   });
 
   app.patch('/api/users/:id', { preHandler: admin }, async (request) => {
@@ -101,15 +121,18 @@ export function userRoutes(app: FastifyInstance, deps: RouteDeps): void {
     refuseBeyondCarers(request, edit.role, servedOrganisationIds);
     if (servedOrganisationIds !== undefined) servedWithin(scopeOf(request), 'operator', servedOrganisationIds);
     await refuseStaffBeyondScope(sql, scopeOf(request), id);
-    if (request.user?.role === 'organisation_manager' && (await findUserById(sql, id))?.role !== 'carer') throw new ArcError('ARC_ERR_USER_NOT_FOUND');
-    if (organisationId !== undefined || servedOrganisationIds?.length) await requireOrganisations(sql, [...(organisationId ? [organisationId] : []), ...(servedOrganisationIds ?? [])]);
+    if (request.user?.role === 'organisation_manager' && (await findUserById(sql, id))?.role !== 'carer')
+      throw new ArcError('ARC_ERR_USER_NOT_FOUND');
+    if (organisationId !== undefined || servedOrganisationIds?.length)
+      await requireOrganisations(sql, [...(organisationId ? [organisationId] : []), ...(servedOrganisationIds ?? [])]);
     const actor = actorOf(request);
     // Hashed before the accounts are locked: scrypt is slow on purpose.
     const passwordHash = password === undefined ? null : await hashSecret(password);
     const result = await changeAccount(sql, actor, id, edit, passwordHash, { organisationId, servedOrganisationIds });
     // After commit: the sessions are gone, so the feeds must not keep pushing to this account.
     // Another served set: the live feed rejoins the rooms of the organisations served now.
-    if (result.endSessions || servedOrganisationIds !== undefined || organisationId !== undefined) deps.disconnectUser(id);
+    if (result.endSessions || servedOrganisationIds !== undefined || organisationId !== undefined)
+      deps.disconnectUser(id);
     return { user: result.user };
   });
 }
@@ -126,15 +149,19 @@ async function requireOrganisations(sql: Sql, ids: string[]) {
  */
 function servedWithin(scope: Scope, role: Role, asked: string[] | undefined): string[] | undefined {
   if (scope.organisationIds === null || !isStaffRole(role)) return asked;
-  if (asked !== undefined && asked.length === 0) throw new ArcError('ARC_ERR_FORBIDDEN', 'Only staff serving every organisation may give an account all of them');
+  if (asked !== undefined && asked.length === 0)
+    throw new ArcError('ARC_ERR_FORBIDDEN', 'Only staff serving every organisation may give an account all of them');
   return asked ?? scope.organisationIds;
 }
 
 /** Staff held to a set may change only the staff accounts that serve within it (not those serving all). */
 async function refuseStaffBeyondScope(sql: Sql, scope: Scope, userId: string) {
   if (scope.organisationIds === null) return;
-  const [target] = await sql<{ organisationId: string | null }[]>`select organisation_id from users where id = ${userId}`;
+  const [target] = await sql<
+    { organisationId: string | null }[]
+  >`select organisation_id from users where id = ${userId}`;
   if (!target || target.organisationId !== null) return; // an organisation's account: the scope check has judged it
   const served = await servedOrganisations(sql, userId);
-  if (served.length === 0 || served.some((id) => !scope.organisationIds!.includes(id))) throw new ArcError('ARC_ERR_USER_NOT_FOUND');
+  if (served.length === 0 || served.some((id) => !scope.organisationIds!.includes(id)))
+    throw new ArcError('ARC_ERR_USER_NOT_FOUND');
 }

@@ -59,11 +59,18 @@ export const CarerLink = z.object({ carerId: z.uuid(), wearerId: z.uuid() });
 async function fieldsOf(input: z.infer<typeof WearerUpdate>): Promise<WearerFields> {
   const { safePin, duressPin, ...rest } = input;
   // Home is a point: both coordinates or neither (null clears it).
-  if ((rest.homeLat === undefined) !== (rest.homeLon === undefined) || (rest.homeLat === null) !== (rest.homeLon === null)) {
-    throw new ArcError('ARC_ERR_VALIDATION', 'Give both homeLat and homeLon, or neither', [{ field: 'homeLon', message: 'give both coordinates of home, or neither' }]);
+  if (
+    (rest.homeLat === undefined) !== (rest.homeLon === undefined) ||
+    (rest.homeLat === null) !== (rest.homeLon === null)
+  ) {
+    throw new ArcError('ARC_ERR_VALIDATION', 'Give both homeLat and homeLon, or neither', [
+      { field: 'homeLon', message: 'give both coordinates of home, or neither' },
+    ]);
   }
   if (safePin && duressPin && safePin === duressPin) {
-    throw new ArcError('ARC_ERR_VALIDATION', 'The duress PIN must differ from the safe PIN', [{ field: 'duressPin', message: 'must differ from the safe PIN' }]);
+    throw new ArcError('ARC_ERR_VALIDATION', 'The duress PIN must differ from the safe PIN', [
+      { field: 'duressPin', message: 'must differ from the safe PIN' },
+    ]);
   }
   const fields: WearerFields = { ...rest };
   if (safePin !== undefined) fields.safePinHash = safePin === null ? null : await hashSecret(safePin);
@@ -89,7 +96,9 @@ export function wearerRoutes(app: FastifyInstance, deps: RouteDeps): void {
       ? [input.safePin!, stored.duressPinHash, 'safePin']
       : [input.duressPin!, stored.safePinHash, 'duressPin'];
     if (other && (await verifySecret(pin, other))) {
-      throw new ArcError('ARC_ERR_VALIDATION', 'The duress PIN must differ from the safe PIN', [{ field, message: 'must differ from the other PIN' }]);
+      throw new ArcError('ARC_ERR_VALIDATION', 'The duress PIN must differ from the safe PIN', [
+        { field, message: 'must differ from the other PIN' },
+      ]);
     }
   }
   // Organisation managers manage their own organisation's wearers (the role guard keeps them there).
@@ -97,7 +106,8 @@ export function wearerRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const managers = deps.allow('administrator', 'supervisor', 'organisation_manager');
 
   async function requireOrganisation(organisationId: string | null | undefined) {
-    if (organisationId && !(await getOrganisation(sql, organisationId))) throw new ArcError('ARC_ERR_ORGANISATION_NOT_FOUND');
+    if (organisationId && !(await getOrganisation(sql, organisationId)))
+      throw new ArcError('ARC_ERR_ORGANISATION_NOT_FOUND');
   }
 
   app.get('/api/wearers', { preHandler: staff }, async (request) => {
@@ -117,7 +127,10 @@ export function wearerRoutes(app: FastifyInstance, deps: RouteDeps): void {
   app.post('/api/wearers', { preHandler: managers }, async (request, reply) => {
     const parsed = parseInput(WearerInput, request.body);
     // Without one: the caller's only organisation, or (for staff serving all) the default one.
-    const input = { ...parsed, organisationId: organisationFilter(scopeOf(request), parsed.organisationId ?? undefined) };
+    const input = {
+      ...parsed,
+      organisationId: organisationFilter(scopeOf(request), parsed.organisationId ?? undefined),
+    };
     await requireOrganisation(input.organisationId);
     const fields = await fieldsOf(input);
     const wearer = await inTransaction(sql, async (tx) => {
@@ -179,7 +192,8 @@ export function wearerRoutes(app: FastifyInstance, deps: RouteDeps): void {
   app.delete('/api/carer-links', { preHandler: managers }, async (request) => {
     const { carerId, wearerId } = parseInput(CarerLink, request.body);
     await inTransaction(sql, async (tx) => {
-      if (!(await unlinkCarer(tx, carerId, wearerId))) throw new ArcError('ARC_ERR_NOT_FOUND', 'That carer is not linked to that wearer');
+      if (!(await unlinkCarer(tx, carerId, wearerId)))
+        throw new ArcError('ARC_ERR_NOT_FOUND', 'That carer is not linked to that wearer');
       await audit(tx, actorOf(request), 'carer.unlinked', wearerId, { carerId });
     });
     return { ok: true };

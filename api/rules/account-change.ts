@@ -35,7 +35,12 @@ export type AccountDecision =
       /** Remove every link of this carer to the people they looked after. */
       dropCarerLinks: boolean;
     }
-  | { ok: false; code: 'ARC_ERR_USER_OWN_ACCOUNT' | 'ARC_ERR_LAST_ADMINISTRATOR'; field: 'role' | 'disabled'; message: string };
+  | {
+      ok: false;
+      code: 'ARC_ERR_USER_OWN_ACCOUNT' | 'ARC_ERR_LAST_ADMINISTRATOR';
+      field: 'role' | 'disabled';
+      message: string;
+    };
 
 export function decideAccountChange(input: {
   actorId: string;
@@ -56,7 +61,10 @@ export function decideAccountChange(input: {
       ok: false,
       code: 'ARC_ERR_USER_OWN_ACCOUNT',
       field,
-      message: changes.disabled === true ? 'You cannot disable your own account; another administrator can' : 'You cannot change your own role; another administrator can',
+      message:
+        changes.disabled === true
+          ? 'You cannot disable your own account; another administrator can'
+          : 'You cannot change your own role; another administrator can',
     };
   }
   const activeAdministrator = account.role === 'administrator' && !account.disabled;

@@ -5,7 +5,13 @@
 // grouped: each is handled on its own.
 
 /** The causes a flood can share; everything else is always its own alarm. */
-export const GROUPABLE_TYPES: ReadonlySet<string> = new Set(['no_comm', 'battery.low', 'power.off', 'tamper', 'unrecognised']);
+export const GROUPABLE_TYPES: ReadonlySet<string> = new Set([
+  'no_comm',
+  'battery.low',
+  'power.off',
+  'tamper',
+  'unrecognised',
+]);
 /** Alarms of one cause within this long of the previous one belong to the same flood. */
 export const FLOOD_GAP_MS = 5 * 60_000;
 /** Fewer than this is not a flood. */
@@ -43,7 +49,13 @@ export function floodGroups(alarms: Iterable<FloodCandidate>): FloodGroup[] {
     list.sort((a, b) => a.at - b.at);
     let run: typeof list = [];
     const close = () => {
-      if (run.length >= FLOOD_MIN) groups.push({ type, alarmIds: run.map((r) => r.alarm.id), firstAt: run[0].alarm.receivedAt, lastAt: run.at(-1)!.alarm.receivedAt });
+      if (run.length >= FLOOD_MIN)
+        groups.push({
+          type,
+          alarmIds: run.map((r) => r.alarm.id),
+          firstAt: run[0].alarm.receivedAt,
+          lastAt: run.at(-1)!.alarm.receivedAt,
+        });
       run = [];
     };
     for (const entry of list) {

@@ -89,7 +89,8 @@ export function applyAlarmAction(alarm: AlarmState, action: AlarmAction, actor: 
 
   // Annotation is the one thing a resolved alarm still takes.
   if (action.kind === 'annotate') return done({}, { text: action.text });
-  if (alarm.status === 'resolved') return refuse('ARC_ERR_ALARM_RESOLVED', 'This alarm is resolved: it can only be annotated');
+  if (alarm.status === 'resolved')
+    return refuse('ARC_ERR_ALARM_RESOLVED', 'This alarm is resolved: it can only be annotated');
 
   if (action.kind === 'accept') {
     if (alarm.owner?.id === actor.id) return { ok: true, alarm, record: null, changed: false };
@@ -97,7 +98,8 @@ export function applyAlarmAction(alarm: AlarmState, action: AlarmAction, actor: 
     return done({ status: 'accepted', owner: { id: actor.id, name: actor.name } });
   }
   if (action.kind === 'reassign') {
-    if (!isManager(actor)) return refuse('ARC_ERR_FORBIDDEN', 'Only a supervisor or administrator can reassign an alarm');
+    if (!isManager(actor))
+      return refuse('ARC_ERR_FORBIDDEN', 'Only a supervisor or administrator can reassign an alarm');
     return done(
       { status: 'accepted', owner: { id: action.to.id, name: action.to.name } },
       { from: alarm.owner?.name ?? null, to: action.to.name, toId: action.to.id },
@@ -116,15 +118,24 @@ export function applyAlarmAction(alarm: AlarmState, action: AlarmAction, actor: 
     case 'called_wearer':
       return done({}, { outcome: action.outcome, note: action.note });
     case 'called_contact':
-      if (alarm.isTest) return refuse('ARC_ERR_ALARM_TEST_MODE', 'This alarm is from a device on test: contacts are not involved');
-      return done({}, { contactName: action.contactName, contactId: action.contactId, outcome: action.outcome, note: action.note });
+      if (alarm.isTest)
+        return refuse('ARC_ERR_ALARM_TEST_MODE', 'This alarm is from a device on test: contacts are not involved');
+      return done(
+        {},
+        { contactName: action.contactName, contactId: action.contactId, outcome: action.outcome, note: action.note },
+      );
     case 'contact_notified':
-      if (alarm.isTest) return refuse('ARC_ERR_ALARM_TEST_MODE', 'This alarm is from a device on test: contacts are not involved');
+      if (alarm.isTest)
+        return refuse('ARC_ERR_ALARM_TEST_MODE', 'This alarm is from a device on test: contacts are not involved');
       return done({}, { contactName: action.contactName, how: action.how, note: action.note });
     case 'passed_to_police': {
-      if (alarm.isTest) return refuse('ARC_ERR_ALARM_TEST_MODE', 'This alarm is from a device on test: police are not involved');
+      if (alarm.isTest)
+        return refuse('ARC_ERR_ALARM_TEST_MODE', 'This alarm is from a device on test: police are not involved');
       if (alarm.wearer?.policeWithdrawn) {
-        return refuse('ARC_ERR_ALARM_POLICE_WITHDRAWN', `Police response withdrawn: ${alarm.wearer.policeWithdrawnReason ?? 'no reason recorded'}`);
+        return refuse(
+          'ARC_ERR_ALARM_POLICE_WITHDRAWN',
+          `Police response withdrawn: ${alarm.wearer.policeWithdrawnReason ?? 'no reason recorded'}`,
+        );
       }
       // The URN is passed exactly as the police issued it; the wearer's is the default.
       const urn = action.urn ?? alarm.wearer?.urn ?? null;
@@ -136,24 +147,38 @@ export function applyAlarmAction(alarm: AlarmState, action: AlarmAction, actor: 
       return done({}, { reference: action.reference, note: action.note });
     case 'message_wearer':
       // Spec, "Commands": after a duress activation the device is sent nothing an onlooker could see.
-      if (alarm.silent) return refuse('ARC_ERR_ALARM_SILENT', 'A duress alarm is silent: nothing is sent to the wearer\'s device');
-      if (action.text.length > WEARER_MESSAGE_MAX) return refuse('ARC_ERR_VALIDATION', `A message to the wearer is at most ${WEARER_MESSAGE_MAX} characters`);
+      if (alarm.silent)
+        return refuse('ARC_ERR_ALARM_SILENT', "A duress alarm is silent: nothing is sent to the wearer's device");
+      if (action.text.length > WEARER_MESSAGE_MAX)
+        return refuse('ARC_ERR_VALIDATION', `A message to the wearer is at most ${WEARER_MESSAGE_MAX} characters`);
       return done({}, { text: action.text });
     case 'verified':
       return done({ verified: action.verdict }, { verdict: action.verdict, note: action.note });
     case 'resolve': {
       const code = CLOSURE_CODES[action.closureCode];
-      if (code.genuine && !action.note?.trim()) return refuse('ARC_ERR_CLOSURE_NOTE_REQUIRED', 'A genuine alarm needs a note saying what was done');
+      if (code.genuine && !action.note?.trim())
+        return refuse('ARC_ERR_CLOSURE_NOTE_REQUIRED', 'A genuine alarm needs a note saying what was done');
       // A genuine alarm is closed only when the plan's mandatory steps were logged, or an
       // operator overrides them with a reason (kept on the alarm and in the audit log).
       const open = code.genuine ? alarm.mandatoryStepsOpen : [];
       const override = action.override?.trim();
       if (open.length && !override) {
-        return refuse('ARC_ERR_PLAN_STEPS_OPEN', `Mandatory plan step${open.length > 1 ? 's' : ''} ${open.join(', ')} not logged: log ${open.length > 1 ? 'them' : 'it'}, or give a reason to override`);
+        return refuse(
+          'ARC_ERR_PLAN_STEPS_OPEN',
+          `Mandatory plan step${open.length > 1 ? 's' : ''} ${open.join(', ')} not logged: log ${open.length > 1 ? 'them' : 'it'}, or give a reason to override`,
+        );
       }
       return done(
-        { status: 'resolved', closureCode: action.closureCode, verified: alarm.verified ?? (code.genuine ? 'genuine' : 'false') },
-        { closureCode: action.closureCode, note: action.note, ...(open.length ? { overrideReason: override, stepsOverridden: open } : {}) },
+        {
+          status: 'resolved',
+          closureCode: action.closureCode,
+          verified: alarm.verified ?? (code.genuine ? 'genuine' : 'false'),
+        },
+        {
+          closureCode: action.closureCode,
+          note: action.note,
+          ...(open.length ? { overrideReason: override, stepsOverridden: open } : {}),
+        },
       );
     }
   }

@@ -27,7 +27,11 @@ describe('carerAlarmStatus', () => {
     ],
     [
       'an exclusion zone is never named',
-      { openCount: 1, oldestOpen: { type: 'geofence.entered', receivedAt: at('2026-07-14T13:02:00Z') }, lastClosed: null },
+      {
+        openCount: 1,
+        oldestOpen: { type: 'geofence.entered', receivedAt: at('2026-07-14T13:02:00Z') },
+        lastClosed: null,
+      },
       'The alarm centre is dealing with an alarm for Mum since 14:02.',
       'open',
     ],
@@ -45,7 +49,15 @@ describe('carerAlarmStatus', () => {
   });
 
   it('keeps when the last alarm closed while another is open', () => {
-    const status = carerAlarmStatus('Mum', { openCount: 1, oldestOpen: { type: 'sos', receivedAt: NOW }, lastClosed: { type: 'fall', resolvedAt: at('2026-07-14T10:00:00Z') } }, NOW);
+    const status = carerAlarmStatus(
+      'Mum',
+      {
+        openCount: 1,
+        oldestOpen: { type: 'sos', receivedAt: NOW },
+        lastClosed: { type: 'fall', resolvedAt: at('2026-07-14T10:00:00Z') },
+      },
+      NOW,
+    );
     expect(status).toMatchObject({ state: 'open', since: NOW.toISOString(), closedAt: '2026-07-14T10:00:00.000Z' });
   });
 });

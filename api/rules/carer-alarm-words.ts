@@ -95,7 +95,12 @@ const bracketed = (type: string) => {
 };
 
 /** "The alarm centre is dealing with an alarm for Mum (SOS button pressed) since 14:02." */
-export function carerAlarmStatus(name: string, facts: CarerAlarmFacts, now: Date, timeZone = CARER_TIME_ZONE): CarerAlarmStatus {
+export function carerAlarmStatus(
+  name: string,
+  facts: CarerAlarmFacts,
+  now: Date,
+  timeZone = CARER_TIME_ZONE,
+): CarerAlarmStatus {
   const closedAt = facts.lastClosed?.resolvedAt.toISOString() ?? null;
   if (facts.openCount > 0 && facts.oldestOpen) {
     const since = clockTime(facts.oldestOpen.receivedAt, now, timeZone);
@@ -107,7 +112,12 @@ export function carerAlarmStatus(name: string, facts: CarerAlarmFacts, now: Date
   }
   if (facts.lastClosed) {
     const at = clockTime(facts.lastClosed.resolvedAt, now, timeZone);
-    return { state: 'closed', text: `The last alarm for ${name}${bracketed(facts.lastClosed.type)} was closed at ${at}.`, since: null, closedAt };
+    return {
+      state: 'closed',
+      text: `The last alarm for ${name}${bracketed(facts.lastClosed.type)} was closed at ${at}.`,
+      since: null,
+      closedAt,
+    };
   }
   return { state: 'none', text: `No alarm for ${name} so far.`, since: null, closedAt: null };
 }

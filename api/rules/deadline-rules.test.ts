@@ -1,11 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { batteryDecision, firedLate, missedCheckinDueAt, nextEscalation, silenceDueAt, type UnacceptedAlarm } from './deadline-rules.js';
+import {
+  batteryDecision,
+  firedLate,
+  missedCheckinDueAt,
+  nextEscalation,
+  silenceDueAt,
+  type UnacceptedAlarm,
+} from './deadline-rules.js';
 import { loadConfig } from '../config.js';
 
 const deadlines = loadConfig({}).ARC_ACCEPT_DEADLINES;
 const T0 = new Date('2026-11-23T14:00:00Z');
 const at = (s: number) => new Date(T0.getTime() + s * 1000);
-const alarm = (over: Partial<UnacceptedAlarm> = {}): UnacceptedAlarm => ({ status: 'raised', priority: 1, receivedAt: T0, escalationLevel: 0, isTest: false, ...over });
+const alarm = (over: Partial<UnacceptedAlarm> = {}): UnacceptedAlarm => ({
+  status: 'raised',
+  priority: 1,
+  receivedAt: T0,
+  escalationLevel: 0,
+  isTest: false,
+  ...over,
+});
 
 describe('nextEscalation (BS 8484: 10 s, then 40 s, for the highest priority)', () => {
   it.each([
@@ -16,7 +30,12 @@ describe('nextEscalation (BS 8484: 10 s, then 40 s, for the highest priority)', 
     ['nothing after level 2', alarm({ escalationLevel: 2 }), 4000, null],
     ['accepted in time: nothing', alarm({ status: 'accepted' }), 60, null],
     ['resolved: nothing', alarm({ status: 'resolved' }), 60, null],
-    ['a test alarm calls in no supervisor', alarm({ escalationLevel: 1, isTest: true }), 40, { level: 2, notifySupervisors: false }],
+    [
+      'a test alarm calls in no supervisor',
+      alarm({ escalationLevel: 1, isTest: true }),
+      40,
+      { level: 2, notifySupervisors: false },
+    ],
     ['priority 3: overdue at 60 s', alarm({ priority: 3 }), 59, null],
     ['priority 3 at 60 s', alarm({ priority: 3 }), 60, { level: 1 }],
     ['found long after (a restart): late', alarm(), 300, { level: 1, late: true }],

@@ -31,7 +31,11 @@ export interface Escalation {
  * accepted by its first deadline is overdue; by its second, supervisors are called in. Both count
  * from the ARC's receive time. A test alarm is shown overdue but calls in nobody.
  */
-export function nextEscalation(alarm: UnacceptedAlarm, deadlines: Record<number, AcceptDeadline>, now: Date): Escalation | null {
+export function nextEscalation(
+  alarm: UnacceptedAlarm,
+  deadlines: Record<number, AcceptDeadline>,
+  now: Date,
+): Escalation | null {
   if (alarm.status !== 'raised' || alarm.escalationLevel >= 2) return null;
   const deadline = deadlines[alarm.priority];
   const level = (alarm.escalationLevel + 1) as 1 | 2;
@@ -56,7 +60,12 @@ export type BatteryDecision = 'raise' | 'reset' | null;
  * Low battery: raised once per charge cycle. The cycle ends when the device charges or comes back
  * 10 points above the threshold (so a level wavering at the threshold does not raise again).
  */
-export function batteryDecision(b: { batt: number | undefined; charging: boolean | undefined; thresholdPercent: number; raisedThisCycle: boolean }): BatteryDecision {
+export function batteryDecision(b: {
+  batt: number | undefined;
+  charging: boolean | undefined;
+  thresholdPercent: number;
+  raisedThisCycle: boolean;
+}): BatteryDecision {
   if (b.raisedThisCycle) {
     if (b.charging === true || (b.batt !== undefined && b.batt >= b.thresholdPercent + 10)) return 'reset';
     return null;

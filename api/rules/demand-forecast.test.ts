@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { fitHoltWinters, forecastDemand, HOURS_PER_WEEK, holtWinters, holtWintersForecast, seasonalNaive } from './demand-forecast.js';
+import {
+  fitHoltWinters,
+  forecastDemand,
+  HOURS_PER_WEEK,
+  holtWinters,
+  holtWintersForecast,
+  seasonalNaive,
+} from './demand-forecast.js';
 import { poisson, seededRandom } from './seeded-random.js';
 
 describe('Holt-Winters additive recursions (FPP3 §8.3), worked by hand', () => {
@@ -23,11 +30,13 @@ describe('Holt-Winters additive recursions (FPP3 §8.3), worked by hand', () => 
     ['h=2', holtWintersForecast(fit, 2)[1], 7],
   ])('%s', (_, got, want) => expect(got).toBeCloseTo(want, 12));
 
-  it('needs two seasons', () => expect(() => holtWinters([1, 2, 3], 2, { alpha: 0.1, beta: 0, gamma: 0.1 })).toThrow(RangeError));
+  it('needs two seasons', () =>
+    expect(() => holtWinters([1, 2, 3], 2, { alpha: 0.1, beta: 0, gamma: 0.1 })).toThrow(RangeError));
 });
 
 describe('a series the model describes exactly is forecast exactly', () => {
-  const weekly = (t: number) => 3 + 2 * Math.sin((2 * Math.PI * (t % HOURS_PER_WEEK)) / 24) + (t % HOURS_PER_WEEK > 120 ? 1.5 : 0);
+  const weekly = (t: number) =>
+    3 + 2 * Math.sin((2 * Math.PI * (t % HOURS_PER_WEEK)) / 24) + (t % HOURS_PER_WEEK > 120 ? 1.5 : 0);
   it.each<[string, (t: number) => number]>([
     ['level + season', weekly],
     ['level + trend + season', (t) => weekly(t) + 0.002 * t],
@@ -61,7 +70,9 @@ describe('forecastDemand on seeded history', () => {
     expect(forecast.backtest.meanAbsError).toBeLessThan(forecast.backtest.seasonalNaiveMeanAbsError);
   });
   it('gets the held-back total within 10 %', () => {
-    expect(Math.abs(forecast.backtest.forecastTotal - forecast.backtest.actualTotal) / forecast.backtest.actualTotal).toBeLessThan(0.1);
+    expect(
+      Math.abs(forecast.backtest.forecastTotal - forecast.backtest.actualTotal) / forecast.backtest.actualTotal,
+    ).toBeLessThan(0.1);
   });
   it('an 80 % band holds roughly 80 % of the week it was not set on', () => {
     expect(forecast.backtest.bandCoverage).toBeGreaterThan(0.65);
@@ -86,7 +97,11 @@ describe('forecastDemand on seeded history', () => {
 describe('too little history', () => {
   it('says how much there is and how much it needs', () => {
     const result = forecastDemand(new Array(3 * HOURS_PER_WEEK).fill(1), 24);
-    expect(result).toEqual({ ok: false, reason: 'a forecast needs 4 weeks of history; there are 3.0', weeksOfHistory: 3 });
+    expect(result).toEqual({
+      ok: false,
+      reason: 'a forecast needs 4 weeks of history; there are 3.0',
+      weeksOfHistory: 3,
+    });
   });
 });
 

@@ -138,7 +138,8 @@ export interface DemandForecast {
   };
 }
 
-export type ForecastResult = { ok: true; forecast: DemandForecast } | { ok: false; reason: string; weeksOfHistory: number };
+export type ForecastResult =
+  { ok: true; forecast: DemandForecast } | { ok: false; reason: string; weeksOfHistory: number };
 
 /**
  * Forecasts `horizon` hours after an hourly history. Needs four whole weeks: two to start the
@@ -149,7 +150,11 @@ export function forecastDemand(history: readonly number[], horizon: number, band
   const heldBackWeeks = 2;
   const weeks = history.length / m;
   if (history.length < (2 + heldBackWeeks) * m) {
-    return { ok: false, reason: `a forecast needs ${2 + heldBackWeeks} weeks of history; there are ${weeks.toFixed(1)}`, weeksOfHistory: weeks };
+    return {
+      ok: false,
+      reason: `a forecast needs ${2 + heldBackWeeks} weeks of history; there are ${weeks.toFixed(1)}`,
+      weeksOfHistory: weeks,
+    };
   }
   const cut = history.length - heldBackWeeks * m;
   const training = history.slice(0, cut);
@@ -179,7 +184,8 @@ export function forecastDemand(history: readonly number[], horizon: number, band
     const [lo, hi] = bandOf(mean, low, high);
     return { step: i + 1, mean, low: lo, high: hi };
   });
-  const mae = (forecast: number[]) => heldBack.reduce((s, actual, i) => s + Math.abs(actual - forecast[i]), 0) / heldBack.length;
+  const mae = (forecast: number[]) =>
+    heldBack.reduce((s, actual, i) => s + Math.abs(actual - forecast[i]), 0) / heldBack.length;
   return {
     ok: true,
     forecast: {

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { erlangB, meanWait, offeredErlangs, operatorsNeeded, probabilityOfWaiting, serviceLevel, STAFFING_TARGETS } from './erlang-c.js';
+import {
+  erlangB,
+  meanWait,
+  offeredErlangs,
+  operatorsNeeded,
+  probabilityOfWaiting,
+  serviceLevel,
+  STAFFING_TARGETS,
+} from './erlang-c.js';
 
 /** Erlang C straight from its textbook form, with factorials: a second computation to check the recursion. */
 function erlangCByFactorials(n: number, a: number): number {

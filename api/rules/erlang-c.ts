@@ -61,9 +61,23 @@ export interface AnswerTarget {
 /** The targets the ARC is held to (api/rules/sla-targets.ts has the same lines for the SLA report). */
 export const STAFFING_TARGETS: { id: string; name: string; lines: AnswerTarget[] }[] = [
   // BS 8484: 80 % of activations answered within 10 s and 98.5 % within 40 s.
-  { id: 'bs8484', name: 'BS 8484', lines: [{ withinS: 10, share: 0.8 }, { withinS: 40, share: 0.985 }] },
+  {
+    id: 'bs8484',
+    name: 'BS 8484',
+    lines: [
+      { withinS: 10, share: 0.8 },
+      { withinS: 40, share: 0.985 },
+    ],
+  },
   // TSA Telecare Code of Practice: 97.5 % within 60 s and 99 % within 180 s.
-  { id: 'tsa', name: 'TSA telecare', lines: [{ withinS: 60, share: 0.975 }, { withinS: 180, share: 0.99 }] },
+  {
+    id: 'tsa',
+    name: 'TSA telecare',
+    lines: [
+      { withinS: 60, share: 0.975 },
+      { withinS: 180, share: 0.99 },
+    ],
+  },
 ];
 
 /**

@@ -3,7 +3,10 @@ import { decideEvent, placeAlarm, type EventContext, type PinCheck } from './eve
 
 const NOW = new Date('2026-11-23T14:00:00Z');
 const quiet: EventContext = { openAlarms: [], amberSessionOpen: false, batteryLowRaised: false };
-const event = (type: string, extra: { known?: boolean; discreet?: boolean; durationS?: number; note?: string } = {}) => ({
+const event = (
+  type: string,
+  extra: { known?: boolean; discreet?: boolean; durationS?: number; note?: string } = {},
+) => ({
   type,
   known: extra.known ?? true,
   discreet: extra.discreet,
@@ -83,7 +86,11 @@ describe('repeated activations and the operator who holds the wearer', () => {
 
   it('a second SOS while one is open is one more activation of it, not a new alarm', () => {
     const decision = decide('sos', 'not_required', { openAlarms: [openSos] });
-    expect(decision).toMatchObject({ alarm: null, attachTo: { alarmId: 'a-sos', priority: 1 }, reply: 'alarm.received' });
+    expect(decision).toMatchObject({
+      alarm: null,
+      attachTo: { alarmId: 'a-sos', priority: 1 },
+      reply: 'alarm.received',
+    });
   });
 
   it('a new kind of alarm goes to the operator holding the wearer, linked to what they hold', () => {
@@ -110,7 +117,9 @@ describe('repeated activations and the operator who holds the wearer', () => {
 
 describe('amber sessions', () => {
   it('start: due after its duration from the ARC receive time, with its note', () => {
-    expect(decide('amber.start', 'not_required', {}, { durationS: 2700, note: 'Visiting 12 Acacia Avenue' }).amber).toEqual({
+    expect(
+      decide('amber.start', 'not_required', {}, { durationS: 2700, note: 'Visiting 12 Acacia Avenue' }).amber,
+    ).toEqual({
       kind: 'start',
       dueAt: new Date('2026-11-23T14:45:00Z'),
       note: 'Visiting 12 Acacia Avenue',
@@ -142,13 +151,23 @@ describe('amber sessions', () => {
 describe('sos.cancel', () => {
   const openSos = { id: 'a-sos', type: 'sos', priority: 1, ownerId: null, linkedTo: null };
   it('with the safe PIN marks the open SOS cancelled by the wearer, for an operator to verify', () => {
-    expect(decide('sos.cancel', 'safe', { openAlarms: [openSos] })).toMatchObject({ cancelledByWearer: 'a-sos', alarm: null });
+    expect(decide('sos.cancel', 'safe', { openAlarms: [openSos] })).toMatchObject({
+      cancelledByWearer: 'a-sos',
+      alarm: null,
+    });
   });
   it('with the duress PIN leaves the SOS as it is and raises duress', () => {
-    expect(decide('sos.cancel', 'duress', { openAlarms: [openSos] })).toMatchObject({ cancelledByWearer: null, alarm: { type: 'duress' } });
+    expect(decide('sos.cancel', 'duress', { openAlarms: [openSos] })).toMatchObject({
+      cancelledByWearer: null,
+      alarm: { type: 'duress' },
+    });
   });
   it('with a wrong PIN changes nothing', () => {
-    expect(decide('sos.cancel', 'wrong', { openAlarms: [openSos] })).toMatchObject({ cancelledByWearer: null, alarm: null, reply: null });
+    expect(decide('sos.cancel', 'wrong', { openAlarms: [openSos] })).toMatchObject({
+      cancelledByWearer: null,
+      alarm: null,
+      reply: null,
+    });
   });
 });
 

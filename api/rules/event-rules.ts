@@ -100,7 +100,16 @@ export interface EventDecision {
   cancelledByWearer: string | null;
 }
 
-const NOTHING: EventDecision = { alarm: null, attachTo: null, routeTo: null, reply: null, locate: null, amber: null, checkin: false, cancelledByWearer: null };
+const NOTHING: EventDecision = {
+  alarm: null,
+  attachTo: null,
+  routeTo: null,
+  reply: null,
+  locate: null,
+  amber: null,
+  checkin: false,
+  cancelledByWearer: null,
+};
 
 /**
  * After a person's own activation the operator needs to see them move: a fix every 15 s for
@@ -129,11 +138,18 @@ const ALARMING: Partial<Record<string, AlarmType>> = {
  * one more activation of it (a second SOS is not a second incident); anything else is a new
  * alarm, routed to the operator who already holds this wearer.
  */
-export function placeAlarm(alarm: RaiseAlarm, openAlarms: OpenAlarm[]): Pick<EventDecision, 'alarm' | 'attachTo' | 'routeTo'> {
+export function placeAlarm(
+  alarm: RaiseAlarm,
+  openAlarms: OpenAlarm[],
+): Pick<EventDecision, 'alarm' | 'attachTo' | 'routeTo'> {
   const same = openAlarms.find((a) => a.type === alarm.type);
   if (same) return { alarm: null, attachTo: { alarmId: same.id, priority: alarm.priority }, routeTo: null };
   const held = openAlarms.find((a) => a.ownerId !== null);
-  return { alarm, attachTo: null, routeTo: held ? { ownerId: held.ownerId!, linkedTo: held.linkedTo ?? held.id } : null };
+  return {
+    alarm,
+    attachTo: null,
+    routeTo: held ? { ownerId: held.ownerId!, linkedTo: held.linkedTo ?? held.id } : null,
+  };
 }
 
 export function decideEvent(
@@ -170,7 +186,10 @@ export function decideEvent(
     case 'checkin':
       return { ...NOTHING, checkin: true };
     case 'amber.start':
-      return { ...NOTHING, amber: { kind: 'start', dueAt: after(event.durationS ?? DEFAULT_AMBER_SECONDS), note: event.note ?? null } };
+      return {
+        ...NOTHING,
+        amber: { kind: 'start', dueAt: after(event.durationS ?? DEFAULT_AMBER_SECONDS), note: event.note ?? null },
+      };
     case 'amber.extend':
       // Extending a session the ARC does not know of starts one: the wearer expects to be watched.
       return {
@@ -184,7 +203,10 @@ export function decideEvent(
       // Spec, "PINs": the duress PIN gets exactly the reply a normal cancel gets, while the
       // ARC raises a silent duress alarm of the highest priority. A wrong PIN ends nothing.
       const reply: CommandType = event.type === 'amber.end' ? 'session.ended' : 'alarm.received';
-      const amber: AmberChange | null = event.type === 'amber.end' && context.amberSessionOpen ? { kind: 'end', reason: pin === 'duress' ? 'duress' : 'safe_pin' } : null;
+      const amber: AmberChange | null =
+        event.type === 'amber.end' && context.amberSessionOpen
+          ? { kind: 'end', reason: pin === 'duress' ? 'duress' : 'safe_pin' }
+          : null;
       if (pin === 'duress') return { ...place(raise(AlarmType.duress, true, true), reply), amber };
       if (pin === 'safe' || pin === 'not_required') {
         const sos = event.type === 'sos.cancel' ? context.openAlarms.find((a) => a.type === AlarmType.sos) : undefined;

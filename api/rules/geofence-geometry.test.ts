@@ -21,11 +21,28 @@ const offset = (origin: LatLon, north: number, east: number): LatLon => [
 
 const HOME: LatLon = [51.5, -0.1];
 /** 200 m × 200 m square centred on HOME. */
-const SQUARE: LatLon[] = [offset(HOME, -100, -100), offset(HOME, -100, 100), offset(HOME, 100, 100), offset(HOME, 100, -100)];
+const SQUARE: LatLon[] = [
+  offset(HOME, -100, -100),
+  offset(HOME, -100, 100),
+  offset(HOME, 100, 100),
+  offset(HOME, 100, -100),
+];
 /** An L: the square with its north-east quarter cut out. */
-const ELL: LatLon[] = [offset(HOME, -100, -100), offset(HOME, -100, 100), offset(HOME, 0, 100), offset(HOME, 0, 0), offset(HOME, 100, 0), offset(HOME, 100, -100)];
+const ELL: LatLon[] = [
+  offset(HOME, -100, -100),
+  offset(HOME, -100, 100),
+  offset(HOME, 0, 100),
+  offset(HOME, 0, 0),
+  offset(HOME, 100, 0),
+  offset(HOME, 100, -100),
+];
 /** 2 km square straddling the antimeridian on the equator. */
-const DATELINE: LatLon[] = [[-0.009, 179.991], [-0.009, -179.991], [0.009, -179.991], [0.009, 179.991]];
+const DATELINE: LatLon[] = [
+  [-0.009, 179.991],
+  [-0.009, -179.991],
+  [0.009, -179.991],
+  [0.009, 179.991],
+];
 
 describe('distanceM: great-circle distances we know', () => {
   it.each([
@@ -78,7 +95,12 @@ describe('signedDistanceToPolygon and pointInPolygon', () => {
 
   it('a closed ring (first point repeated last) measures the same as the open ring', () => {
     const closed = [...SQUARE, SQUARE[0]];
-    for (const [north, east] of [[0, 0], [150, 0], [-90, 95], [300, -300]] as const) {
+    for (const [north, east] of [
+      [0, 0],
+      [150, 0],
+      [-90, 95],
+      [300, -300],
+    ] as const) {
       const point = offset(HOME, north, east);
       expect(signedDistanceToPolygon(point, closed)).toBeCloseTo(signedDistanceToPolygon(point, SQUARE), 6);
       expect(pointInPolygon(point, closed)).toBe(pointInPolygon(point, SQUARE));
@@ -110,7 +132,18 @@ describe('polygon checks used where zones are drawn', () => {
     ['L', ELL, false],
     ['triangle', SQUARE.slice(0, 3), false],
     ['bow tie', [SQUARE[0], SQUARE[1], SQUARE[3], SQUARE[2]], true],
-    ['a ring that touches itself at a vertex', [offset(HOME, 0, 0), offset(HOME, 100, 0), offset(HOME, 100, 100), offset(HOME, 0, 0.0), offset(HOME, -100, 0), offset(HOME, -100, -100)], true],
+    [
+      'a ring that touches itself at a vertex',
+      [
+        offset(HOME, 0, 0),
+        offset(HOME, 100, 0),
+        offset(HOME, 100, 100),
+        offset(HOME, 0, 0.0),
+        offset(HOME, -100, 0),
+        offset(HOME, -100, -100),
+      ],
+      true,
+    ],
   ] as const)('self-intersection of %s: %s', (_name, ring, expected) => {
     expect(ringSelfIntersects(ring)).toBe(expected);
   });

@@ -29,7 +29,7 @@ export function distanceM(a: LatLon, b: LatLon): number {
 
 /** Longitude difference wrapped into [-180, 180), so 179.9 → -179.9 is 0.2 degrees, not 359.8. */
 function lonDelta(from: number, to: number): number {
-  const d = (((to - from) % 360) + 540) % 360 - 180;
+  const d = ((((to - from) % 360) + 540) % 360) - 180;
   return d;
 }
 
@@ -38,7 +38,10 @@ type Xy = readonly [x: number, y: number];
 /** `p` in metres east and north of `origin`, on the plane tangent at `origin`. */
 export function projectFrom(origin: LatLon, p: LatLon): Xy {
   const metresPerDegree = EARTH_RADIUS_M * RAD;
-  return [lonDelta(origin[1], p[1]) * Math.cos(origin[0] * RAD) * metresPerDegree, (p[0] - origin[0]) * metresPerDegree];
+  return [
+    lonDelta(origin[1], p[1]) * Math.cos(origin[0] * RAD) * metresPerDegree,
+    (p[0] - origin[0]) * metresPerDegree,
+  ];
 }
 
 /** Distance from the plane's origin to the segment a–b. */
@@ -82,7 +85,8 @@ export function pointInPolygon(point: LatLon, ring: readonly LatLon[]): boolean 
 export function signedDistanceToPolygon(point: LatLon, ring: readonly LatLon[]): number {
   const plane = ring.map((p) => projectFrom(point, p));
   let nearest = Infinity;
-  for (let i = 0, j = plane.length - 1; i < plane.length; j = i++) nearest = Math.min(nearest, originToSegment(plane[j], plane[i]));
+  for (let i = 0, j = plane.length - 1; i < plane.length; j = i++)
+    nearest = Math.min(nearest, originToSegment(plane[j], plane[i]));
   return originInRing(plane) ? -nearest : nearest;
 }
 
@@ -97,13 +101,17 @@ export function openRing(ring: readonly LatLon[]): readonly LatLon[] {
 export function polygonAreaM2(ring: readonly LatLon[]): number {
   const plane = ring.map((p) => projectFrom(ring[0], p));
   let twice = 0;
-  for (let i = 0, j = plane.length - 1; i < plane.length; j = i++) twice += plane[j][0] * plane[i][1] - plane[i][0] * plane[j][1];
+  for (let i = 0, j = plane.length - 1; i < plane.length; j = i++)
+    twice += plane[j][0] * plane[i][1] - plane[i][0] * plane[j][1];
   return Math.abs(twice) / 2;
 }
 
 const orientation = (a: Xy, b: Xy, c: Xy) => Math.sign((b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0]));
 const withinBox = (a: Xy, b: Xy, p: Xy) =>
-  Math.min(a[0], b[0]) <= p[0] && p[0] <= Math.max(a[0], b[0]) && Math.min(a[1], b[1]) <= p[1] && p[1] <= Math.max(a[1], b[1]);
+  Math.min(a[0], b[0]) <= p[0] &&
+  p[0] <= Math.max(a[0], b[0]) &&
+  Math.min(a[1], b[1]) <= p[1] &&
+  p[1] <= Math.max(a[1], b[1]);
 
 function segmentsTouch(a: Xy, b: Xy, c: Xy, d: Xy): boolean {
   const o1 = orientation(a, b, c);
@@ -111,7 +119,12 @@ function segmentsTouch(a: Xy, b: Xy, c: Xy, d: Xy): boolean {
   const o3 = orientation(c, d, a);
   const o4 = orientation(c, d, b);
   if (o1 !== o2 && o3 !== o4) return true;
-  return (o1 === 0 && withinBox(a, b, c)) || (o2 === 0 && withinBox(a, b, d)) || (o3 === 0 && withinBox(c, d, a)) || (o4 === 0 && withinBox(c, d, b));
+  return (
+    (o1 === 0 && withinBox(a, b, c)) ||
+    (o2 === 0 && withinBox(a, b, d)) ||
+    (o3 === 0 && withinBox(c, d, a)) ||
+    (o4 === 0 && withinBox(c, d, b))
+  );
 }
 
 /**

@@ -7,7 +7,8 @@ export const DEFAULT_TIME_ZONE = 'Europe/London';
 
 const DAY_S = 86_400;
 // hourCycle h23: midnight is 00, never 24 (`hour12: false` gives 24 in some engines).
-const formatterFor = (timeZone: string) => dateTimeFormat({ timeZone, hourCycle: 'h23', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+const formatterFor = (timeZone: string) =>
+  dateTimeFormat({ timeZone, hourCycle: 'h23', hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
 /** Seconds since local midnight on the wall clock of `timeZone` at instant `ms`. */
 export function localSecondOfDay(ms: number, timeZone: string): number {
@@ -37,7 +38,7 @@ export function activeForMs(hours: ActiveHours | null, ms: number, defaultTimeZo
   const now = localSecondOfDay(ms, hours.timeZone ?? defaultTimeZone);
   const active = from < to ? from <= now && now < to : now >= from || now < to;
   if (!active) return null;
-  return (((now - from) % DAY_S) + DAY_S) % DAY_S * 1000 + (((ms % 1000) + 1000) % 1000);
+  return ((((now - from) % DAY_S) + DAY_S) % DAY_S) * 1000 + (((ms % 1000) + 1000) % 1000);
 }
 
 /** Whether the zone raises alarms at instant `ms`. */

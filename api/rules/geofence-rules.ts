@@ -99,7 +99,10 @@ type Known = Side | 'unknown';
  * (or the zone is created or re-enabled) must be noticed, and so must a victim already inside an
  * exclusion zone. A first fix on the safe side says nothing.
  */
-const TRANSITIONS: Record<`${Known}→${Side}`, { crossing: 'left' | 'entered'; cause: CrossingCause; reportIfAlarming: boolean } | null> = {
+const TRANSITIONS: Record<
+  `${Known}→${Side}`,
+  { crossing: 'left' | 'entered'; cause: CrossingCause; reportIfAlarming: boolean } | null
+> = {
   'unknown→inside': { crossing: 'entered', cause: CrossingCause.firstFix, reportIfAlarming: true },
   'unknown→outside': { crossing: 'left', cause: CrossingCause.firstFix, reportIfAlarming: true },
   'outside→inside': { crossing: 'entered', cause: CrossingCause.crossed, reportIfAlarming: false },
@@ -154,7 +157,8 @@ export function evaluateFix(input: EvaluateFixInput): FixEvaluation {
       crossings.push({ zoneId: zone.id, zoneName: zone.name, kind: zone.kind, crossing, alarm, cause, fixTs: fix.ts });
 
     if (transition) {
-      if (!transition.reportIfAlarming || alarming) report(transition.crossing, transition.cause, alarming && isActiveAt(zone.activeHours, t, timeZone));
+      if (!transition.reportIfAlarming || alarming)
+        report(transition.crossing, transition.cause, alarming && isActiveAt(zone.activeHours, t, timeZone));
       continue;
     }
     // No crossing. But a wearer who went out (or in) while the zone was not active, and is still
@@ -164,7 +168,8 @@ export function evaluateFix(input: EvaluateFixInput): FixEvaluation {
     const activeFor = activeForMs(zone.activeHours, t, timeZone);
     if (activeFor === null || activeFor === Infinity) continue;
     const last = judgedAt(before.fixTs);
-    const periodBeganSinceLastFix = !isActiveAt(zone.activeHours, last, timeZone) || t - last > activeFor + DST_SLACK_MS;
+    const periodBeganSinceLastFix =
+      !isActiveAt(zone.activeHours, last, timeZone) || t - last > activeFor + DST_SLACK_MS;
     if (periodBeganSinceLastFix) report(side === 'inside' ? 'entered' : 'left', CrossingCause.hoursBegan, true);
   }
   return { states, crossings };

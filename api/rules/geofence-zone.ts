@@ -36,10 +36,13 @@ export const PolygonShape = z
     const ring = openRing(points);
     const issue = (message: string) => ctx.addIssue({ code: 'custom', path: ['points'], message });
     if (ring.length < 3) return issue('a polygon has at least 3 distinct points');
-    if (ring.some((p, i) => i > 0 && p[0] === ring[i - 1][0] && p[1] === ring[i - 1][1])) return issue('a point repeats the one before it');
-    if (ring.some((p) => distanceM(ring[0], p) > MAX_POLYGON_EXTENT_M)) return issue(`every point must lie within ${MAX_POLYGON_EXTENT_M / 1000} km of the first`);
+    if (ring.some((p, i) => i > 0 && p[0] === ring[i - 1][0] && p[1] === ring[i - 1][1]))
+      return issue('a point repeats the one before it');
+    if (ring.some((p) => distanceM(ring[0], p) > MAX_POLYGON_EXTENT_M))
+      return issue(`every point must lie within ${MAX_POLYGON_EXTENT_M / 1000} km of the first`);
     if (ringSelfIntersects(ring)) return issue('the polygon edges cross each other');
-    if (polygonAreaM2(ring) < MIN_POLYGON_AREA_M2) return issue(`a polygon must enclose at least ${MIN_POLYGON_AREA_M2} m²`);
+    if (polygonAreaM2(ring) < MIN_POLYGON_AREA_M2)
+      return issue(`a polygon must enclose at least ${MIN_POLYGON_AREA_M2} m²`);
   });
 export type PolygonShape = z.infer<typeof PolygonShape>;
 
@@ -70,7 +73,10 @@ export const ActiveHours = z
     to: ClockTime,
     timeZone: z.string().refine(isTimeZone, 'not a time zone name such as "Europe/London"').optional(),
   })
-  .refine((h) => h.from !== h.to, { message: 'from and to must differ (for always, leave active hours out)', path: ['to'] });
+  .refine((h) => h.from !== h.to, {
+    message: 'from and to must differ (for always, leave active hours out)',
+    path: ['to'],
+  });
 export type ActiveHours = z.infer<typeof ActiveHours>;
 
 /** A zone as the rules see it: only enabled zones are handed to them. */

@@ -18,4 +18,5 @@ export function csvTable(header: readonly string[], rows: readonly (readonly Cel
 }
 
 /** A number rounded for a table: shares to 4 places, rates to 3. */
-export const round = (value: number | null, places = 3): number | null => (value === null ? null : Number(value.toFixed(places)));
+export const round = (value: number | null, places = 3): number | null =>
+  value === null ? null : Number(value.toFixed(places));

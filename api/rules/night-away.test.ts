@@ -11,7 +11,12 @@ const HOME_ZONE: GeofenceShape = { type: 'circle', lat: HOME[0], lon: HOME[1], r
 const DAY_CENTRE: GeofenceShape = { type: 'circle', lat: north(5000)[0], lon: north(5000)[1], radiusM: 300 };
 const NIGHT = { from: 22, to: 6 };
 const LONDON = 'Europe/London';
-const at = (iso: string, metresNorth: number, acc: number | null = 10) => ({ ts: Date.parse(iso), lat: north(metresNorth)[0], lon: north(metresNorth)[1], acc });
+const at = (iso: string, metresNorth: number, acc: number | null = 10) => ({
+  ts: Date.parse(iso),
+  lat: north(metresNorth)[0],
+  lon: north(metresNorth)[1],
+  acc,
+});
 
 describe('nightOf: the local night an instant falls in, named by the date it began', () => {
   it.each([
@@ -77,7 +82,7 @@ describe('nightAwayOf and tallyNights', () => {
     expect(nightAwayOf(at('2026-01-14T23:00:00Z', 0), [HOME_ZONE], LONDON, NIGHT)).toBeNull();
   });
 
-  it('tallies one wearer\'s fixes per night: night fixes and how many were away', () => {
+  it("tallies one wearer's fixes per night: night fixes and how many were away", () => {
     const fixes = [
       at('2026-01-14T14:00:00Z', 3000), // day: not tallied
       at('2026-01-14T22:30:00Z', 0),

@@ -23,12 +23,20 @@ export interface NightHours {
 }
 
 /** "22-06": the key the rollup rows are built under (another setting builds its own). */
-export const nightHoursKey = (hours: NightHours) => `${String(hours.from).padStart(2, '0')}-${String(hours.to).padStart(2, '0')}`;
+export const nightHoursKey = (hours: NightHours) =>
+  `${String(hours.from).padStart(2, '0')}-${String(hours.to).padStart(2, '0')}`;
 
 /** The local date the night holding instant `ms` began on, or null when `ms` is not in the night hours. */
 export function nightOf(ms: number, timeZone: string, hours: NightHours): string | null {
   // One cached formatter for the local date and hour: a night's build judges every fix of it.
-  const parts = dateTimeFormat({ timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit' }).formatToParts(new Date(ms));
+  const parts = dateTimeFormat({
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+  }).formatToParts(new Date(ms));
   const part = (type: string) => parts.find((p) => p.type === type)!.value;
   const hour = Number(part('hour'));
   const date = `${part('year')}-${part('month')}-${part('day')}`;
@@ -44,7 +52,12 @@ export function isAwayFromHome(fix: GeofenceFix, safeZones: readonly GeofenceSha
 }
 
 /** The night a fix counts towards as "away at night", or null when it does not count. */
-export function nightAwayOf(fix: GeofenceFix, safeZones: readonly GeofenceShape[], timeZone: string, hours: NightHours): string | null {
+export function nightAwayOf(
+  fix: GeofenceFix,
+  safeZones: readonly GeofenceShape[],
+  timeZone: string,
+  hours: NightHours,
+): string | null {
   const night = nightOf(fix.ts, timeZone, hours);
   return night !== null && isAwayFromHome(fix, safeZones) ? night : null;
 }
@@ -74,7 +87,11 @@ export function nightClock(timeZone: string, hours: NightHours): (ms: number) =>
 }
 
 /** One wearer's fixes tallied per night (only nights with at least one night-time fix appear); `nightOfFix` from nightClock. */
-export function tallyNights(fixes: readonly GeofenceFix[], safeZones: readonly GeofenceShape[], nightOfFix: (ms: number) => string | null): Map<string, NightTally> {
+export function tallyNights(
+  fixes: readonly GeofenceFix[],
+  safeZones: readonly GeofenceShape[],
+  nightOfFix: (ms: number) => string | null,
+): Map<string, NightTally> {
   const nights = new Map<string, NightTally>();
   for (const fix of fixes) {
     const night = nightOfFix(fix.ts);

@@ -3,7 +3,12 @@
 // One row per organisation and a last row "Total"; the statistics add a second table, after a
 // blank line, of alarms by type per organisation (types vary, so they are rows, not columns).
 import { csvTable } from './insight-csv.js';
-import { OUTCOMES, type BillingCounts, type MonthlyStatistics, type OrganisationStatistics } from './organisation-reports.js';
+import {
+  OUTCOMES,
+  type BillingCounts,
+  type MonthlyStatistics,
+  type OrganisationStatistics,
+} from './organisation-reports.js';
 import { percent } from './sla-report-csv.js';
 import { SLA_LINES } from './sla-targets.js';
 
@@ -54,12 +59,26 @@ export function monthlyStatisticsCsv(report: MonthlyStatistics): string {
     ...o.shares.flatMap((s) => [s.within, s.counted, percent(s.share), yesNo(s.met)]),
     o.breaches,
   ]);
-  const byType = report.organisations.flatMap((o) => Object.entries(o.byType).map(([type, count]) => [o.organisationId, o.organisationName, type, count]));
-  return csvTable(STATISTICS_HEADER, rows) + CRLF + csvTable(['organisation_id', 'organisation', 'type', 'alarms'], byType);
+  const byType = report.organisations.flatMap((o) =>
+    Object.entries(o.byType).map(([type, count]) => [o.organisationId, o.organisationName, type, count]),
+  );
+  return (
+    csvTable(STATISTICS_HEADER, rows) + CRLF + csvTable(['organisation_id', 'organisation', 'type', 'alarms'], byType)
+  );
 }
 
 export function billingCountsCsv(report: BillingCounts): string {
-  const header = ['organisation_id', 'organisation', 'month', 'time_zone', 'devices_in_service', 'devices_heard', 'alarms', 'test_alarms', ...OUTCOMES.map((o) => `outcome_${o}`)];
+  const header = [
+    'organisation_id',
+    'organisation',
+    'month',
+    'time_zone',
+    'devices_in_service',
+    'devices_heard',
+    'alarms',
+    'test_alarms',
+    ...OUTCOMES.map((o) => `outcome_${o}`),
+  ];
   const rows = [...report.organisations, report.total].map((o) => [
     o === report.total ? 'total' : o.organisationId,
     o.organisationName,

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { billingCounts, monthlyStatistics, NO_ORGANISATION, type OrganisationAlarm } from './organisation-reports.js';
 
-const PERIOD = { month: '2026-03', timeZone: 'UTC', from: new Date('2026-03-01T00:00:00Z'), to: new Date('2026-04-01T00:00:00Z'), complete: false };
+const PERIOD = {
+  month: '2026-03',
+  timeZone: 'UTC',
+  from: new Date('2026-03-01T00:00:00Z'),
+  to: new Date('2026-04-01T00:00:00Z'),
+  complete: false,
+};
 const NOW = new Date('2026-03-20T12:00:00Z');
 const ORGS = [
   { id: 'b', name: 'Zeta Homes' },
@@ -36,13 +42,30 @@ describe('monthlyStatistics', () => {
 
   it('leaves out linked alarms (one incident) and counts test alarms apart', () => {
     const first = alarm({ verified: 'genuine', passedToPolice: true });
-    const report = monthlyStatistics([first, alarm({ linkedTo: first.id, passedToPolice: true }), alarm({ isTest: true })], ORGS, false, PERIOD, NOW);
+    const report = monthlyStatistics(
+      [first, alarm({ linkedTo: first.id, passedToPolice: true }), alarm({ isTest: true })],
+      ORGS,
+      false,
+      PERIOD,
+      NOW,
+    );
     const acme = report.organisations[0];
-    expect([acme.alarms, acme.excluded, acme.passedToPolice, acme.verified]).toEqual([1, { test: 1, linked: 1 }, 1, { genuine: 1, false: 0, undecided: 0 }]);
+    expect([acme.alarms, acme.excluded, acme.passedToPolice, acme.verified]).toEqual([
+      1,
+      { test: 1, linked: 1 },
+      1,
+      { genuine: 1, false: 0, undecided: 0 },
+    ]);
   });
 
   it('never counts an alarm of an organisation outside the report', () => {
-    const report = monthlyStatistics([alarm({ organisationId: 'elsewhere' }), alarm({ organisationId: null })], ORGS, false, PERIOD, NOW);
+    const report = monthlyStatistics(
+      [alarm({ organisationId: 'elsewhere' }), alarm({ organisationId: null })],
+      ORGS,
+      false,
+      PERIOD,
+      NOW,
+    );
     expect(report.total.alarms).toBe(0);
   });
 });
@@ -51,14 +74,27 @@ describe('billingCounts', () => {
   it('counts an alarm resolved after now as open, and test alarms apart', () => {
     const later = new Date(NOW.getTime() + 1000);
     const report = billingCounts(
-      [alarm({ resolvedAt: later, closureCode: 'false_accidental' }), alarm({ resolvedAt: NOW, closureCode: 'genuine_police' }), alarm({ isTest: true })],
-      [{ id: 'd1', organisationId: 'a', heard: true }, { id: 'd2', organisationId: 'b', heard: false }],
+      [
+        alarm({ resolvedAt: later, closureCode: 'false_accidental' }),
+        alarm({ resolvedAt: NOW, closureCode: 'genuine_police' }),
+        alarm({ isTest: true }),
+      ],
+      [
+        { id: 'd1', organisationId: 'a', heard: true },
+        { id: 'd2', organisationId: 'b', heard: false },
+      ],
       ORGS,
       false,
       PERIOD,
       NOW,
     );
-    expect(report.organisations[0]).toMatchObject({ organisationName: 'Acme Care', devicesInService: 1, devicesHeard: 1, alarms: 2, testAlarms: 1 });
+    expect(report.organisations[0]).toMatchObject({
+      organisationName: 'Acme Care',
+      devicesInService: 1,
+      devicesHeard: 1,
+      alarms: 2,
+      testAlarms: 1,
+    });
     expect(report.organisations[0].byOutcome).toMatchObject({ open: 1, genuine_police: 1, false_accidental: 0 });
     expect(report.total.devicesInService).toBe(2);
   });

@@ -84,12 +84,16 @@ interface Group {
  * not missing), by name, then "no organisation" when the report spans everything.
  */
 function groupsOf(organisations: readonly OrganisationRef[], includeUnorganised: boolean): Group[] {
-  const named = [...organisations].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : 1)).map((o) => ({ id: o.id, name: o.name }));
+  const named = [...organisations]
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : 1))
+    .map((o) => ({ id: o.id, name: o.name }));
   return includeUnorganised ? [...named, { id: null, name: NO_ORGANISATION }] : named;
 }
 
 /** Items by organisation, in one pass (a report may span hundreds of organisations). */
-export function byOrganisation<T extends { organisationId: string | null }>(items: readonly T[]): Map<string | null, T[]> {
+export function byOrganisation<T extends { organisationId: string | null }>(
+  items: readonly T[],
+): Map<string | null, T[]> {
   const groups = new Map<string | null, T[]>();
   for (const item of items) {
     const list = groups.get(item.organisationId);
@@ -99,11 +103,24 @@ export function byOrganisation<T extends { organisationId: string | null }>(item
   return groups;
 }
 
-const periodOut = (p: MonthPeriod) => ({ month: p.month, timeZone: p.timeZone, from: p.from.toISOString(), to: p.to.toISOString(), complete: p.complete });
+const periodOut = (p: MonthPeriod) => ({
+  month: p.month,
+  timeZone: p.timeZone,
+  from: p.from.toISOString(),
+  to: p.to.toISOString(),
+  complete: p.complete,
+});
 
-function statisticsOf(group: Group, alarms: readonly OrganisationAlarm[], period: MonthPeriod, now: Date): OrganisationStatistics {
+function statisticsOf(
+  group: Group,
+  alarms: readonly OrganisationAlarm[],
+  period: MonthPeriod,
+  now: Date,
+): OrganisationStatistics {
   const sla = slaReport(alarms, period, now);
-  const counted = alarms.filter((a) => !a.isTest && a.linkedTo === null && a.receivedAt >= period.from && a.receivedAt < period.to);
+  const counted = alarms.filter(
+    (a) => !a.isTest && a.linkedTo === null && a.receivedAt >= period.from && a.receivedAt < period.to,
+  );
   const genuine = counted.filter((a) => a.verified === 'genuine').length;
   const falseCount = counted.filter((a) => a.verified === 'false').length;
   return {
@@ -142,7 +159,12 @@ export function monthlyStatistics(
   };
 }
 
-function billingOf(group: Group, alarms: readonly OrganisationAlarm[], devices: readonly OrganisationDevice[], now: Date): OrganisationBilling {
+function billingOf(
+  group: Group,
+  alarms: readonly OrganisationAlarm[],
+  devices: readonly OrganisationDevice[],
+  now: Date,
+): OrganisationBilling {
   const billed = alarms.filter((a) => !a.isTest);
   const byOutcome: Record<string, number> = Object.fromEntries(OUTCOMES.map((o) => [o, 0]));
   for (const a of billed) {
@@ -171,7 +193,9 @@ export function billingCounts(
 ): BillingCounts {
   const groups = groupsOf(organisations, includeUnorganised);
   const inReport = new Set(groups.map((g) => g.id));
-  const coveredAlarms = alarms.filter((a) => inReport.has(a.organisationId) && a.receivedAt >= period.from && a.receivedAt < period.to);
+  const coveredAlarms = alarms.filter(
+    (a) => inReport.has(a.organisationId) && a.receivedAt >= period.from && a.receivedAt < period.to,
+  );
   const coveredDevices = devices.filter((d) => inReport.has(d.organisationId));
   const alarmsOf = byOrganisation(coveredAlarms);
   const devicesOf = byOrganisation(coveredDevices);

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { bearingDeg, compassPoint, distanceBetweenM, distanceText, placeWords, zonePlace, type NamedPlace } from './place-words.js';
+import {
+  bearingDeg,
+  compassPoint,
+  distanceBetweenM,
+  distanceText,
+  placeWords,
+  zonePlace,
+  type NamedPlace,
+} from './place-words.js';
 
 // Southport: one degree of latitude is ~111.2 km; of longitude at 53.65° N, ~65.9 km.
 const HOME: NamedPlace = { name: 'Home', lat: 53.6458, lon: -3.0101 };
@@ -42,7 +50,15 @@ describe('placeWords', () => {
     expect(placeWords(position, places)).toBe(words);
   });
   it('takes a polygon zone at the centre of its corners', () => {
-    const park = zonePlace('Park', { type: 'polygon', points: [[53.65, -3.01], [53.652, -3.01], [53.652, -3.006], [53.65, -3.006]] });
+    const park = zonePlace('Park', {
+      type: 'polygon',
+      points: [
+        [53.65, -3.01],
+        [53.652, -3.01],
+        [53.652, -3.006],
+        [53.65, -3.006],
+      ],
+    });
     expect(park).toEqual({ name: 'Park', lat: 53.651, lon: -3.008 });
   });
 });

@@ -27,7 +27,9 @@ export function distanceBetweenM(a: LatLon, b: LatLon): number {
 /** Initial bearing from `from` to `to`, degrees clockwise from north (0..360). */
 export function bearingDeg(from: LatLon, to: LatLon): number {
   const y = Math.sin(rad(to.lon - from.lon)) * Math.cos(rad(to.lat));
-  const x = Math.cos(rad(from.lat)) * Math.sin(rad(to.lat)) - Math.sin(rad(from.lat)) * Math.cos(rad(to.lat)) * Math.cos(rad(to.lon - from.lon));
+  const x =
+    Math.cos(rad(from.lat)) * Math.sin(rad(to.lat)) -
+    Math.sin(rad(from.lat)) * Math.cos(rad(to.lat)) * Math.cos(rad(to.lon - from.lon));
   return ((Math.atan2(y, x) * 180) / Math.PI + 360) % 360;
 }
 
@@ -63,8 +65,16 @@ export function placeWords(position: LatLon, places: readonly NamedPlace[]): str
 }
 
 /** A zone's shape as a place: a circle is itself; a polygon is its corners' centre. */
-export function zonePlace(name: string, shape: { type: 'circle'; lat: number; lon: number; radiusM: number } | { type: 'polygon'; points: [number, number][] }): NamedPlace {
+export function zonePlace(
+  name: string,
+  shape:
+    { type: 'circle'; lat: number; lon: number; radiusM: number } | { type: 'polygon'; points: [number, number][] },
+): NamedPlace {
   if (shape.type === 'circle') return { name, lat: shape.lat, lon: shape.lon, radiusM: shape.radiusM };
   const n = shape.points.length;
-  return { name, lat: shape.points.reduce((s, p) => s + p[0], 0) / n, lon: shape.points.reduce((s, p) => s + p[1], 0) / n };
+  return {
+    name,
+    lat: shape.points.reduce((s, p) => s + p[0], 0) / n,
+    lon: shape.points.reduce((s, p) => s + p[1], 0) / n,
+  };
 }

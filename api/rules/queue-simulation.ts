@@ -109,7 +109,8 @@ export function simulateQueue(input: QueueSimulationInput): QueueSimulationResul
       const w: Waiting = {
         priority: c.priority,
         arrivedAt: now,
-        givesUpAt: input.meanPatienceS === null ? Number.POSITIVE_INFINITY : now + exponential(random, input.meanPatienceS),
+        givesUpAt:
+          input.meanPatienceS === null ? Number.POSITIVE_INFINITY : now + exponential(random, input.meanPatienceS),
         counted,
       };
       if (counted) {

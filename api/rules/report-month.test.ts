@@ -27,18 +27,30 @@ describe('reportMonth: local months as instants', () => {
   it('defaults to the month now falls in locally, not yet complete', () => {
     // 23:30 UTC on 31 October is still October in London (GMT) but November in Berlin.
     const late = new Date('2026-10-31T23:30:00Z');
-    expect(reportMonth(undefined, late, 'Europe/London')).toMatchObject({ ok: true, period: { month: '2026-10', complete: false } });
-    expect(reportMonth(undefined, late, 'Europe/Berlin')).toMatchObject({ ok: true, period: { month: '2026-11', complete: false } });
+    expect(reportMonth(undefined, late, 'Europe/London')).toMatchObject({
+      ok: true,
+      period: { month: '2026-10', complete: false },
+    });
+    expect(reportMonth(undefined, late, 'Europe/Berlin')).toMatchObject({
+      ok: true,
+      period: { month: '2026-11', complete: false },
+    });
   });
 
   it('a month is complete from the instant it ends', () => {
     const end = new Date('2026-11-01T00:00:00Z');
     expect(reportMonth('2026-10', end, 'Europe/London')).toMatchObject({ ok: true, period: { complete: true } });
-    expect(reportMonth('2026-10', new Date(end.getTime() - 1), 'Europe/London')).toMatchObject({ ok: true, period: { complete: false } });
+    expect(reportMonth('2026-10', new Date(end.getTime() - 1), 'Europe/London')).toMatchObject({
+      ok: true,
+      period: { complete: false },
+    });
   });
 
   it('refuses a month that has not started', () => {
-    expect(reportMonth('2026-12', NOW, 'Europe/London')).toEqual({ ok: false, reason: '2026-12 has not started yet (Europe/London)' });
+    expect(reportMonth('2026-12', NOW, 'Europe/London')).toEqual({
+      ok: false,
+      reason: '2026-12 has not started yet (Europe/London)',
+    });
   });
 
   it('monthOf reads the local month', () => {

@@ -51,13 +51,25 @@ export const PlanStep = z
   })
   .superRefine((step, ctx) => {
     if (step.who === 'contact' && step.contactPosition === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['contactPosition'], message: 'a contact step names the contact by position (1 = first)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['contactPosition'],
+        message: 'a contact step names the contact by position (1 = first)',
+      });
     }
     if (step.who !== 'contact' && step.contactPosition !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['contactPosition'], message: `only a contact step has a contact position, not a ${step.who} step` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['contactPosition'],
+        message: `only a contact step has a contact position, not a ${step.who} step`,
+      });
     }
     if (!HOW_FOR_WHO[step.who].includes(step.how)) {
-      ctx.addIssue({ code: 'custom', path: ['how'], message: `a ${step.who} step can only be ${HOW_FOR_WHO[step.who].join(' or ')}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['how'],
+        message: `a ${step.who} step can only be ${HOW_FOR_WHO[step.who].join(' or ')}`,
+      });
     }
   });
 export type PlanStep = z.infer<typeof PlanStep>;
@@ -76,8 +88,19 @@ export const DEFAULT_PLANS: Record<WearerProfile, ResponsePlan> = {
   // passes to police quoting the URN. A threat heard on the call goes straight to police.
   lone_worker: {
     steps: [
-      { who: 'wearer', how: 'operator_call', waitS: 60, instruction: 'If you hear a threat or no answer, go to police at once.' },
-      { who: 'contact', contactPosition: 1, how: 'operator_call', waitS: minutes(3), instruction: 'Ask the manager whether the worker is safe and where they should be.' },
+      {
+        who: 'wearer',
+        how: 'operator_call',
+        waitS: 60,
+        instruction: 'If you hear a threat or no answer, go to police at once.',
+      },
+      {
+        who: 'contact',
+        contactPosition: 1,
+        how: 'operator_call',
+        waitS: minutes(3),
+        instruction: 'Ask the manager whether the worker is safe and where they should be.',
+      },
       { who: 'police', how: 'operator_call', waitS: minutes(10) },
     ],
   },
@@ -85,18 +108,45 @@ export const DEFAULT_PLANS: Record<WearerProfile, ResponsePlan> = {
   // then police for a missing vulnerable person (Herbert Protocol: give the form if held).
   dementia: {
     steps: [
-      { who: 'wearer', how: 'operator_call', waitS: 60, instruction: 'Speak calmly; ask where they are and whether they are hurt.' },
+      {
+        who: 'wearer',
+        how: 'operator_call',
+        waitS: 60,
+        instruction: 'Speak calmly; ask where they are and whether they are hurt.',
+      },
       { who: 'contact', contactPosition: 1, how: 'sms', waitS: 0 },
-      { who: 'contact', contactPosition: 1, how: 'operator_call', waitS: minutes(5), instruction: 'Ask the carer to go to the last known location.' },
-      { who: 'police', how: 'operator_call', waitS: minutes(10), instruction: 'Report a missing vulnerable person; give the last location and the Herbert Protocol details.' },
+      {
+        who: 'contact',
+        contactPosition: 1,
+        how: 'operator_call',
+        waitS: minutes(5),
+        instruction: 'Ask the carer to go to the last known location.',
+      },
+      {
+        who: 'police',
+        how: 'operator_call',
+        waitS: minutes(10),
+        instruction: 'Report a missing vulnerable person; give the last location and the Herbert Protocol details.',
+      },
     ],
   },
   // Domestic abuse: police with the URN first and nothing audible towards the wearer (the
   // abuser may be beside them); the support contact (an IDVA) is told afterwards.
   domestic_abuse: {
     steps: [
-      { who: 'police', how: 'operator_call', waitS: minutes(5), instruction: 'Keep listening in silently and relay what you hear.' },
-      { who: 'contact', contactPosition: 1, how: 'operator_call', waitS: minutes(10), instruction: 'Tell the support worker what happened; say nothing to anyone else.' },
+      {
+        who: 'police',
+        how: 'operator_call',
+        waitS: minutes(5),
+        instruction: 'Keep listening in silently and relay what you hear.',
+      },
+      {
+        who: 'contact',
+        contactPosition: 1,
+        how: 'operator_call',
+        waitS: minutes(10),
+        instruction: 'Tell the support worker what happened; say nothing to anyone else.',
+      },
     ],
   },
   // Older person at home (social alarm): speak through the unit, send the responder (key holder),
@@ -104,8 +154,19 @@ export const DEFAULT_PLANS: Record<WearerProfile, ResponsePlan> = {
   older_person: {
     steps: [
       { who: 'wearer', how: 'operator_call', waitS: 60, instruction: 'Ask whether they have fallen or feel unwell.' },
-      { who: 'contact', contactPosition: 1, how: 'operator_call', waitS: minutes(5), instruction: 'Ask the responder to attend and call back when there.' },
-      { who: 'ambulance', how: 'operator_call', waitS: minutes(10), instruction: 'Give the medical notes and how to get in (key safe).' },
+      {
+        who: 'contact',
+        contactPosition: 1,
+        how: 'operator_call',
+        waitS: minutes(5),
+        instruction: 'Ask the responder to attend and call back when there.',
+      },
+      {
+        who: 'ambulance',
+        how: 'operator_call',
+        waitS: minutes(10),
+        instruction: 'Give the medical notes and how to get in (key safe).',
+      },
     ],
   },
   // Child: the parent is told at once by text, the child is called, the parent is called, and
@@ -114,8 +175,19 @@ export const DEFAULT_PLANS: Record<WearerProfile, ResponsePlan> = {
     steps: [
       { who: 'contact', contactPosition: 1, how: 'sms', waitS: 0 },
       { who: 'wearer', how: 'operator_call', waitS: 60 },
-      { who: 'contact', contactPosition: 1, how: 'operator_call', waitS: minutes(3), instruction: 'Ask the parent whether they know where the child is.' },
-      { who: 'police', how: 'operator_call', waitS: minutes(10), instruction: 'Report a child at risk or missing; give the last location.' },
+      {
+        who: 'contact',
+        contactPosition: 1,
+        how: 'operator_call',
+        waitS: minutes(3),
+        instruction: 'Ask the parent whether they know where the child is.',
+      },
+      {
+        who: 'police',
+        how: 'operator_call',
+        waitS: minutes(10),
+        instruction: 'Report a child at risk or missing; give the last location.',
+      },
     ],
   },
 };
@@ -127,11 +199,19 @@ export type PlanSource = 'wearer' | 'organisation' | 'arc';
  * The wearer's own plan; without one (response_plan null), their organisation's default for
  * their profile; without that, the ARC's default for the profile.
  */
-export function planFor(wearer: { profile: WearerProfile; responsePlan: ResponsePlan | null; organisationPlan?: ResponsePlan | null }): ResponsePlan {
+export function planFor(wearer: {
+  profile: WearerProfile;
+  responsePlan: ResponsePlan | null;
+  organisationPlan?: ResponsePlan | null;
+}): ResponsePlan {
   return planWithSource(wearer).plan;
 }
 
-export function planWithSource(wearer: { profile: WearerProfile; responsePlan: ResponsePlan | null; organisationPlan?: ResponsePlan | null }): {
+export function planWithSource(wearer: {
+  profile: WearerProfile;
+  responsePlan: ResponsePlan | null;
+  organisationPlan?: ResponsePlan | null;
+}): {
   plan: ResponsePlan;
   source: PlanSource;
 } {
@@ -142,7 +222,11 @@ export function planWithSource(wearer: { profile: WearerProfile; responsePlan: R
 
 /** Steps (numbered from 1, as people count) naming a contact position the wearer does not have. */
 export function missingContacts(plan: ResponsePlan, contactCount: number): { step: number; contactPosition: number }[] {
-  return plan.steps.flatMap((s, i) => (s.contactPosition !== undefined && s.contactPosition > contactCount ? [{ step: i + 1, contactPosition: s.contactPosition }] : []));
+  return plan.steps.flatMap((s, i) =>
+    s.contactPosition !== undefined && s.contactPosition > contactCount
+      ? [{ step: i + 1, contactPosition: s.contactPosition }]
+      : [],
+  );
 }
 
 /** The step after this one, or null at the end of the plan. */
@@ -256,7 +340,8 @@ const hoursText = (hours: ContactHours) => `${hours.from}–${hours.to}`;
 
 function stepAt(plan: ResponsePlan, stepIndex: number): PlanStep {
   const step = plan.steps[stepIndex];
-  if (!Number.isInteger(stepIndex) || !step) throw new RangeError(`no step ${stepIndex} in a plan of ${plan.steps.length}`);
+  if (!Number.isInteger(stepIndex) || !step)
+    throw new RangeError(`no step ${stepIndex} in a plan of ${plan.steps.length}`);
   return step;
 }
 
@@ -302,9 +387,11 @@ function wearerNumbersText(wearer: WearerForPlan): string {
 
 /** What the operator does about the police: the line used by police steps and duress. */
 function policeLine(wearer: WearerForPlan): string {
-  if (wearer.policeWithdrawn) return `Do not call police: response withdrawn (${wearer.policeWithdrawnReason ?? 'no reason recorded'}). Go to the next step`;
+  if (wearer.policeWithdrawn)
+    return `Do not call police: response withdrawn (${wearer.policeWithdrawnReason ?? 'no reason recorded'}). Go to the next step`;
   // The URN is quoted exactly as the force issued it.
-  if (wearer.urn && wearer.urnOrganisation) return `Pass to police quoting URN ${wearer.urn} (issued to ${wearer.urnOrganisation})`;
+  if (wearer.urn && wearer.urnOrganisation)
+    return `Pass to police quoting URN ${wearer.urn} (issued to ${wearer.urnOrganisation})`;
   if (wearer.urn) return `Pass to police quoting URN ${wearer.urn}`;
   return `Call 999 for police: ${wearer.name} has no URN`;
 }
@@ -332,22 +419,50 @@ export function stepGuidance(input: PlanContext & { stepIndex: number }): StepGu
     case 'wearer': {
       // Duress (a PIN entered under threat): the caller may be the abuser; never call back.
       if (alarm.type === 'duress') {
-        return { ...base, doNotCallAudibly: true, blocked: blocked(DURESS_REASON), instruction: `Do not call ${wearer.name}: duress alarm. ${policeLine(wearer)}` };
+        return {
+          ...base,
+          doNotCallAudibly: true,
+          blocked: blocked(DURESS_REASON),
+          instruction: `Do not call ${wearer.name}: duress alarm. ${policeLine(wearer)}`,
+        };
       }
       // sos.discreet (spec): "do not call back audibly"; the domestic-abuse profile always.
       if (alarm.discreet || wearer.profile === 'domestic_abuse') {
-        return { ...base, doNotCallAudibly: true, callNumbers: wearerNumbers(wearer), instruction: `Do not call ${wearer.name} audibly: send a silent check or listen in` };
+        return {
+          ...base,
+          doNotCallAudibly: true,
+          callNumbers: wearerNumbers(wearer),
+          instruction: `Do not call ${wearer.name} audibly: send a silent check or listen in`,
+        };
       }
-      return { ...base, instruction: `Call ${wearer.name} on ${wearerNumbersText(wearer)}`, callNumbers: wearerNumbers(wearer) };
+      return {
+        ...base,
+        instruction: `Call ${wearer.name} on ${wearerNumbersText(wearer)}`,
+        callNumbers: wearerNumbers(wearer),
+      };
     }
     case 'police':
-      if (alarm.isTest) return { ...base, blocked: blocked(TEST_MODE_REASON), instruction: 'Do not call police: the device is on test' };
+      if (alarm.isTest)
+        return {
+          ...base,
+          blocked: blocked(TEST_MODE_REASON),
+          instruction: 'Do not call police: the device is on test',
+        };
       if (wearer.policeWithdrawn) {
-        return { ...base, blocked: blocked(`Police response withdrawn: ${wearer.policeWithdrawnReason ?? 'no reason recorded'}`), instruction: policeLine(wearer) };
+        return {
+          ...base,
+          blocked: blocked(`Police response withdrawn: ${wearer.policeWithdrawnReason ?? 'no reason recorded'}`),
+          instruction: policeLine(wearer),
+        };
       }
       return { ...base, instruction: policeLine(wearer) };
     case 'ambulance':
-      if (alarm.isTest) return { ...base, blocked: blocked(TEST_MODE_AMBULANCE_REASON), instruction: 'Do not call an ambulance: the device is on test' };
+      if (alarm.isTest)
+        return {
+          ...base,
+          blocked: blocked(TEST_MODE_AMBULANCE_REASON),
+          instruction: 'Do not call an ambulance: the device is on test',
+        };
       return { ...base, instruction: `Call 999 for an ambulance to ${wearer.name}` };
     case 'contact':
       return contactGuidance(input, step, base, timeZone);
@@ -367,30 +482,49 @@ function contactGuidance(
   const withContact = { ...base, contact: contact && shown(contact) };
 
   if (alarm.isTest) {
-    return { ...withContact, blocked: { reason: TEST_MODE_REASON, alternative: null }, instruction: `Do not contact ${contact?.name ?? 'anyone'}: the device is on test` };
+    return {
+      ...withContact,
+      blocked: { reason: TEST_MODE_REASON, alternative: null },
+      instruction: `Do not contact ${contact?.name ?? 'anyone'}: the device is on test`,
+    };
   }
 
   if (step.how === 'operator_call') {
     const reason = contact ? cannotCall(contact, now, timeZone) : `No contact at position ${step.contactPosition}`;
-    if (reason === null) return { ...withContact, instruction: `Call ${contact!.name} on ${contact!.phone}`, callNumbers: [{ label: contact!.name, number: contact!.phone! }] };
+    if (reason === null)
+      return {
+        ...withContact,
+        instruction: `Call ${contact!.name} on ${contact!.phone}`,
+        callNumbers: [{ label: contact!.name, number: contact!.phone! }],
+      };
     const alternative = nextCallable(list, contact ? at : -1, now, timeZone);
     return {
       ...withContact,
       callNumbers: alternative?.phone ? [{ label: alternative.name, number: alternative.phone }] : [],
       blocked: { reason, alternative: alternative && shown(alternative) },
-      instruction: alternative ? `${reason}: call ${alternative.name} on ${alternative.phone} instead` : `${reason}, and no other contact can be called now: go to the next step`,
+      instruction: alternative
+        ? `${reason}: call ${alternative.name} on ${alternative.phone} instead`
+        : `${reason}, and no other contact can be called now: go to the next step`,
     };
   }
 
   // Messages go out at any hour: they ask nothing of the contact at once, and the hours a
   // contact gave are when they can be called.
-  const cannotSend = (reason: string) => ({ ...withContact, blocked: { reason, alternative: null }, instruction: `${reason}: the system skips this step` });
+  const cannotSend = (reason: string) => ({
+    ...withContact,
+    blocked: { reason, alternative: null },
+    instruction: `${reason}: the system skips this step`,
+  });
   if (!contact) return cannotSend(`No contact at position ${step.contactPosition}`);
   switch (step.how) {
     case 'sms':
-      return contact.phone ? { ...withContact, instruction: `The system texts ${contact.name} on ${contact.phone}` } : cannotSend(`${contact.name} has no phone number`);
+      return contact.phone
+        ? { ...withContact, instruction: `The system texts ${contact.name} on ${contact.phone}` }
+        : cannotSend(`${contact.name} has no phone number`);
     case 'email':
-      return contact.email ? { ...withContact, instruction: `The system emails ${contact.name} at ${contact.email}` } : cannotSend(`${contact.name} has no email address`);
+      return contact.email
+        ? { ...withContact, instruction: `The system emails ${contact.name} at ${contact.email}` }
+        : cannotSend(`${contact.name} has no email address`);
     case 'webhook':
       return input.webhookUrl
         ? { ...withContact, instruction: `The system sends the alarm to the organisation's system for ${contact.name}` }
@@ -430,17 +564,31 @@ export function startStep(plan: ResponsePlan, alarm: Pick<AlarmForPlan, 'type'>)
 export function reachStep(input: PlanContext & { stepIndex: number }): StepEntry {
   const step = stepAt(input.plan, input.stepIndex);
   const after = (s: number) => new Date(input.now.getTime() + s * 1000);
-  if (!isAutomatic(step.how)) return { index: input.stepIndex, dueAt: after(step.waitS), runAutomatic: null, skipped: null };
+  if (!isAutomatic(step.how))
+    return { index: input.stepIndex, dueAt: after(step.waitS), runAutomatic: null, skipped: null };
 
   const guidance = stepGuidance(input);
-  if (guidance.blocked) return { index: input.stepIndex, dueAt: input.now, runAutomatic: null, skipped: { reason: guidance.blocked.reason } };
+  if (guidance.blocked)
+    return {
+      index: input.stepIndex,
+      dueAt: input.now,
+      runAutomatic: null,
+      skipped: { reason: guidance.blocked.reason },
+    };
   const contact = ordered(input.contacts)[step.contactPosition! - 1];
   const recipient = step.how === 'sms' ? contact.phone! : step.how === 'email' ? contact.email! : input.webhookUrl!;
   const audience = step.how === 'webhook' ? 'organisation' : contact.carerId ? 'carer' : 'contact';
   return {
     index: input.stepIndex,
     dueAt: after(step.waitS),
-    runAutomatic: { stepIndex: input.stepIndex, channel: step.how, recipient, audience, contactPosition: step.contactPosition!, contactName: contact.name },
+    runAutomatic: {
+      stepIndex: input.stepIndex,
+      channel: step.how,
+      recipient,
+      audience,
+      contactPosition: step.contactPosition!,
+      contactName: contact.name,
+    },
     skipped: null,
   };
 }
@@ -471,7 +619,13 @@ export function stepDecision(input: PlanContext & { stepIndex: number; stepDueAt
   const next = nextStep(input.plan, input.stepIndex);
   if (next === null) return { overdue: true, ...nothing };
   const entry = reachStep({ ...input, stepIndex: next });
-  return { overdue: true, advanceTo: next, nextDueAt: entry.dueAt, runAutomatic: entry.runAutomatic, skipped: entry.skipped };
+  return {
+    overdue: true,
+    advanceTo: next,
+    nextDueAt: entry.dueAt,
+    runAutomatic: entry.runAutomatic,
+    skipped: entry.skipped,
+  };
 }
 
 // ---- Progress: what happened to each step ------------------------------------------------------
@@ -518,7 +672,8 @@ const LOGGED: ReadonlySet<StepState> = new Set(['done', 'sent']);
 /** What the operator is offered after a message failed: call that contact, else the next step. */
 function offerAfterFailure(guidance: readonly StepGuidance[], index: number): string {
   const step = guidance[index];
-  if (step?.contact?.phone && step.how !== 'operator_call') return `Call ${step.contact.name} on ${step.contact.phone} instead`;
+  if (step?.contact?.phone && step.how !== 'operator_call')
+    return `Call ${step.contact.name} on ${step.contact.phone} instead`;
   const next = guidance[index + 1];
   return next ? `Go on to step ${index + 2}: ${next.instruction}` : 'No step follows: decide who to tell and log it';
 }
@@ -536,13 +691,19 @@ export function planProgress(input: {
   const { guidance, current } = input;
   const steps = guidance.map((step, i): StepProgress => {
     const isCurrent = i === current && !input.finished && !input.resolved;
-    const at = (state: StepState, reason: string | null = null, offer: string | null = null): StepProgress => ({ state, current: isCurrent, reason, offer });
+    const at = (state: StepState, reason: string | null = null, offer: string | null = null): StepProgress => ({
+      state,
+      current: isCurrent,
+      reason,
+      offer,
+    });
     const skipped = input.records.find((r) => r.step === i && r.kind === 'skipped');
     if (skipped) return at('skipped', skipped.reason ?? null);
     const messages = input.messages.filter((m) => m.step === i);
     if (step.automatic && messages.length) {
       if (messages.some((m) => m.status === 'delivered')) return at('sent');
-      if (messages.some((m) => m.status === 'pending')) return at('sending', messages.find((m) => m.error)?.error ?? null);
+      if (messages.some((m) => m.status === 'pending'))
+        return at('sending', messages.find((m) => m.error)?.error ?? null);
       return at('failed', messages.find((m) => m.error)?.error ?? 'not delivered', offerAfterFailure(guidance, i));
     }
     if (input.records.some((r) => r.step === i && r.kind === 'done')) return at('done');

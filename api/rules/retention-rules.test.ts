@@ -17,7 +17,21 @@ describe('purgeDue', () => {
 });
 
 describe('subjectAccessText', () => {
-  const empty = { contacts: [], devices: [], carers: [], zones: [], positions: [], amberSessions: [], checkinShifts: [], alarms: [], events: [], actions: [], notifications: [], earlyHelpReviews: [], audit: [] };
+  const empty = {
+    contacts: [],
+    devices: [],
+    carers: [],
+    zones: [],
+    positions: [],
+    amberSessions: [],
+    checkinShifts: [],
+    alarms: [],
+    events: [],
+    actions: [],
+    notifications: [],
+    earlyHelpReviews: [],
+    audit: [],
+  };
   it('says every section, with what is held in words and "None held." for what is not', () => {
     const text = subjectAccessText({
       ...empty,

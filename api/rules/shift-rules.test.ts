@@ -7,7 +7,12 @@ const PATTERN = { intervalS: 1800, lengthS: 8 * 3600, graceS: 120 };
 
 describe('a shift started by checking in', () => {
   it('starts when the device has a pattern and no shift ran recently', () => {
-    expect(shiftFromCheckin({ pattern: PATTERN, lastEndedAt: null, at: T0 })).toEqual({ intervalS: 1800, graceS: 120, dueAt: at(1800), plannedEndAt: at(8 * 3600) });
+    expect(shiftFromCheckin({ pattern: PATTERN, lastEndedAt: null, at: T0 })).toEqual({
+      intervalS: 1800,
+      graceS: 120,
+      dueAt: at(1800),
+      plannedEndAt: at(8 * 3600),
+    });
     expect(shiftFromCheckin({ pattern: PATTERN, lastEndedAt: at(-1800), at: T0 })).not.toBeNull();
   });
 

@@ -25,11 +25,20 @@ const plus = (at: Date, seconds: number) => new Date(at.getTime() + seconds * 10
  * within one interval of the end of the last shift is the late "I'm OK" of that shift, not the
  * start of another: a worker going home must not be put back under supervision by it.
  */
-export function shiftFromCheckin(input: { pattern: ShiftPattern | null; lastEndedAt: Date | null; at: Date }): ShiftStart | null {
+export function shiftFromCheckin(input: {
+  pattern: ShiftPattern | null;
+  lastEndedAt: Date | null;
+  at: Date;
+}): ShiftStart | null {
   const { pattern, lastEndedAt, at } = input;
   if (!pattern) return null;
   if (lastEndedAt && at.getTime() < plus(lastEndedAt, pattern.intervalS).getTime()) return null;
-  return { intervalS: pattern.intervalS, graceS: pattern.graceS, dueAt: plus(at, pattern.intervalS), plannedEndAt: plus(at, pattern.lengthS) };
+  return {
+    intervalS: pattern.intervalS,
+    graceS: pattern.graceS,
+    dueAt: plus(at, pattern.intervalS),
+    plannedEndAt: plus(at, pattern.lengthS),
+  };
 }
 
 /** A check-in falling due at or after the shift's planned end is not expected: the shift is over. */
@@ -41,7 +50,10 @@ export function checkinExpected(dueAt: Date, plannedEndAt: Date | null): boolean
  * A shift past its planned end is closed once nothing is owed inside it: its last check-in was
  * made (the next one falls after the end) or its missed check-in has raised its alarm.
  */
-export function shiftCanEnd(shift: { plannedEndAt: Date | null; dueAt: Date; missedAlarmId: string | null }, now: Date): boolean {
+export function shiftCanEnd(
+  shift: { plannedEndAt: Date | null; dueAt: Date; missedAlarmId: string | null },
+  now: Date,
+): boolean {
   if (!shift.plannedEndAt || now.getTime() < shift.plannedEndAt.getTime()) return false;
   return shift.missedAlarmId !== null || !checkinExpected(shift.dueAt, shift.plannedEndAt);
 }

@@ -17,7 +17,9 @@ describe('tails', () => {
     [1, 1, 0.8, 0.2],
     // r = 2, q = ½: P(0) = ¼, P(1) = 2·¼·½ = ¼, so P(X ≥ 2) = ½
     [2, 2, 0.5, 0.5],
-  ])('negative binomial P(X ≥ %i | r %f, q %f)', (k, r, q, p) => expect(negativeBinomialUpperTail(k, r, q)).toBeCloseTo(p, 12));
+  ])('negative binomial P(X ≥ %i | r %f, q %f)', (k, r, q, p) =>
+    expect(negativeBinomialUpperTail(k, r, q)).toBeCloseTo(p, 12),
+  );
 
   it('the negative binomial has the longer tail: the baseline is uncertain', () => {
     // 12 baseline months with 3 falls (0.25 a month); 4 this month
@@ -61,7 +63,13 @@ describe('reviewList', () => {
     const list = reviewList([
       { wearerId: 'a', signals: [{ signal: 'falls', baseline: flat, current: 9 }] },
       { wearerId: 'b', signals: [{ signal: 'falls', baseline: flat, current: 1 }] },
-      { wearerId: 'c', signals: [{ signal: 'falls', baseline: flat, current: 14 }, { signal: 'low_battery', baseline: flat, current: 9 }] },
+      {
+        wearerId: 'c',
+        signals: [
+          { signal: 'falls', baseline: flat, current: 14 },
+          { signal: 'low_battery', baseline: flat, current: 9 },
+        ],
+      },
     ]);
     expect(list.map((c) => c.wearerId)).toEqual(['c', 'a']);
     expect(list[0].rises.map((r) => r.signal)).toEqual(['falls', 'low_battery']);
@@ -71,7 +79,14 @@ describe('reviewList', () => {
 describe('on realistic synthetic history (bench/synthetic-wearers.ts)', () => {
   // 10 000 wearers, 12 months of baseline and the month reviewed, 2 % with one signal planted to
   // rise fivefold. The figures are in docs/guides/insight.md (0.9 false flags per 1,000 for this seed); these bounds hold them.
-  const { wearers, planted } = syntheticWearers({ count: 10_000, months: 13, reviewMonths: 1, plantedShare: 0.02, plantedFactor: 5, seed: 2026 });
+  const { wearers, planted } = syntheticWearers({
+    count: 10_000,
+    months: 13,
+    reviewMonths: 1,
+    plantedShare: 0.02,
+    plantedFactor: 5,
+    seed: 2026,
+  });
   const list = reviewList(wearers);
   const falseFlags = list.filter((c) => !planted.has(c.wearerId)).length;
   const found = list.filter((c) => c.rises.some((r) => r.signal === planted.get(c.wearerId))).length;
@@ -84,7 +99,15 @@ describe('on realistic synthetic history (bench/synthetic-wearers.ts)', () => {
     expect(found).toBeGreaterThan(0.1 * planted.size);
   });
   it('is the same list every run (seeded)', () => {
-    const again = reviewList(syntheticWearers({ count: 500, months: 13, reviewMonths: 1, plantedShare: 0.02, plantedFactor: 5, seed: 2026 }).wearers);
-    expect(again).toEqual(reviewList(syntheticWearers({ count: 500, months: 13, reviewMonths: 1, plantedShare: 0.02, plantedFactor: 5, seed: 2026 }).wearers));
+    const again = reviewList(
+      syntheticWearers({ count: 500, months: 13, reviewMonths: 1, plantedShare: 0.02, plantedFactor: 5, seed: 2026 })
+        .wearers,
+    );
+    expect(again).toEqual(
+      reviewList(
+        syntheticWearers({ count: 500, months: 13, reviewMonths: 1, plantedShare: 0.02, plantedFactor: 5, seed: 2026 })
+          .wearers,
+      ),
+    );
   });
 });

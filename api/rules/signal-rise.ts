@@ -96,7 +96,14 @@ export function signalRise(history: SignalHistory, rule: RiseRule = RISE_RULE): 
   const n = history.baseline.length;
   const pValue = negativeBinomialUpperTail(current, usual * n + 0.5, n / (n + months));
   if (pValue >= rule.pThreshold) return null;
-  return { signal: history.signal, current, usualPerMonth: usual, ratio: current / expected, pValue, score: -Math.log10(Math.max(pValue, 1e-300)) };
+  return {
+    signal: history.signal,
+    current,
+    usualPerMonth: usual,
+    ratio: current / expected,
+    pValue,
+    score: -Math.log10(Math.max(pValue, 1e-300)),
+  };
 }
 
 export interface WearerSignals {

@@ -14,7 +14,8 @@ export interface ReportPeriod {
   to: Date;
 }
 
-export type PeriodOutcome = { ok: true; period: ReportPeriod } | { ok: false; reasons: { field: string; message: string }[] };
+export type PeriodOutcome =
+  { ok: true; period: ReportPeriod } | { ok: false; reasons: { field: string; message: string }[] };
 
 /** A year and a day: a yearly report fits, a request for every alarm ever does not. */
 export const MAX_PERIOD_DAYS = 366;
@@ -39,7 +40,10 @@ export function reportPeriod(request: PeriodRequest, now: Date): PeriodOutcome {
   const to = request.to ?? now;
   const chosen = Boolean(request.from || request.to);
   if (chosen && from.getTime() >= to.getTime()) {
-    return { ok: false, reasons: [{ field: 'from', message: `from (${from.toISOString()}) must be before to (${to.toISOString()})` }] };
+    return {
+      ok: false,
+      reasons: [{ field: 'from', message: `from (${from.toISOString()}) must be before to (${to.toISOString()})` }],
+    };
   }
   if (to.getTime() - from.getTime() > MAX_PERIOD_DAYS * DAY_MS) {
     return { ok: false, reasons: [{ field: 'to', message: `a report covers at most ${MAX_PERIOD_DAYS} days` }] };

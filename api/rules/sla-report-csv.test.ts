@@ -51,8 +51,23 @@ describe('slaReportCsv', () => {
   it('has a header row, a row per class and overall, a blank line, then the breaches table', () => {
     const header = lines[0].split(',');
     expect(header.slice(0, 5)).toEqual(['class', 'priorities', 'alarms', 'accepted', 'resolved']);
-    expect(header.slice(5, 11)).toEqual(['bs8484_10s_within', 'bs8484_10s_counted', 'bs8484_10s_pending', 'bs8484_10s_percent', 'bs8484_10s_target_percent', 'bs8484_10s_met']);
-    expect(header.slice(-7)).toEqual(['median_accept_s', 'p95_accept_s', 'median_resolve_s', 'p95_resolve_s', 'false_alarms', 'false_alarm_rate_percent', 'breaches']);
+    expect(header.slice(5, 11)).toEqual([
+      'bs8484_10s_within',
+      'bs8484_10s_counted',
+      'bs8484_10s_pending',
+      'bs8484_10s_percent',
+      'bs8484_10s_target_percent',
+      'bs8484_10s_met',
+    ]);
+    expect(header.slice(-7)).toEqual([
+      'median_accept_s',
+      'p95_accept_s',
+      'median_resolve_s',
+      'p95_resolve_s',
+      'false_alarms',
+      'false_alarm_rate_percent',
+      'breaches',
+    ]);
     for (const row of lines.slice(1, 5)) expect(row.split(',')).toHaveLength(header.length);
     expect(lines.slice(1, 5).map((l) => l.split(',')[0])).toEqual(['emergency', 'urgent', 'routine', 'overall']);
     expect(lines[5]).toBe('');
@@ -61,10 +76,22 @@ describe('slaReportCsv', () => {
 
   it.each([
     // the figures worked out in sla-report.test.ts, as the CSV shows them
-    [1, 'emergency,1,6,4,4,2,5,1,40.00,80.00,no,3,5,1,60.00,98.50,no,4,5,1,80.00,97.50,no,4,5,1,80.00,99.00,no,10,45,300,900,2,50.00,3'],
-    [2, 'urgent,2-3,3,3,2,0,3,0,0.00,80.00,no,1,3,0,33.33,98.50,no,2,3,0,66.66,97.50,no,3,3,0,100.00,99.00,yes,60,61,400,1000,1,50.00,1'],
-    [3, 'routine,4-5,3,2,2,0,3,0,0.00,80.00,no,1,3,0,33.33,98.50,no,1,3,0,33.33,97.50,no,2,3,0,66.66,99.00,no,20,100,25,200,1,50.00,2'],
-    [4, 'overall,1-5,12,9,8,2,11,1,18.18,80.00,no,5,11,1,45.45,98.50,no,7,11,1,63.63,97.50,no,9,11,1,81.81,99.00,no,30,100,300,1000,4,50.00,6'],
+    [
+      1,
+      'emergency,1,6,4,4,2,5,1,40.00,80.00,no,3,5,1,60.00,98.50,no,4,5,1,80.00,97.50,no,4,5,1,80.00,99.00,no,10,45,300,900,2,50.00,3',
+    ],
+    [
+      2,
+      'urgent,2-3,3,3,2,0,3,0,0.00,80.00,no,1,3,0,33.33,98.50,no,2,3,0,66.66,97.50,no,3,3,0,100.00,99.00,yes,60,61,400,1000,1,50.00,1',
+    ],
+    [
+      3,
+      'routine,4-5,3,2,2,0,3,0,0.00,80.00,no,1,3,0,33.33,98.50,no,1,3,0,33.33,97.50,no,2,3,0,66.66,99.00,no,20,100,25,200,1,50.00,2',
+    ],
+    [
+      4,
+      'overall,1-5,12,9,8,2,11,1,18.18,80.00,no,5,11,1,45.45,98.50,no,7,11,1,63.63,97.50,no,9,11,1,81.81,99.00,no,30,100,300,1000,4,50.00,6',
+    ],
   ])('row %i', (index, expected) => {
     expect(lines[index]).toBe(expected);
   });

@@ -36,7 +36,14 @@ const CLASS_HEADER = [
   'alarms',
   'accepted',
   'resolved',
-  ...SLA_LINES.flatMap((l) => [`${l.id}_within`, `${l.id}_counted`, `${l.id}_pending`, `${l.id}_percent`, `${l.id}_target_percent`, `${l.id}_met`]),
+  ...SLA_LINES.flatMap((l) => [
+    `${l.id}_within`,
+    `${l.id}_counted`,
+    `${l.id}_pending`,
+    `${l.id}_percent`,
+    `${l.id}_target_percent`,
+    `${l.id}_met`,
+  ]),
   'median_accept_s',
   'p95_accept_s',
   'median_resolve_s',
@@ -72,7 +79,9 @@ export function slaReportCsv(report: SlaReport): string {
     ...[...report.classes, report.overall].map((f) => csvRow(classRow(f))),
     '',
     csvRow(BREACH_HEADER),
-    ...report.breaches.map((b) => csvRow([b.alarmId, b.alarmClass, b.type, b.priority, b.receivedAt, b.targetS, b.secondsToAccept])),
+    ...report.breaches.map((b) =>
+      csvRow([b.alarmId, b.alarmClass, b.type, b.priority, b.receivedAt, b.targetS, b.secondsToAccept]),
+    ),
   ];
   return lines.join(CRLF) + CRLF;
 }

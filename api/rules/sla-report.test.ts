@@ -6,7 +6,8 @@ import { ALARM_CLASSES, SLA_LINES, classOf } from './sla-targets.js';
 /** The shares of a figures block as [within, counted, pending] per line, 10 s / 40 s / 60 s / 180 s. */
 const shares = (f: ClassFigures) => f.shares.map((s) => [s.within, s.counted, s.pending]);
 const met = (f: ClassFigures) => f.shares.map((s) => s.met);
-const byName = (r: ReturnType<typeof slaReport>, name: string) => (name === 'overall' ? r.overall : r.classes.find((c) => c.alarmClass === name)!);
+const byName = (r: ReturnType<typeof slaReport>, name: string) =>
+  name === 'overall' ? r.overall : r.classes.find((c) => c.alarmClass === name)!;
 
 describe('the alarm classes', () => {
   it('cover priorities 1 to 5, each exactly once', () => {
@@ -53,7 +54,12 @@ describe('one alarm against each line, at the report time', () => {
     ['unaccepted, 50 s old', null, 50, ['missed', 'missed', 'pending', 'pending']],
     ['unaccepted, exactly 180 s old', null, 180, ['missed', 'missed', 'missed', 'pending']],
     ['unaccepted, 181 s old', null, 181, ['missed', 'missed', 'missed', 'missed']],
-    ['accepted at 30 s but the report is at 20 s: not yet accepted', 30, 20, ['missed', 'pending', 'pending', 'pending']],
+    [
+      'accepted at 30 s but the report is at 20 s: not yet accepted',
+      30,
+      20,
+      ['missed', 'pending', 'pending', 'pending'],
+    ],
   ])('%s', (_, acceptAfterS, ageS, expected) => {
     const alarm = sampleAlarm({ id: 'a', type: 'sos', priority: 1, receivedS: 0, acceptAfterS });
     const report = slaReport([alarm], PERIOD, at(ageS));
@@ -77,10 +83,66 @@ describe('a worked day (sla-sample-day.ts)', () => {
 
   it.each<[string, number[], number, number, number, number, number[][], (boolean | null)[]]>([
     // class, priorities, alarms, accepted, unaccepted, resolved, [within, counted, pending] per line, met per line
-    ['emergency', [1], 6, 4, 2, 4, [[2, 5, 1], [3, 5, 1], [4, 5, 1], [4, 5, 1]], [false, false, false, false]],
-    ['urgent', [2, 3], 3, 3, 0, 2, [[0, 3, 0], [1, 3, 0], [2, 3, 0], [3, 3, 0]], [false, false, false, true]],
-    ['routine', [4, 5], 3, 2, 1, 2, [[0, 3, 0], [1, 3, 0], [1, 3, 0], [2, 3, 0]], [false, false, false, false]],
-    ['overall', [1, 2, 3, 4, 5], 12, 9, 3, 8, [[2, 11, 1], [5, 11, 1], [7, 11, 1], [9, 11, 1]], [false, false, false, false]],
+    [
+      'emergency',
+      [1],
+      6,
+      4,
+      2,
+      4,
+      [
+        [2, 5, 1],
+        [3, 5, 1],
+        [4, 5, 1],
+        [4, 5, 1],
+      ],
+      [false, false, false, false],
+    ],
+    [
+      'urgent',
+      [2, 3],
+      3,
+      3,
+      0,
+      2,
+      [
+        [0, 3, 0],
+        [1, 3, 0],
+        [2, 3, 0],
+        [3, 3, 0],
+      ],
+      [false, false, false, true],
+    ],
+    [
+      'routine',
+      [4, 5],
+      3,
+      2,
+      1,
+      2,
+      [
+        [0, 3, 0],
+        [1, 3, 0],
+        [1, 3, 0],
+        [2, 3, 0],
+      ],
+      [false, false, false, false],
+    ],
+    [
+      'overall',
+      [1, 2, 3, 4, 5],
+      12,
+      9,
+      3,
+      8,
+      [
+        [2, 11, 1],
+        [5, 11, 1],
+        [7, 11, 1],
+        [9, 11, 1],
+      ],
+      [false, false, false, false],
+    ],
   ])('%s: counts and shares', (name, priorities, alarms, accepted, unaccepted, resolved, lineCounts, lineMet) => {
     const f = byName(report, name);
     expect(f).toMatchObject({ priorities, alarms, accepted, unaccepted, resolved });
@@ -95,14 +157,23 @@ describe('a worked day (sla-sample-day.ts)', () => {
     ['urgent', 3, 60, 61, 2, 400, 1000], // accept [30, 60, 61]; resolve [400, 1000]
     ['routine', 2, 20, 100, 2, 25, 200], // accept [20, 100]; resolve [25, 200]
     ['overall', 9, 30, 100, 8, 300, 1000], // accept [4, 10, 12.5, 20, 30, 45, 60, 61, 100]; resolve [25, 120, 200, 300, 400, 600, 900, 1000]
-  ])('%s: %i accepted, median %s s, p95 %s s; %i resolved, median %s s, p95 %s s', (name, aCount, aMedian, aP95, rCount, rMedian, rP95) => {
-    const f = byName(report, name);
-    expect(f.acceptSeconds).toEqual({ count: aCount, median: aMedian, p95: aP95 });
-    expect(f.resolveSeconds).toEqual({ count: rCount, median: rMedian, p95: rP95 });
-  });
+  ])(
+    '%s: %i accepted, median %s s, p95 %s s; %i resolved, median %s s, p95 %s s',
+    (name, aCount, aMedian, aP95, rCount, rMedian, rP95) => {
+      const f = byName(report, name);
+      expect(f.acceptSeconds).toEqual({ count: aCount, median: aMedian, p95: aP95 });
+      expect(f.resolveSeconds).toEqual({ count: rCount, median: rMedian, p95: rP95 });
+    },
+  );
 
   it.each([
-    ['emergency', { duress: 1, sos: 5 }, { cancelled_by_wearer_verified: 1, false_accidental: 1, genuine_assistance: 1, genuine_police: 1 }, 2, 4],
+    [
+      'emergency',
+      { duress: 1, sos: 5 },
+      { cancelled_by_wearer_verified: 1, false_accidental: 1, genuine_assistance: 1, genuine_police: 1 },
+      2,
+      4,
+    ],
     ['urgent', { fall: 1, no_motion: 1, tamper: 1 }, { false_equipment: 1, genuine_ambulance: 1 }, 1, 2],
     ['routine', { 'battery.low': 3 }, { false_test: 1, none: 1 }, 1, 2],
     [
@@ -131,12 +202,60 @@ describe('a worked day (sla-sample-day.ts)', () => {
 
   it('lists every breach in order of receipt: emergency past 10 s, the others past 60 s, pending ones not yet', () => {
     expect(report.breaches).toEqual([
-      { alarmId: 'r3', alarmClass: 'routine', type: 'battery.low', priority: 4, receivedAt: '2025-03-10T00:00:00.000Z', targetS: 60, secondsToAccept: 100 },
-      { alarmId: 'e3', alarmClass: 'emergency', type: 'duress', priority: 1, receivedAt: '2025-03-10T00:05:00.000Z', targetS: 10, secondsToAccept: 12.5 },
-      { alarmId: 'e4', alarmClass: 'emergency', type: 'sos', priority: 1, receivedAt: '2025-03-10T00:06:40.000Z', targetS: 10, secondsToAccept: 45 },
-      { alarmId: 'u3', alarmClass: 'urgent', type: 'no_motion', priority: 2, receivedAt: '2025-03-10T00:20:00.000Z', targetS: 60, secondsToAccept: 61 },
-      { alarmId: 'r1', alarmClass: 'routine', type: 'battery.low', priority: 5, receivedAt: '2025-03-10T00:33:20.000Z', targetS: 60, secondsToAccept: 'unaccepted' },
-      { alarmId: 'e6', alarmClass: 'emergency', type: 'sos', priority: 1, receivedAt: '2025-03-10T01:56:40.000Z', targetS: 10, secondsToAccept: 'unaccepted' },
+      {
+        alarmId: 'r3',
+        alarmClass: 'routine',
+        type: 'battery.low',
+        priority: 4,
+        receivedAt: '2025-03-10T00:00:00.000Z',
+        targetS: 60,
+        secondsToAccept: 100,
+      },
+      {
+        alarmId: 'e3',
+        alarmClass: 'emergency',
+        type: 'duress',
+        priority: 1,
+        receivedAt: '2025-03-10T00:05:00.000Z',
+        targetS: 10,
+        secondsToAccept: 12.5,
+      },
+      {
+        alarmId: 'e4',
+        alarmClass: 'emergency',
+        type: 'sos',
+        priority: 1,
+        receivedAt: '2025-03-10T00:06:40.000Z',
+        targetS: 10,
+        secondsToAccept: 45,
+      },
+      {
+        alarmId: 'u3',
+        alarmClass: 'urgent',
+        type: 'no_motion',
+        priority: 2,
+        receivedAt: '2025-03-10T00:20:00.000Z',
+        targetS: 60,
+        secondsToAccept: 61,
+      },
+      {
+        alarmId: 'r1',
+        alarmClass: 'routine',
+        type: 'battery.low',
+        priority: 5,
+        receivedAt: '2025-03-10T00:33:20.000Z',
+        targetS: 60,
+        secondsToAccept: 'unaccepted',
+      },
+      {
+        alarmId: 'e6',
+        alarmClass: 'emergency',
+        type: 'sos',
+        priority: 1,
+        receivedAt: '2025-03-10T01:56:40.000Z',
+        targetS: 10,
+        secondsToAccept: 'unaccepted',
+      },
     ]);
     expect(report.classes.map((c) => [c.alarmClass, c.breaches])).toEqual([
       ['emergency', 3],
@@ -154,8 +273,12 @@ describe('a worked day (sla-sample-day.ts)', () => {
 describe('targets met, decided in whole numbers', () => {
   // `within` alarms accepted after 5 s (inside every line), `late` after 200 s (past every line).
   const alarms = (within: number, late: number): SlaAlarm[] => [
-    ...Array.from({ length: within }, (_, i) => sampleAlarm({ id: `w${i}`, type: 'sos', priority: 1, receivedS: i, acceptAfterS: 5 })),
-    ...Array.from({ length: late }, (_, i) => sampleAlarm({ id: `l${i}`, type: 'sos', priority: 1, receivedS: i, acceptAfterS: 200 })),
+    ...Array.from({ length: within }, (_, i) =>
+      sampleAlarm({ id: `w${i}`, type: 'sos', priority: 1, receivedS: i, acceptAfterS: 5 }),
+    ),
+    ...Array.from({ length: late }, (_, i) =>
+      sampleAlarm({ id: `l${i}`, type: 'sos', priority: 1, receivedS: i, acceptAfterS: 200 }),
+    ),
   ];
   it.each<[number, number, (boolean | null)[]]>([
     // within, late, met at 10 s (80 %) / 40 s (98.5 %) / 60 s (97.5 %) / 180 s (99 %)
@@ -171,7 +294,9 @@ describe('targets met, decided in whole numbers', () => {
   ])('%i within and %i late', (within, late, expected) => {
     const report = slaReport(alarms(within, late), PERIOD, NOW);
     expect(met(report.overall)).toEqual(expected);
-    expect(report.overall.shares.map((s) => s.share)).toEqual(expected.map(() => (within + late ? within / (within + late) : null)));
+    expect(report.overall.shares.map((s) => s.share)).toEqual(
+      expected.map(() => (within + late ? within / (within + late) : null)),
+    );
   });
 });
 
@@ -187,22 +312,55 @@ describe('false alarms: verified false, or closed with a false closure code, ove
     ['cancelled by the wearer, verified false', 'false', 'cancelled_by_wearer_verified', true, 1, 1],
     ['verified false but not yet resolved', 'false', null, false, 0, 0],
   ])('%s', (_, verified, closureCode, resolved, count, resolvedCount) => {
-    const alarm = sampleAlarm({ id: 'a', type: 'sos', priority: 1, receivedS: 0, acceptAfterS: 5, resolveAfterS: resolved ? 60 : null, verified, closureCode });
+    const alarm = sampleAlarm({
+      id: 'a',
+      type: 'sos',
+      priority: 1,
+      receivedS: 0,
+      acceptAfterS: 5,
+      resolveAfterS: resolved ? 60 : null,
+      verified,
+      closureCode,
+    });
     const { falseAlarms } = slaReport([alarm], PERIOD, NOW).overall;
     expect(falseAlarms).toEqual({ count, resolved: resolvedCount, rate: resolvedCount ? count / resolvedCount : null });
   });
 
   it('a resolution stamped after the report time has not happened yet', () => {
-    const alarm = sampleAlarm({ id: 'a', type: 'sos', priority: 1, receivedS: 0, acceptAfterS: 5, resolveAfterS: 100, verified: 'false', closureCode: 'false_test' });
+    const alarm = sampleAlarm({
+      id: 'a',
+      type: 'sos',
+      priority: 1,
+      receivedS: 0,
+      acceptAfterS: 5,
+      resolveAfterS: 100,
+      verified: 'false',
+      closureCode: 'false_test',
+    });
     const f = slaReport([alarm], PERIOD, at(99)).overall;
-    expect(f).toMatchObject({ resolved: 0, byClosureCode: {}, falseAlarms: { count: 0, resolved: 0, rate: null }, resolveSeconds: { count: 0, median: null, p95: null } });
+    expect(f).toMatchObject({
+      resolved: 0,
+      byClosureCode: {},
+      falseAlarms: { count: 0, resolved: 0, rate: null },
+      resolveSeconds: { count: 0, median: null, p95: null },
+    });
   });
 });
 
 describe('what counts', () => {
   const empty = (f: ClassFigures) => {
-    expect(f).toMatchObject({ alarms: 0, accepted: 0, unaccepted: 0, resolved: 0, breaches: 0, byType: {}, byClosureCode: {} });
-    expect(f.shares.map((s) => [s.within, s.counted, s.pending, s.share, s.met])).toEqual(SLA_LINES.map(() => [0, 0, 0, null, null]));
+    expect(f).toMatchObject({
+      alarms: 0,
+      accepted: 0,
+      unaccepted: 0,
+      resolved: 0,
+      breaches: 0,
+      byType: {},
+      byClosureCode: {},
+    });
+    expect(f.shares.map((s) => [s.within, s.counted, s.pending, s.share, s.met])).toEqual(
+      SLA_LINES.map(() => [0, 0, 0, null, null]),
+    );
     expect(f.acceptSeconds).toEqual({ count: 0, median: null, p95: null });
     expect(f.resolveSeconds).toEqual({ count: 0, median: null, p95: null });
     expect(f.falseAlarms).toEqual({ count: 0, resolved: 0, rate: null });
@@ -217,7 +375,16 @@ describe('what counts', () => {
 
   it('test alarms count in no figure, however late', () => {
     const tests = [1, 3, 5].map((priority, i) =>
-      sampleAlarm({ id: `t${i}`, type: 'sos', priority, receivedS: i, isTest: true, acceptAfterS: i === 0 ? 500 : null, resolveAfterS: i === 0 ? 600 : null, closureCode: i === 0 ? 'false_test' : null }),
+      sampleAlarm({
+        id: `t${i}`,
+        type: 'sos',
+        priority,
+        receivedS: i,
+        isTest: true,
+        acceptAfterS: i === 0 ? 500 : null,
+        resolveAfterS: i === 0 ? 600 : null,
+        closureCode: i === 0 ? 'false_test' : null,
+      }),
     );
     const report = slaReport(tests, PERIOD, NOW);
     expect(report.excluded).toEqual({ test: 3, linked: 0 });
@@ -260,7 +427,14 @@ describe('what counts', () => {
   });
 
   it('an alarm resolved with no acceptance is judged unaccepted', () => {
-    const alarm = sampleAlarm({ id: 'a', type: 'sos', priority: 1, receivedS: 0, resolveAfterS: 5, closureCode: 'false_test' });
+    const alarm = sampleAlarm({
+      id: 'a',
+      type: 'sos',
+      priority: 1,
+      receivedS: 0,
+      resolveAfterS: 5,
+      closureCode: 'false_test',
+    });
     const report = slaReport([alarm], PERIOD, NOW);
     expect(report.overall).toMatchObject({ accepted: 0, unaccepted: 1, resolved: 1 });
     expect(report.breaches).toMatchObject([{ alarmId: 'a', secondsToAccept: 'unaccepted' }]);

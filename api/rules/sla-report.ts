@@ -17,7 +17,14 @@
 //   not happened yet. The period chooses which alarms (received in [from, to)); their handling is
 //   followed up to `now`, so an alarm received before `to` and accepted after it still counts.
 import { nearestRank } from './sla-percentile.js';
-import { ALARM_CLASSES, FALSE_CLOSURE_CODES, SLA_LINES, classOf, type AlarmClassName, type SlaLineId } from './sla-targets.js';
+import {
+  ALARM_CLASSES,
+  FALSE_CLOSURE_CODES,
+  SLA_LINES,
+  classOf,
+  type AlarmClassName,
+  type SlaLineId,
+} from './sla-targets.js';
 
 export interface SlaAlarm {
   id: string;
@@ -140,7 +147,9 @@ function verdict(j: Judged, withinS: number): Verdict {
   return j.ageMs > limitMs ? 'missed' : 'pending';
 }
 
-const isFalseAlarm = (a: SlaAlarm) => a.verified === 'false' || (a.closureCode !== null && (FALSE_CLOSURE_CODES as readonly string[]).includes(a.closureCode));
+const isFalseAlarm = (a: SlaAlarm) =>
+  a.verified === 'false' ||
+  (a.closureCode !== null && (FALSE_CLOSURE_CODES as readonly string[]).includes(a.closureCode));
 
 function tally(keys: string[]): Record<string, number> {
   const counts = new Map<string, number>();
@@ -191,7 +200,13 @@ function breachOf(j: Judged): SlaBreach | null {
   };
 }
 
-function figures(alarmClass: ClassFigures['alarmClass'], priorities: readonly number[], breachAfterS: number | null, judged: Judged[], breaches: SlaBreach[]): ClassFigures {
+function figures(
+  alarmClass: ClassFigures['alarmClass'],
+  priorities: readonly number[],
+  breachAfterS: number | null,
+  judged: Judged[],
+  breaches: SlaBreach[],
+): ClassFigures {
   const accepted = judged.filter((j) => j.acceptMs !== null);
   const resolved = judged.filter((j) => j.resolveMs !== null);
   const falseCount = resolved.filter((j) => isFalseAlarm(j.alarm)).length;
@@ -208,13 +223,19 @@ function figures(alarmClass: ClassFigures['alarmClass'], priorities: readonly nu
     resolveSeconds: summarise(resolved.map((j) => j.resolveMs!)),
     byType: tally(judged.map((j) => j.alarm.type)),
     byClosureCode: tally(resolved.map((j) => j.alarm.closureCode ?? 'none')),
-    falseAlarms: { count: falseCount, resolved: resolved.length, rate: resolved.length === 0 ? null : falseCount / resolved.length },
+    falseAlarms: {
+      count: falseCount,
+      resolved: resolved.length,
+      rate: resolved.length === 0 ? null : falseCount / resolved.length,
+    },
     breaches: breaches.length,
   };
 }
 
 export function slaReport(alarms: readonly SlaAlarm[], period: { from: Date; to: Date }, now: Date): SlaReport {
-  const inPeriod = alarms.filter((a) => a.receivedAt.getTime() >= period.from.getTime() && a.receivedAt.getTime() < period.to.getTime());
+  const inPeriod = alarms.filter(
+    (a) => a.receivedAt.getTime() >= period.from.getTime() && a.receivedAt.getTime() < period.to.getTime(),
+  );
   const test = inPeriod.filter((a) => a.isTest).length;
   const linked = inPeriod.filter((a) => !a.isTest && a.linkedTo !== null).length;
   const judged = inPeriod.filter((a) => !a.isTest && a.linkedTo === null).map((a) => judge(a, now));
@@ -222,7 +243,17 @@ export function slaReport(alarms: readonly SlaAlarm[], period: { from: Date; to:
   const breaches = judged
     .map(breachOf)
     .filter((b): b is SlaBreach => b !== null)
-    .sort((a, b) => (a.receivedAt < b.receivedAt ? -1 : a.receivedAt > b.receivedAt ? 1 : a.alarmId < b.alarmId ? -1 : a.alarmId > b.alarmId ? 1 : 0));
+    .sort((a, b) =>
+      a.receivedAt < b.receivedAt
+        ? -1
+        : a.receivedAt > b.receivedAt
+          ? 1
+          : a.alarmId < b.alarmId
+            ? -1
+            : a.alarmId > b.alarmId
+              ? 1
+              : 0,
+    );
 
   const classes = ALARM_CLASSES.map((c) =>
     figures(

@@ -42,7 +42,12 @@ export interface StaffingPlan {
     hour: number;
     operators: number;
     erlangC: { within10: number; within40: number };
-    simulated: { within10: number; within40: number; abandonedShare: number; byPriority: { priority: number; within10: number }[] };
+    simulated: {
+      within10: number;
+      within40: number;
+      abandonedShare: number;
+      byPriority: { priority: number; within10: number }[];
+    };
   } | null;
 }
 
@@ -71,7 +76,9 @@ export function staffingPlan(input: StaffingInput): StaffingPlan {
       const s = bySlot.get(slotKey(day, hour));
       const arrivalsPerHour = (s?.arrivals ?? 0) / input.weeks + (input.extraPerHour?.get(slotKey(day, hour)) ?? 0);
       const erlangs = offeredErlangs(arrivalsPerHour, 3600, input.meanHandleS);
-      const needed = Object.fromEntries(STAFFING_TARGETS.map((t) => [t.id, operatorsNeeded(erlangs, input.meanHandleS, t.lines)]));
+      const needed = Object.fromEntries(
+        STAFFING_TARGETS.map((t) => [t.id, operatorsNeeded(erlangs, input.meanHandleS, t.lines)]),
+      );
       rows.push({
         day,
         hour,
@@ -82,7 +89,12 @@ export function staffingPlan(input: StaffingInput): StaffingPlan {
         staffOnShift: input.staffMinutes ? (input.staffMinutes.get(slotKey(day, hour)) ?? 0) / 60 / input.weeks : null,
         achieved:
           s && s.arrivals > 0
-            ? { within10: s.within10 / s.arrivals, within40: s.within40 / s.arrivals, within60: s.within60 / s.arrivals, within180: s.within180 / s.arrivals }
+            ? {
+                within10: s.within10 / s.arrivals,
+                within40: s.within40 / s.arrivals,
+                within60: s.within60 / s.arrivals,
+                within180: s.within180 / s.arrivals,
+              }
             : null,
       });
     }
@@ -112,7 +124,10 @@ export function staffingPlan(input: StaffingInput): StaffingPlan {
       day: peak.day,
       hour: peak.hour,
       operators,
-      erlangC: { within10: serviceLevel(operators, peak.erlangs, input.meanHandleS, 10), within40: serviceLevel(operators, peak.erlangs, input.meanHandleS, 40) },
+      erlangC: {
+        within10: serviceLevel(operators, peak.erlangs, input.meanHandleS, 10),
+        within40: serviceLevel(operators, peak.erlangs, input.meanHandleS, 40),
+      },
       simulated: {
         within10: sim.withinShare[0],
         within40: sim.withinShare[1],

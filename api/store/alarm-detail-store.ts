@@ -46,11 +46,19 @@ async function wearerForOperator(sql: Sql, wearerId: string): Promise<WearerForO
   };
 }
 
-export async function getAlarmDetail(sql: Sql, alarmId: string, wearerId: string | null, deviceId: string, receivedAt: Date): Promise<AlarmDetail> {
+export async function getAlarmDetail(
+  sql: Sql,
+  alarmId: string,
+  wearerId: string | null,
+  deviceId: string,
+  receivedAt: Date,
+): Promise<AlarmDetail> {
   const hourBefore = receivedAt.getTime() - 3600_000;
   const [actions, events, linked, wearer, trail, contacts, [device]] = await Promise.all([
     listAlarmActions(sql, alarmId),
-    sql<AlarmEventEntry[]>`select event_key, type, ts, received_at, warnings from events where alarm_id = ${alarmId} order by id`,
+    sql<
+      AlarmEventEntry[]
+    >`select event_key, type, ts, received_at, warnings from events where alarm_id = ${alarmId} order by id`,
     sql<{ id: string }[]>`select id from alarms where linked_to = ${alarmId} order by received_at`,
     wearerId ? wearerForOperator(sql, wearerId) : Promise.resolve(null),
     sql<TrailFix[]>`select ts, lat, lon, acc from (
@@ -59,5 +67,13 @@ export async function getAlarmDetail(sql: Sql, alarmId: string, wearerId: string
     wearerId ? listContacts(sql, wearerId) : Promise.resolve([]),
     sql<{ simNumber: string | null }[]>`select sim_number from devices where id = ${deviceId}`,
   ]);
-  return { actions, events, linkedAlarmIds: linked.map((l) => l.id), wearer, contacts, trail, devicePhone: device?.simNumber ?? null };
+  return {
+    actions,
+    events,
+    linkedAlarmIds: linked.map((l) => l.id),
+    wearer,
+    contacts,
+    trail,
+    devicePhone: device?.simNumber ?? null,
+  };
 }

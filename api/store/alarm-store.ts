@@ -49,7 +49,12 @@ export async function insertAlarm(tx: Db, alarm: NewAlarm): Promise<string> {
  * A repeat activation: one more press on the same alarm, its priority raised if higher. The
  * condition is active again (a device that went quiet, was heard, and went quiet again).
  */
-export async function attachActivation(tx: Db, alarmId: string, priority: number, flags: Record<string, unknown>): Promise<void> {
+export async function attachActivation(
+  tx: Db,
+  alarmId: string,
+  priority: number,
+  flags: Record<string, unknown>,
+): Promise<void> {
   await tx`update alarms set activations = activations + 1, priority = least(priority, ${priority}),
              condition = 'active', cleared_at = null, flags = (flags - 'clearedBy') || ${tx.json(flags as never)}
            where id = ${alarmId}`.execute();
@@ -153,13 +158,24 @@ export async function lockAlarm(tx: TransactionSql, alarmId: string): Promise<Lo
       isTest: row.isTest,
       silent: row.silent,
       mandatoryStepsOpen: [],
-      wearer: police && { urn: police.urn, policeWithdrawn: police.policeWithdrawn, policeWithdrawnReason: police.policeWithdrawnReason },
+      wearer: police && {
+        urn: police.urn,
+        policeWithdrawn: police.policeWithdrawn,
+        policeWithdrawnReason: police.policeWithdrawnReason,
+      },
     },
   };
 }
 
 /** Writes the operator side of an alarm after an action; times are the ARC's. */
-export async function saveOperatorSide(tx: TransactionSql, alarmId: string, before: AlarmState, after: AlarmState, actor: Actor, at: Date): Promise<void> {
+export async function saveOperatorSide(
+  tx: TransactionSql,
+  alarmId: string,
+  before: AlarmState,
+  after: AlarmState,
+  actor: Actor,
+  at: Date,
+): Promise<void> {
   const ownerChanged = before.owner?.id !== after.owner?.id;
   const nowResolved = before.status !== 'resolved' && after.status === 'resolved';
   await tx`
@@ -187,7 +203,9 @@ export async function recordAlarmAction(
 }
 
 export async function listAlarmActions(sql: Db, alarmId: string): Promise<AlarmActionEntry[]> {
-  return sql<AlarmActionEntry[]>`select id, at, actor, kind, detail from alarm_actions where alarm_id = ${alarmId} order by id`;
+  return sql<
+    AlarmActionEntry[]
+  >`select id, at, actor, kind, detail from alarm_actions where alarm_id = ${alarmId} order by id`;
 }
 
 // The response plan's place on an alarm (api/handling/response-plan-runner.ts decides it).
@@ -198,7 +216,12 @@ export async function copyPlanOntoAlarm(tx: Db, alarmId: string, plan: unknown):
 }
 
 /** Enters a step; returns whether the alarm is silent (a duress alarm), or null if it is gone. */
-export async function enterPlanStep(tx: Db, alarmId: string, index: number, dueAt: Date | null): Promise<{ silent: boolean } | null> {
+export async function enterPlanStep(
+  tx: Db,
+  alarmId: string,
+  index: number,
+  dueAt: Date | null,
+): Promise<{ silent: boolean } | null> {
   const [alarm] = await tx<{ silent: boolean }[]>`
     update alarms set plan_step = ${index}, step_due_at = ${dueAt}, flags = flags - 'stepOverdue'
     where id = ${alarmId} returning coalesce((flags->>'silent')::boolean, false) as silent`.execute();

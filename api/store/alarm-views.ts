@@ -45,7 +45,8 @@ const iso = (d: Date | null) => d?.toISOString() ?? null;
 
 /** The wearer's home and named zones, the places an operator can act on (as the detail's map). */
 function placesOf(r: AlarmRow): NamedPlace[] {
-  const places: NamedPlace[] = r.homeLat !== null && r.homeLon !== null ? [{ name: 'Home', lat: r.homeLat, lon: r.homeLon }] : [];
+  const places: NamedPlace[] =
+    r.homeLat !== null && r.homeLon !== null ? [{ name: 'Home', lat: r.homeLat, lon: r.homeLon }] : [];
   for (const zone of r.zones) places.push(zonePlace(zone.name, zone.shape));
   return places;
 }

@@ -6,7 +6,9 @@ import type { AmberChange } from '../rules/event-rules.js';
 type Db = Sql | TransactionSql;
 
 export async function hasOpenAmberSession(tx: Db, deviceId: string): Promise<boolean> {
-  return (await tx`select 1 from amber_sessions where device_id = ${deviceId} and ended_at is null`.execute()).length > 0;
+  return (
+    (await tx`select 1 from amber_sessions where device_id = ${deviceId} and ended_at is null`.execute()).length > 0
+  );
 }
 
 /** Applies a session change; returns nothing: the session's own alarm, if any, is raised later. */
@@ -57,6 +59,11 @@ export async function lockDueAmberSessions(tx: TransactionSql, now: Date, limit 
     for update of s skip locked`;
 }
 
-export async function expireAmberSession(tx: TransactionSql, sessionId: string, alarmId: string, at: Date): Promise<void> {
+export async function expireAmberSession(
+  tx: TransactionSql,
+  sessionId: string,
+  alarmId: string,
+  at: Date,
+): Promise<void> {
   await tx`update amber_sessions set ended_at = ${at}, end_reason = 'expired', alarm_id = ${alarmId} where id = ${sessionId}`;
 }

@@ -20,7 +20,12 @@ export async function audit(
  * The same action on many targets, one row each, in one statement (a console following 10,000
  * devices at once): each row is what audit() would have written for that target.
  */
-export async function auditEach(sql: Sql | TransactionSql, actor: Actor, action: string, targets: readonly string[]): Promise<void> {
+export async function auditEach(
+  sql: Sql | TransactionSql,
+  actor: Actor,
+  action: string,
+  targets: readonly string[],
+): Promise<void> {
   if (targets.length === 0) return;
   await sql`insert into audit_log (actor_id, actor, action, target, detail)
             select ${actor.id}::uuid, ${actor.name}::text, ${action}::text, target, '{}'::jsonb from unnest(${targets as string[]}::text[]) as target`;
@@ -67,7 +72,9 @@ const filterClause = (sql: Sql, f: AuditFilter) => {
     f.to ? sql`at < ${f.to}` : null,
     f.organisationIds ? sql`organisation_id = any(${f.organisationIds}::uuid[])` : null,
   ].filter((p) => p !== null);
-  return parts.length === 0 ? sql`` : parts.reduce((acc, p, i) => (i === 0 ? sql`where ${p}` : sql`${acc} and ${p}`), sql``);
+  return parts.length === 0
+    ? sql``
+    : parts.reduce((acc, p, i) => (i === 0 ? sql`where ${p}` : sql`${acc} and ${p}`), sql``);
 };
 
 export async function listAudit(sql: Sql, limit: number, filter: AuditFilter = {}): Promise<AuditEntry[]> {

@@ -3,7 +3,13 @@
 // (flags.silent) and never from a device on test.
 import type { Sql, TransactionSql } from 'postgres';
 import { carerAlarmStatus, CARER_ALARM_KINDS, type CarerAlarmFacts } from '../rules/carer-alarm-words.js';
-import type { CarerAlarmStatus, CarerPosition, CarerPreferences, CarerSafeZone, CarerWearer } from '../live/carer-contract.js';
+import type {
+  CarerAlarmStatus,
+  CarerPosition,
+  CarerPreferences,
+  CarerSafeZone,
+  CarerWearer,
+} from '../live/carer-contract.js';
 
 /** The audit action of every look by a carer at a location (list, trail, zones, live), with the wearer ids. */
 export const CARER_VIEWED_LOCATIONS = 'carer.viewed_locations';
@@ -16,7 +22,8 @@ const carerVisible = (sql: Sql) => sql`not a.is_test and not coalesce((a.flags->
  * (migration 012_device_wearer_history, device_wearer_periods), never another wearer's, before or after; a device
  * passed on keeps its earlier fixes with the person who had it (issue 12, item 9).
  */
-const fixInPeriod = (sql: Sql) => sql`f.device_id = p.device_id and f.id > p.from_fix_id and (p.until_fix_id is null or f.id < p.until_fix_id)`;
+const fixInPeriod = (sql: Sql) =>
+  sql`f.device_id = p.device_id and f.id > p.from_fix_id and (p.until_fix_id is null or f.id < p.until_fix_id)`;
 
 interface WearerRow {
   id: string;
@@ -48,7 +55,10 @@ export async function listCarerWearers(sql: Sql, carerId: string, now: Date): Pr
                        where p.wearer_id = w.id order by x.ts desc limit 1) p on true
     where l.carer_id = ${carerId}
     order by w.name, w.id`;
-  const facts = await alarmFacts(sql, rows.map((r) => r.id));
+  const facts = await alarmFacts(
+    sql,
+    rows.map((r) => r.id),
+  );
   return rows.map((r) => ({
     id: r.id,
     name: r.name,
@@ -68,7 +78,16 @@ const NO_ALARMS: CarerAlarmFacts = { openCount: 0, oldestOpen: null, lastClosed:
 
 async function alarmFacts(sql: Sql, wearerIds: string[]): Promise<Map<string, CarerAlarmFacts>> {
   if (!wearerIds.length) return new Map();
-  const rows = await sql<{ wearerId: string; openCount: number; openType: string | null; openSince: Date | null; closedType: string | null; closedAt: Date | null }[]>`
+  const rows = await sql<
+    {
+      wearerId: string;
+      openCount: number;
+      openType: string | null;
+      openSince: Date | null;
+      closedType: string | null;
+      closedAt: Date | null;
+    }[]
+  >`
     select w.id as wearer_id,
            (select count(*)::int from alarms a where a.wearer_id = w.id and a.status <> 'resolved' and ${carerVisible(sql)}) as open_count,
            o.type as open_type, o.received_at as open_since, c.type as closed_type, c.resolved_at as closed_at
@@ -113,7 +132,9 @@ export async function linkedWearerIds(sql: Sql, carerId: string): Promise<string
 /** The carers (active accounts) linked to a wearer now: whom a push for that wearer may reach. */
 /** A carer given another role: their links go; resolves with the people they were linked to. */
 export async function removeCarerLinksOf(sql: Sql | TransactionSql, carerId: string): Promise<string[]> {
-  const rows = await sql<{ wearerId: string }[]>`delete from carer_links where carer_id = ${carerId} returning wearer_id`;
+  const rows = await sql<
+    { wearerId: string }[]
+  >`delete from carer_links where carer_id = ${carerId} returning wearer_id`;
   return rows.map((r) => r.wearerId).sort();
 }
 
@@ -132,18 +153,28 @@ export async function wearerOfDevice(sql: Sql, deviceId: string): Promise<string
 /** Most points one trail answer carries (a fix every 15 s for 24 hours is 5,760). */
 export const TRAIL_LIMIT = 10_000;
 
-export async function wearerTrail(sql: Sql, wearerId: string, from: Date, to: Date): Promise<{ points: CarerPosition[]; truncated: boolean }> {
+export async function wearerTrail(
+  sql: Sql,
+  wearerId: string,
+  from: Date,
+  to: Date,
+): Promise<{ points: CarerPosition[]; truncated: boolean }> {
   const rows = await sql<{ ts: string; lat: number; lon: number; acc: number | null }[]>`
     select f.ts, f.lat, f.lon, f.acc from device_wearer_periods p join fixes f on ${fixInPeriod(sql)}
     where p.wearer_id = ${wearerId} and f.ts >= ${from.getTime()} and f.ts < ${to.getTime()}
     order by f.ts desc limit ${TRAIL_LIMIT + 1}`;
   const truncated = rows.length > TRAIL_LIMIT;
-  const points = rows.slice(0, TRAIL_LIMIT).reverse().map((r) => ({ ts: Number(r.ts), lat: r.lat, lon: r.lon, acc: r.acc }));
+  const points = rows
+    .slice(0, TRAIL_LIMIT)
+    .reverse()
+    .map((r) => ({ ts: Number(r.ts), lat: r.lat, lon: r.lon, acc: r.acc }));
   return { points, truncated };
 }
 
 export async function safeZonesEditable(sql: Sql, wearerId: string): Promise<boolean> {
-  const [row] = await sql<{ carersEditSafeZones: boolean }[]>`select carers_edit_safe_zones from wearers where id = ${wearerId}`;
+  const [row] = await sql<
+    { carersEditSafeZones: boolean }[]
+  >`select carers_edit_safe_zones from wearers where id = ${wearerId}`;
   return row?.carersEditSafeZones ?? false;
 }
 
@@ -161,14 +192,25 @@ export async function isSafeZoneOf(sql: Sql, wearerId: string, zoneId: string): 
 }
 
 /** Every kind, by email to the login address: what a carer gets before choosing. */
-export const DEFAULT_CARER_PREFERENCES: CarerPreferences = { channel: 'email', phone: null, kinds: [...CARER_ALARM_KINDS] };
+export const DEFAULT_CARER_PREFERENCES: CarerPreferences = {
+  channel: 'email',
+  phone: null,
+  kinds: [...CARER_ALARM_KINDS],
+};
 
 export async function getCarerPreferences(sql: Sql, carerId: string): Promise<CarerPreferences> {
-  const [row] = await sql<CarerPreferences[]>`select channel, phone, kinds from carer_preferences where carer_id = ${carerId}`;
+  const [row] = await sql<
+    CarerPreferences[]
+  >`select channel, phone, kinds from carer_preferences where carer_id = ${carerId}`;
   return row ? { channel: row.channel, phone: row.phone, kinds: row.kinds } : DEFAULT_CARER_PREFERENCES;
 }
 
-export async function saveCarerPreferences(sql: Sql, carerId: string, preferences: CarerPreferences, now: Date): Promise<void> {
+export async function saveCarerPreferences(
+  sql: Sql,
+  carerId: string,
+  preferences: CarerPreferences,
+  now: Date,
+): Promise<void> {
   await sql`
     insert into carer_preferences (carer_id, channel, phone, kinds, updated_at)
     values (${carerId}, ${preferences.channel}, ${preferences.phone}, ${preferences.kinds}::text[], ${now})

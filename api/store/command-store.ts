@@ -10,11 +10,18 @@ export async function pendingCommands(sql: Sql | TransactionSql, deviceId: strin
 
 /** Devices with a command not yet acknowledged (cluster mode: re-sent after Redis was away). */
 export async function devicesWithPendingCommands(sql: Sql): Promise<string[]> {
-  const rows = await sql<{ deviceId: string }[]>`select distinct device_id from device_commands where delivered_at is null and undeliverable is null`;
+  const rows = await sql<
+    { deviceId: string }[]
+  >`select distinct device_id from device_commands where delivered_at is null and undeliverable is null`;
   return rows.map((r) => r.deviceId);
 }
 
-export async function markCommandDelivered(sql: Sql | TransactionSql, deviceId: string, commandId: string, at: Date): Promise<void> {
+export async function markCommandDelivered(
+  sql: Sql | TransactionSql,
+  deviceId: string,
+  commandId: string,
+  at: Date,
+): Promise<void> {
   await sql`update device_commands set delivered_at = ${at}
             where id = ${commandId} and device_id = ${deviceId} and delivered_at is null`;
 }
@@ -28,7 +35,12 @@ export async function insertCommand(sql: Sql | TransactionSql, deviceId: string,
  * waiting, with the reason.
  * Returns whether it was still waiting (a second node may have closed it first).
  */
-export async function markCommandUndeliverable(sql: Sql, deviceId: string, commandId: string, reason: string): Promise<boolean> {
+export async function markCommandUndeliverable(
+  sql: Sql,
+  deviceId: string,
+  commandId: string,
+  reason: string,
+): Promise<boolean> {
   const rows = await sql`update device_commands set undeliverable = ${reason}
             where id = ${commandId} and device_id = ${deviceId} and delivered_at is null and undeliverable is null returning 1`;
   return rows.length > 0;

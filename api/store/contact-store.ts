@@ -18,7 +18,8 @@ export interface ContactFields {
   carerId?: string | null;
 }
 
-const columns = (sql: Sql | TransactionSql) => sql`id, wearer_id, position, name, relationship, phone, email, hours, carer_id`;
+const columns = (sql: Sql | TransactionSql) =>
+  sql`id, wearer_id, position, name, relationship, phone, email, hours, carer_id`;
 
 /** Column values, with hours as JSON (the driver would not guess jsonb for an object). */
 function row(sql: Sql | TransactionSql, fields: ContactFields): Record<string, unknown> {
@@ -43,7 +44,9 @@ async function countOf(tx: TransactionSql, wearerId: string): Promise<number> {
 }
 
 export async function listContacts(sql: Sql | TransactionSql, wearerId: string): Promise<Contact[]> {
-  return sql<Contact[]>`select ${columns(sql)} from contacts where wearer_id = ${wearerId} order by position, created_at`;
+  return sql<
+    Contact[]
+  >`select ${columns(sql)} from contacts where wearer_id = ${wearerId} order by position, created_at`;
 }
 
 export async function getContact(sql: Sql | TransactionSql, id: string): Promise<Contact | null> {
@@ -69,7 +72,12 @@ export async function insertContact(
 }
 
 /** Changes fields and moves the contact to `position` (clamped to 1..n); null if not found. */
-export async function updateContact(sql: Sql, id: string, fields: ContactFields, position?: number): Promise<Contact | null> {
+export async function updateContact(
+  sql: Sql,
+  id: string,
+  fields: ContactFields,
+  position?: number,
+): Promise<Contact | null> {
   return inTransaction(sql, async (tx) => {
     const [current] = await tx<{ wearerId: string }[]>`select wearer_id from contacts where id = ${id}`;
     if (!current || !(await lockWearer(tx, current.wearerId))) return null;
@@ -103,7 +111,9 @@ export async function deleteContact(sql: Sql, id: string): Promise<ContactRemova
   return inTransaction(sql, async (tx) => {
     const [current] = await tx<{ wearerId: string }[]>`select wearer_id from contacts where id = ${id}`;
     if (!current || !(await lockWearer(tx, current.wearerId))) return null;
-    const [{ responsePlan }] = await tx<{ responsePlan: unknown }[]>`select response_plan from wearers where id = ${current.wearerId}`;
+    const [{ responsePlan }] = await tx<
+      { responsePlan: unknown }[]
+    >`select response_plan from wearers where id = ${current.wearerId}`;
     const own = ResponsePlan.safeParse(responsePlan);
     if (own.success) {
       const missing = missingContacts(own.data, (await countOf(tx, current.wearerId)) - 1);

@@ -34,5 +34,7 @@ export interface BatchDevice {
 
 /** The ids inserted; one that exists already (created meanwhile) is left as it was. */
 export async function insertDeviceBatch(tx: Db, devices: BatchDevice[]): Promise<string[]> {
-  return (await tx<{ id: string }[]>`insert into devices ${tx(devices as never)} on conflict (id) do nothing returning id`).map((r) => r.id);
+  return (
+    await tx<{ id: string }[]>`insert into devices ${tx(devices as never)} on conflict (id) do nothing returning id`
+  ).map((r) => r.id);
 }

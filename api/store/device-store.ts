@@ -8,7 +8,10 @@ export interface DeviceCredentials {
   enabled: boolean;
 }
 
-export async function getDeviceCredentials(sql: Sql | TransactionSql, deviceId: string): Promise<DeviceCredentials | null> {
+export async function getDeviceCredentials(
+  sql: Sql | TransactionSql,
+  deviceId: string,
+): Promise<DeviceCredentials | null> {
   const [row] = await sql<DeviceCredentials[]>`select secret_hash, enabled from devices where id = ${deviceId}`;
   return row ?? null;
 }
@@ -109,7 +112,8 @@ export async function listDevices(
   only: { deviceId?: string; wearerId?: string; includeDecommissioned?: boolean } = {},
   scope: Scope = EVERY_ORGANISATION,
 ): Promise<DeviceView[]> {
-  const inService = only.includeDecommissioned || only.deviceId !== undefined ? sql`` : sql`and d.decommissioned_at is null`;
+  const inService =
+    only.includeDecommissioned || only.deviceId !== undefined ? sql`` : sql`and d.decommissioned_at is null`;
   const rows = await sql<DeviceRow[]>`
     select d.id, d.label, d.enabled, d.in_use, d.test_until, d.test_reason, t.name as test_by_name, d.heartbeat_s, d.wearer_id, w.name as wearer_name, d.last_seen_at,
            d.fix_ts, d.fix_lat, d.fix_lon, d.fix_acc, d.status_ts, d.batt, d.charging, d.rssi, d.fw,
@@ -175,7 +179,12 @@ export async function getEventContext(sql: Sql | TransactionSql, deviceId: strin
  * supervised for silence), its open amber session and lone-worker shift ended. Its history stays.
  * Returns false when there is no such device; null when it was decommissioned already.
  */
-export async function decommissionDevice(sql: Sql, deviceId: string, reason: string, at: Date): Promise<{ wearerId: string | null } | null | false> {
+export async function decommissionDevice(
+  sql: Sql,
+  deviceId: string,
+  reason: string,
+  at: Date,
+): Promise<{ wearerId: string | null } | null | false> {
   return sql.begin(async (tx) => {
     const [device] = await tx<{ decommissionedAt: Date | null; wearerId: string | null }[]>`
       select decommissioned_at, wearer_id from devices where id = ${deviceId} for update`;
@@ -195,7 +204,8 @@ export async function setTestMode(
   deviceId: string,
   test: { until: Date; reason: string; byId: string | null } | null,
 ): Promise<boolean> {
-  const rows = await sql`update devices set test_until = ${test?.until ?? null}, test_reason = ${test?.reason ?? null}, test_by = ${test?.byId ?? null}
+  const rows =
+    await sql`update devices set test_until = ${test?.until ?? null}, test_reason = ${test?.reason ?? null}, test_by = ${test?.byId ?? null}
                          where id = ${deviceId} returning id`;
   return rows.length > 0;
 }

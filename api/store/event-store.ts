@@ -23,7 +23,9 @@ export async function insertEvent(
 
 /** The alarm an event already stored raised or added to. */
 export async function alarmOfEvent(tx: Db, deviceId: string, eventKey: string): Promise<string | null> {
-  const [row] = await tx<{ alarmId: string | null }[]>`select alarm_id from events where device_id = ${deviceId} and event_key = ${eventKey}`.execute();
+  const [row] = await tx<
+    { alarmId: string | null }[]
+  >`select alarm_id from events where device_id = ${deviceId} and event_key = ${eventKey}`.execute();
   return row?.alarmId ?? null;
 }
 

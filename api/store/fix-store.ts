@@ -24,7 +24,8 @@ export function fixIdOf(fix: FixToStore): string | null {
 /** Unknown fields are ignored and kept (spec): they go to `extra`. Most fixes have none. An id used as the key is not repeated there. */
 function extraOf(fix: FixToStore, keyed: boolean): string | null {
   let extra: Record<string, unknown> | null = null;
-  for (const k in fix) if (!KNOWN_FIELDS.has(k) && !(keyed && k === 'id')) (extra ??= {})[k] = (fix as Record<string, unknown>)[k];
+  for (const k in fix)
+    if (!KNOWN_FIELDS.has(k) && !(keyed && k === 'id')) (extra ??= {})[k] = (fix as Record<string, unknown>)[k];
   return extra && JSON.stringify(extra);
 }
 
@@ -36,10 +37,25 @@ const orNull = <T>(v: T | undefined): T | null => (v === undefined ? null : v);
  * a newer fix. Returns, per device, its open no-communication alarm if any (hearing from the
  * device clears that).
  */
-export async function storeFixBatch(sql: Sql | TransactionSql, messages: FixMessage[]): Promise<Map<string, string | null>> {
-  const rows = { deviceId: [] as string[], ts: [] as number[], receivedAt: [] as string[], lat: [] as number[], lon: [] as number[],
-    acc: [] as (number | null)[], alt: [] as (number | null)[], speed: [] as (number | null)[], heading: [] as (number | null)[],
-    batt: [] as (number | null)[], src: [] as (string | null)[], extra: [] as (string | null)[], fixId: [] as (string | null)[] };
+export async function storeFixBatch(
+  sql: Sql | TransactionSql,
+  messages: FixMessage[],
+): Promise<Map<string, string | null>> {
+  const rows = {
+    deviceId: [] as string[],
+    ts: [] as number[],
+    receivedAt: [] as string[],
+    lat: [] as number[],
+    lon: [] as number[],
+    acc: [] as (number | null)[],
+    alt: [] as (number | null)[],
+    speed: [] as (number | null)[],
+    heading: [] as (number | null)[],
+    batt: [] as (number | null)[],
+    src: [] as (string | null)[],
+    extra: [] as (string | null)[],
+    fixId: [] as (string | null)[],
+  };
   // One row per device for the update: its newest fix and latest receive time.
   const devices = new Map<string, { fix: FixToStore; seen: Date }>();
   for (const m of messages) {
@@ -98,6 +114,11 @@ export async function storeFixBatch(sql: Sql | TransactionSql, messages: FixMess
 }
 
 /** One device's fixes (a message, or an event's position). */
-export async function upsertFixes(sql: Sql | TransactionSql, deviceId: string, fixes: FixToStore[], receivedAt: Date): Promise<string | null> {
+export async function upsertFixes(
+  sql: Sql | TransactionSql,
+  deviceId: string,
+  fixes: FixToStore[],
+  receivedAt: Date,
+): Promise<string | null> {
   return (await storeFixBatch(sql, [{ deviceId, fixes, receivedAt }])).get(deviceId) ?? null;
 }

@@ -24,7 +24,8 @@ const columns = (sql: Sql | TransactionSql) => sql`id, wearer_id, name, kind, sh
 function rowOf(sql: Sql, fields: GeofenceChanges): Record<string, unknown> {
   const row: Record<string, unknown> = { ...fields };
   if (fields.shape !== undefined) row.shape = sql.json(fields.shape as never);
-  if (fields.activeHours !== undefined) row.activeHours = fields.activeHours === null ? null : sql.json(fields.activeHours as never);
+  if (fields.activeHours !== undefined)
+    row.activeHours = fields.activeHours === null ? null : sql.json(fields.activeHours as never);
   return row;
 }
 
@@ -38,7 +39,9 @@ export async function getGeofence(sql: Sql, id: string): Promise<Geofence | null
 }
 
 export async function insertGeofence(sql: Sql, wearerId: string, fields: NewGeofence): Promise<Geofence> {
-  const [row] = await sql<Geofence[]>`insert into geofences ${sql({ ...rowOf(sql, fields), wearerId } as never)} returning ${columns(sql)}`;
+  const [row] = await sql<
+    Geofence[]
+  >`insert into geofences ${sql({ ...rowOf(sql, fields), wearerId } as never)} returning ${columns(sql)}`;
   return row;
 }
 
@@ -52,7 +55,9 @@ export async function insertGeofence(sql: Sql, wearerId: string, fields: NewGeof
 export async function updateGeofence(sql: Sql, id: string, changes: GeofenceChanges): Promise<Geofence | null> {
   if (!Object.keys(changes).length) return getGeofence(sql, id);
   return inTransaction(sql, async (tx) => {
-    const [row] = await tx<Geofence[]>`update geofences set ${tx(rowOf(sql, changes) as never)} where id = ${id} returning ${columns(tx)}`;
+    const [row] = await tx<
+      Geofence[]
+    >`update geofences set ${tx(rowOf(sql, changes) as never)} where id = ${id} returning ${columns(tx)}`;
     if (row && changes.enabled === false) await tx`delete from geofence_states where geofence_id = ${id}`;
     return row ?? null;
   }) as Promise<Geofence | null>;
@@ -91,7 +96,11 @@ export async function loadZonesForDevice(sql: Sql | TransactionSql, deviceId: st
  * of one device stored concurrently), and a zone deleted meanwhile is skipped rather than failing
  * the transaction that stores the fix.
  */
-export async function saveStates(tx: Sql | TransactionSql, deviceId: string, states: readonly GeofenceState[]): Promise<void> {
+export async function saveStates(
+  tx: Sql | TransactionSql,
+  deviceId: string,
+  states: readonly GeofenceState[],
+): Promise<void> {
   if (!states.length) return;
   const rows = states.map((s) => ({ geofence_id: s.zoneId, inside: s.inside, fix_ts: s.fixTs }));
   await tx`

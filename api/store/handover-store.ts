@@ -5,7 +5,10 @@ import type { HandoverNote } from '../domain/handover-note.js';
 // Defined in the core (api/domain/handover-note.ts); re-exported for the code that reads it from here.
 export type { HandoverNote };
 
-export async function insertHandoverNote(sql: Sql, note: { authorId: string; author: string; text: string; at: Date }): Promise<HandoverNote> {
+export async function insertHandoverNote(
+  sql: Sql,
+  note: { authorId: string; author: string; text: string; at: Date },
+): Promise<HandoverNote> {
   const [row] = await sql<HandoverNote[]>`
     insert into handover_notes (author_id, author, text, created_at) values (${note.authorId}, ${note.author}, ${note.text}, ${note.at})
     returning id::text, author, text, created_at`;

@@ -3,7 +3,8 @@
 // transaction of its own can also be part of a route's.
 import type { Sql, TransactionSql } from 'postgres';
 
-const isTransaction = (sql: Sql | TransactionSql): sql is TransactionSql => typeof (sql as { savepoint?: unknown }).savepoint === 'function';
+const isTransaction = (sql: Sql | TransactionSql): sql is TransactionSql =>
+  typeof (sql as { savepoint?: unknown }).savepoint === 'function';
 
 /**
  * Runs `work` in a transaction: a new one, or the one `sql` already is. `work` is given the

@@ -131,7 +131,11 @@ export const ROLLUP_LOCK = 1_716_017_017;
 /** Builds the rollups of these days, skipping any built meanwhile. The caller holds ROLLUP_LOCK. */
 async function buildDays(tx: TransactionSql, timeZone: string, dates: readonly string[], now: Date): Promise<string[]> {
   const already = new Set(
-    (await tx<{ d: string }[]>`select to_char(local_date, 'YYYY-MM-DD') as d from insight_rollup_days where time_zone = ${timeZone} and local_date = any(${dates as string[]}::date[])`).map((r) => r.d),
+    (
+      await tx<
+        { d: string }[]
+      >`select to_char(local_date, 'YYYY-MM-DD') as d from insight_rollup_days where time_zone = ${timeZone} and local_date = any(${dates as string[]}::date[])`
+    ).map((r) => r.d),
   );
   const fresh = dates.filter((d) => !already.has(d));
   for (const run of runsOf(fresh)) {
@@ -152,7 +156,12 @@ export const ROLLUP_BACKFILL_DAYS = 735;
  * days not built yet, newest first, back to the first alarm. A day with an alarm still open
  * waits. The caller holds ROLLUP_LOCK. Returns the days built.
  */
-export async function buildNextRollupDays(tx: TransactionSql, timeZone: string, now: Date, limit: number): Promise<string[]> {
+export async function buildNextRollupDays(
+  tx: TransactionSql,
+  timeZone: string,
+  now: Date,
+  limit: number,
+): Promise<string[]> {
   const closedBefore = closedBeforeDate(now, timeZone);
   const due = await tx<{ d: string }[]>`
     with first as (select (min(received_at) at time zone ${timeZone})::date as d from alarms)
@@ -163,7 +172,14 @@ export async function buildNextRollupDays(tx: TransactionSql, timeZone: string, 
       and not exists (select 1 from alarms a where a.status <> 'resolved'
                       and a.received_at >= (s::date::timestamp at time zone ${timeZone}) and a.received_at < ((s::date + 1)::timestamp at time zone ${timeZone}))
     order by s desc limit ${limit}`;
-  return due.length ? buildDays(tx, timeZone, due.map((r) => r.d), now) : [];
+  return due.length
+    ? buildDays(
+        tx,
+        timeZone,
+        due.map((r) => r.d),
+        now,
+      )
+    : [];
 }
 
 /** Days before this local date are closed: two days past, so late accepts and resolves are in. */
@@ -175,12 +191,18 @@ export function closedBeforeDate(now: Date, timeZone: string): string {
  * Rows of one rollup over the scope: the built days from the table, the others from the alarms,
  * with the organisation filter applied to both.
  */
-export function rollupUnion(sql: Sql, which: (typeof TABLES)[number]['table'], scope: DayScope, rawRuns: readonly { from: string; to: string }[]) {
+export function rollupUnion(
+  sql: Sql,
+  which: (typeof TABLES)[number]['table'],
+  scope: DayScope,
+  rawRuns: readonly { from: string; to: string }[],
+) {
   const t = TABLES.find((x) => x.table === which)!;
   const org = scope.organisationId ? sql`where organisation_id = ${scope.organisationId}` : sql``;
   let union = sql`
     select * from ${sql(t.table)}
     where time_zone = ${scope.timeZone} and local_date >= ${scope.fromDate}::date and local_date < ${scope.toDate}::date`;
-  for (const run of rawRuns) union = sql`${union} union all select * from (${t.rows(sql, scope.timeZone, run.from, run.to)}) r`;
+  for (const run of rawRuns)
+    union = sql`${union} union all select * from (${t.rows(sql, scope.timeZone, run.from, run.to)}) r`;
   return sql`select * from (${union}) u ${org}`;
 }

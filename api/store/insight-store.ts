@@ -67,7 +67,13 @@ export interface TypeTimes {
   handling: Distribution;
 }
 
-function distribution(fine: Map<number, number>, max: number | null, step: number, over: number, edges: readonly number[]): Distribution {
+function distribution(
+  fine: Map<number, number>,
+  max: number | null,
+  step: number,
+  over: number,
+  edges: readonly number[],
+): Distribution {
   const count = [...fine.values()].reduce((a, b) => a + b, 0);
   const ordered = [...fine.entries()].sort((a, b) => a[0] - b[0]);
   const percentile = (p: number) => {
@@ -103,20 +109,37 @@ export async function responseTimes(sql: Sql, scope: DayScope, now: Date): Promi
     const key = `${h.type}|${h.measure}`;
     let f = fine.get(key);
     if (!f) fine.set(key, (f = { counts: new Map(), max: null }));
-    for (const [bucket, n] of Object.entries(h.histogram)) f.counts.set(Number(bucket), (f.counts.get(Number(bucket)) ?? 0) + n);
+    for (const [bucket, n] of Object.entries(h.histogram))
+      f.counts.set(Number(bucket), (f.counts.get(Number(bucket)) ?? 0) + n);
     f.max = Math.max(f.max ?? 0, h.maxS);
   }
-  const of = (type: string, measure: string) => fine.get(`${type}|${measure}`) ?? { counts: new Map<number, number>(), max: null };
+  const of = (type: string, measure: string) =>
+    fine.get(`${type}|${measure}`) ?? { counts: new Map<number, number>(), max: null };
   return arrivals.map((a) => ({
     type: a.type,
     arrivals: a.arrivals,
-    toAccept: distribution(of(a.type, 'accept').counts, of(a.type, 'accept').max, ACCEPT_STEP_S, ACCEPT_OVER, ACCEPT_EDGES_S),
-    handling: distribution(of(a.type, 'handle').counts, of(a.type, 'handle').max, HANDLE_STEP_S, HANDLE_OVER, HANDLE_EDGES_S),
+    toAccept: distribution(
+      of(a.type, 'accept').counts,
+      of(a.type, 'accept').max,
+      ACCEPT_STEP_S,
+      ACCEPT_OVER,
+      ACCEPT_EDGES_S,
+    ),
+    handling: distribution(
+      of(a.type, 'handle').counts,
+      of(a.type, 'handle').max,
+      HANDLE_STEP_S,
+      HANDLE_OVER,
+      HANDLE_EDGES_S,
+    ),
   }));
 }
 
 /** Alarms per whole UTC hour from `from` (an hour boundary) to `to`, zeros included. */
-export async function hourlyArrivals(sql: Sql, scope: { from: Date; to: Date; organisationId?: string | null }): Promise<number[]> {
+export async function hourlyArrivals(
+  sql: Sql,
+  scope: { from: Date; to: Date; organisationId?: string | null },
+): Promise<number[]> {
   const rows = await sql<{ count: number }[]>`
     with counts as (
       select date_trunc('hour', a.received_at) as hour, count(*)::int as n
@@ -144,7 +167,11 @@ export interface StaffingSlot {
 }
 
 /** Per hour of the week: arrivals, answers within each target line, and operators seen working; and the mean handling time. */
-export async function staffingSlots(sql: Sql, scope: DayScope, now: Date): Promise<{ slots: StaffingSlot[]; meanHandleS: number | null }> {
+export async function staffingSlots(
+  sql: Sql,
+  scope: DayScope,
+  now: Date,
+): Promise<{ slots: StaffingSlot[]; meanHandleS: number | null }> {
   const raw = await ensureRollups(sql, scope, now);
   const [slots, operators, handle] = await Promise.all([
     sql<Omit<StaffingSlot, 'operatorHours'>[]>`
@@ -159,13 +186,20 @@ export async function staffingSlots(sql: Sql, scope: DayScope, now: Date): Promi
   ]);
   const ops = new Map(operators.map((o) => [`${o.day}-${o.hour}`, o.operatorHours]));
   return {
-    slots: slots.map((s) => ({ ...s, operatorHours: ops.get(`${s.day}-${s.hour}`) ?? 0 })).sort((a, b) => a.day - b.day || a.hour - b.hour),
+    slots: slots
+      .map((s) => ({ ...s, operatorHours: ops.get(`${s.day}-${s.hour}`) ?? 0 }))
+      .sort((a, b) => a.day - b.day || a.hour - b.hour),
     meanHandleS: handle[0].mean,
   };
 }
 
 /** Arrivals per hour of the week from wearers of one profile, and how many such wearers there are now. */
-export async function profileDemand(sql: Sql, scope: DayScope, now: Date, profile: string): Promise<{ wearers: number; slots: { day: number; hour: number; arrivals: number }[] }> {
+export async function profileDemand(
+  sql: Sql,
+  scope: DayScope,
+  now: Date,
+  profile: string,
+): Promise<{ wearers: number; slots: { day: number; hour: number; arrivals: number }[] }> {
   const raw = await ensureRollups(sql, scope, now);
   const [count] = await sql<{ n: number }[]>`
     select count(*)::int as n from wearers where profile = ${profile}
@@ -193,13 +227,24 @@ export interface MonthlySignals {
  * taken in the night hours wholly outside every safe zone (api/rules/night-away.ts), as the
  * overnight rollup built them (api/store/night-away-store.ts; nights not built yet count nothing).
  */
-export async function monthlySignals(sql: Sql, scope: MonthScope, night: NightHours, wearerIds?: readonly string[]): Promise<MonthlySignals[]> {
+export async function monthlySignals(
+  sql: Sql,
+  scope: MonthScope,
+  night: NightHours,
+  wearerIds?: readonly string[],
+): Promise<MonthlySignals[]> {
   if (wearerIds && wearerIds.length === 0) return [];
   const [rows, nights] = await Promise.all([
     signalMonths(sql, scope, wearerIds),
     nightsAwayByMonth(
       sql,
-      { timeZone: scope.timeZone, hours: night, fromDate: `${scope.fromMonth}-01`, toDate: `${scope.toMonth}-01`, organisationId: scope.organisationId },
+      {
+        timeZone: scope.timeZone,
+        hours: night,
+        fromDate: `${scope.fromMonth}-01`,
+        toDate: `${scope.toMonth}-01`,
+        organisationId: scope.organisationId,
+      },
       wearerIds,
     ),
   ]);
@@ -224,7 +269,10 @@ export async function monthlySignals(sql: Sql, scope: MonthScope, night: NightHo
     const key = `${n.wearerId}|${n.month}`;
     let entry = byKey.get(key);
     if (!entry) {
-      const zero = Object.fromEntries(PREVENTION_SIGNALS.map((signal) => [signal, 0])) as Record<PreventionSignal, number>;
+      const zero = Object.fromEntries(PREVENTION_SIGNALS.map((signal) => [signal, 0])) as Record<
+        PreventionSignal,
+        number
+      >;
       byKey.set(key, (entry = { wearerId: n.wearerId, month: n.month, counts: zero }));
     }
     entry.counts.night_away = n.nights;
@@ -242,11 +290,18 @@ export interface ReviewWearer {
 
 export async function wearersByIds(sql: Sql, ids: readonly string[]): Promise<ReviewWearer[]> {
   if (ids.length === 0) return [];
-  return sql<ReviewWearer[]>`select id, name, profile, organisation_id, created_at from wearers where id = any(${ids as string[]}::uuid[])`;
+  return sql<
+    ReviewWearer[]
+  >`select id, name, profile, organisation_id, created_at from wearers where id = any(${ids as string[]}::uuid[])`;
 }
 
 /** Of these wearers, those who existed before `before` (the ones a review month can be judged for), by organisation. */
-export async function wearersCreatedBefore(sql: Sql, ids: readonly string[], before: Date, organisationId?: string | null): Promise<{ id: string; createdAt: Date }[]> {
+export async function wearersCreatedBefore(
+  sql: Sql,
+  ids: readonly string[],
+  before: Date,
+  organisationId?: string | null,
+): Promise<{ id: string; createdAt: Date }[]> {
   if (ids.length === 0) return [];
   return sql<{ id: string; createdAt: Date }[]>`
     select id, created_at from wearers where id = any(${ids as string[]}::uuid[]) and created_at < ${before}
@@ -267,7 +322,16 @@ export interface ReviewRecord {
 
 export async function insertReviewOutcome(
   sql: Sql | TransactionSql,
-  input: { wearerId: string; month: string; outcome: ReviewOutcome; note: string; shown: unknown; reviewedBy: string | null; reviewer: string; at: Date },
+  input: {
+    wearerId: string;
+    month: string;
+    outcome: ReviewOutcome;
+    note: string;
+    shown: unknown;
+    reviewedBy: string | null;
+    reviewer: string;
+    at: Date;
+  },
 ): Promise<ReviewRecord> {
   const [row] = await sql<ReviewRecord[]>`
     insert into early_help_reviews (wearer_id, month, outcome, note, shown, reviewed_by, reviewer, reviewed_at)

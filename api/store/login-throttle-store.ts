@@ -18,7 +18,9 @@ export async function reserveLoginAttempt(sql: Sql, key: string, rule: ThrottleR
                       * interval '1 millisecond' <= ${now}
     returning attempts`;
   if (counted) return 0;
-  const [row] = await sql<{ attempts: number; lastAt: Date }[]>`select attempts, last_at from login_throttle where key = ${key}`;
+  const [row] = await sql<
+    { attempts: number; lastAt: Date }[]
+  >`select attempts, last_at from login_throttle where key = ${key}`;
   // Never 0 here: the row refused this attempt a moment ago.
   return row ? Math.max(1000, loginWaitMs(row.attempts, row.lastAt, now, rule)) : 1000;
 }

@@ -24,7 +24,11 @@ export const NIGHT_BACKFILL_DAYS = 400;
  * The newest closed night (before `closedBefore`) not completely built, and the last wearer done
  * in it, from the oldest fix any device holds onwards; null when every such night is built.
  */
-export async function nextNightToBuild(tx: Db, scope: NightScope, closedBefore: string): Promise<{ night: string; afterWearer: string | null } | null> {
+export async function nextNightToBuild(
+  tx: Db,
+  scope: NightScope,
+  closedBefore: string,
+): Promise<{ night: string; afterWearer: string | null } | null> {
   // A night under way goes on first (the cheap case: most passes).
   const [going] = await tx<{ night: string; afterWearer: string | null }[]>`
     select to_char(night_date, 'YYYY-MM-DD') as night, after_wearer from insight_night_builds
@@ -32,7 +36,9 @@ export async function nextNightToBuild(tx: Db, scope: NightScope, closedBefore: 
     order by night_date desc limit 1`;
   if (going) return going;
   // Without a safe zone anywhere no fix can be away from home: nothing to build.
-  const [zones] = await tx<{ any: boolean }[]>`select exists (select 1 from geofences where kind = 'safe' and enabled) as any`;
+  const [zones] = await tx<
+    { any: boolean }[]
+  >`select exists (select 1 from geofences where kind = 'safe' and enabled) as any`;
   if (!zones.any) return null;
   // The oldest fix, device by device through the (device_id, ts) index: no scan of the fixes.
   const [first] = await tx<{ ms: string | null }[]>`
@@ -63,7 +69,13 @@ async function nightBounds(tx: Db, scope: NightScope, night: string): Promise<{ 
  * judged against their zones as they are now. Returns how many wearers it did; the night is
  * marked complete when the batch was the last.
  */
-export async function buildNightBatch(tx: Db, scope: NightScope, night: string, afterWearer: string | null, now: Date): Promise<number> {
+export async function buildNightBatch(
+  tx: Db,
+  scope: NightScope,
+  night: string,
+  afterWearer: string | null,
+  now: Date,
+): Promise<number> {
   const key = nightHoursKey(scope.hours);
   const zones = await tx<{ wearerId: string; organisationId: string; shape: GeofenceShape }[]>`
     with batch as (
@@ -100,7 +112,13 @@ export async function buildNightBatch(tx: Db, scope: NightScope, night: string, 
       const w = wearers.get(wearerId)!;
       // The pure rule re-checks each fix's night (the SQL bounds are the same hours, to the second).
       const tally = tallyNights(list, w.shapes, clock).get(night);
-      if (tally && tally.away > 0) rows.push({ wearer_id: wearerId, organisation_id: w.organisationId, night_fixes: tally.fixes, away_fixes: tally.away });
+      if (tally && tally.away > 0)
+        rows.push({
+          wearer_id: wearerId,
+          organisation_id: w.organisationId,
+          night_fixes: tally.fixes,
+          away_fixes: tally.away,
+        });
     }
     if (rows.length > 0) {
       await tx`

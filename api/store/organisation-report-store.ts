@@ -17,7 +17,12 @@ export interface ReportDevice {
  * before `from`, counted under the organisation each belongs to now. (A device that changed
  * organisation within the month counts once, under the one it is with now.)
  */
-export async function devicesInService(sql: Sql, from: Date, to: Date, organisationIds: readonly string[] | null): Promise<ReportDevice[]> {
+export async function devicesInService(
+  sql: Sql,
+  from: Date,
+  to: Date,
+  organisationIds: readonly string[] | null,
+): Promise<ReportDevice[]> {
   return sql<ReportDevice[]>`
     select d.id, d.organisation_id,
            (exists (select 1 from events e where e.device_id = d.id and e.received_at >= ${from} and e.received_at < ${to})
@@ -30,8 +35,13 @@ export async function devicesInService(sql: Sql, from: Date, to: Date, organisat
 }
 
 /** Names of the organisations a report covers: those asked for, or all. */
-export async function organisationNames(sql: Sql, organisationIds: readonly string[] | null): Promise<{ id: string; name: string }[]> {
+export async function organisationNames(
+  sql: Sql,
+  organisationIds: readonly string[] | null,
+): Promise<{ id: string; name: string }[]> {
   return organisationIds === null
     ? sql<{ id: string; name: string }[]>`select id, name from organisations order by name, id`
-    : sql<{ id: string; name: string }[]>`select id, name from organisations where id = any(${organisationIds as string[]}::uuid[]) order by name, id`;
+    : sql<
+        { id: string; name: string }[]
+      >`select id, name from organisations where id = any(${organisationIds as string[]}::uuid[]) order by name, id`;
 }

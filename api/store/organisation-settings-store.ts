@@ -42,7 +42,10 @@ export async function setChannels(sql: Db, organisationId: string, changes: Chan
 }
 
 /** The organisation channels in force for each alarm (the organisation it was raised in). */
-export async function channelsOfAlarms(sql: Db, alarmIds: readonly string[]): Promise<Map<string, OrganisationChannels>> {
+export async function channelsOfAlarms(
+  sql: Db,
+  alarmIds: readonly string[],
+): Promise<Map<string, OrganisationChannels>> {
   if (alarmIds.length === 0) return new Map();
   const rows = await sql<(OrganisationChannels & { alarmId: string })[]>`
     select a.id as alarm_id, o.webhook_url, o.webhook_secret, o.sms_sender, o.email_sender
@@ -66,7 +69,13 @@ export async function getDefaultPlans(sql: Db, organisationId: string): Promise<
 }
 
 /** Sets (a plan) or clears (null) an organisation's default for a profile. */
-export async function setDefaultPlan(sql: Db, organisationId: string, profile: WearerProfile, plan: ResponsePlan | null, now: Date): Promise<void> {
+export async function setDefaultPlan(
+  sql: Db,
+  organisationId: string,
+  profile: WearerProfile,
+  plan: ResponsePlan | null,
+  now: Date,
+): Promise<void> {
   if (plan === null) {
     await sql`delete from organisation_response_plans where organisation_id = ${organisationId} and profile = ${profile}`;
     return;

@@ -27,7 +27,9 @@ const columns = (sql: Db) => sql`o.id, o.name, o.urn, o.police_withdrawn, o.poli
   (select count(*)::int from wearers w where w.organisation_id = o.id) as wearer_count`;
 
 export async function listOrganisations(sql: Db, scope: Scope = EVERY_ORGANISATION): Promise<Organisation[]> {
-  return sql<Organisation[]>`select ${columns(sql)} from organisations o where ${inScope(sql, scope, 'o.id')} order by o.name`;
+  return sql<
+    Organisation[]
+  >`select ${columns(sql)} from organisations o where ${inScope(sql, scope, 'o.id')} order by o.name`;
 }
 
 export async function getOrganisation(sql: Db, id: string): Promise<Organisation | null> {
@@ -36,12 +38,18 @@ export async function getOrganisation(sql: Db, id: string): Promise<Organisation
 }
 
 /** null when the name is taken. */
-export async function insertOrganisation(sql: Db, fields: OrganisationFields & { name: string }): Promise<Organisation | null> {
-  const [row] = await sql<{ id: string }[]>`insert into organisations ${sql(fields as never)} on conflict (name) do nothing returning id`;
+export async function insertOrganisation(
+  sql: Db,
+  fields: OrganisationFields & { name: string },
+): Promise<Organisation | null> {
+  const [row] = await sql<
+    { id: string }[]
+  >`insert into organisations ${sql(fields as never)} on conflict (name) do nothing returning id`;
   return row ? getOrganisation(sql, row.id) : null;
 }
 
-export type OrganisationUpdate = { ok: true; organisation: Organisation } | { ok: false; reason: 'not_found' | 'name_taken' };
+export type OrganisationUpdate =
+  { ok: true; organisation: Organisation } | { ok: false; reason: 'not_found' | 'name_taken' };
 
 export async function updateOrganisation(sql: Db, id: string, fields: OrganisationFields): Promise<OrganisationUpdate> {
   try {
@@ -77,13 +85,21 @@ export interface PoliceRow {
 }
 
 export function ownPoliceOf(row: PoliceRow): PoliceSetting {
-  return { urn: row.urn, policeWithdrawn: row.policeWithdrawn ?? false, policeWithdrawnReason: row.policeWithdrawnReason };
+  return {
+    urn: row.urn,
+    policeWithdrawn: row.policeWithdrawn ?? false,
+    policeWithdrawnReason: row.policeWithdrawnReason,
+  };
 }
 
 export function policeOf(row: PoliceRow): EffectivePolice {
   const organisation =
     row.organisationId === null
       ? null
-      : { urn: row.organisationUrn, policeWithdrawn: row.organisationPoliceWithdrawn ?? false, policeWithdrawnReason: row.organisationPoliceWithdrawnReason };
+      : {
+          urn: row.organisationUrn,
+          policeWithdrawn: row.organisationPoliceWithdrawn ?? false,
+          policeWithdrawnReason: row.organisationPoliceWithdrawnReason,
+        };
   return effectivePolice(ownPoliceOf(row), organisation);
 }

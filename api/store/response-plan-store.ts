@@ -1,7 +1,13 @@
 // A wearer's response plan (null = the profile default) and police details (URN, withdrawal: their
 // own and their organisation's), and everything the plan rules need about a wearer, read together.
 import type { Sql, TransactionSql } from 'postgres';
-import { ResponsePlan, missingContacts, planWithSource, type PlanSource, type WearerForPlan } from '../rules/response-plan.js';
+import {
+  ResponsePlan,
+  missingContacts,
+  planWithSource,
+  type PlanSource,
+  type WearerForPlan,
+} from '../rules/response-plan.js';
 import type { PoliceSetting } from '../rules/police-urn.js';
 import type { WearerProfile } from '../domain/wearer-profile.js';
 import type { WearerPolice } from '../domain/wearer.js';
@@ -69,7 +75,9 @@ export async function getResponseContext(sql: Sql | TransactionSql, wearerId: st
   }
   const { plan, source } = planWithSource({ profile: found.profile, responsePlan: own, organisationPlan });
   for (const { step, contactPosition } of missingContacts(plan, contacts.length)) {
-    warnings.push(`Step ${step} names contact ${contactPosition}, but ${found.name} has ${contacts.length === 1 ? '1 contact' : `${contacts.length} contacts`}`);
+    warnings.push(
+      `Step ${step} names contact ${contactPosition}, but ${found.name} has ${contacts.length === 1 ? '1 contact' : `${contacts.length} contacts`}`,
+    );
   }
   const police = policeOf(found);
   const wearer = {
@@ -82,7 +90,15 @@ export async function getResponseContext(sql: Sql | TransactionSql, wearerId: st
     policeWithdrawnReason: police.policeWithdrawnReason,
     phone: found.phone,
   };
-  return { wearer, plan, isDefault: source !== 'wearer', planSource: source, organisationWebhookUrl: found.organisationWebhookUrl, contacts, warnings };
+  return {
+    wearer,
+    plan,
+    isDefault: source !== 'wearer',
+    planSource: source,
+    organisationWebhookUrl: found.organisationWebhookUrl,
+    contacts,
+    warnings,
+  };
 }
 
 export type PlanChange =
@@ -108,7 +124,12 @@ export async function setWearerPlan(sql: Sql, wearerId: string, plan: ResponsePl
 export async function getPolice(sql: Sql | TransactionSql, wearerId: string): Promise<WearerPolice | null> {
   const found = await wearerRow(sql, wearerId);
   if (!found) return null;
-  return { ...ownPoliceOf(found), organisationId: found.organisationId, organisationName: found.organisationName, effective: policeOf(found) };
+  return {
+    ...ownPoliceOf(found),
+    organisationId: found.organisationId,
+    organisationName: found.organisationName,
+    effective: policeOf(found),
+  };
 }
 
 /** null if no such wearer. */

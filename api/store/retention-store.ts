@@ -7,7 +7,8 @@ import { recountSignalMonths } from './signal-month-store.js';
 type Db = Sql | TransactionSql;
 
 /** The wearer a fix belongs to (migration 012_device_wearer_history): stored while the device was theirs. */
-const fixOwner = (sql: Db) => sql`p.device_id = f.device_id and f.id > p.from_fix_id and (p.until_fix_id is null or f.id < p.until_fix_id)`;
+const fixOwner = (sql: Db) =>
+  sql`p.device_id = f.device_id and f.id > p.from_fix_id and (p.until_fix_id is null or f.id < p.until_fix_id)`;
 
 /**
  * Fixes tied to an alarm of their device: received, or timed by the device, from an hour before the
@@ -88,7 +89,10 @@ export async function purgeExpiredAlarms(sql: Db, now: Date, batch = ALARM_PURGE
   await sql`delete from events where alarm_id = any(${ids}::uuid[])`;
   await sql`delete from notifications where alarm_id = any(${ids}::uuid[])`;
   await sql`delete from alarms where id = any(${ids}::uuid[])`;
-  await recountSignalMonths(sql, doomed.flatMap((d) => (d.wearerId ? [{ wearerId: d.wearerId, receivedAt: d.receivedAt }] : [])));
+  await recountSignalMonths(
+    sql,
+    doomed.flatMap((d) => (d.wearerId ? [{ wearerId: d.wearerId, receivedAt: d.receivedAt }] : [])),
+  );
   return ids.length;
 }
 

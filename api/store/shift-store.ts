@@ -29,7 +29,15 @@ export const STARTED_BY_WEARER = 'wearer';
 /** Starts a shift (ending any open one): the first check-in is due one interval from now. */
 export async function startShift(
   sql: Sql,
-  s: { deviceId: string; wearerId: string | null; intervalS: number; graceS: number; lengthS?: number; by: string; at: Date },
+  s: {
+    deviceId: string;
+    wearerId: string | null;
+    intervalS: number;
+    graceS: number;
+    lengthS?: number;
+    by: string;
+    at: Date;
+  },
 ): Promise<Shift> {
   const plannedEndAt = s.lengthS === undefined ? null : new Date(s.at.getTime() + s.lengthS * 1000);
   return inTransaction(sql, async (tx) => {
@@ -44,12 +52,16 @@ export async function startShift(
 }
 
 export async function endShift(sql: Db, deviceId: string, at: Date): Promise<Shift | null> {
-  const [row] = await sql<Shift[]>`update checkin_shifts set ended_at = ${at} where device_id = ${deviceId} and ended_at is null returning ${columns(sql)}`;
+  const [row] = await sql<
+    Shift[]
+  >`update checkin_shifts set ended_at = ${at} where device_id = ${deviceId} and ended_at is null returning ${columns(sql)}`;
   return row ?? null;
 }
 
 export async function openShift(sql: Db, deviceId: string): Promise<Shift | null> {
-  const [row] = await sql<Shift[]>`select ${columns(sql)} from checkin_shifts where device_id = ${deviceId} and ended_at is null`;
+  const [row] = await sql<
+    Shift[]
+  >`select ${columns(sql)} from checkin_shifts where device_id = ${deviceId} and ended_at is null`;
   return row ?? null;
 }
 
@@ -59,7 +71,8 @@ export async function openShift(sql: Db, deviceId: string): Promise<Shift | null
  * started is returned.
  */
 export async function recordCheckin(tx: Db, deviceId: string, at: Date): Promise<Shift | null> {
-  const running = await tx`update checkin_shifts set last_checkin_at = ${at}, due_at = ${at}::timestamptz + make_interval(secs => interval_s),
+  const running =
+    await tx`update checkin_shifts set last_checkin_at = ${at}, due_at = ${at}::timestamptz + make_interval(secs => interval_s),
              missed_alarm_id = null
            where device_id = ${deviceId} and ended_at is null returning id`;
   if (running.length) return null;
@@ -80,7 +93,8 @@ export async function recordCheckin(tx: Db, deviceId: string, at: Date): Promise
 
 /** The device's shift pattern (null = shifts only through the API). */
 export async function setShiftPattern(sql: Db, deviceId: string, pattern: ShiftPattern | null): Promise<boolean> {
-  const rows = await sql`update devices set shift_interval_s = ${pattern?.intervalS ?? null}, shift_length_s = ${pattern?.lengthS ?? null},
+  const rows =
+    await sql`update devices set shift_interval_s = ${pattern?.intervalS ?? null}, shift_length_s = ${pattern?.lengthS ?? null},
                            shift_grace_s = ${pattern?.graceS ?? null}
                          where id = ${deviceId} returning id`;
   return rows.length === 1;
@@ -99,7 +113,9 @@ const patternOf = (row: PatternRow): ShiftPattern | null =>
 
 /** null = no such device; `pattern` null = shifts only through the API. */
 export async function getShiftPattern(sql: Db, deviceId: string): Promise<{ pattern: ShiftPattern | null } | null> {
-  const [row] = await sql<PatternRow[]>`select shift_interval_s, shift_length_s, shift_grace_s from devices where id = ${deviceId}`;
+  const [row] = await sql<
+    PatternRow[]
+  >`select shift_interval_s, shift_length_s, shift_grace_s from devices where id = ${deviceId}`;
   return row ? { pattern: patternOf(row) } : null;
 }
 

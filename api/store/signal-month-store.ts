@@ -92,7 +92,11 @@ export async function builtSignalMonths(sql: Db, scope: MonthScope): Promise<str
  * The signals per wearer and month of the scope (rows only where the wearer had an alarm): built
  * months from the rollup, the others counted from the alarms. Only these wearers when given.
  */
-export async function signalMonths(sql: Sql, scope: MonthScope, wearerIds?: readonly string[]): Promise<SignalMonthRow[]> {
+export async function signalMonths(
+  sql: Sql,
+  scope: MonthScope,
+  wearerIds?: readonly string[],
+): Promise<SignalMonthRow[]> {
   if (wearerIds && wearerIds.length === 0) return [];
   const built = await builtSignalMonths(sql, scope);
   const wanted: string[] = [];
@@ -101,7 +105,8 @@ export async function signalMonths(sql: Sql, scope: MonthScope, wearerIds?: read
     select s.* from insight_signal_months s
     ${wearerIds ? sql`join unnest(${wearerIds as string[]}::uuid[]) as c(id) on c.id = s.wearer_id` : sql``}
     where s.time_zone = ${scope.timeZone} and s.month = any(${built.map(firstDay)}::date[])`;
-  for (const run of runsOf(wanted)) union = sql`${union} union all select * from (${signalRows(sql, scope.timeZone, run.from, run.to, wearerIds)}) r`;
+  for (const run of runsOf(wanted))
+    union = sql`${union} union all select * from (${signalRows(sql, scope.timeZone, run.from, run.to, wearerIds)}) r`;
   return sql<SignalMonthRow[]>`
     select u.wearer_id, to_char(u.month, 'YYYY-MM') as month, u.falls, u.sos, u.no_motion, u.missed_checkins, u.false_alarms, u.low_battery, u.silent_device
     from (${union}) u
@@ -119,7 +124,11 @@ export function newestClosedMonth(now: Date, timeZone: string): string {
  * not final), from the first alarm's month and at most SIGNAL_BACKFILL_MONTHS back. Null when
  * every such month is built.
  */
-export async function nextSignalMonthToBuild(tx: Db, timeZone: string, now: Date): Promise<{ month: string; afterWearer: string | null } | null> {
+export async function nextSignalMonthToBuild(
+  tx: Db,
+  timeZone: string,
+  now: Date,
+): Promise<{ month: string; afterWearer: string | null } | null> {
   const newest = newestClosedMonth(now, timeZone);
   const [going] = await tx<{ month: string; afterWearer: string | null }[]>`
     select to_char(month, 'YYYY-MM') as month, after_wearer from insight_signal_builds
@@ -145,7 +154,13 @@ export async function nextSignalMonthToBuild(tx: Db, timeZone: string, now: Date
  * rollup; the month is marked complete when the batch was the last. Returns the wearers done.
  * The caller holds ROLLUP_LOCK.
  */
-export async function buildSignalBatch(tx: Db, timeZone: string, month: string, afterWearer: string | null, now: Date): Promise<number> {
+export async function buildSignalBatch(
+  tx: Db,
+  timeZone: string,
+  month: string,
+  afterWearer: string | null,
+  now: Date,
+): Promise<number> {
   const ids = (
     await tx<{ id: string }[]>`
       select id from wearers ${afterWearer ? tx`where id > ${afterWearer}` : tx``} order by id limit ${SIGNAL_WEARER_BATCH}`
@@ -172,7 +187,10 @@ async function upsertSignalRows(tx: Db, timeZone: string, month: string, wearerI
  * month's build has begun, so the rollup holds what the alarms still say (and a month whose
  * alarms are all gone holds nothing of them).
  */
-export async function recountSignalMonths(tx: Db, deleted: readonly { wearerId: string; receivedAt: Date }[]): Promise<void> {
+export async function recountSignalMonths(
+  tx: Db,
+  deleted: readonly { wearerId: string; receivedAt: Date }[],
+): Promise<void> {
   if (deleted.length === 0) return;
   const touched = await tx<{ timeZone: string; month: string; wearerId: string }[]>`
     select distinct b.time_zone, to_char(b.month, 'YYYY-MM') as month, d.wearer_id

@@ -16,10 +16,18 @@ export interface ReportAlarm extends SlaAlarm {
 }
 
 /** The organisation filter on a column (an alarm keeps the organisation it was raised in; a device has its own). */
-export const organisationFilter = (sql: Sql, organisationIds: readonly string[] | null, column = 'a.organisation_id') =>
-  organisationIds === null ? sql`` : sql`and ${sql(column)} = any(${organisationIds as string[]}::uuid[])`;
+export const organisationFilter = (
+  sql: Sql,
+  organisationIds: readonly string[] | null,
+  column = 'a.organisation_id',
+) => (organisationIds === null ? sql`` : sql`and ${sql(column)} = any(${organisationIds as string[]}::uuid[])`);
 
-export async function alarmsForReport(sql: Sql, from: Date, to: Date, organisationIds: readonly string[] | null = null): Promise<ReportAlarm[]> {
+export async function alarmsForReport(
+  sql: Sql,
+  from: Date,
+  to: Date,
+  organisationIds: readonly string[] | null = null,
+): Promise<ReportAlarm[]> {
   return sql<ReportAlarm[]>`
     select a.id, a.type, a.priority, a.received_at, a.accepted_at, a.resolved_at, a.closure_code, a.verified,
            a.is_test, a.linked_to, a.organisation_id,

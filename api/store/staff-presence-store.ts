@@ -4,7 +4,11 @@
 import type { Sql, TransactionSql } from 'postgres';
 
 /** Adds `minute` to each user's hour, once. */
-export async function recordPresenceMinute(tx: Sql | TransactionSql, userIds: readonly string[], minute: Date): Promise<void> {
+export async function recordPresenceMinute(
+  tx: Sql | TransactionSql,
+  userIds: readonly string[],
+  minute: Date,
+): Promise<void> {
   if (userIds.length === 0) return;
   const hour = new Date(Math.floor(minute.getTime() / 3600_000) * 3600_000);
   await tx`
@@ -19,7 +23,10 @@ export async function recordPresenceMinute(tx: Sql | TransactionSql, userIds: re
  * for the whole ARC (staff answer every organisation's alarms). Hours are UTC hours placed by
  * their start in the zone (a zone off the whole hour shifts them by its offset's minutes).
  */
-export async function presenceByHourOfWeek(sql: Sql, scope: { fromDate: string; toDate: string; timeZone: string }): Promise<{ day: number; hour: number; minutes: number }[]> {
+export async function presenceByHourOfWeek(
+  sql: Sql,
+  scope: { fromDate: string; toDate: string; timeZone: string },
+): Promise<{ day: number; hour: number; minutes: number }[]> {
   return sql<{ day: number; hour: number; minutes: number }[]>`
     select extract(isodow from hour_start at time zone ${scope.timeZone})::int as day, extract(hour from hour_start at time zone ${scope.timeZone})::int as hour,
            sum(minutes)::int as minutes

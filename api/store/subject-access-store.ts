@@ -46,15 +46,31 @@ export async function exportWearer(sql: Sql, wearerId: string, now: Date): Promi
       from wearers where id = ${wearerId}`;
     if (!wearer) return null;
     const { responsePlan, ...profile } = wearer;
-    const [organisation] = wearer.organisationId ? await tx<{ id: string; name: string }[]>`select id, name from organisations where id = ${wearer.organisationId}` : [];
+    const [organisation] = wearer.organisationId
+      ? await tx<{ id: string; name: string }[]>`select id, name from organisations where id = ${wearer.organisationId}`
+      : [];
     const devices = await tx`
       select d.id, d.label, d.wearer_id = ${wearerId} as current, p.from_fix_id, p.until_fix_id
       from device_wearer_periods p join devices d on d.id = p.device_id
       where p.wearer_id = ${wearerId} order by p.from_fix_id`;
     const alarmIds = (await tx<{ id: string }[]>`select id from alarms where wearer_id = ${wearerId}`).map((a) => a.id);
     const deviceIds = devices.map((d) => d.id as string);
-    const [carers, contacts, zones, positions, amberSessions, checkinShifts, alarms, events, actions, notifications, earlyHelpReviews, nightsAway, signalMonths, audit] =
-      await Promise.all([
+    const [
+      carers,
+      contacts,
+      zones,
+      positions,
+      amberSessions,
+      checkinShifts,
+      alarms,
+      events,
+      actions,
+      notifications,
+      earlyHelpReviews,
+      nightsAway,
+      signalMonths,
+      audit,
+    ] = await Promise.all([
       tx`select u.id, u.name, u.email from carer_links l join users u on u.id = l.carer_id where l.wearer_id = ${wearerId} order by u.name`,
       tx`select id, position, name, relationship, phone, email, hours, carer_id, created_at from contacts where wearer_id = ${wearerId} order by position`,
       tx`select id, name, kind, shape, active_hours, enabled, created_at from geofences where wearer_id = ${wearerId} order by created_at`,
@@ -143,5 +159,10 @@ export async function eraseWearer(tx: TransactionSql, wearerId: string): Promise
   // Contacts, zones, carer links, device periods, reviews and the insight counts of them (nights
   // away, monthly signals) go with the row (on delete cascade).
   await tx`delete from wearers where id = ${wearerId}`;
-  return { ok: true, alarmsAnonymised: alarmIds.length, positionsDeleted: positions.length, devicesReleased: released.map((d) => d.id) };
+  return {
+    ok: true,
+    alarmsAnonymised: alarmIds.length,
+    positionsDeleted: positions.length,
+    devicesReleased: released.map((d) => d.id),
+  };
 }

@@ -47,11 +47,17 @@ export async function organisationsOf(sql: Db, kind: OwnedKind, ids: string[]): 
   const rows = await (() => {
     switch (kind) {
       case 'wearer':
-        return sql<{ id: string; org: string | null }[]>`select id::text, organisation_id as org from wearers where id = any(${wanted}::uuid[])`;
+        return sql<
+          { id: string; org: string | null }[]
+        >`select id::text, organisation_id as org from wearers where id = any(${wanted}::uuid[])`;
       case 'device':
-        return sql<{ id: string; org: string | null }[]>`select id, organisation_id as org from devices where id = any(${wanted})`;
+        return sql<
+          { id: string; org: string | null }[]
+        >`select id, organisation_id as org from devices where id = any(${wanted})`;
       case 'alarm':
-        return sql<{ id: string; org: string | null }[]>`select id::text, organisation_id as org from alarms where id = any(${wanted}::uuid[])`;
+        return sql<
+          { id: string; org: string | null }[]
+        >`select id::text, organisation_id as org from alarms where id = any(${wanted}::uuid[])`;
       case 'contact':
         return sql<{ id: string; org: string | null }[]>`
           select c.id::text, w.organisation_id as org from contacts c join wearers w on w.id = c.wearer_id where c.id = any(${wanted}::uuid[])`;
@@ -59,9 +65,13 @@ export async function organisationsOf(sql: Db, kind: OwnedKind, ids: string[]): 
         return sql<{ id: string; org: string | null }[]>`
           select g.id::text, w.organisation_id as org from geofences g join wearers w on w.id = g.wearer_id where g.id = any(${wanted}::uuid[])`;
       case 'organisation':
-        return sql<{ id: string; org: string | null }[]>`select id::text, id as org from organisations where id = any(${wanted}::uuid[])`;
+        return sql<
+          { id: string; org: string | null }[]
+        >`select id::text, id as org from organisations where id = any(${wanted}::uuid[])`;
       case 'user':
-        return sql<{ id: string; org: string | null }[]>`select id::text, organisation_id as org from users where id = any(${wanted}::uuid[])`;
+        return sql<
+          { id: string; org: string | null }[]
+        >`select id::text, organisation_id as org from users where id = any(${wanted}::uuid[])`;
     }
   })();
   return new Map(rows.map((r) => [r.id, r.org]));
@@ -69,11 +79,17 @@ export async function organisationsOf(sql: Db, kind: OwnedKind, ids: string[]): 
 
 /** The organisations a staff account serves (none: all). */
 export async function servedOrganisations(sql: Db, userId: string): Promise<string[]> {
-  const rows = await sql<{ organisationId: string }[]>`select organisation_id from staff_organisations where user_id = ${userId} order by organisation_id`;
+  const rows = await sql<
+    { organisationId: string }[]
+  >`select organisation_id from staff_organisations where user_id = ${userId} order by organisation_id`;
   return rows.map((r) => r.organisationId);
 }
 
-export async function setServedOrganisations(tx: TransactionSql, userId: string, organisationIds: string[]): Promise<void> {
+export async function setServedOrganisations(
+  tx: TransactionSql,
+  userId: string,
+  organisationIds: string[],
+): Promise<void> {
   await tx`delete from staff_organisations where user_id = ${userId}`;
   if (organisationIds.length) {
     await tx`insert into staff_organisations ${tx(organisationIds.map((organisationId) => ({ userId, organisationId })))}`;

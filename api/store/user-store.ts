@@ -29,7 +29,10 @@ export async function findUserByEmail(sql: Sql, email: string): Promise<UserWith
 }
 
 /** null when the email is taken, in any case (a unique index on lower(email)). */
-export async function insertUser(sql: Sql, user: Omit<User, 'id'> & { passwordHash: string; organisationId?: string | null }): Promise<User | null> {
+export async function insertUser(
+  sql: Sql,
+  user: Omit<User, 'id'> & { passwordHash: string; organisationId?: string | null },
+): Promise<User | null> {
   const [row] = await sql<User[]>`
     insert into users (email, name, role, password_hash, organisation_id)
     values (${user.email}, ${user.name}, ${user.role}, ${user.passwordHash}, ${user.organisationId ?? null})
@@ -44,7 +47,11 @@ export async function countUsers(sql: Sql, role?: Role): Promise<number> {
 }
 
 /** Scoped: the accounts of those organisations, and (for staff) the ARC's own staff accounts. */
-export async function listUsers(sql: Sql, scope: Scope = EVERY_ORGANISATION, withStaff = true): Promise<ListedAccount[]> {
+export async function listUsers(
+  sql: Sql,
+  scope: Scope = EVERY_ORGANISATION,
+  withStaff = true,
+): Promise<ListedAccount[]> {
   return sql<ListedAccount[]>`
     select id, email, name, role, disabled, organisation_id,
            array(select s.organisation_id::text from staff_organisations s where s.user_id = users.id order by 1) as served_organisation_ids
@@ -57,9 +64,14 @@ export async function listUsers(sql: Sql, scope: Scope = EVERY_ORGANISATION, wit
  * Locks the account and every active administrator, in id order (so two changes cannot deadlock
  * or both take away "the last" administrator), and counts those. null if no such account.
  */
-export async function lockAccount(tx: TransactionSql, userId: string): Promise<{ account: UserAccount; activeAdministrators: number } | null> {
+export async function lockAccount(
+  tx: TransactionSql,
+  userId: string,
+): Promise<{ account: UserAccount; activeAdministrators: number } | null> {
   const admins = await tx`select id from users where role = 'administrator' and not disabled order by id for update`;
-  const [account] = await tx<UserAccount[]>`select id, email, name, role, disabled from users where id = ${userId} for update`;
+  const [account] = await tx<
+    UserAccount[]
+  >`select id, email, name, role, disabled from users where id = ${userId} for update`;
   return account ? { account, activeAdministrators: admins.length } : null;
 }
 
@@ -73,7 +85,9 @@ export interface AccountChanges {
 
 export async function updateAccount(tx: TransactionSql, userId: string, changes: AccountChanges): Promise<UserAccount> {
   const [row] = Object.keys(changes).length
-    ? await tx<UserAccount[]>`update users set ${tx(changes as never)} where id = ${userId} returning id, email, name, role, disabled`
+    ? await tx<
+        UserAccount[]
+      >`update users set ${tx(changes as never)} where id = ${userId} returning id, email, name, role, disabled`
     : await tx<UserAccount[]>`select id, email, name, role, disabled from users where id = ${userId}`;
   return row;
 }

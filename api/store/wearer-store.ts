@@ -9,7 +9,9 @@ import type { LinkedCarer, Wearer } from '../domain/wearer.js';
 export { WearerProfile };
 export type { LinkedCarer, Wearer };
 
-const columns = (sql: Sql | TransactionSql) => sql`id, name, profile, notes, phone, home_lat, home_lon, access_info <> '' as has_access_info,
+const columns = (
+  sql: Sql | TransactionSql,
+) => sql`id, name, profile, notes, phone, home_lat, home_lon, access_info <> '' as has_access_info,
   safe_pin_hash is not null as has_safe_pin, duress_pin_hash is not null as has_duress_pin, carers_edit_safe_zones,
   medical_notes, low_battery_percent, organisation_id`;
 
@@ -29,7 +31,10 @@ export interface WearerFields {
   accessInfo?: string;
 }
 
-export async function insertWearer(sql: Sql | TransactionSql, fields: WearerFields & { name: string }): Promise<Wearer> {
+export async function insertWearer(
+  sql: Sql | TransactionSql,
+  fields: WearerFields & { name: string },
+): Promise<Wearer> {
   const [row] = await sql<Wearer[]>`insert into wearers ${sql(fields as never)} returning ${columns(sql)}`;
   return row;
 }
@@ -58,7 +63,10 @@ export async function linkCarer(sql: Sql, carerId: string, wearerId: string): Pr
 }
 
 export async function unlinkCarer(sql: Sql, carerId: string, wearerId: string): Promise<boolean> {
-  return (await sql`delete from carer_links where carer_id = ${carerId} and wearer_id = ${wearerId} returning 1`).length === 1;
+  return (
+    (await sql`delete from carer_links where carer_id = ${carerId} and wearer_id = ${wearerId} returning 1`).length ===
+    1
+  );
 }
 
 /** The carers linked to a wearer (accounts that are carers now; a disabled one is listed as such). */

@@ -42,7 +42,13 @@ export interface ClusterOptions {
   settleTimeoutS: number;
 }
 
-export const CLUSTER_DEFAULTS: ClusterOptions = { devices: 2000, latencyPresses: 300, pressEveryMs: 100, windowS: 10, settleTimeoutS: 45 };
+export const CLUSTER_DEFAULTS: ClusterOptions = {
+  devices: 2000,
+  latencyPresses: 300,
+  pressEveryMs: 100,
+  windowS: 10,
+  settleTimeoutS: 45,
+};
 
 interface CrossPress extends PressResult {
   node: 'A' | 'B';
@@ -50,10 +56,14 @@ interface CrossPress extends PressResult {
   otherNodeAt: number | null;
 }
 
-export async function runCluster(ctx: BenchContext, options: ClusterOptions = CLUSTER_DEFAULTS): Promise<ScenarioResult> {
+export async function runCluster(
+  ctx: BenchContext,
+  options: ClusterOptions = CLUSTER_DEFAULTS,
+): Promise<ScenarioResult> {
   const startedAt = new Date();
   const t0 = performance.now();
-  if (options.latencyPresses >= options.devices) throw new Error('cluster: fewer latency presses than devices, please (the rest storm)');
+  if (options.latencyPresses >= options.devices)
+    throw new Error('cluster: fewer latency presses than devices, please (the rest storm)');
   const { template, devices } = await devicesFor(ctx, options.devices);
   const work = path.join(ctx.workDir, `cluster-${process.pid}`);
   const pgDir = await copyDataDir(template, path.join(work, 'postgres-data'));
@@ -72,7 +82,11 @@ export async function runCluster(ctx: BenchContext, options: ClusterOptions = CL
     const node = async (name: string) => {
       const dataDir = path.join(work, name, 'data');
       await mkdir(dataDir, { recursive: true });
-      const arc = await startArc({ endpoints: { dataDir }, nodeArgs: ctx.arcNodeArgs, env: { ARC_REDIS_URL: redis.url, DATABASE_URL: pg.url } });
+      const arc = await startArc({
+        endpoints: { dataDir },
+        nodeArgs: ctx.arcNodeArgs,
+        env: { ARC_REDIS_URL: redis.url, DATABASE_URL: pg.url },
+      });
       ctx.log(`  node ${name} pid ${arc.pid} ready in ${Math.round(arc.startMs)} ms (${arc.mqtt}, ${arc.http})`);
       return arc;
     };
@@ -80,7 +94,10 @@ export async function runCluster(ctx: BenchContext, options: ClusterOptions = CL
     b = await node('B');
     const onA = devices.filter((_, i) => i % 2 === 0);
     const onB = devices.filter((_, i) => i % 2 === 1);
-    const nodeOf = new Map<string, 'A' | 'B'>([...onA.map((d) => [d.deviceId, 'A'] as const), ...onB.map((d) => [d.deviceId, 'B'] as const)]);
+    const nodeOf = new Map<string, 'A' | 'B'>([
+      ...onA.map((d) => [d.deviceId, 'A'] as const),
+      ...onB.map((d) => [d.deviceId, 'B'] as const),
+    ]);
     fleet = await SimFleet.start(ctx.workers);
     ctx.log(`  connecting ${num(onA.length)} devices to A and ${num(onB.length)} to B`);
     const [connectedA, connectedB] = await Promise.all([
@@ -105,7 +122,11 @@ export async function runCluster(ctx: BenchContext, options: ClusterOptions = CL
       const node = nodeOf.get(deviceId)!;
       const [same, other] = node === 'A' ? [consoleA, consoleB] : [consoleB, consoleA];
       timed.push(
-        Promise.all([fleet.press(i, deviceId, 30_000), same.raisedFor(deviceId, 30_000), other.raisedFor(deviceId, 30_000)]).then(([press, s, o]) => ({
+        Promise.all([
+          fleet.press(i, deviceId, 30_000),
+          same.raisedFor(deviceId, 30_000),
+          other.raisedFor(deviceId, 30_000),
+        ]).then(([press, s, o]) => ({
           ...press,
           node,
           sameNodeAt: s?.at ?? null,
@@ -135,17 +156,29 @@ export async function runCluster(ctx: BenchContext, options: ClusterOptions = CL
     const beforeKill = await fleet.stats();
     const killedAt = performance.now();
     await b.kill9();
-    ctx.log(`  node B killed ${(killAfterMs / 1000).toFixed(1)} s into a storm of ${num(stormers.length)} devices (${num(beforeKill.eventsAcked)} SOS acknowledged so far)`);
-    const allBack = await waitFor(async () => (await fleet!.stats()).connected >= devices.length, options.settleTimeoutS * 1000, 250);
+    ctx.log(
+      `  node B killed ${(killAfterMs / 1000).toFixed(1)} s into a storm of ${num(stormers.length)} devices (${num(beforeKill.eventsAcked)} SOS acknowledged so far)`,
+    );
+    const allBack = await waitFor(
+      async () => (await fleet!.stats()).connected >= devices.length,
+      options.settleTimeoutS * 1000,
+      250,
+    );
     const backAfterMs = allBack ? performance.now() - killedAt : null;
     const stormPresses = await storm;
-    const shownAtA = (deviceId: string) => consoleA.firstRaisedByDevice.has(deviceId) || consoleA.reloadedByDevice.has(deviceId);
+    const shownAtA = (deviceId: string) =>
+      consoleA.firstRaisedByDevice.has(deviceId) || consoleA.reloadedByDevice.has(deviceId);
     await waitFor(() => stormPresses.filter((p) => p.ackedAt !== null).every((p) => shownAtA(p.deviceId)), 15_000);
     const check = await checkStorm(sql, consoleA, stormPresses, stormAt);
     // Pushed, or (committed by B, which died before pushing) in the snapshot A's console reloaded
     // when A saw B stop beating (api/cluster/redis-link.ts, onPeerGone).
     const notShown = stormPresses.filter((p) => p.ackedAt !== null && !shownAtA(p.deviceId)).length;
-    const reloaded = stormPresses.filter((p) => p.ackedAt !== null && !consoleA.firstRaisedByDevice.has(p.deviceId) && consoleA.reloadedByDevice.has(p.deviceId)).length;
+    const reloaded = stormPresses.filter(
+      (p) =>
+        p.ackedAt !== null &&
+        !consoleA.firstRaisedByDevice.has(p.deviceId) &&
+        consoleA.reloadedByDevice.has(p.deviceId),
+    ).length;
     const afterStats = await fleet.stats();
     ctx.log(
       `  storm: acked ${check.acknowledged}/${check.pressed} · stored ${check.stored} · lost ${check.lost} · duplicate alarms ${check.duplicateAlarms} · not pushed to A ${check.notPushed} (${reloaded} shown by its reload) · not in A's snapshot ${check.notInSnapshot} · all devices back after ${ms(backAfterMs)}`,
@@ -158,32 +191,77 @@ export async function runCluster(ctx: BenchContext, options: ClusterOptions = CL
       startedAt: startedAt.toISOString(),
       seconds: (performance.now() - t0) / 1000,
       rows: [
-        ['devices connected (A · B)', `${num(connectedA.connected)} · ${num(connectedB.connected)} of ${num(onA.length)} · ${num(onB.length)}`],
-        ['single presses acknowledged', `${num(latencyAcked)} of ${num(presses.length)} (not seen on the other node's console: ${num(missingOther)})`],
+        [
+          'devices connected (A · B)',
+          `${num(connectedA.connected)} · ${num(connectedB.connected)} of ${num(onA.length)} · ${num(onB.length)}`,
+        ],
+        [
+          'single presses acknowledged',
+          `${num(latencyAcked)} of ${num(presses.length)} (not seen on the other node's console: ${num(missingOther)})`,
+        ],
         ['publish → PUBACK', latencyRow(puback)],
         ['publish → alarm:raised, console on the same node', latencyRow(sameNode)],
         ['publish → alarm:raised, console on the other node', latencyRow(otherNode)],
-        ['other node / same node', `p50 ${ratio(otherNode.p50, sameNode.p50)} · p99 ${ratio(otherNode.p99, sameNode.p99)}`],
-        ['kill -9 of B: storm pressed / acknowledged / stored', `${num(check.pressed)} / ${num(check.acknowledged)} / ${num(check.stored)} (${num(bStormers)} of them on B)`],
+        [
+          'other node / same node',
+          `p50 ${ratio(otherNode.p50, sameNode.p50)} · p99 ${ratio(otherNode.p99, sameNode.p99)}`,
+        ],
+        [
+          'kill -9 of B: storm pressed / acknowledged / stored',
+          `${num(check.pressed)} / ${num(check.acknowledged)} / ${num(check.stored)} (${num(bStormers)} of them on B)`,
+        ],
         ['lost (acked, not stored) · never acknowledged', `${num(check.lost)} · ${num(check.unacknowledged)}`],
         ['duplicate alarms · duplicate pushes at A', `${num(check.duplicateAlarms)} · ${num(check.duplicatePushes)}`],
-        ['not pushed to A\'s console · of them shown by its reload when B stopped beating · never shown', `${num(check.notPushed)} · ${num(reloaded)} · ${num(notShown)}`],
-        ['not in A\'s snapshot (GET /api/alarms)', num(check.notInSnapshot)],
-        ['A\'s console closed to reload', `${num(consoleA.disconnects)} time(s)`],
-        ['devices connected after the kill', `${num(afterStats.connected)} of ${num(devices.length)}, all back ${ms(backAfterMs)} after the kill`],
+        [
+          "not pushed to A's console · of them shown by its reload when B stopped beating · never shown",
+          `${num(check.notPushed)} · ${num(reloaded)} · ${num(notShown)}`,
+        ],
+        ["not in A's snapshot (GET /api/alarms)", num(check.notInSnapshot)],
+        ["A's console closed to reload", `${num(consoleA.disconnects)} time(s)`],
+        [
+          'devices connected after the kill',
+          `${num(afterStats.connected)} of ${num(devices.length)}, all back ${ms(backAfterMs)} after the kill`,
+        ],
       ],
       targets: [
-        { target: 'cluster kill -9: 0 lost acknowledged alarms', measured: `${num(check.lost)} lost, ${num(check.unacknowledged)} never acknowledged`, met: lostOrUnacked === 0 },
-        { target: 'cluster kill -9: 0 duplicate alarms', measured: `${num(check.duplicateAlarms)} duplicate alarms`, met: check.duplicateAlarms === 0 },
         {
-          target: 'cluster kill -9: every alarm on the surviving node\'s console',
+          target: 'cluster kill -9: 0 lost acknowledged alarms',
+          measured: `${num(check.lost)} lost, ${num(check.unacknowledged)} never acknowledged`,
+          met: lostOrUnacked === 0,
+        },
+        {
+          target: 'cluster kill -9: 0 duplicate alarms',
+          measured: `${num(check.duplicateAlarms)} duplicate alarms`,
+          met: check.duplicateAlarms === 0,
+        },
+        {
+          target: "cluster kill -9: every alarm on the surviving node's console",
           measured: `${num(notShown)} never shown (${num(check.notPushed)} not pushed, ${num(reloaded)} of them shown by the reload), ${num(check.notInSnapshot)} not in the snapshot`,
           met: check.notInSnapshot === 0 && notShown === 0,
         },
-        { target: 'cluster kill -9: every device back on the surviving node', measured: `${num(afterStats.connected)} of ${num(devices.length)}`, met: afterStats.connected === devices.length },
-        { target: 'cluster: every alarm on the other node\'s console', measured: `${num(missingOther)} missing`, met: missingOther === 0 },
+        {
+          target: 'cluster kill -9: every device back on the surviving node',
+          measured: `${num(afterStats.connected)} of ${num(devices.length)}`,
+          met: afterStats.connected === devices.length,
+        },
+        {
+          target: "cluster: every alarm on the other node's console",
+          measured: `${num(missingOther)} missing`,
+          met: missingOther === 0,
+        },
       ],
-      data: { options, sameNode, otherNode, puback, check, notShown, reloaded, backAfterMs, killAfterMs, arcWarnings: { A: warningsOf(a), B: warningsOf(b) } },
+      data: {
+        options,
+        sameNode,
+        otherNode,
+        puback,
+        check,
+        notShown,
+        reloaded,
+        backAfterMs,
+        killAfterMs,
+        arcWarnings: { A: warningsOf(a), B: warningsOf(b) },
+      },
     };
   } finally {
     for (const c of consoles) c.close();
@@ -197,4 +275,5 @@ export async function runCluster(ctx: BenchContext, options: ClusterOptions = CL
   }
 }
 
-const ratio = (x: number | null, y: number | null) => (x === null || y === null || y === 0 ? '–' : `${(x / y).toFixed(2)}×`);
+const ratio = (x: number | null, y: number | null) =>
+  x === null || y === null || y === 0 ? '–' : `${(x / y).toFixed(2)}×`;

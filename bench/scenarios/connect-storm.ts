@@ -5,7 +5,14 @@ import type { SeededDevice } from '../seeded-data-dir.js';
 import { LatencyHistogram } from '../latency-histogram.js';
 import { cpuSecondsOf, memoryOf } from '../proc-stats.js';
 import { kib, mib, ms, num, pct, type ScenarioResult } from '../report.js';
-import { type BenchContext, type ScenarioArc, devicesFor, sleep, startScenarioArc, warningsOf } from '../scenario-kit.js';
+import {
+  type BenchContext,
+  type ScenarioArc,
+  devicesFor,
+  sleep,
+  startScenarioArc,
+  warningsOf,
+} from '../scenario-kit.js';
 import { SimFleet } from '../sim-fleet.js';
 
 export async function measureConnectStorm(
@@ -22,11 +29,16 @@ export async function measureConnectStorm(
   const cpuBefore = cpuSecondsOf(arc.pid)!;
   ctx.log(`  connect storm: ${devices.length} devices at once (ARC RSS before ${mib(before.rss)})`);
   const t0 = performance.now();
-  const progress = setInterval(async () => {
-    const stats = await fleet.stats().catch(() => null);
-    const mem = memoryOf(arc.pid);
-    ctx.log(`    ${((performance.now() - t0) / 1000).toFixed(0)} s: connected ${stats?.connected ?? '?'} of ${devices.length}, ARC RSS ${mib(mem?.rss)}`);
-  }, (ctx.progressEveryS ?? 10) * 1000);
+  const progress = setInterval(
+    async () => {
+      const stats = await fleet.stats().catch(() => null);
+      const mem = memoryOf(arc.pid);
+      ctx.log(
+        `    ${((performance.now() - t0) / 1000).toFixed(0)} s: connected ${stats?.connected ?? '?'} of ${devices.length}, ARC RSS ${mib(mem?.rss)}`,
+      );
+    },
+    (ctx.progressEveryS ?? 10) * 1000,
+  );
   const outcome = await fleet.connect(arc.mqtt, devices, { connectTimeoutMs }).finally(() => clearInterval(progress));
   const wallMs = performance.now() - t0;
   const cpu = cpuSecondsOf(arc.pid)! - cpuBefore;
@@ -38,12 +50,16 @@ export async function measureConnectStorm(
   const allConnectedMs = outcome.connected === devices.length ? Math.max(...outcome.connectMs) : null;
   const perConnectionPeak = (peak.hwm - before.rss) / Math.max(1, outcome.connected);
   const perConnectionSettled = (settled.rss - before.rss) / Math.max(1, outcome.connected);
-  const perConnectionHeap = heapBefore !== null && heapSettled !== null ? (heapSettled - heapBefore) / Math.max(1, outcome.connected) : null;
+  const perConnectionHeap =
+    heapBefore !== null && heapSettled !== null ? (heapSettled - heapBefore) / Math.max(1, outcome.connected) : null;
   const refusedByCode: Record<string, number> = {};
   for (const r of outcome.refused) refusedByCode[r.returnCode] = (refusedByCode[r.returnCode] ?? 0) + 1;
   const failureKinds: Record<string, number> = {};
   for (const f of outcome.failed) {
-    const kind = f.error.replace(/^[^:]*: /, '').replace(/\d+/g, 'N').slice(0, 80);
+    const kind = f.error
+      .replace(/^[^:]*: /, '')
+      .replace(/\d+/g, 'N')
+      .slice(0, 80);
     failureKinds[kind] = (failureKinds[kind] ?? 0) + 1;
   }
   const n = devices.length;
@@ -54,7 +70,10 @@ export async function measureConnectStorm(
     seconds: wallMs / 1000,
     rows: [
       ['connected', `${num(outcome.connected)} of ${num(n)}`],
-      ['all connected after', allConnectedMs === null ? `not all (${num(outcome.connected)} in ${ms(wallMs)})` : ms(allConnectedMs)],
+      [
+        'all connected after',
+        allConnectedMs === null ? `not all (${num(outcome.connected)} in ${ms(wallMs)})` : ms(allConnectedMs),
+      ],
       ['connect time', `p50 ${ms(times.p50)} · p95 ${ms(times.p95)} · p99 ${ms(times.p99)}`],
       ['accepted per second', num(outcome.connected / (wallMs / 1000), 1)],
       ['refused (CONNACK code)', outcome.refused.length ? JSON.stringify(refusedByCode) : '0'],
@@ -68,8 +87,17 @@ export async function measureConnectStorm(
     targets:
       n >= 10_000
         ? [
-            { target: '10,000 devices connected from cold in < 10 s', measured: allConnectedMs === null ? `not all (${num(outcome.connected)} in ${ms(wallMs)})` : ms(allConnectedMs), met: allConnectedMs !== null && allConnectedMs < 10_000 },
-            { target: 'memory per connection ≤ 20 KiB (settled)', measured: `settled ${kib(perConnectionSettled)} · peak ${kib(perConnectionPeak)}`, met: perConnectionSettled <= 20 * 1024 },
+            {
+              target: '10,000 devices connected from cold in < 10 s',
+              measured:
+                allConnectedMs === null ? `not all (${num(outcome.connected)} in ${ms(wallMs)})` : ms(allConnectedMs),
+              met: allConnectedMs !== null && allConnectedMs < 10_000,
+            },
+            {
+              target: 'memory per connection ≤ 20 KiB (settled)',
+              measured: `settled ${kib(perConnectionSettled)} · peak ${kib(perConnectionPeak)}`,
+              met: perConnectionSettled <= 20 * 1024,
+            },
           ]
         : [],
     data: {
@@ -94,7 +122,8 @@ export async function measureConnectStorm(
     },
   };
   const connected = new Set(devices.map((d) => d.deviceId));
-  for (const f of [...outcome.failed.map((f) => f.deviceId), ...outcome.refused.map((r) => r.deviceId)]) connected.delete(f);
+  for (const f of [...outcome.failed.map((f) => f.deviceId), ...outcome.refused.map((r) => r.deviceId)])
+    connected.delete(f);
   return { result, connectedIds: [...connected] };
 }
 
@@ -121,7 +150,8 @@ async function retainedHeapOf(http: string): Promise<number | null> {
   try {
     const text = await (await fetch(`${http}/metrics`, { signal: AbortSignal.timeout(10_000) })).text();
     let total = 0;
-    for (const m of text.matchAll(/^nodejs_heap_space_size_used_bytes\{space="(old|large_object)"\} (\d+)/gm)) total += Number(m[2]);
+    for (const m of text.matchAll(/^nodejs_heap_space_size_used_bytes\{space="(old|large_object)"\} (\d+)/gm))
+      total += Number(m[2]);
     const external = text.match(/^nodejs_external_memory_bytes (\d+)/m);
     return total > 0 ? total + Number(external?.[1] ?? 0) : null;
   } catch {

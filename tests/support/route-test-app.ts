@@ -33,7 +33,12 @@ export interface RouteTestApp {
   /** Insert one more user (named `A <role>`) with a live session. */
   addUser(role: Role): Promise<TestUser>;
   /** A request as the role's user (with its bearer token), or with no session at all for null. */
-  inject(role: Role | null, method: InjectOptions['method'], url: string, body?: unknown): Promise<LightMyRequestResponse>;
+  inject(
+    role: Role | null,
+    method: InjectOptions['method'],
+    url: string,
+    body?: unknown,
+  ): Promise<LightMyRequestResponse>;
 }
 
 /** RouteDeps for routes tested without a broker or live feeds: nothing connected, nobody on a console. */
@@ -56,7 +61,11 @@ export function routeTestDeps(sql: Sql, overrides: Partial<RouteDeps> = {}): Rou
   };
 }
 
-export async function buildRouteTestApp(db: TestDatabase, routes: RouteModule[], options: RouteTestAppOptions = {}): Promise<RouteTestApp> {
+export async function buildRouteTestApp(
+  db: TestDatabase,
+  routes: RouteModule[],
+  options: RouteTestAppOptions = {},
+): Promise<RouteTestApp> {
   const emailFor = options.email ?? ((role: Role) => `${role}-${randomUUID()}@test.arc`);
   const deps = routeTestDeps(db.sql, options.deps);
 

@@ -6,7 +6,11 @@ import { io, type Socket } from 'socket.io-client';
 import { loadConfig, type Config } from '../../api/config.js';
 import { createArc, type Arc, type ArcAddresses } from '../../api/arc-app.js';
 import { ensureAdministrator } from '../../api/auth/bootstrap-admin.js';
-import { OPERATOR_NAMESPACE, type OperatorClientEvents, type OperatorServerEvents } from '../../api/live/console-contract.js';
+import {
+  OPERATOR_NAMESPACE,
+  type OperatorClientEvents,
+  type OperatorServerEvents,
+} from '../../api/live/console-contract.js';
 import type { Sql } from '../../api/db/connect.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
@@ -31,9 +35,16 @@ export interface TestArc {
   adminToken: string;
   api<T = any>(method: string, path: string, body?: unknown, token?: string | null): Promise<ApiResponse<T>>;
   login(email: string, password: string): Promise<string>;
-  createUser(role: 'administrator' | 'supervisor' | 'operator' | 'carer', email?: string): Promise<{ id: string; email: string; password: string; token: string }>;
+  createUser(
+    role: 'administrator' | 'supervisor' | 'operator' | 'carer',
+    email?: string,
+  ): Promise<{ id: string; email: string; password: string; token: string }>;
   createWearer(fields?: Record<string, unknown>): Promise<{ id: string; name: string }>;
-  provisionDevice(options?: { id?: string; wearerId?: string | null; label?: string }): Promise<{ deviceId: string; secret: string; wearerId: string | null }>;
+  provisionDevice(options?: {
+    id?: string;
+    wearerId?: string | null;
+    label?: string;
+  }): Promise<{ deviceId: string; secret: string; wearerId: string | null }>;
   operatorSocket(token: string | null): Socket<OperatorServerEvents, OperatorClientEvents>;
   /** Restart the ARC on the same database and the same ports (an open console reconnects). */
   restart(): Promise<void>;
@@ -49,7 +60,10 @@ export interface TestArcOptions {
   startTimers?: boolean;
 }
 
-export async function startTestArc(overrides: Record<string, string> = {}, options: TestArcOptions = {}): Promise<TestArc> {
+export async function startTestArc(
+  overrides: Record<string, string> = {},
+  options: TestArcOptions = {},
+): Promise<TestArc> {
   const db: TestDatabase = await createTestDatabase();
   const logs: Record<string, any>[] = [];
   const capture = new Writable({
@@ -73,7 +87,13 @@ export async function startTestArc(overrides: Record<string, string> = {}, optio
   const sockets: Socket[] = [];
 
   const build = (ports: Partial<Pick<Config, 'ARC_HTTP_PORT' | 'ARC_MQTT_PORT'>> = {}) =>
-    createArc({ config: { ...config, ...ports }, sql: db.sql, logger, now: options.now, startTimers: options.startTimers ?? false });
+    createArc({
+      config: { ...config, ...ports },
+      sql: db.sql,
+      logger,
+      now: options.now,
+      startTimers: options.startTimers ?? false,
+    });
   let arc = await build();
   let addresses = await arc.listen();
 
@@ -135,7 +155,8 @@ export async function startTestArc(overrides: Record<string, string> = {}, optio
       const wearerId = options.wearerId === undefined ? (await self.createWearer()).id : options.wearerId;
       const id = options.id ?? `dev-${++counter}-${Math.random().toString(36).slice(2, 8)}`;
       const response = await self.api('POST', '/api/devices', { id, label: options.label ?? `Device ${id}`, wearerId });
-      if (response.status !== 201) throw new Error(`provisionDevice: ${response.status} ${JSON.stringify(response.body)}`);
+      if (response.status !== 201)
+        throw new Error(`provisionDevice: ${response.status} ${JSON.stringify(response.body)}`);
       return { deviceId: id, secret: response.body.secret, wearerId };
     },
     operatorSocket(token) {
@@ -150,7 +171,10 @@ export async function startTestArc(overrides: Record<string, string> = {}, optio
     },
     async restart() {
       await arc.close();
-      arc = await build({ ARC_HTTP_PORT: Number(new URL(addresses.http).port), ARC_MQTT_PORT: Number(new URL(addresses.mqtt).port) });
+      arc = await build({
+        ARC_HTTP_PORT: Number(new URL(addresses.http).port),
+        ARC_MQTT_PORT: Number(new URL(addresses.mqtt).port),
+      });
       addresses = await arc.listen();
     },
     async close() {
@@ -179,7 +203,10 @@ export function nextEvent<E extends keyof OperatorServerEvents>(
 }
 
 /** Resolves with the reason given when the server closes the socket. */
-export function disconnection(socket: { once(event: 'disconnect', listener: (reason: string) => void): unknown }, timeoutMs = 5000): Promise<string> {
+export function disconnection(
+  socket: { once(event: 'disconnect', listener: (reason: string) => void): unknown },
+  timeoutMs = 5000,
+): Promise<string> {
   return new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('the socket was not disconnected')), timeoutMs);
     socket.once('disconnect', (reason) => {
@@ -193,6 +220,8 @@ export function disconnection(socket: { once(event: 'disconnect', listener: (rea
 export function connected(socket: Socket): Promise<void> {
   return new Promise((resolve, reject) => {
     socket.once('connect', () => resolve());
-    socket.once('connect_error', (err: Error & { data?: { code?: string } }) => reject(Object.assign(err, { code: err.data?.code ?? err.message })));
+    socket.once('connect_error', (err: Error & { data?: { code?: string } }) =>
+      reject(Object.assign(err, { code: err.data?.code ?? err.message })),
+    );
   });
 }

@@ -26,9 +26,13 @@ export async function startTestRedis(): Promise<TestRedis> {
   const run = (onPort: number) =>
     new Promise<ChildProcess>((resolve, reject) => {
       // No persistence: the ARC keeps nothing in Redis it cannot lose.
-      const p = spawn(REDIS_SERVER, ['--port', String(onPort), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const p = spawn(
+        REDIS_SERVER,
+        ['--port', String(onPort), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'],
+        {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       let output = '';
       const timer = setTimeout(() => fail(new Error(`redis-server did not start:\n${output}`)), 10_000);
       const fail = (err: Error) => {

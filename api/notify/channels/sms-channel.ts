@@ -20,7 +20,11 @@ export function createSmsChannel(config: SmsConfig, options: { timeoutMs?: numbe
           // Lets a gateway that supports it drop the duplicate of an at-least-once resend.
           'idempotency-key': `arc-notification-${n.id}`,
         },
-        body: JSON.stringify({ to: n.recipient, text: n.body, ...(n.organisation?.smsSender && { from: n.organisation.smsSender }) }),
+        body: JSON.stringify({
+          to: n.recipient,
+          text: n.body,
+          ...(n.organisation?.smsSender && { from: n.organisation.smsSender }),
+        }),
         redirect: 'error',
         signal: AbortSignal.timeout(options.timeoutMs ?? SMS_TIMEOUT_MS),
       });

@@ -4,7 +4,12 @@
 // notification id because a retry after a crash may deliver it twice.
 import { createHmac } from 'node:crypto';
 import type { Config } from '../../config.js';
-import { UndeliverableError, notConfigured, type NotificationChannel, type OutboxNotification } from '../notification-channel.js';
+import {
+  UndeliverableError,
+  notConfigured,
+  type NotificationChannel,
+  type OutboxNotification,
+} from '../notification-channel.js';
 
 export const WEBHOOK_TIMEOUT_MS = 10_000;
 
@@ -14,7 +19,16 @@ export function signWebhookBody(body: string, secret: string): string {
 
 export function webhookBody(n: OutboxNotification): string {
   const { id, alarmId, audience, recipient, subject, body, payload, createdAt } = n;
-  return JSON.stringify({ id, alarmId, audience, recipient, subject, body, payload, createdAt: createdAt.toISOString() });
+  return JSON.stringify({
+    id,
+    alarmId,
+    audience,
+    recipient,
+    subject,
+    body,
+    payload,
+    createdAt: createdAt.toISOString(),
+  });
 }
 
 type WebhookConfig = Pick<Config, 'ARC_WEBHOOK_URL' | 'ARC_WEBHOOK_SECRET'>;

@@ -32,7 +32,12 @@ let panelCounter = 0;
 /** One job on a page: a titled box. */
 export function panel(title: string, ...children: Child[]): HTMLElement {
   const id = `admin-panel-${++panelCounter}`;
-  return el('section', { className: 'admin-panel', attrs: { 'aria-labelledby': id } }, el('h3', { attrs: { id }, text: title }), ...children);
+  return el(
+    'section',
+    { className: 'admin-panel', attrs: { 'aria-labelledby': id } },
+    el('h3', { attrs: { id }, text: title }),
+    ...children,
+  );
 }
 
 /** A line that says what just happened (saved, removed), read out by screen readers. */
@@ -43,7 +48,11 @@ export const statusLine = () => el('p', { className: 'admin-status', attrs: { ro
  * redrawn meanwhile (its answer must not land on another), or when the ARC refused: then its
  * status line says so ("The accounts could not be loaded: …").
  */
-export async function loadListing<T>(current: () => { ticket: number; status: HTMLElement } | null, path: string, what: string): Promise<T | null> {
+export async function loadListing<T>(
+  current: () => { ticket: number; status: HTMLElement } | null,
+  path: string,
+  what: string,
+): Promise<T | null> {
   const mine = current()?.ticket;
   const answer = await callApi<T>('GET', path);
   const screen = current();
@@ -56,14 +65,23 @@ export async function loadListing<T>(current: () => { ticket: number; status: HT
 }
 
 /** A table's head row: one column heading per name. */
-export const tableHead = (...names: string[]) => el('thead', null, el('tr', null, ...names.map((text) => el('th', { attrs: { scope: 'col' }, text }))));
+export const tableHead = (...names: string[]) =>
+  el('thead', null, el('tr', null, ...names.map((text) => el('th', { attrs: { scope: 'col' }, text }))));
 
 /**
  * The list-and-panel screen (devices, organisations, accounts): a titled list on the left with
  * what goes above its table (search, notes), scrolling on its own; the chosen one's panel, or
  * the form to add one, on the right.
  */
-export function listingScreen(o: { title: string; headingId: string; tableClass: string; above: Child[]; headings: string[]; rows: HTMLElement; side: HTMLElement }): HTMLElement {
+export function listingScreen(o: {
+  title: string;
+  headingId: string;
+  tableClass: string;
+  above: Child[];
+  headings: string[];
+  rows: HTMLElement;
+  side: HTMLElement;
+}): HTMLElement {
   return el(
     'div',
     { className: 'admin-split' },
@@ -72,7 +90,11 @@ export function listingScreen(o: { title: string; headingId: string; tableClass:
       { className: 'admin-listing', attrs: { 'aria-labelledby': o.headingId } },
       el('h2', { attrs: { id: o.headingId }, text: o.title }),
       ...o.above,
-      el('div', { className: 'admin-scroll' }, el('table', { className: `admin-table ${o.tableClass}` }, tableHead(...o.headings), o.rows)),
+      el(
+        'div',
+        { className: 'admin-scroll' },
+        el('table', { className: `admin-table ${o.tableClass}` }, tableHead(...o.headings), o.rows),
+      ),
     ),
     o.side,
   );

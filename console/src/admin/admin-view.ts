@@ -42,12 +42,23 @@ export function createAdminView(context: AdminContext): AdminView {
   const sections = new Map<SectionName, AdminSection>();
   let current: { name: SectionName; id: string | null } | null = null;
 
-  nav.replaceChildren(...names.map((name) => el('a', { attrs: { href: `#/admin/${name}` }, dataset: { section: name }, text: TITLES[name] })));
+  nav.replaceChildren(
+    ...names.map((name) =>
+      el('a', { attrs: { href: `#/admin/${name}` }, dataset: { section: name }, text: TITLES[name] }),
+    ),
+  );
 
   function sectionOf(name: SectionName): AdminSection {
     let section = sections.get(name);
     if (!section) {
-      const create: (context: AdminContext) => AdminSection = { wearers: createWearersAdmin, devices: createDevicesAdmin, organisations: createOrganisationsAdmin, reports: createReportsAdmin, users: createUsersAdmin, audit: createAuditAdmin }[name];
+      const create: (context: AdminContext) => AdminSection = {
+        wearers: createWearersAdmin,
+        devices: createDevicesAdmin,
+        organisations: createOrganisationsAdmin,
+        reports: createReportsAdmin,
+        users: createUsersAdmin,
+        audit: createAuditAdmin,
+      }[name];
       section = create(context);
       sections.set(name, section);
     }

@@ -19,7 +19,14 @@ interface AuditEntry {
 }
 
 /** The audit actions of staff and carer looks at a wearer's position or trail. */
-export const LOOK_ACTIONS = ['wearer.viewed', 'alarm.viewed', 'device.positions_viewed', 'device.followed', 'carer.look_refused', 'carer.viewed_locations'];
+export const LOOK_ACTIONS = [
+  'wearer.viewed',
+  'alarm.viewed',
+  'device.positions_viewed',
+  'device.followed',
+  'carer.look_refused',
+  'carer.viewed_locations',
+];
 const LOOKS = '__looks__';
 const PAGE = 100;
 
@@ -34,13 +41,22 @@ export function createAuditAdmin(_context: AdminContext): AdminSection {
     const mine = ++ticket;
     const who = input({ placeholder: 'part of an email' });
     const about = input({ placeholder: 'wearer, device or alarm id', spellcheck: 'false', value: aboutId ?? '' });
-    const action = el('select', null, el('option', { attrs: { value: '' }, text: 'Any action' }), el('option', { attrs: { value: LOOKS }, text: 'Looks at positions (all kinds)' }));
+    const action = el(
+      'select',
+      null,
+      el('option', { attrs: { value: '' }, text: 'Any action' }),
+      el('option', { attrs: { value: LOOKS }, text: 'Looks at positions (all kinds)' }),
+    );
     const from = input({ type: 'datetime-local' });
     const to = input({ type: 'datetime-local' });
     const rows = el('tbody');
     const status = el('p', { className: 'muted', attrs: { role: 'status' } });
     const more = el('button', { attrs: { type: 'button', hidden: true }, text: 'Older entries' });
-    const csv = el('a', { className: 'button-link', attrs: { href: '/api/audit?format=csv', download: '' }, text: 'Download CSV' });
+    const csv = el('a', {
+      className: 'button-link',
+      attrs: { href: '/api/audit?format=csv', download: '' },
+      text: 'Download CSV',
+    });
     let nextBefore: number | null = null;
     let shown = 0;
     let loading = 0; // an answer to an earlier filter must not land over a later one's
@@ -113,7 +129,16 @@ export function createAuditAdmin(_context: AdminContext): AdminSection {
         filters.element,
         el('p', null, csv),
         status,
-        el('div', { className: 'admin-scroll' }, el('table', { className: 'admin-table audit-table' }, tableHead('When', 'Who', 'What', 'About', 'Detail'), rows)),
+        el(
+          'div',
+          { className: 'admin-scroll' },
+          el(
+            'table',
+            { className: 'admin-table audit-table' },
+            tableHead('When', 'Who', 'What', 'About', 'Detail'),
+            rows,
+          ),
+        ),
         more,
       ),
     );

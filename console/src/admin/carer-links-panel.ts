@@ -57,7 +57,9 @@ export function carerLinksPanel(wearerId: string): HTMLElement {
     );
     if (linked.body.carers.length === 0) list.append(el('li', { className: 'muted', text: 'No carers linked.' }));
     carers = users.ok ? users.body.users.filter((u) => u.role === 'carer' && !u.disabled && !linkedIds.has(u.id)) : [];
-    carer.replaceChildren(...carers.map((c) => el('option', { attrs: { value: c.id }, text: `${c.name} (${c.email})` })));
+    carer.replaceChildren(
+      ...carers.map((c) => el('option', { attrs: { value: c.id }, text: `${c.name} (${c.email})` })),
+    );
     form.element.hidden = carers.length === 0;
   }
 

@@ -105,10 +105,28 @@ export function contactsPanel(wearerId: string, changed: () => void): HTMLElemen
           el(
             'span',
             { className: 'row-buttons' },
-            el('button', { attrs: { type: 'button', disabled: i === 0, 'aria-label': `Move ${c.name} up` }, text: '↑', on: { click: () => void change('PATCH', `/api/contacts/${c.id}`, { position: c.position - 1 }, `${c.name} moved up.`) } }),
-            el('button', { attrs: { type: 'button', disabled: i === contacts.length - 1, 'aria-label': `Move ${c.name} down` }, text: '↓', on: { click: () => void change('PATCH', `/api/contacts/${c.id}`, { position: c.position + 1 }, `${c.name} moved down.`) } }),
+            el('button', {
+              attrs: { type: 'button', disabled: i === 0, 'aria-label': `Move ${c.name} up` },
+              text: '↑',
+              on: {
+                click: () =>
+                  void change('PATCH', `/api/contacts/${c.id}`, { position: c.position - 1 }, `${c.name} moved up.`),
+              },
+            }),
+            el('button', {
+              attrs: { type: 'button', disabled: i === contacts.length - 1, 'aria-label': `Move ${c.name} down` },
+              text: '↓',
+              on: {
+                click: () =>
+                  void change('PATCH', `/api/contacts/${c.id}`, { position: c.position + 1 }, `${c.name} moved down.`),
+              },
+            }),
             el('button', { attrs: { type: 'button' }, text: `Change ${c.name}`, on: { click: () => edit(c) } }),
-            el('button', { attrs: { type: 'button' }, text: `Remove ${c.name}`, on: { click: () => void change('DELETE', `/api/contacts/${c.id}`, undefined, `${c.name} removed.`) } }),
+            el('button', {
+              attrs: { type: 'button' },
+              text: `Remove ${c.name}`,
+              on: { click: () => void change('DELETE', `/api/contacts/${c.id}`, undefined, `${c.name} removed.`) },
+            }),
           ),
         ),
       ),

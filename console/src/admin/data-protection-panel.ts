@@ -8,13 +8,22 @@ import { panel, statusLine } from './admin-section.js';
 
 export function dataProtectionPanel(wearer: { id: string; name: string }, erased: () => void): HTMLElement {
   const status = statusLine();
-  const exportPath = (format: 'json' | 'text') => `/api/wearers/${encodeURIComponent(wearer.id)}/export?format=${format}`;
+  const exportPath = (format: 'json' | 'text') =>
+    `/api/wearers/${encodeURIComponent(wearer.id)}/export?format=${format}`;
   const downloads = el(
     'p',
     null,
-    el('a', { className: 'button-link', attrs: { href: exportPath('json'), download: '' }, text: 'Download all data (JSON)' }),
+    el('a', {
+      className: 'button-link',
+      attrs: { href: exportPath('json'), download: '' },
+      text: 'Download all data (JSON)',
+    }),
     ' ',
-    el('a', { className: 'button-link', attrs: { href: exportPath('text'), download: '' }, text: 'Download all data (readable text)' }),
+    el('a', {
+      className: 'button-link',
+      attrs: { href: exportPath('text'), download: '' },
+      text: 'Download all data (readable text)',
+    }),
   );
   const confirmName = input({ maxlength: 200 });
   const erase = actionForm({
@@ -30,12 +39,30 @@ export function dataProtectionPanel(wearer: { id: string; name: string }, erased
     buttons: [button('Erase this wearer', '', 'danger')],
     async onSubmit(form) {
       status.textContent = '';
-      const answer = await form.send<{ erased: { alarmsAnonymised: number } }>('POST', `/api/wearers/${encodeURIComponent(wearer.id)}/erase`, { confirmName: confirmName.value });
+      const answer = await form.send<{ erased: { alarmsAnonymised: number } }>(
+        'POST',
+        `/api/wearers/${encodeURIComponent(wearer.id)}/erase`,
+        { confirmName: confirmName.value },
+      );
       if (!answer) return;
       status.textContent = `Erased; ${answer.erased.alarmsAnonymised} alarms kept anonymised.`;
       erased();
     },
   });
-  const looks = el('p', null, el('a', { attrs: { href: `#/admin/audit/${encodeURIComponent(wearer.id)}` }, text: 'Audit entries about this wearer' }));
-  return panel('Data protection', el('p', { className: 'admin-note', text: 'Each download and the erasure are recorded in the audit log.' }), downloads, looks, erase.element, status);
+  const looks = el(
+    'p',
+    null,
+    el('a', {
+      attrs: { href: `#/admin/audit/${encodeURIComponent(wearer.id)}` },
+      text: 'Audit entries about this wearer',
+    }),
+  );
+  return panel(
+    'Data protection',
+    el('p', { className: 'admin-note', text: 'Each download and the erasure are recorded in the audit log.' }),
+    downloads,
+    looks,
+    erase.element,
+    status,
+  );
 }

@@ -39,7 +39,8 @@ function wearerSelect(wearers: WearerView[], selected: string | null): HTMLSelec
   return select;
 }
 
-const heartbeatInput = (value: number) => input({ type: 'number', min: 10, max: 86400, step: 1, value, inputmode: 'numeric' });
+const heartbeatInput = (value: number) =>
+  input({ type: 'number', min: 10, max: 86400, step: 1, value, inputmode: 'numeric' });
 /** A number for the ARC to judge: empty is left out, anything else goes as typed (NaN → null → refused). */
 const numberOf = (control: HTMLInputElement) => (control.value.trim() === '' ? undefined : Number(control.value));
 
@@ -74,7 +75,13 @@ export function provisionForm(wearers: WearerView[], secret: SecretShown): Actio
       const answer = await f.send<DeviceCredentialsView>(
         'POST',
         '/api/devices',
-        { id: id.value.trim(), label: label.value.trim(), wearerId: wearer.value || null, heartbeatS: numberOf(heartbeat), simNumber },
+        {
+          id: id.value.trim(),
+          label: label.value.trim(),
+          wearerId: wearer.value || null,
+          heartbeatS: numberOf(heartbeat),
+          simNumber,
+        },
         { ...ID_ERRORS, ...WEARER_ERRORS },
       );
       if (!answer || !secret.live()) return;
@@ -111,7 +118,14 @@ export function settingsForm(device: DeviceView, wearers: WearerView[], changed:
       const answer = await f.send<{ device: DeviceView }>(
         'PATCH',
         `/api/devices/${encodeURIComponent(device.id)}`,
-        { label: label.value.trim(), wearerId: wearer.value || null, heartbeatS: numberOf(heartbeat), simNumber: simNumber.value.trim() || null, enabled: enabled.checked, inUse: inUse.checked },
+        {
+          label: label.value.trim(),
+          wearerId: wearer.value || null,
+          heartbeatS: numberOf(heartbeat),
+          simNumber: simNumber.value.trim() || null,
+          enabled: enabled.checked,
+          inUse: inUse.checked,
+        },
         WEARER_ERRORS,
       );
       if (answer) changed(answer.device, 'Settings saved.');
@@ -122,7 +136,14 @@ export function settingsForm(device: DeviceView, wearers: WearerView[], changed:
 /** Test mode: its alarms go to no contact and no police and count in no SLA figure. */
 export function testModeForm(device: DeviceView, now: number, changed: DeviceChanged): ActionForm {
   const onTest = device.testUntil !== null && Date.parse(device.testUntil) > now;
-  const minutes = input({ type: 'number', min: 1, max: 7 * 24 * 60, step: 1, value: DEFAULT_TEST_MINUTES, inputmode: 'numeric' });
+  const minutes = input({
+    type: 'number',
+    min: 1,
+    max: 7 * 24 * 60,
+    step: 1,
+    value: DEFAULT_TEST_MINUTES,
+    inputmode: 'numeric',
+  });
   const reason = input({ placeholder: 'e.g. installer visit' });
   const endButton = button('End test mode', 'end');
   return actionForm({
@@ -132,7 +153,10 @@ export function testModeForm(device: DeviceView, now: number, changed: DeviceCha
       ['minutes', onTest ? 'Keep on test for (minutes from now)' : 'Put on test for (minutes)', minutes],
       ['reason', 'Why', reason],
     ],
-    buttons: [button(onTest ? 'Extend test mode' : 'Start test mode', 'start', 'primary'), ...(onTest ? [endButton] : [])],
+    buttons: [
+      button(onTest ? 'Extend test mode' : 'Start test mode', 'start', 'primary'),
+      ...(onTest ? [endButton] : []),
+    ],
     extra: [
       el('p', {
         className: onTest ? 'on-test' : 'muted',
@@ -148,7 +172,10 @@ export function testModeForm(device: DeviceView, now: number, changed: DeviceCha
         if (answer) changed(answer.device, 'Test mode ended.');
         return;
       }
-      const answer = await f.send<{ device: DeviceView }>('PUT', path, { minutes: numberOf(minutes), reason: reason.value.trim() });
+      const answer = await f.send<{ device: DeviceView }>('PUT', path, {
+        minutes: numberOf(minutes),
+        reason: reason.value.trim(),
+      });
       if (answer) changed(answer.device, 'The device is on test.');
     },
   });
@@ -166,11 +193,20 @@ export function rotateForm(device: DeviceView, secret: SecretShown): ActionForm 
     className: 'admin-form',
     fields: [],
     buttons: twice.buttons,
-    extra: [el('p', { className: 'muted', text: 'A new secret replaces the old one, e.g. when a device is lost or passed on.' }), twice.warning],
+    extra: [
+      el('p', {
+        className: 'muted',
+        text: 'A new secret replaces the old one, e.g. when a device is lost or passed on.',
+      }),
+      twice.warning,
+    ],
     async onSubmit(f, submitter) {
       if (twice.settle(submitter)) return;
       secret.forgetSecret();
-      const answer = await f.send<DeviceCredentialsView>('POST', `/api/devices/${encodeURIComponent(device.id)}/rotate-secret`);
+      const answer = await f.send<DeviceCredentialsView>(
+        'POST',
+        `/api/devices/${encodeURIComponent(device.id)}/rotate-secret`,
+      );
       twice.done();
       if (!answer) return;
       secret.showSecret(answer, 'rotated');
@@ -195,7 +231,11 @@ export function decommissionForm(device: DeviceView, changed: DeviceChanged): Ac
     extra: [twice.warning],
     async onSubmit(f, submitter) {
       if (twice.settle(submitter)) return;
-      const answer = await f.send<{ device: DeviceView }>('POST', `/api/devices/${encodeURIComponent(device.id)}/decommission`, { reason: reason.value.trim() });
+      const answer = await f.send<{ device: DeviceView }>(
+        'POST',
+        `/api/devices/${encodeURIComponent(device.id)}/decommission`,
+        { reason: reason.value.trim() },
+      );
       twice.done();
       if (answer) changed(answer.device, 'The device is decommissioned.');
     },

@@ -23,7 +23,12 @@ function loopbackWarning(url: string): HTMLElement | null {
 }
 
 /** The box that shows a new or rotated secret once; `onDone` when the user says it is copied. */
-export function secretBox(answer: DeviceCredentialsView, why: 'provisioned' | 'rotated', titleId: string, onDone: () => void): HTMLElement {
+export function secretBox(
+  answer: DeviceCredentialsView,
+  why: 'provisioned' | 'rotated',
+  titleId: string,
+  onDone: () => void,
+): HTMLElement {
   const { device } = answer;
   const { connection } = answer;
   const name = device.label || device.id;
@@ -40,10 +45,22 @@ export function secretBox(answer: DeviceCredentialsView, why: 'provisioned' | 'r
           ? `Device ${device.id} is provisioned. Set these connection settings in the device or its app now: the ARC keeps only a hash of the secret and cannot show it again.`
           : `Device ${device.id} has a new secret and was disconnected. Set these settings in the device or its app now: the old secret no longer works and this one cannot be shown again.`,
     }),
-    el('dl', { className: 'connection-settings' }, ...setting('MQTT address', connection.url, 'url'), ...setting('Client id', connection.clientId, 'clientId'), ...setting('Username', connection.username, 'username'), ...setting('Password (device secret)', connection.password, 'password')),
+    el(
+      'dl',
+      { className: 'connection-settings' },
+      ...setting('MQTT address', connection.url, 'url'),
+      ...setting('Client id', connection.clientId, 'clientId'),
+      ...setting('Username', connection.username, 'username'),
+      ...setting('Password (device secret)', connection.password, 'password'),
+    ),
     loopbackWarning(connection.url),
     qrFigure(
-      JSON.stringify({ url: connection.url, clientId: connection.clientId, username: connection.username, password: connection.password }),
+      JSON.stringify({
+        url: connection.url,
+        clientId: connection.clientId,
+        username: connection.username,
+        password: connection.password,
+      }),
       `QR code of the connection settings for ${name}`,
       'The QR code holds these settings for a phone app:',
     ),
@@ -65,7 +82,16 @@ function phoneApps(apps: DeviceCredentialsView['apps'], name: string): HTMLEleme
       { className: 'phone-app', attrs: { 'aria-label': `${title} for ${name}` } },
       el('h4', { text: title }),
       el('p', { text: intro }),
-      settings.length ? el('dl', { className: 'connection-settings' }, ...settings.flatMap(([term, value]) => [el('dt', { text: term }), el('dd', null, el('code', { dataset: { appSetting: term }, text: value }))])) : '',
+      settings.length
+        ? el(
+            'dl',
+            { className: 'connection-settings' },
+            ...settings.flatMap(([term, value]) => [
+              el('dt', { text: term }),
+              el('dd', null, el('code', { dataset: { appSetting: term }, text: value })),
+            ]),
+          )
+        : '',
       el(
         'figure',
         { className: 'qr-code' },
@@ -78,12 +104,22 @@ function phoneApps(apps: DeviceCredentialsView['apps'], name: string): HTMLEleme
     { className: 'phone-apps' },
     el('summary', { text: 'Use a phone app instead (Traccar Client, OwnTracks)' }),
     apps.traccarClient
-      ? app('Traccar Client', 'Scan this code in Traccar Client, or enter the server URL and the identifier (a secret: never the device id). It sends positions and an SOS.', apps.traccarClient.link, [
-          ['Server URL', apps.traccarClient.url],
-          ['Device identifier', apps.traccarClient.identifier],
-        ])
+      ? app(
+          'Traccar Client',
+          'Scan this code in Traccar Client, or enter the server URL and the identifier (a secret: never the device id). It sends positions and an SOS.',
+          apps.traccarClient.link,
+          [
+            ['Server URL', apps.traccarClient.url],
+            ['Device identifier', apps.traccarClient.identifier],
+          ],
+        )
       : el('p', { className: 'muted', text: 'Traccar Client: the OsmAnd port is off on this ARC (ARC_OSMAND_PORT).' }),
-    app('OwnTracks (MQTT)', 'Open this link on the phone, or scan it: OwnTracks imports the settings. Tracking only: OwnTracks has no SOS button.', apps.ownTracks.mqtt.link, []),
+    app(
+      'OwnTracks (MQTT)',
+      'Open this link on the phone, or scan it: OwnTracks imports the settings. Tracking only: OwnTracks has no SOS button.',
+      apps.ownTracks.mqtt.link,
+      [],
+    ),
     app('OwnTracks (HTTP)', 'The same over HTTP, where MQTT is blocked.', apps.ownTracks.http.link, []),
   );
 }

@@ -9,7 +9,15 @@ import { ownsDevices, type AdminContext, type AdminSection, listingScreen } from
 import './admin-extra.css';
 import { shiftPatternForm } from './shift-pattern-form.js';
 import { secretBox } from './device-secret.js';
-import { decommissionForm, onTestText, provisionForm, rotateForm, settingsForm, testModeForm, type SecretShown } from './device-forms.js';
+import {
+  decommissionForm,
+  onTestText,
+  provisionForm,
+  rotateForm,
+  settingsForm,
+  testModeForm,
+  type SecretShown,
+} from './device-forms.js';
 
 export function createDevicesAdmin(context: AdminContext): AdminSection {
   const admin = ownsDevices(context.me);
@@ -28,11 +36,19 @@ export function createDevicesAdmin(context: AdminContext): AdminSection {
   let wearers: WearerView[] = [];
 
   const live = (mine: number) => screen !== null && screen.ticket === mine;
-  const secret: SecretShown = { live: () => screen !== null, forgetSecret: () => forgetSecret(), showSecret: (answer, why) => showSecret(answer, why), reload: () => loadList() };
+  const secret: SecretShown = {
+    live: () => screen !== null,
+    forgetSecret: () => forgetSecret(),
+    showSecret: (answer, why) => showSecret(answer, why),
+    reload: () => loadList(),
+  };
 
   async function loadList(): Promise<boolean> {
     const mine = screen?.ticket;
-    const [d, w] = await Promise.all([callApi<{ devices: DeviceView[] }>('GET', '/api/devices'), callApi<{ wearers: WearerView[] }>('GET', '/api/wearers')]);
+    const [d, w] = await Promise.all([
+      callApi<{ devices: DeviceView[] }>('GET', '/api/devices'),
+      callApi<{ wearers: WearerView[] }>('GET', '/api/wearers'),
+    ]);
     if (mine === undefined || !live(mine)) return false;
     if (!d.ok) {
       screen!.status.textContent = `The devices could not be loaded: ${d.error.message}`;
@@ -68,7 +84,10 @@ export function createDevicesAdmin(context: AdminContext): AdminSection {
           el(
             'td',
             null,
-            el('a', { attrs: { href: `#/admin/devices/${encodeURIComponent(d.id)}`, 'aria-current': chosen ? 'true' : null }, text: d.label || d.id }),
+            el('a', {
+              attrs: { href: `#/admin/devices/${encodeURIComponent(d.id)}`, 'aria-current': chosen ? 'true' : null },
+              text: d.label || d.id,
+            }),
             el('span', { className: 'muted small', text: d.id }),
           ),
           el('td', { text: d.wearerName ?? 'no wearer' }),
@@ -102,7 +121,10 @@ export function createDevicesAdmin(context: AdminContext): AdminSection {
 
   function provisionPanel(): HTMLElement {
     if (!admin) {
-      return el('p', { className: 'notice', text: 'Choose a device in the list to put it on test or end its test. Administrators provision devices and change their settings.' });
+      return el('p', {
+        className: 'notice',
+        text: 'Choose a device in the list to put it on test or end its test. Administrators provision devices and change their settings.',
+      });
     }
     return provisionForm(wearers, secret).element;
   }
@@ -138,7 +160,10 @@ export function createDevicesAdmin(context: AdminContext): AdminSection {
     // Out of service for good: the history stays, nothing can be changed.
     if (device.decommissionedAt) {
       parts.push(
-        el('p', { className: 'warning', text: `Decommissioned ${new Date(device.decommissionedAt).toLocaleString()}: ${device.decommissionedReason ?? ''}. Its history is kept; it is not supervised and cannot connect.` }),
+        el('p', {
+          className: 'warning',
+          text: `Decommissioned ${new Date(device.decommissionedAt).toLocaleString()}: ${device.decommissionedReason ?? ''}. Its history is kept; it is not supervised and cannot connect.`,
+        }),
         el('p', null, el('a', { attrs: { href: '#/admin/devices' }, text: 'Back to all devices' })),
       );
       return el('section', { className: 'device-panel', attrs: { 'aria-labelledby': titleId } }, ...parts);
@@ -163,25 +188,53 @@ export function createDevicesAdmin(context: AdminContext): AdminSection {
     screen.side.replaceChildren(
       shown
         ? devicePanel(shown)
-        : el('p', { className: 'notice' }, `There is no device ${screen.chosen}. `, el('a', { attrs: { href: '#/admin/devices' }, text: 'All devices' })),
+        : el(
+            'p',
+            { className: 'notice' },
+            `There is no device ${screen.chosen}. `,
+            el('a', { attrs: { href: '#/admin/devices' }, text: 'All devices' }),
+          ),
     );
   }
 
   return {
     show(container, id) {
       const mine = ++ticket;
-      const search = el('input', { attrs: { id: `device-admin-search-${mine}`, type: 'search', autocomplete: 'off', placeholder: 'Device, id or wearer' } });
+      const search = el('input', {
+        attrs: {
+          id: `device-admin-search-${mine}`,
+          type: 'search',
+          autocomplete: 'off',
+          placeholder: 'Device, id or wearer',
+        },
+      });
       const rows = el('tbody');
       const status = el('p', { className: 'muted', attrs: { role: 'status' } });
       const side = el('div', { className: 'admin-side' });
-      screen = { ticket: mine, chosen: id, rows, status, search, side, secretSlot: el('div', { className: 'secret-slot' }) };
+      screen = {
+        ticket: mine,
+        chosen: id,
+        rows,
+        status,
+        search,
+        side,
+        secretSlot: el('div', { className: 'secret-slot' }),
+      };
       search.addEventListener('input', () => drawRows());
       container.append(
         listingScreen({
           title: 'Devices',
           headingId: `devices-admin-heading-${mine}`,
           tableClass: 'devices-admin-table',
-          above: [el('div', { className: 'field inline' }, el('label', { attrs: { for: search.id }, text: 'Search devices' }), search, status)],
+          above: [
+            el(
+              'div',
+              { className: 'field inline' },
+              el('label', { attrs: { for: search.id }, text: 'Search devices' }),
+              search,
+              status,
+            ),
+          ],
           headings: ['Device', 'Wearer', 'Enabled', 'In use', 'Heartbeat', 'Test mode'],
           rows,
           side,

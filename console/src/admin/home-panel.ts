@@ -33,7 +33,10 @@ export function homePanel(wearer: WearerView, tiles: MapTiles): HomePanel {
   /** The point as typed so far, on the map (nothing while the fields do not make one). */
   const drawTyped = () => {
     const parsed = parseHomePoint(lat.value, lon.value);
-    map?.setPosition(parsed.ok && parsed.home.homeLat !== null ? { lat: parsed.home.homeLat, lon: parsed.home.homeLon } : null, 'Home');
+    map?.setPosition(
+      parsed.ok && parsed.home.homeLat !== null ? { lat: parsed.home.homeLat, lon: parsed.home.homeLon } : null,
+      'Home',
+    );
   };
 
   const form = actionForm({
@@ -43,7 +46,9 @@ export function homePanel(wearer: WearerView, tiles: MapTiles): HomePanel {
       ['homeLat', 'Latitude (e.g. 53.6458)', lat],
       ['homeLon', 'Longitude (e.g. -3.0101)', lon],
     ],
-    extra: [el('p', { className: 'muted small', text: 'Click the map to put home there. Leave both empty for no home.' })],
+    extra: [
+      el('p', { className: 'muted small', text: 'Click the map to put home there. Leave both empty for no home.' }),
+    ],
     buttons: [button('Save home', 'save'), button('Remove home', 'remove')],
     async onSubmit(f, submitter) {
       status.textContent = '';

@@ -17,11 +17,24 @@ const orNull = (control: HTMLInputElement) => (control.value.trim() === '' ? nul
 
 function channelsForm(organisationId: string, channels: Channels, saved: (next: Channels) => void): HTMLElement {
   const status = statusLine();
-  const webhookUrl = input({ type: 'url', value: channels.webhookUrl ?? '', spellcheck: 'false', placeholder: "empty: the ARC's webhook" });
+  const webhookUrl = input({
+    type: 'url',
+    value: channels.webhookUrl ?? '',
+    spellcheck: 'false',
+    placeholder: "empty: the ARC's webhook",
+  });
   const secretWords = (set: boolean) => (set ? 'set: type a new one to replace it' : 'not set: at least 16 characters');
-  const webhookSecret = input({ type: 'password', autocomplete: 'new-password', placeholder: secretWords(channels.webhookSecretSet) });
+  const webhookSecret = input({
+    type: 'password',
+    autocomplete: 'new-password',
+    placeholder: secretWords(channels.webhookSecretSet),
+  });
   const smsSender = input({ value: channels.smsSender ?? '', maxlength: 16, placeholder: "empty: the gateway's own" });
-  const emailSender = input({ value: channels.emailSender ?? '', maxlength: 200, placeholder: "empty: the ARC's sender" });
+  const emailSender = input({
+    value: channels.emailSender ?? '',
+    maxlength: 200,
+    placeholder: "empty: the ARC's sender",
+  });
   const form = actionForm({
     title: 'Notification channels',
     className: 'admin-form organisation-channels',
@@ -31,7 +44,12 @@ function channelsForm(organisationId: string, channels: Channels, saved: (next: 
       ['smsSender', 'SMS sender (up to 11 letters and digits, or a number)', smsSender],
       ['emailSender', 'Email sender (Name <address>)', emailSender],
     ],
-    extra: [el('p', { className: 'rule-note', text: "Used for notifications about this organisation's wearers. Each left empty uses the ARC's own. Clearing the webhook URL also removes its secret." })],
+    extra: [
+      el('p', {
+        className: 'rule-note',
+        text: "Used for notifications about this organisation's wearers. Each left empty uses the ARC's own. Clearing the webhook URL also removes its secret.",
+      }),
+    ],
     buttons: [button('Save channels', 'save', 'primary')],
     async onSubmit(f) {
       status.textContent = '';
@@ -41,7 +59,11 @@ function channelsForm(organisationId: string, channels: Channels, saved: (next: 
         smsSender: orNull(smsSender),
         emailSender: orNull(emailSender),
       };
-      const answer = await f.send<OrganisationSettingsView>('PATCH', `/api/organisations/${encodeURIComponent(organisationId)}/settings`, body);
+      const answer = await f.send<OrganisationSettingsView>(
+        'PATCH',
+        `/api/organisations/${encodeURIComponent(organisationId)}/settings`,
+        body,
+      );
       if (!answer) return;
       const next = answer.settings.channels;
       webhookSecret.value = '';
@@ -57,7 +79,10 @@ function channelsForm(organisationId: string, channels: Channels, saved: (next: 
 /** The plan editor on one profile's default: the organisation's own, or the ARC's shown as a start. */
 function defaultPlanEditor(organisationId: string, profile: Profile): HTMLElement {
   const base = `/api/organisations/${encodeURIComponent(organisationId)}`;
-  const stateOf = (answer: ApiResult<OrganisationSettingsView>, arcPlans: OrganisationSettingsView['arcDefaultPlans']): ApiResult<PlanState> => {
+  const stateOf = (
+    answer: ApiResult<OrganisationSettingsView>,
+    arcPlans: OrganisationSettingsView['arcDefaultPlans'],
+  ): ApiResult<PlanState> => {
     if (!answer.ok) return answer;
     const own = answer.body.settings.defaultPlans[profile];
     const steps: PlanStepView[] = own?.steps ?? arcPlans?.[profile]?.steps ?? [];
@@ -83,8 +108,10 @@ function defaultPlanEditor(organisationId: string, profile: Profile): HTMLElemen
       if (answer.ok) arcPlans = answer.body.arcDefaultPlans;
       return stateOf(answer, arcPlans);
     },
-    save: async (steps) => stateOf(await callApi<OrganisationSettingsView>('PUT', `${base}/response-plans/${profile}`, { steps }), arcPlans),
-    reset: async () => stateOf(await callApi<OrganisationSettingsView>('DELETE', `${base}/response-plans/${profile}`), arcPlans),
+    save: async (steps) =>
+      stateOf(await callApi<OrganisationSettingsView>('PUT', `${base}/response-plans/${profile}`, { steps }), arcPlans),
+    reset: async () =>
+      stateOf(await callApi<OrganisationSettingsView>('DELETE', `${base}/response-plans/${profile}`), arcPlans),
   });
   return editor.element;
 }
@@ -92,14 +119,24 @@ function defaultPlanEditor(organisationId: string, profile: Profile): HTMLElemen
 export function organisationSettingsPanel(organisationId: string): HTMLElement {
   const body = el('div', { className: 'organisation-settings' }, el('p', { className: 'muted', text: 'Loading…' }));
   const profile = el('select', { attrs: { 'aria-label': 'Wearer profile' } });
-  for (const [value, words] of Object.entries(PROFILE_WORDS)) profile.append(el('option', { attrs: { value }, text: words }));
+  for (const [value, words] of Object.entries(PROFILE_WORDS))
+    profile.append(el('option', { attrs: { value }, text: words }));
   const planSlot = el('div');
   const showPlan = () => planSlot.replaceChildren(defaultPlanEditor(organisationId, profile.value as Profile));
   profile.addEventListener('change', showPlan);
 
-  void callApi<OrganisationSettingsView>('GET', `/api/organisations/${encodeURIComponent(organisationId)}/settings`).then((answer) => {
+  void callApi<OrganisationSettingsView>(
+    'GET',
+    `/api/organisations/${encodeURIComponent(organisationId)}/settings`,
+  ).then((answer) => {
     if (!answer.ok) {
-      body.replaceChildren(el('p', { className: 'form-error', attrs: { role: 'alert' }, text: `The settings could not be loaded: ${answer.error.message}` }));
+      body.replaceChildren(
+        el('p', {
+          className: 'form-error',
+          attrs: { role: 'alert' },
+          text: `The settings could not be loaded: ${answer.error.message}`,
+        }),
+      );
       return;
     }
     body.replaceChildren(

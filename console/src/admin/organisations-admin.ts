@@ -19,11 +19,21 @@ const NAME_ERRORS = { ARC_ERR_ORGANISATION_EXISTS: 'name' };
 export function createOrganisationsAdmin(context: AdminContext): AdminSection {
   const administrator = isAdministrator(context.me);
   let ticket = 0;
-  let screen: { ticket: number; chosen: string | null; rows: HTMLTableSectionElement; status: HTMLElement; side: HTMLElement } | null = null;
+  let screen: {
+    ticket: number;
+    chosen: string | null;
+    rows: HTMLTableSectionElement;
+    status: HTMLElement;
+    side: HTMLElement;
+  } | null = null;
   let organisations: OrganisationView[] = [];
 
   async function loadList(): Promise<boolean> {
-    const body = await loadListing<{ organisations: OrganisationView[] }>(() => screen, '/api/organisations', 'The organisations');
+    const body = await loadListing<{ organisations: OrganisationView[] }>(
+      () => screen,
+      '/api/organisations',
+      'The organisations',
+    );
     if (!body) return false;
     organisations = body.organisations;
     drawRows();
@@ -31,7 +41,9 @@ export function createOrganisationsAdmin(context: AdminContext): AdminSection {
   }
 
   function policeText(o: OrganisationView): string {
-    return o.policeWithdrawn ? `Withdrawn${o.policeWithdrawnReason ? `: ${o.policeWithdrawnReason}` : ''}` : 'Police may be called';
+    return o.policeWithdrawn
+      ? `Withdrawn${o.policeWithdrawnReason ? `: ${o.policeWithdrawnReason}` : ''}`
+      : 'Police may be called';
   }
 
   function drawRows(): void {
@@ -42,7 +54,14 @@ export function createOrganisationsAdmin(context: AdminContext): AdminSection {
         return el(
           'tr',
           { className: chosen ? 'is-chosen' : '', dataset: { organisationId: o.id } },
-          el('td', null, el('a', { attrs: { href: `#/admin/organisations/${o.id}`, 'aria-current': chosen ? 'true' : null }, text: o.name })),
+          el(
+            'td',
+            null,
+            el('a', {
+              attrs: { href: `#/admin/organisations/${o.id}`, 'aria-current': chosen ? 'true' : null },
+              text: o.name,
+            }),
+          ),
           el('td', { className: 'urn', text: o.urn ?? 'none' }),
           el('td', { className: o.policeWithdrawn ? 'withdrawn' : '', text: policeText(o) }),
           el('td', { className: 'number', text: String(o.wearerCount) }),
@@ -55,7 +74,11 @@ export function createOrganisationsAdmin(context: AdminContext): AdminSection {
   /** The form for a new organisation (none given) or for changing one. */
   function organisationForm(organisation: OrganisationView | null): HTMLElement {
     const name = input({ value: organisation?.name ?? '' });
-    const urn = input({ value: organisation?.urn ?? '', spellcheck: 'false', placeholder: 'exactly as the force issued it' });
+    const urn = input({
+      value: organisation?.urn ?? '',
+      spellcheck: 'false',
+      placeholder: 'exactly as the force issued it',
+    });
     const withdrawn = input({ type: 'checkbox' });
     withdrawn.checked = organisation?.policeWithdrawn ?? false;
     const reason = textarea(2);
@@ -64,9 +87,24 @@ export function createOrganisationsAdmin(context: AdminContext): AdminSection {
     // How long its data is kept (docs/reference/data-protection.md): administrators change it; the ARC's
     // defaults apply to a new organisation left as it is.
     const retention = {
-      locationRetentionDays: input({ type: 'number', min: 1, max: 3650, value: organisation?.locationRetentionDays ?? 90 }),
-      alarmRetentionDays: input({ type: 'number', min: 365, max: 36500, value: organisation?.alarmRetentionDays ?? 2557 }),
-      auditRetentionDays: input({ type: 'number', min: 365, max: 36500, value: organisation?.auditRetentionDays ?? 2557 }),
+      locationRetentionDays: input({
+        type: 'number',
+        min: 1,
+        max: 3650,
+        value: organisation?.locationRetentionDays ?? 90,
+      }),
+      alarmRetentionDays: input({
+        type: 'number',
+        min: 365,
+        max: 36500,
+        value: organisation?.alarmRetentionDays ?? 2557,
+      }),
+      auditRetentionDays: input({
+        type: 'number',
+        min: 365,
+        max: 36500,
+        value: organisation?.auditRetentionDays ?? 2557,
+      }),
     };
     for (const control of Object.values(retention)) control.disabled = !administrator;
     const retentionFields: [string, string, HTMLInputElement][] = [
@@ -106,7 +144,12 @@ export function createOrganisationsAdmin(context: AdminContext): AdminSection {
           }),
         };
         const answer = organisation
-          ? await f.send<{ organisation: OrganisationView }>('PATCH', `/api/organisations/${organisation.id}`, body, NAME_ERRORS)
+          ? await f.send<{ organisation: OrganisationView }>(
+              'PATCH',
+              `/api/organisations/${organisation.id}`,
+              body,
+              NAME_ERRORS,
+            )
           : await f.send<{ organisation: OrganisationView }>('POST', '/api/organisations', body, NAME_ERRORS);
         if (!answer || !screen) return;
         if (organisation) {
@@ -134,7 +177,14 @@ export function createOrganisationsAdmin(context: AdminContext): AdminSection {
     }
     const shown = organisation ?? organisations.find((o) => o.id === screen!.chosen);
     if (!shown) {
-      screen.side.replaceChildren(el('p', { className: 'notice' }, 'There is no such organisation. ', el('a', { attrs: { href: '#/admin/organisations' }, text: 'All organisations' })));
+      screen.side.replaceChildren(
+        el(
+          'p',
+          { className: 'notice' },
+          'There is no such organisation. ',
+          el('a', { attrs: { href: '#/admin/organisations' }, text: 'All organisations' }),
+        ),
+      );
       return;
     }
     screen.side.replaceChildren(

@@ -10,7 +10,12 @@ import { el } from '../shared/element.js';
 import { PROFILE_WORDS } from '../shared/wearer-words.js';
 import { panel, statusLine, tableHead } from './admin-section.js';
 
-const WHO_WORDS: Record<StepWho, string> = { wearer: 'The wearer', contact: 'A contact', police: 'Police (URN)', ambulance: 'Ambulance (999)' };
+const WHO_WORDS: Record<StepWho, string> = {
+  wearer: 'The wearer',
+  contact: 'A contact',
+  police: 'Police (URN)',
+  ambulance: 'Ambulance (999)',
+};
 const HOW_WORDS: Record<StepHow, string> = {
   operator_call: 'Operator calls',
   sms: 'ARC sends an SMS',
@@ -50,11 +55,14 @@ function wearerState(view: ResponsePlanView): PlanState {
     steps: view.plan.steps,
     isDefault: view.isDefault,
     warnings: view.warnings,
-    stateText: view.isDefault ? `Using ${words} for ${PROFILE_WORDS[view.profile]}. Saving makes it this wearer’s own.` : 'This wearer has their own plan.',
+    stateText: view.isDefault
+      ? `Using ${words} for ${PROFILE_WORDS[view.profile]}. Saving makes it this wearer’s own.`
+      : 'This wearer has their own plan.',
   };
 }
 
-const mapped = <T, U>(answer: ApiResult<T>, f: (body: T) => U): ApiResult<U> => (answer.ok ? { ...answer, body: f(answer.body) } : answer);
+const mapped = <T, U>(answer: ApiResult<T>, f: (body: T) => U): ApiResult<U> =>
+  answer.ok ? { ...answer, body: f(answer.body) } : answer;
 
 export function planPanel(wearerId: string): PlanPanel {
   const path = `/api/wearers/${wearerId}/response-plan`;
@@ -78,7 +86,8 @@ export function planEditor(source: PlanSource): PlanPanel {
 
   const select = (name: string, options: [string, string][], value: string, label: string) => {
     const s = el('select', { attrs: { name, 'aria-label': label } });
-    for (const [v, words] of options) s.append(el('option', { attrs: { value: v, selected: v === value }, text: words }));
+    for (const [v, words] of options)
+      s.append(el('option', { attrs: { value: v, selected: v === value }, text: words }));
     return s;
   };
 
@@ -91,24 +100,80 @@ export function planEditor(source: PlanSource): PlanPanel {
     rows.replaceChildren(
       ...steps.map((step, i) => {
         const n = i + 1;
-        const who = select(`steps.${i}.who`, StepWho.map((w) => [w, WHO_WORDS[w]]), step.who, `Step ${n}: who`);
-        const how = select(`steps.${i}.how`, HOW_FOR_WHO[step.who].map((h) => [h, HOW_WORDS[h]]), step.how, `Step ${n}: how`);
+        const who = select(
+          `steps.${i}.who`,
+          StepWho.map((w) => [w, WHO_WORDS[w]]),
+          step.who,
+          `Step ${n}: who`,
+        );
+        const how = select(
+          `steps.${i}.how`,
+          HOW_FOR_WHO[step.who].map((h) => [h, HOW_WORDS[h]]),
+          step.how,
+          `Step ${n}: how`,
+        );
         const position = el('input', {
-          attrs: { type: 'number', name: `steps.${i}.contactPosition`, min: 1, step: 1, 'aria-label': `Step ${n}: contact number`, disabled: step.who !== 'contact', value: step.contactPosition ?? '' },
+          attrs: {
+            type: 'number',
+            name: `steps.${i}.contactPosition`,
+            min: 1,
+            step: 1,
+            'aria-label': `Step ${n}: contact number`,
+            disabled: step.who !== 'contact',
+            value: step.contactPosition ?? '',
+          },
         });
-        const wait = el('input', { attrs: { type: 'number', name: `steps.${i}.waitS`, min: 0, max: MAX_WAIT_S, step: 1, 'aria-label': `Step ${n}: wait (seconds)`, value: step.waitS } });
-        const note = el('input', { attrs: { type: 'text', name: `steps.${i}.instruction`, maxlength: 500, 'aria-label': `Step ${n}: words for the operator`, value: step.instruction ?? '' } });
-        const mandatory = el('input', { attrs: { type: 'checkbox', name: `steps.${i}.mandatory`, 'aria-label': `Step ${n}: must be logged before a genuine alarm is resolved`, checked: step.mandatory === true } });
+        const wait = el('input', {
+          attrs: {
+            type: 'number',
+            name: `steps.${i}.waitS`,
+            min: 0,
+            max: MAX_WAIT_S,
+            step: 1,
+            'aria-label': `Step ${n}: wait (seconds)`,
+            value: step.waitS,
+          },
+        });
+        const note = el('input', {
+          attrs: {
+            type: 'text',
+            name: `steps.${i}.instruction`,
+            maxlength: 500,
+            'aria-label': `Step ${n}: words for the operator`,
+            value: step.instruction ?? '',
+          },
+        });
+        const mandatory = el('input', {
+          attrs: {
+            type: 'checkbox',
+            name: `steps.${i}.mandatory`,
+            'aria-label': `Step ${n}: must be logged before a genuine alarm is resolved`,
+            checked: step.mandatory === true,
+          },
+        });
         mandatory.addEventListener('change', () => (steps[i].mandatory = mandatory.checked ? true : undefined));
         who.addEventListener('change', () => {
           const next = who.value as StepWho;
-          steps[i] = { who: next, how: HOW_FOR_WHO[next][0], waitS: step.waitS, ...(next === 'contact' && { contactPosition: 1 }), ...(step.instruction && { instruction: step.instruction }), ...(step.mandatory && { mandatory: true }) };
+          steps[i] = {
+            who: next,
+            how: HOW_FOR_WHO[next][0],
+            waitS: step.waitS,
+            ...(next === 'contact' && { contactPosition: 1 }),
+            ...(step.instruction && { instruction: step.instruction }),
+            ...(step.mandatory && { mandatory: true }),
+          };
           draw();
         });
         how.addEventListener('change', () => (steps[i].how = how.value as StepHow));
-        position.addEventListener('input', () => (steps[i].contactPosition = position.value === '' ? undefined : position.valueAsNumber));
+        position.addEventListener(
+          'input',
+          () => (steps[i].contactPosition = position.value === '' ? undefined : position.valueAsNumber),
+        );
         wait.addEventListener('input', () => (steps[i].waitS = wait.valueAsNumber));
-        note.addEventListener('input', () => (steps[i].instruction = note.value.trim() === '' ? undefined : note.value));
+        note.addEventListener(
+          'input',
+          () => (steps[i].instruction = note.value.trim() === '' ? undefined : note.value),
+        );
         const move = (to: number) => {
           [steps[i], steps[to]] = [steps[to], steps[i]];
           draw();
@@ -126,9 +191,21 @@ export function planEditor(source: PlanSource): PlanPanel {
           el(
             'td',
             { className: 'row-buttons' },
-            el('button', { attrs: { type: 'button', disabled: i === 0, 'aria-label': `Move step ${n} up` }, text: '↑', on: { click: () => move(i - 1) } }),
-            el('button', { attrs: { type: 'button', disabled: i === steps.length - 1, 'aria-label': `Move step ${n} down` }, text: '↓', on: { click: () => move(i + 1) } }),
-            el('button', { attrs: { type: 'button', 'aria-label': `Remove step ${n}` }, text: 'Remove', on: { click: () => (steps.splice(i, 1), draw()) } }),
+            el('button', {
+              attrs: { type: 'button', disabled: i === 0, 'aria-label': `Move step ${n} up` },
+              text: '↑',
+              on: { click: () => move(i - 1) },
+            }),
+            el('button', {
+              attrs: { type: 'button', disabled: i === steps.length - 1, 'aria-label': `Move step ${n} down` },
+              text: '↓',
+              on: { click: () => move(i + 1) },
+            }),
+            el('button', {
+              attrs: { type: 'button', 'aria-label': `Remove step ${n}` },
+              text: 'Remove',
+              on: { click: () => (steps.splice(i, 1), draw()) },
+            }),
           ),
         );
       }),
@@ -178,7 +255,11 @@ export function planEditor(source: PlanSource): PlanPanel {
     on: { click: () => (steps.push({ who: 'contact', contactPosition: 1, how: 'operator_call', waitS: 60 }), draw()) },
   });
   const save = el('button', { attrs: { type: 'submit' }, text: 'Save plan' });
-  const useDefault = el('button', { attrs: { type: 'button' }, text: source.resetLabel, on: { click: () => void send('DELETE', source.resetDone) } });
+  const useDefault = el('button', {
+    attrs: { type: 'button' },
+    text: source.resetLabel,
+    on: { click: () => void send('DELETE', source.resetDone) },
+  });
   const form = el(
     'form',
     { className: 'plan-form', attrs: { novalidate: true, 'aria-label': 'Response plan steps' } },

@@ -9,9 +9,16 @@ import { panel, statusLine } from './admin-section.js';
 
 export function effectiveText(police: PoliceView): string {
   const effective = police.effective;
-  const from = effective.urnSource === 'organisation' ? ` (from ${police.organisationName ?? 'the organisation'})` : effective.urnSource === 'wearer' ? ' (the wearer’s own)' : '';
+  const from =
+    effective.urnSource === 'organisation'
+      ? ` (from ${police.organisationName ?? 'the organisation'})`
+      : effective.urnSource === 'wearer'
+        ? ' (the wearer’s own)'
+        : '';
   const urn = effective.urn ? `URN in use: ${effective.urn}${from}.` : 'No URN: the police step cannot quote one.';
-  return effective.policeWithdrawn ? `${urn} Police response withdrawn: ${effective.policeWithdrawnReason ?? 'no reason given'}.` : urn;
+  return effective.policeWithdrawn
+    ? `${urn} Police response withdrawn: ${effective.policeWithdrawnReason ?? 'no reason given'}.`
+    : urn;
 }
 
 /** `reload` refreshes which URN is in force (after the wearer's organisation changed), keeping edits. */

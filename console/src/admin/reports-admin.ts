@@ -55,7 +55,21 @@ function statisticsTable(report: Statistics): HTMLElement {
   return el(
     'table',
     { className: 'admin-table report-table statistics-table' },
-    tableHead('Organisation', 'Alarms', 'By type', 'Genuine', 'False', 'Undecided', 'To police', 'Median accept', '95th accept', '≤ 10 s (80 %)', '≤ 40 s (98.5 %)', '≤ 60 s (97.5 %)', '≤ 180 s (99 %)'),
+    tableHead(
+      'Organisation',
+      'Alarms',
+      'By type',
+      'Genuine',
+      'False',
+      'Undecided',
+      'To police',
+      'Median accept',
+      '95th accept',
+      '≤ 10 s (80 %)',
+      '≤ 40 s (98.5 %)',
+      '≤ 60 s (97.5 %)',
+      '≤ 180 s (99 %)',
+    ),
     el('tbody', null, ...rows),
   );
 }
@@ -77,7 +91,14 @@ function billingTable(report: Billing): HTMLElement {
   return el(
     'table',
     { className: 'admin-table report-table billing-table' },
-    tableHead('Organisation', 'Devices in service', 'Devices heard', 'Alarms', 'Test alarms', ...outcomes.map((k) => OUTCOME_WORDS[k] ?? k)),
+    tableHead(
+      'Organisation',
+      'Devices in service',
+      'Devices heard',
+      'Alarms',
+      'Test alarms',
+      ...outcomes.map((k) => OUTCOME_WORDS[k] ?? k),
+    ),
     el('tbody', null, ...rows),
   );
 }
@@ -126,14 +147,30 @@ export function createReportsAdmin(_context: AdminContext): AdminSection {
         status.textContent = `${p.month} (${p.timeZone})${p.complete ? '' : ', so far'}: ${stats.report.total.alarms} alarms, ${bills.body.report.total.devicesInService} devices in service.`;
         statistics.replaceChildren(statisticsTable(stats.report));
         billing.replaceChildren(billingTable(bills.body.report));
-        const sla = new URLSearchParams({ from: p.from, to: p.to < stats.report.asOf ? p.to : stats.report.asOf, format: 'csv' });
+        const sla = new URLSearchParams({
+          from: p.from,
+          to: p.to < stats.report.asOf ? p.to : stats.report.asOf,
+          format: 'csv',
+        });
         if (organisation.value) sla.set('organisationId', organisation.value);
         downloads.replaceChildren(
-          el('a', { className: 'button-link', attrs: { href: `/api/reports/monthly-statistics?${query({ format: 'csv' })}`, download: '' }, text: 'Alarm statistics (CSV)' }),
+          el('a', {
+            className: 'button-link',
+            attrs: { href: `/api/reports/monthly-statistics?${query({ format: 'csv' })}`, download: '' },
+            text: 'Alarm statistics (CSV)',
+          }),
           ' ',
-          el('a', { className: 'button-link', attrs: { href: `/api/reports/billing?${query({ format: 'csv' })}`, download: '' }, text: 'Billing counts (CSV)' }),
+          el('a', {
+            className: 'button-link',
+            attrs: { href: `/api/reports/billing?${query({ format: 'csv' })}`, download: '' },
+            text: 'Billing counts (CSV)',
+          }),
           ' ',
-          el('a', { className: 'button-link', attrs: { href: `/api/reports/sla?${sla}`, download: '' }, text: 'SLA report (CSV)' }),
+          el('a', {
+            className: 'button-link',
+            attrs: { href: `/api/reports/sla?${sla}`, download: '' },
+            text: 'SLA report (CSV)',
+          }),
         );
       },
     });
@@ -152,7 +189,9 @@ export function createReportsAdmin(_context: AdminContext): AdminSection {
     );
     void callApi<{ organisations: OrganisationView[] }>('GET', '/api/organisations').then((answer) => {
       if (mine !== ticket || !answer.ok) return;
-      organisation.append(...answer.body.organisations.map((o) => el('option', { attrs: { value: o.id }, text: o.name })));
+      organisation.append(
+        ...answer.body.organisations.map((o) => el('option', { attrs: { value: o.id }, text: o.name })),
+      );
     });
     form.element.requestSubmit();
   }

@@ -15,7 +15,12 @@ export const patternText = (p: ShiftPattern | null): string =>
 export function shiftPatternForm(device: DeviceView): HTMLElement {
   const path = `/api/devices/${encodeURIComponent(device.id)}/shift-pattern`;
   const state = el('p', { className: 'admin-note' });
-  const running = el('p', { className: 'admin-note', text: device.checkinDueAt ? `On shift now: next check-in due ${clockText(device.checkinDueAt)}.` : 'No shift running.' });
+  const running = el('p', {
+    className: 'admin-note',
+    text: device.checkinDueAt
+      ? `On shift now: next check-in due ${clockText(device.checkinDueAt)}.`
+      : 'No shift running.',
+  });
   const every = input({ type: 'number', min: 1, max: 1440, step: 1, inputmode: 'numeric' });
   const hours = input({ type: 'number', min: 0.25, max: 24, step: 0.25, inputmode: 'decimal' });
   const grace = input({ type: 'number', min: 0, max: 60, step: 1, inputmode: 'numeric' });
@@ -28,7 +33,8 @@ export function shiftPatternForm(device: DeviceView): HTMLElement {
     grace.value = pattern ? String(pattern.graceS / 60) : '';
     remove.hidden = pattern === null;
   };
-  const seconds = (control: HTMLInputElement, unit: number) => (control.value === '' ? undefined : Math.round(control.valueAsNumber * unit));
+  const seconds = (control: HTMLInputElement, unit: number) =>
+    control.value === '' ? undefined : Math.round(control.valueAsNumber * unit);
 
   const form = actionForm({
     title: 'Lone-worker shifts',
@@ -45,7 +51,11 @@ export function shiftPatternForm(device: DeviceView): HTMLElement {
         if (await f.send('DELETE', path)) show(null);
         return;
       }
-      const answer = await f.send<{ pattern: ShiftPattern }>('PUT', path, { intervalS: seconds(every, 60), lengthS: seconds(hours, 3600), graceS: seconds(grace, 60) });
+      const answer = await f.send<{ pattern: ShiftPattern }>('PUT', path, {
+        intervalS: seconds(every, 60),
+        lengthS: seconds(hours, 3600),
+        graceS: seconds(grace, 60),
+      });
       if (answer) show(answer.pattern);
     },
   });

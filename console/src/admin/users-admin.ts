@@ -20,14 +20,15 @@ const ROLES = [
   ['supervisor', 'Supervisor: alarms, reports, wearers, test mode'],
   ['operator', 'Operator: handles alarms'],
   ['carer', 'Carer: the carer view of their own wearers'],
-  ['organisation_manager', 'Organisation manager: their own organisation\'s wearers, devices, carers and reports'],
+  ['organisation_manager', "Organisation manager: their own organisation's wearers, devices, carers and reports"],
 ] as const;
 const MIN_PASSWORD = 12;
 
 /** An organisation manager looks after carer accounts only (the ARC refuses the rest). */
 function roleSelect(selected: string, carersOnly = false): HTMLSelectElement {
   const select = el('select');
-  for (const [value, words] of ROLES) if (!carersOnly || value === 'carer') select.append(el('option', { attrs: { value }, text: words }));
+  for (const [value, words] of ROLES)
+    if (!carersOnly || value === 'carer') select.append(el('option', { attrs: { value }, text: words }));
   select.value = selected;
   return select;
 }
@@ -37,7 +38,14 @@ const passwordInput = () => input({ type: 'password', autocomplete: 'new-passwor
 export function createUsersAdmin(context: AdminContext): AdminSection {
   const carersOnly = isOrganisationManager(context.me);
   let ticket = 0;
-  let screen: { ticket: number; chosen: string | null; rows: HTMLTableSectionElement; status: HTMLElement; side: HTMLElement; search: HTMLInputElement } | null = null;
+  let screen: {
+    ticket: number;
+    chosen: string | null;
+    rows: HTMLTableSectionElement;
+    status: HTMLElement;
+    side: HTMLElement;
+    search: HTMLInputElement;
+  } | null = null;
   let users: UserRow[] = [];
 
   async function loadList(): Promise<boolean> {
@@ -51,14 +59,21 @@ export function createUsersAdmin(context: AdminContext): AdminSection {
   function drawRows(): void {
     if (!screen) return;
     const query = screen.search.value.trim().toLowerCase();
-    const shown = users.filter((u) => !query || [u.name, u.email, u.role].some((text) => text.toLowerCase().includes(query)));
+    const shown = users.filter(
+      (u) => !query || [u.name, u.email, u.role].some((text) => text.toLowerCase().includes(query)),
+    );
     screen.rows.replaceChildren(
       ...shown.map((u) => {
         const chosen = u.id === screen!.chosen;
         return el(
           'tr',
           { className: `${chosen ? 'is-chosen' : ''} ${u.disabled ? 'is-disabled' : ''}`, dataset: { userId: u.id } },
-          el('td', null, el('a', { attrs: { href: `#/admin/users/${u.id}`, 'aria-current': chosen ? 'true' : null }, text: u.name }), u.id === context.me.id ? el('span', { className: 'muted', text: ' (you)' }) : null),
+          el(
+            'td',
+            null,
+            el('a', { attrs: { href: `#/admin/users/${u.id}`, 'aria-current': chosen ? 'true' : null }, text: u.name }),
+            u.id === context.me.id ? el('span', { className: 'muted', text: ' (you)' }) : null,
+          ),
           el('td', { text: u.email }),
           el('td', { text: u.role }),
           el('td', { className: u.disabled ? 'is-off' : '', text: u.disabled ? 'Disabled' : 'Active' }),
@@ -74,7 +89,11 @@ export function createUsersAdmin(context: AdminContext): AdminSection {
     const role = roleSelect(carersOnly ? 'carer' : 'operator', carersOnly);
     const password = passwordInput();
     // Whose account it is (carers and organisation managers); an organisation manager's own is implied.
-    const organisation = el('select', { attrs: { id: 'new-user-organisation' } }, el('option', { attrs: { value: '' }, text: 'Default organisation' }));
+    const organisation = el(
+      'select',
+      { attrs: { id: 'new-user-organisation' } },
+      el('option', { attrs: { value: '' }, text: 'Default organisation' }),
+    );
     if (!carersOnly) {
       void loadOrganisations().then((list) => {
         for (const o of list ?? []) organisation.append(el('option', { attrs: { value: o.id }, text: o.name }));
@@ -88,7 +107,15 @@ export function createUsersAdmin(context: AdminContext): AdminSection {
         ['email', 'Email (they log in with it)', email],
         ['name', 'Name', name],
         ['role', 'Role', role],
-        ...(carersOnly ? [] : [['organisationId', 'Organisation (for carers and organisation managers)', organisation] as [string, string, HTMLSelectElement]]),
+        ...(carersOnly
+          ? []
+          : [
+              ['organisationId', 'Organisation (for carers and organisation managers)', organisation] as [
+                string,
+                string,
+                HTMLSelectElement,
+              ],
+            ]),
         ['password', `Password (at least ${MIN_PASSWORD} characters; give it to them in person)`, password],
       ],
       buttons: [button('Create account', 'create', 'primary')],
@@ -128,7 +155,10 @@ export function createUsersAdmin(context: AdminContext): AdminSection {
     const showServes = !carersOnly && STAFF_ROLES.has(user.role);
     if (showServes) {
       void loadOrganisations().then((list) => {
-        for (const o of list ?? []) serves.append(el('option', { attrs: { value: o.id, selected: servesNow.includes(o.id) ? '' : null }, text: o.name }));
+        for (const o of list ?? [])
+          serves.append(
+            el('option', { attrs: { value: o.id, selected: servesNow.includes(o.id) ? '' : null }, text: o.name }),
+          );
       });
     }
     const status = el('p', { className: 'action-status', attrs: { role: 'status' } });
@@ -140,15 +170,36 @@ export function createUsersAdmin(context: AdminContext): AdminSection {
         ['name', 'Name', name],
         ['role', 'Role', role],
         ['disabled', 'Disabled (cannot log in; their sessions end)', disabled],
-        ...(showServes ? [['servedOrganisationIds', 'Serves (none chosen: every organisation)', serves] as [string, string, HTMLSelectElement]] : []),
+        ...(showServes
+          ? [
+              ['servedOrganisationIds', 'Serves (none chosen: every organisation)', serves] as [
+                string,
+                string,
+                HTMLSelectElement,
+              ],
+            ]
+          : []),
         ['password', `New password (leave empty to keep; at least ${MIN_PASSWORD} characters)`, password],
       ],
       buttons: [button('Save account', 'save', 'primary')],
-      extra: me ? [el('p', { className: 'muted', text: 'This is your own account: the ARC does not let you disable it or change its role.' })] : [],
+      extra: me
+        ? [
+            el('p', {
+              className: 'muted',
+              text: 'This is your own account: the ARC does not let you disable it or change its role.',
+            }),
+          ]
+        : [],
       async onSubmit(f) {
         status.textContent = '';
         // Only what changed: an unchanged role or state is no demotion to refuse.
-        const body: { name?: string; role?: string; disabled?: boolean; password?: string; servedOrganisationIds?: string[] } = {};
+        const body: {
+          name?: string;
+          role?: string;
+          disabled?: boolean;
+          password?: string;
+          servedOrganisationIds?: string[];
+        } = {};
         const served = [...serves.selectedOptions].map((o) => o.value).sort();
         if (showServes && served.join() !== servesNow.join()) body.servedOrganisationIds = served;
         if (name.value.trim() !== user.name) body.name = name.value.trim();
@@ -163,10 +214,15 @@ export function createUsersAdmin(context: AdminContext): AdminSection {
         // A refusal about your own account or the last administrator names the field (role or disabled).
         const answer = await f.send<{ user: UserRow }>('PATCH', `/api/users/${user.id}`, body);
         if (!answer || !screen) return;
-        const saved: UserRow = { ...user, ...answer.user, ...(body.servedOrganisationIds && { servedOrganisationIds: body.servedOrganisationIds }) };
+        const saved: UserRow = {
+          ...user,
+          ...answer.user,
+          ...(body.servedOrganisationIds && { servedOrganisationIds: body.servedOrganisationIds }),
+        };
         users = users.map((u) => (u.id === saved.id ? saved : u));
         drawSide(saved);
-        screen.side.querySelector<HTMLElement>('p.action-status')!.textContent = `Saved${body.password ? ', with the new password' : ''}.`;
+        screen.side.querySelector<HTMLElement>('p.action-status')!.textContent =
+          `Saved${body.password ? ', with the new password' : ''}.`;
         screen.side.querySelector<HTMLElement>('h2')?.focus(); // the panel was redrawn under the focus
         await loadList();
       },
@@ -190,7 +246,14 @@ export function createUsersAdmin(context: AdminContext): AdminSection {
     }
     const shown = user ?? users.find((u) => u.id === screen!.chosen);
     screen.side.replaceChildren(
-      shown ? editForm(shown) : el('p', { className: 'notice' }, 'There is no such account. ', el('a', { attrs: { href: '#/admin/users' }, text: 'All accounts' })),
+      shown
+        ? editForm(shown)
+        : el(
+            'p',
+            { className: 'notice' },
+            'There is no such account. ',
+            el('a', { attrs: { href: '#/admin/users' }, text: 'All accounts' }),
+          ),
     );
   }
 
@@ -199,7 +262,9 @@ export function createUsersAdmin(context: AdminContext): AdminSection {
       const mine = ++ticket;
       const rows = el('tbody');
       const status = el('p', { className: 'muted', attrs: { role: 'status' } });
-      const search = el('input', { attrs: { id: `user-search-${mine}`, type: 'search', autocomplete: 'off', placeholder: 'Name, email or role' } });
+      const search = el('input', {
+        attrs: { id: `user-search-${mine}`, type: 'search', autocomplete: 'off', placeholder: 'Name, email or role' },
+      });
       const side = el('div', { className: 'admin-side' }, el('p', { className: 'muted', text: 'Loading…' }));
       screen = { ticket: mine, chosen: id, rows, status, side, search };
       search.addEventListener('input', () => drawRows());
@@ -209,7 +274,15 @@ export function createUsersAdmin(context: AdminContext): AdminSection {
           title: 'User accounts',
           headingId: headingId,
           tableClass: 'users-admin-table',
-          above: [el('div', { className: 'field inline' }, el('label', { attrs: { for: search.id }, text: 'Search accounts' }), search, status)],
+          above: [
+            el(
+              'div',
+              { className: 'field inline' },
+              el('label', { attrs: { for: search.id }, text: 'Search accounts' }),
+              search,
+              status,
+            ),
+          ],
           headings: ['Name', 'Email', 'Role', 'State'],
           rows,
           side,

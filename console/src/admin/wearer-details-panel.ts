@@ -10,14 +10,19 @@ import { PROFILE_WORDS } from '../shared/wearer-words.js';
 
 export function profileSelect(selected: string = 'lone_worker'): HTMLSelectElement {
   const select = el('select');
-  for (const [value, words] of Object.entries(PROFILE_WORDS)) select.append(el('option', { attrs: { value, selected: value === selected }, text: words }));
+  for (const [value, words] of Object.entries(PROFILE_WORDS))
+    select.append(el('option', { attrs: { value, selected: value === selected }, text: words }));
   return select;
 }
 
 const pinInput = () => input({ type: 'password', inputmode: 'numeric', autocomplete: 'new-password', maxlength: 8 });
 const checkbox = (checked: boolean) => el('input', { attrs: { type: 'checkbox', checked } });
 
-export function wearerDetailsPanel(wearer: WearerView, organisations: OrganisationOption[] | null, saved: (wearer: WearerView) => void): HTMLElement {
+export function wearerDetailsPanel(
+  wearer: WearerView,
+  organisations: OrganisationOption[] | null,
+  saved: (wearer: WearerView) => void,
+): HTMLElement {
   const status = statusLine();
   const name = input();
   const profile = profileSelect(wearer.profile);
@@ -34,7 +39,8 @@ export function wearerDetailsPanel(wearer: WearerView, organisations: Organisati
   const removeSafePin = checkbox(false);
   const removeDuressPin = checkbox(false);
   const organisation = el('select', null, el('option', { attrs: { value: '' }, text: 'None' }));
-  for (const o of organisations ?? []) organisation.append(el('option', { attrs: { value: o.id }, text: o.urn ? `${o.name} (URN ${o.urn})` : o.name }));
+  for (const o of organisations ?? [])
+    organisation.append(el('option', { attrs: { value: o.id }, text: o.urn ? `${o.name} (URN ${o.urn})` : o.name }));
 
   const pinState = el('p', { className: 'muted small' });
   function fill(w: WearerView): void {
@@ -44,7 +50,9 @@ export function wearerDetailsPanel(wearer: WearerView, organisations: Organisati
     phone.value = w.phone ?? '';
     medicalNotes.value = w.medicalNotes;
     accessInfo.value = '';
-    accessInfo.placeholder = w.hasAccessInfo ? 'Held (not shown here). Type to replace it.' : 'Key safe code, door entry, pets, hazards';
+    accessInfo.placeholder = w.hasAccessInfo
+      ? 'Held (not shown here). Type to replace it.'
+      : 'Key safe code, door entry, pets, hazards';
     removeAccessInfo.checked = false;
     lowBattery.value = String(w.lowBatteryPercent);
     carersEditSafeZones.checked = w.carersEditSafeZones;

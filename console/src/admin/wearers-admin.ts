@@ -38,7 +38,10 @@ export function createWearersAdmin(context: AdminContext): AdminSection {
       ],
       buttons: [button('Add wearer')],
       async onSubmit(form) {
-        const answer = await form.send<{ wearer: WearerView }>('POST', '/api/wearers', { name: name.value, profile: profile.value });
+        const answer = await form.send<{ wearer: WearerView }>('POST', '/api/wearers', {
+          name: name.value,
+          profile: profile.value,
+        });
         if (answer) context.go(`#/admin/wearers/${answer.wearer.id}`);
       },
     });
@@ -50,7 +53,12 @@ export function createWearersAdmin(context: AdminContext): AdminSection {
           'section',
           { attrs: { 'aria-labelledby': 'wearers-list-heading' } },
           el('h2', { attrs: { id: 'wearers-list-heading' }, text: 'Wearers' }),
-          el('div', { className: 'field inline' }, el('label', { attrs: { for: 'wearer-search' }, text: 'Search wearers' }), Object.assign(search, { id: 'wearer-search' })),
+          el(
+            'div',
+            { className: 'field inline' },
+            el('label', { attrs: { for: 'wearer-search' }, text: 'Search wearers' }),
+            Object.assign(search, { id: 'wearer-search' }),
+          ),
           status,
           el(
             'table',
@@ -62,7 +70,10 @@ export function createWearersAdmin(context: AdminContext): AdminSection {
         add.element,
       ),
     );
-    const [answer, organisations] = await Promise.all([callApi<{ wearers: WearerView[] }>('GET', '/api/wearers'), loadOrganisations()]);
+    const [answer, organisations] = await Promise.all([
+      callApi<{ wearers: WearerView[] }>('GET', '/api/wearers'),
+      loadOrganisations(),
+    ]);
     if (ticket !== shown) return;
     if (!answer.ok) {
       status.textContent = `The wearers could not be loaded: ${answer.error.message}`;
@@ -72,7 +83,9 @@ export function createWearersAdmin(context: AdminContext): AdminSection {
     const organisationName = (id: string | null | undefined) => organisations?.find((o) => o.id === id)?.name ?? '—';
     const draw = () => {
       const query = search.value.trim().toLowerCase();
-      const matching = wearers.filter((w) => !query || w.name.toLowerCase().includes(query) || PROFILE_WORDS[w.profile].toLowerCase().includes(query));
+      const matching = wearers.filter(
+        (w) => !query || w.name.toLowerCase().includes(query) || PROFILE_WORDS[w.profile].toLowerCase().includes(query),
+      );
       rows.replaceChildren(
         ...matching.map((w) =>
           el(
@@ -81,7 +94,9 @@ export function createWearersAdmin(context: AdminContext): AdminSection {
             el('td', null, el('a', { attrs: { href: `#/admin/wearers/${w.id}` }, text: w.name })),
             el('td', { text: PROFILE_WORDS[w.profile] }),
             el('td', { text: organisationName(w.organisationId) }),
-            el('td', { text: [w.hasSafePin ? 'safe' : '', w.hasDuressPin ? 'duress' : ''].filter(Boolean).join(', ') || 'none' }),
+            el('td', {
+              text: [w.hasSafePin ? 'safe' : '', w.hasDuressPin ? 'duress' : ''].filter(Boolean).join(', ') || 'none',
+            }),
             el('td', { text: w.carersEditSafeZones ? 'yes' : 'no' }),
           ),
         ),
@@ -93,11 +108,17 @@ export function createWearersAdmin(context: AdminContext): AdminSection {
   }
 
   async function showWearer(container: HTMLElement, id: string, ticket: number): Promise<void> {
-    const [answer, organisations] = await Promise.all([callApi<{ wearer: WearerView }>('GET', `/api/wearers/${encodeURIComponent(id)}`), loadOrganisations()]);
+    const [answer, organisations] = await Promise.all([
+      callApi<{ wearer: WearerView }>('GET', `/api/wearers/${encodeURIComponent(id)}`),
+      loadOrganisations(),
+    ]);
     if (ticket !== shown) return;
     const back = el('p', null, el('a', { attrs: { href: '#/admin/wearers' }, text: '← All wearers' }));
     if (!answer.ok) {
-      container.append(back, el('p', { className: 'form-error', attrs: { role: 'alert' }, text: answer.error.message }));
+      container.append(
+        back,
+        el('p', { className: 'form-error', attrs: { role: 'alert' }, text: answer.error.message }),
+      );
       return;
     }
     const wearer = answer.body.wearer;
@@ -114,7 +135,9 @@ export function createWearersAdmin(context: AdminContext): AdminSection {
       contacts: contactsPanel(wearer.id, () => plan.reload(true)),
       carers: carerLinksPanel(wearer.id),
       // Subject access and erasure: administrators only (the ARC refuses anyone else).
-      dataProtection: isAdministrator(context.me) ? dataProtectionPanel(wearer, () => context.go('#/admin/wearers')) : null,
+      dataProtection: isAdministrator(context.me)
+        ? dataProtectionPanel(wearer, () => context.go('#/admin/wearers'))
+        : null,
     };
     const plan = planPanel(wearer.id);
     refreshPlan.push(() => plan.reload());
@@ -123,7 +146,18 @@ export function createWearersAdmin(context: AdminContext): AdminSection {
     container.append(
       back,
       heading,
-      el('div', { className: 'admin-grid' }, panels.details, home.element, panels.police, panels.contacts, plan.element, zones.element, panels.carers, panels.dataProtection),
+      el(
+        'div',
+        { className: 'admin-grid' },
+        panels.details,
+        home.element,
+        panels.police,
+        panels.contacts,
+        plan.element,
+        zones.element,
+        panels.carers,
+        panels.dataProtection,
+      ),
     );
     home.show();
     zones.show();

@@ -23,7 +23,9 @@ const round6 = (n: number) => Math.round(n * 1e6) / 1e6;
 export function zoneSummary(zone: GeofenceView): string {
   const kind = zone.kind === 'safe' ? 'safe zone: alarm on leaving' : 'exclusion zone: alarm on entering';
   const shape =
-    zone.shape.type === 'circle' ? `${Math.round(zone.shape.radiusM)} m around ${coordinatesText(zone.shape)}` : `an area with ${zone.shape.points.length} corners`;
+    zone.shape.type === 'circle'
+      ? `${Math.round(zone.shape.radiusM)} m around ${coordinatesText(zone.shape)}`
+      : `an area with ${zone.shape.points.length} corners`;
   const hours = zone.activeHours ? `, watched ${zone.activeHours.from}–${zone.activeHours.to}` : ', watched always';
   return ` — ${kind}; ${shape}${hours}${zone.enabled ? '' : ' (switched off)'}`;
 }
@@ -34,7 +36,10 @@ export function parsePoints(text: string): { points: [number, number][] } | { ba
   const lines = text.split('\n').map((l) => l.trim());
   for (const [i, line] of lines.entries()) {
     if (line === '') continue;
-    const parts = line.split(/[,\s]+/).filter(Boolean).map(Number);
+    const parts = line
+      .split(/[,\s]+/)
+      .filter(Boolean)
+      .map(Number);
     if (parts.length !== 2 || parts.some((n) => !Number.isFinite(n))) return { badLine: i + 1 };
     points.push([parts[0], parts[1]]);
   }
@@ -51,8 +56,18 @@ export function zonesPanel(wearerId: string, tiles: MapTiles): ZonesPanel {
   let position: DeviceView['position'] = null;
 
   const name = input();
-  const kind = el('select', null, el('option', { attrs: { value: 'safe' }, text: 'Safe zone (alarm on leaving)' }), el('option', { attrs: { value: 'exclusion' }, text: 'Exclusion zone (alarm on entering)' }));
-  const shapeType = el('select', null, el('option', { attrs: { value: 'circle' }, text: 'Circle' }), el('option', { attrs: { value: 'polygon' }, text: 'Area (corners)' }));
+  const kind = el(
+    'select',
+    null,
+    el('option', { attrs: { value: 'safe' }, text: 'Safe zone (alarm on leaving)' }),
+    el('option', { attrs: { value: 'exclusion' }, text: 'Exclusion zone (alarm on entering)' }),
+  );
+  const shapeType = el(
+    'select',
+    null,
+    el('option', { attrs: { value: 'circle' }, text: 'Circle' }),
+    el('option', { attrs: { value: 'polygon' }, text: 'Area (corners)' }),
+  );
   const lat = input({ inputmode: 'decimal' });
   const lon = input({ inputmode: 'decimal' });
   const radius = input({ type: 'number', min: 10, max: 50000, step: 1 });
@@ -64,7 +79,11 @@ export function zonesPanel(wearerId: string, tiles: MapTiles): ZonesPanel {
   const hint = el('p', { className: 'admin-note' });
   const save = button('Add zone');
   const cancel = el('button', { attrs: { type: 'button' }, text: 'Cancel change', on: { click: () => edit(null) } });
-  const clearPoints = el('button', { attrs: { type: 'button' }, text: 'Clear the corners', on: { click: () => ((points.value = ''), drawDraft()) } });
+  const clearPoints = el('button', {
+    attrs: { type: 'button' },
+    text: 'Clear the corners',
+    on: { click: () => ((points.value = ''), drawDraft()) },
+  });
 
   const form = actionForm({
     title: 'Add a zone',
@@ -109,7 +128,12 @@ export function zonesPanel(wearerId: string, tiles: MapTiles): ZonesPanel {
 
   function shapeOf(f: typeof form) {
     if (shapeType.value === 'circle') {
-      return { type: 'circle', lat: Number(optional(lat) ?? NaN), lon: Number(optional(lon) ?? NaN), radiusM: radius.valueAsNumber };
+      return {
+        type: 'circle',
+        lat: Number(optional(lat) ?? NaN),
+        lon: Number(optional(lon) ?? NaN),
+        radiusM: radius.valueAsNumber,
+      };
     }
     const parsed = parsePoints(points.value);
     if ('badLine' in parsed) {
@@ -125,7 +149,9 @@ export function zonesPanel(wearerId: string, tiles: MapTiles): ZonesPanel {
     for (const c of [lat, lon, radius]) fieldOf(c).hidden = !circle;
     fieldOf(points).hidden = circle;
     clearPoints.hidden = circle;
-    hint.textContent = circle ? 'Click the map to put the centre there, or type it.' : 'Click the map to add corners in order, or type them.';
+    hint.textContent = circle
+      ? 'Click the map to put the centre there, or type it.'
+      : 'Click the map to add corners in order, or type them.';
     drawDraft();
   }
 
@@ -133,11 +159,19 @@ export function zonesPanel(wearerId: string, tiles: MapTiles): ZonesPanel {
     if (shapeType.value === 'circle') {
       const [la, lo, r] = [Number(lat.value), Number(lon.value), radius.valueAsNumber];
       if (!lat.value || !lon.value || !Number.isFinite(la) || !Number.isFinite(lo) || !(r > 0)) return null;
-      return { name: `${name.value || 'New zone'} (being drawn)`, kind: kind.value as MapZone['kind'], shape: { type: 'circle', lat: la, lon: lo, radiusM: r } };
+      return {
+        name: `${name.value || 'New zone'} (being drawn)`,
+        kind: kind.value as MapZone['kind'],
+        shape: { type: 'circle', lat: la, lon: lo, radiusM: r },
+      };
     }
     const parsed = parsePoints(points.value);
     if ('badLine' in parsed || parsed.points.length === 0) return null;
-    return { name: `${name.value || 'New zone'} (being drawn)`, kind: kind.value as MapZone['kind'], shape: { type: 'polygon', points: parsed.points } };
+    return {
+      name: `${name.value || 'New zone'} (being drawn)`,
+      kind: kind.value as MapZone['kind'],
+      shape: { type: 'polygon', points: parsed.points },
+    };
   }
 
   function drawDraft(): void {
@@ -219,7 +253,10 @@ export function zonesPanel(wearerId: string, tiles: MapTiles): ZonesPanel {
   shapeType.addEventListener('change', layout);
   edit(null);
 
-  const element = panel('Zones', el('div', { className: 'zones-layout' }, mapSlot, el('div', null, list, status, form.element)));
+  const element = panel(
+    'Zones',
+    el('div', { className: 'zones-layout' }, mapSlot, el('div', null, list, status, form.element)),
+  );
   element.classList.add('wide');
   return {
     element,
@@ -227,11 +264,13 @@ export function zonesPanel(wearerId: string, tiles: MapTiles): ZonesPanel {
       map = createMapView(tiles, { label: 'Map of the wearer’s zones; click to draw' });
       mapSlot.replaceChildren(map.element);
       map.onClick(onMapClick);
-      void Promise.all([load(), callApi<{ devices: DeviceView[] }>('GET', `/api/devices?wearerId=${wearerId}`)]).then(([, devices]) => {
-        position = devices.ok ? (devices.body.devices.find((d) => d.position)?.position ?? null) : null;
-        map?.setPosition(position, 'Last position');
-        map?.fit();
-      });
+      void Promise.all([load(), callApi<{ devices: DeviceView[] }>('GET', `/api/devices?wearerId=${wearerId}`)]).then(
+        ([, devices]) => {
+          position = devices.ok ? (devices.body.devices.find((d) => d.position)?.position ?? null) : null;
+          map?.setPosition(position, 'Last position');
+          map?.fit();
+        },
+      );
     },
     destroy() {
       map?.destroy();

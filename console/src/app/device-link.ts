@@ -18,7 +18,11 @@ export interface ArcCommand {
 export interface DeviceLink {
   connected(): boolean;
   /** Resolves once the ARC has stored it; rejects when not acknowledged within `timeoutMs`. */
-  publish(channel: 'events' | 'location' | 'status', payload: Record<string, unknown> | Record<string, unknown>[], timeoutMs?: number): Promise<void>;
+  publish(
+    channel: 'events' | 'location' | 'status',
+    payload: Record<string, unknown> | Record<string, unknown>[],
+    timeoutMs?: number,
+  ): Promise<void>;
   close(): void;
 }
 
@@ -28,7 +32,11 @@ const PUBLISH_TIMEOUT_MS = 15_000;
 export function openDeviceLink(
   url: string,
   pairing: Pairing,
-  on: { state(state: LinkState): void; command(command: ArcCommand): void; /** Each (re)connection: time to send what waits. */ connected(): void },
+  on: {
+    state(state: LinkState): void;
+    command(command: ArcCommand): void;
+    /** Each (re)connection: time to send what waits. */ connected(): void;
+  },
 ): DeviceLink {
   const commands = deviceTopic(pairing.deviceId, DeviceChannel.commands);
   const client = mqtt.connect(url, {
@@ -54,7 +62,8 @@ export function openDeviceLink(
     client.subscribe(commands, { qos: 1 });
     on.connected();
   });
-  for (const event of ['close', 'offline', 'error'] as const) client.on(event, () => on.state(client.connected ? 'online' : 'offline'));
+  for (const event of ['close', 'offline', 'error'] as const)
+    client.on(event, () => on.state(client.connected ? 'online' : 'offline'));
   client.on('message', (topic, payload) => {
     if (topic !== commands) return;
     try {
@@ -68,9 +77,14 @@ export function openDeviceLink(
     connected: () => client.connected,
     async publish(channel, payload, timeoutMs = PUBLISH_TIMEOUT_MS) {
       let timer: ReturnType<typeof setTimeout> | undefined;
-      const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('not acknowledged')), timeoutMs)));
+      const late = new Promise<never>(
+        (_, reject) => (timer = setTimeout(() => reject(new Error('not acknowledged')), timeoutMs)),
+      );
       try {
-        await Promise.race([client.publishAsync(deviceTopic(pairing.deviceId, channel), JSON.stringify(payload), { qos: 1 }), late]);
+        await Promise.race([
+          client.publishAsync(deviceTopic(pairing.deviceId, channel), JSON.stringify(payload), { qos: 1 }),
+          late,
+        ]);
       } finally {
         clearTimeout(timer);
       }

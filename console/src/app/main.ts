@@ -50,7 +50,11 @@ interface ShiftPattern {
 function storedConfig(): DeviceConfig {
   try {
     const stored = JSON.parse(localStorage.getItem(CONFIG_KEY) ?? 'null') as Partial<DeviceConfig> | null;
-    return { heartbeatS: stored?.heartbeatS ?? 300, locationS: stored?.locationS ?? null, shift: stored?.shift ?? null };
+    return {
+      heartbeatS: stored?.heartbeatS ?? 300,
+      locationS: stored?.locationS ?? null,
+      shift: stored?.shift ?? null,
+    };
   } catch {
     return { heartbeatS: 300, locationS: null, shift: null };
   }
@@ -60,7 +64,9 @@ function shiftPattern(value: unknown): ShiftPattern | null | undefined {
   if (value === null) return null;
   if (typeof value !== 'object') return undefined;
   const { intervalS, lengthS } = value as Record<string, unknown>;
-  return Number.isInteger(intervalS) && Number.isInteger(lengthS) ? { intervalS: intervalS as number, lengthS: lengthS as number } : undefined;
+  return Number.isInteger(intervalS) && Number.isInteger(lengthS)
+    ? { intervalS: intervalS as number, lengthS: lengthS as number }
+    : undefined;
 }
 
 let config = storedConfig();
@@ -78,10 +84,20 @@ function applyConfig(command: Record<string, unknown>): void {
   // This ARC's own field: staff started a shift (POST /api/devices/:id/shift). Shown as the ARC
   // reckons it; it ends by itself at plannedEndAt, or when the ARC says so (shiftEndedAt).
   const started = command.shiftStarted as Record<string, unknown> | undefined;
-  if (started && typeof started === 'object' && Number.isInteger(started.intervalS) && typeof started.dueAt === 'number') {
+  if (
+    started &&
+    typeof started === 'object' &&
+    Number.isInteger(started.intervalS) &&
+    typeof started.dueAt === 'number'
+  ) {
     const endsAt = typeof started.plannedEndAt === 'number' ? started.plannedEndAt : null;
     if (endsAt === null || endsAt > Date.now()) {
-      const shift: RunningShift = { startedAt: Number(started.startedAt) || Date.now(), endsAt, dueAt: started.dueAt, intervalS: started.intervalS as number };
+      const shift: RunningShift = {
+        startedAt: Number(started.startedAt) || Date.now(),
+        endsAt,
+        dueAt: started.dueAt,
+        intervalS: started.intervalS as number,
+      };
       localStorage.setItem(SHIFT_KEY, JSON.stringify(shift));
       say('The alarm centre has started your shift.');
     }
@@ -95,7 +111,11 @@ function applyConfig(command: Record<string, unknown>): void {
       say('The alarm centre has ended your shift.');
     }
   }
-  config = { heartbeatS: heartbeatS ?? config.heartbeatS, locationS: locationS ?? config.locationS, shift: shift === undefined ? config.shift : shift };
+  config = {
+    heartbeatS: heartbeatS ?? config.heartbeatS,
+    locationS: locationS ?? config.locationS,
+    shift: shift === undefined ? config.shift : shift,
+  };
   localStorage.setItem(CONFIG_KEY, JSON.stringify(config));
   startHeartbeat();
   showShift();
@@ -142,7 +162,10 @@ function showShift(): void {
         attrs: { id: 'shift-state' },
         text: `${shift.endsAt === null ? 'On shift.' : `On shift until ${clockTime(shift.endsAt)}.`} Next check-in by ${clockTime(shift.dueAt)}.`,
       }),
-      el('p', { className: 'app-note', text: 'Press \u201cI\u2019m OK\u201d to check in. The shift ends by itself; to end it sooner, ask the alarm centre.' }),
+      el('p', {
+        className: 'app-note',
+        text: 'Press \u201cI\u2019m OK\u201d to check in. The shift ends by itself; to end it sooner, ask the alarm centre.',
+      }),
     );
     return;
   }
@@ -154,7 +177,10 @@ function showShift(): void {
   const start = el('button', { className: 'app-secondary', attrs: { type: 'button' }, text: 'Start shift' });
   start.addEventListener('click', () => {
     const now = Date.now();
-    localStorage.setItem(SHIFT_KEY, JSON.stringify({ startedAt: now, endsAt: now + pattern.lengthS * 1000, dueAt: now + pattern.intervalS * 1000 }));
+    localStorage.setItem(
+      SHIFT_KEY,
+      JSON.stringify({ startedAt: now, endsAt: now + pattern.lengthS * 1000, dueAt: now + pattern.intervalS * 1000 }),
+    );
     void send(newEvent('checkin'));
     // positions while the shift runs, as far as the browser allows
     track(config.locationS ?? 60, pattern.lengthS);
@@ -162,7 +188,10 @@ function showShift(): void {
     showShift();
   });
   slot.replaceChildren(
-    el('p', { className: 'app-note', text: `Shift pattern: ${Math.round(pattern.lengthS / 60)} minutes, checking in every ${Math.round(pattern.intervalS / 60)} minutes.` }),
+    el('p', {
+      className: 'app-note',
+      text: `Shift pattern: ${Math.round(pattern.lengthS / 60)} minutes, checking in every ${Math.round(pattern.intervalS / 60)} minutes.`,
+    }),
     start,
   );
 }
@@ -183,7 +212,8 @@ let outbox: Outbox | null = null;
 /** The newest position the browser gave, with its accuracy. */
 let position: { lat: number; lon: number; acc: number; ts: number } | null = null;
 /** What the paired view shows; set by pairedView. */
-let view: { message: HTMLElement; cancelSlot: HTMLElement; visitSlot: HTMLElement; shiftSlot: HTMLElement } | null = null;
+let view: { message: HTMLElement; cancelSlot: HTMLElement; visitSlot: HTMLElement; shiftSlot: HTMLElement } | null =
+  null;
 /** The cancel (sos.cancel or amber.end) under way: its event id and the timer that gives up on an answer. */
 let pendingCancel: { id: string; kind: 'sos' | 'visit'; timer: ReturnType<typeof setTimeout> } | null = null;
 
@@ -206,13 +236,17 @@ const say = (text: string) => view && (view.message.textContent = text);
 // ---- Pairing -------------------------------------------------------------------------------------
 
 function pairView(): void {
-  const settings = el('textarea', { attrs: { id: 'pairing-settings', rows: 6, autocomplete: 'off', spellcheck: 'false' } });
+  const settings = el('textarea', {
+    attrs: { id: 'pairing-settings', rows: 6, autocomplete: 'off', spellcheck: 'false' },
+  });
   const error = el('p', { className: 'app-error', attrs: { role: 'alert' } });
   const form = el(
     'form',
     { className: 'pair-form', attrs: { 'aria-labelledby': 'pair-heading' } },
     el('h1', { attrs: { id: 'pair-heading' }, text: 'Pair this phone' }),
-    el('p', { text: 'Scan the QR code the alarm centre shows for this phone on its provisioning page, or paste the text beside it. The secret stays on this phone.' }),
+    el('p', {
+      text: 'Scan the QR code the alarm centre shows for this phone on its provisioning page, or paste the text beside it. The secret stays on this phone.',
+    }),
     scanner(settings, () => form.requestSubmit()),
     el('label', { attrs: { for: 'pairing-settings' }, text: 'Settings from the provisioning page' }),
     settings,
@@ -238,7 +272,10 @@ function pairView(): void {
 /** "Scan the QR code": the camera fills the settings in and pairs; nothing shown where there is no camera. */
 function scanner(settings: HTMLTextAreaElement, pair: () => void): HTMLElement | null {
   if (!cameraAvailable()) return null;
-  const video = el('video', { className: 'scan-video', attrs: { muted: true, playsinline: true, 'aria-label': 'Camera', hidden: true } });
+  const video = el('video', {
+    className: 'scan-video',
+    attrs: { muted: true, playsinline: true, 'aria-label': 'Camera', hidden: true },
+  });
   const start = el('button', { className: 'app-secondary', attrs: { type: 'button' }, text: 'Scan the QR code' });
   const note = el('p', { className: 'app-error', attrs: { role: 'alert' } });
   let stop: AbortController | null = null;
@@ -269,15 +306,26 @@ function scanner(settings: HTMLTextAreaElement, pair: () => void): HTMLElement |
 
 function pairedView(pairing: Pairing): void {
   link?.close();
-  const message = el('p', { className: 'app-message', attrs: { role: 'status', 'aria-live': 'assertive', id: 'app-message' } });
+  const message = el('p', {
+    className: 'app-message',
+    attrs: { role: 'status', 'aria-live': 'assertive', id: 'app-message' },
+  });
   const cancelSlot = el('div', { className: 'cancel-slot' });
   const visitSlot = el('div', { className: 'visit-slot' });
   const shiftSlot = el('div', { className: 'shift-slot', attrs: { 'aria-live': 'polite' } });
-  const sos = el('button', { className: 'sos-button', attrs: { type: 'button', 'aria-label': 'SOS: call for help' }, text: 'SOS' });
+  const sos = el('button', {
+    className: 'sos-button',
+    attrs: { type: 'button', 'aria-label': 'SOS: call for help' },
+    text: 'SOS',
+  });
   const checkin = el('button', { className: 'app-secondary', attrs: { type: 'button' }, text: 'I\u2019m OK' });
   // Discreet: no countdown, no message, nothing on screen changes (spec: `discreet`, the ARC
   // must not call back audibly). Small and plain on purpose.
-  const discreet = el('button', { className: 'app-discreet', attrs: { type: 'button', 'aria-label': 'Discreet alarm' }, text: '\u00b7' });
+  const discreet = el('button', {
+    className: 'app-discreet',
+    attrs: { type: 'button', 'aria-label': 'Discreet alarm' },
+    text: '\u00b7',
+  });
   const unpair = el('button', { className: 'app-quiet', attrs: { type: 'button' }, text: 'Unpair this phone' });
   root.replaceChildren(
     el('h1', { className: 'visually-hidden', text: 'Lone worker' }),
@@ -333,9 +381,15 @@ function pairedView(pairing: Pairing): void {
 function countdown(): void {
   const previous = [...root.childNodes];
   let left = SOS_COUNTDOWN_S;
-  const count = el('p', { className: 'countdown', attrs: { role: 'timer', 'aria-live': 'assertive' }, text: `Sending SOS in ${left}` });
+  const count = el('p', {
+    className: 'countdown',
+    attrs: { role: 'timer', 'aria-live': 'assertive' },
+    text: `Sending SOS in ${left}`,
+  });
   const cancel = el('button', { className: 'cancel-button', attrs: { type: 'button' }, text: 'Cancel' });
-  root.replaceChildren(el('section', { className: 'countdown-panel', attrs: { 'aria-label': 'SOS countdown' } }, count, cancel));
+  root.replaceChildren(
+    el('section', { className: 'countdown-panel', attrs: { 'aria-label': 'SOS countdown' } }, count, cancel),
+  );
   cancel.focus();
   const timer = setInterval(() => {
     left -= 1;
@@ -377,7 +431,11 @@ function showVisit(): void {
     const start = el('button', { className: 'app-secondary', attrs: { type: 'button' }, text: 'Start a visit timer' });
     start.addEventListener('click', () => {
       const note = el('textarea', { attrs: { id: 'visit-note', rows: 2, maxlength: 1000 } });
-      const minutes = el('select', { attrs: { id: 'visit-minutes' } }, ...VISIT_MINUTES.map((m) => el('option', { attrs: { value: m }, text: `${m} minutes` })));
+      const minutes = el(
+        'select',
+        { attrs: { id: 'visit-minutes' } },
+        ...VISIT_MINUTES.map((m) => el('option', { attrs: { value: m }, text: `${m} minutes` })),
+      );
       minutes.value = '30';
       const form = el(
         'form',
@@ -407,8 +465,15 @@ function showVisit(): void {
     return;
   }
   const at = new Date(due).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
-  const left = el('p', { className: 'visit-left', attrs: { id: 'visit-left', role: 'timer', 'aria-label': 'Time left on the visit timer' } });
-  const extend = el('button', { className: 'app-secondary', attrs: { type: 'button' }, text: `Add ${EXTEND_MINUTES} minutes` });
+  const left = el('p', {
+    className: 'visit-left',
+    attrs: { id: 'visit-left', role: 'timer', 'aria-label': 'Time left on the visit timer' },
+  });
+  const extend = el('button', {
+    className: 'app-secondary',
+    attrs: { type: 'button' },
+    text: `Add ${EXTEND_MINUTES} minutes`,
+  });
   const end = el('button', { className: 'app-secondary', attrs: { type: 'button' }, text: 'End visit' });
   extend.addEventListener('click', () => {
     // spec: amber.extend's durationS counts from now
@@ -419,7 +484,12 @@ function showVisit(): void {
     showVisit();
   });
   end.addEventListener('click', () => askPin('End visit', 'visit', 'amber.end'));
-  view.visitSlot.replaceChildren(el('p', { className: 'visit-due', text: `Visit timer running: back by ${at}` }), left, extend, end);
+  view.visitSlot.replaceChildren(
+    el('p', { className: 'visit-due', text: `Visit timer running: back by ${at}` }),
+    left,
+    extend,
+    end,
+  );
   tickVisit(left, due);
 }
 
@@ -458,13 +528,19 @@ function tickVisit(left: HTMLElement, due: number): void {
 function askPin(title: string, kind: 'sos' | 'visit', type: 'sos.cancel' | 'amber.end'): void {
   const slot = kind === 'sos' ? view?.cancelSlot : view?.visitSlot;
   if (!slot) return;
-  const pin = el('input', { attrs: { id: `${kind}-pin`, type: 'password', inputmode: 'numeric', autocomplete: 'off', maxlength: 8 } });
+  const pin = el('input', {
+    attrs: { id: `${kind}-pin`, type: 'password', inputmode: 'numeric', autocomplete: 'off', maxlength: 8 },
+  });
   const form = el(
     'form',
     { className: 'pin-form', attrs: { 'aria-label': title } },
     el('label', { attrs: { for: `${kind}-pin` }, text: 'PIN' }),
     pin,
-    el('button', { className: 'app-secondary', attrs: { type: 'submit' }, text: kind === 'sos' ? 'Cancel alarm' : 'End visit now' }),
+    el('button', {
+      className: 'app-secondary',
+      attrs: { type: 'submit' },
+      text: kind === 'sos' ? 'Cancel alarm' : 'End visit now',
+    }),
   );
   form.addEventListener('submit', (e) => {
     e.preventDefault();
@@ -476,7 +552,11 @@ function askPin(title: string, kind: 'sos' | 'visit', type: 'sos.cancel' | 'ambe
       kind,
       timer: setTimeout(() => {
         pendingCancel = null;
-        say(kind === 'sos' ? 'The alarm was not cancelled. Check the PIN and try again.' : 'The visit was not ended. Check the PIN and try again.');
+        say(
+          kind === 'sos'
+            ? 'The alarm was not cancelled. Check the PIN and try again.'
+            : 'The visit was not ended. Check the PIN and try again.',
+        );
       }, CANCEL_ANSWER_MS),
     };
     if (kind === 'sos') offerCancel(true);
@@ -503,7 +583,11 @@ function offerCancel(again = false): void {
  */
 function obey(command: ArcCommand): void {
   const openSos = localStorage.getItem(OPEN_SOS_KEY);
-  if (pendingCancel && command.eventId === pendingCancel.id && (command.type === 'alarm.received' || command.type === 'session.ended')) {
+  if (
+    pendingCancel &&
+    command.eventId === pendingCancel.id &&
+    (command.type === 'alarm.received' || command.type === 'session.ended')
+  ) {
     clearTimeout(pendingCancel.timer);
     const kind = pendingCancel.kind;
     pendingCancel = null;
@@ -540,7 +624,8 @@ function obey(command: ArcCommand): void {
 async function send(item: Omit<OutboxItem, 'seq'>, options: { quiet?: boolean } = {}): Promise<void> {
   outbox ??= await openOutbox();
   await outbox.add(item);
-  if (!options.quiet && !link?.connected() && item.payload.type === 'sos') say('SOS saved on this phone: it goes to the alarm centre as soon as the phone is connected.');
+  if (!options.quiet && !link?.connected() && item.payload.type === 'sos')
+    say('SOS saved on this phone: it goes to the alarm centre as soon as the phone is connected.');
   await flush();
 }
 
@@ -570,7 +655,12 @@ function flush(): Promise<void> {
         }
         await link.publish(item.channel, item.payload);
         await outbox.remove(item.key);
-        if (item.payload.type === 'sos' && !item.payload.discreet && localStorage.getItem(OPEN_SOS_KEY) === item.key && !view?.message.textContent?.startsWith('Alarm received')) {
+        if (
+          item.payload.type === 'sos' &&
+          !item.payload.discreet &&
+          localStorage.getItem(OPEN_SOS_KEY) === item.key &&
+          !view?.message.textContent?.startsWith('Alarm received')
+        ) {
           say('SOS stored at the alarm centre. Waiting for an operator…');
         }
       }
@@ -589,7 +679,8 @@ function flush(): Promise<void> {
 
 async function showWaiting(): Promise<void> {
   outbox ??= await openOutbox();
-  if ((await outbox.all()).some((i) => i.payload.type === 'sos' && !i.payload.discreet)) say('SOS saved on this phone: it goes to the alarm centre as soon as the phone is connected.');
+  if ((await outbox.all()).some((i) => i.payload.type === 'sos' && !i.payload.discreet))
+    say('SOS saved on this phone: it goes to the alarm centre as soon as the phone is connected.');
 }
 
 // ---- Heartbeat: a status with the battery, where the browser tells it ----------------------------
@@ -634,7 +725,13 @@ async function sendStatus(): Promise<void> {
 function watchPosition(): void {
   if (!('geolocation' in navigator)) return;
   navigator.geolocation.watchPosition(
-    (p) => (position = { lat: p.coords.latitude, lon: p.coords.longitude, acc: p.coords.accuracy, ts: p.timestamp || Date.now() }),
+    (p) =>
+      (position = {
+        lat: p.coords.latitude,
+        lon: p.coords.longitude,
+        acc: p.coords.accuracy,
+        ts: p.timestamp || Date.now(),
+      }),
     () => {},
     { enableHighAccuracy: true, maximumAge: 60_000, timeout: 30_000 },
   );
@@ -648,7 +745,11 @@ async function sendPosition(): Promise<void> {
   const ts = Math.min(position.ts, Date.now());
   // The fix's own id goes with it: a batch resent after a lost acknowledgement is stored once (ARC migration 020_fix_once).
   const id = `fix-${ts}`;
-  await send({ key: id, channel: 'location', payload: { id, ts, lat: position.lat, lon: position.lon, acc: position.acc } });
+  await send({
+    key: id,
+    channel: 'location',
+    payload: { id, ts, lat: position.lat, lon: position.lon, acc: position.acc },
+  });
 }
 
 /** Spec `locate`: a fix now, then every `everyS` seconds for `forS` seconds (while the app is open). */
@@ -657,19 +758,23 @@ function track(everyS = 15, forS = 15 * 60): void {
   if (tracking) clearInterval(tracking);
   const until = Date.now() + forS * 1000;
   void sendPosition();
-  tracking = setInterval(() => {
-    if (Date.now() > until) {
-      clearInterval(tracking!);
-      tracking = null;
-      return;
-    }
-    void sendPosition();
-  }, Math.max(1, everyS) * 1000);
+  tracking = setInterval(
+    () => {
+      if (Date.now() > until) {
+        clearInterval(tracking!);
+        tracking = null;
+        return;
+      }
+      void sendPosition();
+    },
+    Math.max(1, everyS) * 1000,
+  );
 }
 
 // ---- Start ---------------------------------------------------------------------------------------
 
-if ('serviceWorker' in navigator) void navigator.serviceWorker.register('/app/sw.js', { scope: '/app/' }).catch(() => {});
+if ('serviceWorker' in navigator)
+  void navigator.serviceWorker.register('/app/sw.js', { scope: '/app/' }).catch(() => {});
 const pairing = storedPairing();
 if (pairing) pairedView(pairing);
 else pairView();

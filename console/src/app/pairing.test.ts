@@ -3,7 +3,12 @@ import { brokerUrlFor, parsePairing } from './pairing.js';
 
 describe('parsePairing', () => {
   // The provisioning page's QR payload, as devices-admin.ts writes it.
-  const qr = JSON.stringify({ url: 'mqtt://arc.example.org:1883', clientId: 'phone-7', username: 'phone-7', password: 'c2VjcmV0' });
+  const qr = JSON.stringify({
+    url: 'mqtt://arc.example.org:1883',
+    clientId: 'phone-7',
+    username: 'phone-7',
+    password: 'c2VjcmV0',
+  });
 
   it('takes the provisioning QR payload, pasted or scanned', () => {
     expect(parsePairing(`  ${qr}\n`)).toEqual({ ok: true, pairing: { deviceId: 'phone-7', secret: 'c2VjcmV0' } });

@@ -15,14 +15,21 @@ export function parsePairing(text: string): PairingParse {
   try {
     value = JSON.parse(text.trim());
   } catch {
-    return { ok: false, reason: 'These are not the settings from the provisioning page (paste all of them, braces included).' };
+    return {
+      ok: false,
+      reason: 'These are not the settings from the provisioning page (paste all of them, braces included).',
+    };
   }
-  if (typeof value !== 'object' || value === null) return { ok: false, reason: 'These are not the settings from the provisioning page.' };
+  if (typeof value !== 'object' || value === null)
+    return { ok: false, reason: 'These are not the settings from the provisioning page.' };
   const { clientId, username, password } = value as Record<string, unknown>;
-  if (typeof username !== 'string' || !isDeviceId(username)) return { ok: false, reason: 'The settings name no device.' };
+  if (typeof username !== 'string' || !isDeviceId(username))
+    return { ok: false, reason: 'The settings name no device.' };
   // Device protocol, "Connection": the client id is the device id, and so is the username.
-  if (clientId !== undefined && clientId !== username) return { ok: false, reason: 'The client id and the username differ: these are not one device\u2019s settings.' };
-  if (typeof password !== 'string' || password.length === 0) return { ok: false, reason: 'The settings hold no secret.' };
+  if (clientId !== undefined && clientId !== username)
+    return { ok: false, reason: 'The client id and the username differ: these are not one device\u2019s settings.' };
+  if (typeof password !== 'string' || password.length === 0)
+    return { ok: false, reason: 'The settings hold no secret.' };
   return { ok: true, pairing: { deviceId: username, secret: password } };
 }
 

@@ -33,7 +33,10 @@ export interface CarerLiveOptions {
 const RETRY_MS = 3000;
 
 export function openCarerLive(options: CarerLiveOptions): { stop(): void } {
-  const socket: Socket<CarerServerEvents, CarerClientEvents> = io(CARER_NAMESPACE, { path: CARER_SOCKET_PATH, autoConnect: false });
+  const socket: Socket<CarerServerEvents, CarerClientEvents> = io(CARER_NAMESPACE, {
+    path: CARER_SOCKET_PATH,
+    autoConnect: false,
+  });
   let stopped = false;
   let retry: ReturnType<typeof setTimeout> | undefined;
   const later = () => {

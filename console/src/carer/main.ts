@@ -86,8 +86,10 @@ function startSession(): { stop(): void } {
   const people = new Map<string, CarerWearer>();
   const cards = new Map<string, PersonCard>();
   let detail: PersonDetail | null = null;
-  const setup = callApi<ConsoleConfig>('GET', '/api/console-config').then(
-    (config): MapTiles => (config.ok ? { url: config.body.mapTilesUrl, attribution: config.body.mapAttribution } : { url: null, attribution: '' }),
+  const setup = callApi<ConsoleConfig>('GET', '/api/console-config').then((config): MapTiles =>
+    config.ok
+      ? { url: config.body.mapTilesUrl, attribution: config.body.mapAttribution }
+      : { url: null, attribution: '' },
   );
 
   function setConnection(state: LiveState): void {
@@ -132,7 +134,8 @@ function startSession(): { stop(): void } {
     if (stopped) return;
     const asked = wearerInHash();
     page.notYours.hidden = asked === null || people.has(asked);
-    const chosen = asked && people.has(asked) ? asked : asked === null && people.size === 1 ? [...people.keys()][0] : null;
+    const chosen =
+      asked && people.has(asked) ? asked : asked === null && people.size === 1 ? [...people.keys()][0] : null;
     for (const [id, card] of cards) card.select(id === chosen);
     const tiles = await setup;
     if (stopped) return;
@@ -170,7 +173,8 @@ function startSession(): { stop(): void } {
     onConnect: () => reloadPeople(),
     onMoved: moved,
     onAlarm: alarmChanged,
-    onRefused: (code) => (code === 'ARC_ERR_AUTH_REQUIRED' ? showLogin('Your session has ended. Log in again.') : show('carers-only')),
+    onRefused: (code) =>
+      code === 'ARC_ERR_AUTH_REQUIRED' ? showLogin('Your session has ended. Log in again.') : show('carers-only'),
   });
   void renderPreferences(page.preferences);
   // "Last seen 2 min ago" moves on by itself.

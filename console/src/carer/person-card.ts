@@ -23,14 +23,26 @@ export function createPersonCard(wearer: CarerWearer, onShow: (wearerId: string)
   const lastSeen = el('dd');
   const battery = el('dd');
   const position = el('dd');
-  const show = el('button', { attrs: { type: 'button', 'aria-pressed': 'false' }, on: { click: () => onShow(wearer.id) } });
+  const show = el('button', {
+    attrs: { type: 'button', 'aria-pressed': 'false' },
+    on: { click: () => onShow(wearer.id) },
+  });
   const heading = el('h2');
   const element = el(
     'li',
     { className: 'person-card', dataset: { wearerId: wearer.id } },
     heading,
     alarm,
-    el('dl', { className: 'facts' }, el('dt', { text: 'Last seen' }), lastSeen, el('dt', { text: 'Battery' }), battery, el('dt', { text: 'Position' }), position),
+    el(
+      'dl',
+      { className: 'facts' },
+      el('dt', { text: 'Last seen' }),
+      lastSeen,
+      el('dt', { text: 'Battery' }),
+      battery,
+      el('dt', { text: 'Position' }),
+      position,
+    ),
     show,
   );
 
@@ -43,7 +55,9 @@ export function createPersonCard(wearer: CarerWearer, onShow: (wearerId: string)
       lastSeen.textContent = w.lastSeenAt === null ? 'never' : sinceText(w.lastSeenAt, now);
       battery.textContent = batteryText(w);
       battery.classList.toggle('battery-low', w.batt !== null && w.batt < LOW_BATTERY_PERCENT && !w.charging);
-      position.textContent = w.position ? `${positionText(w.position)} at ${whenText(w.position.ts, now)}` : 'no position yet';
+      position.textContent = w.position
+        ? `${positionText(w.position)} at ${whenText(w.position.ts, now)}`
+        : 'no position yet';
       show.textContent = `Show ${w.name} on the map`;
     },
     select(selected) {

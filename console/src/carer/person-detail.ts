@@ -1,7 +1,14 @@
 // The chosen person on the map: where they are now, their trail for a chosen day (by default the
 // last 24 hours) and their safe zones. Without map tiles (offline) all of it is still drawn on a
 // plain background, and written out in words beside the map.
-import type { CarerPosition, CarerSafeZone, CarerTrail, CarerWearer, CarerZones, WearerMoved } from '../../../api/live/carer-contract.js';
+import type {
+  CarerPosition,
+  CarerSafeZone,
+  CarerTrail,
+  CarerWearer,
+  CarerZones,
+  WearerMoved,
+} from '../../../api/live/carer-contract.js';
 import { arcNow, callApi } from '../shared/api-client.js';
 import { byId } from '../shared/element.js';
 import { clockText, positionText, whenText } from '../shared/format.js';
@@ -87,7 +94,9 @@ export function createPersonDetail(tiles: MapTiles): PersonDetail {
   }
 
   function writeTrailSummary(): void {
-    const span = page.day.value ? `on ${new Date(`${page.day.value}T12:00:00`).toLocaleDateString('en-GB', { weekday: 'long', day: 'numeric', month: 'long' })}` : 'in the last 24 hours';
+    const span = page.day.value
+      ? `on ${new Date(`${page.day.value}T12:00:00`).toLocaleDateString('en-GB', { weekday: 'long', day: 'numeric', month: 'long' })}`
+      : 'in the last 24 hours';
     page.summary.textContent = points.length
       ? `${points.length} position${points.length === 1 ? '' : 's'} ${span}, from ${clockText(points[0].ts)} to ${clockText(points.at(-1)!.ts)}.`
       : `No positions ${span}.`;

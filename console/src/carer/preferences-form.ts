@@ -1,6 +1,10 @@
 // The carer's own choices: which kinds of alarm to be told about, and by email (to the login
 // address) or text message. A duress alarm is never among them: it is never told to a carer.
-import { CARER_ALARM_KINDS, CARER_ALARM_KIND_LABELS, type CarerAlarmKind } from '../../../api/rules/carer-alarm-words.js';
+import {
+  CARER_ALARM_KINDS,
+  CARER_ALARM_KIND_LABELS,
+  type CarerAlarmKind,
+} from '../../../api/rules/carer-alarm-words.js';
 import type { CarerPreferences } from '../../../api/live/carer-contract.js';
 import { callApi, fieldErrors } from '../shared/api-client.js';
 import { el, labelled } from '../shared/element.js';
@@ -13,21 +17,32 @@ interface PreferencesAnswer {
 export async function renderPreferences(container: HTMLElement): Promise<void> {
   const loaded = await callApi<PreferencesAnswer>('GET', '/api/my/preferences');
   if (!loaded.ok) {
-    container.replaceChildren(el('p', { className: 'error', attrs: { role: 'alert' }, text: `Your choices cannot be loaded: ${loaded.error.message}` }));
+    container.replaceChildren(
+      el('p', {
+        className: 'error',
+        attrs: { role: 'alert' },
+        text: `Your choices cannot be loaded: ${loaded.error.message}`,
+      }),
+    );
     return;
   }
   const { email, preferences } = loaded.body;
 
   const kinds = new Map<CarerAlarmKind, HTMLInputElement>();
   const kindBoxes = CARER_ALARM_KINDS.map((kind) => {
-    const box = el('input', { attrs: { type: 'checkbox', name: 'kinds', value: kind, checked: preferences.kinds.includes(kind) } });
+    const box = el('input', {
+      attrs: { type: 'checkbox', name: 'kinds', value: kind, checked: preferences.kinds.includes(kind) },
+    });
     kinds.set(kind, box);
     return labelled(CARER_ALARM_KIND_LABELS[kind], box, 'field inline');
   });
-  const radio = (value: 'email' | 'sms') => el('input', { attrs: { type: 'radio', name: 'channel', value, checked: preferences.channel === value } });
+  const radio = (value: 'email' | 'sms') =>
+    el('input', { attrs: { type: 'radio', name: 'channel', value, checked: preferences.channel === value } });
   const byEmail = radio('email');
   const byText = radio('sms');
-  const phone = el('input', { attrs: { type: 'tel', autocomplete: 'tel', maxlength: 20, value: preferences.phone ?? '' } });
+  const phone = el('input', {
+    attrs: { type: 'tel', autocomplete: 'tel', maxlength: 20, value: preferences.phone ?? '' },
+  });
   const phoneError = el('span', { className: 'field-error' });
   const phoneField = labelled('Mobile number for text messages', phone);
   phoneField.append(phoneError);
@@ -38,7 +53,14 @@ export async function renderPreferences(container: HTMLElement): Promise<void> {
     'form',
     { attrs: { novalidate: true, 'aria-label': 'Messages to me' } },
     el('fieldset', null, el('legend', { text: 'Tell me about' }), ...kindBoxes),
-    el('fieldset', null, el('legend', { text: 'How' }), labelled(`Email to ${email}`, byEmail, 'field inline'), labelled('Text message', byText, 'field inline'), phoneField),
+    el(
+      'fieldset',
+      null,
+      el('legend', { text: 'How' }),
+      labelled(`Email to ${email}`, byEmail, 'field inline'),
+      labelled('Text message', byText, 'field inline'),
+      phoneField,
+    ),
     problem,
     el('button', { attrs: { type: 'submit' }, text: 'Save my choices' }),
     saved,

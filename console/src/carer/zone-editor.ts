@@ -33,14 +33,25 @@ export function renderZones(container: HTMLElement, zones: CarerSafeZone[], cont
   for (const zone of zones) {
     const item = el('li', { dataset: { zoneId: zone.id } }, el('strong', { text: zone.name }), ' — ', zoneText(zone));
     if (context.editable) {
-      item.append(' ', el('button', { attrs: { type: 'button' }, text: `Change ${zone.name}`, on: { click: () => openForm(item, zone) } }));
+      item.append(
+        ' ',
+        el('button', {
+          attrs: { type: 'button' },
+          text: `Change ${zone.name}`,
+          on: { click: () => openForm(item, zone) },
+        }),
+      );
     }
     list.append(item);
   }
   container.append(
     zones.length ? list : el('p', { className: 'muted', text: `No safe zones for ${context.wearerName}.` }),
     context.editable
-      ? el('button', { attrs: { type: 'button' }, text: 'Add a safe zone', on: { click: (e) => openForm(e.currentTarget as HTMLElement, null) } })
+      ? el('button', {
+          attrs: { type: 'button' },
+          text: 'Add a safe zone',
+          on: { click: (e) => openForm(e.currentTarget as HTMLElement, null) },
+        })
       : el('p', { className: 'muted', text: 'The alarm centre sets these zones.' }),
   );
 
@@ -54,11 +65,28 @@ export function renderZones(container: HTMLElement, zones: CarerSafeZone[], cont
 
 function zoneForm(zone: CarerSafeZone | null, context: ZoneEditorContext, close: () => void): HTMLFormElement {
   const here = context.position();
-  const circle = zone === null ? { type: 'circle' as const, lat: here?.lat ?? 0, lon: here?.lon ?? 0, radiusM: DEFAULT_RADIUS_M } : zone.shape.type === 'circle' ? zone.shape : null;
+  const circle =
+    zone === null
+      ? { type: 'circle' as const, lat: here?.lat ?? 0, lon: here?.lon ?? 0, radiusM: DEFAULT_RADIUS_M }
+      : zone.shape.type === 'circle'
+        ? zone.shape
+        : null;
   const input = (attrs: Record<string, string | number>) => el('input', { attrs: { required: true, ...attrs } });
   const name = input({ type: 'text', maxlength: 200, value: zone?.name ?? '' });
-  const lat = input({ type: 'number', step: 'any', min: -90, max: 90, value: circle && (zone || here) ? circle.lat : '' });
-  const lon = input({ type: 'number', step: 'any', min: -180, max: 180, value: circle && (zone || here) ? circle.lon : '' });
+  const lat = input({
+    type: 'number',
+    step: 'any',
+    min: -90,
+    max: 90,
+    value: circle && (zone || here) ? circle.lat : '',
+  });
+  const lon = input({
+    type: 'number',
+    step: 'any',
+    min: -180,
+    max: 180,
+    value: circle && (zone || here) ? circle.lon : '',
+  });
   const radius = input({ type: 'number', step: 1, min: 10, max: 50000, value: circle?.radiusM ?? DEFAULT_RADIUS_M });
   const enabled = el('input', { attrs: { type: 'checkbox', checked: zone?.enabled ?? true } });
   const problem = el('p', { className: 'error', attrs: { role: 'alert' } });
@@ -104,27 +132,48 @@ function zoneForm(zone: CarerSafeZone | null, context: ZoneEditorContext, close:
 
   const form = el(
     'form',
-    { className: 'zone-form', attrs: { novalidate: true, 'aria-label': zone ? `Change ${zone.name}` : 'New safe zone' } },
+    {
+      className: 'zone-form',
+      attrs: { novalidate: true, 'aria-label': zone ? `Change ${zone.name}` : 'New safe zone' },
+    },
     field('Zone name', name, 'name'),
     circle ? field('Centre latitude', lat, 'shape.lat') : null,
     circle ? field('Centre longitude', lon, 'shape.lon') : null,
     circle ? useHere : null,
-    circle ? field('Radius in metres', radius, 'shape.radiusM') : el('p', { className: 'muted', text: 'This area was drawn by the alarm centre; its shape is kept.' }),
+    circle
+      ? field('Radius in metres', radius, 'shape.radiusM')
+      : el('p', { className: 'muted', text: 'This area was drawn by the alarm centre; its shape is kept.' }),
     labelled('Zone is on', enabled, 'field inline'),
     problem,
-    el('div', { className: 'buttons' }, el('button', { attrs: { type: 'submit' }, text: zone ? 'Save zone' : 'Add zone' }), el('button', { attrs: { type: 'button' }, text: 'Cancel', on: { click: close } }), zone ? remove : null),
+    el(
+      'div',
+      { className: 'buttons' },
+      el('button', { attrs: { type: 'submit' }, text: zone ? 'Save zone' : 'Add zone' }),
+      el('button', { attrs: { type: 'button' }, text: 'Cancel', on: { click: close } }),
+      zone ? remove : null,
+    ),
   );
 
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     problem.textContent = '';
     for (const message of fieldProblems.values()) message.textContent = '';
-    const blank = circle ? ([[lat, 'shape.lat'], [lon, 'shape.lon'], [radius, 'shape.radiusM']] as const).filter(([control]) => control.value.trim() === '') : [];
+    const blank = circle
+      ? (
+          [
+            [lat, 'shape.lat'],
+            [lon, 'shape.lon'],
+            [radius, 'shape.radiusM'],
+          ] as const
+        ).filter(([control]) => control.value.trim() === '')
+      : [];
     for (const [, key] of blank) fieldProblems.get(key)!.textContent = 'needed';
     if (blank.length) return;
     const body: SafeZoneInput = {
       name: name.value,
-      shape: circle ? { type: 'circle', lat: Number(lat.value), lon: Number(lon.value), radiusM: Number(radius.value) } : zone!.shape,
+      shape: circle
+        ? { type: 'circle', lat: Number(lat.value), lon: Number(lon.value), radiusM: Number(radius.value) }
+        : zone!.shape,
       activeHours: zone?.activeHours ?? null,
       enabled: enabled.checked,
     };

@@ -14,7 +14,12 @@ const OUTCOMES = [
 ] as const;
 const WEARER = 'wearer';
 /** Quick texts for the wearer's device (spec command `message`, at most 160 characters). */
-export const QUICK_MESSAGES = ['Help is on the way', 'We are calling you now', 'Stay where you are if you can', 'Your alarm has been passed to the police'];
+export const QUICK_MESSAGES = [
+  'Help is on the way',
+  'We are calling you now',
+  'Stay where you are if you can',
+  'Your alarm has been passed to the police',
+];
 const MESSAGE_MAX = 160;
 
 export interface ActionPanel {
@@ -35,7 +40,13 @@ export function createActionPanel(options: {
   const hint = el('p', { className: 'action-hint' });
   let detail: AlarmDetailView | null = null;
 
-  async function act(form: ActionForm, tail: string, body: unknown, what: string, fieldForCode?: Record<string, string>): Promise<boolean> {
+  async function act(
+    form: ActionForm,
+    tail: string,
+    body: unknown,
+    what: string,
+    fieldForCode?: Record<string, string>,
+  ): Promise<boolean> {
     status.textContent = '';
     const alarm = await form.post(path(tail), body, fieldForCode);
     if (!alarm) return false;
@@ -60,7 +71,12 @@ export function createActionPanel(options: {
       const note = optional(callNote);
       const contact = detail?.contacts.find((c) => c.id === who.value);
       const ok = contact
-        ? await act(form, 'actions', { kind: 'called_contact', contactName: contact.name, contactId: contact.id, outcome, note }, `called ${contact.name}: ${words}`)
+        ? await act(
+            form,
+            'actions',
+            { kind: 'called_contact', contactName: contact.name, contactId: contact.id, outcome, note },
+            `called ${contact.name}: ${words}`,
+          )
         : await act(form, 'actions', { kind: 'called_wearer', outcome, note }, `called the wearer: ${words}`);
       if (ok) callNote.value = '';
     },
@@ -83,7 +99,12 @@ export function createActionPanel(options: {
     buttons: [button('Passed to police')],
     async onSubmit(form) {
       // The URN goes exactly as the police issued it (no case change): the ARC keeps it so too.
-      const ok = await act(form, 'actions', { kind: 'passed_to_police', urn: optional(urn), reference: optional(policeReference) }, 'passed to police');
+      const ok = await act(
+        form,
+        'actions',
+        { kind: 'passed_to_police', urn: optional(urn), reference: optional(policeReference) },
+        'passed to police',
+      );
       if (ok) policeReference.value = '';
     },
   });
@@ -94,7 +115,15 @@ export function createActionPanel(options: {
     fields: [['reference', 'Ambulance reference (optional)', ambulanceReference]],
     buttons: [button('Passed to ambulance')],
     async onSubmit(form) {
-      if (await act(form, 'actions', { kind: 'passed_to_ambulance', reference: optional(ambulanceReference) }, 'passed to ambulance')) ambulanceReference.value = '';
+      if (
+        await act(
+          form,
+          'actions',
+          { kind: 'passed_to_ambulance', reference: optional(ambulanceReference) },
+          'passed to ambulance',
+        )
+      )
+        ambulanceReference.value = '';
     },
   });
 
@@ -139,7 +168,9 @@ export function createActionPanel(options: {
     'select',
     null,
     el('option', { attrs: { value: '' }, text: 'Choose a closure code…' }),
-    ...options.closureCodes.map((c) => el('option', { attrs: { value: c.code }, text: c.noteRequired ? `${c.label} (note required)` : c.label })),
+    ...options.closureCodes.map((c) =>
+      el('option', { attrs: { value: c.code }, text: c.noteRequired ? `${c.label} (note required)` : c.label }),
+    ),
   );
   const closureNote = textarea(2);
   // Mandatory plan steps not logged block a genuine closure unless overridden with a reason.
@@ -160,7 +191,10 @@ export function createActionPanel(options: {
       if (!code) return form.showFieldError('closureCode', 'Choose a closure code');
       // The ARC refuses a genuine code without a note (ARC_ERR_CLOSURE_NOTE_REQUIRED): say it here.
       const body = { closureCode: code.code, note: optional(closureNote), override: optional(overrideReason) };
-      const ok = await act(form, 'resolve', body, `resolved: ${code.label}`, { ARC_ERR_CLOSURE_NOTE_REQUIRED: 'note', ARC_ERR_PLAN_STEPS_OPEN: 'override' });
+      const ok = await act(form, 'resolve', body, `resolved: ${code.label}`, {
+        ARC_ERR_CLOSURE_NOTE_REQUIRED: 'note',
+        ARC_ERR_PLAN_STEPS_OPEN: 'override',
+      });
       if (ok) closureNote.value = overrideReason.value = '';
     },
   });
@@ -196,7 +230,9 @@ export function createActionPanel(options: {
       for (const form of working) form.element.hidden = !mayAct;
       if (alarm.flags.silent === true) tell.element.hidden = true;
       const open = plan?.progress.mandatoryOpen ?? [];
-      mandatoryHint.textContent = open.length ? `Mandatory plan step${open.length > 1 ? 's' : ''} ${open.join(', ')} not logged: a genuine closure needs ${open.length > 1 ? 'them' : 'it'}, or a reason to override.` : '';
+      mandatoryHint.textContent = open.length
+        ? `Mandatory plan step${open.length > 1 ? 's' : ''} ${open.join(', ')} not logged: a genuine closure needs ${open.length > 1 ? 'them' : 'it'}, or a reason to override.`
+        : '';
       mandatoryHint.hidden = open.length === 0;
       overrideReason.closest('.field')!.toggleAttribute('hidden', open.length === 0);
       annotate.element.hidden = alarm.status !== 'resolved';
@@ -214,7 +250,12 @@ export function createActionPanel(options: {
       const chosen = who.value;
       who.replaceChildren(
         el('option', { attrs: { value: WEARER }, text: `Wearer${wearer ? `: ${wearer.name}` : ''}` }),
-        ...contacts.map((c) => el('option', { attrs: { value: c.id }, text: `${c.position}. ${c.name}${c.relationship ? ` (${c.relationship})` : ''}` })),
+        ...contacts.map((c) =>
+          el('option', {
+            attrs: { value: c.id },
+            text: `${c.position}. ${c.name}${c.relationship ? ` (${c.relationship})` : ''}`,
+          }),
+        ),
       );
       const stepContact = plan?.steps[plan.current]?.contact;
       const suggested = stepContact ? contacts.find((c) => c.position === stepContact.position)?.id : undefined;

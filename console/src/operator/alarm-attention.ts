@@ -13,7 +13,8 @@ export const waitingForAccept = (alarm: AlarmView) => alarm.status === 'raised' 
 /** The most urgent priority among alarms nobody has accepted, or null when there are none. */
 export function mostUrgentWaiting(alarms: Iterable<AlarmView>): number | null {
   let best: number | null = null;
-  for (const alarm of alarms) if (waitingForAccept(alarm) && (best === null || alarm.priority < best)) best = alarm.priority;
+  for (const alarm of alarms)
+    if (waitingForAccept(alarm) && (best === null || alarm.priority < best)) best = alarm.priority;
   return best;
 }
 
@@ -21,7 +22,12 @@ export function mostUrgentWaiting(alarms: Iterable<AlarmView>): number | null {
  * Whether to sound now: an alarm is waiting and the most urgent one's interval has passed since
  * the last sound (whatever made it), or the connection is lost and its interval has passed.
  */
-export function shouldSound(input: { alarms: Iterable<AlarmView>; connected: boolean; lastSoundAt: number; now: number }): boolean {
+export function shouldSound(input: {
+  alarms: Iterable<AlarmView>;
+  connected: boolean;
+  lastSoundAt: number;
+  now: number;
+}): boolean {
   const since = input.now - input.lastSoundAt;
   if (!input.connected) return since >= CONNECTION_LOST_REPEAT_MS;
   const priority = mostUrgentWaiting(input.alarms);
@@ -30,5 +36,7 @@ export function shouldSound(input: { alarms: Iterable<AlarmView>; connected: boo
 
 /** The arrivals bar: alarms nobody has accepted, most urgent then oldest first. */
 export function waitingAlarms(alarms: Iterable<AlarmView>): AlarmView[] {
-  return [...alarms].filter(waitingForAccept).sort((a, b) => a.priority - b.priority || Date.parse(a.receivedAt) - Date.parse(b.receivedAt));
+  return [...alarms]
+    .filter(waitingForAccept)
+    .sort((a, b) => a.priority - b.priority || Date.parse(a.receivedAt) - Date.parse(b.receivedAt));
 }

@@ -2,7 +2,13 @@
 // note, the history, the notifications, the map and the actions. Reloaded from GET
 // /api/alarms/:id whenever the alarm changes or the page resynchronises; the map and the action
 // forms are kept across reloads (a half-typed note survives a push).
-import type { AlarmDetailView, AlarmView, ClosureCodeOption, DeviceMoved, UserView } from '../../../api/live/console-contract.js';
+import type {
+  AlarmDetailView,
+  AlarmView,
+  ClosureCodeOption,
+  DeviceMoved,
+  UserView,
+} from '../../../api/live/console-contract.js';
 import { callApi } from '../shared/api-client.js';
 import { el, type Child } from '../shared/element.js';
 import { clockText, durationText, whenText } from '../shared/format.js';
@@ -68,7 +74,10 @@ export function createAlarmDetail(container: HTMLElement, deps: AlarmDetailDeps)
     const open = next.alarm.status !== 'resolved';
     if (!open || !next.wearer?.hasAccessInfo) return accessBox.replaceChildren();
     if (accessShown?.alarmId === next.alarm.id) {
-      return accessBox.replaceChildren(el('h3', { text: 'Access information' }), el('p', { className: 'access-text', text: accessShown.text ?? 'None recorded.' }));
+      return accessBox.replaceChildren(
+        el('h3', { text: 'Access information' }),
+        el('p', { className: 'access-text', text: accessShown.text ?? 'None recorded.' }),
+      );
     }
     const error = el('p', { className: 'form-error', attrs: { role: 'alert' } });
     const show = el('button', {
@@ -76,7 +85,10 @@ export function createAlarmDetail(container: HTMLElement, deps: AlarmDetailDeps)
       text: 'Show access information (key safe, door, pets, hazards) — audited',
       on: {
         async click() {
-          const result = await callApi<{ accessInfo: string | null }>('POST', `/api/alarms/${next.alarm.id}/access-info`);
+          const result = await callApi<{ accessInfo: string | null }>(
+            'POST',
+            `/api/alarms/${next.alarm.id}/access-info`,
+          );
           if (!result.ok) return void (error.textContent = result.error.message);
           accessShown = { alarmId: next.alarm.id, text: result.body.accessInfo };
           drawAccess(detail ?? next);
@@ -120,7 +132,10 @@ export function createAlarmDetail(container: HTMLElement, deps: AlarmDetailDeps)
     if (!result.ok) {
       // Keep what is shown if it is only the network: the connection line says so.
       if (!detail) {
-        message.textContent = result.error.code === 'ARC_ERR_ALARM_NOT_FOUND' ? 'No such alarm.' : `The alarm could not be loaded: ${result.error.message}`;
+        message.textContent =
+          result.error.code === 'ARC_ERR_ALARM_NOT_FOUND'
+            ? 'No such alarm.'
+            : `The alarm could not be loaded: ${result.error.message}`;
         container.replaceChildren(message);
       }
       return;
@@ -133,14 +148,18 @@ export function createAlarmDetail(container: HTMLElement, deps: AlarmDetailDeps)
     detail = next;
     const { alarm } = next;
     if (first) {
-      panel = createActionPanel({ alarmId: alarm.id, closureCodes: deps.closureCodes, done: (a) => {
+      panel = createActionPanel({
+        alarmId: alarm.id,
+        closureCodes: deps.closureCodes,
+        done: (a) => {
           // Resolving here closes the panel: the operator's job on it is done. A resolved alarm
           // opened again (from its address) can still be annotated.
           const justResolved = a.status === 'resolved' && detail?.alarm.status !== 'resolved';
           deps.applied(a);
           if (justResolved) deps.onClose();
           else refresh();
-        } });
+        },
+      });
       actionsSlot.replaceChildren(panel.element);
       container.replaceChildren(header, acceptError, amber, body);
       map = createDetailMap(deps.tiles, next);
@@ -164,14 +183,26 @@ export function createAlarmDetail(container: HTMLElement, deps: AlarmDetailDeps)
   /** The title line: priority, type, wearer, Accept (while nobody holds it) and Close. */
   function titleOf(alarm: AlarmView): HTMLElement {
     const acceptButton =
-      alarm.status === 'raised' && !alarm.owner ? el('button', { className: 'primary', text: 'Accept', on: { click: () => void accept() } }) : null;
+      alarm.status === 'raised' && !alarm.owner
+        ? el('button', { className: 'primary', text: 'Accept', on: { click: () => void accept() } })
+        : null;
     return el(
       'div',
       { className: 'detail-title' },
-      el('h2', { attrs: { id: 'detail-heading' } }, el('span', { className: `priority priority-${alarm.priority}`, text: `P${alarm.priority}` }), ` ${alarmTypeText(alarm)} — ${wearerText(alarm)}`),
+      el(
+        'h2',
+        { attrs: { id: 'detail-heading' } },
+        el('span', { className: `priority priority-${alarm.priority}`, text: `P${alarm.priority}` }),
+        ` ${alarmTypeText(alarm)} — ${wearerText(alarm)}`,
+      ),
       acceptButton,
       // Closes this panel only (the alarm stays as it is): said so, apart from Accept.
-      el('button', { className: 'close', text: '✕ Close panel', attrs: { 'aria-label': 'Close this panel (the alarm stays open)', title: 'Back to the queue (Esc)' }, on: { click: () => deps.onClose() } }),
+      el('button', {
+        className: 'close',
+        text: '✕ Close panel',
+        attrs: { 'aria-label': 'Close this panel (the alarm stays open)', title: 'Back to the queue (Esc)' },
+        on: { click: () => deps.onClose() },
+      }),
     );
   }
 
@@ -185,14 +216,22 @@ export function createAlarmDetail(container: HTMLElement, deps: AlarmDetailDeps)
         'p',
         { className: 'detail-facts' },
         fact('Status', alarm.owner ? `${statusText(alarm)} by ${alarm.owner.name}` : statusText(alarm)),
-        fact('Received', `${whenText(alarm.receivedAt, now)} (${durationText(now - Date.parse(alarm.receivedAt))} ago)`, 'detail-age'),
+        fact(
+          'Received',
+          `${whenText(alarm.receivedAt, now)} (${durationText(now - Date.parse(alarm.receivedAt))} ago)`,
+          'detail-age',
+        ),
         alarm.status === 'raised' ? fact('Accept by', deadlineText(alarm, now), 'detail-deadline') : null,
         fact('Device', alarm.deviceLabel || alarm.deviceId),
         alarm.closureCode ? fact('Closure', closureLabels.get(alarm.closureCode) ?? alarm.closureCode) : null,
         alarm.verified ? fact('Verified', alarm.verified) : null,
         detail.linkedAlarmIds.length ? fact('Linked alarms', String(detail.linkedAlarmIds.length)) : null,
       ),
-      el('p', { className: 'detail-marks' }, ...alarmMarks(alarm).map((m) => el('span', { className: `mark mark-${m.kind}`, text: m.text }))),
+      el(
+        'p',
+        { className: 'detail-marks' },
+        ...alarmMarks(alarm).map((m) => el('span', { className: `mark mark-${m.kind}`, text: m.text })),
+      ),
     );
   }
 
@@ -265,7 +304,8 @@ export function createAlarmDetail(container: HTMLElement, deps: AlarmDetailDeps)
       if (!detail) return;
       const now = deps.now();
       const age = container.querySelector('.detail-age .value');
-      if (age) age.textContent = `${whenText(detail.alarm.receivedAt, now)} (${durationText(now - Date.parse(detail.alarm.receivedAt))} ago)`;
+      if (age)
+        age.textContent = `${whenText(detail.alarm.receivedAt, now)} (${durationText(now - Date.parse(detail.alarm.receivedAt))} ago)`;
       const deadline = container.querySelector('.detail-deadline .value');
       if (deadline) deadline.textContent = deadlineText(detail.alarm, now);
     },
@@ -273,7 +313,12 @@ export function createAlarmDetail(container: HTMLElement, deps: AlarmDetailDeps)
 }
 
 function fact(name: string, value: string, className = ''): HTMLElement {
-  return el('span', { className: `fact ${className}` }, el('span', { className: 'name', text: `${name}: ` }), el('span', { className: 'value', text: value }));
+  return el(
+    'span',
+    { className: `fact ${className}` },
+    el('span', { className: 'name', text: `${name}: ` }),
+    el('span', { className: 'value', text: value }),
+  );
 }
 
 function section(box: HTMLElement, title: string, ...content: Child[]): void {
@@ -302,7 +347,12 @@ function drawWearer(box: HTMLElement, detail: AlarmDetailView): void {
       ...item('Police URN', wearer.urn ?? 'none'),
       ...item(
         'Police response',
-        wearer.policeWithdrawn ? el('strong', { className: 'withdrawn', text: `Withdrawn: ${wearer.policeWithdrawnReason ?? 'no reason recorded'}` }) : 'Available',
+        wearer.policeWithdrawn
+          ? el('strong', {
+              className: 'withdrawn',
+              text: `Withdrawn: ${wearer.policeWithdrawnReason ?? 'no reason recorded'}`,
+            })
+          : 'Available',
       ),
     ),
     el('h3', { text: 'Contacts' }),
@@ -349,38 +399,68 @@ function drawPlan(box: HTMLElement, detail: AlarmDetailView): void {
   section(
     box,
     'Response plan',
-    progress.complete ? el('p', { className: 'plan-complete', attrs: { role: 'status' }, text: 'Plan complete: every step has an outcome.' }) : null,
+    progress.complete
+      ? el('p', {
+          className: 'plan-complete',
+          attrs: { role: 'status' },
+          text: 'Plan complete: every step has an outcome.',
+        })
+      : null,
     el(
       'ol',
       { className: 'plan' },
       ...plan.steps.map((step, i) => {
         const p = progress.steps[i];
-        const mark = p.current && (p.state === 'todo' || p.state === 'sending') ? { tick: '▶', words: STEP_MARK[p.state].words } : STEP_MARK[p.state];
+        const mark =
+          p.current && (p.state === 'todo' || p.state === 'sending')
+            ? { tick: '▶', words: STEP_MARK[p.state].words }
+            : STEP_MARK[p.state];
         return el(
           'li',
-          { className: `step step-${p.state}${p.current ? ' step-current' : ''}`, attrs: { 'aria-current': p.current ? 'step' : null } },
+          {
+            className: `step step-${p.state}${p.current ? ' step-current' : ''}`,
+            attrs: { 'aria-current': p.current ? 'step' : null },
+          },
           el('span', { className: 'tick', attrs: { 'aria-hidden': 'true' }, text: mark.tick }),
-          el('span', { className: 'step-who', text: `${step.who}${step.automatic ? ` (automatic ${step.how})` : ''}${step.mandatory ? ' · must be logged' : ''}` }),
+          el('span', {
+            className: 'step-who',
+            text: `${step.who}${step.automatic ? ` (automatic ${step.how})` : ''}${step.mandatory ? ' · must be logged' : ''}`,
+          }),
           el('span', { className: 'step-instruction', text: step.instruction }),
           step.callNumbers.length
-            ? el('span', { className: 'step-call' }, ...step.callNumbers.flatMap((n, k) => [k ? ' · ' : '', callLink(n.number, `Call ${n.label}: ${n.number}`)]))
+            ? el(
+                'span',
+                { className: 'step-call' },
+                ...step.callNumbers.flatMap((n, k) => [
+                  k ? ' · ' : '',
+                  callLink(n.number, `Call ${n.label}: ${n.number}`),
+                ]),
+              )
             : null,
-          mark.words ? el('span', { className: 'step-state', text: `${mark.words}${p.reason ? `: ${p.reason}` : ''}` }) : null,
+          mark.words
+            ? el('span', { className: 'step-state', text: `${mark.words}${p.reason ? `: ${p.reason}` : ''}` })
+            : null,
           p.offer ? el('span', { className: 'step-offer', text: p.offer }) : null,
           step.note ? el('span', { className: 'step-note', text: `Plan note: ${step.note}` }) : null,
-          step.doNotCallAudibly ? el('span', { className: 'mark mark-discreet', text: 'Do not call back audibly' }) : null,
+          step.doNotCallAudibly
+            ? el('span', { className: 'mark mark-discreet', text: 'Do not call back audibly' })
+            : null,
           step.blocked && p.state !== 'skipped'
             ? el(
                 'span',
                 { className: 'step-blocked' },
                 `Blocked: ${step.blocked.reason}`,
-                step.blocked.alternative ? ` — instead call ${step.blocked.alternative.name}${step.blocked.alternative.phone ? ` on ${step.blocked.alternative.phone}` : ''}` : '',
+                step.blocked.alternative
+                  ? ` — instead call ${step.blocked.alternative.name}${step.blocked.alternative.phone ? ` on ${step.blocked.alternative.phone}` : ''}`
+                  : '',
               )
             : null,
         );
       }),
     ),
-    detail.alarm.stepDueAt && !progress.complete ? el('p', { className: 'muted', text: `Current step due by ${clockText(detail.alarm.stepDueAt)}` }) : null,
+    detail.alarm.stepDueAt && !progress.complete
+      ? el('p', { className: 'muted', text: `Current step due by ${clockText(detail.alarm.stepDueAt)}` })
+      : null,
   );
 }
 
@@ -391,8 +471,30 @@ function drawHistory(box: HTMLElement, entries: ReturnType<typeof alarmHistory>,
     el(
       'table',
       { className: 'history' },
-      el('thead', null, el('tr', null, el('th', { text: 'Time', attrs: { scope: 'col' } }), el('th', { text: 'Who', attrs: { scope: 'col' } }), el('th', { text: 'What', attrs: { scope: 'col' } }))),
-      el('tbody', null, ...entries.map((e) => el('tr', null, el('td', { className: 'time', text: whenText(e.at, now) }), el('td', { text: e.who }), el('td', { text: e.what })))),
+      el(
+        'thead',
+        null,
+        el(
+          'tr',
+          null,
+          el('th', { text: 'Time', attrs: { scope: 'col' } }),
+          el('th', { text: 'Who', attrs: { scope: 'col' } }),
+          el('th', { text: 'What', attrs: { scope: 'col' } }),
+        ),
+      ),
+      el(
+        'tbody',
+        null,
+        ...entries.map((e) =>
+          el(
+            'tr',
+            null,
+            el('td', { className: 'time', text: whenText(e.at, now) }),
+            el('td', { text: e.who }),
+            el('td', { text: e.what }),
+          ),
+        ),
+      ),
     ),
   );
 }
@@ -406,7 +508,15 @@ function drawNotifications(box: HTMLElement, detail: AlarmDetailView): void {
       ? el(
           'table',
           { className: 'notifications' },
-          el('thead', null, el('tr', null, ...['Channel', 'To', 'Status', 'Tries'].map((h) => el('th', { text: h, attrs: { scope: 'col' } })))),
+          el(
+            'thead',
+            null,
+            el(
+              'tr',
+              null,
+              ...['Channel', 'To', 'Status', 'Tries'].map((h) => el('th', { text: h, attrs: { scope: 'col' } })),
+            ),
+          ),
           el(
             'tbody',
             null,
@@ -416,7 +526,12 @@ function drawNotifications(box: HTMLElement, detail: AlarmDetailView): void {
                 { className: `notification-${n.status}` },
                 el('td', { text: n.channel }),
                 el('td', { text: `${n.recipient} (${n.audience})` }),
-                el('td', { text: n.status === 'failed' || (n.status === 'pending' && n.lastError) ? `${n.status}: ${n.lastError ?? ''}` : n.status }),
+                el('td', {
+                  text:
+                    n.status === 'failed' || (n.status === 'pending' && n.lastError)
+                      ? `${n.status}: ${n.lastError ?? ''}`
+                      : n.status,
+                }),
                 el('td', { text: String(n.attempts) }),
               ),
             ),

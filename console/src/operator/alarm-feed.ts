@@ -2,7 +2,13 @@
 // snapshot on every (re)connect, the Socket.IO pushes for changes between. The server stores no
 // socket events, so nothing here trusts the socket alone. Pushes are parsed with the contract's
 // schemas (STYLE habit 6): anything else is dropped rather than drawn half.
-import { AlarmView, DeviceMoved, FOLLOW_BATCH_MAX, OPERATOR_NAMESPACE, alarmObjectsOf } from '../../../api/live/console-contract.js';
+import {
+  AlarmView,
+  DeviceMoved,
+  FOLLOW_BATCH_MAX,
+  OPERATOR_NAMESPACE,
+  alarmObjectsOf,
+} from '../../../api/live/console-contract.js';
 import { callApi } from '../shared/api-client.js';
 import { openLiveSocket, type ConnectionState, type RefusalCode } from '../shared/live-socket.js';
 import { applyAlarm, type AlarmQueue } from './alarm-queue.js';
@@ -75,7 +81,8 @@ export function startAlarmFeed(handlers: AlarmFeedHandlers): AlarmFeed {
     const result = await callApi<unknown>('GET', '/api/alarms?form=rows');
     if (stopped || mine !== generation) return;
     if (!result.ok) {
-      if (result.error.code === 'ARC_ERR_AUTH_REQUIRED' || result.error.code === 'ARC_ERR_FORBIDDEN') return handlers.onRefused(result.error.code);
+      if (result.error.code === 'ARC_ERR_AUTH_REQUIRED' || result.error.code === 'ARC_ERR_FORBIDDEN')
+        return handlers.onRefused(result.error.code);
       handlers.onState('offline');
       retry = setTimeout(() => mine === generation && !stopped && void resync(), RETRY_MS);
       return;

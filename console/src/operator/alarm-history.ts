@@ -8,9 +8,15 @@ export interface HistoryEntry {
   what: string;
 }
 
-const OUTCOME_WORDS: Record<string, string> = { answered: 'answered', no_answer: 'no answer', voicemail: 'voicemail', engaged: 'engaged' };
+const OUTCOME_WORDS: Record<string, string> = {
+  answered: 'answered',
+  no_answer: 'no answer',
+  voicemail: 'voicemail',
+  engaged: 'engaged',
+};
 
-const text = (value: unknown) => (typeof value === 'string' ? value : value === undefined || value === null ? '' : JSON.stringify(value));
+const text = (value: unknown) =>
+  typeof value === 'string' ? value : value === undefined || value === null ? '' : JSON.stringify(value);
 const withNote = (line: string, note: unknown) => (typeof note === 'string' && note ? `${line}: “${note}”` : line);
 
 export function actionText(kind: string, detail: Record<string, unknown>, closureLabels: Map<string, string>): string {
@@ -26,19 +32,31 @@ export function actionText(kind: string, detail: Record<string, unknown>, closur
     case 'called_wearer':
       return withNote(`Called the wearer: ${OUTCOME_WORDS[text(detail.outcome)] ?? text(detail.outcome)}`, detail.note);
     case 'called_contact':
-      return withNote(`Called ${text(detail.contactName)}: ${OUTCOME_WORDS[text(detail.outcome)] ?? text(detail.outcome)}`, detail.note);
+      return withNote(
+        `Called ${text(detail.contactName)}: ${OUTCOME_WORDS[text(detail.outcome)] ?? text(detail.outcome)}`,
+        detail.note,
+      );
     case 'contact_notified':
       return withNote(`Told ${text(detail.contactName)} by ${text(detail.how)}`, detail.note);
     case 'message_wearer':
       return `Told the wearer: “${text(detail.text)}”`;
     case 'passed_to_police':
-      return withNote(`Passed to police (URN ${text(detail.urn)}${detail.reference ? `, reference ${text(detail.reference)}` : ''})`, detail.note);
+      return withNote(
+        `Passed to police (URN ${text(detail.urn)}${detail.reference ? `, reference ${text(detail.reference)}` : ''})`,
+        detail.note,
+      );
     case 'passed_to_ambulance':
-      return withNote(`Passed to ambulance${detail.reference ? ` (reference ${text(detail.reference)})` : ''}`, detail.note);
+      return withNote(
+        `Passed to ambulance${detail.reference ? ` (reference ${text(detail.reference)})` : ''}`,
+        detail.note,
+      );
     case 'verified':
       return withNote(`Verified ${text(detail.verdict)}`, detail.note);
     case 'resolve':
-      return withNote(`Resolved: ${closureLabels.get(text(detail.closureCode)) ?? text(detail.closureCode)}`, detail.note);
+      return withNote(
+        `Resolved: ${closureLabels.get(text(detail.closureCode)) ?? text(detail.closureCode)}`,
+        detail.note,
+      );
     case 'escalated.overdue':
       return 'Overdue: not accepted in time, announced again';
     case 'escalated.supervisors':
@@ -70,5 +88,8 @@ export function alarmHistory(detail: AlarmDetailView, closureLabels: Map<string,
     ...detail.actions.map((a) => ({ at: a.at, who: a.actor, what: actionText(a.kind, a.detail, closureLabels) })),
   ];
   // Stable: at equal times, events (the cause) stay before actions.
-  return entries.map((e, i) => ({ e, i })).sort((a, b) => Date.parse(a.e.at) - Date.parse(b.e.at) || a.i - b.i).map(({ e }) => e);
+  return entries
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => Date.parse(a.e.at) - Date.parse(b.e.at) || a.i - b.i)
+    .map(({ e }) => e);
 }

@@ -11,7 +11,7 @@ const ann = { id: 'u', name: 'Ann' };
 /** A small deterministic random source, so a failure can be rerun. */
 function random(seed: number): () => number {
   let s = seed;
-  return () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  return () => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 }
 
 function randomAlarm(next: () => number, id: string): AlarmView {
@@ -46,6 +46,10 @@ describe('resortOne: the order kept by binary search', () => {
     const next = random(7);
     const queue: AlarmQueue = new Map();
     for (let i = 0; i < 300; i++) applyAlarm(queue, randomAlarm(next, `b${String(i).padStart(3, '0')}`));
-    expect(orderedAlarms(queue).filter(waitingForAccept).map((a) => a.id)).toEqual(waitingAlarms(queue.values()).map((a) => a.id));
+    expect(
+      orderedAlarms(queue)
+        .filter(waitingForAccept)
+        .map((a) => a.id),
+    ).toEqual(waitingAlarms(queue.values()).map((a) => a.id));
   });
 });

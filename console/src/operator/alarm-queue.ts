@@ -14,7 +14,12 @@ const held = (alarm: AlarmView) => (alarm.owner === null ? 0 : 1);
  * holds (an overdue unaccepted alarm never sits under one being handled); then longest waiting first.
  */
 export function compareAlarms(a: AlarmView, b: AlarmView): number {
-  return a.priority - b.priority || held(a) - held(b) || Date.parse(a.receivedAt) - Date.parse(b.receivedAt) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  return (
+    a.priority - b.priority ||
+    held(a) - held(b) ||
+    Date.parse(a.receivedAt) - Date.parse(b.receivedAt) ||
+    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+  );
 }
 
 export function orderedAlarms(queue: AlarmQueue): AlarmView[] {

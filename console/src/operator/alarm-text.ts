@@ -57,10 +57,12 @@ export interface Mark {
 export function alarmMarks(alarm: AlarmView): Mark[] {
   const marks: Mark[] = [];
   // BS 8484: an alarm not accepted in time is re-announced (level 1), then supervisors are told (2).
-  if (alarm.status === 'raised' && alarm.escalationLevel >= 2) marks.push({ kind: 'overdue', text: 'Overdue: supervisors told' });
+  if (alarm.status === 'raised' && alarm.escalationLevel >= 2)
+    marks.push({ kind: 'overdue', text: 'Overdue: supervisors told' });
   else if (alarm.status === 'raised' && alarm.escalationLevel >= 1) marks.push({ kind: 'overdue', text: 'Overdue' });
   // Spec, "PINs": nothing about a duress alarm may reach the device or the person holding it.
-  if (alarm.type === 'duress' || alarm.flags.silent === true) marks.push({ kind: 'duress', text: 'Duress: act silently' });
+  if (alarm.type === 'duress' || alarm.flags.silent === true)
+    marks.push({ kind: 'duress', text: 'Duress: act silently' });
   // Spec, `sos.discreet`: the wearer raised it covertly.
   if (alarm.discreet) marks.push({ kind: 'discreet', text: 'Do not call back audibly' });
   if (alarm.isTest) marks.push({ kind: 'test', text: 'Test' });
@@ -71,6 +73,7 @@ export function alarmMarks(alarm: AlarmView): Mark[] {
   if (alarm.condition === 'cleared') marks.push({ kind: 'info', text: 'Cleared' });
   if (alarm.flags.late === true) marks.push({ kind: 'info', text: 'Raised late' });
   const warnings = alarm.flags.warnings;
-  if (Array.isArray(warnings) && warnings.length > 0) marks.push({ kind: 'warning', text: `Device data: ${warnings.join(', ')}` });
+  if (Array.isArray(warnings) && warnings.length > 0)
+    marks.push({ kind: 'warning', text: `Device data: ${warnings.join(', ')}` });
   return marks;
 }

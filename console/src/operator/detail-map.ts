@@ -23,14 +23,25 @@ export function createDetailMap(tiles: MapTiles, detail: AlarmDetailView): Detai
   const readout = el('p', { className: 'map-readout', attrs: { 'aria-live': 'polite' } });
   const zonesText = el('p', { className: 'map-readout' });
   const addressText = el('p', { className: 'map-readout map-address', attrs: { hidden: true } });
-  const element = el('section', { className: 'detail-map', attrs: { 'aria-label': 'Map' } }, el('h3', { text: 'Map' }), view.element, readout, addressText, zonesText);
+  const element = el(
+    'section',
+    { className: 'detail-map', attrs: { 'aria-label': 'Map' } },
+    el('h3', { text: 'Map' }),
+    view.element,
+    readout,
+    addressText,
+    zonesText,
+  );
   let trail: Fix[] = [];
   let current: Fix | null = null;
   let fitted = false;
   let destroyed = false;
 
   // Where, in words: from the wearer's home and named zones (api/rules/place-words.ts), offline.
-  const home: NamedPlace[] = detail.wearer?.homeLat != null && detail.wearer.homeLon != null ? [{ name: 'Home', lat: detail.wearer.homeLat, lon: detail.wearer.homeLon }] : [];
+  const home: NamedPlace[] =
+    detail.wearer?.homeLat != null && detail.wearer.homeLon != null
+      ? [{ name: 'Home', lat: detail.wearer.homeLat, lon: detail.wearer.homeLon }]
+      : [];
   let places: NamedPlace[] = home;
 
   function draw(): void {

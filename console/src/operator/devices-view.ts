@@ -6,7 +6,12 @@
 // rows in view, plus a margin, exist in the page (spacer rows stand for the rest), each refilled
 // only when its device changed; the map is redrawn at most once a second, its markers clustered
 // past a few hundred (shared/map-view.ts).
-import { objectsOfRows, type DeviceMoved, type DeviceView, type WearerView } from '../../../api/live/console-contract.js';
+import {
+  objectsOfRows,
+  type DeviceMoved,
+  type DeviceView,
+  type WearerView,
+} from '../../../api/live/console-contract.js';
 import { callApi } from '../shared/api-client.js';
 import { byId, el } from '../shared/element.js';
 import { clockText, positionText, sinceText, whenText } from '../shared/format.js';
@@ -56,7 +61,10 @@ export function createDevicesView(deps: {
 
   async function load(): Promise<void> {
     // The compact form: each field's name once, not once per device (issue 14: 10,000 devices).
-    const [d, w] = await Promise.all([callApi<unknown>('GET', '/api/devices?form=rows'), callApi<{ wearers: WearerView[] }>('GET', '/api/wearers')]);
+    const [d, w] = await Promise.all([
+      callApi<unknown>('GET', '/api/devices?form=rows'),
+      callApi<{ wearers: WearerView[] }>('GET', '/api/wearers'),
+    ]);
     if (!visible) return;
     if (!d.ok) {
       summary.textContent = `The devices could not be loaded: ${d.error.message}`;
@@ -146,7 +154,8 @@ export function createDevicesView(deps: {
     placeRows(rowsBody, shown.length > VIRTUAL_FROM ? [spacerAbove, ...wanted, spacerBelow] : wanted);
     if (shown.length > VIRTUAL_FROM && wanted.length > 0) {
       // Rows are much alike; their mean height places the ones not drawn.
-      const measured = (wanted.at(-1)!.getBoundingClientRect().bottom - wanted[0].getBoundingClientRect().top) / wanted.length;
+      const measured =
+        (wanted.at(-1)!.getBoundingClientRect().bottom - wanted[0].getBoundingClientRect().top) / wanted.length;
       if (measured > 0 && Math.abs(measured - rowHeight) > 0.5) {
         const firstDraw = rowHeight === 0;
         rowHeight = measured;
@@ -157,7 +166,11 @@ export function createDevicesView(deps: {
     summary.textContent = `${shown.length} of ${devices.length} devices · ${devices.filter((d) => d.connected).length} online`;
     const withDevice = new Set(devices.map((d) => d.wearerId));
     const without = wearers.filter((w) => !withDevice.has(w.id));
-    loose.replaceChildren(...(without.length ? [el('h3', { text: 'Wearers without a device' }), el('p', { text: without.map((w) => w.name).join(', ') })] : []));
+    loose.replaceChildren(
+      ...(without.length
+        ? [el('h3', { text: 'Wearers without a device' }), el('p', { text: without.map((w) => w.name).join(', ') })]
+        : []),
+    );
     scheduleMap(shown, alarming);
   }
 
@@ -169,7 +182,12 @@ export function createDevicesView(deps: {
       map?.setMarkers(
         shown
           .filter((d) => d.position)
-          .map((d) => ({ key: d.id, ...d.position!, label: d.wearerName ?? (d.label || d.id), tone: alarming.has(d.id) ? 'alarm' : d.connected ? 'online' : 'offline' })),
+          .map((d) => ({
+            key: d.id,
+            ...d.position!,
+            label: d.wearerName ?? (d.label || d.id),
+            tone: alarming.has(d.id) ? 'alarm' : d.connected ? 'online' : 'offline',
+          })),
       );
       if (fitPending && map) {
         fitPending = false;
@@ -215,17 +233,38 @@ function fillRow(row: HTMLTableRowElement, d: DeviceView, now: number, alarming:
   row.replaceChildren(
     el('td', null, el('strong', { text: d.label || d.id }), el('br'), el('span', { className: 'muted', text: d.id })),
     el('td', { text: d.wearerName ?? 'no wearer' }),
-    el('td', null, el('span', { className: d.connected ? 'state state-online' : 'state state-offline', text: d.connected ? 'Online' : 'Offline' })),
-    el('td', null, d.lastSeenAt ? sinceText(d.lastSeenAt, now) : 'never', d.lastSeenAt ? el('span', { className: 'muted small', text: ` (${whenText(d.lastSeenAt, now)})` }) : null),
+    el(
+      'td',
+      null,
+      el('span', {
+        className: d.connected ? 'state state-online' : 'state state-offline',
+        text: d.connected ? 'Online' : 'Offline',
+      }),
+    ),
+    el(
+      'td',
+      null,
+      d.lastSeenAt ? sinceText(d.lastSeenAt, now) : 'never',
+      d.lastSeenAt ? el('span', { className: 'muted small', text: ` (${whenText(d.lastSeenAt, now)})` }) : null,
+    ),
     el('td', { className: batteryClass(d), text: batteryText(d) }),
-    el('td', { className: 'position' }, d.position ? positionText(d.position) : 'no position', d.position ? el('span', { className: 'muted small', text: ` at ${clockText(d.position.ts)}` }) : null),
+    el(
+      'td',
+      { className: 'position' },
+      d.position ? positionText(d.position) : 'no position',
+      d.position ? el('span', { className: 'muted small', text: ` at ${clockText(d.position.ts)}` }) : null,
+    ),
     el('td', { text: stateText(d, now, alarming) }),
   );
 }
 
 /** A row standing for the rows not drawn; hidden from screen readers. */
 function spacerRow(): HTMLTableRowElement {
-  return el('tr', { className: 'device-spacer', attrs: { 'aria-hidden': 'true' } }, el('td', { attrs: { colspan: COLUMNS } }));
+  return el(
+    'tr',
+    { className: 'device-spacer', attrs: { 'aria-hidden': 'true' } },
+    el('td', { attrs: { colspan: COLUMNS } }),
+  );
 }
 
 /** Puts the rows in this order, moving only those out of place. */
@@ -264,4 +303,5 @@ function batteryText(d: DeviceView): string {
   return `${Math.round(d.health.batt)} %${d.health.charging ? ', charging' : ''}`;
 }
 
-const batteryClass = (d: DeviceView) => (d.health.batt !== null && d.health.batt <= 20 && !d.health.charging ? 'battery-low' : '');
+const batteryClass = (d: DeviceView) =>
+  d.health.batt !== null && d.health.batt <= 20 && !d.health.charging ? 'battery-low' : '';

@@ -8,7 +8,10 @@ import { el } from '../shared/element.js';
 import { clockText } from '../shared/format.js';
 import { alarmTypeText } from './alarm-text.js';
 
-export function createFloodBar(container: HTMLElement, closureCodes: () => ClosureCodeOption[]): { draw(alarms: Iterable<AlarmView>): void } {
+export function createFloodBar(
+  container: HTMLElement,
+  closureCodes: () => ClosureCodeOption[],
+): { draw(alarms: Iterable<AlarmView>): void } {
   let shown = '';
   return {
     draw(alarms) {
@@ -27,19 +30,41 @@ export function createFloodBar(container: HTMLElement, closureCodes: () => Closu
 
 function groupForm(group: FloodGroup, sample: AlarmView, codes: ClosureCodeOption[]): HTMLElement {
   const words = `${group.alarmIds.length} × ${alarmTypeText(sample)}, ${clockText(group.firstAt)}–${clockText(group.lastAt)}`;
-  const reason = el('input', { attrs: { type: 'text', 'aria-label': `Reason for the flood: ${words}`, placeholder: 'What was it? e.g. mobile network outage' } });
-  const code = el('select', { attrs: { 'aria-label': `Closure code for the flood: ${words}` } }, ...codes.filter((c) => !c.genuine).map((c) => el('option', { attrs: { value: c.code }, text: c.label })));
+  const reason = el('input', {
+    attrs: {
+      type: 'text',
+      'aria-label': `Reason for the flood: ${words}`,
+      placeholder: 'What was it? e.g. mobile network outage',
+    },
+  });
+  const code = el(
+    'select',
+    { attrs: { 'aria-label': `Closure code for the flood: ${words}` } },
+    ...codes.filter((c) => !c.genuine).map((c) => el('option', { attrs: { value: c.code }, text: c.label })),
+  );
   const status = el('span', { attrs: { role: 'status' } });
   const send = el('button', { attrs: { type: 'submit' }, text: `Acknowledge all ${group.alarmIds.length}` });
-  const form = el('form', { className: 'flood', attrs: { 'aria-label': `Flood: ${words}` } }, el('strong', { text: `Flood: ${words}` }), reason, code, send, status);
+  const form = el(
+    'form',
+    { className: 'flood', attrs: { 'aria-label': `Flood: ${words}` } },
+    el('strong', { text: `Flood: ${words}` }),
+    reason,
+    code,
+    send,
+    status,
+  );
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     send.disabled = true;
-    const answer = await callApi<{ resolved: string[]; skipped: { id: string; code: string }[] }>('POST', '/api/alarms/flood-acknowledge', {
-      alarmIds: group.alarmIds,
-      closureCode: code.value,
-      reason: reason.value,
-    });
+    const answer = await callApi<{ resolved: string[]; skipped: { id: string; code: string }[] }>(
+      'POST',
+      '/api/alarms/flood-acknowledge',
+      {
+        alarmIds: group.alarmIds,
+        closureCode: code.value,
+        reason: reason.value,
+      },
+    );
     send.disabled = false;
     status.textContent = answer.ok
       ? `${answer.body.resolved.length} resolved${answer.body.skipped.length ? `, ${answer.body.skipped.length} left (held by someone or changed)` : ''}`

@@ -30,7 +30,14 @@ export function showHandoverNotes(container: HTMLElement, now: () => number): { 
     count.textContent = String(notes.length);
     list.replaceChildren(
       ...(notes.length
-        ? notes.map((n) => el('li', null, el('span', { className: 'muted', text: `${whenText(n.createdAt, now())}, ${n.author}: ` }), n.text))
+        ? notes.map((n) =>
+            el(
+              'li',
+              null,
+              el('span', { className: 'muted', text: `${whenText(n.createdAt, now())}, ${n.author}: ` }),
+              n.text,
+            ),
+          )
         : [el('li', { className: 'muted', text: 'No notes in the last 24 hours.' })]),
     );
   }

@@ -64,7 +64,12 @@ interface StaffingBody {
     hour: number;
     operators: number;
     erlangC: { within10: number; within40: number };
-    simulated: { within10: number; within40: number; abandonedShare: number; byPriority: { priority: number; within10: number }[] };
+    simulated: {
+      within10: number;
+      within40: number;
+      abandonedShare: number;
+      byPriority: { priority: number; within10: number }[];
+    };
   } | null;
   rows: StaffingRow[];
 }
@@ -73,7 +78,14 @@ interface ForecastBody {
   reason?: string;
   method?: string;
   bandShare?: number;
-  backtest?: { heldBackWeeks: number; meanAbsError: number; seasonalNaiveMeanAbsError: number; bandCoverage: number; actualTotal: number; forecastTotal: number };
+  backtest?: {
+    heldBackWeeks: number;
+    meanAbsError: number;
+    seasonalNaiveMeanAbsError: number;
+    bandCoverage: number;
+    actualTotal: number;
+    forecastTotal: number;
+  };
   recent?: { at: string; count: number }[];
   hours?: { at: string; mean: number; low: number; high: number }[];
 }
@@ -92,8 +104,10 @@ export interface InsightView {
   hide(): void;
 }
 
-const pct = (share: number | null | undefined) => (share === null || share === undefined ? '–' : `${(Math.floor(share * 1000) / 10).toFixed(1)} %`);
-const csvLink = (href: string, what: string) => el('a', { className: 'csv-link', attrs: { href, download: '' }, text: `${what} as CSV` });
+const pct = (share: number | null | undefined) =>
+  share === null || share === undefined ? '–' : `${(Math.floor(share * 1000) / 10).toFixed(1)} %`;
+const csvLink = (href: string, what: string) =>
+  el('a', { className: 'csv-link', attrs: { href, download: '' }, text: `${what} as CSV` });
 
 export function createInsightView(): InsightView {
   const status = byId('insight-status');
@@ -120,13 +134,17 @@ export function createInsightView(): InsightView {
   const organisationSelect = byId<HTMLSelectElement>('insight-organisation');
   const weeks = () => Math.max(4, Math.min(104, Number(weeksInput.value) || 12));
   /** The period and organisation of every request (and of every CSV link). */
-  const scope = () => `weeks=${weeks()}${organisationSelect.value ? `&organisationId=${organisationSelect.value}` : ''}`;
+  const scope = () =>
+    `weeks=${weeks()}${organisationSelect.value ? `&organisationId=${organisationSelect.value}` : ''}`;
   const organisationScope = () => (organisationSelect.value ? `&organisationId=${organisationSelect.value}` : '');
 
   async function loadOrganisations(): Promise<void> {
     const result = await callApi<{ organisations: { id: string; name: string }[] }>('GET', '/api/organisations');
     if (!result.ok) return;
-    organisationSelect.replaceChildren(el('option', { attrs: { value: '' }, text: 'All' }), ...result.body.organisations.map((o) => el('option', { attrs: { value: o.id }, text: o.name })));
+    organisationSelect.replaceChildren(
+      el('option', { attrs: { value: '' }, text: 'All' }),
+      ...result.body.organisations.map((o) => el('option', { attrs: { value: o.id }, text: o.name })),
+    );
   }
 
   async function load(): Promise<void> {
@@ -141,12 +159,24 @@ export function createInsightView(): InsightView {
     const result = await callApi<{ cells: HeatCell[]; timeZone: string }>('GET', `/api/insight/arrivals?${q}`);
     if (!result.ok) return void boxes.heat.replaceChildren(el('p', { className: 'error', text: result.error.message }));
     const total = new Map<string, number>();
-    for (const c of result.body.cells) total.set(`${c.day}-${c.hour}`, (total.get(`${c.day}-${c.hour}`) ?? 0) + c.count);
+    for (const c of result.body.cells)
+      total.set(`${c.day}-${c.hour}`, (total.get(`${c.day}-${c.hour}`) ?? 0) + c.count);
     const max = Math.max(1, ...total.values());
     const table = el(
       'table',
       { className: 'heatmap', attrs: { 'aria-label': 'Alarms by hour of the week' } },
-      el('thead', null, el('tr', null, el('th', { text: '' }), ...Array.from({ length: 24 }, (_, h) => el('th', { attrs: { scope: 'col' }, text: String(h).padStart(2, '0') })))),
+      el(
+        'thead',
+        null,
+        el(
+          'tr',
+          null,
+          el('th', { text: '' }),
+          ...Array.from({ length: 24 }, (_, h) =>
+            el('th', { attrs: { scope: 'col' }, text: String(h).padStart(2, '0') }),
+          ),
+        ),
+      ),
       el(
         'tbody',
         null,
@@ -157,7 +187,10 @@ export function createInsightView(): InsightView {
             el('th', { attrs: { scope: 'row' }, text: name }),
             ...Array.from({ length: 24 }, (_, h) => {
               const n = total.get(`${d + 1}-${h}`) ?? 0;
-              const cell = el('td', { text: n ? String(n) : '', attrs: { title: `${name} ${String(h).padStart(2, '0')}:00 — ${n} alarms` } });
+              const cell = el('td', {
+                text: n ? String(n) : '',
+                attrs: { title: `${name} ${String(h).padStart(2, '0')}:00 — ${n} alarms` },
+              });
               cell.style.setProperty('--heat', String(n / max));
               return cell;
             }),
@@ -166,10 +199,15 @@ export function createInsightView(): InsightView {
       ),
     );
     const types = [...new Set(result.body.cells.map((c) => c.type))].sort();
-    const byType = types.map((t) => `${t}: ${result.body.cells.filter((c) => c.type === t).reduce((s, c) => s + c.count, 0)}`).join(' · ');
+    const byType = types
+      .map((t) => `${t}: ${result.body.cells.filter((c) => c.type === t).reduce((s, c) => s + c.count, 0)}`)
+      .join(' · ');
     boxes.heat.replaceChildren(
       table,
-      el('p', { className: 'muted', text: `Over the last ${weeks()} weeks, local time (${result.body.timeZone}). By type: ${byType || 'no alarms'}.` }),
+      el('p', {
+        className: 'muted',
+        text: `Over the last ${weeks()} weeks, local time (${result.body.timeZone}). By type: ${byType || 'no alarms'}.`,
+      }),
       csvLink(`/api/insight/arrivals?${q}&format=csv`, 'Arrivals by hour of the week and type'),
     );
   }
@@ -177,9 +215,11 @@ export function createInsightView(): InsightView {
   async function loadForecast(): Promise<void> {
     const q = scope();
     const result = await callApi<ForecastBody>('GET', `/api/insight/forecast?${q}`);
-    if (!result.ok) return void boxes.forecast.replaceChildren(el('p', { className: 'error', text: result.error.message }));
+    if (!result.ok)
+      return void boxes.forecast.replaceChildren(el('p', { className: 'error', text: result.error.message }));
     const f = result.body;
-    if (!f.available || !f.hours || !f.recent || !f.backtest) return void boxes.forecast.replaceChildren(el('p', { className: 'muted', text: `No forecast: ${f.reason}.` }));
+    if (!f.available || !f.hours || !f.recent || !f.backtest)
+      return void boxes.forecast.replaceChildren(el('p', { className: 'muted', text: `No forecast: ${f.reason}.` }));
     const xs = [...f.recent.map((r) => Date.parse(r.at) / 1000), ...f.hours.map((h) => Date.parse(h.at) / 1000)];
     const gap = f.recent.map(() => null);
     const none = f.hours.map(() => null);
@@ -190,7 +230,10 @@ export function createInsightView(): InsightView {
       [...gap, ...f.hours.map((h) => h.low)],
       [...gap, ...f.hours.map((h) => h.high)],
     ];
-    const chartBox = el('div', { className: 'chart', attrs: { role: 'img', 'aria-label': 'Alarms per hour: the last two weeks and the forecast with its band' } });
+    const chartBox = el('div', {
+      className: 'chart',
+      attrs: { role: 'img', 'aria-label': 'Alarms per hour: the last two weeks and the forecast with its band' },
+    });
     const b = f.backtest;
     boxes.forecast.replaceChildren(
       chartBox,
@@ -229,13 +272,18 @@ export function createInsightView(): InsightView {
     const profile = byId<HTMLSelectElement>('whatif-profile').value;
     const q = `${scope()}${add > 0 ? `&addDevices=${add}&profile=${profile}` : ''}`;
     const result = await callApi<StaffingBody>('GET', `/api/insight/staffing?${q}`);
-    if (!result.ok) return void boxes.staffing.replaceChildren(el('p', { className: 'error', text: result.error.message }));
+    if (!result.ok)
+      return void boxes.staffing.replaceChildren(el('p', { className: 'error', text: result.error.message }));
     const s = result.body;
     const rowOf = new Map(s.rows.map((r) => [`${r.day}-${r.hour}`, r]));
     const table = el(
       'table',
       { className: 'staffing', attrs: { 'aria-label': 'Operators needed by hour of the week' } },
-      el('thead', null, el('tr', null, el('th', { text: 'Hour' }), ...DAYS.map((d) => el('th', { attrs: { scope: 'col' }, text: d })))),
+      el(
+        'thead',
+        null,
+        el('tr', null, el('th', { text: 'Hour' }), ...DAYS.map((d) => el('th', { attrs: { scope: 'col' }, text: d }))),
+      ),
       el(
         'tbody',
         null,
@@ -271,42 +319,75 @@ export function createInsightView(): InsightView {
     const p = s.peakCheck;
     boxes.staffing.replaceChildren(
       ...[
-      el(
-        'p',
-        { className: 'muted' },
-        s.staffRecordedSince
-          ? `Each cell: operators needed to meet both BS 8484 lines and both TSA lines (the larger), then the staff on a console in that hour on average (recorded since ${new Date(s.staffRecordedSince).toISOString().slice(0, 10)}), and below, the share accepted within 10 s. Red: fewer on shift than needed; outlined: BS 8484 missed. `
-          : `Each cell: operators needed to meet both BS 8484 lines and both TSA lines (the larger), then the operators seen accepting alarms in that hour on average (staff on shift are not recorded yet), and below, the share accepted within 10 s. `,
-        `Mean handling time ${Math.round(s.meanHandleS)} s${s.handlingMeasured ? '' : ' (none measured yet: 5 minutes assumed)'}. On a console now: ${s.onConsoleNow}.`,
-      ),
-      s.whatIf ? el('p', { className: 'whatif', text: `What if ${s.whatIf.addDevices} more ${s.whatIf.profile.replace('_', ' ')} devices: about ${Math.round(s.whatIf.extraAlarmsPerWeek)} more alarms a week, at the rate of today's ${s.whatIf.wearersOfProfile} wearers of that profile. Cells show the new need (and today's, where it changes).` }) : null,
-      table,
-      p
-        ? el('p', {
-            className: 'muted',
-            text: `Check at the busiest hour (${DAYS[p.day - 1]} ${String(p.hour).padStart(2, '0')}:00) with ${p.operators} operators: Erlang C gives ${pct(p.erlangC.within10)} within 10 s; a simulation with that hour's priorities and callers who give up gives ${pct(p.simulated.within10)} (${pct(p.simulated.abandonedShare)} gave up; ${p.simulated.byPriority.map((b) => `priority ${b.priority}: ${pct(b.within10)}`).join(', ')}).`,
-          })
-        : null,
-      csvLink(`/api/insight/staffing?${q}&format=csv`, 'Staffing'),
+        el(
+          'p',
+          { className: 'muted' },
+          s.staffRecordedSince
+            ? `Each cell: operators needed to meet both BS 8484 lines and both TSA lines (the larger), then the staff on a console in that hour on average (recorded since ${new Date(s.staffRecordedSince).toISOString().slice(0, 10)}), and below, the share accepted within 10 s. Red: fewer on shift than needed; outlined: BS 8484 missed. `
+            : `Each cell: operators needed to meet both BS 8484 lines and both TSA lines (the larger), then the operators seen accepting alarms in that hour on average (staff on shift are not recorded yet), and below, the share accepted within 10 s. `,
+          `Mean handling time ${Math.round(s.meanHandleS)} s${s.handlingMeasured ? '' : ' (none measured yet: 5 minutes assumed)'}. On a console now: ${s.onConsoleNow}.`,
+        ),
+        s.whatIf
+          ? el('p', {
+              className: 'whatif',
+              text: `What if ${s.whatIf.addDevices} more ${s.whatIf.profile.replace('_', ' ')} devices: about ${Math.round(s.whatIf.extraAlarmsPerWeek)} more alarms a week, at the rate of today's ${s.whatIf.wearersOfProfile} wearers of that profile. Cells show the new need (and today's, where it changes).`,
+            })
+          : null,
+        table,
+        p
+          ? el('p', {
+              className: 'muted',
+              text: `Check at the busiest hour (${DAYS[p.day - 1]} ${String(p.hour).padStart(2, '0')}:00) with ${p.operators} operators: Erlang C gives ${pct(p.erlangC.within10)} within 10 s; a simulation with that hour's priorities and callers who give up gives ${pct(p.simulated.within10)} (${pct(p.simulated.abandonedShare)} gave up; ${p.simulated.byPriority.map((b) => `priority ${b.priority}: ${pct(b.within10)}`).join(', ')}).`,
+            })
+          : null,
+        csvLink(`/api/insight/staffing?${q}&format=csv`, 'Staffing'),
       ].filter((n) => n !== null),
     );
   }
 
   async function loadTimes(): Promise<void> {
     const q = scope();
-    const result = await callApi<{ types: { type: string; arrivals: number; toAccept: Distribution; handling: Distribution }[] }>('GET', `/api/insight/response-times?${q}`);
-    if (!result.ok) return void boxes.times.replaceChildren(el('p', { className: 'error', text: result.error.message }));
+    const result = await callApi<{
+      types: { type: string; arrivals: number; toAccept: Distribution; handling: Distribution }[];
+    }>('GET', `/api/insight/response-times?${q}`);
+    if (!result.ok)
+      return void boxes.times.replaceChildren(el('p', { className: 'error', text: result.error.message }));
     const secs = (v: number | null) => (v === null ? '–' : `${Math.round(v)} s`);
     boxes.times.replaceChildren(
       el(
         'table',
         { className: 'times' },
-        el('thead', null, el('tr', null, ...['Type', 'Alarms', 'Accept median', 'Accept 90th', 'Accept 95th', 'Handling median', 'Handling 90th', 'Handling 95th'].map((h) => el('th', { attrs: { scope: 'col' }, text: h })))),
+        el(
+          'thead',
+          null,
+          el(
+            'tr',
+            null,
+            ...[
+              'Type',
+              'Alarms',
+              'Accept median',
+              'Accept 90th',
+              'Accept 95th',
+              'Handling median',
+              'Handling 90th',
+              'Handling 95th',
+            ].map((h) => el('th', { attrs: { scope: 'col' }, text: h })),
+          ),
+        ),
         el(
           'tbody',
           null,
           ...result.body.types.map((t) =>
-            el('tr', null, el('th', { attrs: { scope: 'row' }, text: t.type }), el('td', { text: String(t.arrivals) }), ...[t.toAccept.p50, t.toAccept.p90, t.toAccept.p95, t.handling.p50, t.handling.p90, t.handling.p95].map((v) => el('td', { text: secs(v) }))),
+            el(
+              'tr',
+              null,
+              el('th', { attrs: { scope: 'row' }, text: t.type }),
+              el('td', { text: String(t.arrivals) }),
+              ...[t.toAccept.p50, t.toAccept.p90, t.toAccept.p95, t.handling.p50, t.handling.p90, t.handling.p95].map(
+                (v) => el('td', { text: secs(v) }),
+              ),
+            ),
           ),
         ),
       ),
@@ -315,8 +396,12 @@ export function createInsightView(): InsightView {
   }
 
   async function loadReview(): Promise<void> {
-    const result = await callApi<{ month: string; baselineMonths: number; entries: ReviewEntry[] }>('GET', `/api/insight/review?${organisationScope().slice(1)}`);
-    if (!result.ok) return void boxes.review.replaceChildren(el('p', { className: 'error', text: result.error.message }));
+    const result = await callApi<{ month: string; baselineMonths: number; entries: ReviewEntry[] }>(
+      'GET',
+      `/api/insight/review?${organisationScope().slice(1)}`,
+    );
+    if (!result.ok)
+      return void boxes.review.replaceChildren(el('p', { className: 'error', text: result.error.message }));
     const { month, entries, baselineMonths } = result.body;
     const list = el(
       'ol',
@@ -324,16 +409,31 @@ export function createInsightView(): InsightView {
       ...entries.map((e) => reviewItem(e, month)),
     );
     boxes.review.replaceChildren(
-      el('p', { className: 'muted', text: `${month}: wearers whose signals rose well beyond their own usual level over the ${baselineMonths} months before. Each is a prompt to look, not a finding.` }),
+      el('p', {
+        className: 'muted',
+        text: `${month}: wearers whose signals rose well beyond their own usual level over the ${baselineMonths} months before. Each is a prompt to look, not a finding.`,
+      }),
       entries.length ? list : el('p', { text: 'Nobody stands out this month.' }),
       csvLink(`/api/insight/review?month=${month}${organisationScope()}&format=csv`, 'Review list'),
     );
   }
 
   function reviewItem(e: ReviewEntry, month: string): HTMLElement {
-    const outcomeText = el('p', { className: 'outcome', attrs: { role: 'status' }, text: e.outcome ? `Recorded: ${OUTCOMES.find(([v]) => v === e.outcome!.outcome)?.[1]} by ${e.outcome.reviewer}` : 'No outcome recorded' });
-    const select = el('select', { attrs: { 'aria-label': `Outcome for ${e.name}` } }, ...OUTCOMES.map(([value, text]) => el('option', { attrs: { value }, text })));
-    const note = el('input', { attrs: { type: 'text', maxlength: 2000, 'aria-label': `Note for ${e.name}`, placeholder: 'Note' } });
+    const outcomeText = el('p', {
+      className: 'outcome',
+      attrs: { role: 'status' },
+      text: e.outcome
+        ? `Recorded: ${OUTCOMES.find(([v]) => v === e.outcome!.outcome)?.[1]} by ${e.outcome.reviewer}`
+        : 'No outcome recorded',
+    });
+    const select = el(
+      'select',
+      { attrs: { 'aria-label': `Outcome for ${e.name}` } },
+      ...OUTCOMES.map(([value, text]) => el('option', { attrs: { value }, text })),
+    );
+    const note = el('input', {
+      attrs: { type: 'text', maxlength: 2000, 'aria-label': `Note for ${e.name}`, placeholder: 'Note' },
+    });
     const months = el('div', { className: 'months' });
     const form = el(
       'form',
@@ -343,8 +443,14 @@ export function createInsightView(): InsightView {
           submit: (event) => {
             event.preventDefault();
             void (async () => {
-              const saved = await callApi<{ outcome: { outcome: string; reviewer: string } }>('POST', `/api/insight/review/${e.wearerId}/outcome`, { month, outcome: select.value, note: note.value });
-              outcomeText.textContent = saved.ok ? `Recorded: ${OUTCOMES.find(([v]) => v === saved.body.outcome.outcome)?.[1]} by ${saved.body.outcome.reviewer}` : saved.error.message;
+              const saved = await callApi<{ outcome: { outcome: string; reviewer: string } }>(
+                'POST',
+                `/api/insight/review/${e.wearerId}/outcome`,
+                { month, outcome: select.value, note: note.value },
+              );
+              outcomeText.textContent = saved.ok
+                ? `Recorded: ${OUTCOMES.find(([v]) => v === saved.body.outcome.outcome)?.[1]} by ${saved.body.outcome.reviewer}`
+                : saved.error.message;
             })();
           },
         },
@@ -359,15 +465,38 @@ export function createInsightView(): InsightView {
       on: {
         click: () =>
           void (async () => {
-            const r = await callApi<{ months: ({ month: string } & Record<string, number>)[] }>('GET', `/api/insight/review/${e.wearerId}?month=${month}`);
+            const r = await callApi<{ months: ({ month: string } & Record<string, number>)[] }>(
+              'GET',
+              `/api/insight/review/${e.wearerId}?month=${month}`,
+            );
             if (!r.ok) return void months.replaceChildren(el('p', { className: 'error', text: r.error.message }));
             const signals = Object.keys(SIGNAL_TEXT);
             months.replaceChildren(
               el(
                 'table',
                 { className: 'months-table', attrs: { 'aria-label': `${e.name} month by month` } },
-                el('thead', null, el('tr', null, el('th', { text: 'Month' }), ...signals.map((s) => el('th', { attrs: { scope: 'col' }, text: SIGNAL_TEXT[s] })))),
-                el('tbody', null, ...r.body.months.map((m) => el('tr', null, el('th', { attrs: { scope: 'row' }, text: m.month }), ...signals.map((s) => el('td', { text: String(m[s]) }))))),
+                el(
+                  'thead',
+                  null,
+                  el(
+                    'tr',
+                    null,
+                    el('th', { text: 'Month' }),
+                    ...signals.map((s) => el('th', { attrs: { scope: 'col' }, text: SIGNAL_TEXT[s] })),
+                  ),
+                ),
+                el(
+                  'tbody',
+                  null,
+                  ...r.body.months.map((m) =>
+                    el(
+                      'tr',
+                      null,
+                      el('th', { attrs: { scope: 'row' }, text: m.month }),
+                      ...signals.map((s) => el('td', { text: String(m[s]) })),
+                    ),
+                  ),
+                ),
               ),
               csvLink(`/api/insight/review/${e.wearerId}?month=${month}&format=csv`, 'Month by month'),
             );
@@ -381,7 +510,11 @@ export function createInsightView(): InsightView {
       el(
         'ul',
         { className: 'rises' },
-        ...e.rises.map((r) => el('li', { text: `${SIGNAL_TEXT[r.signal] ?? r.signal}: ${r.count} this month, usually ${r.usualPerMonth.toFixed(1)} a month (chance of so many by chance: ${r.pValue < 0.0001 ? 'under 1 in 10,000' : r.pValue.toPrecision(2)})` })),
+        ...e.rises.map((r) =>
+          el('li', {
+            text: `${SIGNAL_TEXT[r.signal] ?? r.signal}: ${r.count} this month, usually ${r.usualPerMonth.toFixed(1)} a month (chance of so many by chance: ${r.pValue < 0.0001 ? 'under 1 in 10,000' : r.pValue.toPrecision(2)})`,
+          }),
+        ),
       ),
       showMonths,
       months,

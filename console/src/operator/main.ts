@@ -137,7 +137,8 @@ page.sound.addEventListener('click', async () => {
 
 /** A desktop notification for a new alarm while the operator is in another tab or window. */
 function notifyDesktop(alarm: AlarmView, open: (id: string) => void): void {
-  if (document.visibilityState !== 'hidden' || !('Notification' in window) || Notification.permission !== 'granted') return;
+  if (document.visibilityState !== 'hidden' || !('Notification' in window) || Notification.permission !== 'granted')
+    return;
   const note = new Notification(`New alarm: ${alarmTypeText(alarm)} — ${wearerText(alarm)}`, {
     body: `Priority ${alarm.priority}. Open the console to accept it.`,
     tag: alarm.id,
@@ -196,12 +197,16 @@ function startOrganisationSession(me: UserView): { stop(): void } {
     const [, name, id, subId] = location.hash.split('/');
     if (name !== 'admin') return go('#/admin/wearers');
     for (const view of allViews()) view.hidden = view !== page.adminView;
-    links.forEach((link) => (link.dataset.view === 'admin' ? link.setAttribute('aria-current', 'page') : link.removeAttribute('aria-current')));
+    links.forEach((link) =>
+      link.dataset.view === 'admin' ? link.setAttribute('aria-current', 'page') : link.removeAttribute('aria-current'),
+    );
     admin.show(id, subId);
   }
   void callApi<ConsoleConfig>('GET', '/api/console-config').then((config) => {
     if (stopped) return;
-    const tiles: MapTiles = config.ok ? { url: config.body.mapTilesUrl, attribution: config.body.mapAttribution } : { url: null, attribution: '' };
+    const tiles: MapTiles = config.ok
+      ? { url: config.body.mapTilesUrl, attribution: config.body.mapAttribution }
+      : { url: null, attribution: '' };
     admin = createAdminView({ me, tiles, now: () => Date.now(), go });
     route();
   });
@@ -212,7 +217,8 @@ function startOrganisationSession(me: UserView): { stop(): void } {
       window.removeEventListener('hashchange', route);
       admin?.hide();
       // The staff session decides these links itself: Alarms and Devices are everyone's there.
-      for (const link of links) if (link.dataset.view === 'alarms' || link.dataset.view === 'devices') link.hidden = false;
+      for (const link of links)
+        if (link.dataset.view === 'alarms' || link.dataset.view === 'devices') link.hidden = false;
     },
   };
 }
@@ -239,7 +245,9 @@ function startSession(me: UserView): { stop(): void } {
     useCallTemplate(config.ok ? config.body.callUriTemplate : null);
     useAddressLookup(config.ok && config.body.reverseGeocoding);
     return {
-      tiles: (config.ok ? { url: config.body.mapTilesUrl, attribution: config.body.mapAttribution } : { url: null, attribution: '' }) satisfies MapTiles,
+      tiles: (config.ok
+        ? { url: config.body.mapTilesUrl, attribution: config.body.mapAttribution }
+        : { url: null, attribution: '' }) satisfies MapTiles,
       closureCodes: codes.ok ? codes.body.closureCodes : [],
     };
   });
@@ -278,7 +286,9 @@ function startSession(me: UserView): { stop(): void } {
     news.clear();
     if (heard.length) {
       sound();
-      const said = heard.slice(0, 5).map(({ alarm: a, word }) => `${word} alarm: ${alarmTypeText(a)}, ${wearerText(a)}, priority ${a.priority}`);
+      const said = heard
+        .slice(0, 5)
+        .map(({ alarm: a, word }) => `${word} alarm: ${alarmTypeText(a)}, ${wearerText(a)}, priority ${a.priority}`);
       if (heard.length > said.length) said.push(`and ${heard.length - said.length} more`);
       page.announcer.textContent = said.join('. ');
     }
@@ -325,7 +335,8 @@ function startSession(me: UserView): { stop(): void } {
       detail?.moved(moved);
       devices?.moved(moved);
     },
-    onRefused: (code) => (code === 'ARC_ERR_AUTH_REQUIRED' ? showLogin('Your session has ended. Log in again.') : showStaffOnly()),
+    onRefused: (code) =>
+      code === 'ARC_ERR_AUTH_REQUIRED' ? showLogin('Your session has ended. Log in again.') : showStaffOnly(),
   });
   const queue = createQueueView({ myId: () => me.id, onSelect: (id) => go(`#/alarms/${id}`) });
   const handover = showHandoverNotes(byId('handover-slot'), feed.now);
@@ -436,7 +447,15 @@ function startSession(me: UserView): { stop(): void } {
     queue.tick(now);
     drawArrivals(queue.all(), now, (id) => go(`#/alarms/${id}`));
     // An alarm nobody has accepted keeps sounding, by priority; so does a lost connection.
-    if (shouldSound({ alarms: feed.alarms.values(), connected: connected || !everConnected, lastSoundAt, now: Date.now() })) sound();
+    if (
+      shouldSound({
+        alarms: feed.alarms.values(),
+        connected: connected || !everConnected,
+        lastSoundAt,
+        now: Date.now(),
+      })
+    )
+      sound();
     detail?.tick();
     supervisor.tick();
   }, 1000);

@@ -14,7 +14,10 @@ export function shortAddress(address: string, parts = 3): string {
     .join(', ');
 }
 
-export function queuePlace(alarm: { position: LatLon | null; place: string | null }, address: string | null): { text: string; title: string } {
+export function queuePlace(
+  alarm: { position: LatLon | null; place: string | null },
+  address: string | null,
+): { text: string; title: string } {
   if (!alarm.position) return { text: 'no position', title: 'No position known' };
   const coordinates = positionText(alarm.position);
   const words = [alarm.place, address ? shortAddress(address) : null].filter((w): w is string => !!w);

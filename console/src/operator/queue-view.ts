@@ -49,7 +49,11 @@ export function createQueueView(options: { myId: () => string; onSelect(alarmId:
   const empty = byId('queue-empty');
   const openCount = byId('open-count');
   const filters = byId('queue-filters');
-  const counts = { all: byId('filter-count-all'), unassigned: byId('filter-count-unassigned'), mine: byId('filter-count-mine') };
+  const counts = {
+    all: byId('filter-count-all'),
+    unassigned: byId('filter-count-unassigned'),
+    mine: byId('filter-count-mine'),
+  };
   const spacerAbove = spacerRow();
   const spacerBelow = spacerRow();
 
@@ -269,13 +273,16 @@ export function createQueueView(options: { myId: () => string; onSelect(alarmId:
     row.classList.add('is-new');
     const left = (flashUntil.get(id) ?? 0) - performance.now();
     const until = flashUntil.get(id) ?? 0;
-    const timer = setTimeout(() => {
-      flashTimers.delete(timer);
-      // Flashed again meanwhile: that flash has its own timer.
-      if ((flashUntil.get(id) ?? 0) > until) return;
-      flashUntil.delete(id);
-      row.classList.remove('is-new');
-    }, Math.max(0, left));
+    const timer = setTimeout(
+      () => {
+        flashTimers.delete(timer);
+        // Flashed again meanwhile: that flash has its own timer.
+        if ((flashUntil.get(id) ?? 0) > until) return;
+        flashUntil.delete(id);
+        row.classList.remove('is-new');
+      },
+      Math.max(0, left),
+    );
     flashTimers.add(timer);
   }
 
@@ -321,11 +328,16 @@ export function createQueueView(options: { myId: () => string; onSelect(alarmId:
   };
 }
 
-const isLate = (alarm: AlarmView, now: number) => alarm.status === 'raised' && alarm.acceptDueAt !== null && Date.parse(alarm.acceptDueAt) < now;
+const isLate = (alarm: AlarmView, now: number) =>
+  alarm.status === 'raised' && alarm.acceptDueAt !== null && Date.parse(alarm.acceptDueAt) < now;
 
 /** A row standing for the rows not drawn; hidden from screen readers (aria-rowindex tells them). */
 function spacerRow(): HTMLTableRowElement {
-  return el('tr', { className: 'queue-spacer', attrs: { 'aria-hidden': 'true' } }, el('td', { attrs: { colspan: COLUMNS } }));
+  return el(
+    'tr',
+    { className: 'queue-spacer', attrs: { 'aria-hidden': 'true' } },
+    el('td', { attrs: { colspan: COLUMNS } }),
+  );
 }
 
 function fillRow(row: HTMLTableRowElement, alarm: AlarmView, now: number, selected: boolean): void {
@@ -337,7 +349,11 @@ function fillRow(row: HTMLTableRowElement, alarm: AlarmView, now: number, select
   row.setAttribute('aria-selected', String(selected));
   row.title = `Open ${alarmTypeText(alarm)}, ${wearerText(alarm)}`;
 
-  const badge = el('span', { className: 'priority', text: `P${alarm.priority}`, attrs: { title: `Priority ${alarm.priority}` } });
+  const badge = el('span', {
+    className: 'priority',
+    text: `P${alarm.priority}`,
+    attrs: { title: `Priority ${alarm.priority}` },
+  });
   const place = queuePlace(alarm, null);
   const marks = alarmMarks(alarm).map((mark) => el('span', { className: `mark mark-${mark.kind}`, text: mark.text }));
   row.replaceChildren(
@@ -350,7 +366,19 @@ function fillRow(row: HTMLTableRowElement, alarm: AlarmView, now: number, select
     el('td', { className: 'status', text: statusText(alarm) }),
     el('td', { className: 'owner', text: ownerText(alarm) }),
     el('td', { className: 'deadline', text: deadlineText(alarm, now) }),
-    el('td', { className: 'marks', attrs: { title: alarmMarks(alarm).map((m) => m.text).join(', ') || null } }, ...marks),
+    el(
+      'td',
+      {
+        className: 'marks',
+        attrs: {
+          title:
+            alarmMarks(alarm)
+              .map((m) => m.text)
+              .join(', ') || null,
+        },
+      },
+      ...marks,
+    ),
   );
 }
 

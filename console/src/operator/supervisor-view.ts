@@ -25,7 +25,11 @@ export interface SupervisorView {
   tick(): void;
 }
 
-export function createSupervisorView(deps: { alarms: AlarmQueue; now(): number; applied(alarm: AlarmView): void }): SupervisorView {
+export function createSupervisorView(deps: {
+  alarms: AlarmQueue;
+  now(): number;
+  applied(alarm: AlarmView): void;
+}): SupervisorView {
   const slaBox = byId('sla-figures');
   const slaAsOf = byId('sla-as-of');
   const openBox = byId('supervisor-alarms');
@@ -41,7 +45,9 @@ export function createSupervisorView(deps: { alarms: AlarmQueue; now(): number; 
   byId('sla-refresh').addEventListener('click', () => void loadReports());
 
   async function loadReports(): Promise<void> {
-    const results = await Promise.all(PERIODS.map(([period]) => callApi<{ report: SlaReportView }>('GET', `/api/reports/sla?period=${period}`)));
+    const results = await Promise.all(
+      PERIODS.map(([period]) => callApi<{ report: SlaReportView }>('GET', `/api/reports/sla?period=${period}`)),
+    );
     PERIODS.forEach(([period], i) => {
       const result = results[i];
       reports.set(period, result.ok ? result.body.report : result.error.message);
@@ -54,7 +60,9 @@ export function createSupervisorView(deps: { alarms: AlarmQueue; now(): number; 
       callApi<{ users: UserAccountView[] }>('GET', '/api/users'),
       callApi<{ onConsole: { userId: string; since: string }[] }>('GET', '/api/staff/on-console'),
     ]);
-    staff = users.ok ? users.body.users.filter((u) => u.role !== 'carer' && u.role !== 'organisation_manager' && !u.disabled) : [];
+    staff = users.ok
+      ? users.body.users.filter((u) => u.role !== 'carer' && u.role !== 'organisation_manager' && !u.disabled)
+      : [];
     onConsole = new Map(presence.ok ? presence.body.onConsole.map((p) => [p.userId, p.since]) : []);
     // On shift first, then by name.
     staff.sort((a, b) => Number(onConsole.has(b.id)) - Number(onConsole.has(a.id)) || a.name.localeCompare(b.name));
@@ -67,17 +75,35 @@ export function createSupervisorView(deps: { alarms: AlarmQueue; now(): number; 
     const cell = (report: SlaReportView | string | undefined, value: (r: SlaReportView) => string) =>
       el('td', { text: report === undefined ? '…' : typeof report === 'string' ? report : value(report) });
     const row = (name: string, value: (r: SlaReportView) => string, className = '') =>
-      el('tr', { className }, el('th', { attrs: { scope: 'row' }, text: name }), cell(today, value), cell(month, value));
+      el(
+        'tr',
+        { className },
+        el('th', { attrs: { scope: 'row' }, text: name }),
+        cell(today, value),
+        cell(month, value),
+      );
     const lines = (typeof today === 'object' ? today : typeof month === 'object' ? month : null)?.overall.shares ?? [];
     slaBox.replaceChildren(
       el(
         'table',
         { className: 'sla' },
-        el('thead', null, el('tr', null, el('th', { attrs: { scope: 'col' }, text: 'Measure' }), ...PERIODS.map(([, label]) => el('th', { attrs: { scope: 'col' }, text: label })))),
+        el(
+          'thead',
+          null,
+          el(
+            'tr',
+            null,
+            el('th', { attrs: { scope: 'col' }, text: 'Measure' }),
+            ...PERIODS.map(([, label]) => el('th', { attrs: { scope: 'col' }, text: label })),
+          ),
+        ),
         el(
           'tbody',
           null,
-          row('Alarms (test and linked left out)', (r) => `${r.overall.alarms} (${r.excluded.test} test, ${r.excluded.linked} linked)`),
+          row(
+            'Alarms (test and linked left out)',
+            (r) => `${r.overall.alarms} (${r.excluded.test} test, ${r.excluded.linked} linked)`,
+          ),
           ...lines.map((line, i) =>
             row(
               `${line.standard}: accepted within ${line.withinS} s (target ${percentText(line.target)})`,
@@ -89,9 +115,20 @@ export function createSupervisorView(deps: { alarms: AlarmQueue; now(): number; 
               'sla-line',
             ),
           ),
-          row('Time to accept: median / 95th percentile', (r) => `${secondsText(r.overall.acceptSeconds.median)} / ${secondsText(r.overall.acceptSeconds.p95)}`),
-          row('Breaches', (r) => (r.breaches.length ? `${r.breaches.length}: ${r.classes.map((c) => `${c.alarmClass} ${c.breaches}`).join(', ')}` : 'none')),
-          row('False alarms', (r) => (r.overall.falseAlarms.rate === null ? '—' : `${percentText(r.overall.falseAlarms.rate)} of ${r.overall.falseAlarms.resolved} resolved`)),
+          row(
+            'Time to accept: median / 95th percentile',
+            (r) => `${secondsText(r.overall.acceptSeconds.median)} / ${secondsText(r.overall.acceptSeconds.p95)}`,
+          ),
+          row('Breaches', (r) =>
+            r.breaches.length
+              ? `${r.breaches.length}: ${r.classes.map((c) => `${c.alarmClass} ${c.breaches}`).join(', ')}`
+              : 'none',
+          ),
+          row('False alarms', (r) =>
+            r.overall.falseAlarms.rate === null
+              ? '—'
+              : `${percentText(r.overall.falseAlarms.rate)} of ${r.overall.falseAlarms.resolved} resolved`,
+          ),
         ),
       ),
     );
@@ -104,28 +141,65 @@ export function createSupervisorView(deps: { alarms: AlarmQueue; now(): number; 
     const open = orderedAlarms(deps.alarms);
     const overdue = open.filter((a) => a.status === 'raised' && a.escalationLevel >= 1);
     const unaccepted = open.filter((a) => a.owner === null);
-    const staffOptions = () => staff.map((u) => el('option', { attrs: { value: u.id }, text: `${u.name} (${u.role})` }));
+    const staffOptions = () =>
+      staff.map((u) => el('option', { attrs: { value: u.id }, text: `${u.name} (${u.role})` }));
     openBox.replaceChildren(
-      el('p', { className: 'counts' }, count('Open', open.length), count('Not accepted', unaccepted.length), count('Overdue', overdue.length, overdue.length > 0)),
+      el(
+        'p',
+        { className: 'counts' },
+        count('Open', open.length),
+        count('Not accepted', unaccepted.length),
+        count('Overdue', overdue.length, overdue.length > 0),
+      ),
       open.length
         ? el(
             'table',
             { className: 'supervisor-alarms' },
-            el('thead', null, el('tr', null, ...['Alarm', 'Wearer', 'Age', 'Held by', 'Reassign to'].map((h) => el('th', { attrs: { scope: 'col' }, text: h })))),
+            el(
+              'thead',
+              null,
+              el(
+                'tr',
+                null,
+                ...['Alarm', 'Wearer', 'Age', 'Held by', 'Reassign to'].map((h) =>
+                  el('th', { attrs: { scope: 'col' }, text: h }),
+                ),
+              ),
+            ),
             el(
               'tbody',
               null,
               ...open.map((a) => {
-                const select = el('select', { attrs: { 'aria-label': `Reassign ${alarmTypeText(a)}, ${wearerText(a)} to` } }, ...staffOptions());
+                const select = el(
+                  'select',
+                  { attrs: { 'aria-label': `Reassign ${alarmTypeText(a)}, ${wearerText(a)} to` } },
+                  ...staffOptions(),
+                );
                 if (a.owner) select.value = a.owner.id;
                 return el(
                   'tr',
-                  { className: a.status === 'raised' && a.escalationLevel >= 1 ? 'is-overdue' : '', dataset: { alarmId: a.id } },
-                  el('td', null, el('span', { className: `priority priority-${a.priority}`, text: `P${a.priority}` }), ` ${alarmTypeText(a)}`, a.status === 'raised' && a.escalationLevel >= 1 ? el('span', { className: 'mark mark-overdue', text: 'Overdue' }) : null),
+                  {
+                    className: a.status === 'raised' && a.escalationLevel >= 1 ? 'is-overdue' : '',
+                    dataset: { alarmId: a.id },
+                  },
+                  el(
+                    'td',
+                    null,
+                    el('span', { className: `priority priority-${a.priority}`, text: `P${a.priority}` }),
+                    ` ${alarmTypeText(a)}`,
+                    a.status === 'raised' && a.escalationLevel >= 1
+                      ? el('span', { className: 'mark mark-overdue', text: 'Overdue' })
+                      : null,
+                  ),
                   el('td', { text: wearerText(a) }),
                   el('td', { className: 'age', text: durationText(now - Date.parse(a.receivedAt)) }),
                   el('td', { text: a.owner?.name ?? 'nobody' }),
-                  el('td', null, select, el('button', { text: 'Reassign', on: { click: () => void reassign(a, select.value) } })),
+                  el(
+                    'td',
+                    null,
+                    select,
+                    el('button', { text: 'Reassign', on: { click: () => void reassign(a, select.value) } }),
+                  ),
                 );
               }),
             ),
@@ -138,7 +212,15 @@ export function createSupervisorView(deps: { alarms: AlarmQueue; now(): number; 
       el(
         'table',
         { className: 'staff' },
-        el('thead', null, el('tr', null, ...['Name', 'Role', 'On shift', 'Holds'].map((h) => el('th', { attrs: { scope: 'col' }, text: h })))),
+        el(
+          'thead',
+          null,
+          el(
+            'tr',
+            null,
+            ...['Name', 'Role', 'On shift', 'Holds'].map((h) => el('th', { attrs: { scope: 'col' }, text: h })),
+          ),
+        ),
         el(
           'tbody',
           null,
@@ -149,8 +231,14 @@ export function createSupervisorView(deps: { alarms: AlarmQueue; now(): number; 
               null,
               el('td', { text: u.name }),
               el('td', { text: u.role }),
-              el('td', { text: onConsole.has(u.id) ? `Console open since ${clockText(onConsole.get(u.id)!)}` : 'Not connected' }),
-              el('td', { text: mine.length ? `${mine.length}: ${mine.map((a) => `${alarmTypeText(a)} (${wearerText(a)})`).join(', ')}` : 'nothing' }),
+              el('td', {
+                text: onConsole.has(u.id) ? `Console open since ${clockText(onConsole.get(u.id)!)}` : 'Not connected',
+              }),
+              el('td', {
+                text: mine.length
+                  ? `${mine.length}: ${mine.map((a) => `${alarmTypeText(a)} (${wearerText(a)})`).join(', ')}`
+                  : 'nothing',
+              }),
             );
           }),
         ),
@@ -203,5 +291,10 @@ export function createSupervisorView(deps: { alarms: AlarmQueue; now(): number; 
 }
 
 function count(name: string, n: number, urgent = false): HTMLElement {
-  return el('span', { className: `count-box${urgent ? ' urgent' : ''}` }, el('span', { className: 'n', text: String(n) }), ` ${name}`);
+  return el(
+    'span',
+    { className: `count-box${urgent ? ' urgent' : ''}` },
+    el('span', { className: 'n', text: String(n) }),
+    ` ${name}`,
+  );
 }

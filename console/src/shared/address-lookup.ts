@@ -14,7 +14,9 @@ export function addressFor(lat: number, lon: number): Promise<string | null> | n
   const key = `${lat.toFixed(4)},${lon.toFixed(4)}`;
   let found = known.get(key);
   if (!found) {
-    found = callApi<{ address: string | null }>('GET', `/api/places/reverse?lat=${lat}&lon=${lon}`).then((r) => (r.ok ? r.body.address : null));
+    found = callApi<{ address: string | null }>('GET', `/api/places/reverse?lat=${lat}&lon=${lon}`).then((r) =>
+      r.ok ? r.body.address : null,
+    );
     known.set(key, found);
   }
   return found;

@@ -12,7 +12,11 @@ export interface ElementProps {
   on?: { [K in keyof HTMLElementEventMap]?: (event: HTMLElementEventMap[K]) => void };
 }
 
-export function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: ElementProps | null = null, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props: ElementProps | null = null,
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const element = document.createElement(tag);
   if (props?.className) element.className = props.className;
   for (const [name, value] of Object.entries(props?.attrs ?? {})) {
@@ -21,7 +25,8 @@ export function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Element
   }
   Object.assign(element.dataset, props?.dataset ?? {});
   if (props?.text !== undefined) element.textContent = props.text;
-  for (const [type, listener] of Object.entries(props?.on ?? {})) element.addEventListener(type, listener as EventListener);
+  for (const [type, listener] of Object.entries(props?.on ?? {}))
+    element.addEventListener(type, listener as EventListener);
   append(element, ...children);
   return element;
 }

@@ -52,7 +52,10 @@ export function actionForm(options: {
   const element = el(
     'form',
     // No title: the form sits under a heading of its own (an administration panel).
-    { className: `action-form ${options.className ?? ''}`, attrs: { 'aria-labelledby': options.title ? `${id}-title` : null, novalidate: true } },
+    {
+      className: `action-form ${options.className ?? ''}`,
+      attrs: { 'aria-labelledby': options.title ? `${id}-title` : null, novalidate: true },
+    },
     options.title ? el('h4', { attrs: { id: `${id}-title` }, text: options.title }) : null,
     ...rows,
     ...(options.extra ?? []),
@@ -108,7 +111,8 @@ export function actionForm(options: {
   return form;
 }
 
-export const input = (attrs: Record<string, string | number | boolean> = {}) => el('input', { attrs: { type: 'text', autocomplete: 'off', ...attrs } });
+export const input = (attrs: Record<string, string | number | boolean> = {}) =>
+  el('input', { attrs: { type: 'text', autocomplete: 'off', ...attrs } });
 export const textarea = (rows = 2) => el('textarea', { attrs: { rows } });
 export const button = (text: string, value = '', className = '') => el('button', { className, text, attrs: { value } });
 

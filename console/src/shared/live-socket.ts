@@ -83,7 +83,8 @@ export function openLiveSocket(options: LiveSocketOptions): LiveSocket {
       for (const key of keys) socket.emit(events[what], key);
       return;
     }
-    for (let i = 0; i < keys.length; i += events.many.batch) socket.emit(events.many[what], keys.slice(i, i + events.many.batch));
+    for (let i = 0; i < keys.length; i += events.many.batch)
+      socket.emit(events.many[what], keys.slice(i, i + events.many.batch));
   }
   const onOffline = () => options.onState('offline');
   const onOnline = () => socket.connected || socket.connect();
@@ -110,7 +111,10 @@ export function openLiveSocket(options: LiveSocketOptions): LiveSocket {
       send('follow', added);
     },
     unfollowMany(keys) {
-      send('unfollow', [...keys].filter((key) => following.delete(key)));
+      send(
+        'unfollow',
+        [...keys].filter((key) => following.delete(key)),
+      );
     },
     get connected() {
       return socket.connected;

@@ -6,7 +6,8 @@ import { byId } from './element.js';
 
 export function loginFailureText(error: ApiError): string {
   const retryAfterS = (error.details as { retryAfterS?: unknown } | undefined)?.retryAfterS;
-  if (error.code === 'ARC_ERR_AUTH_THROTTLED' && typeof retryAfterS === 'number') return `${error.message} (about ${retryAfterS} s).`;
+  if (error.code === 'ARC_ERR_AUTH_THROTTLED' && typeof retryAfterS === 'number')
+    return `${error.message} (about ${retryAfterS} s).`;
   return error.message;
 }
 
@@ -21,7 +22,10 @@ export function wireLoginForm(entered: (user: UserView) => void): void {
     event.preventDefault();
     submit.disabled = true;
     error.textContent = '';
-    const result = await callApi<{ user: UserView }>('POST', '/api/auth/login', { email: email.value.trim(), password: password.value });
+    const result = await callApi<{ user: UserView }>('POST', '/api/auth/login', {
+      email: email.value.trim(),
+      password: password.value,
+    });
     submit.disabled = false;
     if (!result.ok) {
       error.textContent = loginFailureText(result.error);

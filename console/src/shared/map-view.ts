@@ -18,7 +18,8 @@ export interface MapZone {
   name: string;
   kind: 'safe' | 'exclusion';
   enabled?: boolean;
-  shape: { type: 'circle'; lat: number; lon: number; radiusM: number } | { type: 'polygon'; points: [number, number][] };
+  shape:
+    { type: 'circle'; lat: number; lon: number; radiusM: number } | { type: 'polygon'; points: [number, number][] };
 }
 
 export interface MapMarker extends LatLon {
@@ -49,7 +50,15 @@ export interface MapView {
   destroy(): void;
 }
 
-const COLOURS = { position: '#0047ff', trail: '#0047ff', safe: '#0b6b1f', exclusion: '#a10000', alarm: '#a10000', online: '#0b6b1f', offline: '#555' };
+const COLOURS = {
+  position: '#0047ff',
+  trail: '#0047ff',
+  safe: '#0b6b1f',
+  exclusion: '#a10000',
+  alarm: '#a10000',
+  online: '#0b6b1f',
+  offline: '#555',
+};
 /** Great Britain, when there is nothing to show. */
 const NOTHING_VIEW = { centre: [54.5, -3] as L.LatLngTuple, zoom: 5 };
 const SINGLE_POINT_ZOOM = 16;
@@ -68,7 +77,10 @@ export function createMapView(tiles: MapTiles, options: { label: string }): MapV
   const canvas = el('div', { className: 'map', attrs: { role: 'region', 'aria-label': options.label } });
   const note = el('p', { className: 'map-note' });
   const element = el('div', { className: 'map-frame' }, canvas, note);
-  const map = L.map(canvas, { zoomControl: true, attributionControl: true, preferCanvas: false }).setView(NOTHING_VIEW.centre, NOTHING_VIEW.zoom);
+  const map = L.map(canvas, { zoomControl: true, attributionControl: true, preferCanvas: false }).setView(
+    NOTHING_VIEW.centre,
+    NOTHING_VIEW.zoom,
+  );
   map.attributionControl.setPrefix('Leaflet');
   L.control.scale({ imperial: false }).addTo(map);
 
@@ -102,7 +114,10 @@ export function createMapView(tiles: MapTiles, options: { label: string }): MapV
   const pointer = el('div', { className: 'map-pointer', attrs: { 'aria-hidden': 'true' } });
   const PointerControl = L.Control.extend({ onAdd: () => pointer });
   new PointerControl({ position: 'bottomleft' }).addTo(map);
-  map.on('mousemove', (e: L.LeafletMouseEvent) => (pointer.textContent = coordinatesText({ lat: e.latlng.lat, lon: e.latlng.lng })));
+  map.on(
+    'mousemove',
+    (e: L.LeafletMouseEvent) => (pointer.textContent = coordinatesText({ lat: e.latlng.lat, lon: e.latlng.lng })),
+  );
   map.on('mouseout', () => (pointer.textContent = ''));
 
   const zoneLayer = L.featureGroup().addTo(map);
@@ -116,16 +131,35 @@ export function createMapView(tiles: MapTiles, options: { label: string }): MapV
   /** A day of fixes is thousands of dots: past a few hundred they go on one canvas, not one SVG node each. */
   function trailDot(point: LatLon, of: number): void {
     trailCount++;
-    L.circleMarker(latLng(point), { radius: 3, color: COLOURS.trail, weight: 1, fillOpacity: 0.6, renderer: of > CANVAS_TRAIL_FROM ? trailCanvas : undefined })
+    L.circleMarker(latLng(point), {
+      radius: 3,
+      color: COLOURS.trail,
+      weight: 1,
+      fillOpacity: 0.6,
+      renderer: of > CANVAS_TRAIL_FROM ? trailCanvas : undefined,
+    })
       .bindTooltip(label(positionText(point)))
       .addTo(trailLayer);
   }
   let shownMarkers: MapMarker[] = [];
   function marker(m: MapMarker, permanent: boolean): void {
-    if (m.acc) L.circle(latLng(m), { radius: m.acc, color: COLOURS[m.tone], weight: 1, fillOpacity: 0.1, interactive: false }).addTo(markerLayer);
+    if (m.acc)
+      L.circle(latLng(m), {
+        radius: m.acc,
+        color: COLOURS[m.tone],
+        weight: 1,
+        fillOpacity: 0.1,
+        interactive: false,
+      }).addTo(markerLayer);
     // A short label on the map; the coordinates on a click (and in the caller's list).
     L.circleMarker(latLng(m), { radius: 7, color: '#fff', weight: 2, fillColor: COLOURS[m.tone], fillOpacity: 1 })
-      .bindTooltip(label(m.label), { permanent, interactive: true, direction: 'right', offset: [8, 0], className: 'map-label' })
+      .bindTooltip(label(m.label), {
+        permanent,
+        interactive: true,
+        direction: 'right',
+        offset: [8, 0],
+        className: 'map-label',
+      })
       .bindPopup(label(`${m.label}: ${positionText(m)}`))
       .addTo(markerLayer);
   }
@@ -166,9 +200,20 @@ export function createMapView(tiles: MapTiles, options: { label: string }): MapV
       const centre: L.LatLngTuple = [cell.lat / n, cell.lon / n];
       const alarms = cell.members.filter((m) => m.tone === 'alarm').length;
       const online = cell.members.filter((m) => m.tone === 'online').length;
-      L.circleMarker(centre, { radius: Math.min(22, 9 + Math.log2(n) * 2), color: '#fff', weight: 2, fillColor: COLOURS[cell.tone], fillOpacity: 0.9, className: 'map-cluster' })
+      L.circleMarker(centre, {
+        radius: Math.min(22, 9 + Math.log2(n) * 2),
+        color: '#fff',
+        weight: 2,
+        fillColor: COLOURS[cell.tone],
+        fillOpacity: 0.9,
+        className: 'map-cluster',
+      })
         .bindTooltip(label(String(n)), { permanent: true, direction: 'center', className: 'map-cluster-label' })
-        .bindPopup(label(`${n} devices here${alarms ? `, ${alarms} with an open alarm` : ''}, ${online} online: zoom in to see each`))
+        .bindPopup(
+          label(
+            `${n} devices here${alarms ? `, ${alarms} with an open alarm` : ''}, ${online} online: zoom in to see each`,
+          ),
+        )
         .on('click', () => map.setView(centre, Math.min(zoom + 2, 19)))
         .addTo(markerLayer);
     }
@@ -184,10 +229,27 @@ export function createMapView(tiles: MapTiles, options: { label: string }): MapV
       positionLayer.clearLayers();
       if (!position) return;
       if (position.acc) {
-        L.circle(latLng(position), { radius: position.acc, color: COLOURS.position, weight: 1, fillOpacity: 0.12, interactive: false }).addTo(positionLayer);
+        L.circle(latLng(position), {
+          radius: position.acc,
+          color: COLOURS.position,
+          weight: 1,
+          fillOpacity: 0.12,
+          interactive: false,
+        }).addTo(positionLayer);
       }
-      L.circleMarker(latLng(position), { radius: 8, color: '#fff', weight: 3, fillColor: COLOURS.position, fillOpacity: 1 })
-        .bindTooltip(label(`${text ? `${text}: ` : ''}${positionText(position)}`), { permanent: true, direction: 'right', offset: [10, 0], className: 'map-label' })
+      L.circleMarker(latLng(position), {
+        radius: 8,
+        color: '#fff',
+        weight: 3,
+        fillColor: COLOURS.position,
+        fillOpacity: 1,
+      })
+        .bindTooltip(label(`${text ? `${text}: ` : ''}${positionText(position)}`), {
+          permanent: true,
+          direction: 'right',
+          offset: [10, 0],
+          className: 'map-label',
+        })
         .addTo(positionLayer);
     },
     setTrail(points) {
@@ -195,7 +257,12 @@ export function createMapView(tiles: MapTiles, options: { label: string }): MapV
       trailLine = null;
       trailCount = 0;
       if (points.length === 0) return;
-      trailLine = L.polyline(points.map(latLng), { color: COLOURS.trail, weight: 3, opacity: 0.7, dashArray: '6 4' }).addTo(trailLayer);
+      trailLine = L.polyline(points.map(latLng), {
+        color: COLOURS.trail,
+        weight: 3,
+        opacity: 0.7,
+        dashArray: '6 4',
+      }).addTo(trailLayer);
       for (const point of points) trailDot(point, points.length);
     },
     extendTrail(point) {
@@ -207,7 +274,12 @@ export function createMapView(tiles: MapTiles, options: { label: string }): MapV
       zoneLayer.clearLayers();
       for (const zone of zones) {
         const colour = zone.kind === 'safe' ? COLOURS.safe : COLOURS.exclusion;
-        const style: L.PathOptions = { color: colour, weight: 2, fillOpacity: 0.08, dashArray: zone.enabled === false ? '2 6' : undefined };
+        const style: L.PathOptions = {
+          color: colour,
+          weight: 2,
+          fillOpacity: 0.08,
+          dashArray: zone.enabled === false ? '2 6' : undefined,
+        };
         const shape =
           zone.shape.type === 'circle'
             ? L.circle([zone.shape.lat, zone.shape.lon], { ...style, radius: zone.shape.radiusM })
@@ -215,7 +287,11 @@ export function createMapView(tiles: MapTiles, options: { label: string }): MapV
         const kind = zone.kind === 'safe' ? 'safe zone' : 'exclusion zone';
         // At the zone's top edge, never its centre: a zone label must not hide the position
         // ("Now") inside it. The zones are also listed in words beside the map.
-        shape.bindTooltip(label(`${zone.name} (${kind}${zone.enabled === false ? ', off' : ''})`), { permanent: true, direction: 'top', className: 'map-label map-zone-label' });
+        shape.bindTooltip(label(`${zone.name} (${kind}${zone.enabled === false ? ', off' : ''})`), {
+          permanent: true,
+          direction: 'top',
+          className: 'map-label map-zone-label',
+        });
         shape.addTo(zoneLayer);
         const top: [number, number] =
           zone.shape.type === 'circle'
@@ -237,7 +313,12 @@ export function createMapView(tiles: MapTiles, options: { label: string }): MapV
       if (!bounds.isValid()) map.setView(NOTHING_VIEW.centre, NOTHING_VIEW.zoom);
       else if (bounds.getNorthEast().equals(bounds.getSouthWest())) map.setView(bounds.getCenter(), SINGLE_POINT_ZOOM);
       // Labels sit to the right of their points: leave them room on that side.
-      else map.fitBounds(bounds, { paddingTopLeft: [30, 30], paddingBottomRight: [LABEL_ROOM_PX, 30], maxZoom: SINGLE_POINT_ZOOM });
+      else
+        map.fitBounds(bounds, {
+          paddingTopLeft: [30, 30],
+          paddingBottomRight: [LABEL_ROOM_PX, 30],
+          maxZoom: SINGLE_POINT_ZOOM,
+        });
     },
     keepInView(position) {
       if (!map.getBounds().pad(-0.1).contains(latLng(position))) map.panTo(latLng(position));

@@ -30,7 +30,10 @@ export function qrModules(payload: string): boolean[][] {
 export function qrCanvas(payload: string, label: string, cellPx = 4): HTMLCanvasElement {
   const modules = qrModules(payload);
   const side = (modules.length + 2 * QUIET_MODULES) * cellPx;
-  const canvas = el('canvas', { className: 'qr-canvas', attrs: { role: 'img', 'aria-label': label, width: side, height: side } });
+  const canvas = el('canvas', {
+    className: 'qr-canvas',
+    attrs: { role: 'img', 'aria-label': label, width: side, height: side },
+  });
   canvas.dataset.modules = String(modules.length);
   canvas.dataset.cellPx = String(cellPx);
   canvas.dataset.quietModules = String(QUIET_MODULES);
@@ -53,6 +56,11 @@ export function qrFigure(payload: string, label: string, caption: string): HTMLE
     'figure',
     { className: 'qr-code' },
     qrCanvas(payload, label),
-    el('figcaption', null, el('span', { className: 'qr-caption', text: caption }), el('code', { className: 'qr-payload', text: payload })),
+    el(
+      'figcaption',
+      null,
+      el('span', { className: 'qr-caption', text: caption }),
+      el('code', { className: 'qr-payload', text: payload }),
+    ),
   );
 }
