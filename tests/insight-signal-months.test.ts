@@ -7,9 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { purgeExpiredAlarms } from '../api/store/retention-store.js';
 import { ADMIN, startTestArc, type TestArc } from './support/test-arc.js';
 
-// 2 July 2025, 23:30 in London (summer time, UTC+1): 1 July's local midnight is long past, but
-// June closes only two days after it ended, at local midnight of 3 July (23:00 UTC on 2 July).
-let clock = new Date('2025-07-02T22:30:00Z');
+// 30 June 2025, 23:30 in London (summer time, UTC+1): June closes at local midnight (23:00 UTC).
+let clock = new Date('2025-06-30T22:30:00Z');
 let t: TestArc;
 let ada = '';
 let ben = '';
@@ -110,7 +109,7 @@ describe('the monthly signals rollup', () => {
         silentDevice: 0,
       },
     ]);
-    clock = new Date('2025-07-02T23:30:00Z'); // 00:30 on 3 July in London: June is closed
+    clock = new Date('2025-06-30T23:45:00Z'); // 00:45 on 1 July in London: June is closed
     await ticks();
     expect(await builtMonths()).toEqual(['2025-03', '2025-04', '2025-06']);
     // The alarm at 00:30 on 1 July, London time, is July's, not June's.
@@ -119,8 +118,8 @@ describe('the monthly signals rollup', () => {
 
   it('gives the review the same figures from the rollup as from the alarms, and counts the current month from the alarms', async () => {
     expect(await page(ada, '2025-06')).toEqual(juneLive);
-    // An alarm today (3 July, London time) counts at once in the current month.
-    await alarm(adaDevice, ada, 'fall', '2025-07-02T23:35:00Z');
+    // An alarm today (1 July, London time) counts at once in the current month.
+    await alarm(adaDevice, ada, 'fall', '2025-06-30T23:40:00Z');
     const july = await page(ada, '2025-07');
     expect(july.at(-1)).toMatchObject({ month: '2025-07', falls: 2 });
     expect(july.find((m) => m.month === '2025-06')).toEqual(juneLive.at(-1));
@@ -129,7 +128,7 @@ describe('the monthly signals rollup', () => {
   it('builds each month once: more passes, and an hour on, change nothing', async () => {
     const before = await t.sql`select * from insight_signal_months order by month, wearer_id`;
     const builds = await t.sql`select * from insight_signal_builds order by month`;
-    clock = new Date('2025-07-03T00:35:00Z');
+    clock = new Date('2025-07-01T00:50:00Z');
     await ticks();
     expect(await t.sql`select * from insight_signal_months order by month, wearer_id`).toEqual(before);
     expect(await t.sql`select * from insight_signal_builds order by month`).toEqual(builds);
@@ -140,7 +139,7 @@ describe('the monthly signals rollup', () => {
 
   it('builds the waiting month once its last open alarm is resolved', async () => {
     await t.sql`update alarms set status = 'resolved', resolved_at = ${clock}, closure_code = 'false_equipment' where id = ${benOpenAlarm}`;
-    clock = new Date('2025-07-03T01:40:00Z'); // the hourly look again
+    clock = new Date('2025-07-01T01:55:00Z'); // the hourly look again
     await ticks();
     expect(await builtMonths()).toEqual(['2025-03', '2025-04', '2025-05', '2025-06']);
     expect(await rowsOf(ben)).toEqual([

@@ -6,7 +6,7 @@
 import type { Sql, TransactionSql } from 'postgres';
 import { FALSE_CLOSURE_CODES } from '../rules/sla-targets.js';
 import { addMonths } from '../rules/review-months.js';
-import { closedBeforeDate } from './insight-rollup.js';
+import { localDate } from '../rules/local-dates.js';
 
 type Db = Sql | TransactionSql;
 
@@ -113,9 +113,15 @@ export async function signalMonths(
     ${scope.organisationId ? sql`where u.wearer_id in (select id from wearers where organisation_id = ${scope.organisationId})` : sql``}`;
 }
 
-/** The newest month closed at `now`: two days past its end (api/store/insight-rollup.ts). */
+/**
+ * The newest month closed at `now`: the one before the local month of `now`. It closes at local
+ * midnight after its last day, not two days on as the day rollups do (those wait for late accepts
+ * and resolves): a month's signals change only through an alarm of it still open, and a month with
+ * one waits (nextSignalMonthToBuild). So the review reads the month just ended from the rollup
+ * from its first night on.
+ */
 export function newestClosedMonth(now: Date, timeZone: string): string {
-  return addMonths(closedBeforeDate(now, timeZone).slice(0, 7), -1);
+  return addMonths(localDate(now, timeZone).slice(0, 7), -1);
 }
 
 /**
