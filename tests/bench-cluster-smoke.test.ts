@@ -4,33 +4,23 @@
 // other node's console; after the kill nothing acknowledged lost, nothing duplicated, every alarm
 // shown on the surviving node's console, every device back on A), never a speed.
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { formatTable } from '../bench/report.js';
 import type { BenchContext } from '../bench/scenario-kit.js';
-import { ensureSeededTemplate } from '../bench/seeded-data-dir.js';
+import { startBenchSmoke, type BenchSmoke } from './support/bench-smoke-context.js';
 import { runCluster } from '../bench/scenarios/cluster.js';
 import type { StormCheck } from '../bench/storm-check.js';
 
-let root: string;
+let smoke: BenchSmoke;
 let ctx: BenchContext;
-const lines: string[] = [];
+let lines: string[];
 
 beforeAll(async () => {
-  root = await mkdtemp(path.join(tmpdir(), 'arc-bench-cluster-smoke-'));
-  ctx = {
-    workDir: path.join(root, 'work'),
-    cacheDir: path.join(root, 'cache'),
-    workers: 1,
-    log: (l) => lines.push(l),
-    progressEveryS: 60,
-  };
-  await ensureSeededTemplate({ count: 16, cacheDir: ctx.cacheDir });
+  smoke = await startBenchSmoke('cluster-smoke', 16);
+  ({ ctx, lines } = smoke);
 }, 60_000);
 
 afterAll(async () => {
-  await rm(root, { recursive: true, force: true });
+  await smoke?.close();
 });
 
 describe('the cluster benchmark, with a handful of devices', () => {

@@ -4,34 +4,23 @@
 // a speed; only that every field is reported and what must hold at any size: the count on the
 // page is the count of open alarms.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { runConsoleFlood } from '../bench/console-flood.js';
 import { runConsoleChurn } from '../bench/console-churn.js';
 import { parseBenchFlags } from '../bench/run-bench.js';
 import { formatTable } from '../bench/report.js';
 import type { BenchContext } from '../bench/scenario-kit.js';
-import { ensureSeededTemplate } from '../bench/seeded-data-dir.js';
+import { startBenchSmoke, type BenchSmoke } from './support/bench-smoke-context.js';
 
-let root: string;
+let smoke: BenchSmoke;
 let ctx: BenchContext;
-const lines: string[] = [];
 
 beforeAll(async () => {
-  root = await mkdtemp(path.join(tmpdir(), 'arc-bench-console-'));
-  ctx = {
-    workDir: path.join(root, 'work'),
-    cacheDir: path.join(root, 'cache'),
-    workers: 1,
-    log: (l) => lines.push(l),
-    progressEveryS: 60,
-  };
-  await ensureSeededTemplate({ count: 6, cacheDir: ctx.cacheDir });
+  smoke = await startBenchSmoke('console', 6);
+  ({ ctx } = smoke);
 }, 60_000);
 
 afterAll(async () => {
-  await rm(root, { recursive: true, force: true });
+  await smoke?.close();
 });
 
 describe('the console flood benchmark, with a handful of alarms', () => {

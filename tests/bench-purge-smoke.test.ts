@@ -4,33 +4,23 @@
 // every recent one kept, no alarm lost); never a figure of speed. The real run is
 // `npm run bench -- tracking` (docs/guides/benchmarks.md).
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { PURGE_BATCH } from '../api/rules/retention-rules.js';
 import type { BenchContext } from '../bench/scenario-kit.js';
-import { ensureSeededTemplate } from '../bench/seeded-data-dir.js';
+import { startBenchSmoke, type BenchSmoke } from './support/bench-smoke-context.js';
 import { runTracking } from '../bench/scenarios/tracking.js';
 import type { PurgeComparison } from '../bench/purge-load.js';
 
-let root: string;
+let smoke: BenchSmoke;
 let ctx: BenchContext;
-const lines: string[] = [];
+let lines: string[];
 
 beforeAll(async () => {
-  root = await mkdtemp(path.join(tmpdir(), 'arc-bench-purge-smoke-'));
-  ctx = {
-    workDir: path.join(root, 'work'),
-    cacheDir: path.join(root, 'cache'),
-    workers: 1,
-    log: (l) => lines.push(l),
-    progressEveryS: 60,
-  };
-  await ensureSeededTemplate({ count: 8, cacheDir: ctx.cacheDir });
+  smoke = await startBenchSmoke('purge-smoke', 8);
+  ({ ctx, lines } = smoke);
 }, 60_000);
 
 afterAll(async () => {
-  await rm(root, { recursive: true, force: true });
+  await smoke?.close();
 });
 
 describe('the tracking benchmark with the retention purge', () => {
