@@ -16,6 +16,7 @@ import { frameTask } from '../shared/frame-task.js';
 import { QueueFilter, filterAlarms, orderedAlarms, resortOne, type AlarmQueue } from './alarm-queue.js';
 import { queuePlace } from './queue-place.js';
 import { alarmMarks, alarmTypeText, deadlineText, ownerText, statusText, wearerText } from './alarm-text.js';
+import { waitingForAccept } from './alarm-attention.js';
 
 const FLASH_MS = 4000;
 /** Rows drawn above and below the visible ones, so a scroll shows rows, not a gap. */
@@ -39,6 +40,8 @@ export interface QueueView {
   shown(): AlarmView[];
   /** Every open alarm, in the queue's order, whatever the filter. */
   all(): readonly AlarmView[];
+  /** How many open alarms nobody has accepted yet (kept as alarms change, not counted per frame). */
+  waitingCount(): number;
   clear(): void;
 }
 
@@ -61,6 +64,11 @@ export function createQueueView(options: { myId: () => string; onSelect(alarmId:
   let sorted: AlarmView[] = [];
   let inSorted = new Map<string, AlarmView>();
   let queueRef: AlarmQueue = new Map();
+  /**
+   * The filter counts and the arrivals bar's count, kept up to date as each alarm changes (one
+   * alarm out, one in), so a frame in a flood does not walk thousands of alarms to count them.
+   */
+  const tally = { unassigned: 0, mine: 0, waiting: 0 };
   /** The alarms shown (after the filter); null: to be worked out from `sorted`. */
   let filtered: AlarmView[] | null = null;
   let filter: QueueFilter = QueueFilter.all;
@@ -147,22 +155,21 @@ export function createQueueView(options: { myId: () => string; onSelect(alarmId:
     lastNow = now;
     if (!changed || queue !== queueRef) {
       queueRef = queue;
-      sorted = orderedAlarms(queue);
-      inSorted = new Map(queue);
+      rebuild(queue);
     } else {
       for (const { id } of changed) {
         const after = queue.get(id);
         const before = inSorted.get(id);
         if (before === after) continue;
         resortOne(sorted, before, after);
-        if (after) inSorted.set(id, after);
-        else inSorted.delete(id);
+        if (before) count(before, -1);
+        if (after) {
+          inSorted.set(id, after);
+          count(after, 1);
+        } else inSorted.delete(id);
       }
       // Anything the queue changed without telling: rebuild rather than show it wrong.
-      if (sorted.length !== queue.size) {
-        sorted = orderedAlarms(queue);
-        inSorted = new Map(queue);
-      }
+      if (sorted.length !== queue.size) rebuild(queue);
     }
     filtered = null;
     const until = performance.now() + FLASH_MS;
@@ -174,21 +181,28 @@ export function createQueueView(options: { myId: () => string; onSelect(alarmId:
     render.schedule();
   }
 
+  /** The whole order and the counts again, from the queue (a snapshot, or a change it did not name). */
+  function rebuild(queue: AlarmQueue): void {
+    sorted = orderedAlarms(queue);
+    inSorted = new Map(queue);
+    tally.unassigned = tally.mine = tally.waiting = 0;
+    for (const alarm of sorted) count(alarm, 1);
+  }
+
+  function count(alarm: AlarmView, by: 1 | -1): void {
+    if (alarm.owner === null) tally.unassigned += by;
+    else if (alarm.owner.id === options.myId()) tally.mine += by;
+    if (waitingForAccept(alarm)) tally.waiting += by;
+  }
+
   function drawFrame(): void {
     if (cleared) return;
     const list = shown();
     const now = lastNow;
     openCount.textContent = String(sorted.length);
-    let unassigned = 0;
-    let mine = 0;
-    const myId = options.myId();
-    for (const alarm of sorted) {
-      if (alarm.owner === null) unassigned++;
-      else if (alarm.owner.id === myId) mine++;
-    }
     counts.all.textContent = `(${sorted.length})`;
-    counts.unassigned.textContent = `(${unassigned})`;
-    counts.mine.textContent = `(${mine})`;
+    counts.unassigned.textContent = `(${tally.unassigned})`;
+    counts.mine.textContent = `(${tally.mine})`;
     empty.hidden = list.length > 0;
     empty.textContent = sorted.length === 0 ? 'No open alarms' : 'No open alarms match this filter';
     table.hidden = list.length === 0;
@@ -308,6 +322,7 @@ export function createQueueView(options: { myId: () => string; onSelect(alarmId:
     },
     shown,
     all: () => sorted,
+    waitingCount: () => tally.waiting,
     clear() {
       cleared = true;
       render.cancel();
@@ -318,6 +333,7 @@ export function createQueueView(options: { myId: () => string; onSelect(alarmId:
       rows.clear();
       sorted = [];
       inSorted = new Map();
+      tally.unassigned = tally.mine = tally.waiting = 0;
       filtered = null;
       queueRef = new Map();
       scroller.removeEventListener('scroll', onScroll);
