@@ -8,6 +8,11 @@
 // covers the alarm: the i-th press published is shown once the count reaches backlog + i. The
 // queue is a virtual list, so an alarm far down it has no row until scrolled to; the count is the
 // one thing every version of the queue draws for every alarm.
+//
+// Two clocks start "shown": the device's publish (the whole path: broker, intake, PostgreSQL, the
+// push, the page), and the push reaching the page (the page's own part, which is what issue 14's
+// target names): the probe below wraps the page's WebSocket and notes when the main thread is
+// handed each `alarm:raised` frame, before the console's own handler sees it.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import path from 'node:path';
@@ -36,7 +41,18 @@ export const CONSOLE_FLOOD_DEFAULTS: ConsoleFloodOptions = { open: 5000, rate: 2
 
 /** What the page records from the moment it loads (installed before any script of the console). */
 const PAGE_PROBE = `
-  window.__bench = { longTasks: [], counts: [] };
+  window.__bench = { longTasks: [], counts: [], pushes: [] };
+  const PageWebSocket = window.WebSocket;
+  window.WebSocket = class extends PageWebSocket {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', (event) => {
+        // A Socket.IO event frame: 42, the namespace (/operators,), then the event's name.
+        if (typeof event.data === 'string' && /^42(\\/[^,]*,)?\\["alarm:raised"/.test(event.data))
+          window.__bench.pushes.push(performance.timeOrigin + performance.now());
+      });
+    }
+  };
   try {
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) window.__bench.longTasks.push({ start: e.startTime, duration: e.duration });
@@ -54,6 +70,8 @@ const PAGE_PROBE = `
 interface PageProbe {
   longTasks: { start: number; duration: number }[];
   counts: { at: number; count: number }[];
+  /** When each `alarm:raised` push was handed to the page's main thread. */
+  pushes: number[];
 }
 
 export async function runConsoleFlood(
@@ -160,6 +178,16 @@ export async function runConsoleFlood(
       if (c < counts.length) shownLatencies.push(Math.max(0, counts[c].at - published[i]));
     }
     const shown = LatencyHistogram.of(shownLatencies).summary();
+    // Push → shown: the i-th push to reach the page is shown at the first count ≥ backlog + i
+    // taken after it arrived.
+    const pushesIn = afterStorm.pushes.filter((at) => at >= stormAt - 1000).sort((a, b) => a - b);
+    const fromPush: number[] = [];
+    c = 0;
+    for (let i = 0; i < pushesIn.length; i++) {
+      while (c < counts.length && (counts[c].count < options.open + i + 1 || counts[c].at < pushesIn[i])) c++;
+      if (c < counts.length) fromPush.push(counts[c].at - pushesIn[i]);
+    }
+    const pushToShown = LatencyHistogram.of(fromPush).summary();
     const op = operator;
     const pushed = LatencyHistogram.of(
       presses.flatMap((p) => {
@@ -170,7 +198,9 @@ export async function runConsoleFlood(
 
     const snapshot = await snapshotBytes(scenario.arc.http, operator.token);
     const openPaint = await openTopAlarm(page);
-    const acceptPaint = await acceptOpenAlarm(page);
+    const accepting = await acceptOpenAlarm(page);
+    const acceptPaint = accepting?.feedback ?? null;
+    const acceptedPaint = accepting?.accepted ?? null;
     const heapAfter = await heapOf(page);
     const finalCount = await page.evaluate(() => Number(document.getElementById('open-count')?.textContent));
     const stored = (
@@ -191,12 +221,16 @@ export async function runConsoleFlood(
         ['count on the page · open in PostgreSQL', `${num(finalCount)} · ${num(stored)}`],
         ['log-in → first row · → whole queue', `${ms(firstRowMs)} · ${ms(loadedMs)}`],
         ['publish → shown in the page', latencyRow(shown)],
+        ['push reaching the page → shown', latencyRow(pushToShown)],
         ['publish → alarm:raised at a Node client', latencyRow(pushed)],
         [
           'long tasks during the storm (count · max · total)',
           `${num(stormTasks.length)} · ${ms(longMax)} · ${ms(longTotal)}`,
         ],
-        ['click → paint: open an alarm · accept it', `${ms(openPaint)} · ${ms(acceptPaint)}`],
+        [
+          'click → paint: open an alarm · accept it ("Accepting…") · the ARC\'s answer shown',
+          `${ms(openPaint)} · ${ms(acceptPaint)} · ${ms(acceptedPaint)}`,
+        ],
         [
           'GET /api/alarms: objects · ?form=rows (the console) · gzipped',
           `${kib(snapshot.objects)} · ${kib(snapshot.rows)} · ${kib(snapshot.gzipped)}`,
@@ -205,9 +239,9 @@ export async function runConsoleFlood(
       ],
       targets: [
         {
-          target: 'console: every new alarm shown within 1 s',
-          measured: ms(shown.max),
-          met: settled && shown.count === acked ? (shown.max ?? Infinity) <= 1000 : false,
+          target: 'console: every new alarm shown within 1 s of its push reaching the page',
+          measured: `${ms(pushToShown.max)} (${num(pushToShown.count)} of ${num(acked)})`,
+          met: settled && pushToShown.count === acked ? (pushToShown.max ?? Infinity) <= 1000 : false,
         },
         { target: 'console: no main-thread task over 100 ms', measured: ms(longMax), met: longMax <= 100 },
         {
@@ -228,10 +262,12 @@ export async function runConsoleFlood(
         firstRowMs,
         loadedMs,
         shown,
+        pushToShown,
         pushed,
         longTasks: stormTasks,
         openPaint,
         acceptPaint,
+        acceptedPaint,
         heapBefore,
         heapAfter,
         finalCount,
@@ -356,11 +392,30 @@ async function openTopAlarm(page: Page): Promise<number | null> {
   );
 }
 
-function acceptOpenAlarm(page: Page): Promise<number | null> {
-  return clickToPaint(
-    page,
-    `document.querySelector('#alarm-detail .detail-header button.primary').click()`,
-    // Accepted: the detail no longer offers Accept (the row itself moves below those nobody holds).
-    `return !document.querySelector('#alarm-detail .detail-header button.primary');`,
-  );
+/**
+ * Accept: two paints from one click. The feedback (the button says "Accepting…" and cannot be
+ * pressed twice), which is what the operator's hand waits for; and the ARC's answer drawn (the
+ * detail no longer offers Accept), which includes the round trip to a server that may be busy
+ * with the storm.
+ */
+async function acceptOpenAlarm(page: Page): Promise<{ feedback: number | null; accepted: number | null } | null> {
+  // A string, not a function: see clickToPaint.
+  return page.evaluate(`new Promise((resolve) => {
+    const started = performance.now();
+    const until = started + 30000;
+    let feedback = null;
+    document.querySelector('#alarm-detail .detail-header button.primary').click();
+    const afterPaint = (then) => requestAnimationFrame(() => setTimeout(() => then(performance.now() - started)));
+    function check() {
+      const button = document.querySelector('#alarm-detail .detail-header button.primary');
+      if (feedback === null && (!button || button.disabled)) {
+        feedback = -1;
+        afterPaint((t) => (feedback = t));
+      }
+      if (!button && feedback !== -1) return afterPaint((t) => resolve({ feedback, accepted: t }));
+      if (performance.now() > until) return resolve({ feedback: feedback === -1 ? null : feedback, accepted: null });
+      requestAnimationFrame(check);
+    }
+    check();
+  })`) as Promise<{ feedback: number | null; accepted: number | null } | null>;
 }

@@ -37,6 +37,7 @@ describe('the console flood benchmark, with a handful of alarms', () => {
     const table = formatTable(result);
     for (const field of [
       'publish → shown in the page',
+      'push reaching the page → shown',
       'long tasks during the storm',
       'click → paint: open an alarm · accept it',
       'JS heap before · after the storm',
@@ -47,8 +48,11 @@ describe('the console flood benchmark, with a handful of alarms', () => {
     }
     expect(result.data).toMatchObject({ finalCount: 35, stored: 35 });
     expect((result.data.shown as { count: number }).count).toBe(5);
+    // Every push was seen arriving in the page (the WebSocket probe) and then shown.
+    expect((result.data.pushToShown as { count: number }).count).toBe(5);
     expect(result.data.openPaint).toEqual(expect.any(Number));
     expect(result.data.acceptPaint).toEqual(expect.any(Number));
+    expect(result.data.acceptedPaint).toEqual(expect.any(Number));
     expect(result.data.heapAfter).toEqual(expect.any(Number));
     const snapshot = result.data.snapshot as { objects: number; rows: number; gzipped: number };
     expect(snapshot.rows).toBeGreaterThan(0);
