@@ -54,9 +54,10 @@ Scenarios (default: all but console, console-churn and cluster, in this order):
   console-churn   the console in Chromium on N open alarms while SOS alarms are raised and
                   resolved for M minutes: JS heap and DOM nodes sampled, slope per hour
                   (--churn-open, --churn-rate, --churn-minutes; issue 14)
-  cluster         two ARC nodes on one PostgreSQL and a local redis-server: alarm latency to the
-                  console on the same and on the other node, then kill -9 of one node during an
-                  SOS storm (issue 15; needs /usr/bin/redis-server)
+  cluster         ARC nodes on one PostgreSQL and a local redis-server: the ingest ceiling and
+                  alarm latency with 1 node, then with 2 (latency to the console on the same and
+                  on the other node), then kill -9 of one node during an SOS storm (issue 15;
+                  needs /usr/bin/redis-server)
 
 Flags:
   --sizes 1000,5000        connect storm sizes
@@ -67,7 +68,8 @@ Flags:
   --console-open N         (5000)    --console-rate N (200)   --console-window-s S (10)
   --console-profile DIR    a CPU profile of the page during the storm (.cpuprofile), its top functions logged
   --churn-open N           (${CONSOLE_CHURN_DEFAULTS.open})    --churn-rate N (${CONSOLE_CHURN_DEFAULTS.rate})     --churn-minutes M (${CONSOLE_CHURN_DEFAULTS.minutes})
-  --cluster-devices N      (${CLUSTER_DEFAULTS.devices})    --cluster-presses N (${CLUSTER_DEFAULTS.latencyPresses})
+  --cluster-devices N      (${CLUSTER_DEFAULTS.devices})    --cluster-presses N (${CLUSTER_DEFAULTS.latencyPresses}, with 1 node and again with 2)
+  --cluster-storm N        devices pressing SOS while a node is killed (${CLUSTER_DEFAULTS.stormDevices}, at most those left)
   --workers N              simulator processes (2)
   --out DIR                where the JSON goes (${DEFAULT_OUT_DIR})
   --cache DIR              seeded data directories (${DEFAULT_CACHE_DIR})
@@ -95,6 +97,7 @@ export interface BenchFlags extends CommonFlags {
   churnMinutes: number;
   clusterDevices: number;
   clusterPresses: number;
+  clusterStorm: number;
 }
 
 export function parseBenchFlags(argv: string[]): BenchFlags | { help: true } {
@@ -120,6 +123,7 @@ export function parseBenchFlags(argv: string[]): BenchFlags | { help: true } {
       'churn-minutes': { type: 'string', default: String(CONSOLE_CHURN_DEFAULTS.minutes) },
       'cluster-devices': { type: 'string', default: String(CLUSTER_DEFAULTS.devices) },
       'cluster-presses': { type: 'string', default: String(CLUSTER_DEFAULTS.latencyPresses) },
+      'cluster-storm': { type: 'string', default: String(CLUSTER_DEFAULTS.stormDevices) },
       ...COMMON_OPTIONS,
     },
   });
@@ -151,6 +155,7 @@ export function parseBenchFlags(argv: string[]): BenchFlags | { help: true } {
     churnMinutes: int('churn-minutes', values['churn-minutes']!),
     clusterDevices: int('cluster-devices', values['cluster-devices']!),
     clusterPresses: int('cluster-presses', values['cluster-presses']!),
+    clusterStorm: int('cluster-storm', values['cluster-storm']!),
     ...commonFlags(values),
   };
 }
@@ -213,7 +218,12 @@ export function runBench(
       steps.push([
         'cluster',
         (ctx) =>
-          runCluster(ctx, { ...CLUSTER_DEFAULTS, devices: flags.clusterDevices, latencyPresses: flags.clusterPresses }),
+          runCluster(ctx, {
+            ...CLUSTER_DEFAULTS,
+            devices: flags.clusterDevices,
+            latencyPresses: flags.clusterPresses,
+            stormDevices: flags.clusterStorm,
+          }),
       ]);
   }
   return runSteps('bench', 'bench', flags, steps, log);

@@ -24,18 +24,25 @@ afterAll(async () => {
 });
 
 describe('the cluster benchmark, with a handful of devices', () => {
-  it("two nodes: presses reach the other node's console; kill -9 of one loses and duplicates nothing and its devices move", async () => {
+  it("one node then two: the ingest ramp on each; presses reach the other node's console; kill -9 of one loses and duplicates nothing and its devices move", async () => {
     onTestFailed(() => console.error(lines.join('\n')));
     const result = await runCluster(ctx, {
       devices: 16,
       latencyPresses: 4,
       pressEveryMs: 100,
+      stormDevices: 100,
       windowS: 3,
       settleTimeoutS: 40,
+      ingest: { stepS: 2, settleS: 0.5, startRate: 16, factor: 2, maxRate: 32 },
     });
     const check = result.data.check as StormCheck;
-    expect(check.pressed).toBe(12);
-    expect(check.acknowledged).toBe(12);
+    // 4 presses with one node, 4 with two, the other 8 devices in the storm.
+    expect(check.pressed).toBe(8);
+    expect(check.acknowledged).toBe(8);
+    expect((result.data.oneNode as { count: number }).count).toBe(4);
+    // The ramp ran on one node and on two, each storing fixes (a rate at this size says nothing).
+    for (const key of ['oneNodeRamp', 'twoNodeRamp'])
+      expect((result.data[key] as { steps: unknown[]; ceiling: number }).ceiling, key).toBeGreaterThan(0);
     expect(check.lost).toBe(0);
     expect(check.duplicateAlarms).toBe(0);
     expect(check.notInSnapshot).toBe(0);
@@ -45,5 +52,6 @@ describe('the cluster benchmark, with a handful of devices', () => {
     expect(result.data.notShown).toBe(0);
     for (const target of result.targets) expect(target, target.target).toMatchObject({ met: true });
     expect(formatTable(result)).toContain('console on the other node');
+    expect(formatTable(result)).toContain('2 nodes / 1 node (ingest)');
   }, 180_000);
 });

@@ -53,7 +53,7 @@ export interface Step {
   loadAverage: number[];
 }
 
-interface Ramp {
+export interface Ramp {
   steps: Step[];
   ceiling: number;
   /** The highest offered rate it kept up with. */
@@ -85,29 +85,45 @@ export function arcBatchCounters(http: string): BatchCounters {
   };
 }
 
-async function ramp(
+/** CPU seconds used so far by the broker(s) under test, and by PostgreSQL (null: not known). */
+export interface RampMeters {
+  brokerCpuSeconds: () => number | null;
+  pgCpuSeconds: () => number | null;
+  batchCounters?: BatchCounters;
+}
+
+/** CPU seconds of one process, for RampMeters. */
+export const cpuOfPid = (pid: () => number | null) => () => {
+  const p = pid();
+  return p ? cpuSecondsOf(p) : null;
+};
+
+/** CPU seconds of a process and its children (PostgreSQL), for RampMeters. */
+export const cpuOfTree = (pid: () => number | null) => () => {
+  const p = pid();
+  return p ? treeCpuSeconds(p) : null;
+};
+
+/**
+ * Raises the fix rate of the fleet's connected devices step by step until the backlog grows; the
+ * cluster scenario runs it too, against one node and then two.
+ */
+export async function ramp(
   ctx: BenchContext,
   label: string,
   fleet: SimFleet,
   options: IngestOptions,
-  brokerPid: () => number | null,
-  pgPid: () => number | null,
-  batchCounters: BatchCounters = async () => null,
+  meters: RampMeters,
 ): Promise<Ramp> {
+  const batchCounters = meters.batchCounters ?? (async () => null);
   const steps: Step[] = [];
   let endedBy: Ramp['endedBy'] = 'max rate';
   for (let rate = options.startRate; rate <= options.maxRate; rate = Math.round(rate * options.factor)) {
     const fixEveryS = options.devices / rate;
     await fleet.track({ fixEveryS, heartbeatS: 0, jitter: 0.5, firstWithinS: fixEveryS });
     await sleep(options.settleS * 1000);
-    const brokerCpu = new CpuMeter(() => {
-      const pid = brokerPid();
-      return pid ? cpuSecondsOf(pid) : null;
-    });
-    const pgCpu = new CpuMeter(() => {
-      const pid = pgPid();
-      return pid ? treeCpuSeconds(pid) : null;
-    });
+    const brokerCpu = new CpuMeter(meters.brokerCpuSeconds);
+    const pgCpu = new CpuMeter(meters.pgCpuSeconds);
     brokerCpu.sample();
     pgCpu.sample();
     const b0 = await batchCounters();
@@ -164,7 +180,7 @@ async function ramp(
   };
 }
 
-async function drain(fleet: SimFleet, timeoutMs: number): Promise<boolean> {
+export async function drain(fleet: SimFleet, timeoutMs: number): Promise<boolean> {
   return waitFor(
     async () => {
       const s = await fleet.stats();
@@ -194,15 +210,11 @@ export async function runIngestCeiling(
     ctx.log(`  ingest ceiling, ARC: connecting ${num(options.devices)} devices`);
     const connected = await arcFleet.connect(scenario.arc.mqtt, logins);
     if (connected.connected < options.devices) ctx.log(`    only ${connected.connected} connected`);
-    arcRamp = await ramp(
-      ctx,
-      'ARC',
-      arcFleet,
-      options,
-      () => scenario.arc.pid,
-      () => postgresPidOf(scenario.dataDir),
-      arcBatchCounters(scenario.arc.http),
-    );
+    arcRamp = await ramp(ctx, 'ARC', arcFleet, options, {
+      brokerCpuSeconds: cpuOfPid(() => scenario.arc.pid),
+      pgCpuSeconds: cpuOfTree(() => postgresPidOf(scenario.dataDir)),
+      batchCounters: arcBatchCounters(scenario.arc.http),
+    });
     const drained = await drain(arcFleet, 60_000);
     const s = await arcFleet.stats();
     const [{ n }] = await scenario.sql<{ n: number }[]>`select count(*)::int as n from fixes`;
@@ -221,14 +233,10 @@ export async function runIngestCeiling(
   try {
     ctx.log(`  ingest ceiling, bare Aedes: connecting ${num(options.devices)} devices`);
     await bareFleet.connect(bare.mqtt, logins);
-    bareRamp = await ramp(
-      ctx,
-      'bare',
-      bareFleet,
-      options,
-      () => bare.pid,
-      () => null,
-    );
+    bareRamp = await ramp(ctx, 'bare', bareFleet, options, {
+      brokerCpuSeconds: cpuOfPid(() => bare.pid),
+      pgCpuSeconds: () => null,
+    });
     await drain(bareFleet, 30_000);
     bareCheck = { acked: (await bareFleet.stats()).fixesAcked, received: await bare.received() };
   } finally {
@@ -293,7 +301,7 @@ export async function runIngestCeiling(
 }
 
 /** Median CPU µs per fix over the steps that kept up (all steps when none did): less noise than one step. */
-function cpuPerFix(r: Ramp, key: 'cpuPerFixUs' | 'pgCpuPerFixUs'): number | null {
+export function cpuPerFix(r: Ramp, key: 'cpuPerFixUs' | 'pgCpuPerFixUs'): number | null {
   const kept = r.steps.filter((s) => s.verdict === 'keeps up');
   const values = (kept.length ? kept : r.steps)
     .map((s) => s[key])
