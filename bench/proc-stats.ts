@@ -86,6 +86,27 @@ export function signalTree(rootPid: number, signal: NodeJS.Signals): void {
   }
 }
 
+/**
+ * CPU seconds used so far by every running process whose command name starts with `prefix`
+ * (Chromium's browser, renderer, GPU and utility processes all show as "chromium" or "chrome").
+ * A process that exits takes its seconds with it, so a short window undercounts a little.
+ */
+export function cpuSecondsOfCommand(prefix: string): number {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      if (!name.startsWith(prefix)) continue;
+      total += statOf(Number(entry))?.cpuSeconds ?? 0;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return total;
+}
+
 /** Samples a process's CPU use between calls, as a share of one core. */
 export class CpuMeter {
   #last: { at: number; cpu: number } | null = null;
