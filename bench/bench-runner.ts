@@ -16,6 +16,8 @@ export const COMMON_OPTIONS = {
   cache: { type: 'string', default: DEFAULT_CACHE_DIR },
   work: { type: 'string', default: path.join(tmpdir(), 'arc-bench-work') },
   'cpu-prof': { type: 'string' },
+  'node-arg': { type: 'string', multiple: true },
+  'keep-work': { type: 'boolean', default: false },
   'no-latest': { type: 'boolean', default: false },
   help: { type: 'boolean', default: false },
 } as const;
@@ -26,6 +28,10 @@ export interface CommonFlags {
   cache: string;
   work: string;
   cpuProf?: string;
+  /** More flags for the ARC's node (e.g. --trace-gc: its output goes to arc-output.log in the work directory). */
+  nodeArgs: string[];
+  /** Keep the scenario work directories (the ARC's data and arc-output.log). */
+  keepWork: boolean;
   latest: boolean;
 }
 
@@ -41,6 +47,8 @@ export function commonFlags(values: {
   cache?: string;
   work?: string;
   'cpu-prof'?: string;
+  'node-arg'?: string[];
+  'keep-work'?: boolean;
   'no-latest'?: boolean;
 }): CommonFlags {
   return {
@@ -49,20 +57,28 @@ export function commonFlags(values: {
     cache: values.cache!,
     work: values.work!,
     cpuProf: values['cpu-prof'],
+    nodeArgs: values['node-arg'] ?? [],
+    keepWork: values['keep-work'] ?? false,
     latest: !values['no-latest'],
   };
 }
 
 export function contextOf(
-  flags: Pick<CommonFlags, 'work' | 'cache' | 'workers' | 'cpuProf'>,
+  flags: Pick<CommonFlags, 'work' | 'cache' | 'workers' | 'cpuProf'> &
+    Partial<Pick<CommonFlags, 'nodeArgs' | 'keepWork'>>,
   log: (line: string) => void,
 ): BenchContext {
+  const nodeArgs = [
+    ...(flags.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${flags.cpuProf}`] : []),
+    ...(flags.nodeArgs ?? []),
+  ];
   return {
     workDir: flags.work,
     cacheDir: flags.cache,
     workers: flags.workers,
     log,
-    arcNodeArgs: flags.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${flags.cpuProf}`] : undefined,
+    arcNodeArgs: nodeArgs.length ? nodeArgs : undefined,
+    keepData: flags.keepWork,
   };
 }
 

@@ -75,6 +75,8 @@ Flags:
   --cache DIR              seeded data directories (${DEFAULT_CACHE_DIR})
   --work DIR               scenario data directories, removed afterwards (${path.join(tmpdir(), 'arc-bench-work')})
   --cpu-prof DIR           run the ARC with --cpu-prof, profiles in DIR (written when it stops)
+  --node-arg=ARG           one more flag for the ARC's node, e.g. --node-arg=--trace-gc (repeatable)
+  --keep-work              keep the scenario work directories (the ARC's output: <work>/…/arc-output.log)
   --no-latest              do not touch bench/results/latest.md (smoke runs)`;
 
 export interface BenchFlags extends CommonFlags {

@@ -32,7 +32,7 @@ Flags:
   --pg-devices N (500)  --outage-s S (30)  --pg-modes stop,freeze
   --garbage-devices N (1000)  --phase-s S (45)  --flood-rate N (5000 publishes/s)
   --flood-kinds garbage-publishes,huge-payloads,raw-bytes
-  --workers N (2)  --out DIR  --cache DIR  --work DIR  --cpu-prof DIR  --no-latest`;
+  --workers N (2)  --out DIR  --cache DIR  --work DIR  --cpu-prof DIR  --node-arg=ARG  --keep-work  --no-latest`;
 
 export interface FaultFlags extends CommonFlags {
   faults: string[];
