@@ -5,7 +5,8 @@
 // DevTools Protocol) and its DOM node count are sampled along the way; the table gives the first
 // and last samples and the least-squares slope per hour. A leak (rows kept after removal,
 // listeners piling up, a map of every alarm ever seen) shows as a slope that does not go away.
-import { chromium, type Browser, type CDPSession } from 'playwright-core';
+import type { Browser, CDPSession } from 'playwright-core';
+import { startChromium } from '../tests/support/chromium.js';
 import { mib, ms, num, type ScenarioResult } from './report.js';
 import { type BenchContext, devicesFor, slope, sleep, startScenarioArc, waitFor } from './scenario-kit.js';
 import { BENCH_ADMIN } from './seeded-data-dir.js';
@@ -61,18 +62,7 @@ export async function runConsoleChurn(
       );
     const token = await logIn(scenario.arc.http);
 
-    browser = await chromium.launch({
-      executablePath: process.env.ARC_CHROMIUM ?? '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await startChromium();
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     const page = await context.newPage();
     page.setDefaultTimeout(120_000);

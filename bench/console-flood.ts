@@ -16,7 +16,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { startChromium } from '../tests/support/chromium.js';
 import { LatencyHistogram } from './latency-histogram.js';
 import { latencyRow, mib, ms, num, pct, type ScenarioResult } from './report.js';
 import { type BenchContext, devicesFor, sleep, startScenarioArc, waitFor } from './scenario-kit.js';
@@ -106,19 +107,7 @@ export async function runConsoleFlood(
         (id) => !connected.failed.some((f) => f.deviceId === id) && !connected.refused.some((r) => r.deviceId === id),
       );
 
-    browser = await chromium.launch({
-      executablePath: process.env.ARC_CHROMIUM ?? '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--enable-precise-memory-info',
-      ],
-    });
+    browser = await startChromium(['--enable-precise-memory-info']);
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     await context.addInitScript(PAGE_PROBE);
     const page = await context.newPage();

@@ -5,7 +5,8 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { startChromium } from './support/chromium.js';
 import { SimulatedDevice } from '../device-sim/simulated-device.js';
 import { startTestArc, type TestArc } from './support/test-arc.js';
 import { carerSocket, recordPushes } from './support/carer-socket.js';
@@ -41,19 +42,7 @@ async function deviceOf(wearerId: string): Promise<SimulatedDevice> {
 beforeAll(async () => {
   // No tiles: the machine has no internet, and the carer view must work without them.
   t = await startTestArc({ ARC_MAP_TILES_URL: 'none' });
-  browser = await chromium.launch({
-    executablePath: process.env.ARC_CHROMIUM ?? '/usr/bin/chromium',
-    // We run as root (no sandbox); the rest stops Chromium calling home on a closed network.
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await startChromium();
   await mkdir(SCREENSHOTS, { recursive: true });
 
   mum = await t.createWearer({ name: 'Mum', notes: 'ARC only: key safe 4321' });

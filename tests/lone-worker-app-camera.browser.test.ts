@@ -4,7 +4,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { startChromium } from './support/chromium.js';
 import qrcode from 'qrcode-generator';
 import { UI_TIMEOUT_MS } from './support/console-browser.js';
 import { startTestArc, type TestArc } from './support/test-arc.js';
@@ -54,21 +55,11 @@ describe('pairing the lone-worker app with the camera', () => {
     const video = path.join(dir, 'qr.y4m');
     await writeFile(video, qrVideo(JSON.stringify({ url, clientId, username, password })));
 
-    browser = await chromium.launch({
-      executablePath: process.env.ARC_CHROMIUM ?? '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--use-fake-device-for-media-stream',
-        `--use-file-for-fake-video-capture=${video}`,
-        '--use-fake-ui-for-media-stream',
-      ],
-    });
+    browser = await startChromium([
+      '--use-fake-device-for-media-stream',
+      `--use-file-for-fake-video-capture=${video}`,
+      '--use-fake-ui-for-media-stream',
+    ]);
     const context = await browser.newContext({
       viewport: { width: 390, height: 844 },
       isMobile: true,

@@ -3,7 +3,8 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { startChromium } from './chromium.js';
 import type { TestArc } from './test-arc.js';
 
 /** Screenshots go where the README shows them from. */
@@ -13,19 +14,7 @@ export const UI_TIMEOUT_MS = 15_000;
 
 export async function launchChromium(): Promise<Browser> {
   await mkdir(SCREENSHOTS, { recursive: true });
-  return chromium.launch({
-    executablePath: process.env.ARC_CHROMIUM ?? '/usr/bin/chromium',
-    // We run as root (no sandbox); the rest stops Chromium calling home on a closed network.
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  return startChromium();
 }
 
 export const newProfile = (browser: Browser) => browser.newContext({ viewport: { width: 1366, height: 768 } });
