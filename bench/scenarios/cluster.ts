@@ -111,13 +111,13 @@ export async function runCluster(
       ...onA.map((d) => [d.deviceId, 'A'] as const),
       ...onB.map((d) => [d.deviceId, 'B'] as const),
     ]);
-    const [pressersOne, pressersTwo] = (() => {
-      const picked = pickRandom(
-        devices.map((d) => d.deviceId),
-        2 * options.latencyPresses,
-      );
-      return [picked.slice(0, options.latencyPresses), picked.slice(options.latencyPresses)];
-    })();
+    // Each timed press by a device of its own: one node's, then two nodes'.
+    const pressers = pickRandom(
+      devices.map((d) => d.deviceId),
+      2 * options.latencyPresses,
+    );
+    const pressersOne = pressers.slice(0, options.latencyPresses);
+    const pressersTwo = pressers.slice(options.latencyPresses);
     fleet = await SimFleet.start(ctx.workers);
     const background = () => fleet!.track({ fixEveryS: 30, heartbeatS: 60, jitter: 0.2, firstWithinS: 30 });
     const ingestRamp = async (label: string, cpuSeconds: () => number | null): Promise<Ramp> => {
@@ -195,7 +195,7 @@ export async function runCluster(
     ctx.log(`  same node: ${latencyRow(sameNode)}; other node: ${latencyRow(otherNode)}`);
 
     // 3. kill -9 of B during a storm of devices that have not pressed yet.
-    const pressed = new Set([...pressersOne, ...pressersTwo]);
+    const pressed = new Set(pressers);
     const stormers = devices
       .map((d) => d.deviceId)
       .filter((id) => !pressed.has(id))
