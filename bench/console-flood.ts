@@ -133,7 +133,7 @@ export async function runConsoleFlood(
     const profiler = options.profileDir ? await startPageProfile(page) : null;
     // Who had the two cores from the storm until the last alarm was shown: when the push itself
     // is late, this says which process was busy.
-    const cpu = storageCpu(scenario.arc.pid, scenario.dataDir);
+    const cpu = cpuOfProcesses(scenario.arc.pid, scenario.dataDir);
     const simCpuBefore = (await fleet.stats()).cpuSeconds;
     const stormAt = clockMs() + 500;
     ctx.log(`  console: ${num(ids.length)} devices press SOS within ${options.windowS} s`);
@@ -307,7 +307,7 @@ const median = (xs: (number | null)[]) => {
 };
 
 /** CPU shares of the ARC, its PostgreSQL and every Chromium process, from now until sample(). */
-function storageCpu(arcPid: number, dataDir: string) {
+function cpuOfProcesses(arcPid: number, dataDir: string) {
   const meters = {
     arc: new CpuMeter(() => cpuSecondsOf(arcPid)),
     postgres: new CpuMeter(() => {
