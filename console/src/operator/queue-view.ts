@@ -19,6 +19,8 @@ import { alarmMarks, alarmTypeText, deadlineText, ownerText, statusText, wearerT
 import { waitingForAccept } from './alarm-attention.js';
 
 const FLASH_MS = 4000;
+/** One on-off cycle of the flash (console.css, `tr.is-new`). */
+const FLASH_PERIOD_MS = 600;
 /** Rows drawn above and below the visible ones, so a scroll shows rows, not a gap. */
 const MARGIN_ROWS = 30;
 /** Rows drawn before the height of one is known (the first frame). */
@@ -284,6 +286,9 @@ export function createQueueView(options: { myId: () => string; onSelect(alarmId:
     row.classList.remove('is-new');
     // Restart the animation on a row that was already flashing.
     void row.offsetWidth;
+    // Every flashing row in step with one clock: in a flood dozens flash at once, and rows out of
+    // step would change colour in almost every frame, each change a restyle and repaint.
+    row.style.animationDelay = `-${Math.round(performance.now() % FLASH_PERIOD_MS)}ms`;
     row.classList.add('is-new');
     const left = (flashUntil.get(id) ?? 0) - performance.now();
     const until = flashUntil.get(id) ?? 0;
