@@ -1,7 +1,8 @@
 // The queue as a virtual list (issue 14), in a real Chromium: with hundreds of open alarms only
 // the rows in view and a margin exist in the page, the table still says how many rows it has and
 // where each is (aria-rowcount / aria-rowindex), the arrow keys walk past the drawn rows, a scroll
-// draws the rows it reaches, and the count follows every arrival and resolution exactly.
+// draws the rows it reaches, and the count follows every arrival and resolution exactly; in a
+// flood new rows are outlined instead of flashing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { SimulatedDevice } from '../device-sim/simulated-device.js';
@@ -74,6 +75,9 @@ describe('the queue with hundreds of open alarms', () => {
     await expect.poll(() => count.textContent(), { timeout: UI_TIMEOUT_MS }).toBe(String(OPEN + 1));
     await expect.poll(() => drawn.first().textContent(), { timeout: UI_TIMEOUT_MS }).toContain('SOS');
     expect(await page.locator('#filter-count-unassigned').textContent()).toBe(`(${OPEN + 1})`);
+    // One new alarm alone flashes (an outline is for a flood).
+    expect(await drawn.first().getAttribute('class')).toContain('is-new');
+    expect(await drawn.first().getAttribute('class')).not.toContain('in-flood');
 
     // One resolved elsewhere: the count follows.
     const [oldest] = await t.sql<
@@ -84,5 +88,40 @@ describe('the queue with hundreds of open alarms', () => {
     await expect.poll(() => count.textContent(), { timeout: UI_TIMEOUT_MS }).toBe(String(OPEN));
     expect(await page.locator('#queue-table').getAttribute('aria-rowcount')).toBe(String(OPEN + 1));
     await context.close();
+  }, 90_000);
+
+  it('in a flood, new rows are outlined rather than flashed', async () => {
+    const operator = await t.createUser('operator');
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const page = await openConsole(t, context);
+    await logIn(page, operator.email, operator.password);
+    await connected(page);
+    const count = page.locator('#open-count');
+    const before = Number(await count.textContent());
+    const FLOOD = 14;
+    const devices: SimulatedDevice[] = [];
+    try {
+      for (let i = 0; i < FLOOD; i++) {
+        const wearer = await t.createWearer({ name: `Flood Wearer ${i}` });
+        const provisioned = await t.provisionDevice({ wearerId: wearer.id });
+        const floodDevice = new SimulatedDevice({ ...provisioned, url: t.mqttUrl, reconnect: false });
+        await floodDevice.connect();
+        devices.push(floodDevice);
+      }
+      await Promise.all(devices.map((d) => d.sendEvent('sos')));
+      await expect.poll(() => count.textContent(), { timeout: UI_TIMEOUT_MS }).toBe(String(before + FLOOD));
+      // More than ten new within the flash's seconds: the newest rows carry the outline, and all are new.
+      const newRows = page.locator('#queue-rows tr.is-new');
+      await expect.poll(() => newRows.count(), { timeout: UI_TIMEOUT_MS }).toBe(FLOOD);
+      expect(await page.locator('#queue-rows tr.is-new.in-flood').count()).toBeGreaterThan(0);
+      const animation = await page
+        .locator('#queue-rows tr.is-new.in-flood')
+        .first()
+        .evaluate((row) => [getComputedStyle(row).animationName, getComputedStyle(row).outlineStyle]);
+      expect(animation).toEqual(['none', 'solid']);
+    } finally {
+      await Promise.all(devices.map((d) => d.close({ force: true })));
+      await context.close();
+    }
   }, 90_000);
 });

@@ -21,6 +21,8 @@ import { waitingForAccept } from './alarm-attention.js';
 const FLASH_MS = 4000;
 /** One on-off cycle of the flash (console.css, `tr.is-new`). */
 const FLASH_PERIOD_MS = 600;
+/** More alarms than this new within FLASH_MS is a flood: their rows are outlined, not flashed. */
+const FLASHING_AT_MOST = 10;
 /** Rows drawn above and below the visible ones, so a scroll shows rows, not a gap. */
 const MARGIN_ROWS = 30;
 /** Rows drawn before the height of one is known (the first frame). */
@@ -289,6 +291,9 @@ export function createQueueView(options: { myId: () => string; onSelect(alarmId:
     // Every flashing row in step with one clock: in a flood dozens flash at once, and rows out of
     // step would change colour in almost every frame, each change a restyle and repaint.
     row.style.animationDelay = `-${Math.round(performance.now() % FLASH_PERIOD_MS)}ms`;
+    // In a flood a screen of flashing rows tells the operator nothing the flood bar does not, and
+    // repaints every frame: past a few at once, new rows are outlined instead.
+    row.classList.toggle('in-flood', flashUntil.size > FLASHING_AT_MOST);
     row.classList.add('is-new');
     const left = (flashUntil.get(id) ?? 0) - performance.now();
     const until = flashUntil.get(id) ?? 0;
