@@ -5,6 +5,7 @@
 // Leaflet would put a string in as markup.
 import * as L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
+import './map-view.css';
 import { el } from './element.js';
 import { coordinatesText, positionText, type LatLon } from './format.js';
 
