@@ -26,6 +26,7 @@ import { OperatorConsole } from './operator-console.js';
 import { SimFleet } from './sim-fleet.js';
 import { clockMs } from './sim-protocol.js';
 import { postgresPidOf } from './arc-process.js';
+import { startPageTrace } from './page-trace.js';
 import { CpuMeter, cpuSecondsOf, cpuSecondsOfCommand, treeCpuSeconds } from './proc-stats.js';
 
 export interface ConsoleFloodOptions {
@@ -38,6 +39,8 @@ export interface ConsoleFloodOptions {
   settleTimeoutS: number;
   /** Write a CPU profile of the page during the storm here (CDP Profiler) and log where its time went. */
   profileDir?: string;
+  /** Write a Chromium performance trace of the page during the storm here and log what its long tasks did. */
+  traceDir?: string;
 }
 
 export const CONSOLE_FLOOD_DEFAULTS: ConsoleFloodOptions = { open: 5000, rate: 200, windowS: 10, settleTimeoutS: 240 };
@@ -131,6 +134,7 @@ export async function runConsoleFlood(
     // A Node Socket.IO client beside the page: how much of publish → shown is the ARC's push.
     operator = await OperatorConsole.open(scenario.arc.http);
     const profiler = options.profileDir ? await startPageProfile(page) : null;
+    const tracer = options.traceDir ? await startPageTrace(browser, page) : null;
     // Who had the two cores from the storm until the last alarm was shown: when the push itself
     // is late, this says which process was busy.
     const cpu = cpuOfProcesses(scenario.arc.pid, scenario.dataDir);
@@ -161,6 +165,7 @@ export async function runConsoleFlood(
     const stormTasks = afterStorm.longTasks.slice(longTasksBefore);
     if (profiler && options.profileDir)
       for (const line of await profiler.stop(options.profileDir, stormTasks)) ctx.log(line);
+    if (tracer && options.traceDir) for (const line of await tracer.stop(options.traceDir)) ctx.log(line);
 
     // Publish → shown: the i-th published press is shown at the first count ≥ backlog + i.
     const published = presses

@@ -67,6 +67,7 @@ Flags:
   --storm-devices N        (2000)    --storm-window-s S (10)
   --console-open N         (5000)    --console-rate N (200)   --console-window-s S (10)
   --console-profile DIR    a CPU profile of the page during the storm (.cpuprofile), its top functions logged
+  --console-trace DIR      a Chromium performance trace of the page during the storm, its long tasks summed up
   --churn-open N           (${CONSOLE_CHURN_DEFAULTS.open})    --churn-rate N (${CONSOLE_CHURN_DEFAULTS.rate})     --churn-minutes M (${CONSOLE_CHURN_DEFAULTS.minutes})
   --cluster-devices N      (${CLUSTER_DEFAULTS.devices})    --cluster-presses N (${CLUSTER_DEFAULTS.latencyPresses}, with 1 node and again with 2)
   --cluster-storm N        devices pressing SOS while a node is killed (${CLUSTER_DEFAULTS.stormDevices}, at most those left)
@@ -94,6 +95,7 @@ export interface BenchFlags extends CommonFlags {
   consoleRate: number;
   consoleWindowS: number;
   consoleProfile?: string;
+  consoleTrace?: string;
   churnOpen: number;
   churnRate: number;
   churnMinutes: number;
@@ -120,6 +122,7 @@ export function parseBenchFlags(argv: string[]): BenchFlags | { help: true } {
       'console-rate': { type: 'string', default: String(CONSOLE_FLOOD_DEFAULTS.rate) },
       'console-window-s': { type: 'string', default: String(CONSOLE_FLOOD_DEFAULTS.windowS) },
       'console-profile': { type: 'string' },
+      'console-trace': { type: 'string' },
       'churn-open': { type: 'string', default: String(CONSOLE_CHURN_DEFAULTS.open) },
       'churn-rate': { type: 'string', default: String(CONSOLE_CHURN_DEFAULTS.rate) },
       'churn-minutes': { type: 'string', default: String(CONSOLE_CHURN_DEFAULTS.minutes) },
@@ -152,6 +155,7 @@ export function parseBenchFlags(argv: string[]): BenchFlags | { help: true } {
     consoleRate: int('console-rate', values['console-rate']!),
     consoleWindowS: int('console-window-s', values['console-window-s']!),
     consoleProfile: values['console-profile'],
+    consoleTrace: values['console-trace'],
     churnOpen: values['churn-open'] === '0' ? 0 : int('churn-open', values['churn-open']!),
     churnRate: int('churn-rate', values['churn-rate']!),
     churnMinutes: int('churn-minutes', values['churn-minutes']!),
@@ -203,6 +207,7 @@ export function runBench(
             rate: flags.consoleRate,
             windowS: flags.consoleWindowS,
             profileDir: flags.consoleProfile,
+            traceDir: flags.consoleTrace,
           }),
       ]);
     if (scenario === 'console-churn')
