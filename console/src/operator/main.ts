@@ -283,7 +283,8 @@ function startSession(me: UserView): { stop(): void } {
 
   // A flood brings hundreds of pushes a second: each goes into the model at once (the queue's
   // order, the count, what A accepts), while the sound, the announcement and the views drawn
-  // from every alarm (title, arrivals bar, floods, supervisor) follow once per frame.
+  // from every alarm (title, arrivals bar, floods, supervisor) follow once per frame, and in a
+  // flood a few times a second (queue-view.ts).
   const news = new Map<string, 'New' | 'Overdue'>();
   const frame = frameTask(() => {
     const now = feed.now();
@@ -334,7 +335,8 @@ function startSession(me: UserView): { stop(): void } {
       if (change.arrived.has(id)) notifyDesktop(alarm, (id) => go(`#/alarms/${id}`));
     }
     if (detail?.alarmId && (change.resynced || change.changed.some((a) => a.id === detail!.alarmId))) detail.refresh();
-    frame.schedule();
+    // In a flood the title, the arrivals bar and the announcement follow the queue's pace.
+    frame.scheduleAfter(queue.drawGapMs());
   }
 
   const feed: AlarmFeed = startAlarmFeed({

@@ -21,8 +21,13 @@ import { waitingForAccept } from './alarm-attention.js';
 const FLASH_MS = 4000;
 /** One on-off cycle of the flash (console.css, `tr.is-new`). */
 const FLASH_PERIOD_MS = 600;
-/** More alarms than this new within FLASH_MS is a flood: their rows are outlined, not flashed. */
+/**
+ * More alarms than this new within FLASH_MS is a flood: their rows are outlined, not flashed, and
+ * pushes are drawn every FLOOD_DRAW_EVERY_MS rather than every frame (shared/frame-task.ts).
+ */
 const FLASHING_AT_MOST = 10;
+/** Five times a second: a new alarm is still a row well within the second issue 14 allows. */
+const FLOOD_DRAW_EVERY_MS = 200;
 /** Rows drawn above and below the visible ones, so a scroll shows rows, not a gap. */
 const MARGIN_ROWS = 30;
 /** Rows drawn before the height of one is known (the first frame). */
@@ -46,6 +51,11 @@ export interface QueueView {
   all(): readonly AlarmView[];
   /** How many open alarms nobody has accepted yet (kept as alarms change, not counted per frame). */
   waitingCount(): number;
+  /**
+   * How long after their last drawing the views that follow pushes draw them again: 0 (the next
+   * frame), or in a flood (more than a few alarms new in the last seconds) a fifth of a second.
+   */
+  drawGapMs(): number;
   clear(): void;
 }
 
@@ -79,15 +89,23 @@ export function createQueueView(options: { myId: () => string; onSelect(alarmId:
   let selected: string | null = null;
   let lastNow = Date.now();
   let rowHeight = 0;
+  /** Where the rows were in the window when last drawn (null: not worked out, so draw again on a resize). */
+  let drawnPlace: { top: number; bottom: number; body: number } | null = null;
   /** The rows in the page, and the alarm version each was filled from. */
   const rows = new Map<string, HTMLTableRowElement>();
   const filledFrom = new WeakMap<HTMLTableRowElement, AlarmView>();
   /** Alarms flashing, until when: a row drawn later (scrolled to) still flashes. */
   const flashUntil = new Map<string, number>();
-  const flashTimers = new Set<ReturnType<typeof setTimeout>>();
+  /**
+   * One timer, for the next flash to end: the frame it asks for takes the flash off every row whose
+   * time is up (a timer per row was, in a flood, a restyle and a repaint for each row).
+   */
+  let unflashTimer: ReturnType<typeof setTimeout> | undefined;
   const render = frameTask(drawFrame);
 
   const shown = (): AlarmView[] => (filtered ??= filterAlarms(sorted, filter, options.myId()));
+  const inFlood = () => flashUntil.size > FLASHING_AT_MOST;
+  const drawGapMs = () => (inFlood() ? FLOOD_DRAW_EVERY_MS : 0);
 
   /** After clear() (log-out): this view's listeners on the page's elements stay, and do nothing. */
   let cleared = false;
@@ -103,7 +121,13 @@ export function createQueueView(options: { myId: () => string; onSelect(alarmId:
   window.addEventListener('scroll', onScroll, { passive: true });
   window.addEventListener('resize', onScroll, { passive: true });
   // The view shown again, an alarm opened (the queue shrinks to the top): other rows are in view.
-  const resized = new ResizeObserver(onScroll);
+  // Not when the box only grew with its rows (no alarm open: the window scrolls, the box is as
+  // tall as the list): in a flood that is every frame, and a frame drawn for nothing.
+  const resized = new ResizeObserver(() => {
+    const now = placeInView();
+    if (!drawnPlace || now.top !== drawnPlace.top || now.bottom !== drawnPlace.bottom || now.body !== drawnPlace.body)
+      render.schedule();
+  });
   resized.observe(scroller);
 
   rowsBody.addEventListener('click', (event) => {
@@ -155,6 +179,11 @@ export function createQueueView(options: { myId: () => string; onSelect(alarmId:
     return { top: Math.max(0, box.top), bottom: Math.min(window.innerHeight, box.bottom) };
   }
 
+  /** The visible band and where the rows start in the window: which rows are in view follows from them. */
+  function placeInView(): { top: number; bottom: number; body: number } {
+    return { ...visibleBand(), body: rowsBody.getBoundingClientRect().top };
+  }
+
   function draw(queue: AlarmQueue, now: number, flash: Set<string> = new Set(), changed?: readonly AlarmView[]): void {
     lastNow = now;
     if (!changed || queue !== queueRef) {
@@ -182,7 +211,9 @@ export function createQueueView(options: { myId: () => string; onSelect(alarmId:
       const row = rows.get(id);
       if (row) row.dataset.flash = 'again';
     }
-    render.schedule();
+    // A snapshot is drawn at once; pushes in a flood a few times a second.
+    if (changed) render.scheduleAfter(drawGapMs());
+    else render.schedule();
   }
 
   /** The whole order and the counts again, from the queue (a snapshot, or a change it did not name). */
@@ -215,11 +246,11 @@ export function createQueueView(options: { myId: () => string; onSelect(alarmId:
     // Which rows are in view, by the height of one row (the rows are one line each).
     let first = 0;
     let last = Math.min(list.length, FIRST_ROWS);
+    drawnPlace = null;
     if (rowHeight > 0 && !table.hidden && rowsBody.offsetParent !== null) {
-      const band = visibleBand();
-      const bodyTop = rowsBody.getBoundingClientRect().top;
-      first = Math.max(0, Math.floor((band.top - bodyTop) / rowHeight) - MARGIN_ROWS);
-      last = Math.min(list.length, Math.ceil((band.bottom - bodyTop) / rowHeight) + MARGIN_ROWS);
+      drawnPlace = placeInView();
+      first = Math.max(0, Math.floor((drawnPlace.top - drawnPlace.body) / rowHeight) - MARGIN_ROWS);
+      last = Math.min(list.length, Math.ceil((drawnPlace.bottom - drawnPlace.body) / rowHeight) + MARGIN_ROWS);
       if (first >= last) first = Math.max(0, last - MARGIN_ROWS);
     }
 
@@ -241,7 +272,8 @@ export function createQueueView(options: { myId: () => string; onSelect(alarmId:
       }
       row.setAttribute('aria-rowindex', String(i + 2));
       const flashing = (flashUntil.get(alarm.id) ?? 0) > timeNow;
-      if (flashing && (row.dataset.flash === 'again' || !row.classList.contains('is-new'))) flashRow(row, alarm.id);
+      if (flashing && (row.dataset.flash === 'again' || !row.classList.contains('is-new'))) flashRow(row);
+      else if (!flashing && row.classList.contains('is-new')) row.classList.remove('is-new');
       delete row.dataset.flash;
       wanted.push(row);
     }
@@ -251,7 +283,14 @@ export function createQueueView(options: { myId: () => string; onSelect(alarmId:
         row.remove();
       }
     }
-    for (const [id, until] of flashUntil) if (until <= timeNow) flashUntil.delete(id);
+    let nextUnflash = Infinity;
+    for (const [id, until] of flashUntil) {
+      if (until <= timeNow) flashUntil.delete(id);
+      else nextUnflash = Math.min(nextUnflash, until);
+    }
+    clearTimeout(unflashTimer);
+    unflashTimer =
+      nextUnflash === Infinity ? undefined : setTimeout(() => render.scheduleAfter(drawGapMs()), nextUnflash - timeNow);
 
     spacerAbove.hidden = first === 0;
     spacerAbove.firstElementChild!.setAttribute('style', `height:${first * rowHeight}px`);
@@ -284,30 +323,22 @@ export function createQueueView(options: { myId: () => string; onSelect(alarmId:
     });
   }
 
-  function flashRow(row: HTMLTableRowElement, id: string): void {
-    row.classList.remove('is-new');
-    // Restart the animation on a row that was already flashing.
-    void row.offsetWidth;
+  function flashRow(row: HTMLTableRowElement): void {
+    // In a flood a screen of flashing rows tells the operator nothing the flood bar does not, and
+    // repaints every frame: past a few at once, new rows are outlined instead.
+    const flood = inFlood();
+    if (row.classList.contains('is-new') && !flood) {
+      // Restart the animation on a row that was already flashing. Reading offsetWidth makes the
+      // browser lay the page out there and then: never for an outline (a flood's frame once
+      // restarted fifty rows, fifty layouts in one task), which has nothing to restart.
+      row.classList.remove('is-new');
+      void row.offsetWidth;
+    }
     // Every flashing row in step with one clock: in a flood dozens flash at once, and rows out of
     // step would change colour in almost every frame, each change a restyle and repaint.
     row.style.animationDelay = `-${Math.round(performance.now() % FLASH_PERIOD_MS)}ms`;
-    // In a flood a screen of flashing rows tells the operator nothing the flood bar does not, and
-    // repaints every frame: past a few at once, new rows are outlined instead.
-    row.classList.toggle('in-flood', flashUntil.size > FLASHING_AT_MOST);
+    row.classList.toggle('in-flood', flood);
     row.classList.add('is-new');
-    const left = (flashUntil.get(id) ?? 0) - performance.now();
-    const until = flashUntil.get(id) ?? 0;
-    const timer = setTimeout(
-      () => {
-        flashTimers.delete(timer);
-        // Flashed again meanwhile: that flash has its own timer.
-        if ((flashUntil.get(id) ?? 0) > until) return;
-        flashUntil.delete(id);
-        row.classList.remove('is-new');
-      },
-      Math.max(0, left),
-    );
-    flashTimers.add(timer);
   }
 
   return {
@@ -333,11 +364,11 @@ export function createQueueView(options: { myId: () => string; onSelect(alarmId:
     shown,
     all: () => sorted,
     waitingCount: () => tally.waiting,
+    drawGapMs,
     clear() {
       cleared = true;
       render.cancel();
-      for (const timer of flashTimers) clearTimeout(timer);
-      flashTimers.clear();
+      clearTimeout(unflashTimer);
       flashUntil.clear();
       rowsBody.replaceChildren();
       rows.clear();
