@@ -2,7 +2,7 @@
 // or not, a search box, and a map of them all that follows their live fixes while shown.
 //
 // Built for 10,000 devices tracking (issue 14, as the queue): a fix is taken into the model at
-// once and the list drawn at most once per animation frame; past a few hundred devices only the
+// once and the list drawn at most four times a second; past a few hundred devices only the
 // rows in view, plus a margin, exist in the page (spacer rows stand for the rest), each refilled
 // only when its device changed; the map is redrawn at most once a second, its markers clustered
 // past a few hundred (shared/map-view.ts).
@@ -25,6 +25,8 @@ const VIRTUAL_FROM = 300;
 const MARGIN_ROWS = 40;
 /** Rows drawn before the height of one is known. */
 const FIRST_ROWS = 100;
+/** The list follows fixes four times a second (shared/frame-task.ts), not once a frame. */
+const FIXES_DRAWN_EVERY_MS = 250;
 /** The map follows fixes, but a thousand moving dots need not move more than once a second. */
 const MAP_EVERY_MS = 1000;
 const COLUMNS = 7;
@@ -221,9 +223,10 @@ export function createDevicesView(deps: {
       const device = at === undefined ? undefined : devices[at];
       if (!device || device.id !== deviceId || !visible) return;
       if (device.position && device.position.ts >= position.ts) return;
-      // A new version of the device: its row (and only its row) is refilled.
+      // A new version of the device: its row (and only its row) is refilled, a few times a
+      // second at most (each drawing filters the whole fleet; 10,000 devices send fixes all the time).
       devices[at!] = { ...device, position };
-      draw();
+      render.scheduleAfter(FIXES_DRAWN_EVERY_MS);
     },
   };
 }
