@@ -1,8 +1,10 @@
 // A short run of the console flood benchmark (issue 14, `npm run bench -- console`) with a handful
 // of alarms: the script works end to end (a real ARC with alarms inserted, Chromium at 1440×900
-// logged in, an SOS storm through MQTT, every figure measured in the page). Nothing here asserts
-// a speed; only that every field is reported and what must hold at any size: the count on the
-// page is the count of open alarms.
+// logged in, an SOS storm through MQTT, every figure measured in the page, a trace of the page
+// written and summed up). Nothing here asserts a speed; only that every field is reported and
+// what must hold at any size: the count on the page is the count of open alarms.
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runConsoleFlood } from '../bench/console-flood.js';
 import { runConsoleChurn } from '../bench/console-churn.js';
@@ -33,7 +35,8 @@ describe('the console flood benchmark, with a handful of alarms', () => {
   });
 
   it('measures a storm in Chromium and reports every figure', async () => {
-    const result = await runConsoleFlood(ctx, { open: 30, rate: 5, windowS: 1, settleTimeoutS: 60 });
+    const traceDir = path.join(ctx.workDir, 'trace');
+    const result = await runConsoleFlood(ctx, { open: 30, rate: 5, windowS: 1, settleTimeoutS: 60, traceDir });
     const table = formatTable(result);
     for (const field of [
       'publish → shown in the page',
@@ -57,6 +60,11 @@ describe('the console flood benchmark, with a handful of alarms', () => {
     const snapshot = result.data.snapshot as { objects: number; rows: number; gzipped: number };
     expect(snapshot.rows).toBeGreaterThan(0);
     expect(snapshot.rows).toBeLessThan(snapshot.objects);
+    // --console-trace: a Chromium trace of the storm, written and summed up (the renderer's main
+    // thread found, its tasks counted).
+    const [traceFile] = await readdir(traceDir);
+    expect(traceFile).toMatch(/\.trace\.json$/);
+    expect(smoke.lines.join('\n')).toMatch(/page trace .*\.trace\.json\n\s+[1-9][\d,]* tasks on the main thread/);
   }, 120_000);
 });
 
