@@ -1,9 +1,10 @@
 // Retention (issue 16, item 5): the clock's retention sweep purges routine location history after
 // the organisation's period (default 90 days), keeps positions that are part of an alarm's trail,
-// purges resolved alarms and the audit after theirs, in batches, with time injected. The rows are
-// written with times in the past of the ARC's (fixed) clock, as years of use would leave them.
+// purges resolved alarms and the audit after theirs, and staff presence after what Insight reads,
+// in batches, with time injected. The rows are written with times in the past of the ARC's
+// (fixed) clock, as years of use would leave them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PURGE_BATCH } from '../api/rules/retention-rules.js';
+import { PURGE_BATCH, STAFF_PRESENCE_DAYS } from '../api/rules/retention-rules.js';
 import { startTestArc, type TestArc } from './support/test-arc.js';
 
 let t: TestArc;
@@ -120,6 +121,24 @@ describe('routine location history', () => {
       await t.sql<{ eventKey: string }[]>`select event_key from events where device_id = ${device.deviceId} order by id`
     ).map((r) => r.eventKey);
     expect(keys).toEqual(['routine-new', 'sos-old']);
+  });
+});
+
+describe('staff presence', () => {
+  it(`goes after ${STAFF_PRESENCE_DAYS} days (as far back as Insight's staffing table looks, and a week), for every member of staff`, async () => {
+    const operator = await t.createUser('operator');
+    const supervisor = await t.createUser('supervisor');
+    const hourOf = (date: Date) => new Date(Math.floor(date.getTime() / 3600_000) * 3600_000);
+    const old = hourOf(daysAgo(STAFF_PRESENCE_DAYS + 1));
+    const kept = hourOf(daysAgo(STAFF_PRESENCE_DAYS - 1));
+    for (const userId of [operator.id, supervisor.id])
+      await t.sql`insert into staff_presence_hours (hour_start, user_id, minutes, last_minute) values
+        (${old}, ${userId}, 60, ${old}), (${kept}, ${userId}, 45, ${kept})`;
+    await sweep();
+    const left = await t.sql<{ userId: string; hourStart: Date }[]>`
+      select user_id, hour_start from staff_presence_hours
+      where user_id in (${operator.id}, ${supervisor.id}) order by user_id, hour_start`;
+    expect(left.map((r) => r.hourStart.getTime())).toEqual([kept.getTime(), kept.getTime()]);
   });
 });
 

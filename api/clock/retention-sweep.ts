@@ -9,6 +9,7 @@ import {
   purgeExpiredAudit,
   purgeRoutineEvents,
   purgeRoutineFixes,
+  purgeStaffPresence,
 } from '../store/retention-store.js';
 import type { ClockContext, ClockEffect, Sweep } from './deadline-clock.js';
 
@@ -17,7 +18,9 @@ export interface PurgeCounts {
   events: number;
   alarms: number;
   audit: number;
-  /** How long the pass took (its four statements and their transaction's share), in ms of wall time. */
+  /** Staff presence hours (Insight's staffing table) past STAFF_PRESENCE_DAYS. */
+  presence: number;
+  /** How long the pass took (its five statements and their transaction's share), in ms of wall time. */
   ms: number;
 }
 
@@ -30,12 +33,18 @@ export function createRetentionSweep(onPurged: (counts: PurgeCounts) => void = (
     const fixes = await purgeRoutineFixes(ctx.tx, ctx.now);
     const events = await purgeRoutineEvents(ctx.tx, ctx.now);
     const audit = await purgeExpiredAudit(ctx.tx, ctx.now);
+    const presence = await purgeStaffPresence(ctx.tx, ctx.now);
     lastRun = {
       at: ctx.now,
-      backlog: fixes >= PURGE_BATCH || events >= PURGE_BATCH || audit >= PURGE_BATCH || alarms >= ALARM_PURGE_BATCH,
+      backlog:
+        fixes >= PURGE_BATCH ||
+        events >= PURGE_BATCH ||
+        audit >= PURGE_BATCH ||
+        presence >= PURGE_BATCH ||
+        alarms >= ALARM_PURGE_BATCH,
     };
-    if (fixes + events + alarms + audit > 0)
-      onPurged({ fixes, events, alarms, audit, ms: Math.round((performance.now() - started) * 10) / 10 });
+    if (fixes + events + alarms + audit + presence > 0)
+      onPurged({ fixes, events, alarms, audit, presence, ms: Math.round((performance.now() - started) * 10) / 10 });
     return []; // no alarm changes to publish
   };
   // Between passes the clock opens no transaction for it.

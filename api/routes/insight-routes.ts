@@ -38,6 +38,7 @@ import { presenceByHourOfWeek, presenceRecordedSince } from '../store/staff-pres
 import { parseInput } from './parse-input.js';
 import { actorOf, scopeOf } from './request-user.js';
 import { organisationFilter } from './tenant-scope.js';
+import { INSIGHT_MAX_WEEKS } from '../rules/retention-rules.js';
 import type { RouteDeps } from './route-deps.js';
 
 const HOUR_MS = 3_600_000;
@@ -47,13 +48,13 @@ export const BASELINE_MONTHS = 12;
 
 export const Period = z.object({
   /** Whole weeks back from the current hour. */
-  weeks: z.coerce.number().int().min(1).max(104).default(12),
+  weeks: z.coerce.number().int().min(1).max(INSIGHT_MAX_WEEKS).default(12),
   organisationId: z.uuid().optional(),
   format: z.enum(['json', 'csv']).default('json'),
 });
 
 export const ForecastQuery = Period.extend({
-  weeks: z.coerce.number().int().min(4).max(104).default(12),
+  weeks: z.coerce.number().int().min(4).max(INSIGHT_MAX_WEEKS).default(12),
   horizonWeeks: z.coerce.number().int().min(1).max(8).default(2),
 });
 

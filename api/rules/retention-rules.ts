@@ -20,6 +20,16 @@ export const RETENTION_BOUNDS = {
   auditDays: { min: 365, max: 36500 },
 } as const;
 
+/** The furthest back Insight looks (its `weeks`, api/routes/insight-routes.ts). */
+export const INSIGHT_MAX_WEEKS = 104;
+
+/**
+ * Staff presence (the minutes each member of staff had a console open, per hour, for Insight's
+ * staffing table) is kept as far back as that table can look, and a week more, then purged. One
+ * period for the whole ARC: staff answer every organisation's alarms.
+ */
+export const STAFF_PRESENCE_DAYS = INSIGHT_MAX_WEEKS * 7 + 7;
+
 /**
  * A fix is part of an alarm's trail from an hour before the alarm (what the alarm detail shows,
  * api/store/alarm-detail-store.ts) until the alarm is resolved; open alarms keep everything since.

@@ -1,7 +1,13 @@
 // The purges of the retention sweep (docs/reference/data-protection.md). Every cut-off is computed from the
 // ARC's clock passed in, never PostgreSQL's now(). Each function deletes at most one batch.
 import type { Sql, TransactionSql } from 'postgres';
-import { ALARM_PURGE_BATCH, DEFAULT_RETENTION, PURGE_BATCH, TRAIL_BEFORE_ALARM_MS } from '../rules/retention-rules.js';
+import {
+  ALARM_PURGE_BATCH,
+  DEFAULT_RETENTION,
+  PURGE_BATCH,
+  STAFF_PRESENCE_DAYS,
+  TRAIL_BEFORE_ALARM_MS,
+} from '../rules/retention-rules.js';
 import { recountSignalMonths } from './signal-month-store.js';
 
 type Db = Sql | TransactionSql;
@@ -122,5 +128,18 @@ export async function purgeExpiredAudit(sql: Db, now: Date, batch = PURGE_BATCH)
       order by l.at limit ${batch}
     )
     delete from audit_log l using doomed d where l.id = d.id returning 1`;
+  return rows.length;
+}
+
+/** Staff presence hours older than Insight can look back (STAFF_PRESENCE_DAYS), by the primary key's hour. */
+export async function purgeStaffPresence(sql: Db, now: Date, batch = PURGE_BATCH): Promise<number> {
+  const rows = await sql`
+    with doomed as (
+      select hour_start, user_id from staff_presence_hours
+      where hour_start < ${now}::timestamptz - make_interval(days => ${STAFF_PRESENCE_DAYS})
+      order by hour_start limit ${batch}
+    )
+    delete from staff_presence_hours s using doomed d
+    where s.hour_start = d.hour_start and s.user_id = d.user_id returning 1`;
   return rows.length;
 }
