@@ -216,6 +216,7 @@ const WALK: Record<string, WalkRow> = {
       },
     }),
   },
+  'GET /api/users/:id/export': { call: (o) => ({ path: `/api/users/${o.carerId}/export` }) },
   'PATCH /api/users/:id': { call: (o) => ({ path: `/api/users/${o.carerId}`, body: { name: 'Walked Carer' } }) },
   'GET /api/audit': {
     list: true,

@@ -1,6 +1,6 @@
 // Subject access and erasure (issue 16, item 6): everything held on one wearer as JSON and as
-// text; erasure at contract end keeping their alarms anonymised; administrators only, audited,
-// refused while an alarm is open. Time is injected.
+// text, and on an account (staff, carers) as JSON; erasure at contract end keeping their alarms
+// anonymised; administrators only, audited, refused while an alarm is open. Time is injected.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SimulatedDevice } from '../device-sim/simulated-device.js';
 import { startTestArc, type TestArc } from './support/test-arc.js';
@@ -109,6 +109,52 @@ describe('subject access export', () => {
       await t.sql`select actor, detail from audit_log where action = 'wearer.exported' and target = ${wearer.id} order by id`;
     expect(audited.map((a) => a.detail.format)).toEqual(['json', 'text']);
     expect((await t.api('GET', '/api/wearers/00000000-0000-4000-8000-000000000000/export')).status).toBe(404);
+  });
+});
+
+describe('subject access export of an account', () => {
+  it('holds what the ARC keeps on a member of staff and nothing of anyone else; no hashes; administrators only; audited', async () => {
+    const operator = await t.createUser('operator');
+    const colleague = await t.createUser('operator');
+    expect(
+      (await t.api('POST', '/api/handover-notes', { text: 'Lift at Elm Court out of order' }, operator.token)).status,
+    ).toBe(201);
+    expect((await t.api('PATCH', `/api/users/${operator.id}`, { name: 'Olive Operator' })).status).toBe(200);
+    const hour = new Date(Math.floor(clock / 3600_000) * 3600_000);
+    for (const userId of [operator.id, colleague.id])
+      await t.sql`insert into staff_presence_hours (hour_start, user_id, minutes, last_minute)
+                  values (${hour}, ${userId}, 42, ${hour})`;
+
+    const response = await t.api('GET', `/api/users/${operator.id}/export`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-disposition')).toBe(
+      `attachment; filename="account-${operator.id}-2026-11-23.json"`,
+    );
+    const data = response.body;
+    expect(data.account).toMatchObject({
+      id: operator.id,
+      email: operator.email,
+      name: 'Olive Operator',
+      role: 'operator',
+    });
+    expect(data.sessions).toHaveLength(1);
+    expect(data.loginAddresses).toHaveLength(1);
+    expect(data.handoverNotes.map((n: any) => n.text)).toEqual(['Lift at Elm Court out of order']);
+    expect(data.presence.map((p: any) => p.minutes)).toEqual([42]);
+    const actions = data.audit.map((a: any) => a.action);
+    expect(actions).toEqual(expect.arrayContaining(['user.created', 'user.updated']));
+    // Never a secret, and nothing of the colleague.
+    const text = JSON.stringify(data);
+    for (const secret of ['passwordHash', 'password_hash', 'tokenHash', 'token_hash', operator.token])
+      expect(text).not.toContain(secret);
+    expect(text).not.toContain(colleague.id);
+    expect(text).not.toContain(colleague.email);
+
+    expect((await t.api('GET', `/api/users/${operator.id}/export`, undefined, colleague.token)).status).toBe(403);
+    expect((await t.api('GET', '/api/users/00000000-0000-4000-8000-000000000000/export')).status).toBe(404);
+    const audited =
+      await t.sql`select detail from audit_log where action = 'user.exported' and target = ${operator.id}`;
+    expect(audited.map((a) => a.detail)).toEqual([{ auditEntries: data.audit.length, presenceHours: 1 }]);
   });
 });
 

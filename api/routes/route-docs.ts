@@ -469,6 +469,12 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
       '{email, name, role, password (≥ 12), organisationId?, servedOrganisationIds?} → 201 {user}. role is administrator, supervisor, operator, carer or organisation_manager (which needs organisationId); servedOrganisationIds: the organisations staff serve ([] all). A password on the list of common ones…',
     body: userRoutes.NewUser,
   },
+  'GET /api/users/:id/export': {
+    who: 'administrator, organisation manager (their carers only)',
+    summary:
+      'subject access for an account: the account, served organisations, sessions (times only), login addresses, carer links and preferences, handover notes, presence hours and the audit entries by or about them, as a JSON file (audited)',
+    params: userRoutes.UserParams,
+  },
   'PATCH /api/users/:id': {
     who: 'administrator, organisation manager (their carers only)',
     summary:

@@ -18,6 +18,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Sql } from 'postgres';
 import type { RouteDeps } from './route-deps.js';
 import { inTransaction } from '../store/in-transaction.js';
+import { exportAccount } from '../store/account-export-store.js';
 
 const Name = z.string().trim().min(1).max(200);
 const RoleName = z.enum(Object.values(Role) as [Role, ...Role[]]);
@@ -113,6 +114,23 @@ export function userRoutes(app: FastifyInstance, deps: RouteDeps): void {
     return reply
       .status(201)
       .send({ user: { ...user, disabled: false, organisationId, servedOrganisationIds: servedOrganisationIds ?? [] } });
+  });
+
+  // Subject access for an account (docs/reference/data-protection.md): administrators for anyone
+  // they may manage, an organisation manager for their own organisation's carers, as a file.
+  app.get('/api/users/:id/export', { preHandler: admin }, async (request, reply) => {
+    const { id } = parseInput(UserParams, request.params);
+    await refuseStaffBeyondScope(sql, scopeOf(request), id);
+    if (request.user?.role === 'organisation_manager' && (await findUserById(sql, id))?.role !== 'carer')
+      throw new ArcError('ARC_ERR_USER_NOT_FOUND');
+    const data = await exportAccount(sql, id, deps.now(), scopeOf(request));
+    if (!data) throw new ArcError('ARC_ERR_USER_NOT_FOUND');
+    await audit(sql, actorOf(request), 'user.exported', id, {
+      auditEntries: data.audit.length,
+      presenceHours: data.presence.length,
+    });
+    reply.header('content-disposition', `attachment; filename="account-${id}-${data.exportedAt.slice(0, 10)}.json"`);
+    return reply.type('application/json; charset=utf-8').send(JSON.stringify(data, null, 2));
   });
 
   app.patch('/api/users/:id', { preHandler: admin }, async (request) => {
