@@ -1,6 +1,7 @@
 // Data protection in the console, in a real Chromium (issue 16, items 6 and 7): an administrator
 // filters the audit log (who, about whom, looks at positions, when) and downloads it as CSV; on a
-// wearer's page, downloads everything held on them and erases them with the name typed again.
+// wearer's page, downloads everything held on them and erases them with the name typed again; on
+// an account's panel, downloads everything held on the account.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { startTestArc, type TestArc } from './support/test-arc.js';
@@ -168,5 +169,23 @@ describe("an organisation's retention on its panel", () => {
     const shown = theirs.getByLabel('Keep routine location history (days)');
     await expect.poll(() => shown.inputValue()).toBe('30');
     expect(await shown.isDisabled()).toBe(true);
+  });
+});
+
+describe("an account's data", () => {
+  it('is downloaded from the account panel as JSON, and the download is audited', async () => {
+    const administrator = await t.createUser('administrator');
+    const operator = await t.createUser('operator', 'downloaded.operator@test.arc');
+    const page = await consoleAs(t, browser, administrator);
+    await page.goto(`${t.httpUrl}/#/admin/users/${operator.id}`);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Download all data held on this account (JSON)' }).click(),
+    ]);
+    const data = JSON.parse(await (await import('node:fs/promises')).readFile((await download.path())!, 'utf8'));
+    expect(data.account).toMatchObject({ id: operator.id, email: 'downloaded.operator@test.arc', role: 'operator' });
+    const [exported] =
+      await t.sql`select actor from audit_log where action = 'user.exported' and target = ${operator.id}`;
+    expect(exported.actor).toBe(administrator.email);
   });
 });

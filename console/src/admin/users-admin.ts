@@ -234,6 +234,18 @@ export function createUsersAdmin(context: AdminContext): AdminSection {
       el('h2', { attrs: { id: titleId, tabindex: -1 }, text: user.name }),
       el('p', { className: 'muted', text: `${user.email} · ${user.role} · ${user.disabled ? 'disabled' : 'active'}` }),
       form.element,
+      // Subject access for the person behind the account (docs/reference/data-protection.md).
+      el(
+        'p',
+        null,
+        el('a', {
+          className: 'button-link',
+          attrs: { href: `/api/users/${encodeURIComponent(user.id)}/export`, download: '' },
+          text: 'Download all data held on this account (JSON)',
+        }),
+        ' ',
+        el('span', { className: 'muted', text: 'Recorded in the audit log.' }),
+      ),
       el('p', null, el('a', { attrs: { href: '#/admin/users' }, text: 'Create an account instead' })),
     );
   }
