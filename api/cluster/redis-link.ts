@@ -96,6 +96,26 @@ export function createRedisLink(url: string, logger: Logger): RedisLink {
       return 0;
     });
 
+  // Subscriptions are sent without catching by the Socket.IO adapter (made when a namespace is
+  // first used, dropped when it closes) and by ioredis itself (it subscribes again after Redis
+  // comes back): one still waiting when its client is closed is rejected with no handler. Handled
+  // and logged here; still rejected for a caller that waits for it.
+  for (const [name, client] of [
+    ['mq-sub', clients.mqSub],
+    ['io-sub', clients.ioSub],
+    ['notice-sub', clients.noticeSub],
+  ] as const)
+    for (const method of ['subscribe', 'psubscribe', 'unsubscribe', 'punsubscribe'] as const) {
+      const send = client[method].bind(client) as (...args: unknown[]) => Promise<unknown>;
+      (client as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>)[method] = (...args) => {
+        const sent = send(...args);
+        sent.catch((err: Error) =>
+          logger.debug({ redis: name, command: method, err: err.message }, 'redis: subscription change failed'),
+        );
+        return sent;
+      };
+    }
+
   const mq = new (MQEmitterRedis as unknown as new (options: object) => MQEmitter & { state: NodeJS.EventEmitter })({
     pubConn: clients.mqPub,
     subConn: clients.mqSub,
