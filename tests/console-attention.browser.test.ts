@@ -200,6 +200,54 @@ describe('the console calls for attention', () => {
     await resolveAll();
   });
 
+  it('tells a hidden tab of a flood by one notification that counts the alarms, not one each', async () => {
+    const context = await newProfile(browser);
+    await context.addInitScript(() => {
+      const w = window as unknown as { shown: { title: string; tag?: string }[] };
+      w.shown = [];
+      class StubNotification {
+        static permission = 'granted';
+        static requestPermission = async () => 'granted';
+        onclick: (() => void) | null = null;
+        constructor(title: string, options: { tag?: string } = {}) {
+          w.shown.push({ title, tag: options.tag });
+        }
+        close() {}
+      }
+      Object.defineProperty(window, 'Notification', { value: StubNotification, configurable: true });
+      Object.defineProperty(document, 'visibilityState', { get: () => 'hidden', configurable: true });
+    });
+    const page = await consoleIn(context);
+    const FLOOD = 14;
+    const flood: SimulatedDevice[] = [];
+    for (let i = 0; i < FLOOD; i++) {
+      const wearer = await t.createWearer({ name: `Flooded ${i}` });
+      const device = new SimulatedDevice({
+        ...(await t.provisionDevice({ wearerId: wearer.id })),
+        url: t.mqttUrl,
+        reconnect: false,
+      });
+      devices.push(device);
+      flood.push(device);
+      await device.connect();
+    }
+    await Promise.all(flood.map((device) => device.sendEvent('sos')));
+    const shown = () => page.evaluate(() => (window as unknown as { shown: { title: string; tag?: string }[] }).shown);
+    // Every alarm told: one notification each for the first few, one counting the rest.
+    const told = async () => {
+      const notes = await shown();
+      const each = notes.filter((n) => n.tag !== 'arc-new-alarms').length;
+      const counted = notes.filter((n) => n.tag === 'arc-new-alarms').at(-1);
+      return each + (counted ? Number(/^(\d+) new alarms$/.exec(counted.title)?.[1]) : 0);
+    };
+    await expect.poll(told, { timeout: UI_TIMEOUT_MS }).toBe(FLOOD);
+    const notes = await shown();
+    expect(notes.filter((n) => n.tag !== 'arc-new-alarms').length).toBeLessThanOrEqual(10);
+    expect(notes.some((n) => n.tag === 'arc-new-alarms')).toBe(true);
+    await context.close();
+    await resolveAll();
+  });
+
   it('sounds and shows at once when the live connection is lost', async () => {
     const context = await newProfile(browser);
     await countTones(context);

@@ -135,18 +135,49 @@ page.sound.addEventListener('click', async () => {
   if ('Notification' in window && Notification.permission === 'default') void Notification.requestPermission();
 });
 
-/** A desktop notification for a new alarm while the operator is in another tab or window. */
-function notifyDesktop(alarm: AlarmView, open: (id: string) => void): void {
+/** Up to this many new alarms at once, outside a flood, get a desktop notification each. */
+const NOTIFY_EACH_AT_MOST = 3;
+/** The one notification a flood gets, replaced as more arrive (same tag: it does not sound again). */
+const FLOOD_NOTIFICATION_TAG = 'arc-new-alarms';
+/** Alarms told in the flood notification since the tab was last in view. */
+const toldWhileHidden = { alarms: 0, urgent: 0 };
+document.addEventListener('visibilitychange', () => {
+  if (document.visibilityState === 'visible') toldWhileHidden.alarms = toldWhileHidden.urgent = 0;
+});
+
+/**
+ * New alarms told by desktop notification while the tab is hidden: one each, as they come; in a
+ * flood (or many at once) one notification that counts them, replaced as more arrive, since a
+ * notification per alarm would bury the operator's screen under hundreds they must each dismiss.
+ */
+function notifyDesktop(arrived: readonly AlarmView[], flood: boolean, open: (id: string) => void): void {
+  if (arrived.length === 0) return;
   if (document.visibilityState !== 'hidden' || !('Notification' in window) || Notification.permission !== 'granted')
     return;
-  const note = new Notification(`New alarm: ${alarmTypeText(alarm)} — ${wearerText(alarm)}`, {
-    body: `Priority ${alarm.priority}. Open the console to accept it.`,
-    tag: alarm.id,
-    requireInteraction: alarm.priority <= 2,
+  if (!flood && arrived.length <= NOTIFY_EACH_AT_MOST) {
+    for (const alarm of arrived) {
+      const note = new Notification(`New alarm: ${alarmTypeText(alarm)} — ${wearerText(alarm)}`, {
+        body: `Priority ${alarm.priority}. Open the console to accept it.`,
+        tag: alarm.id,
+        requireInteraction: alarm.priority <= 2,
+      });
+      note.onclick = () => {
+        window.focus();
+        open(alarm.id);
+        note.close();
+      };
+    }
+    return;
+  }
+  toldWhileHidden.alarms += arrived.length;
+  toldWhileHidden.urgent += arrived.filter((alarm) => alarm.priority <= 2).length;
+  const note = new Notification(`${toldWhileHidden.alarms} new alarms`, {
+    body: `${toldWhileHidden.urgent} of priority 1 or 2. Open the console to see them.`,
+    tag: FLOOD_NOTIFICATION_TAG,
+    requireInteraction: toldWhileHidden.urgent > 0,
   });
   note.onclick = () => {
     window.focus();
-    open(alarm.id);
     note.close();
   };
 }
@@ -301,6 +332,11 @@ function startSession(me: UserView): { stop(): void } {
         .map(({ alarm: a, word }) => `${word} alarm: ${alarmTypeText(a)}, ${wearerText(a)}, priority ${a.priority}`);
       if (heard.length > said.length) said.push(`and ${heard.length - said.length} more`);
       page.announcer.textContent = said.join('. ');
+      notifyDesktop(
+        heard.filter(({ word }) => word === 'New').map(({ alarm }) => alarm),
+        queue.drawGapMs() > 0,
+        (id) => go(`#/alarms/${id}`),
+      );
     }
     supervisor.alarmsChanged();
     drawArrivals(queue.all(), queue.waitingCount(), now, (id) => go(`#/alarms/${id}`));
@@ -332,7 +368,6 @@ function startSession(me: UserView): { stop(): void } {
       const alarm = feed.alarms.get(id);
       if (!alarm) continue;
       news.set(id, change.escalated.has(id) ? 'Overdue' : 'New');
-      if (change.arrived.has(id)) notifyDesktop(alarm, (id) => go(`#/alarms/${id}`));
     }
     if (detail?.alarmId && (change.resynced || change.changed.some((a) => a.id === detail!.alarmId))) detail.refresh();
     // In a flood the title, the arrivals bar and the announcement follow the queue's pace.
