@@ -47,6 +47,23 @@ async function pressSos(name: string, type = 'sos'): Promise<string> {
   return row.alarmId;
 }
 
+/** Devices of new wearers, connected, ready to press. */
+async function connectedDevices(count: number, name: string): Promise<SimulatedDevice[]> {
+  const connectedOnes: SimulatedDevice[] = [];
+  for (let i = 0; i < count; i++) {
+    const wearer = await t.createWearer({ name: `${name} ${i}` });
+    const device = new SimulatedDevice({
+      ...(await t.provisionDevice({ wearerId: wearer.id })),
+      url: t.mqttUrl,
+      reconnect: false,
+    });
+    devices.push(device);
+    connectedOnes.push(device);
+    await device.connect();
+  }
+  return connectedOnes;
+}
+
 async function resolveAll(): Promise<void> {
   for (const { id, status } of await t.sql<
     { id: string; status: string }[]
@@ -219,18 +236,7 @@ describe('the console calls for attention', () => {
     });
     const page = await consoleIn(context);
     const FLOOD = 14;
-    const flood: SimulatedDevice[] = [];
-    for (let i = 0; i < FLOOD; i++) {
-      const wearer = await t.createWearer({ name: `Flooded ${i}` });
-      const device = new SimulatedDevice({
-        ...(await t.provisionDevice({ wearerId: wearer.id })),
-        url: t.mqttUrl,
-        reconnect: false,
-      });
-      devices.push(device);
-      flood.push(device);
-      await device.connect();
-    }
+    const flood = await connectedDevices(FLOOD, 'Flooded');
     await Promise.all(flood.map((device) => device.sendEvent('sos')));
     const shown = () => page.evaluate(() => (window as unknown as { shown: { title: string; tag?: string }[] }).shown);
     // Every alarm told: one notification each for the first few, one counting the rest.
@@ -244,6 +250,30 @@ describe('the console calls for attention', () => {
     const notes = await shown();
     expect(notes.filter((n) => n.tag !== 'arc-new-alarms').length).toBeLessThanOrEqual(10);
     expect(notes.some((n) => n.tag === 'arc-new-alarms')).toBe(true);
+    await context.close();
+    await resolveAll();
+  });
+
+  it('in a flood, sounds once per tone, not over a tone still sounding', async () => {
+    const context = await newProfile(browser);
+    await countTones(context);
+    const page = await consoleIn(context);
+    await page.getByRole('button', { name: 'Enable sound' }).click();
+    await page.getByRole('button', { name: 'Sound on', pressed: true }).waitFor();
+    const flood = await connectedDevices(14, 'Noisy');
+    await page.waitForTimeout(700); // the tone of the click is over
+    const before = await tones(page);
+    const startedAt = Date.now();
+    for (const device of flood) {
+      void device.sendEvent('sos');
+      await new Promise((resolve) => setTimeout(resolve, 70));
+    }
+    await expect.poll(() => queueRows(page).count(), { timeout: UI_TIMEOUT_MS }).toBeGreaterThanOrEqual(14);
+    // Each sound is two tones; at most one sound each 600 ms (and the first at once).
+    const sounds = ((await tones(page)) - before) / 2;
+    const elapsedMs = Date.now() - startedAt;
+    expect(sounds).toBeGreaterThanOrEqual(1);
+    expect(sounds).toBeLessThanOrEqual(Math.floor(elapsedMs / 600) + 1);
     await context.close();
     await resolveAll();
   });

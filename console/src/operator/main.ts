@@ -135,6 +135,8 @@ page.sound.addEventListener('click', async () => {
   if ('Notification' in window && Notification.permission === 'default') void Notification.requestPermission();
 });
 
+/** How long one alert tone sounds, rounded up (shared/alert-tone.ts). */
+const TONE_MS = 600;
 /** Up to this many new alarms at once, outside a flood, get a desktop notification each. */
 const NOTIFY_EACH_AT_MOST = 3;
 /** The one notification a flood gets, replaced as more arrive (same tag: it does not sound again). */
@@ -326,7 +328,9 @@ function startSession(me: UserView): { stop(): void } {
     });
     news.clear();
     if (heard.length) {
-      sound();
+      // Not over a tone still sounding (0.55 s, shared/alert-tone.ts): in a flood the frame comes
+      // five times a second, and overlapping tones are noise, not news.
+      if (Date.now() - lastSoundAt >= TONE_MS) sound();
       const said = heard
         .slice(0, 5)
         .map(({ alarm: a, word }) => `${word} alarm: ${alarmTypeText(a)}, ${wearerText(a)}, priority ${a.priority}`);
