@@ -278,6 +278,51 @@ describe('the console calls for attention', () => {
     await resolveAll();
   });
 
+  it('in a flood, announces a count to a screen reader every few seconds, not each alarm', async () => {
+    const context = await newProfile(browser);
+    const page = await consoleIn(context);
+    const flood = await connectedDevices(14, 'Announced');
+    await page.evaluate(() => {
+      const said: { at: number; text: string }[] = [];
+      (window as unknown as { said: typeof said }).said = said;
+      const announcer = document.getElementById('announcer')!;
+      new MutationObserver(() => said.push({ at: performance.now(), text: announcer.textContent ?? '' })).observe(
+        announcer,
+        { childList: true, characterData: true, subtree: true },
+      );
+    });
+    // A burst (a flood from here on: more than ten new within seconds), then one by one.
+    await Promise.all(flood.map((device) => device.sendEvent('sos')));
+    const presses: Promise<unknown>[] = [];
+    for (const device of flood) {
+      presses.push(device.sendEvent('fall'));
+      await new Promise((resolve) => setTimeout(resolve, 70));
+    }
+    await Promise.all(presses);
+    const SUMMARY = /^(\d+) alarms new or overdue, \d+ of priority 1 or 2\.$/;
+    const said = () => page.evaluate(() => (window as unknown as { said: { at: number; text: string }[] }).said);
+    // Every alarm announced once: by name (up to five, "and N more"), or counted in a summary.
+    const announced = (texts: { text: string }[]) =>
+      texts.reduce(
+        (sum, { text }) =>
+          sum +
+          Number(SUMMARY.exec(text)?.[1] ?? 0) +
+          (text.match(/New alarm: /g)?.length ?? 0) +
+          Number(/and (\d+) more$/.exec(text)?.[1] ?? 0),
+        0,
+      );
+    await expect.poll(async () => announced(await said()), { timeout: UI_TIMEOUT_MS }).toBe(28);
+    const texts = await said();
+    const summaries = texts.filter(({ text }) => SUMMARY.test(text));
+    // Alarm by alarm only until the flood is seen (ten at most); then a count each 4 s at most.
+    expect(texts.length - summaries.length).toBeLessThanOrEqual(10);
+    expect(summaries.length).toBeGreaterThanOrEqual(1);
+    const span = summaries.at(-1)!.at - summaries[0].at;
+    expect(summaries.length).toBeLessThanOrEqual(Math.floor(span / 4000) + 1);
+    await context.close();
+    await resolveAll();
+  });
+
   it('sounds and shows at once when the live connection is lost', async () => {
     const context = await newProfile(browser);
     await countTones(context);

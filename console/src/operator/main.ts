@@ -319,6 +319,39 @@ function startSession(me: UserView): { stop(): void } {
   // from every alarm (title, arrivals bar, floods, supervisor) follow once per frame, and in a
   // flood a few times a second (queue-view.ts).
   const news = new Map<string, 'New' | 'Overdue'>();
+
+  // The announcement is assertive (each one cuts off the one before): alarm by alarm while they
+  // come a few at a time; in a flood a count, at most once each FLOOD_ANNOUNCE_EVERY_MS, so a
+  // screen-reader user hears whole sentences rather than five broken ones a second.
+  const FLOOD_ANNOUNCE_EVERY_MS = 4000;
+  const unannounced = { alarms: 0, urgent: 0 };
+  let announcedAt = -Infinity;
+  let announceTimer: ReturnType<typeof setTimeout> | undefined;
+  function announce(heard: { alarm: AlarmView; word: 'New' | 'Overdue' }[], flood: boolean): void {
+    if (!flood && unannounced.alarms === 0) {
+      const said = heard
+        .slice(0, 5)
+        .map(({ alarm: a, word }) => `${word} alarm: ${alarmTypeText(a)}, ${wearerText(a)}, priority ${a.priority}`);
+      if (heard.length > said.length) said.push(`and ${heard.length - said.length} more`);
+      page.announcer.textContent = said.join('. ');
+      announcedAt = performance.now();
+      return;
+    }
+    unannounced.alarms += heard.length;
+    unannounced.urgent += heard.filter(({ alarm }) => alarm.priority <= 2).length;
+    if (announceTimer !== undefined) return;
+    announceTimer = setTimeout(
+      () => {
+        announceTimer = undefined;
+        if (stopped) return;
+        page.announcer.textContent = `${unannounced.alarms} alarms new or overdue, ${unannounced.urgent} of priority 1 or 2.`;
+        unannounced.alarms = unannounced.urgent = 0;
+        announcedAt = performance.now();
+      },
+      Math.max(0, announcedAt + FLOOD_ANNOUNCE_EVERY_MS - performance.now()),
+    );
+  }
+
   const frame = frameTask(() => {
     const now = feed.now();
     document.title = `(${feed.alarms.size}) ${APP_TITLE}`;
@@ -331,11 +364,7 @@ function startSession(me: UserView): { stop(): void } {
       // Not over a tone still sounding (0.55 s, shared/alert-tone.ts): in a flood the frame comes
       // five times a second, and overlapping tones are noise, not news.
       if (Date.now() - lastSoundAt >= TONE_MS) sound();
-      const said = heard
-        .slice(0, 5)
-        .map(({ alarm: a, word }) => `${word} alarm: ${alarmTypeText(a)}, ${wearerText(a)}, priority ${a.priority}`);
-      if (heard.length > said.length) said.push(`and ${heard.length - said.length} more`);
-      page.announcer.textContent = said.join('. ');
+      announce(heard, queue.drawGapMs() > 0);
       notifyDesktop(
         heard.filter(({ word }) => word === 'New').map(({ alarm }) => alarm),
         queue.drawGapMs() > 0,
