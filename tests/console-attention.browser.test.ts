@@ -47,6 +47,32 @@ async function pressSos(name: string, type = 'sos'): Promise<string> {
   return row.alarmId;
 }
 
+/**
+ * Desktop notifications granted and noted in `window.shown` (the browser's own would need a
+ * person to allow them); the tab hidden while `window.hideTab` is true.
+ */
+async function stubNotifications(context: BrowserContext, { hidden }: { hidden: boolean }): Promise<void> {
+  await context.addInitScript((startHidden) => {
+    const w = window as unknown as { shown: { title: string; tag?: string }[]; hideTab: boolean };
+    w.shown = [];
+    w.hideTab = startHidden;
+    class StubNotification {
+      static permission = 'granted';
+      static requestPermission = async () => 'granted';
+      onclick: (() => void) | null = null;
+      constructor(title: string, options: { tag?: string } = {}) {
+        w.shown.push({ title, tag: options.tag });
+      }
+      close() {}
+    }
+    Object.defineProperty(window, 'Notification', { value: StubNotification, configurable: true });
+    Object.defineProperty(document, 'visibilityState', {
+      get: () => (w.hideTab ? 'hidden' : 'visible'),
+      configurable: true,
+    });
+  }, hidden);
+}
+
 /** Devices of new wearers, connected, ready to press. */
 async function connectedDevices(count: number, name: string): Promise<SimulatedDevice[]> {
   const connectedOnes: SimulatedDevice[] = [];
@@ -160,25 +186,7 @@ describe('the console calls for attention', () => {
 
   it('keeps a new alarm in view while the operator is scrolled down in another, and tells a hidden tab by desktop notification', async () => {
     const context = await newProfile(browser);
-    await context.addInitScript(() => {
-      const w = window as unknown as { shown: { title: string; tag?: string }[]; hideTab: boolean };
-      w.shown = [];
-      w.hideTab = false;
-      class StubNotification {
-        static permission = 'granted';
-        static requestPermission = async () => 'granted';
-        onclick: (() => void) | null = null;
-        constructor(title: string, options: { tag?: string } = {}) {
-          w.shown.push({ title, tag: options.tag });
-        }
-        close() {}
-      }
-      Object.defineProperty(window, 'Notification', { value: StubNotification, configurable: true });
-      Object.defineProperty(document, 'visibilityState', {
-        get: () => (w.hideTab ? 'hidden' : 'visible'),
-        configurable: true,
-      });
-    });
+    await stubNotifications(context, { hidden: false });
     const page = await consoleIn(context);
     const firstId = await pressSos('Scrolled Sue');
     await page.goto(`${t.httpUrl}/#/alarms/${firstId}`);
@@ -219,21 +227,7 @@ describe('the console calls for attention', () => {
 
   it('tells a hidden tab of a flood by one notification that counts the alarms, not one each', async () => {
     const context = await newProfile(browser);
-    await context.addInitScript(() => {
-      const w = window as unknown as { shown: { title: string; tag?: string }[] };
-      w.shown = [];
-      class StubNotification {
-        static permission = 'granted';
-        static requestPermission = async () => 'granted';
-        onclick: (() => void) | null = null;
-        constructor(title: string, options: { tag?: string } = {}) {
-          w.shown.push({ title, tag: options.tag });
-        }
-        close() {}
-      }
-      Object.defineProperty(window, 'Notification', { value: StubNotification, configurable: true });
-      Object.defineProperty(document, 'visibilityState', { get: () => 'hidden', configurable: true });
-    });
+    await stubNotifications(context, { hidden: true });
     const page = await consoleIn(context);
     const FLOOD = 14;
     const flood = await connectedDevices(FLOOD, 'Flooded');
