@@ -364,10 +364,11 @@ function startSession(me: UserView): { stop(): void } {
       // Not over a tone still sounding (0.55 s, shared/alert-tone.ts): in a flood the frame comes
       // five times a second, and overlapping tones are noise, not news.
       if (Date.now() - lastSoundAt >= TONE_MS) sound();
-      announce(heard, queue.drawGapMs() > 0);
+      const flood = queue.drawGapMs() > 0;
+      announce(heard, flood);
       notifyDesktop(
         heard.filter(({ word }) => word === 'New').map(({ alarm }) => alarm),
-        queue.drawGapMs() > 0,
+        flood,
         (id) => go(`#/alarms/${id}`),
       );
     }
