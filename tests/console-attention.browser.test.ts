@@ -90,6 +90,14 @@ async function connectedDevices(count: number, name: string): Promise<SimulatedD
   return connectedOnes;
 }
 
+/** Closes devices made by connectedDevices, so later tests do not carry them (the ARC's restart among them). */
+async function closeDevices(done: SimulatedDevice[]): Promise<void> {
+  for (const device of done) {
+    await device.close({ force: true });
+    devices.splice(devices.indexOf(device), 1);
+  }
+}
+
 async function resolveAll(): Promise<void> {
   for (const { id, status } of await t.sql<
     { id: string; status: string }[]
@@ -245,6 +253,7 @@ describe('the console calls for attention', () => {
     expect(notes.filter((n) => n.tag !== 'arc-new-alarms').length).toBeLessThanOrEqual(10);
     expect(notes.some((n) => n.tag === 'arc-new-alarms')).toBe(true);
     await context.close();
+    await closeDevices(flood);
     await resolveAll();
   });
 
@@ -269,6 +278,7 @@ describe('the console calls for attention', () => {
     expect(sounds).toBeGreaterThanOrEqual(1);
     expect(sounds).toBeLessThanOrEqual(Math.floor(elapsedMs / 600) + 1);
     await context.close();
+    await closeDevices(flood);
     await resolveAll();
   });
 
@@ -314,6 +324,7 @@ describe('the console calls for attention', () => {
     const span = summaries.at(-1)!.at - summaries[0].at;
     expect(summaries.length).toBeLessThanOrEqual(Math.floor(span / 4000) + 1);
     await context.close();
+    await closeDevices(flood);
     await resolveAll();
   });
 
